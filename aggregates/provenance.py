@@ -1,0 +1,32 @@
+"""Who, when and why: the provenance every event carries (DESIGN decision 4)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The acting person, their role and organisation, the request, and the reason if given.
+
+    Until authentication exists every request acts as the fixed system actor; the request id
+    still ties each event to the HTTP request (or CLI run) that caused it.
+    """
+
+    actor: str = SYSTEM_ACTOR
+    role: str = SYSTEM_ACTOR
+    organisation: str = ""
+    request_id: str = ""
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain form stored inside every event payload."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Provenance:
+        """Read back what :meth:`as_dict` stored."""
+        return cls(**data)

@@ -1,0 +1,137 @@
+"""Read models of associations and their officers (sitting and former).
+
+``officers`` keeps every appointment with its removal, so sitting officers are the rows
+without ``removed_on`` and the officer history of an association is all of its rows.
+``events_applied`` counts the events projected into each association: it equals the
+aggregate's version exactly when every event was applied once, which the tests check.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aggregates.association import Association
+from projections.projection import Projection
+from projections.tables import Table
+from projections.unit_of_work import UnitOfWork
+
+ASSOCIATIONS = Table(
+    name="associations",
+    columns={
+        "id": "text",
+        "division_code": "text",
+        "name": "text",
+        "township_code": "text",
+        "established_on": "date",
+        "version": "int",
+        "events_applied": "int",
+        "position": "int",
+        "created_at": "timestamp",
+        "updated_at": "timestamp",
+    },
+    key=("id",),
+    unique=(("division_code",),),
+    indexes=(("township_code",),),
+)
+
+OFFICERS = Table(
+    name="officers",
+    columns={
+        "officer_id": "text",
+        "association_id": "text",
+        "name": "text",
+        "role": "text",
+        "full_time": "bool",
+        "backgrounds": "json",
+        "appointed_on": "date",
+        "removed_on": "date",
+        "removal_reason": "text",
+        "appointed_position": "int",
+        "removed_position": "int",
+        "appointed_by": "text",
+        "removed_by": "text",
+    },
+    key=("officer_id",),
+    indexes=(("association_id", "removed_on"),),
+)
+
+
+def _touch(event: Any, position: int, uow: UnitOfWork) -> None:
+    """Every association event moves its version, counter and position."""
+    uow.patch(
+        ASSOCIATIONS,
+        (str(event.originator_id),),
+        values={
+            "version": event.originator_version,
+            "position": position,
+            "updated_at": event.timestamp.isoformat(),
+        },
+        increments={"events_applied": 1},
+    )
+
+
+def _established(event: Association.Established, position: int, uow: UnitOfWork) -> None:
+    recorded = event.timestamp.isoformat()
+    uow.upsert(
+        ASSOCIATIONS,
+        {
+            "id": str(event.originator_id),
+            "division_code": event.division_code,
+            "name": event.name,
+            "township_code": event.township_code,
+            "established_on": event.established_on.isoformat(),
+            "version": event.originator_version,
+            "events_applied": 1,
+            "position": position,
+            "created_at": recorded,
+            "updated_at": recorded,
+        },
+    )
+
+
+def _appointed(event: Association.OfficerAppointed, position: int, uow: UnitOfWork) -> None:
+    _touch(event, position, uow)
+    uow.upsert(
+        OFFICERS,
+        {
+            "officer_id": str(event.officer_id),
+            "association_id": str(event.originator_id),
+            "name": event.name,
+            "role": event.role,
+            "full_time": event.full_time,
+            "backgrounds": json.dumps(event.backgrounds),
+            "appointed_on": event.appointed_on.isoformat(),
+            "removed_on": None,
+            "removal_reason": None,
+            "appointed_position": position,
+            "removed_position": None,
+            "appointed_by": event.by.get("actor"),
+            "removed_by": None,
+        },
+    )
+
+
+def _removed(event: Association.OfficerRemoved, position: int, uow: UnitOfWork) -> None:
+    _touch(event, position, uow)
+    uow.patch(
+        OFFICERS,
+        (str(event.officer_id),),
+        values={
+            "removed_on": event.removed_on.isoformat(),
+            "removal_reason": event.reason,
+            "removed_position": position,
+            "removed_by": event.by.get("actor"),
+        },
+    )
+
+
+ASSOCIATIONS_PROJECTION = Projection(
+    name="associations",
+    tables=(ASSOCIATIONS, OFFICERS),
+    handlers={
+        Association.Established: _established,
+        Association.OfficerAppointed: _appointed,
+        Association.OfficerRemoved: _removed,
+    },
+)

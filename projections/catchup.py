@@ -1,0 +1,112 @@
+"""Bring a district's read models up to its newest event: the one job every worker does.
+
+Each batch runs in one write transaction of the district's store.  That transaction first
+takes the district's exclusive lock (so two workers never project one district at once),
+then reads the tracking positions, the next events after them, applies every projection,
+writes the rows and moves the positions.  A crash anywhere rolls the batch back whole; the
+next run starts again from the committed position.  Messages only say "look again".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from projections import tracking
+from projections.associations import ASSOCIATIONS_PROJECTION
+from projections.database import Database
+from projections.projection import Projection
+from projections.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+#: Every read model kept live for each district, in the order they are applied.
+PROJECTIONS: tuple[Projection, ...] = (ASSOCIATIONS_PROJECTION,)
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What one catch-up run did."""
+
+    district: str
+    applied: int
+    batches: int
+    position: int
+
+
+def events_after_sql(db: Database) -> str:
+    """Stored events after a position, oldest first (SQLite numbers them by rowid)."""
+    id_column = db.notification_id_column
+    return (
+        f"SELECT {id_column} AS notification_id, originator_id, originator_version, topic, state "
+        f"FROM {{s}}{db.events_table} WHERE {id_column} > %s ORDER BY {id_column} LIMIT %s"
+    )
+
+
+def decode(mapper: Mapper[Any], row: Any) -> Any:
+    """A stored row back into its domain event."""
+    return mapper.to_domain_event(
+        StoredEvent(
+            originator_id=row["originator_id"],
+            originator_version=row["originator_version"],
+            topic=row["topic"],
+            state=bytes(row["state"]),
+        )
+    )
+
+
+def catch_up(
+    db: Database,
+    district: str,
+    mapper: Mapper[Any],
+    *,
+    projections: Sequence[Projection] = PROJECTIONS,
+    batch_size: int = 1000,
+    max_batches: int | None = None,
+) -> CatchUp:
+    """Apply every event after the tracking positions, batch by batch, until none is left."""
+    sql = partial(db.sql, district)
+    select = sql(events_after_sql(db))
+    applied = batches = 0
+    position = 0
+    while max_batches is None or batches < max_batches:
+        with db.transaction(district, write=True) as cur:
+            known = tracking.positions(cur, sql)
+            starts = {p.name: known.get(p.name, 0) for p in projections}
+            position = min(starts.values())
+            cur.execute(select, (position, batch_size))
+            rows = cur.fetchall()
+            if not rows:
+                break
+            uow = UnitOfWork()
+            for row in rows:
+                event = decode(mapper, row)
+                event_position = int(row["notification_id"])
+                for projection in projections:
+                    if event_position > starts[projection.name]:
+                        projection.apply(event, event_position, uow)
+            uow.flush(cur, sql)
+            last = int(rows[-1]["notification_id"])
+            for projection in projections:
+                start = starts[projection.name]
+                if last > start:
+                    tracking.advance(cur, sql, projection.name, start, last)
+            position = last
+        applied += len(rows)
+        batches += 1
+    if applied:
+        log.info("district %s: applied %d events in %d batches", district, applied, batches)
+    return CatchUp(district=district, applied=applied, batches=batches, position=position)
+
+
+def projected_position(db: Database, district: str) -> int:
+    """The position every live read model of the district has reached."""
+    sql = partial(db.sql, district)
+    with db.transaction(district, write=False) as cur:
+        known = tracking.positions(cur, sql)
+    return min((known.get(p.name, 0) for p in PROJECTIONS), default=0)

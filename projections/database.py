@@ -1,0 +1,350 @@
+"""Where a district's events and read models live: PostgreSQL schemas or SQLite files.
+
+Both back ends offer the same small surface: a transaction on one district's store, a
+transaction on the catalog, SQL written once with ``%s`` placeholders and ``{s}`` as the
+district's table prefix, and the environment for the district's event-store application.
+
+PostgreSQL (hosted): one schema per district (``district_410102``) holding its events,
+tracking and read models, and a ``canxie_catalog`` schema.  Every district of a process
+shares one connection pool, because the library would otherwise open one pool per
+application and about 17 districts would exhaust a default server's 100 connections.
+
+SQLite (embedded): one file per district under ``<data dir>/districts/`` and a
+``catalog.sqlite3`` beside them.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import psycopg
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.postgres import ConnectionPool, PostgresDatastore, PostgresFactory
+from psycopg.rows import dict_row
+
+DISTRICT_CODE = re.compile(r"^\d{6}$")
+CATALOG_SCHEMA = "canxie_catalog"
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the projections use; rows support ``row["column"]``."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]], /) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class Database(ABC):
+    """A back end for every district's store and for the catalog."""
+
+    kind: str
+    #: The library's table of a district's events, and the column numbering them.
+    events_table: str
+    notification_id_column: str
+
+    @abstractmethod
+    def district_env(self, code: str) -> dict[str, str]:
+        """Settings for the district's event-store application."""
+
+    @abstractmethod
+    def create_district_store(self, code: str) -> None:
+        """Make the place a district's tables will live in (schema or file)."""
+
+    @abstractmethod
+    def district_store_exists(self, code: str) -> bool:
+        """Whether the district's schema or file is there."""
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self, code: str, *, write: bool) -> Iterator[Cursor]:
+        """One transaction on a district's store; a write transaction is exclusive per district.
+
+        PostgreSQL takes a transaction-scoped advisory lock on the district, SQLite a
+        ``BEGIN IMMEDIATE``: two projection runs of one district never overlap, so a batch
+        can never be applied twice (DESIGN decision 1).
+        """
+
+    @abstractmethod
+    @contextmanager
+    def catalog(self, *, write: bool) -> Iterator[Cursor]:
+        """One transaction on the catalog."""
+
+    @abstractmethod
+    def sql(self, code: str | None, template: str) -> str:
+        """Turn ``%s`` placeholders and the ``{s}`` table prefix into this dialect."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise if the database does not answer."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------
+
+#: Pools shared by every district application of this process, by database URL.
+_SHARED_POOLS: dict[str, ConnectionPool[Any]] = {}
+_SHARED_POOLS_LOCK = threading.Lock()
+
+
+def schema_name(code: str) -> str:
+    """The PostgreSQL schema of a district."""
+    if not DISTRICT_CODE.match(code):
+        raise ValueError(f"not a district code: {code!r}")
+    return f"district_{code}"
+
+
+class SharedPoolDatastore(PostgresDatastore):
+    """The library's datastore bound to a schema, borrowing the process-wide pool."""
+
+    def __init__(self, pool: ConnectionPool[Any], schema: str) -> None:
+        super().__init__(dbname="", host="", port=0, user="", password="", schema=schema)
+        self.pool = pool  # the library's own (never opened) pool is dropped here
+
+    def close(self) -> None:
+        """The pool belongs to the process, not to one district."""
+
+
+class SharedPoolFactory(PostgresFactory):
+    """Persistence factory for a district: its schema, the shared pool."""
+
+    def __init__(self, env: Any) -> None:
+        InfrastructureFactory.__init__(self, env)
+        pool = _SHARED_POOLS[self.env.get("CANXIE_POOL_KEY") or ""]
+        self.datastore = SharedPoolDatastore(pool, schema=self.env.get("POSTGRES_SCHEMA") or "")
+
+    def close(self) -> None:
+        """Nothing to release: see :class:`SharedPoolDatastore`."""
+
+
+class PostgresDatabase(Database):
+    """Hosted back end: schema per district, one pool per process."""
+
+    kind = "postgresql"
+    events_table = "district_events"  # named after the application, "District"
+    notification_id_column = "notification_id"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_max: int = 8,
+        idle_in_transaction_timeout_s: int = 300,
+    ) -> None:
+        self.url = url
+        timeout_ms = idle_in_transaction_timeout_s * 1000
+
+        def configure(conn: psycopg.Connection[Any]) -> None:
+            conn.autocommit = True
+            # The library's 5 s default would kill a long projection batch.
+            conn.execute(f"SET idle_in_transaction_session_timeout = {int(timeout_ms)}")
+
+        with _SHARED_POOLS_LOCK:
+            pool = _SHARED_POOLS.get(url)
+            if pool is None or pool.closed:
+                pool = ConnectionPool(
+                    url,
+                    connection_class=psycopg.Connection,
+                    kwargs={"row_factory": dict_row},
+                    min_size=1,
+                    max_size=pool_max,
+                    open=False,
+                    configure=configure,
+                    timeout=30.0,
+                    max_idle=60.0,
+                )
+                pool.open(wait=False)
+                _SHARED_POOLS[url] = pool
+        self.pool = pool
+        self._sql_cache: dict[tuple[str | None, str], str] = {}
+
+    def district_env(self, code: str) -> dict[str, str]:
+        """The library reads these to build the district's recorders."""
+        return {
+            "PERSISTENCE_MODULE": f"{__name__}:SharedPoolFactory",
+            "CANXIE_POOL_KEY": self.url,
+            "POSTGRES_SCHEMA": schema_name(code),
+            # The library builds its own settings from the process environment too; these
+            # keep it from reading anything unexpected there.
+            "POSTGRES_DBNAME": "unused",
+            "POSTGRES_HOST": "unused",
+            "POSTGRES_USER": "unused",
+            "POSTGRES_PASSWORD": "unused",
+        }
+
+    def create_district_store(self, code: str) -> None:
+        """The library creates tables but never the schema it is told to use."""
+        with self.pool.connection() as conn:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema_name(code)}"')
+
+    def district_store_exists(self, code: str) -> bool:
+        """Look the schema up."""
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT 1 AS found FROM information_schema.schemata WHERE schema_name = %s",
+                (schema_name(code),),
+            ).fetchone()
+        return row is not None
+
+    @contextmanager
+    def transaction(self, code: str, *, write: bool) -> Iterator[Cursor]:
+        """See :meth:`Database.transaction`."""
+        schema = schema_name(code)
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            if write:
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (schema,))
+            else:
+                cur.execute("SET TRANSACTION READ ONLY")
+            yield cur
+
+    @contextmanager
+    def catalog(self, *, write: bool) -> Iterator[Cursor]:
+        """See :meth:`Database.catalog`."""
+        with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            if write:
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (CATALOG_SCHEMA,))
+            yield cur
+
+    def sql(self, code: str | None, template: str) -> str:
+        """Qualify tables with the district's (or the catalog's) schema."""
+        key = (code, template)
+        text = self._sql_cache.get(key)
+        if text is None:
+            schema = schema_name(code) if code else CATALOG_SCHEMA
+            text = template.replace("{s}", f'"{schema}".')
+            self._sql_cache[key] = text
+        return text
+
+    def ping(self) -> None:
+        """A round trip to the server."""
+        with self.pool.connection(timeout=3.0) as conn:
+            conn.execute("SELECT 1")
+
+    def close(self) -> None:
+        """Close this process's pool for the URL."""
+        with _SHARED_POOLS_LOCK:
+            if _SHARED_POOLS.get(self.url) is self.pool:
+                del _SHARED_POOLS[self.url]
+        self.pool.close()
+
+
+# -- SQLite ------------------------------------------------------------------------------------
+
+
+class SqliteDatabase(Database):
+    """Embedded back end: a file per district under the data folder."""
+
+    kind = "sqlite"
+    events_table = "stored_events"  # the library's SQLite recorder has one fixed name
+    notification_id_column = "rowid"
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        (self.data_dir / "districts").mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._sql_cache: dict[str, str] = {}
+
+    def path(self, code: str | None) -> Path:
+        """The file of a district, or of the catalog."""
+        if code is None:
+            return self.data_dir / "catalog.sqlite3"
+        if not DISTRICT_CODE.match(code):
+            raise ValueError(f"not a district code: {code!r}")
+        return self.data_dir / "districts" / f"{code}.sqlite3"
+
+    def district_env(self, code: str) -> dict[str, str]:
+        """The library's SQLite recorder on the district's file."""
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(self.path(code)),
+            "SQLITE_LOCK_TIMEOUT": "30",
+        }
+
+    def create_district_store(self, code: str) -> None:
+        """Creating the first connection creates the file."""
+        self._connection(code)
+
+    def district_store_exists(self, code: str) -> bool:
+        """Look for the file."""
+        return self.path(code).exists()
+
+    def _connection(self, code: str | None) -> sqlite3.Connection:
+        """One connection per thread and file: sqlite3 connections are not shared."""
+        connections: dict[str | None, sqlite3.Connection] = getattr(
+            self._local, "connections", None
+        ) or {}
+        self._local.connections = connections
+        conn = connections.get(code)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path(code), isolation_level=None, timeout=30.0, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            connections[code] = conn
+        return conn
+
+    @contextmanager
+    def _transaction(self, code: str | None, write: bool) -> Iterator[Cursor]:
+        conn = self._connection(code)
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield cur
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self, code: str, *, write: bool) -> Iterator[Cursor]:
+        """See :meth:`Database.transaction`."""
+        with self._transaction(code, write) as cur:
+            yield cur
+
+    @contextmanager
+    def catalog(self, *, write: bool) -> Iterator[Cursor]:
+        """See :meth:`Database.catalog`."""
+        with self._transaction(None, write) as cur:
+            yield cur
+
+    def sql(self, code: str | None, template: str) -> str:
+        """Tables are unqualified (one file per district); placeholders are ``?``."""
+        text = self._sql_cache.get(template)
+        if text is None:
+            text = template.replace("{s}", "").replace("%s", "?")
+            self._sql_cache[template] = text
+        return text
+
+    def ping(self) -> None:
+        """Open the catalog."""
+        self._connection(None).execute("SELECT 1")
+
+    def close(self) -> None:
+        """Close this thread's connections."""
+        for conn in (getattr(self._local, "connections", None) or {}).values():
+            conn.close()
+        self._local.connections = {}
+
+
+def open_database(database_url: str | None, data_dir: Path, *, pool_max: int = 8) -> Database:
+    """The PostgreSQL back end for a ``postgresql://`` URL, else the embedded SQLite one."""
+    if database_url:
+        if not database_url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("CANXIE_DATABASE_URL must be a postgresql:// URL")
+        return PostgresDatabase(database_url, pool_max=pool_max)
+    return SqliteDatabase(data_dir)

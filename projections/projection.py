@@ -1,0 +1,32 @@
+"""What a projection is: a name (its tracking row), its tables, and event handlers.
+
+Handlers are deterministic functions of an event and its log position that describe row
+changes to a :class:`UnitOfWork`; the same code serves the live read models, a rebuild from
+scratch and an as-of replay (DESIGN decision 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from projections.tables import Table
+from projections.unit_of_work import UnitOfWork
+
+Handler = Callable[[Any, int, UnitOfWork], None]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A read model built from a district's events."""
+
+    name: str
+    tables: tuple[Table, ...]
+    handlers: dict[type, Handler]
+
+    def apply(self, event: Any, position: int, uow: UnitOfWork) -> None:
+        """Describe the row changes of one event; events it does not know change nothing."""
+        handler = self.handlers.get(type(event))
+        if handler is not None:
+            handler(event, position, uow)

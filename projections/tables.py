@@ -1,0 +1,42 @@
+"""Read-model table definitions, written once for PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Portable column types: name -> (PostgreSQL, SQLite).
+TYPES = {
+    "text": ("TEXT", "TEXT"),
+    "int": ("BIGINT", "INTEGER"),
+    "bool": ("BOOLEAN", "INTEGER"),
+    "json": ("TEXT", "TEXT"),  # JSON text: portable, and read models are rebuilt, not queried by it
+    "date": ("TEXT", "TEXT"),  # ISO dates sort and compare as text
+    "timestamp": ("TEXT", "TEXT"),  # ISO 8601 UTC
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A read-model table: its columns (name -> portable type), key, and indexes."""
+
+    name: str
+    columns: dict[str, str]
+    key: tuple[str, ...]
+    indexes: tuple[tuple[str, ...], ...] = field(default=())
+    unique: tuple[tuple[str, ...], ...] = field(default=())
+
+    def ddl(self, dialect: str) -> list[str]:
+        """CREATE statements (idempotent), with ``{s}`` for the schema prefix."""
+        col = 0 if dialect == "postgresql" else 1
+        cols = ", ".join(f"{name} {TYPES[kind][col]}" for name, kind in self.columns.items())
+        constraints = [f"PRIMARY KEY ({', '.join(self.key)})"]
+        constraints += [f"UNIQUE ({', '.join(u)})" for u in self.unique]
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {{s}}{self.name} ({cols}, {', '.join(constraints)})"
+        ]
+        for index in self.indexes:
+            index_name = f"{self.name}_{'_'.join(index)}_idx"
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {index_name} ON {{s}}{self.name} ({', '.join(index)})"
+            )
+        return statements

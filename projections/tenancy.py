@@ -1,0 +1,92 @@
+"""The districts of a deployment and their open stores, shared by the API and the workers."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+
+from aggregates.district import DistrictRecords
+from aggregates.errors import NotFound
+from aggregates.provenance import Provenance
+from projections import tracking
+from projections.catalog import Catalog, District
+from projections.catchup import PROJECTIONS
+from projections.database import Database
+
+
+class Tenancy:
+    """Opens each district's event-store application once per process and provisions stores."""
+
+    def __init__(self, db: Database, *, aggregate_cache_size: int = 1000) -> None:
+        self.db = db
+        self.catalog = Catalog(db)
+        self.aggregate_cache_size = aggregate_cache_size
+        self._records: dict[str, DistrictRecords] = {}
+        self._known: dict[str, District] = {}
+        self._lock = threading.Lock()
+
+    def provision(self) -> None:
+        """Make sure the catalog and every listed district's tables exist (idempotent)."""
+        self.catalog.provision()
+        for district in self.catalog.districts():
+            self.provision_district(district.code)
+
+    def provision_district(self, code: str) -> None:
+        """Create the district's schema or file, its event tables, read models and tracking."""
+        self.db.create_district_store(code)
+        DistrictRecords(code, env={**self.db.district_env(code), "CREATE_TABLE": "yes"}).close()
+        sql = partial(self.db.sql, code)
+        with self.db.transaction(code, write=True) as cur:
+            for table in (tracking.TRACKING, *(t for p in PROJECTIONS for t in p.tables)):
+                for statement in table.ddl(self.db.kind):
+                    cur.execute(sql(statement))
+            tracking.register(cur, sql, [p.name for p in PROJECTIONS])
+
+    def create_district(self, code: str, name: str, by: Provenance) -> District:
+        """A new tenant with its own store; 409 if the code exists."""
+        district = self.catalog.add(code, name, by, self.provision_district)
+        with self._lock:
+            self._known[code] = district
+        return district
+
+    def district(self, code: str) -> District:
+        """The district, or NotFound; the catalog is asked again only on a miss."""
+        district = self._known.get(code)
+        if district is None:
+            district = self.catalog.find(code)
+            if district is None:
+                raise NotFound(f"no district {code}", field="code")
+            with self._lock:
+                self._known[code] = district
+        return district
+
+    def districts(self) -> list[District]:
+        """Every district in the catalog."""
+        return self.catalog.districts()
+
+    def records(self, code: str) -> DistrictRecords:
+        """The district's event-store application, opened on first use."""
+        records = self._records.get(code)
+        if records is not None:
+            return records
+        self.district(code)
+        with self._lock:
+            records = self._records.get(code)
+            if records is None:
+                env = {
+                    **self.db.district_env(code),
+                    "CREATE_TABLE": "no",
+                    "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
+                    "AGGREGATE_CACHE_FASTFORWARD": "y",
+                }
+                records = DistrictRecords(code, env=env)
+                self._records[code] = records
+        return records
+
+    def close(self) -> None:
+        """Close every open application and the database."""
+        with self._lock:
+            for records in self._records.values():
+                records.close()
+            self._records.clear()
+        self.db.close()

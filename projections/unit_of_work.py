@@ -1,0 +1,117 @@
+"""Row changes of one projection batch, coalesced in memory and written in bulk.
+
+A batch of events turns into many small row changes (insert an officer, bump a counter,
+mark a removal).  Writing each as it comes costs a round trip per row; instead the changes
+are folded per row key and flushed with one ``executemany`` per kind of statement.  The
+result equals applying the changes one by one, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from projections.database import Cursor
+from projections.tables import Table
+
+Key = tuple[Any, ...]
+
+
+@dataclass
+class _Patch:
+    """Fields to set and counters to add on a row the batch has not loaded."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    increments: dict[str, int] = field(default_factory=dict)
+
+
+_DELETED = object()
+
+
+class UnitOfWork:
+    """Collects upserts, patches and deletes by table and key, then flushes them."""
+
+    def __init__(self) -> None:
+        self._changes: dict[str, dict[Key, Any]] = {}
+        self._tables: dict[str, Table] = {}
+
+    def _rows(self, table: Table) -> dict[Key, Any]:
+        self._tables[table.name] = table
+        return self._changes.setdefault(table.name, {})
+
+    def upsert(self, table: Table, row: dict[str, Any]) -> None:
+        """Write the whole row (insert, or replace what is stored under its key)."""
+        self._rows(table)[tuple(row[k] for k in table.key)] = dict(row)
+
+    def patch(
+        self,
+        table: Table,
+        key: Key,
+        values: dict[str, Any] | None = None,
+        increments: dict[str, int] | None = None,
+    ) -> None:
+        """Change some fields of an existing row; a missing row stays missing."""
+        rows = self._rows(table)
+        current = rows.get(key)
+        if current is _DELETED:
+            return
+        if isinstance(current, dict):
+            current.update(values or {})
+            for name, step in (increments or {}).items():
+                current[name] = (current.get(name) or 0) + step
+            return
+        patch = current if isinstance(current, _Patch) else _Patch()
+        patch.values.update(values or {})
+        for name, step in (increments or {}).items():
+            patch.increments[name] = patch.increments.get(name, 0) + step
+        rows[key] = patch
+
+    def delete(self, table: Table, key: Key) -> None:
+        """Remove the row."""
+        self._rows(table)[key] = _DELETED
+
+    def row(self, table: Table, key: Key) -> dict[str, Any] | None:
+        """The full row written earlier in this batch, if any (a patch is not a row)."""
+        current = self._changes.get(table.name, {}).get(key)
+        return current if isinstance(current, dict) else None
+
+    def flush(self, cur: Cursor, sql: Callable[[str], str]) -> int:
+        """Write everything with as few statements as possible; returns rows touched."""
+        touched = 0
+        for name, rows in self._changes.items():
+            table = self._tables[name]
+            touched += self._flush_table(cur, sql, table, rows)
+        self._changes.clear()
+        return touched
+
+    @staticmethod
+    def _flush_table(
+        cur: Cursor, sql: Callable[[str], str], table: Table, rows: dict[Key, Any]
+    ) -> int:
+        key_where = " AND ".join(f"{k} = %s" for k in table.key)
+        deletes = [key for key, change in rows.items() if change is _DELETED]
+        if deletes:
+            cur.executemany(sql(f"DELETE FROM {{s}}{table.name} WHERE {key_where}"), deletes)
+        upserts = [change for change in rows.values() if isinstance(change, dict)]
+        if upserts:
+            columns = list(table.columns)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in table.key)
+            statement = (
+                f"INSERT INTO {{s}}{table.name} ({', '.join(columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))}) "
+                f"ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {updates}"
+            )
+            cur.executemany(sql(statement), [[r.get(c) for c in columns] for r in upserts])
+        patches: dict[tuple[tuple[str, ...], tuple[str, ...]], list[list[Any]]] = {}
+        for key, change in rows.items():
+            if isinstance(change, _Patch):
+                shape = (tuple(change.values), tuple(change.increments))
+                params = [*change.values.values(), *change.increments.values(), *key]
+                patches.setdefault(shape, []).append(params)
+        for (value_names, increment_names), params in patches.items():
+            sets = [f"{n} = %s" for n in value_names]
+            sets += [f"{n} = COALESCE({n}, 0) + %s" for n in increment_names]
+            statement = f"UPDATE {{s}}{table.name} SET {', '.join(sets)} WHERE {key_where}"
+            cur.executemany(sql(statement), params)
+        return len(rows)
