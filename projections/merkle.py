@@ -1,9 +1,9 @@
 """RFC 6962 Merkle tree hashing for a district's append-only event log.
 
-Leaves hash as SHA-256(0x00 || data) and interior nodes as SHA-256(0x01 || left || right), so a leaf can
-never be passed off as a node. Proofs are generated with the PATH and PROOF algorithms of RFC 6962
-section 2.1 and checked with the verification algorithms of RFC 9162 sections 2.1.3.2 and 2.1.4.2, which
-need nothing but hashes: an auditor can run them without the server or the database.
+Leaves hash as SHA-256(0x00 || data) and interior nodes as SHA-256(0x01 || left || right), so a
+leaf can never be passed off as a node. Proofs are generated with the PATH and PROOF algorithms of
+RFC 6962 section 2.1 and checked with the verification algorithms of RFC 9162 sections 2.1.3.2 and
+2.1.4.2, which need nothing but hashes: an auditor can run them without the server or the database.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def _list_subtree(leaf_hashes: Sequence[bytes]) -> SubtreeHash:
 
 
 def merkle_root(leaf_hashes: Sequence[bytes]) -> bytes:
-    """Compute MTH over a list of leaf hashes directly (O(n)); the empty tree's root is SHA-256("")."""
+    """Compute MTH over leaf hashes directly, in O(n); the empty tree's root is SHA-256("")."""
     if not leaf_hashes:
         return EMPTY_ROOT
     return _list_subtree(leaf_hashes)(0, len(leaf_hashes))
@@ -177,7 +177,7 @@ def root_from_inclusion_proof(
 def verify_inclusion(
     leaf: bytes, index: int, tree_size: int, proof: Sequence[bytes], root: bytes
 ) -> None:
-    """Check that `leaf` sits at `index` in the tree of `tree_size` with `root`; raise InvalidProof."""
+    """Check that `leaf` sits at `index` in the tree of `tree_size` with `root`, else raise."""
     _check_hash(root, "root hash")
     computed = root_from_inclusion_proof(leaf, index, tree_size, proof)
     if not hmac.compare_digest(computed, root):
@@ -190,7 +190,7 @@ def verify_inclusion(
 def verify_consistency(
     old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
 ) -> None:
-    """Check that the tree of `new_size` extends the one of `old_size` (RFC 9162 section 2.1.4.2)."""
+    """Check that the tree of `new_size` extends the tree of `old_size` (RFC 9162 2.1.4.2)."""
     _check_hash(old_root, "old root hash")
     _check_hash(new_root, "new root hash")
     _check_proof_hashes(proof)
@@ -253,10 +253,10 @@ def verify_consistency(
 
 
 class MerkleLog:
-    """An in-memory append-only Merkle log answering roots and proofs for its current or any past size.
+    """An in-memory append-only Merkle log answering roots and proofs for any size it has had.
 
-    Every complete, aligned subtree hash is kept in one contiguous bytearray per level (about 64 bytes
-    per leaf in all), so a root or proof costs O(log n) lookups plus O(log n) hashes for the ragged edge.
+    Every complete, aligned subtree hash is kept in one contiguous bytearray per level (about 64
+    bytes per leaf in all), so a root or proof costs O(log n) lookups plus O(log n) hashes.
     """
 
     def __init__(self, leaf_hashes: Iterable[bytes] = ()) -> None:
