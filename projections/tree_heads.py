@@ -1,7 +1,8 @@
 """Signed tree heads: a district's Merkle log size and root, dated and signed with Ed25519.
 
-An auditor who keeps a signed head can later demand proofs against it; the signature binds the district,
-the size, the root and the time, so a head cannot be moved to another district or back-dated.
+An auditor who keeps a signed head can later demand proofs against it; the signature binds the
+district, the size, the root and the time, so a head cannot be moved to another district or
+back-dated.
 
 Canonical encoding (what is signed), version 1: ASCII text, five lines each ending in a line feed::
 
@@ -11,8 +12,8 @@ Canonical encoding (what is signed), version 1: ASCII text, five lines each endi
     root:<SHA-256 root hash, 64 lowercase hex digits>
     time:<UTC timestamp, YYYY-MM-DDTHH:MM:SS.ffffffZ>
 
-Every field is validated to a fixed alphabet without line feeds, so the encoding is unambiguous and can
-be rebuilt by hand (e.g. with printf) to check a signature with any Ed25519 tool.
+Every field is validated to a fixed alphabet without line feeds, so the encoding is unambiguous
+and can be rebuilt by hand (e.g. with printf) to check a signature with any Ed25519 tool.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ SIGNATURE_SIZE = 64
 KEY_SIZE = 32
 _DISTRICT = re.compile(r"[0-9]{6}")
 _ROOT = re.compile(r"[0-9a-f]{64}")
-_HEX_KEY = re.compile(r"[0-9a-fA-F]{64}")
+_HEX = re.compile(r"[0-9a-fA-F]+")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -48,7 +49,9 @@ class InvalidSigningKey(ValueError):
 def format_timestamp(moment: datetime) -> str:
     """Render an aware datetime in the canonical UTC form used inside signed heads."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidTreeHead(f"timestamp {moment.isoformat()} has no time zone; a UTC time is needed")
+        raise InvalidTreeHead(
+            f"timestamp {moment.isoformat()} has no time zone; a UTC time is needed"
+        )
     return moment.astimezone(UTC).strftime(_TIME_FORMAT)
 
 
@@ -94,7 +97,7 @@ class TreeHead:
         return bytes.fromhex(self.root_hash)
 
     def canonical_bytes(self) -> bytes:
-        """The exact bytes that are signed (version 1 encoding described in the module docstring)."""
+        """The exact bytes that are signed (the version 1 encoding of the module docstring)."""
         return (
             f"{ENCODING_LABEL}\n"
             f"district:{self.district_code}\n"
@@ -106,7 +109,7 @@ class TreeHead:
 
 @dataclass(frozen=True)
 class SignedTreeHead:
-    """A tree head with its Ed25519 signature, as handed to auditors and stored in export bundles."""
+    """A tree head with its Ed25519 signature, as handed to auditors and put in export bundles."""
 
     head: TreeHead
     signature: bytes
@@ -131,9 +134,11 @@ class SignedTreeHead:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SignedTreeHead:
-        """Rebuild a signed head from `to_dict` output; raises InvalidTreeHead on anything malformed."""
+        """Rebuild a signed head from `to_dict` output; raise InvalidTreeHead if anything is off."""
         if not isinstance(data, dict):
-            raise InvalidTreeHead(f"a signed tree head must be an object, not {type(data).__name__}")
+            raise InvalidTreeHead(
+                f"a signed tree head must be an object, not {type(data).__name__}"
+            )
         expected = {"district_code", "tree_size", "root_hash", "timestamp", "signature"}
         missing = sorted(expected - data.keys())
         if missing:
@@ -170,7 +175,8 @@ def verify_tree_head(signed: SignedTreeHead, public_key: Ed25519PublicKey) -> Tr
         head = signed.head
         raise InvalidTreeHead(
             f"signature does not verify for the head of district {head.district_code}, "
-            f"size {head.tree_size}, root {head.root_hash}, time {format_timestamp(head.timestamp)} "
+            f"size {head.tree_size}, root {head.root_hash}, "
+            f"time {format_timestamp(head.timestamp)} "
             f"under public key {public_key_base64(public_key)}"
         ) from error
     return signed.head
@@ -180,8 +186,12 @@ def _decode_key_bytes(text: str, what: str) -> bytes:
     if not isinstance(text, str):
         raise InvalidSigningKey(f"{what} must be text (base64 or hex), not {type(text).__name__}")
     text = text.strip()
-    # 32 bytes are 64 characters in hex but 43-44 in base64, so the length tells them apart.
-    if _HEX_KEY.fullmatch(text):
+    # Standard base64 of 32 bytes always ends in "=", so text made only of hex digits is hex.
+    if _HEX.fullmatch(text):
+        if len(text) != 2 * KEY_SIZE:
+            raise InvalidSigningKey(
+                f"{what} is {len(text)} hexadecimal digits, expected {2 * KEY_SIZE}"
+            )
         return bytes.fromhex(text)
     try:
         raw = base64.b64decode(text, validate=True)
