@@ -9,9 +9,13 @@ aggregate's version exactly when every event was applied once, which the tests c
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aggregates.association import Association
+from projections.database import Cursor, Database
 from projections.projection import Projection
 from projections.tables import Table
 from projections.unit_of_work import UnitOfWork
@@ -135,3 +139,81 @@ ASSOCIATIONS_PROJECTION = Projection(
         Association.OfficerRemoved: _removed,
     },
 )
+
+
+# -- queries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssociationPage:
+    """A page of associations, the total matching, and the position the read model is at."""
+
+    items: list[dict[str, Any]]
+    total: int
+    position: int
+
+
+def _officer(row: Any) -> dict[str, Any]:
+    officer = dict(row)
+    officer["full_time"] = bool(officer["full_time"])
+    officer["backgrounds"] = json.loads(officer["backgrounds"] or "[]")
+    return officer
+
+
+def list_associations(
+    db: Database,
+    district: str,
+    *,
+    township_code: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> AssociationPage:
+    """Associations of a district by division code, optionally of one township."""
+    sql = partial(db.sql, district)
+    where, params = ("WHERE township_code = %s", [township_code]) if township_code else ("", [])
+    with db.transaction(district, write=False) as cur:
+        position = _position(cur, sql)
+        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}associations {where}"), params)
+        total = int(cur.fetchone()["n"])
+        cur.execute(
+            sql(
+                f"SELECT * FROM {{s}}associations {where} "
+                "ORDER BY division_code LIMIT %s OFFSET %s"
+            ),
+            [*params, limit, offset],
+        )
+        items = [dict(row) for row in cur.fetchall()]
+    return AssociationPage(items=items, total=total, position=position)
+
+
+def find_association(db: Database, district: str, association_id: str) -> dict[str, Any] | None:
+    """One association with its sitting officers and officer history, or None."""
+    sql = partial(db.sql, district)
+    with db.transaction(district, write=False) as cur:
+        position = _position(cur, sql)
+        cur.execute(sql("SELECT * FROM {s}associations WHERE id = %s"), (association_id,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        cur.execute(
+            sql(
+                "SELECT * FROM {s}officers WHERE association_id = %s "
+                "ORDER BY appointed_position"
+            ),
+            (association_id,),
+        )
+        history = [_officer(r) for r in cur.fetchall()]
+    association = dict(row)
+    association["officer_history"] = history
+    association["officers"] = [o for o in history if o["removed_on"] is None]
+    association["position"] = position
+    return association
+
+
+def _position(cur: Cursor, sql: Callable[[str], str]) -> int:
+    cur.execute(
+        sql("SELECT position FROM {s}projection_tracking WHERE projection = %s"),
+        (ASSOCIATIONS_PROJECTION.name,),
+    )
+    row = cur.fetchone()
+    return int(row["position"]) if row else 0

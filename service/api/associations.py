@@ -1,0 +1,139 @@
+"""Associations and their officers: commands go to the event store, reads to the read models."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from aggregates.association import Background, OfficerRole
+from aggregates.errors import NotFound
+from projections.associations import find_association, list_associations
+from service.context import known_district, provenance, services
+from service.freshness import await_position
+from service.schemas import (
+    Accepted,
+    AssociationDetail,
+    AssociationIn,
+    AssociationList,
+    AssociationListQuery,
+    Created,
+    OfficerCreated,
+    OfficerIn,
+    ProblemSchema,
+    ReadQuery,
+    RemovalIn,
+)
+
+blp = Blueprint(
+    "associations",
+    __name__,
+    url_prefix="/api/v1/districts/<code>/associations",
+    description="Associations (残协) and officers",
+)
+
+
+def _committed(district: str) -> None:
+    """Tell the workers the district has new events (never fails the command)."""
+    services().wakeups.district_changed(district)
+
+
+@blp.route("")
+class Associations(MethodView):
+    """A district's associations."""
+
+    @blp.arguments(AssociationListQuery, location="query")
+    @blp.response(200, AssociationList)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
+        """List associations, by division code."""
+        known_district(code)
+        await_position(code, query.get("min_position"))
+        page = list_associations(
+            services().runtime.db,
+            code,
+            township_code=query.get("township_code"),
+            limit=query["limit"],
+            offset=query["offset"],
+        )
+        return {
+            "items": page.items,
+            "total": page.total,
+            "limit": query["limit"],
+            "offset": query["offset"],
+            "position": page.position,
+        }
+
+    @blp.arguments(AssociationIn)
+    @blp.response(201, Created)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.alt_response(409, schema=ProblemSchema, description="The village has an association")
+    def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
+        """Establish the association of a village or community."""
+        records = services().runtime.tenancy.records(known_district(code))
+        saved = records.establish_association(by=provenance(), **data)
+        _committed(code)
+        return {"id": str(saved.id), "position": saved.position}
+
+
+@blp.route("/<uuid:association_id>")
+class AssociationResource(MethodView):
+    """One association."""
+
+    @blp.arguments(ReadQuery, location="query")
+    @blp.response(200, AssociationDetail)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
+    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """The association with its sitting officers and officer history."""
+        known_district(code)
+        await_position(code, query.get("min_position"))
+        association = find_association(services().runtime.db, code, str(association_id))
+        if association is None:
+            raise NotFound(f"no association {association_id}", field="association_id")
+        return association
+
+
+@blp.route("/<uuid:association_id>/officers")
+class Officers(MethodView):
+    """Appointments."""
+
+    @blp.arguments(OfficerIn)
+    @blp.response(201, OfficerCreated)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
+    @blp.alt_response(409, schema=ProblemSchema, description="A rule of S3.3/S3.6 forbids it")
+    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Appoint an officer."""
+        records = services().runtime.tenancy.records(known_district(code))
+        saved = records.appoint_officer(
+            association_id,
+            name=data["name"],
+            role=OfficerRole(data["role"]),
+            full_time=data["full_time"],
+            backgrounds=[Background(b) for b in data["backgrounds"]],
+            appointed_on=data["appointed_on"],
+            by=provenance(),
+        )
+        _committed(code)
+        return {"officer_id": str(saved.id), "position": saved.position}
+
+
+@blp.route("/<uuid:association_id>/officers/<uuid:officer_id>/removal")
+class OfficerRemoval(MethodView):
+    """An officer leaving office."""
+
+    @blp.arguments(RemovalIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or officer")
+    @blp.alt_response(409, schema=ProblemSchema, description="The officer has already left")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
+    ) -> dict[str, Any]:
+        """Remove an officer, with the date and the reason."""
+        records = services().runtime.tenancy.records(known_district(code))
+        saved = records.remove_officer(association_id, officer_id, by=provenance(), **data)
+        _committed(code)
+        return {"position": saved.position}

@@ -1,0 +1,104 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from flask import Flask, Response, g, request
+from flask_smorest import Api
+
+from service.api import associations, districts, health
+from service.context import Services
+from service.logs import configure_logging
+from service.problems import ProblemError, register_problem_handlers
+from service.schemas import ProblemSchema
+from workers.inprocess import in_process_projector
+from workers.runtime import Runtime
+from workers.settings import Settings
+from workers.wakeups import Wakeups, celery_wakeups
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+MAX_BODY_BYTES = 1024 * 1024
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api documenting problem+json as the error body."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+
+def _wakeups(runtime: Runtime) -> Wakeups:
+    if runtime.settings.embedded:
+        return in_process_projector(runtime)
+    return celery_wakeups(runtime.settings)
+
+
+def create_app(settings: Settings | None = None, *, provision: bool | None = None) -> Flask:
+    """Build the app for the configured store; provision the catalog when embedded.
+
+    Hosted deployments provision with ``canxie provision`` (a Helm hook) before serving.
+    """
+    settings = settings or Settings.from_environ()
+    configure_logging(settings)
+    runtime = Runtime.open(settings)
+    if provision if provision is not None else settings.embedded:
+        runtime.tenancy.provision()
+
+    app = Flask("canxie")
+    app.config.update(
+        API_TITLE="canxie",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    api = ProblemApi(app)
+    for blueprint in (districts.blp, associations.blp, health.blp):
+        api.register_blueprint(blueprint)
+    register_problem_handlers(app)
+    app.extensions["canxie"] = Services(runtime=runtime, wakeups=_wakeups(runtime))
+    app.before_request(_before_request)
+    app.after_request(_after_request)
+    app.add_url_rule("/", "index", _index)
+    return app
+
+
+def _before_request() -> None:
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    if request.method in {"POST", "PUT", "PATCH"} and not request.is_json:
+        raise ProblemError(
+            415, "unsupported-media-type", "send the body as application/json"
+        )
+
+
+def _after_request(response: Response) -> Response:
+    response.headers["X-Request-ID"] = getattr(g, "request_id", "")
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _index() -> dict[str, Any]:
+    """Where to start: the API's entry points."""
+    return {
+        "name": "canxie",
+        "description": "村（社区）残协工作记录 / records of village and community disabled "
+        "persons' associations",
+        "openapi": "/api/v1/openapi.json",
+        "districts": "/api/v1/districts",
+        "health": "/api/v1/health",
+    }

@@ -1,0 +1,189 @@
+"""Marshmallow schemas: the API's field names, validation and its OpenAPI document.
+
+Unknown fields are refused (marshmallow's default ``RAISE``); types are strict, so ``"3"`` is
+not a number and ``"yes"`` is not a boolean.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from aggregates.association import Background, OfficerRole
+
+DISTRICT_CODE = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
+TOWNSHIP_CODE = validate.Regexp(r"^\d{9}$", error="must be a 9-digit township code")
+VILLAGE_CODE = validate.Regexp(r"^\d{12}$", error="must be a 12-digit village or community code")
+
+
+class Text(fields.String):
+    """A string with surrounding blanks removed, refused when empty or too long."""
+
+    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text is None:
+            raise ValidationError("must be a string")
+        return text.strip()
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON ``true`` and ``false``."""
+
+    truthy: ClassVar[set[Any]] = {True}
+    falsy: ClassVar[set[Any]] = {False}
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as every error answer carries them."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    title_zh = fields.String()
+    title_en = fields.String()
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    request_id = fields.String(allow_none=True)
+    field = fields.String()
+    errors = fields.List(fields.Dict())
+
+
+class DistrictIn(Schema):
+    """A new district (tenant)."""
+
+    code = fields.String(required=True, validate=DISTRICT_CODE)
+    name = Text(required=True, max_length=50)
+
+
+class DistrictOut(Schema):
+    """A district."""
+
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    created_at = fields.String(required=True)
+
+
+class DistrictList(Schema):
+    """Every district."""
+
+    items = fields.List(fields.Nested(DistrictOut), required=True)
+    total = fields.Integer(required=True)
+
+
+class AssociationIn(Schema):
+    """A new association for one village or community."""
+
+    division_code = fields.String(required=True, validate=VILLAGE_CODE)
+    name = Text(required=True, max_length=100)
+    township_code = fields.String(required=True, validate=TOWNSHIP_CODE)
+    established_on = fields.Date(required=True)
+
+
+class OfficerIn(Schema):
+    """An appointment (S3.2, S3.3, S3.6)."""
+
+    name = Text(required=True, max_length=50)
+    role = fields.String(required=True, validate=validate.OneOf([r.value for r in OfficerRole]))
+    full_time = StrictBoolean(load_default=False)
+    backgrounds = fields.List(
+        fields.String(validate=validate.OneOf([b.value for b in Background])),
+        load_default=list,
+    )
+    appointed_on = fields.Date(required=True)
+
+
+class RemovalIn(Schema):
+    """An officer leaving office."""
+
+    removed_on = fields.Date(required=True)
+    reason = Text(required=True, max_length=200)
+
+
+class Created(Schema):
+    """The id of what a command created and the log position of its event."""
+
+    id = fields.String(required=True)
+    position = fields.Integer(required=True)
+
+
+class OfficerCreated(Schema):
+    """The new officer's id and the log position of the appointment."""
+
+    officer_id = fields.String(required=True)
+    position = fields.Integer(required=True)
+
+
+class Accepted(Schema):
+    """The log position a command reached."""
+
+    position = fields.Integer(required=True)
+
+
+class ReadQuery(Schema):
+    """Freshness: answer only once the read model includes position ``min_position``."""
+
+    min_position = fields.Integer(strict=False, validate=validate.Range(min=0))
+
+
+class AssociationListQuery(ReadQuery):
+    """Filters and paging of the association list."""
+
+    township_code = fields.String(validate=TOWNSHIP_CODE)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class OfficerOut(Schema):
+    """An officer, sitting or former."""
+
+    officer_id = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    full_time = fields.Boolean(required=True)
+    backgrounds = fields.List(fields.String(), required=True)
+    appointed_on = fields.String(required=True)
+    removed_on = fields.String(allow_none=True)
+    removal_reason = fields.String(allow_none=True)
+
+
+class AssociationOut(Schema):
+    """An association as the read model has it."""
+
+    id = fields.String(required=True)
+    division_code = fields.String(required=True)
+    name = fields.String(required=True)
+    township_code = fields.String(required=True)
+    established_on = fields.String(required=True)
+    version = fields.Integer(required=True)
+    created_at = fields.String(required=True)
+    updated_at = fields.String(required=True)
+
+
+class AssociationDetail(AssociationOut):
+    """An association with its sitting officers and its officer history."""
+
+    officers = fields.List(fields.Nested(OfficerOut), required=True)
+    officer_history = fields.List(fields.Nested(OfficerOut), required=True)
+    position = fields.Integer(required=True)
+
+
+class AssociationList(Schema):
+    """A page of associations."""
+
+    items = fields.List(fields.Nested(AssociationOut), required=True)
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+
+
+class Health(Schema):
+    """What answers."""
+
+    status = fields.String(required=True)
+    mode = fields.String(required=True)
+    checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)

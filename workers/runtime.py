@@ -1,0 +1,56 @@
+"""The per-process wiring of settings, database and districts, made lazily after a fork."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+from projections.catchup import CatchUp, catch_up, projected_position
+from projections.database import Database, open_database
+from projections.tenancy import Tenancy
+from workers.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """What a process needs to take commands and project districts."""
+
+    settings: Settings
+    db: Database
+    tenancy: Tenancy
+
+    @classmethod
+    def open(cls, settings: Settings) -> Runtime:
+        """Connect to the configured store."""
+        db = open_database(settings.database_url, settings.data_dir, pool_max=settings.pool_max)
+        return cls(settings=settings, db=db, tenancy=Tenancy(db))
+
+    def catch_up(self, district: str) -> CatchUp:
+        """Project every new event of a district."""
+        records = self.tenancy.records(district)
+        return catch_up(self.db, district, records.mapper, batch_size=self.settings.batch_size)
+
+    def lag(self, district: str) -> tuple[int, int]:
+        """(newest event position, projected position) of a district."""
+        head = self.tenancy.records(district).head_position()
+        return head, projected_position(self.db, district)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.tenancy.close()
+
+
+_runtime: Runtime | None = None
+_runtime_pid: int | None = None
+_runtime_lock = threading.Lock()
+
+
+def current_runtime() -> Runtime:
+    """This process's runtime; a forked child opens its own connections."""
+    global _runtime, _runtime_pid
+    with _runtime_lock:
+        if _runtime is None or _runtime_pid != os.getpid():
+            _runtime = Runtime.open(Settings.from_environ())
+            _runtime_pid = os.getpid()
+        return _runtime

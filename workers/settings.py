@@ -1,0 +1,70 @@
+"""Configuration, read from the environment in this one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting canxie reads; the names are the environment variables without prefix."""
+
+    database_url: str | None = None  # CANXIE_DATABASE_URL: postgresql://...; unset = embedded
+    broker_url: str | None = None  # CANXIE_BROKER_URL: amqp://...; unset = in-process worker
+    data_dir: Path = Path("data")  # CANXIE_DATA_DIR: the embedded store
+    queue: str = "canxie"  # CANXIE_QUEUE: the Celery queue of projection work
+    sweep_seconds: float = 30.0  # CANXIE_SWEEP_SECONDS: catch every district up this often
+    batch_size: int = 1000  # CANXIE_PROJECTION_BATCH: events per projection transaction
+    pool_max: int = 8  # CANXIE_DB_POOL_MAX: PostgreSQL connections per process
+    read_wait_seconds: float = 3.0  # CANXIE_READ_WAIT_SECONDS: longest wait for min_position
+    log_format: str = "text"  # CANXIE_LOG_FORMAT: text or json
+    log_level: str = "INFO"  # CANXIE_LOG_LEVEL
+
+    @property
+    def embedded(self) -> bool:
+        """No broker: projection runs on a thread inside the serving process."""
+        return not self.broker_url
+
+    @classmethod
+    def from_environ(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the ``CANXIE_*`` variables."""
+        env = os.environ if env is None else env
+        return cls(
+            database_url=env.get("CANXIE_DATABASE_URL") or None,
+            broker_url=env.get("CANXIE_BROKER_URL") or None,
+            data_dir=Path(env.get("CANXIE_DATA_DIR") or "data"),
+            queue=env.get("CANXIE_QUEUE") or "canxie",
+            sweep_seconds=_float(env, "CANXIE_SWEEP_SECONDS", 30.0),
+            batch_size=_int(env, "CANXIE_PROJECTION_BATCH", 1000),
+            pool_max=_int(env, "CANXIE_DB_POOL_MAX", 8),
+            read_wait_seconds=_float(env, "CANXIE_READ_WAIT_SECONDS", 3.0),
+            log_format=env.get("CANXIE_LOG_FORMAT") or "text",
+            log_level=env.get("CANXIE_LOG_LEVEL") or "INFO",
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with command-line options applied on top of the environment."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
