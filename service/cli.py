@@ -1,0 +1,187 @@
+"""The ``canxie`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from aggregates.provenance import Provenance
+from workers.settings import Settings
+
+
+def _settings(data_dir: Path | None = None) -> Settings:
+    return Settings.from_environ().with_overrides(data_dir=data_dir)
+
+
+def _operator() -> Provenance:
+    """Commands run on the server act as the operator, with a request id per run."""
+    import getpass
+    import uuid
+
+    return Provenance(
+        actor=f"cli:{getpass.getuser()}", role="operator", request_id=uuid.uuid4().hex
+    )
+
+
+@click.group()
+def main() -> None:
+    """canxie: records of village and community disabled persons' associations (残协)."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Embedded store folder.")
+@click.option("--demo", is_flag=True, help="Load a demo district first (once).")
+@click.option("--workers", default=2, show_default=True, help="Processes (hosted mode only).")
+@click.option("--threads", default=8, show_default=True, help="Threads per process.")
+def serve(
+    host: str, port: int, data_dir: Path | None, demo: bool, workers: int, threads: int
+) -> None:
+    """Serve the API (embedded: SQLite and an in-process worker, nothing else to install)."""
+    from service.server import serve as run_server
+    from workers.runtime import Runtime
+
+    settings = _settings(data_dir)
+    runtime = Runtime.open(settings)
+    runtime.tenancy.provision()
+    if demo:
+        _load_demo(runtime)
+    runtime.close()
+    mode = f"embedded (SQLite in {settings.data_dir})" if settings.embedded else "hosted"
+    click.echo(f"canxie serving on http://{host}:{port}/  mode: {mode}", err=True)
+    run_server(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+def _load_demo(runtime: object) -> None:
+    from service.demo import DEMO_DISTRICT, load_demo
+
+    loaded = load_demo(runtime.tenancy)  # type: ignore[attr-defined]
+    code = DEMO_DISTRICT[0]
+    state = "loaded" if loaded else "already there"
+    click.echo(f"demo district {code} {state}: /api/v1/districts/{code}/associations", err=True)
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path))
+def demo(data_dir: Path | None) -> None:
+    """Load the demo district into the store (idempotent)."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings(data_dir))
+    runtime.tenancy.provision()
+    _load_demo(runtime)
+    for district in runtime.tenancy.districts():
+        runtime.catch_up(district.code)
+    runtime.close()
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def worker(ctx: click.Context) -> None:
+    """Run a Celery worker for the projection queue (extra options go to Celery)."""
+    from workers.celery_app import celery
+
+    settings = _settings()
+    if settings.embedded:
+        raise click.UsageError("set CANXIE_BROKER_URL: embedded mode projects in `canxie serve`")
+    argv = ["worker", "--loglevel=INFO", "-Q", settings.queue, *ctx.args]
+    celery.worker_main(argv)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def beat(ctx: click.Context) -> None:
+    """Run Celery beat: the periodic sweep that catches every district up."""
+    from workers.celery_app import celery
+
+    celery.start(["beat", "--loglevel=INFO", *ctx.args])
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only report whether provisioning is complete.")
+def provision(check: bool) -> None:
+    """Create the catalog and every district's schema and tables (idempotent)."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        if check:
+            missing = [
+                d.code
+                for d in runtime.tenancy.districts()
+                if not runtime.db.district_store_exists(d.code)
+            ]
+            if missing:
+                click.echo(f"not provisioned: {', '.join(missing)}", err=True)
+                sys.exit(1)
+            click.echo("provisioned")
+            return
+        runtime.tenancy.provision()
+        click.echo("provisioned")
+    finally:
+        runtime.close()
+
+
+@main.group()
+def districts() -> None:
+    """Manage districts (tenants)."""
+
+
+@districts.command("add")
+@click.argument("code")
+@click.argument("name")
+def districts_add(code: str, name: str) -> None:
+    """Add a district with its own store."""
+    from aggregates.errors import DomainError
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        runtime.tenancy.provision()
+        runtime.tenancy.create_district(code, name, _operator())
+        click.echo(f"district {code} {name} created")
+    except (DomainError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        runtime.close()
+
+
+@districts.command("list")
+def districts_list() -> None:
+    """List districts."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    for district in runtime.tenancy.districts():
+        click.echo(f"{district.code}\t{district.name}")
+    runtime.close()
+
+
+@main.command()
+def lag() -> None:
+    """Show each district's newest event and how far its read models have got."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    click.echo("district\thead\tprojected\tbehind")
+    for district in runtime.tenancy.districts():
+        head, projected = runtime.lag(district.code)
+        click.echo(f"{district.code}\t{head}\t{projected}\t{head - projected}")
+    runtime.close()
+
+
+@main.command("catch-up")
+@click.argument("district", required=False)
+def catch_up(district: str | None) -> None:
+    """Project new events now, in this process (one district or all)."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    codes = [district] if district else [d.code for d in runtime.tenancy.districts()]
+    for code in codes:
+        result = runtime.catch_up(code)
+        click.echo(f"{code}: applied {result.applied} events, at position {result.position}")
+    runtime.close()
