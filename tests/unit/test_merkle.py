@@ -334,3 +334,19 @@ def test_incremental_log_agrees_with_direct_computation_on_a_ragged_large_tree()
         proof = log.consistency_proof(old)
         assert proof == consistency_proof(hashes, old)
         verify_consistency(old, 4099, log.root(old), log.root(), proof)
+
+
+@pytest.mark.slow
+def test_a_million_leaves_fit_and_answer_proofs() -> None:
+    size = (1 << 20) + 3
+    log = MerkleLog()
+    for i in range(size):
+        log.append_data(i.to_bytes(4, "big"))
+    root = log.root()
+    for index in (0, 1 << 19, (1 << 20) - 1, 1 << 20, size - 1):
+        proof = log.inclusion_proof(index)
+        # 20 levels inside the left 2^20 subtree plus its sibling; the 3-leaf right side is shallow.
+        assert len(proof) == (21 if index < 1 << 20 else 3 if index < size - 1 else 2)
+        verify_inclusion(log.leaf_hash(index), index, size, proof, root)
+    verify_consistency(1 << 20, size, log.root(1 << 20), root, log.consistency_proof(1 << 20))
+    verify_consistency(999_999, size, log.root(999_999), root, log.consistency_proof(999_999))
