@@ -190,7 +190,10 @@ def verify_inclusion(
 def verify_consistency(
     old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
 ) -> None:
-    """Check that the tree of `new_size` extends the tree of `old_size` (RFC 9162 2.1.4.2)."""
+    """Check that the tree of `new_size` extends the tree of `old_size` (RFC 9162 2.1.4.2).
+
+    Outside the RFC's 0 < old < new: from size 0 or between equal sizes the proof is empty.
+    """
     _check_hash(old_root, "old root hash")
     _check_hash(new_root, "new root hash")
     _check_proof_hashes(proof)
