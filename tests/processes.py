@@ -94,8 +94,9 @@ class ProcessFactory:
 
     def worker(self, env: dict[str, str], *extra: str) -> Process:
         """``canxie worker`` (solo pool: the process that projects is the one we can kill)."""
-        process = self._start(["worker", "--pool=solo", "--without-gossip", "--without-mingle",
-                               *extra], env, "worker")
+        args = ["worker", "--pool=solo", "--without-gossip", "--without-mingle",
+                "-n", f"test{len(self.started)}-{os.getpid()}@%h", *extra]
+        process = self._start(args, env, "worker")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.popen.poll() is not None:
