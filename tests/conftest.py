@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -51,10 +52,8 @@ def queue_name(amqp_url: str) -> Iterator[str]:
                 channel.queue_delete(queue)
             except Exception:
                 channel = conn.channel()
-        try:
+        with contextlib.suppress(Exception):
             channel.exchange_delete(name)
-        except Exception:
-            pass
 
 
 @pytest.fixture

@@ -25,7 +25,9 @@ def officer_rows(db: Database, district: str) -> int:
         return int(cur.fetchone()["n"])
 
 
-def assert_exactly_once(db: Database, district: str, versions: dict[str, int], officers: int) -> None:
+def assert_exactly_once(
+    db: Database, district: str, versions: dict[str, int], officers: int
+) -> None:
     """Every association at its version, every event counted once, every officer there."""
     counts = read_model_counts(db, district)
     assert set(counts) == set(versions)
@@ -34,7 +36,8 @@ def assert_exactly_once(db: Database, district: str, versions: dict[str, int], o
         for aid, version in versions.items()
         if counts[aid] != {"version": version, "events_applied": version}
     }
-    assert not wrong, f"{len(wrong)} associations applied twice or missed: {list(wrong.items())[:3]}"
+    sample = list(wrong.items())[:3]
+    assert not wrong, f"{len(wrong)} associations applied twice or missed: {sample}"
     assert officer_rows(db, district) == officers
 
 
