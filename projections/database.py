@@ -26,8 +26,15 @@ from typing import Any, Protocol
 
 import psycopg
 from eventsourcing.persistence import InfrastructureFactory
-from eventsourcing.postgres import ConnectionPool, PostgresDatastore, PostgresFactory
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import (
+    ConnectionPool,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
 from psycopg.rows import dict_row
+from psycopg.sql import SQL, Identifier
 
 DISTRICT_CODE = re.compile(r"^\d{6}$")
 CATALOG_SCHEMA = "canxie_catalog"
@@ -115,8 +122,44 @@ class SharedPoolDatastore(PostgresDatastore):
         """The pool belongs to the process, not to one district."""
 
 
+class ArrayInsertRecorder(PostgresApplicationRecorder):
+    """The library's recorder, inserting events from four arrays instead of a composite type.
+
+    The library passes events as an array of a composite type that exists once per schema
+    under one name (``stored_event_uuid``); psycopg keys composite dumpers by that name, so on
+    a connection shared by districts the dumper of one schema replaces another's and inserts
+    fail with "cannot cast type district_a.stored_event_uuid[] to district_b...".  Plain
+    arrays need no per-schema type at all.
+    """
+
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.insert_events_statement = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[]) "
+            "RETURNING notification_id"
+        ).format(schema=Identifier(datastore.schema), table=Identifier(events_table_name))
+
+    def _insert_stored_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(
+            self.insert_events_statement,
+            (
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+            ),
+        )
+
+
 class SharedPoolFactory(PostgresFactory):
     """Persistence factory for a district: its schema, the shared pool."""
+
+    application_recorder_class = ArrayInsertRecorder
 
     def __init__(self, env: Any) -> None:
         InfrastructureFactory.__init__(self, env)
