@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
-from eventsourcing.persistence import InfrastructureFactory
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.postgres import (
     ConnectionPool,
     PostgresApplicationRecorder,
