@@ -48,15 +48,13 @@ def events_after_sql(db: Database) -> str:
     )
 
 
-def decode(mapper: Mapper[Any], row: Any) -> Any:
-    """A stored row back into its domain event."""
-    return mapper.to_domain_event(
-        StoredEvent(
-            originator_id=row["originator_id"],
-            originator_version=row["originator_version"],
-            topic=row["topic"],
-            state=bytes(row["state"]),
-        )
+def stored_event(row: Any) -> StoredEvent:
+    """A row of the events table as the library's stored event (bytes as stored)."""
+    return StoredEvent(
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=bytes(row["state"]),
     )
 
 
@@ -85,11 +83,12 @@ def catch_up(
                 break
             uow = UnitOfWork()
             for row in rows:
-                event = decode(mapper, row)
+                stored = stored_event(row)
+                event = mapper.to_domain_event(stored)
                 event_position = int(row["notification_id"])
                 for projection in projections:
                     if event_position > starts[projection.name]:
-                        projection.apply(event, event_position, uow)
+                        projection.apply(stored, event, event_position, uow)
             uow.flush(cur, sql)
             last = int(rows[-1]["notification_id"])
             for projection in projections:

@@ -11,10 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.persistence import StoredEvent
+
 from projections.tables import Table
 from projections.unit_of_work import UnitOfWork
 
 Handler = Callable[[Any, int, UnitOfWork], None]
+#: Sees every stored record as it is stored (bytes and all), e.g. for the audit trail.
+RecordHandler = Callable[[StoredEvent, Any, int, UnitOfWork], None]
 
 
 @dataclass(frozen=True)
@@ -24,9 +28,12 @@ class Projection:
     name: str
     tables: tuple[Table, ...]
     handlers: dict[type, Handler]
+    every_record: RecordHandler | None = None
 
-    def apply(self, event: Any, position: int, uow: UnitOfWork) -> None:
+    def apply(self, stored: StoredEvent, event: Any, position: int, uow: UnitOfWork) -> None:
         """Describe the row changes of one event; events it does not know change nothing."""
+        if self.every_record is not None:
+            self.every_record(stored, event, position, uow)
         handler = self.handlers.get(type(event))
         if handler is not None:
             handler(event, position, uow)
