@@ -125,6 +125,20 @@ class Association(Aggregate):
         self.officers: dict[UUID, Officer] = {}
         self.former_officers: set[UUID] = set()
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Association:
+        """A copy for the repository's cache: containers copied, frozen values shared.
+
+        The library deep-copies a cached aggregate for every command; a generic deepcopy
+        walks every officer and date (a quarter of a command's time) although all of them
+        are immutable.
+        """
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.officers = dict(self.officers)
+        clone.former_officers = set(self.former_officers)
+        clone._pending_events = list(self._pending_events)
+        return clone
+
     @classmethod
     def establish(
         cls,

@@ -19,6 +19,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 
 from projections import tracking
 from projections.associations import ASSOCIATIONS_PROJECTION
+from projections.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.database import Database
 from projections.projection import Projection
 from projections.unit_of_work import UnitOfWork
@@ -26,7 +27,7 @@ from projections.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 #: Every read model kept live for each district, in the order they are applied.
-PROJECTIONS: tuple[Projection, ...] = (ASSOCIATIONS_PROJECTION,)
+PROJECTIONS: tuple[Projection, ...] = (ASSOCIATIONS_PROJECTION, AUDIT_TRAIL_PROJECTION)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def catch_up(
         applied += len(rows)
         batches += 1
     if applied:
-        log.info("district %s: applied %d events in %d batches", district, applied, batches)
+        log.debug("district %s: applied %d events in %d batches", district, applied, batches)
     return CatchUp(district=district, applied=applied, batches=batches, position=position)
 
 

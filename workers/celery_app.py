@@ -33,7 +33,12 @@ def make_celery(settings: Settings) -> Celery:
                 "task": "canxie.sweep",
                 "schedule": settings.sweep_seconds,
                 "options": {"expires": max(settings.sweep_seconds, 5.0)},
-            }
+            },
+            "sign-tree-heads": {
+                "task": "canxie.sign_heads",
+                "schedule": settings.sign_seconds,
+                "options": {"expires": max(settings.sign_seconds, 5.0)},
+            },
         },
         timezone="Asia/Shanghai",
     )

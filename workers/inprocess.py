@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from workers.runtime import Runtime
+from workers.signing import PeriodicSigner
 from workers.wakeups import WakeupThread
 
 
 def in_process_projector(runtime: Runtime) -> WakeupThread:
     """Catches up each changed district at once, and every district periodically."""
 
+    sign_heads = PeriodicSigner(runtime)
+
     def sweep() -> None:
         for district in runtime.tenancy.districts():
             runtime.catch_up(district.code)
+        sign_heads()
 
     def project(district: str) -> None:
         runtime.catch_up(district)
@@ -22,4 +26,7 @@ def in_process_projector(runtime: Runtime) -> WakeupThread:
         retry_max_seconds=5.0,
         idle_callback=sweep,
         idle_seconds=runtime.settings.sweep_seconds,
+        # One SQLite writer at a time: a transaction per command would contend with the
+        # commands themselves; a few milliseconds of patience batches a burst.
+        coalesce_seconds=0.01,
     )

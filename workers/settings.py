@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -42,6 +42,10 @@ class Settings:
     read_wait_seconds: float = 3.0  # CANXIE_READ_WAIT_SECONDS: longest wait for min_position
     log_format: str = "text"  # CANXIE_LOG_FORMAT: text or json
     log_level: str = "INFO"  # CANXIE_LOG_LEVEL
+    # CANXIE_SIGNING_KEY: Ed25519 seed (base64 or hex) signing the ledger's tree heads; unset:
+    # embedded keeps a generated key in the data dir, hosted signs nothing.
+    signing_key: str | None = field(default=None, repr=False)
+    sign_seconds: float = 300.0  # CANXIE_SIGN_SECONDS: sign every district's new head this often
 
     @property
     def embedded(self) -> bool:
@@ -63,6 +67,8 @@ class Settings:
             read_wait_seconds=_float(env, "CANXIE_READ_WAIT_SECONDS", 3.0),
             log_format=env.get("CANXIE_LOG_FORMAT") or "text",
             log_level=env.get("CANXIE_LOG_LEVEL") or "INFO",
+            signing_key=env.get("CANXIE_SIGNING_KEY") or None,
+            sign_seconds=_float(env, "CANXIE_SIGN_SECONDS", 300.0),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

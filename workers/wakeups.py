@@ -46,6 +46,7 @@ class WakeupThread:
         retry_max_seconds: float = 10.0,
         idle_callback: Callable[[], None] | None = None,
         idle_seconds: float | None = None,
+        coalesce_seconds: float = 0.0,
     ) -> None:
         self._deliver = deliver
         self._pending: set[str] = set()
@@ -54,6 +55,7 @@ class WakeupThread:
         self._retry_max = retry_max_seconds
         self._idle_callback = idle_callback
         self._idle_seconds = idle_seconds
+        self._coalesce = coalesce_seconds
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -79,6 +81,9 @@ class WakeupThread:
                     self._condition.wait(timeout=self._wait_seconds(backoff, next_idle))
                 if self._closed:
                     return
+            if self._coalesce and self._pending:
+                time.sleep(self._coalesce)  # let a burst of commands share one delivery
+            with self._condition:
                 batch, self._pending = self._pending, set()
             if self._idle_callback and self._idle_seconds and time.monotonic() >= next_idle:
                 next_idle = time.monotonic() + self._idle_seconds

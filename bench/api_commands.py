@@ -1,0 +1,187 @@
+"""Commands per second through the HTTP API, beside the library's own append rate.
+
+    .venv/bin/python -m bench.api_commands [--mode embedded|hosted|both] [--seconds 10]
+        [--clients 1,8,32]
+
+Starts a real ``canxie serve`` (embedded: SQLite and the in-process projector; hosted:
+gunicorn on PostgreSQL with RabbitMQ and one ``canxie worker``).  Each client owns one
+association and alternately appoints and removes a committee member: every request is one
+command that writes one event.  The reference is the library appending the same events
+(one per save) straight to a district of the same store, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from aggregates.association import OfficerRole
+from bench.common import AMQP_URL, median, percentile, print_table, scratch_database, write_results
+from projections.database import open_database
+from projections.tenancy import Tenancy
+from tests.processes import ProcessFactory
+from tests.seeding import SEEDER
+
+DISTRICT = "410181"
+
+
+def client_loop(base: str, association: str, stop: float, latencies: list[float]) -> None:
+    """Appoint and remove one member, over and over, until ``stop``."""
+    session = requests.Session()
+    prefix = f"{base}/api/v1/districts/{DISTRICT}/associations/{association}"
+    officer = None
+    while time.monotonic() < stop:
+        started = time.perf_counter()
+        if officer is None:
+            response = session.post(
+                f"{prefix}/officers",
+                json={"name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"},
+                timeout=30,
+            )
+            officer = response.json()["officer_id"]
+        else:
+            response = session.post(
+                f"{prefix}/officers/{officer}/removal",
+                json={"removed_on": "2021-05-01", "reason": "轮换"},
+                timeout=30,
+            )
+            officer = None
+        if response.status_code >= 300:
+            raise RuntimeError(response.text)
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+def run_clients(base: str, associations: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    """``clients`` threads for ``seconds``; throughput and latency percentiles."""
+    per_client: list[list[float]] = [[] for _ in range(clients)]
+    stop = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=client_loop, args=(base, associations[i], stop, per_client[i]))
+        for i in range(clients)
+    ]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies = [x for xs in per_client for x in xs]
+    return {
+        "clients": clients,
+        "commands": len(latencies),
+        "commands_per_s": len(latencies) / elapsed,
+        "p50_ms": median(latencies),
+        "p99_ms": percentile(latencies, 99),
+    }
+
+
+def library_append_rate(tenancy: Tenancy, seconds: float) -> float:
+    """Events per second the library appends with one event per save, same store."""
+    records = tenancy.records(DISTRICT)
+    created = records.establish_association(
+        division_code=f"{DISTRICT}001999",
+        name="参照",
+        township_code=f"{DISTRICT}001",
+        established_on=date(2021, 1, 1),
+        by=SEEDER,
+    )
+    association = records.association(created.id)  # type: ignore[arg-type]
+    saved = 0
+    stop = time.monotonic() + seconds
+    started = time.perf_counter()
+    while time.monotonic() < stop:
+        officer = association.appoint_officer(
+            name="委员", role=OfficerRole.COMMITTEE_MEMBER, full_time=False, backgrounds=[],
+            appointed_on=date(2021, 4, 1), today=date(2026, 1, 1), by=SEEDER.as_dict(),
+        )
+        records.save(association)
+        association.remove_officer(
+            officer_id=officer, removed_on=date(2021, 5, 1), reason="x",
+            today=date(2026, 1, 1), by=SEEDER.as_dict(),
+        )
+        records.save(association)
+        saved += 2
+    return saved / (time.perf_counter() - started)
+
+
+def run_mode(mode: str, clients: list[int], seconds: float) -> dict[str, Any]:
+    """Start the deployment of ``mode`` and measure every client count."""
+    with tempfile.TemporaryDirectory() as scratch:
+        if mode == "hosted":
+            with scratch_database() as url:
+                env = {
+                    "CANXIE_DATABASE_URL": url,
+                    "CANXIE_BROKER_URL": AMQP_URL,
+                    "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
+                }
+                return measure(mode, env, Path(scratch), clients, seconds)
+        env = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": "", "CANXIE_DATA_DIR": scratch}
+        return measure(mode, env, Path(scratch), clients, seconds)
+
+
+def measure(
+    mode: str, env: dict[str, str], scratch: Path, clients: list[int], seconds: float
+) -> dict[str, Any]:
+    """Server up, associations made, then each client count in turn."""
+    processes = ProcessFactory(scratch / "logs")
+    try:
+        server = processes.server(env, workers=2)
+        if mode == "hosted":
+            processes.worker(env)
+        base = server.url or ""
+        requests.post(f"{base}/api/v1/districts", json={"code": DISTRICT, "name": "巩义市"},
+                      timeout=30).raise_for_status()
+        associations = []
+        for n in range(max(clients)):
+            response = requests.post(
+                f"{base}/api/v1/districts/{DISTRICT}/associations",
+                json={"division_code": f"{DISTRICT}001{n + 1:03d}", "name": f"社区{n}",
+                      "township_code": f"{DISTRICT}001", "established_on": "2021-01-01"},
+                timeout=30,
+            )
+            response.raise_for_status()
+            associations.append(response.json()["id"])
+        runs = [run_clients(base, associations, c, seconds) for c in clients]
+        server.stop()  # the reference runs alone, on the same store
+        url = env.get("CANXIE_DATABASE_URL") or None
+        tenancy = Tenancy(open_database(url, Path(env.get("CANXIE_DATA_DIR") or scratch)))
+        reference = library_append_rate(tenancy, seconds)
+        tenancy.close()
+    finally:
+        processes.stop_all()
+    return {"mode": mode, "runs": runs, "library_single_event_appends_per_s": reference}
+
+
+def main() -> None:
+    """Parse arguments, run, print and save."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mode", choices=["embedded", "hosted", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", default="1,8,32")
+    args = parser.parse_args()
+    clients = [int(c) for c in args.clients.split(",")]
+    modes = ["embedded", "hosted"] if args.mode == "both" else [args.mode]
+    results = [run_mode(m, clients, args.seconds) for m in modes]
+    rows = []
+    for result in results:
+        reference = result["library_single_event_appends_per_s"]
+        for run in result["runs"]:
+            rows.append([result["mode"], run["clients"], run["commands_per_s"], run["p50_ms"],
+                         run["p99_ms"], reference, f"{run['commands_per_s'] / reference:.2f}"])
+    print_table(
+        ["mode", "clients", "commands/s", "p50 ms", "p99 ms", "library appends/s", "ratio"], rows
+    )
+    print(write_results("api_commands", {"command": "python -m bench.api_commands",
+                                         "results": results}))
+
+
+if __name__ == "__main__":
+    main()
