@@ -58,13 +58,15 @@ class ProcessFactory:
     log_dir: Path
     started: list[Process] = field(default_factory=list)
 
-    def _start(self, args: list[str], env: dict[str, str], name: str) -> Process:
+    def _start(
+        self, args: list[str], env: dict[str, str], name: str, module: str = "service"
+    ) -> Process:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{name}-{len(self.started)}.log"
         full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
         with log.open("wb") as out:
             popen = subprocess.Popen(
-                [sys.executable, "-m", "service", *args],
+                [sys.executable, "-m", module, *args],
                 cwd=REPO,
                 env=full_env,
                 stdout=out,
@@ -92,11 +94,18 @@ class ProcessFactory:
             time.sleep(0.1)
         raise RuntimeError(f"server did not start:\n{process.output()}")
 
-    def worker(self, env: dict[str, str], *extra: str) -> Process:
-        """``canxie worker`` (solo pool: the process that projects is the one we can kill)."""
+    def worker(self, env: dict[str, str], *extra: str, plain_celery: bool = False) -> Process:
+        """``canxie worker`` (solo pool: the process that projects is the one we can kill).
+
+        With ``plain_celery`` the worker is started as ``celery -A workers worker`` instead.
+        """
         args = ["worker", "--pool=solo", "--without-gossip", "--without-mingle",
                 "-n", f"test{len(self.started)}-{os.getpid()}@%h", *extra]
-        process = self._start(args, env, "worker")
+        if plain_celery:
+            plain = ["-A", "workers", *args, "--loglevel=INFO"]
+            process = self._start(plain, env, "celery", module="celery")
+        else:
+            process = self._start(args, env, "worker")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.popen.poll() is not None:

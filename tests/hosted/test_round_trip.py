@@ -54,3 +54,16 @@ def test_commands_come_back_through_the_worker(
     health = api.get("/health")
     assert health.status_code == 200
     assert health.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_plain_celery_command_runs_the_same_worker(
+    processes: ProcessFactory, hosted_env: dict[str, str]
+) -> None:
+    server = processes.server(hosted_env, workers=1)
+    processes.worker(hosted_env, plain_celery=True)
+    api = Client(server.url or "")
+    assert api.create_district("410122", "中牟县").status_code == 201
+    created = api.create_association("410122", "410122100201")
+    read = api.get("/districts/410122/associations", min_position=created.json()["position"])
+    assert read.status_code == 200
+    assert read.json()["total"] == 1
