@@ -122,13 +122,19 @@ class StoredHead:
 
 # -- tables and leaves -----------------------------------------------------------------------
 
-_ensured: set[tuple[int, str]] = set()
+_ensured: set[tuple[str, str]] = set()
 _ensured_lock = threading.Lock()
+
+
+def _token(db: Database, district: str) -> tuple[str, str]:
+    """Which store a district lives in, stable across Database objects of one store."""
+    where = getattr(db, "url", None) or str(getattr(db, "data_dir", id(db)))
+    return (f"{db.kind}:{where}", district)
 
 
 def ensure_tables(db: Database, district: str) -> None:
     """Create ``tree_heads`` if missing (it is no projection table: a rebuild keeps it)."""
-    token = (id(db), district)
+    token = _token(db, district)
     if token in _ensured:
         return
     sql = partial(db.sql, district)
@@ -185,7 +191,7 @@ def number_leaves(cur: Cursor, sql: Sql) -> int:
     return numbered + int(pending["n"])
 
 
-_LOGS: OrderedDict[tuple[int, str], MerkleLog] = OrderedDict()
+_LOGS: OrderedDict[tuple[str, str], MerkleLog] = OrderedDict()
 _LOGS_LOCK = threading.Lock()
 #: How many districts' Merkle logs a process keeps in memory (about 64 bytes per leaf).
 CACHED_LOGS = 8
@@ -197,7 +203,7 @@ def _merkle_log(db: Database, district: str, cur: Cursor, sql: Sql) -> MerkleLog
     The cache is dropped when the trail's last cached leaf no longer matches (a rebuild).
     Extending only appends, so a log handed out earlier stays valid for the sizes it had.
     """
-    token = (id(db), district)
+    token = _token(db, district)
     with _LOGS_LOCK:
         merkle = _LOGS.get(token)
         if merkle is not None and merkle.size:
@@ -475,7 +481,8 @@ class LedgerSnapshot:
 
     district: str
     records: list[Record]
-    recorded_leaves: list[tuple[int, str]]  # (position, leaf hash hex) by leaf index
+    #: (position, leaf hash hex) by leaf index, then entries not numbered yet by position
+    recorded_leaves: list[tuple[int, str]]
     heads: list[StoredHead]
 
 
@@ -501,8 +508,8 @@ def snapshot(db: Database, district: str) -> LedgerSnapshot:
         records = list(iter_records(db, district, cur))
         cur.execute(
             sql(
-                "SELECT position, leaf_hash FROM {s}audit_entries WHERE leaf_index IS NOT NULL "
-                "ORDER BY leaf_index"
+                "SELECT position, leaf_hash FROM {s}audit_entries "
+                "ORDER BY leaf_index IS NULL, leaf_index, position"
             )
         )
         leaves = [(int(r["position"]), r["leaf_hash"]) for r in cur.fetchall()]

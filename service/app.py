@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_smorest import Api
 
-from service.api import associations, districts, health
+from service.api import associations, audit, districts, health
 from service.context import Services
 from service.logs import configure_logging
 from service.problems import ProblemError, register_problem_handlers
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     api = ProblemApi(app)
-    for blueprint in (districts.blp, associations.blp, health.blp):
+    for blueprint in (districts.blp, associations.blp, health.blp, audit.blp):
         api.register_blueprint(blueprint)
     register_problem_handlers(app)
     app.extensions["canxie"] = Services(runtime=runtime, wakeups=_wakeups(runtime))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from aggregates.provenance import Provenance
+from service.audit_cli import audit
 from workers.settings import Settings
 
 
@@ -185,3 +186,6 @@ def catch_up(district: str | None) -> None:
         result = runtime.catch_up(code)
         click.echo(f"{code}: applied {result.applied} events, at position {result.position}")
     runtime.close()
+
+
+main.add_command(audit)
