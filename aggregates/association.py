@@ -85,6 +85,7 @@ class Association(Aggregate):
         full_time: bool
         backgrounds: list[str]
         appointed_on: date
+        phone: str | None = None  # personal data: masked in answers
 
         def apply(self, aggregate: Aggregate) -> None:
             """Seat the officer."""
@@ -181,6 +182,7 @@ class Association(Aggregate):
         appointed_on: date,
         today: date,
         by: dict[str, Any],
+        phone: str | None = None,
     ) -> UUID:
         """Seat a new officer; refuses what S3.3 and S3.6 forbid."""
         if full_time and role is not OfficerRole.COMMITTEE_MEMBER:
@@ -206,6 +208,7 @@ class Association(Aggregate):
             full_time=full_time,
             backgrounds=sorted({b.value for b in backgrounds}),
             appointed_on=appointed_on,
+            phone=phone,
             by=by,
         )
         return officer_id

@@ -133,11 +133,13 @@ class DistrictRecords(Application):
         backgrounds: list[Background],
         appointed_on: date,
         by: Provenance,
+        phone: str | None = None,
     ) -> Saved:
         """Seat an officer in an association."""
 
         def command(association: Association) -> UUID:
             return association.appoint_officer(
+                phone=phone,
                 name=name,
                 role=role,
                 full_time=full_time,

@@ -55,6 +55,7 @@ OFFICERS = Table(
         "removed_position": "int",
         "appointed_by": "text",
         "removed_by": "text",
+        "phone": "text",
     },
     key=("officer_id",),
     indexes=(("association_id", "removed_on"),),
@@ -112,6 +113,7 @@ def _appointed(event: Association.OfficerAppointed, position: int, uow: UnitOfWo
             "removed_position": None,
             "appointed_by": event.by.get("actor"),
             "removed_by": None,
+            "phone": event.phone,
         },
     )
 
@@ -165,12 +167,20 @@ def list_associations(
     district: str,
     *,
     township_code: str | None = None,
+    association_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> AssociationPage:
-    """Associations of a district by division code, optionally of one township."""
+    """Associations of a district by division code, optionally of one township or one id."""
     sql = partial(db.sql, district)
-    where, params = ("WHERE township_code = %s", [township_code]) if township_code else ("", [])
+    conditions, params = [], []
+    if township_code:
+        conditions.append("township_code = %s")
+        params.append(township_code)
+    if association_id:
+        conditions.append("id = %s")
+        params.append(association_id)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
         cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}associations {where}"), params)
@@ -208,6 +218,17 @@ def find_association(db: Database, district: str, association_id: str) -> dict[s
     association["officers"] = [o for o in history if o["removed_on"] is None]
     association["position"] = position
     return association
+
+
+def find_association_township(db: Database, district: str, association_id: str) -> str | None:
+    """The township an association belongs to, if the read model has it."""
+    with db.transaction(district, write=False) as cur:
+        cur.execute(
+            db.sql(district, "SELECT township_code FROM {s}associations WHERE id = %s"),
+            (association_id,),
+        )
+        row = cur.fetchone()
+    return str(row["township_code"]) if row else None
 
 
 def _position(cur: Cursor, sql: Callable[[str], str]) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from aggregates.errors import Conflict
 from aggregates.provenance import Provenance
+from projections.accounts import ACCOUNT_TABLES
 from projections.database import Database
 from projections.tables import Table
 
@@ -19,6 +20,7 @@ DISTRICTS = Table(
         "created_at": "timestamp",
         "created_by": "text",
         "request_id": "text",
+        "key_check": "text",
     },
     key=("code",),
 )
@@ -31,10 +33,16 @@ class District:
     code: str
     name: str
     created_at: str
+    key_check: str = ""
 
 
 def _district(row: Any) -> District:
-    return District(code=row["code"], name=row["name"], created_at=row["created_at"])
+    return District(
+        code=row["code"],
+        name=row["name"],
+        created_at=row["created_at"],
+        key_check=row["key_check"] or "",
+    )
 
 
 class Catalog:
@@ -49,8 +57,9 @@ class Catalog:
             with self.db.catalog(write=True) as cur:
                 cur.execute('CREATE SCHEMA IF NOT EXISTS "canxie_catalog"')
         with self.db.catalog(write=True) as cur:
-            for statement in DISTRICTS.ddl(self.db.kind):
-                cur.execute(self.db.sql(None, statement))
+            for table in (DISTRICTS, *ACCOUNT_TABLES):
+                for statement in table.ddl(self.db.kind):
+                    cur.execute(self.db.sql(None, statement))
 
     def districts(self) -> list[District]:
         """Every district, by code."""
@@ -65,7 +74,9 @@ class Catalog:
             row = cur.fetchone()
         return _district(row) if row else None
 
-    def add(self, code: str, name: str, by: Provenance, provision: Any) -> District:
+    def add(
+        self, code: str, name: str, by: Provenance, provision: Any, key_check: str = ""
+    ) -> District:
         """Register a district after ``provision(code)`` has built its store.
 
         The catalog's write lock is held throughout, so two requests for one code end in one
@@ -80,9 +91,10 @@ class Catalog:
             cur.execute(
                 self.db.sql(
                     None,
-                    "INSERT INTO {s}districts (code, name, created_at, created_by, request_id) "
-                    "VALUES (%s, %s, %s, %s, %s)",
+                    "INSERT INTO {s}districts "
+                    "(code, name, created_at, created_by, request_id, key_check) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
                 ),
-                (code, name, created_at, by.actor, by.request_id),
+                (code, name, created_at, by.actor, by.request_id, key_check),
             )
-        return District(code=code, name=name, created_at=created_at)
+        return District(code=code, name=name, created_at=created_at, key_check=key_check)

@@ -12,13 +12,21 @@ from projections import tracking
 from projections.catalog import Catalog, District
 from projections.catchup import PROJECTIONS
 from projections.database import Database
+from projections.encryption import WrongEncryptionKey, cipher_env, district_key, key_check
 
 
 class Tenancy:
     """Opens each district's event-store application once per process and provisions stores."""
 
-    def __init__(self, db: Database, *, aggregate_cache_size: int = 1000) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        aggregate_cache_size: int = 1000,
+        encryption_key: str | None = None,
+    ) -> None:
         self.db = db
+        self.encryption_key = encryption_key
         self.catalog = Catalog(db)
         self.aggregate_cache_size = aggregate_cache_size
         self._records: dict[str, DistrictRecords] = {}
@@ -30,6 +38,10 @@ class Tenancy:
         self.catalog.provision()
         for district in self.catalog.districts():
             self.provision_district(district.code)
+
+    def district_key(self, code: str) -> str | None:
+        """The district's encryption key, when encryption at rest is configured."""
+        return district_key(self.encryption_key, code) if self.encryption_key else None
 
     def provision_district(self, code: str) -> None:
         """Create the district's schema or file, its event tables, read models and tracking."""
@@ -44,7 +56,8 @@ class Tenancy:
 
     def create_district(self, code: str, name: str, by: Provenance) -> District:
         """A new tenant with its own store; 409 if the code exists."""
-        district = self.catalog.add(code, name, by, self.provision_district)
+        check = key_check(self.district_key(code))
+        district = self.catalog.add(code, name, by, self.provision_district, key_check=check)
         with self._lock:
             self._known[code] = district
         return district
@@ -69,12 +82,21 @@ class Tenancy:
         records = self._records.get(code)
         if records is not None:
             return records
-        self.district(code)
+        district = self.district(code)
+        key = self.district_key(code)
+        if key_check(key) != district.key_check:
+            raise WrongEncryptionKey(
+                f"district {code} was written "
+                + ("with a different CANXIE_ENCRYPTION_KEY" if district.key_check and key
+                   else "encrypted, but CANXIE_ENCRYPTION_KEY is not set" if district.key_check
+                   else "unencrypted, but CANXIE_ENCRYPTION_KEY is set")
+            )
         with self._lock:
             records = self._records.get(code)
             if records is None:
                 env = {
                     **self.db.district_env(code),
+                    **cipher_env(key),
                     "CREATE_TABLE": "no",
                     "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
                     "AGGREGATE_CACHE_FASTFORWARD": "y",

@@ -9,7 +9,14 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_smorest import Api
 
-from service.api import associations, audit, districts, health
+from service.access import Action, Target, rule
+from service.api import associations, audit, districts, health, users
+from service.auth import (
+    FAILED_AUTH_LIMIT,
+    FAILED_AUTH_WINDOW_SECONDS,
+    FailedAuthLimiter,
+    authorize_request,
+)
 from service.context import Services
 from service.logs import configure_logging
 from service.problems import ProblemError, register_problem_handlers
@@ -54,7 +61,7 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
     if provision if provision is not None else settings.embedded:
         runtime.tenancy.provision()
 
-    app = Flask("canxie")
+    app = Flask("canxie", static_folder=None)
     app.config.update(
         API_TITLE="canxie",
         API_VERSION="v1",
@@ -63,14 +70,24 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
         OPENAPI_JSON_PATH="openapi.json",
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         JSON_SORT_KEYS=False,
+        API_SPEC_OPTIONS={
+            "components": {
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+            },
+            "security": [{"bearer": []}],
+        },
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     api = ProblemApi(app)
-    for blueprint in (districts.blp, associations.blp, health.blp, audit.blp):
+    for blueprint in (districts.blp, associations.blp, health.blp, audit.blp, users.blp):
         api.register_blueprint(blueprint)
     register_problem_handlers(app)
     app.extensions["canxie"] = Services(runtime=runtime, wakeups=_wakeups(runtime))
+    app.extensions["canxie_auth_limiter"] = FailedAuthLimiter(
+        FAILED_AUTH_LIMIT, FAILED_AUTH_WINDOW_SECONDS
+    )
     app.before_request(_before_request)
+    app.before_request(authorize_request)
     app.after_request(_after_request)
     app.add_url_rule("/", "index", _index)
     return app
@@ -92,6 +109,7 @@ def _after_request(response: Response) -> Response:
     return response
 
 
+@rule(Action.PUBLIC, Target.NONE)
 def _index() -> dict[str, Any]:
     """Where to start: the API's entry points."""
     return {

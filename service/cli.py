@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,10 +51,35 @@ def serve(
     runtime.tenancy.provision()
     if demo:
         _load_demo(runtime)
+    if settings.embedded:
+        _first_administrator(runtime)
     runtime.close()
     mode = f"embedded (SQLite in {settings.data_dir})" if settings.embedded else "hosted"
     click.echo(f"canxie serving on http://{host}:{port}/  mode: {mode}", err=True)
     run_server(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+def _first_administrator(runtime: Any) -> None:
+    """On a new embedded store, make a city administrator so the API can be used at once.
+
+    Its token is printed once and kept in ``<data dir>/admin-token`` (readable by the owner
+    only), beside the store it opens.  Hosted deployments use CANXIE_BOOTSTRAP_TOKEN.
+    """
+    from datetime import timedelta
+
+    if runtime.settings.bootstrap_token or runtime.accounts.users():
+        return
+    user = runtime.accounts.add_user(
+        name="管理员 (administrator)", role="city_admin", district=None, township=None,
+        association_id=None, organisation="", created_by="canxie serve",
+    )
+    token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=366))
+    path = runtime.settings.data_dir / "admin-token"
+    path.touch(mode=0o600)
+    path.write_text(token.token + "\n")
+    click.echo(f"first administrator created; token in {path}", err=True)
+    click.echo(f"  curl -H 'Authorization: Bearer {token.token}' "
+               "http://127.0.0.1:8000/api/v1/districts", err=True)
 
 
 def _load_demo(runtime: object) -> None:
@@ -189,3 +215,97 @@ def catch_up(district: str | None) -> None:
 
 
 main.add_command(audit)
+
+
+@main.group()
+def users() -> None:
+    """Manage accounts and their API tokens."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice([
+    "city_admin", "bureau_auditor", "district_admin", "township_officer",
+    "association_worker", "inspector"]))
+@click.option("--district", help="6-digit district code (district roles, inspector).")
+@click.option("--township", help="9-digit township code (township_officer).")
+@click.option("--association", "association_id", help="Association id (association_worker).")
+@click.option("--organisation", default="", help="e.g. 中原区残联")
+@click.option("--valid-days", default=90, show_default=True, type=int)
+def users_add(
+    name: str,
+    role: str,
+    district: str | None,
+    township: str | None,
+    association_id: str | None,
+    organisation: str,
+    valid_days: int,
+) -> None:
+    """Create an account and print its first token (shown only this once)."""
+    from datetime import timedelta
+
+    from aggregates.errors import DomainError
+    from service.access import Role, check_scope_fields
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        runtime.tenancy.provision()
+        scope = {"district": district, "township": township, "association_id": association_id}
+        check_scope_fields(Role(role), scope)
+        if district:
+            runtime.tenancy.district(district)
+        user = runtime.accounts.add_user(
+            name=name, role=role, district=district, township=township,
+            association_id=association_id, organisation=organisation,
+            created_by=_operator().actor,
+        )
+        token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.detail}") from None
+    finally:
+        runtime.close()
+    click.echo(f"user {user.id} ({role}) created")
+    click.echo(f"token (store it now, it is not shown again): {token.token}")
+    click.echo(f"token id {token.token_id}, expires {token.expires_at}")
+
+
+@users.command("list")
+@click.option("--district", help="Only this district's accounts.")
+def users_list(district: str | None) -> None:
+    """List accounts with their tokens (ids and expiry, never the secrets)."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        for user in runtime.accounts.users(district):
+            scope = user.association_id or user.township or user.district or "city"
+            state = f"disabled {user.disabled_at}" if user.disabled_at else "active"
+            click.echo(f"{user.id}\t{user.name}\t{user.role}\t{scope}\t{state}")
+            for token in runtime.accounts.tokens(user.id):
+                revoked = f" revoked {token['revoked_at']}" if token["revoked_at"] else ""
+                click.echo(f"\ttoken {token['token_id']} expires {token['expires_at']}{revoked}")
+    finally:
+        runtime.close()
+
+
+@users.command("revoke")
+@click.argument("token_or_user_id")
+def users_revoke(token_or_user_id: str) -> None:
+    """Revoke one token (by token id), or disable a user and all their tokens (by user id)."""
+    from aggregates.errors import NotFound
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    by = _operator().actor
+    try:
+        try:
+            runtime.accounts.revoke_token(token_or_user_id, by=by)
+            click.echo(f"token {token_or_user_id} revoked")
+        except NotFound:
+            runtime.accounts.disable_user(token_or_user_id, by=by)
+            click.echo(f"user {token_or_user_id} disabled, all tokens revoked")
+    except NotFound:
+        raise click.ClickException(f"no token or user {token_or_user_id}") from None
+    finally:
+        runtime.close()

@@ -30,9 +30,16 @@ def services() -> Services:
     return cast(Services, current_app.extensions["canxie"])
 
 
-def provenance() -> Provenance:
-    """Who is acting: the fixed system actor until accounts exist, with this request's id."""
-    return Provenance(request_id=g.request_id)
+def provenance(reason: str | None = None) -> Provenance:
+    """Who is acting (from the token), in which request, and why when a reason is given."""
+    principal = g.principal
+    return Provenance(
+        actor=principal.actor,
+        role=principal.role.value,
+        organisation=principal.organisation,
+        request_id=g.request_id,
+        reason=reason,
+    )
 
 
 def known_district(code: str) -> str:

@@ -15,6 +15,7 @@ from flask import Flask, Response, g, json, request
 from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import DomainError
+from projections.encryption import WrongEncryptionKey
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "invariant-violated": ("违反组织规则", "The change would break a rule of the plan"),
     "conflict": ("数据冲突", "The change conflicts with what is stored"),
     "not-found": ("未找到", "Not found"),
+    "unauthorized": ("需要有效的访问令牌", "A valid API token is required"),
+    "forbidden": ("无权进行此操作", "Your role may not do this"),
+    "too-many-failures": ("认证失败次数过多，请稍后再试", "Too many failed authentications"),
+    "wrong-encryption-key": ("加密密钥不匹配", "The configured encryption key does not match"),
     "method-not-allowed": ("不支持此操作", "Method not allowed"),
     "read-model-behind": ("数据仍在更新，请稍后重试", "The read model has not caught up yet"),
     "position-ahead": ("请求的位置尚不存在", "That position does not exist yet"),
@@ -133,11 +138,17 @@ def _internal_problem(error: Exception) -> Response:
     return problem(500, "internal", "an unexpected error occurred; quote the request id")
 
 
+def _key_problem(error: WrongEncryptionKey) -> Response:
+    log.error("encryption key mismatch: %s", error)
+    return problem(503, "wrong-encryption-key", str(error))
+
+
 def register_problem_handlers(app: Flask) -> None:
     """Every error path of the app ends in a problem response."""
     app.register_error_handler(HTTPException, _http_problem)
     app.register_error_handler(DomainError, _domain_problem)
     app.register_error_handler(ProblemError, _service_problem)
+    app.register_error_handler(WrongEncryptionKey, _key_problem)
     app.register_error_handler(Exception, _internal_problem)
 
 

@@ -94,6 +94,13 @@ class OfficerIn(Schema):
         load_default=list,
     )
     appointed_on = fields.Date(required=True)
+    phone = fields.String(
+        load_default=None,
+        validate=validate.Regexp(
+            r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
+            error="must be an 11-digit mobile number or a landline like 0371-12345678",
+        ),
+    )
 
 
 class RemovalIn(Schema):
@@ -129,6 +136,15 @@ class ReadQuery(Schema):
     min_position = fields.Integer(strict=False, validate=validate.Range(min=0))
 
 
+class UnmaskQuery(ReadQuery):
+    """Asking to see personal fields unmasked: which, and why (the read is recorded)."""
+
+    unmask = fields.List(
+        fields.String(validate=validate.OneOf(["phone"])), load_default=list
+    )
+    reason = Text(max_length=200, load_default=None)
+
+
 class AssociationListQuery(ReadQuery):
     """Filters and paging of the association list."""
 
@@ -148,6 +164,7 @@ class OfficerOut(Schema):
     appointed_on = fields.String(required=True)
     removed_on = fields.String(allow_none=True)
     removal_reason = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "masked unless unmasked"})
 
 
 class AssociationOut(Schema):
@@ -187,3 +204,109 @@ class Health(Schema):
     status = fields.String(required=True)
     mode = fields.String(required=True)
     checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+ROLES = [
+    "city_admin",
+    "bureau_auditor",
+    "district_admin",
+    "township_officer",
+    "association_worker",
+    "inspector",
+]
+
+
+class UserIn(Schema):
+    """A new account; the scope fields required depend on the role."""
+
+    name = Text(required=True, max_length=50)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    district = fields.String(validate=DISTRICT_CODE, load_default=None)
+    township = fields.String(validate=TOWNSHIP_CODE, load_default=None)
+    association_id = fields.UUID(load_default=None)
+    organisation = Text(max_length=100, load_default="")
+    valid_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
+
+
+class UserOut(Schema):
+    """An account (never its tokens' secrets)."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    district = fields.String(allow_none=True)
+    township = fields.String(allow_none=True)
+    association_id = fields.String(allow_none=True)
+    organisation = fields.String()
+    created_at = fields.String(required=True)
+    disabled_at = fields.String(allow_none=True)
+
+
+class TokenOut(Schema):
+    """A token as issued: the secret appears in this answer only."""
+
+    token = fields.String(required=True)
+    token_id = fields.String(required=True)
+    expires_at = fields.String(required=True)
+
+
+class UserCreated(Schema):
+    """The new account and its first token."""
+
+    user = fields.Nested(UserOut, required=True)
+    token = fields.Nested(TokenOut, required=True)
+
+
+class UserList(Schema):
+    """Accounts in the caller's scope."""
+
+    items = fields.List(fields.Nested(UserOut), required=True)
+    total = fields.Integer(required=True)
+
+
+class TokenIn(Schema):
+    """How long a new token lives."""
+
+    valid_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
+
+
+class Me(Schema):
+    """The caller as the server sees them."""
+
+    actor = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    district = fields.String(allow_none=True)
+    township = fields.String(allow_none=True)
+    association_id = fields.String(allow_none=True)
+    organisation = fields.String()
+
+
+class PersonalReadQuery(Schema):
+    """Filters of the unmasked-read record."""
+
+    district = fields.String(validate=DISTRICT_CODE)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class PersonalRead(Schema):
+    """One unmasked read of personal data."""
+
+    id = fields.String(required=True)
+    read_at = fields.String(required=True)
+    actor = fields.String(required=True)
+    role = fields.String(required=True)
+    organisation = fields.String(allow_none=True)
+    district = fields.String(required=True)
+    subject_kind = fields.String(required=True)
+    subject_id = fields.String(required=True)
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields", required=True)
+    reason = fields.String(required=True)
+    request_id = fields.String(allow_none=True)
+
+
+class PersonalReadList(Schema):
+    """A page of the unmasked-read record."""
+
+    items = fields.List(fields.Nested(PersonalRead), required=True)

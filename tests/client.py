@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+
+#: The city administrator's token every test deployment starts with.
+BOOTSTRAP_TOKEN = "cx_test_bootstrap_" + uuid.uuid4().hex
 
 
 @dataclass
@@ -13,7 +17,12 @@ class Client:
     """Talks to a running canxie server."""
 
     base: str
+    token: str | None = None
     session: requests.Session = field(default_factory=requests.Session)
+
+    def __post_init__(self) -> None:
+        if self.token:
+            self.session.headers["Authorization"] = f"Bearer {self.token}"
 
     def url(self, path: str) -> str:
         """Absolute URL of an API path."""

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from kombu import Connection
 
+from tests.client import BOOTSTRAP_TOKEN
 from tests.processes import ProcessFactory
 
 PG_ADMIN_URL = os.environ.get("CANXIE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -66,6 +67,7 @@ def hosted_env(pg_url: str, amqp_url: str, queue_name: str, tmp_path: Path) -> d
         "CANXIE_DATA_DIR": str(tmp_path / "data"),
         "CANXIE_SWEEP_SECONDS": "2",
         "CANXIE_READ_WAIT_SECONDS": "10",
+        "CANXIE_BOOTSTRAP_TOKEN": BOOTSTRAP_TOKEN,
     }
 
 

@@ -6,6 +6,7 @@ import os
 import threading
 from dataclasses import dataclass
 
+from projections.accounts import Accounts
 from projections.catchup import CatchUp, catch_up, projected_position
 from projections.database import Database, open_database
 from projections.tenancy import Tenancy
@@ -19,12 +20,14 @@ class Runtime:
     settings: Settings
     db: Database
     tenancy: Tenancy
+    accounts: Accounts
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
         """Connect to the configured store."""
         db = open_database(settings.database_url, settings.data_dir, pool_max=settings.pool_max)
-        return cls(settings=settings, db=db, tenancy=Tenancy(db))
+        tenancy = Tenancy(db, encryption_key=settings.encryption_key)
+        return cls(settings=settings, db=db, tenancy=tenancy, accounts=Accounts(db))
 
     def catch_up(self, district: str) -> CatchUp:
         """Project every new event of a district."""

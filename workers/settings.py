@@ -42,6 +42,8 @@ class Settings:
     read_wait_seconds: float = 3.0  # CANXIE_READ_WAIT_SECONDS: longest wait for min_position
     log_format: str = "text"  # CANXIE_LOG_FORMAT: text or json
     log_level: str = "INFO"  # CANXIE_LOG_LEVEL
+    bootstrap_token: str | None = None  # CANXIE_BOOTSTRAP_TOKEN: a city administrator's token
+    encryption_key: str | None = None  # CANXIE_ENCRYPTION_KEY: base64 key; events encrypted
     # CANXIE_SIGNING_KEY: Ed25519 seed (base64 or hex) signing the ledger's tree heads; unset:
     # embedded keeps a generated key in the data dir, hosted signs nothing.
     signing_key: str | None = field(default=None, repr=False)
@@ -67,6 +69,8 @@ class Settings:
             read_wait_seconds=_float(env, "CANXIE_READ_WAIT_SECONDS", 3.0),
             log_format=env.get("CANXIE_LOG_FORMAT") or "text",
             log_level=env.get("CANXIE_LOG_LEVEL") or "INFO",
+            bootstrap_token=env.get("CANXIE_BOOTSTRAP_TOKEN") or None,
+            encryption_key=env.get("CANXIE_ENCRYPTION_KEY") or None,
             signing_key=env.get("CANXIE_SIGNING_KEY") or None,
             sign_seconds=_float(env, "CANXIE_SIGN_SECONDS", 300.0),
         )

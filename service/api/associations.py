@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from aggregates.association import Background, OfficerRole
 from aggregates.errors import NotFound
 from projections.associations import find_association, list_associations
+from service.access import UNMASK_ROLES, Action, Target, rule
+from service.auth import current_principal
 from service.context import known_district, provenance, services
 from service.freshness import await_position
+from service.masking import mask_fields
+from service.problems import ProblemError
 from service.schemas import (
     Accepted,
     AssociationDetail,
@@ -23,8 +28,8 @@ from service.schemas import (
     OfficerCreated,
     OfficerIn,
     ProblemSchema,
-    ReadQuery,
     RemovalIn,
+    UnmaskQuery,
 )
 
 blp = Blueprint(
@@ -33,6 +38,42 @@ blp = Blueprint(
     url_prefix="/api/v1/districts/<code>/associations",
     description="Associations (残协) and officers",
 )
+
+
+def _unmasked_fields(query: dict[str, Any]) -> frozenset[str]:
+    """The personal fields the caller may and wants to see in full (403/422 otherwise)."""
+    wanted = frozenset(query.get("unmask") or [])
+    if not wanted:
+        return wanted
+    principal = current_principal()
+    if principal.role not in UNMASK_ROLES:
+        raise ProblemError(403, "forbidden", f"the role {principal.role.value} may not unmask",
+                           extra={"field": "unmask"})
+    if not query.get("reason") or len(query["reason"]) < 4:
+        raise ProblemError(
+            422, "validation", "say why the personal data must be seen unmasked",
+            extra={"field": "reason",
+                   "errors": [{"field": "reason", "message": "at least 4 characters"}]},
+        )
+    return wanted
+
+
+def _record_unmasked_read(
+    district: str, kind: str, subject: str, fields: frozenset[str], reason: str
+) -> None:
+    """Every unmasked read is itself recorded, readable by the bureau's auditors."""
+    principal = current_principal()
+    services().runtime.accounts.record_unmasked_read(
+        actor=principal.actor,
+        role=principal.role.value,
+        organisation=principal.organisation,
+        district=district,
+        subject_kind=kind,
+        subject_id=subject,
+        fields=sorted(fields),
+        reason=reason,
+        request_id=g.request_id,
+    )
 
 
 def _committed(district: str) -> None:
@@ -44,6 +85,7 @@ def _committed(district: str) -> None:
 class Associations(MethodView):
     """A district's associations."""
 
+    @rule(Action.READ, Target.DISTRICT)
     @blp.arguments(AssociationListQuery, location="query")
     @blp.response(200, AssociationList)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
@@ -52,10 +94,15 @@ class Associations(MethodView):
         """List associations, by division code."""
         known_district(code)
         await_position(code, query.get("min_position"))
+        principal = current_principal()
+        township = query.get("township_code")
+        if principal.township and township not in (None, principal.township):
+            township = "-"  # another township: nothing of it is in scope
         page = list_associations(
             services().runtime.db,
             code,
-            township_code=query.get("township_code"),
+            township_code=township or principal.township,
+            association_id=principal.association_id,
             limit=query["limit"],
             offset=query["offset"],
         )
@@ -67,6 +114,7 @@ class Associations(MethodView):
             "position": page.position,
         }
 
+    @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(AssociationIn)
     @blp.response(201, Created)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
@@ -74,6 +122,11 @@ class Associations(MethodView):
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Establish the association of a village or community."""
         records = services().runtime.tenancy.records(known_district(code))
+        if not current_principal().covers_village(data["division_code"]):
+            raise ProblemError(
+                403, "forbidden", "the village is outside your scope",
+                extra={"field": "division_code"},
+            )
         saved = records.establish_association(by=provenance(), **data)
         _committed(code)
         return {"id": str(saved.id), "position": saved.position}
@@ -83,17 +136,25 @@ class Associations(MethodView):
 class AssociationResource(MethodView):
     """One association."""
 
-    @blp.arguments(ReadQuery, location="query")
+    @rule(Action.READ, Target.ASSOCIATION)
+    @blp.arguments(UnmaskQuery, location="query")
     @blp.response(200, AssociationDetail)
+    @blp.alt_response(403, schema=ProblemSchema, description="The role may not unmask")
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """The association with its sitting officers and officer history."""
         known_district(code)
         await_position(code, query.get("min_position"))
+        unmasked = _unmasked_fields(query)
         association = find_association(services().runtime.db, code, str(association_id))
         if association is None:
             raise NotFound(f"no association {association_id}", field="association_id")
+        for officer in association["officer_history"]:
+            mask_fields(officer, unmasked)
+        if unmasked:
+            _record_unmasked_read(code, "association_officers", str(association_id), unmasked,
+                                  query["reason"])
         return association
 
 
@@ -101,6 +162,7 @@ class AssociationResource(MethodView):
 class Officers(MethodView):
     """Appointments."""
 
+    @rule(Action.WRITE, Target.ASSOCIATION)
     @blp.arguments(OfficerIn)
     @blp.response(201, OfficerCreated)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
@@ -115,6 +177,7 @@ class Officers(MethodView):
             full_time=data["full_time"],
             backgrounds=[Background(b) for b in data["backgrounds"]],
             appointed_on=data["appointed_on"],
+            phone=data["phone"],
             by=provenance(),
         )
         _committed(code)
@@ -125,6 +188,7 @@ class Officers(MethodView):
 class OfficerRemoval(MethodView):
     """An officer leaving office."""
 
+    @rule(Action.WRITE, Target.ASSOCIATION)
     @blp.arguments(RemovalIn)
     @blp.response(200, Accepted)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or officer")

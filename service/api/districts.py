@@ -7,6 +7,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.access import Action, Target, rule
+from service.auth import current_principal
 from service.context import provenance, services
 from service.schemas import DistrictIn, DistrictList, DistrictOut, ProblemSchema
 
@@ -17,12 +19,17 @@ blp = Blueprint("districts", __name__, url_prefix="/api/v1/districts", descripti
 class Districts(MethodView):
     """The districts of the deployment."""
 
+    @rule(Action.READ, Target.NONE)
     @blp.response(200, DistrictList)
     def get(self) -> dict[str, Any]:
-        """List every district."""
-        items = services().runtime.tenancy.districts()
+        """List the districts in the caller's scope."""
+        principal = current_principal()
+        items = [
+            d for d in services().runtime.tenancy.districts() if principal.covers_district(d.code)
+        ]
         return {"items": items, "total": len(items)}
 
+    @rule(Action.CREATE_DISTRICT, Target.CITY)
     @blp.arguments(DistrictIn)
     @blp.response(201, DistrictOut)
     @blp.alt_response(409, schema=ProblemSchema, description="The district exists already")

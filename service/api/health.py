@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from kombu import Connection
 
+from service.access import Action, Target, rule
 from service.context import services
 from service.problems import ProblemError
 from service.schemas import Health, ProblemSchema
@@ -24,6 +25,7 @@ def _check_broker(url: str) -> None:
 class Ready(MethodView):
     """Readiness."""
 
+    @rule(Action.PUBLIC, Target.NONE)
     @blp.response(200, Health)
     @blp.alt_response(503, schema=ProblemSchema, description="The store or the broker is down")
     def get(self) -> dict[str, Any]:
@@ -57,6 +59,7 @@ class Ready(MethodView):
 class Live(MethodView):
     """Liveness."""
 
+    @rule(Action.PUBLIC, Target.NONE)
     @blp.response(200, Health)
     def get(self) -> dict[str, Any]:
         """The process answers requests."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.client import Client
+from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
 
-EMBEDDED = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": ""}
+EMBEDDED = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": "", "CANXIE_BOOTSTRAP_TOKEN": ""}
 
 
 def test_demo_serves_at_once_and_data_survives_a_restart(
@@ -16,7 +16,8 @@ def test_demo_serves_at_once_and_data_survives_a_restart(
 ) -> None:
     env = {**EMBEDDED, "CANXIE_DATA_DIR": str(tmp_path / "store")}
     server = processes.server(env, "--demo")
-    api = Client(server.url or "")
+    token = (tmp_path / "store" / "admin-token").read_text().strip()
+    api = Client(server.url or "", token)
     demo = api.get("/districts/410102/associations", min_position=1)
     assert demo.status_code == 200, demo.text
     assert demo.json()["total"] == 4
@@ -35,21 +36,26 @@ def test_demo_serves_at_once_and_data_survives_a_restart(
 
     assert sorted(os.listdir(tmp_path / "store" / "districts")) [0] == "410102.sqlite3"
     again = processes.server(env, "--demo")  # --demo again must not duplicate anything
-    listing = Client(again.url or "").get("/districts/410102/associations", min_position=position)
+    listing = Client(again.url or "", token).get(
+        "/districts/410102/associations", min_position=position
+    )
     assert listing.json()["total"] == 5
 
 
 def test_the_in_process_projector_catches_up_after_a_crash(
     processes: ProcessFactory, tmp_path: Path
 ) -> None:
-    env = {**EMBEDDED, "CANXIE_DATA_DIR": str(tmp_path / "store")}
+    env = {**EMBEDDED, "CANXIE_DATA_DIR": str(tmp_path / "store"),
+           "CANXIE_BOOTSTRAP_TOKEN": BOOTSTRAP_TOKEN}
     server = processes.server(env)
-    api = Client(server.url or "")
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
     assert api.create_district("410122", "中牟县").status_code == 201
     ids = [api.create_association("410122", f"410122100{n:03d}").json() for n in range(200, 210)]
     server.kill()
     restarted = processes.server(env)
     head = ids[-1]["position"]
-    listing = Client(restarted.url or "").get("/districts/410122/associations", min_position=head)
+    listing = Client(restarted.url or "", BOOTSTRAP_TOKEN).get(
+        "/districts/410122/associations", min_position=head
+    )
     assert listing.status_code == 200
     assert listing.json()["total"] == 10

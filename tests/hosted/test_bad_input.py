@@ -11,7 +11,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.client import Client
+from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
 
 pytestmark = pytest.mark.hosted
@@ -41,7 +41,7 @@ def world(processes: ProcessFactory, hosted_env: dict[str, str]) -> Iterator[dic
     """A server with one district, an association, a chair and a removed member."""
     server = processes.server(hosted_env, workers=1)
     processes.worker(hosted_env)
-    api = Client(server.url or "")
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
     assert api.create_district(D, "金水区").status_code == 201
     assert api.create_district(OTHER, "上街区").status_code == 201
     association = api.create_association(D, f"{D}001001").json()["id"]

@@ -10,7 +10,7 @@ import pytest
 from projections.catchup import projected_position
 from projections.database import open_database
 from projections.tenancy import Tenancy
-from tests.client import Client
+from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.hosted.exactly_once import wait_for_position
 from tests.processes import ProcessFactory
 from tests.tcp_proxy import TcpProxy
@@ -36,7 +36,7 @@ def test_commands_succeed_without_broker_and_project_once_it_is_back(
     env = {**hosted_env, "CANXIE_BROKER_URL": f"amqp://guest:guest@127.0.0.1:{broker_proxy.port}//"}
     server = processes.server(env)
     processes.worker(env)
-    api = Client(server.url or "")
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
     assert api.create_district("410104", "管城回族区").status_code == 201
     first = api.create_association("410104", "410104001001")
     assert first.status_code == 201

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.client import Client
+from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
 
 pytestmark = pytest.mark.hosted
@@ -15,7 +15,7 @@ def test_commands_come_back_through_the_worker(
 ) -> None:
     server = processes.server(hosted_env)
     processes.worker(hosted_env)
-    api = Client(server.url or "")
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
 
     assert api.create_district("410102", "中原区").status_code == 201
     created = api.create_association("410102", "410102001001")
@@ -61,7 +61,7 @@ def test_plain_celery_command_runs_the_same_worker(
 ) -> None:
     server = processes.server(hosted_env, workers=1)
     processes.worker(hosted_env, plain_celery=True)
-    api = Client(server.url or "")
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
     assert api.create_district("410122", "中牟县").status_code == 201
     created = api.create_association("410122", "410122100201")
     read = api.get("/districts/410122/associations", min_position=created.json()["position"])

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from tests.client import Client
+from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
 
 pytestmark = pytest.mark.hosted
@@ -37,7 +37,7 @@ def test_thirty_districts_at_once_without_running_out_of_connections(
     server = processes.server(hosted_env, workers=2)
     processes.worker(hosted_env)
     processes.worker(hosted_env)
-    api = Client(server.url or "")
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
     with ThreadPoolExecutor(max_workers=10) as pool:
         results = dict(pool.map(lambda code: _work_in(api, code), CODES))
     assert results == {code: 1 for code in CODES}
@@ -65,7 +65,7 @@ def test_one_district_never_sees_another(
 ) -> None:
     server = processes.server(hosted_env, workers=1)
     processes.worker(hosted_env)
-    api = Client(server.url or "")
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
     for code in ("410102", "410103"):
         assert api.create_district(code).status_code == 201
     mine = api.create_association("410102", "410102001001").json()
