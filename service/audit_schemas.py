@@ -120,6 +120,10 @@ class InclusionQuery(Schema):
 
     position = fields.Integer(required=True, validate=validate.Range(min=1))
     tree_size = fields.Integer(validate=validate.Range(min=1))
+    record = fields.Boolean(
+        load_default=False,
+        metadata={"description": "also return the stored record (it may hold personal data)"},
+    )
 
 
 class StoredRecordOut(Schema):

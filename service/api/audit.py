@@ -234,7 +234,11 @@ class Inclusion(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="No such event or head")
     @blp.alt_response(409, schema=ProblemSchema, description="Event not covered by the head")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
-        """The audit path of the event at ``position`` in a signed head (default newest)."""
+        """The audit path of the event at ``position`` in a signed head (default newest).
+
+        With ``record=true`` the stored record comes too (state in base64, as stored), so
+        the leaf can be recomputed from the event itself.
+        """
         known_district(code)
         try:
             proof = ledger.inclusion(
@@ -242,6 +246,8 @@ class Inclusion(MethodView):
             )
         except LedgerError as error:
             raise _ledger_problem(error) from None
+        if not query["record"]:
+            proof["record"] = None
         return {**proof, "head": _head(proof["head"])}
 
 

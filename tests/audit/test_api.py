@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from projections.catchup import catch_up
 from service.app import create_app
 from tests.audit.conftest import DISTRICT
+from tests.client import BOOTSTRAP_TOKEN
 from workers.settings import Settings
 
 BASE = f"/api/v1/districts/{DISTRICT}/audit"
@@ -111,9 +112,11 @@ def client(
         queue=queue_name,
         data_dir=tmp_path / "data",
         signing_key=seed,
+        bootstrap_token=BOOTSTRAP_TOKEN,
     )
     app = create_app(settings, provision=True)
     with app.test_client() as test_client:
+        test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {BOOTSTRAP_TOKEN}"
         yield test_client
     services = app.extensions["canxie"]
     services.wakeups.close()
@@ -177,7 +180,9 @@ def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient
         for index in range(size):
             proof = client.get(
                 f"{BASE}/ledger/inclusion",
-                query_string={"position": entries[index]["position"], "tree_size": size},
+                query_string={
+                    "position": entries[index]["position"], "tree_size": size, "record": "true"
+                },
             ).json
             leaf = leaf_of(proof["record"])
             assert leaf.hex() == proof["leaf_hash"] == entries[index]["leaf_hash"]
@@ -232,7 +237,8 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
     everything = client.get(f"{BASE}/entries", query_string={"limit": 2}).json
     assert everything["total"] == 8 and len(everything["items"]) == 2  # 3 x 2 + 2
     first = everything["items"][0]
-    assert first["actor"] == "system" and first["request_id"] == "req-0"
+    assert first["actor"] == "bootstrap" and first["role"] == "city_admin"
+    assert first["request_id"] == "req-0"
     assert first["effective_on"] == "2021-01-01" and first["leaf_index"] is None
     assert len(first["record_digest"]) == 64
     typed = client.get(f"{BASE}/entries", query_string={"event_type": "Established"}).json
@@ -266,6 +272,8 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
     assert problem(f"{BASE}/entries", 422, **{"from": "yesterday"})["field"] == "from"
     assert problem(f"{BASE}/ledger/consistency", 422, first=3, second=2)["field"] == "second"
     assert problem("/api/v1/districts/999999/audit/entries", 404)["field"] == "code"
+    anonymous = client.get(f"{BASE}/entries", headers={"Authorization": ""})
+    assert anonymous.status_code == 401
     sign(client)
     assert problem(f"{BASE}/ledger/inclusion", 404, position=999)["field"] == "position"
     assert problem(f"{BASE}/ledger/inclusion", 404, position=1, tree_size=3)["field"] == (
@@ -290,10 +298,14 @@ def test_hosted_without_a_key_says_signing_is_disabled(
     pg_url: str, amqp_url: str, queue_name: str, tmp_path: Path
 ) -> None:
     settings = Settings(
-        database_url=pg_url, broker_url=amqp_url, queue=queue_name, data_dir=tmp_path / "d"
+        database_url=pg_url, broker_url=amqp_url, queue=queue_name, data_dir=tmp_path / "d",
+        bootstrap_token=BOOTSTRAP_TOKEN,
     )
     app = create_app(settings, provision=True)
     client = app.test_client()
+    anonymous = client.get("/api/v1/ledger/public-key")
+    assert anonymous.status_code == 200  # published: no account needed
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {BOOTSTRAP_TOKEN}"
     client.post("/api/v1/districts", json={"code": DISTRICT, "name": "金水区"})
     head = client.get(f"{BASE}/ledger/head")
     assert head.status_code == 503
