@@ -96,7 +96,10 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
 def _before_request() -> None:
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
-    if request.method in {"POST", "PUT", "PATCH"} and not request.is_json:
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    )
+    if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
         raise ProblemError(
             415, "unsupported-media-type", "send the body as application/json"
         )
