@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, g, request
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 
 from service.access import Action, Target, rule
 from service.api import associations, audit, districts, health, users
@@ -19,7 +21,7 @@ from service.auth import (
 )
 from service.context import Services
 from service.logs import configure_logging
-from service.problems import ProblemError, register_problem_handlers
+from service.problems import PROBLEM_JSON, ProblemError, register_problem_handlers
 from service.schemas import ProblemSchema
 from workers.inprocess import in_process_projector
 from workers.runtime import Runtime
@@ -42,6 +44,18 @@ class ProblemApi(Api):
     """flask-smorest's Api documenting problem+json as the error body."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """The shared error responses (and ``default``) are problem+json too."""
+        for status in HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem details (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 def _wakeups(runtime: Runtime) -> Wakeups:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from aggregates.association import Background, OfficerRole
 
@@ -39,6 +39,11 @@ class StrictBoolean(fields.Boolean):
 
 class ProblemSchema(Schema):
     """RFC 9457 problem details, as every error answer carries them."""
+
+    class Meta:
+        """Problems may carry extension members (e.g. ``position``, ``checks``)."""
+
+        unknown = INCLUDE
 
     type = fields.String(required=True)
     title = fields.String(required=True)

@@ -7,12 +7,12 @@ from uuid import UUID
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from aggregates.association import Background, OfficerRole
 from aggregates.errors import NotFound
 from projections.associations import find_association, list_associations
 from service.access import UNMASK_ROLES, Action, Target, rule
+from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
 from service.context import known_district, provenance, services
 from service.freshness import await_position
@@ -32,7 +32,7 @@ from service.schemas import (
     UnmaskQuery,
 )
 
-blp = Blueprint(
+blp = ApiBlueprint(
     "associations",
     __name__,
     url_prefix="/api/v1/districts/<code>/associations",

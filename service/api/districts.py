@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.access import Action, Target, rule
+from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
 from service.context import provenance, services
 from service.schemas import DistrictIn, DistrictList, DistrictOut, ProblemSchema
 
-blp = Blueprint("districts", __name__, url_prefix="/api/v1/districts", description="Districts")
+blp = ApiBlueprint("districts", __name__, url_prefix="/api/v1/districts", description="Districts")
 
 
 @blp.route("")

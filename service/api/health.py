@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from kombu import Connection
 
 from service.access import Action, Target, rule
+from service.api.blueprint import ApiBlueprint
 from service.context import services
 from service.problems import ProblemError
 from service.schemas import Health, ProblemSchema
 
-blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Health")
+blp = ApiBlueprint("health", __name__, url_prefix="/api/v1/health", description="Health")
 
 
 def _check_broker(url: str) -> None:
@@ -26,6 +26,7 @@ class Ready(MethodView):
     """Readiness."""
 
     @rule(Action.PUBLIC, Target.NONE)
+    @blp.doc(security=[])
     @blp.response(200, Health)
     @blp.alt_response(503, schema=ProblemSchema, description="The store or the broker is down")
     def get(self) -> dict[str, Any]:
@@ -60,6 +61,7 @@ class Live(MethodView):
     """Liveness."""
 
     @rule(Action.PUBLIC, Target.NONE)
+    @blp.doc(security=[])
     @blp.response(200, Health)
     def get(self) -> dict[str, Any]:
         """The process answers requests."""

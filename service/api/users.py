@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from aggregates.errors import NotFound
 from projections.accounts import User
 from service.access import Action, Principal, Role, Target, check_scope_fields, rule
+from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
 from service.context import services
 from service.problems import ProblemError
@@ -28,7 +28,7 @@ from service.schemas import (
     UserOut,
 )
 
-blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Accounts and tokens")
+blp = ApiBlueprint("users", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 
 #: Roles only a city administrator may hand out.
 CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.BUREAU_AUDITOR})
