@@ -276,6 +276,7 @@ class PublicKey(MethodView):
     """The published signing key."""
 
     @rule(Action.PUBLIC, Target.NONE)
+    @blp.doc(security=[])
     @blp.response(200, PublicKeyOut)
     def get(self) -> dict[str, Any]:
         """The Ed25519 public key that signs every district's tree heads."""
