@@ -42,6 +42,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
         "timeout": 60,
         "accesslog": "-",
         "control_socket_disable": True,  # one shared socket path would clash between servers
-        "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s',
+        # Path without the query string: queries may carry names or reasons.
+        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s',
     }
     Server(settings, options).run()
