@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
 from aggregates.errors import Conflict, NotFound
 from aggregates.provenance import Provenance
+from aggregates.roster_commands import RosterCommands
 
 #: Dates in the plan are Chinese calendar dates: "today" is today in Zhengzhou.
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -63,7 +64,7 @@ class Saved:
     position: int
 
 
-class DistrictRecords(Application):
+class DistrictRecords(RosterCommands, Application):
     """The records of one district: its associations and their officers."""
 
     name = "District"  # table names: district_events, ...

@@ -31,11 +31,14 @@ from tests.processes import ProcessFactory
 from tests.seeding import SEEDER
 
 DISTRICT = "410181"
+TOKEN = "cx_bench_" + uuid.uuid4().hex
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def client_loop(base: str, association: str, stop: float, latencies: list[float]) -> None:
     """Appoint and remove one member, over and over, until ``stop``."""
     session = requests.Session()
+    session.headers.update(AUTH)
     prefix = f"{base}/api/v1/districts/{DISTRICT}/associations/{association}"
     officer = None
     while time.monotonic() < stop:
@@ -118,12 +121,14 @@ def run_mode(mode: str, clients: list[int], seconds: float) -> dict[str, Any]:
         if mode == "hosted":
             with scratch_database() as url:
                 env = {
+                    "CANXIE_BOOTSTRAP_TOKEN": TOKEN,
                     "CANXIE_DATABASE_URL": url,
                     "CANXIE_BROKER_URL": AMQP_URL,
                     "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
                 }
                 return measure(mode, env, Path(scratch), clients, seconds)
-        env = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": "", "CANXIE_DATA_DIR": scratch}
+        env = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": "", "CANXIE_DATA_DIR": scratch,
+               "CANXIE_BOOTSTRAP_TOKEN": TOKEN}
         return measure(mode, env, Path(scratch), clients, seconds)
 
 
@@ -138,13 +143,14 @@ def measure(
             processes.worker(env)
         base = server.url or ""
         requests.post(f"{base}/api/v1/districts", json={"code": DISTRICT, "name": "巩义市"},
-                      timeout=30).raise_for_status()
+                      headers=AUTH, timeout=30).raise_for_status()
         associations = []
         for n in range(max(clients)):
             response = requests.post(
                 f"{base}/api/v1/districts/{DISTRICT}/associations",
                 json={"division_code": f"{DISTRICT}001{n + 1:03d}", "name": f"社区{n}",
                       "township_code": f"{DISTRICT}001", "established_on": "2021-01-01"},
+                headers=AUTH,
                 timeout=30,
             )
             response.raise_for_status()

@@ -22,12 +22,17 @@ from projections.associations import ASSOCIATIONS_PROJECTION
 from projections.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.database import Database
 from projections.projection import Projection
+from projections.roster import ROSTER_PROJECTION
 from projections.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 #: Every read model kept live for each district, in the order they are applied.
-PROJECTIONS: tuple[Projection, ...] = (ASSOCIATIONS_PROJECTION, AUDIT_TRAIL_PROJECTION)
+PROJECTIONS: tuple[Projection, ...] = (
+    ASSOCIATIONS_PROJECTION,
+    AUDIT_TRAIL_PROJECTION,
+    ROSTER_PROJECTION,
+)
 
 
 @dataclass(frozen=True)

@@ -75,13 +75,13 @@ def fill(rule: str, world: World, place: str) -> str:
     values = {
         "inside": {"code": A, "association_id": ids["a1"], "aggregate_id": ids["a1"],
                    "officer_id": ids["a1_officer"], "user_id": ids["victim_a_user"],
-                   "token_id": ids["victim_a_token"]},
+                   "token_id": ids["victim_a_token"], "person_id": ids["p_inside"]},
         "outside": {"code": B, "association_id": ids["b1"], "aggregate_id": ids["b1"],
                     "officer_id": ids["b1_officer"], "user_id": ids["victim_b_user"],
-                    "token_id": ids["victim_b_token"]},
+                    "token_id": ids["victim_b_token"], "person_id": ids["p_outside"]},
         "sibling": {"code": A, "association_id": ids["a2"], "aggregate_id": ids["a2"],
                     "officer_id": ids["a2_officer"], "user_id": ids["victim_a_user"],
-                    "token_id": ids["victim_a_token"]},
+                    "token_id": ids["victim_a_token"], "person_id": ids["p_sibling"]},
     }[place]
 
     def value(match: re.Match[str]) -> str:

@@ -18,6 +18,7 @@ from aggregates.association import OfficerRole
 from aggregates.provenance import Provenance
 from service.access import Role
 from service.app import create_app
+from tests.roster.samples import add_sample_persons
 from workers.settings import Settings
 from workers.signing import sign_district
 
@@ -98,4 +99,7 @@ def build_world(tmp: Path) -> World:
         ids[f"{label}_user"] = victim.id
         token = accounts.issue_token(victim.id, valid_for=timedelta(days=1))
         ids[f"{label}_token"] = token.token_id
+    add_sample_persons(tenancy, ids, A, B)  # the roster: one person per place
+    for code in (A, B):
+        runtime.catch_up(code)
     return world

@@ -1,0 +1,804 @@
+"""A disabled person on a district's roster (残疾人名册, S3.3 and S3.5).
+
+One Person aggregate per person per district.  Its details are validated against each other
+(a resident ID's birth date and sex, a certificate number's resident ID, category and grade),
+and every dynamic change is an event with its effective date and ``by`` provenance: moves
+inside the district, departures and returns, certificates issued, changed or cancelled,
+death, corrections, and the hand-over to another district (转出 / 转入).
+
+Two index aggregates keep the store itself honest: :class:`ResidentClaim` (one person per
+resident ID per district) and :class:`TransferReceipt` (a transfer is received once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import InvalidValue, InvariantViolated
+from aggregates.identifiers import (
+    DisabilityCategory,
+    DivisionLevel,
+    InvalidIdentifier,
+    Sex,
+    validate_certificate_number,
+    validate_division_code,
+    validate_resident_id,
+)
+
+
+class PersonStatus(StrEnum):
+    """Where a person stands on this district's roster."""
+
+    ACTIVE = "active"  # 在册
+    MOVED_AWAY = "moved_away"  # 迁出（本市各区以外）
+    TRANSFERRING_OUT = "transferring_out"  # 转出中：已交接，待对方接收
+    TRANSFERRED_OUT = "transferred_out"  # 已转出至本市另一区县
+    DECEASED = "deceased"  # 死亡
+
+
+class HouseholdRelation(StrEnum):
+    """Relation to the head of the household (与户主关系)."""
+
+    HEAD = "head"  # 户主
+    SPOUSE = "spouse"  # 配偶
+    CHILD = "child"  # 子女
+    PARENT = "parent"  # 父母
+    GRANDCHILD = "grandchild"  # 孙子女
+    GRANDPARENT = "grandparent"  # 祖父母
+    SIBLING = "sibling"  # 兄弟姐妹
+    OTHER = "other"  # 其他
+
+
+class ServiceNeed(StrEnum):
+    """Categories of the national dynamic-update survey of basic services and needs (S3.5)."""
+
+    REHABILITATION = "rehabilitation"  # 康复
+    EDUCATION = "education"  # 教育
+    EMPLOYMENT = "employment"  # 就业扶贫
+    SOCIAL_SECURITY = "social_security"  # 社会保障与救助
+    CARE = "care"  # 托养照护
+    BARRIER_FREE = "barrier_free"  # 无障碍改造
+    ASSISTIVE_DEVICES = "assistive_devices"  # 辅助器具
+    CULTURE_SPORTS = "culture_sports"  # 文化体育
+    LEGAL_AID = "legal_aid"  # 法律援助
+    OTHER = "other"  # 其他
+
+
+#: Statuses in which a person is held on this district's roster (not lost, not twice).
+HELD = frozenset({PersonStatus.ACTIVE, PersonStatus.TRANSFERRING_OUT})
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """Everything registered about a person, as plain values (validated by :func:`validated`)."""
+
+    name: str
+    sex: str
+    birth_date: date
+    resident_id: str
+    village_code: str
+    address: str
+    certificate_number: str | None = None
+    category: int | None = None
+    grade: int | None = None
+    service_needs: list[str] = field(default_factory=list)
+    household_id: str | None = None
+    household_relation: str | None = None
+    phone: str | None = None
+    special_hardship: bool = False
+    hardship_reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain form stored in events."""
+        return asdict(self)
+
+
+def _identifier(error: InvalidIdentifier) -> InvalidValue:
+    # The reasons never quote the number itself (identifiers.py promises that).
+    return InvalidValue(error.reason, field=error.field, reason_zh=error.reason_zh)
+
+
+def validated(details: PersonDetails, *, district: str, today: date) -> PersonDetails:
+    """The details normalised, or InvalidValue naming the first field at fault.
+
+    Birth date and sex must agree with the resident ID; a certificate number must be the
+    resident ID followed by the category and grade digits, which must match the separate
+    fields; an uncertified person needs at least one service need; the village must be a
+    12-digit code of this district; special hardship needs its reason.
+    """
+    if not details.name.strip():
+        raise InvalidValue("the name is empty", field="name")
+    try:
+        sex = Sex(details.sex)
+    except ValueError:
+        raise InvalidValue("sex must be male or female", field="sex") from None
+    try:
+        resident = validate_resident_id(details.resident_id, today)
+    except InvalidIdentifier as error:
+        raise _identifier(error) from None
+    if resident.birth_date != details.birth_date:
+        raise InvalidValue(
+            "the birth date differs from the one in the resident ID (characters 7-14)",
+            field="birth_date",
+        )
+    if resident.sex is not sex:
+        raise InvalidValue(
+            "the sex differs from the one the resident ID encodes (character 17)", field="sex"
+        )
+    certificate, category, grade = _certificate(details, resident.value, today)
+    needs = _needs(details.service_needs)
+    if certificate is None and not needs:
+        raise InvalidValue(
+            "a person without a disability certificate is rostered for their service needs; "
+            "name at least one",
+            field="service_needs",
+        )
+    village = _village(details.village_code, district)
+    if not details.address.strip():
+        raise InvalidValue("the address is empty", field="address")
+    relation = details.household_relation
+    if relation is not None and relation not in set(HouseholdRelation):
+        raise InvalidValue("unknown household relation", field="household_relation")
+    reason = (details.hardship_reason or "").strip() or None
+    if details.special_hardship and reason is None:
+        raise InvalidValue("say why the household is in special hardship", field="hardship_reason")
+    if not details.special_hardship and reason is not None:
+        raise InvalidValue("a hardship reason needs special_hardship", field="hardship_reason")
+    return replace(
+        details,
+        name=details.name.strip(),
+        resident_id=resident.value,
+        certificate_number=certificate,
+        category=category,
+        grade=grade,
+        service_needs=needs,
+        village_code=village,
+        address=details.address.strip(),
+        hardship_reason=reason,
+    )
+
+
+def _certificate(
+    details: PersonDetails, resident_id: str, today: date
+) -> tuple[str | None, int | None, int | None]:
+    if details.certificate_number is None:
+        if details.grade is not None:
+            raise InvalidValue("a grade is assessed only with a certificate", field="grade")
+        if details.category is not None and details.category not in set(DisabilityCategory):
+            raise InvalidValue("category must be 1-7", field="category")
+        return None, details.category, None
+    if details.category is None:
+        raise InvalidValue("a certified person needs a category (1-7)", field="category")
+    if details.grade is None:
+        raise InvalidValue("a certified person needs a grade (1-4)", field="grade")
+    try:
+        number = validate_certificate_number(
+            details.certificate_number, today, details.category, details.grade, resident_id
+        )
+    except InvalidIdentifier as error:
+        raise _identifier(error) from None
+    return number.value, int(number.category), int(number.grade)
+
+
+def _needs(needs: list[str]) -> list[str]:
+    known = set(ServiceNeed)
+    for need in needs:
+        if need not in known:
+            raise InvalidValue("unknown service need", field="service_needs")
+    return sorted(set(needs))
+
+
+def _village(code: str, district: str) -> str:
+    try:
+        village = validate_division_code(code, DivisionLevel.VILLAGE)
+    except InvalidIdentifier as error:
+        raise InvalidValue(error.reason, field="village_code", reason_zh=error.reason_zh) from None
+    if not village.startswith(district):
+        raise InvalidValue(f"the village is not in district {district}", field="village_code")
+    return village
+
+
+def _check_effective(effective_on: date, person: Person, today: date, name: str) -> None:
+    if effective_on > today:
+        raise InvalidValue(f"{name} lies in the future", field=name)
+    if effective_on < person.birth_date:
+        raise InvalidValue(f"{name} lies before the birth date", field=name)
+
+
+@dataclass(frozen=True)
+class PendingTransfer:
+    """A hand-over to another district that the receiving district has not confirmed yet."""
+
+    transfer_id: UUID
+    to_district: str
+    village_code: str
+    address: str
+    household_id: str | None
+    household_relation: str | None
+    effective_on: date
+
+
+class Person(Aggregate):
+    """A disabled person (or an uncertified person with service needs) on a district's roster."""
+
+    class Event(Aggregate.Event):
+        """Base of a person's events: each carries its provenance as ``by``."""
+
+        by: dict[str, Any]
+
+    class Registered(Event, Aggregate.Created):
+        """Entered on the roster: registered, moved in from outside, imported, transferred in."""
+
+        details: dict[str, Any]
+        registered_on: date
+        source: str  # registered | moved_in | imported | transferred_in
+        origin: str | None = None  # where a person moved in from (a place, or a district)
+        transfer_id: UUID | None = None
+        import_digest: str | None = None
+
+    class Relocated(Event):
+        """Moved to another village or township of the same district."""
+
+        village_code: str
+        address: str
+        effective_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Live in the new village."""
+            assert isinstance(aggregate, Person)
+            aggregate.village_code, aggregate.address = self.village_code, self.address
+
+    class MovedAway(Event):
+        """Moved out to a place no district of this city keeps (e.g. another province)."""
+
+        destination: str
+        effective_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Off the active roster."""
+            assert isinstance(aggregate, Person)
+            aggregate.status = PersonStatus.MOVED_AWAY
+
+    class MovedIn(Event):
+        """A person who had left came back to live in a village of the district."""
+
+        village_code: str
+        address: str
+        origin: str
+        effective_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Back on the active roster."""
+            assert isinstance(aggregate, Person)
+            aggregate.status = PersonStatus.ACTIVE
+            aggregate.village_code, aggregate.address = self.village_code, self.address
+
+    class CertificateIssued(Event):
+        """A disability certificate (残疾人证) was issued."""
+
+        certificate_number: str
+        category: int
+        grade: int
+        effective_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Now certified."""
+            assert isinstance(aggregate, Person)
+            aggregate.certificate_number = self.certificate_number
+            aggregate.category, aggregate.grade = self.category, self.grade
+
+    class CertificateChanged(Event):
+        """The certificate was re-issued, e.g. after a new assessment of category or grade."""
+
+        certificate_number: str
+        category: int
+        grade: int
+        effective_on: date
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """The new number, category and grade."""
+            assert isinstance(aggregate, Person)
+            aggregate.certificate_number = self.certificate_number
+            aggregate.category, aggregate.grade = self.category, self.grade
+
+    class CertificateCancelled(Event):
+        """The certificate was cancelled (注销); the person stays for their service needs."""
+
+        effective_on: date
+        reason: str
+        service_needs: list[str]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Uncertified, with needs."""
+            assert isinstance(aggregate, Person)
+            aggregate.certificate_number = None
+            aggregate.grade = None
+            aggregate.service_needs = list(self.service_needs)
+
+    class Died(Event):
+        """The person died."""
+
+        died_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Off the roster for good."""
+            assert isinstance(aggregate, Person)
+            aggregate.status = PersonStatus.DECEASED
+
+    class DetailsCorrected(Event):
+        """Details were corrected or updated (household, phone, hardship, a mistyped ID)."""
+
+        changes: dict[str, Any]
+        reason: str
+        effective_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Take the new values."""
+            assert isinstance(aggregate, Person)
+            for name, value in self.changes.items():
+                setattr(aggregate, name, value)
+
+    class TransferOutStarted(Event):
+        """The hand-over to another district began (转出); the person is held until confirmed."""
+
+        transfer_id: UUID
+        to_district: str
+        village_code: str
+        address: str
+        household_id: str | None
+        household_relation: str | None
+        effective_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Pending."""
+            assert isinstance(aggregate, Person)
+            aggregate.status = PersonStatus.TRANSFERRING_OUT
+            aggregate.pending_transfer = PendingTransfer(
+                transfer_id=self.transfer_id,
+                to_district=self.to_district,
+                village_code=self.village_code,
+                address=self.address,
+                household_id=self.household_id,
+                household_relation=self.household_relation,
+                effective_on=self.effective_on,
+            )
+
+    class TransferOutCompleted(Event):
+        """The receiving district holds the person now."""
+
+        transfer_id: UUID
+        to_district: str
+        received_as: UUID
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Transferred out."""
+            assert isinstance(aggregate, Person)
+            aggregate.status = PersonStatus.TRANSFERRED_OUT
+            aggregate.pending_transfer = None
+
+    class TransferOutCancelled(Event):
+        """The hand-over was refused or withdrawn; the person stays here."""
+
+        transfer_id: UUID
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Active again."""
+            assert isinstance(aggregate, Person)
+            aggregate.status = PersonStatus.ACTIVE
+            aggregate.pending_transfer = None
+
+    class TransferredIn(Event):
+        """A person who once left this district came back by a transfer from another one."""
+
+        transfer_id: UUID
+        from_district: str
+        details: dict[str, Any]
+        effective_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Active with the details the sending district held."""
+            assert isinstance(aggregate, Person)
+            aggregate._take(self.details)
+            aggregate.status = PersonStatus.ACTIVE
+
+    def __init__(
+        self,
+        details: dict[str, Any],
+        registered_on: date,
+        source: str,
+        by: dict[str, Any],
+        origin: str | None = None,
+        transfer_id: UUID | None = None,
+        import_digest: str | None = None,
+    ) -> None:
+        self._take(details)
+        self.registered_on = registered_on
+        self.source = source
+        self.status = PersonStatus.ACTIVE
+        self.pending_transfer: PendingTransfer | None = None
+        self.import_digest = import_digest
+
+    def _take(self, details: dict[str, Any]) -> None:
+        self.name: str = details["name"]
+        self.sex: str = details["sex"]
+        self.birth_date: date = details["birth_date"]
+        self.resident_id: str = details["resident_id"]
+        self.village_code: str = details["village_code"]
+        self.address: str = details["address"]
+        self.certificate_number: str | None = details["certificate_number"]
+        self.category: int | None = details["category"]
+        self.grade: int | None = details["grade"]
+        self.service_needs: list[str] = list(details["service_needs"])
+        self.household_id: str | None = details["household_id"]
+        self.household_relation: str | None = details["household_relation"]
+        self.phone: str | None = details["phone"]
+        self.special_hardship: bool = details["special_hardship"]
+        self.hardship_reason: str | None = details["hardship_reason"]
+
+    # -- reading -------------------------------------------------------------------------
+
+    def details(self) -> PersonDetails:
+        """The current details, as registered and changed since."""
+        return PersonDetails(
+            name=self.name,
+            sex=self.sex,
+            birth_date=self.birth_date,
+            resident_id=self.resident_id,
+            village_code=self.village_code,
+            address=self.address,
+            certificate_number=self.certificate_number,
+            category=self.category,
+            grade=self.grade,
+            service_needs=list(self.service_needs),
+            household_id=self.household_id,
+            household_relation=self.household_relation,
+            phone=self.phone,
+            special_hardship=self.special_hardship,
+            hardship_reason=self.hardship_reason,
+        )
+
+    @property
+    def held(self) -> bool:
+        """Whether this district holds the person (active, or handing them over)."""
+        return self.status in HELD
+
+    # -- commands ------------------------------------------------------------------------
+
+    @classmethod
+    def register(
+        cls,
+        details: PersonDetails,
+        *,
+        district: str,
+        registered_on: date,
+        today: date,
+        by: dict[str, Any],
+        source: str = "registered",
+        origin: str | None = None,
+        transfer_id: UUID | None = None,
+        import_digest: str | None = None,
+    ) -> Person:
+        """Put a person on the roster; refuses details that disagree with each other."""
+        checked = validated(details, district=district, today=today)
+        if registered_on > today:
+            raise InvalidValue("registered_on lies in the future", field="registered_on")
+        if registered_on < checked.birth_date:
+            raise InvalidValue("registered_on lies before the birth date", field="registered_on")
+        return cls._create(
+            cls.Registered,
+            details=checked.as_dict(),
+            registered_on=registered_on,
+            source=source,
+            origin=origin,
+            transfer_id=transfer_id,
+            import_digest=import_digest,
+            by=by,
+        )
+
+    def _require(self, *allowed: PersonStatus, action: str) -> None:
+        if self.status not in allowed:
+            raise InvariantViolated(
+                f"cannot {action}: the person is {self.status.value}",
+                field="status",
+                status=self.status.value,
+            )
+
+    def relocate(
+        self, *, village_code: str, address: str, effective_on: date, district: str,
+        today: date, by: dict[str, Any],
+    ) -> None:
+        """Move to another village or township of this district."""
+        self._require(PersonStatus.ACTIVE, action="move")
+        village = _village(village_code, district)
+        if not address.strip():
+            raise InvalidValue("the address is empty", field="address")
+        if village == self.village_code and address.strip() == self.address:
+            raise InvalidValue("the person already lives there", field="village_code")
+        _check_effective(effective_on, self, today, "effective_on")
+        self.trigger_event(
+            self.Relocated, village_code=village, address=address.strip(),
+            effective_on=effective_on, by=by,
+        )
+
+    def move_away(
+        self, *, destination: str, effective_on: date, today: date, by: dict[str, Any]
+    ) -> None:
+        """Leave for a place outside the city's districts (a district uses a transfer)."""
+        self._require(PersonStatus.ACTIVE, action="move away")
+        _check_effective(effective_on, self, today, "effective_on")
+        self.trigger_event(
+            self.MovedAway, destination=destination, effective_on=effective_on, by=by
+        )
+
+    def move_in(
+        self, *, village_code: str, address: str, origin: str, effective_on: date,
+        district: str, today: date, by: dict[str, Any],
+    ) -> None:
+        """Come back after having moved away or been transferred out."""
+        self._require(
+            PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="move in"
+        )
+        village = _village(village_code, district)
+        if not address.strip():
+            raise InvalidValue("the address is empty", field="address")
+        _check_effective(effective_on, self, today, "effective_on")
+        self.trigger_event(
+            self.MovedIn, village_code=village, address=address.strip(), origin=origin,
+            effective_on=effective_on, by=by,
+        )
+
+    def _checked_certificate(
+        self, number: str, category: int, grade: int, today: date
+    ) -> tuple[str, int, int]:
+        try:
+            checked = validate_certificate_number(
+                number, today, category, grade, self.resident_id
+            )
+        except InvalidIdentifier as error:
+            raise _identifier(error) from None
+        return checked.value, int(checked.category), int(checked.grade)
+
+    def issue_certificate(
+        self, *, certificate_number: str, category: int, grade: int, effective_on: date,
+        today: date, by: dict[str, Any],
+    ) -> None:
+        """Record a first certificate for an uncertified person."""
+        self._require(PersonStatus.ACTIVE, action="issue a certificate")
+        if self.certificate_number is not None:
+            raise InvariantViolated(
+                "the person already holds a certificate; change it instead",
+                field="certificate_number",
+            )
+        number, category, grade = self._checked_certificate(
+            certificate_number, category, grade, today
+        )
+        _check_effective(effective_on, self, today, "effective_on")
+        self.trigger_event(
+            self.CertificateIssued, certificate_number=number, category=category, grade=grade,
+            effective_on=effective_on, by=by,
+        )
+
+    def change_certificate(
+        self, *, certificate_number: str, category: int, grade: int, effective_on: date,
+        reason: str, today: date, by: dict[str, Any],
+    ) -> None:
+        """Record a re-issued certificate (new category or grade)."""
+        self._require(PersonStatus.ACTIVE, action="change the certificate")
+        if self.certificate_number is None:
+            raise InvariantViolated(
+                "the person holds no certificate; issue one instead", field="certificate_number"
+            )
+        number, category, grade = self._checked_certificate(
+            certificate_number, category, grade, today
+        )
+        if (number, category, grade) == (self.certificate_number, self.category, self.grade):
+            raise InvalidValue("nothing changes", field="certificate_number")
+        _check_effective(effective_on, self, today, "effective_on")
+        self.trigger_event(
+            self.CertificateChanged, certificate_number=number, category=category, grade=grade,
+            effective_on=effective_on, reason=reason, by=by,
+        )
+
+    def cancel_certificate(
+        self, *, effective_on: date, reason: str, service_needs: list[str], today: date,
+        by: dict[str, Any],
+    ) -> None:
+        """Record a cancelled certificate; the person stays rostered for their service needs."""
+        self._require(PersonStatus.ACTIVE, action="cancel the certificate")
+        if self.certificate_number is None:
+            raise InvariantViolated("the person holds no certificate", field="certificate_number")
+        needs = _needs(service_needs)
+        if not needs:
+            raise InvalidValue(
+                "an uncertified person stays on the roster for their service needs; name them",
+                field="service_needs",
+            )
+        _check_effective(effective_on, self, today, "effective_on")
+        self.trigger_event(
+            self.CertificateCancelled, effective_on=effective_on, reason=reason,
+            service_needs=needs, by=by,
+        )
+
+    def die(self, *, died_on: date, today: date, by: dict[str, Any]) -> None:
+        """Record the death."""
+        if self.status is PersonStatus.DECEASED:
+            raise InvariantViolated("the death is already recorded", field="died_on")
+        self._require(PersonStatus.ACTIVE, PersonStatus.MOVED_AWAY, action="record a death")
+        _check_effective(died_on, self, today, "died_on")
+        self.trigger_event(self.Died, died_on=died_on, by=by)
+
+    def correct(
+        self, *, changes: dict[str, Any], reason: str, effective_on: date, district: str,
+        today: date, by: dict[str, Any],
+    ) -> list[str]:
+        """Correct details; the result is checked whole, as at registration.
+
+        Returns the names that really change.  The village and the certificate change
+        through their own events, never here.
+        """
+        forbidden = set(changes) & {"village_code", "certificate_number", "category", "grade"}
+        if forbidden:
+            name = sorted(forbidden)[0]
+            raise InvalidValue(f"{name} changes through its own command", field=name)
+        if self.status is PersonStatus.TRANSFERRING_OUT:
+            raise InvariantViolated(
+                "the person is being handed over to another district", field="status"
+            )
+        checked = validated(replace(self.details(), **changes), district=district, today=today)
+        current = self.details().as_dict()
+        new = {k: v for k, v in checked.as_dict().items() if current[k] != v}
+        if not new:
+            raise InvalidValue("nothing changes", field=sorted(changes)[0] if changes else None)
+        _check_effective(effective_on, self, today, "effective_on")
+        self.trigger_event(
+            self.DetailsCorrected, changes=new, reason=reason, effective_on=effective_on, by=by
+        )
+        return sorted(new)
+
+    def start_transfer_out(
+        self, *, transfer_id: UUID, to_district: str, village_code: str, address: str,
+        household_id: str | None, household_relation: str | None, effective_on: date,
+        district: str, today: date, by: dict[str, Any],
+    ) -> None:
+        """Begin handing the person over to another district of the city."""
+        self._require(PersonStatus.ACTIVE, action="transfer out")
+        if to_district == district:
+            raise InvalidValue(
+                "a move inside the district is a relocation, not a transfer", field="to_district"
+            )
+        village = _village(village_code, to_district)
+        if not address.strip():
+            raise InvalidValue("the address is empty", field="address")
+        if household_relation is not None and household_relation not in set(HouseholdRelation):
+            raise InvalidValue("unknown household relation", field="household_relation")
+        _check_effective(effective_on, self, today, "effective_on")
+        self.trigger_event(
+            self.TransferOutStarted, transfer_id=transfer_id, to_district=to_district,
+            village_code=village, address=address.strip(), household_id=household_id,
+            household_relation=household_relation, effective_on=effective_on, by=by,
+        )
+
+    def complete_transfer_out(
+        self, *, transfer_id: UUID, received_as: UUID, by: dict[str, Any]
+    ) -> bool:
+        """The receiving district holds the person; False when this was already recorded."""
+        pending = self.pending_transfer
+        if pending is None or pending.transfer_id != transfer_id:
+            if self.status is PersonStatus.TRANSFERRED_OUT:
+                return False
+            raise InvariantViolated("no such transfer is pending", field="transfer_id")
+        self.trigger_event(
+            self.TransferOutCompleted, transfer_id=transfer_id, to_district=pending.to_district,
+            received_as=received_as, by=by,
+        )
+        return True
+
+    def cancel_transfer_out(self, *, transfer_id: UUID, reason: str, by: dict[str, Any]) -> None:
+        """Keep the person here: the other district refused, or the move was withdrawn."""
+        pending = self.pending_transfer
+        if pending is None or pending.transfer_id != transfer_id:
+            raise InvariantViolated("no such transfer is pending", field="transfer_id")
+        self.trigger_event(self.TransferOutCancelled, transfer_id=transfer_id, reason=reason,
+                           by=by)
+
+    def transfer_in(
+        self, *, transfer_id: UUID, from_district: str, details: PersonDetails,
+        effective_on: date, by: dict[str, Any],
+    ) -> None:
+        """Take back a person this district once held, by a transfer from another district."""
+        if self.held:
+            raise InvariantViolated(
+                "the person is already on this district's roster", field="resident_id"
+            )
+        self._require(
+            PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="transfer in"
+        )
+        self.trigger_event(
+            self.TransferredIn, transfer_id=transfer_id, from_district=from_district,
+            details=details.as_dict(), effective_on=effective_on, by=by,
+        )
+
+
+def resident_claim_id(district: str, resident_id: str) -> UUID:
+    """The id of the claim on a resident ID in a district: same inputs, same id."""
+    return uuid5(NAMESPACE_URL, f"canxie:resident-claim:{district}:{resident_id}")
+
+
+def transfer_receipt_id(transfer_id: UUID) -> UUID:
+    """The id of the receipt of a transfer in the receiving district."""
+    return uuid5(NAMESPACE_URL, f"canxie:transfer-receipt:{transfer_id}")
+
+
+class ResidentClaim(Aggregate):
+    """Index aggregate: a resident ID's single person in a district.
+
+    Its id derives from the district and the resident ID, so a second person with the same
+    ID collides at the event store, in the registration's own transaction.  The number is
+    not stored in it.  A corrected ID releases its old claim, which may later be taken again.
+    """
+
+    class Claimed(Aggregate.Created):
+        """The resident ID belongs to this person."""
+
+        person_id: UUID
+
+    class Released(Aggregate.Event):
+        """The resident ID was corrected away from this person."""
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Nobody holds it."""
+            assert isinstance(aggregate, ResidentClaim)
+            aggregate.person_id = None
+
+    class Reclaimed(Aggregate.Event):
+        """A released resident ID belongs to a person again."""
+
+        person_id: UUID
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """The new holder."""
+            assert isinstance(aggregate, ResidentClaim)
+            aggregate.person_id = self.person_id
+
+    def __init__(self, person_id: UUID) -> None:
+        self.person_id: UUID | None = person_id
+
+    @classmethod
+    def claim(cls, district: str, resident_id: str, person_id: UUID) -> ResidentClaim:
+        """A new claim."""
+        return cls._create(
+            cls.Claimed, id=resident_claim_id(district, resident_id), person_id=person_id
+        )
+
+    def release(self) -> None:
+        """Give the resident ID up."""
+        self.trigger_event(self.Released)
+
+    def reclaim(self, person_id: UUID) -> None:
+        """Take a released resident ID."""
+        if self.person_id is not None:
+            raise InvariantViolated("the resident ID belongs to another person",
+                                    field="resident_id")
+        self.trigger_event(self.Reclaimed, person_id=person_id)
+
+
+class TransferReceipt(Aggregate):
+    """Index aggregate: a transfer received by this district, so receiving is idempotent."""
+
+    class Received(Aggregate.Created):
+        """The transfer's person is held here as ``person_id``."""
+
+        person_id: UUID
+        from_district: str
+
+    def __init__(self, person_id: UUID, from_district: str) -> None:
+        self.person_id = person_id
+        self.from_district = from_district
