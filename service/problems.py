@@ -8,6 +8,7 @@ prefers English (``Accept-Language: en``), ``errors`` lists each field at fault,
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
@@ -126,14 +127,15 @@ def _domain_problem(error: DomainError) -> Response:
 
 
 def _internal_problem(error: Exception) -> Response:
-    # Logged by type and traceback only: exception messages may quote personal data.
+    # Logged by type and stack only: exception messages may quote personal data.
+    stack = "".join(traceback.format_tb(error.__traceback__))
     log.error(
-        "unhandled %s in %s %s (request %s)",
+        "unhandled %s in %s %s (request %s)\n%s",
         type(error).__name__,
         request.method,
         request.path,
         getattr(g, "request_id", "-"),
-        exc_info=error if not isinstance(error, HTTPException) else None,
+        stack,
     )
     return problem(500, "internal", "an unexpected error occurred; quote the request id")
 
