@@ -287,7 +287,8 @@ class RosterImportIn(Schema):
     """A roster file sent in the body (up to the body limit; larger files: the CLI)."""
 
     filename = fields.String(required=True, validate=validate.Regexp(
-        r"^[^/\\]{1,200}\.([cC][sS][vV]|[xX][lL][sS][xX])$", error="a file name ending in .csv or .xlsx"))
+        r"^[^/\\]{1,200}\.([cC][sS][vV]|[xX][lL][sS][xX])$",
+        error="a file name ending in .csv or .xlsx"))
     content_base64 = fields.String(required=True, validate=validate.Length(min=1))
     valid_rows_only = StrictBoolean(load_default=False)
     dry_run = StrictBoolean(load_default=False)
