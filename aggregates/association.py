@@ -4,19 +4,24 @@ Structure rules come from the plan's clause S3.3 (1 chair, 2-3 vice-chairs, 3-5 
 members) and S3.6 (full-time committee members 专职委员).  Maximums are invariants refused at
 command time; minimums are compliance findings, because an association is built up one
 appointment at a time.
+
+Its lifecycle (re-election 换届, dissolution, merger, following its village when divisions
+change), facilities and publicity (S3.4, S3.5), the full-time members' selection, pay and exit
+(S3.6, 能进能出) and its officers' training and qualifications (S3.7) are events here too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
 
 
 class OfficerRole(StrEnum):
@@ -41,6 +46,58 @@ class Background(StrEnum):
     PARTY_MEMBER = "party_member"  # 党员
 
 
+class Status(StrEnum):
+    """Where the association stands in its lifecycle."""
+
+    ACTIVE = "active"
+    DISSOLVED = "dissolved"  # 撤销
+    MERGED = "merged"  # 并入另一残协
+
+
+class FacilityKind(StrEnum):
+    """Facilities and publicity an association records (S3.4, S3.5)."""
+
+    SERVICE_VENUE = "service_venue"  # 服务场所（村/社区综合服务设施内）
+    BARRIER_FREE = "barrier_free"  # 无障碍设施
+    DUTIES_ON_WALL = "duties_on_wall"  # 职责上墙公示
+    RULES_ON_WALL = "rules_on_wall"  # 工作制度上墙公示
+
+
+class SelectionMethod(StrEnum):
+    """How a full-time committee member was selected (S3.6: selection rules standardised)."""
+
+    OPEN_RECRUITMENT = "open_recruitment"  # 公开招聘
+    ELECTION = "election"  # 选举产生
+    RECOMMENDATION = "recommendation"  # 村两委推荐
+    OTHER = "other"
+    UNRECORDED = "unrecorded"  # appointed full-time before selections were recorded
+
+
+class PriorityGroup(StrEnum):
+    """S3.6 gives priority to disabled persons and their relatives."""
+
+    DISABLED = "disabled"
+    RELATIVE = "relative"
+    NEITHER = "neither"
+
+
+class PayKind(StrEnum):
+    """How a full-time member is paid (S3.6)."""
+
+    PUBLIC_WELFARE_POST = "public_welfare_post"  # 公益性岗位
+    SUBSIDY = "subsidy"  # 补贴
+
+
+class QualificationKind(StrEnum):
+    """Qualifications S3.7 encourages officers to obtain."""
+
+    ASSISTANT_SOCIAL_WORKER = "assistant_social_worker"  # 助理社会工作师
+    SOCIAL_WORKER = "social_worker"  # 社会工作师
+    CIVIL_SERVICE = "civil_service"  # 公务员考试
+    DEGREE = "degree"  # 学历
+    OTHER = "other"
+
+
 #: S3.3: at most this many sitting officers per role.
 MAXIMUM_SITTING = {
     OfficerRole.CHAIR: 1,
@@ -58,6 +115,19 @@ class Officer:
     role: OfficerRole
     full_time: bool
     appointed_on: date
+
+
+@dataclass(frozen=True)
+class NewOfficer:
+    """An officer of a new term (re-election); ``continuing`` names a sitting officer re-elected
+    to the same office, who keeps their id."""
+
+    name: str
+    role: OfficerRole
+    full_time: bool = False
+    backgrounds: tuple[Background, ...] = ()
+    phone: str | None = None
+    continuing: UUID | None = None
 
 
 class Association(Aggregate):
@@ -88,7 +158,7 @@ class Association(Aggregate):
         phone: str | None = None  # personal data: masked in answers
 
         def apply(self, aggregate: Aggregate) -> None:
-            """Seat the officer."""
+            """Seat the officer; a full-time appointment opens a full-time membership."""
             assert isinstance(aggregate, Association)
             aggregate.officers[self.officer_id] = Officer(
                 officer_id=self.officer_id,
@@ -97,6 +167,8 @@ class Association(Aggregate):
                 full_time=self.full_time,
                 appointed_on=self.appointed_on,
             )
+            if self.full_time:
+                aggregate.full_time[self.officer_id] = (self.officer_id, self.appointed_on)
 
     class OfficerRemoved(Event):
         """An officer left office, with the date and the reason."""
@@ -104,12 +176,189 @@ class Association(Aggregate):
         officer_id: UUID
         removed_on: date
         reason: str
+        ended_membership_id: UUID | None = None  # the full-time membership ending with it
 
         def apply(self, aggregate: Aggregate) -> None:
             """Unseat the officer, remembering that they once sat."""
             assert isinstance(aggregate, Association)
-            aggregate.officers.pop(self.officer_id)
-            aggregate.former_officers.add(self.officer_id)
+            aggregate._end_all([self.officer_id], self.removed_on)
+
+    class Reelected(Event):
+        """换届: a new term began; officers not re-elected left office on its first day."""
+
+        term: int
+        started_on: date
+        ends_on: date
+        ended_officer_ids: list[UUID]
+        ended_membership_ids: list[UUID]
+        continuing_officer_ids: list[UUID]
+        appointed: list[dict[str, Any]]  # officer_id, name, role, full_time, backgrounds, phone
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """End the old term's offices and seat the new term's officers."""
+            assert isinstance(aggregate, Association)
+            aggregate._end_all(self.ended_officer_ids, self.started_on)
+            for seat in self.appointed:
+                officer_id = UUID(str(seat["officer_id"]))
+                aggregate.officers[officer_id] = Officer(
+                    officer_id=officer_id,
+                    name=seat["name"],
+                    role=OfficerRole(seat["role"]),
+                    full_time=bool(seat["full_time"]),
+                    appointed_on=self.started_on,
+                )
+                if seat["full_time"]:
+                    aggregate.full_time[officer_id] = (officer_id, self.started_on)
+            aggregate.term = self.term
+            aggregate.term_started_on = self.started_on
+
+    class Dissolved(Event):
+        """The association was dissolved (撤销); its sitting officers left office that day."""
+
+        dissolved_on: date
+        reason: str
+        ended_officer_ids: list[UUID]
+        ended_membership_ids: list[UUID]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Close the association."""
+            assert isinstance(aggregate, Association)
+            aggregate._end_all(self.ended_officer_ids, self.dissolved_on)
+            aggregate.status = Status.DISSOLVED
+            aggregate.ended_on = self.dissolved_on
+
+    class MergedInto(Event):
+        """The association was merged into another one of the district."""
+
+        into_association_id: UUID
+        merged_on: date
+        reason: str
+        ended_officer_ids: list[UUID]
+        ended_membership_ids: list[UUID]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Close the association, remembering where it went."""
+            assert isinstance(aggregate, Association)
+            aggregate._end_all(self.ended_officer_ids, self.merged_on)
+            aggregate.status = Status.MERGED
+            aggregate.ended_on = self.merged_on
+            aggregate.merged_into = self.into_association_id
+
+    class Absorbed(Event):
+        """Another association was merged into this one."""
+
+        from_association_id: UUID
+        merged_on: date
+
+    class VillageChanged(Event):
+        """The association followed its village to a new division code (merge or split)."""
+
+        division_code: str
+        township_code: str
+        previous_division_code: str
+        effective_on: date
+        change: str  # "merge" or "split"
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Move the association."""
+            assert isinstance(aggregate, Association)
+            aggregate.division_code = self.division_code
+            aggregate.township_code = self.township_code
+
+    class FacilityRecorded(Event):
+        """A venue, barrier-free facility or wall display was recorded (S3.4, S3.5)."""
+
+        facility_id: UUID
+        kind: str
+        description: str
+        recorded_on: date
+        evidence: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Remember the facility and its date."""
+            assert isinstance(aggregate, Association)
+            aggregate.facilities[self.facility_id] = self.recorded_on
+
+    class FacilityWithdrawn(Event):
+        """A facility is no longer there (venue lost, display taken down)."""
+
+        facility_id: UUID
+        withdrawn_on: date
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Forget the facility as current."""
+            assert isinstance(aggregate, Association)
+            aggregate.facilities.pop(self.facility_id)
+
+    class FullTimeMemberSelected(Event):
+        """A sitting committee member was selected as full-time member (S3.6)."""
+
+        membership_id: UUID
+        officer_id: UUID
+        name: str
+        method: str
+        priority_group: str
+        selected_on: date
+        note: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Make the officer full-time."""
+            assert isinstance(aggregate, Association)
+            officer = aggregate.officers[self.officer_id]
+            aggregate.officers[self.officer_id] = replace(officer, full_time=True)
+            aggregate.full_time[self.officer_id] = (self.membership_id, self.selected_on)
+
+    class FullTimePayArranged(Event):
+        """How a full-time member is paid from a date: public-welfare post or subsidy."""
+
+        membership_id: UUID
+        officer_id: UUID
+        kind: str
+        monthly_amount: str  # yuan, two decimals, as text: exact and portable
+        from_on: date
+
+    class FullTimeMemberExited(Event):
+        """A full-time member stopped being full-time (能进能出), with the reason."""
+
+        membership_id: UUID
+        officer_id: UUID
+        exited_on: date
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """The officer, if still sitting, is an ordinary committee member again."""
+            assert isinstance(aggregate, Association)
+            aggregate.full_time.pop(self.officer_id)
+            officer = aggregate.officers.get(self.officer_id)
+            if officer is not None:
+                aggregate.officers[self.officer_id] = replace(officer, full_time=False)
+
+    class QualificationObtained(Event):
+        """An officer obtained a qualification (S3.7: social-worker exam and the like)."""
+
+        qualification_id: UUID
+        officer_id: UUID
+        name: str
+        kind: str
+        title: str
+        obtained_on: date
+        issuer: str
+        evidence: str
+
+    class TrainingAttended(Event):
+        """An officer attended a training session (S3.7)."""
+
+        session_id: UUID
+        officer_id: UUID
+        name: str
+        role: str
+        hours: float
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Remember the attendance so it is not recorded twice."""
+            assert isinstance(aggregate, Association)
+            aggregate.attendance.add((self.session_id, self.officer_id))
 
     def __init__(
         self,
@@ -125,6 +374,16 @@ class Association(Aggregate):
         self.established_on = established_on
         self.officers: dict[UUID, Officer] = {}
         self.former_officers: set[UUID] = set()
+        self.departed: dict[UUID, tuple[Officer, date]] = {}
+        self.status = Status.ACTIVE
+        self.ended_on: date | None = None
+        self.merged_into: UUID | None = None
+        self.term = 1
+        self.term_started_on = established_on
+        self.facilities: dict[UUID, date] = {}
+        #: officer id -> (membership id, selected on) of each open full-time membership
+        self.full_time: dict[UUID, tuple[UUID, date]] = {}
+        self.attendance: set[tuple[UUID, UUID]] = set()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Association:
         """A copy for the repository's cache: containers copied, frozen values shared.
@@ -137,6 +396,10 @@ class Association(Aggregate):
         clone.__dict__.update(self.__dict__)
         clone.officers = dict(self.officers)
         clone.former_officers = set(self.former_officers)
+        clone.departed = dict(self.departed)
+        clone.facilities = dict(self.facilities)
+        clone.full_time = dict(self.full_time)
+        clone.attendance = set(self.attendance)
         clone._pending_events = list(self._pending_events)
         return clone
 
@@ -185,6 +448,7 @@ class Association(Aggregate):
         phone: str | None = None,
     ) -> UUID:
         """Seat a new officer; refuses what S3.3 and S3.6 forbid."""
+        self._check_active()
         if full_time and role is not OfficerRole.COMMITTEE_MEMBER:
             raise InvariantViolated(
                 "only a committee member can be full-time (S3.6)", field="full_time"
@@ -223,6 +487,7 @@ class Association(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Take an officer out of office on a date not before their appointment."""
+        self._check_active()
         officer = self.officers.get(officer_id)
         if officer is None:
             if officer_id in self.former_officers:
@@ -232,9 +497,443 @@ class Association(Aggregate):
             raise InvalidValue("removed_on lies before the appointment", field="removed_on")
         if removed_on > today:
             raise InvalidValue("removed_on lies in the future", field="removed_on")
+        membership = self.full_time.get(officer_id)
+        if membership is not None and removed_on < membership[1]:
+            raise InvalidValue("removed_on lies before the full-time selection", field="removed_on")
         self.trigger_event(
-            self.OfficerRemoved, officer_id=officer_id, removed_on=removed_on, reason=reason, by=by
+            self.OfficerRemoved,
+            officer_id=officer_id,
+            removed_on=removed_on,
+            reason=reason,
+            ended_membership_id=membership[0] if membership else None,
+            by=by,
         )
+
+    # -- lifecycle (换届, dissolution, merger, following the village) ---------------------------
+
+    def reelect(
+        self,
+        *,
+        started_on: date,
+        ends_on: date,
+        officers: list[NewOfficer],
+        today: date,
+        by: dict[str, Any],
+    ) -> list[UUID]:
+        """Begin a new term with its officers; returns their ids in the order given.
+
+        Sitting officers not named as continuing leave office on the term's first day; the new
+        term must obey S3.3's maximums and S3.6's full-time rule on its own.
+        """
+        self._check_active()
+        if started_on > today:
+            raise InvalidValue("started_on lies in the future", field="started_on")
+        if started_on <= self.term_started_on:
+            raise InvalidValue(
+                f"started_on must lie after the current term began ({self.term_started_on})",
+                field="started_on",
+            )
+        if ends_on <= started_on:
+            raise InvalidValue("ends_on must lie after started_on", field="ends_on")
+        if not officers:
+            raise InvalidValue("a new term needs its officers", field="officers")
+        counts = dict.fromkeys(OfficerRole, 0)
+        continuing: list[UUID] = []
+        for index, seat in enumerate(officers):
+            field = f"officers.{index}"
+            counts[seat.role] += 1
+            if seat.full_time and seat.role is not OfficerRole.COMMITTEE_MEMBER:
+                raise InvariantViolated(
+                    "only a committee member can be full-time (S3.6)", field=f"{field}.full_time"
+                )
+            if seat.continuing is not None:
+                sitting = self.officers.get(seat.continuing)
+                if sitting is None or seat.continuing in continuing:
+                    raise InvalidValue(
+                        "continuing must name a sitting officer, once",
+                        field=f"{field}.continuing",
+                    )
+                if sitting.role is not seat.role:
+                    raise InvalidValue(
+                        "a continuing officer keeps their office; appoint them anew for another",
+                        field=f"{field}.role",
+                    )
+                continuing.append(seat.continuing)
+        for role, count in counts.items():
+            if count > MAXIMUM_SITTING[role]:
+                raise InvariantViolated(
+                    f"the new term has {count} {role.value}(s); "
+                    f"S3.3 allows at most {MAXIMUM_SITTING[role]}",
+                    field="officers",
+                    sitting=count,
+                    maximum=MAXIMUM_SITTING[role],
+                )
+        ended = [officer_id for officer_id in self.officers if officer_id not in continuing]
+        appointed, ids = [], []
+        for seat in officers:
+            officer_id = seat.continuing or uuid4()
+            ids.append(officer_id)
+            if seat.continuing is None:
+                appointed.append(
+                    {
+                        "officer_id": str(officer_id),
+                        "name": seat.name,
+                        "role": seat.role.value,
+                        "full_time": seat.full_time,
+                        "backgrounds": sorted({b.value for b in seat.backgrounds}),
+                        "phone": seat.phone,
+                    }
+                )
+        self.trigger_event(
+            self.Reelected,
+            term=self.term + 1,
+            started_on=started_on,
+            ends_on=ends_on,
+            ended_officer_ids=ended,
+            ended_membership_ids=self._memberships_of(ended),
+            continuing_officer_ids=continuing,
+            appointed=appointed,
+            by=by,
+        )
+        return ids
+
+    def dissolve(self, *, dissolved_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
+        """Dissolve the association; every sitting officer leaves office that day."""
+        self._check_active()
+        self._check_ending_date(dissolved_on, today, "dissolved_on")
+        ended = list(self.officers)
+        self.trigger_event(
+            self.Dissolved,
+            dissolved_on=dissolved_on,
+            reason=reason,
+            ended_officer_ids=ended,
+            ended_membership_ids=self._memberships_of(ended),
+            by=by,
+        )
+
+    def merge_into(
+        self,
+        other: Association,
+        *,
+        merged_on: date,
+        reason: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> None:
+        """Merge this association into ``other``: this one closes, the other records it."""
+        self._check_active()
+        if other.id == self.id:
+            raise InvalidValue("an association cannot merge into itself",
+                               field="into_association_id")
+        if other.status is not Status.ACTIVE:
+            raise InvariantViolated(
+                f"the association to merge into is {other.status.value}",
+                field="into_association_id",
+            )
+        self._check_ending_date(merged_on, today, "merged_on")
+        if merged_on < other.established_on:
+            raise InvalidValue(
+                "merged_on lies before the other association was established", field="merged_on"
+            )
+        ended = list(self.officers)
+        self.trigger_event(
+            self.MergedInto,
+            into_association_id=other.id,
+            merged_on=merged_on,
+            reason=reason,
+            ended_officer_ids=ended,
+            ended_membership_ids=self._memberships_of(ended),
+            by=by,
+        )
+        other.trigger_event(
+            other.Absorbed, from_association_id=self.id, merged_on=merged_on, by=by
+        )
+
+    def follow_village(
+        self, *, division_code: str, effective_on: date, change: str, by: dict[str, Any]
+    ) -> None:
+        """Move with the village to its new code after a merge or split of villages."""
+        self._check_active()
+        self.trigger_event(
+            self.VillageChanged,
+            division_code=division_code,
+            township_code=division_code[:9],
+            previous_division_code=self.division_code,
+            effective_on=effective_on,
+            change=change,
+            by=by,
+        )
+
+    # -- facilities and publicity (S3.4, S3.5) -------------------------------------------------
+
+    def record_facility(
+        self,
+        *,
+        kind: FacilityKind,
+        description: str,
+        recorded_on: date,
+        evidence: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> UUID:
+        """Record a venue, barrier-free facility or wall display with its date and evidence."""
+        self._check_active()
+        self._check_date_in_life(recorded_on, today, "recorded_on")
+        facility_id = uuid4()
+        self.trigger_event(
+            self.FacilityRecorded,
+            facility_id=facility_id,
+            kind=kind.value,
+            description=description,
+            recorded_on=recorded_on,
+            evidence=evidence,
+            by=by,
+        )
+        return facility_id
+
+    def withdraw_facility(
+        self,
+        *,
+        facility_id: UUID,
+        withdrawn_on: date,
+        reason: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> None:
+        """Record that a facility is gone, from a date."""
+        self._check_active()
+        recorded_on = self.facilities.get(facility_id)
+        if recorded_on is None:
+            raise NotFound(f"no current facility {facility_id}", field="facility_id")
+        if withdrawn_on < recorded_on:
+            raise InvalidValue("withdrawn_on lies before the facility was recorded",
+                               field="withdrawn_on")
+        if withdrawn_on > today:
+            raise InvalidValue("withdrawn_on lies in the future", field="withdrawn_on")
+        self.trigger_event(
+            self.FacilityWithdrawn,
+            facility_id=facility_id,
+            withdrawn_on=withdrawn_on,
+            reason=reason,
+            by=by,
+        )
+
+    # -- full-time committee members (S3.6) ------------------------------------------------
+
+    def select_full_time(
+        self,
+        *,
+        officer_id: UUID,
+        method: SelectionMethod,
+        priority_group: PriorityGroup,
+        selected_on: date,
+        note: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> UUID:
+        """Select a sitting committee member as full-time member; returns the membership id."""
+        self._check_active()
+        officer = self._sitting_officer(officer_id)
+        if officer.role is not OfficerRole.COMMITTEE_MEMBER:
+            raise InvariantViolated(
+                "only a committee member can be full-time (S3.6)", field="officer_id"
+            )
+        if officer_id in self.full_time:
+            raise InvariantViolated("the officer is already a full-time member",
+                                    field="officer_id")
+        if method is SelectionMethod.UNRECORDED:
+            raise InvalidValue("say how the member was selected", field="method")
+        if selected_on < officer.appointed_on:
+            raise InvalidValue("selected_on lies before the appointment", field="selected_on")
+        if selected_on > today:
+            raise InvalidValue("selected_on lies in the future", field="selected_on")
+        membership_id = uuid4()
+        self.trigger_event(
+            self.FullTimeMemberSelected,
+            membership_id=membership_id,
+            officer_id=officer_id,
+            name=officer.name,
+            method=method.value,
+            priority_group=priority_group.value,
+            selected_on=selected_on,
+            note=note,
+            by=by,
+        )
+        return membership_id
+
+    def arrange_pay(
+        self,
+        *,
+        officer_id: UUID,
+        kind: PayKind,
+        monthly_amount: Decimal,
+        from_on: date,
+        today: date,
+        by: dict[str, Any],
+    ) -> None:
+        """Record how a full-time member is paid from a date (public-welfare post or subsidy)."""
+        self._check_active()
+        membership_id, selected_on = self._membership(officer_id)
+        if monthly_amount < 0:
+            raise InvalidValue("monthly_amount must not be negative", field="monthly_amount")
+        if from_on < selected_on:
+            raise InvalidValue("from_on lies before the selection", field="from_on")
+        if from_on > today:
+            raise InvalidValue("from_on lies in the future", field="from_on")
+        self.trigger_event(
+            self.FullTimePayArranged,
+            membership_id=membership_id,
+            officer_id=officer_id,
+            kind=kind.value,
+            monthly_amount=f"{monthly_amount:.2f}",
+            from_on=from_on,
+            by=by,
+        )
+
+    def exit_full_time(
+        self, *, officer_id: UUID, exited_on: date, reason: str, today: date, by: dict[str, Any]
+    ) -> None:
+        """End a full-time membership (能进能出); the officer stays a committee member."""
+        self._check_active()
+        membership_id, selected_on = self._membership(officer_id)
+        if exited_on < selected_on:
+            raise InvalidValue("exited_on lies before the selection", field="exited_on")
+        if exited_on > today:
+            raise InvalidValue("exited_on lies in the future", field="exited_on")
+        self.trigger_event(
+            self.FullTimeMemberExited,
+            membership_id=membership_id,
+            officer_id=officer_id,
+            exited_on=exited_on,
+            reason=reason,
+            by=by,
+        )
+
+    # -- training and qualifications (S3.7) -----------------------------------------------
+
+    def record_qualification(
+        self,
+        *,
+        officer_id: UUID,
+        kind: QualificationKind,
+        title: str,
+        obtained_on: date,
+        issuer: str,
+        evidence: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> UUID:
+        """Record a qualification an officer (sitting or former) obtained."""
+        officer = self._any_officer(officer_id)
+        if obtained_on > today:
+            raise InvalidValue("obtained_on lies in the future", field="obtained_on")
+        qualification_id = uuid4()
+        self.trigger_event(
+            self.QualificationObtained,
+            qualification_id=qualification_id,
+            officer_id=officer_id,
+            name=officer.name,
+            kind=kind.value,
+            title=title,
+            obtained_on=obtained_on,
+            issuer=issuer,
+            evidence=evidence,
+            by=by,
+        )
+        return qualification_id
+
+    def attend_training(
+        self,
+        *,
+        session_id: UUID,
+        held_on: date,
+        officer_id: UUID,
+        hours: float,
+        session_hours: float,
+        by: dict[str, Any],
+    ) -> None:
+        """Record that an officer in office on the session's date attended it."""
+        officer = self._any_officer(officer_id)
+        departed = self.departed.get(officer_id)
+        if held_on < officer.appointed_on or (departed is not None and held_on > departed[1]):
+            raise InvalidValue(
+                "the officer was not in office on the day of the session", field="officer_id"
+            )
+        if (session_id, officer_id) in self.attendance:
+            raise Conflict("the officer's attendance is already recorded", field="officer_id")
+        if not 0 < hours <= session_hours:
+            raise InvalidValue(
+                f"hours must lie between 0 and the session's {session_hours}", field="hours"
+            )
+        self.trigger_event(
+            self.TrainingAttended,
+            session_id=session_id,
+            officer_id=officer_id,
+            name=officer.name,
+            role=officer.role.value,
+            hours=hours,
+            by=by,
+        )
+
+    # -- checks and bookkeeping -----------------------------------------------------------
+
+    def _check_active(self) -> None:
+        if self.status is not Status.ACTIVE:
+            raise InvariantViolated(
+                f"the association is {self.status.value} since {self.ended_on}",
+                field="association_id",
+                status=self.status.value,
+            )
+
+    def _check_ending_date(self, ended_on: date, today: date, field: str) -> None:
+        self._check_date_in_life(ended_on, today, field)
+        latest = max(
+            [self.term_started_on, *(o.appointed_on for o in self.officers.values())]
+        )
+        if ended_on < latest:
+            raise InvalidValue(f"{field} lies before the latest appointment ({latest})",
+                               field=field)
+
+    def _check_date_in_life(self, day: date, today: date, field: str) -> None:
+        if day < self.established_on:
+            raise InvalidValue(f"{field} lies before the association was established",
+                               field=field)
+        if day > today:
+            raise InvalidValue(f"{field} lies in the future", field=field)
+
+    def _sitting_officer(self, officer_id: UUID) -> Officer:
+        officer = self.officers.get(officer_id)
+        if officer is None:
+            if officer_id in self.former_officers:
+                raise InvariantViolated("the officer has already left office", field="officer_id")
+            raise NotFound(f"no officer {officer_id} in this association", field="officer_id")
+        return officer
+
+    def _any_officer(self, officer_id: UUID) -> Officer:
+        officer = self.officers.get(officer_id)
+        if officer is None and officer_id in self.departed:
+            officer = self.departed[officer_id][0]
+        if officer is None:
+            raise NotFound(f"no officer {officer_id} in this association", field="officer_id")
+        return officer
+
+    def _membership(self, officer_id: UUID) -> tuple[UUID, date]:
+        self._sitting_officer(officer_id)
+        membership = self.full_time.get(officer_id)
+        if membership is None:
+            raise InvariantViolated("the officer is not a full-time member", field="officer_id")
+        return membership
+
+    def _memberships_of(self, officer_ids: list[UUID]) -> list[UUID]:
+        return [self.full_time[o][0] for o in officer_ids if o in self.full_time]
+
+    def _end_all(self, officer_ids: list[UUID], ended_on: date) -> None:
+        """Officers leave office on ``ended_on``; their full-time memberships end with them."""
+        for officer_id in officer_ids:
+            officer = self.officers.pop(officer_id)
+            self.former_officers.add(officer_id)
+            self.departed[officer_id] = (officer, ended_on)
+            self.full_time.pop(officer_id, None)
 
     def _check_appointment_date(self, appointed_on: date, today: date) -> None:
         if appointed_on < self.established_on:
@@ -259,6 +958,22 @@ class DivisionClaim(Aggregate):
         division_code: str
         association_id: UUID
 
+    class Transferred(Aggregate.Event):
+        """Another association now holds the village (it followed the village after a merge or
+        split, the previous holder having been dissolved or merged)."""
+
+        association_id: UUID
+        by: dict[str, Any]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Change the holder."""
+            assert isinstance(aggregate, DivisionClaim)
+            aggregate.association_id = self.association_id
+
     def __init__(self, division_code: str, association_id: UUID) -> None:
         self.division_code = division_code
         self.association_id = association_id
+
+    def transfer(self, association_id: UUID, by: dict[str, Any]) -> None:
+        """Give the village to another association."""
+        self.trigger_event(self.Transferred, association_id=association_id, by=by)

@@ -20,6 +20,7 @@ from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
 
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
 from aggregates.errors import Conflict, NotFound
+from aggregates.lifecycle_commands import LifecycleCommands
 from aggregates.provenance import Provenance
 from aggregates.roster_commands import RosterCommands
 
@@ -64,7 +65,7 @@ class Saved:
     position: int
 
 
-class DistrictRecords(RosterCommands, Application):
+class DistrictRecords(RosterCommands, LifecycleCommands, Application):
     """The records of one district: its associations and their officers."""
 
     name = "District"  # table names: district_events, ...
@@ -101,6 +102,7 @@ class DistrictRecords(RosterCommands, Application):
                 f"division {division_code} is not in district {self.district_code}",
                 field="division_code",
             )
+        self.check_village_registered(division_code)
         association = Association.establish(
             division_code=division_code,
             name=name,

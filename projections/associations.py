@@ -16,7 +16,7 @@ from typing import Any
 
 from aggregates.association import Association
 from projections.database import Cursor, Database
-from projections.projection import Projection
+from projections.projection import Handler, Projection
 from projections.tables import Table
 from projections.unit_of_work import UnitOfWork
 
@@ -132,13 +132,101 @@ def _removed(event: Association.OfficerRemoved, position: int, uow: UnitOfWork) 
     )
 
 
+def _officer_row(event: Any, position: int, seat: dict[str, Any], on: str) -> dict[str, Any]:
+    return {
+        "officer_id": str(seat["officer_id"]),
+        "association_id": str(event.originator_id),
+        "name": seat["name"],
+        "role": seat["role"],
+        "full_time": bool(seat["full_time"]),
+        "backgrounds": json.dumps(seat["backgrounds"]),
+        "appointed_on": on,
+        "removed_on": None,
+        "removal_reason": None,
+        "appointed_position": position,
+        "removed_position": None,
+        "appointed_by": event.by.get("actor"),
+        "removed_by": None,
+        "phone": seat.get("phone"),
+    }
+
+
+def _end_offices(
+    event: Any, position: int, uow: UnitOfWork, ended_on: str, reason: str
+) -> None:
+    for officer_id in event.ended_officer_ids:
+        uow.patch(
+            OFFICERS,
+            (str(officer_id),),
+            values={
+                "removed_on": ended_on,
+                "removal_reason": reason,
+                "removed_position": position,
+                "removed_by": event.by.get("actor"),
+            },
+        )
+
+
+def _reelected(event: Association.Reelected, position: int, uow: UnitOfWork) -> None:
+    _touch(event, position, uow)
+    started = event.started_on.isoformat()
+    _end_offices(event, position, uow, started, f"换届 (term {event.term} began)")
+    for seat in event.appointed:
+        uow.upsert(OFFICERS, _officer_row(event, position, seat, started))
+
+
+def _dissolved(event: Association.Dissolved, position: int, uow: UnitOfWork) -> None:
+    _touch(event, position, uow)
+    _end_offices(event, position, uow, event.dissolved_on.isoformat(),
+                 f"association dissolved: {event.reason}")
+
+
+def _merged(event: Association.MergedInto, position: int, uow: UnitOfWork) -> None:
+    _touch(event, position, uow)
+    _end_offices(event, position, uow, event.merged_on.isoformat(),
+                 f"association merged: {event.reason}")
+
+
+def _village_changed(event: Association.VillageChanged, position: int, uow: UnitOfWork) -> None:
+    _touch(event, position, uow)
+    uow.patch(
+        ASSOCIATIONS,
+        (str(event.originator_id),),
+        values={"division_code": event.division_code, "township_code": event.township_code},
+    )
+
+
+def _full_time(value: bool) -> Handler:
+    def handler(event: Any, position: int, uow: UnitOfWork) -> None:
+        _touch(event, position, uow)
+        uow.patch(OFFICERS, (str(event.officer_id),), values={"full_time": value})
+
+    return handler
+
+
+#: Every event of an association moves its version; these change more than that.
+_HANDLERS: dict[type, Handler] = {
+    Association.Established: _established,
+    Association.OfficerAppointed: _appointed,
+    Association.OfficerRemoved: _removed,
+    Association.Reelected: _reelected,
+    Association.Dissolved: _dissolved,
+    Association.MergedInto: _merged,
+    Association.VillageChanged: _village_changed,
+    Association.FullTimeMemberSelected: _full_time(True),
+    Association.FullTimeMemberExited: _full_time(False),
+}
+
 ASSOCIATIONS_PROJECTION = Projection(
     name="associations",
     tables=(ASSOCIATIONS, OFFICERS),
     handlers={
-        Association.Established: _established,
-        Association.OfficerAppointed: _appointed,
-        Association.OfficerRemoved: _removed,
+        **{
+            kind: _touch
+            for kind in vars(Association).values()
+            if isinstance(kind, type) and issubclass(kind, Association.Event)
+        },
+        **_HANDLERS,
     },
 )
 

@@ -21,8 +21,11 @@ from projections import tracking
 from projections.associations import ASSOCIATIONS_PROJECTION
 from projections.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.database import Database
+from projections.divisions import DIVISIONS_PROJECTION
+from projections.lifecycle import LIFECYCLE_PROJECTION
 from projections.projection import Projection
 from projections.roster import ROSTER_PROJECTION
+from projections.training import TRAINING_PROJECTION
 from projections.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,9 @@ PROJECTIONS: tuple[Projection, ...] = (
     ASSOCIATIONS_PROJECTION,
     AUDIT_TRAIL_PROJECTION,
     ROSTER_PROJECTION,
+    DIVISIONS_PROJECTION,
+    LIFECYCLE_PROJECTION,
+    TRAINING_PROJECTION,
 )
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from service.access import Action, Role, Target, rule_of
 from tests.access.world import A, B, World, build_world
+from tests.lifecycle.samples import lifecycle_path_samples
 
 #: What each role may do, written independently of service/access.py.
 MAY: dict[Role, set[Action]] = {
@@ -83,6 +84,7 @@ def fill(rule: str, world: World, place: str) -> str:
                     "officer_id": ids["a2_officer"], "user_id": ids["victim_a_user"],
                     "token_id": ids["victim_a_token"], "person_id": ids["p_sibling"]},
     }[place]
+    values.update(lifecycle_path_samples(ids, place))
 
     def value(match: re.Match[str]) -> str:
         name = match.group(2)

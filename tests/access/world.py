@@ -18,6 +18,7 @@ from aggregates.association import OfficerRole
 from aggregates.provenance import Provenance
 from service.access import Role
 from service.app import create_app
+from tests.lifecycle.samples import add_lifecycle_samples
 from tests.roster.samples import add_sample_persons
 from workers.settings import Settings
 from workers.signing import sign_district
@@ -100,6 +101,7 @@ def build_world(tmp: Path) -> World:
         token = accounts.issue_token(victim.id, valid_for=timedelta(days=1))
         ids[f"{label}_token"] = token.token_id
     add_sample_persons(tenancy, ids, A, B)  # the roster: one person per place
+    add_lifecycle_samples(tenancy, ids, A, B)  # divisions, facilities, training
     for code in (A, B):
         runtime.catch_up(code)
     return world

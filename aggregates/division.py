@@ -1,0 +1,408 @@
+"""The district's register of divisions: townships (乡镇街道) and villages (村社区).
+
+One register per district, its id derived from the district code, so that every rule that spans
+divisions (a village lies inside a recorded township, a code is never used twice, a merge takes
+active villages only) is checked against one consistent state.  Divisions change over time
+with effective dates: renamed, merged or split; a retired division stays in the register with
+the date it ended and where it went.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import Conflict, InvalidValue, NotFound
+from aggregates.identifiers import (
+    DivisionLevel,
+    InvalidIdentifier,
+    validate_division_code,
+    village_kind,
+)
+
+
+class TownshipKind(StrEnum):
+    """What a township-level unit is, read from its name."""
+
+    STREET = "street"  # 街道
+    TOWN = "town"  # 镇
+    TOWNSHIP = "township"  # 乡
+    OTHER = "other"  # 管委会、产业集聚区, ...
+
+
+def township_kind(name: str) -> TownshipKind:
+    """Street, town or township by the name's ending (街道, 镇, 乡)."""
+    if name.endswith("街道") or name.endswith("街道办事处"):
+        return TownshipKind.STREET
+    if name.endswith("镇"):
+        return TownshipKind.TOWN
+    if name.endswith("乡"):
+        return TownshipKind.TOWNSHIP
+    return TownshipKind.OTHER
+
+
+def division_register_id(district_code: str) -> UUID:
+    """The id of a district's register: the same district always gives the same id."""
+    return uuid5(NAMESPACE_URL, f"canxie:division-register:{district_code}")
+
+
+@dataclass(frozen=True)
+class Division:
+    """A township or village as the register knows it."""
+
+    code: str
+    level: DivisionLevel
+    name: str
+    valid_from: date | None
+    ended_on: date | None = None
+
+    @property
+    def active(self) -> bool:
+        """Not merged away or split up."""
+        return self.ended_on is None
+
+
+@dataclass(frozen=True)
+class DivisionPart:
+    """One village a split produces."""
+
+    code: str
+    name: str
+
+
+def checked_code(value: str, level: DivisionLevel, field: str) -> str:
+    """A division code of ``level``, or InvalidValue naming ``field``."""
+    try:
+        return validate_division_code(value, level)
+    except InvalidIdentifier as error:
+        raise InvalidValue(error.reason, field=field, reason_zh=error.reason_zh) from None
+
+
+class DivisionRegister(Aggregate):
+    """The townships and villages of one district, over time."""
+
+    class Event(Aggregate.Event):
+        """Base of the register's events: each carries its provenance as ``by``."""
+
+        by: dict[str, Any]
+
+    class Opened(Event, Aggregate.Created):
+        """The district began keeping its divisions."""
+
+        district_code: str
+
+    class TownshipRecorded(Event):
+        """A township or street was entered."""
+
+        code: str
+        name: str
+        kind: str
+        effective_on: date | None
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Register it."""
+            assert isinstance(aggregate, DivisionRegister)
+            aggregate.divisions[self.code] = Division(
+                self.code, DivisionLevel.TOWNSHIP, self.name, self.effective_on
+            )
+
+    class VillageRecorded(Event):
+        """A village or community was entered."""
+
+        code: str
+        name: str
+        township_code: str
+        kind: str
+        effective_on: date | None
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Register it."""
+            assert isinstance(aggregate, DivisionRegister)
+            aggregate.divisions[self.code] = Division(
+                self.code, DivisionLevel.VILLAGE, self.name, self.effective_on
+            )
+
+    class Renamed(Event):
+        """A division took a new name from a date."""
+
+        code: str
+        name: str
+        previous_name: str
+        effective_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Rename it."""
+            assert isinstance(aggregate, DivisionRegister)
+            division = aggregate.divisions[self.code]
+            aggregate.divisions[self.code] = replace(division, name=self.name)
+
+    class VillagesMerged(Event):
+        """Villages merged into one (an existing one of them, or a new code).
+
+        ``associations`` maps each association that followed its village to the code it went
+        to; the others had been merged or dissolved before.
+        """
+
+        sources: list[str]
+        into_code: str
+        into_name: str
+        created: bool
+        effective_on: date
+        associations: dict[str, str]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Retire the merged villages; enter the new one if it is new."""
+            assert isinstance(aggregate, DivisionRegister)
+            for code in self.sources:
+                if code != self.into_code:
+                    division = aggregate.divisions[code]
+                    aggregate.divisions[code] = replace(division, ended_on=self.effective_on)
+            if self.created:
+                aggregate.divisions[self.into_code] = Division(
+                    self.into_code, DivisionLevel.VILLAGE, self.into_name, self.effective_on
+                )
+
+    class VillageSplit(Event):
+        """A village split into parts (which may include the village itself, smaller)."""
+
+        code: str
+        parts: list[dict[str, str]]
+        effective_on: date
+        associations: dict[str, str]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Enter the new parts; retire the village unless it continues as a part."""
+            assert isinstance(aggregate, DivisionRegister)
+            continues = False
+            for part in self.parts:
+                if part["code"] == self.code:
+                    continues = True
+                    continue
+                aggregate.divisions[part["code"]] = Division(
+                    part["code"], DivisionLevel.VILLAGE, part["name"], self.effective_on
+                )
+            if not continues:
+                division = aggregate.divisions[self.code]
+                aggregate.divisions[self.code] = replace(division, ended_on=self.effective_on)
+
+    def __init__(self, district_code: str, by: dict[str, Any]) -> None:
+        self.district_code = district_code
+        self.divisions: dict[str, Division] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> DivisionRegister:
+        """A copy for the repository's cache: the dict copied, frozen divisions shared."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.divisions = dict(self.divisions)
+        clone._pending_events = list(self._pending_events)
+        return clone
+
+    @classmethod
+    def open(cls, district_code: str, by: dict[str, Any]) -> DivisionRegister:
+        """A new, empty register for a district."""
+        return cls._create(
+            cls.Opened, id=division_register_id(district_code), district_code=district_code, by=by
+        )
+
+    # -- queries --------------------------------------------------------------------------
+
+    def find(self, code: str) -> Division | None:
+        """The division with that code (active or retired), if entered."""
+        return self.divisions.get(code)
+
+    def active_village(self, code: str, field: str) -> Division:
+        """An active village, or the reason it is not."""
+        division = self.divisions.get(code)
+        if division is None or division.level is not DivisionLevel.VILLAGE:
+            raise InvalidValue(
+                f"village {code} is not in the district's division register", field=field
+            )
+        if not division.active:
+            raise InvalidValue(f"village {code} ended on {division.ended_on}", field=field)
+        return division
+
+    # -- commands -------------------------------------------------------------------------
+
+    def record(
+        self,
+        *,
+        code: str,
+        name: str,
+        effective_on: date | None,
+        today: date,
+        by: dict[str, Any],
+        field: str = "code",
+    ) -> Division:
+        """Enter a township (9 digits) or village (12 digits) of this district.
+
+        Entering one again under the same name changes nothing (imports can be repeated); under
+        another name it is a conflict (renaming is its own command, with a date).
+        """
+        code = code.strip()
+        if len(code) not in (9, 12):
+            raise InvalidValue(
+                "a division code has 9 (township) or 12 (village/community) digits",
+                field=field,
+            )
+        level = DivisionLevel.TOWNSHIP if len(code) == 9 else DivisionLevel.VILLAGE
+        code = checked_code(code, level, field)
+        if not code.startswith(self.district_code):
+            raise InvalidValue(f"{code} is not in district {self.district_code}", field=field)
+        if effective_on is not None and effective_on > today:
+            raise InvalidValue("effective_on lies in the future", field="effective_on")
+        known = self.divisions.get(code)
+        if known is not None:
+            if known.name == name:
+                return known
+            raise Conflict(f"{code} is already registered as {known.name}", field=field)
+        if level is DivisionLevel.TOWNSHIP:
+            self.trigger_event(
+                self.TownshipRecorded,
+                code=code,
+                name=name,
+                kind=township_kind(name).value,
+                effective_on=effective_on,
+                by=by,
+            )
+        else:
+            township = self.divisions.get(code[:9])
+            if township is None or not township.active:
+                raise InvalidValue(
+                    f"the township {code[:9]} of village {code} is not in the register",
+                    field=field,
+                )
+            self.trigger_event(
+                self.VillageRecorded,
+                code=code,
+                name=name,
+                township_code=code[:9],
+                kind=village_kind(code).value,
+                effective_on=effective_on,
+                by=by,
+            )
+        return self.divisions[code]
+
+    def rename(
+        self, *, code: str, name: str, effective_on: date, today: date, by: dict[str, Any]
+    ) -> None:
+        """Give an active division a new name from a date."""
+        division = self.divisions.get(code)
+        if division is None:
+            raise NotFound(f"no division {code} in the register", field="division_code")
+        if not division.active:
+            raise InvalidValue(f"{code} ended on {division.ended_on}", field="division_code")
+        if division.name == name:
+            raise InvalidValue("the division already has that name", field="name")
+        self._check_effective(effective_on, [division], today)
+        self.trigger_event(
+            self.Renamed,
+            code=code,
+            name=name,
+            previous_name=division.name,
+            effective_on=effective_on,
+            by=by,
+        )
+
+    def check_merge(
+        self,
+        *,
+        sources: list[str],
+        into_code: str,
+        into_name: str | None,
+        effective_on: date,
+        today: date,
+    ) -> tuple[str, bool]:
+        """Check a merge of villages; returns the merged village's name and whether it is new."""
+        if len(set(sources)) != len(sources) or len(sources) < 2:
+            raise InvalidValue("a merge needs two or more different villages", field="sources")
+        villages = [self.active_village(code, "sources") for code in sources]
+        self._check_effective(effective_on, villages, today)
+        if into_code in sources:
+            return into_name or self.divisions[into_code].name, False
+        code = checked_code(into_code, DivisionLevel.VILLAGE, "into_code")
+        self._check_new_village(code, "into_code")
+        if not into_name:
+            raise InvalidValue("a new village needs its name", field="into_name")
+        return into_name, True
+
+    def merge(
+        self,
+        *,
+        sources: list[str],
+        into_code: str,
+        into_name: str,
+        created: bool,
+        effective_on: date,
+        associations: dict[str, str],
+        by: dict[str, Any],
+    ) -> None:
+        """Record a checked merge (see :meth:`check_merge`)."""
+        self.trigger_event(
+            self.VillagesMerged,
+            sources=sources,
+            into_code=into_code,
+            into_name=into_name,
+            created=created,
+            effective_on=effective_on,
+            associations=associations,
+            by=by,
+        )
+
+    def check_split(
+        self, *, code: str, parts: list[DivisionPart], effective_on: date, today: date
+    ) -> None:
+        """Check a split of a village into parts."""
+        village = self.active_village(code, "division_code")
+        if len(parts) < 2 or len({p.code for p in parts}) != len(parts):
+            raise InvalidValue("a split needs two or more different parts", field="parts")
+        for index, part in enumerate(parts):
+            if part.code == code:
+                continue
+            field = f"parts.{index}.code"
+            checked_code(part.code, DivisionLevel.VILLAGE, field)
+            self._check_new_village(part.code, field)
+        self._check_effective(effective_on, [village], today)
+
+    def split(
+        self,
+        *,
+        code: str,
+        parts: list[DivisionPart],
+        effective_on: date,
+        associations: dict[str, str],
+        by: dict[str, Any],
+    ) -> None:
+        """Record a checked split (see :meth:`check_split`)."""
+        self.trigger_event(
+            self.VillageSplit,
+            code=code,
+            parts=[{"code": p.code, "name": p.name} for p in parts],
+            effective_on=effective_on,
+            associations=associations,
+            by=by,
+        )
+
+    def _check_new_village(self, code: str, field: str) -> None:
+        if not code.startswith(self.district_code):
+            raise InvalidValue(f"{code} is not in district {self.district_code}", field=field)
+        if code in self.divisions:
+            raise Conflict(f"{code} is already registered", field=field)
+        township = self.divisions.get(code[:9])
+        if township is None or not township.active:
+            raise InvalidValue(f"the township {code[:9]} is not in the register", field=field)
+
+    @staticmethod
+    def _check_effective(effective_on: date, divisions: list[Division], today: date) -> None:
+        if effective_on > today:
+            raise InvalidValue("effective_on lies in the future", field="effective_on")
+        for division in divisions:
+            if division.valid_from is not None and effective_on < division.valid_from:
+                raise InvalidValue(
+                    f"effective_on lies before {division.code} began ({division.valid_from})",
+                    field="effective_on",
+                )

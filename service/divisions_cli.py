@@ -1,0 +1,73 @@
+"""``canxie divisions``: a district's townships and villages from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def divisions() -> None:
+    """A district's townships/streets and villages/communities."""
+
+
+@divisions.command("import")
+@click.argument("district")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--effective-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date the divisions began, for rows without effective_on.")
+def divisions_import(district: str, csv_file: Path, effective_on: object) -> None:
+    """Import CSV_FILE (code,name[,district_code][,effective_on]) into DISTRICT.
+
+    All rows or none: a file with errors is refused with every error and its line.  Rows of
+    other districts (the city-wide township file) are skipped; importing twice changes nothing.
+    """
+    from aggregates.errors import DomainError
+    from aggregates.lifecycle_commands import DivisionImportRefused
+    from service.cli import _operator, _settings
+    from service.division_import import parse_division_csv
+    from workers.runtime import Runtime
+
+    on: date | None = effective_on.date() if effective_on is not None else None  # type: ignore[attr-defined]
+    runtime = Runtime.open(_settings())
+    try:
+        records = runtime.tenancy.records(district)
+        parsed = parse_division_csv(csv_file.read_text(encoding="utf-8-sig"), district, on)
+        result = records.import_divisions(parsed.rows, by=_operator())
+        runtime.catch_up(district)
+    except DivisionImportRefused as refused:
+        for row in refused.rows:
+            click.echo(f"line {row['line']}, {row['field']}: {row['message']}", err=True)
+        raise click.ClickException(refused.detail) from None
+    except DomainError as error:
+        raise click.ClickException(f"{error.field}: {error.detail}") from None
+    finally:
+        runtime.close()
+    click.echo(f"{district}: {result.created} created, {result.unchanged} unchanged, "
+               f"{parsed.skipped} rows of other districts skipped")
+
+
+@divisions.command("list")
+@click.argument("district")
+def divisions_list(district: str) -> None:
+    """List the active divisions of DISTRICT from its read model."""
+    from projections.divisions import list_divisions
+    from service.cli import _settings
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        runtime.tenancy.district(district)
+        runtime.catch_up(district)
+        offset = 0
+        while True:
+            items, total = list_divisions(runtime.db, district, limit=500, offset=offset)
+            for item in items:
+                click.echo(f"{item['code']}\t{item['level']}\t{item['kind']}\t{item['name']}")
+            offset += len(items)
+            if not items or offset >= total:
+                break
+    finally:
+        runtime.close()
