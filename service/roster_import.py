@@ -463,6 +463,12 @@ def _digests(db: Database, district: str, resident_ids: list[str]) -> dict[str, 
         return {row["resident_id"]: row["import_digest"] for row in cur.fetchall()}
 
 
+def _stored_digest(records: RosterCommands, resident_id: str) -> str | None:
+    """The digest the store itself holds (when the read model has not caught up)."""
+    person_id = records.person_id_for(resident_id)
+    return records.person(person_id).import_digest if person_id else None
+
+
 def import_roster(
     records: RosterCommands,
     db: Database,
@@ -531,7 +537,10 @@ def _save_batch(
     if already:
         digests = _digests(db, district, [r.registration.details.resident_id for r in already])
         for row in already:
-            if digests.get(row.registration.details.resident_id) == row.registration.import_digest:
+            digest = digests.get(row.registration.details.resident_id)
+            if digest != row.registration.import_digest:
+                digest = _stored_digest(records, row.registration.details.resident_id)
+            if digest == row.registration.import_digest:
                 report.unchanged += 1
             else:
                 report.on_roster_differs.append(row.row)
