@@ -19,6 +19,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
 
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
+from aggregates.care import CareCommands
 from aggregates.errors import Conflict, NotFound
 from aggregates.lifecycle_commands import LifecycleCommands
 from aggregates.provenance import Provenance
@@ -65,7 +66,7 @@ class Saved:
     position: int
 
 
-class DistrictRecords(RosterCommands, LifecycleCommands, Application):
+class DistrictRecords(CareCommands, RosterCommands, LifecycleCommands, Application):
     """The records of one district: its associations and their officers."""
 
     name = "District"  # table names: district_events, ...

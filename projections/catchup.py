@@ -21,12 +21,17 @@ from projections import tracking
 from projections.associations import ASSOCIATIONS_PROJECTION
 from projections.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.database import Database
+from projections.district_settings import DISTRICT_SETTINGS_PROJECTION
 from projections.divisions import DIVISIONS_PROJECTION
+from projections.evaluations import EVALUATIONS_PROJECTION
+from projections.groups import GROUPS_PROJECTION
 from projections.lifecycle import LIFECYCLE_PROJECTION
+from projections.needs import NEEDS_PROJECTION
 from projections.projection import Projection
 from projections.roster import ROSTER_PROJECTION
 from projections.training import TRAINING_PROJECTION
 from projections.unit_of_work import UnitOfWork
+from projections.visits import VISITS_PROJECTION
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,11 @@ log = logging.getLogger(__name__)
 PROJECTIONS: tuple[Projection, ...] = (
     ASSOCIATIONS_PROJECTION,
     AUDIT_TRAIL_PROJECTION,
+    GROUPS_PROJECTION,
+    NEEDS_PROJECTION,
+    VISITS_PROJECTION,
+    DISTRICT_SETTINGS_PROJECTION,
+    EVALUATIONS_PROJECTION,
     ROSTER_PROJECTION,
     DIVISIONS_PROJECTION,
     LIFECYCLE_PROJECTION,

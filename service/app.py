@@ -14,9 +14,13 @@ from flask_smorest.utils import prepare_response
 from service.access import Action, Target, rule
 from service.api import associations, audit, districts, health, users
 from service.api import divisions as divisions_api
+from service.api import evaluations as evaluations_api
+from service.api import groups as groups_api
 from service.api import lifecycle as lifecycle_api
+from service.api import needs as needs_api
 from service.api import roster as roster_api
 from service.api import training as training_api
+from service.api import visits as visits_api
 from service.auth import (
     FAILED_AUTH_LIMIT,
     FAILED_AUTH_WINDOW_SECONDS,
@@ -98,6 +102,7 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     api = ProblemApi(app)
     for blueprint in (districts.blp, associations.blp, health.blp, audit.blp, users.blp,
+                      groups_api.blp, needs_api.blp, visits_api.blp, evaluations_api.blp,
                       roster_api.blp, divisions_api.blp, lifecycle_api.blp, training_api.blp):
         api.register_blueprint(blueprint)
     register_problem_handlers(app)

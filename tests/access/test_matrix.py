@@ -16,6 +16,7 @@ import pytest
 
 from service.access import Action, Role, Target, rule_of
 from tests.access.world import A, B, World, build_world
+from tests.care.samples import care_path_samples
 from tests.lifecycle.samples import lifecycle_path_samples
 
 #: What each role may do, written independently of service/access.py.
@@ -84,6 +85,7 @@ def fill(rule: str, world: World, place: str) -> str:
                     "officer_id": ids["a2_officer"], "user_id": ids["victim_a_user"],
                     "token_id": ids["victim_a_token"], "person_id": ids["p_sibling"]},
     }[place]
+    values = {**care_path_samples(ids, place), **values}
     values.update(lifecycle_path_samples(ids, place))
 
     def value(match: re.Match[str]) -> str:

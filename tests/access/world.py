@@ -18,6 +18,7 @@ from aggregates.association import OfficerRole
 from aggregates.provenance import Provenance
 from service.access import Role
 from service.app import create_app
+from tests.care.samples import add_care_samples
 from tests.lifecycle.samples import add_lifecycle_samples
 from tests.roster.samples import add_sample_persons
 from workers.settings import Settings
@@ -102,6 +103,7 @@ def build_world(tmp: Path) -> World:
         ids[f"{label}_token"] = token.token_id
     add_sample_persons(tenancy, ids, A, B)  # the roster: one person per place
     add_lifecycle_samples(tenancy, ids, A, B)  # divisions, facilities, training
+    add_care_samples(tenancy, ids, A, B)  # groups, surveys, visits, evaluations
     for code in (A, B):
         runtime.catch_up(code)
     return world

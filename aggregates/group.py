@@ -1,0 +1,262 @@
+"""Disabled persons' groups (残疾人小组) of an association, and who belongs to them over time.
+
+S3.3 asks for groups by disability category or by area so that every disabled person of the
+village belongs to one ("一个不能少").  Membership is recorded as intervals (joined on, left on)
+so that the rule can be checked on any date, not only today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import InvalidValue, InvariantViolated, NotFound
+
+
+class GroupBasis(StrEnum):
+    """How a group is drawn up (S3.3)."""
+
+    CATEGORY = "category"  # 按残疾类别
+    AREA = "area"  # 按居住区域
+
+
+class DisabilityCategory(StrEnum):
+    """The seven categories of the disability certificate."""
+
+    VISUAL = "visual"  # 视力
+    HEARING = "hearing"  # 听力
+    SPEECH = "speech"  # 言语
+    PHYSICAL = "physical"  # 肢体
+    INTELLECTUAL = "intellectual"  # 智力
+    MENTAL = "mental"  # 精神
+    MULTIPLE = "multiple"  # 多重
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A current member as the group needs to know them to enforce the rules."""
+
+    membership_id: UUID
+    person_id: UUID
+    joined_on: date
+
+
+class Group(Aggregate):
+    """A group of an association, by category or by area, with a leader from its members."""
+
+    class Event(Aggregate.Event):
+        """Base of the group's events: each carries its provenance as ``by``."""
+
+        by: dict[str, Any]
+
+    class Formed(Event, Aggregate.Created):
+        """The group was set up."""
+
+        association_id: UUID
+        name: str
+        basis: str
+        category: str | None
+        area: str | None
+        formed_on: date
+
+    class MemberJoined(Event):
+        """A person joined the group on a date."""
+
+        membership_id: UUID
+        association_id: UUID  # the group's, repeated so a read model needs no lookup
+        person_id: UUID
+        joined_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Count the person in."""
+            assert isinstance(aggregate, Group)
+            aggregate.members[self.person_id] = Membership(
+                self.membership_id, self.person_id, self.joined_on
+            )
+
+    class MemberLeft(Event):
+        """A person left the group; from ``left_on`` on they are no longer a member."""
+
+        membership_id: UUID
+        person_id: UUID
+        left_on: date
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Count the person out; a leaving leader leaves the lead too."""
+            assert isinstance(aggregate, Group)
+            aggregate.members.pop(self.person_id)
+            aggregate.last_left[self.person_id] = self.left_on
+            if aggregate.leader_person_id == self.person_id:
+                aggregate.leader_person_id = None
+
+    class LeaderAppointed(Event):
+        """A member became the group's leader (小组长)."""
+
+        person_id: UUID
+        appointed_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Record the leader."""
+            assert isinstance(aggregate, Group)
+            aggregate.leader_person_id = self.person_id
+
+    class Disbanded(Event):
+        """The group ceased to exist."""
+
+        disbanded_on: date
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Close the group."""
+            assert isinstance(aggregate, Group)
+            aggregate.disbanded_on = self.disbanded_on
+
+    def __init__(
+        self,
+        association_id: UUID,
+        name: str,
+        basis: str,
+        category: str | None,
+        area: str | None,
+        formed_on: date,
+        by: dict[str, Any],
+    ) -> None:
+        self.association_id = association_id
+        self.name = name
+        self.basis = GroupBasis(basis)
+        self.formed_on = formed_on
+        self.members: dict[UUID, Membership] = {}
+        self.last_left: dict[UUID, date] = {}
+        self.leader_person_id: UUID | None = None
+        self.disbanded_on: date | None = None
+
+    @classmethod
+    def form(
+        cls,
+        *,
+        association_id: UUID,
+        association_established_on: date,
+        name: str,
+        basis: GroupBasis,
+        category: DisabilityCategory | None,
+        area: str | None,
+        formed_on: date,
+        today: date,
+        by: dict[str, Any],
+    ) -> Group:
+        """Set up a group; a category group names its category, an area group its area."""
+        if basis is GroupBasis.CATEGORY and category is None:
+            raise InvalidValue("a group by category names its category", field="category")
+        if basis is GroupBasis.AREA and not area:
+            raise InvalidValue("a group by area names its area", field="area")
+        if basis is GroupBasis.AREA and category is not None:
+            raise InvalidValue("a group by area has no category", field="category")
+        if formed_on > today:
+            raise InvalidValue("formed_on lies in the future", field="formed_on")
+        if formed_on < association_established_on:
+            raise InvalidValue(
+                "formed_on lies before the association was established", field="formed_on"
+            )
+        return cls._create(
+            cls.Formed,
+            id=uuid4(),
+            association_id=association_id,
+            name=name,
+            basis=basis.value,
+            category=category.value if category else None,
+            area=area or None,
+            formed_on=formed_on,
+            by=by,
+        )
+
+    def join(self, *, person_id: UUID, joined_on: date, today: date, by: dict[str, Any]) -> UUID:
+        """Count a person in from ``joined_on``; returns the membership's id."""
+        self._check_open()
+        if person_id in self.members:
+            raise InvariantViolated("the person is already a member", field="person_id")
+        if joined_on < self.formed_on:
+            raise InvalidValue("joined_on lies before the group was formed", field="joined_on")
+        if joined_on > today:
+            raise InvalidValue("joined_on lies in the future", field="joined_on")
+        left = self.last_left.get(person_id)
+        if left is not None and joined_on < left:
+            raise InvalidValue(
+                "joined_on lies before the person's last departure", field="joined_on"
+            )
+        membership_id = uuid4()
+        self.trigger_event(
+            self.MemberJoined,
+            membership_id=membership_id,
+            association_id=self.association_id,
+            person_id=person_id,
+            joined_on=joined_on,
+            by=by,
+        )
+        return membership_id
+
+    def leave(
+        self, *, person_id: UUID, left_on: date, reason: str, today: date, by: dict[str, Any]
+    ) -> None:
+        """Count a member out from ``left_on``."""
+        membership = self.members.get(person_id)
+        if membership is None:
+            raise NotFound(f"person {person_id} is not a member of this group", field="person_id")
+        if left_on < membership.joined_on:
+            raise InvalidValue("left_on lies before the person joined", field="left_on")
+        if left_on > today:
+            raise InvalidValue("left_on lies in the future", field="left_on")
+        self.trigger_event(
+            self.MemberLeft,
+            membership_id=membership.membership_id,
+            person_id=person_id,
+            left_on=left_on,
+            reason=reason,
+            by=by,
+        )
+
+    def appoint_leader(
+        self, *, person_id: UUID, appointed_on: date, today: date, by: dict[str, Any]
+    ) -> None:
+        """Make a current member the leader."""
+        self._check_open()
+        membership = self.members.get(person_id)
+        if membership is None:
+            raise InvariantViolated("the leader must be a member of the group", field="person_id")
+        if appointed_on < membership.joined_on:
+            raise InvalidValue("appointed_on lies before the person joined", field="appointed_on")
+        if appointed_on > today:
+            raise InvalidValue("appointed_on lies in the future", field="appointed_on")
+        self.trigger_event(
+            self.LeaderAppointed, person_id=person_id, appointed_on=appointed_on, by=by
+        )
+
+    def disband(
+        self, *, disbanded_on: date, reason: str, today: date, by: dict[str, Any]
+    ) -> None:
+        """Close a group whose members have all left (none may be left out silently)."""
+        self._check_open()
+        if self.members:
+            raise InvariantViolated(
+                f"the group still has {len(self.members)} member(s); record their departure "
+                "or move them to another group first",
+                field="disbanded_on",
+                members=len(self.members),
+            )
+        latest = max(self.last_left.values(), default=self.formed_on)
+        if disbanded_on < latest:
+            raise InvalidValue(
+                "disbanded_on lies before the group's last recorded change", field="disbanded_on"
+            )
+        if disbanded_on > today:
+            raise InvalidValue("disbanded_on lies in the future", field="disbanded_on")
+        self.trigger_event(self.Disbanded, disbanded_on=disbanded_on, reason=reason, by=by)
+
+    def _check_open(self) -> None:
+        if self.disbanded_on is not None:
+            raise InvariantViolated("the group has been disbanded", field="group_id")

@@ -1,0 +1,213 @@
+"""Home visits (入户走访) and the follow-ups of the difficulties they find (S3.4, S3.5).
+
+A visit is made by an officer of the association to a household, on site or by phone.  The
+difficulties reported are referred to the village two committees (村两委) or the township
+(乡镇街道), and each referral ends in a recorded outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import InvalidValue, InvariantViolated, NotFound
+
+
+class HouseholdKind(StrEnum):
+    """Kinds of household with their own visit interval (district settings)."""
+
+    SPECIAL_HARDSHIP = "special_hardship"  # 特困残疾人家庭
+    ORDINARY = "ordinary"  # 其他
+
+
+class VisitMode(StrEnum):
+    """How the visit was made."""
+
+    ON_SITE = "on_site"  # 入户
+    PHONE = "phone"  # 电话
+
+
+class ReferredTo(StrEnum):
+    """Who a difficulty is reported to (S3.4: rights)."""
+
+    TWO_COMMITTEES = "two_committees"  # 村（社区）两委
+    TOWNSHIP = "township"  # 乡镇（街道）及其残联
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A referral as the visit must know it to accept its outcome."""
+
+    follow_up_id: UUID
+    referred_on: date
+    concluded_on: date | None = None
+
+
+class HomeVisit(Aggregate):
+    """One visit to one household, with its follow-ups."""
+
+    class Event(Aggregate.Event):
+        """Base of the visit's events: each carries its provenance as ``by``."""
+
+        by: dict[str, Any]
+
+    class Recorded(Event, Aggregate.Created):
+        """The visit took place."""
+
+        association_id: UUID
+        household_id: str
+        household_kind: str
+        person_ids: list[str]
+        visited_on: date
+        visitor_officer_id: UUID
+        visitor_name: str
+        mode: str
+        findings: str
+        difficulties: list[str]
+
+    class FollowUpReferred(Event):
+        """A difficulty found on the visit was referred for action."""
+
+        follow_up_id: UUID
+        referred_to: str
+        referred_on: date
+        matter: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Open the follow-up."""
+            assert isinstance(aggregate, HomeVisit)
+            aggregate.follow_ups[self.follow_up_id] = FollowUp(
+                self.follow_up_id, self.referred_on
+            )
+
+    class FollowUpConcluded(Event):
+        """The referral came back with an outcome."""
+
+        follow_up_id: UUID
+        concluded_on: date
+        outcome: str
+        resolved: bool
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Close the follow-up."""
+            assert isinstance(aggregate, HomeVisit)
+            open_one = aggregate.follow_ups[self.follow_up_id]
+            aggregate.follow_ups[self.follow_up_id] = FollowUp(
+                open_one.follow_up_id, open_one.referred_on, self.concluded_on
+            )
+
+    def __init__(
+        self,
+        association_id: UUID,
+        household_id: str,
+        household_kind: str,
+        person_ids: list[str],
+        visited_on: date,
+        visitor_officer_id: UUID,
+        visitor_name: str,
+        mode: str,
+        findings: str,
+        difficulties: list[str],
+        by: dict[str, Any],
+    ) -> None:
+        self.association_id = association_id
+        self.household_id = household_id
+        self.visited_on = visited_on
+        self.follow_ups: dict[UUID, FollowUp] = {}
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        association_id: UUID,
+        household_id: str,
+        household_kind: HouseholdKind,
+        person_ids: list[UUID],
+        visited_on: date,
+        visitor_officer_id: UUID,
+        visitor_name: str,
+        mode: VisitMode,
+        findings: str,
+        difficulties: list[str],
+        today: date,
+        by: dict[str, Any],
+    ) -> HomeVisit:
+        """Record a visit; the date cannot lie in the future."""
+        if visited_on > today:
+            raise InvalidValue("visited_on lies in the future", field="visited_on")
+        return cls._create(
+            cls.Recorded,
+            id=uuid4(),
+            association_id=association_id,
+            household_id=household_id,
+            household_kind=household_kind.value,
+            person_ids=[str(p) for p in dict.fromkeys(person_ids)],
+            visited_on=visited_on,
+            visitor_officer_id=visitor_officer_id,
+            visitor_name=visitor_name,
+            mode=mode.value,
+            findings=findings,
+            difficulties=difficulties,
+            by=by,
+        )
+
+    def refer(
+        self,
+        *,
+        referred_to: ReferredTo,
+        referred_on: date,
+        matter: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> UUID:
+        """Refer a difficulty to the two committees or the township."""
+        if referred_on < self.visited_on:
+            raise InvalidValue("referred_on lies before the visit", field="referred_on")
+        if referred_on > today:
+            raise InvalidValue("referred_on lies in the future", field="referred_on")
+        follow_up_id = uuid4()
+        self.trigger_event(
+            self.FollowUpReferred,
+            follow_up_id=follow_up_id,
+            referred_to=referred_to.value,
+            referred_on=referred_on,
+            matter=matter,
+            by=by,
+        )
+        return follow_up_id
+
+    def conclude(
+        self,
+        *,
+        follow_up_id: UUID,
+        concluded_on: date,
+        outcome: str,
+        resolved: bool,
+        today: date,
+        by: dict[str, Any],
+    ) -> None:
+        """Record the outcome of a referral, once."""
+        follow_up = self.follow_ups.get(follow_up_id)
+        if follow_up is None:
+            raise NotFound(f"no follow-up {follow_up_id} of this visit", field="follow_up_id")
+        if follow_up.concluded_on is not None:
+            raise InvariantViolated(
+                f"the follow-up was concluded on {follow_up.concluded_on}", field="follow_up_id"
+            )
+        if concluded_on < follow_up.referred_on:
+            raise InvalidValue("concluded_on lies before the referral", field="concluded_on")
+        if concluded_on > today:
+            raise InvalidValue("concluded_on lies in the future", field="concluded_on")
+        self.trigger_event(
+            self.FollowUpConcluded,
+            follow_up_id=follow_up_id,
+            concluded_on=concluded_on,
+            outcome=outcome,
+            resolved=resolved,
+            by=by,
+        )
