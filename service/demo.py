@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from aggregates.association import Background, OfficerRole
 from aggregates.provenance import Provenance
 from projections.tenancy import Tenancy
+from service.roster_demo import load_demo_roster
 
 DEMO_DISTRICT = ("410102", "中原区")
 DEMO_ACTOR = Provenance(actor="demo", role="system", organisation="canxie", request_id="demo")
@@ -85,4 +86,5 @@ def load_demo(tenancy: Tenancy) -> bool:
                     reason="迁出本社区 (moved away)",
                     by=DEMO_ACTOR,
                 )
+    load_demo_roster(records, DEMO_ACTOR)
     return True
