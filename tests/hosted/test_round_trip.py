@@ -67,3 +67,26 @@ def test_plain_celery_command_runs_the_same_worker(
     read = api.get("/districts/410122/associations", min_position=created.json()["position"])
     assert read.status_code == 200
     assert read.json()["total"] == 1
+
+
+def test_a_read_waits_briefly_then_says_the_read_model_is_behind(
+    processes: ProcessFactory, hosted_env: dict[str, str]
+) -> None:
+    env = {**hosted_env, "CANXIE_READ_WAIT_SECONDS": "1"}
+    server = processes.server(env, workers=1)  # no worker: nothing projects
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
+    assert api.create_district("410183", "新密市").status_code == 201
+    created = api.create_association("410183", "410183001001")
+    position = created.json()["position"]
+    behind = api.get("/districts/410183/associations", min_position=position)
+    assert behind.status_code == 503
+    assert behind.headers["Content-Type"] == "application/problem+json"
+    assert behind.headers["Retry-After"] == "1"
+    problem = behind.json()
+    assert problem["type"] == "urn:canxie:problem:read-model-behind"
+    assert problem["min_position"] == position
+    assert problem["position"] < position
+    processes.worker(env)
+    caught_up = api.get("/districts/410183/associations", min_position=position)
+    assert caught_up.status_code == 200
+    assert caught_up.json()["total"] == 1
