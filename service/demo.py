@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from aggregates.association import Background, OfficerRole
 from aggregates.provenance import Provenance
 from projections.tenancy import Tenancy
+from service.lifecycle_demo import load_demo_divisions, load_demo_lifecycle
 from service.roster_demo import load_demo_roster
 
 DEMO_DISTRICT = ("410102", "中原区")
@@ -57,6 +58,7 @@ def load_demo(tenancy: Tenancy) -> bool:
         return False
     tenancy.create_district(code, name, DEMO_ACTOR)
     records = tenancy.records(code)
+    load_demo_divisions(records, DEMO_ACTOR)
     for division_code, township_code, association_name, established_on in VILLAGES:
         saved = records.establish_association(
             division_code=division_code,
@@ -86,5 +88,6 @@ def load_demo(tenancy: Tenancy) -> bool:
                     reason="迁出本社区 (moved away)",
                     by=DEMO_ACTOR,
                 )
+    load_demo_lifecycle(records, DEMO_ACTOR)
     load_demo_roster(records, DEMO_ACTOR)
     return True

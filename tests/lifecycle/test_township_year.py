@@ -1,0 +1,263 @@
+"""A year of one township entered through the HTTP API of the hosted deployment (a real server,
+PostgreSQL, RabbitMQ and a Celery worker), and every fact read back from the read models.
+
+林山寨街道 (410102001) of 中原区: its villages imported, associations established, officers, a
+full-time member's selection, pay and exit, a re-election, facilities and wall publicity,
+training and qualifications, a merger of associations followed by a merger of their villages,
+a split and a renaming.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.client import BOOTSTRAP_TOKEN, Client
+from tests.processes import REPO, ProcessFactory
+
+D, T = "410102", "410102001"
+TOWNSHIPS_CSV = Path("/work/shared/data/zhengzhou-townships.csv")
+VILLAGES_CSV = """code,name,effective_on
+410102001001,友谊社区,2020-01-01
+410102001002,百花社区,2020-01-01
+410102001003,工人新村社区,2020-01-01
+410102001004,伏牛路社区,2020-01-01
+410102001201,柿园村,2020-01-01
+"""
+
+
+def ok(response: requests.Response, status: int = 200) -> Any:
+    """The JSON of a successful answer."""
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+@pytest.mark.hosted
+def test_a_year_of_one_township_is_entered_and_read_back(
+    processes: ProcessFactory, hosted_env: dict[str, str]
+) -> None:
+    server = processes.server(hosted_env, workers=1)
+    processes.worker(hosted_env)
+    api = Client(server.url or "", BOOTSTRAP_TOKEN)
+    ok(api.create_district(D, "中原区"), 201)
+    base = f"/districts/{D}"
+
+    # Divisions: the real townships from the city file, the township's villages from CSV.
+    townships = TOWNSHIPS_CSV.read_text() if TOWNSHIPS_CSV.exists() else (
+        "code,name,district_code\n410102001,林山寨街道,410102\n")
+    imported = ok(api.post(f"{base}/divisions/import",
+                           {"csv": townships, "effective_on": "2020-01-01"}))
+    assert imported["created"] >= 1 and imported["unchanged"] == 0
+    villages = ok(api.post(f"{base}/divisions/import", {"csv": VILLAGES_CSV}))
+    assert villages["created"] == 5
+    again = ok(api.post(f"{base}/divisions/import", {"csv": VILLAGES_CSV}))
+    assert again["created"] == 0 and again["unchanged"] == 5
+
+    # Associations of four villages; one outside the register is refused.
+    ids: dict[str, str] = {}
+    for code, established in (("001", "2021-01-15"), ("002", "2021-01-20"),
+                              ("003", "2021-02-01"), ("201", "2021-02-10")):
+        ids[code] = ok(api.create_association(D, f"{T}{code}", established_on=established),
+                       201)["id"]
+    refused = api.create_association(D, f"{T}099")
+    assert refused.status_code == 422 and refused.json()["field"] == "division_code"
+    one = f"{base}/associations/{ids['001']}"
+
+    def appoint(association: str, role: str, name: str, on: str, **extra: Any) -> str:
+        body = {"name": name, "role": role, "appointed_on": on, **extra}
+        return str(ok(api.post(f"{base}/associations/{association}/officers", body),
+                      201)["officer_id"])
+
+    chair = appoint(ids["001"], "chair", "王建国", "2021-01-15", backgrounds=["two_committees"])
+    appoint(ids["001"], "vice_chair", "李秀英", "2021-01-15", backgrounds=["disabled"])
+    appoint(ids["001"], "vice_chair", "赵敏", "2021-01-15", backgrounds=["relative"])
+    liu = appoint(ids["001"], "committee_member", "刘洋", "2021-01-15", backgrounds=["disabled"])
+    chen = appoint(ids["001"], "committee_member", "陈静", "2021-01-15",
+                   backgrounds=["relative"])
+    appoint(ids["001"], "committee_member", "杨帆", "2021-01-15", backgrounds=["volunteer"])
+
+    # S3.6: 刘洋 selected full-time, paid, pay changed, exits; 陈静 selected after him.
+    liu_membership = ok(api.post(f"{one}/officers/{liu}/full-time-selection", {
+        "method": "open_recruitment", "priority_group": "disabled", "selected_on": "2021-02-01",
+        "note": "公开招聘，残疾人优先"}), 201)["id"]
+    ok(api.post(f"{one}/officers/{liu}/full-time-pay", {
+        "kind": "public_welfare_post", "monthly_amount": "1500", "from_on": "2021-02-01"}))
+    ok(api.post(f"{one}/officers/{liu}/full-time-pay", {
+        "kind": "public_welfare_post", "monthly_amount": "1650.50", "from_on": "2021-07-01"}))
+    ok(api.post(f"{one}/officers/{liu}/full-time-exit", {
+        "exited_on": "2021-09-30", "reason": "外出务工"}))
+    chen_membership = ok(api.post(f"{one}/officers/{chen}/full-time-selection", {
+        "method": "recommendation", "priority_group": "relative",
+        "selected_on": "2021-10-08"}), 201)["id"]
+    ok(api.post(f"{one}/officers/{chen}/full-time-pay", {
+        "kind": "subsidy", "monthly_amount": "800", "from_on": "2021-10-08"}))
+
+    # S3.4, S3.5: venue, barrier-free facilities, duties and rules on the wall.
+    facilities = {}
+    for kind, description, on in (
+        ("service_venue", "社区党群服务中心一楼残协活动室", "2021-03-01"),
+        ("barrier_free", "入口坡道与扶手", "2021-04-15"),
+        ("duties_on_wall", "残协职责上墙公示", "2021-03-05"),
+        ("rules_on_wall", "入户走访、需求调查制度上墙", "2021-03-05"),
+    ):
+        facilities[kind] = ok(api.post(f"{one}/facilities", {
+            "kind": kind, "description": description, "recorded_on": on,
+            "evidence": f"{kind} 照片存档"}), 201)["id"]
+    ok(api.post(f"{one}/facilities/{facilities['barrier_free']}/withdrawal", {
+        "withdrawn_on": "2021-11-01", "reason": "活动室搬迁改造"}))
+
+    # S3.7: a township session offline, a district session online; attendance; qualification.
+    township_session = ok(api.post(f"{base}/training-sessions", {
+        "topic": "残协工作职责与入户走访", "mode": "offline", "hours": 4, "held_on": "2021-03-20",
+        "organiser": "林山寨街道残联", "township_code": T}), 201)["id"]
+    district_session = ok(api.post(f"{base}/training-sessions", {
+        "topic": "残疾人需求动态更新调查", "mode": "online", "hours": 2.5,
+        "held_on": "2021-06-10", "organiser": "中原区残联"}), 201)["id"]
+    for officer in (chair, liu):
+        ok(api.post(f"{one}/training-attendance",
+                    {"session_id": township_session, "officer_id": officer}))
+    ok(api.post(f"{one}/training-attendance",
+                {"session_id": district_session, "officer_id": chen, "hours": 2}))
+    qualification = ok(api.post(f"{one}/officers/{chen}/qualifications", {
+        "kind": "assistant_social_worker", "title": "助理社会工作师", "obtained_on": "2021-11-20",
+        "issuer": "人力资源和社会保障部", "evidence": "证书复印件"}), 201)["id"]
+
+    # 换届 on 2021-12-20: the chair and 陈静 continue, a new vice-chair and member come in.
+    term = ok(api.post(f"{one}/terms", {
+        "started_on": "2021-12-20", "ends_on": "2026-12-19",
+        "officers": [
+            {"name": "王建国", "role": "chair", "continuing": chair},
+            {"name": "孙丽", "role": "vice_chair", "backgrounds": ["disabled"]},
+            {"name": "陈静", "role": "committee_member", "continuing": chen},
+            {"name": "周强", "role": "committee_member", "backgrounds": ["grid_worker"]},
+        ]}), 201)
+    assert term["officer_ids"][0] == chair and term["officer_ids"][2] == chen
+
+    # 工人新村's association merges into 百花's; then the villages merge into a new community.
+    ok(api.post(f"{base}/associations/{ids['003']}/merger", {
+        "into_association_id": ids["002"], "merged_on": "2021-12-01", "reason": "两社区合并"}))
+    ok(api.post(f"{base}/divisions/merger", {
+        "sources": [f"{T}002", f"{T}003"], "into_code": f"{T}005", "into_name": "百花新村社区",
+        "effective_on": "2021-12-15"}))
+    # 柿园村 splits; its association follows the part keeping the old code.
+    ok(api.post(f"{base}/divisions/{T}201/split", {
+        "parts": [{"code": f"{T}201", "name": "柿园村"}, {"code": f"{T}202", "name": "柿园东村"}],
+        "effective_on": "2021-12-25"}))
+    last = ok(api.post(f"{base}/divisions/{T}004/renaming",
+                       {"name": "伏牛路第一社区", "effective_on": "2021-12-28"}))["position"]
+
+    # -- read every fact back ------------------------------------------------------------
+    record = ok(api.get(f"{one}/lifecycle", min_position=last))
+    assert record["status"] == "active" and record["term"] == 2
+    assert [(t["term"], t["started_on"], t["ends_on"]) for t in record["terms"]] == [
+        (1, "2021-01-15", None), (2, "2021-12-20", "2026-12-19")]
+    assert record["terms"][1]["continuing_officer_ids"] == [chair, chen]
+    assert set(record["terms"][1]["officer_ids"]) == set(term["officer_ids"])
+    assert len(record["terms"][1]["ended_officer_ids"]) == 4  # two vice-chairs, 刘洋, 杨帆
+    by_kind = {f["kind"]: f for f in record["facilities"]}
+    assert by_kind["service_venue"]["recorded_on"] == "2021-03-01"
+    assert by_kind["service_venue"]["evidence"] == "service_venue 照片存档"
+    assert by_kind["barrier_free"]["withdrawn_on"] == "2021-11-01"
+    assert by_kind["duties_on_wall"]["withdrawn_on"] is None
+    assert by_kind["rules_on_wall"]["description"] == "入户走访、需求调查制度上墙"
+    members = {m["membership_id"]: m for m in record["full_time_members"]}
+    liu_row, chen_row = members[liu_membership], members[chen_membership]
+    assert (liu_row["officer_id"], liu_row["method"], liu_row["priority_group"]) == (
+        liu, "open_recruitment", "disabled")
+    assert [p["monthly_amount"] for p in liu_row["pay_history"]] == ["1500.00", "1650.50"]
+    assert (liu_row["exited_on"], liu_row["exit_reason"], liu_row["current"]) == (
+        "2021-09-30", "外出务工", False)
+    assert (chen_row["pay_kind"], chen_row["monthly_amount"], chen_row["current"]) == (
+        "subsidy", "800.00", True)
+    assert record["qualifications"][0]["qualification_id"] == qualification
+    assert record["qualifications"][0]["title"] == "助理社会工作师"
+    attended = {(t["session_id"], t["name"]): t for t in record["training"]}
+    assert attended[(township_session, "刘洋")]["hours"] == 4.0
+    assert attended[(district_session, "陈静")]["hours"] == 2.0
+    assert attended[(district_session, "陈静")]["mode"] == "online"
+
+    listed = ok(api.get(f"{one}/full-time-members"))["items"]
+    assert [m["officer_id"] for m in listed] == [liu, chen]
+
+    detail = ok(api.get(one))
+    sitting = {o["name"]: o for o in detail["officers"]}
+    assert set(sitting) == {"王建国", "孙丽", "陈静", "周强"}
+    assert sitting["陈静"]["full_time"] is True
+    history = {o["name"]: o for o in detail["officer_history"]}
+    assert history["刘洋"]["removed_on"] == "2021-12-20"
+    assert history["刘洋"]["full_time"] is False
+
+    merged = ok(api.get(f"{base}/associations/{ids['003']}/lifecycle"))
+    assert (merged["status"], merged["merged_into"], merged["ended_on"]) == (
+        "merged", ids["002"], "2021-12-01")
+    absorbing = ok(api.get(f"{base}/associations/{ids['002']}/lifecycle"))
+    assert absorbing["absorbed"] == [{"from_association_id": ids["003"],
+                                      "merged_on": "2021-12-01"}]
+    moved = ok(api.get(f"{base}/associations/{ids['002']}"))
+    assert moved["division_code"] == f"{T}005"
+
+    new_village = ok(api.get(f"{base}/divisions/{T}005"))
+    assert new_village["name"] == "百花新村社区" and new_village["valid_from"] == "2021-12-15"
+    assert new_village["association"]["id"] == ids["002"]
+    assert new_village["history"][0]["detail"]["associations"] == {ids["002"]: f"{T}005"}
+    old_village = ok(api.get(f"{base}/divisions/{T}003"))
+    assert (old_village["active"], old_village["successors"]) == (False, [f"{T}005"])
+    split = ok(api.get(f"{base}/divisions/{T}201"))
+    assert split["active"] and split["successors"] == [f"{T}201", f"{T}202"]
+    assert split["association"]["id"] == ids["201"]
+    renamed = ok(api.get(f"{base}/divisions/{T}004"))
+    assert renamed["name"] == "伏牛路第一社区"
+    assert renamed["history"][-1]["detail"]["previous_name"] == "伏牛路社区"
+    listing = ok(api.get(f"{base}/divisions", township_code=T, level="village"))
+    assert [d["code"] for d in listing["items"]] == [
+        f"{T}001", f"{T}004", f"{T}005", f"{T}201", f"{T}202"]
+    everything = ok(api.get(f"{base}/divisions", township_code=T, include_ended="true"))
+    assert everything["total"] == 7
+
+    session = ok(api.get(f"{base}/training-sessions/{township_session}"))
+    assert (session["mode"], session["hours"], session["organiser"]) == (
+        "offline", 4.0, "林山寨街道残联")
+    assert {a["name"] for a in session["attendees"]} == {"王建国", "刘洋"}
+    sessions = ok(api.get(f"{base}/training-sessions"))
+    assert [s["session_id"] for s in sessions["items"]] == [district_session, township_session]
+
+    # A township officer of another township sees the district's session, not this one's.
+    other = ok(api.post("/users", {"name": "建设路街道 李强", "role": "township_officer",
+                                   "district": D, "township": f"{D}002"}), 201)
+    narrow = Client(server.url or "", other["token"]["token"])
+    seen = ok(narrow.get(f"{base}/training-sessions"))
+    assert [s["session_id"] for s in seen["items"]] == [district_session]
+    assert ok(narrow.get(f"{base}/divisions", level="village"))["total"] == 0
+    assert narrow.get(f"{one}/lifecycle").status_code == 404
+
+
+def test_divisions_import_command_reads_the_city_file(tmp_path: Path) -> None:
+    env = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": "", "CANXIE_BOOTSTRAP_TOKEN": "",
+           "CANXIE_DATA_DIR": str(tmp_path / "store"), "PATH": "/usr/bin:/bin"}
+
+    def canxie(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "service", *args], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    assert canxie("districts", "add", D, "中原区").returncode == 0
+    city = tmp_path / "townships.csv"
+    city.write_text(TOWNSHIPS_CSV.read_text() if TOWNSHIPS_CSV.exists() else
+                    "code,name,district_code\n410102001,林山寨街道,410102\n")
+    first = canxie("divisions", "import", D, str(city), "--effective-on", "2020-01-01")
+    assert first.returncode == 0, first.stderr
+    assert "created" in first.stdout and "skipped" in first.stdout
+    second = canxie("divisions", "import", D, str(city))
+    assert " 0 created" in second.stdout
+    listed = canxie("divisions", "list", D)
+    assert f"{T}\ttownship\tstreet\t林山寨街道" in listed.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name\n410102001201,柿园村\n41010200120,短\n410102999001,无乡\n")
+    refused = canxie("divisions", "import", D, str(bad))
+    assert refused.returncode != 0
+    assert "line 3" in refused.stderr and "line 4" in refused.stderr
+    assert "柿园村" not in canxie("divisions", "list", D).stdout
