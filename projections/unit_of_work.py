@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from projections.database import Cursor
+from projections.memory import MemoryTables
 from projections.tables import Table
 
 Key = tuple[Any, ...]
@@ -75,6 +76,19 @@ class UnitOfWork:
         """The full row written earlier in this batch, if any (a patch is not a row)."""
         current = self._changes.get(table.name, {}).get(key)
         return current if isinstance(current, dict) else None
+
+    def flush_into(self, memory: MemoryTables) -> None:
+        """Apply everything to in-memory tables (as-of replays), as :meth:`flush` would."""
+        for name, rows in self._changes.items():
+            for key, change in rows.items():
+                if change is _DELETED:
+                    memory.delete(name, key)
+                elif isinstance(change, dict):
+                    columns = self._tables[name].columns
+                    memory.upsert(name, key, {c: change.get(c) for c in columns})
+                else:
+                    memory.patch(name, key, change.values, change.increments)
+        self._changes.clear()
 
     def flush(self, cur: Cursor, sql: Callable[[str], str]) -> int:
         """Write everything with as few statements as possible; returns rows touched."""
