@@ -7,11 +7,9 @@ aggregate enforce the plan's rules, and saves the new events in one transaction.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -29,6 +27,7 @@ from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFoun
 from aggregates.evaluation import Evaluation
 from aggregates.group import DisabilityCategory, Group, GroupBasis
 from aggregates.needs import NeedCategory, PersonNeeds, person_needs_id
+from aggregates.person import Person
 from aggregates.provenance import Provenance
 from aggregates.visit import HomeVisit, HouseholdKind, ReferredTo, VisitMode
 
@@ -54,18 +53,6 @@ A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 
 
-#: Persons are referenced by id.  Until the roster (``aggregates.person``) is part of the
-#: district's commands a reference cannot be checked; switched on once it is.
-CHECK_PERSONS = False
-
-
-def roster_module() -> ModuleType | None:
-    """The roster's module when person references are checked, else None."""
-    if not CHECK_PERSONS:
-        return None
-    return importlib.import_module("aggregates.person")
-
-
 @dataclass(frozen=True)
 class CareSaved:
     """What a care command returns: the id it created, its log position, and any sub-ids."""
@@ -80,17 +67,21 @@ class CareCommands(_Base):
 
     # -- persons -------------------------------------------------------------------------
 
-    def check_person(self, person_id: UUID, *, field: str = "person_id") -> None:
-        """The person must be on the district's roster (when the roster exists)."""
-        roster = roster_module()
-        if roster is None:
-            return
+    def check_person(
+        self, person_id: UUID, village_code: str, *, field: str = "person_id"
+    ) -> None:
+        """The person must be on the district's roster and live in the association's village."""
         try:
-            aggregate = self.repository.get(person_id)
+            person = self.repository.get(person_id)
         except AggregateNotFoundError:
-            raise NotFound(f"no person {person_id} on the roster", field=field) from None
-        if not isinstance(aggregate, roster.Person):
+            person = None
+        if not isinstance(person, Person) or not person.held:
             raise NotFound(f"no person {person_id} on the roster", field=field)
+        if person.village_code != village_code:
+            raise InvariantViolated(
+                f"the person lives in {person.village_code}, not in this association's village",
+                field=field,
+            )
 
     # -- groups (S3.3) -------------------------------------------------------------------
 
@@ -125,7 +116,7 @@ class CareCommands(_Base):
         by: Provenance,
     ) -> CareSaved:
         """Count a person into a group."""
-        self.check_person(person_id)
+        self.check_person(person_id, self.association(association_id).division_code)
         return self._care_change(
             lambda: self.group(association_id, group_id),
             lambda g: g.join(person_id=person_id, joined_on=joined_on, today=self.clock(),
@@ -188,7 +179,7 @@ class CareCommands(_Base):
             raise InvalidValue(
                 "surveyed_on lies before the association was established", field="surveyed_on"
             )
-        self.check_person(person_id)
+        self.check_person(person_id, association.division_code)
 
         def load() -> PersonNeeds:
             try:
@@ -278,7 +269,7 @@ class CareCommands(_Base):
                 "the visitor was not yet an officer on visited_on", field="visited_on"
             )
         for index, person_id in enumerate(person_ids):
-            self.check_person(person_id, field=f"person_ids.{index}")
+            self.check_person(person_id, association.division_code, field=f"person_ids.{index}")
         visit = HomeVisit.record(
             association_id=association_id,
             household_id=household_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from aggregates.district_settings import Criterion
 from aggregates.group import DisabilityCategory, GroupBasis
@@ -27,7 +27,7 @@ def add_care_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> None:
     for place, (association_key, person_key, marker) in PLACES.items():
         records = tenancy.records(b if place == "outside" else a)
         association = UUID(ids[association_key])
-        person = UUID(ids.get(person_key) or str(uuid4()))
+        person = UUID(ids[person_key])
         group = records.form_group(
             association, name=f"{marker}-group", basis=GroupBasis.CATEGORY,
             category=DisabilityCategory.PHYSICAL, area=None, formed_on=date(2021, 5, 1),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
+from tests.roster.samples import person_body
 
 pytestmark = pytest.mark.hosted
 
@@ -35,7 +35,10 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
     one = f"/districts/{D}/associations/{association}"
 
     # -- groups and membership over time (S3.3) --------------------------------------------
-    p1, p2, p3, p4 = (str(uuid4()) for _ in range(4))
+    p1, p2, p3, p4 = (
+        created(api.post(f"/districts/{D}/persons", person_body(VILLAGE, n)))["id"]
+        for n in range(11, 15)
+    )
     physical = created(api.post(f"{one}/groups", {
         "name": "肢体残疾人小组", "basis": "category", "category": "physical",
         "formed_on": "2021-04-15"}))["id"]
