@@ -14,9 +14,9 @@ from projections.compliance import RULES_BY_ID, Report, evaluate
 from projections.replay import Basis, load_live, replay
 from workers.runtime import Runtime
 
-#: Replays kept per process: (district, day, basis, newest position) -> report.
+#: Replays kept per process: (store, district, day, basis, newest position) -> report.
 CACHE_SIZE = 32
-_cache: OrderedDict[tuple[str, date, str, int], tuple[Report, int, int]] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, date, str, int], tuple[Report, int, int]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -35,7 +35,8 @@ def report(
         result = evaluate(district, load_live(runtime.db, district), today)
         return _body(result, basis, live=True, applied=None, last=None)
     records = runtime.tenancy.records(district)
-    key = (district, as_of, basis, records.head_position())
+    store = str(getattr(runtime.db, "url", None) or getattr(runtime.db, "data_dir", ""))
+    key = (store, district, as_of, basis, records.head_position())
     with _cache_lock:
         cached = _cache.get(key)
     if cached is None:

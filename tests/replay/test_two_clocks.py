@@ -1,0 +1,123 @@
+"""Compliance as of past days, on the recorded and the effective clock (issue 6).
+
+The recorded clock of events is the system clock when a command runs; to walk a district
+through 2021 and 2022 the test sets that clock (it cannot wait a year), and sets the domain's
+"today" with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eventsourcing.domain import CanCreateTimestamp
+
+from aggregates.association import Background, OfficerRole
+from aggregates.district import CHINA
+from aggregates.provenance import Provenance
+from service.compliance import report
+from workers.runtime import Runtime
+from workers.settings import Settings
+
+BY = Provenance(actor="inspector-test", role="district_admin", request_id="t")
+D = "410102"
+A, B = "410102001001", "410102001002"
+
+
+class Calendar:
+    """The day the system thinks it is."""
+
+    def __init__(self) -> None:
+        self.day = date(2021, 3, 1)
+
+    def now(self) -> datetime:
+        return datetime.combine(self.day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
+
+
+@pytest.fixture
+def calendar(monkeypatch: pytest.MonkeyPatch) -> Calendar:
+    cal = Calendar()
+    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
+    return cal
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, calendar: Calendar) -> Iterator[Runtime]:
+    rt = Runtime.open(Settings(data_dir=tmp_path))
+    rt.tenancy.provision()
+    rt.tenancy.create_district(D, "中原区", BY)
+    rt.tenancy.records(D).clock = lambda: calendar.day
+    yield rt
+    rt.close()
+
+
+def appoint(rt: Runtime, association: Any, role: OfficerRole, name: str, on: date,
+            full_time: bool = False) -> None:
+    rt.tenancy.records(D).appoint_officer(
+        association, name=name, role=role, full_time=full_time,
+        backgrounds=[Background.DISABLED], appointed_on=on, by=BY,
+    )
+
+
+def finding(body: dict[str, Any], rule_id: str, division: str) -> dict[str, Any]:
+    return next(f for f in body["findings"]
+                if f["rule_id"] == rule_id and f["division_code"] == division)
+
+
+def test_the_records_on_each_day_and_a_late_correction(runtime: Runtime, calendar: Calendar
+                                                       ) -> None:
+    records = runtime.tenancy.records(D)
+    calendar.day = date(2021, 3, 10)
+    a = records.establish_association(division_code=A, name="友谊社区残协",
+                                      township_code=A[:9], established_on=calendar.day, by=BY).id
+    appoint(runtime, a, OfficerRole.CHAIR, "王建国", calendar.day)
+    appoint(runtime, a, OfficerRole.VICE_CHAIR, "李秀英", calendar.day)
+    for n, name in enumerate(("刘洋", "陈静", "杨帆")):
+        appoint(runtime, a, OfficerRole.COMMITTEE_MEMBER, name, calendar.day, full_time=n == 0)
+    calendar.day = date(2021, 6, 15)
+    b = records.establish_association(division_code=B, name="百花社区残协",
+                                      township_code=B[:9], established_on=calendar.day, by=BY).id
+    appoint(runtime, b, OfficerRole.CHAIR, "周丽", calendar.day)
+
+    calendar.day = date(2022, 4, 10)  # rectification after the March inspection
+    appoint(runtime, a, OfficerRole.VICE_CHAIR, "赵敏", calendar.day)
+    calendar.day = date(2022, 5, 20)  # a correction: B's vice-chairs were elected in February
+    appoint(runtime, b, OfficerRole.VICE_CHAIR, "吴强", date(2022, 2, 1))
+    appoint(runtime, b, OfficerRole.VICE_CHAIR, "郑红", date(2022, 2, 1))
+    runtime.catch_up(D)
+
+    early = report(runtime, D, date(2021, 5, 1), "recorded")
+    assert {f["division_code"] for f in early["findings"]} == {A}
+    assert early["summary"]["associations"] == 1
+
+    march_recorded = report(runtime, D, date(2022, 3, 15), "recorded")
+    march_effective = report(runtime, D, date(2022, 3, 15), "effective")
+    assert march_recorded["summary"]["associations"] == 2
+    vice = "S3.3-vice-chairs"
+    assert finding(march_recorded, vice, A)["passed"] is False
+    assert finding(march_recorded, vice, A)["facts"]["sitting"] == 1
+    assert finding(march_recorded, vice, B)["passed"] is False  # what the inspector saw
+    assert finding(march_effective, vice, B)["passed"] is True  # what was true, as known now
+    assert finding(march_effective, vice, B)["facts"]["names"] == ["吴强", "郑红"]
+    assert finding(march_effective, vice, A)["passed"] is False  # A's fix came in April
+    assert finding(march_recorded, "S3.6-full-time-member", A)["passed"] is True
+    assert finding(march_recorded, "S3.6-full-time-member", B)["passed"] is False
+
+    april = report(runtime, D, date(2022, 4, 30), "recorded")
+    assert finding(april, vice, A)["passed"] is True
+    assert finding(april, vice, B)["passed"] is False  # the correction was not yet recorded
+
+    live = report(runtime, D, None, "recorded")
+    assert live["live"] is True
+    assert finding(live, vice, A)["passed"] and finding(live, vice, B)["passed"]
+    assert finding(live, "S3.3-chair", B)["facts"]["names"] == ["周丽"]
+
+
+def test_the_future_cannot_be_asked(runtime: Runtime) -> None:
+    from aggregates.errors import InvalidValue
+
+    with pytest.raises(InvalidValue):
+        report(runtime, D, date(2999, 1, 1), "recorded")
