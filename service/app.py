@@ -29,6 +29,7 @@ from service.auth import (
 )
 from service.context import Services
 from service.logs import configure_logging
+from service.metrics import init_app as init_metrics
 from service.problems import PROBLEM_JSON, ProblemError, register_problem_handlers
 from service.schemas import ProblemSchema
 from workers.inprocess import in_process_projector
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
     app.before_request(authorize_request)
     app.after_request(_after_request)
     app.add_url_rule("/", "index", _index)
+    init_metrics(app, runtime)
     return app
 
 

@@ -191,15 +191,63 @@ def districts_list() -> None:
 
 @main.command()
 def lag() -> None:
-    """Show each district's newest event and how far its read models have got."""
+    """Show each district's newest event, how far its read models have got, and how long the
+    oldest event not yet projected has waited."""
+    from projections.lag import district_lag
     from workers.runtime import Runtime
 
     runtime = Runtime.open(_settings())
-    click.echo("district\thead\tprojected\tbehind")
-    for district in runtime.tenancy.districts():
-        head, projected = runtime.lag(district.code)
-        click.echo(f"{district.code}\t{head}\t{projected}\t{head - projected}")
-    runtime.close()
+    try:
+        click.echo("district\thead\tprojected\tbehind\tseconds")
+        for district in runtime.tenancy.districts():
+            try:
+                mapper = runtime.tenancy.records(district.code).mapper
+            except Exception:
+                mapper = None
+            lag = district_lag(runtime.db, district.code, mapper)
+            click.echo(
+                f"{district.code}\t{lag.head}\t{lag.projected}\t{lag.events_behind}"
+                f"\t{lag.seconds_behind():.1f}"
+            )
+    finally:
+        runtime.close()
+
+
+@main.command()
+@click.argument("district")
+@click.argument("projection", nargs=-1)
+@click.option("--wait", default=60.0, show_default=True,
+              help="Seconds to wait for a worker projecting the district to let go.")
+def rebuild(district: str, projection: tuple[str, ...], wait: float) -> None:
+    """Rebuild a district's read models (or only PROJECTION ...) from its events.
+
+    One transaction: the API keeps serving the old rows until the new ones replace them.
+    """
+    from aggregates.errors import NotFound
+    from projections.claims import district_claim
+    from projections.rebuild import UnknownProjection, projections_named
+    from projections.rebuild import rebuild as rebuild_district
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        chosen = projections_named(projection)
+        mapper = runtime.tenancy.records(district).mapper
+        with district_claim(runtime.db, district, wait_seconds=wait) as claimed:
+            if not claimed:
+                raise click.ClickException(f"district {district} stayed busy for {wait:.0f} s")
+            done = rebuild_district(
+                runtime.db, district, mapper, chosen, batch_size=runtime.settings.batch_size
+            )
+        rest = runtime.catch_up(district)  # the other read models, and events since
+    except (NotFound, UnknownProjection) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        runtime.close()
+    click.echo(
+        f"{district}: rebuilt {', '.join(done.projections)} from {done.events} events "
+        f"(position {done.position}); then applied {rest.applied} more"
+    )
 
 
 @main.command("catch-up")

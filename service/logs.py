@@ -1,40 +1,37 @@
-"""Logging: plain text for a laptop, one JSON object per line for a cluster."""
+"""Logging: plain text for a laptop, one JSON object per line for a cluster.
+
+The formatter lives in :mod:`workers.logs` (the workers log the same way); here the web adds
+each request's id and district to its lines.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import UTC, datetime
 
+from flask import g, has_request_context, request
+
+from workers.logs import JsonFormatter, log_context
+from workers.logs import configure_logging as _configure_logging
 from workers.settings import Settings
 
+__all__ = ["JsonFormatter", "RequestFilter", "configure_logging", "log_context"]
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per record; request ids travel in the message arguments."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        """Render a record."""
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+class RequestFilter(logging.Filter):
+    """Adds ``request_id`` and ``district`` (from the path) to lines logged in a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Annotate; never drops a record."""
+        if has_request_context():
+            if not hasattr(record, "request_id"):
+                record.request_id = getattr(g, "request_id", None)
+            if not hasattr(record, "district"):
+                code = (request.view_args or {}).get("code")
+                if isinstance(code, str) and code.isdigit() and len(code) == 6:
+                    record.district = code
+        return True
 
 
 def configure_logging(settings: Settings) -> None:
     """Set up the root logger once."""
-    root = logging.getLogger()
-    if getattr(root, "_canxie_configured", False):
-        return
-    handler = logging.StreamHandler()
-    if settings.log_format == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(settings.log_level.upper())
-    root._canxie_configured = True  # type: ignore[attr-defined]
+    _configure_logging(settings, filters=[RequestFilter()])

@@ -26,7 +26,9 @@ class Server(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         """Build the app in the worker; provisioning already ran in the parent."""
         from service.app import create_app
+        from service.metrics import share_between_processes
 
+        share_between_processes(self.settings)  # /metrics adds up every worker's counts
         return create_app(self.settings, provision=False)
 
 
@@ -40,7 +42,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
         "worker_class": "gthread",
         "graceful_timeout": 30,
         "timeout": 60,
-        "accesslog": "-",
+        # JSON logs: the app writes each request as a JSON line itself (with its request id).
+        "accesslog": None if settings.log_format == "json" else "-",
         "control_socket_disable": True,  # one shared socket path would clash between servers
         # Path without the query string: queries may carry names or reasons.
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s',

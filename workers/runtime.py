@@ -29,10 +29,16 @@ class Runtime:
         tenancy = Tenancy(db, encryption_key=settings.encryption_key)
         return cls(settings=settings, db=db, tenancy=tenancy, accounts=Accounts(db))
 
-    def catch_up(self, district: str) -> CatchUp:
-        """Project every new event of a district."""
+    def catch_up(self, district: str, max_batches: int | None = None) -> CatchUp:
+        """Project every new event of a district (or at most ``max_batches`` batches)."""
         records = self.tenancy.records(district)
-        return catch_up(self.db, district, records.mapper, batch_size=self.settings.batch_size)
+        return catch_up(
+            self.db,
+            district,
+            records.mapper,
+            batch_size=self.settings.batch_size,
+            max_batches=max_batches,
+        )
 
     def lag(self, district: str) -> tuple[int, int]:
         """(newest event position, projected position) of a district."""

@@ -48,6 +48,14 @@ class Settings:
     # embedded keeps a generated key in the data dir, hosted signs nothing.
     signing_key: str | None = field(default=None, repr=False)
     sign_seconds: float = 300.0  # CANXIE_SIGN_SECONDS: sign every district's new head this often
+    # CANXIE_TASK_MAX_BATCHES: batches one catch-up task may run before it re-queues itself,
+    # so a district with a long backlog takes turns with the others instead of holding a worker.
+    task_max_batches: int = 10
+    # CANXIE_METRICS_TOKEN: when set, GET /metrics needs "Authorization: Bearer <it>".
+    metrics_token: str | None = field(default=None, repr=False)
+    # PROMETHEUS_MULTIPROC_DIR: where gunicorn's worker processes share their metrics; unset:
+    # a folder per gunicorn master under the temporary directory.
+    metrics_dir: Path | None = None
 
     @property
     def embedded(self) -> bool:
@@ -73,6 +81,11 @@ class Settings:
             encryption_key=env.get("CANXIE_ENCRYPTION_KEY") or None,
             signing_key=env.get("CANXIE_SIGNING_KEY") or None,
             sign_seconds=_float(env, "CANXIE_SIGN_SECONDS", 300.0),
+            task_max_batches=max(_int(env, "CANXIE_TASK_MAX_BATCHES", 10), 1),
+            metrics_token=env.get("CANXIE_METRICS_TOKEN") or None,
+            metrics_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"])
+            if env.get("PROMETHEUS_MULTIPROC_DIR")
+            else None,
         )
 
     def with_overrides(self, **changes: object) -> Settings:

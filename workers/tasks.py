@@ -8,6 +8,7 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import OperationalError as PgOperationalError
 
 from aggregates.errors import NotFound
+from projections.claims import district_claim
 from workers.celery_app import celery
 from workers.runtime import current_runtime
 from workers.wakeups import PROJECT_DISTRICT
@@ -25,14 +26,38 @@ SWEEP = "canxie.sweep"
     max_retries=5,
 )
 def project_district(district: str) -> dict[str, int | str]:
-    """Catch a district's read models up; safe to run any number of times, in any order."""
+    """Catch a district's read models up; safe to run any number of times, in any order.
+
+    Fair to the other districts: a task runs at most ``CANXIE_TASK_MAX_BATCHES`` batches and
+    then queues a fresh wake-up for the district behind everyone else's.  A district another
+    worker is projecting right now is skipped at once (its claim is held); the holder looks
+    at the log again after letting go of the claim and queues a wake-up if it grew, so the
+    skipped wake-up is never lost.
+    """
     runtime = current_runtime()
+    limit = runtime.settings.task_max_batches
     try:
-        result = runtime.catch_up(district)
+        with district_claim(runtime.db, district) as claimed:
+            if not claimed:
+                log.debug("district %s is being projected by another worker", district)
+                return {"district": district, "applied": 0, "position": -1, "busy": 1}
+            result = runtime.catch_up(district, max_batches=limit)
+        head, projected = runtime.lag(district)
     except NotFound:
         log.warning("wake-up for unknown district %s ignored", district)
         return {"district": district, "applied": 0, "position": 0}
+    if head > projected:
+        again(district, "yielded" if result.batches >= limit else "grew")
     return {"district": district, "applied": result.applied, "position": result.position}
+
+
+def again(district: str, why: str) -> None:
+    """Queue another catch-up of the district (behind the wake-ups already waiting)."""
+    try:
+        project_district.apply_async((district,))
+        log.info("district %s queued again (%s)", district, why)
+    except Exception as exc:  # the sweep will find the district behind
+        log.warning("could not queue district %s again: %s", district, type(exc).__name__)
 
 
 @celery.task(name=SWEEP)

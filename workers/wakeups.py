@@ -8,6 +8,7 @@ fails because of) the broker; wake-ups for one district are coalesced while one 
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -66,7 +67,7 @@ class WakeupThread:
             self._condition.notify()
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop after the current delivery."""
+        """Deliver what is pending (one attempt each), then stop."""
         with self._condition:
             self._closed = True
             self._condition.notify()
@@ -80,7 +81,8 @@ class WakeupThread:
                 if not self._pending and not self._closed:
                     self._condition.wait(timeout=self._wait_seconds(backoff, next_idle))
                 if self._closed:
-                    return
+                    batch, self._pending = self._pending, set()
+                    break
             if self._coalesce and self._pending:
                 time.sleep(self._coalesce)  # let a burst of commands share one delivery
             with self._condition:
@@ -96,6 +98,8 @@ class WakeupThread:
                 time.sleep(backoff)
             else:
                 backoff = 0.0
+        for district in sorted(batch):  # closing: flush once, the sweep covers a failure
+            self._safely(self._deliver, district, district)
 
     def _wait_seconds(self, backoff: float, next_idle: float) -> float | None:
         """How long to sleep when nothing is pending: until a retry or the next sweep."""
@@ -121,4 +125,7 @@ def celery_wakeups(settings: Settings) -> WakeupThread:
     def publish(district: str) -> None:
         publisher.send_task(PROJECT_DISTRICT, args=(district,), retry=False)
 
-    return WakeupThread(publish, name="canxie-wakeups")
+    thread = WakeupThread(publish, name="canxie-wakeups")
+    # A gunicorn worker stopping gracefully exits normally: flush its pending wake-ups.
+    atexit.register(thread.close)
+    return thread

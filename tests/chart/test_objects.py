@@ -16,6 +16,7 @@ SECRET_KEYS = {
     "CANXIE_BOOTSTRAP_TOKEN",
     "CANXIE_ENCRYPTION_KEY",
     "CANXIE_SIGNING_KEY",
+    "CANXIE_METRICS_TOKEN",
 }
 HOOK = "helm.sh/hook"
 FULLNAME = f"{kube.RELEASE}-canxie"
@@ -234,6 +235,7 @@ def test_secret_holds_connections_and_keys(rendered):
         "CANXIE_BOOTSTRAP_TOKEN": values["secrets"]["bootstrapToken"],
         "CANXIE_ENCRYPTION_KEY": values["secrets"]["encryptionKey"],
         "CANXIE_SIGNING_KEY": values["secrets"]["signingKey"],
+        "CANXIE_METRICS_TOKEN": values["secrets"]["metricsToken"],
     }
     # Empty optional keys are left out rather than set to "".
     secret = one(rendered["defaults"], "Secret", f"{FULLNAME}-secret")
@@ -449,6 +451,13 @@ def test_service_and_service_monitor_select_web_pods(rendered):
     )
     (endpoint,) = monitor["spec"]["endpoints"]
     assert (endpoint["port"], endpoint["path"]) == ("http", "/metrics")
+    # /metrics is not public: the scrape sends the metrics token from the chart's Secret.
+    secret = one(objects, "Secret", f"{FULLNAME}-secret")
+    assert "CANXIE_METRICS_TOKEN" in secret["data"]
+    assert endpoint["authorization"] == {
+        "type": "Bearer",
+        "credentials": {"name": secret["metadata"]["name"], "key": "CANXIE_METRICS_TOKEN"},
+    }
     ingress = one(objects, "Ingress", f"{FULLNAME}-web")
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend == {"name": service["metadata"]["name"], "port": {"name": "http"}}

@@ -177,4 +177,7 @@ CANXIE_ENCRYPTION_KEY: {{ . | b64enc | quote }}
 {{- with .Values.secrets.signingKey }}
 CANXIE_SIGNING_KEY: {{ . | b64enc | quote }}
 {{- end }}
+{{- with .Values.secrets.metricsToken }}
+CANXIE_METRICS_TOKEN: {{ . | b64enc | quote }}
+{{- end }}
 {{- end -}}
