@@ -6,7 +6,9 @@ generated from the schemas that validate.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from aggregates.association import (
     Background,
@@ -31,6 +33,13 @@ DIVISION_CODE = validate.Regexp(
     r"^(\d{9}|\d{12})$", error="must be a 9-digit township or 12-digit village code"
 )
 MAX_CSV_CHARACTERS = 900_000
+
+
+def monthly_amount_in_range(value: Decimal) -> None:
+    """Pay in yuan per month; a plain function because a Decimal range would enter the
+    OpenAPI document as text."""
+    if not Decimal(0) <= value <= Decimal(100000):
+        raise ValidationError("must lie between 0 and 100000")
 
 
 def one_of(kind: type) -> validate.OneOf:
@@ -236,8 +245,10 @@ class PayIn(Schema):
     """A full-time member's pay from a date."""
 
     kind = fields.String(required=True, validate=one_of(PayKind))
-    monthly_amount = fields.Decimal(required=True, places=2,
-                                    validate=validate.Range(min=0, max=100000))
+    monthly_amount = fields.Decimal(
+        required=True, places=2, validate=monthly_amount_in_range,
+        metadata={"description": "yuan per month, 0 to 100000, two decimals"},
+    )
     from_on = fields.Date(required=True)
 
 
