@@ -13,6 +13,7 @@ from flask_smorest.utils import prepare_response
 
 from service.access import Action, Target, rule
 from service.api import associations, audit, districts, health, users
+from service.api import compliance as compliance_api
 from service.api import divisions as divisions_api
 from service.api import evaluations as evaluations_api
 from service.api import groups as groups_api
@@ -28,6 +29,7 @@ from service.auth import (
     authorize_request,
 )
 from service.context import Services
+from service.json_provider import ApiJSONProvider
 from service.logs import configure_logging
 from service.metrics import init_app as init_metrics
 from service.problems import PROBLEM_JSON, ProblemError, register_problem_handlers
@@ -100,9 +102,10 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
             "security": [{"bearer": []}],
         },
     )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = ApiJSONProvider(app)
     api = ProblemApi(app)
     for blueprint in (districts.blp, associations.blp, health.blp, audit.blp, users.blp,
+                      compliance_api.blp,
                       groups_api.blp, needs_api.blp, visits_api.blp, evaluations_api.blp,
                       roster_api.blp, divisions_api.blp, lifecycle_api.blp, training_api.blp):
         api.register_blueprint(blueprint)

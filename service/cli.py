@@ -11,6 +11,7 @@ import click
 from aggregates.provenance import Provenance
 from service.audit_cli import audit
 from service.divisions_cli import divisions
+from service.replay_cli import replay_command
 from service.roster_cli import roster
 from workers.settings import Settings
 
@@ -267,6 +268,7 @@ def catch_up(district: str | None) -> None:
 main.add_command(audit)
 main.add_command(roster)
 main.add_command(divisions)
+main.add_command(replay_command)
 
 
 @main.group()
