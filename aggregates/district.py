@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
 from aggregates.care import CareCommands
 from aggregates.errors import Conflict, NotFound
+from aggregates.inspection_commands import InspectionCommands
 from aggregates.lifecycle_commands import LifecycleCommands
 from aggregates.provenance import Provenance
 from aggregates.roster_commands import RosterCommands
@@ -66,7 +67,9 @@ class Saved:
     position: int
 
 
-class DistrictRecords(CareCommands, RosterCommands, LifecycleCommands, Application):
+class DistrictRecords(
+    CareCommands, RosterCommands, LifecycleCommands, InspectionCommands, Application
+):
     """The records of one district: its associations and their officers."""
 
     name = "District"  # table names: district_events, ...

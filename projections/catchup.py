@@ -25,6 +25,7 @@ from projections.district_settings import DISTRICT_SETTINGS_PROJECTION
 from projections.divisions import DIVISIONS_PROJECTION
 from projections.evaluations import EVALUATIONS_PROJECTION
 from projections.groups import GROUPS_PROJECTION
+from projections.inspections import INSPECTIONS_PROJECTION
 from projections.lifecycle import LIFECYCLE_PROJECTION
 from projections.needs import NEEDS_PROJECTION
 from projections.projection import Projection
@@ -48,6 +49,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     DIVISIONS_PROJECTION,
     LIFECYCLE_PROJECTION,
     TRAINING_PROJECTION,
+    INSPECTIONS_PROJECTION,
 )
 
 

@@ -13,10 +13,12 @@ from flask_smorest.utils import prepare_response
 
 from service.access import Action, Target, rule
 from service.api import associations, audit, districts, health, users
+from service.api import campaign as campaign_api
 from service.api import compliance as compliance_api
 from service.api import divisions as divisions_api
 from service.api import evaluations as evaluations_api
 from service.api import groups as groups_api
+from service.api import inspections as inspections_api
 from service.api import lifecycle as lifecycle_api
 from service.api import needs as needs_api
 from service.api import roster as roster_api
@@ -107,7 +109,8 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
     for blueprint in (districts.blp, associations.blp, health.blp, audit.blp, users.blp,
                       compliance_api.blp,
                       groups_api.blp, needs_api.blp, visits_api.blp, evaluations_api.blp,
-                      roster_api.blp, divisions_api.blp, lifecycle_api.blp, training_api.blp):
+                      roster_api.blp, divisions_api.blp, lifecycle_api.blp, training_api.blp,
+                      inspections_api.blp, campaign_api.blp):
         api.register_blueprint(blueprint)
     register_problem_handlers(app)
     app.extensions["canxie"] = Services(runtime=runtime, wakeups=_wakeups(runtime))

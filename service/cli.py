@@ -12,6 +12,7 @@ from aggregates.provenance import Provenance
 from service.audit_cli import audit
 from service.divisions_cli import divisions
 from service.replay_cli import replay_command
+from service.report_cli import acceptance_report_command
 from service.roster_cli import roster
 from workers.settings import Settings
 
@@ -269,6 +270,7 @@ main.add_command(audit)
 main.add_command(roster)
 main.add_command(divisions)
 main.add_command(replay_command)
+main.add_command(acceptance_report_command)
 
 
 @main.group()

@@ -18,6 +18,7 @@ from aggregates.association import OfficerRole
 from aggregates.provenance import Provenance
 from service.access import Role
 from service.app import create_app
+from tests.campaign.samples import add_campaign_samples
 from tests.care.samples import add_care_samples
 from tests.lifecycle.samples import add_lifecycle_samples
 from tests.roster.samples import add_sample_persons
@@ -104,6 +105,7 @@ def build_world(tmp: Path) -> World:
     add_sample_persons(tenancy, ids, A, B)  # the roster: one person per place
     add_lifecycle_samples(tenancy, ids, A, B)  # divisions, facilities, training
     add_care_samples(tenancy, ids, A, B)  # groups, surveys, visits, evaluations
+    add_campaign_samples(tenancy, ids, A, B)  # inspections, problems, supervision, models
     for code in (A, B):
         runtime.catch_up(code)
     return world

@@ -1,0 +1,114 @@
+"""Model cultivation (典型培育, S5.3): associations picked as models, their practice recorded.
+
+One aggregate per association (its id derives from the association's), so an association is
+designated at most once at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import Conflict, InvalidValue
+
+
+def model_id(association_id: UUID) -> UUID:
+    """The id of an association's model designation."""
+    return uuid5(NAMESPACE_URL, f"canxie:model-association:{association_id}")
+
+
+class ModelAssociation(Aggregate):
+    """An association cultivated as a model, with the practice worth spreading."""
+
+    class Event(Aggregate.Event):
+        """Base of the designation's events: each carries its provenance as ``by``."""
+
+        by: dict[str, Any]
+
+    class Designated(Event, Aggregate.Created):
+        """Picked as a model (典型培育)."""
+
+        EFFECTIVE_FIELD = "designated_on"
+
+        association_id: UUID
+        name: str
+        division_code: str
+        township_code: str
+        designated_on: date
+        practice: str
+
+    class Withdrawn(Event):
+        """No longer a model."""
+
+        EFFECTIVE_FIELD = "withdrawn_on"
+
+        association_id: UUID
+        withdrawn_on: date
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """End the designation."""
+            assert isinstance(aggregate, ModelAssociation)
+            aggregate.withdrawn_on = self.withdrawn_on
+
+    class Redesignated(Event):
+        """Picked as a model again after a withdrawal."""
+
+        EFFECTIVE_FIELD = "designated_on"
+
+        association_id: UUID
+        designated_on: date
+        practice: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Reopen the designation."""
+            assert isinstance(aggregate, ModelAssociation)
+            aggregate.designated_on = self.designated_on
+            aggregate.withdrawn_on = None
+
+    def __init__(self, association_id: UUID, name: str, division_code: str, township_code: str,
+                 designated_on: date, practice: str, by: dict[str, Any]) -> None:
+        self.association_id = association_id
+        self.designated_on = designated_on
+        self.withdrawn_on: date | None = None
+
+    @classmethod
+    def designate(cls, *, association_id: UUID, name: str, division_code: str,
+                  township_code: str, established_on: date, designated_on: date, practice: str,
+                  today: date, by: dict[str, Any]) -> ModelAssociation:
+        """Designate an association as a model."""
+        _check_date(designated_on, established_on, today)
+        return cls._create(
+            cls.Designated, id=model_id(association_id), association_id=association_id,
+            name=name, division_code=division_code, township_code=township_code,
+            designated_on=designated_on, practice=practice, by=by,
+        )
+
+    def redesignate(self, *, designated_on: date, practice: str, today: date,
+                    by: dict[str, Any]) -> None:
+        """Designate again after a withdrawal."""
+        if self.withdrawn_on is None:
+            raise Conflict(f"already a model since {self.designated_on}", field="association_id")
+        _check_date(designated_on, self.withdrawn_on, today)
+        self.trigger_event(self.Redesignated, association_id=self.association_id,
+                           designated_on=designated_on, practice=practice,
+                           by=by)
+
+    def withdraw(self, *, withdrawn_on: date, reason: str, today: date,
+                 by: dict[str, Any]) -> None:
+        """End the designation."""
+        if self.withdrawn_on is not None:
+            raise Conflict(f"withdrawn on {self.withdrawn_on}", field="association_id")
+        _check_date(withdrawn_on, self.designated_on, today)
+        self.trigger_event(self.Withdrawn, association_id=self.association_id,
+                           withdrawn_on=withdrawn_on, reason=reason, by=by)
+
+
+def _check_date(day: date, earliest: date, today: date) -> None:
+    if day > today:
+        raise InvalidValue("the date lies in the future", field="designated_on")
+    if day < earliest:
+        raise InvalidValue(f"the date lies before {earliest}", field="designated_on")

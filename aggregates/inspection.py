@@ -1,0 +1,403 @@
+"""An inspection of the campaign (S4) and the problem list it produces (问题清单).
+
+Inspections sample associations, record problems (from the compliance rules as of the
+inspection date, or written by the inspector) and are concluded; each problem is then
+rectified (整改) with evidence, or escalated.  The city's joint acceptance (联合检查验收) is an
+inspection too, one per district, in which each of the three city bodies records its decision;
+the third decision concludes it with the overall outcome.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
+
+
+class InspectionKind(StrEnum):
+    """The kinds of check S4 names."""
+
+    SUPERVISION = "supervision"  # 逐级督查
+    MUTUAL_INSPECTION = "mutual_inspection"  # 组织互查
+    SPOT_CHECK = "spot_check"  # 重点抽查
+    TOWNSHIP_ACCEPTANCE = "township_acceptance"  # 乡镇验收
+    DISTRICT_ACCEPTANCE = "district_acceptance"  # 县级验收
+    CITY_JOINT_ACCEPTANCE = "city_joint_acceptance"  # 市级联合检查验收
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name."""
+        return KIND_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        """The English name."""
+        return KIND_LABELS[self][1]
+
+
+KIND_LABELS = {
+    InspectionKind.SUPERVISION: ("逐级督查", "supervision"),
+    InspectionKind.MUTUAL_INSPECTION: ("组织互查", "mutual inspection"),
+    InspectionKind.SPOT_CHECK: ("重点抽查", "spot check"),
+    InspectionKind.TOWNSHIP_ACCEPTANCE: ("乡镇验收", "township acceptance"),
+    InspectionKind.DISTRICT_ACCEPTANCE: ("县级验收", "district acceptance"),
+    InspectionKind.CITY_JOINT_ACCEPTANCE: ("市级联合验收", "city joint acceptance"),
+}
+#: Acceptance kinds also check coverage (S2): a village without an association is a problem.
+ACCEPTANCE_KINDS = frozenset({
+    InspectionKind.TOWNSHIP_ACCEPTANCE, InspectionKind.DISTRICT_ACCEPTANCE,
+    InspectionKind.CITY_JOINT_ACCEPTANCE,
+})
+
+
+class ProblemSource(StrEnum):
+    """Where a problem came from."""
+
+    RULE = "rule"  # a compliance rule failing as of the inspection date
+    INSPECTOR = "inspector"  # written by the inspector
+
+
+class ProblemState(StrEnum):
+    """Where a problem stands."""
+
+    OPEN = "open"  # 待整改
+    ESCALATED = "escalated"  # 已上报
+    RECTIFIED = "rectified"  # 已整改
+
+
+class Body(StrEnum):
+    """The three city bodies of the joint acceptance (S4.4)."""
+
+    CITY_FEDERATION = "city_federation"  # 市残联
+    GOVERNANCE_COMMITTEE = "community_governance_committee"  # 市委社治委
+    CIVIL_AFFAIRS_BUREAU = "civil_affairs_bureau"  # 市民政局
+
+
+BODY_LABELS = {
+    Body.CITY_FEDERATION: ("市残联", "city federation"),
+    Body.GOVERNANCE_COMMITTEE: ("市委社治委", "community governance committee"),
+    Body.CIVIL_AFFAIRS_BUREAU: ("市民政局", "civil affairs bureau"),
+}
+
+
+class Decision(StrEnum):
+    """A body's decision, and the overall outcome of an acceptance."""
+
+    PASSED = "passed"  # 通过
+    CONDITIONAL = "conditional"  # 限期整改后通过
+    FAILED = "failed"  # 不通过
+
+
+def overall_outcome(decisions: dict[str, str]) -> Decision:
+    """All three passed: passed; any failed: failed; otherwise conditional."""
+    values = set(decisions.values())
+    if Decision.FAILED.value in values:
+        return Decision.FAILED
+    if values == {Decision.PASSED.value}:
+        return Decision.PASSED
+    return Decision.CONDITIONAL
+
+
+class Inspection(Aggregate):
+    """One inspection of a district (or one of its townships), with its problem list."""
+
+    class Event(Aggregate.Event):
+        """Base of the inspection's events: each carries its provenance as ``by``."""
+
+        by: dict[str, Any]
+
+    class Opened(Event, Aggregate.Created):
+        """The inspection took place: what was sampled, and the rule findings it used."""
+
+        EFFECTIVE_FIELD = "inspected_on"
+
+        district_code: str
+        kind: str
+        title: str
+        inspected_on: date
+        township_code: str | None
+        inspectors: list[str]
+        sampled: list[dict[str, Any]]  # association_id, name, division_code, township_code
+        rules_basis: str | None  # the clock of the rule findings, None without rules
+        rule_findings: list[dict[str, Any]]  # rule_id, clause, passed, association_id, facts
+
+    class ProblemRecorded(Event):
+        """A problem was put on the list."""
+
+        EFFECTIVE_FIELD = "found_on"
+
+        problem_id: UUID
+        association_id: UUID | None
+        association_name: str | None
+        division_code: str
+        township_code: str
+        source: str
+        rule_id: str | None
+        clause: str | None
+        description: str
+        facts: dict[str, Any]
+        found_on: date
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Open the problem."""
+            assert isinstance(aggregate, Inspection)
+            aggregate.problems[self.problem_id] = (ProblemState.OPEN, self.found_on)
+            aggregate.subjects[self.problem_id] = (
+                str(self.association_id) if self.association_id else None, self.township_code
+            )
+
+    class ProblemRectified(Event):
+        """A problem was rectified, with the evidence."""
+
+        EFFECTIVE_FIELD = "rectified_on"
+
+        problem_id: UUID
+        rectified_on: date
+        evidence: str
+        note: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Close the problem."""
+            assert isinstance(aggregate, Inspection)
+            aggregate.problems[self.problem_id] = (ProblemState.RECTIFIED, self.rectified_on)
+
+    class ProblemEscalated(Event):
+        """A problem was escalated (reported up) rather than rectified locally."""
+
+        EFFECTIVE_FIELD = "escalated_on"
+
+        problem_id: UUID
+        escalated_on: date
+        escalated_to: str
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Mark the problem escalated."""
+            assert isinstance(aggregate, Inspection)
+            aggregate.problems[self.problem_id] = (ProblemState.ESCALATED, self.escalated_on)
+
+    class BodyDecided(Event):
+        """One of the three city bodies recorded its acceptance decision."""
+
+        EFFECTIVE_FIELD = "decided_on"
+
+        body: str
+        decision: str
+        decided_on: date
+        signatory: str
+        remarks: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Remember the decision."""
+            assert isinstance(aggregate, Inspection)
+            aggregate.decisions[self.body] = self.decision
+
+    class Concluded(Event):
+        """The inspection was concluded, with its outcome."""
+
+        EFFECTIVE_FIELD = "concluded_on"
+
+        concluded_on: date
+        outcome: str | None
+        summary: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Close the inspection."""
+            assert isinstance(aggregate, Inspection)
+            aggregate.concluded_on = self.concluded_on
+
+    def __init__(
+        self,
+        district_code: str,
+        kind: str,
+        title: str,
+        inspected_on: date,
+        township_code: str | None,
+        inspectors: list[str],
+        sampled: list[dict[str, Any]],
+        rules_basis: str | None,
+        rule_findings: list[dict[str, Any]],
+        by: dict[str, Any],
+    ) -> None:
+        self.district_code = district_code
+        self.kind = InspectionKind(kind)
+        self.inspected_on = inspected_on
+        self.township_code = township_code
+        self.sampled = {str(s["association_id"]): s for s in sampled}
+        self.problems: dict[UUID, tuple[ProblemState, date]] = {}
+        #: problem id -> (association id or None, township code or "") for scope checks
+        self.subjects: dict[UUID, tuple[str | None, str]] = {}
+        self.decisions: dict[str, str] = {}
+        self.concluded_on: date | None = None
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        district_code: str,
+        kind: InspectionKind,
+        title: str,
+        inspected_on: date,
+        township_code: str | None,
+        inspectors: list[str],
+        sampled: list[dict[str, Any]],
+        rules_basis: str | None,
+        rule_findings: list[dict[str, Any]],
+        today: date,
+        by: dict[str, Any],
+    ) -> Inspection:
+        """Record an inspection held on ``inspected_on`` that sampled the given associations."""
+        if inspected_on > today:
+            raise InvalidValue("inspected_on lies in the future", field="inspected_on")
+        if township_code is not None and not township_code.startswith(district_code):
+            raise InvalidValue("the township is not in the district", field="township_code")
+        if not sampled:
+            raise InvalidValue("an inspection samples at least one association",
+                               field="association_ids")
+        if kind is InspectionKind.TOWNSHIP_ACCEPTANCE and township_code is None:
+            raise InvalidValue("a township acceptance names its township", field="township_code")
+        for sample in sampled:
+            if township_code is not None and sample["township_code"] != township_code:
+                raise InvalidValue(
+                    f"association {sample['association_id']} is not in township "
+                    f"{township_code}", field="association_ids",
+                )
+        return cls._create(
+            cls.Opened, district_code=district_code, kind=kind.value, title=title,
+            inspected_on=inspected_on, township_code=township_code, inspectors=inspectors,
+            sampled=sampled, rules_basis=rules_basis, rule_findings=rule_findings, by=by,
+        )
+
+    def record_problem(
+        self,
+        *,
+        association_id: UUID | None,
+        division_code: str | None,
+        source: ProblemSource,
+        rule_id: str | None,
+        clause: str | None,
+        description: str,
+        facts: dict[str, Any],
+        found_on: date,
+        today: date,
+        by: dict[str, Any],
+    ) -> UUID:
+        """Put a problem on the list: about a sampled association, or a village or the district."""
+        if self.concluded_on is not None:
+            raise InvariantViolated(
+                f"the inspection was concluded on {self.concluded_on}", field="inspection_id"
+            )
+        if found_on < self.inspected_on:
+            raise InvalidValue("found_on lies before the inspection", field="found_on")
+        if found_on > today:
+            raise InvalidValue("found_on lies in the future", field="found_on")
+        name = None
+        if association_id is not None:
+            sample = self.sampled.get(str(association_id))
+            if sample is None:
+                raise InvalidValue("the association was not sampled by this inspection",
+                                   field="association_id")
+            name = sample["name"]
+            division_code = sample["division_code"]
+        code = division_code or self.township_code or self.district_code
+        if not code.startswith(self.township_code or self.district_code):
+            raise InvalidValue("the division is outside the inspection", field="division_code")
+        problem_id = uuid4()
+        self.trigger_event(
+            self.ProblemRecorded, problem_id=problem_id, association_id=association_id,
+            association_name=name, division_code=code,
+            township_code=code[:9] if len(code) >= 9 else "", source=source.value,
+            rule_id=rule_id, clause=clause, description=description, facts=facts,
+            found_on=found_on, by=by,
+        )
+        return problem_id
+
+    def rectify(self, *, problem_id: UUID, rectified_on: date, evidence: str, note: str,
+                today: date, by: dict[str, Any]) -> None:
+        """Record the rectification of a problem (open or escalated), with evidence."""
+        state, since = self._problem(problem_id)
+        if state is ProblemState.RECTIFIED:
+            raise Conflict(f"the problem was rectified on {since}", field="problem_id")
+        if rectified_on < since:
+            raise InvalidValue("rectified_on lies before the problem was found or escalated",
+                               field="rectified_on")
+        if rectified_on > today:
+            raise InvalidValue("rectified_on lies in the future", field="rectified_on")
+        if not evidence.strip():
+            raise InvalidValue("a rectification needs evidence", field="evidence")
+        self.trigger_event(self.ProblemRectified, problem_id=problem_id,
+                           rectified_on=rectified_on, evidence=evidence, note=note, by=by)
+
+    def escalate(self, *, problem_id: UUID, escalated_on: date, escalated_to: str, reason: str,
+                 today: date, by: dict[str, Any]) -> None:
+        """Escalate an open problem to a higher level (e.g. key supervision)."""
+        state, since = self._problem(problem_id)
+        if state is not ProblemState.OPEN:
+            raise Conflict(f"the problem is already {state.value}", field="problem_id")
+        if escalated_on < since:
+            raise InvalidValue("escalated_on lies before the problem was found",
+                               field="escalated_on")
+        if escalated_on > today:
+            raise InvalidValue("escalated_on lies in the future", field="escalated_on")
+        self.trigger_event(self.ProblemEscalated, problem_id=problem_id,
+                           escalated_on=escalated_on, escalated_to=escalated_to, reason=reason,
+                           by=by)
+
+    def decide(self, *, body: Body, decision: Decision, decided_on: date, signatory: str,
+               remarks: str, today: date, by: dict[str, Any]) -> Decision | None:
+        """Record one city body's decision; the third concludes with the overall outcome."""
+        if self.kind is not InspectionKind.CITY_JOINT_ACCEPTANCE:
+            raise InvariantViolated("only the city joint acceptance takes the bodies' decisions",
+                                    field="inspection_id")
+        if body.value in self.decisions:
+            raise Conflict(f"the {body.value} has already decided", field="body")
+        if decided_on < self.inspected_on:
+            raise InvalidValue("decided_on lies before the inspection", field="decided_on")
+        if decided_on > today:
+            raise InvalidValue("decided_on lies in the future", field="decided_on")
+        self.trigger_event(self.BodyDecided, body=body.value, decision=decision.value,
+                           decided_on=decided_on, signatory=signatory, remarks=remarks, by=by)
+        if len(self.decisions) < len(Body):
+            return None
+        outcome = overall_outcome(self.decisions)
+        self.trigger_event(self.Concluded, concluded_on=decided_on, outcome=outcome.value,
+                           summary="三方联合验收：" + "、".join(
+                               f"{BODY_LABELS[Body(b)][0]}{_DECISION_ZH[Decision(d)]}"
+                               for b, d in sorted(self.decisions.items())), by=by)
+        return outcome
+
+    def conclude(self, *, concluded_on: date, outcome: Decision | None, summary: str,
+                 today: date, by: dict[str, Any]) -> None:
+        """Conclude the inspection (the joint acceptance concludes with its third decision)."""
+        if self.kind is InspectionKind.CITY_JOINT_ACCEPTANCE:
+            raise InvariantViolated("the joint acceptance concludes with the three decisions",
+                                    field="inspection_id")
+        if self.concluded_on is not None:
+            raise Conflict(f"the inspection was concluded on {self.concluded_on}",
+                           field="inspection_id")
+        if concluded_on < self.inspected_on:
+            raise InvalidValue("concluded_on lies before the inspection", field="concluded_on")
+        if concluded_on > today:
+            raise InvalidValue("concluded_on lies in the future", field="concluded_on")
+        self.trigger_event(self.Concluded, concluded_on=concluded_on,
+                           outcome=outcome.value if outcome else None, summary=summary, by=by)
+
+    def subject_of(self, problem_id: UUID) -> tuple[str | None, str]:
+        """The association (if any) and township a problem is about."""
+        self._problem(problem_id)
+        return self.subjects[problem_id]
+
+    def _problem(self, problem_id: UUID) -> tuple[ProblemState, date]:
+        problem = self.problems.get(problem_id)
+        if problem is None:
+            raise NotFound(f"no problem {problem_id} in this inspection", field="problem_id")
+        return problem
+
+
+_DECISION_ZH = {Decision.PASSED: "通过", Decision.CONDITIONAL: "限期整改后通过",
+                Decision.FAILED: "不通过"}

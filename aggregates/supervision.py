@@ -1,0 +1,99 @@
+"""Key supervision (重点督办, S4.3): a district or an association put under it until rectified.
+
+Each spell of supervision is one aggregate: started with the reason (often the problems of an
+inspection), released when the work is done.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import Conflict, InvalidValue
+
+
+class SupervisedKind(StrEnum):
+    """What is under supervision."""
+
+    DISTRICT = "district"
+    ASSOCIATION = "association"
+
+
+class KeySupervision(Aggregate):
+    """One spell of key supervision of a district or one of its associations."""
+
+    class Event(Aggregate.Event):
+        """Base of the supervision's events: each carries its provenance as ``by``."""
+
+        by: dict[str, Any]
+
+    class Started(Event, Aggregate.Created):
+        """Put under key supervision."""
+
+        EFFECTIVE_FIELD = "started_on"
+
+        district_code: str
+        subject: str
+        association_id: UUID | None
+        association_name: str | None
+        division_code: str
+        township_code: str | None
+        reason: str
+        started_on: date
+        inspection_id: UUID | None
+
+    class Released(Event):
+        """Released from key supervision."""
+
+        EFFECTIVE_FIELD = "released_on"
+
+        released_on: date
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """End the spell."""
+            assert isinstance(aggregate, KeySupervision)
+            aggregate.released_on = self.released_on
+
+    def __init__(self, district_code: str, subject: str, association_id: UUID | None,
+                 association_name: str | None, division_code: str, township_code: str | None,
+                 reason: str, started_on: date, inspection_id: UUID | None,
+                 by: dict[str, Any]) -> None:
+        self.district_code = district_code
+        self.subject = SupervisedKind(subject)
+        self.association_id = association_id
+        self.started_on = started_on
+        self.released_on: date | None = None
+
+    @classmethod
+    def start(cls, *, district_code: str, association_id: UUID | None,
+              association_name: str | None, division_code: str | None,
+              township_code: str | None, reason: str, started_on: date,
+              inspection_id: UUID | None, today: date, by: dict[str, Any]) -> KeySupervision:
+        """Put the district (no association) or an association under key supervision."""
+        if started_on > today:
+            raise InvalidValue("started_on lies in the future", field="started_on")
+        if not reason.strip():
+            raise InvalidValue("say why", field="reason")
+        subject = SupervisedKind.ASSOCIATION if association_id else SupervisedKind.DISTRICT
+        return cls._create(
+            cls.Started, district_code=district_code, subject=subject.value,
+            association_id=association_id, association_name=association_name,
+            division_code=division_code or district_code, township_code=township_code,
+            reason=reason, started_on=started_on, inspection_id=inspection_id, by=by,
+        )
+
+    def release(self, *, released_on: date, reason: str, today: date,
+                by: dict[str, Any]) -> None:
+        """End the supervision, on or after its start."""
+        if self.released_on is not None:
+            raise Conflict(f"released on {self.released_on}", field="supervision_id")
+        if released_on < self.started_on:
+            raise InvalidValue("released_on lies before the start", field="released_on")
+        if released_on > today:
+            raise InvalidValue("released_on lies in the future", field="released_on")
+        self.trigger_event(self.Released, released_on=released_on, reason=reason, by=by)

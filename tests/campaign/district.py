@@ -1,0 +1,150 @@
+"""A district walked through the campaign (S4), shared by the scenario and API tests.
+
+Township T with villages A, B and C.  A is built up to meet the plan except its wall display;
+B is weak (one chair, no roster, no venue); C never gets an association.  The recorded clock
+is the test's calendar (events are stamped with it), and the domain's "today" follows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+from uuid import UUID
+
+from aggregates.association import Background, FacilityKind, OfficerRole
+from aggregates.district import CHINA
+from aggregates.district_settings import Criterion
+from aggregates.group import DisabilityCategory, GroupBasis
+from aggregates.identifiers import Sex, make_resident_id
+from aggregates.inspection import InspectionKind
+from aggregates.person import PersonDetails
+from aggregates.provenance import Provenance
+from aggregates.training import TrainingMode
+from aggregates.visit import HouseholdKind, VisitMode
+from workers.runtime import Runtime
+
+D = "410102"
+T = "410102001"
+A, B, C = "410102001001", "410102001002", "410102001201"
+BY = Provenance(actor="district-admin", role="district_admin", request_id="scenario")
+INSPECTOR = Provenance(actor="inspector", role="inspector", request_id="scenario")
+CITY = Provenance(actor="city-admin", role="city_admin", request_id="scenario")
+
+
+class Calendar:
+    """The day the system thinks it is (events are stamped at 10:00 in Zhengzhou)."""
+
+    def __init__(self) -> None:
+        self.day = date(2020, 10, 1)
+
+    def now(self) -> datetime:
+        return datetime.combine(self.day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
+
+
+@dataclass
+class Walk:
+    """Ids of what the walk created."""
+
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+def appoint(records: Any, association: UUID, role: OfficerRole, name: str, on: date,
+            full_time: bool = False) -> UUID:
+    saved = records.appoint_officer(association, name=name, role=role, full_time=full_time,
+                                    backgrounds=[Background.DISABLED], appointed_on=on, by=BY)
+    return saved.id
+
+
+def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
+    """From the work plan (filed late, 5 Nov 2020) to the end of 2021."""
+    records = runtime.tenancy.records(D)
+    walk = Walk()
+    cal.day = date(2020, 11, 5)
+    records.file_work_plan(title="中原区残协建设工作实施方案", summary="盘点、整改、验收",
+                           filed_on=cal.day, by=BY)
+    cal.day = date(2021, 1, 5)
+    records.record_division(code=T, name="林山寨街道", effective_on=date(2021, 1, 1), by=BY)
+    for code, name in ((A, "友谊社区"), (B, "百花社区"), (C, "前进村")):
+        records.record_division(code=code, name=name, effective_on=date(2021, 1, 1), by=BY)
+    records.adopt_evaluation_scheme(
+        effective_from=date(2021, 1, 1),
+        criteria=[Criterion("organisation", "组织建设", 100, 0, 10)], performance_weight=60,
+        by=BY,
+    )
+
+    cal.day = date(2021, 3, 10)
+    a = records.establish_association(division_code=A, name="友谊社区残协", township_code=T,
+                                      established_on=cal.day, by=BY).id
+    walk.ids["a"] = a
+    chair = appoint(records, a, OfficerRole.CHAIR, "王建国", cal.day)
+    vices = [appoint(records, a, OfficerRole.VICE_CHAIR, n, cal.day) for n in ("李秀英", "赵敏")]
+    full_time = appoint(records, a, OfficerRole.COMMITTEE_MEMBER, "刘洋", cal.day, True)
+    for name in ("陈静", "杨帆"):
+        appoint(records, a, OfficerRole.COMMITTEE_MEMBER, name, cal.day)
+
+    cal.day = date(2021, 4, 1)
+    resident = make_resident_id("410102", date(1970, 5, 1), 12, Sex.MALE)
+    person = records.register_person(
+        PersonDetails(name="孙力", sex="male", birth_date=date(1970, 5, 1), resident_id=resident,
+                      village_code=A, address="友谊社区1号楼", certificate_number=f"{resident}41",
+                      category=4, grade=1, household_id="A-household-1"),
+        registered_on=cal.day, by=BY,
+    ).id
+    walk.ids["person"] = person
+    cal.day = date(2021, 5, 2)
+    group = records.form_group(a, name="肢残小组", basis=GroupBasis.CATEGORY,
+                               category=DisabilityCategory.PHYSICAL, area=None,
+                               formed_on=date(2021, 5, 1), by=BY).id
+    records.join_group(a, group, person_id=person, joined_on=cal.day, by=BY)
+    cal.day = date(2021, 6, 2)
+    records.record_visit(a, household_id="A-household-1", household_kind=HouseholdKind.ORDINARY,
+                         person_ids=[person], visited_on=cal.day, visitor_officer_id=full_time,
+                         mode=VisitMode.ON_SITE, findings="生活稳定", difficulties=[], by=BY)
+    cal.day = date(2021, 6, 10)
+    records.record_facility(a, kind=FacilityKind.SERVICE_VENUE, description="社区服务中心活动室",
+                            recorded_on=cal.day, evidence="照片", by=BY)
+
+    cal.day = date(2021, 6, 15)
+    b = records.establish_association(division_code=B, name="百花社区残协", township_code=T,
+                                      established_on=cal.day, by=BY).id
+    walk.ids["b"] = b
+    appoint(records, b, OfficerRole.CHAIR, "周丽", cal.day)
+    appoint(records, b, OfficerRole.COMMITTEE_MEMBER, "钱进", cal.day, True)
+    for name in ("冯雪", "韩梅"):
+        appoint(records, b, OfficerRole.COMMITTEE_MEMBER, name, cal.day)
+
+    cal.day = date(2021, 9, 1)
+    session = records.hold_training(township_code=T, topic="残协工作基本知识",
+                                    mode=TrainingMode.OFFLINE, hours=4.0, held_on=cal.day,
+                                    organiser="中原区残联", by=BY).id
+    for officer in (chair, *vices, full_time):
+        records.attend_training(a, session_id=session, officer_id=officer, hours=None, by=BY)
+    return walk
+
+
+def evaluate_a(runtime: Runtime, cal: Calendar, walk: Walk) -> None:
+    """January 2022: the district evaluates A for 2021."""
+    cal.day = date(2022, 1, 5)
+    runtime.tenancy.records(D).evaluate_association(
+        walk.ids["a"], cycle=2021, evaluated_on=cal.day, evaluator="中原区残联",
+        scores={"organisation": 8}, notes=None, by=BY,
+    )
+
+
+def spot_check(runtime: Runtime, cal: Calendar, walk: Walk) -> Any:
+    """15 March 2022: a spot check of A and B from the rules, plus a problem written by hand."""
+    from aggregates.inspection_commands import WrittenProblem
+    from service.campaign import rule_findings
+
+    cal.day = date(2022, 3, 15)
+    runtime.catch_up(D)
+    return runtime.tenancy.records(D).open_inspection(
+        kind=InspectionKind.SPOT_CHECK, title="2022年一季度重点抽查", inspected_on=cal.day,
+        township_code=None, inspectors=["市残联 张检查"],
+        association_ids=[walk.ids["a"], walk.ids["b"]], rules_basis="recorded",
+        rule_findings=rule_findings(runtime, D, cal.day),
+        written=[WrittenProblem(description="工作档案不规范", association_id=walk.ids["b"],
+                                clause="S3.5")],
+        by=INSPECTOR,
+    )

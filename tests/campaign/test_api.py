@@ -1,0 +1,152 @@
+"""The campaign over HTTP: inspections and their problem lists, rectification by the district,
+the joint acceptance by the city, progress, and the acceptance reports as Excel and PDF."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eventsourcing.domain import CanCreateTimestamp
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from service.app import create_app
+from tests.campaign.district import A, Calendar, D, build_2021, evaluate_a
+from workers.settings import Settings
+from workers.signing import sign_district
+
+TOKEN = "cx_campaign_bootstrap"
+
+
+class Api:
+    """The app, its runtime and a token per role."""
+
+    def __init__(self, client: FlaskClient, runtime: Any, tokens: dict[str, str]) -> None:
+        self.client, self.runtime, self.tokens = client, runtime, tokens
+
+    def call(self, method: str, path: str, role: str = "city", **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.tokens[role]}"}
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Api, Calendar]]:
+    cal = Calendar()
+    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
+    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
+    runtime = app.extensions["canxie"].runtime
+    runtime.tenancy.create_district(D, "中原区", _seed())
+    runtime.tenancy.records(D).clock = lambda: cal.day
+    tokens = {"city": TOKEN}
+    for role, scope in (("district_admin", {"district": D}),
+                        ("inspector", {"district": D}),
+                        ("township_officer", {"district": D, "township": "410102002"})):
+        user = runtime.accounts.add_user(
+            name=role, role=role, district=scope.get("district"),
+            township=scope.get("township"), association_id=None, organisation="test",
+            created_by="test")
+        tokens[role] = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=1)).token
+    yield Api(app.test_client(), runtime, tokens), cal
+    app.extensions["canxie"].wakeups.close()
+
+
+def _seed() -> Any:
+    from tests.campaign.district import BY
+
+    return BY
+
+
+def test_inspection_rectification_acceptance_and_reports(api: tuple[Api, Calendar],
+                                                         tmp_path: Path) -> None:
+    client, cal = api
+    walk = build_2021(client.runtime, cal)
+    evaluate_a(client.runtime, cal, walk)
+    cal.day = date(2022, 3, 15)
+    body = {"kind": "spot_check", "title": "一季度重点抽查", "inspected_on": "2022-03-15",
+            "inspectors": ["张检查"], "association_ids": [str(walk.ids["a"]), str(walk.ids["b"])],
+            "problems": [{"description": "工作档案不规范", "association_id": str(walk.ids["b"])}]}
+    assert client.call("POST", f"/districts/{D}/inspections", "district_admin",
+                       json=body).status_code == 403  # district admins do not inspect
+    created = client.call("POST", f"/districts/{D}/inspections", "inspector", json=body)
+    assert created.status_code == 201, created.get_json()
+    inspection = created.get_json()["id"]
+    assert len(created.get_json()["problem_ids"]) == 8
+    joint = {**body, "kind": "city_joint_acceptance", "problems": []}
+    assert client.call("POST", f"/districts/{D}/inspections", "inspector",
+                       json=joint).status_code == 403  # a district inspector: not the city's
+    client.runtime.catch_up(D)
+
+    detail = client.call("GET", f"/districts/{D}/inspections/{inspection}?as_of=2022-03-15",
+                         "inspector").get_json()
+    assert detail["inspection"]["problem_counts"] == {"total": 8, "open": 8, "escalated": 0,
+                                                      "rectified": 0}
+    wall = next(p for p in detail["inspection"]["problems"]
+                if p["division_code"] == A and p["rule_id"] == "S3.5-duties-and-rules-on-wall")
+
+    cal.day = date(2022, 4, 10)
+    path = f"/districts/{D}/inspections/{inspection}/problems/{wall['problem_id']}/rectification"
+    fix = {"rectified_on": "2022-04-10", "evidence": "上墙照片"}
+    assert client.call("POST", path, "township_officer", json=fix).status_code == 404
+    assert client.call("POST", path, "inspector", json=fix).status_code == 403
+    assert client.call("POST", path, "district_admin", json={**fix, "evidence": " "}
+                       ).status_code == 422
+    assert client.call("POST", path, "district_admin", json=fix).status_code == 200
+    assert client.call("POST", path, "district_admin", json=fix).status_code == 409
+    client.runtime.catch_up(D)
+    problems = client.call("GET", f"/districts/{D}/problems?state=rectified").get_json()
+    assert [p["problem_id"] for p in problems["items"]] == [wall["problem_id"]]
+    assert problems["counts"]["open"] == 7
+    before = client.call("GET", f"/districts/{D}/problems?as_of=2022-04-09&basis=effective")
+    assert before.get_json()["counts"]["rectified"] == 0
+
+    cal.day = date(2022, 6, 25)
+    joint_created = client.call("POST", f"/districts/{D}/inspections", json={
+        **joint, "inspected_on": "2022-06-25", "from_rules": False})
+    assert joint_created.status_code == 201
+    decisions = f"/districts/{D}/inspections/{joint_created.get_json()['id']}/decisions"
+    decision = {"decided_on": "2022-06-25", "signatory": "签字人", "decision": "passed"}
+    assert client.call("POST", decisions, "inspector",
+                       json={**decision, "body": "city_federation"}).status_code == 403
+    for body_name in ("city_federation", "community_governance_committee"):
+        answer = client.call("POST", decisions, json={**decision, "body": body_name})
+        assert answer.status_code == 201 and answer.get_json()["outcome"] is None
+    last = client.call("POST", decisions, json={**decision, "body": "civil_affairs_bureau"})
+    assert last.get_json()["outcome"] == "passed"
+
+    campaign = client.call("GET", "/campaign", "inspector").get_json()
+    assert [p["key"] for p in campaign["phases"]] == [
+        "deployment", "implementation", "consolidation", "acceptance"]
+    assert campaign["work_plans"][0]["late"] is True
+    progress = client.call("GET", f"/districts/{D}/progress?until=2022-06-30").get_json()
+    assert len(progress["points"]) == 21
+    assert progress["points"][-1]["fully_compliant"] == 0  # A's wall fix was not recorded here
+    city = client.call("GET", "/campaign/progress?until=2021-06-30&basis=effective").get_json()
+    assert city["city"][-1]["covered_villages"] == 2
+
+    client.runtime.catch_up(D)
+    xlsx = client.call("GET", f"/districts/{D}/acceptance-report.xlsx?as_of=2022-06-30")
+    assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert cells["截至日期"] == "2022-06-30"
+    assert cells["账本签名树头"] == "无签名树头"
+    sign_district(client.runtime, D)
+    english = client.call("GET", f"/districts/{D}/acceptance-report.xlsx?as_of=2022-06-30"
+                          "&basis=effective&lang=en")
+    sheet = load_workbook(io.BytesIO(english.data)).worksheets[0]
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert cells["Basis"].startswith("effective")
+    assert cells["Ledger signed tree head"].startswith("size ")
+    pdf = client.call("GET", f"/districts/{D}/acceptance-report.pdf?as_of=2022-06-30")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        (tmp_path / "report.pdf").write_bytes(pdf.data)
+        text = subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "截至日期" in text and "问题清单" in text and "规模" in text
