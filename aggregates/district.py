@@ -16,13 +16,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder, Transcoding
 
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
 from aggregates.care import CareCommands
 from aggregates.errors import Conflict, NotFound
 from aggregates.inspection_commands import InspectionCommands
 from aggregates.lifecycle_commands import LifecycleCommands
+from aggregates.personal_data import Sealer, SealingMapper
 from aggregates.provenance import Provenance
 from aggregates.roster_commands import RosterCommands
 
@@ -79,10 +80,21 @@ class DistrictRecords(
         district_code: str,
         env: Mapping[str, str] | None = None,
         clock: Callable[[], date] = today_in_china,
+        sealer: Sealer | None = None,
     ) -> None:
+        self.sealer = sealer  # needed by construct_mapper, which the library calls in __init__
         super().__init__(env=dict(env or {}))
         self.district_code = district_code
         self.clock = clock
+
+    def construct_mapper(self) -> Mapper[Any]:
+        """The library's mapper, sealing personal fields with each person's own key."""
+        return SealingMapper(
+            transcoder=self.construct_transcoder(),
+            compressor=self.factory.compressor(),
+            cipher=self.factory.cipher(),
+            sealer=self.sealer,
+        )
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         """Teach the stored-event encoder about dates."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -224,6 +224,17 @@ class PendingTransfer:
     effective_on: date
 
 
+#: The fields of a person's details that identify them: sealed with the person's own key in
+#: every event and destroyed with it on erasure (aggregates/personal_data.py).  Sex, village,
+#: household label, disability category and grade, needs and the hardship flag stay readable:
+#: they are what the counts and the compliance rules are made of.
+PERSONAL_DETAILS: tuple[str, ...] = tuple(
+    f"details.{name}"
+    for name in ("name", "birth_date", "resident_id", "certificate_number", "address", "phone",
+                 "hardship_reason")
+)
+
+
 class Person(Aggregate):
     """A disabled person (or an uncertified person with service needs) on a district's roster."""
 
@@ -235,6 +246,8 @@ class Person(Aggregate):
     class Registered(Event, Aggregate.Created):
         """Entered on the roster: registered, moved in from outside, imported, transferred in."""
 
+        PERSONAL: ClassVar[tuple[str, ...]] = PERSONAL_DETAILS
+
         details: dict[str, Any]
         registered_on: date
         source: str  # registered | moved_in | imported | transferred_in
@@ -244,6 +257,8 @@ class Person(Aggregate):
 
     class Relocated(Event):
         """Moved to another village or township of the same district."""
+
+        PERSONAL: ClassVar[tuple[str, ...]] = ("address",)
 
         village_code: str
         address: str
@@ -268,6 +283,8 @@ class Person(Aggregate):
     class MovedIn(Event):
         """A person who had left came back to live in a village of the district."""
 
+        PERSONAL: ClassVar[tuple[str, ...]] = ("address",)
+
         village_code: str
         address: str
         origin: str
@@ -282,6 +299,8 @@ class Person(Aggregate):
     class CertificateIssued(Event):
         """A disability certificate (残疾人证) was issued."""
 
+        PERSONAL: ClassVar[tuple[str, ...]] = ("certificate_number",)
+
         certificate_number: str
         category: int
         grade: int
@@ -295,6 +314,8 @@ class Person(Aggregate):
 
     class CertificateChanged(Event):
         """The certificate was re-issued, e.g. after a new assessment of category or grade."""
+
+        PERSONAL: ClassVar[tuple[str, ...]] = ("certificate_number",)
 
         certificate_number: str
         category: int
@@ -332,8 +353,24 @@ class Person(Aggregate):
             assert isinstance(aggregate, Person)
             aggregate.status = PersonStatus.DECEASED
 
+    class Erased(Event):
+        """The person's personal data was erased (被遗忘): their key is destroyed."""
+
+        reason: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Forget every personal value; keep what the counts are made of."""
+            assert isinstance(aggregate, Person)
+            for path in PERSONAL_DETAILS:
+                setattr(aggregate, path.removeprefix("details."), None)
+            aggregate.erased = True
+
     class DetailsCorrected(Event):
         """Details were corrected or updated (household, phone, hardship, a mistyped ID)."""
+
+        PERSONAL: ClassVar[tuple[str, ...]] = tuple(
+            p.replace("details.", "changes.") for p in PERSONAL_DETAILS
+        )
 
         changes: dict[str, Any]
         reason: str
@@ -347,6 +384,8 @@ class Person(Aggregate):
 
     class TransferOutStarted(Event):
         """The hand-over to another district began (转出); the person is held until confirmed."""
+
+        PERSONAL: ClassVar[tuple[str, ...]] = ("address",)
 
         transfer_id: UUID
         to_district: str
@@ -398,6 +437,8 @@ class Person(Aggregate):
     class TransferredIn(Event):
         """A person who once left this district came back by a transfer from another one."""
 
+        PERSONAL: ClassVar[tuple[str, ...]] = PERSONAL_DETAILS
+
         transfer_id: UUID
         from_district: str
         details: dict[str, Any]
@@ -425,6 +466,7 @@ class Person(Aggregate):
         self.status = PersonStatus.ACTIVE
         self.pending_transfer: PendingTransfer | None = None
         self.import_digest = import_digest
+        self.erased = False
 
     def _take(self, details: dict[str, Any]) -> None:
         self.name: str = details["name"]
@@ -626,6 +668,12 @@ class Person(Aggregate):
             self.CertificateCancelled, effective_on=effective_on, reason=reason,
             service_needs=needs, by=by,
         )
+
+    def erase(self, *, reason: str, by: dict[str, Any]) -> None:
+        """Erase the person's personal data lawfully (the key is destroyed after this event)."""
+        if self.erased:
+            raise InvariantViolated("the person's data was erased already", field="person_id")
+        self.trigger_event(self.Erased, reason=reason, by=by)
 
     def die(self, *, died_on: date, today: date, by: dict[str, Any]) -> None:
         """Record the death."""

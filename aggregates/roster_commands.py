@@ -30,7 +30,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from aggregates.errors import Conflict, DomainError, NotFound
+from aggregates.errors import Conflict, DomainError, InvariantViolated, NotFound
 from aggregates.person import (
     Person,
     PersonDetails,
@@ -182,6 +182,11 @@ class RosterCommands:
         """Run ``command`` on a fresh copy and save (with the aggregates it returns)."""
         for attempt in range(RETRIES):
             person = self.person(person_id)
+            if person.erased:
+                raise InvariantViolated(
+                    "the person's personal data was erased; nothing more can be recorded",
+                    field="person_id",
+                )
             others = command(person) or []
             try:
                 recordings = self.save(person, *others)
@@ -291,6 +296,36 @@ class RosterCommands:
             return claims
 
         return self._change_person(person_id, command)
+
+    def erase_person(self, person_id: UUID, *, reason: str, by: Provenance) -> PersonSaved:
+        """Erase a person's personal data for good (crypto-shredding).
+
+        First the erasure is recorded (who, why) and the resident ID's claim released, in one
+        transaction; then the person's key is destroyed.  Asking again after a crash between
+        the two destroys the key again and records nothing more.
+        """
+        person = self.person(person_id)
+        if person.erased:
+            position = self.head_position()  # type: ignore[attr-defined]
+        else:
+            def command(person: Person) -> list[Aggregate]:
+                claim = None
+                if person.resident_id:
+                    claim = self._roster_get(
+                        resident_claim_id(self.district_code, person.resident_id), ResidentClaim
+                    )
+                person.erase(reason=reason, by=by.as_dict())
+                if claim is not None and claim.person_id == person.id:
+                    claim.release()
+                    return [claim]
+                return []
+
+            position = self._change_person(person_id, command).position
+        sealer = self.sealer  # type: ignore[attr-defined]
+        if sealer is None:
+            raise RuntimeError("erasure needs the district's key ring")
+        sealer.destroy(str(person_id), by=by.actor, reason=reason)
+        return PersonSaved(person_id, position)
 
     # -- hand-over between districts ---------------------------------------------------
 

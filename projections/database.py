@@ -283,6 +283,11 @@ class PostgresDatabase(Database):
 # -- SQLite ------------------------------------------------------------------------------------
 
 
+# SQLite has no boolean type: columns declared BOOLEAN hold 0/1 and are read back as bools,
+# so both back ends answer with the same types.
+sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
+
+
 class SqliteDatabase(Database):
     """Embedded back end: a file per district under the data folder."""
 
@@ -329,7 +334,8 @@ class SqliteDatabase(Database):
         conn = connections.get(code)
         if conn is None:
             conn = sqlite3.connect(
-                self.path(code), isolation_level=None, timeout=30.0, check_same_thread=False
+                self.path(code), isolation_level=None, timeout=30.0, check_same_thread=False,
+                detect_types=sqlite3.PARSE_DECLTYPES,
             )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")

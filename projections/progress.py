@@ -20,7 +20,15 @@ from projections.database import Database
 from projections.inspections import INSPECTIONS_PROJECTION
 from projections.memory import MemoryTables
 from projections.projection import Projection
-from projections.replay import READ_BATCH, Basis, _read, effective_on, end_of_day, replayable
+from projections.replay import (
+    Applier,
+    Basis,
+    _read,
+    collector_paused,
+    effective_on,
+    end_of_day,
+    replayable,
+)
 from projections.unit_of_work import UnitOfWork
 
 #: What a point of the series carries (the district roll-up's headline figures).
@@ -54,6 +62,13 @@ def series(
     progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """The district's roll-up at the end of each of ``days`` (ascending), in one pass."""
+    with collector_paused():
+        return _series(db, district, mapper, days, basis, projections, progress)
+
+
+def _series(db: Database, district: str, mapper: Mapper[Any], days: Sequence[date],
+            basis: Basis, projections: Sequence[Projection] | None,
+            progress: Callable[[int], None] | None) -> list[dict[str, Any]]:
     chosen = compliance_projections() if projections is None else tuple(projections)
     days = sorted(days)
     if not days:
@@ -73,17 +88,16 @@ def series(
                            **{k: t[k] for k in POINT_FIELDS}} for t in result.townships],
         })
 
-    def apply(position: int, event: Any) -> None:
-        for projection in chosen:
-            projection.apply(None, event, position, uow)  # type: ignore[arg-type]
+    applier = Applier(chosen)
 
-    read = 0
+    def apply(position: int, event: Any) -> None:
+        applier.apply(event, position, uow)
+
+    # Events no chosen projection handles are not decoded (see projections.replay).
+    events = _read(db, district, mapper, applier.wanted, progress)
     if basis is Basis.RECORDED:
         cutoffs = [end_of_day(d) for d in days]
-        for position, event in _read(db, district, mapper):
-            read += 1
-            if progress is not None and read % READ_BATCH == 0:
-                progress(READ_BATCH)
+        for position, event in events:
             while len(points) < len(days) and event.timestamp > cutoffs[len(points)]:
                 close(days[len(points)])
             if len(points) == len(days):
@@ -93,10 +107,7 @@ def series(
     else:
         last = days[-1]
         selected: list[tuple[date, int, Any]] = []
-        for position, event in _read(db, district, mapper):
-            read += 1
-            if progress is not None and read % READ_BATCH == 0:
-                progress(READ_BATCH)
+        for position, event in events:
             effective = effective_on(event)
             if effective <= last:
                 selected.append((effective, position, event))

@@ -53,6 +53,7 @@ PERSONS = Table(
         "transferred_as": "text",
         "died_on": "date",
         "import_digest": "text",
+        "erased": "bool",
         "version": "int",
         "events_applied": "int",
         "position": "int",
@@ -174,6 +175,7 @@ def _registered(event: Person.Registered, position: int, uow: UnitOfWork) -> Non
             "transferred_as": None,
             "died_on": None,
             "import_digest": event.import_digest,
+            "erased": bool(getattr(event, "erased", False)),
             "version": event.originator_version,
             "events_applied": 1,
             "position": position,
@@ -275,6 +277,22 @@ def _transferred_in(event: Person.TransferredIn, position: int, uow: UnitOfWork)
                                 "transfer_id": event.transfer_id, **event.details})
 
 
+#: What an erased person's row keeps of their personal data: nothing.
+ERASED_VALUES: dict[str, Any] = {
+    "name": None, "birth_date": None, "resident_id": None, "certificate_number": None,
+    "address": None, "phone": None, "hardship_reason": None, "import_digest": None,
+    "erased": True,
+}
+
+
+def _erased(event: Person.Erased, position: int, uow: UnitOfWork) -> None:
+    """Crypto-shredding: the row and every earlier history entry lose their personal data."""
+    _touch(event, position, uow, ERASED_VALUES, None, {}, event.reason)
+    for version in range(1, event.originator_version):
+        uow.patch(PERSON_HISTORY, (str(event.originator_id), version),
+                  values={"details": json.dumps({"erased": True})})
+
+
 ROSTER_PROJECTION = Projection(
     name="roster",
     tables=(PERSONS, PERSON_HISTORY),
@@ -288,6 +306,7 @@ ROSTER_PROJECTION = Projection(
         Person.CertificateCancelled: _certificate_cancelled,
         Person.Died: _died,
         Person.DetailsCorrected: _corrected,
+        Person.Erased: _erased,
         Person.TransferOutStarted: _transfer_started,
         Person.TransferOutCompleted: _transfer_completed,
         Person.TransferOutCancelled: _transfer_cancelled,

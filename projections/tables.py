@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 TYPES = {
     "text": ("TEXT", "TEXT"),
     "int": ("BIGINT", "INTEGER"),
-    "bool": ("BOOLEAN", "INTEGER"),
+    "bool": ("BOOLEAN", "BOOLEAN"),  # SQLite: read back as bool (see database.py)
     "json": ("TEXT", "TEXT"),  # JSON text: portable, and read models are rebuilt, not queried by it
     "date": ("TEXT", "TEXT"),  # ISO dates sort and compare as text
     "timestamp": ("TEXT", "TEXT"),  # ISO 8601 UTC

@@ -13,6 +13,7 @@ from projections.catalog import Catalog, District
 from projections.catchup import PROJECTIONS
 from projections.database import Database
 from projections.encryption import WrongEncryptionKey, cipher_env, district_key, key_check
+from projections.person_keys import PERSON_KEYS, PersonKeyRing
 
 
 class Tenancy:
@@ -49,7 +50,8 @@ class Tenancy:
         DistrictRecords(code, env={**self.db.district_env(code), "CREATE_TABLE": "yes"}).close()
         sql = partial(self.db.sql, code)
         with self.db.transaction(code, write=True) as cur:
-            for table in (tracking.TRACKING, *(t for p in PROJECTIONS for t in p.tables)):
+            tables = (tracking.TRACKING, PERSON_KEYS, *(t for p in PROJECTIONS for t in p.tables))
+            for table in tables:
                 for statement in table.ddl(self.db.kind):
                     cur.execute(sql(statement))
             tracking.register(cur, sql, [p.name for p in PROJECTIONS])
@@ -101,7 +103,9 @@ class Tenancy:
                     "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
                     "AGGREGATE_CACHE_FASTFORWARD": "y",
                 }
-                records = DistrictRecords(code, env=env)
+                records = DistrictRecords(
+                    code, env=env, sealer=PersonKeyRing(self.db, code, key)
+                )
                 self._records[code] = records
         return records
 

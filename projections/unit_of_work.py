@@ -85,7 +85,10 @@ class UnitOfWork:
                     memory.delete(name, key)
                 elif isinstance(change, dict):
                     columns = self._tables[name].columns
-                    memory.upsert(name, key, {c: change.get(c) for c in columns})
+                    # Handlers mostly write whole rows: then the row is stored as it is.
+                    row = change if change.keys() == columns.keys() else {
+                        c: change.get(c) for c in columns}
+                    memory.upsert(name, key, row)
                 else:
                     memory.patch(name, key, change.values, change.increments)
         self._changes.clear()

@@ -28,6 +28,7 @@ class Action(StrEnum):
     AUDIT = "audit"  # read the audit trail and ledger
     MANAGE_USERS = "manage_users"  # accounts and tokens
     INSPECT = "inspect"  # record inspections and findings
+    ERASE = "erase"  # erase a person's personal data for good (crypto-shredding)
 
 
 class Target(StrEnum):
@@ -81,7 +82,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CITY_ADMIN: frozenset(Action),
     Role.BUREAU_AUDITOR: frozenset({Action.PUBLIC, Action.READ, Action.AUDIT}),
     Role.DISTRICT_ADMIN: frozenset(
-        {Action.PUBLIC, Action.READ, Action.WRITE, Action.AUDIT, Action.MANAGE_USERS}
+        {Action.PUBLIC, Action.READ, Action.WRITE, Action.AUDIT, Action.MANAGE_USERS,
+         Action.ERASE}
     ),
     Role.TOWNSHIP_OFFICER: frozenset({Action.PUBLIC, Action.READ, Action.WRITE}),
     Role.ASSOCIATION_WORKER: frozenset({Action.PUBLIC, Action.READ, Action.WRITE}),

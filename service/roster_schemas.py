@@ -199,10 +199,11 @@ class PersonOut(Schema):
     """A person as the read model has them (personal fields masked unless unmasked)."""
 
     id = fields.String(required=True)
-    name = fields.String(required=True)
+    name = fields.String(required=True, allow_none=True)
+    erased = fields.Boolean(load_default=False, dump_default=False)
     sex = fields.String(required=True)
-    birth_date = fields.String(required=True)
-    resident_id = fields.String(required=True)
+    birth_date = fields.String(required=True, allow_none=True)
+    resident_id = fields.String(required=True, allow_none=True)
     certificate_number = fields.String(allow_none=True)
     certified = fields.Boolean(required=True)
     category = fields.Integer(allow_none=True)
@@ -212,7 +213,7 @@ class PersonOut(Schema):
     household_relation = fields.String(allow_none=True)
     township_code = fields.String(required=True)
     village_code = fields.String(required=True)
-    address = fields.String(required=True)
+    address = fields.String(required=True, allow_none=True)
     phone = fields.String(allow_none=True)
     special_hardship = fields.Boolean(required=True)
     hardship_reason = fields.String(allow_none=True)
@@ -318,3 +319,9 @@ class RosterImportReport(Schema):
     valid_rows_only = fields.Boolean(required=True)
     position = fields.Integer(required=True)
     seconds = fields.Float(required=True)
+
+
+class PersonErasureIn(Schema):
+    """Why a person's personal data is erased (the lawful ground)."""
+
+    reason = Text(required=True, max_length=200)

@@ -47,6 +47,7 @@ from service.roster_schemas import (
     PersonDeathIn,
     PersonDepartureIn,
     PersonDetail,
+    PersonErasureIn,
     PersonIn,
     PersonList,
     PersonListQuery,
@@ -228,12 +229,12 @@ class PersonResource(MethodView):
         return person
 
 
-def _change_route(path: str, schema: type, summary: str) -> Any:
+def _change_route(path: str, schema: type, summary: str, action: Action = Action.WRITE) -> Any:
     """Register a POST of a change to one person."""
 
     def decorate(run: Any) -> Any:
         class Change(MethodView):
-            @rule(Action.WRITE, Target.DISTRICT)
+            @rule(action, Target.DISTRICT)
             @blp.arguments(schema)
             @blp.response(200, Accepted)
             @blp.alt_response(404, schema=ProblemSchema,
@@ -312,6 +313,14 @@ def corrections(records: Any, person_id: UUID, data: dict[str, Any]) -> Any:
                                {"field": "body", "message": "no field to correct"}]})
     return records.correct_person(person_id, changes=data, reason=reason,
                                   effective_on=effective_on, by=provenance(reason))
+
+
+@_change_route("erasure", PersonErasureIn,
+               "Erase the person's personal data for good (crypto-shredding): recorded with "
+               "who and why; counts and non-personal history remain.", action=Action.ERASE)
+def erasure(records: Any, person_id: UUID, data: dict[str, Any]) -> Any:
+    """Erasure of personal data."""
+    return records.erase_person(person_id, reason=data["reason"], by=provenance(data["reason"]))
 
 
 # -- moves between districts -----------------------------------------------------------------

@@ -24,7 +24,8 @@ from tests.lifecycle.samples import lifecycle_path_samples
 MAY: dict[Role, set[Action]] = {
     Role.CITY_ADMIN: set(Action),
     Role.BUREAU_AUDITOR: {Action.READ, Action.AUDIT},
-    Role.DISTRICT_ADMIN: {Action.READ, Action.WRITE, Action.AUDIT, Action.MANAGE_USERS},
+    Role.DISTRICT_ADMIN: {Action.READ, Action.WRITE, Action.AUDIT, Action.MANAGE_USERS,
+                          Action.ERASE},
     Role.TOWNSHIP_OFFICER: {Action.READ, Action.WRITE},
     Role.ASSOCIATION_WORKER: {Action.READ, Action.WRITE},
     Role.INSPECTOR: {Action.READ, Action.INSPECT},

@@ -1,0 +1,137 @@
+"""As-of compliance of a generated district (300 villages, 20,000 persons, ~200,000 events),
+beside the raw read-and-decode rate of the same events, in the same run.
+
+    .venv/bin/python -m bench.as_of [--backend postgresql|sqlite|both] [--seed 6]
+
+Generates the district with :mod:`bench.district`, then measures (1) reading every stored event
+and decoding it to a domain event (the floor of any replay), (2) the as-of replay through the
+live projection handlers into memory, on the recorded clock (today: every event) and on the
+effective clock (30 June 2022), then the compliance rules on the result, and (3) the monthly
+progress series of the campaign (21 month ends, one pass).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from aggregates.district import today_in_china
+from bench.common import print_table, scratch_database, write_results
+from bench.district import DISTRICT, generate, open_store
+from projections.catchup import events_after_sql, stored_event
+from projections.compliance import evaluate
+from projections.progress import month_ends, series
+from projections.replay import READ_BATCH, Basis, replay
+from projections.tenancy import Tenancy
+
+ACCEPTANCE_DAY = date(2022, 6, 30)
+
+
+def measure(tenancy: Tenancy, seed: int, persons: int, villages: int) -> dict[str, Any]:
+    """Generate, then time the raw read and the as-of computations on the same events."""
+    generated = generate(tenancy, villages=villages, persons=persons, seed=seed)
+    records = tenancy.records(DISTRICT)
+    mapper = records.mapper
+    total, raw_seconds = read_and_decode_district(tenancy)
+    out: dict[str, Any] = {"events": total, "villages": villages, "persons": persons,
+                           "generate_seconds": generated.seconds,
+                           "read_decode_events_per_s": total / raw_seconds}
+    for basis, day in ((Basis.RECORDED, today_in_china()), (Basis.EFFECTIVE, ACCEPTANCE_DAY)):
+        started = time.perf_counter()
+        replayed = replay(tenancy.db, DISTRICT, mapper, as_of=day, basis=basis)
+        replay_seconds = time.perf_counter() - started
+        report = evaluate(DISTRICT, replayed.tables, day)
+        rules_seconds = time.perf_counter() - started - replay_seconds
+        out[basis.value] = {
+            "as_of": day.isoformat(), "events_read": replayed.events_read,
+            "events_applied": replayed.events_applied,
+            "replay_seconds": replay_seconds,
+            "replay_events_per_s": replayed.events_read / replay_seconds,
+            "ratio_to_raw": (replayed.events_read / replay_seconds) / (total / raw_seconds),
+            "rules_seconds": rules_seconds,
+            "as_of_compliance_seconds": replay_seconds + rules_seconds,
+            "associations": report.summary["associations"],
+            "fully_compliant": report.summary["fully_compliant"],
+            "coverage_rate": report.summary["coverage_rate"],
+        }
+    days = month_ends(date(2020, 10, 1), ACCEPTANCE_DAY)
+    started = time.perf_counter()
+    points = series(tenancy.db, DISTRICT, mapper, days=days, basis=Basis.EFFECTIVE)
+    out["monthly_series"] = {"points": len(points),
+                             "seconds": time.perf_counter() - started,
+                             "last": {k: v for k, v in points[-1].items() if k != "townships"}}
+    out["monthly_series"]["last"]["as_of"] = str(points[-1]["as_of"])
+    return out
+
+
+def read_and_decode_district(tenancy: Tenancy, batch: int = READ_BATCH) -> tuple[int, float]:
+    """Read every event in pages (as the replay does) and decode it; (events, seconds)."""
+    db = tenancy.db
+    mapper = tenancy.records(DISTRICT).mapper
+    select = db.sql(DISTRICT, events_after_sql(db))
+    count, position = 0, 0
+    started = time.perf_counter()
+    while True:
+        with db.transaction(DISTRICT, write=False) as cur:
+            cur.execute(select, (position, batch))
+            rows = cur.fetchall()
+        if not rows:
+            break
+        for row in rows:
+            mapper.to_domain_event(stored_event(row))
+        count += len(rows)
+        position = int(rows[-1]["notification_id"])
+    return count, time.perf_counter() - started
+
+
+def run(backend: str, seed: int, persons: int, villages: int) -> dict[str, Any]:
+    """One back end, in a scratch store."""
+    with tempfile.TemporaryDirectory() as scratch:
+        if backend == "postgresql":
+            with scratch_database() as url:
+                tenancy = open_store(backend, Path(scratch), url)
+                try:
+                    return measure(tenancy, seed, persons, villages)
+                finally:
+                    tenancy.close()
+        tenancy = open_store(backend, Path(scratch), None)
+        try:
+            return measure(tenancy, seed, persons, villages)
+        finally:
+            tenancy.close()
+
+
+def main() -> None:
+    """Parse arguments, run, print and save."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--villages", type=int, default=300)
+    args = parser.parse_args()
+    backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
+    results = {b: run(b, args.seed, args.persons, args.villages) for b in backends}
+    print_table(
+        ["backend", "events", "read+decode ev/s", "basis", "replay ev/s", "ratio",
+         "replay s", "rules s"],
+        [
+            [b, r["events"], r["read_decode_events_per_s"], basis,
+             r[basis]["replay_events_per_s"], f"{r[basis]['ratio_to_raw']:.2f}",
+             r[basis]["replay_seconds"], r[basis]["rules_seconds"]]
+            for b, r in results.items() for basis in ("recorded", "effective")
+        ],
+    )
+    for b, r in results.items():
+        print(f"{b}: monthly series, {r['monthly_series']['points']} month ends in one pass: "
+              f"{r['monthly_series']['seconds']:.1f} s")
+    command = "python -m bench.as_of " + " ".join(
+        f"--{k} {v}" for k, v in vars(args).items())
+    print(write_results("as_of", {"command": command, "results": results}))
+
+
+if __name__ == "__main__":
+    main()

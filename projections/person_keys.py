@@ -1,0 +1,190 @@
+"""The district's key ring: one data key per person, wrapped, kept outside the event log.
+
+A person's personal fields are sealed in events with their own key (see
+aggregates/personal_data.py).  The key is stored here wrapped (AES-GCM) under the district
+key when encryption at rest is configured, and destroying it is the lawful erasure of that
+person's data: every sealed value of theirs becomes unreadable, in the log and in backups of
+the log, while the log itself is untouched.  The key ring uses its own connections, outside
+any projection transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from projections.database import Cursor, Database, SqliteDatabase
+from projections.tables import Table
+
+PERSON_KEYS = Table(
+    name="person_keys",
+    columns={
+        "subject": "text",
+        "wrapped_key": "text",
+        "created_at": "timestamp",
+        "destroyed_at": "timestamp",
+        "destroyed_by": "text",
+        "destroy_reason": "text",
+    },
+    key=("subject",),
+)
+
+#: How long a key read from the table is trusted before it is read again.
+CACHE_SECONDS = 30.0
+
+
+class KeyDestroyed(RuntimeError):
+    """The subject's key was destroyed: their data cannot be written again."""
+
+
+class PersonKeyRing:
+    """Seals and unseals a district's personal data, one key per subject."""
+
+    def __init__(self, db: Database, district: str, wrapping_key: str | None) -> None:
+        self.db = db
+        self.district = district
+        self._wrap = AESGCM(base64.b64decode(wrapping_key)) if wrapping_key else None
+        self._cache: dict[str, tuple[bytes | None, float]] = {}
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    # -- Sealer ----------------------------------------------------------------------------
+
+    def seal(self, subject: str, plaintext: bytes) -> str:
+        """Encrypt with the subject's key, making the key on first use."""
+        key = self._key(subject, create=True)
+        if key is None:
+            raise KeyDestroyed(f"the personal data of {subject} was erased")
+        nonce = os.urandom(12)
+        sealed = nonce + AESGCM(key).encrypt(nonce, plaintext, subject.encode())
+        return base64.b64encode(sealed).decode()
+
+    def unseal(self, subject: str, sealed: str) -> bytes | None:
+        """Decrypt, or None when the key was destroyed."""
+        key = self._key(subject, create=False)
+        if key is None:
+            return None
+        raw = base64.b64decode(sealed)
+        try:
+            return AESGCM(key).decrypt(raw[:12], raw[12:], subject.encode())
+        except InvalidTag:
+            return None
+
+    # -- erasure ---------------------------------------------------------------------------
+
+    def destroy(self, subject: str, *, by: str, reason: str) -> None:
+        """Destroy the subject's key for good (idempotent)."""
+        now = datetime.now(UTC).isoformat()
+        with self._cursor() as cur:
+            cur.execute(
+                self._sql(
+                    "INSERT INTO {s}person_keys (subject, wrapped_key, created_at, destroyed_at, "
+                    "destroyed_by, destroy_reason) VALUES (%s, NULL, %s, %s, %s, %s) "
+                    "ON CONFLICT (subject) DO UPDATE SET wrapped_key = NULL, "
+                    "destroyed_at = COALESCE({s}person_keys.destroyed_at, excluded.destroyed_at), "
+                    "destroyed_by = COALESCE({s}person_keys.destroyed_by, excluded.destroyed_by), "
+                    "destroy_reason = COALESCE({s}person_keys.destroy_reason, "
+                    "excluded.destroy_reason)"
+                ),
+                (subject, now, now, by, reason),
+            )
+        with self._lock:
+            self._cache[subject] = (None, time.monotonic())
+
+    def destroyed(self, subject: str) -> bool:
+        """Whether the subject's key is gone."""
+        with self._cursor() as cur:
+            cur.execute(self._sql("SELECT destroyed_at FROM {s}person_keys WHERE subject = %s"),
+                        (subject,))
+            row = cur.fetchone()
+        return bool(row and row["destroyed_at"])
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def _key(self, subject: str, *, create: bool) -> bytes | None:
+        with self._lock:
+            cached = self._cache.get(subject)
+        if cached and time.monotonic() - cached[1] < CACHE_SECONDS:
+            return cached[0]
+        key = self._load(subject)
+        if key is None and create and not self.destroyed(subject):
+            key = self._create(subject)
+        with self._lock:
+            self._cache[subject] = (key, time.monotonic())
+        return key
+
+    def _load(self, subject: str) -> bytes | None:
+        with self._cursor() as cur:
+            cur.execute(self._sql("SELECT wrapped_key FROM {s}person_keys WHERE subject = %s"),
+                        (subject,))
+            row = cur.fetchone()
+        if row is None or row["wrapped_key"] is None:
+            return None
+        return self._unwrap(subject, row["wrapped_key"])
+
+    def _create(self, subject: str) -> bytes:
+        key = AESGCM.generate_key(bit_length=256)
+        with self._cursor() as cur:
+            cur.execute(
+                self._sql(
+                    "INSERT INTO {s}person_keys (subject, wrapped_key, created_at) "
+                    "VALUES (%s, %s, %s) ON CONFLICT (subject) DO NOTHING"
+                ),
+                (subject, self._wrapped(subject, key), datetime.now(UTC).isoformat()),
+            )
+        stored = self._load(subject)  # another process may have won the race
+        if stored is None:
+            raise KeyDestroyed(f"the personal data of {subject} was erased")
+        return stored
+
+    def _wrapped(self, subject: str, key: bytes) -> str:
+        if self._wrap is None:
+            return "raw:" + base64.b64encode(key).decode()
+        nonce = os.urandom(12)
+        return "aesgcm:" + base64.b64encode(
+            nonce + self._wrap.encrypt(nonce, key, subject.encode())
+        ).decode()
+
+    def _unwrap(self, subject: str, wrapped: str) -> bytes:
+        kind, _, body = wrapped.partition(":")
+        raw = base64.b64decode(body)
+        if kind == "raw":
+            return raw
+        if self._wrap is None:
+            raise RuntimeError("person keys are wrapped; CANXIE_ENCRYPTION_KEY is needed")
+        return self._wrap.decrypt(raw[:12], raw[12:], subject.encode())
+
+    # -- storage -----------------------------------------------------------------------------
+
+    def _sql(self, template: str) -> str:
+        return self.db.sql(self.district, template)
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Cursor]:
+        """An autocommitting cursor of the key ring's own, never a projection's."""
+        if isinstance(self.db, SqliteDatabase):
+            conn = getattr(self._local, "conn", None)
+            if conn is None:
+                conn = sqlite3.connect(self.db.path(self.district), isolation_level=None,
+                                       timeout=30.0, check_same_thread=False)
+                conn.row_factory = sqlite3.Row
+                self._local.conn = conn
+            cur = conn.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+            return
+        pool: Any = self.db.pool  # type: ignore[attr-defined]
+        with pool.connection() as pg, pg.cursor() as cur:
+            yield cur
