@@ -10,7 +10,7 @@ next run starts again from the committed position.  Messages only say "look agai
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -20,7 +20,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from projections import tracking
 from projections.associations import ASSOCIATIONS_PROJECTION
 from projections.audit_trail import AUDIT_TRAIL_PROJECTION
-from projections.database import Database
+from projections.database import Cursor, Database
 from projections.district_settings import DISTRICT_SETTINGS_PROJECTION
 from projections.divisions import DIVISIONS_PROJECTION
 from projections.evaluations import EVALUATIONS_PROJECTION
@@ -82,6 +82,19 @@ def stored_event(row: Any) -> StoredEvent:
     )
 
 
+def adopt(cur: Cursor, sql: Callable[[str], str], dialect: str,
+          projections: Sequence[Projection]) -> None:
+    """Give read models new to this district (a release added them) tables and a tracking row.
+
+    They then start from the first event while the others carry on from where they are.
+    """
+    for projection in projections:
+        for table in projection.tables:
+            for statement in table.ddl(dialect):
+                cur.execute(sql(statement))
+    tracking.register(cur, sql, [p.name for p in projections])
+
+
 def catch_up(
     db: Database,
     district: str,
@@ -99,6 +112,9 @@ def catch_up(
     while max_batches is None or batches < max_batches:
         with db.transaction(district, write=True) as cur:
             known = tracking.positions(cur, sql)
+            missing = [p for p in projections if p.name not in known]
+            if missing:
+                adopt(cur, sql, db.kind, missing)
             starts = {p.name: known.get(p.name, 0) for p in projections}
             position = min(starts.values())
             cur.execute(select, (position, batch_size))
