@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from aggregates.association import Background, OfficerRole
 from aggregates.provenance import Provenance
 from projections.tenancy import Tenancy
+from service.care_demo import load_demo_care
 from service.lifecycle_demo import load_demo_divisions, load_demo_lifecycle
 from service.roster_demo import load_demo_roster
 
@@ -59,6 +60,7 @@ def load_demo(tenancy: Tenancy) -> bool:
     tenancy.create_district(code, name, DEMO_ACTOR)
     records = tenancy.records(code)
     load_demo_divisions(records, DEMO_ACTOR)
+    associations = {}
     for division_code, township_code, association_name, established_on in VILLAGES:
         saved = records.establish_association(
             division_code=division_code,
@@ -68,6 +70,7 @@ def load_demo(tenancy: Tenancy) -> bool:
             by=DEMO_ACTOR,
         )
         assert saved.id is not None
+        associations[division_code] = saved.id
         for index, (person, role, full_time, backgrounds) in enumerate(OFFICERS[division_code]):
             appointed = records.appoint_officer(
                 saved.id,
@@ -89,5 +92,7 @@ def load_demo(tenancy: Tenancy) -> bool:
                     by=DEMO_ACTOR,
                 )
     load_demo_lifecycle(records, DEMO_ACTOR)
-    load_demo_roster(records, DEMO_ACTOR)
+    living = load_demo_roster(records, DEMO_ACTOR)
+    village = "410102001001"
+    load_demo_care(records, DEMO_ACTOR, associations[village], living[village])
     return True

@@ -22,8 +22,11 @@ PERSONS: list[tuple[str, Sex, date, str, int | None, int | None, str | None]] = 
 ]
 
 
-def load_demo_roster(records: Any, by: Provenance) -> None:
-    """Register the demo persons and record a relocation, a re-assessment and a death."""
+def load_demo_roster(records: Any, by: Provenance) -> dict[str, list[Any]]:
+    """Register the demo persons and record a relocation, a re-assessment and a death.
+
+    Returns the ids of the persons still living in each village, for the care records.
+    """
     ids = []
     for n, (name, sex, born, village, category, grade, hardship) in enumerate(PERSONS):
         rid = make_resident_id("410102", born, 100 + n, sex)
@@ -48,3 +51,9 @@ def load_demo_roster(records: Any, by: Provenance) -> None:
                                grade=2, effective_on=date(2022, 9, 1), reason="复评 reassessed",
                                by=by)
     records.record_death(ids[7][0], died_on=date(2023, 2, 14), by=by)
+    living: dict[str, list[Any]] = {}
+    for n, (person_id, _) in enumerate(ids):
+        village = "410102002001" if n == 1 else PERSONS[n][3]
+        if n != 7:
+            living.setdefault(village, []).append(person_id)
+    return living
