@@ -21,7 +21,7 @@ D, OTHER = "410102", "410103"
 T1, T2 = f"{D}001", f"{D}002"
 TOKEN = "cx_lifecycle_bad_input_bootstrap"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-TOWNSHIPS_CSV = Path("/work/shared/data/zhengzhou-townships.csv")
+TOWNSHIPS_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "zhengzhou-townships.csv"
 FALLBACK_CSV = "code,name,district_code\n410102001,林山寨街道,410102\n410102002,建设路街道,410102\n"
 
 

@@ -4,7 +4,8 @@ PostgreSQL, RabbitMQ and a Celery worker), and every fact read back from the rea
 林山寨街道 (410102001) of 中原区: its villages imported, associations established, officers, a
 full-time member's selection, pay and exit, a re-election, facilities and wall publicity,
 training and qualifications, a merger of associations followed by a merger of their villages,
-a split and a renaming.
+a split and a renaming; a roster with a group, a needs survey met by a service, a home visit,
+an evaluation, and a person's move to another district (惠济区).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import requests
 
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import REPO, ProcessFactory
+from tests.roster.samples import person_body
 
 D, T = "410102", "410102001"
-TOWNSHIPS_CSV = Path("/work/shared/data/zhengzhou-townships.csv")
+TOWNSHIPS_CSV = REPO.parent / "shared" / "data" / "zhengzhou-townships.csv"
 VILLAGES_CSV = """code,name,effective_on
 410102001001,友谊社区,2020-01-01
 410102001002,百花社区,2020-01-01
@@ -225,6 +227,54 @@ def test_a_year_of_one_township_is_entered_and_read_back(
     assert {a["name"] for a in session["attendees"]} == {"王建国", "刘洋"}
     sessions = ok(api.get(f"{base}/training-sessions"))
     assert [s["session_id"] for s in sessions["items"]] == [district_session, township_session]
+
+    # -- the roster and the care work of 友谊社区 (S3.3, S3.5, S3.6), and a move away ------
+    roster, village = f"{base}/persons", f"{T}001"
+    people = [ok(api.post(roster, person_body(village, n)), 201)["id"] for n in (31, 32, 33)]
+    group = ok(api.post(f"{one}/groups", {"name": "友谊小组", "basis": "area",
+                                          "area": "全社区", "formed_on": "2021-06-01"}), 201)["id"]
+    for person in people:
+        ok(api.post(f"{one}/groups/{group}/members",
+                    {"person_id": person, "joined_on": "2021-06-01"}), 201)
+    survey = ok(api.post(f"{one}/persons/{people[0]}/surveys", {
+        "surveyed_on": "2021-07-01", "surveyor": "陈静", "services_received": [],
+        "needs": [{"category": "assistive_devices", "description": "轮椅"}]}), 201)
+    wheelchair = survey["need_ids"][0]
+    ok(api.post(f"{one}/persons/{people[0]}/needs/{wheelchair}/services", {
+        "delivered_on": "2021-08-01", "provider": "区残联辅具中心",
+        "description": "适配轮椅一台"}), 201)
+    visit = ok(api.post(f"{one}/visits", {
+        "household_id": "H-31", "household_kind": "ordinary", "person_ids": [people[0]],
+        "visited_on": "2021-08-15", "visitor_officer_id": chair, "mode": "on_site",
+        "findings": "轮椅使用良好"}), 201)["id"]
+    ok(api.post(f"{base}/evaluation-schemes", {
+        "effective_from": "2021-01-01", "performance_weight": 60, "criteria": [
+            {"key": "organisation", "name": "组织建设", "weight": 50, "max_score": 10},
+            {"key": "services", "name": "服务成效", "weight": 50, "max_score": 10}]}), 201)
+    ok(api.post(f"{one}/evaluations", {
+        "cycle": 2021, "evaluated_on": "2021-12-28", "evaluator": "中原区残联",
+        "scores": {"organisation": 9, "services": 8}}), 201)
+    ok(api.create_district("410108", "惠济区"), 201)
+    moved = ok(api.post(f"{roster}/{people[2]}/transfer-out", {
+        "to_district": "410108", "village_code": "410108001001", "address": "淮河路8号",
+        "effective_on": "2021-12-30"}))
+    assert moved["state"] == "completed"
+
+    mine = ok(api.get(roster, village_code=village, min_position=moved["position"]))
+    statuses = {p["id"]: p["status"] for p in mine["items"]}
+    assert statuses == {people[0]: "active", people[1]: "active",
+                        people[2]: "transferred_out"}
+    received = ok(api.get(f"/districts/410108/persons/{moved['received_as']}", min_position=1))
+    assert (received["status"], received["origin"], received["village_code"]) == (
+        "active", D, "410108001001")
+    groups = ok(api.get(f"{one}/groups", on="2021-07-01"))["items"]
+    assert {m["person_id"] for m in groups[0]["members"]} == set(people)
+    needs = ok(api.get(f"{one}/persons/{people[0]}/needs"))
+    assert [(n["category"], n["status"]) for n in needs["needs"]] == [
+        ("assistive_devices", "met")]
+    assert ok(api.get(f"{one}/visits/{visit}"))["visitor_name"] == "王建国"
+    evaluations = ok(api.get(f"{one}/evaluations", cycle=2021))["items"]
+    assert [e["total"] for e in evaluations] == [85.0]  # 50*0.9 + 50*0.8
 
     # A township officer of another township sees the district's session, not this one's.
     other = ok(api.post("/users", {"name": "建设路街道 李强", "role": "township_officer",
