@@ -10,28 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from aggregates.errors import InvalidValue, InvariantViolated, NotFound
+from aggregates.person import ServiceNeed
 
-
-class NeedCategory(StrEnum):
-    """Categories of the national dynamic-update survey (the roster's ``ServiceNeed`` values)."""
-
-    REHABILITATION = "rehabilitation"  # 康复
-    EDUCATION = "education"  # 教育
-    EMPLOYMENT = "employment"  # 就业扶贫
-    SOCIAL_SECURITY = "social_security"  # 社会保障与救助
-    CARE = "care"  # 托养照护
-    BARRIER_FREE = "barrier_free"  # 无障碍改造
-    ASSISTIVE_DEVICES = "assistive_devices"  # 辅助器具
-    CULTURE_SPORTS = "culture_sports"  # 文化体育
-    LEGAL_AID = "legal_aid"  # 法律援助
-    OTHER = "other"  # 其他
+#: Categories of the national dynamic-update survey: the same list the roster records a
+#: person's service needs in, so a surveyed need and a registered need are one vocabulary.
+NeedCategory = ServiceNeed
 
 
 def person_needs_id(person_id: UUID) -> UUID:

@@ -12,7 +12,7 @@ SEEDER = Provenance(actor="test-seeder", request_id="seed")
 
 
 def seed_district(
-    tenancy: Tenancy, district: str, *, associations: int, cycles: int
+    tenancy: Tenancy, district: str, *, associations: int, cycles: int, first_village: int = 1001
 ) -> dict[str, int]:
     """Associations each with ``cycles`` appointment/removal pairs; returns id -> version.
 
@@ -22,7 +22,7 @@ def seed_district(
     records = tenancy.records(district)
     versions: dict[str, int] = {}
     for n in range(associations):
-        division = f"{district}001{n + 1:03d}"
+        division = f"{district}{first_village + n:06d}"
         association = Association.establish(
             division_code=division,
             name=f"{division}残协",

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from aggregates.association import Association, OfficerRole
 from aggregates.provenance import Provenance
 from projections import ledger
 from projections.tree_heads import load_private_key, new_private_key_seed
-from tests.seeding import SEEDER
+from tests.seeding import seed_district
 from workers.runtime import Runtime
 from workers.settings import Settings
 
@@ -40,40 +38,10 @@ def runtime(request: pytest.FixtureRequest, tmp_path: Path, seed: str) -> Iterat
 
 
 def add_events(rt: Runtime, *, associations: int, cycles: int = 2) -> None:
-    """New associations, each with 1 + 2 * cycles events, saved one association at a time.
-
-    Like tests/seeding.py, but numbering villages after those already there.
-    """
-    records = rt.tenancy.records(DISTRICT)
-    first = records.head_position() + 1
-    for n in range(associations):
-        division = f"{DISTRICT}{first + n:06d}"
-        association = Association.establish(
-            division_code=division,
-            name=f"{division}残协",
-            township_code=division[:9],
-            established_on=date(2021, 1, 1),
-            today=date(2026, 1, 1),
-            by=SEEDER.as_dict(),
-        )
-        for cycle in range(cycles):
-            officer = association.appoint_officer(
-                name=f"委员{cycle}",
-                role=OfficerRole.COMMITTEE_MEMBER,
-                full_time=cycle % 2 == 0,
-                backgrounds=[],
-                appointed_on=date(2021, 2, 1),
-                today=date(2026, 1, 1),
-                by=SEEDER.as_dict(),
-            )
-            association.remove_officer(
-                officer_id=officer,
-                removed_on=date(2021, 3, 1),
-                reason="轮换",
-                today=date(2026, 1, 1),
-                by=SEEDER.as_dict(),
-            )
-        records.save(association)
+    """New associations, each with 1 + 2 * cycles events, numbered after those already there."""
+    first = rt.tenancy.records(DISTRICT).head_position() + 1
+    seed_district(rt.tenancy, DISTRICT, associations=associations, cycles=cycles,
+                  first_village=first)
 
 
 def grow(rt: Runtime, *, associations: int, cycles: int = 2) -> None:
