@@ -330,6 +330,11 @@ class PersonFilter:
     special_hardship: bool | None = None
     status: str | None = None
     household_id: str | None = None
+    #: With (True) or without (False) a need still open.
+    open_need: bool | None = None
+    #: Only (or, with ``exclude_households``, none of) these households, e.g. overdue ones.
+    households: tuple[str, ...] | None = None
+    exclude_households: bool = False
     #: Scope: only these villages (an association worker's), or only this township.
     scope_villages: tuple[str, ...] | None = None
     scope_township: str | None = None
@@ -349,6 +354,19 @@ class PersonFilter:
             if value is not None:
                 conditions.append(f"{column} = %s")
                 params.append(value)
+        if self.open_need is not None:
+            negation = "" if self.open_need else "NOT "
+            conditions.append(
+                f"id {negation}IN (SELECT person_id FROM {{s}}needs WHERE status = 'open')"
+            )
+        if self.households is not None:
+            negation = "NOT " if self.exclude_households else ""
+            if self.households:
+                marks = ", ".join(["%s"] * len(self.households))
+                conditions.append(f"household_id {negation}IN ({marks})")
+                params.extend(self.households)
+            elif not self.exclude_households:
+                conditions.append("1 = 0")
         if self.scope_township is not None:
             conditions.append("township_code = %s")
             params.append(self.scope_township)

@@ -274,3 +274,36 @@ def households_due(
         "total": len(items),
         "position": position,
     }
+
+
+def overdue_households(db: Database, district: str, on: date) -> set[str]:
+    """Households of the roster overdue for a visit on ``on``.
+
+    A visited household is overdue when its latest visit is older than its interval; one never
+    visited is overdue when its first member was registered longer ago than the interval.
+    Special hardship: any active member flagged so.
+    """
+    visited = households_due(db, district, Scope(), on=on, status="all")
+    overdue = {str(item["household_id"]) for item in visited["items"] if item["overdue"]}
+    seen = {str(item["household_id"]) for item in visited["items"]}
+    intervals = visited["intervals"]["intervals"]
+    sql = partial(db.sql, district)
+    with db.transaction(district, write=False) as cur:
+        cur.execute(sql(
+            "SELECT household_id, special_hardship, registered_on FROM {s}persons "
+            "WHERE status = 'active' AND household_id IS NOT NULL"
+        ))
+        households: dict[str, tuple[bool, str]] = {}
+        for row in cur.fetchall():
+            hardship, first = households.get(row["household_id"], (False, "9999-12-31"))
+            households[row["household_id"]] = (
+                hardship or bool(row["special_hardship"]),
+                min(first, str(row["registered_on"])),
+            )
+    for household, (hardship, registered) in households.items():
+        if household in seen:
+            continue
+        interval = int(intervals["special_hardship" if hardship else "ordinary"])
+        if date.fromisoformat(registered) + timedelta(days=interval) < on:
+            overdue.add(household)
+    return overdue

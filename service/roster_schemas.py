@@ -176,6 +176,10 @@ class PersonFilterQuery(PersonUnmaskQuery):
     special_hardship = fields.Boolean()
     status = fields.String(validate=validate.OneOf([s.value for s in PersonStatus]))
     household_id = Text(max_length=40)
+    open_need = fields.Boolean(metadata={"description": "with (true) or without a need open"})
+    overdue_visit = fields.Boolean(
+        metadata={"description": "whose household is (true) or is not overdue for a visit"}
+    )
 
 
 class PersonListQuery(PersonFilterQuery):

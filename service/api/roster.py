@@ -17,6 +17,7 @@ from uuid import UUID
 
 from flask.views import MethodView
 
+from aggregates.district import today_in_china
 from aggregates.errors import DomainError, NotFound
 from aggregates.person import PersonDetails
 from aggregates.roster_commands import finish_transfer
@@ -27,6 +28,7 @@ from projections.roster import (
     list_persons,
     pending_transfers,
 )
+from projections.visits import overdue_households
 from service.access import Action, Principal, Target, rule
 from service.api.associations import _record_unmasked_read, _unmasked_fields
 from service.api.blueprint import ApiBlueprint
@@ -72,7 +74,7 @@ blp = ApiBlueprint(
 )
 
 FILTERS = ("township_code", "village_code", "category", "grade", "certified",
-           "special_hardship", "status", "household_id")
+           "special_hardship", "status", "household_id", "open_need")
 
 
 # -- scope --------------------------------------------------------------------------------
@@ -132,7 +134,12 @@ def _mask(person: dict[str, Any], unmasked: frozenset[str]) -> None:
 
 
 def _filter(query: dict[str, Any], code: str) -> PersonFilter:
-    return PersonFilter(**{name: query.get(name) for name in FILTERS},
+    overdue: dict[str, Any] = {}
+    if query.get("overdue_visit") is not None:
+        households = overdue_households(services().runtime.db, code, today_in_china())
+        overdue = {"households": tuple(sorted(households)),
+                   "exclude_households": not query["overdue_visit"]}
+    return PersonFilter(**{name: query.get(name) for name in FILTERS}, **overdue,
                         **_scope(current_principal(), code))
 
 

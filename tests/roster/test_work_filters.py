@@ -1,0 +1,67 @@
+"""The roster filtered by the work still to do: open needs and overdue home visits (issue 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.app import create_app
+from tests.roster.samples import person_body
+from workers.settings import Settings
+
+TOKEN = "cx_filters_test"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+D, VILLAGE = "410102", "410102001001"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Any]:
+    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
+    yield app.test_client()
+    app.extensions["canxie"].wakeups.close()
+
+
+def created(response: Any) -> dict[str, Any]:
+    assert response.status_code == 201, response.get_json()
+    return dict(response.get_json())
+
+
+def ids(client: Any, **query: Any) -> set[str]:
+    answer = client.get(f"/api/v1/districts/{D}/persons", headers=AUTH, query_string=query)
+    assert answer.status_code == 200, answer.get_json()
+    return {p["id"] for p in answer.get_json()["items"]}
+
+
+def test_persons_with_open_needs_and_overdue_visits(client: Any) -> None:
+    post = client.post
+    created(post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH))
+    association = created(post(f"/api/v1/districts/{D}/associations", headers=AUTH, json={
+        "division_code": VILLAGE, "name": "友谊社区残协", "township_code": VILLAGE[:9],
+        "established_on": "2021-01-01"}))["id"]
+    one = f"/api/v1/districts/{D}/associations/{association}"
+    chair = created(post(f"{one}/officers", headers=AUTH, json={
+        "name": "王建国", "role": "chair", "appointed_on": "2021-01-01"}))["officer_id"]
+    needy, visited, forgotten = (
+        created(post(f"/api/v1/districts/{D}/persons", headers=AUTH,
+                     json=person_body(VILLAGE, n)))["id"] for n in (41, 42, 43)
+    )
+    created(post(f"{one}/persons/{needy}/surveys", headers=AUTH, json={
+        "surveyed_on": "2022-04-01", "surveyor": "王建国", "services_received": [],
+        "needs": [{"category": "rehabilitation", "description": "康复训练"}]}))
+    recent = (date.today() - timedelta(days=30)).isoformat()
+    last = created(post(f"{one}/visits", headers=AUTH, json={
+        "household_id": "H0042", "household_kind": "ordinary", "person_ids": [visited],
+        "visited_on": recent, "visitor_officer_id": chair, "mode": "on_site",
+        "findings": "正常"}))
+    assert ids(client, min_position=last["position"])  # every read model has caught up
+
+    assert ids(client, open_need="true") == {needy}
+    assert ids(client, open_need="false") == {visited, forgotten}
+    # Registered in March 2022 and never visited: long overdue; visited a month ago: not.
+    assert ids(client, overdue_visit="true") == {needy, forgotten}
+    assert ids(client, overdue_visit="false") == {visited}
+    assert ids(client, overdue_visit="true", open_need="true") == {needy}
