@@ -8,8 +8,8 @@ result equals applying the changes one by one, in order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from projections.database import Cursor
@@ -93,11 +93,18 @@ class UnitOfWork:
                     memory.patch(name, key, change.values, change.increments)
         self._changes.clear()
 
-    def flush(self, cur: Cursor, sql: Callable[[str], str]) -> int:
-        """Write everything with as few statements as possible; returns rows touched."""
+    def flush(
+        self, cur: Cursor, sql: Callable[[str], str], names: Mapping[str, str] | None = None
+    ) -> int:
+        """Write everything with as few statements as possible; returns rows touched.
+
+        ``names`` writes a table under another name (a rebuild's copy beside the live one).
+        """
         touched = 0
         for name, rows in self._changes.items():
             table = self._tables[name]
+            if names and name in names:
+                table = replace(table, name=names[name])
             touched += self._flush_table(cur, sql, table, rows)
         self._changes.clear()
         return touched

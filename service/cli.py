@@ -220,10 +220,14 @@ def lag() -> None:
 @click.argument("projection", nargs=-1)
 @click.option("--wait", default=60.0, show_default=True,
               help="Seconds to wait for a worker projecting the district to let go.")
-def rebuild(district: str, projection: tuple[str, ...], wait: float) -> None:
+@click.option("--in-place", is_flag=True,
+              help="One long transaction instead of a copy beside the live tables.")
+def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: bool) -> None:
     """Rebuild a district's read models (or only PROJECTION ...) from its events.
 
-    One transaction: the API keeps serving the old rows until the new ones replace them.
+    By default a copy is built beside the live tables in short batches while the live ones go
+    on serving and catching up, then switched in; with --in-place, one transaction does it
+    while the district's live catch-up waits.
     """
     from aggregates.errors import NotFound
     from projections.claims import district_claim
@@ -235,6 +239,15 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float) -> None:
     try:
         chosen = projections_named(projection)
         mapper = runtime.tenancy.records(district).mapper
+        if not in_place:
+            from projections.shadow_rebuild import rebuild_beside
+
+            done = rebuild_beside(runtime.db, district, mapper, chosen)
+            rest = runtime.catch_up(district)
+            click.echo(f"{district}: rebuilt {', '.join(done.projections)} beside the live "
+                       f"tables from {done.events} events (position {done.position}); then "
+                       f"applied {rest.applied} more")
+            return
         with district_claim(runtime.db, district, wait_seconds=wait) as claimed:
             if not claimed:
                 raise click.ClickException(f"district {district} stayed busy for {wait:.0f} s")
