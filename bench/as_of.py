@@ -2,6 +2,7 @@
 beside the raw read-and-decode rate of the same events, in the same run.
 
     .venv/bin/python -m bench.as_of [--backend postgresql|sqlite|both] [--seed 6]
+    .venv/bin/python -m bench.as_of --database-url URL   (the largest district of bench.city)
 
 Generates the district with :mod:`bench.district`, then measures (1) reading every stored event
 and decoding it to a domain event (the floor of any replay), (2) the as-of replay through the
@@ -34,17 +35,22 @@ ACCEPTANCE_DAY = date(2022, 6, 30)
 def measure(tenancy: Tenancy, seed: int, persons: int, villages: int) -> dict[str, Any]:
     """Generate, then time the raw read and the as-of computations on the same events."""
     generated = generate(tenancy, villages=villages, persons=persons, seed=seed)
-    records = tenancy.records(DISTRICT)
+    return {"villages": villages, "persons": persons, "generate_seconds": generated.seconds,
+            **measure_district(tenancy, DISTRICT)}
+
+
+def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
+    """The raw read and the as-of computations of one district's events."""
+    records = tenancy.records(district)
     mapper = records.mapper
-    total, raw_seconds = read_and_decode_district(tenancy)
-    out: dict[str, Any] = {"events": total, "villages": villages, "persons": persons,
-                           "generate_seconds": generated.seconds,
+    total, raw_seconds = read_and_decode_district(tenancy, district=district)
+    out: dict[str, Any] = {"district": district, "events": total,
                            "read_decode_events_per_s": total / raw_seconds}
     for basis, day in ((Basis.RECORDED, today_in_china()), (Basis.EFFECTIVE, ACCEPTANCE_DAY)):
         started = time.perf_counter()
-        replayed = replay(tenancy.db, DISTRICT, mapper, as_of=day, basis=basis)
+        replayed = replay(tenancy.db, district, mapper, as_of=day, basis=basis)
         replay_seconds = time.perf_counter() - started
-        report = evaluate(DISTRICT, replayed.tables, day)
+        report = evaluate(district, replayed.tables, day)
         rules_seconds = time.perf_counter() - started - replay_seconds
         out[basis.value] = {
             "as_of": day.isoformat(), "events_read": replayed.events_read,
@@ -60,7 +66,7 @@ def measure(tenancy: Tenancy, seed: int, persons: int, villages: int) -> dict[st
         }
     days = month_ends(date(2020, 10, 1), ACCEPTANCE_DAY)
     started = time.perf_counter()
-    points = series(tenancy.db, DISTRICT, mapper, days=days, basis=Basis.EFFECTIVE)
+    points = series(tenancy.db, district, mapper, days=days, basis=Basis.EFFECTIVE)
     out["monthly_series"] = {"points": len(points),
                              "seconds": time.perf_counter() - started,
                              "last": {k: v for k, v in points[-1].items() if k != "townships"}}
@@ -68,15 +74,16 @@ def measure(tenancy: Tenancy, seed: int, persons: int, villages: int) -> dict[st
     return out
 
 
-def read_and_decode_district(tenancy: Tenancy, batch: int = READ_BATCH) -> tuple[int, float]:
+def read_and_decode_district(tenancy: Tenancy, batch: int = READ_BATCH,
+                             district: str = DISTRICT) -> tuple[int, float]:
     """Read every event in pages (as the replay does) and decode it; (events, seconds)."""
     db = tenancy.db
-    mapper = tenancy.records(DISTRICT).mapper
-    select = db.sql(DISTRICT, events_after_sql(db))
+    mapper = tenancy.records(district).mapper
+    select = db.sql(district, events_after_sql(db))
     count, position = 0, 0
     started = time.perf_counter()
     while True:
-        with db.transaction(DISTRICT, write=False) as cur:
+        with db.transaction(district, write=False) as cur:
             cur.execute(select, (position, batch))
             rows = cur.fetchall()
         if not rows:
@@ -86,6 +93,18 @@ def read_and_decode_district(tenancy: Tenancy, batch: int = READ_BATCH) -> tuple
         count += len(rows)
         position = int(rows[-1]["notification_id"])
     return count, time.perf_counter() - started
+
+
+def largest_district_of_city(url: str | None, data_dir: Path) -> dict[str, Any]:
+    """As-of compliance of the district with the most events in a city of bench.city."""
+    from projections.database import open_database
+
+    tenancy = Tenancy(open_database(url, data_dir))
+    try:
+        heads = {d.code: tenancy.records(d.code).head_position() for d in tenancy.districts()}
+        return measure_district(tenancy, max(heads, key=lambda code: heads[code]))
+    finally:
+        tenancy.close()
 
 
 def run(backend: str, seed: int, persons: int, villages: int) -> dict[str, Any]:
@@ -112,9 +131,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--villages", type=int, default=300)
+    parser.add_argument("--database-url", help="the largest district of a city written by "
+                        "bench.city in this PostgreSQL database, instead of generating one")
+    parser.add_argument("--data-dir", type=Path, help="... or in this SQLite folder")
     args = parser.parse_args()
-    backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
-    results = {b: run(b, args.seed, args.persons, args.villages) for b in backends}
+    if args.database_url or args.data_dir:
+        backend = "postgresql" if args.database_url else "sqlite"
+        results = {backend: largest_district_of_city(args.database_url,
+                                                     args.data_dir or Path("."))}
+        command = "python -m bench.as_of " + (
+            "--database-url URL" if args.database_url else f"--data-dir {args.data_dir}")
+        name = "as_of_city"
+    else:
+        backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
+        results = {b: run(b, args.seed, args.persons, args.villages) for b in backends}
+        command = "python -m bench.as_of " + " ".join(
+            f"--{k} {v}" for k, v in vars(args).items() if v is not None)
+        name = "as_of"
     print_table(
         ["backend", "events", "read+decode ev/s", "basis", "replay ev/s", "ratio",
          "replay s", "rules s"],
@@ -128,9 +161,7 @@ def main() -> None:
     for b, r in results.items():
         print(f"{b}: monthly series, {r['monthly_series']['points']} month ends in one pass: "
               f"{r['monthly_series']['seconds']:.1f} s")
-    command = "python -m bench.as_of " + " ".join(
-        f"--{k} {v}" for k, v in vars(args).items())
-    print(write_results("as_of", {"command": command, "results": results}))
+    print(write_results(name, {"command": command, "results": results}))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ PERSON_KEYS = Table(
 
 #: How long a key read from the table is trusted before it is read again.
 CACHE_SECONDS = 30.0
+#: Keys read one by one before the whole ring is read in one query (a replay, a rebuild or a
+#: catch-up reads thousands of persons' events; a command reads a few).
+BULK_AFTER_MISSES = 64
 
 
 class KeyDestroyed(RuntimeError):
@@ -57,6 +60,7 @@ class PersonKeyRing:
         self._cache: dict[str, tuple[bytes | None, float]] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._misses = 0
 
     # -- Sealer ----------------------------------------------------------------------------
 
@@ -116,6 +120,17 @@ class PersonKeyRing:
             cached = self._cache.get(subject)
         if cached and time.monotonic() - cached[1] < CACHE_SECONDS:
             return cached[0]
+        with self._lock:
+            self._misses += 1
+            bulk = self._misses > BULK_AFTER_MISSES
+            if bulk:
+                self._misses = 0
+        if bulk:
+            self._load_all()
+            with self._lock:
+                cached = self._cache.get(subject)
+            if cached and time.monotonic() - cached[1] < CACHE_SECONDS:
+                return cached[0]
         key = self._load(subject)
         if key is None and create and not self.destroyed(subject):
             key = self._create(subject)
@@ -131,6 +146,20 @@ class PersonKeyRing:
         if row is None or row["wrapped_key"] is None:
             return None
         return self._unwrap(subject, row["wrapped_key"])
+
+    def _load_all(self) -> None:
+        """Every key of the ring into the cache, in one query (destroyed ones as None)."""
+        with self._cursor() as cur:
+            cur.execute(self._sql("SELECT subject, wrapped_key FROM {s}person_keys"))
+            rows = cur.fetchall()
+        now = time.monotonic()
+        keys = {
+            row["subject"]: (None if row["wrapped_key"] is None
+                             else self._unwrap(row["subject"], row["wrapped_key"]), now)
+            for row in rows
+        }
+        with self._lock:
+            self._cache.update(keys)
 
     def _create(self, subject: str) -> bytes:
         key = AESGCM.generate_key(bit_length=256)

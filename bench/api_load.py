@@ -1,0 +1,213 @@
+"""The hosted API at a fixed rate: read latency at 300 requests/s, and projection lag while
+commands arrive steadily at 200 per second.
+
+    .venv/bin/python -m bench.api_load [--seconds 20] [--read-rate 300] [--command-rate 200]
+
+Starts gunicorn (2 processes x 8 threads) on PostgreSQL with RabbitMQ and one ``canxie worker``,
+makes a district with 40 associations through the API, then:
+
+1. reads: an open-loop client (requests are sent on a fixed schedule whatever the answers do,
+   so a slow answer delays no later request) fetches one association by id, the next one each
+   time, at ``--read-rate``; latency is counted from the moment a request was due;
+2. lag: 40 clients each appoint and remove a committee member of their own association on a
+   fixed schedule adding up to ``--command-rate`` commands per second; a poller reads the
+   district's projected position (the lowest tracking position) every 5 ms; an event's lag is
+   the time from its command's answer (the commit) until the poller saw it projected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import requests
+
+from bench.common import AMQP_URL, median, percentile, print_table, scratch_database, write_results
+from projections.database import schema_name
+from tests.processes import ProcessFactory
+
+DISTRICT = "410183"
+TOKEN = "cx_bench_" + uuid.uuid4().hex
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+ASSOCIATIONS = 40
+
+
+def open_loop_reads(base: str, ids: list[str], rate: float, seconds: float,
+                    threads: int = 32) -> dict[str, Any]:
+    """GET one association after another at ``rate`` per second for ``seconds``."""
+    due: queue.Queue[tuple[float, str] | None] = queue.Queue()
+    latencies: list[float] = []
+    errors = [0]
+
+    def client() -> None:
+        session = requests.Session()
+        session.headers.update(AUTH)
+        while (job := due.get()) is not None:
+            at, url = job
+            delay = at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            response = session.get(url, timeout=30)
+            latencies.append((time.perf_counter() - at) * 1000)
+            if response.status_code != 200:
+                errors[0] += 1
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    start = time.perf_counter() + 0.2
+    total = int(rate * seconds)
+    for n in range(total):
+        due.put((start + n / rate,
+                 f"{base}/api/v1/districts/{DISTRICT}/associations/{ids[n % len(ids)]}"))
+    for _ in workers:
+        due.put(None)
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - start
+    return {"rate": rate, "seconds": seconds, "requests": len(latencies),
+            "achieved_per_s": len(latencies) / elapsed, "errors": errors[0],
+            "p50_ms": median(latencies), "p99_ms": percentile(latencies, 99),
+            "max_ms": max(latencies)}
+
+
+def steady_commands(base: str, url: str, ids: list[str], rate: float, seconds: float
+                    ) -> dict[str, Any]:
+    """Commands at ``rate`` per second; the lag of each until the read models include it."""
+    committed: list[tuple[float, int]] = []
+    seen: list[tuple[float, int]] = []
+    stop = threading.Event()
+    errors = [0]
+    late = [0]
+
+    def poller() -> None:
+        sql = f'SELECT min(position) AS p FROM "{schema_name(DISTRICT)}".projection_tracking'
+        with psycopg.connect(url, autocommit=True) as conn:
+            while not stop.is_set():
+                position = conn.execute(sql).fetchone()[0]  # type: ignore[index]
+                seen.append((time.perf_counter(), int(position or 0)))
+                time.sleep(0.005)
+
+    def client(association: str, offset: float, per_client: float) -> None:
+        session = requests.Session()
+        session.headers.update(AUTH)
+        prefix = f"{base}/api/v1/districts/{DISTRICT}/associations/{association}"
+        officer = None
+        start = time.perf_counter() + offset
+        n = 0
+        while True:
+            at = start + n / per_client
+            if at > start + seconds:
+                return
+            delay = at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            else:
+                late[0] += 1
+            if officer is None:
+                response = session.post(f"{prefix}/officers", timeout=30, json={
+                    "name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"})
+            else:
+                response = session.post(f"{prefix}/officers/{officer}/removal", timeout=30,
+                                        json={"removed_on": "2021-05-01", "reason": "轮换"})
+            done = time.perf_counter()
+            if response.status_code >= 300:
+                errors[0] += 1
+            else:
+                body = response.json()
+                officer = body.get("officer_id") if officer is None else None
+                committed.append((done, int(body["position"])))
+            n += 1
+
+    watcher = threading.Thread(target=poller)
+    watcher.start()
+    per_client = rate / len(ids)
+    clients = [threading.Thread(target=client, args=(a, i / rate, per_client))
+               for i, a in enumerate(ids)]
+    started = time.perf_counter()
+    for c in clients:
+        c.start()
+    for c in clients:
+        c.join()
+    elapsed = time.perf_counter() - started
+    newest = max(p for _, p in committed)
+    deadline = time.perf_counter() + 60
+    while (not seen or seen[-1][1] < newest) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    watcher.join()
+    lags = []
+    index = 0
+    for done, position in sorted(committed, key=lambda c: c[1]):
+        while index < len(seen) and seen[index][1] < position:
+            index += 1
+        if index == len(seen):
+            break
+        lags.append(max(0.0, seen[index][0] - done) * 1000)
+    return {"rate": rate, "seconds": seconds, "commands": len(committed),
+            "achieved_per_s": len(committed) / elapsed, "errors": errors[0],
+            "sent_late": late[0], "lag_p50_ms": median(lags), "lag_p99_ms": percentile(lags, 99),
+            "lag_max_ms": max(lags) if lags else None}
+
+
+def measure(seconds: float, read_rate: float, command_rate: float) -> dict[str, Any]:
+    """Server and worker up, district and associations made, then both loads in turn."""
+    with tempfile.TemporaryDirectory() as scratch, scratch_database() as url:
+        env = {"CANXIE_BOOTSTRAP_TOKEN": TOKEN, "CANXIE_DATABASE_URL": url,
+               "CANXIE_BROKER_URL": AMQP_URL,
+               "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}"}
+        processes = ProcessFactory(Path(scratch) / "logs")
+        try:
+            server = processes.server(env, workers=2)
+            processes.worker(env)
+            base = server.url or ""
+            requests.post(f"{base}/api/v1/districts", json={"code": DISTRICT, "name": "新密市"},
+                          headers=AUTH, timeout=30).raise_for_status()
+            ids = []
+            for n in range(ASSOCIATIONS):
+                response = requests.post(
+                    f"{base}/api/v1/districts/{DISTRICT}/associations",
+                    json={"division_code": f"{DISTRICT}001{n + 1:03d}", "name": f"社区{n}",
+                          "township_code": f"{DISTRICT}001", "established_on": "2021-01-01"},
+                    headers=AUTH, timeout=30)
+                response.raise_for_status()
+                ids.append(response.json()["id"])
+            time.sleep(2)  # let the worker project the associations
+            open_loop_reads(base, ids, read_rate, 2)  # warm every process and connection
+            reads = open_loop_reads(base, ids, read_rate, seconds)
+            lag = steady_commands(base, url, ids, command_rate, seconds)
+        finally:
+            processes.stop_all()
+    return {"reads": reads, "lag": lag}
+
+
+def main() -> None:
+    """Parse arguments, run, print and save."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--read-rate", type=float, default=300.0)
+    parser.add_argument("--command-rate", type=float, default=200.0)
+    args = parser.parse_args()
+    result = measure(args.seconds, args.read_rate, args.command_rate)
+    reads, lag = result["reads"], result["lag"]
+    print_table(["load", "rate/s", "achieved/s", "count", "errors", "p50 ms", "p99 ms"], [
+        ["reads (latency)", reads["rate"], reads["achieved_per_s"], reads["requests"],
+         reads["errors"], reads["p50_ms"], reads["p99_ms"]],
+        ["commands (projection lag)", lag["rate"], lag["achieved_per_s"], lag["commands"],
+         lag["errors"], lag["lag_p50_ms"], lag["lag_p99_ms"]],
+    ])
+    command = (f"python -m bench.api_load --seconds {args.seconds:g} --read-rate "
+               f"{args.read_rate:g} --command-rate {args.command_rate:g}")
+    print(write_results("api_load", {"command": command, "mode": "hosted", "results": result}))
+
+
+if __name__ == "__main__":
+    main()
