@@ -1,0 +1,89 @@
+"""Does a rebuild equal the live read models, row for row, on a large generated district?
+
+    .venv/bin/python -m bench.rebuild_check [--backend postgresql|sqlite]
+        [--villages 300] [--persons 20000]
+
+Generates a district through the domain code (bench/district.py: ~225,000 events at the
+defaults), projects it live as the workers do, copies every read model, rebuilds them all
+beside the live tables (projections/shadow_rebuild.py) and compares every row.  Prints the
+counts and timings and writes bench/results/rebuild_check.json; exits 1 on any difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench.common import print_table, scratch_database, write_results
+from bench.district import DISTRICT, generate, open_store
+from projections import ledger
+from projections.catchup import PROJECTIONS, catch_up
+from projections.replay import load_live
+from projections.shadow_rebuild import rebuild_beside
+
+
+def check(backend: str, url: str | None, scratch: Path, villages: int, persons: int
+          ) -> dict[str, Any]:
+    """Generate, project, rebuild, compare."""
+    tenancy = open_store(backend, scratch, url)
+    generated = generate(tenancy, villages=villages, persons=persons)
+    db, mapper = tenancy.db, tenancy.records(DISTRICT).mapper
+    started = time.perf_counter()
+    live_run = catch_up(db, DISTRICT, mapper)
+    live_seconds = time.perf_counter() - started
+    with db.transaction(DISTRICT, write=True) as cur:  # as signing a head does
+        ledger.number_leaves(cur, partial(db.sql, DISTRICT))
+    live = load_live(db, DISTRICT, PROJECTIONS)
+    started = time.perf_counter()
+    rebuilt_run = rebuild_beside(db, DISTRICT, mapper)
+    rebuild_seconds = time.perf_counter() - started
+    rebuilt = load_live(db, DISTRICT, PROJECTIONS)
+    differing = [
+        name for name in sorted(set(live.tables) | set(rebuilt.tables))
+        if live.tables.get(name, {}) != rebuilt.tables.get(name, {})
+    ]
+    tenancy.close()
+    return {
+        "events": generated.events,
+        "rows": sum(live.counts().values()),
+        "tables": len(live.counts()),
+        "live_catch_up_seconds": round(live_seconds, 1),
+        "live_events_per_s": round(live_run.applied / live_seconds),
+        "rebuild_seconds": round(rebuild_seconds, 1),
+        "rebuild_events_per_s": round(rebuilt_run.events / rebuild_seconds),
+        "equal": not differing,
+        "differing_tables": differing,
+    }
+
+
+def main() -> None:
+    """Parse arguments, run, print and save."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--villages", type=int, default=300)
+    parser.add_argument("--persons", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        if args.backend == "postgresql":
+            with scratch_database() as url:
+                result = check(args.backend, url, Path(scratch), args.villages, args.persons)
+        else:
+            result = check(args.backend, None, Path(scratch), args.villages, args.persons)
+    print_table(
+        ["backend", "events", "rows", "live ev/s", "rebuild ev/s", "equal"],
+        [[args.backend, result["events"], result["rows"], result["live_events_per_s"],
+          result["rebuild_events_per_s"], result["equal"]]],
+    )
+    print(write_results(f"rebuild_check_{args.backend}",
+                        {"command": "python -m bench.rebuild_check", "backend": args.backend,
+                         **result}))
+    sys.exit(0 if result["equal"] else 1)
+
+
+if __name__ == "__main__":
+    main()
