@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import g
 from flask.views import MethodView
 
 from aggregates.association import Background, OfficerRole
 from aggregates.errors import NotFound
 from projections.associations import find_association, list_associations
-from service.access import UNMASK_ROLES, Action, Target, rule
+from service.access import Action, Target, rule
 from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
 from service.context import known_district, provenance, services
@@ -31,6 +30,7 @@ from service.schemas import (
     RemovalIn,
     UnmaskQuery,
 )
+from service.unmasking import record_unmasked_read, unmasked_fields
 
 blp = ApiBlueprint(
     "associations",
@@ -38,42 +38,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/districts/<code>/associations",
     description="Associations (残协) and officers",
 )
-
-
-def _unmasked_fields(query: dict[str, Any]) -> frozenset[str]:
-    """The personal fields the caller may and wants to see in full (403/422 otherwise)."""
-    wanted = frozenset(query.get("unmask") or [])
-    if not wanted:
-        return wanted
-    principal = current_principal()
-    if principal.role not in UNMASK_ROLES:
-        raise ProblemError(403, "forbidden", f"the role {principal.role.value} may not unmask",
-                           extra={"field": "unmask"})
-    if not query.get("reason") or len(query["reason"]) < 4:
-        raise ProblemError(
-            422, "validation", "say why the personal data must be seen unmasked",
-            extra={"field": "reason",
-                   "errors": [{"field": "reason", "message": "at least 4 characters"}]},
-        )
-    return wanted
-
-
-def _record_unmasked_read(
-    district: str, kind: str, subject: str, fields: frozenset[str], reason: str
-) -> None:
-    """Every unmasked read is itself recorded, readable by the bureau's auditors."""
-    principal = current_principal()
-    services().runtime.accounts.record_unmasked_read(
-        actor=principal.actor,
-        role=principal.role.value,
-        organisation=principal.organisation,
-        district=district,
-        subject_kind=kind,
-        subject_id=subject,
-        fields=sorted(fields),
-        reason=reason,
-        request_id=g.request_id,
-    )
 
 
 def _committed(district: str) -> None:
@@ -146,14 +110,14 @@ class AssociationResource(MethodView):
         """The association with its sitting officers and officer history."""
         known_district(code)
         await_position(code, query.get("min_position"))
-        unmasked = _unmasked_fields(query)
+        unmasked = unmasked_fields(query)
         association = find_association(services().runtime.db, code, str(association_id))
         if association is None:
             raise NotFound(f"no association {association_id}", field="association_id")
         for officer in association["officer_history"]:
             mask_fields(officer, unmasked)
         if unmasked:
-            _record_unmasked_read(code, "association_officers", str(association_id), unmasked,
+            record_unmasked_read(code, "association_officers", str(association_id), unmasked,
                                   query["reason"])
         return association
 

@@ -30,7 +30,6 @@ from projections.roster import (
 )
 from projections.visits import overdue_households
 from service.access import Action, Principal, Target, rule
-from service.api.associations import _record_unmasked_read, _unmasked_fields
 from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
 from service.context import known_district, provenance, services
@@ -63,6 +62,7 @@ from service.roster_schemas import (
     RosterImportReport,
 )
 from service.schemas import Accepted, ProblemSchema
+from service.unmasking import record_unmasked_read, unmasked_fields
 
 log = logging.getLogger(__name__)
 
@@ -160,13 +160,13 @@ class Persons(MethodView):
         """List persons in scope: filtered, sorted, paged, with the total."""
         known_district(code)
         await_position(code, query.get("min_position"))
-        unmasked = _unmasked_fields(query)
+        unmasked = unmasked_fields(query)
         page = list_persons(services().runtime.db, code, _filter(query, code),
                             sort=query["sort"], limit=query["limit"], offset=query["offset"])
         for person in page.items:
             _mask(person, unmasked)
         if unmasked and page.items:
-            _record_unmasked_read(code, "person_list", ",".join(p["id"] for p in page.items),
+            record_unmasked_read(code, "person_list", ",".join(p["id"] for p in page.items),
                                   unmasked, query["reason"])
         return {"items": page.items, "total": page.total, "limit": query["limit"],
                 "offset": query["offset"], "position": page.position}
@@ -226,13 +226,13 @@ class PersonResource(MethodView):
         """The person with the history of their changes."""
         known_district(code)
         await_position(code, query.get("min_position"))
-        unmasked = _unmasked_fields(query)
+        unmasked = unmasked_fields(query)
         person = find_person(services().runtime.db, code, str(person_id))
         if person is None or not _covers(current_principal(), code, person["village_code"]):
             raise NotFound(f"no person {person_id}", field="person_id")
         _mask(person, unmasked)
         if unmasked:
-            _record_unmasked_read(code, "person", str(person_id), unmasked, query["reason"])
+            record_unmasked_read(code, "person", str(person_id), unmasked, query["reason"])
         return person
 
 
