@@ -78,7 +78,8 @@ def rows() -> list[list[str]]:
             reference = result["library_single_event_appends_per_s"]
             for r in result["runs"]:
                 ratio = r["commands_per_s"] / reference
-                add(f"1. API commands, {result['mode']}, {r['clients']} clients",
+                add(f"1. API commands, {result['mode']}, {r['clients']} client"
+                    f"{'s' if r['clients'] > 1 else ''}",
                     f"{_n(r['commands_per_s'])} commands/s (p50 {_n(r['p50_ms'], 1)} ms, "
                     f"p99 {_n(r['p99_ms'], 1)} ms)",
                     f"library single-event appends {_n(reference)}/s", _ratio(ratio),
@@ -113,6 +114,7 @@ def rows() -> list[list[str]]:
     rebuild = _load("rebuild")
     if rebuild:
         r = rebuild["results"]
+        scale = f"city at scale {rebuild['scale']:g}, {_n(r['events'])} events"
         add("3. full rebuild of every read model of the city",
             f"{_n(r['rebuild_events_per_s'])} events/s ({_n(r['rebuild_seconds'])} s)",
             f"read + decode {_n(r['read_decode_events_per_s'])} events/s",
@@ -155,7 +157,8 @@ def machine() -> str:
         result = _load(name)
         if result:
             m = result["machine"]
-            return f"{m['cpus']} CPUs, {m['processor']}, Python {m['python']}, {m['platform']}"
+            system = m["platform"].split("-")[1] if "-" in m["platform"] else m["platform"]
+            return f"{m['cpus']} CPUs ({m['processor']}), Linux {system}, Python {m['python']}"
     return "unknown"
 
 
@@ -167,10 +170,10 @@ def render() -> str:
         BEGIN,
         "## All benchmarks (issue 8)",
         "",
-        f"Machine: {machine()}; PostgreSQL 15 and RabbitMQ on the same machine.  Each figure's",
-        "reference was measured in the same run; `python -m` commands run from the repository",
-        "with `.venv/bin/python`.  Regenerate everything with `python -m bench.all --scale S`",
-        "(this section only: `python -m bench.all --render-only`).",
+        f"Machine: {machine()}, PostgreSQL 15 and RabbitMQ on the same",
+        "machine.  Each figure's reference was measured in the same run; the commands run from",
+        "the repository with `.venv/bin/python`.  Regenerate everything with",
+        "`python -m bench.all --scale S` (this section only: `python -m bench.all --render-only`).",
         "",
         "| " + " | ".join(headers) + " |",
         "|" + "---|" * len(headers),
