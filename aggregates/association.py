@@ -354,6 +354,7 @@ class Association(Aggregate):
         name: str
         role: str
         hours: float
+        held_on: date | None = None  # the session's day: when the training took effect
 
         def apply(self, aggregate: Aggregate) -> None:
             """Remember the attendance so it is not recorded twice."""
@@ -872,6 +873,7 @@ class Association(Aggregate):
             name=officer.name,
             role=officer.role.value,
             hours=hours,
+            held_on=held_on,
             by=by,
         )
 

@@ -18,6 +18,7 @@ from eventsourcing.domain import CanCreateTimestamp
 from aggregates.association import Background, OfficerRole
 from aggregates.district import CHINA
 from aggregates.provenance import Provenance
+from aggregates.training import TrainingMode
 from service.compliance import report
 from workers.runtime import Runtime
 from workers.settings import Settings
@@ -121,3 +122,25 @@ def test_the_future_cannot_be_asked(runtime: Runtime) -> None:
 
     with pytest.raises(InvalidValue):
         report(runtime, D, date(2999, 1, 1), "recorded")
+
+
+def test_training_takes_effect_on_the_session_day(runtime: Runtime, calendar: Calendar) -> None:
+    records = runtime.tenancy.records(D)
+    calendar.day = date(2021, 3, 10)
+    a = records.establish_association(division_code=A, name="友谊社区残协",
+                                      township_code=A[:9], established_on=calendar.day, by=BY).id
+    appoint(runtime, a, OfficerRole.CHAIR, "王建国", calendar.day)
+    calendar.day = date(2021, 4, 1)
+    session = records.hold_training(
+        topic="政策培训", mode=TrainingMode.OFFLINE, hours=4.0, held_on=date(2021, 4, 1),
+        organiser="中原区残联", township_code=None, by=BY,
+    ).id
+    chair = next(iter(records.association(a).officers))
+    calendar.day = date(2022, 5, 1)  # entered a year later
+    records.attend_training(a, session_id=session, officer_id=chair, hours=4.0, by=BY)
+    runtime.catch_up(D)
+    trained = "S3.7-officers-trained"
+    effective = report(runtime, D, date(2021, 6, 1), "effective")
+    recorded = report(runtime, D, date(2021, 6, 1), "recorded")
+    assert finding(effective, trained, A)["passed"] is True
+    assert finding(recorded, trained, A)["passed"] is False
