@@ -312,22 +312,10 @@ class Person(Aggregate):
             aggregate.certificate_number = self.certificate_number
             aggregate.category, aggregate.grade = self.category, self.grade
 
-    class CertificateChanged(Event):
+    class CertificateChanged(CertificateIssued):
         """The certificate was re-issued, e.g. after a new assessment of category or grade."""
 
-        PERSONAL: ClassVar[tuple[str, ...]] = ("certificate_number",)
-
-        certificate_number: str
-        category: int
-        grade: int
-        effective_on: date
         reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """The new number, category and grade."""
-            assert isinstance(aggregate, Person)
-            aggregate.certificate_number = self.certificate_number
-            aggregate.category, aggregate.grade = self.category, self.grade
 
     class CertificateCancelled(Event):
         """The certificate was cancelled (注销); the person stays for their service needs."""
