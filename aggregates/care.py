@@ -29,6 +29,7 @@ from aggregates.group import DisabilityCategory, Group, GroupBasis
 from aggregates.needs import NeedCategory, PersonNeeds, person_needs_id
 from aggregates.person import Person
 from aggregates.provenance import Provenance
+from aggregates.retries import save_retrying
 from aggregates.visit import HomeVisit, HouseholdKind, ReferredTo, VisitMode
 
 if TYPE_CHECKING:
@@ -47,7 +48,6 @@ else:
     _Base = object
 
 #: How often a command is retried when another request saved the same aggregate first.
-RETRIES = 3
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -470,22 +470,16 @@ class CareCommands(_Base):
         return max(r.notification.id for r in recordings)
 
     def _care_change(self, load: Callable[[], A], command: Callable[[A], R]) -> CareSaved:
-        """Run ``command`` on a fresh copy and save; retry when another request won the race."""
-        for attempt in range(RETRIES):
+        """Run ``command`` on a fresh copy and save, retrying a lost race (aggregates/retries)."""
+
+        def attempt() -> tuple[list[A], R]:
             aggregate = load()
-            result = command(aggregate)
-            try:
-                recordings = self.save(aggregate)
-            except IntegrityError:
-                if attempt == RETRIES - 1:
-                    raise Conflict(
-                        "the record was changed by another request; try again",
-                        current_version=load().version,
-                    ) from None
-                continue
-            if isinstance(result, tuple):
-                first, rest = result
-                return CareSaved(first, self._care_position(recordings), tuple(rest))
-            new_id = result if isinstance(result, UUID) else None
-            return CareSaved(new_id, self._care_position(recordings))
-        raise AssertionError("unreachable")
+            return [aggregate], command(aggregate)
+
+        result, recordings = save_retrying(self.save, attempt, lambda: load().version,
+                                           "the record")
+        if isinstance(result, tuple):
+            first, rest = result
+            return CareSaved(first, self._care_position(recordings), tuple(rest))
+        new_id = result if isinstance(result, UUID) else None
+        return CareSaved(new_id, self._care_position(recordings))

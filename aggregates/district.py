@@ -25,12 +25,11 @@ from aggregates.inspection_commands import InspectionCommands
 from aggregates.lifecycle_commands import LifecycleCommands
 from aggregates.personal_data import Sealer, SealingMapper
 from aggregates.provenance import Provenance
+from aggregates.retries import save_retrying
 from aggregates.roster_commands import RosterCommands
 
 #: Dates in the plan are Chinese calendar dates: "today" is today in Zhengzhou.
 CHINA = ZoneInfo("Asia/Shanghai")
-#: How often a command is retried when another request saved the same aggregate first.
-CONCURRENCY_RETRIES = 3
 
 T = TypeVar("T")
 
@@ -211,23 +210,15 @@ class DistrictRecords(
     # -- plumbing --------------------------------------------------------------------------
 
     def _change(self, association_id: UUID, command: Callable[[Association], Any]) -> Saved:
-        """Run ``command`` on a fresh copy and save; retry when another request won the race.
+        """Run ``command`` on a fresh copy and save, retrying a lost race (aggregates/retries)."""
 
-        A retry re-reads the aggregate, so the rules are checked against what the other
-        request saved: two concurrent chair appointments end in one success and one 409.
-        """
-        for attempt in range(CONCURRENCY_RETRIES):
+        def attempt() -> tuple[list[Association], Any]:
             association = self.association(association_id)
-            result = command(association)
-            try:
-                recordings = self.save(association)
-            except IntegrityError:
-                if attempt == CONCURRENCY_RETRIES - 1:
-                    raise Conflict(
-                        "the association was changed by another request; try again",
-                        current_version=self.association(association_id).version,
-                    ) from None
-                continue
-            new_id = result if isinstance(result, UUID) else None
-            return Saved(new_id, max(r.notification.id for r in recordings))
-        raise AssertionError("unreachable")
+            return [association], command(association)
+
+        result, recordings = save_retrying(
+            self.save, attempt, lambda: self.association(association_id).version,
+            "the association",
+        )
+        new_id = result if isinstance(result, UUID) else None
+        return Saved(new_id, max(r.notification.id for r in recordings))

@@ -31,13 +31,13 @@ from aggregates.inspection import (
     ProblemSource,
 )
 from aggregates.provenance import Provenance
+from aggregates.retries import save_retrying
 from aggregates.supervision import KeySupervision
 
 if TYPE_CHECKING:  # pragma: no cover
     from aggregates.association import Association
 
 A = TypeVar("A", bound=Aggregate)
-RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -106,20 +106,16 @@ class InspectionCommands:
 
     def _campaign_change(self, load: Callable[[], A], command: Callable[[A], Any]
                          ) -> CampaignSaved:
-        """Run ``command`` on a fresh copy and save; retry when another request won the race."""
-        for attempt in range(RETRIES):
+        """Run ``command`` on a fresh copy and save, retrying a lost race (aggregates/retries)."""
+
+        def attempt() -> tuple[list[A], Any]:
             aggregate = load()
-            result = command(aggregate)
-            try:
-                recordings = self.save(aggregate)
-            except IntegrityError:
-                if attempt == RETRIES - 1:
-                    raise Conflict("changed by another request; try again",
-                                   current_version=load().version) from None
-                continue
-            return CampaignSaved(result if isinstance(result, UUID) else None,
-                                 max(r.notification.id for r in recordings))
-        raise AssertionError("unreachable")
+            return [aggregate], command(aggregate)
+
+        result, recordings = save_retrying(self.save, attempt, lambda: load().version,
+                                           "the record")
+        return CampaignSaved(result if isinstance(result, UUID) else None,
+                             max(r.notification.id for r in recordings))
 
     # -- the work plan (S4.1) ---------------------------------------------------------------
 

@@ -33,13 +33,13 @@ from aggregates.association import (
 from aggregates.division import Division, DivisionPart, DivisionRegister, division_register_id
 from aggregates.errors import Conflict, DomainError, InvalidValue, InvariantViolated, NotFound
 from aggregates.provenance import Provenance
+from aggregates.retries import RETRIES
 from aggregates.training import TrainingMode, TrainingSession
 
 if TYPE_CHECKING:  # pragma: no cover
     from aggregates.district import Saved
 
 A = TypeVar("A", bound=Aggregate)
-RETRIES = 3
 
 
 @dataclass(frozen=True)

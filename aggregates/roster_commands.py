@@ -42,12 +42,12 @@ from aggregates.person import (
     validated,
 )
 from aggregates.provenance import Provenance
+from aggregates.retries import RETRIES, save_retrying
 
 if TYPE_CHECKING:
     from eventsourcing.application import Repository
     from eventsourcing.persistence import ApplicationRecorder, Recording
 
-RETRIES = 3
 A = TypeVar("A", bound=Aggregate)
 
 
@@ -180,25 +180,19 @@ class RosterCommands:
         self, person_id: UUID, command: Callable[[Person], list[Aggregate] | None]
     ) -> PersonSaved:
         """Run ``command`` on a fresh copy and save (with the aggregates it returns)."""
-        for attempt in range(RETRIES):
+
+        def attempt() -> tuple[list[Aggregate], None]:
             person = self.person(person_id)
             if person.erased:
                 raise InvariantViolated(
                     "the person's personal data was erased; nothing more can be recorded",
                     field="person_id",
                 )
-            others = command(person) or []
-            try:
-                recordings = self.save(person, *others)
-            except IntegrityError:
-                if attempt == RETRIES - 1:
-                    raise Conflict(
-                        "the person was changed by another request; try again",
-                        current_version=self.person(person_id).version,
-                    ) from None
-                continue
-            return PersonSaved(person_id, self._roster_position(recordings))
-        raise AssertionError("unreachable")
+            return [person, *(command(person) or [])], None
+
+        _, recordings = save_retrying(self.save, attempt,
+                                      lambda: self.person(person_id).version, "the person")
+        return PersonSaved(person_id, self._roster_position(recordings))
 
     def relocate_person(
         self, person_id: UUID, *, village_code: str, address: str, effective_on: date,
