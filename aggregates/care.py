@@ -477,7 +477,7 @@ class CareCommands(_Base):
             return [aggregate], command(aggregate)
 
         result, recordings = save_retrying(self.save, attempt, lambda: load().version,
-                                           "the record")
+                                           "the record", repository=self.repository)
         if isinstance(result, tuple):
             first, rest = result
             return CareSaved(first, self._care_position(recordings), tuple(rest))

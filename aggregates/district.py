@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder, Transcoding
 
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
+from aggregates.cached_copies import TrustingRepository
 from aggregates.care import CareCommands
 from aggregates.errors import Conflict, NotFound
 from aggregates.inspection_commands import InspectionCommands
@@ -94,6 +95,19 @@ class DistrictRecords(
             cipher=self.factory.cipher(),
             sealer=self.sealer,
         )
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, able to lend cached copies to commands that save them."""
+        plain = super().construct_repository()
+        repository = TrustingRepository(
+            event_store=plain.event_store,
+            snapshot_store=plain.snapshot_store,
+            fastforward=plain.fastforward,
+            fastforward_skipping=plain.fastforward_skipping,
+            deepcopy_from_cache=plain.deepcopy_from_cache,
+        )
+        repository.cache = plain.cache
+        return repository
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         """Teach the stored-event encoder about dates."""
@@ -218,7 +232,7 @@ class DistrictRecords(
 
         result, recordings = save_retrying(
             self.save, attempt, lambda: self.association(association_id).version,
-            "the association",
+            "the association", repository=self.repository,
         )
         new_id = result if isinstance(result, UUID) else None
         return Saved(new_id, max(r.notification.id for r in recordings))

@@ -113,7 +113,7 @@ class InspectionCommands:
             return [aggregate], command(aggregate)
 
         result, recordings = save_retrying(self.save, attempt, lambda: load().version,
-                                           "the record")
+                                           "the record", repository=self.repository)
         return CampaignSaved(result if isinstance(result, UUID) else None,
                              max(r.notification.id for r in recordings))
 

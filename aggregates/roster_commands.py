@@ -191,7 +191,8 @@ class RosterCommands:
             return [person, *(command(person) or [])], None
 
         _, recordings = save_retrying(self.save, attempt,
-                                      lambda: self.person(person_id).version, "the person")
+                                      lambda: self.person(person_id).version, "the person",
+                                      repository=self.repository)
         return PersonSaved(person_id, self._roster_position(recordings))
 
     def relocate_person(

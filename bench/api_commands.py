@@ -25,6 +25,7 @@ import requests
 
 from aggregates.association import OfficerRole
 from bench.common import AMQP_URL, median, percentile, print_table, scratch_database, write_results
+from bench.http import JsonClient
 from projections.database import open_database
 from projections.tenancy import Tenancy
 from tests.processes import ProcessFactory
@@ -37,29 +38,27 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 def client_loop(base: str, association: str, stop: float, latencies: list[float]) -> None:
     """Appoint and remove one member, over and over, until ``stop``."""
-    session = requests.Session()
-    session.headers.update(AUTH)
-    prefix = f"{base}/api/v1/districts/{DISTRICT}/associations/{association}"
+    client = JsonClient(base, TOKEN)
+    prefix = f"/api/v1/districts/{DISTRICT}/associations/{association}"
     officer = None
     while time.monotonic() < stop:
         started = time.perf_counter()
         if officer is None:
-            response = session.post(
+            response = client.post(
                 f"{prefix}/officers",
-                json={"name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"},
-                timeout=30,
+                {"name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"},
             )
-            officer = response.json()["officer_id"]
+            officer = (response.body or {}).get("officer_id")
         else:
-            response = session.post(
+            response = client.post(
                 f"{prefix}/officers/{officer}/removal",
-                json={"removed_on": "2021-05-01", "reason": "轮换"},
-                timeout=30,
+                {"removed_on": "2021-05-01", "reason": "轮换"},
             )
             officer = None
-        if response.status_code >= 300:
-            raise RuntimeError(response.text)
+        if response.status >= 300:
+            raise RuntimeError(f"{response.status}: {response.body}")
         latencies.append((time.perf_counter() - started) * 1000)
+    client.close()
 
 
 def run_clients(base: str, associations: list[str], clients: int, seconds: float) -> dict[str, Any]:

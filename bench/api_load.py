@@ -30,6 +30,7 @@ import psycopg
 import requests
 
 from bench.common import AMQP_URL, median, percentile, print_table, scratch_database, write_results
+from bench.http import JsonClient
 from projections.database import schema_name
 from tests.processes import ProcessFactory
 
@@ -47,17 +48,17 @@ def open_loop_reads(base: str, ids: list[str], rate: float, seconds: float,
     errors = [0]
 
     def client() -> None:
-        session = requests.Session()
-        session.headers.update(AUTH)
+        session = JsonClient(base, TOKEN)
         while (job := due.get()) is not None:
-            at, url = job
+            at, path = job
             delay = at - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            response = session.get(url, timeout=30)
+            response = session.get(path)
             latencies.append((time.perf_counter() - at) * 1000)
-            if response.status_code != 200:
+            if response.status != 200:
                 errors[0] += 1
+        session.close()
 
     workers = [threading.Thread(target=client) for _ in range(threads)]
     for w in workers:
@@ -66,7 +67,7 @@ def open_loop_reads(base: str, ids: list[str], rate: float, seconds: float,
     total = int(rate * seconds)
     for n in range(total):
         due.put((start + n / rate,
-                 f"{base}/api/v1/districts/{DISTRICT}/associations/{ids[n % len(ids)]}"))
+                 f"/api/v1/districts/{DISTRICT}/associations/{ids[n % len(ids)]}"))
     for _ in workers:
         due.put(None)
     for w in workers:
@@ -96,9 +97,8 @@ def steady_commands(base: str, url: str, ids: list[str], rate: float, seconds: f
                 time.sleep(0.005)
 
     def client(association: str, offset: float, per_client: float) -> None:
-        session = requests.Session()
-        session.headers.update(AUTH)
-        prefix = f"{base}/api/v1/districts/{DISTRICT}/associations/{association}"
+        session = JsonClient(base, TOKEN)
+        prefix = f"/api/v1/districts/{DISTRICT}/associations/{association}"
         officer = None
         start = time.perf_counter() + offset
         n = 0
@@ -112,16 +112,16 @@ def steady_commands(base: str, url: str, ids: list[str], rate: float, seconds: f
             else:
                 late[0] += 1
             if officer is None:
-                response = session.post(f"{prefix}/officers", timeout=30, json={
+                response = session.post(f"{prefix}/officers", {
                     "name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"})
             else:
-                response = session.post(f"{prefix}/officers/{officer}/removal", timeout=30,
-                                        json={"removed_on": "2021-05-01", "reason": "轮换"})
+                response = session.post(f"{prefix}/officers/{officer}/removal",
+                                        {"removed_on": "2021-05-01", "reason": "轮换"})
             done = time.perf_counter()
-            if response.status_code >= 300:
+            if response.status >= 300:
                 errors[0] += 1
             else:
-                body = response.json()
+                body = response.body
                 officer = body.get("officer_id") if officer is None else None
                 committed.append((done, int(body["position"])))
             n += 1

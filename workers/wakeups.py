@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 #: The name of the catch-up task (see workers.tasks).
 PROJECT_DISTRICT = "canxie.project_district"
 
+#: How long a web process gathers commands before it publishes their wake-ups: at most one
+#: message per district per 20 ms instead of one per command (each costs the web process,
+#: the broker and the worker about as much as the command itself), for at most 20 ms of lag.
+COALESCE_SECONDS = 0.02
+
 
 class Wakeups(Protocol):
     """Anything that can be told a district has new events."""
@@ -125,7 +130,7 @@ def celery_wakeups(settings: Settings) -> WakeupThread:
     def publish(district: str) -> None:
         publisher.send_task(PROJECT_DISTRICT, args=(district,), retry=False)
 
-    thread = WakeupThread(publish, name="canxie-wakeups")
+    thread = WakeupThread(publish, name="canxie-wakeups", coalesce_seconds=COALESCE_SECONDS)
     # A gunicorn worker stopping gracefully exits normally: flush its pending wake-ups.
     atexit.register(thread.close)
     return thread
