@@ -28,7 +28,7 @@ from projections.groups import GROUPS_PROJECTION
 from projections.inspections import INSPECTIONS_PROJECTION
 from projections.lifecycle import LIFECYCLE_PROJECTION
 from projections.needs import NEEDS_PROJECTION
-from projections.projection import Projection
+from projections.projection import Projection, Router
 from projections.roster import ROSTER_PROJECTION
 from projections.training import TRAINING_PROJECTION
 from projections.unit_of_work import UnitOfWork
@@ -104,9 +104,14 @@ def catch_up(
     batch_size: int = 1000,
     max_batches: int | None = None,
 ) -> CatchUp:
-    """Apply every event after the tracking positions, batch by batch, until none is left."""
+    """Apply every event after the tracking positions, batch by batch, to the log's end.
+
+    The end is where a batch comes back short: events committed after that are left to the
+    wake-up their command sends (callers that must see them call again).
+    """
     sql = partial(db.sql, district)
     select = sql(events_after_sql(db))
+    route = Router(projections)
     applied = batches = 0
     position = 0
     while max_batches is None or batches < max_batches:
@@ -126,18 +131,17 @@ def catch_up(
                 stored = stored_event(row)
                 event = mapper.to_domain_event(stored)
                 event_position = int(row["notification_id"])
-                for projection in projections:
+                for projection in route(event):
                     if event_position > starts[projection.name]:
                         projection.apply(stored, event, event_position, uow)
             uow.flush(cur, sql)
             last = int(rows[-1]["notification_id"])
-            for projection in projections:
-                start = starts[projection.name]
-                if last > start:
-                    tracking.advance(cur, sql, projection.name, start, last)
+            tracking.advance_all(cur, sql, starts, last)
             position = last
         applied += len(rows)
         batches += 1
+        if len(rows) < batch_size:
+            break  # that was the end of the log; what comes later brings its own wake-up
     if applied:
         log.debug("district %s: applied %d events in %d batches", district, applied, batches)
     return CatchUp(district=district, applied=applied, batches=batches, position=position)

@@ -7,7 +7,7 @@ scratch and an as-of replay (DESIGN decision 3).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,3 +37,25 @@ class Projection:
         handler = self.handlers.get(type(event))
         if handler is not None:
             handler(event, position, uow)
+
+
+class Router:
+    """For each event type, the projections that do anything with it, worked out once.
+
+    Most read models ignore most events; asking all twelve about every event of a catch-up or
+    a rebuild costs more than the few that answer.
+    """
+
+    def __init__(self, projections: Sequence[Projection]) -> None:
+        self._projections = tuple(projections)
+        self._by_type: dict[type, tuple[Projection, ...]] = {}
+
+    def __call__(self, event: Any) -> tuple[Projection, ...]:
+        """The projections, in their order, that record or handle ``event``."""
+        kind = type(event)
+        found = self._by_type.get(kind)
+        if found is None:
+            found = tuple(p for p in self._projections
+                          if p.every_record is not None or kind in p.handlers)
+            self._by_type[kind] = found
+        return found

@@ -22,7 +22,7 @@ from projections import ledger, tracking
 from projections.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.catchup import PROJECTIONS, events_after_sql, stored_event
 from projections.database import Database
-from projections.projection import Projection
+from projections.projection import Projection, Router
 from projections.unit_of_work import UnitOfWork
 
 
@@ -71,6 +71,7 @@ def rebuild(
         for projection in projections:
             for table in projection.tables:
                 cur.execute(sql(f"DELETE FROM {{s}}{table.name}"))
+        route = Router(projections)
         while True:
             cur.execute(select, (last, batch_size))
             rows = cur.fetchall()
@@ -81,7 +82,7 @@ def rebuild(
                 stored = stored_event(row)
                 event = mapper.to_domain_event(stored)
                 position = int(row["notification_id"])
-                for projection in projections:
+                for projection in route(event):
                     projection.apply(stored, event, position, uow)
             uow.flush(cur, sql)
             applied += len(rows)

@@ -21,7 +21,7 @@ from projections import ledger
 from projections.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.catchup import PROJECTIONS, events_after_sql, stored_event
 from projections.database import Cursor, Database
-from projections.projection import Projection
+from projections.projection import Projection, Router
 from projections.rebuild import Rebuilt
 from projections.tables import Table
 from projections.unit_of_work import UnitOfWork
@@ -56,11 +56,12 @@ def _apply(cur: Cursor, sql: Sql, select: str, mapper: Mapper[Any], after: int, 
     if not rows:
         return 0, after
     uow = UnitOfWork()
+    route = Router(projections)
     for row in rows:
         stored = stored_event(row)
         event = mapper.to_domain_event(stored)
         position = int(row["notification_id"])
-        for projection in projections:
+        for projection in route(event):
             projection.apply(stored, event, position, uow)
     uow.flush(cur, sql, names)
     return len(rows), int(rows[-1]["notification_id"])

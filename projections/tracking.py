@@ -7,7 +7,7 @@ position can never commit (exactly-once, DESIGN decision 1).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
 from projections.database import Cursor
@@ -55,6 +55,30 @@ def advance(cur: Cursor, sql: Sql, name: str, old: int, new: int) -> None:
     )
     if cur.rowcount != 1:
         raise StaleTracking(f"projection {name} is no longer at position {old}")
+
+
+def advance_all(cur: Cursor, sql: Sql, starts: Mapping[str, int], new: int) -> None:
+    """Move every projection in ``starts`` from its start to ``new`` (those not already there).
+
+    One statement per distinct start (after the first batch, one in all) instead of one per
+    projection: a small batch pays a round trip per statement.  Raises if any is not at its
+    start any more.
+    """
+    by_start: dict[int, list[str]] = {}
+    for name, start in starts.items():
+        if new > start:
+            by_start.setdefault(start, []).append(name)
+    for start, names in by_start.items():
+        marks = ", ".join(["%s"] * len(names))
+        cur.execute(
+            sql(
+                "UPDATE {s}projection_tracking SET position = %s, updated_at = %s "
+                f"WHERE projection IN ({marks}) AND position = %s"
+            ),
+            (new, datetime.now(UTC).isoformat(), *names, start),
+        )
+        if cur.rowcount != len(names):
+            raise StaleTracking(f"projections {names} are no longer at position {start}")
 
 
 def reset(cur: Cursor, sql: Sql, name: str) -> None:

@@ -120,13 +120,15 @@ class UnitOfWork:
         upserts = [change for change in rows.values() if isinstance(change, dict)]
         if upserts:
             columns = list(table.columns)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in table.key)
-            statement = (
-                f"INSERT INTO {{s}}{table.name} ({', '.join(columns)}) "
-                f"VALUES ({', '.join(['%s'] * len(columns))}) "
-                f"ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {updates}"
-            )
-            cur.executemany(sql(statement), [[r.get(c) for c in columns] for r in upserts])
+            values = [[r.get(c) for c in columns] for r in upserts]
+            if len(values) >= COPY_FROM_ROWS and hasattr(cur, "copy"):
+                _upsert_by_copy(cur, sql, table, columns, values)
+            else:
+                statement = (
+                    f"INSERT INTO {{s}}{table.name} ({', '.join(columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(columns))}) {_on_conflict(table)}"
+                )
+                cur.executemany(sql(statement), values)
         patches: dict[tuple[tuple[str, ...], tuple[str, ...]], list[list[Any]]] = {}
         for key, change in rows.items():
             if isinstance(change, _Patch):
@@ -139,3 +141,37 @@ class UnitOfWork:
             statement = f"UPDATE {{s}}{table.name} SET {', '.join(sets)} WHERE {key_where}"
             cur.executemany(sql(statement), params)
         return len(rows)
+
+
+#: From this many upserts into one table (PostgreSQL), rows go in by COPY: the pipelined
+#: ``executemany`` costs a statement per row (about 30 µs in psycopg and the server), COPY a
+#: few µs, plus a fixed ~1 ms for the staging table, so small live batches keep executemany.
+COPY_FROM_ROWS = 200
+
+
+def _on_conflict(table: Table) -> str:
+    updates = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c not in table.key)
+    return f"ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {updates}"
+
+
+def _upsert_by_copy(
+    cur: Cursor, sql: Callable[[str], str], table: Table, columns: list[str],
+    values: list[list[Any]],
+) -> None:
+    """COPY the rows into a temporary table shaped like ``table``, then one upsert from it.
+
+    The staging table lives in this transaction only (dropped at once, and ON COMMIT DROP
+    should anything fail), so a rebuild flushing many batches in one transaction makes a
+    fresh one each time.  Keys are unique within a flush (the unit of work folds them).
+    """
+    stage = f"canxie_stage_{table.name}"
+    names = ", ".join(columns)
+    cur.execute(sql(f"CREATE TEMP TABLE {stage} (LIKE {{s}}{table.name}) ON COMMIT DROP"))
+    with cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        for row in values:
+            copy.write_row(row)
+    cur.execute(sql(
+        f"INSERT INTO {{s}}{table.name} ({names}) SELECT {names} FROM {stage} "
+        f"{_on_conflict(table)}"
+    ))
+    cur.execute(f"DROP TABLE {stage}")

@@ -40,10 +40,13 @@ class Runtime:
             max_batches=max_batches,
         )
 
+    def head(self, district: str) -> int:
+        """The newest event position of a district."""
+        return self.tenancy.records(district).head_position()
+
     def lag(self, district: str) -> tuple[int, int]:
         """(newest event position, projected position) of a district."""
-        head = self.tenancy.records(district).head_position()
-        return head, projected_position(self.db, district)
+        return self.head(district), projected_position(self.db, district)
 
     def close(self) -> None:
         """Release the database."""

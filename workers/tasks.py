@@ -42,11 +42,11 @@ def project_district(district: str) -> dict[str, int | str]:
                 log.debug("district %s is being projected by another worker", district)
                 return {"district": district, "applied": 0, "position": -1, "busy": 1}
             result = runtime.catch_up(district, max_batches=limit)
-        head, projected = runtime.lag(district)
+        head = runtime.head(district)  # the log may have grown while the claim was held
     except NotFound:
         log.warning("wake-up for unknown district %s ignored", district)
         return {"district": district, "applied": 0, "position": 0}
-    if head > projected:
+    if head > result.position:  # every read model is at result.position now
         again(district, "yielded" if result.batches >= limit else "grew")
     return {"district": district, "applied": result.applied, "position": result.position}
 
