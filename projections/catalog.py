@@ -9,6 +9,7 @@ from typing import Any
 from aggregates.errors import Conflict
 from aggregates.provenance import Provenance
 from projections.accounts import ACCOUNT_TABLES
+from projections.claims import MISSED_WAKEUPS
 from projections.database import Database
 from projections.tables import Table
 
@@ -57,7 +58,7 @@ class Catalog:
             with self.db.catalog(write=True) as cur:
                 cur.execute('CREATE SCHEMA IF NOT EXISTS "canxie_catalog"')
         with self.db.catalog(write=True) as cur:
-            for table in (DISTRICTS, *ACCOUNT_TABLES):
+            for table in (DISTRICTS, *ACCOUNT_TABLES, MISSED_WAKEUPS):
                 for statement in table.ddl(self.db.kind):
                     cur.execute(self.db.sql(None, statement))
 

@@ -8,7 +8,7 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import OperationalError as PgOperationalError
 
 from aggregates.errors import NotFound
-from projections.claims import district_claim
+from projections.claims import district_claim, take_missed
 from workers.celery_app import celery
 from workers.runtime import current_runtime
 from workers.wakeups import PROJECT_DISTRICT
@@ -30,9 +30,13 @@ def project_district(district: str) -> dict[str, int | str]:
 
     Fair to the other districts: a task runs at most ``CANXIE_TASK_MAX_BATCHES`` batches and
     then queues a fresh wake-up for the district behind everyone else's.  A district another
-    worker is projecting right now is skipped at once (its claim is held); the holder looks
-    at the log again after letting go of the claim and queues a wake-up if it grew, so the
-    skipped wake-up is never lost.
+    worker is projecting right now is skipped at once (its claim is held) and marked missed;
+    the holder, after letting go of the claim, queues a wake-up if the mark is there and the
+    log grew, so the skipped wake-up is never lost (projections/claims.py).
+
+    The holder does not queue one merely because the log grew meanwhile: those events came
+    with wake-ups of their own, and re-queueing on every growth fed a chain of tasks per
+    wake-up under a steady stream of commands (measured: lag p50 0.5-0.9 s at 200 commands/s).
     """
     runtime = current_runtime()
     limit = runtime.settings.task_max_batches
@@ -42,12 +46,13 @@ def project_district(district: str) -> dict[str, int | str]:
                 log.debug("district %s is being projected by another worker", district)
                 return {"district": district, "applied": 0, "position": -1, "busy": 1}
             result = runtime.catch_up(district, max_batches=limit)
-        head = runtime.head(district)  # the log may have grown while the claim was held
+        yielded = result.batches >= limit
+        missed = take_missed(runtime.db, district)
+        if (yielded or missed) and runtime.head(district) > result.position:
+            again(district, "yielded" if yielded else "missed")
     except NotFound:
         log.warning("wake-up for unknown district %s ignored", district)
         return {"district": district, "applied": 0, "position": 0}
-    if head > result.position:  # every read model is at result.position now
-        again(district, "yielded" if result.batches >= limit else "grew")
     return {"district": district, "applied": result.applied, "position": result.position}
 
 

@@ -79,3 +79,41 @@ def test_closing_the_wakeup_thread_delivers_what_is_pending() -> None:
     release.set()
     closing.join(10)
     assert delivered == ["first", "second"]
+
+
+@pytest.mark.hosted
+@pytest.mark.parametrize("refused_meanwhile", [True, False])
+def test_a_wakeup_refused_meanwhile_is_queued_again_and_mere_growth_is_not(
+    pg_url: str, tmp_path: Path, refused_meanwhile: bool
+) -> None:
+    settings = Settings(database_url=pg_url, broker_url="amqp://unused", data_dir=tmp_path,
+                        batch_size=1000, task_max_batches=100)
+    rt = Runtime.open(settings)
+    rt.tenancy.provision()
+    rt.tenancy.create_district(DISTRICT, "金水区", SEEDER)
+    seed_district(rt.tenancy, DISTRICT, associations=2, cycles=1)
+    queued: list[str] = []
+    refused: list[dict[str, int | str]] = []
+    catch_up = rt.catch_up
+
+    def meanwhile(district: str, max_batches: int | None = None) -> object:
+        result = catch_up(district, max_batches=max_batches)
+        # New events arrive (their commands send wake-ups of their own) ...
+        seed_district(rt.tenancy, DISTRICT, associations=1, cycles=1, first_village=2001)
+        if refused_meanwhile:  # ... and one of those wake-ups finds the claim held.
+            refused.append(tasks.project_district.run(DISTRICT))
+        return result
+
+    try:
+        with mock.patch.object(tasks, "current_runtime", return_value=rt), \
+                mock.patch.object(tasks.project_district, "apply_async",
+                                  side_effect=lambda args: queued.append(args[0])), \
+                mock.patch.object(rt, "catch_up", side_effect=meanwhile):
+            tasks.project_district.run(DISTRICT)
+        if refused_meanwhile:
+            assert refused[0]["busy"] == 1
+            assert queued == [DISTRICT]  # the refused wake-up is not lost
+        else:
+            assert queued == []  # the new events' own wake-ups will do
+    finally:
+        rt.close()
