@@ -22,3 +22,13 @@ class ApiBlueprint(Blueprint):
         if content_type is None and str(status_code)[:1] in {"4", "5"}:
             content_type = PROBLEM_JSON
         return super().alt_response(status_code, content_type=content_type, **kwargs)
+
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Callable[..., Any]:
+        """flask-smorest's ``arguments``, with a schema class made into one instance here.
+
+        Given a class, webargs builds a new schema instance on every request (about 0.1 ms
+        of a 2 ms command); loading does not change an instance, so one serves every request.
+        """
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
