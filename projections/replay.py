@@ -31,7 +31,7 @@ from projections.catchup import PROJECTIONS, events_after_sql, stored_event
 from projections.database import Database
 from projections.memory import MemoryTables
 from projections.projection import Projection
-from projections.unit_of_work import UnitOfWork
+from projections.unit_of_work import MemoryUnitOfWork, UnitOfWork
 
 CHINA = ZoneInfo("Asia/Shanghai")
 READ_BATCH = 5000
@@ -202,35 +202,33 @@ def replay(
 
 def _replay(db: Database, district: str, mapper: Mapper[Any], as_of: date, basis: Basis,
             applier: Applier, count: Callable[[int], None], counted: list[int]) -> Replayed:
-    cutoff = end_of_day(as_of)
-    selected: list[tuple[date, int, Any]] = []
-    for position, event in _read(db, district, mapper, applier.wanted, count):
-        if basis is Basis.RECORDED:
+    tables = MemoryTables()
+    uow = MemoryUnitOfWork(tables)
+    apply = applier.apply
+    events = _read(db, district, mapper, applier.wanted, count)
+    applied = last = 0
+    if basis is Basis.RECORDED:
+        # Log order is recorded order: apply as they come, holding no event longer than that.
+        cutoff = end_of_day(as_of)
+        for position, event in events:
             if event.timestamp > cutoff:
                 break
-            selected.append((as_of, position, event))
-        else:
-            effective = effective_on(event)
-            if effective <= as_of:
-                selected.append((effective, position, event))
-    if basis is Basis.EFFECTIVE:
+            apply(event, position, uow)
+            applied, last = applied + 1, position
+    else:
+        selected = [(effective, position, event) for position, event in events
+                    if (effective := effective_on(event)) <= as_of]
         selected.sort(key=lambda item: (item[0], item[1]))
-    tables = MemoryTables()
-    uow = UnitOfWork()
-    apply = applier.apply
-    last = 0
-    for _, position, event in selected:
-        apply(event, position, uow)
-        if position > last:
-            last = position
-    read = counted[0]
-    uow.flush_into(tables)
+        for _, position, event in selected:
+            apply(event, position, uow)
+            last = max(last, position)
+        applied = len(selected)
     return Replayed(
         tables=tables,
         as_of=as_of,
         basis=basis,
-        events_read=read,
-        events_applied=len(selected),
+        events_read=counted[0],
+        events_applied=applied,
         last_position=last,
     )
 

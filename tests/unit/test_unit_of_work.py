@@ -6,8 +6,9 @@ import random
 import sqlite3
 from typing import Any
 
+from projections.memory import MemoryTables
 from projections.tables import Table
-from projections.unit_of_work import UnitOfWork
+from projections.unit_of_work import MemoryUnitOfWork, UnitOfWork
 
 TABLE = Table(name="t", columns={"k": "int", "a": "text", "n": "int"}, key=("k",))
 
@@ -56,3 +57,25 @@ def test_random_change_sequences_flush_to_the_same_rows() -> None:
             uow.flush(cur, sql)
         cur.execute("SELECT k, a, n FROM t ORDER BY k")
         assert [dict(r) for r in cur.fetchall()] == [expected[k] for k in sorted(expected)]
+
+
+def test_writing_through_to_memory_equals_folding_then_flushing() -> None:
+    rng = random.Random(13)
+    for _ in range(200):
+        folded_tables, direct_tables = MemoryTables(), MemoryTables()
+        folded, direct = UnitOfWork(), MemoryUnitOfWork(direct_tables)
+        for _ in range(rng.randint(1, 40)):
+            key = rng.randint(1, 6)
+            kind = rng.choice(["upsert", "partial", "patch", "patch", "delete"])
+            for uow in (folded, direct):
+                if kind == "upsert":
+                    uow.upsert(TABLE, {"k": key, "a": f"v{key}", "n": rng.randint(0, 3)})
+                elif kind == "partial":  # a row written without every column
+                    uow.upsert(TABLE, {"k": key, "a": "partial"})
+                elif kind == "patch":
+                    uow.patch(TABLE, (key,), values={"a": "p"}, increments={"n": 2})
+                else:
+                    uow.delete(TABLE, (key,))
+        folded.flush_into(folded_tables)
+        direct.flush_into(direct_tables)
+        assert direct_tables.tables.get("t", {}) == folded_tables.tables.get("t", {})
