@@ -67,9 +67,10 @@ def test_writing_through_to_memory_equals_folding_then_flushing() -> None:
         for _ in range(rng.randint(1, 40)):
             key = rng.randint(1, 6)
             kind = rng.choice(["upsert", "partial", "patch", "patch", "delete"])
+            n = rng.randint(0, 3)
             for uow in (folded, direct):
                 if kind == "upsert":
-                    uow.upsert(TABLE, {"k": key, "a": f"v{key}", "n": rng.randint(0, 3)})
+                    uow.upsert(TABLE, {"k": key, "a": f"v{key}", "n": n})
                 elif kind == "partial":  # a row written without every column
                     uow.upsert(TABLE, {"k": key, "a": "partial"})
                 elif kind == "patch":
