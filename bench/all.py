@@ -78,12 +78,16 @@ def rows() -> list[list[str]]:
             reference = result["library_single_event_appends_per_s"]
             for r in result["runs"]:
                 ratio = r["commands_per_s"] / reference
+                # The target is for gunicorn on PostgreSQL; the embedded figures
+                # (SQLite, projector in the same process) are for the record.
+                hosted = result["mode"] == "hosted"
                 add(f"1. API commands, {result['mode']}, {r['clients']} client"
                     f"{'s' if r['clients'] > 1 else ''}",
                     f"{_n(r['commands_per_s'])} commands/s (p50 {_n(r['p50_ms'], 1)} ms, "
                     f"p99 {_n(r['p99_ms'], 1)} ms)",
                     f"library single-event appends {_n(reference)}/s", _ratio(ratio),
-                    "≥ 0.5x", ratio >= 0.5, "one event per command", api["command"])
+                    "≥ 0.5x" if hosted else "— (record only)", ratio >= 0.5 if hosted else None,
+                    "one event per command", api["command"])
     catchup = _load("catchup")
     if catchup:
         for backend, r in catchup["results"].items():

@@ -24,6 +24,7 @@ from typing import Any
 import requests
 
 from aggregates.association import OfficerRole
+from bench import cpu
 from bench.common import AMQP_URL, median, percentile, print_table, scratch_database, write_results
 from bench.http import JsonClient
 from projections.database import open_database
@@ -69,6 +70,7 @@ def run_clients(base: str, associations: list[str], clients: int, seconds: float
         threading.Thread(target=client_loop, args=(base, associations[i], stop, per_client[i]))
         for i in range(clients)
     ]
+    before = cpu.snapshot()
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -82,6 +84,7 @@ def run_clients(base: str, associations: list[str], clients: int, seconds: float
         "commands_per_s": len(latencies) / elapsed,
         "p50_ms": median(latencies),
         "p99_ms": percentile(latencies, 99),
+        "cpu_ms_per_command": cpu.per_unit(before, cpu.snapshot(), len(latencies)),
     }
 
 
@@ -184,6 +187,11 @@ def main() -> None:
     print_table(
         ["mode", "clients", "commands/s", "p50 ms", "p99 ms", "library appends/s", "ratio"], rows
     )
+    print("\nCPU milliseconds per command, by process:")
+    for result in results:
+        for run in result["runs"]:
+            spent = ", ".join(f"{k} {v:.2f}" for k, v in run["cpu_ms_per_command"].items())
+            print(f"  {result['mode']}, {run['clients']} clients: {spent}")
     print(write_results("api_commands", {"command": "python -m bench.api_commands",
                                          "results": results}))
 
