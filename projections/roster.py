@@ -19,7 +19,7 @@ from uuid import UUID
 from aggregates.person import Person, PersonStatus
 from projections.database import Cursor, Database
 from projections.projection import Projection
-from projections.tables import Table
+from projections.tables import Table, json_text
 from projections.unit_of_work import UnitOfWork
 
 PERSONS = Table(
@@ -149,7 +149,7 @@ def _history(event: Any, position: int, uow: UnitOfWork, effective_on: date | No
             "position": position,
             "event": type(event).__name__,
             "effective_on": effective_on.isoformat() if effective_on else None,
-            "details": json.dumps(_plain(details or {}), ensure_ascii=False),
+            "details": json_text(_plain(details or {})),
             "actor": event.by.get("actor"),
             "role": event.by.get("role"),
             "reason": reason,

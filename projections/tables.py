@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Portable column types: name -> (PostgreSQL, SQLite).
 TYPES = {
@@ -13,6 +15,15 @@ TYPES = {
     "date": ("TEXT", "TEXT"),  # ISO dates sort and compare as text
     "timestamp": ("TEXT", "TEXT"),  # ISO 8601 UTC
 }
+
+#: One encoder for JSON columns with Chinese text kept readable: ``json.dumps`` with any
+#: keyword builds a new encoder on every call (a replay writes tens of thousands of these).
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False)
+
+
+def json_text(value: Any) -> str:
+    """A value for a ``json`` column: exactly ``json.dumps(value, ensure_ascii=False)``."""
+    return _JSON_TEXT.encode(value)
 
 
 @dataclass(frozen=True)

@@ -191,9 +191,13 @@ class MemoryUnitOfWork(UnitOfWork):
         self.memory = memory
 
     def upsert(self, table: Table, row: dict[str, Any]) -> None:
-        """Write the whole row (missing columns as None, as the live tables hold them)."""
+        """Write the whole row (missing columns as None, as the live tables hold them).
+
+        A complete row is kept as given, not copied: handlers build a fresh dict for every
+        row they write (none keeps or reuses one).
+        """
         columns = table.columns
-        stored = dict(row) if row.keys() == columns.keys() else {c: row.get(c) for c in columns}
+        stored = row if row.keys() == columns.keys() else {c: row.get(c) for c in columns}
         self.memory.table(table.name)[tuple(stored[k] for k in table.key)] = stored
 
     def patch(

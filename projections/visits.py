@@ -17,7 +17,7 @@ from projections.database import Database
 from projections.district_settings import interval_versions, intervals_in_force
 from projections.projection import Projection
 from projections.scope import Scope, tracked_position, where_clause
-from projections.tables import Table
+from projections.tables import Table, json_text
 from projections.unit_of_work import UnitOfWork
 
 VISITS = Table(
@@ -77,7 +77,7 @@ def _recorded(event: HomeVisit.Recorded, position: int, uow: UnitOfWork) -> None
             "visitor_name": event.visitor_name,
             "mode": event.mode,
             "findings": event.findings,
-            "difficulties": json.dumps(event.difficulties, ensure_ascii=False),
+            "difficulties": json_text(event.difficulties),
             "open_follow_ups": 0,
             "version": event.originator_version,
             "position": position,
