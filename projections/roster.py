@@ -108,16 +108,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+DETAIL_COLUMNS = ("name", "sex", "birth_date", "resident_id", "certificate_number", "category",
+                  "grade", "household_id", "household_relation", "village_code", "address",
+                  "phone", "special_hardship", "hardship_reason")
+
+
 def _row_of_details(details: dict[str, Any]) -> dict[str, Any]:
-    plain = _plain(details)
     return {
-        **{k: plain[k] for k in ("name", "sex", "birth_date", "resident_id",
-                                 "certificate_number", "category", "grade", "household_id",
-                                 "household_relation", "village_code", "address", "phone",
-                                 "special_hardship", "hardship_reason")},
-        "certified": plain["certificate_number"] is not None,
-        "service_needs": json.dumps(plain["service_needs"]),
-        "township_code": plain["village_code"][:9],
+        **{k: _plain(details[k]) for k in DETAIL_COLUMNS},
+        "certified": details["certificate_number"] is not None,
+        "service_needs": json.dumps(_plain(details["service_needs"])),
+        "township_code": details["village_code"][:9],
     }
 
 
@@ -149,7 +150,7 @@ def _history(event: Any, position: int, uow: UnitOfWork, effective_on: date | No
             "position": position,
             "event": type(event).__name__,
             "effective_on": effective_on.isoformat() if effective_on else None,
-            "details": json_text(_plain(details or {})),
+            "details": json_text(details or {}),  # dates and ids as text, like _plain
             "actor": event.by.get("actor"),
             "role": event.by.get("role"),
             "reason": reason,

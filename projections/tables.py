@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 #: Portable column types: name -> (PostgreSQL, SQLite).
 TYPES = {
@@ -16,13 +18,23 @@ TYPES = {
     "timestamp": ("TEXT", "TEXT"),  # ISO 8601 UTC
 }
 
+def _as_text(value: Any) -> str:
+    """Dates (ISO) and UUIDs (hyphenated) inside a JSON column, as the read models show them."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 #: One encoder for JSON columns with Chinese text kept readable: ``json.dumps`` with any
 #: keyword builds a new encoder on every call (a replay writes tens of thousands of these).
-_JSON_TEXT = json.JSONEncoder(ensure_ascii=False)
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False, default=_as_text)
 
 
 def json_text(value: Any) -> str:
-    """A value for a ``json`` column: exactly ``json.dumps(value, ensure_ascii=False)``."""
+    """A value for a ``json`` column: ``json.dumps(value, ensure_ascii=False)``, with dates
+    and UUIDs anywhere inside written as text."""
     return _JSON_TEXT.encode(value)
 
 
