@@ -64,23 +64,21 @@ class TrustingRepository(Repository[UUID]):
             aggregate_id = getattr(aggregate, "id", None)
             if not isinstance(aggregate_id, UUID):
                 continue
-            lock = self._use_fastforward_lock(aggregate_id)
-            try:
-                with lock:
-                    try:
-                        cached = self.cache.get(aggregate_id)
-                    except KeyError:
-                        cached = None
-                    if cached is None or cached.version < aggregate.version:
-                        self.cache.put(aggregate_id, aggregate)
-            finally:
-                self._disuse_fastforward_lock(aggregate_id)
+            with self._cached(aggregate_id) as cached:
+                if cached is None or cached.version < aggregate.version:
+                    self.cache.put(aggregate_id, aggregate)
 
     def _cached_copy(self, aggregate_id: UUID) -> Any | None:
-        """A deep copy of the cached aggregate, or None if it is not cached.
+        """A deep copy of the cached aggregate, or None if it is not cached."""
+        with self._cached(aggregate_id) as cached:
+            return deepcopy(cached) if cached is not None else None
 
-        The library fast-forwards cached aggregates in place under a per-aggregate lock; the
-        copy is taken under the same lock, so it never sees half an event applied.
+    @contextmanager
+    def _cached(self, aggregate_id: UUID) -> Iterator[Any | None]:
+        """The cached aggregate (or None), held under the library's per-aggregate lock.
+
+        The library fast-forwards cached aggregates in place under that lock, so what is read
+        or replaced within the block never has half an event applied.
         """
         assert self.cache is not None
         lock = self._use_fastforward_lock(aggregate_id)
@@ -89,7 +87,7 @@ class TrustingRepository(Repository[UUID]):
                 try:
                     cached = self.cache.get(aggregate_id)
                 except KeyError:
-                    return None
-                return deepcopy(cached) if cached is not None else None
+                    cached = None
+                yield cached
         finally:
             self._disuse_fastforward_lock(aggregate_id)
