@@ -75,7 +75,6 @@ def district_claim(db: Database, district: str, *, wait_seconds: float = 0.0) ->
                 conn.close()
 
 
-
 def _try(conn: Any, key: tuple[int, str]) -> bool:
     row = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s)) AS got", key).fetchone()
     return bool(row["got"])

@@ -144,8 +144,9 @@ class UnitOfWork:
 
 
 #: From this many upserts into one table (PostgreSQL), rows go in by COPY: the pipelined
-#: ``executemany`` costs a statement per row (about 30 µs in psycopg and the server), COPY a
-#: few µs, plus a fixed ~1 ms for the staging table, so small live batches keep executemany.
+#: ``executemany`` sends a statement per row, COPY one stream (the flush's client time for
+#: 30,300 events fell from 2.4 to 1.6 s in a profile), while the staging table costs a few
+#: statements of its own, so the small batches of a live catch-up keep executemany.
 COPY_FROM_ROWS = 200
 
 
