@@ -30,7 +30,7 @@ from eventsourcing.utils import resolve_topic
 from projections.catchup import PROJECTIONS, events_after_sql, stored_event
 from projections.database import Database
 from projections.memory import MemoryTables
-from projections.projection import Projection
+from projections.projection import Projection, Router
 from projections.unit_of_work import MemoryUnitOfWork, UnitOfWork
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -156,6 +156,7 @@ class Applier:
             for kind, handler in projection.handlers.items():
                 self.handlers.setdefault(kind, []).append(handler)
         self._topics: dict[str, bool] = {}
+        self._route = Router(self.projections)
 
     def wanted(self, topic: str) -> bool:
         """Whether any chosen projection handles events of ``topic``."""
@@ -168,7 +169,7 @@ class Applier:
     def apply(self, event: Any, position: int, uow: UnitOfWork) -> None:
         """Describe the row changes of one event."""
         if self.every_record:
-            for projection in self.projections:
+            for projection in self._route(event):
                 projection.apply(None, event, position, uow)  # type: ignore[arg-type]
             return
         for handler in self.handlers.get(type(event), ()):
