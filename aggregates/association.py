@@ -624,8 +624,9 @@ class Association(Aggregate):
         """Merge this association into ``other``: this one closes, the other records it."""
         self._check_active()
         if other.id == self.id:
-            raise InvalidValue("an association cannot merge into itself",
-                               field="into_association_id")
+            raise InvalidValue(
+                "an association cannot merge into itself", field="into_association_id"
+            )
         if other.status is not Status.ACTIVE:
             raise InvariantViolated(
                 f"the association to merge into is {other.status.value}",
@@ -646,9 +647,7 @@ class Association(Aggregate):
             ended_membership_ids=self._memberships_of(ended),
             by=by,
         )
-        other.trigger_event(
-            other.Absorbed, from_association_id=self.id, merged_on=merged_on, by=by
-        )
+        other.trigger_event(other.Absorbed, from_association_id=self.id, merged_on=merged_on, by=by)
 
     def follow_village(
         self, *, division_code: str, effective_on: date, change: str, by: dict[str, Any]
@@ -707,8 +706,9 @@ class Association(Aggregate):
         if recorded_on is None:
             raise NotFound(f"no current facility {facility_id}", field="facility_id")
         if withdrawn_on < recorded_on:
-            raise InvalidValue("withdrawn_on lies before the facility was recorded",
-                               field="withdrawn_on")
+            raise InvalidValue(
+                "withdrawn_on lies before the facility was recorded", field="withdrawn_on"
+            )
         if withdrawn_on > today:
             raise InvalidValue("withdrawn_on lies in the future", field="withdrawn_on")
         self.trigger_event(
@@ -740,8 +740,7 @@ class Association(Aggregate):
                 "only a committee member can be full-time (S3.6)", field="officer_id"
             )
         if officer_id in self.full_time:
-            raise InvariantViolated("the officer is already a full-time member",
-                                    field="officer_id")
+            raise InvariantViolated("the officer is already a full-time member", field="officer_id")
         if method is SelectionMethod.UNRECORDED:
             raise InvalidValue("say how the member was selected", field="method")
         if selected_on < officer.appointed_on:
@@ -889,17 +888,15 @@ class Association(Aggregate):
 
     def _check_ending_date(self, ended_on: date, today: date, field: str) -> None:
         self._check_date_in_life(ended_on, today, field)
-        latest = max(
-            [self.term_started_on, *(o.appointed_on for o in self.officers.values())]
-        )
+        latest = max([self.term_started_on, *(o.appointed_on for o in self.officers.values())])
         if ended_on < latest:
-            raise InvalidValue(f"{field} lies before the latest appointment ({latest})",
-                               field=field)
+            raise InvalidValue(
+                f"{field} lies before the latest appointment ({latest})", field=field
+            )
 
     def _check_date_in_life(self, day: date, today: date, field: str) -> None:
         if day < self.established_on:
-            raise InvalidValue(f"{field} lies before the association was established",
-                               field=field)
+            raise InvalidValue(f"{field} lies before the association was established", field=field)
         if day > today:
             raise InvalidValue(f"{field} lies in the future", field=field)
 

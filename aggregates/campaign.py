@@ -30,21 +30,50 @@ class Phase:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain form for the API."""
-        return {"key": self.key, "name_zh": self.name_zh, "name_en": self.name_en,
-                "starts_on": self.starts_on, "ends_on": self.ends_on,
-                "summary_zh": self.summary_zh}
+        return {
+            "key": self.key,
+            "name_zh": self.name_zh,
+            "name_en": self.name_en,
+            "starts_on": self.starts_on,
+            "ends_on": self.ends_on,
+            "summary_zh": self.summary_zh,
+        }
 
 
 #: S4: the four phases of 郑残联〔2020〕43号.
 PHASES: tuple[Phase, ...] = (
-    Phase("deployment", "安排部署阶段", "Deployment", date(2020, 10, 1), date(2020, 12, 31),
-          "盘点残协建设情况，制定工作实施方案，10月30日前报市残联"),
-    Phase("implementation", "组织实施阶段", "Implementation", date(2021, 1, 1),
-          date(2021, 12, 31), "完善机构设置，整顿软弱涣散、形同虚设的残协，建立会商机制"),
-    Phase("consolidation", "总结巩固阶段", "Consolidation", date(2022, 1, 1), date(2022, 3, 31),
-          "逐级督查、组织互查、重点抽查，反馈问题清单，重点督办"),
-    Phase("acceptance", "检查验收阶段", "Acceptance", date(2022, 4, 1), date(2022, 6, 30),
-          "县级、乡镇逐级验收，市残联、市委社治委、市民政局联合检查验收"),
+    Phase(
+        "deployment",
+        "安排部署阶段",
+        "Deployment",
+        date(2020, 10, 1),
+        date(2020, 12, 31),
+        "盘点残协建设情况，制定工作实施方案，10月30日前报市残联",
+    ),
+    Phase(
+        "implementation",
+        "组织实施阶段",
+        "Implementation",
+        date(2021, 1, 1),
+        date(2021, 12, 31),
+        "完善机构设置，整顿软弱涣散、形同虚设的残协，建立会商机制",
+    ),
+    Phase(
+        "consolidation",
+        "总结巩固阶段",
+        "Consolidation",
+        date(2022, 1, 1),
+        date(2022, 3, 31),
+        "逐级督查、组织互查、重点抽查，反馈问题清单，重点督办",
+    ),
+    Phase(
+        "acceptance",
+        "检查验收阶段",
+        "Acceptance",
+        date(2022, 4, 1),
+        date(2022, 6, 30),
+        "县级、乡镇逐级验收，市残联、市委社治委、市民政局联合检查验收",
+    ),
 )
 
 #: S4.1: each district files its work plan with the city federation by 30 October 2020.
@@ -96,8 +125,15 @@ class WorkPlan(Aggregate):
             aggregate.revisions += 1
             aggregate.last_filed_on = self.filed_on
 
-    def __init__(self, district_code: str, title: str, summary: str, filed_on: date,
-                 deadline: date, by: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        district_code: str,
+        title: str,
+        summary: str,
+        filed_on: date,
+        deadline: date,
+        by: dict[str, Any],
+    ) -> None:
         self.district_code = district_code
         self.filed_on = filed_on
         self.last_filed_on = filed_on
@@ -110,23 +146,44 @@ class WorkPlan(Aggregate):
         return self.filed_on > self.deadline
 
     @classmethod
-    def file(cls, *, district_code: str, title: str, summary: str, filed_on: date, today: date,
-             by: dict[str, Any]) -> WorkPlan:
+    def file(
+        cls,
+        *,
+        district_code: str,
+        title: str,
+        summary: str,
+        filed_on: date,
+        today: date,
+        by: dict[str, Any],
+    ) -> WorkPlan:
         """File the district's plan; a filing date in the future is refused."""
         _check_filing_date(filed_on, today)
         return cls._create(
-            cls.Filed, id=work_plan_id(district_code), district_code=district_code,
-            title=title, summary=summary, filed_on=filed_on, deadline=WORK_PLAN_DEADLINE, by=by,
+            cls.Filed,
+            id=work_plan_id(district_code),
+            district_code=district_code,
+            title=title,
+            summary=summary,
+            filed_on=filed_on,
+            deadline=WORK_PLAN_DEADLINE,
+            by=by,
         )
 
-    def revise(self, *, title: str, summary: str, filed_on: date, today: date,
-               by: dict[str, Any]) -> None:
+    def revise(
+        self, *, title: str, summary: str, filed_on: date, today: date, by: dict[str, Any]
+    ) -> None:
         """File a revised plan, on or after the last filing."""
         _check_filing_date(filed_on, today)
         if filed_on < self.last_filed_on:
             raise InvalidValue("filed_on lies before the last filing", field="filed_on")
-        self.trigger_event(self.Revised, district_code=self.district_code, title=title,
-                           summary=summary, filed_on=filed_on, by=by)
+        self.trigger_event(
+            self.Revised,
+            district_code=self.district_code,
+            title=title,
+            summary=summary,
+            filed_on=filed_on,
+            by=by,
+        )
 
 
 def _check_filing_date(filed_on: date, today: date) -> None:

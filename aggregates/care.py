@@ -67,9 +67,7 @@ class CareCommands(_Base):
 
     # -- persons -------------------------------------------------------------------------
 
-    def check_person(
-        self, person_id: UUID, village_code: str, *, field: str = "person_id"
-    ) -> None:
+    def check_person(self, person_id: UUID, village_code: str, *, field: str = "person_id") -> None:
         """The person must be on the district's roster and live in the association's village."""
         try:
             person = self.repository.get(person_id)
@@ -112,48 +110,77 @@ class CareCommands(_Base):
         return CareSaved(group.id, self._care_position(self.save(group)))
 
     def join_group(
-        self, association_id: UUID, group_id: UUID, *, person_id: UUID, joined_on: date,
+        self,
+        association_id: UUID,
+        group_id: UUID,
+        *,
+        person_id: UUID,
+        joined_on: date,
         by: Provenance,
     ) -> CareSaved:
         """Count a person into a group."""
         self.check_person(person_id, self.association(association_id).division_code)
         return self._care_change(
             lambda: self.group(association_id, group_id),
-            lambda g: g.join(person_id=person_id, joined_on=joined_on, today=self.clock(),
-                             by=by.as_dict()),
+            lambda g: g.join(
+                person_id=person_id, joined_on=joined_on, today=self.clock(), by=by.as_dict()
+            ),
         )
 
     def leave_group(
-        self, association_id: UUID, group_id: UUID, *, person_id: UUID, left_on: date,
-        reason: str, by: Provenance,
+        self,
+        association_id: UUID,
+        group_id: UUID,
+        *,
+        person_id: UUID,
+        left_on: date,
+        reason: str,
+        by: Provenance,
     ) -> CareSaved:
         """Count a member out of a group."""
         return self._care_change(
             lambda: self.group(association_id, group_id),
-            lambda g: g.leave(person_id=person_id, left_on=left_on, reason=reason,
-                              today=self.clock(), by=by.as_dict()),
+            lambda g: g.leave(
+                person_id=person_id,
+                left_on=left_on,
+                reason=reason,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
         )
 
     def appoint_group_leader(
-        self, association_id: UUID, group_id: UUID, *, person_id: UUID, appointed_on: date,
+        self,
+        association_id: UUID,
+        group_id: UUID,
+        *,
+        person_id: UUID,
+        appointed_on: date,
         by: Provenance,
     ) -> CareSaved:
         """Make a member the group's leader."""
         return self._care_change(
             lambda: self.group(association_id, group_id),
-            lambda g: g.appoint_leader(person_id=person_id, appointed_on=appointed_on,
-                                       today=self.clock(), by=by.as_dict()),
+            lambda g: g.appoint_leader(
+                person_id=person_id, appointed_on=appointed_on, today=self.clock(), by=by.as_dict()
+            ),
         )
 
     def disband_group(
-        self, association_id: UUID, group_id: UUID, *, disbanded_on: date, reason: str,
+        self,
+        association_id: UUID,
+        group_id: UUID,
+        *,
+        disbanded_on: date,
+        reason: str,
         by: Provenance,
     ) -> CareSaved:
         """Close a group with no members left."""
         return self._care_change(
             lambda: self.group(association_id, group_id),
-            lambda g: g.disband(disbanded_on=disbanded_on, reason=reason, today=self.clock(),
-                                by=by.as_dict()),
+            lambda g: g.disband(
+                disbanded_on=disbanded_on, reason=reason, today=self.clock(), by=by.as_dict()
+            ),
         )
 
     def group(self, association_id: UUID, group_id: UUID) -> Group:
@@ -233,7 +260,10 @@ class CareCommands(_Base):
     def person_needs(self, association_id: UUID, person_id: UUID) -> PersonNeeds:
         """The needs record of a person of the association, or say there is none."""
         return self._care_load(
-            person_needs_id(person_id), PersonNeeds, association_id, "person_id",
+            person_needs_id(person_id),
+            PersonNeeds,
+            association_id,
+            "person_id",
             "needs survey of person",
         )
 
@@ -287,26 +317,49 @@ class CareCommands(_Base):
         return CareSaved(visit.id, self._care_position(self.save(visit)))
 
     def refer_follow_up(
-        self, association_id: UUID, visit_id: UUID, *, referred_to: ReferredTo,
-        referred_on: date, matter: str, by: Provenance,
+        self,
+        association_id: UUID,
+        visit_id: UUID,
+        *,
+        referred_to: ReferredTo,
+        referred_on: date,
+        matter: str,
+        by: Provenance,
     ) -> CareSaved:
         """Refer a difficulty found on a visit to the two committees or the township."""
         return self._care_change(
             lambda: self.visit(association_id, visit_id),
-            lambda v: v.refer(referred_to=referred_to, referred_on=referred_on, matter=matter,
-                              today=self.clock(), by=by.as_dict()),
+            lambda v: v.refer(
+                referred_to=referred_to,
+                referred_on=referred_on,
+                matter=matter,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
         )
 
     def conclude_follow_up(
-        self, association_id: UUID, visit_id: UUID, follow_up_id: UUID, *,
-        concluded_on: date, outcome: str, resolved: bool, by: Provenance,
+        self,
+        association_id: UUID,
+        visit_id: UUID,
+        follow_up_id: UUID,
+        *,
+        concluded_on: date,
+        outcome: str,
+        resolved: bool,
+        by: Provenance,
     ) -> CareSaved:
         """Record what came of a referral."""
         return self._care_change(
             lambda: self.visit(association_id, visit_id),
-            lambda v: v.conclude(follow_up_id=follow_up_id, concluded_on=concluded_on,
-                                 outcome=outcome, resolved=resolved, today=self.clock(),
-                                 by=by.as_dict()),
+            lambda v: v.conclude(
+                follow_up_id=follow_up_id,
+                concluded_on=concluded_on,
+                outcome=outcome,
+                resolved=resolved,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
         )
 
     def visit(self, association_id: UUID, visit_id: UUID) -> HomeVisit:
@@ -352,8 +405,10 @@ class CareCommands(_Base):
         return self._care_change(
             lambda: self._settings_or_new(by),
             lambda s: s.adopt_evaluation_scheme(
-                effective_from=effective_from, criteria=criteria,
-                performance_weight=performance_weight, by=by.as_dict(),
+                effective_from=effective_from,
+                criteria=criteria,
+                performance_weight=performance_weight,
+                by=by.as_dict(),
             ),
         )
 
@@ -476,8 +531,9 @@ class CareCommands(_Base):
             aggregate = load()
             return [aggregate], command(aggregate)
 
-        result, recordings = save_retrying(self.save, attempt, lambda: load().version,
-                                           "the record", repository=self.repository)
+        result, recordings = save_retrying(
+            self.save, attempt, lambda: load().version, "the record", repository=self.repository
+        )
         if isinstance(result, tuple):
             first, rest = result
             return CareSaved(first, self._care_position(recordings), tuple(rest))

@@ -69,42 +69,75 @@ class ModelAssociation(Aggregate):
             aggregate.designated_on = self.designated_on
             aggregate.withdrawn_on = None
 
-    def __init__(self, association_id: UUID, name: str, division_code: str, township_code: str,
-                 designated_on: date, practice: str, by: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        association_id: UUID,
+        name: str,
+        division_code: str,
+        township_code: str,
+        designated_on: date,
+        practice: str,
+        by: dict[str, Any],
+    ) -> None:
         self.association_id = association_id
         self.designated_on = designated_on
         self.withdrawn_on: date | None = None
 
     @classmethod
-    def designate(cls, *, association_id: UUID, name: str, division_code: str,
-                  township_code: str, established_on: date, designated_on: date, practice: str,
-                  today: date, by: dict[str, Any]) -> ModelAssociation:
+    def designate(
+        cls,
+        *,
+        association_id: UUID,
+        name: str,
+        division_code: str,
+        township_code: str,
+        established_on: date,
+        designated_on: date,
+        practice: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> ModelAssociation:
         """Designate an association as a model."""
         _check_date(designated_on, established_on, today)
         return cls._create(
-            cls.Designated, id=model_id(association_id), association_id=association_id,
-            name=name, division_code=division_code, township_code=township_code,
-            designated_on=designated_on, practice=practice, by=by,
+            cls.Designated,
+            id=model_id(association_id),
+            association_id=association_id,
+            name=name,
+            division_code=division_code,
+            township_code=township_code,
+            designated_on=designated_on,
+            practice=practice,
+            by=by,
         )
 
-    def redesignate(self, *, designated_on: date, practice: str, today: date,
-                    by: dict[str, Any]) -> None:
+    def redesignate(
+        self, *, designated_on: date, practice: str, today: date, by: dict[str, Any]
+    ) -> None:
         """Designate again after a withdrawal."""
         if self.withdrawn_on is None:
             raise Conflict(f"already a model since {self.designated_on}", field="association_id")
         _check_date(designated_on, self.withdrawn_on, today)
-        self.trigger_event(self.Redesignated, association_id=self.association_id,
-                           designated_on=designated_on, practice=practice,
-                           by=by)
+        self.trigger_event(
+            self.Redesignated,
+            association_id=self.association_id,
+            designated_on=designated_on,
+            practice=practice,
+            by=by,
+        )
 
-    def withdraw(self, *, withdrawn_on: date, reason: str, today: date,
-                 by: dict[str, Any]) -> None:
+    def withdraw(self, *, withdrawn_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
         """End the designation."""
         if self.withdrawn_on is not None:
             raise Conflict(f"withdrawn on {self.withdrawn_on}", field="association_id")
         _check_date(withdrawn_on, self.designated_on, today)
-        self.trigger_event(self.Withdrawn, association_id=self.association_id,
-                           withdrawn_on=withdrawn_on, reason=reason, by=by)
+        self.trigger_event(
+            self.Withdrawn,
+            association_id=self.association_id,
+            withdrawn_on=withdrawn_on,
+            reason=reason,
+            by=by,
+        )
 
 
 def _check_date(day: date, earliest: date, today: date) -> None:

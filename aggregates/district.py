@@ -231,8 +231,11 @@ class DistrictRecords(
             return [association], command(association)
 
         result, recordings = save_retrying(
-            self.save, attempt, lambda: self.association(association_id).version,
-            "the association", repository=self.repository,
+            self.save,
+            attempt,
+            lambda: self.association(association_id).version,
+            "the association",
+            repository=self.repository,
         )
         new_id = result if isinstance(result, UUID) else None
         return Saved(new_id, max(r.notification.id for r in recordings))

@@ -76,13 +76,15 @@ class EvaluationScheme:
         keys = {c.key for c in self.criteria}
         stray = sorted(set(scores) - keys)
         if stray:
-            raise InvalidValue(f"the scheme in force has no criterion {stray[0]!r}",
-                               field=f"scores.{stray[0]}")
+            raise InvalidValue(
+                f"the scheme in force has no criterion {stray[0]!r}", field=f"scores.{stray[0]}"
+            )
         total = 0.0
         for criterion in self.criteria:
             if criterion.key not in scores:
-                raise InvalidValue(f"criterion {criterion.key!r} has no score",
-                                   field=f"scores.{criterion.key}")
+                raise InvalidValue(
+                    f"criterion {criterion.key!r} has no score", field=f"scores.{criterion.key}"
+                )
             score = scores[criterion.key]
             if not criterion.min_score <= score <= criterion.max_score:
                 raise InvalidValue(
@@ -172,7 +174,9 @@ class DistrictSettings(Aggregate):
     def start(cls, *, district_code: str, by: dict[str, Any]) -> DistrictSettings:
         """The district's settings, before any version."""
         return cls._create(
-            cls.Started, id=district_settings_id(district_code), district_code=district_code,
+            cls.Started,
+            id=district_settings_id(district_code),
+            district_code=district_code,
             by=by,
         )
 
@@ -183,11 +187,13 @@ class DistrictSettings(Aggregate):
         for kind in HouseholdKind:
             days = intervals.get(kind)
             if days is None:
-                raise InvalidValue(f"no interval for {kind.value} households",
-                                   field=f"intervals.{kind.value}")
+                raise InvalidValue(
+                    f"no interval for {kind.value} households", field=f"intervals.{kind.value}"
+                )
             if not 1 <= days <= 366:
-                raise InvalidValue("an interval lies between 1 and 366 days",
-                                   field=f"intervals.{kind.value}")
+                raise InvalidValue(
+                    "an interval lies between 1 and 366 days", field=f"intervals.{kind.value}"
+                )
         if intervals[HouseholdKind.SPECIAL_HARDSHIP] > intervals[HouseholdKind.ORDINARY]:
             raise InvalidValue(
                 "special-hardship households are visited at least as often as others (S3.5)",
@@ -214,21 +220,25 @@ class DistrictSettings(Aggregate):
         seen: set[str] = set()
         for index, criterion in enumerate(criteria):
             if criterion.key in seen:
-                raise InvalidValue(f"criterion {criterion.key!r} appears twice",
-                                   field=f"criteria.{index}.key")
+                raise InvalidValue(
+                    f"criterion {criterion.key!r} appears twice", field=f"criteria.{index}.key"
+                )
             seen.add(criterion.key)
             if criterion.weight <= 0:
                 raise InvalidValue("a weight is positive", field=f"criteria.{index}.weight")
             if criterion.min_score >= criterion.max_score:
-                raise InvalidValue("max_score lies above min_score",
-                                   field=f"criteria.{index}.max_score")
+                raise InvalidValue(
+                    "max_score lies above min_score", field=f"criteria.{index}.max_score"
+                )
         total = sum(c.weight for c in criteria)
         if abs(total - FULL_SCORE) > 1e-9:
-            raise InvalidValue(f"the weights add up to {total:g}, not {FULL_SCORE}",
-                               field="criteria")
+            raise InvalidValue(
+                f"the weights add up to {total:g}, not {FULL_SCORE}", field="criteria"
+            )
         if not 0 <= performance_weight <= FULL_SCORE:
-            raise InvalidValue(f"performance_weight lies between 0 and {FULL_SCORE}",
-                               field="performance_weight")
+            raise InvalidValue(
+                f"performance_weight lies between 0 and {FULL_SCORE}", field="performance_weight"
+            )
         scheme_id = uuid4()
         self.trigger_event(
             self.EvaluationSchemeAdopted,

@@ -236,9 +236,7 @@ class Group(Aggregate):
             self.LeaderAppointed, person_id=person_id, appointed_on=appointed_on, by=by
         )
 
-    def disband(
-        self, *, disbanded_on: date, reason: str, today: date, by: dict[str, Any]
-    ) -> None:
+    def disband(self, *, disbanded_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
         """Close a group whose members have all left (none may be left out silently)."""
         self._check_open()
         if self.members:

@@ -49,10 +49,13 @@ KIND_LABELS = {
     InspectionKind.CITY_JOINT_ACCEPTANCE: ("市级联合验收", "city joint acceptance"),
 }
 #: Acceptance kinds also check coverage (S2): a village without an association is a problem.
-ACCEPTANCE_KINDS = frozenset({
-    InspectionKind.TOWNSHIP_ACCEPTANCE, InspectionKind.DISTRICT_ACCEPTANCE,
-    InspectionKind.CITY_JOINT_ACCEPTANCE,
-})
+ACCEPTANCE_KINDS = frozenset(
+    {
+        InspectionKind.TOWNSHIP_ACCEPTANCE,
+        InspectionKind.DISTRICT_ACCEPTANCE,
+        InspectionKind.CITY_JOINT_ACCEPTANCE,
+    }
+)
 
 
 class ProblemSource(StrEnum):
@@ -148,7 +151,8 @@ class Inspection(Aggregate):
             assert isinstance(aggregate, Inspection)
             aggregate.problems[self.problem_id] = (ProblemState.OPEN, self.found_on)
             aggregate.subjects[self.problem_id] = (
-                str(self.association_id) if self.association_id else None, self.township_code
+                str(self.association_id) if self.association_id else None,
+                self.township_code,
             )
 
     class ProblemRectified(Event):
@@ -257,20 +261,29 @@ class Inspection(Aggregate):
         if township_code is not None and not township_code.startswith(district_code):
             raise InvalidValue("the township is not in the district", field="township_code")
         if not sampled:
-            raise InvalidValue("an inspection samples at least one association",
-                               field="association_ids")
+            raise InvalidValue(
+                "an inspection samples at least one association", field="association_ids"
+            )
         if kind is InspectionKind.TOWNSHIP_ACCEPTANCE and township_code is None:
             raise InvalidValue("a township acceptance names its township", field="township_code")
         for sample in sampled:
             if township_code is not None and sample["township_code"] != township_code:
                 raise InvalidValue(
-                    f"association {sample['association_id']} is not in township "
-                    f"{township_code}", field="association_ids",
+                    f"association {sample['association_id']} is not in township {township_code}",
+                    field="association_ids",
                 )
         return cls._create(
-            cls.Opened, district_code=district_code, kind=kind.value, title=title,
-            inspected_on=inspected_on, township_code=township_code, inspectors=inspectors,
-            sampled=sampled, rules_basis=rules_basis, rule_findings=rule_findings, by=by,
+            cls.Opened,
+            district_code=district_code,
+            kind=kind.value,
+            title=title,
+            inspected_on=inspected_on,
+            township_code=township_code,
+            inspectors=inspectors,
+            sampled=sampled,
+            rules_basis=rules_basis,
+            rule_findings=rule_findings,
+            by=by,
         )
 
     def record_problem(
@@ -300,8 +313,9 @@ class Inspection(Aggregate):
         if association_id is not None:
             sample = self.sampled.get(str(association_id))
             if sample is None:
-                raise InvalidValue("the association was not sampled by this inspection",
-                                   field="association_id")
+                raise InvalidValue(
+                    "the association was not sampled by this inspection", field="association_id"
+                )
             name = sample["name"]
             division_code = sample["division_code"]
         code = division_code or self.township_code or self.district_code
@@ -309,83 +323,158 @@ class Inspection(Aggregate):
             raise InvalidValue("the division is outside the inspection", field="division_code")
         problem_id = uuid4()
         self.trigger_event(
-            self.ProblemRecorded, problem_id=problem_id, association_id=association_id,
-            association_name=name, division_code=code,
-            township_code=code[:9] if len(code) >= 9 else "", source=source.value,
-            rule_id=rule_id, clause=clause, description=description, facts=facts,
-            found_on=found_on, by=by,
+            self.ProblemRecorded,
+            problem_id=problem_id,
+            association_id=association_id,
+            association_name=name,
+            division_code=code,
+            township_code=code[:9] if len(code) >= 9 else "",
+            source=source.value,
+            rule_id=rule_id,
+            clause=clause,
+            description=description,
+            facts=facts,
+            found_on=found_on,
+            by=by,
         )
         return problem_id
 
-    def rectify(self, *, problem_id: UUID, rectified_on: date, evidence: str, note: str,
-                today: date, by: dict[str, Any]) -> None:
+    def rectify(
+        self,
+        *,
+        problem_id: UUID,
+        rectified_on: date,
+        evidence: str,
+        note: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> None:
         """Record the rectification of a problem (open or escalated), with evidence."""
         state, since = self._problem(problem_id)
         if state is ProblemState.RECTIFIED:
             raise Conflict(f"the problem was rectified on {since}", field="problem_id")
         if rectified_on < since:
-            raise InvalidValue("rectified_on lies before the problem was found or escalated",
-                               field="rectified_on")
+            raise InvalidValue(
+                "rectified_on lies before the problem was found or escalated", field="rectified_on"
+            )
         if rectified_on > today:
             raise InvalidValue("rectified_on lies in the future", field="rectified_on")
         if not evidence.strip():
             raise InvalidValue("a rectification needs evidence", field="evidence")
-        self.trigger_event(self.ProblemRectified, problem_id=problem_id,
-                           rectified_on=rectified_on, evidence=evidence, note=note, by=by)
+        self.trigger_event(
+            self.ProblemRectified,
+            problem_id=problem_id,
+            rectified_on=rectified_on,
+            evidence=evidence,
+            note=note,
+            by=by,
+        )
 
-    def escalate(self, *, problem_id: UUID, escalated_on: date, escalated_to: str, reason: str,
-                 today: date, by: dict[str, Any]) -> None:
+    def escalate(
+        self,
+        *,
+        problem_id: UUID,
+        escalated_on: date,
+        escalated_to: str,
+        reason: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> None:
         """Escalate an open problem to a higher level (e.g. key supervision)."""
         state, since = self._problem(problem_id)
         if state is not ProblemState.OPEN:
             raise Conflict(f"the problem is already {state.value}", field="problem_id")
         if escalated_on < since:
-            raise InvalidValue("escalated_on lies before the problem was found",
-                               field="escalated_on")
+            raise InvalidValue(
+                "escalated_on lies before the problem was found", field="escalated_on"
+            )
         if escalated_on > today:
             raise InvalidValue("escalated_on lies in the future", field="escalated_on")
-        self.trigger_event(self.ProblemEscalated, problem_id=problem_id,
-                           escalated_on=escalated_on, escalated_to=escalated_to, reason=reason,
-                           by=by)
+        self.trigger_event(
+            self.ProblemEscalated,
+            problem_id=problem_id,
+            escalated_on=escalated_on,
+            escalated_to=escalated_to,
+            reason=reason,
+            by=by,
+        )
 
-    def decide(self, *, body: Body, decision: Decision, decided_on: date, signatory: str,
-               remarks: str, today: date, by: dict[str, Any]) -> Decision | None:
+    def decide(
+        self,
+        *,
+        body: Body,
+        decision: Decision,
+        decided_on: date,
+        signatory: str,
+        remarks: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> Decision | None:
         """Record one city body's decision; the third concludes with the overall outcome."""
         if self.kind is not InspectionKind.CITY_JOINT_ACCEPTANCE:
-            raise InvariantViolated("only the city joint acceptance takes the bodies' decisions",
-                                    field="inspection_id")
+            raise InvariantViolated(
+                "only the city joint acceptance takes the bodies' decisions", field="inspection_id"
+            )
         if body.value in self.decisions:
             raise Conflict(f"the {body.value} has already decided", field="body")
         if decided_on < self.inspected_on:
             raise InvalidValue("decided_on lies before the inspection", field="decided_on")
         if decided_on > today:
             raise InvalidValue("decided_on lies in the future", field="decided_on")
-        self.trigger_event(self.BodyDecided, body=body.value, decision=decision.value,
-                           decided_on=decided_on, signatory=signatory, remarks=remarks, by=by)
+        self.trigger_event(
+            self.BodyDecided,
+            body=body.value,
+            decision=decision.value,
+            decided_on=decided_on,
+            signatory=signatory,
+            remarks=remarks,
+            by=by,
+        )
         if len(self.decisions) < len(Body):
             return None
         outcome = overall_outcome(self.decisions)
-        self.trigger_event(self.Concluded, concluded_on=decided_on, outcome=outcome.value,
-                           summary="三方联合验收：" + "、".join(
-                               f"{BODY_LABELS[Body(b)][0]}{_DECISION_ZH[Decision(d)]}"
-                               for b, d in sorted(self.decisions.items())), by=by)
+        self.trigger_event(
+            self.Concluded,
+            concluded_on=decided_on,
+            outcome=outcome.value,
+            summary="三方联合验收："
+            + "、".join(
+                f"{BODY_LABELS[Body(b)][0]}{_DECISION_ZH[Decision(d)]}"
+                for b, d in sorted(self.decisions.items())
+            ),
+            by=by,
+        )
         return outcome
 
-    def conclude(self, *, concluded_on: date, outcome: Decision | None, summary: str,
-                 today: date, by: dict[str, Any]) -> None:
+    def conclude(
+        self,
+        *,
+        concluded_on: date,
+        outcome: Decision | None,
+        summary: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> None:
         """Conclude the inspection (the joint acceptance concludes with its third decision)."""
         if self.kind is InspectionKind.CITY_JOINT_ACCEPTANCE:
-            raise InvariantViolated("the joint acceptance concludes with the three decisions",
-                                    field="inspection_id")
+            raise InvariantViolated(
+                "the joint acceptance concludes with the three decisions", field="inspection_id"
+            )
         if self.concluded_on is not None:
-            raise Conflict(f"the inspection was concluded on {self.concluded_on}",
-                           field="inspection_id")
+            raise Conflict(
+                f"the inspection was concluded on {self.concluded_on}", field="inspection_id"
+            )
         if concluded_on < self.inspected_on:
             raise InvalidValue("concluded_on lies before the inspection", field="concluded_on")
         if concluded_on > today:
             raise InvalidValue("concluded_on lies in the future", field="concluded_on")
-        self.trigger_event(self.Concluded, concluded_on=concluded_on,
-                           outcome=outcome.value if outcome else None, summary=summary, by=by)
+        self.trigger_event(
+            self.Concluded,
+            concluded_on=concluded_on,
+            outcome=outcome.value if outcome else None,
+            summary=summary,
+            by=by,
+        )
 
     def subject_of(self, problem_id: UUID) -> tuple[str | None, str]:
         """The association (if any) and township a problem is about."""
@@ -399,5 +488,8 @@ class Inspection(Aggregate):
         return problem
 
 
-_DECISION_ZH = {Decision.PASSED: "通过", Decision.CONDITIONAL: "限期整改后通过",
-                Decision.FAILED: "不通过"}
+_DECISION_ZH = {
+    Decision.PASSED: "通过",
+    Decision.CONDITIONAL: "限期整改后通过",
+    Decision.FAILED: "不通过",
+}

@@ -83,8 +83,7 @@ class LifecycleCommands:
 
         def save(self, *objs: Any) -> Any: ...
 
-        def _change(self, association_id: UUID, command: Callable[[Association], Any]) -> Saved:
-            ...
+        def _change(self, association_id: UUID, command: Callable[[Association], Any]) -> Saved: ...
 
         def association(self, association_id: UUID) -> Association: ...
 
@@ -152,9 +151,7 @@ class LifecycleCommands:
             return self._saved(None)
         return self._saved(None, register)
 
-    def import_divisions(
-        self, rows: Iterable[DivisionRow], *, by: Provenance
-    ) -> DivisionImport:
+    def import_divisions(self, rows: Iterable[DivisionRow], *, by: Provenance) -> DivisionImport:
         """Enter many divisions in one transaction: all rows valid, or nothing and every error.
 
         Townships are entered before villages, so a file may list them in any order.
@@ -173,8 +170,11 @@ class LifecycleCommands:
                     )
                 seen[row.code.strip()] = row.line
                 register.record(
-                    code=row.code, name=row.name, effective_on=row.effective_on,
-                    today=self.clock(), by=by.as_dict(),
+                    code=row.code,
+                    name=row.name,
+                    effective_on=row.effective_on,
+                    today=self.clock(),
+                    by=by.as_dict(),
                 )
             except DomainError as error:
                 problems.append(
@@ -186,12 +186,11 @@ class LifecycleCommands:
         if not register.pending_events:
             return DivisionImport(created=0, unchanged=len(seen), position=None)
         saved = self._saved(None, register)
-        return DivisionImport(created=created, unchanged=len(seen) - created,
-                              position=saved.position)
+        return DivisionImport(
+            created=created, unchanged=len(seen) - created, position=saved.position
+        )
 
-    def rename_division(
-        self, code: str, *, name: str, effective_on: date, by: Provenance
-    ) -> Saved:
+    def rename_division(self, code: str, *, name: str, effective_on: date, by: Provenance) -> Saved:
         """Rename a township or village from a date."""
         register = self._existing_register()
         register.rename(
@@ -215,8 +214,11 @@ class LifecycleCommands:
         """
         register = self._existing_register()
         name, created = register.check_merge(
-            sources=sources, into_code=into_code, into_name=into_name,
-            effective_on=effective_on, today=self.clock(),
+            sources=sources,
+            into_code=into_code,
+            into_name=into_name,
+            effective_on=effective_on,
+            today=self.clock(),
         )
         active = [a for a in (self._holder(code) for code in sources) if a is not None]
         if len(active) > 1:
@@ -227,8 +229,13 @@ class LifecycleCommands:
             )
         moved, changed = self._follow(active, into_code, effective_on, "merge", by)
         register.merge(
-            sources=sources, into_code=into_code, into_name=name, created=created,
-            effective_on=effective_on, associations=moved, by=by.as_dict(),
+            sources=sources,
+            into_code=into_code,
+            into_name=name,
+            created=created,
+            effective_on=effective_on,
+            associations=moved,
+            by=by.as_dict(),
         )
         return self._saved(None, register, *changed)
 
@@ -243,8 +250,7 @@ class LifecycleCommands:
     ) -> Saved:
         """Split a village; its association follows the part named (or stays if it continues)."""
         register = self._existing_register()
-        register.check_split(code=code, parts=parts, effective_on=effective_on,
-                             today=self.clock())
+        register.check_split(code=code, parts=parts, effective_on=effective_on, today=self.clock())
         codes = [p.code for p in parts]
         holder = self._holder(code)
         target = association_to or (code if code in codes else None)
@@ -257,8 +263,9 @@ class LifecycleCommands:
             )
         active = [holder] if holder is not None else []
         moved, changed = self._follow(active, target or code, effective_on, "split", by)
-        register.split(code=code, parts=parts, effective_on=effective_on, associations=moved,
-                       by=by.as_dict())
+        register.split(
+            code=code, parts=parts, effective_on=effective_on, associations=moved, by=by.as_dict()
+        )
         return self._saved(None, register, *changed)
 
     def _holder(self, division_code: str) -> Association | None:
@@ -293,14 +300,18 @@ class LifecycleCommands:
             if association.division_code == to_code:
                 continue
             association.follow_village(
-                division_code=to_code, effective_on=effective_on, change=change,
+                division_code=to_code,
+                effective_on=effective_on,
+                change=change,
                 by=by.as_dict(),
             )
             claim = self._get(division_claim_id(to_code), DivisionClaim)
             if claim is None:
                 claim = DivisionClaim._create(
-                    DivisionClaim.Claimed, id=division_claim_id(to_code),
-                    division_code=to_code, association_id=association.id,
+                    DivisionClaim.Claimed,
+                    id=division_claim_id(to_code),
+                    division_code=to_code,
+                    association_id=association.id,
                 )
             else:
                 claim.transfer(association.id, by.as_dict())
@@ -323,8 +334,11 @@ class LifecycleCommands:
 
         def command(association: Association) -> None:
             ids[:] = association.reelect(
-                started_on=started_on, ends_on=ends_on, officers=officers,
-                today=self.clock(), by=by.as_dict(),
+                started_on=started_on,
+                ends_on=ends_on,
+                officers=officers,
+                today=self.clock(),
+                by=by.as_dict(),
             )
 
         return self._change(association_id, command), ids
@@ -354,8 +368,7 @@ class LifecycleCommands:
             association = self.association(association_id)
             other = self._get(into_association_id, Association)
             if other is None:
-                raise NotFound(f"no association {into_association_id}",
-                               field="into_association_id")
+                raise NotFound(f"no association {into_association_id}", field="into_association_id")
             association.merge_into(
                 other, merged_on=merged_on, reason=reason, today=self.clock(), by=by.as_dict()
             )
@@ -380,8 +393,12 @@ class LifecycleCommands:
         return self._change(
             association_id,
             lambda a: a.record_facility(
-                kind=kind, description=description, recorded_on=recorded_on,
-                evidence=evidence, today=self.clock(), by=by.as_dict(),
+                kind=kind,
+                description=description,
+                recorded_on=recorded_on,
+                evidence=evidence,
+                today=self.clock(),
+                by=by.as_dict(),
             ),
         )
 
@@ -398,8 +415,11 @@ class LifecycleCommands:
         return self._change(
             association_id,
             lambda a: a.withdraw_facility(
-                facility_id=facility_id, withdrawn_on=withdrawn_on, reason=reason,
-                today=self.clock(), by=by.as_dict(),
+                facility_id=facility_id,
+                withdrawn_on=withdrawn_on,
+                reason=reason,
+                today=self.clock(),
+                by=by.as_dict(),
             ),
         )
 
@@ -420,8 +440,13 @@ class LifecycleCommands:
         return self._change(
             association_id,
             lambda a: a.select_full_time(
-                officer_id=officer_id, method=method, priority_group=priority_group,
-                selected_on=selected_on, note=note, today=self.clock(), by=by.as_dict(),
+                officer_id=officer_id,
+                method=method,
+                priority_group=priority_group,
+                selected_on=selected_on,
+                note=note,
+                today=self.clock(),
+                by=by.as_dict(),
             ),
         )
 
@@ -439,20 +464,32 @@ class LifecycleCommands:
         return self._change(
             association_id,
             lambda a: a.arrange_pay(
-                officer_id=officer_id, kind=kind, monthly_amount=monthly_amount,
-                from_on=from_on, today=self.clock(), by=by.as_dict(),
+                officer_id=officer_id,
+                kind=kind,
+                monthly_amount=monthly_amount,
+                from_on=from_on,
+                today=self.clock(),
+                by=by.as_dict(),
             ),
         )
 
     def exit_full_time_member(
-        self, association_id: UUID, officer_id: UUID, *, exited_on: date, reason: str,
+        self,
+        association_id: UUID,
+        officer_id: UUID,
+        *,
+        exited_on: date,
+        reason: str,
         by: Provenance,
     ) -> Saved:
         """End a full-time membership (能进能出)."""
         return self._change(
             association_id,
             lambda a: a.exit_full_time(
-                officer_id=officer_id, exited_on=exited_on, reason=reason, today=self.clock(),
+                officer_id=officer_id,
+                exited_on=exited_on,
+                reason=reason,
+                today=self.clock(),
                 by=by.as_dict(),
             ),
         )
@@ -475,8 +512,14 @@ class LifecycleCommands:
         return self._change(
             association_id,
             lambda a: a.record_qualification(
-                officer_id=officer_id, kind=kind, title=title, obtained_on=obtained_on,
-                issuer=issuer, evidence=evidence, today=self.clock(), by=by.as_dict(),
+                officer_id=officer_id,
+                kind=kind,
+                title=title,
+                obtained_on=obtained_on,
+                issuer=issuer,
+                evidence=evidence,
+                today=self.clock(),
+                by=by.as_dict(),
             ),
         )
 
@@ -501,8 +544,14 @@ class LifecycleCommands:
                     field="township_code",
                 )
         session = TrainingSession.hold(
-            district_code=self.district_code, township_code=township_code, topic=topic,
-            mode=mode, hours=hours, held_on=held_on, organiser=organiser, today=self.clock(),
+            district_code=self.district_code,
+            township_code=township_code,
+            topic=topic,
+            mode=mode,
+            hours=hours,
+            held_on=held_on,
+            organiser=organiser,
+            today=self.clock(),
             by=by.as_dict(),
         )
         return self._saved(session.id, session)
@@ -525,8 +574,11 @@ class LifecycleCommands:
                     f"the session was for township {session.township_code}", field="session_id"
                 )
             association.attend_training(
-                session_id=session_id, held_on=session.held_on, officer_id=officer_id,
-                hours=session.hours if hours is None else hours, session_hours=session.hours,
+                session_id=session_id,
+                held_on=session.held_on,
+                officer_id=officer_id,
+                hours=session.hours if hours is None else hours,
+                session_hours=session.hours,
                 by=by.as_dict(),
             )
 

@@ -230,8 +230,15 @@ class PendingTransfer:
 #: they are what the counts and the compliance rules are made of.
 PERSONAL_DETAILS: tuple[str, ...] = tuple(
     f"details.{name}"
-    for name in ("name", "birth_date", "resident_id", "certificate_number", "address", "phone",
-                 "hardship_reason")
+    for name in (
+        "name",
+        "birth_date",
+        "resident_id",
+        "certificate_number",
+        "address",
+        "phone",
+        "hardship_reason",
+    )
 )
 
 
@@ -542,8 +549,14 @@ class Person(Aggregate):
             )
 
     def relocate(
-        self, *, village_code: str, address: str, effective_on: date, district: str,
-        today: date, by: dict[str, Any],
+        self,
+        *,
+        village_code: str,
+        address: str,
+        effective_on: date,
+        district: str,
+        today: date,
+        by: dict[str, Any],
     ) -> None:
         """Move to another village or township of this district."""
         self._require(PersonStatus.ACTIVE, action="move")
@@ -554,8 +567,11 @@ class Person(Aggregate):
             raise InvalidValue("the person already lives there", field="village_code")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
-            self.Relocated, village_code=village, address=address.strip(),
-            effective_on=effective_on, by=by,
+            self.Relocated,
+            village_code=village,
+            address=address.strip(),
+            effective_on=effective_on,
+            by=by,
         )
 
     def move_away(
@@ -569,36 +585,49 @@ class Person(Aggregate):
         )
 
     def move_in(
-        self, *, village_code: str, address: str, origin: str, effective_on: date,
-        district: str, today: date, by: dict[str, Any],
+        self,
+        *,
+        village_code: str,
+        address: str,
+        origin: str,
+        effective_on: date,
+        district: str,
+        today: date,
+        by: dict[str, Any],
     ) -> None:
         """Come back after having moved away or been transferred out."""
-        self._require(
-            PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="move in"
-        )
+        self._require(PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="move in")
         village = _village(village_code, district)
         if not address.strip():
             raise InvalidValue("the address is empty", field="address")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
-            self.MovedIn, village_code=village, address=address.strip(), origin=origin,
-            effective_on=effective_on, by=by,
+            self.MovedIn,
+            village_code=village,
+            address=address.strip(),
+            origin=origin,
+            effective_on=effective_on,
+            by=by,
         )
 
     def _checked_certificate(
         self, number: str, category: int, grade: int, today: date
     ) -> tuple[str, int, int]:
         try:
-            checked = validate_certificate_number(
-                number, today, category, grade, self.resident_id
-            )
+            checked = validate_certificate_number(number, today, category, grade, self.resident_id)
         except InvalidIdentifier as error:
             raise _identifier(error) from None
         return checked.value, int(checked.category), int(checked.grade)
 
     def issue_certificate(
-        self, *, certificate_number: str, category: int, grade: int, effective_on: date,
-        today: date, by: dict[str, Any],
+        self,
+        *,
+        certificate_number: str,
+        category: int,
+        grade: int,
+        effective_on: date,
+        today: date,
+        by: dict[str, Any],
     ) -> None:
         """Record a first certificate for an uncertified person."""
         self._require(PersonStatus.ACTIVE, action="issue a certificate")
@@ -612,13 +641,24 @@ class Person(Aggregate):
         )
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
-            self.CertificateIssued, certificate_number=number, category=category, grade=grade,
-            effective_on=effective_on, by=by,
+            self.CertificateIssued,
+            certificate_number=number,
+            category=category,
+            grade=grade,
+            effective_on=effective_on,
+            by=by,
         )
 
     def change_certificate(
-        self, *, certificate_number: str, category: int, grade: int, effective_on: date,
-        reason: str, today: date, by: dict[str, Any],
+        self,
+        *,
+        certificate_number: str,
+        category: int,
+        grade: int,
+        effective_on: date,
+        reason: str,
+        today: date,
+        by: dict[str, Any],
     ) -> None:
         """Record a re-issued certificate (new category or grade)."""
         self._require(PersonStatus.ACTIVE, action="change the certificate")
@@ -633,12 +673,22 @@ class Person(Aggregate):
             raise InvalidValue("nothing changes", field="certificate_number")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
-            self.CertificateChanged, certificate_number=number, category=category, grade=grade,
-            effective_on=effective_on, reason=reason, by=by,
+            self.CertificateChanged,
+            certificate_number=number,
+            category=category,
+            grade=grade,
+            effective_on=effective_on,
+            reason=reason,
+            by=by,
         )
 
     def cancel_certificate(
-        self, *, effective_on: date, reason: str, service_needs: list[str], today: date,
+        self,
+        *,
+        effective_on: date,
+        reason: str,
+        service_needs: list[str],
+        today: date,
         by: dict[str, Any],
     ) -> None:
         """Record a cancelled certificate; the person stays rostered for their service needs."""
@@ -653,8 +703,11 @@ class Person(Aggregate):
             )
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
-            self.CertificateCancelled, effective_on=effective_on, reason=reason,
-            service_needs=needs, by=by,
+            self.CertificateCancelled,
+            effective_on=effective_on,
+            reason=reason,
+            service_needs=needs,
+            by=by,
         )
 
     def erase(self, *, reason: str, by: dict[str, Any]) -> None:
@@ -672,8 +725,14 @@ class Person(Aggregate):
         self.trigger_event(self.Died, died_on=died_on, by=by)
 
     def correct(
-        self, *, changes: dict[str, Any], reason: str, effective_on: date, district: str,
-        today: date, by: dict[str, Any],
+        self,
+        *,
+        changes: dict[str, Any],
+        reason: str,
+        effective_on: date,
+        district: str,
+        today: date,
+        by: dict[str, Any],
     ) -> list[str]:
         """Correct details; the result is checked whole, as at registration.
 
@@ -700,9 +759,18 @@ class Person(Aggregate):
         return sorted(new)
 
     def start_transfer_out(
-        self, *, transfer_id: UUID, to_district: str, village_code: str, address: str,
-        household_id: str | None, household_relation: str | None, effective_on: date,
-        district: str, today: date, by: dict[str, Any],
+        self,
+        *,
+        transfer_id: UUID,
+        to_district: str,
+        village_code: str,
+        address: str,
+        household_id: str | None,
+        household_relation: str | None,
+        effective_on: date,
+        district: str,
+        today: date,
+        by: dict[str, Any],
     ) -> None:
         """Begin handing the person over to another district of the city."""
         self._require(PersonStatus.ACTIVE, action="transfer out")
@@ -717,9 +785,15 @@ class Person(Aggregate):
             raise InvalidValue("unknown household relation", field="household_relation")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
-            self.TransferOutStarted, transfer_id=transfer_id, to_district=to_district,
-            village_code=village, address=address.strip(), household_id=household_id,
-            household_relation=household_relation, effective_on=effective_on, by=by,
+            self.TransferOutStarted,
+            transfer_id=transfer_id,
+            to_district=to_district,
+            village_code=village,
+            address=address.strip(),
+            household_id=household_id,
+            household_relation=household_relation,
+            effective_on=effective_on,
+            by=by,
         )
 
     def complete_transfer_out(
@@ -732,8 +806,11 @@ class Person(Aggregate):
                 return False
             raise InvariantViolated("no such transfer is pending", field="transfer_id")
         self.trigger_event(
-            self.TransferOutCompleted, transfer_id=transfer_id, to_district=pending.to_district,
-            received_as=received_as, by=by,
+            self.TransferOutCompleted,
+            transfer_id=transfer_id,
+            to_district=pending.to_district,
+            received_as=received_as,
+            by=by,
         )
         return True
 
@@ -742,24 +819,30 @@ class Person(Aggregate):
         pending = self.pending_transfer
         if pending is None or pending.transfer_id != transfer_id:
             raise InvariantViolated("no such transfer is pending", field="transfer_id")
-        self.trigger_event(self.TransferOutCancelled, transfer_id=transfer_id, reason=reason,
-                           by=by)
+        self.trigger_event(self.TransferOutCancelled, transfer_id=transfer_id, reason=reason, by=by)
 
     def transfer_in(
-        self, *, transfer_id: UUID, from_district: str, details: PersonDetails,
-        effective_on: date, by: dict[str, Any],
+        self,
+        *,
+        transfer_id: UUID,
+        from_district: str,
+        details: PersonDetails,
+        effective_on: date,
+        by: dict[str, Any],
     ) -> None:
         """Take back a person this district once held, by a transfer from another district."""
         if self.held:
             raise InvariantViolated(
                 "the person is already on this district's roster", field="resident_id"
             )
-        self._require(
-            PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="transfer in"
-        )
+        self._require(PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="transfer in")
         self.trigger_event(
-            self.TransferredIn, transfer_id=transfer_id, from_district=from_district,
-            details=details.as_dict(), effective_on=effective_on, by=by,
+            self.TransferredIn,
+            transfer_id=transfer_id,
+            from_district=from_district,
+            details=details.as_dict(),
+            effective_on=effective_on,
+            by=by,
         )
 
 
@@ -821,8 +904,9 @@ class ResidentClaim(Aggregate):
     def reclaim(self, person_id: UUID) -> None:
         """Take a released resident ID."""
         if self.person_id is not None:
-            raise InvariantViolated("the resident ID belongs to another person",
-                                    field="resident_id")
+            raise InvariantViolated(
+                "the resident ID belongs to another person", field="resident_id"
+            )
         self.trigger_event(self.Reclaimed, person_id=person_id)
 
 

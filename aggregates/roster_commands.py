@@ -128,8 +128,13 @@ class RosterCommands:
     ) -> PersonSaved:
         """Put a person on the roster; a resident ID already on it is a conflict (409)."""
         person = Person.register(
-            details, district=self.district_code, registered_on=registered_on,
-            today=self.clock(), by=by.as_dict(), source=source, origin=origin,
+            details,
+            district=self.district_code,
+            registered_on=registered_on,
+            today=self.clock(),
+            by=by.as_dict(),
+            source=source,
+            origin=origin,
             import_digest=import_digest,
         )
         claim = ResidentClaim.claim(self.district_code, person.resident_id, person.id)
@@ -160,18 +165,26 @@ class RosterCommands:
         today, provenance = self.clock(), by.as_dict()
         for entry in entries:
             person = Person.register(
-                entry.details, district=self.district_code, registered_on=entry.registered_on,
-                today=today, by=provenance, source="imported", import_digest=entry.import_digest,
+                entry.details,
+                district=self.district_code,
+                registered_on=entry.registered_on,
+                today=today,
+                by=provenance,
+                source="imported",
+                import_digest=entry.import_digest,
             )
-            aggregates += [person, ResidentClaim.claim(self.district_code, person.resident_id,
-                                                       person.id)]
+            aggregates += [
+                person,
+                ResidentClaim.claim(self.district_code, person.resident_id, person.id),
+            ]
         if not aggregates:
             return 0, 0
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
-            raise Conflict("a resident ID of the batch is already on the roster",
-                           field="resident_id") from None
+            raise Conflict(
+                "a resident ID of the batch is already on the roster", field="resident_id"
+            ) from None
         return len(entries), self._roster_position(recordings)
 
     # -- changes -------------------------------------------------------------------------
@@ -190,79 +203,157 @@ class RosterCommands:
                 )
             return [person, *(command(person) or [])], None
 
-        _, recordings = save_retrying(self.save, attempt,
-                                      lambda: self.person(person_id).version, "the person",
-                                      repository=self.repository)
+        _, recordings = save_retrying(
+            self.save,
+            attempt,
+            lambda: self.person(person_id).version,
+            "the person",
+            repository=self.repository,
+        )
         return PersonSaved(person_id, self._roster_position(recordings))
 
     def relocate_person(
-        self, person_id: UUID, *, village_code: str, address: str, effective_on: date,
+        self,
+        person_id: UUID,
+        *,
+        village_code: str,
+        address: str,
+        effective_on: date,
         by: Provenance,
     ) -> PersonSaved:
         """Moved to another village or township of this district."""
-        return self._change_person(person_id, lambda p: p.relocate(
-            village_code=village_code, address=address, effective_on=effective_on,
-            district=self.district_code, today=self.clock(), by=by.as_dict(),
-        ))
+        return self._change_person(
+            person_id,
+            lambda p: p.relocate(
+                village_code=village_code,
+                address=address,
+                effective_on=effective_on,
+                district=self.district_code,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
 
     def record_departure(
         self, person_id: UUID, *, destination: str, effective_on: date, by: Provenance
     ) -> PersonSaved:
         """Moved out to a place outside the city's districts."""
-        return self._change_person(person_id, lambda p: p.move_away(
-            destination=destination, effective_on=effective_on, today=self.clock(),
-            by=by.as_dict(),
-        ))
+        return self._change_person(
+            person_id,
+            lambda p: p.move_away(
+                destination=destination,
+                effective_on=effective_on,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
 
     def record_return(
-        self, person_id: UUID, *, village_code: str, address: str, origin: str,
-        effective_on: date, by: Provenance,
+        self,
+        person_id: UUID,
+        *,
+        village_code: str,
+        address: str,
+        origin: str,
+        effective_on: date,
+        by: Provenance,
     ) -> PersonSaved:
         """Moved in again after having left."""
-        return self._change_person(person_id, lambda p: p.move_in(
-            village_code=village_code, address=address, origin=origin,
-            effective_on=effective_on, district=self.district_code, today=self.clock(),
-            by=by.as_dict(),
-        ))
+        return self._change_person(
+            person_id,
+            lambda p: p.move_in(
+                village_code=village_code,
+                address=address,
+                origin=origin,
+                effective_on=effective_on,
+                district=self.district_code,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
 
     def issue_certificate(
-        self, person_id: UUID, *, certificate_number: str, category: int, grade: int,
-        effective_on: date, by: Provenance,
+        self,
+        person_id: UUID,
+        *,
+        certificate_number: str,
+        category: int,
+        grade: int,
+        effective_on: date,
+        by: Provenance,
     ) -> PersonSaved:
         """A certificate for an uncertified person."""
-        return self._change_person(person_id, lambda p: p.issue_certificate(
-            certificate_number=certificate_number, category=category, grade=grade,
-            effective_on=effective_on, today=self.clock(), by=by.as_dict(),
-        ))
+        return self._change_person(
+            person_id,
+            lambda p: p.issue_certificate(
+                certificate_number=certificate_number,
+                category=category,
+                grade=grade,
+                effective_on=effective_on,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
 
     def change_certificate(
-        self, person_id: UUID, *, certificate_number: str, category: int, grade: int,
-        effective_on: date, reason: str, by: Provenance,
+        self,
+        person_id: UUID,
+        *,
+        certificate_number: str,
+        category: int,
+        grade: int,
+        effective_on: date,
+        reason: str,
+        by: Provenance,
     ) -> PersonSaved:
         """A re-issued certificate."""
-        return self._change_person(person_id, lambda p: p.change_certificate(
-            certificate_number=certificate_number, category=category, grade=grade,
-            effective_on=effective_on, reason=reason, today=self.clock(), by=by.as_dict(),
-        ))
+        return self._change_person(
+            person_id,
+            lambda p: p.change_certificate(
+                certificate_number=certificate_number,
+                category=category,
+                grade=grade,
+                effective_on=effective_on,
+                reason=reason,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
 
     def cancel_certificate(
-        self, person_id: UUID, *, effective_on: date, reason: str, service_needs: list[str],
+        self,
+        person_id: UUID,
+        *,
+        effective_on: date,
+        reason: str,
+        service_needs: list[str],
         by: Provenance,
     ) -> PersonSaved:
         """A cancelled certificate."""
-        return self._change_person(person_id, lambda p: p.cancel_certificate(
-            effective_on=effective_on, reason=reason, service_needs=service_needs,
-            today=self.clock(), by=by.as_dict(),
-        ))
+        return self._change_person(
+            person_id,
+            lambda p: p.cancel_certificate(
+                effective_on=effective_on,
+                reason=reason,
+                service_needs=service_needs,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
 
     def record_death(self, person_id: UUID, *, died_on: date, by: Provenance) -> PersonSaved:
         """The person died."""
-        return self._change_person(person_id, lambda p: p.die(
-            died_on=died_on, today=self.clock(), by=by.as_dict()
-        ))
+        return self._change_person(
+            person_id, lambda p: p.die(died_on=died_on, today=self.clock(), by=by.as_dict())
+        )
 
     def correct_person(
-        self, person_id: UUID, *, changes: dict[str, Any], reason: str, effective_on: date,
+        self,
+        person_id: UUID,
+        *,
+        changes: dict[str, Any],
+        reason: str,
+        effective_on: date,
         by: Provenance,
     ) -> PersonSaved:
         """Correct details; a corrected resident ID moves its claim in the same transaction."""
@@ -270,8 +361,12 @@ class RosterCommands:
         def command(person: Person) -> list[Aggregate]:
             old_id = person.resident_id
             changed = person.correct(
-                changes=changes, reason=reason, effective_on=effective_on,
-                district=self.district_code, today=self.clock(), by=by.as_dict(),
+                changes=changes,
+                reason=reason,
+                effective_on=effective_on,
+                district=self.district_code,
+                today=self.clock(),
+                by=by.as_dict(),
             )
             if "resident_id" not in changed:
                 return []
@@ -280,8 +375,7 @@ class RosterCommands:
                 resident_claim_id(self.district_code, person.resident_id), ResidentClaim
             )
             if new_claim is None:
-                new_claim = ResidentClaim.claim(self.district_code, person.resident_id,
-                                                person.id)
+                new_claim = ResidentClaim.claim(self.district_code, person.resident_id, person.id)
             else:
                 new_claim.reclaim(person.id)  # 409 when another person holds it
             claims: list[Aggregate] = [new_claim]
@@ -303,6 +397,7 @@ class RosterCommands:
         if person.erased:
             position = self.head_position()  # type: ignore[attr-defined]
         else:
+
             def command(person: Person) -> list[Aggregate]:
                 claim = None
                 if person.resident_id:
@@ -325,8 +420,15 @@ class RosterCommands:
     # -- hand-over between districts ---------------------------------------------------
 
     def start_transfer_out(
-        self, person_id: UUID, *, to_district: str, village_code: str, address: str,
-        effective_on: date, by: Provenance, household_id: str | None = None,
+        self,
+        person_id: UUID,
+        *,
+        to_district: str,
+        village_code: str,
+        address: str,
+        effective_on: date,
+        by: Provenance,
+        household_id: str | None = None,
         household_relation: str | None = None,
     ) -> PersonSaved:
         """Step 1: hold the person as transferring out; returns the transfer id."""
@@ -334,12 +436,17 @@ class RosterCommands:
 
         def command(person: Person) -> None:
             person.start_transfer_out(
-                transfer_id=transfer_id, to_district=to_district, village_code=village_code,
+                transfer_id=transfer_id,
+                to_district=to_district,
+                village_code=village_code,
                 address=address,
                 household_id=household_id if household_id is not None else person.household_id,
-                household_relation=household_relation if household_relation is not None
+                household_relation=household_relation
+                if household_relation is not None
                 else person.household_relation,
-                effective_on=effective_on, district=self.district_code, today=self.clock(),
+                effective_on=effective_on,
+                district=self.district_code,
+                today=self.clock(),
                 by=by.as_dict(),
             )
 
@@ -347,8 +454,13 @@ class RosterCommands:
         return PersonSaved(transfer_id, saved.position)
 
     def receive_transfer(
-        self, *, transfer_id: UUID, from_district: str, details: PersonDetails,
-        effective_on: date, by: Provenance,
+        self,
+        *,
+        transfer_id: UUID,
+        from_district: str,
+        details: PersonDetails,
+        effective_on: date,
+        by: Provenance,
     ) -> PersonSaved:
         """Step 2, in the receiving district: idempotent by the transfer id."""
         for attempt in range(RETRIES):
@@ -363,32 +475,42 @@ class RosterCommands:
             if claim is not None and claim.person_id is not None:
                 person = self.person(claim.person_id)
                 person.transfer_in(
-                    transfer_id=transfer_id, from_district=from_district, details=checked,
-                    effective_on=effective_on, by=by.as_dict(),
+                    transfer_id=transfer_id,
+                    from_district=from_district,
+                    details=checked,
+                    effective_on=effective_on,
+                    by=by.as_dict(),
                 )
                 others: list[Aggregate] = []
             else:
                 person = Person.register(
-                    checked, district=self.district_code, registered_on=effective_on,
-                    today=self.clock(), by=by.as_dict(), source="transferred_in",
-                    origin=from_district, transfer_id=transfer_id,
+                    checked,
+                    district=self.district_code,
+                    registered_on=effective_on,
+                    today=self.clock(),
+                    by=by.as_dict(),
+                    source="transferred_in",
+                    origin=from_district,
+                    transfer_id=transfer_id,
                 )
                 if claim is None:
-                    claim = ResidentClaim.claim(self.district_code, person.resident_id,
-                                                person.id)
+                    claim = ResidentClaim.claim(self.district_code, person.resident_id, person.id)
                 else:
                     claim.reclaim(person.id)
                 others = [claim]
             receipt = TransferReceipt._create(
-                TransferReceipt.Received, id=transfer_receipt_id(transfer_id),
-                person_id=person.id, from_district=from_district,
+                TransferReceipt.Received,
+                id=transfer_receipt_id(transfer_id),
+                person_id=person.id,
+                from_district=from_district,
             )
             try:
                 recordings = self.save(person, receipt, *others)
             except IntegrityError:
                 if attempt == RETRIES - 1:
-                    raise Conflict("the transfer collided with another change; try again",
-                                   field="transfer_id") from None
+                    raise Conflict(
+                        "the transfer collided with another change; try again", field="transfer_id"
+                    ) from None
                 continue
             return PersonSaved(person.id, self._roster_position(recordings))
         raise AssertionError("unreachable")
@@ -414,9 +536,12 @@ class RosterCommands:
         self, person_id: UUID, *, transfer_id: UUID, reason: str, by: Provenance
     ) -> PersonSaved:
         """The receiving district refused: the person stays here, active."""
-        return self._change_person(person_id, lambda p: p.cancel_transfer_out(
-            transfer_id=transfer_id, reason=reason, by=by.as_dict()
-        ))
+        return self._change_person(
+            person_id,
+            lambda p: p.cancel_transfer_out(
+                transfer_id=transfer_id, reason=reason, by=by.as_dict()
+            ),
+        )
 
 
 def finish_transfer(
@@ -435,30 +560,40 @@ def finish_transfer(
     if pending.to_district != receiver.district_code:
         raise ValueError("the receiver is not the transfer's destination")
     details = replace(
-        person.details(), village_code=pending.village_code, address=pending.address,
-        household_id=pending.household_id, household_relation=pending.household_relation,
+        person.details(),
+        village_code=pending.village_code,
+        address=pending.address,
+        household_id=pending.household_id,
+        household_relation=pending.household_relation,
     )
     try:
         received = receiver.receive_transfer(
-            transfer_id=pending.transfer_id, from_district=sender.district_code,
-            details=details, effective_on=pending.effective_on, by=by,
+            transfer_id=pending.transfer_id,
+            from_district=sender.district_code,
+            details=details,
+            effective_on=pending.effective_on,
+            by=by,
         )
     except Conflict:
         # Another change raced the receipt three times: transient, try again later.
         return TransferOutcome(pending.transfer_id, "pending")
     except DomainError as refusal:
         cancelled = sender.cancel_transfer_out(
-            person_id, transfer_id=pending.transfer_id,
-            reason=f"refused by district {receiver.district_code}: {refusal.detail}", by=by,
+            person_id,
+            transfer_id=pending.transfer_id,
+            reason=f"refused by district {receiver.district_code}: {refusal.detail}",
+            by=by,
         )
-        return TransferOutcome(pending.transfer_id, "cancelled", position=cancelled.position,
-                               reason=refusal.detail)
+        return TransferOutcome(
+            pending.transfer_id, "cancelled", position=cancelled.position, reason=refusal.detail
+        )
     assert received.id is not None
     done = sender.complete_transfer_out(
         person_id, transfer_id=pending.transfer_id, received_as=received.id, by=by
     )
-    return TransferOutcome(pending.transfer_id, "completed", received_as=received.id,
-                           position=done.position)
+    return TransferOutcome(
+        pending.transfer_id, "completed", received_as=received.id, position=done.position
+    )
 
 
 __all__ = [

@@ -59,10 +59,19 @@ class KeySupervision(Aggregate):
             assert isinstance(aggregate, KeySupervision)
             aggregate.released_on = self.released_on
 
-    def __init__(self, district_code: str, subject: str, association_id: UUID | None,
-                 association_name: str | None, division_code: str, township_code: str | None,
-                 reason: str, started_on: date, inspection_id: UUID | None,
-                 by: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        district_code: str,
+        subject: str,
+        association_id: UUID | None,
+        association_name: str | None,
+        division_code: str,
+        township_code: str | None,
+        reason: str,
+        started_on: date,
+        inspection_id: UUID | None,
+        by: dict[str, Any],
+    ) -> None:
         self.district_code = district_code
         self.subject = SupervisedKind(subject)
         self.association_id = association_id
@@ -70,10 +79,20 @@ class KeySupervision(Aggregate):
         self.released_on: date | None = None
 
     @classmethod
-    def start(cls, *, district_code: str, association_id: UUID | None,
-              association_name: str | None, division_code: str | None,
-              township_code: str | None, reason: str, started_on: date,
-              inspection_id: UUID | None, today: date, by: dict[str, Any]) -> KeySupervision:
+    def start(
+        cls,
+        *,
+        district_code: str,
+        association_id: UUID | None,
+        association_name: str | None,
+        division_code: str | None,
+        township_code: str | None,
+        reason: str,
+        started_on: date,
+        inspection_id: UUID | None,
+        today: date,
+        by: dict[str, Any],
+    ) -> KeySupervision:
         """Put the district (no association) or an association under key supervision."""
         if started_on > today:
             raise InvalidValue("started_on lies in the future", field="started_on")
@@ -81,14 +100,20 @@ class KeySupervision(Aggregate):
             raise InvalidValue("say why", field="reason")
         subject = SupervisedKind.ASSOCIATION if association_id else SupervisedKind.DISTRICT
         return cls._create(
-            cls.Started, district_code=district_code, subject=subject.value,
-            association_id=association_id, association_name=association_name,
-            division_code=division_code or district_code, township_code=township_code,
-            reason=reason, started_on=started_on, inspection_id=inspection_id, by=by,
+            cls.Started,
+            district_code=district_code,
+            subject=subject.value,
+            association_id=association_id,
+            association_name=association_name,
+            division_code=division_code or district_code,
+            township_code=township_code,
+            reason=reason,
+            started_on=started_on,
+            inspection_id=inspection_id,
+            by=by,
         )
 
-    def release(self, *, released_on: date, reason: str, today: date,
-                by: dict[str, Any]) -> None:
+    def release(self, *, released_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
         """End the supervision, on or after its start."""
         if self.released_on is not None:
             raise Conflict(f"released on {self.released_on}", field="supervision_id")

@@ -81,9 +81,7 @@ class HomeVisit(Aggregate):
         def apply(self, aggregate: Aggregate) -> None:
             """Open the follow-up."""
             assert isinstance(aggregate, HomeVisit)
-            aggregate.follow_ups[self.follow_up_id] = FollowUp(
-                self.follow_up_id, self.referred_on
-            )
+            aggregate.follow_ups[self.follow_up_id] = FollowUp(self.follow_up_id, self.referred_on)
 
     class FollowUpConcluded(Event):
         """The referral came back with an outcome."""

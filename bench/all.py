@@ -67,10 +67,28 @@ def rows() -> list[list[str]]:
     """One row per figure: benchmark, figure, reference, ratio, target, met, data, command."""
     out: list[list[str]] = []
 
-    def add(what: str, figure: str, reference: str, ratio: str, target: str, met: bool | None,
-            data: str, command: str) -> None:
-        out.append([what, figure, reference, ratio, target,
-                    "—" if met is None else ("yes" if met else "**no**"), data, f"`{command}`"])
+    def add(
+        what: str,
+        figure: str,
+        reference: str,
+        ratio: str,
+        target: str,
+        met: bool | None,
+        data: str,
+        command: str,
+    ) -> None:
+        out.append(
+            [
+                what,
+                figure,
+                reference,
+                ratio,
+                target,
+                "—" if met is None else ("yes" if met else "**no**"),
+                data,
+                f"`{command}`",
+            ]
+        )
 
     api = _load("api_commands")
     if api:
@@ -81,77 +99,131 @@ def rows() -> list[list[str]]:
                 # The issue's target is for gunicorn on PostgreSQL; the embedded figures
                 # (SQLite, projector in the same process) are for the record.
                 hosted = result["mode"] == "hosted"
-                add(f"1. API commands, {result['mode']}, {r['clients']} client"
+                add(
+                    f"1. API commands, {result['mode']}, {r['clients']} client"
                     f"{'s' if r['clients'] > 1 else ''}",
                     f"{_n(r['commands_per_s'])} commands/s (p50 {_n(r['p50_ms'], 1)} ms, "
                     f"p99 {_n(r['p99_ms'], 1)} ms)",
-                    f"library single-event appends {_n(reference)}/s", _ratio(ratio),
-                    "≥ 0.5x" if hosted else "— (record only)", ratio >= 0.5 if hosted else None,
-                    "one event per command", api["command"])
+                    f"library single-event appends {_n(reference)}/s",
+                    _ratio(ratio),
+                    "≥ 0.5x" if hosted else "— (record only)",
+                    ratio >= 0.5 if hosted else None,
+                    "one event per command",
+                    api["command"],
+                )
     catchup = _load("catchup")
     if catchup:
         for backend, r in catchup["results"].items():
             data = f"{backend}, {_n(r['events'])} events"
             if "library_runner_events_per_s" in r:
-                add("2. catch-up, associations read model vs ProjectionRunner",
+                add(
+                    "2. catch-up, associations read model vs ProjectionRunner",
                     f"{_n(r['associations_catch_up_events_per_s'])} events/s",
                     "ProjectionRunner, equivalent projection "
                     f"{_n(r['library_runner_events_per_s'])} events/s",
-                    _ratio(r["associations_ratio_to_runner"]), "≥ 5x",
-                    r["associations_ratio_to_runner"] >= 5, data, catchup["command"])
-            add("2. catch-up, associations read model vs raw",
+                    _ratio(r["associations_ratio_to_runner"]),
+                    "≥ 5x",
+                    r["associations_ratio_to_runner"] >= 5,
+                    data,
+                    catchup["command"],
+                )
+            add(
+                "2. catch-up, associations read model vs raw",
                 f"{_n(r['associations_catch_up_events_per_s'])} events/s",
                 f"read + decode {_n(r['read_decode_events_per_s'])} events/s",
-                _ratio(r["associations_ratio_to_raw"]), "≥ 0.3x",
-                r["associations_ratio_to_raw"] >= 0.3, data, catchup["command"])
-            add("2. catch-up, all 12 read models vs raw",
+                _ratio(r["associations_ratio_to_raw"]),
+                "≥ 0.3x",
+                r["associations_ratio_to_raw"] >= 0.3,
+                data,
+                catchup["command"],
+            )
+            add(
+                "2. catch-up, all 12 read models vs raw",
                 f"{_n(r['catch_up_events_per_s'])} events/s",
                 f"read + decode {_n(r['read_decode_events_per_s'])} events/s",
-                _ratio(r["ratio"]), "≥ 0.3x", r["ratio"] >= 0.3, data, catchup["command"])
+                _ratio(r["ratio"]),
+                "≥ 0.3x",
+                r["ratio"] >= 0.3,
+                data,
+                catchup["command"],
+            )
     city = _load("city")
     scale = f"city at scale {city['scale']:g}, {_n(city['events'])} events" if city else "city"
     if city:
-        add("generator: the synthetic city", f"{_n(city['events_per_s'])} events/s "
-            f"({_n(city['seconds'])} s)", "—", "—", "—", None,
+        add(
+            "generator: the synthetic city",
+            f"{_n(city['events_per_s'])} events/s ({_n(city['seconds'])} s)",
+            "—",
+            "—",
+            "—",
+            None,
             f"{city['backend']}, {scale}, {city['intended']['associations']} associations, "
-            f"{city['intended']['compliant']} compliant", city["command"])
+            f"{city['intended']['compliant']} compliant",
+            city["command"],
+        )
     rebuild = _load("rebuild")
     if rebuild:
         r = rebuild["results"]
         scale = f"city at scale {rebuild['scale']:g}, {_n(r['events'])} events"
-        add("3. full rebuild of every read model of the city",
+        add(
+            "3. full rebuild of every read model of the city",
             f"{_n(r['rebuild_events_per_s'])} events/s ({_n(r['rebuild_seconds'])} s)",
             f"read + decode {_n(r['read_decode_events_per_s'])} events/s",
-            _ratio(r["ratio_to_raw"]), "—", None, f"{rebuild['backend']}, {scale}",
-            rebuild["command"])
-        add("7. peak memory of the rebuilding worker", f"{_n(r['peak_rss_mib'], 1)} MiB",
-            f"reader alone {_n(r['reader_peak_rss_mib'], 1)} MiB", "—", "≤ 400 MB (381 MiB)",
-            r["peak_rss_mib"] * 1.048576 <= 400, f"{rebuild['backend']}, {scale}",
-            rebuild["command"])
+            _ratio(r["ratio_to_raw"]),
+            "—",
+            None,
+            f"{rebuild['backend']}, {scale}",
+            rebuild["command"],
+        )
+        add(
+            "7. peak memory of the rebuilding worker",
+            f"{_n(r['peak_rss_mib'], 1)} MiB",
+            f"reader alone {_n(r['reader_peak_rss_mib'], 1)} MiB",
+            "—",
+            "≤ 400 MB (381 MiB)",
+            r["peak_rss_mib"] * 1.048576 <= 400,
+            f"{rebuild['backend']}, {scale}",
+            rebuild["command"],
+        )
     as_of = _load("as_of_city")
     if as_of:
         for backend, r in as_of["results"].items():
             for basis in ("recorded", "effective"):
                 b = r[basis]
-                add(f"4. as-of compliance, largest district, {basis} clock",
+                add(
+                    f"4. as-of compliance, largest district, {basis} clock",
                     f"{_n(b['replay_events_per_s'])} events/s "
                     f"({_n(b['as_of_compliance_seconds'], 1)} s with the rules)",
                     f"read + decode {_n(r['read_decode_events_per_s'])} events/s",
-                    _ratio(b["ratio_to_raw"]), "≥ 0.6x", b["ratio_to_raw"] >= 0.6,
+                    _ratio(b["ratio_to_raw"]),
+                    "≥ 0.6x",
+                    b["ratio_to_raw"] >= 0.6,
                     f"{backend}, district {r['district']}, {_n(r['events'])} events ({scale})",
-                    as_of["command"])
+                    as_of["command"],
+                )
     load = _load("api_load")
     if load:
         reads, lag = load["results"]["reads"], load["results"]["lag"]
-        add(f"5. reads at {reads['rate']:g}/s (open loop), hosted",
+        add(
+            f"5. reads at {reads['rate']:g}/s (open loop), hosted",
             f"p99 {_n(reads['p99_ms'], 1)} ms (p50 {_n(reads['p50_ms'], 1)} ms)",
-            f"achieved {_n(reads['achieved_per_s'])} requests/s", "—", "p99 ≤ 20 ms",
-            reads["p99_ms"] <= 20, f"{_n(reads['requests'])} requests", load["command"])
-        add(f"6. projection lag at {lag['rate']:g} commands/s, hosted",
+            f"achieved {_n(reads['achieved_per_s'])} requests/s",
+            "—",
+            "p99 ≤ 20 ms",
+            reads["p99_ms"] <= 20,
+            f"{_n(reads['requests'])} requests",
+            load["command"],
+        )
+        add(
+            f"6. projection lag at {lag['rate']:g} commands/s, hosted",
             f"p99 {_n(lag['lag_p99_ms'])} ms (p50 {_n(lag['lag_p50_ms'])} ms)",
-            f"achieved {_n(lag['achieved_per_s'])} commands/s", "—", "p99 ≤ 1 s",
+            f"achieved {_n(lag['achieved_per_s'])} commands/s",
+            "—",
+            "p99 ≤ 1 s",
             lag["lag_p99_ms"] <= 1000 and lag["achieved_per_s"] >= 0.95 * lag["rate"],
-            f"{_n(lag['commands'])} commands", load["command"])
+            f"{_n(lag['commands'])} commands",
+            load["command"],
+        )
     return out
 
 
@@ -168,8 +240,16 @@ def machine() -> str:
 
 def render() -> str:
     """The generated section."""
-    headers = ["benchmark", "figure", "reference (same run)", "ratio", "target", "met",
-               "data", "command"]
+    headers = [
+        "benchmark",
+        "figure",
+        "reference (same run)",
+        "ratio",
+        "target",
+        "met",
+        "data",
+        "command",
+    ]
     lines = [
         BEGIN,
         "## All benchmarks (issue 8)",
@@ -204,8 +284,9 @@ def rewrite(doc: Path = DOC) -> None:
 
 def main() -> None:
     """Parse arguments, run, render."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=0.25)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--events", type=int, default=100_000)

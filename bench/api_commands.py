@@ -104,13 +104,21 @@ def library_append_rate(tenancy: Tenancy, seconds: float) -> float:
     started = time.perf_counter()
     while time.monotonic() < stop:
         officer = association.appoint_officer(
-            name="委员", role=OfficerRole.COMMITTEE_MEMBER, full_time=False, backgrounds=[],
-            appointed_on=date(2021, 4, 1), today=date(2026, 1, 1), by=SEEDER.as_dict(),
+            name="委员",
+            role=OfficerRole.COMMITTEE_MEMBER,
+            full_time=False,
+            backgrounds=[],
+            appointed_on=date(2021, 4, 1),
+            today=date(2026, 1, 1),
+            by=SEEDER.as_dict(),
         )
         records.save(association)
         association.remove_officer(
-            officer_id=officer, removed_on=date(2021, 5, 1), reason="x",
-            today=date(2026, 1, 1), by=SEEDER.as_dict(),
+            officer_id=officer,
+            removed_on=date(2021, 5, 1),
+            reason="x",
+            today=date(2026, 1, 1),
+            by=SEEDER.as_dict(),
         )
         records.save(association)
         saved += 2
@@ -129,8 +137,12 @@ def run_mode(mode: str, clients: list[int], seconds: float) -> dict[str, Any]:
                     "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
                 }
                 return measure(mode, env, Path(scratch), clients, seconds)
-        env = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": "", "CANXIE_DATA_DIR": scratch,
-               "CANXIE_BOOTSTRAP_TOKEN": TOKEN}
+        env = {
+            "CANXIE_DATABASE_URL": "",
+            "CANXIE_BROKER_URL": "",
+            "CANXIE_DATA_DIR": scratch,
+            "CANXIE_BOOTSTRAP_TOKEN": TOKEN,
+        }
         return measure(mode, env, Path(scratch), clients, seconds)
 
 
@@ -144,14 +156,22 @@ def measure(
         if mode == "hosted":
             processes.worker(env)
         base = server.url or ""
-        requests.post(f"{base}/api/v1/districts", json={"code": DISTRICT, "name": "巩义市"},
-                      headers=AUTH, timeout=30).raise_for_status()
+        requests.post(
+            f"{base}/api/v1/districts",
+            json={"code": DISTRICT, "name": "巩义市"},
+            headers=AUTH,
+            timeout=30,
+        ).raise_for_status()
         associations = []
         for n in range(max(clients)):
             response = requests.post(
                 f"{base}/api/v1/districts/{DISTRICT}/associations",
-                json={"division_code": f"{DISTRICT}001{n + 1:03d}", "name": f"社区{n}",
-                      "township_code": f"{DISTRICT}001", "established_on": "2021-01-01"},
+                json={
+                    "division_code": f"{DISTRICT}001{n + 1:03d}",
+                    "name": f"社区{n}",
+                    "township_code": f"{DISTRICT}001",
+                    "established_on": "2021-01-01",
+                },
                 headers=AUTH,
                 timeout=30,
             )
@@ -182,8 +202,17 @@ def main() -> None:
     for result in results:
         reference = result["library_single_event_appends_per_s"]
         for run in result["runs"]:
-            rows.append([result["mode"], run["clients"], run["commands_per_s"], run["p50_ms"],
-                         run["p99_ms"], reference, f"{run['commands_per_s'] / reference:.2f}"])
+            rows.append(
+                [
+                    result["mode"],
+                    run["clients"],
+                    run["commands_per_s"],
+                    run["p50_ms"],
+                    run["p99_ms"],
+                    reference,
+                    f"{run['commands_per_s'] / reference:.2f}",
+                ]
+            )
     print_table(
         ["mode", "clients", "commands/s", "p50 ms", "p99 ms", "library appends/s", "ratio"], rows
     )
@@ -192,8 +221,11 @@ def main() -> None:
         for run in result["runs"]:
             spent = ", ".join(f"{k} {v:.2f}" for k, v in run["cpu_ms_per_command"].items())
             print(f"  {result['mode']}, {run['clients']} clients: {spent}")
-    print(write_results("api_commands", {"command": "python -m bench.api_commands",
-                                         "results": results}))
+    print(
+        write_results(
+            "api_commands", {"command": "python -m bench.api_commands", "results": results}
+        )
+    )
 
 
 if __name__ == "__main__":

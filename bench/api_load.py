@@ -40,8 +40,9 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ASSOCIATIONS = 40
 
 
-def open_loop_reads(base: str, ids: list[str], rate: float, seconds: float,
-                    threads: int = 32) -> dict[str, Any]:
+def open_loop_reads(
+    base: str, ids: list[str], rate: float, seconds: float, threads: int = 32
+) -> dict[str, Any]:
     """GET one association after another at ``rate`` per second for ``seconds``."""
     due: queue.Queue[tuple[float, str] | None] = queue.Queue()
     latencies: list[float] = []
@@ -66,21 +67,29 @@ def open_loop_reads(base: str, ids: list[str], rate: float, seconds: float,
     start = time.perf_counter() + 0.2
     total = int(rate * seconds)
     for n in range(total):
-        due.put((start + n / rate,
-                 f"/api/v1/districts/{DISTRICT}/associations/{ids[n % len(ids)]}"))
+        due.put(
+            (start + n / rate, f"/api/v1/districts/{DISTRICT}/associations/{ids[n % len(ids)]}")
+        )
     for _ in workers:
         due.put(None)
     for w in workers:
         w.join()
     elapsed = time.perf_counter() - start
-    return {"rate": rate, "seconds": seconds, "requests": len(latencies),
-            "achieved_per_s": len(latencies) / elapsed, "errors": errors[0],
-            "p50_ms": median(latencies), "p99_ms": percentile(latencies, 99),
-            "max_ms": max(latencies)}
+    return {
+        "rate": rate,
+        "seconds": seconds,
+        "requests": len(latencies),
+        "achieved_per_s": len(latencies) / elapsed,
+        "errors": errors[0],
+        "p50_ms": median(latencies),
+        "p99_ms": percentile(latencies, 99),
+        "max_ms": max(latencies),
+    }
 
 
-def steady_commands(base: str, url: str, ids: list[str], rate: float, seconds: float
-                    ) -> dict[str, Any]:
+def steady_commands(
+    base: str, url: str, ids: list[str], rate: float, seconds: float
+) -> dict[str, Any]:
     """Commands at ``rate`` per second; the lag of each until the read models include it."""
     committed: list[tuple[float, int]] = []
     seen: list[tuple[float, int]] = []
@@ -112,11 +121,15 @@ def steady_commands(base: str, url: str, ids: list[str], rate: float, seconds: f
             else:
                 late[0] += 1
             if officer is None:
-                response = session.post(f"{prefix}/officers", {
-                    "name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"})
+                response = session.post(
+                    f"{prefix}/officers",
+                    {"name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"},
+                )
             else:
-                response = session.post(f"{prefix}/officers/{officer}/removal",
-                                        {"removed_on": "2021-05-01", "reason": "轮换"})
+                response = session.post(
+                    f"{prefix}/officers/{officer}/removal",
+                    {"removed_on": "2021-05-01", "reason": "轮换"},
+                )
             done = time.perf_counter()
             if response.status >= 300:
                 errors[0] += 1
@@ -129,8 +142,9 @@ def steady_commands(base: str, url: str, ids: list[str], rate: float, seconds: f
     watcher = threading.Thread(target=poller)
     watcher.start()
     per_client = rate / len(ids)
-    clients = [threading.Thread(target=client, args=(a, i / rate, per_client))
-               for i, a in enumerate(ids)]
+    clients = [
+        threading.Thread(target=client, args=(a, i / rate, per_client)) for i, a in enumerate(ids)
+    ]
     started = time.perf_counter()
     for c in clients:
         c.start()
@@ -151,32 +165,52 @@ def steady_commands(base: str, url: str, ids: list[str], rate: float, seconds: f
         if index == len(seen):
             break
         lags.append(max(0.0, seen[index][0] - done) * 1000)
-    return {"rate": rate, "seconds": seconds, "commands": len(committed),
-            "achieved_per_s": len(committed) / elapsed, "errors": errors[0],
-            "sent_late": late[0], "lag_p50_ms": median(lags), "lag_p99_ms": percentile(lags, 99),
-            "lag_max_ms": max(lags) if lags else None}
+    return {
+        "rate": rate,
+        "seconds": seconds,
+        "commands": len(committed),
+        "achieved_per_s": len(committed) / elapsed,
+        "errors": errors[0],
+        "sent_late": late[0],
+        "lag_p50_ms": median(lags),
+        "lag_p99_ms": percentile(lags, 99),
+        "lag_max_ms": max(lags) if lags else None,
+    }
 
 
 def measure(seconds: float, read_rate: float, command_rate: float) -> dict[str, Any]:
     """Server and worker up, district and associations made, then both loads in turn."""
     with tempfile.TemporaryDirectory() as scratch, scratch_database() as url:
-        env = {"CANXIE_BOOTSTRAP_TOKEN": TOKEN, "CANXIE_DATABASE_URL": url,
-               "CANXIE_BROKER_URL": AMQP_URL,
-               "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}"}
+        env = {
+            "CANXIE_BOOTSTRAP_TOKEN": TOKEN,
+            "CANXIE_DATABASE_URL": url,
+            "CANXIE_BROKER_URL": AMQP_URL,
+            "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
+        }
         processes = ProcessFactory(Path(scratch) / "logs")
         try:
             server = processes.server(env, workers=2)
             processes.worker(env)
             base = server.url or ""
-            requests.post(f"{base}/api/v1/districts", json={"code": DISTRICT, "name": "新密市"},
-                          headers=AUTH, timeout=30).raise_for_status()
+            requests.post(
+                f"{base}/api/v1/districts",
+                json={"code": DISTRICT, "name": "新密市"},
+                headers=AUTH,
+                timeout=30,
+            ).raise_for_status()
             ids = []
             for n in range(ASSOCIATIONS):
                 response = requests.post(
                     f"{base}/api/v1/districts/{DISTRICT}/associations",
-                    json={"division_code": f"{DISTRICT}001{n + 1:03d}", "name": f"社区{n}",
-                          "township_code": f"{DISTRICT}001", "established_on": "2021-01-01"},
-                    headers=AUTH, timeout=30)
+                    json={
+                        "division_code": f"{DISTRICT}001{n + 1:03d}",
+                        "name": f"社区{n}",
+                        "township_code": f"{DISTRICT}001",
+                        "established_on": "2021-01-01",
+                    },
+                    headers=AUTH,
+                    timeout=30,
+                )
                 response.raise_for_status()
                 ids.append(response.json()["id"])
             time.sleep(2)  # let the worker project the associations
@@ -190,22 +224,42 @@ def measure(seconds: float, read_rate: float, command_rate: float) -> dict[str, 
 
 def main() -> None:
     """Parse arguments, run, print and save."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--read-rate", type=float, default=300.0)
     parser.add_argument("--command-rate", type=float, default=200.0)
     args = parser.parse_args()
     result = measure(args.seconds, args.read_rate, args.command_rate)
     reads, lag = result["reads"], result["lag"]
-    print_table(["load", "rate/s", "achieved/s", "count", "errors", "p50 ms", "p99 ms"], [
-        ["reads (latency)", reads["rate"], reads["achieved_per_s"], reads["requests"],
-         reads["errors"], reads["p50_ms"], reads["p99_ms"]],
-        ["commands (projection lag)", lag["rate"], lag["achieved_per_s"], lag["commands"],
-         lag["errors"], lag["lag_p50_ms"], lag["lag_p99_ms"]],
-    ])
-    command = (f"python -m bench.api_load --seconds {args.seconds:g} --read-rate "
-               f"{args.read_rate:g} --command-rate {args.command_rate:g}")
+    print_table(
+        ["load", "rate/s", "achieved/s", "count", "errors", "p50 ms", "p99 ms"],
+        [
+            [
+                "reads (latency)",
+                reads["rate"],
+                reads["achieved_per_s"],
+                reads["requests"],
+                reads["errors"],
+                reads["p50_ms"],
+                reads["p99_ms"],
+            ],
+            [
+                "commands (projection lag)",
+                lag["rate"],
+                lag["achieved_per_s"],
+                lag["commands"],
+                lag["errors"],
+                lag["lag_p50_ms"],
+                lag["lag_p99_ms"],
+            ],
+        ],
+    )
+    command = (
+        f"python -m bench.api_load --seconds {args.seconds:g} --read-rate "
+        f"{args.read_rate:g} --command-rate {args.command_rate:g}"
+    )
     print(write_results("api_load", {"command": command, "mode": "hosted", "results": result}))
 
 

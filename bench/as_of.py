@@ -35,8 +35,12 @@ ACCEPTANCE_DAY = date(2022, 6, 30)
 def measure(tenancy: Tenancy, seed: int, persons: int, villages: int) -> dict[str, Any]:
     """Generate, then time the raw read and the as-of computations on the same events."""
     generated = generate(tenancy, villages=villages, persons=persons, seed=seed)
-    return {"villages": villages, "persons": persons, "generate_seconds": generated.seconds,
-            **measure_district(tenancy, DISTRICT)}
+    return {
+        "villages": villages,
+        "persons": persons,
+        "generate_seconds": generated.seconds,
+        **measure_district(tenancy, DISTRICT),
+    }
 
 
 def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
@@ -44,8 +48,11 @@ def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
     records = tenancy.records(district)
     mapper = records.mapper
     total, raw_seconds = read_and_decode_district(tenancy, district=district)
-    out: dict[str, Any] = {"district": district, "events": total,
-                           "read_decode_events_per_s": total / raw_seconds}
+    out: dict[str, Any] = {
+        "district": district,
+        "events": total,
+        "read_decode_events_per_s": total / raw_seconds,
+    }
     for basis, day in ((Basis.RECORDED, today_in_china()), (Basis.EFFECTIVE, ACCEPTANCE_DAY)):
         started = time.perf_counter()
         replayed = replay(tenancy.db, district, mapper, as_of=day, basis=basis)
@@ -53,7 +60,8 @@ def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
         report = evaluate(district, replayed.tables, day)
         rules_seconds = time.perf_counter() - started - replay_seconds
         out[basis.value] = {
-            "as_of": day.isoformat(), "events_read": replayed.events_read,
+            "as_of": day.isoformat(),
+            "events_read": replayed.events_read,
             "events_applied": replayed.events_applied,
             "replay_seconds": replay_seconds,
             "replay_events_per_s": replayed.events_read / replay_seconds,
@@ -67,15 +75,18 @@ def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
     days = month_ends(date(2020, 10, 1), ACCEPTANCE_DAY)
     started = time.perf_counter()
     points = series(tenancy.db, district, mapper, days=days, basis=Basis.EFFECTIVE)
-    out["monthly_series"] = {"points": len(points),
-                             "seconds": time.perf_counter() - started,
-                             "last": {k: v for k, v in points[-1].items() if k != "townships"}}
+    out["monthly_series"] = {
+        "points": len(points),
+        "seconds": time.perf_counter() - started,
+        "last": {k: v for k, v in points[-1].items() if k != "townships"},
+    }
     out["monthly_series"]["last"]["as_of"] = str(points[-1]["as_of"])
     return out
 
 
-def read_and_decode_district(tenancy: Tenancy, batch: int = READ_BATCH,
-                             district: str = DISTRICT) -> tuple[int, float]:
+def read_and_decode_district(
+    tenancy: Tenancy, batch: int = READ_BATCH, district: str = DISTRICT
+) -> tuple[int, float]:
     """Read every event in pages (as the replay does) and decode it; (events, seconds)."""
     db = tenancy.db
     mapper = tenancy.records(district).mapper
@@ -131,36 +142,58 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--villages", type=int, default=300)
-    parser.add_argument("--database-url", help="the largest district of a city written by "
-                        "bench.city in this PostgreSQL database, instead of generating one")
+    parser.add_argument(
+        "--database-url",
+        help="the largest district of a city written by "
+        "bench.city in this PostgreSQL database, instead of generating one",
+    )
     parser.add_argument("--data-dir", type=Path, help="... or in this SQLite folder")
     args = parser.parse_args()
     if args.database_url or args.data_dir:
         backend = "postgresql" if args.database_url else "sqlite"
-        results = {backend: largest_district_of_city(args.database_url,
-                                                     args.data_dir or Path("."))}
+        results = {backend: largest_district_of_city(args.database_url, args.data_dir or Path("."))}
         command = "python -m bench.as_of " + (
-            "--database-url URL" if args.database_url else f"--data-dir {args.data_dir}")
+            "--database-url URL" if args.database_url else f"--data-dir {args.data_dir}"
+        )
         name = "as_of_city"
     else:
         backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
         results = {b: run(b, args.seed, args.persons, args.villages) for b in backends}
         command = "python -m bench.as_of " + " ".join(
-            f"--{k} {v}" for k, v in vars(args).items() if v is not None)
+            f"--{k} {v}" for k, v in vars(args).items() if v is not None
+        )
         name = "as_of"
     print_table(
-        ["backend", "events", "read+decode ev/s", "basis", "replay ev/s", "ratio",
-         "replay s", "rules s"],
         [
-            [b, r["events"], r["read_decode_events_per_s"], basis,
-             r[basis]["replay_events_per_s"], f"{r[basis]['ratio_to_raw']:.2f}",
-             r[basis]["replay_seconds"], r[basis]["rules_seconds"]]
-            for b, r in results.items() for basis in ("recorded", "effective")
+            "backend",
+            "events",
+            "read+decode ev/s",
+            "basis",
+            "replay ev/s",
+            "ratio",
+            "replay s",
+            "rules s",
+        ],
+        [
+            [
+                b,
+                r["events"],
+                r["read_decode_events_per_s"],
+                basis,
+                r[basis]["replay_events_per_s"],
+                f"{r[basis]['ratio_to_raw']:.2f}",
+                r[basis]["replay_seconds"],
+                r[basis]["rules_seconds"],
+            ]
+            for b, r in results.items()
+            for basis in ("recorded", "effective")
         ],
     )
     for b, r in results.items():
-        print(f"{b}: monthly series, {r['monthly_series']['points']} month ends in one pass: "
-              f"{r['monthly_series']['seconds']:.1f} s")
+        print(
+            f"{b}: monthly series, {r['monthly_series']['points']} month ends in one pass: "
+            f"{r['monthly_series']['seconds']:.1f} s"
+        )
     print(write_results(name, {"command": command, "results": results}))
 
 

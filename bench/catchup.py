@@ -92,8 +92,9 @@ def measure(tenancy: Tenancy, events: int, batch: int, url: str | None) -> dict[
             cur.execute(sql(f"DELETE FROM {{s}}{table.name}"))
         tracking.reset(cur, sql, ASSOCIATIONS_PROJECTION.name)
     started = time.perf_counter()
-    result = catch_up(tenancy.db, DISTRICT, mapper, batch_size=batch,
-                      projections=(ASSOCIATIONS_PROJECTION,))
+    result = catch_up(
+        tenancy.db, DISTRICT, mapper, batch_size=batch, projections=(ASSOCIATIONS_PROJECTION,)
+    )
     associations_seconds = time.perf_counter() - started
     assert result.applied == total
     tenancy.close()
@@ -124,16 +125,31 @@ def main() -> None:
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     results = {b: run(b, args.events, args.batch) for b in backends}
     print_table(
-        ["backend", "events", "read+decode ev/s", "runner ev/s", "associations ev/s",
-         "x runner", "x raw", "all read models ev/s", "x raw"],
         [
-            [b, r["events"], r["read_decode_events_per_s"],
-             r.get("library_runner_events_per_s", "n/a"),
-             r["associations_catch_up_events_per_s"],
-             f"{r['associations_ratio_to_runner']:.1f}" if "associations_ratio_to_runner" in r
-             else "n/a",
-             f"{r['associations_ratio_to_raw']:.2f}", r["catch_up_events_per_s"],
-             f"{r['ratio']:.2f}"]
+            "backend",
+            "events",
+            "read+decode ev/s",
+            "runner ev/s",
+            "associations ev/s",
+            "x runner",
+            "x raw",
+            "all read models ev/s",
+            "x raw",
+        ],
+        [
+            [
+                b,
+                r["events"],
+                r["read_decode_events_per_s"],
+                r.get("library_runner_events_per_s", "n/a"),
+                r["associations_catch_up_events_per_s"],
+                f"{r['associations_ratio_to_runner']:.1f}"
+                if "associations_ratio_to_runner" in r
+                else "n/a",
+                f"{r['associations_ratio_to_raw']:.2f}",
+                r["catch_up_events_per_s"],
+                f"{r['ratio']:.2f}",
+            ]
             for b, r in results.items()
         ],
     )

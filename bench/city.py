@@ -81,8 +81,11 @@ class CityGenerated:
     def intended(self) -> dict[str, Any]:
         """The compliance mix the city was generated with, as of 31 December 2022."""
         profiles = Counter(p for d in self.districts for p in d["profiles"])
-        return {"associations": sum(profiles.values()), "compliant": profiles[COMPLIANT],
-                "short_of": {rule: profiles[rule] for rule in DEFECTS if profiles[rule]}}
+        return {
+            "associations": sum(profiles.values()),
+            "compliant": profiles[COMPLIANT],
+            "short_of": {rule: profiles[rule] for rule in DEFECTS if profiles[rule]},
+        }
 
 
 def districts() -> list[tuple[str, str]]:
@@ -97,8 +100,9 @@ def plan(scale: float = 1.0) -> list[DistrictPlan]:
     total_towns = sum(towns.values())
     total_associations = max(1, round(FULL_ASSOCIATIONS * scale))
     total_persons = max(1, round(FULL_PERSONS * scale))
-    counts = {code: max(1, round(total_associations * n / total_towns))
-              for code, n in towns.items()}
+    counts = {
+        code: max(1, round(total_associations * n / total_towns)) for code, n in towns.items()
+    }
     all_associations = sum(counts.values())
     plans, index = [], 0
     for code, name in districts():
@@ -131,21 +135,33 @@ def generate_district(tenancy: Tenancy, district: DistrictPlan, seed: int) -> di
     codes = village_codes(district.associations + 1, district.code)
     sessions, scheme = prepare_district(records, district.code, district.name, codes, by)
     n = district.associations
-    per_village = [district.persons // n + (1 if k < district.persons % n else 0)
-                   for k in range(n)]
+    per_village = [district.persons // n + (1 if k < district.persons % n else 0) for k in range(n)]
     span = birth_span(district.persons)
     sequence = 0
-    for (code, name), people, profile in zip(codes, per_village, district.profiles,
-                                             strict=False):
+    for (code, name), people, profile in zip(codes, per_village, district.profiles, strict=False):
         sequence = write_village(
-            records, rng, district=district.code, district_name=district.name, code=code,
-            name=name, people=people, sessions=sessions, scheme=scheme, sequence=sequence,
-            by=by, visits_per_household=VISITS_PER_HOUSEHOLD, birth_span=span,
+            records,
+            rng,
+            district=district.code,
+            district_name=district.name,
+            code=code,
+            name=name,
+            people=people,
+            sessions=sessions,
+            scheme=scheme,
+            sequence=sequence,
+            by=by,
+            visits_per_household=VISITS_PER_HOUSEHOLD,
+            birth_span=span,
             profile=profile,
         )
     return {
-        "code": district.code, "name": district.name, "townships": district.townships,
-        "villages": len(codes), "associations": n, "persons": district.persons,
+        "code": district.code,
+        "name": district.name,
+        "townships": district.townships,
+        "villages": len(codes),
+        "associations": n,
+        "persons": district.persons,
         "profiles": list(district.profiles),
         "events": records.head_position() - head_before,
         "seconds": time.perf_counter() - started,
@@ -178,8 +194,13 @@ def _one(args: tuple[str | None, str, DistrictPlan, int]) -> dict[str, Any]:
 
 
 def generate_city(
-    database_url: str | None, data_dir: Path, *, scale: float = 1.0, seed: int = 8,
-    jobs: int = 1, verbose: bool = False,
+    database_url: str | None,
+    data_dir: Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 8,
+    jobs: int = 1,
+    verbose: bool = False,
 ) -> CityGenerated:
     """Create the city's districts and write them (``jobs`` processes); what was written."""
     open_city(database_url, data_dir).close()
@@ -187,8 +208,7 @@ def generate_city(
     started = time.perf_counter()
     plans = plan(scale)
     # Largest first, so that parallel jobs finish together.
-    work = [(database_url, str(data_dir), p, seed)
-            for p in sorted(plans, key=lambda p: -p.persons)]
+    work = [(database_url, str(data_dir), p, seed) for p in sorted(plans, key=lambda p: -p.persons)]
     if jobs <= 1:
         done = map(_one, work)
         for written in done:
@@ -208,45 +228,88 @@ def generate_city(
 
 
 def _report(written: dict[str, Any], started: float) -> None:
-    print(f"  {written['code']} {written['name']}: {written['associations']} associations, "
-          f"{written['persons']} persons, {written['events']:,} events in "
-          f"{written['seconds']:.1f} s (at {time.perf_counter() - started:.0f} s)", flush=True)
+    print(
+        f"  {written['code']} {written['name']}: {written['associations']} associations, "
+        f"{written['persons']} persons, {written['events']:,} events in "
+        f"{written['seconds']:.1f} s (at {time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
 
 
 def main() -> None:
     """Generate the city into a store and report what was written."""
     from bench.common import print_table, write_results
 
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--data-dir", type=Path, default=Path("data-city"),
-                        help="embedded store folder (SQLite)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path("data-city"), help="embedded store folder (SQLite)"
+    )
     parser.add_argument("--database-url", help="postgresql:// URL of a hosted store instead")
     args = parser.parse_args()
-    result = generate_city(args.database_url, args.data_dir, scale=args.scale, seed=args.seed,
-                           jobs=args.jobs, verbose=True)
-    print_table(
-        ["district", "name", "townships", "villages", "associations", "persons", "events",
-         "seconds", "events/s"],
-        [[d["code"], d["name"], d["townships"], d["villages"], d["associations"], d["persons"],
-          d["events"], d["seconds"], d["events"] / d["seconds"]] for d in result.districts],
+    result = generate_city(
+        args.database_url,
+        args.data_dir,
+        scale=args.scale,
+        seed=args.seed,
+        jobs=args.jobs,
+        verbose=True,
     )
-    print(f"city: {result.events:,} events in {result.seconds:.1f} s "
-          f"({result.events / result.seconds:,.0f} events/s, {args.jobs} jobs); "
-          f"as of {TODAY}: {result.intended()}")
+    print_table(
+        [
+            "district",
+            "name",
+            "townships",
+            "villages",
+            "associations",
+            "persons",
+            "events",
+            "seconds",
+            "events/s",
+        ],
+        [
+            [
+                d["code"],
+                d["name"],
+                d["townships"],
+                d["villages"],
+                d["associations"],
+                d["persons"],
+                d["events"],
+                d["seconds"],
+                d["events"] / d["seconds"],
+            ]
+            for d in result.districts
+        ],
+    )
+    print(
+        f"city: {result.events:,} events in {result.seconds:.1f} s "
+        f"({result.events / result.seconds:,.0f} events/s, {args.jobs} jobs); "
+        f"as of {TODAY}: {result.intended()}"
+    )
     backend = "postgresql" if args.database_url else "sqlite"
-    print(write_results("city", {
-        "command": f"python -m bench.city --scale {args.scale} --seed {args.seed} "
-                   f"--jobs {args.jobs}" + (" --database-url URL" if args.database_url else ""),
-        "backend": backend, "scale": args.scale, "events": result.events,
-        "seconds": result.seconds, "events_per_s": result.events / result.seconds,
-        "intended": result.intended(),
-        "districts": [{k: v for k, v in d.items() if k != "profiles"}
-                      for d in result.districts],
-    }))
+    print(
+        write_results(
+            "city",
+            {
+                "command": f"python -m bench.city --scale {args.scale} --seed {args.seed} "
+                f"--jobs {args.jobs}" + (" --database-url URL" if args.database_url else ""),
+                "backend": backend,
+                "scale": args.scale,
+                "events": result.events,
+                "seconds": result.seconds,
+                "events_per_s": result.events / result.seconds,
+                "intended": result.intended(),
+                "districts": [
+                    {k: v for k, v in d.items() if k != "profiles"} for d in result.districts
+                ],
+            },
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -39,16 +39,19 @@ def snapshot() -> Counter[str]:
             cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
         group = _group(int(entry.name), comm, cmdline)
         if group is None:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         totals[group] += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
     return totals
 
 
 def per_unit(before: Counter[str], after: Counter[str], units: int) -> dict[str, float]:
     """Milliseconds of CPU per unit of work (e.g. per command), by group."""
-    return {group: round(1000 * (after[group] - before[group]) / units, 3)
-            for group in sorted(after) if units and after[group] > before[group]}
+    return {
+        group: round(1000 * (after[group] - before[group]) / units, 3)
+        for group in sorted(after)
+        if units and after[group] > before[group]
+    }

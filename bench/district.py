@@ -71,8 +71,9 @@ class Generated:
 def townships(district: str = DISTRICT) -> list[tuple[str, str]]:
     """The district's real townships (code, name)."""
     with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
-        return [(r["code"], r["name"]) for r in csv.DictReader(handle)
-                if r["district_code"] == district]
+        return [
+            (r["code"], r["name"]) for r in csv.DictReader(handle) if r["district_code"] == district
+        ]
 
 
 def village_codes(count: int, district: str = DISTRICT) -> list[tuple[str, str]]:
@@ -113,7 +114,10 @@ COMPLIANT = "compliant"
 
 
 def prepare_district(
-    records: Any, district: str, district_name: str, codes: list[tuple[str, str]],
+    records: Any,
+    district: str,
+    district_name: str,
+    codes: list[tuple[str, str]],
     by: dict[str, Any],
 ) -> tuple[dict[str, TrainingSession], Any]:
     """The district's townships and villages, its evaluation scheme and one training per
@@ -127,17 +131,26 @@ def prepare_district(
     records.clock = lambda: TODAY
     records.adopt_evaluation_scheme(
         effective_from=date(2021, 1, 1),
-        criteria=[Criterion("organisation", "组织建设", 50, 0, 10),
-                  Criterion("services", "服务成效", 50, 0, 10)],
-        performance_weight=60, by=GENERATOR,
+        criteria=[
+            Criterion("organisation", "组织建设", 50, 0, 10),
+            Criterion("services", "服务成效", 50, 0, 10),
+        ],
+        performance_weight=60,
+        by=GENERATOR,
     )
     scheme = records._scheme_on(date(2021, 12, 31))
     sessions: dict[str, TrainingSession] = {}
     for code, _ in townships(district):
         session = TrainingSession.hold(
-            district_code=district, township_code=code, topic="残协工作实务",
-            mode=TrainingMode.OFFLINE, hours=6.0, held_on=date(2021, 9, 15),
-            organiser=f"{district_name}残联", today=TODAY, by=by,
+            district_code=district,
+            township_code=code,
+            topic="残协工作实务",
+            mode=TrainingMode.OFFLINE,
+            hours=6.0,
+            held_on=date(2021, 9, 15),
+            organiser=f"{district_name}残联",
+            today=TODAY,
+            by=by,
         )
         sessions[code] = session
     records.save(*sessions.values())
@@ -171,23 +184,36 @@ def write_village(
     aggregates: list[Any] = []
     established = _day(rng, date(2020, 11, 1), date(2021, 8, 1))
     association = Association.establish(
-        division_code=code, name=f"{name}残协", township_code=code[:9],
-        established_on=established, today=TODAY, by=by,
+        division_code=code,
+        name=f"{name}残协",
+        township_code=code[:9],
+        established_on=established,
+        today=TODAY,
+        by=by,
     )
-    claim = DivisionClaim._create(DivisionClaim.Claimed, id=division_claim_id(code),
-                                  division_code=code, association_id=association.id)
+    claim = DivisionClaim._create(
+        DivisionClaim.Claimed,
+        id=division_claim_id(code),
+        division_code=code,
+        association_id=association.id,
+    )
     officers: list[tuple[UUID, str, bool]] = []
 
     def appoint(role: OfficerRole, full_time: bool = False) -> None:
         officer_name = _name(rng)
         officer = association.appoint_officer(
-            phone=None, name=officer_name, role=role, full_time=full_time,
+            phone=None,
+            name=officer_name,
+            role=role,
+            full_time=full_time,
             backgrounds=[rng.choice(list(Background))],
-            appointed_on=established + timedelta(days=rng.randrange(30)), today=TODAY,
+            appointed_on=established + timedelta(days=rng.randrange(30)),
+            today=TODAY,
             by=by,
         )
-        officers.append((officer, officer_name, role is not OfficerRole.COMMITTEE_MEMBER
-                         or full_time))
+        officers.append(
+            (officer, officer_name, role is not OfficerRole.COMMITTEE_MEMBER or full_time)
+        )
 
     appoint(OfficerRole.CHAIR)
     if not planned:
@@ -203,30 +229,47 @@ def write_village(
         else:
             full_time = n == 0 and rng.random() < 0.9
         appoint(OfficerRole.COMMITTEE_MEMBER, full_time=full_time)
-    missing = {"S3.4-service-venue": FacilityKind.SERVICE_VENUE,
-               "S3.5-duties-and-rules-on-wall": FacilityKind.DUTIES_ON_WALL}.get(profile or "")
+    missing = {
+        "S3.4-service-venue": FacilityKind.SERVICE_VENUE,
+        "S3.5-duties-and-rules-on-wall": FacilityKind.DUTIES_ON_WALL,
+    }.get(profile or "")
     for kind in FacilityKind:
         wanted = kind is not missing if planned else rng.random() < 0.8
         if wanted:
             association.record_facility(
-                kind=kind, description=kind.value, evidence="照片", today=TODAY, by=by,
+                kind=kind,
+                description=kind.value,
+                evidence="照片",
+                today=TODAY,
+                by=by,
                 recorded_on=_day(rng, established + timedelta(days=30), date(2022, 5, 31)),
             )
     session = sessions[code[:9]]
     for n, (officer_id, _, core) in enumerate(officers):
         if not core:
             continue
-        trained = (n != 0 or profile != "S3.7-officers-trained") if planned \
-            else rng.random() < 0.85
+        trained = (n != 0 or profile != "S3.7-officers-trained") if planned else rng.random() < 0.85
         if trained:
-            association.attend_training(session_id=session.id, held_on=session.held_on,
-                                        officer_id=officer_id, hours=6.0, session_hours=6.0,
-                                        by=by)
+            association.attend_training(
+                session_id=session.id,
+                held_on=session.held_on,
+                officer_id=officer_id,
+                hours=6.0,
+                session_hours=6.0,
+                by=by,
+            )
     groups = [
-        Group.form(association_id=association.id, association_established_on=established,
-                   name=f"{category.value}小组", basis=GroupBasis.CATEGORY,
-                   category=category, area=None,
-                   formed_on=established + timedelta(days=40), today=TODAY, by=by)
+        Group.form(
+            association_id=association.id,
+            association_established_on=established,
+            name=f"{category.value}小组",
+            basis=GroupBasis.CATEGORY,
+            category=category,
+            area=None,
+            formed_on=established + timedelta(days=40),
+            today=TODAY,
+            by=by,
+        )
         for category in rng.sample(CATEGORIES, 3)
     ]
     visitor, visitor_name, _ = officers[-1]
@@ -235,8 +278,9 @@ def write_village(
         sex = Sex.MALE if rng.random() < 0.55 else Sex.FEMALE
         # Each run of 500 sequence numbers gets its own span of birth dates, so that no two
         # persons share a resident ID (the order code repeats every 500).
-        birth = date(1935, 1, 1) + timedelta(days=(sequence // 500) * birth_span
-                                             + rng.randrange(birth_span))
+        birth = date(1935, 1, 1) + timedelta(
+            days=(sequence // 500) * birth_span + rng.randrange(birth_span)
+        )
         resident = make_resident_id(district, birth, sequence % 500, sex)
         category = rng.randint(1, 7)
         hardship = rng.random() < 0.15
@@ -246,16 +290,30 @@ def write_village(
         if unvisited:
             registered = max(established, birth + timedelta(days=1))
         details = PersonDetails(
-            name=_name(rng), sex=sex.value, birth_date=birth, resident_id=resident,
-            village_code=code, address=f"{name}{rng.randint(1, 99)}号",
+            name=_name(rng),
+            sex=sex.value,
+            birth_date=birth,
+            resident_id=resident,
+            village_code=code,
+            address=f"{name}{rng.randint(1, 99)}号",
             certificate_number=f"{resident}{category}{rng.randint(1, 4)}",
-            category=category, grade=None, household_id=f"{code}-{sequence:06d}",
-            special_hardship=hardship, hardship_reason="低保" if hardship else None,
+            category=category,
+            grade=None,
+            household_id=f"{code}-{sequence:06d}",
+            special_hardship=hardship,
+            hardship_reason="低保" if hardship else None,
         )
-        details = PersonDetails(**{**details.as_dict(),
-                                   "grade": int(details.certificate_number[-1])})
-        person = Person.register(details, district=district, registered_on=registered,
-                                 today=TODAY, by=by, source="imported")
+        details = PersonDetails(
+            **{**details.as_dict(), "grade": int(details.certificate_number[-1])}
+        )
+        person = Person.register(
+            details,
+            district=district,
+            registered_on=registered,
+            today=TODAY,
+            by=by,
+            source="imported",
+        )
         aggregates += [person, ResidentClaim.claim(district, resident, person.id)]
         group = groups[rng.randrange(len(groups))]
         if not (profile == "S3.3-everyone-in-a-group" and n == 0):
@@ -265,14 +323,24 @@ def write_village(
         first = _day(rng, registered, min(TODAY, registered + timedelta(days=120)))
         for surveyed in sorted({first, _day(rng, first, TODAY)}):
             _, need_ids = needs.survey(
-                association_id=association.id, surveyed_on=surveyed, surveyor=visitor_name,
-                services_received=[], needs=[(rng.choice(NEEDS), "需求")], today=TODAY,
+                association_id=association.id,
+                surveyed_on=surveyed,
+                surveyor=visitor_name,
+                services_received=[],
+                needs=[(rng.choice(NEEDS), "需求")],
+                today=TODAY,
                 by=by,
             )
             for need_id in need_ids:
-                needs.deliver_service(need_id=need_id, delivered_on=surveyed,
-                                      provider="乡镇残联", description="服务",
-                                      meets_need=True, today=TODAY, by=by)
+                needs.deliver_service(
+                    need_id=need_id,
+                    delivered_on=surveyed,
+                    provider="乡镇残联",
+                    description="服务",
+                    meets_need=True,
+                    today=TODAY,
+                    by=by,
+                )
         aggregates.append(needs)
         visited = registered
         kind = HouseholdKind.SPECIAL_HARDSHIP if hardship else HouseholdKind.ORDINARY
@@ -281,22 +349,38 @@ def write_village(
             if planned and visit == visits_per_household - 1:
                 # The last visit falls within the shortest interval (90 days) before TODAY.
                 visited = _day(rng, max(visited, TODAY - timedelta(days=80)), TODAY)
-            aggregates.append(HomeVisit.record(
-                association_id=association.id, household_id=details.household_id or "",
-                household_kind=kind, person_ids=[person.id], visited_on=visited,
-                visitor_officer_id=visitor, visitor_name=visitor_name,
-                mode=VisitMode.ON_SITE, findings="正常", difficulties=[], today=TODAY,
-                by=by,
-            ))
+            aggregates.append(
+                HomeVisit.record(
+                    association_id=association.id,
+                    household_id=details.household_id or "",
+                    household_kind=kind,
+                    person_ids=[person.id],
+                    visited_on=visited,
+                    visitor_officer_id=visitor,
+                    visitor_name=visitor_name,
+                    mode=VisitMode.ON_SITE,
+                    findings="正常",
+                    difficulties=[],
+                    today=TODAY,
+                    by=by,
+                )
+            )
     for cycle, evaluated in ((2021, date(2022, 1, 10)), (2022, date(2022, 12, 20))):
         wanted = profile != "S3.5-evaluated" if planned else rng.random() < 0.85
         if wanted and evaluated >= established:
-            aggregates.append(Evaluation.of_association(
-                association_id=association.id, cycle=cycle, evaluated_on=evaluated,
-                evaluator=f"{district_name}残联", scheme=scheme,
-                scores={"organisation": rng.randint(5, 10), "services": rng.randint(5, 10)},
-                notes=None, today=TODAY, by=by,
-            ))
+            aggregates.append(
+                Evaluation.of_association(
+                    association_id=association.id,
+                    cycle=cycle,
+                    evaluated_on=evaluated,
+                    evaluator=f"{district_name}残联",
+                    scheme=scheme,
+                    scores={"organisation": rng.randint(5, 10), "services": rng.randint(5, 10)},
+                    notes=None,
+                    today=TODAY,
+                    by=by,
+                )
+            )
     records.save(association, claim, *groups, *aggregates)
     return sequence
 
@@ -319,20 +403,29 @@ def generate(
     head_before = records.head_position()
     codes = village_codes(villages, district)
     sessions, scheme = prepare_district(records, district, DISTRICT_NAME, codes, by)
-    per_village = [persons // villages + (1 if n < persons % villages else 0)
-                   for n in range(villages)]
+    per_village = [
+        persons // villages + (1 if n < persons % villages else 0) for n in range(villages)
+    ]
     sequence = 0
     for index, ((code, name), people) in enumerate(zip(codes, per_village, strict=True)):
         sequence = write_village(
-            records, rng, district=district, district_name=DISTRICT_NAME, code=code, name=name,
-            people=people, sessions=sessions, scheme=scheme, sequence=sequence, by=by,
+            records,
+            rng,
+            district=district,
+            district_name=DISTRICT_NAME,
+            code=code,
+            name=name,
+            people=people,
+            sessions=sessions,
+            scheme=scheme,
+            sequence=sequence,
+            by=by,
             visits_per_household=visits_per_household,
         )
         if progress is not None:
             progress(index + 1, villages)
     events = records.head_position() - head_before
-    return Generated(district, villages, sum(per_village), events,
-                     time.perf_counter() - started)
+    return Generated(district, villages, sum(per_village), events, time.perf_counter() - started)
 
 
 def open_store(backend: str, scratch: Path, url: str | None) -> Tenancy:
@@ -359,16 +452,18 @@ def main() -> None:
         if args.backend == "postgresql":
             with scratch_database() as url:
                 tenancy = open_store(args.backend, Path(scratch), url)
-                result = generate(tenancy, villages=args.villages, persons=args.persons,
-                                  seed=args.seed)
+                result = generate(
+                    tenancy, villages=args.villages, persons=args.persons, seed=args.seed
+                )
                 tenancy.close()
         else:
             tenancy = open_store(args.backend, Path(scratch), None)
-            result = generate(tenancy, villages=args.villages, persons=args.persons,
-                              seed=args.seed)
+            result = generate(tenancy, villages=args.villages, persons=args.persons, seed=args.seed)
             tenancy.close()
-    print(f"{result.events} events ({result.villages} villages, {result.persons} persons) "
-          f"in {result.seconds:.1f} s")
+    print(
+        f"{result.events} events ({result.villages} villages, {result.persons} persons) "
+        f"in {result.seconds:.1f} s"
+    )
 
 
 if __name__ == "__main__":

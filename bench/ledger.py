@@ -100,8 +100,12 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
         path = [bytes.fromhex(p) for p in proof["audit_path"]]
         inclusion_sizes.append(len(path))
         leaf = Record(**{**proof["record"], "state": snap.records[index].state}).leaf_hash()
-        _, seconds = timed(lambda leaf=leaf, index=index, path=path: verify_inclusion(
-            leaf, index, size, path, root), 200)
+        _, seconds = timed(
+            lambda leaf=leaf, index=index, path=path: verify_inclusion(
+                leaf, index, size, path, root
+            ),
+            200,
+        )
         verify_times.append(seconds)
     ledger.forget_cache()
     _, cold_inclusion_s = timed(lambda: ledger.inclusion(db, DISTRICT, positions[0], size), 1)
@@ -110,18 +114,27 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
     for first_size in (1, head.tree_size, size // 2, size - 1):
         older = MerkleLog(leaves[:first_size]).root() if first_size else None
         proof = merkle.consistency_proof(first_size, size)
-        _, produce_s = timed(lambda first_size=first_size: merkle.consistency_proof(
-            first_size, size), 50)
-        _, check_s = timed(lambda first_size=first_size, older=older, proof=proof:
-                           verify_consistency(first_size, size, older, root, proof), 200)
+        _, produce_s = timed(
+            lambda first_size=first_size: merkle.consistency_proof(first_size, size), 50
+        )
+        _, check_s = timed(
+            lambda first_size=first_size, older=older, proof=proof: verify_consistency(
+                first_size, size, older, root, proof
+            ),
+            200,
+        )
         consistency_rows.append(
-            {"from": first_size, "to": size, "hashes": len(proof), "bytes": 32 * len(proof),
-             "produce_us": produce_s * 1e6, "verify_us": check_s * 1e6}
+            {
+                "from": first_size,
+                "to": size,
+                "hashes": len(proof),
+                "bytes": 32 * len(proof),
+                "produce_us": produce_s * 1e6,
+                "verify_us": check_s * 1e6,
+            }
         )
     # The API's consistency endpoint needs signed heads at both sizes: time it on the two.
-    _, api_consistency_s = timed(
-        lambda: ledger.consistency(db, DISTRICT, head.tree_size, size), 20
-    )
+    _, api_consistency_s = timed(lambda: ledger.consistency(db, DISTRICT, head.tree_size, size), 20)
 
     bundle = scratch / "bundle.json"
     started = time.perf_counter()
@@ -193,23 +206,49 @@ def main() -> None:
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     results = {b: run(b, args.events, args.batch) for b in backends}
     print_table(
-        ["backend", "events", "audit proj ev/s", "1st sign s", "build ev/s", "+1k sign ms",
-         "tree leaves/s"],
         [
-            [b, r["events"], r["audit_projection_events_per_s"], f'{r["first_sign_seconds"]:.2f}',
-             r["ledger_build_events_per_s"], r["steady_sign_ms"],
-             r["tree_from_memory_leaves_per_s"]]
+            "backend",
+            "events",
+            "audit proj ev/s",
+            "1st sign s",
+            "build ev/s",
+            "+1k sign ms",
+            "tree leaves/s",
+        ],
+        [
+            [
+                b,
+                r["events"],
+                r["audit_projection_events_per_s"],
+                f"{r['first_sign_seconds']:.2f}",
+                r["ledger_build_events_per_s"],
+                r["steady_sign_ms"],
+                r["tree_from_memory_leaves_per_s"],
+            ]
             for b, r in results.items()
         ],
     )
     print()
     print_table(
-        ["backend", "incl. hashes", "incl. bytes", "incl. API ms", "cold ms", "verify us",
-         "cons. API ms"],
         [
-            [b, max(r["inclusion"]["hashes"]), max(r["inclusion"]["bytes"]),
-             f'{r["inclusion"]["api_warm_ms_median"]:.2f}', r["inclusion"]["api_cold_ms"],
-             r["inclusion"]["verify_us_median"], f'{r["api_consistency_warm_ms"]:.2f}']
+            "backend",
+            "incl. hashes",
+            "incl. bytes",
+            "incl. API ms",
+            "cold ms",
+            "verify us",
+            "cons. API ms",
+        ],
+        [
+            [
+                b,
+                max(r["inclusion"]["hashes"]),
+                max(r["inclusion"]["bytes"]),
+                f"{r['inclusion']['api_warm_ms_median']:.2f}",
+                r["inclusion"]["api_cold_ms"],
+                r["inclusion"]["verify_us_median"],
+                f"{r['api_consistency_warm_ms']:.2f}",
+            ]
             for b, r in results.items()
         ],
     )
@@ -226,9 +265,14 @@ def main() -> None:
     print_table(
         ["backend", "bundle MB", "export ev/s", "verify s", "verify ev/s", "live check ev/s"],
         [
-            [b, r["bundle_bytes"] / 1e6, r["export_events_per_s"],
-             f'{r["verify_bundle_seconds"]:.2f}',
-             r["verify_bundle_events_per_s"], r["live_check_events_per_s"]]
+            [
+                b,
+                r["bundle_bytes"] / 1e6,
+                r["export_events_per_s"],
+                f"{r['verify_bundle_seconds']:.2f}",
+                r["verify_bundle_events_per_s"],
+                r["live_check_events_per_s"],
+            ]
             for b, r in results.items()
         ],
     )

@@ -51,8 +51,10 @@ class AssociationsView(PostgresTrackingRecorder):
             self._insert_tracking(curs, tracking)
 
 
-TOUCH = ("UPDATE {s}.library_associations SET version = %s, position = %s, updated_at = %s, "
-         "events_applied = events_applied + 1 WHERE id = %s")
+TOUCH = (
+    "UPDATE {s}.library_associations SET version = %s, position = %s, updated_at = %s, "
+    "events_applied = events_applied + 1 WHERE id = %s"
+)
 
 
 class AssociationsProjection(Projection[AssociationsView]):
@@ -69,36 +71,86 @@ class AssociationsProjection(Projection[AssociationsView]):
     @process_event.register
     def _(self, event: Association.Established, tracking: Tracking) -> None:
         recorded = event.timestamp.isoformat()
-        self.view.write([(
-            "INSERT INTO {s}.library_associations VALUES (%s, %s, %s, %s, %s, %s, 1, %s, %s, %s)"
-            " ON CONFLICT (id) DO NOTHING",
-            (str(event.originator_id), event.division_code, event.name, event.township_code,
-             event.established_on.isoformat(), event.originator_version,
-             tracking.notification_id, recorded, recorded),
-        )], tracking)
+        self.view.write(
+            [
+                (
+                    "INSERT INTO {s}.library_associations VALUES (%s, %s, %s, %s, %s, %s, 1, %s, %s, %s)"
+                    " ON CONFLICT (id) DO NOTHING",
+                    (
+                        str(event.originator_id),
+                        event.division_code,
+                        event.name,
+                        event.township_code,
+                        event.established_on.isoformat(),
+                        event.originator_version,
+                        tracking.notification_id,
+                        recorded,
+                        recorded,
+                    ),
+                )
+            ],
+            tracking,
+        )
 
     @process_event.register
     def _(self, event: Association.OfficerAppointed, tracking: Tracking) -> None:
-        self.view.write([
-            (TOUCH, (event.originator_version, tracking.notification_id,
-                     event.timestamp.isoformat(), str(event.originator_id))),
-            ("INSERT INTO {s}.library_officers VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, NULL, "
-             "%s, NULL, %s, NULL) ON CONFLICT (officer_id) DO NOTHING",
-             (str(event.officer_id), str(event.originator_id), event.name, event.role,
-              event.full_time, json.dumps(event.backgrounds), event.appointed_on.isoformat(),
-              tracking.notification_id, event.by.get("actor"))),
-        ], tracking)
+        self.view.write(
+            [
+                (
+                    TOUCH,
+                    (
+                        event.originator_version,
+                        tracking.notification_id,
+                        event.timestamp.isoformat(),
+                        str(event.originator_id),
+                    ),
+                ),
+                (
+                    "INSERT INTO {s}.library_officers VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, NULL, "
+                    "%s, NULL, %s, NULL) ON CONFLICT (officer_id) DO NOTHING",
+                    (
+                        str(event.officer_id),
+                        str(event.originator_id),
+                        event.name,
+                        event.role,
+                        event.full_time,
+                        json.dumps(event.backgrounds),
+                        event.appointed_on.isoformat(),
+                        tracking.notification_id,
+                        event.by.get("actor"),
+                    ),
+                ),
+            ],
+            tracking,
+        )
 
     @process_event.register
     def _(self, event: Association.OfficerRemoved, tracking: Tracking) -> None:
-        self.view.write([
-            (TOUCH, (event.originator_version, tracking.notification_id,
-                     event.timestamp.isoformat(), str(event.originator_id))),
-            ("UPDATE {s}.library_officers SET removed_on = %s, removal_reason = %s, "
-             "removed_position = %s, removed_by = %s WHERE officer_id = %s",
-             (event.removed_on.isoformat(), event.reason, tracking.notification_id,
-              event.by.get("actor"), str(event.officer_id))),
-        ], tracking)
+        self.view.write(
+            [
+                (
+                    TOUCH,
+                    (
+                        event.originator_version,
+                        tracking.notification_id,
+                        event.timestamp.isoformat(),
+                        str(event.originator_id),
+                    ),
+                ),
+                (
+                    "UPDATE {s}.library_officers SET removed_on = %s, removal_reason = %s, "
+                    "removed_position = %s, removed_by = %s WHERE officer_id = %s",
+                    (
+                        event.removed_on.isoformat(),
+                        event.reason,
+                        tracking.notification_id,
+                        event.by.get("actor"),
+                        str(event.officer_id),
+                    ),
+                ),
+            ],
+            tracking,
+        )
 
 
 def library_env(url: str, district: str) -> dict[str, str]:
@@ -126,9 +178,12 @@ def run_library_projection(url: str, district: str, events: int, timeout: float 
             super().__init__(district, env=env)
 
     started = time.perf_counter()
-    with ProjectionRunner(application_class=Source, projection_class=AssociationsProjection,
-                          view_class=AssociationsView,
-                          env=library_env(url, district)) as runner:
+    with ProjectionRunner(
+        application_class=Source,
+        projection_class=AssociationsProjection,
+        view_class=AssociationsView,
+        env=library_env(url, district),
+    ) as runner:
         head = runner.app.recorder.max_notification_id()
         assert head is not None and head >= events, (head, events)
         runner.wait(events, timeout=timeout)

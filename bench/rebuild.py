@@ -41,13 +41,19 @@ def child_rebuild(url: str | None, data_dir: Path) -> dict[str, Any]:
     for district in tenancy.districts():
         began = time.perf_counter()
         done = rebuild(tenancy.db, district.code, tenancy.records(district.code).mapper)
-        per_district[district.code] = {"events": done.events,
-                                       "seconds": time.perf_counter() - began}
+        per_district[district.code] = {
+            "events": done.events,
+            "seconds": time.perf_counter() - began,
+        }
         events += done.events
     seconds = time.perf_counter() - started
     tenancy.close()
-    return {"events": events, "seconds": seconds, "districts": per_district,
-            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "events": events,
+        "seconds": seconds,
+        "districts": per_district,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def child_read(url: str | None, data_dir: Path) -> dict[str, Any]:
@@ -61,14 +67,24 @@ def child_read(url: str | None, data_dir: Path) -> dict[str, Any]:
         events += count
         seconds += spent
     tenancy.close()
-    return {"events": events, "seconds": seconds,
-            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "events": events,
+        "seconds": seconds,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def in_child(what: str, url: str | None, data_dir: Path) -> dict[str, Any]:
     """Run ``what`` in a fresh interpreter and return its JSON answer."""
-    command = [sys.executable, "-m", "bench.rebuild", "--child", what, "--data-dir",
-               str(data_dir)] + (["--database-url", url] if url else [])
+    command = [
+        sys.executable,
+        "-m",
+        "bench.rebuild",
+        "--child",
+        what,
+        "--data-dir",
+        str(data_dir),
+    ] + (["--database-url", url] if url else [])
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -79,10 +95,16 @@ def measure(url: str | None, data_dir: Path) -> dict[str, Any]:
     rebuilt = in_child("rebuild", url, data_dir)
     raw = read["events"] / read["seconds"]
     rate = rebuilt["events"] / rebuilt["seconds"]
-    return {"events": rebuilt["events"], "read_decode_events_per_s": raw,
-            "rebuild_seconds": rebuilt["seconds"], "rebuild_events_per_s": rate,
-            "ratio_to_raw": rate / raw, "peak_rss_mib": rebuilt["peak_rss_mib"],
-            "reader_peak_rss_mib": read["peak_rss_mib"], "districts": rebuilt["districts"]}
+    return {
+        "events": rebuilt["events"],
+        "read_decode_events_per_s": raw,
+        "rebuild_seconds": rebuilt["seconds"],
+        "rebuild_events_per_s": rate,
+        "ratio_to_raw": rate / raw,
+        "peak_rss_mib": rebuilt["peak_rss_mib"],
+        "reader_peak_rss_mib": read["peak_rss_mib"],
+        "districts": rebuilt["districts"],
+    }
 
 
 def main() -> None:
@@ -100,16 +122,31 @@ def main() -> None:
     result = measure(args.database_url, args.data_dir)
     print_table(
         ["events", "read+decode ev/s", "rebuild s", "rebuild ev/s", "ratio", "peak RSS MiB"],
-        [[result["events"], result["read_decode_events_per_s"], result["rebuild_seconds"],
-          result["rebuild_events_per_s"], f"{result['ratio_to_raw']:.2f}",
-          result["peak_rss_mib"]]],
+        [
+            [
+                result["events"],
+                result["read_decode_events_per_s"],
+                result["rebuild_seconds"],
+                result["rebuild_events_per_s"],
+                f"{result['ratio_to_raw']:.2f}",
+                result["peak_rss_mib"],
+            ]
+        ],
     )
     backend = "postgresql" if args.database_url else "sqlite"
-    print(write_results("rebuild", {
-        "command": "python -m bench.rebuild --database-url URL" if args.database_url
-        else f"python -m bench.rebuild --data-dir {args.data_dir}",
-        "backend": backend, "scale": args.scale, "results": result,
-    }))
+    print(
+        write_results(
+            "rebuild",
+            {
+                "command": "python -m bench.rebuild --database-url URL"
+                if args.database_url
+                else f"python -m bench.rebuild --data-dir {args.data_dir}",
+                "backend": backend,
+                "scale": args.scale,
+                "results": result,
+            },
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,9 @@ from projections.replay import load_live
 from projections.shadow_rebuild import rebuild_beside
 
 
-def check(backend: str, url: str | None, scratch: Path, villages: int, persons: int
-          ) -> dict[str, Any]:
+def check(
+    backend: str, url: str | None, scratch: Path, villages: int, persons: int
+) -> dict[str, Any]:
     """Generate, project, rebuild, compare."""
     tenancy = open_store(backend, scratch, url)
     generated = generate(tenancy, villages=villages, persons=persons)
@@ -44,7 +45,8 @@ def check(backend: str, url: str | None, scratch: Path, villages: int, persons: 
     rebuild_seconds = time.perf_counter() - started
     rebuilt = load_live(db, DISTRICT, PROJECTIONS)
     differing = [
-        name for name in sorted(set(live.tables) | set(rebuilt.tables))
+        name
+        for name in sorted(set(live.tables) | set(rebuilt.tables))
         if live.tables.get(name, {}) != rebuilt.tables.get(name, {})
     ]
     tenancy.close()
@@ -76,12 +78,23 @@ def main() -> None:
             result = check(args.backend, None, Path(scratch), args.villages, args.persons)
     print_table(
         ["backend", "events", "rows", "live ev/s", "rebuild ev/s", "equal"],
-        [[args.backend, result["events"], result["rows"], result["live_events_per_s"],
-          result["rebuild_events_per_s"], result["equal"]]],
+        [
+            [
+                args.backend,
+                result["events"],
+                result["rows"],
+                result["live_events_per_s"],
+                result["rebuild_events_per_s"],
+                result["equal"],
+            ]
+        ],
     )
-    print(write_results(f"rebuild_check_{args.backend}",
-                        {"command": "python -m bench.rebuild_check", "backend": args.backend,
-                         **result}))
+    print(
+        write_results(
+            f"rebuild_check_{args.backend}",
+            {"command": "python -m bench.rebuild_check", "backend": args.backend, **result},
+        )
+    )
     sys.exit(0 if result["equal"] else 1)
 
 

@@ -31,8 +31,22 @@ from aggregates.provenance import Provenance
 from bench.common import RESULTS, machine, scratch_database
 
 DISTRICT = "410102"
-HEADER = ["姓名", "性别", "出生日期", "身份证号", "残疾人证号", "残疾类别", "残疾等级", "户编号",
-          "与户主关系", "村（社区）代码", "地址", "联系电话", "特困", "特困原因"]
+HEADER = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "残疾人证号",
+    "残疾类别",
+    "残疾等级",
+    "户编号",
+    "与户主关系",
+    "村（社区）代码",
+    "地址",
+    "联系电话",
+    "特困",
+    "特困原因",
+]
 
 
 def rows(count: int) -> Iterator[list[Any]]:
@@ -44,10 +58,22 @@ def rows(count: int) -> Iterator[list[Any]]:
         category, grade = 1 + n % 7, 1 + n % 4
         village = f"{DISTRICT}{1 + n % 10:03d}{1 + (n // 10) % 20:03d}"
         hardship = n % 17 == 0
-        yield [f"残疾人{n}", "男" if sex is Sex.MALE else "女", born.isoformat(), rid,
-               f"{rid}{category}{grade}", category, grade, f"H{n // 3:06d}",
-               "户主" if n % 3 == 0 else "子女", village, f"第{n % 200}号院{n % 50}号",
-               f"139{n:08d}", "是" if hardship else "否", "低保" if hardship else ""]
+        yield [
+            f"残疾人{n}",
+            "男" if sex is Sex.MALE else "女",
+            born.isoformat(),
+            rid,
+            f"{rid}{category}{grade}",
+            category,
+            grade,
+            f"H{n // 3:06d}",
+            "户主" if n % 3 == 0 else "子女",
+            village,
+            f"第{n % 200}号院{n % 50}号",
+            f"139{n:08d}",
+            "是" if hardship else "否",
+            "低保" if hardship else "",
+        ]
 
 
 def write_csv(path: Path, count: int) -> None:
@@ -101,15 +127,21 @@ def run_import(env: dict[str, str], path: Path) -> dict[str, Any]:
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", script, "roster", "import", DISTRICT, str(path), "--json"],
-        env=child_env, capture_output=True, text=True, check=False,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        check=False,
         cwd=Path(__file__).resolve().parent.parent,
     )
     wall = time.monotonic() - started
     if done.returncode != 0:
         raise SystemExit(f"import failed: {done.stderr[-2000:]}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    peak = next(int(line.split("=")[1]) for line in done.stderr.splitlines()
-                if line.startswith("PEAK_RSS_KB="))
+    peak = next(
+        int(line.split("=")[1])
+        for line in done.stderr.splitlines()
+        if line.startswith("PEAK_RSS_KB=")
+    )
     return {
         "wall_seconds": round(wall, 2),
         "import_seconds": report["seconds"],
@@ -142,8 +174,13 @@ def main() -> None:
                 with store(backend, folder / f"{backend}-{path.suffix[1:]}") as env:
                     first = run_import(env, path)
                     second = run_import(env, path)
-                run = {"backend": backend, "file": path.suffix[1:], "file_mib": size,
-                       "first": first, "again": second}
+                run = {
+                    "backend": backend,
+                    "file": path.suffix[1:],
+                    "file_mib": size,
+                    "first": first,
+                    "again": second,
+                }
                 results["runs"].append(run)
                 print(json.dumps(run, ensure_ascii=False), flush=True)
     print(f"(parent peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB)")

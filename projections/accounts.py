@@ -154,8 +154,17 @@ class Accounts:
                     "organisation, created_at, created_by) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 ),
-                (user_id, name, role, district, township, association_id, organisation,
-                 created_at, created_by),
+                (
+                    user_id,
+                    name,
+                    role,
+                    district,
+                    township,
+                    association_id,
+                    organisation,
+                    created_at,
+                    created_by,
+                ),
             )
         return self.user(user_id)
 
@@ -224,9 +233,7 @@ class Accounts:
     def token_owner(self, token_id: str) -> User | None:
         """The user a token was issued to, if the token exists."""
         with self.db.catalog(write=False) as cur:
-            cur.execute(
-                self._sql("SELECT user_id FROM {s}tokens WHERE token_id = %s"), (token_id,)
-            )
+            cur.execute(self._sql("SELECT user_id FROM {s}tokens WHERE token_id = %s"), (token_id,))
             row = cur.fetchone()
         return self.user(str(row["user_id"])) if row else None
 
@@ -284,8 +291,19 @@ class Accounts:
                     "district, subject_kind, subject_id, fields, reason, request_id) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 ),
-                (uuid.uuid4().hex, _now().isoformat(), actor, role, organisation, district,
-                 subject_kind, subject_id, json.dumps(sorted(fields)), reason, request_id),
+                (
+                    uuid.uuid4().hex,
+                    _now().isoformat(),
+                    actor,
+                    role,
+                    organisation,
+                    district,
+                    subject_kind,
+                    subject_id,
+                    json.dumps(sorted(fields)),
+                    reason,
+                    request_id,
+                ),
             )
 
     def unmasked_reads(self, district: str | None, limit: int, offset: int) -> list[dict[str, Any]]:

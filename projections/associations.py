@@ -151,9 +151,7 @@ def _officer_row(event: Any, position: int, seat: dict[str, Any], on: str) -> di
     }
 
 
-def _end_offices(
-    event: Any, position: int, uow: UnitOfWork, ended_on: str, reason: str
-) -> None:
+def _end_offices(event: Any, position: int, uow: UnitOfWork, ended_on: str, reason: str) -> None:
     for officer_id in event.ended_officer_ids:
         uow.patch(
             OFFICERS,
@@ -177,14 +175,20 @@ def _reelected(event: Association.Reelected, position: int, uow: UnitOfWork) -> 
 
 def _dissolved(event: Association.Dissolved, position: int, uow: UnitOfWork) -> None:
     _touch(event, position, uow)
-    _end_offices(event, position, uow, event.dissolved_on.isoformat(),
-                 f"association dissolved: {event.reason}")
+    _end_offices(
+        event,
+        position,
+        uow,
+        event.dissolved_on.isoformat(),
+        f"association dissolved: {event.reason}",
+    )
 
 
 def _merged(event: Association.MergedInto, position: int, uow: UnitOfWork) -> None:
     _touch(event, position, uow)
-    _end_offices(event, position, uow, event.merged_on.isoformat(),
-                 f"association merged: {event.reason}")
+    _end_offices(
+        event, position, uow, event.merged_on.isoformat(), f"association merged: {event.reason}"
+    )
 
 
 def _village_changed(event: Association.VillageChanged, position: int, uow: UnitOfWork) -> None:
@@ -275,8 +279,7 @@ def list_associations(
         total = int(cur.fetchone()["n"])
         cur.execute(
             sql(
-                f"SELECT * FROM {{s}}associations {where} "
-                "ORDER BY division_code LIMIT %s OFFSET %s"
+                f"SELECT * FROM {{s}}associations {where} ORDER BY division_code LIMIT %s OFFSET %s"
             ),
             [*params, limit, offset],
         )
@@ -294,10 +297,7 @@ def find_association(db: Database, district: str, association_id: str) -> dict[s
         if row is None:
             return None
         cur.execute(
-            sql(
-                "SELECT * FROM {s}officers WHERE association_id = %s "
-                "ORDER BY appointed_position"
-            ),
+            sql("SELECT * FROM {s}officers WHERE association_id = %s ORDER BY appointed_position"),
             (association_id,),
         )
         history = [_officer(r) for r in cur.fetchall()]

@@ -176,10 +176,7 @@ def list_entries(
         cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}audit_entries {clause}"), params)
         total = int(cur.fetchone()["n"])
         cur.execute(
-            sql(
-                f"SELECT * FROM {{s}}audit_entries {clause} "
-                "ORDER BY position LIMIT %s OFFSET %s"
-            ),
+            sql(f"SELECT * FROM {{s}}audit_entries {clause} ORDER BY position LIMIT %s OFFSET %s"),
             [*params, limit, offset],
         )
         items = [dict(row) for row in cur.fetchall()]
@@ -193,8 +190,7 @@ def aggregate_history(db: Database, district: str, aggregate_id: str) -> AuditPa
         position = trail_position(cur, sql)
         cur.execute(
             sql(
-                "SELECT * FROM {s}audit_entries WHERE aggregate_id = %s "
-                "ORDER BY aggregate_version"
+                "SELECT * FROM {s}audit_entries WHERE aggregate_id = %s ORDER BY aggregate_version"
             ),
             (aggregate_id,),
         )

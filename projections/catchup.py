@@ -82,8 +82,9 @@ def stored_event(row: Any) -> StoredEvent:
     )
 
 
-def adopt(cur: Cursor, sql: Callable[[str], str], dialect: str,
-          projections: Sequence[Projection]) -> None:
+def adopt(
+    cur: Cursor, sql: Callable[[str], str], dialect: str, projections: Sequence[Projection]
+) -> None:
     """Give read models new to this district (a release added them) tables and a tracking row.
 
     They then start from the first event while the others carry on from where they are.

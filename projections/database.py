@@ -327,14 +327,17 @@ class SqliteDatabase(Database):
 
     def _connection(self, code: str | None) -> sqlite3.Connection:
         """One connection per thread and file: sqlite3 connections are not shared."""
-        connections: dict[str | None, sqlite3.Connection] = getattr(
-            self._local, "connections", None
-        ) or {}
+        connections: dict[str | None, sqlite3.Connection] = (
+            getattr(self._local, "connections", None) or {}
+        )
         self._local.connections = connections
         conn = connections.get(code)
         if conn is None:
             conn = sqlite3.connect(
-                self.path(code), isolation_level=None, timeout=30.0, check_same_thread=False,
+                self.path(code),
+                isolation_level=None,
+                timeout=30.0,
+                check_same_thread=False,
                 detect_types=sqlite3.PARSE_DECLTYPES,
             )
             conn.row_factory = sqlite3.Row

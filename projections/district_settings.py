@@ -108,8 +108,7 @@ def interval_versions(cur: Cursor, sql: Any) -> list[dict[str, Any]]:
 def intervals_in_force(versions: list[dict[str, Any]], on: date) -> dict[str, Any]:
     """The intervals that apply on ``on``, with the date they took effect (None: default)."""
     chosen = in_force(
-        [VisitIntervals(date.fromisoformat(v["effective_from"]), v["intervals"])
-         for v in versions],
+        [VisitIntervals(date.fromisoformat(v["effective_from"]), v["intervals"]) for v in versions],
         on,
     )
     if chosen is None:
@@ -158,7 +157,7 @@ def evaluation_schemes(db: Database, district: str, on: date) -> dict[str, Any]:
         ],
         on,
     )
-    current = next((v for v in versions if chosen and v["scheme_id"] == str(chosen.scheme_id)),
-                   None)
-    return {"on": on.isoformat(), "in_force": current, "versions": versions,
-            "position": position}
+    current = next(
+        (v for v in versions if chosen and v["scheme_id"] == str(chosen.scheme_id)), None
+    )
+    return {"on": on.isoformat(), "in_force": current, "versions": versions, "position": position}

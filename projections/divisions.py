@@ -58,57 +58,108 @@ def _iso(day: Any) -> str | None:
 def _change(
     event: Any, position: int, uow: UnitOfWork, code: str, change: str, detail: dict[str, Any]
 ) -> None:
-    uow.upsert(CHANGES, {
-        "position": position, "code": code, "change": change,
-        "effective_on": _iso(getattr(event, "effective_on", None)),
-        "detail": json.dumps(detail, ensure_ascii=False), "recorded_by": event.by.get("actor"),
-    })
+    uow.upsert(
+        CHANGES,
+        {
+            "position": position,
+            "code": code,
+            "change": change,
+            "effective_on": _iso(getattr(event, "effective_on", None)),
+            "detail": json.dumps(detail, ensure_ascii=False),
+            "recorded_by": event.by.get("actor"),
+        },
+    )
 
 
 def _division(
     position: int, *, code: str, level: str, name: str, kind: str, valid_from: str | None
 ) -> dict[str, Any]:
     return {
-        "code": code, "level": level, "name": name, "kind": kind,
-        "township_code": code[:9] if level == "village" else None, "valid_from": valid_from,
-        "ended_on": None, "successors": "[]", "position": position,
+        "code": code,
+        "level": level,
+        "name": name,
+        "kind": kind,
+        "township_code": code[:9] if level == "village" else None,
+        "valid_from": valid_from,
+        "ended_on": None,
+        "successors": "[]",
+        "position": position,
     }
 
 
 def _township(event: DivisionRegister.TownshipRecorded, position: int, uow: UnitOfWork) -> None:
-    uow.upsert(DIVISIONS, _division(position, code=event.code, level="township",
-                                    name=event.name, kind=event.kind,
-                                    valid_from=_iso(event.effective_on)))
+    uow.upsert(
+        DIVISIONS,
+        _division(
+            position,
+            code=event.code,
+            level="township",
+            name=event.name,
+            kind=event.kind,
+            valid_from=_iso(event.effective_on),
+        ),
+    )
     _change(event, position, uow, event.code, "recorded", {"name": event.name})
 
 
 def _village(event: DivisionRegister.VillageRecorded, position: int, uow: UnitOfWork) -> None:
-    uow.upsert(DIVISIONS, _division(position, code=event.code, level="village",
-                                    name=event.name, kind=event.kind,
-                                    valid_from=_iso(event.effective_on)))
+    uow.upsert(
+        DIVISIONS,
+        _division(
+            position,
+            code=event.code,
+            level="village",
+            name=event.name,
+            kind=event.kind,
+            valid_from=_iso(event.effective_on),
+        ),
+    )
     _change(event, position, uow, event.code, "recorded", {"name": event.name})
 
 
 def _renamed(event: DivisionRegister.Renamed, position: int, uow: UnitOfWork) -> None:
     uow.patch(DIVISIONS, (event.code,), values={"name": event.name, "position": position})
-    _change(event, position, uow, event.code, "renamed",
-            {"name": event.name, "previous_name": event.previous_name})
+    _change(
+        event,
+        position,
+        uow,
+        event.code,
+        "renamed",
+        {"name": event.name, "previous_name": event.previous_name},
+    )
 
 
 def _merged(event: DivisionRegister.VillagesMerged, position: int, uow: UnitOfWork) -> None:
     on = event.effective_on.isoformat()
-    detail = {"sources": event.sources, "into_code": event.into_code,
-              "into_name": event.into_name, "associations": event.associations}
+    detail = {
+        "sources": event.sources,
+        "into_code": event.into_code,
+        "into_name": event.into_name,
+        "associations": event.associations,
+    }
     if event.created:
-        uow.upsert(DIVISIONS, _division(position, code=event.into_code, level="village",
-                                        name=event.into_name,
-                                        kind=village_kind(event.into_code).value,
-                                        valid_from=on))
+        uow.upsert(
+            DIVISIONS,
+            _division(
+                position,
+                code=event.into_code,
+                level="village",
+                name=event.into_name,
+                kind=village_kind(event.into_code).value,
+                valid_from=on,
+            ),
+        )
     for code in event.sources:
         if code != event.into_code:
-            uow.patch(DIVISIONS, (code,), values={
-                "ended_on": on, "successors": json.dumps([event.into_code]), "position": position,
-            })
+            uow.patch(
+                DIVISIONS,
+                (code,),
+                values={
+                    "ended_on": on,
+                    "successors": json.dumps([event.into_code]),
+                    "position": position,
+                },
+            )
         _change(event, position, uow, code, "merged", detail)
     if event.into_code not in event.sources:
         _change(event, position, uow, event.into_code, "merged", detail)
@@ -120,10 +171,17 @@ def _split(event: DivisionRegister.VillageSplit, position: int, uow: UnitOfWork)
     detail = {"code": event.code, "parts": event.parts, "associations": event.associations}
     for part in event.parts:
         if part["code"] != event.code:
-            uow.upsert(DIVISIONS, _division(position, code=part["code"], level="village",
-                                            name=part["name"],
-                                            kind=village_kind(part["code"]).value,
-                                            valid_from=on))
+            uow.upsert(
+                DIVISIONS,
+                _division(
+                    position,
+                    code=part["code"],
+                    level="village",
+                    name=part["name"],
+                    kind=village_kind(part["code"]).value,
+                    valid_from=on,
+                ),
+            )
             _change(event, position, uow, part["code"], "split", detail)
     values: dict[str, Any] = {"successors": json.dumps(codes), "position": position}
     if event.code not in codes:
@@ -192,8 +250,10 @@ def list_divisions(
     with db.transaction(district, write=False) as cur:
         cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}divisions {where}"), params)
         total = int(cur.fetchone()["n"])
-        cur.execute(sql(f"SELECT * FROM {{s}}divisions {where} ORDER BY code LIMIT %s OFFSET %s"),
-                    [*params, limit, offset])
+        cur.execute(
+            sql(f"SELECT * FROM {{s}}divisions {where} ORDER BY code LIMIT %s OFFSET %s"),
+            [*params, limit, offset],
+        )
         items = [_row(r) for r in cur.fetchall()]
     return items, total
 
@@ -215,11 +275,11 @@ def find_division(
         row = cur.fetchone()
         if row is None:
             return None
-        cur.execute(sql("SELECT * FROM {s}division_changes WHERE code = %s ORDER BY position"),
-                    (code,))
+        cur.execute(
+            sql("SELECT * FROM {s}division_changes WHERE code = %s ORDER BY position"), (code,)
+        )
         history = [dict(r) for r in cur.fetchall()]
-        cur.execute(sql("SELECT id, name FROM {s}associations WHERE division_code = %s"),
-                    (code,))
+        cur.execute(sql("SELECT id, name FROM {s}associations WHERE division_code = %s"), (code,))
         association = cur.fetchone()
     division = _row(row)
     for change in history:

@@ -103,8 +103,10 @@ def list_evaluations(
         cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}evaluations {where}"), params)
         total = int(cur.fetchone()["n"])
         cur.execute(
-            sql(f"SELECT * FROM {{s}}evaluations {where} "
-                "ORDER BY cycle DESC, association_id, subject, position LIMIT %s OFFSET %s"),
+            sql(
+                f"SELECT * FROM {{s}}evaluations {where} "
+                "ORDER BY cycle DESC, association_id, subject, position LIMIT %s OFFSET %s"
+            ),
             [*params, limit, offset],
         )
         items = []
@@ -119,8 +121,11 @@ def evaluated_in_cycle(db: Database, district: str, cycle: int) -> set[str]:
     """Ids of the associations evaluated in ``cycle`` (the S3.5 rule)."""
     with db.transaction(district, write=False) as cur:
         cur.execute(
-            db.sql(district, "SELECT DISTINCT association_id FROM {s}evaluations "
-                             "WHERE cycle = %s AND subject = 'association'"),
+            db.sql(
+                district,
+                "SELECT DISTINCT association_id FROM {s}evaluations "
+                "WHERE cycle = %s AND subject = 'association'",
+            ),
             (cycle,),
         )
         return {r["association_id"] for r in cur.fetchall()}

@@ -128,15 +128,21 @@ def _left(event: Group.MemberLeft, position: int, uow: UnitOfWork) -> None:
 
 def _leader(event: Group.LeaderAppointed, position: int, uow: UnitOfWork) -> None:
     _touch(
-        event, position, uow,
-        leader_person_id=str(event.person_id), leader_since=event.appointed_on.isoformat(),
+        event,
+        position,
+        uow,
+        leader_person_id=str(event.person_id),
+        leader_since=event.appointed_on.isoformat(),
     )
 
 
 def _disbanded(event: Group.Disbanded, position: int, uow: UnitOfWork) -> None:
     _touch(
-        event, position, uow,
-        disbanded_on=event.disbanded_on.isoformat(), disband_reason=event.reason,
+        event,
+        position,
+        uow,
+        disbanded_on=event.disbanded_on.isoformat(),
+        disband_reason=event.reason,
     )
 
 
@@ -170,9 +176,7 @@ def _group(row: Any, memberships: list[dict[str, Any]], on: date) -> dict[str, A
     if group["leader_person_id"] not in member_ids:
         group["leader_person_id"] = group["leader_since"] = None
     group["on"] = on.isoformat()
-    group["members"] = [
-        {"person_id": m["person_id"], "joined_on": m["joined_on"]} for m in members
-    ]
+    group["members"] = [{"person_id": m["person_id"], "joined_on": m["joined_on"]} for m in members]
     group["memberships"] = memberships
     return group
 
@@ -191,8 +195,10 @@ def list_groups(
     with db.transaction(district, write=False) as cur:
         position = tracked_position(cur, sql, GROUPS_PROJECTION.name)
         cur.execute(
-            sql(f"SELECT * FROM {{s}}care_groups {where_clause(conditions)} "
-                "ORDER BY association_id, formed_on, name, id"),
+            sql(
+                f"SELECT * FROM {{s}}care_groups {where_clause(conditions)} "
+                "ORDER BY association_id, formed_on, name, id"
+            ),
             params,
         )
         groups = [dict(r) for r in cur.fetchall()]
@@ -220,9 +226,11 @@ def _memberships(cur: Any, sql: Any, group_ids: list[str]) -> dict[str, list[dic
     for start in range(0, len(group_ids), 500):
         chunk = group_ids[start : start + 500]
         cur.execute(
-            sql(f"SELECT membership_id, group_id, person_id, joined_on, left_on, leave_reason "
+            sql(
+                f"SELECT membership_id, group_id, person_id, joined_on, left_on, leave_reason "
                 f"FROM {{s}}group_memberships WHERE group_id IN ({', '.join(['%s'] * len(chunk))}) "
-                "ORDER BY joined_position"),
+                "ORDER BY joined_position"
+            ),
             chunk,
         )
         for r in cur.fetchall():
@@ -243,8 +251,10 @@ def persons_in_a_group(
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         cur.execute(
-            sql(f"SELECT DISTINCT association_id, person_id FROM {{s}}group_memberships "
-                f"{where_clause(conditions)}"),
+            sql(
+                f"SELECT DISTINCT association_id, person_id FROM {{s}}group_memberships "
+                f"{where_clause(conditions)}"
+            ),
             params,
         )
         grouped: dict[str, set[str]] = {}

@@ -574,4 +574,3 @@ def write_bundle(
             f.write(("," if n else "") + line + "\n")
         f.write("]\n}\n")
     return {"events": len(snap.records), "heads": len(snap.heads)}
-

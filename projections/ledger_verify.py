@@ -148,8 +148,10 @@ def _verify_heads(
     for n, data in enumerate(heads):
         label = f"head #{n + 1}"
         try:
-            fields = {k: data[k] for k in ("district_code", "tree_size", "root_hash",
-                                            "timestamp", "signature")}
+            fields = {
+                k: data[k]
+                for k in ("district_code", "tree_size", "root_hash", "timestamp", "signature")
+            }
             signed = SignedTreeHead.from_dict(fields)
         except (KeyError, TypeError, InvalidTreeHead) as error:
             report.add("head-malformed", f"{label} cannot be read: {error}")
@@ -290,9 +292,7 @@ def verify_ledger(
         trail_suspect = recorded_leaves is not None
     else:
         reference, hints = claimed[:size], claimed_positions[:size]
-        what = (
-            "the recorded leaves" if recorded_leaves is not None else "no recorded leaves given"
-        )
+        what = "the recorded leaves" if recorded_leaves is not None else "no recorded leaves given"
         report.add(
             "unauthenticated",
             f"neither the stored events nor {what} reproduce the signed head of size "
@@ -470,9 +470,7 @@ def _bundle_records(report: Report, events: Any) -> list[Record]:
     return records
 
 
-def verify_bundle(
-    bundle: dict[str, Any], trusted_keys: Sequence[Ed25519PublicKey] = ()
-) -> Report:
+def verify_bundle(bundle: dict[str, Any], trusted_keys: Sequence[Ed25519PublicKey] = ()) -> Report:
     """Verify a loaded bundle; its own public key is trusted unless keys are given."""
     district = str(bundle.get("district"))
     keys = list(trusted_keys)

@@ -135,30 +135,64 @@ def _actor(event: Any) -> str | None:
 
 def _established(event: Association.Established, position: int, uow: UnitOfWork) -> None:
     association = str(event.originator_id)
-    uow.upsert(STATUS, {
-        "association_id": association, "status": "active", "term": 1,
-        "term_started_on": event.established_on.isoformat(), "term_ends_on": None,
-        "ended_on": None, "end_reason": None, "merged_into": None,
-        "position": position,
-    })
-    uow.upsert(TERMS, {
-        "association_id": association, "term": 1,
-        "started_on": event.established_on.isoformat(), "ends_on": None,
-        "officer_ids": "[]", "continuing_officer_ids": "[]", "ended_officer_ids": "[]",
-        "recorded_by": _actor(event), "position": position,
-    })
+    uow.upsert(
+        STATUS,
+        {
+            "association_id": association,
+            "status": "active",
+            "term": 1,
+            "term_started_on": event.established_on.isoformat(),
+            "term_ends_on": None,
+            "ended_on": None,
+            "end_reason": None,
+            "merged_into": None,
+            "position": position,
+        },
+    )
+    uow.upsert(
+        TERMS,
+        {
+            "association_id": association,
+            "term": 1,
+            "started_on": event.established_on.isoformat(),
+            "ends_on": None,
+            "officer_ids": "[]",
+            "continuing_officer_ids": "[]",
+            "ended_officer_ids": "[]",
+            "recorded_by": _actor(event),
+            "position": position,
+        },
+    )
 
 
 def _membership_row(
-    event: Any, position: int, *, membership_id: str, officer_id: str, name: str,
-    method: str, priority_group: str, selected_on: str, note: str,
+    event: Any,
+    position: int,
+    *,
+    membership_id: str,
+    officer_id: str,
+    name: str,
+    method: str,
+    priority_group: str,
+    selected_on: str,
+    note: str,
 ) -> dict[str, Any]:
     return {
-        "membership_id": membership_id, "association_id": str(event.originator_id),
-        "officer_id": officer_id, "name": name, "method": method,
-        "priority_group": priority_group, "selected_on": selected_on, "note": note,
-        "pay_kind": None, "monthly_amount": None, "pay_from": None, "exited_on": None,
-        "exit_reason": None, "selected_by": _actor(event), "exited_by": None,
+        "membership_id": membership_id,
+        "association_id": str(event.originator_id),
+        "officer_id": officer_id,
+        "name": name,
+        "method": method,
+        "priority_group": priority_group,
+        "selected_on": selected_on,
+        "note": note,
+        "pay_kind": None,
+        "monthly_amount": None,
+        "pay_from": None,
+        "exited_on": None,
+        "exit_reason": None,
+        "selected_by": _actor(event),
+        "exited_by": None,
         "position": position,
     }
 
@@ -175,79 +209,127 @@ def _priority(backgrounds: list[str]) -> str:
 
 def _appointed(event: Association.OfficerAppointed, position: int, uow: UnitOfWork) -> None:
     if event.full_time:
-        uow.upsert(FULL_TIME_MEMBERS, _membership_row(
-            event, position, membership_id=str(event.officer_id),
-            officer_id=str(event.officer_id), name=event.name,
-            method=SelectionMethod.UNRECORDED.value,
-            priority_group=_priority(event.backgrounds),
-            selected_on=event.appointed_on.isoformat(), note="",
-        ))
+        uow.upsert(
+            FULL_TIME_MEMBERS,
+            _membership_row(
+                event,
+                position,
+                membership_id=str(event.officer_id),
+                officer_id=str(event.officer_id),
+                name=event.name,
+                method=SelectionMethod.UNRECORDED.value,
+                priority_group=_priority(event.backgrounds),
+                selected_on=event.appointed_on.isoformat(),
+                note="",
+            ),
+        )
 
 
 def _end_memberships(
     event: Any, memberships: list[Any], uow: UnitOfWork, on: str, reason: str
 ) -> None:
     for membership in memberships:
-        uow.patch(FULL_TIME_MEMBERS, (str(membership),), values={
-            "exited_on": on, "exit_reason": reason, "exited_by": _actor(event),
-        })
+        uow.patch(
+            FULL_TIME_MEMBERS,
+            (str(membership),),
+            values={
+                "exited_on": on,
+                "exit_reason": reason,
+                "exited_by": _actor(event),
+            },
+        )
 
 
 def _removed(event: Association.OfficerRemoved, position: int, uow: UnitOfWork) -> None:
     ended = getattr(event, "ended_membership_id", None)
     if ended is not None:
-        _end_memberships(event, [ended], uow, event.removed_on.isoformat(),
-                         f"left office: {event.reason}")
+        _end_memberships(
+            event, [ended], uow, event.removed_on.isoformat(), f"left office: {event.reason}"
+        )
 
 
 def _reelected(event: Association.Reelected, position: int, uow: UnitOfWork) -> None:
     association = str(event.originator_id)
     started = event.started_on.isoformat()
-    uow.patch(STATUS, (association,), values={
-        "term": event.term, "term_started_on": started,
-        "term_ends_on": event.ends_on.isoformat(), "position": position,
-    })
+    uow.patch(
+        STATUS,
+        (association,),
+        values={
+            "term": event.term,
+            "term_started_on": started,
+            "term_ends_on": event.ends_on.isoformat(),
+            "position": position,
+        },
+    )
     appointed = [str(seat["officer_id"]) for seat in event.appointed]
     continuing = [str(o) for o in event.continuing_officer_ids]
-    uow.upsert(TERMS, {
-        "association_id": association, "term": event.term, "started_on": started,
-        "ends_on": event.ends_on.isoformat(), "officer_ids": json.dumps(continuing + appointed),
-        "continuing_officer_ids": json.dumps(continuing),
-        "ended_officer_ids": json.dumps([str(o) for o in event.ended_officer_ids]),
-        "recorded_by": _actor(event), "position": position,
-    })
-    _end_memberships(event, event.ended_membership_ids, uow, started,
-                     f"换届 (term {event.term} began)")
+    uow.upsert(
+        TERMS,
+        {
+            "association_id": association,
+            "term": event.term,
+            "started_on": started,
+            "ends_on": event.ends_on.isoformat(),
+            "officer_ids": json.dumps(continuing + appointed),
+            "continuing_officer_ids": json.dumps(continuing),
+            "ended_officer_ids": json.dumps([str(o) for o in event.ended_officer_ids]),
+            "recorded_by": _actor(event),
+            "position": position,
+        },
+    )
+    _end_memberships(
+        event, event.ended_membership_ids, uow, started, f"换届 (term {event.term} began)"
+    )
     for seat in event.appointed:
         if seat["full_time"]:
-            uow.upsert(FULL_TIME_MEMBERS, _membership_row(
-                event, position, membership_id=str(seat["officer_id"]),
-                officer_id=str(seat["officer_id"]), name=seat["name"],
-                method=SelectionMethod.ELECTION.value,
-                priority_group=_priority(seat["backgrounds"]), selected_on=started, note="换届",
-            ))
+            uow.upsert(
+                FULL_TIME_MEMBERS,
+                _membership_row(
+                    event,
+                    position,
+                    membership_id=str(seat["officer_id"]),
+                    officer_id=str(seat["officer_id"]),
+                    name=seat["name"],
+                    method=SelectionMethod.ELECTION.value,
+                    priority_group=_priority(seat["backgrounds"]),
+                    selected_on=started,
+                    note="换届",
+                ),
+            )
 
 
 def _closed(status: str, on_field: str) -> Any:
     def handler(event: Any, position: int, uow: UnitOfWork) -> None:
         on = getattr(event, on_field).isoformat()
         merged_into = getattr(event, "into_association_id", None)
-        uow.patch(STATUS, (str(event.originator_id),), values={
-            "status": status, "ended_on": on, "end_reason": event.reason,
-            "merged_into": str(merged_into) if merged_into else None, "position": position,
-        })
-        _end_memberships(event, event.ended_membership_ids, uow, on,
-                         f"association {status}: {event.reason}")
+        uow.patch(
+            STATUS,
+            (str(event.originator_id),),
+            values={
+                "status": status,
+                "ended_on": on,
+                "end_reason": event.reason,
+                "merged_into": str(merged_into) if merged_into else None,
+                "position": position,
+            },
+        )
+        _end_memberships(
+            event, event.ended_membership_ids, uow, on, f"association {status}: {event.reason}"
+        )
 
     return handler
 
 
 def _absorbed(event: Association.Absorbed, position: int, uow: UnitOfWork) -> None:
-    uow.upsert(ABSORPTIONS, {
-        "association_id": str(event.originator_id),
-        "from_association_id": str(event.from_association_id),
-        "merged_on": event.merged_on.isoformat(), "position": position,
-    })
+    uow.upsert(
+        ABSORPTIONS,
+        {
+            "association_id": str(event.originator_id),
+            "from_association_id": str(event.from_association_id),
+            "merged_on": event.merged_on.isoformat(),
+            "position": position,
+        },
+    )
 
 
 ABSORPTIONS = Table(
@@ -263,64 +345,111 @@ ABSORPTIONS = Table(
 
 
 def _facility(event: Association.FacilityRecorded, position: int, uow: UnitOfWork) -> None:
-    uow.upsert(FACILITIES, {
-        "facility_id": str(event.facility_id), "association_id": str(event.originator_id),
-        "kind": event.kind, "description": event.description,
-        "recorded_on": event.recorded_on.isoformat(), "evidence": event.evidence,
-        "withdrawn_on": None, "withdrawal_reason": None, "recorded_by": _actor(event),
-        "position": position,
-    })
+    uow.upsert(
+        FACILITIES,
+        {
+            "facility_id": str(event.facility_id),
+            "association_id": str(event.originator_id),
+            "kind": event.kind,
+            "description": event.description,
+            "recorded_on": event.recorded_on.isoformat(),
+            "evidence": event.evidence,
+            "withdrawn_on": None,
+            "withdrawal_reason": None,
+            "recorded_by": _actor(event),
+            "position": position,
+        },
+    )
 
 
 def _withdrawn(event: Association.FacilityWithdrawn, position: int, uow: UnitOfWork) -> None:
-    uow.patch(FACILITIES, (str(event.facility_id),), values={
-        "withdrawn_on": event.withdrawn_on.isoformat(), "withdrawal_reason": event.reason,
-    })
+    uow.patch(
+        FACILITIES,
+        (str(event.facility_id),),
+        values={
+            "withdrawn_on": event.withdrawn_on.isoformat(),
+            "withdrawal_reason": event.reason,
+        },
+    )
 
 
 def _selected(event: Association.FullTimeMemberSelected, position: int, uow: UnitOfWork) -> None:
-    uow.upsert(FULL_TIME_MEMBERS, _membership_row(
-        event, position, membership_id=str(event.membership_id),
-        officer_id=str(event.officer_id), name=event.name, method=event.method,
-        priority_group=event.priority_group, selected_on=event.selected_on.isoformat(),
-        note=event.note,
-    ))
+    uow.upsert(
+        FULL_TIME_MEMBERS,
+        _membership_row(
+            event,
+            position,
+            membership_id=str(event.membership_id),
+            officer_id=str(event.officer_id),
+            name=event.name,
+            method=event.method,
+            priority_group=event.priority_group,
+            selected_on=event.selected_on.isoformat(),
+            note=event.note,
+        ),
+    )
 
 
 def _pay(event: Association.FullTimePayArranged, position: int, uow: UnitOfWork) -> None:
-    uow.patch(FULL_TIME_MEMBERS, (str(event.membership_id),), values={
-        "pay_kind": event.kind, "monthly_amount": event.monthly_amount,
-        "pay_from": event.from_on.isoformat(),
-    })
-    uow.upsert(FULL_TIME_PAY, {
-        "membership_id": str(event.membership_id), "position": position,
-        "association_id": str(event.originator_id), "kind": event.kind,
-        "monthly_amount": event.monthly_amount, "from_on": event.from_on.isoformat(),
-        "recorded_by": _actor(event),
-    })
+    uow.patch(
+        FULL_TIME_MEMBERS,
+        (str(event.membership_id),),
+        values={
+            "pay_kind": event.kind,
+            "monthly_amount": event.monthly_amount,
+            "pay_from": event.from_on.isoformat(),
+        },
+    )
+    uow.upsert(
+        FULL_TIME_PAY,
+        {
+            "membership_id": str(event.membership_id),
+            "position": position,
+            "association_id": str(event.originator_id),
+            "kind": event.kind,
+            "monthly_amount": event.monthly_amount,
+            "from_on": event.from_on.isoformat(),
+            "recorded_by": _actor(event),
+        },
+    )
 
 
 def _exited(event: Association.FullTimeMemberExited, position: int, uow: UnitOfWork) -> None:
-    _end_memberships(event, [event.membership_id], uow, event.exited_on.isoformat(),
-                     event.reason)
+    _end_memberships(event, [event.membership_id], uow, event.exited_on.isoformat(), event.reason)
 
 
 def _qualification(
     event: Association.QualificationObtained, position: int, uow: UnitOfWork
 ) -> None:
-    uow.upsert(QUALIFICATIONS, {
-        "qualification_id": str(event.qualification_id),
-        "association_id": str(event.originator_id), "officer_id": str(event.officer_id),
-        "name": event.name, "kind": event.kind, "title": event.title,
-        "obtained_on": event.obtained_on.isoformat(), "issuer": event.issuer,
-        "evidence": event.evidence, "recorded_by": _actor(event), "position": position,
-    })
+    uow.upsert(
+        QUALIFICATIONS,
+        {
+            "qualification_id": str(event.qualification_id),
+            "association_id": str(event.originator_id),
+            "officer_id": str(event.officer_id),
+            "name": event.name,
+            "kind": event.kind,
+            "title": event.title,
+            "obtained_on": event.obtained_on.isoformat(),
+            "issuer": event.issuer,
+            "evidence": event.evidence,
+            "recorded_by": _actor(event),
+            "position": position,
+        },
+    )
 
 
 LIFECYCLE_PROJECTION = Projection(
     name="association_lifecycle",
-    tables=(STATUS, TERMS, ABSORPTIONS, FACILITIES, FULL_TIME_MEMBERS, FULL_TIME_PAY,
-            QUALIFICATIONS),
+    tables=(
+        STATUS,
+        TERMS,
+        ABSORPTIONS,
+        FACILITIES,
+        FULL_TIME_MEMBERS,
+        FULL_TIME_PAY,
+        QUALIFICATIONS,
+    ),
     handlers={
         Association.Established: _established,
         Association.OfficerAppointed: _appointed,
@@ -353,20 +482,36 @@ def association_lifecycle(
     """Status, terms, absorptions, facilities, full-time members with pay, and qualifications."""
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
-        status = _rows(cur, sql("SELECT * FROM {s}association_status WHERE association_id = %s"),
-                       (association_id,))
+        status = _rows(
+            cur,
+            sql("SELECT * FROM {s}association_status WHERE association_id = %s"),
+            (association_id,),
+        )
         if not status:
             return None
-        terms = _rows(cur, sql("SELECT * FROM {s}association_terms WHERE association_id = %s "
-                               "ORDER BY term"), (association_id,))
-        absorbed = _rows(cur, sql("SELECT * FROM {s}association_absorptions "
-                                  "WHERE association_id = %s ORDER BY position"),
-                         (association_id,))
-        facilities = _rows(cur, sql("SELECT * FROM {s}facilities WHERE association_id = %s "
-                                    "ORDER BY position"), (association_id,))
-        qualifications = _rows(cur, sql("SELECT * FROM {s}qualifications "
-                                        "WHERE association_id = %s ORDER BY position"),
-                               (association_id,))
+        terms = _rows(
+            cur,
+            sql("SELECT * FROM {s}association_terms WHERE association_id = %s ORDER BY term"),
+            (association_id,),
+        )
+        absorbed = _rows(
+            cur,
+            sql(
+                "SELECT * FROM {s}association_absorptions "
+                "WHERE association_id = %s ORDER BY position"
+            ),
+            (association_id,),
+        )
+        facilities = _rows(
+            cur,
+            sql("SELECT * FROM {s}facilities WHERE association_id = %s ORDER BY position"),
+            (association_id,),
+        )
+        qualifications = _rows(
+            cur,
+            sql("SELECT * FROM {s}qualifications WHERE association_id = %s ORDER BY position"),
+            (association_id,),
+        )
     record = status[0]
     for term in terms:
         for name in ("officer_ids", "continuing_officer_ids", "ended_officer_ids"):
@@ -383,14 +528,21 @@ def full_time_members(db: Database, district: str, association_id: str) -> list[
     """Every full-time membership of an association (entries and exits), with pay history."""
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
-        members = _rows(cur, sql("SELECT * FROM {s}full_time_members WHERE association_id = %s "
-                                 "ORDER BY position"), (association_id,))
-        pay = _rows(cur, sql("SELECT * FROM {s}full_time_pay WHERE association_id = %s "
-                             "ORDER BY position"), (association_id,))
+        members = _rows(
+            cur,
+            sql("SELECT * FROM {s}full_time_members WHERE association_id = %s ORDER BY position"),
+            (association_id,),
+        )
+        pay = _rows(
+            cur,
+            sql("SELECT * FROM {s}full_time_pay WHERE association_id = %s ORDER BY position"),
+            (association_id,),
+        )
     for member in members:
         member["pay_history"] = [
             {k: p[k] for k in ("kind", "monthly_amount", "from_on")}
-            for p in pay if p["membership_id"] == member["membership_id"]
+            for p in pay
+            if p["membership_id"] == member["membership_id"]
         ]
         member["current"] = member["exited_on"] is None
     return members

@@ -28,9 +28,7 @@ class MemoryTables:
 
     def where(self, name: str, **equal: Any) -> list[dict[str, Any]]:
         """Rows whose columns equal the given values."""
-        return [
-            row for row in self.rows(name) if all(row.get(k) == v for k, v in equal.items())
-        ]
+        return [row for row in self.rows(name) if all(row.get(k) == v for k, v in equal.items())]
 
     def upsert(self, name: str, key: Key, row: dict[str, Any]) -> None:
         """Write a whole row."""

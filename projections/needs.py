@@ -121,8 +121,12 @@ def _delivered(event: PersonNeeds.ServiceDelivered, position: int, uow: UnitOfWo
         },
     )
     met = {"status": "met", "met_on": event.delivered_on.isoformat()} if event.meets_need else {}
-    uow.patch(NEEDS, (str(event.need_id),), values={"position": position, **met},
-              increments={"services": 1})
+    uow.patch(
+        NEEDS,
+        (str(event.need_id),),
+        values={"position": position, **met},
+        increments={"services": 1},
+    )
 
 
 NEEDS_PROJECTION = Projection(
@@ -165,8 +169,10 @@ def list_needs(
         cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}needs {where}"), params)
         total = int(cur.fetchone()["n"])
         cur.execute(
-            sql(f"SELECT * FROM {{s}}needs {where} ORDER BY found_on, position, need_id "
-                "LIMIT %s OFFSET %s"),
+            sql(
+                f"SELECT * FROM {{s}}needs {where} ORDER BY found_on, position, need_id "
+                "LIMIT %s OFFSET %s"
+            ),
             [*params, limit, offset],
         )
         needs = [dict(r) for r in cur.fetchall()]
@@ -174,8 +180,10 @@ def list_needs(
         ids = [n["need_id"] for n in needs]
         if ids:
             cur.execute(
-                sql(f"SELECT * FROM {{s}}need_services WHERE need_id IN "
-                    f"({', '.join(['%s'] * len(ids))}) ORDER BY position"),
+                sql(
+                    f"SELECT * FROM {{s}}need_services WHERE need_id IN "
+                    f"({', '.join(['%s'] * len(ids))}) ORDER BY position"
+                ),
                 ids,
             )
             for r in cur.fetchall():
@@ -193,8 +201,10 @@ def person_surveys(
     with db.transaction(district, write=False) as cur:
         position = tracked_position(cur, sql, NEEDS_PROJECTION.name)
         cur.execute(
-            sql("SELECT * FROM {s}needs_surveys WHERE person_id = %s AND association_id = %s "
-                "ORDER BY surveyed_on, position"),
+            sql(
+                "SELECT * FROM {s}needs_surveys WHERE person_id = %s AND association_id = %s "
+                "ORDER BY surveyed_on, position"
+            ),
             (person_id, association_id),
         )
         surveys = [dict(r) for r in cur.fetchall()]

@@ -108,8 +108,9 @@ class PersonKeyRing:
     def destroyed(self, subject: str) -> bool:
         """Whether the subject's key is gone."""
         with self._cursor() as cur:
-            cur.execute(self._sql("SELECT destroyed_at FROM {s}person_keys WHERE subject = %s"),
-                        (subject,))
+            cur.execute(
+                self._sql("SELECT destroyed_at FROM {s}person_keys WHERE subject = %s"), (subject,)
+            )
             row = cur.fetchone()
         return bool(row and row["destroyed_at"])
 
@@ -140,8 +141,9 @@ class PersonKeyRing:
 
     def _load(self, subject: str) -> bytes | None:
         with self._cursor() as cur:
-            cur.execute(self._sql("SELECT wrapped_key FROM {s}person_keys WHERE subject = %s"),
-                        (subject,))
+            cur.execute(
+                self._sql("SELECT wrapped_key FROM {s}person_keys WHERE subject = %s"), (subject,)
+            )
             row = cur.fetchone()
         if row is None or row["wrapped_key"] is None:
             return None
@@ -154,8 +156,12 @@ class PersonKeyRing:
             rows = cur.fetchall()
         now = time.monotonic()
         keys = {
-            row["subject"]: (None if row["wrapped_key"] is None
-                             else self._unwrap(row["subject"], row["wrapped_key"]), now)
+            row["subject"]: (
+                None
+                if row["wrapped_key"] is None
+                else self._unwrap(row["subject"], row["wrapped_key"]),
+                now,
+            )
             for row in rows
         }
         with self._lock:
@@ -180,9 +186,10 @@ class PersonKeyRing:
         if self._wrap is None:
             return "raw:" + base64.b64encode(key).decode()
         nonce = os.urandom(12)
-        return "aesgcm:" + base64.b64encode(
-            nonce + self._wrap.encrypt(nonce, key, subject.encode())
-        ).decode()
+        return (
+            "aesgcm:"
+            + base64.b64encode(nonce + self._wrap.encrypt(nonce, key, subject.encode())).decode()
+        )
 
     def _unwrap(self, subject: str, wrapped: str) -> bytes:
         kind, _, body = wrapped.partition(":")
@@ -204,8 +211,12 @@ class PersonKeyRing:
         if isinstance(self.db, SqliteDatabase):
             conn = getattr(self._local, "conn", None)
             if conn is None:
-                conn = sqlite3.connect(self.db.path(self.district), isolation_level=None,
-                                       timeout=30.0, check_same_thread=False)
+                conn = sqlite3.connect(
+                    self.db.path(self.district),
+                    isolation_level=None,
+                    timeout=30.0,
+                    check_same_thread=False,
+                )
                 conn.row_factory = sqlite3.Row
                 self._local.conn = conn
             cur = conn.cursor()

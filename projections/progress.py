@@ -32,8 +32,14 @@ from projections.replay import (
 from projections.unit_of_work import UnitOfWork
 
 #: What a point of the series carries (the district roll-up's headline figures).
-POINT_FIELDS = ("associations", "fully_compliant", "compliant_share", "villages",
-                "covered_villages", "coverage_rate")
+POINT_FIELDS = (
+    "associations",
+    "fully_compliant",
+    "compliant_share",
+    "villages",
+    "covered_villages",
+    "coverage_rate",
+)
 
 
 def month_ends(first: date, last: date) -> list[date]:
@@ -66,9 +72,15 @@ def series(
         return _series(db, district, mapper, days, basis, projections, progress)
 
 
-def _series(db: Database, district: str, mapper: Mapper[Any], days: Sequence[date],
-            basis: Basis, projections: Sequence[Projection] | None,
-            progress: Callable[[int], None] | None) -> list[dict[str, Any]]:
+def _series(
+    db: Database,
+    district: str,
+    mapper: Mapper[Any],
+    days: Sequence[date],
+    basis: Basis,
+    projections: Sequence[Projection] | None,
+    progress: Callable[[int], None] | None,
+) -> list[dict[str, Any]]:
     chosen = compliance_projections() if projections is None else tuple(projections)
     days = sorted(days)
     if not days:
@@ -81,12 +93,17 @@ def _series(db: Database, district: str, mapper: Mapper[Any], days: Sequence[dat
     def close(day: date) -> None:
         uow.flush_into(tables)
         result = evaluate(district, tables, day)
-        points.append({
-            "as_of": day, "events_applied": applied,
-            **{k: result.summary[k] for k in POINT_FIELDS},
-            "townships": [{"township_code": t["township_code"],
-                           **{k: t[k] for k in POINT_FIELDS}} for t in result.townships],
-        })
+        points.append(
+            {
+                "as_of": day,
+                "events_applied": applied,
+                **{k: result.summary[k] for k in POINT_FIELDS},
+                "townships": [
+                    {"township_code": t["township_code"], **{k: t[k] for k in POINT_FIELDS}}
+                    for t in result.townships
+                ],
+            }
+        )
 
     applier = Applier(chosen)
 

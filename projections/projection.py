@@ -55,7 +55,8 @@ class Router:
         kind = type(event)
         found = self._by_type.get(kind)
         if found is None:
-            found = tuple(p for p in self._projections
-                          if p.every_record is not None or kind in p.handlers)
+            found = tuple(
+                p for p in self._projections if p.every_record is not None or kind in p.handlers
+            )
             self._by_type[kind] = found
         return found

@@ -38,11 +38,32 @@ READ_BATCH = 5000
 
 #: Names of the date fields that say when an event's fact took effect, most specific first.
 EFFECTIVE_FIELDS = (
-    "effective_on", "effective_from", "established_on", "appointed_on", "removed_on",
-    "selected_on", "withdrawn_on", "started_on", "merged_on", "dissolved_on", "formed_on",
-    "joined_on", "left_on", "disbanded_on", "surveyed_on", "delivered_on", "visited_on",
-    "referred_on", "concluded_on", "evaluated_on", "held_on", "obtained_on", "registered_on",
-    "died_on", "recorded_on", "from_on",
+    "effective_on",
+    "effective_from",
+    "established_on",
+    "appointed_on",
+    "removed_on",
+    "selected_on",
+    "withdrawn_on",
+    "started_on",
+    "merged_on",
+    "dissolved_on",
+    "formed_on",
+    "joined_on",
+    "left_on",
+    "disbanded_on",
+    "surveyed_on",
+    "delivered_on",
+    "visited_on",
+    "referred_on",
+    "concluded_on",
+    "evaluated_on",
+    "held_on",
+    "obtained_on",
+    "registered_on",
+    "died_on",
+    "recorded_on",
+    "from_on",
 )
 
 
@@ -84,8 +105,11 @@ def _effective_names(kind: type) -> tuple[str, ...]:
     if names is None:
         declared = getattr(kind, "EFFECTIVE_FIELD", None)
         fields = getattr(kind, "__dataclass_fields__", {})
-        names = (declared,) if declared else tuple(
-            n for n in EFFECTIVE_FIELDS if n in fields or hasattr(kind, n))
+        names = (
+            (declared,)
+            if declared
+            else tuple(n for n in EFFECTIVE_FIELDS if n in fields or hasattr(kind, n))
+        )
         _EFFECTIVE_NAMES[kind] = names
     return names
 
@@ -104,9 +128,13 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=CHINA)
 
 
-def _read(db: Database, district: str, mapper: Mapper[Any],
-          wanted: Callable[[str], bool] | None = None,
-          progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, Any]]:
+def _read(
+    db: Database,
+    district: str,
+    mapper: Mapper[Any],
+    wanted: Callable[[str], bool] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, Any]]:
     """(position, domain event) for the district's events in log order.
 
     With ``wanted``, an event whose topic it refuses is not decoded at all (nothing would use
@@ -201,8 +229,16 @@ def replay(
         return _replay(db, district, mapper, as_of, basis, applier, count, counted)
 
 
-def _replay(db: Database, district: str, mapper: Mapper[Any], as_of: date, basis: Basis,
-            applier: Applier, count: Callable[[int], None], counted: list[int]) -> Replayed:
+def _replay(
+    db: Database,
+    district: str,
+    mapper: Mapper[Any],
+    as_of: date,
+    basis: Basis,
+    applier: Applier,
+    count: Callable[[int], None],
+    counted: list[int],
+) -> Replayed:
     tables = MemoryTables()
     uow = MemoryUnitOfWork(tables)
     apply = applier.apply
@@ -217,8 +253,11 @@ def _replay(db: Database, district: str, mapper: Mapper[Any], as_of: date, basis
             apply(event, position, uow)
             applied, last = applied + 1, position
     else:
-        selected = [(effective, position, event) for position, event in events
-                    if (effective := effective_on(event)) <= as_of]
+        selected = [
+            (effective, position, event)
+            for position, event in events
+            if (effective := effective_on(event)) <= as_of
+        ]
         selected.sort(key=lambda item: (item[0], item[1]))
         for _, position, event in selected:
             apply(event, position, uow)
@@ -234,8 +273,9 @@ def _replay(db: Database, district: str, mapper: Mapper[Any], as_of: date, basis
     )
 
 
-def load_live(db: Database, district: str, projections: Sequence[Projection] | None = None
-              ) -> MemoryTables:
+def load_live(
+    db: Database, district: str, projections: Sequence[Projection] | None = None
+) -> MemoryTables:
     """The live read models of a district, copied into memory (to compare or evaluate)."""
     tables = MemoryTables()
     sql = partial(db.sql, district)

@@ -89,11 +89,27 @@ PERSON_HISTORY = Table(
 )
 
 #: Columns a list may be sorted by (a leading ``-`` sorts descending).
-SORTABLE = ("name", "birth_date", "village_code", "registered_on", "category", "grade",
-            "status", "updated_at")
+SORTABLE = (
+    "name",
+    "birth_date",
+    "village_code",
+    "registered_on",
+    "category",
+    "grade",
+    "status",
+    "updated_at",
+)
 #: Columns totals may be grouped by.
-GROUPABLE = ("township_code", "village_code", "category", "grade", "special_hardship", "status",
-             "sex", "certified")
+GROUPABLE = (
+    "township_code",
+    "village_code",
+    "category",
+    "grade",
+    "special_hardship",
+    "status",
+    "sex",
+    "certified",
+)
 
 
 def _plain(value: Any) -> Any:
@@ -108,9 +124,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
-DETAIL_COLUMNS = ("name", "sex", "birth_date", "resident_id", "certificate_number", "category",
-                  "grade", "household_id", "household_relation", "village_code", "address",
-                  "phone", "special_hardship", "hardship_reason")
+DETAIL_COLUMNS = (
+    "name",
+    "sex",
+    "birth_date",
+    "resident_id",
+    "certificate_number",
+    "category",
+    "grade",
+    "household_id",
+    "household_relation",
+    "village_code",
+    "address",
+    "phone",
+    "special_hardship",
+    "hardship_reason",
+)
 
 
 def _row_of_details(details: dict[str, Any]) -> dict[str, Any]:
@@ -122,9 +151,15 @@ def _row_of_details(details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _touch(event: Any, position: int, uow: UnitOfWork, values: dict[str, Any] | None = None,
-           effective_on: date | None = None, details: dict[str, Any] | None = None,
-           reason: str | None = None) -> None:
+def _touch(
+    event: Any,
+    position: int,
+    uow: UnitOfWork,
+    values: dict[str, Any] | None = None,
+    effective_on: date | None = None,
+    details: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> None:
     """Every event moves the person's version and adds its history row."""
     uow.patch(
         PERSONS,
@@ -140,8 +175,14 @@ def _touch(event: Any, position: int, uow: UnitOfWork, values: dict[str, Any] | 
     _history(event, position, uow, effective_on, details, reason)
 
 
-def _history(event: Any, position: int, uow: UnitOfWork, effective_on: date | None,
-             details: dict[str, Any] | None, reason: str | None) -> None:
+def _history(
+    event: Any,
+    position: int,
+    uow: UnitOfWork,
+    effective_on: date | None,
+    details: dict[str, Any] | None,
+    reason: str | None,
+) -> None:
     uow.upsert(
         PERSON_HISTORY,
         {
@@ -184,54 +225,113 @@ def _registered(event: Person.Registered, position: int, uow: UnitOfWork) -> Non
             "updated_at": recorded,
         },
     )
-    _history(event, position, uow, event.registered_on,
-             {"source": event.source, "origin": event.origin, **event.details}, None)
+    _history(
+        event,
+        position,
+        uow,
+        event.registered_on,
+        {"source": event.source, "origin": event.origin, **event.details},
+        None,
+    )
 
 
 def _relocated(event: Person.Relocated, position: int, uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"village_code": event.village_code,
-                                  "township_code": event.village_code[:9],
-                                  "address": event.address}, event.effective_on,
-           {"village_code": event.village_code, "address": event.address})
+    _touch(
+        event,
+        position,
+        uow,
+        {
+            "village_code": event.village_code,
+            "township_code": event.village_code[:9],
+            "address": event.address,
+        },
+        event.effective_on,
+        {"village_code": event.village_code, "address": event.address},
+    )
 
 
 def _moved_away(event: Person.MovedAway, position: int, uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"status": PersonStatus.MOVED_AWAY.value,
-                                  "status_on": event.effective_on.isoformat()},
-           event.effective_on, {"destination": event.destination})
+    _touch(
+        event,
+        position,
+        uow,
+        {"status": PersonStatus.MOVED_AWAY.value, "status_on": event.effective_on.isoformat()},
+        event.effective_on,
+        {"destination": event.destination},
+    )
 
 
 def _moved_in(event: Person.MovedIn, position: int, uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"status": PersonStatus.ACTIVE.value,
-                                  "status_on": event.effective_on.isoformat(),
-                                  "village_code": event.village_code,
-                                  "township_code": event.village_code[:9],
-                                  "address": event.address}, event.effective_on,
-           {"village_code": event.village_code, "address": event.address,
-            "origin": event.origin})
+    _touch(
+        event,
+        position,
+        uow,
+        {
+            "status": PersonStatus.ACTIVE.value,
+            "status_on": event.effective_on.isoformat(),
+            "village_code": event.village_code,
+            "township_code": event.village_code[:9],
+            "address": event.address,
+        },
+        event.effective_on,
+        {"village_code": event.village_code, "address": event.address, "origin": event.origin},
+    )
 
 
-def _certificate(event: Person.CertificateIssued | Person.CertificateChanged, position: int,
-                 uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"certificate_number": event.certificate_number,
-                                  "certified": True, "category": event.category,
-                                  "grade": event.grade}, event.effective_on,
-           {"certificate_number": event.certificate_number, "category": event.category,
-            "grade": event.grade}, getattr(event, "reason", None))
+def _certificate(
+    event: Person.CertificateIssued | Person.CertificateChanged, position: int, uow: UnitOfWork
+) -> None:
+    _touch(
+        event,
+        position,
+        uow,
+        {
+            "certificate_number": event.certificate_number,
+            "certified": True,
+            "category": event.category,
+            "grade": event.grade,
+        },
+        event.effective_on,
+        {
+            "certificate_number": event.certificate_number,
+            "category": event.category,
+            "grade": event.grade,
+        },
+        getattr(event, "reason", None),
+    )
 
 
-def _certificate_cancelled(event: Person.CertificateCancelled, position: int,
-                           uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"certificate_number": None, "certified": False,
-                                  "grade": None,
-                                  "service_needs": json.dumps(event.service_needs)},
-           event.effective_on, {"service_needs": event.service_needs}, event.reason)
+def _certificate_cancelled(
+    event: Person.CertificateCancelled, position: int, uow: UnitOfWork
+) -> None:
+    _touch(
+        event,
+        position,
+        uow,
+        {
+            "certificate_number": None,
+            "certified": False,
+            "grade": None,
+            "service_needs": json.dumps(event.service_needs),
+        },
+        event.effective_on,
+        {"service_needs": event.service_needs},
+        event.reason,
+    )
 
 
 def _died(event: Person.Died, position: int, uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"status": PersonStatus.DECEASED.value,
-                                  "status_on": event.died_on.isoformat(),
-                                  "died_on": event.died_on.isoformat()}, event.died_on)
+    _touch(
+        event,
+        position,
+        uow,
+        {
+            "status": PersonStatus.DECEASED.value,
+            "status_on": event.died_on.isoformat(),
+            "died_on": event.died_on.isoformat(),
+        },
+        event.died_on,
+    )
 
 
 def _corrected(event: Person.DetailsCorrected, position: int, uow: UnitOfWork) -> None:
@@ -243,45 +343,83 @@ def _corrected(event: Person.DetailsCorrected, position: int, uow: UnitOfWork) -
 
 
 def _transfer_started(event: Person.TransferOutStarted, position: int, uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"status": PersonStatus.TRANSFERRING_OUT.value,
-                                  "status_on": event.effective_on.isoformat(),
-                                  "transfer_id": str(event.transfer_id),
-                                  "transfer_to_district": event.to_district},
-           event.effective_on, {"transfer_id": event.transfer_id,
-                                "to_district": event.to_district,
-                                "village_code": event.village_code, "address": event.address})
+    _touch(
+        event,
+        position,
+        uow,
+        {
+            "status": PersonStatus.TRANSFERRING_OUT.value,
+            "status_on": event.effective_on.isoformat(),
+            "transfer_id": str(event.transfer_id),
+            "transfer_to_district": event.to_district,
+        },
+        event.effective_on,
+        {
+            "transfer_id": event.transfer_id,
+            "to_district": event.to_district,
+            "village_code": event.village_code,
+            "address": event.address,
+        },
+    )
 
 
-def _transfer_completed(event: Person.TransferOutCompleted, position: int,
-                        uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"status": PersonStatus.TRANSFERRED_OUT.value,
-                                  "transferred_as": str(event.received_as)}, None,
-           {"transfer_id": event.transfer_id, "to_district": event.to_district,
-            "received_as": event.received_as})
+def _transfer_completed(event: Person.TransferOutCompleted, position: int, uow: UnitOfWork) -> None:
+    _touch(
+        event,
+        position,
+        uow,
+        {"status": PersonStatus.TRANSFERRED_OUT.value, "transferred_as": str(event.received_as)},
+        None,
+        {
+            "transfer_id": event.transfer_id,
+            "to_district": event.to_district,
+            "received_as": event.received_as,
+        },
+    )
 
 
-def _transfer_cancelled(event: Person.TransferOutCancelled, position: int,
-                        uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {"status": PersonStatus.ACTIVE.value, "transfer_id": None,
-                                  "transfer_to_district": None}, None,
-           {"transfer_id": event.transfer_id}, event.reason)
+def _transfer_cancelled(event: Person.TransferOutCancelled, position: int, uow: UnitOfWork) -> None:
+    _touch(
+        event,
+        position,
+        uow,
+        {"status": PersonStatus.ACTIVE.value, "transfer_id": None, "transfer_to_district": None},
+        None,
+        {"transfer_id": event.transfer_id},
+        event.reason,
+    )
 
 
 def _transferred_in(event: Person.TransferredIn, position: int, uow: UnitOfWork) -> None:
-    _touch(event, position, uow, {**_row_of_details(event.details),
-                                  "status": PersonStatus.ACTIVE.value,
-                                  "status_on": event.effective_on.isoformat(),
-                                  "source": "transferred_in", "origin": event.from_district,
-                                  "transfer_id": None, "transfer_to_district": None,
-                                  "transferred_as": None},
-           event.effective_on, {"from_district": event.from_district,
-                                "transfer_id": event.transfer_id, **event.details})
+    _touch(
+        event,
+        position,
+        uow,
+        {
+            **_row_of_details(event.details),
+            "status": PersonStatus.ACTIVE.value,
+            "status_on": event.effective_on.isoformat(),
+            "source": "transferred_in",
+            "origin": event.from_district,
+            "transfer_id": None,
+            "transfer_to_district": None,
+            "transferred_as": None,
+        },
+        event.effective_on,
+        {"from_district": event.from_district, "transfer_id": event.transfer_id, **event.details},
+    )
 
 
 #: What an erased person's row keeps of their personal data: nothing.
 ERASED_VALUES: dict[str, Any] = {
-    "name": None, "birth_date": None, "resident_id": None, "certificate_number": None,
-    "address": None, "phone": None, "hardship_reason": None, "import_digest": None,
+    "name": None,
+    "birth_date": None,
+    "resident_id": None,
+    "certificate_number": None,
+    "address": None,
+    "phone": None,
+    "hardship_reason": None,
+    "import_digest": None,
     "erased": True,
 }
 
@@ -290,8 +428,11 @@ def _erased(event: Person.Erased, position: int, uow: UnitOfWork) -> None:
     """Crypto-shredding: the row and every earlier history entry lose their personal data."""
     _touch(event, position, uow, ERASED_VALUES, None, {}, event.reason)
     for version in range(1, event.originator_version):
-        uow.patch(PERSON_HISTORY, (str(event.originator_id), version),
-                  values={"details": json.dumps({"erased": True})})
+        uow.patch(
+            PERSON_HISTORY,
+            (str(event.originator_id), version),
+            values={"details": json.dumps({"erased": True})},
+        )
 
 
 ROSTER_PROJECTION = Projection(
@@ -344,8 +485,14 @@ class PersonFilter:
         """The WHERE clause and its parameters."""
         conditions: list[str] = []
         params: list[Any] = []
-        for column in ("township_code", "village_code", "category", "grade", "status",
-                       "household_id"):
+        for column in (
+            "township_code",
+            "village_code",
+            "category",
+            "grade",
+            "status",
+            "household_id",
+        ):
             value = getattr(self, column)
             if value is not None:
                 conditions.append(f"{column} = %s")
@@ -441,8 +588,10 @@ def count_persons(
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
         cur.execute(
-            sql(f"SELECT {by} AS value, count(*) AS n FROM {{s}}persons {clause} "
-                f"GROUP BY {by} ORDER BY {by}"),
+            sql(
+                f"SELECT {by} AS value, count(*) AS n FROM {{s}}persons {clause} "
+                f"GROUP BY {by} ORDER BY {by}"
+            ),
             params,
         )
         groups = []
@@ -481,8 +630,9 @@ def find_person(db: Database, district: str, person_id: str) -> dict[str, Any] |
 def find_person_village(db: Database, district: str, person_id: str) -> str | None:
     """The village a person lives in, if the read model has them."""
     with db.transaction(district, write=False) as cur:
-        cur.execute(db.sql(district, "SELECT village_code FROM {s}persons WHERE id = %s"),
-                    (person_id,))
+        cur.execute(
+            db.sql(district, "SELECT village_code FROM {s}persons WHERE id = %s"), (person_id,)
+        )
         row = cur.fetchone()
     return str(row["village_code"]) if row else None
 
@@ -491,8 +641,11 @@ def pending_transfers(db: Database, district: str) -> list[tuple[str, str, str]]
     """(person id, village, receiving district) of every hand-over still pending."""
     with db.transaction(district, write=False) as cur:
         cur.execute(
-            db.sql(district, "SELECT id, village_code, transfer_to_district FROM {s}persons "
-                             "WHERE status = %s ORDER BY id"),
+            db.sql(
+                district,
+                "SELECT id, village_code, transfer_to_district FROM {s}persons "
+                "WHERE status = %s ORDER BY id",
+            ),
             (PersonStatus.TRANSFERRING_OUT.value,),
         )
         return [(r["id"], r["village_code"], r["transfer_to_district"]) for r in cur.fetchall()]

@@ -48,8 +48,16 @@ def _create_copies(cur: Cursor, sql: Sql, dialect: str, tables: list[Table]) -> 
             cur.execute(sql(statement))
 
 
-def _apply(cur: Cursor, sql: Sql, select: str, mapper: Mapper[Any], after: int, limit: int,
-           projections: Sequence[Projection], names: dict[str, str]) -> tuple[int, int]:
+def _apply(
+    cur: Cursor,
+    sql: Sql,
+    select: str,
+    mapper: Mapper[Any],
+    after: int,
+    limit: int,
+    projections: Sequence[Projection],
+    names: dict[str, str],
+) -> tuple[int, int]:
     """Apply up to ``limit`` events after ``after`` to the copies: (events, last position)."""
     cur.execute(select, (after, limit))
     rows = cur.fetchall()
@@ -76,10 +84,12 @@ def _switch(cur: Cursor, sql: Sql, tables: list[Table]) -> None:
         for columns in table.indexes:
             suffix = "_".join(columns)
             cur.execute(sql(f"DROP INDEX IF EXISTS {{s}}{copy}_{suffix}_idx"))
-            cur.execute(sql(
-                f"CREATE INDEX IF NOT EXISTS {table.name}_{suffix}_idx "
-                f"ON {{s}}{table.name} ({', '.join(columns)})"
-            ))
+            cur.execute(
+                sql(
+                    f"CREATE INDEX IF NOT EXISTS {table.name}_{suffix}_idx "
+                    f"ON {{s}}{table.name} ({', '.join(columns)})"
+                )
+            )
 
 
 def rebuild_beside(
@@ -102,8 +112,13 @@ def rebuild_beside(
     while True:  # the bulk: short transactions, live catch-up goes on between them
         with db.transaction(district, write=True) as cur:
             count, last = _apply(cur, sql, select, mapper, last, batch_size, projections, names)
-            cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}{db.events_table} "
-                            f"WHERE {db.notification_id_column} > %s"), (last,))
+            cur.execute(
+                sql(
+                    f"SELECT count(*) AS n FROM {{s}}{db.events_table} "
+                    f"WHERE {db.notification_id_column} > %s"
+                ),
+                (last,),
+            )
             behind = int(cur.fetchone()["n"])
         applied += count
         if progress is not None and count:
@@ -126,5 +141,9 @@ def rebuild_beside(
             ledger.number_leaves(cur, sql)
     if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
         ledger.forget_cache()
-    return Rebuilt(district=district, projections=tuple(p.name for p in projections),
-                   events=applied, position=last)
+    return Rebuilt(
+        district=district,
+        projections=tuple(p.name for p in projections),
+        events=applied,
+        position=last,
+    )

@@ -18,6 +18,7 @@ TYPES = {
     "timestamp": ("TEXT", "TEXT"),  # ISO 8601 UTC
 }
 
+
 def _as_text(value: Any) -> str:
     """Dates (ISO) and UUIDs (hyphenated) inside a JSON column, as the read models show them."""
     if isinstance(value, date):

@@ -89,9 +89,13 @@ class Tenancy:
         if key_check(key) != district.key_check:
             raise WrongEncryptionKey(
                 f"district {code} was written "
-                + ("with a different CANXIE_ENCRYPTION_KEY" if district.key_check and key
-                   else "encrypted, but CANXIE_ENCRYPTION_KEY is not set" if district.key_check
-                   else "unencrypted, but CANXIE_ENCRYPTION_KEY is set")
+                + (
+                    "with a different CANXIE_ENCRYPTION_KEY"
+                    if district.key_check and key
+                    else "encrypted, but CANXIE_ENCRYPTION_KEY is not set"
+                    if district.key_check
+                    else "unencrypted, but CANXIE_ENCRYPTION_KEY is set"
+                )
             )
         with self._lock:
             records = self._records.get(code)
@@ -103,9 +107,7 @@ class Tenancy:
                     "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
                     "AGGREGATE_CACHE_FASTFORWARD": "y",
                 }
-                records = DistrictRecords(
-                    code, env=env, sealer=PersonKeyRing(self.db, code, key)
-                )
+                records = DistrictRecords(code, env=env, sealer=PersonKeyRing(self.db, code, key))
                 self._records[code] = records
         return records
 

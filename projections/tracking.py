@@ -85,8 +85,7 @@ def reset(cur: Cursor, sql: Sql, name: str) -> None:
     """Start a projection again from the beginning (its tables must be emptied too)."""
     cur.execute(
         sql(
-            "UPDATE {s}projection_tracking SET position = 0, updated_at = %s "
-            "WHERE projection = %s"
+            "UPDATE {s}projection_tracking SET position = 0, updated_at = %s WHERE projection = %s"
         ),
         (datetime.now(UTC).isoformat(), name),
     )

@@ -51,21 +51,36 @@ ATTENDANCE = Table(
 
 
 def _held(event: TrainingSession.Held, position: int, uow: UnitOfWork) -> None:
-    uow.upsert(SESSIONS, {
-        "session_id": str(event.originator_id), "township_code": event.township_code,
-        "topic": event.topic, "mode": event.mode, "hours": repr(float(event.hours)),
-        "held_on": event.held_on.isoformat(), "organiser": event.organiser,
-        "recorded_by": event.by.get("actor"), "position": position,
-    })
+    uow.upsert(
+        SESSIONS,
+        {
+            "session_id": str(event.originator_id),
+            "township_code": event.township_code,
+            "topic": event.topic,
+            "mode": event.mode,
+            "hours": repr(float(event.hours)),
+            "held_on": event.held_on.isoformat(),
+            "organiser": event.organiser,
+            "recorded_by": event.by.get("actor"),
+            "position": position,
+        },
+    )
 
 
 def _attended(event: Association.TrainingAttended, position: int, uow: UnitOfWork) -> None:
-    uow.upsert(ATTENDANCE, {
-        "session_id": str(event.session_id), "officer_id": str(event.officer_id),
-        "association_id": str(event.originator_id), "name": event.name, "role": event.role,
-        "hours": repr(float(event.hours)), "recorded_by": event.by.get("actor"),
-        "position": position,
-    })
+    uow.upsert(
+        ATTENDANCE,
+        {
+            "session_id": str(event.session_id),
+            "officer_id": str(event.officer_id),
+            "association_id": str(event.originator_id),
+            "name": event.name,
+            "role": event.role,
+            "hours": repr(float(event.hours)),
+            "recorded_by": event.by.get("actor"),
+            "position": position,
+        },
+    )
 
 
 TRAINING_PROJECTION = Projection(
@@ -121,12 +136,13 @@ def list_sessions(
     sql = partial(db.sql, district)
     where, params = _scope_sql(township, association_id)
     with db.transaction(district, write=False) as cur:
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}training_sessions WHERE {where}"),
-                    params)
+        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}training_sessions WHERE {where}"), params)
         total = int(cur.fetchone()["n"])
         cur.execute(
-            sql(f"SELECT * FROM {{s}}training_sessions WHERE {where} "
-                "ORDER BY held_on DESC, position DESC LIMIT %s OFFSET %s"),
+            sql(
+                f"SELECT * FROM {{s}}training_sessions WHERE {where} "
+                "ORDER BY held_on DESC, position DESC LIMIT %s OFFSET %s"
+            ),
             [*params, limit, offset],
         )
         items = [_session(r) for r in cur.fetchall()]
@@ -145,8 +161,10 @@ def find_session(
     sql = partial(db.sql, district)
     where, params = _scope_sql(township, association_id)
     with db.transaction(district, write=False) as cur:
-        cur.execute(sql(f"SELECT * FROM {{s}}training_sessions WHERE session_id = %s AND {where}"),
-                    [session_id, *params])
+        cur.execute(
+            sql(f"SELECT * FROM {{s}}training_sessions WHERE session_id = %s AND {where}"),
+            [session_id, *params],
+        )
         row = cur.fetchone()
         if row is None:
             return None
@@ -158,9 +176,11 @@ def find_session(
             conditions.append("s.township_code = %s")
             more.append(township)
         cur.execute(
-            sql("SELECT a.*, s.name AS association_name FROM {s}training_attendance a "
+            sql(
+                "SELECT a.*, s.name AS association_name FROM {s}training_attendance a "
                 "LEFT JOIN {s}associations s ON s.id = a.association_id "
-                f"WHERE {' AND '.join(conditions)} ORDER BY a.position"),
+                f"WHERE {' AND '.join(conditions)} ORDER BY a.position"
+            ),
             more,
         )
         attendees = [_attendee(r) for r in cur.fetchall()]
@@ -174,10 +194,12 @@ def association_training(db: Database, district: str, association_id: str) -> li
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         cur.execute(
-            sql("SELECT a.*, t.topic, t.mode, t.held_on, t.organiser, t.township_code "
+            sql(
+                "SELECT a.*, t.topic, t.mode, t.held_on, t.organiser, t.township_code "
                 "FROM {s}training_attendance a JOIN {s}training_sessions t "
                 "ON t.session_id = a.session_id WHERE a.association_id = %s "
-                "ORDER BY t.held_on, a.position"),
+                "ORDER BY t.held_on, a.position"
+            ),
             (association_id,),
         )
         return [_attendee(r) for r in cur.fetchall()]

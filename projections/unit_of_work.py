@@ -86,8 +86,11 @@ class UnitOfWork:
                 elif isinstance(change, dict):
                     columns = self._tables[name].columns
                     # Handlers mostly write whole rows: then the row is stored as it is.
-                    row = change if change.keys() == columns.keys() else {
-                        c: change.get(c) for c in columns}
+                    row = (
+                        change
+                        if change.keys() == columns.keys()
+                        else {c: change.get(c) for c in columns}
+                    )
                     memory.upsert(name, key, row)
                 else:
                     memory.patch(name, key, change.values, change.increments)
@@ -156,7 +159,10 @@ def _on_conflict(table: Table) -> str:
 
 
 def _upsert_by_copy(
-    cur: Cursor, sql: Callable[[str], str], table: Table, columns: list[str],
+    cur: Cursor,
+    sql: Callable[[str], str],
+    table: Table,
+    columns: list[str],
     values: list[list[Any]],
 ) -> None:
     """COPY the rows into a temporary table shaped like ``table``, then one upsert from it.
@@ -171,10 +177,12 @@ def _upsert_by_copy(
     with cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
         for row in values:
             copy.write_row(row)
-    cur.execute(sql(
-        f"INSERT INTO {{s}}{table.name} ({names}) SELECT {names} FROM {stage} "
-        f"{_on_conflict(table)}"
-    ))
+    cur.execute(
+        sql(
+            f"INSERT INTO {{s}}{table.name} ({names}) SELECT {names} FROM {stage} "
+            f"{_on_conflict(table)}"
+        )
+    )
     cur.execute(f"DROP TABLE {stage}")
 
 

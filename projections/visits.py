@@ -87,8 +87,12 @@ def _recorded(event: HomeVisit.Recorded, position: int, uow: UnitOfWork) -> None
 
 
 def _referred(event: HomeVisit.FollowUpReferred, position: int, uow: UnitOfWork) -> None:
-    uow.patch(VISITS, (str(event.originator_id),),
-              values={"version": event.originator_version}, increments={"open_follow_ups": 1})
+    uow.patch(
+        VISITS,
+        (str(event.originator_id),),
+        values={"version": event.originator_version},
+        increments={"open_follow_ups": 1},
+    )
     uow.upsert(
         FOLLOW_UPS,
         {
@@ -108,8 +112,12 @@ def _referred(event: HomeVisit.FollowUpReferred, position: int, uow: UnitOfWork)
 
 
 def _concluded(event: HomeVisit.FollowUpConcluded, position: int, uow: UnitOfWork) -> None:
-    uow.patch(VISITS, (str(event.originator_id),),
-              values={"version": event.originator_version}, increments={"open_follow_ups": -1})
+    uow.patch(
+        VISITS,
+        (str(event.originator_id),),
+        values={"version": event.originator_version},
+        increments={"open_follow_ups": -1},
+    )
     uow.patch(
         FOLLOW_UPS,
         (str(event.follow_up_id),),
@@ -171,8 +179,10 @@ def list_visits(
         cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}home_visits {where}"), params)
         total = int(cur.fetchone()["n"])
         cur.execute(
-            sql(f"SELECT * FROM {{s}}home_visits {where} "
-                "ORDER BY visited_on DESC, position DESC LIMIT %s OFFSET %s"),
+            sql(
+                f"SELECT * FROM {{s}}home_visits {where} "
+                "ORDER BY visited_on DESC, position DESC LIMIT %s OFFSET %s"
+            ),
             [*params, limit, offset],
         )
         visits = [_visit(r) for r in cur.fetchall()]
@@ -180,8 +190,10 @@ def list_visits(
         ids = [v["visit_id"] for v in visits]
         if ids:
             cur.execute(
-                sql(f"SELECT * FROM {{s}}visit_follow_ups WHERE visit_id IN "
-                    f"({', '.join(['%s'] * len(ids))}) ORDER BY referred_position"),
+                sql(
+                    f"SELECT * FROM {{s}}visit_follow_ups WHERE visit_id IN "
+                    f"({', '.join(['%s'] * len(ids))}) ORDER BY referred_position"
+                ),
                 ids,
             )
             for r in cur.fetchall():
@@ -201,8 +213,7 @@ def find_visit(db: Database, district: str, visit_id: str) -> dict[str, Any] | N
         if row is None:
             return None
         cur.execute(
-            sql("SELECT * FROM {s}visit_follow_ups WHERE visit_id = %s "
-                "ORDER BY referred_position"),
+            sql("SELECT * FROM {s}visit_follow_ups WHERE visit_id = %s ORDER BY referred_position"),
             (visit_id,),
         )
         follow_ups = [_follow_up(r) for r in cur.fetchall()]
@@ -234,9 +245,11 @@ def households_due(
         position = tracked_position(cur, sql, VISITS_PROJECTION.name)
         settings = intervals_in_force(interval_versions(cur, sql), on)
         cur.execute(
-            sql(f"SELECT association_id, household_id, household_kind, visited_on, visit_id "
+            sql(
+                f"SELECT association_id, household_id, household_kind, visited_on, visit_id "
                 f"FROM {{s}}home_visits {where_clause(conditions)} "
-                "ORDER BY visited_on, position"),
+                "ORDER BY visited_on, position"
+            ),
             params,
         )
         latest: dict[tuple[str, str], dict[str, Any]] = {}
@@ -254,17 +267,19 @@ def households_due(
             continue
         if status == "due" and (overdue or due_on > horizon):
             continue
-        items.append({
-            "association_id": association_id,
-            "household_id": household_id,
-            "household_kind": visit["household_kind"],
-            "last_visited_on": last.isoformat(),
-            "last_visit_id": visit["visit_id"],
-            "interval_days": interval,
-            "due_on": due_on.isoformat(),
-            "overdue": overdue,
-            "days_overdue": (on - due_on).days if overdue else 0,
-        })
+        items.append(
+            {
+                "association_id": association_id,
+                "household_id": household_id,
+                "household_kind": visit["household_kind"],
+                "last_visited_on": last.isoformat(),
+                "last_visit_id": visit["visit_id"],
+                "interval_days": interval,
+                "due_on": due_on.isoformat(),
+                "overdue": overdue,
+                "days_overdue": (on - due_on).days if overdue else 0,
+            }
+        )
     items.sort(key=lambda i: (i["due_on"], i["association_id"], i["household_id"]))
     return {
         "on": on.isoformat(),
@@ -289,10 +304,12 @@ def overdue_households(db: Database, district: str, on: date) -> set[str]:
     intervals = visited["intervals"]["intervals"]
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
-        cur.execute(sql(
-            "SELECT household_id, special_hardship, registered_on FROM {s}persons "
-            "WHERE status = 'active' AND household_id IS NOT NULL"
-        ))
+        cur.execute(
+            sql(
+                "SELECT household_id, special_hardship, registered_on FROM {s}persons "
+                "WHERE status = 'active' AND household_id IS NOT NULL"
+            )
+        )
         households: dict[str, tuple[bool, str]] = {}
         for row in cur.fetchall():
             hardship, first = households.get(row["household_id"], (False, "9999-12-31"))

@@ -98,19 +98,30 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         JSON_SORT_KEYS=False,
         API_SPEC_OPTIONS={
-            "components": {
-                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
-            },
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}],
         },
     )
     app.json = ApiJSONProvider(app)
     api = ProblemApi(app)
-    for blueprint in (districts.blp, associations.blp, health.blp, audit.blp, users.blp,
-                      compliance_api.blp,
-                      groups_api.blp, needs_api.blp, visits_api.blp, evaluations_api.blp,
-                      roster_api.blp, divisions_api.blp, lifecycle_api.blp, training_api.blp,
-                      inspections_api.blp, campaign_api.blp):
+    for blueprint in (
+        districts.blp,
+        associations.blp,
+        health.blp,
+        audit.blp,
+        users.blp,
+        compliance_api.blp,
+        groups_api.blp,
+        needs_api.blp,
+        visits_api.blp,
+        evaluations_api.blp,
+        roster_api.blp,
+        divisions_api.blp,
+        lifecycle_api.blp,
+        training_api.blp,
+        inspections_api.blp,
+        campaign_api.blp,
+    ):
         api.register_blueprint(blueprint)
     register_problem_handlers(app)
     app.extensions["canxie"] = Services(runtime=runtime, wakeups=_wakeups(runtime))
@@ -132,9 +143,7 @@ def _before_request() -> None:
         "Transfer-Encoding", ""
     )
     if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
-        raise ProblemError(
-            415, "unsupported-media-type", "send the body as application/json"
-        )
+        raise ProblemError(415, "unsupported-media-type", "send the body as application/json")
 
 
 def _after_request(response: Response) -> Response:

@@ -82,7 +82,9 @@ def authenticate() -> Principal:
     client = request.remote_addr or "-"
     if limiter.blocked(client):
         raise ProblemError(
-            429, "too-many-failures", "too many failed authentications; wait a minute",
+            429,
+            "too-many-failures",
+            "too many failed authentications; wait a minute",
             headers={"Retry-After": str(int(FAILED_AUTH_WINDOW_SECONDS))},
         )
     header = request.headers.get("Authorization", "")
@@ -93,8 +95,9 @@ def authenticate() -> Principal:
     runtime = services().runtime
     bootstrap = runtime.settings.bootstrap_token
     if bootstrap and hmac.compare_digest(token.encode(), bootstrap.encode()):
-        return Principal(actor="bootstrap", name="bootstrap", role=Role.CITY_ADMIN,
-                         organisation="city")
+        return Principal(
+            actor="bootstrap", name="bootstrap", role=Role.CITY_ADMIN, organisation="city"
+        )
     user = runtime.accounts.user_for_token(token)
     if user is None:
         limiter.failed(client)

@@ -40,15 +40,22 @@ def _checked(as_of: date | None) -> None:
         raise InvalidValue("as_of lies in the future", field="as_of")
 
 
-def campaign_tables(runtime: Runtime, district: str, as_of: date | None, basis: str
-                    ) -> MemoryTables:
+def campaign_tables(
+    runtime: Runtime, district: str, as_of: date | None, basis: str
+) -> MemoryTables:
     """The district's campaign records: live, or replayed as of a day on a clock."""
     _checked(as_of)
     if as_of is None:
         return load_live(runtime.db, district, [INSPECTIONS_PROJECTION])
     records = runtime.tenancy.records(district)
-    return replay(runtime.db, district, records.mapper, as_of=as_of, basis=Basis(basis),
-                  projections=[INSPECTIONS_PROJECTION]).tables
+    return replay(
+        runtime.db,
+        district,
+        records.mapper,
+        as_of=as_of,
+        basis=Basis(basis),
+        projections=[INSPECTIONS_PROJECTION],
+    ).tables
 
 
 def rule_findings(runtime: Runtime, district: str, inspected_on: date) -> list[dict[str, Any]]:
@@ -56,8 +63,14 @@ def rule_findings(runtime: Runtime, district: str, inspected_on: date) -> list[d
     return report(runtime, district, inspected_on, Basis.RECORDED.value)["findings"]
 
 
-def progress(runtime: Runtime, district: str, basis: str, *, until: date | None = None,
-             bar: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+def progress(
+    runtime: Runtime,
+    district: str,
+    basis: str,
+    *,
+    until: date | None = None,
+    bar: Callable[[int], None] | None = None,
+) -> list[dict[str, Any]]:
     """Coverage and share fully compliant at each month end of the campaign (up to today)."""
     last = min(until or LAST_MONTH, today_in_china())
     days = [d for d in month_ends(FIRST_MONTH, last) if d <= last]
@@ -67,8 +80,9 @@ def progress(runtime: Runtime, district: str, basis: str, *, until: date | None 
     with _series_lock:
         cached = _series_cache.get(key)
     if cached is None:
-        cached = series(runtime.db, district, records.mapper, days=days, basis=Basis(basis),
-                        progress=bar)
+        cached = series(
+            runtime.db, district, records.mapper, days=days, basis=Basis(basis), progress=bar
+        )
         with _series_lock:
             _series_cache[key] = cached
             while len(_series_cache) > SERIES_CACHE_SIZE:
@@ -85,33 +99,41 @@ def city_progress(points_by_district: dict[str, list[dict[str, Any]]]) -> list[d
     return [{"as_of": day, **add_up(points)} for day, points in sorted(by_day.items())]
 
 
-def work_plan_status(runtime: Runtime, district: str, as_of: date | None = None,
-                     basis: str = "recorded") -> dict[str, Any]:
+def work_plan_status(
+    runtime: Runtime, district: str, as_of: date | None = None, basis: str = "recorded"
+) -> dict[str, Any]:
     """The district's work plan against the deadline: filed when, late or not, or missing."""
     tables = campaign_tables(runtime, district, as_of, basis)
     plan = records_of.work_plan(tables, district)
     day = as_of or today_in_china()
     overdue = plan is None and day > WORK_PLAN_DEADLINE
-    return {"district": district, "deadline": WORK_PLAN_DEADLINE, "filed": plan is not None,
-            "filed_on": plan["filed_on"] if plan else None,
-            "late": bool(plan["late"]) if plan else overdue,
-            "days_late": ((date.fromisoformat(str(plan["filed_on"])) - WORK_PLAN_DEADLINE).days
-                          if plan and plan["late"] else
-                          ((day - WORK_PLAN_DEADLINE).days if overdue else 0)),
-            "title": plan["title"] if plan else None,
-            "revisions": int(plan["revisions"]) if plan else 0}
+    return {
+        "district": district,
+        "deadline": WORK_PLAN_DEADLINE,
+        "filed": plan is not None,
+        "filed_on": plan["filed_on"] if plan else None,
+        "late": bool(plan["late"]) if plan else overdue,
+        "days_late": (
+            (date.fromisoformat(str(plan["filed_on"])) - WORK_PLAN_DEADLINE).days
+            if plan and plan["late"]
+            else ((day - WORK_PLAN_DEADLINE).days if overdue else 0)
+        ),
+        "title": plan["title"] if plan else None,
+        "revisions": int(plan["revisions"]) if plan else 0,
+    }
 
 
 def phases(day: date | None = None) -> dict[str, Any]:
     """The campaign's phases and the one in force on ``day`` (today by default)."""
     current = phase_on(day or today_in_china())
-    return {"phases": [p.as_dict() for p in PHASES],
-            "current_phase": current.key if current else None,
-            "work_plan_deadline": WORK_PLAN_DEADLINE}
+    return {
+        "phases": [p.as_dict() for p in PHASES],
+        "current_phase": current.key if current else None,
+        "work_plan_deadline": WORK_PLAN_DEADLINE,
+    }
 
 
-def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str
-               ) -> dict[str, Any]:
+def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) -> dict[str, Any]:
     """What an acceptance report shows: compliance, campaign records and the ledger head.
 
     One replay of the district as of the day builds both the compliance facts and the problem
@@ -131,9 +153,13 @@ def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str
         "basis": basis,
         "events_applied": replayed.events_applied,
         "last_position": replayed.last_position,
-        "ledger_head": None if head is None else {
-            "tree_size": head.tree_size, "root_hash": head.signed.head.root_hash,
-            "signed_at": head.signed.to_dict()["timestamp"], "key_id": head.key_id,
+        "ledger_head": None
+        if head is None
+        else {
+            "tree_size": head.tree_size,
+            "root_hash": head.signed.head.root_hash,
+            "signed_at": head.signed.to_dict()["timestamp"],
+            "key_id": head.key_id,
         },
         "rules_effective_from": result.ruleset.effective_from,
         "summary": result.summary,

@@ -72,13 +72,16 @@ class InspectionIn(Schema):
     title = Text(required=True, max_length=200)
     inspected_on = fields.Date(required=True)
     township_code = fields.String(load_default=None, validate=TOWNSHIP_CODE)
-    inspectors = fields.List(Text(max_length=100), required=True,
-                             validate=validate.Length(min=1, max=20))
-    association_ids = fields.List(fields.UUID(), required=True,
-                                  validate=validate.Length(min=1, max=500))
+    inspectors = fields.List(
+        Text(max_length=100), required=True, validate=validate.Length(min=1, max=20)
+    )
+    association_ids = fields.List(
+        fields.UUID(), required=True, validate=validate.Length(min=1, max=500)
+    )
     from_rules = fields.Boolean(load_default=True, truthy={True}, falsy={False})
-    problems = fields.List(fields.Nested(WrittenProblemIn), load_default=list,
-                           validate=validate.Length(max=200))
+    problems = fields.List(
+        fields.Nested(WrittenProblemIn), load_default=list, validate=validate.Length(max=200)
+    )
 
 
 class RectificationIn(Schema):
@@ -111,8 +114,7 @@ class ConclusionIn(Schema):
     """An inspection concluded, with its outcome."""
 
     concluded_on = fields.Date(required=True)
-    outcome = fields.String(load_default=None, allow_none=True,
-                            validate=validate.OneOf(DECISIONS))
+    outcome = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DECISIONS))
     summary = Text(required=True, max_length=4000)
 
 

@@ -424,8 +424,9 @@ class CriterionIn(Schema):
 
     key = fields.String(
         required=True,
-        validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$",
-                                 error="lower-case letters, digits and _ (at most 40)"),
+        validate=validate.Regexp(
+            r"^[a-z][a-z0-9_]{0,39}$", error="lower-case letters, digits and _ (at most 40)"
+        ),
     )
     name = Text(required=True, max_length=100)
     weight = StrictNumber(required=True, validate=validate.Range(min=0, min_inclusive=False))
@@ -437,8 +438,9 @@ class SchemeIn(Schema):
     """A new evaluation scheme (S3.5, S3.6), in force from a date."""
 
     effective_from = fields.Date(required=True)
-    criteria = fields.List(fields.Nested(CriterionIn), required=True,
-                           validate=validate.Length(min=1, max=50))
+    criteria = fields.List(
+        fields.Nested(CriterionIn), required=True, validate=validate.Length(min=1, max=50)
+    )
     performance_weight = StrictNumber(required=True, validate=validate.Range(min=0, max=100))
 
 
@@ -486,8 +488,11 @@ class EvaluationIn(Schema):
     evaluator = Text(required=True, max_length=50)
     subject = fields.String(load_default=Subject.ASSOCIATION.value, validate=_one_of(Subject))
     officer_id = fields.UUID(load_default=None)
-    scores = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)),
-                         values=StrictNumber(), load_default=dict)
+    scores = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=40)),
+        values=StrictNumber(),
+        load_default=dict,
+    )
     performance_score = StrictNumber(load_default=None)
     rating_score = StrictNumber(load_default=None)
     notes = Text(load_default=None, max_length=1000)

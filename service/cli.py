@@ -74,16 +74,23 @@ def _first_administrator(runtime: Any) -> None:
     if runtime.settings.bootstrap_token or runtime.accounts.users():
         return
     user = runtime.accounts.add_user(
-        name="管理员 (administrator)", role="city_admin", district=None, township=None,
-        association_id=None, organisation="", created_by="canxie serve",
+        name="管理员 (administrator)",
+        role="city_admin",
+        district=None,
+        township=None,
+        association_id=None,
+        organisation="",
+        created_by="canxie serve",
     )
     token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=366))
     path = runtime.settings.data_dir / "admin-token"
     path.touch(mode=0o600)
     path.write_text(token.token + "\n")
     click.echo(f"first administrator created; token in {path}", err=True)
-    click.echo(f"  curl -H 'Authorization: Bearer {token.token}' "
-               "http://127.0.0.1:8000/api/v1/districts", err=True)
+    click.echo(
+        f"  curl -H 'Authorization: Bearer {token.token}' http://127.0.0.1:8000/api/v1/districts",
+        err=True,
+    )
 
 
 def _load_demo(runtime: object) -> None:
@@ -218,10 +225,17 @@ def lag() -> None:
 @main.command()
 @click.argument("district")
 @click.argument("projection", nargs=-1)
-@click.option("--wait", default=60.0, show_default=True,
-              help="Seconds to wait for a worker projecting the district to let go.")
-@click.option("--in-place", is_flag=True,
-              help="One long transaction instead of a copy beside the live tables.")
+@click.option(
+    "--wait",
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for a worker projecting the district to let go.",
+)
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="One long transaction instead of a copy beside the live tables.",
+)
 def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: bool) -> None:
     """Rebuild a district's read models (or only PROJECTION ...) from its events.
 
@@ -244,9 +258,11 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: b
 
             done = rebuild_beside(runtime.db, district, mapper, chosen)
             rest = runtime.catch_up(district)
-            click.echo(f"{district}: rebuilt {', '.join(done.projections)} beside the live "
-                       f"tables from {done.events} events (position {done.position}); then "
-                       f"applied {rest.applied} more")
+            click.echo(
+                f"{district}: rebuilt {', '.join(done.projections)} beside the live "
+                f"tables from {done.events} events (position {done.position}); then "
+                f"applied {rest.applied} more"
+            )
             return
         with district_claim(runtime.db, district, wait_seconds=wait) as claimed:
             if not claimed:
@@ -293,9 +309,20 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice([
-    "city_admin", "bureau_auditor", "district_admin", "township_officer",
-    "association_worker", "inspector"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(
+        [
+            "city_admin",
+            "bureau_auditor",
+            "district_admin",
+            "township_officer",
+            "association_worker",
+            "inspector",
+        ]
+    ),
+)
 @click.option("--district", help="6-digit district code (district roles, inspector).")
 @click.option("--township", help="9-digit township code (township_officer).")
 @click.option("--association", "association_id", help="Association id (association_worker).")
@@ -325,8 +352,12 @@ def users_add(
         if district:
             runtime.tenancy.district(district)
         user = runtime.accounts.add_user(
-            name=name, role=role, district=district, township=township,
-            association_id=association_id, organisation=organisation,
+            name=name,
+            role=role,
+            district=district,
+            township=township,
+            association_id=association_id,
+            organisation=organisation,
             created_by=_operator().actor,
         )
         token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))

@@ -40,10 +40,14 @@ def report(
     with _cache_lock:
         cached = _cache.get(key)
     if cached is None:
-        replayed = replay(runtime.db, district, records.mapper, as_of=as_of, basis=Basis(basis),
-                          progress=progress)
-        cached = (evaluate(district, replayed.tables, as_of), replayed.events_applied,
-                  replayed.last_position)
+        replayed = replay(
+            runtime.db, district, records.mapper, as_of=as_of, basis=Basis(basis), progress=progress
+        )
+        cached = (
+            evaluate(district, replayed.tables, as_of),
+            replayed.events_applied,
+            replayed.last_position,
+        )
         with _cache_lock:
             _cache[key] = cached
             while len(_cache) > CACHE_SIZE:
@@ -52,13 +56,13 @@ def report(
     return _body(result, basis, live=False, applied=applied, last=last)
 
 
-def _body(result: Report, basis: str, *, live: bool, applied: int | None, last: int | None
-          ) -> dict[str, Any]:
+def _body(
+    result: Report, basis: str, *, live: bool, applied: int | None, last: int | None
+) -> dict[str, Any]:
     findings = []
     for finding in result.findings:
         rule = RULES_BY_ID[finding.rule_id]
-        findings.append({**finding.as_dict(), "title_zh": rule.title_zh,
-                         "title_en": rule.title_en})
+        findings.append({**finding.as_dict(), "title_zh": rule.title_zh, "title_en": rule.title_en})
     return {
         "district": result.district,
         "as_of": result.as_of,

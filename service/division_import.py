@@ -36,24 +36,37 @@ def parse_division_csv(text: str, district: str, effective_on: date | None) -> P
     problems: list[dict[str, object]] = []
     skipped = 0
     for line, raw in enumerate(reader, start=2):
-        record = {(k or "").strip(): (v or "").strip() for k, v in raw.items()
-                  if isinstance(v, str | None)}
+        record = {
+            (k or "").strip(): (v or "").strip()
+            for k, v in raw.items()
+            if isinstance(v, str | None)
+        }
         owner = record.get("district_code")
         if owner and owner != district:
             skipped += 1
             continue
         code, name = record.get("code", ""), record.get("name", "")
         if not code or not name:
-            problems.append({"line": line, "field": "code" if not code else "name",
-                             "message": "must not be empty"})
+            problems.append(
+                {
+                    "line": line,
+                    "field": "code" if not code else "name",
+                    "message": "must not be empty",
+                }
+            )
             continue
         when = effective_on
         if record.get("effective_on"):
             try:
                 when = date.fromisoformat(record["effective_on"])
             except ValueError:
-                problems.append({"line": line, "field": "effective_on",
-                                 "message": "must be a date like 2021-03-01"})
+                problems.append(
+                    {
+                        "line": line,
+                        "field": "effective_on",
+                        "message": "must be a date like 2021-03-01",
+                    }
+                )
                 continue
         rows.append(DivisionRow(line=line, code=code, name=name, effective_on=when))
     if problems:

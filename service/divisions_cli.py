@@ -16,8 +16,12 @@ def divisions() -> None:
 @divisions.command("import")
 @click.argument("district")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--effective-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date the divisions began, for rows without effective_on.")
+@click.option(
+    "--effective-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date the divisions began, for rows without effective_on.",
+)
 def divisions_import(district: str, csv_file: Path, effective_on: object) -> None:
     """Import CSV_FILE (code,name[,district_code][,effective_on]) into DISTRICT.
 
@@ -45,8 +49,10 @@ def divisions_import(district: str, csv_file: Path, effective_on: object) -> Non
         raise click.ClickException(f"{error.field}: {error.detail}") from None
     finally:
         runtime.close()
-    click.echo(f"{district}: {result.created} created, {result.unchanged} unchanged, "
-               f"{parsed.skipped} rows of other districts skipped")
+    click.echo(
+        f"{district}: {result.created} created, {result.unchanged} unchanged, "
+        f"{parsed.skipped} rows of other districts skipped"
+    )
 
 
 @divisions.command("list")

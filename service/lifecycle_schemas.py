@@ -91,8 +91,9 @@ class RenameIn(Schema):
 class MergeIn(Schema):
     """Villages merged into one of them or into a new village."""
 
-    sources = fields.List(fields.String(validate=VILLAGE_CODE), required=True,
-                          validate=validate.Length(min=2, max=20))
+    sources = fields.List(
+        fields.String(validate=VILLAGE_CODE), required=True, validate=validate.Length(min=2, max=20)
+    )
     into_code = fields.String(required=True, validate=VILLAGE_CODE)
     into_name = Text(max_length=100, load_default=None)
     effective_on = fields.Date(required=True)
@@ -108,8 +109,9 @@ class PartIn(Schema):
 class SplitIn(Schema):
     """A village split into parts; its association follows ``association_to``."""
 
-    parts = fields.List(fields.Nested(PartIn), required=True,
-                        validate=validate.Length(min=2, max=20))
+    parts = fields.List(
+        fields.Nested(PartIn), required=True, validate=validate.Length(min=2, max=20)
+    )
     effective_on = fields.Date(required=True)
     association_to = fields.String(validate=VILLAGE_CODE, load_default=None)
 
@@ -119,8 +121,7 @@ class DivisionListQuery(Paging):
 
     level = fields.String(validate=validate.OneOf(["township", "village"]))
     township_code = fields.String(validate=TOWNSHIP_CODE)
-    include_ended = StrictBoolean(load_default=False, truthy={True, "true"},
-                                  falsy={False, "false"})
+    include_ended = StrictBoolean(load_default=False, truthy={True, "true"}, falsy={False, "false"})
 
 
 class DivisionOut(Schema):
@@ -175,8 +176,9 @@ class TermOfficerIn(Schema):
     backgrounds = fields.List(fields.String(validate=one_of(Background)), load_default=list)
     phone = fields.String(
         load_default=None,
-        validate=validate.Regexp(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
-                                 error="must be a mobile number or a landline"),
+        validate=validate.Regexp(
+            r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", error="must be a mobile number or a landline"
+        ),
     )
     continuing = fields.UUID(load_default=None)
 
@@ -186,8 +188,9 @@ class TermIn(Schema):
 
     started_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
-    officers = fields.List(fields.Nested(TermOfficerIn), required=True,
-                           validate=validate.Length(min=1, max=9))
+    officers = fields.List(
+        fields.Nested(TermOfficerIn), required=True, validate=validate.Length(min=1, max=9)
+    )
 
 
 class TermCreated(Schema):
@@ -233,8 +236,9 @@ class SelectionIn(Schema):
 
     method = fields.String(
         required=True,
-        validate=validate.OneOf([m.value for m in SelectionMethod
-                                 if m is not SelectionMethod.UNRECORDED]),
+        validate=validate.OneOf(
+            [m.value for m in SelectionMethod if m is not SelectionMethod.UNRECORDED]
+        ),
     )
     priority_group = fields.String(required=True, validate=one_of(PriorityGroup))
     selected_on = fields.Date(required=True)
@@ -246,7 +250,9 @@ class PayIn(Schema):
 
     kind = fields.String(required=True, validate=one_of(PayKind))
     monthly_amount = fields.Decimal(
-        required=True, places=2, validate=monthly_amount_in_range,
+        required=True,
+        places=2,
+        validate=monthly_amount_in_range,
         metadata={"description": "yuan per month, 0 to 100000, two decimals"},
     )
     from_on = fields.Date(required=True)
@@ -274,8 +280,9 @@ class AttendanceIn(Schema):
 
     session_id = fields.UUID(required=True)
     officer_id = fields.UUID(required=True)
-    hours = fields.Float(load_default=None, validate=validate.Range(min=0, min_inclusive=False,
-                                                                    max=MAXIMUM_HOURS))
+    hours = fields.Float(
+        load_default=None, validate=validate.Range(min=0, min_inclusive=False, max=MAXIMUM_HOURS)
+    )
 
 
 class CreatedId(Schema):
@@ -406,8 +413,9 @@ class SessionIn(Schema):
 
     topic = Text(required=True, max_length=200)
     mode = fields.String(required=True, validate=one_of(TrainingMode))
-    hours = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False,
-                                                                max=MAXIMUM_HOURS))
+    hours = fields.Float(
+        required=True, validate=validate.Range(min=0, min_inclusive=False, max=MAXIMUM_HOURS)
+    )
     held_on = fields.Date(required=True)
     organiser = Text(required=True, max_length=100)
     township_code = fields.String(validate=TOWNSHIP_CODE, load_default=None)

@@ -127,11 +127,18 @@ class Metrics:
             self.commands.labels(district, route, _outcome(response.status_code)).inc()
         if self.runtime.settings.log_format == "json":
             access_log.info(
-                "%s %s %s %.1fms", request.method, request.path, status, elapsed * 1000,
-                extra={"fields": ("method", "route", "status", "duration_ms"),
-                       "method": request.method, "route": route,
-                       "status": response.status_code,
-                       "duration_ms": round(elapsed * 1000, 1)},
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                status,
+                elapsed * 1000,
+                extra={
+                    "fields": ("method", "route", "status", "duration_ms"),
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
             )
 
     def _district(self) -> str | None:
@@ -303,8 +310,10 @@ def _metrics_token() -> Response | None:
         return None
     token = current_app.extensions["canxie_metrics"].runtime.settings.metrics_token
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if token and scheme.lower() == "bearer" and hmac.compare_digest(
-        given.strip().encode(), token.encode()
+    if (
+        token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(given.strip().encode(), token.encode())
     ):
         return _exposition()
     return None  # anything else: the ordinary account check of the endpoint's rule

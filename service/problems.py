@@ -115,8 +115,12 @@ def _http_problem(error: HTTPException) -> Response:
         errors = flatten_messages(messages)
         fields = ", ".join(e["field"] for e in errors)
         return problem(422, "validation", f"invalid fields: {fields}", errors=errors)
-    code = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large", 415:
-            "unsupported-media-type"}.get(status, "http-error")
+    code = {
+        404: "not-found",
+        405: "method-not-allowed",
+        413: "payload-too-large",
+        415: "unsupported-media-type",
+    }.get(status, "http-error")
     return problem(status, code, error.description or error.name)
 
 

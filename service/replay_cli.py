@@ -10,10 +10,20 @@ import click
 
 @click.command("replay")
 @click.argument("district")
-@click.option("--as-of", "as_of", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The day, e.g. 2022-03-31.")
-@click.option("--basis", type=click.Choice(["recorded", "effective"]), default="recorded",
-              show_default=True, help="recorded: what the records said; effective: what was true.")
+@click.option(
+    "--as-of",
+    "as_of",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day, e.g. 2022-03-31.",
+)
+@click.option(
+    "--basis",
+    type=click.Choice(["recorded", "effective"]),
+    default="recorded",
+    show_default=True,
+    help="recorded: what the records said; effective: what was true.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 def replay_command(district: str, as_of: date, basis: str, as_json: bool) -> None:
     """Replay DISTRICT's events up to a day and check every rule of the plan."""
@@ -34,7 +44,9 @@ def replay_command(district: str, as_of: date, basis: str, as_json: bool) -> Non
         return
     summary = body["summary"]
     click.echo(f"{district} as of {body['as_of']} ({basis}): {body['events_applied']} events")
-    click.echo(f"associations {summary['associations']}, fully compliant "
-               f"{summary['fully_compliant']}, coverage {summary['coverage_rate']}")
+    click.echo(
+        f"associations {summary['associations']}, fully compliant "
+        f"{summary['fully_compliant']}, coverage {summary['coverage_rate']}"
+    )
     for rule_id, count in summary["failures_by_rule"].items():
         click.echo(f"  {rule_id}: {count} failing")

@@ -17,19 +17,27 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
 
 LABELS: dict[str, dict[str, str]] = {
-    "title": {"zh": "村（社区）残疾人协会建设检查验收报告",
-              "en": "Acceptance report: village and community disabled persons' associations"},
+    "title": {
+        "zh": "村（社区）残疾人协会建设检查验收报告",
+        "en": "Acceptance report: village and community disabled persons' associations",
+    },
     "district": {"zh": "区县", "en": "District"},
     "as_of": {"zh": "截至日期", "en": "As of"},
     "basis": {"zh": "口径", "en": "Basis"},
-    "recorded": {"zh": "记录口径（当日系统所载）",
-                 "en": "recorded (what the records said that day)"},
-    "effective": {"zh": "事实口径（按生效日期，含后补更正）",
-                  "en": "effective (what was true that day, corrections included)"},
+    "recorded": {
+        "zh": "记录口径（当日系统所载）",
+        "en": "recorded (what the records said that day)",
+    },
+    "effective": {
+        "zh": "事实口径（按生效日期，含后补更正）",
+        "en": "effective (what was true that day, corrections included)",
+    },
     "ledger": {"zh": "账本签名树头", "en": "Ledger signed tree head"},
     "no_head": {"zh": "无签名树头", "en": "no signed head"},
-    "head": {"zh": "规模 {size}，根哈希 {root}，签名时间 {at}",
-             "en": "size {size}, root hash {root}, signed at {at}"},
+    "head": {
+        "zh": "规模 {size}，根哈希 {root}，签名时间 {at}",
+        "en": "size {size}, root hash {root}, signed at {at}",
+    },
     "events": {"zh": "计入事件数", "en": "Events applied"},
     "rules_from": {"zh": "适用规则版本生效日", "en": "Rules in force since"},
     "summary": {"zh": "总体情况", "en": "Summary"},
@@ -46,10 +54,10 @@ LABELS: dict[str, dict[str, str]] = {
     "clause": {"zh": "条款", "en": "Clause"},
     "count": {"zh": "数量", "en": "Count"},
     "problems": {"zh": "问题清单及整改情况", "en": "Problem list and rectification"},
-    "problem_counts": {"zh": "问题共 {total} 个：待整改 {open}，已上报 {escalated}，"
-                              "已整改 {rectified}",
-                       "en": "{total} problems: {open} open, {escalated} escalated, "
-                             "{rectified} rectified"},
+    "problem_counts": {
+        "zh": "问题共 {total} 个：待整改 {open}，已上报 {escalated}，已整改 {rectified}",
+        "en": "{total} problems: {open} open, {escalated} escalated, {rectified} rectified",
+    },
     "no_problems": {"zh": "无问题记录", "en": "No problems recorded"},
     "found_on": {"zh": "发现日期", "en": "Found"},
     "inspection": {"zh": "检查", "en": "Inspection"},
@@ -100,8 +108,7 @@ def _head_text(body: dict[str, Any], lang: str) -> str:
     head = body["ledger_head"]
     if head is None:
         return label("no_head", lang)
-    return label("head", lang, size=head["tree_size"], root=head["root_hash"],
-                 at=head["signed_at"])
+    return label("head", lang, size=head["tree_size"], root=head["root_hash"], at=head["signed_at"])
 
 
 def _kind(kind: str, lang: str) -> str:
@@ -113,8 +120,9 @@ def _decisions_text(inspection: dict[str, Any], lang: str) -> str:
     parts = []
     for decision in inspection["decisions"]:
         names = BODY_LABELS[Body(decision["body"])]
-        parts.append(f"{names[0] if lang == 'zh' else names[1]}: "
-                     f"{label(decision['decision'], lang)}")
+        parts.append(
+            f"{names[0] if lang == 'zh' else names[1]}: {label(decision['decision'], lang)}"
+        )
     return "; ".join(parts)
 
 
@@ -130,16 +138,25 @@ def header_rows(body: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     ]
 
 
-ROLLUP_KEYS = ("associations", "fully_compliant", "compliant_share", "villages",
-               "covered_villages", "coverage_rate")
+ROLLUP_KEYS = (
+    "associations",
+    "fully_compliant",
+    "compliant_share",
+    "villages",
+    "covered_villages",
+    "coverage_rate",
+)
 
 
 def _rollup_values(rollup: dict[str, Any]) -> list[str]:
     out = []
     for key in ROLLUP_KEYS:
         value = rollup.get(key)
-        out.append(_share(value) if key.endswith(("share", "rate")) else
-                   ("—" if value is None else str(value)))
+        out.append(
+            _share(value)
+            if key.endswith(("share", "rate"))
+            else ("—" if value is None else str(value))
+        )
     return out
 
 
@@ -155,19 +172,26 @@ def problem_rows(body: dict[str, Any], lang: str) -> list[list[str]]:
         rule = problem["clause"] or ""
         if problem["rule_id"]:
             rule = f"{problem['rule_id']}"
-        description = (_rule_title(problem["rule_id"], lang) if problem["rule_id"]
-                       else problem["description"])
+        description = (
+            _rule_title(problem["rule_id"], lang) if problem["rule_id"] else problem["description"]
+        )
         if problem["state"] == "rectified":
             status_detail = f"{problem['rectified_on']} {problem['evidence'] or ''}".strip()
         elif problem["state"] == "escalated":
             status_detail = f"{problem['escalated_on']} → {problem['escalated_to']}"
         else:
             status_detail = ""
-        rows.append([
-            str(problem["found_on"]),
-            _kind(inspection["kind"], lang) if inspection else "",
-            where, rule, description, label(problem["state"], lang), status_detail,
-        ])
+        rows.append(
+            [
+                str(problem["found_on"]),
+                _kind(inspection["kind"], lang) if inspection else "",
+                where,
+                rule,
+                description,
+                label(problem["state"], lang),
+                status_detail,
+            ]
+        )
     return rows
 
 
@@ -176,14 +200,18 @@ def inspection_rows(body: dict[str, Any], lang: str) -> list[list[str]]:
     rows = []
     for inspection in body["inspections"]:
         counts = inspection["problem_counts"]
-        rows.append([
-            _kind(inspection["kind"], lang), str(inspection["inspected_on"]),
-            inspection["title"],
-            label(inspection["outcome"], lang) if inspection["outcome"] else
-            label("pending", lang),
-            _decisions_text(inspection, lang),
-            label("problem_counts", lang, **counts),
-        ])
+        rows.append(
+            [
+                _kind(inspection["kind"], lang),
+                str(inspection["inspected_on"]),
+                inspection["title"],
+                label(inspection["outcome"], lang)
+                if inspection["outcome"]
+                else label("pending", lang),
+                _decisions_text(inspection, lang),
+                label("problem_counts", lang, **counts),
+            ]
+        )
     return rows
 
 
@@ -213,8 +241,13 @@ def xlsx(body: dict[str, Any], lang: str) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for rule_id, count in body["summary"]["failures_by_rule"].items():
-        sheet.append([f"{rule_id} {_rule_title(rule_id, lang)}",
-                      RULES_BY_ID[rule_id].clause if rule_id in RULES_BY_ID else "", count])
+        sheet.append(
+            [
+                f"{rule_id} {_rule_title(rule_id, lang)}",
+                RULES_BY_ID[rule_id].clause if rule_id in RULES_BY_ID else "",
+                count,
+            ]
+        )
     sheet.append([])
     sheet.append([label("problem_counts", lang, **body["problem_counts"])])
     sheet.column_dimensions["A"].width = 28
@@ -226,27 +259,51 @@ def xlsx(body: dict[str, Any], lang: str) -> bytes:
         townships.append([township["township_code"], *_rollup_values(township)])
 
     problems = book.create_sheet(label("problems", lang)[:31])
-    problems.append([label(k, lang) for k in ("found_on", "inspection", "association", "rule",
-                                              "description", "state", "rectification")])
+    problems.append(
+        [
+            label(k, lang)
+            for k in (
+                "found_on",
+                "inspection",
+                "association",
+                "rule",
+                "description",
+                "state",
+                "rectification",
+            )
+        ]
+    )
     for row in problem_rows(body, lang):
         problems.append(row)
     for column, width in zip("ABCDEFG", (12, 14, 34, 28, 40, 10, 40), strict=True):
         problems.column_dimensions[column].width = width
 
     inspections = book.create_sheet(label("inspections", lang)[:31])
-    inspections.append([label(k, lang) for k in ("kind", "date", "name", "outcome", "decisions",
-                                                 "problems")])
+    inspections.append(
+        [label(k, lang) for k in ("kind", "date", "name", "outcome", "decisions", "problems")]
+    )
     for row in inspection_rows(body, lang):
         inspections.append(row)
 
     failing = book.create_sheet(label("failing", lang)[:31])
-    failing.append([label("rule", lang), label("clause", lang), label("association", lang),
-                    label("township", lang)])
+    failing.append(
+        [
+            label("rule", lang),
+            label("clause", lang),
+            label("association", lang),
+            label("township", lang),
+        ]
+    )
     for finding in body["failing"]:
         where = finding["association_name"] or finding["division_code"]
-        failing.append([f"{finding['rule_id']} {_rule_title(finding['rule_id'], lang)}",
-                        finding["clause"], f"{where} ({finding['division_code']})",
-                        finding["township_code"]])
+        failing.append(
+            [
+                f"{finding['rule_id']} {_rule_title(finding['rule_id'], lang)}",
+                finding["clause"],
+                f"{where} ({finding['division_code']})",
+                finding["township_code"],
+            ]
+        )
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True, size=cell.font.size)
@@ -275,61 +332,95 @@ def pdf(body: dict[str, Any], lang: str) -> bytes:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     text = ParagraphStyle("text", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
     small = ParagraphStyle("small", parent=text, fontSize=8, leading=10)
-    heading = ParagraphStyle("heading", parent=text, fontSize=12, leading=16, spaceBefore=8,
-                             spaceAfter=4)
-    title = ParagraphStyle("title", parent=text, fontSize=16, leading=22, alignment=1,
-                           spaceAfter=8)
+    heading = ParagraphStyle(
+        "heading", parent=text, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4
+    )
+    title = ParagraphStyle("title", parent=text, fontSize=16, leading=22, alignment=1, spaceAfter=8)
 
     def p(value: Any, style: ParagraphStyle = small) -> Paragraph:
-        escaped = (str(value).replace("&", "&amp;").replace("<", "&lt;")
-                   .replace(">", "&gt;"))
+        escaped = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return Paragraph(escaped, style)
 
     def table(rows: list[list[Any]], widths: list[float]) -> Table:
         built = Table([[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=1)
-        built.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
+        built.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         return built
 
     out = io.BytesIO()
     page = landscape(A4)
-    doc = SimpleDocTemplate(out, pagesize=page, leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm,
-                            title=label("title", lang), author="canxie")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=page,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=label("title", lang),
+        author="canxie",
+    )
     width = page[0] - 24 * mm
     story: list[Any] = [p(label("title", lang), title)]
     story.append(table([[k, v] for k, v in header_rows(body, lang)], [45 * mm, width - 45 * mm]))
     story.append(p(label("summary", lang), heading))
-    story.append(table([[label(k, lang) for k in ROLLUP_KEYS], _rollup_values(body["summary"])],
-                       [width / 6] * 6))
+    story.append(
+        table(
+            [[label(k, lang) for k in ROLLUP_KEYS], _rollup_values(body["summary"])],
+            [width / 6] * 6,
+        )
+    )
     if body["townships"]:
         story.append(p(label("townships", lang), heading))
-        story.append(table(
-            [[label("township", lang), *(label(k, lang) for k in ROLLUP_KEYS)],
-             *([t["township_code"], *_rollup_values(t)] for t in body["townships"])],
-            [width / 7] * 7,
-        ))
+        story.append(
+            table(
+                [
+                    [label("township", lang), *(label(k, lang) for k in ROLLUP_KEYS)],
+                    *([t["township_code"], *_rollup_values(t)] for t in body["townships"]),
+                ],
+                [width / 7] * 7,
+            )
+        )
     failures = body["summary"]["failures_by_rule"]
     if failures:
         story.append(p(label("failures", lang), heading))
-        story.append(table(
-            [[label("rule", lang), label("clause", lang), label("count", lang)],
-             *([f"{r} {_rule_title(r, lang)}",
-                RULES_BY_ID[r].clause if r in RULES_BY_ID else "", str(n)]
-               for r, n in failures.items())],
-            [width * 0.6, width * 0.2, width * 0.2],
-        ))
+        story.append(
+            table(
+                [
+                    [label("rule", lang), label("clause", lang), label("count", lang)],
+                    *(
+                        [
+                            f"{r} {_rule_title(r, lang)}",
+                            RULES_BY_ID[r].clause if r in RULES_BY_ID else "",
+                            str(n),
+                        ]
+                        for r, n in failures.items()
+                    ),
+                ],
+                [width * 0.6, width * 0.2, width * 0.2],
+            )
+        )
     story.append(p(label("inspections", lang), heading))
     rows = inspection_rows(body, lang)
     if rows:
-        story.append(table(
-            [[label(k, lang) for k in ("kind", "date", "name", "outcome", "decisions",
-                                       "problems")], *rows],
-            [w * mm for w in (28, 22, 60, 30, 70, 63)],
-        ))
+        story.append(
+            table(
+                [
+                    [
+                        label(k, lang)
+                        for k in ("kind", "date", "name", "outcome", "decisions", "problems")
+                    ],
+                    *rows,
+                ],
+                [w * mm for w in (28, 22, 60, 30, 70, 63)],
+            )
+        )
     else:
         story.append(p(label("none", lang), text))
     story.append(p(label("problems", lang), heading))
@@ -337,28 +428,60 @@ def pdf(body: dict[str, Any], lang: str) -> bytes:
     story.append(Spacer(1, 3 * mm))
     rows = problem_rows(body, lang)
     if rows:
-        story.append(table(
-            [[label(k, lang) for k in ("found_on", "inspection", "association", "rule",
-                                       "description", "state", "rectification")], *rows],
-            [w * mm for w in (20, 24, 55, 40, 58, 18, 58)],
-        ))
+        story.append(
+            table(
+                [
+                    [
+                        label(k, lang)
+                        for k in (
+                            "found_on",
+                            "inspection",
+                            "association",
+                            "rule",
+                            "description",
+                            "state",
+                            "rectification",
+                        )
+                    ],
+                    *rows,
+                ],
+                [w * mm for w in (20, 24, 55, 40, 58, 18, 58)],
+            )
+        )
     supervisions = body["supervisions"]
     if supervisions:
         story.append(p(label("supervisions", lang), heading))
-        story.append(table(
-            [[label("association", lang), label("description", lang), label("date", lang)],
-             *([s["association_name"] or label("whole_district", lang), s["reason"],
-                f"{label('since', lang)} {s['started_on']}"
-                + (f"; {label('released', lang)} {s['released_on']}" if s["released_on"]
-                   else "")] for s in supervisions)],
-            [width * 0.3, width * 0.45, width * 0.25],
-        ))
+        story.append(
+            table(
+                [
+                    [label("association", lang), label("description", lang), label("date", lang)],
+                    *(
+                        [
+                            s["association_name"] or label("whole_district", lang),
+                            s["reason"],
+                            f"{label('since', lang)} {s['started_on']}"
+                            + (
+                                f"; {label('released', lang)} {s['released_on']}"
+                                if s["released_on"]
+                                else ""
+                            ),
+                        ]
+                        for s in supervisions
+                    ),
+                ],
+                [width * 0.3, width * 0.45, width * 0.25],
+            )
+        )
     if body["models"]:
         story.append(p(label("models", lang), heading))
-        story.append(table(
-            [[label("association", lang), label("date", lang), label("description", lang)],
-             *([m["name"], str(m["designated_on"]), m["practice"]] for m in body["models"])],
-            [width * 0.3, width * 0.15, width * 0.55],
-        ))
+        story.append(
+            table(
+                [
+                    [label("association", lang), label("date", lang), label("description", lang)],
+                    *([m["name"], str(m["designated_on"]), m["practice"]] for m in body["models"]),
+                ],
+                [width * 0.3, width * 0.15, width * 0.55],
+            )
+        )
     doc.build(story)
     return out.getvalue()

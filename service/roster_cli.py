@@ -14,8 +14,12 @@ from aggregates.provenance import Provenance
 
 
 def _operator(reason: str | None = None) -> Provenance:
-    return Provenance(actor=f"cli:{getpass.getuser()}", role="operator",
-                      request_id=uuid.uuid4().hex, reason=reason)
+    return Provenance(
+        actor=f"cli:{getpass.getuser()}",
+        role="operator",
+        request_id=uuid.uuid4().hex,
+        reason=reason,
+    )
 
 
 @click.group()
@@ -26,13 +30,20 @@ def roster() -> None:
 @roster.command("import")
 @click.argument("district")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--valid-rows-only", is_flag=True,
-              help="Import the valid rows even when other rows have errors.")
+@click.option(
+    "--valid-rows-only",
+    is_flag=True,
+    help="Import the valid rows even when other rows have errors.",
+)
 @click.option("--dry-run", is_flag=True, help="Only validate; store nothing.")
 @click.option("--batch-size", default=500, show_default=True, help="Rows per transaction.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def import_file(
-    district: str, file: Path, valid_rows_only: bool, dry_run: bool, batch_size: int,
+    district: str,
+    file: Path,
+    valid_rows_only: bool,
+    dry_run: bool,
+    batch_size: int,
     as_json: bool,
 ) -> None:
     """Import a roster from a .csv or .xlsx FILE into DISTRICT, printing progress.
@@ -47,16 +58,23 @@ def import_file(
 
     def show(progress: Progress) -> None:
         total = f"/{progress.total}" if progress.total else ""
-        click.echo(f"{progress.phase}: {progress.rows}{total} rows, "
-                   f"{progress.imported} imported", err=True)
+        click.echo(
+            f"{progress.phase}: {progress.rows}{total} rows, {progress.imported} imported", err=True
+        )
 
     runtime = Runtime.open(Settings.from_environ())
     try:
         records = runtime.tenancy.records(district)
         report = import_roster(
-            records, runtime.db, lambda: file.open("rb"), file.name,
-            by=_operator(f"import {file.name}"), valid_rows_only=valid_rows_only,
-            dry_run=dry_run, batch_size=batch_size, progress=show,
+            records,
+            runtime.db,
+            lambda: file.open("rb"),
+            file.name,
+            by=_operator(f"import {file.name}"),
+            valid_rows_only=valid_rows_only,
+            dry_run=dry_run,
+            batch_size=batch_size,
+            progress=show,
         )
         if report.imported:
             runtime.catch_up(district)
@@ -99,10 +117,13 @@ def finish_transfers(district: str | None) -> None:
             runtime.catch_up(code)
             for person_id, _village, to_district in pending_transfers(runtime.db, code):
                 outcome = finish_transfer(
-                    runtime.tenancy.records(code), runtime.tenancy.records(to_district),
-                    UUID(person_id), by=_operator("finish pending transfer"),
+                    runtime.tenancy.records(code),
+                    runtime.tenancy.records(to_district),
+                    UUID(person_id),
+                    by=_operator("finish pending transfer"),
                 )
-                click.echo(f"{code} -> {to_district}: transfer {outcome.transfer_id} "
-                           f"{outcome.state}")
+                click.echo(
+                    f"{code} -> {to_district}: transfer {outcome.transfer_id} {outcome.state}"
+                )
     finally:
         runtime.close()

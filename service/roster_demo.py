@@ -33,23 +33,42 @@ def load_demo_roster(records: Any, by: Provenance) -> dict[str, list[Any]]:
         certified = grade is not None
         saved = records.register_person(
             PersonDetails(
-                name=name, sex=sex.value, birth_date=born, resident_id=rid,
-                village_code=village, address=f"{village[-3:]}号院{n + 1}号楼",
+                name=name,
+                sex=sex.value,
+                birth_date=born,
+                resident_id=rid,
+                village_code=village,
+                address=f"{village[-3:]}号院{n + 1}号楼",
                 certificate_number=f"{rid}{category}{grade}" if certified else None,
-                category=category, grade=grade,
+                category=category,
+                grade=grade,
                 service_needs=[] if certified else ["rehabilitation", "assistive_devices"],
-                household_id=f"H{village[-6:]}{n:02d}", household_relation="head",
-                phone=f"1390371{n:04d}", special_hardship=hardship is not None,
+                household_id=f"H{village[-6:]}{n:02d}",
+                household_relation="head",
+                phone=f"1390371{n:04d}",
+                special_hardship=hardship is not None,
                 hardship_reason=hardship,
             ),
-            registered_on=date(2021, 6, 1), by=by,
+            registered_on=date(2021, 6, 1),
+            by=by,
         )
         ids.append((saved.id, rid))
-    records.relocate_person(ids[1][0], village_code="410102002001", address="西里小区5号楼",
-                            effective_on=date(2022, 4, 1), by=by)
-    records.change_certificate(ids[5][0], certificate_number=f"{ids[5][1]}42", category=4,
-                               grade=2, effective_on=date(2022, 9, 1), reason="复评 reassessed",
-                               by=by)
+    records.relocate_person(
+        ids[1][0],
+        village_code="410102002001",
+        address="西里小区5号楼",
+        effective_on=date(2022, 4, 1),
+        by=by,
+    )
+    records.change_certificate(
+        ids[5][0],
+        certificate_number=f"{ids[5][1]}42",
+        category=4,
+        grade=2,
+        effective_on=date(2022, 9, 1),
+        reason="复评 reassessed",
+        by=by,
+    )
     records.record_death(ids[7][0], died_on=date(2023, 2, 14), by=by)
     living: dict[str, list[Any]] = {}
     for n, (person_id, _) in enumerate(ids):

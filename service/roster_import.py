@@ -58,19 +58,47 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("name", "sex", "birth_date", "resident_id", "village_code", "address")
 
-SEXES = {"男": "male", "女": "female", "male": "male", "female": "female", "m": "male",
-         "f": "female"}
+SEXES = {
+    "男": "male",
+    "女": "female",
+    "male": "male",
+    "female": "female",
+    "m": "male",
+    "f": "female",
+}
 CATEGORIES = {"视力": 1, "听力": 2, "言语": 3, "肢体": 4, "智力": 5, "精神": 6, "多重": 7}
 GRADES = {"一级": 1, "二级": 2, "三级": 3, "四级": 4}
-RELATIONS = {"户主": "head", "本人": "head", "配偶": "spouse", "子女": "child", "子": "child",
-             "女": "child", "父母": "parent", "父亲": "parent", "母亲": "parent",
-             "孙子女": "grandchild", "祖父母": "grandparent", "兄弟姐妹": "sibling",
-             "其他": "other"}
-NEEDS = {"康复": "rehabilitation", "教育": "education", "就业扶贫": "employment",
-         "就业": "employment", "社会保障与救助": "social_security", "社会保障": "social_security",
-         "托养照护": "care", "托养": "care", "无障碍改造": "barrier_free", "无障碍": "barrier_free",
-         "辅助器具": "assistive_devices", "文化体育": "culture_sports", "法律援助": "legal_aid",
-         "其他": "other"}
+RELATIONS = {
+    "户主": "head",
+    "本人": "head",
+    "配偶": "spouse",
+    "子女": "child",
+    "子": "child",
+    "女": "child",
+    "父母": "parent",
+    "父亲": "parent",
+    "母亲": "parent",
+    "孙子女": "grandchild",
+    "祖父母": "grandparent",
+    "兄弟姐妹": "sibling",
+    "其他": "other",
+}
+NEEDS = {
+    "康复": "rehabilitation",
+    "教育": "education",
+    "就业扶贫": "employment",
+    "就业": "employment",
+    "社会保障与救助": "social_security",
+    "社会保障": "social_security",
+    "托养照护": "care",
+    "托养": "care",
+    "无障碍改造": "barrier_free",
+    "无障碍": "barrier_free",
+    "辅助器具": "assistive_devices",
+    "文化体育": "culture_sports",
+    "法律援助": "legal_aid",
+    "其他": "other",
+}
 TRUE = {"是", "yes", "true", "1", "y", "√"}
 FALSE = {"否", "no", "false", "0", "n", ""}
 PHONE_DIGITS = frozenset("0123456789-")
@@ -95,8 +123,12 @@ class RowError:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain form for answers and the CLI."""
-        return {"row": self.row, "column": self.column, "field": self.field,
-                "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -127,12 +159,18 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         """Plain form for answers and the CLI."""
         return {
-            "rows": self.rows, "valid": self.valid, "invalid": self.invalid,
-            "imported": self.imported, "unchanged": self.unchanged,
+            "rows": self.rows,
+            "valid": self.valid,
+            "invalid": self.invalid,
+            "imported": self.imported,
+            "unchanged": self.unchanged,
             "on_roster_differs": self.on_roster_differs,
-            "errors": [e.as_dict() for e in self.errors], "stored": self.stored,
-            "dry_run": self.dry_run, "valid_rows_only": self.valid_rows_only,
-            "position": self.position, "seconds": round(self.seconds, 3),
+            "errors": [e.as_dict() for e in self.errors],
+            "stored": self.stored,
+            "dry_run": self.dry_run,
+            "valid_rows_only": self.valid_rows_only,
+            "position": self.position,
+            "seconds": round(self.seconds, 3),
         }
 
 
@@ -214,8 +252,9 @@ def _header(cells: list[Any]) -> dict[str, int]:
             continue
         name = names.get(label)
         if name is None:
-            raise ImportFileError(f"unknown column {label!r} (column {_letter(index)})",
-                                  column=_letter(index))
+            raise ImportFileError(
+                f"unknown column {label!r} (column {_letter(index)})", column=_letter(index)
+            )
         if name in found:
             raise ImportFileError(f"column {label!r} appears twice", column=_letter(index))
         found[name] = index
@@ -344,8 +383,12 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 
 def row_digest(details: PersonDetails, registered_on: date) -> str:
     """A stable digest of a validated row: the same row always gives the same digest."""
-    payload = json.dumps({**details.as_dict(), "registered_on": registered_on},
-                         sort_keys=True, default=str, ensure_ascii=False)
+    payload = json.dumps(
+        {**details.as_dict(), "registered_on": registered_on},
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -353,7 +396,12 @@ class RowChecker:
     """Validates rows one by one against the header, the district and the caller's scope."""
 
     def __init__(
-        self, header: dict[str, int], labels: list[Any], *, district: str, today: date,
+        self,
+        header: dict[str, int],
+        labels: list[Any],
+        *,
+        district: str,
+        today: date,
         in_scope: Callable[[str], bool],
     ) -> None:
         self.header = header
@@ -384,32 +432,57 @@ class RowChecker:
             return errors
         village = values["village_code"]
         if village and not self.in_scope(village):
-            return [RowError(number, self.column("village_code"), "village_code",
-                             "the village is outside your scope")]
+            return [
+                RowError(
+                    number,
+                    self.column("village_code"),
+                    "village_code",
+                    "the village is outside your scope",
+                )
+            ]
         registered_on = values.pop("registered_on", None) or self.today
         values.setdefault("service_needs", [])
         values.setdefault("special_hardship", False)
         try:
-            details = validated(PersonDetails(**values), district=self.district,
-                                today=self.today)
+            details = validated(PersonDetails(**values), district=self.district, today=self.today)
             if registered_on > self.today or registered_on < details.birth_date:
-                return [RowError(number, self.column("registered_on"), "registered_on",
-                                 "must lie between the birth date and today")]
+                return [
+                    RowError(
+                        number,
+                        self.column("registered_on"),
+                        "registered_on",
+                        "must lie between the birth date and today",
+                    )
+                ]
         except DomainError as refusal:
             name = refusal.field or "row"
-            return [RowError(number, self.column(name) if name in COLUMNS else None, name,
-                             refusal.detail)]
+            return [
+                RowError(
+                    number, self.column(name) if name in COLUMNS else None, name, refusal.detail
+                )
+            ]
         key = hashlib.blake2b(details.resident_id.encode(), digest_size=8).digest()
         first = self.seen.setdefault(key, number)
         if first != number:
-            return [RowError(number, self.column("resident_id"), "resident_id",
-                             f"the same resident ID as row {first}")]
-        return ValidRow(number, Registration(details, registered_on,
-                                             row_digest(details, registered_on)))
+            return [
+                RowError(
+                    number,
+                    self.column("resident_id"),
+                    "resident_id",
+                    f"the same resident ID as row {first}",
+                )
+            ]
+        return ValidRow(
+            number, Registration(details, registered_on, row_digest(details, registered_on))
+        )
 
 
 def checked_rows(
-    opener: Opener, filename: str, *, district: str, today: date,
+    opener: Opener,
+    filename: str,
+    *,
+    district: str,
+    today: date,
     in_scope: Callable[[str], bool],
 ) -> Iterator[ValidRow | list[RowError]]:
     """Every data row of the file, checked; blank rows are skipped."""
@@ -421,8 +494,7 @@ def checked_rows(
             break
     if labels is None:
         raise ImportFileError("the file is empty")
-    checker = RowChecker(_header(labels), labels, district=district, today=today,
-                         in_scope=in_scope)
+    checker = RowChecker(_header(labels), labels, district=district, today=today, in_scope=in_scope)
     number = 1
     for cells in rows:
         number += 1
@@ -458,8 +530,14 @@ def _digests(db: Database, district: str, resident_ids: list[str]) -> dict[str, 
         return {}
     marks = ", ".join(["%s"] * len(resident_ids))
     with db.transaction(district, write=False) as cur:
-        cur.execute(db.sql(district, f"SELECT resident_id, import_digest FROM {{s}}persons "
-                                     f"WHERE resident_id IN ({marks})"), resident_ids)
+        cur.execute(
+            db.sql(
+                district,
+                f"SELECT resident_id, import_digest FROM {{s}}persons "
+                f"WHERE resident_id IN ({marks})",
+            ),
+            resident_ids,
+        )
         return {row["resident_id"]: row["import_digest"] for row in cur.fetchall()}
 
 
@@ -488,8 +566,7 @@ def import_roster(
     report = ImportReport(dry_run=dry_run, valid_rows_only=valid_rows_only)
 
     def rows() -> Iterator[ValidRow | list[RowError]]:
-        return checked_rows(opener, filename, district=district, today=today,
-                            in_scope=in_scope)
+        return checked_rows(opener, filename, district=district, today=today, in_scope=in_scope)
 
     for result in rows():
         report.rows += 1
@@ -512,9 +589,14 @@ def import_roster(
             _save_batch(records, db, batch, report, by)
             batch = []
             if progress:
-                progress(Progress("saving", report.imported + report.unchanged
-                                  + len(report.on_roster_differs), report.imported,
-                                  report.valid))
+                progress(
+                    Progress(
+                        "saving",
+                        report.imported + report.unchanged + len(report.on_roster_differs),
+                        report.imported,
+                        report.valid,
+                    )
+                )
     _save_batch(records, db, batch, report, by)
     report.stored = True
     report.seconds = time.monotonic() - started
@@ -524,7 +606,10 @@ def import_roster(
 
 
 def _save_batch(
-    records: RosterCommands, db: Database, batch: list[ValidRow], report: ImportReport,
+    records: RosterCommands,
+    db: Database,
+    batch: list[ValidRow],
+    report: ImportReport,
     by: Provenance,
 ) -> None:
     if not batch:
@@ -552,10 +637,13 @@ def _save_batch(
         count, position = 0, 0
         for row in fresh:  # another request registered one of them meanwhile
             try:
-                saved = records.register_person(row.registration.details,
-                                                registered_on=row.registration.registered_on,
-                                                by=by, source="imported",
-                                                import_digest=row.registration.import_digest)
+                saved = records.register_person(
+                    row.registration.details,
+                    registered_on=row.registration.registered_on,
+                    by=by,
+                    source="imported",
+                    import_digest=row.registration.import_digest,
+                )
                 count, position = count + 1, saved.position
             except Conflict:
                 report.on_roster_differs.append(row.row)

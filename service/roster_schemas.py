@@ -22,8 +22,9 @@ PHONE = validate.Regexp(
 )
 #: Shape only; the check character, birth date and agreement are the domain's checks.
 RESIDENT_ID = validate.Regexp(r"^\s*\d{17}[\dXx]\s*$", error="must be 17 digits and a digit or X")
-CERTIFICATE = validate.Regexp(r"^\s*\d{17}[\dXx]\d{2}\s*$",
-                              error="must be the 18-character resident ID and two digits")
+CERTIFICATE = validate.Regexp(
+    r"^\s*\d{17}[\dXx]\d{2}\s*$", error="must be the 18-character resident ID and two digits"
+)
 RELATION = validate.OneOf([r.value for r in HouseholdRelation])
 
 
@@ -49,8 +50,11 @@ class PersonIn(Schema):
     special_hardship = StrictBoolean(load_default=False)
     hardship_reason = Text(max_length=200, load_default=None)
     registered_on = fields.Date(required=True)
-    moved_in_from = Text(max_length=100, load_default=None, metadata={
-        "description": "set when the person moved in from outside the district"})
+    moved_in_from = Text(
+        max_length=100,
+        load_default=None,
+        metadata={"description": "set when the person moved in from outside the district"},
+    )
 
 
 class PersonRelocationIn(Schema):
@@ -99,7 +103,8 @@ class PersonCertificateCancelIn(Schema):
     reason = Text(required=True, max_length=200)
     service_needs = fields.List(
         fields.String(validate=validate.OneOf([n.value for n in ServiceNeed])),
-        required=True, validate=validate.Length(min=1),
+        required=True,
+        validate=validate.Length(min=1),
     )
 
 
@@ -160,8 +165,7 @@ class PersonTransferSweep(Schema):
 class PersonUnmaskQuery(ReadQuery):
     """Which personal fields to see unmasked, and why (the read is recorded)."""
 
-    unmask = fields.List(fields.String(validate=validate.OneOf(PERSONAL_FIELDS)),
-                         load_default=list)
+    unmask = fields.List(fields.String(validate=validate.OneOf(PERSONAL_FIELDS)), load_default=list)
     reason = Text(max_length=200, load_default=None)
 
 
@@ -291,9 +295,13 @@ class PersonCreated(Schema):
 class RosterImportIn(Schema):
     """A roster file sent in the body (up to the body limit; larger files: the CLI)."""
 
-    filename = fields.String(required=True, validate=validate.Regexp(
-        r"^[^/\\]{1,200}\.([cC][sS][vV]|[xX][lL][sS][xX])$",
-        error="a file name ending in .csv or .xlsx"))
+    filename = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[^/\\]{1,200}\.([cC][sS][vV]|[xX][lL][sS][xX])$",
+            error="a file name ending in .csv or .xlsx",
+        ),
+    )
     content_base64 = fields.String(required=True, validate=validate.Length(min=1))
     valid_rows_only = StrictBoolean(load_default=False)
     dry_run = StrictBoolean(load_default=False)

@@ -144,9 +144,7 @@ class ReadQuery(Schema):
 class UnmaskQuery(ReadQuery):
     """Asking to see personal fields unmasked: which, and why (the read is recorded)."""
 
-    unmask = fields.List(
-        fields.String(validate=validate.OneOf(["phone"])), load_default=list
-    )
+    unmask = fields.List(fields.String(validate=validate.OneOf(["phone"])), load_default=list)
     reason = Text(max_length=200, load_default=None)
 
 

@@ -24,13 +24,21 @@ def unmasked_fields(query: dict[str, Any]) -> frozenset[str]:
         return wanted
     principal = current_principal()
     if principal.role not in UNMASK_ROLES:
-        raise ProblemError(403, "forbidden", f"the role {principal.role.value} may not unmask",
-                           extra={"field": "unmask"})
+        raise ProblemError(
+            403,
+            "forbidden",
+            f"the role {principal.role.value} may not unmask",
+            extra={"field": "unmask"},
+        )
     if not query.get("reason") or len(query["reason"]) < 4:
         raise ProblemError(
-            422, "validation", "say why the personal data must be seen unmasked",
-            extra={"field": "reason",
-                   "errors": [{"field": "reason", "message": "at least 4 characters"}]},
+            422,
+            "validation",
+            "say why the personal data must be seen unmasked",
+            extra={
+                "field": "reason",
+                "errors": [{"field": "reason", "message": "at least 4 characters"}],
+            },
         )
     return wanted
 

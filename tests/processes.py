@@ -99,8 +99,15 @@ class ProcessFactory:
 
         With ``plain_celery`` the worker is started as ``celery -A workers worker`` instead.
         """
-        args = ["worker", "--pool=solo", "--without-gossip", "--without-mingle",
-                "-n", f"test{len(self.started)}-{os.getpid()}@%h", *extra]
+        args = [
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test{len(self.started)}-{os.getpid()}@%h",
+            *extra,
+        ]
         if plain_celery:
             plain = ["-A", "workers", *args, "--loglevel=INFO"]
             process = self._start(plain, env, "celery", module="celery")

@@ -34,8 +34,7 @@ def _district(args: Any) -> str:
 
 
 @signals.task_prerun.connect
-def _task_started(task_id: str | None = None, task: Any = None, args: Any = None,
-                  **_: Any) -> None:
+def _task_started(task_id: str | None = None, task: Any = None, args: Any = None, **_: Any) -> None:
     if task_id:
         _tokens[task_id] = set_log_context(
             task=getattr(task, "name", None), task_id=task_id, district=_district(args)

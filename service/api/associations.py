@@ -88,7 +88,9 @@ class Associations(MethodView):
         records = services().runtime.tenancy.records(known_district(code))
         if not current_principal().covers_village(data["division_code"]):
             raise ProblemError(
-                403, "forbidden", "the village is outside your scope",
+                403,
+                "forbidden",
+                "the village is outside your scope",
                 extra={"field": "division_code"},
             )
         saved = records.establish_association(by=provenance(), **data)
@@ -117,8 +119,9 @@ class AssociationResource(MethodView):
         for officer in association["officer_history"]:
             mask_fields(officer, unmasked)
         if unmasked:
-            record_unmasked_read(code, "association_officers", str(association_id), unmasked,
-                                  query["reason"])
+            record_unmasked_read(
+                code, "association_officers", str(association_id), unmasked, query["reason"]
+            )
         return association
 
 

@@ -46,10 +46,13 @@ from workers.signing import SigningKey, sign_district, signing_key
 
 TITLES.setdefault("signing-disabled", ("未配置签名密钥", "Tree-head signing is not configured"))
 TITLES.setdefault("no-signed-head", ("尚无签名树头", "No tree head has been signed yet"))
-TITLES.setdefault("ledger-inconsistent", ("审计日志与已签名树头不一致",
-                                          "The audit trail no longer matches a signed head"))
-TITLES.setdefault("not-covered", ("该事件尚未被签名树头覆盖",
-                                  "The event is not covered by that signed head"))
+TITLES.setdefault(
+    "ledger-inconsistent",
+    ("审计日志与已签名树头不一致", "The audit trail no longer matches a signed head"),
+)
+TITLES.setdefault(
+    "not-covered", ("该事件尚未被签名树头覆盖", "The event is not covered by that signed head")
+)
 
 blp = Blueprint(
     "audit",
@@ -164,8 +167,10 @@ class LedgerHead(MethodView):
                 "no-signed-head",
                 f"district {code} has no signed tree head yet; POST ledger/heads to sign one",
             )
-        body: dict[str, Any] = {**head.to_dict(), "signing": "enabled" if key.enabled else
-                                "disabled"}
+        body: dict[str, Any] = {
+            **head.to_dict(),
+            "signing": "enabled" if key.enabled else "disabled",
+        }
         if not key.enabled:
             body["message"] = key.source
         return body
@@ -214,9 +219,7 @@ class LedgerHeads(MethodView):
             return {"signed": True, "head": head.to_dict()}, 201
         latest = ledger.latest_head(runtime.db, code)
         if latest is None:
-            raise ProblemError(
-                404, "no-signed-head", f"district {code} has no events to sign yet"
-            )
+            raise ProblemError(404, "no-signed-head", f"district {code} has no events to sign yet")
         return {"signed": False, "head": latest.to_dict()}, 200
 
 
@@ -263,9 +266,7 @@ class Consistency(MethodView):
         """Proof that the head of size ``second`` extends the head of size ``first``."""
         known_district(code)
         try:
-            proof = ledger.consistency(
-                services().runtime.db, code, query["first"], query["second"]
-            )
+            proof = ledger.consistency(services().runtime.db, code, query["first"], query["second"])
         except LedgerError as error:
             raise _ledger_problem(error) from None
         return {**proof, "first": _head(proof["first"]), "second": _head(proof["second"])}

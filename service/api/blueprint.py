@@ -15,7 +15,10 @@ class ApiBlueprint(Blueprint):
     """flask-smorest's Blueprint whose 4xx/5xx alternative responses are problem+json."""
 
     def alt_response(
-        self, status_code: int | str | HTTPStatus, *, content_type: str | None = None,
+        self,
+        status_code: int | str | HTTPStatus,
+        *,
+        content_type: str | None = None,
         **kwargs: Any,
     ) -> Callable[..., Any]:
         """Document another response; errors default to ``application/problem+json``."""

@@ -30,8 +30,12 @@ from service.problems import ProblemError
 from service.reports import PDF_TYPE, XLSX_TYPE, pdf, xlsx
 from service.schemas import ProblemSchema
 
-blp = ApiBlueprint("campaign", __name__, url_prefix="/api/v1",
-                   description="The campaign: phases, work plans, progress, acceptance reports")
+blp = ApiBlueprint(
+    "campaign",
+    __name__,
+    url_prefix="/api/v1",
+    description="The campaign: phases, work plans, progress, acceptance reports",
+)
 
 
 @blp.route("/campaign")
@@ -44,8 +48,11 @@ class Campaign(MethodView):
         """Phases with their dates, and each district's work plan against the deadline."""
         principal = current_principal()
         runtime = services().runtime
-        plans = [work_plan_status(runtime, d.code) for d in runtime.tenancy.districts()
-                 if principal.covers_district(d.code)]
+        plans = [
+            work_plan_status(runtime, d.code)
+            for d in runtime.tenancy.districts()
+            if principal.covers_district(d.code)
+        ]
         return {**phases(), "work_plans": plans}
 
 
@@ -62,11 +69,17 @@ class CityProgress(MethodView):
         runtime = services().runtime
         per_district = {
             d.code: progress(runtime, d.code, query["basis"], until=query["until"])
-            for d in runtime.tenancy.districts() if principal.covers_whole_district(d.code)
+            for d in runtime.tenancy.districts()
+            if principal.covers_whole_district(d.code)
         }
-        return {"basis": query["basis"], "city": city_progress(per_district),
-                "districts": [{"district": code, "basis": query["basis"], "points": points}
-                              for code, points in per_district.items()]}
+        return {
+            "basis": query["basis"],
+            "city": city_progress(per_district),
+            "districts": [
+                {"district": code, "basis": query["basis"], "points": points}
+                for code, points in per_district.items()
+            ],
+        }
 
 
 @blp.route("/districts/<code>/work-plan")
@@ -115,9 +128,14 @@ class DistrictProgress(MethodView):
             narrowed = []
             for point in points:
                 mine = next((t for t in point["townships"] if t["township_code"] == own), None)
-                figures = mine or {"associations": 0, "fully_compliant": 0,
-                                   "compliant_share": None, "villages": None,
-                                   "covered_villages": None, "coverage_rate": None}
+                figures = mine or {
+                    "associations": 0,
+                    "fully_compliant": 0,
+                    "compliant_share": None,
+                    "villages": None,
+                    "covered_villages": None,
+                    "coverage_rate": None,
+                }
                 narrowed.append({**figures, "as_of": point["as_of"], "townships": []})
             points = narrowed
         return {"district": code, "basis": query["basis"], "points": points}
@@ -132,30 +150,49 @@ def _scoped_report(code: str, query: dict[str, Any]) -> dict[str, Any]:
     principal = current_principal()
     if principal.township or principal.association_id:
         own = principal.township or _association_township(code, principal.association_id)
-        body["problems"] = [p for p in body["problems"]
-                            if visible(p["association_id"], p["township_code"])]
-        body["failing"] = [f for f in body["failing"]
-                           if visible(f["association_id"], f["township_code"])]
+        body["problems"] = [
+            p for p in body["problems"] if visible(p["association_id"], p["township_code"])
+        ]
+        body["failing"] = [
+            f for f in body["failing"] if visible(f["association_id"], f["township_code"])
+        ]
         body["townships"] = [t for t in body["townships"] if t["township_code"] == own]
-        body["summary"] = body["townships"][0] if body["townships"] else {
-            "associations": 0, "fully_compliant": 0, "compliant_share": None,
-            "villages": None, "covered_villages": None, "coverage_rate": None,
-            "failures_by_rule": {}}
-        body["inspections"] = [i for i in body["inspections"]
-                               if any(visible(s["association_id"], s["township_code"])
-                                      for s in i["sampled"])]
-        body["supervisions"] = [s for s in body["supervisions"]
-                                if s["subject"] == "district"
-                                or visible(s["association_id"], s["township_code"])]
-        body["models"] = [m for m in body["models"]
-                          if visible(m["association_id"], m["township_code"])]
+        body["summary"] = (
+            body["townships"][0]
+            if body["townships"]
+            else {
+                "associations": 0,
+                "fully_compliant": 0,
+                "compliant_share": None,
+                "villages": None,
+                "covered_villages": None,
+                "coverage_rate": None,
+                "failures_by_rule": {},
+            }
+        )
+        body["inspections"] = [
+            i
+            for i in body["inspections"]
+            if any(visible(s["association_id"], s["township_code"]) for s in i["sampled"])
+        ]
+        body["supervisions"] = [
+            s
+            for s in body["supervisions"]
+            if s["subject"] == "district" or visible(s["association_id"], s["township_code"])
+        ]
+        body["models"] = [
+            m for m in body["models"] if visible(m["association_id"], m["township_code"])
+        ]
         body["problem_counts"] = problem_counts(body["problems"])
     return body
 
 
 def _download(content: bytes, mimetype: str, name: str) -> Response:
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @blp.route("/districts/<code>/acceptance-report.xlsx")
@@ -170,8 +207,11 @@ class AcceptanceWorkbook(MethodView):
         """As of a day and clock, with the ledger head, roll-ups and problem list."""
         known_district(code)
         body = _scoped_report(code, query)
-        return _download(xlsx(body, query["lang"]), XLSX_TYPE,
-                         f"acceptance-{code}-{body['as_of']}-{query['basis']}.xlsx")
+        return _download(
+            xlsx(body, query["lang"]),
+            XLSX_TYPE,
+            f"acceptance-{code}-{body['as_of']}-{query['basis']}.xlsx",
+        )
 
 
 @blp.route("/districts/<code>/acceptance-report.pdf")
@@ -186,5 +226,8 @@ class AcceptancePdf(MethodView):
         """As of a day and clock, with the ledger head, roll-ups and problem list."""
         known_district(code)
         body = _scoped_report(code, query)
-        return _download(pdf(body, query["lang"]), PDF_TYPE,
-                         f"acceptance-{code}-{body['as_of']}-{query['basis']}.pdf")
+        return _download(
+            pdf(body, query["lang"]),
+            PDF_TYPE,
+            f"acceptance-{code}-{body['as_of']}-{query['basis']}.pdf",
+        )

@@ -57,5 +57,11 @@ def on_or_today(on: date | None) -> date:
     return on or today_in_china()
 
 
-__all__ = ["NotFound", "caller_scope", "committed", "known_association", "on_or_today",
-           "require_whole_district"]
+__all__ = [
+    "NotFound",
+    "caller_scope",
+    "committed",
+    "known_association",
+    "on_or_today",
+    "require_whole_district",
+]

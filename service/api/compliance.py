@@ -58,8 +58,11 @@ class DistrictCompliance(MethodView):
             # Narrow roles see their own part only, not the district's counts.
             own = principal.township or (findings[0]["township_code"] if findings else "")
             body["townships"] = [t for t in body["townships"] if t["township_code"] == own]
-            body["summary"] = body["townships"][0] if body["townships"] else {
-                "associations": 0, "fully_compliant": 0, "failures_by_rule": {}}
+            body["summary"] = (
+                body["townships"][0]
+                if body["townships"]
+                else {"associations": 0, "fully_compliant": 0, "failures_by_rule": {}}
+            )
         return body
 
 
@@ -77,8 +80,13 @@ class ComplianceDiff(MethodView):
         before = report(runtime, code, query["from_"], query["basis"])
         after = report(runtime, code, query["to"], query["basis"])
         changed = _difference(before, after)
-        return {"district": code, "basis": query["basis"], "from_": query["from_"],
-                "to": query["to"], **changed}
+        return {
+            "district": code,
+            "basis": query["basis"],
+            "from_": query["from_"],
+            "to": query["to"],
+            **changed,
+        }
 
 
 def _difference(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -88,10 +96,12 @@ def _difference(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]
     old = {key(f): f for f in _in_scope(before["findings"])}
     new = {key(f): f for f in _in_scope(after["findings"])}
     return {
-        "became_failing": [f for k, f in new.items()
-                           if not f["passed"] and (k not in old or old[k]["passed"])],
-        "became_passing": [f for k, f in new.items()
-                           if f["passed"] and k in old and not old[k]["passed"]],
+        "became_failing": [
+            f for k, f in new.items() if not f["passed"] and (k not in old or old[k]["passed"])
+        ],
+        "became_passing": [
+            f for k, f in new.items() if f["passed"] and k in old and not old[k]["passed"]
+        ],
         "no_longer_checked": [f for k, f in old.items() if k not in new],
     }
 
@@ -116,8 +126,12 @@ class CityCompliance(MethodView):
             body = report(runtime, district.code, query["as_of"], query["basis"])
             districts.append({"district": district.code, **body["summary"]})
         city = _sum(districts)
-        return {"as_of": query["as_of"] or today_in_china(), "basis": query["basis"],
-                "city": city, "districts": districts}
+        return {
+            "as_of": query["as_of"] or today_in_china(),
+            "basis": query["basis"],
+            "city": city,
+            "districts": districts,
+        }
 
 
 def _sum(rollups: list[dict[str, Any]]) -> dict[str, Any]:
@@ -139,4 +153,3 @@ def _sum(rollups: list[dict[str, Any]]) -> dict[str, Any]:
         "coverage_rate": round(covered / villages, 4) if villages else None,
         "failures_by_rule": dict(sorted(failures.items())),
     }
-

@@ -75,13 +75,17 @@ class Divisions(MethodView):
         await_position(code, query.get("min_position"))
         township, village = scope_of(current_principal(), code)
         items, total = list_divisions(
-            services().runtime.db, code, level=query.get("level"),
-            township_code=query.get("township_code"), include_ended=query["include_ended"],
-            scope_township=township, scope_village=village, limit=query["limit"],
+            services().runtime.db,
+            code,
+            level=query.get("level"),
+            township_code=query.get("township_code"),
+            include_ended=query["include_ended"],
+            scope_township=township,
+            scope_village=village,
+            limit=query["limit"],
             offset=query["offset"],
         )
-        return {"items": items, "total": total, "limit": query["limit"],
-                "offset": query["offset"]}
+        return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(DivisionIn)
@@ -114,16 +118,29 @@ class DivisionImport(MethodView):
             result = records.import_divisions(parsed.rows, by=provenance())
         except DivisionImportRefused as refused:
             raise ProblemError(
-                422, "invalid-value", refused.detail,
-                extra={"field": "csv", "errors": [
-                    {"field": "csv", "line": r["line"], "column": r["field"],
-                     "message": r["message"]} for r in refused.rows
-                ]},
+                422,
+                "invalid-value",
+                refused.detail,
+                extra={
+                    "field": "csv",
+                    "errors": [
+                        {
+                            "field": "csv",
+                            "line": r["line"],
+                            "column": r["field"],
+                            "message": r["message"],
+                        }
+                        for r in refused.rows
+                    ],
+                },
             ) from None
         _committed(code)
-        return {"created": result.created, "unchanged": result.unchanged,
-                "skipped_other_districts": parsed.skipped,
-                "position": result.position or records.head_position()}
+        return {
+            "created": result.created,
+            "unchanged": result.unchanged,
+            "skipped_other_districts": parsed.skipped,
+            "position": result.position or records.head_position(),
+        }
 
 
 @blp.route("/merger")
@@ -157,8 +174,13 @@ class DivisionResource(MethodView):
         known_district(code)
         await_position(code, query.get("min_position"))
         township, village = scope_of(current_principal(), code)
-        division = find_division(services().runtime.db, code, division_code,
-                                 scope_township=township, scope_village=village)
+        division = find_division(
+            services().runtime.db,
+            code,
+            division_code,
+            scope_township=township,
+            scope_village=village,
+        )
         if division is None:
             raise NotFound(f"no division {division_code}", field="division_code")
         association = division["association"]

@@ -44,11 +44,21 @@ blp = ApiBlueprint(
 
 def _page(query: dict[str, Any], scope: Scope, code: str) -> dict[str, Any]:
     items, total, position = list_evaluations(
-        services().runtime.db, code, scope, cycle=query.get("cycle"),
-        subject=query.get("subject"), limit=query["limit"], offset=query["offset"],
+        services().runtime.db,
+        code,
+        scope,
+        cycle=query.get("cycle"),
+        subject=query.get("subject"),
+        limit=query["limit"],
+        offset=query["offset"],
     )
-    return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"],
-            "position": position}
+    return {
+        "items": items,
+        "total": total,
+        "limit": query["limit"],
+        "offset": query["offset"],
+        "position": position,
+    }
 
 
 @blp.route("/evaluation-schemes")
@@ -112,16 +122,23 @@ class AssociationEvaluations(MethodView):
         scheme in force on ``evaluated_on``."""
         records = services().runtime.tenancy.records(known_association(code, association_id))
         require_whole_district(code, "evaluating")
-        common = {"cycle": data["cycle"], "evaluated_on": data["evaluated_on"],
-                  "evaluator": data["evaluator"], "notes": data["notes"], "by": provenance()}
+        common = {
+            "cycle": data["cycle"],
+            "evaluated_on": data["evaluated_on"],
+            "evaluator": data["evaluator"],
+            "notes": data["notes"],
+            "by": provenance(),
+        }
         if data["subject"] == Subject.FULL_TIME_MEMBER.value:
             saved = records.evaluate_full_time_member(
-                association_id, data["officer_id"], performance_score=data["performance_score"],
-                rating_score=data["rating_score"], **common,
+                association_id,
+                data["officer_id"],
+                performance_score=data["performance_score"],
+                rating_score=data["rating_score"],
+                **common,
             )
         else:
-            saved = records.evaluate_association(association_id, scores=data["scores"],
-                                                 **common)
+            saved = records.evaluate_association(association_id, scores=data["scores"], **common)
         committed(code)
         return {"id": str(saved.id), "position": saved.position}
 
@@ -139,5 +156,6 @@ class DistrictEvaluations(MethodView):
         """Evaluations, e.g. ``?cycle=2021``, narrowed to the caller's scope."""
         known_district(code)
         await_position(code, query.get("min_position"))
-        return _page(query, caller_scope(query.get("township_code"),
-                                         query.get("association_id")), code)
+        return _page(
+            query, caller_scope(query.get("township_code"), query.get("association_id")), code
+        )

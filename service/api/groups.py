@@ -56,8 +56,11 @@ class Groups(MethodView):
         known_association(code, association_id)
         await_position(code, query.get("min_position"))
         items, position = list_groups(
-            services().runtime.db, code, Scope(association_id=str(association_id)),
-            on=on_or_today(query.get("on")), include_disbanded=query["include_disbanded"],
+            services().runtime.db,
+            code,
+            Scope(association_id=str(association_id)),
+            on=on_or_today(query.get("on")),
+            include_disbanded=query["include_disbanded"],
         )
         return {"items": items, "total": len(items), "position": position}
 
@@ -95,8 +98,9 @@ class GroupResource(MethodView):
         """The group, its members on ``on`` and every membership interval."""
         known_association(code, association_id)
         await_position(code, query.get("min_position"))
-        group = find_group(services().runtime.db, code, str(group_id),
-                           on=on_or_today(query.get("on")))
+        group = find_group(
+            services().runtime.db, code, str(group_id), on=on_or_today(query.get("on"))
+        )
         if group is None or group["association_id"] != str(association_id):
             raise NotFound(f"no group {group_id} in this association", field="group_id")
         return group
@@ -131,7 +135,11 @@ class Departure(MethodView):
     @blp.response(200, Accepted)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown group, or not a member")
     def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID,
+        self,
+        data: dict[str, Any],
+        code: str,
+        association_id: UUID,
+        group_id: UUID,
         person_id: UUID,
     ) -> dict[str, Any]:
         """A member leaves on ``left_on`` (no longer a member from that day)."""

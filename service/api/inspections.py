@@ -47,8 +47,12 @@ from service.context import known_district, provenance, services
 from service.problems import ProblemError
 from service.schemas import ProblemSchema
 
-blp = ApiBlueprint("inspections", __name__, url_prefix="/api/v1/districts/<code>",
-                   description="Inspections, problem lists, key supervision and models (S4, S5.3)")
+blp = ApiBlueprint(
+    "inspections",
+    __name__,
+    url_prefix="/api/v1/districts/<code>",
+    description="Inspections, problem lists, key supervision and models (S4, S5.3)",
+)
 
 
 def visible(association_id: str | None, township_code: str | None) -> bool:
@@ -62,14 +66,16 @@ def visible(association_id: str | None, township_code: str | None) -> bool:
 
 
 def _frame(query: dict[str, Any]) -> dict[str, Any]:
-    return {"as_of": query["as_of"] or today_in_china(), "basis": query["basis"],
-            "live": query["as_of"] is None}
+    return {
+        "as_of": query["as_of"] or today_in_china(),
+        "basis": query["basis"],
+        "live": query["as_of"] is None,
+    }
 
 
 def scoped_inspection(inspection: dict[str, Any]) -> dict[str, Any] | None:
     """The inspection as the caller may see it: only in-scope samples, findings and problems."""
-    sampled = [s for s in inspection["sampled"]
-               if visible(s["association_id"], s["township_code"])]
+    sampled = [s for s in inspection["sampled"] if visible(s["association_id"], s["township_code"])]
     if not sampled:
         return None
     ids = {s["association_id"] for s in sampled}
@@ -77,19 +83,25 @@ def scoped_inspection(inspection: dict[str, Any]) -> dict[str, Any] | None:
     narrow = bool(principal.township or principal.association_id)
     scoped = {**inspection, "sampled": sampled}
     if narrow:
-        scoped["rule_findings"] = [f for f in inspection["rule_findings"]
-                                   if f.get("association_id") in ids]
+        scoped["rule_findings"] = [
+            f for f in inspection["rule_findings"] if f.get("association_id") in ids
+        ]
     return scoped
 
 
 def _inspection_body(tables: Any, inspection_id: str) -> dict[str, Any]:
-    found = next((i for i in campaign_records.inspections(tables)
-                  if i["inspection_id"] == inspection_id), None)
+    found = next(
+        (i for i in campaign_records.inspections(tables) if i["inspection_id"] == inspection_id),
+        None,
+    )
     scoped = scoped_inspection(found) if found else None
     if scoped is None:
         raise NotFound(f"no inspection {inspection_id}", field="inspection_id")
-    problems = [p for p in campaign_records.problems(tables, inspection_id)
-                if visible(p["association_id"], p["township_code"])]
+    problems = [
+        p
+        for p in campaign_records.problems(tables, inspection_id)
+        if visible(p["association_id"], p["township_code"])
+    ]
     scoped["problems"] = problems
     scoped["problem_counts"] = campaign_records.problem_counts(problems)
     return scoped
@@ -123,8 +135,11 @@ class Inspections(MethodView):
         for inspection in campaign_records.inspections(tables):
             scoped = scoped_inspection(inspection)
             if scoped is not None:
-                problems = [p for p in campaign_records.problems(tables, scoped["inspection_id"])
-                            if visible(p["association_id"], p["township_code"])]
+                problems = [
+                    p
+                    for p in campaign_records.problems(tables, scoped["inspection_id"])
+                    if visible(p["association_id"], p["township_code"])
+                ]
                 scoped["problem_counts"] = campaign_records.problem_counts(problems)
                 items.append(scoped)
         return {**_frame(query), "items": items}
@@ -140,22 +155,38 @@ class Inspections(MethodView):
         records = runtime.tenancy.records(known_district(code))
         kind = InspectionKind(data["kind"])
         if kind is InspectionKind.CITY_JOINT_ACCEPTANCE and not current_principal().city_wide:
-            raise ProblemError(403, "forbidden", "the city joint acceptance needs a city-wide role",
-                               extra={"field": "kind"})
+            raise ProblemError(
+                403,
+                "forbidden",
+                "the city joint acceptance needs a city-wide role",
+                extra={"field": "kind"},
+            )
         if data["inspected_on"] > today_in_china():
-            raise ProblemError(422, "validation", "inspected_on lies in the future",
-                               extra={"field": "inspected_on"})
+            raise ProblemError(
+                422,
+                "validation",
+                "inspected_on lies in the future",
+                extra={"field": "inspected_on"},
+            )
         findings = rule_findings(runtime, code, data["inspected_on"]) if data["from_rules"] else []
         saved = records.open_inspection(
-            kind=kind, title=data["title"], inspected_on=data["inspected_on"],
-            township_code=data["township_code"], inspectors=data["inspectors"],
+            kind=kind,
+            title=data["title"],
+            inspected_on=data["inspected_on"],
+            township_code=data["township_code"],
+            inspectors=data["inspectors"],
             association_ids=data["association_ids"],
-            rules_basis="recorded" if data["from_rules"] else None, rule_findings=findings,
-            written=[WrittenProblem(**p) for p in data["problems"]], by=provenance(),
+            rules_basis="recorded" if data["from_rules"] else None,
+            rule_findings=findings,
+            written=[WrittenProblem(**p) for p in data["problems"]],
+            by=provenance(),
         )
         _committed(code)
-        return {"id": str(saved.id), "position": saved.position,
-                "problem_ids": [str(p) for p in saved.more]}
+        return {
+            "id": str(saved.id),
+            "position": saved.position,
+            "problem_ids": [str(p) for p in saved.more],
+        }
 
 
 @blp.route("/inspections/<uuid:inspection_id>")
@@ -186,8 +217,9 @@ class InspectionProblems(MethodView):
         """Write a problem onto the list."""
         records = services().runtime.tenancy.records(known_district(code))
         found_on = data.pop("found_on")
-        saved = records.record_problem(inspection_id, WrittenProblem(**data), found_on=found_on,
-                                       by=provenance())
+        saved = records.record_problem(
+            inspection_id, WrittenProblem(**data), found_on=found_on, by=provenance()
+        )
         _committed(code)
         return {"id": str(saved.id), "position": saved.position, "problem_ids": [str(saved.id)]}
 
@@ -201,8 +233,9 @@ class Rectification(MethodView):
     @blp.response(200, Position)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown inspection or problem")
     @blp.alt_response(409, schema=ProblemSchema, description="Already rectified")
-    def post(self, data: dict[str, Any], code: str, inspection_id: UUID, problem_id: UUID
-             ) -> dict[str, Any]:
+    def post(
+        self, data: dict[str, Any], code: str, inspection_id: UUID, problem_id: UUID
+    ) -> dict[str, Any]:
         """Record the rectification (整改) with its evidence."""
         records = services().runtime.tenancy.records(known_district(code))
         _check_problem_scope(code, inspection_id, problem_id)
@@ -220,8 +253,9 @@ class Escalation(MethodView):
     @blp.response(200, Position)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown inspection or problem")
     @blp.alt_response(409, schema=ProblemSchema, description="Not open")
-    def post(self, data: dict[str, Any], code: str, inspection_id: UUID, problem_id: UUID
-             ) -> dict[str, Any]:
+    def post(
+        self, data: dict[str, Any], code: str, inspection_id: UUID, problem_id: UUID
+    ) -> dict[str, Any]:
         """Escalate an open problem to a higher level."""
         records = services().runtime.tenancy.records(known_district(code))
         saved = records.escalate_problem(inspection_id, problem_id, by=provenance(), **data)
@@ -242,9 +276,13 @@ class Decisions(MethodView):
         """Record one body's decision; the third concludes with the overall outcome."""
         records = services().runtime.tenancy.records(known_district(code))
         saved = records.record_decision(
-            inspection_id, body=Body(data["body"]), decision=Decision(data["decision"]),
-            decided_on=data["decided_on"], signatory=data["signatory"],
-            remarks=data["remarks"], by=provenance(),
+            inspection_id,
+            body=Body(data["body"]),
+            decision=Decision(data["decision"]),
+            decided_on=data["decided_on"],
+            signatory=data["signatory"],
+            remarks=data["remarks"],
+            by=provenance(),
         )
         _committed(code)
         inspection = records.inspection(inspection_id)
@@ -267,9 +305,13 @@ class Conclusion(MethodView):
         """Conclude with an outcome and a summary."""
         records = services().runtime.tenancy.records(known_district(code))
         outcome = Decision(data["outcome"]) if data["outcome"] else None
-        saved = records.conclude_inspection(inspection_id, concluded_on=data["concluded_on"],
-                                            outcome=outcome, summary=data["summary"],
-                                            by=provenance())
+        saved = records.conclude_inspection(
+            inspection_id,
+            concluded_on=data["concluded_on"],
+            outcome=outcome,
+            summary=data["summary"],
+            by=provenance(),
+        )
         _committed(code)
         return {"position": saved.position, "outcome": data["outcome"]}
 
@@ -286,8 +328,11 @@ class Problems(MethodView):
         """Every problem in scope with its rectification status, live or as of a day."""
         known_district(code)
         tables = campaign_tables(services().runtime, code, query["as_of"], query["basis"])
-        items = [p for p in campaign_records.problems(tables)
-                 if visible(p["association_id"], p["township_code"])]
+        items = [
+            p
+            for p in campaign_records.problems(tables)
+            if visible(p["association_id"], p["township_code"])
+        ]
         counts = campaign_records.problem_counts(items)
         if query.get("state"):
             items = [p for p in items if p["state"] == query["state"]]
@@ -306,9 +351,11 @@ class KeySupervisions(MethodView):
         """Spells of key supervision in scope (the district's own are seen by all)."""
         known_district(code)
         tables = campaign_tables(services().runtime, code, query["as_of"], query["basis"])
-        items = [s for s in campaign_records.supervisions(tables)
-                 if s["subject"] == "district" or visible(s["association_id"],
-                                                          s["township_code"])]
+        items = [
+            s
+            for s in campaign_records.supervisions(tables)
+            if s["subject"] == "district" or visible(s["association_id"], s["township_code"])
+        ]
         return {**_frame(query), "items": items}
 
     @rule(Action.INSPECT, Target.DISTRICT)
@@ -352,8 +399,11 @@ class ModelAssociations(MethodView):
         """Models in scope, current and withdrawn."""
         known_district(code)
         tables = campaign_tables(services().runtime, code, query["as_of"], query["basis"])
-        items = [m for m in campaign_records.models(tables)
-                 if visible(m["association_id"], m["township_code"])]
+        items = [
+            m
+            for m in campaign_records.models(tables)
+            if visible(m["association_id"], m["township_code"])
+        ]
         return {**_frame(query), "items": items}
 
     @rule(Action.INSPECT, Target.DISTRICT)
@@ -364,9 +414,12 @@ class ModelAssociations(MethodView):
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Designate an association as a model."""
         records = services().runtime.tenancy.records(known_district(code))
-        saved = records.designate_model(data["association_id"],
-                                        designated_on=data["designated_on"],
-                                        practice=data["practice"], by=provenance())
+        saved = records.designate_model(
+            data["association_id"],
+            designated_on=data["designated_on"],
+            practice=data["practice"],
+            by=provenance(),
+        )
         _committed(code)
         return {"id": str(saved.id), "position": saved.position, "problem_ids": []}
 

@@ -107,8 +107,10 @@ class FullTimeMembers(MethodView):
         association = find_association(db, code, str(association_id))
         if association is None:
             raise NotFound(f"no association {association_id}", field="association_id")
-        return {"items": full_time_members(db, code, str(association_id)),
-                "position": association["position"]}
+        return {
+            "items": full_time_members(db, code, str(association_id)),
+            "position": association["position"],
+        }
 
 
 @blp.route("/terms")
@@ -124,15 +126,21 @@ class Terms(MethodView):
         """换届: begin a new term with its officers; the others leave office."""
         officers = [
             NewOfficer(
-                name=o["name"], role=OfficerRole(o["role"]), full_time=o["full_time"],
-                backgrounds=tuple(Background(b) for b in o["backgrounds"]), phone=o["phone"],
+                name=o["name"],
+                role=OfficerRole(o["role"]),
+                full_time=o["full_time"],
+                backgrounds=tuple(Background(b) for b in o["backgrounds"]),
+                phone=o["phone"],
                 continuing=o["continuing"],
             )
             for o in data["officers"]
         ]
         saved, ids = _records(code).reelect(
-            association_id, started_on=data["started_on"], ends_on=data["ends_on"],
-            officers=officers, by=provenance(),
+            association_id,
+            started_on=data["started_on"],
+            ends_on=data["ends_on"],
+            officers=officers,
+            by=provenance(),
         )
         _committed(code)
         return {"officer_ids": [str(i) for i in ids], "position": saved.position}
@@ -186,8 +194,12 @@ class Facilities(MethodView):
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record a facility or publicity with its date and evidence note (S3.4, S3.5)."""
         saved = _records(code).record_facility(
-            association_id, kind=FacilityKind(data["kind"]), description=data["description"],
-            recorded_on=data["recorded_on"], evidence=data["evidence"], by=provenance(),
+            association_id,
+            kind=FacilityKind(data["kind"]),
+            description=data["description"],
+            recorded_on=data["recorded_on"],
+            evidence=data["evidence"],
+            by=provenance(),
         )
         _committed(code)
         return {"id": str(saved.id), "position": saved.position}
@@ -205,8 +217,9 @@ class FacilityWithdrawal(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, facility_id: UUID
     ) -> dict[str, Any]:
         """Record that a facility is no longer there."""
-        saved = _records(code).withdraw_facility(association_id, facility_id, by=provenance(),
-                                                 **data)
+        saved = _records(code).withdraw_facility(
+            association_id, facility_id, by=provenance(), **data
+        )
         _committed(code)
         return {"position": saved.position}
 
@@ -224,9 +237,13 @@ class FullTimeSelection(MethodView):
     ) -> dict[str, Any]:
         """Select a committee member as full-time member; answers the membership id."""
         saved = _records(code).select_full_time_member(
-            association_id, officer_id, method=SelectionMethod(data["method"]),
+            association_id,
+            officer_id,
+            method=SelectionMethod(data["method"]),
             priority_group=PriorityGroup(data["priority_group"]),
-            selected_on=data["selected_on"], note=data["note"], by=provenance(),
+            selected_on=data["selected_on"],
+            note=data["note"],
+            by=provenance(),
         )
         _committed(code)
         return {"id": str(saved.id), "position": saved.position}
@@ -245,8 +262,12 @@ class FullTimePay(MethodView):
     ) -> dict[str, Any]:
         """Record how a full-time member is paid from a date."""
         saved = _records(code).arrange_full_time_pay(
-            association_id, officer_id, kind=PayKind(data["kind"]),
-            monthly_amount=data["monthly_amount"], from_on=data["from_on"], by=provenance(),
+            association_id,
+            officer_id,
+            kind=PayKind(data["kind"]),
+            monthly_amount=data["monthly_amount"],
+            from_on=data["from_on"],
+            by=provenance(),
         )
         _committed(code)
         return {"position": saved.position}
@@ -264,8 +285,9 @@ class FullTimeExit(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """End a full-time membership (能进能出), with the date and the reason."""
-        saved = _records(code).exit_full_time_member(association_id, officer_id,
-                                                     by=provenance(), **data)
+        saved = _records(code).exit_full_time_member(
+            association_id, officer_id, by=provenance(), **data
+        )
         _committed(code)
         return {"position": saved.position}
 
@@ -283,9 +305,14 @@ class Qualifications(MethodView):
     ) -> dict[str, Any]:
         """Record a qualification an officer obtained (S3.7)."""
         saved = _records(code).record_qualification(
-            association_id, officer_id, kind=QualificationKind(data["kind"]),
-            title=data["title"], obtained_on=data["obtained_on"], issuer=data["issuer"],
-            evidence=data["evidence"], by=provenance(),
+            association_id,
+            officer_id,
+            kind=QualificationKind(data["kind"]),
+            title=data["title"],
+            obtained_on=data["obtained_on"],
+            issuer=data["issuer"],
+            evidence=data["evidence"],
+            by=provenance(),
         )
         _committed(code)
         return {"id": str(saved.id), "position": saved.position}

@@ -60,8 +60,11 @@ class Surveys(MethodView):
             by=provenance(),
         )
         committed(code)
-        return {"id": str(saved.id), "need_ids": [str(n) for n in saved.more],
-                "position": saved.position}
+        return {
+            "id": str(saved.id),
+            "need_ids": [str(n) for n in saved.more],
+            "position": saved.position,
+        }
 
 
 @blp.route(f"{PERSON}/needs")
@@ -81,10 +84,19 @@ class PersonNeeds(MethodView):
         await_position(code, query.get("min_position"))
         db = services().runtime.db
         surveys, position = person_surveys(db, code, str(person_id), str(association_id))
-        needs, _, _ = list_needs(db, code, Scope(association_id=str(association_id)),
-                                 person_id=str(person_id), limit=1000)
-        return {"person_id": str(person_id), "surveys": surveys, "needs": needs,
-                "position": position}
+        needs, _, _ = list_needs(
+            db,
+            code,
+            Scope(association_id=str(association_id)),
+            person_id=str(person_id),
+            limit=1000,
+        )
+        return {
+            "person_id": str(person_id),
+            "surveys": surveys,
+            "needs": needs,
+            "position": position,
+        }
 
 
 @blp.route(f"{PERSON}/needs/<uuid:need_id>/services")
@@ -97,13 +109,16 @@ class Services(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown person or need")
     @blp.alt_response(409, schema=ProblemSchema, description="The need is already met")
     def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, person_id: UUID,
+        self,
+        data: dict[str, Any],
+        code: str,
+        association_id: UUID,
+        person_id: UUID,
         need_id: UUID,
     ) -> dict[str, Any]:
         """Record a service; one that meets the need closes it."""
         records = services().runtime.tenancy.records(known_association(code, association_id))
-        saved = records.deliver_service(association_id, person_id, need_id, by=provenance(),
-                                        **data)
+        saved = records.deliver_service(association_id, person_id, need_id, by=provenance(), **data)
         committed(code)
         return {"id": str(saved.id), "position": saved.position}
 
@@ -123,11 +138,19 @@ class DistrictNeeds(MethodView):
         await_position(code, query.get("min_position"))
         person = query.get("person_id")
         items, total, position = list_needs(
-            services().runtime.db, code,
+            services().runtime.db,
+            code,
             caller_scope(query.get("township_code"), query.get("association_id")),
-            status=query.get("status"), category=query.get("category"),
+            status=query.get("status"),
+            category=query.get("category"),
             person_id=str(person) if person else None,
-            limit=query["limit"], offset=query["offset"],
+            limit=query["limit"],
+            offset=query["offset"],
         )
-        return {"items": items, "total": total, "limit": query["limit"],
-                "offset": query["offset"], "position": position}
+        return {
+            "items": items,
+            "total": total,
+            "limit": query["limit"],
+            "offset": query["offset"],
+            "position": position,
+        }

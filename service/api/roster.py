@@ -73,8 +73,17 @@ blp = ApiBlueprint(
     description="The roster of disabled persons (残疾人名册)",
 )
 
-FILTERS = ("township_code", "village_code", "category", "grade", "certified",
-           "special_hardship", "status", "household_id", "open_need")
+FILTERS = (
+    "township_code",
+    "village_code",
+    "category",
+    "grade",
+    "certified",
+    "special_hardship",
+    "status",
+    "household_id",
+    "open_need",
+)
 
 
 # -- scope --------------------------------------------------------------------------------
@@ -85,8 +94,10 @@ def association_village(code: str, association_id: str) -> str | None:
     runtime = services().runtime
     db = runtime.db
     with db.transaction(code, write=False) as cur:
-        cur.execute(db.sql(code, "SELECT division_code FROM {s}associations WHERE id = %s"),
-                    (association_id,))
+        cur.execute(
+            db.sql(code, "SELECT division_code FROM {s}associations WHERE id = %s"),
+            (association_id,),
+        )
         row = cur.fetchone()
     if row is not None:
         return str(row["division_code"])
@@ -137,10 +148,15 @@ def _filter(query: dict[str, Any], code: str) -> PersonFilter:
     overdue: dict[str, Any] = {}
     if query.get("overdue_visit") is not None:
         households = overdue_households(services().runtime.db, code, today_in_china())
-        overdue = {"households": tuple(sorted(households)),
-                   "exclude_households": not query["overdue_visit"]}
-    return PersonFilter(**{name: query.get(name) for name in FILTERS}, **overdue,
-                        **_scope(current_principal(), code))
+        overdue = {
+            "households": tuple(sorted(households)),
+            "exclude_households": not query["overdue_visit"],
+        }
+    return PersonFilter(
+        **{name: query.get(name) for name in FILTERS},
+        **overdue,
+        **_scope(current_principal(), code),
+    )
 
 
 # -- the roster ---------------------------------------------------------------------------
@@ -161,15 +177,31 @@ class Persons(MethodView):
         known_district(code)
         await_position(code, query.get("min_position"))
         unmasked = unmasked_fields(query)
-        page = list_persons(services().runtime.db, code, _filter(query, code),
-                            sort=query["sort"], limit=query["limit"], offset=query["offset"])
+        page = list_persons(
+            services().runtime.db,
+            code,
+            _filter(query, code),
+            sort=query["sort"],
+            limit=query["limit"],
+            offset=query["offset"],
+        )
         for person in page.items:
             _mask(person, unmasked)
         if unmasked and page.items:
-            record_unmasked_read(code, "person_list", ",".join(p["id"] for p in page.items),
-                                  unmasked, query["reason"])
-        return {"items": page.items, "total": page.total, "limit": query["limit"],
-                "offset": query["offset"], "position": page.position}
+            record_unmasked_read(
+                code,
+                "person_list",
+                ",".join(p["id"] for p in page.items),
+                unmasked,
+                query["reason"],
+            )
+        return {
+            "items": page.items,
+            "total": page.total,
+            "limit": query["limit"],
+            "offset": query["offset"],
+            "position": page.position,
+        }
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(PersonIn)
@@ -181,13 +213,20 @@ class Persons(MethodView):
         """Put a person on the roster."""
         records = services().runtime.tenancy.records(known_district(code))
         if not _covers(current_principal(), code, data["village_code"]):
-            raise ProblemError(403, "forbidden", "the village is outside your scope",
-                               extra={"field": "village_code"})
+            raise ProblemError(
+                403,
+                "forbidden",
+                "the village is outside your scope",
+                extra={"field": "village_code"},
+            )
         registered_on = data.pop("registered_on")
         moved_in_from = data.pop("moved_in_from")
         saved = records.register_person(
-            PersonDetails(**data), registered_on=registered_on, by=provenance(),
-            source="moved_in" if moved_in_from else "registered", origin=moved_in_from,
+            PersonDetails(**data),
+            registered_on=registered_on,
+            by=provenance(),
+            source="moved_in" if moved_in_from else "registered",
+            origin=moved_in_from,
         )
         _committed(code)
         return {"id": str(saved.id), "position": saved.position}
@@ -244,10 +283,10 @@ def _change_route(path: str, schema: type, summary: str, action: Action = Action
             @rule(action, Target.DISTRICT)
             @blp.arguments(schema)
             @blp.response(200, Accepted)
-            @blp.alt_response(404, schema=ProblemSchema,
-                              description="Unknown district or person")
-            @blp.alt_response(409, schema=ProblemSchema,
-                              description="The person's status does not allow it")
+            @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or person")
+            @blp.alt_response(
+                409, schema=ProblemSchema, description="The person's status does not allow it"
+            )
             def post(self, data: dict[str, Any], code: str, person_id: UUID) -> dict[str, Any]:
                 records = _check_person(known_district(code), person_id)
                 saved = run(records, person_id, data)
@@ -262,13 +301,18 @@ def _change_route(path: str, schema: type, summary: str, action: Action = Action
     return decorate
 
 
-@_change_route("relocation", PersonRelocationIn,
-               "Moved to another village or township of the district.")
+@_change_route(
+    "relocation", PersonRelocationIn, "Moved to another village or township of the district."
+)
 def relocation(records: Any, person_id: UUID, data: dict[str, Any]) -> Any:
     """Relocation inside the district."""
     if not _covers(current_principal(), records.district_code, data["village_code"]):
-        raise ProblemError(403, "forbidden", "the new village is outside your scope",
-                           extra={"field": "village_code"})
+        raise ProblemError(
+            403,
+            "forbidden",
+            "the new village is outside your scope",
+            extra={"field": "village_code"},
+        )
     return records.relocate_person(person_id, by=provenance(), **data)
 
 
@@ -296,8 +340,11 @@ def certificate_changed(records: Any, person_id: UUID, data: dict[str, Any]) -> 
     return records.change_certificate(person_id, by=provenance(), **data)
 
 
-@_change_route("certificate/cancellation", PersonCertificateCancelIn,
-               "The certificate was cancelled; the person stays for their service needs.")
+@_change_route(
+    "certificate/cancellation",
+    PersonCertificateCancelIn,
+    "The certificate was cancelled; the person stays for their service needs.",
+)
 def certificate_cancelled(records: Any, person_id: UUID, data: dict[str, Any]) -> Any:
     """Certificate cancelled."""
     return records.cancel_certificate(person_id, by=provenance(), **data)
@@ -309,22 +356,34 @@ def death(records: Any, person_id: UUID, data: dict[str, Any]) -> Any:
     return records.record_death(person_id, by=provenance(), **data)
 
 
-@_change_route("corrections", PersonCorrectionIn,
-               "Corrected details (only the fields given change).")
+@_change_route(
+    "corrections", PersonCorrectionIn, "Corrected details (only the fields given change)."
+)
 def corrections(records: Any, person_id: UUID, data: dict[str, Any]) -> Any:
     """Corrections."""
     reason, effective_on = data.pop("reason"), data.pop("effective_on")
     if not data:
-        raise ProblemError(422, "validation", "name at least one field to correct",
-                           extra={"field": "body", "errors": [
-                               {"field": "body", "message": "no field to correct"}]})
-    return records.correct_person(person_id, changes=data, reason=reason,
-                                  effective_on=effective_on, by=provenance(reason))
+        raise ProblemError(
+            422,
+            "validation",
+            "name at least one field to correct",
+            extra={
+                "field": "body",
+                "errors": [{"field": "body", "message": "no field to correct"}],
+            },
+        )
+    return records.correct_person(
+        person_id, changes=data, reason=reason, effective_on=effective_on, by=provenance(reason)
+    )
 
 
-@_change_route("erasure", PersonErasureIn,
-               "Erase the person's personal data for good (crypto-shredding): recorded with "
-               "who and why; counts and non-personal history remain.", action=Action.ERASE)
+@_change_route(
+    "erasure",
+    PersonErasureIn,
+    "Erase the person's personal data for good (crypto-shredding): recorded with "
+    "who and why; counts and non-personal history remain.",
+    action=Action.ERASE,
+)
 def erasure(records: Any, person_id: UUID, data: dict[str, Any]) -> Any:
     """Erasure of personal data."""
     return records.erase_person(person_id, reason=data["reason"], by=provenance(data["reason"]))
@@ -342,17 +401,30 @@ def _finish(code: str, person_id: UUID, to_district: str) -> dict[str, Any]:
     except DomainError:
         raise
     except Exception as error:  # the receiving store is down: a sweep finishes it later
-        log.warning("transfer of a person from %s to %s left pending: %s", code, to_district,
-                    type(error).__name__)
+        log.warning(
+            "transfer of a person from %s to %s left pending: %s",
+            code,
+            to_district,
+            type(error).__name__,
+        )
         pending = sender.person(person_id).pending_transfer
-        return {"transfer_id": str(pending.transfer_id) if pending else "", "state": "pending",
-                "to_district": to_district, "received_as": None,
-                "position": sender.head_position(), "reason": None}
-    _committed(code, to_district)
-    return {"transfer_id": str(outcome.transfer_id or ""), "state": outcome.state,
+        return {
+            "transfer_id": str(pending.transfer_id) if pending else "",
+            "state": "pending",
             "to_district": to_district,
-            "received_as": str(outcome.received_as) if outcome.received_as else None,
-            "position": outcome.position, "reason": outcome.reason}
+            "received_as": None,
+            "position": sender.head_position(),
+            "reason": None,
+        }
+    _committed(code, to_district)
+    return {
+        "transfer_id": str(outcome.transfer_id or ""),
+        "state": outcome.state,
+        "to_district": to_district,
+        "received_as": str(outcome.received_as) if outcome.received_as else None,
+        "position": outcome.position,
+        "reason": outcome.reason,
+    }
 
 
 @blp.route("/<uuid:person_id>/transfer-out")
@@ -362,8 +434,9 @@ class TransferOutResource(MethodView):
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(PersonTransferOutIn)
     @blp.response(200, PersonTransferOut)
-    @blp.alt_response(202, schema=PersonTransferOut,
-                      description="Pending: finished by a later sweep")
+    @blp.alt_response(
+        202, schema=PersonTransferOut, description="Pending: finished by a later sweep"
+    )
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or person")
     @blp.alt_response(409, schema=ProblemSchema, description="The person's status forbids it")
     def post(self, data: dict[str, Any], code: str, person_id: UUID) -> Any:
@@ -372,17 +445,25 @@ class TransferOutResource(MethodView):
         try:
             services().runtime.tenancy.district(data["to_district"])
         except NotFound:
-            raise ProblemError(422, "validation", "no such district in this deployment",
-                               extra={"field": "to_district", "errors": [
-                                   {"field": "to_district", "message": "unknown district"}]},
-                               ) from None
+            raise ProblemError(
+                422,
+                "validation",
+                "no such district in this deployment",
+                extra={
+                    "field": "to_district",
+                    "errors": [{"field": "to_district", "message": "unknown district"}],
+                },
+            ) from None
         started = records.start_transfer_out(person_id, by=provenance(), **data)
         _committed(code)
         result = _finish(code, person_id, data["to_district"])
         if result["state"] == "cancelled":
-            raise ProblemError(409, "conflict", f"the receiving district refused: "
-                               f"{result['reason']}", extra={"field": "to_district",
-                                                            "transfer_id": str(started.id)})
+            raise ProblemError(
+                409,
+                "conflict",
+                f"the receiving district refused: {result['reason']}",
+                extra={"field": "to_district", "transfer_id": str(started.id)},
+            )
         return result, 202 if result["state"] == "pending" else 200
 
 
@@ -422,29 +503,63 @@ class Imports(MethodView):
         try:
             content = base64.b64decode(data["content_base64"], validate=True)
         except (binascii.Error, ValueError):
-            raise ProblemError(422, "validation", "content_base64 is not base64", extra={
-                "field": "content_base64",
-                "errors": [{"field": "content_base64", "message": "not base64"}]}) from None
+            raise ProblemError(
+                422,
+                "validation",
+                "content_base64 is not base64",
+                extra={
+                    "field": "content_base64",
+                    "errors": [{"field": "content_base64", "message": "not base64"}],
+                },
+            ) from None
         principal = current_principal()
         try:
             report = import_roster(
-                records, services().runtime.db, lambda: io.BytesIO(content), data["filename"],
+                records,
+                services().runtime.db,
+                lambda: io.BytesIO(content),
+                data["filename"],
                 by=provenance(f"import {data['filename']}"),
                 in_scope=lambda village: _covers(principal, code, village),
-                valid_rows_only=data["valid_rows_only"], dry_run=data["dry_run"],
+                valid_rows_only=data["valid_rows_only"],
+                dry_run=data["dry_run"],
             )
         except ImportFileError as error:
-            raise ProblemError(422, "validation", str(error), extra={
-                "field": "content_base64",
-                "errors": [{"field": "content_base64", "message": str(error),
-                            **({"column": error.column} if error.column else {})}]}) from None
+            raise ProblemError(
+                422,
+                "validation",
+                str(error),
+                extra={
+                    "field": "content_base64",
+                    "errors": [
+                        {
+                            "field": "content_base64",
+                            "message": str(error),
+                            **({"column": error.column} if error.column else {}),
+                        }
+                    ],
+                },
+            ) from None
         if report.imported:
             _committed(code)
         if report.errors and not report.valid_rows_only:
-            errors = [{"field": f"rows[{e.row}].{e.field}", "row": e.row, "column": e.column,
-                       "message": e.message} for e in report.errors]
-            raise ProblemError(422, "validation", f"{report.invalid} of {report.rows} rows have "
-                               "errors; nothing was imported", extra={
-                                   "field": errors[0]["field"], "errors": errors,
-                                   "report": {**report.as_dict(), "errors": []}})
+            errors = [
+                {
+                    "field": f"rows[{e.row}].{e.field}",
+                    "row": e.row,
+                    "column": e.column,
+                    "message": e.message,
+                }
+                for e in report.errors
+            ]
+            raise ProblemError(
+                422,
+                "validation",
+                f"{report.invalid} of {report.rows} rows have errors; nothing was imported",
+                extra={
+                    "field": errors[0]["field"],
+                    "errors": errors,
+                    "report": {**report.as_dict(), "errors": []},
+                },
+            )
         return report.as_dict()

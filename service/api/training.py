@@ -35,9 +35,12 @@ blp = ApiBlueprint(
 def _scope(principal: Principal, code: str) -> dict[str, str | None]:
     """The township or association a narrow caller sees sessions of."""
     if principal.association_id:
-        return {"association_id": principal.association_id,
-                "township": find_association_township(services().runtime.db, code,
-                                                      principal.association_id)}
+        return {
+            "association_id": principal.association_id,
+            "township": find_association_township(
+                services().runtime.db, code, principal.association_id
+            ),
+        }
     return {"township": principal.township, "association_id": None}
 
 
@@ -55,12 +58,14 @@ class Sessions(MethodView):
         await_position(code, query.get("min_position"))
         scope = _scope(current_principal(), code)
         items, total = list_sessions(
-            services().runtime.db, code, township=scope["township"],
-            association_id=scope["association_id"], limit=query["limit"],
+            services().runtime.db,
+            code,
+            township=scope["township"],
+            association_id=scope["association_id"],
+            limit=query["limit"],
             offset=query["offset"],
         )
-        return {"items": items, "total": total, "limit": query["limit"],
-                "offset": query["offset"]}
+        return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(SessionIn)
@@ -74,12 +79,20 @@ class Sessions(MethodView):
         if principal.association_id:
             raise ProblemError(403, "forbidden", "sessions are recorded by the federations")
         if principal.township and data["township_code"] != principal.township:
-            raise ProblemError(403, "forbidden", "record sessions of your own township",
-                               extra={"field": "township_code"})
+            raise ProblemError(
+                403,
+                "forbidden",
+                "record sessions of your own township",
+                extra={"field": "township_code"},
+            )
         saved = records.hold_training(
-            township_code=data["township_code"], topic=data["topic"],
-            mode=TrainingMode(data["mode"]), hours=data["hours"], held_on=data["held_on"],
-            organiser=data["organiser"], by=provenance(),
+            township_code=data["township_code"],
+            topic=data["topic"],
+            mode=TrainingMode(data["mode"]),
+            hours=data["hours"],
+            held_on=data["held_on"],
+            organiser=data["organiser"],
+            by=provenance(),
         )
         services().wakeups.district_changed(code)
         return {"id": str(saved.id), "position": saved.position}
@@ -98,9 +111,13 @@ class SessionResource(MethodView):
         known_district(code)
         await_position(code, query.get("min_position"))
         scope = _scope(current_principal(), code)
-        session = find_session(services().runtime.db, code, str(session_id),
-                               township=scope["township"],
-                               association_id=scope["association_id"])
+        session = find_session(
+            services().runtime.db,
+            code,
+            str(session_id),
+            township=scope["township"],
+            association_id=scope["association_id"],
+        )
         if session is None:
             raise NotFound(f"no training session {session_id}", field="session_id")
         return session

@@ -75,7 +75,9 @@ class Users(MethodView):
             role in CITY_ROLES or data.get("district") != principal.district
         ):
             raise ProblemError(
-                403, "forbidden", "district administrators create accounts of their district",
+                403,
+                "forbidden",
+                "district administrators create accounts of their district",
                 extra={"field": "district" if role not in CITY_ROLES else "role"},
             )
         if data.get("district"):

@@ -67,12 +67,20 @@ class Visits(MethodView):
         known_association(code, association_id)
         await_position(code, query.get("min_position"))
         items, total, position = list_visits(
-            services().runtime.db, code, Scope(association_id=str(association_id)),
-            household_id=query.get("household_id"), limit=query["limit"],
+            services().runtime.db,
+            code,
+            Scope(association_id=str(association_id)),
+            household_id=query.get("household_id"),
+            limit=query["limit"],
             offset=query["offset"],
         )
-        return {"items": items, "total": total, "limit": query["limit"],
-                "offset": query["offset"], "position": position}
+        return {
+            "items": items,
+            "total": total,
+            "limit": query["limit"],
+            "offset": query["offset"],
+            "position": position,
+        }
 
     @rule(Action.WRITE, Target.ASSOCIATION)
     @blp.arguments(VisitIn)
@@ -130,8 +138,12 @@ class FollowUps(MethodView):
     ) -> dict[str, Any]:
         """Refer a difficulty to the two committees or the township."""
         saved = _records(code, association_id).refer_follow_up(
-            association_id, visit_id, referred_to=ReferredTo(data["referred_to"]),
-            referred_on=data["referred_on"], matter=data["matter"], by=provenance(),
+            association_id,
+            visit_id,
+            referred_to=ReferredTo(data["referred_to"]),
+            referred_on=data["referred_on"],
+            matter=data["matter"],
+            by=provenance(),
         )
         committed(code)
         return {"id": str(saved.id), "position": saved.position}
@@ -147,7 +159,11 @@ class Outcome(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown visit or follow-up")
     @blp.alt_response(409, schema=ProblemSchema, description="Already concluded")
     def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, visit_id: UUID,
+        self,
+        data: dict[str, Any],
+        code: str,
+        association_id: UUID,
+        visit_id: UUID,
         follow_up_id: UUID,
     ) -> dict[str, Any]:
         """Record what came of the referral, and whether it resolved the difficulty."""
@@ -172,9 +188,11 @@ class Due(MethodView):
         known_district(code)
         await_position(code, query.get("min_position"))
         return households_due(
-            services().runtime.db, code,
+            services().runtime.db,
+            code,
             caller_scope(query.get("township_code"), query.get("association_id")),
-            on=on_or_today(query.get("on")), within_days=query["within_days"],
+            on=on_or_today(query.get("on")),
+            within_days=query["within_days"],
             status=query["status"],
         )
 

@@ -24,8 +24,13 @@ from tests.lifecycle.samples import lifecycle_path_samples
 MAY: dict[Role, set[Action]] = {
     Role.CITY_ADMIN: set(Action),
     Role.BUREAU_AUDITOR: {Action.READ, Action.AUDIT},
-    Role.DISTRICT_ADMIN: {Action.READ, Action.WRITE, Action.AUDIT, Action.MANAGE_USERS,
-                          Action.ERASE},
+    Role.DISTRICT_ADMIN: {
+        Action.READ,
+        Action.WRITE,
+        Action.AUDIT,
+        Action.MANAGE_USERS,
+        Action.ERASE,
+    },
     Role.TOWNSHIP_OFFICER: {Action.READ, Action.WRITE},
     Role.ASSOCIATION_WORKER: {Action.READ, Action.WRITE},
     Role.INSPECTOR: {Action.READ, Action.INSPECT},
@@ -77,15 +82,33 @@ def fill(rule: str, world: World, place: str) -> str:
     """The URL of ``rule`` aimed at ``place``: 'inside' (A, a1) or 'outside' (B, b1 / a2)."""
     ids = world.ids
     values = {
-        "inside": {"code": A, "association_id": ids["a1"], "aggregate_id": ids["a1"],
-                   "officer_id": ids["a1_officer"], "user_id": ids["victim_a_user"],
-                   "token_id": ids["victim_a_token"], "person_id": ids["p_inside"]},
-        "outside": {"code": B, "association_id": ids["b1"], "aggregate_id": ids["b1"],
-                    "officer_id": ids["b1_officer"], "user_id": ids["victim_b_user"],
-                    "token_id": ids["victim_b_token"], "person_id": ids["p_outside"]},
-        "sibling": {"code": A, "association_id": ids["a2"], "aggregate_id": ids["a2"],
-                    "officer_id": ids["a2_officer"], "user_id": ids["victim_a_user"],
-                    "token_id": ids["victim_a_token"], "person_id": ids["p_sibling"]},
+        "inside": {
+            "code": A,
+            "association_id": ids["a1"],
+            "aggregate_id": ids["a1"],
+            "officer_id": ids["a1_officer"],
+            "user_id": ids["victim_a_user"],
+            "token_id": ids["victim_a_token"],
+            "person_id": ids["p_inside"],
+        },
+        "outside": {
+            "code": B,
+            "association_id": ids["b1"],
+            "aggregate_id": ids["b1"],
+            "officer_id": ids["b1_officer"],
+            "user_id": ids["victim_b_user"],
+            "token_id": ids["victim_b_token"],
+            "person_id": ids["p_outside"],
+        },
+        "sibling": {
+            "code": A,
+            "association_id": ids["a2"],
+            "aggregate_id": ids["a2"],
+            "officer_id": ids["a2_officer"],
+            "user_id": ids["victim_a_user"],
+            "token_id": ids["victim_a_token"],
+            "person_id": ids["p_sibling"],
+        },
     }[place]
     values = {**care_path_samples(ids, place), **values}
     values.update(lifecycle_path_samples(ids, place))
@@ -147,11 +170,11 @@ def test_access_matrix(world: World, role: Role | None) -> None:
         for place in ("inside", "outside", "sibling"):
             url = fill(call.rule, world, place)
             if call.method in {"POST", "PUT", "PATCH"}:
-                response = world.client.open(url, method=call.method, json={},
-                                             headers=world.headers(role))
+                response = world.client.open(
+                    url, method=call.method, json={}, headers=world.headers(role)
+                )
             else:
-                response = world.client.open(url, method=call.method,
-                                             headers=world.headers(role))
+                response = world.client.open(url, method=call.method, headers=world.headers(role))
             want = expected_denial(call, role, place)
             status = response.status_code
             label = f"{call.method} {url} as {role} ({place})"
@@ -182,10 +205,16 @@ def test_bureau_auditor_changes_nothing_anywhere(world: World) -> None:
             continue
         for place in ("inside", "outside"):
             url = fill(call.rule, world, place)
-            body = {"name": "x", "role": "chair", "appointed_on": "2021-05-01",
-                    "code": "410199", "division_code": f"{A}001099"}
-            response = world.client.open(url, method=call.method, json=body,
-                                         headers=world.headers(Role.BUREAU_AUDITOR))
+            body = {
+                "name": "x",
+                "role": "chair",
+                "appointed_on": "2021-05-01",
+                "code": "410199",
+                "division_code": f"{A}001099",
+            }
+            response = world.client.open(
+                url, method=call.method, json=body, headers=world.headers(Role.BUREAU_AUDITOR)
+            )
             assert response.status_code == 403, f"{call.method} {url}: {response.status_code}"
     assert _heads(world) == before
     assert len(world.app.extensions["canxie"].runtime.accounts.users()) == users_before
@@ -194,8 +223,10 @@ def test_bureau_auditor_changes_nothing_anywhere(world: World) -> None:
 @pytest.mark.parametrize("guess", ["410103", "410199", "000000", "41010x"])
 def test_a_district_admin_guessing_other_codes_finds_nothing(world: World, guess: str) -> None:
     headers = world.headers(Role.DISTRICT_ADMIN)
-    for path in (f"/api/v1/districts/{guess}/associations",
-                 f"/api/v1/districts/{guess}/associations/{world.ids['b1']}"):
+    for path in (
+        f"/api/v1/districts/{guess}/associations",
+        f"/api/v1/districts/{guess}/associations/{world.ids['b1']}",
+    ):
         for method, body in (("GET", None), ("POST", {"division_code": f"{guess}001001"})):
             response = world.client.open(path, method=method, json=body, headers=headers)
             assert response.status_code in (404, 405), f"{method} {path}"

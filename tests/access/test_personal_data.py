@@ -22,7 +22,8 @@ def world(tmp_path: Path) -> Iterator[World]:
 def officer_phone(world: World, role: Role, **params: str) -> tuple[int, object]:
     response = world.client.get(
         f"/api/v1/districts/{A}/associations/{world.ids['a1']}",
-        query_string=params, headers=world.headers(role),
+        query_string=params,
+        headers=world.headers(role),
     )
     body = response.get_json()
     phone = body["officers"][0]["phone"] if response.status_code == 200 else body

@@ -27,8 +27,12 @@ def status_with(world: World, token: str | None, path: str = "/api/v1/me") -> in
 
 
 def test_requests_without_a_valid_token_get_401_problems(world: World) -> None:
-    for header in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer "},
-                   {"Authorization": "Bearer cx_not_a_token"}):
+    for header in (
+        {},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer cx_not_a_token"},
+    ):
         response = world.client.get(f"/api/v1/districts/{A}/associations", headers=header)
         assert response.status_code == 401
         assert response.headers["Content-Type"] == "application/problem+json"
@@ -58,9 +62,14 @@ def test_an_expired_token_is_refused(world: World) -> None:
 def test_a_revoked_token_is_refused_at_once(world: World) -> None:
     admin = world.headers(Role.DISTRICT_ADMIN)
     created = world.client.post(
-        "/api/v1/users", headers=admin,
-        json={"name": "村专职委员", "role": "association_worker", "district": A,
-              "association_id": world.ids["a1"]},
+        "/api/v1/users",
+        headers=admin,
+        json={
+            "name": "村专职委员",
+            "role": "association_worker",
+            "district": A,
+            "association_id": world.ids["a1"],
+        },
     )
     assert created.status_code == 201, created.get_json()
     token = created.get_json()["token"]
@@ -100,8 +109,10 @@ def test_scope_fields_must_fit_the_role(world: World) -> None:
     admin = world.headers(Role.CITY_ADMIN)
     for body, field in (
         ({"name": "x", "role": "township_officer", "district": A}, "township"),
-        ({"name": "x", "role": "township_officer", "district": A, "township": "410103001"},
-         "township"),
+        (
+            {"name": "x", "role": "township_officer", "district": A, "township": "410103001"},
+            "township",
+        ),
         ({"name": "x", "role": "bureau_auditor", "district": A}, "district"),
     ):
         response = world.client.post("/api/v1/users", headers=admin, json=body)
@@ -112,7 +123,8 @@ def test_scope_fields_must_fit_the_role(world: World) -> None:
 def test_events_record_the_acting_user(world: World) -> None:
     worker = world.headers(Role.ASSOCIATION_WORKER)
     response = world.client.post(
-        f"/api/v1/districts/{A}/associations/{world.ids['a1']}/officers", headers=worker,
+        f"/api/v1/districts/{A}/associations/{world.ids['a1']}/officers",
+        headers=worker,
         json={"name": "新委员", "role": "committee_member", "appointed_on": "2022-01-05"},
     )
     assert response.status_code == 201
@@ -136,7 +148,8 @@ def test_failed_authentications_are_rate_limited(world: World) -> None:
 
 def test_oversized_bodies_are_refused(world: World) -> None:
     response = world.client.post(
-        "/api/v1/districts", headers=world.headers(Role.CITY_ADMIN),
+        "/api/v1/districts",
+        headers=world.headers(Role.CITY_ADMIN),
         data=b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}',
         content_type="application/json",
     )

@@ -46,12 +46,21 @@ class World:
 
 def _association(records: Any, division: str, name: str, phone: str) -> tuple[str, str]:
     saved = records.establish_association(
-        division_code=division, name=name, township_code=division[:9],
-        established_on=date(2021, 3, 1), by=SEED,
+        division_code=division,
+        name=name,
+        township_code=division[:9],
+        established_on=date(2021, 3, 1),
+        by=SEED,
     )
     officer = records.appoint_officer(
-        saved.id, name=f"{name}主席", role=OfficerRole.CHAIR, full_time=False,
-        backgrounds=[], appointed_on=date(2021, 4, 1), by=SEED, phone=phone,
+        saved.id,
+        name=f"{name}主席",
+        role=OfficerRole.CHAIR,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 4, 1),
+        by=SEED,
+        phone=phone,
     )
     return str(saved.id), str(officer.id)
 
@@ -87,16 +96,24 @@ def build_world(tmp: Path) -> World:
     world = World(app=app, client=app.test_client(), ids=ids)
     for role, scope in scopes.items():
         user = accounts.add_user(
-            name=f"{role.value}-user", role=role.value, district=scope.get("district"),
-            township=scope.get("township"), association_id=scope.get("association_id"),
-            organisation="test", created_by="test",
+            name=f"{role.value}-user",
+            role=role.value,
+            district=scope.get("district"),
+            township=scope.get("township"),
+            association_id=scope.get("association_id"),
+            organisation="test",
+            created_by="test",
         )
         world.tokens[role] = accounts.issue_token(user.id, valid_for=timedelta(days=1)).token
     # Accounts that appear only as path arguments (users/tokens endpoints), one per district.
     for label, district in (("victim_a", A), ("victim_b", B)):
         victim = accounts.add_user(
-            name=f"{label}-{'INSIDE' if district == A else 'OUTSIDE'}", role="district_admin",
-            district=district, township=None, association_id=None, organisation="",
+            name=f"{label}-{'INSIDE' if district == A else 'OUTSIDE'}",
+            role="district_admin",
+            district=district,
+            township=None,
+            association_id=None,
+            organisation="",
             created_by="test",
         )
         ids[f"{label}_user"] = victim.id

@@ -33,9 +33,14 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     headers = {"Authorization": f"Bearer {TOKEN}"}
     client.post("/api/v1/districts", json={"code": "410102", "name": "中原区"}, headers=headers)
     client.post(
-        "/api/v1/districts/410102/associations", headers=headers,
-        json={"division_code": "410102001001", "name": "残协", "township_code": "410102001",
-              "established_on": "2021-01-01"},
+        "/api/v1/districts/410102/associations",
+        headers=headers,
+        json={
+            "division_code": "410102001001",
+            "name": "残协",
+            "township_code": "410102001",
+            "established_on": "2021-01-01",
+        },
     )
     yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     app.extensions["canxie"].wakeups.close()

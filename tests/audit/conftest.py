@@ -40,8 +40,9 @@ def runtime(request: pytest.FixtureRequest, tmp_path: Path, seed: str) -> Iterat
 def add_events(rt: Runtime, *, associations: int, cycles: int = 2) -> None:
     """New associations, each with 1 + 2 * cycles events, numbered after those already there."""
     first = rt.tenancy.records(DISTRICT).head_position() + 1
-    seed_district(rt.tenancy, DISTRICT, associations=associations, cycles=cycles,
-                  first_village=first)
+    seed_district(
+        rt.tenancy, DISTRICT, associations=associations, cycles=cycles, first_village=first
+    )
 
 
 def grow(rt: Runtime, *, associations: int, cycles: int = 2) -> None:

@@ -38,10 +38,13 @@ def leaf_of(record: dict[str, Any]) -> bytes:
     encoded = (
         b"canxie-record-v1\n"
         + struct.pack(">Q", record["position"])
-        + struct.pack(">I", len(ident)) + ident
+        + struct.pack(">I", len(ident))
+        + ident
         + struct.pack(">Q", record["originator_version"])
-        + struct.pack(">I", len(topic)) + topic
-        + struct.pack(">Q", len(state)) + state
+        + struct.pack(">I", len(topic))
+        + topic
+        + struct.pack(">Q", len(state))
+        + state
     )
     return sha(b"\x00" + encoded)
 
@@ -74,9 +77,7 @@ def inclusion_root(leaf: bytes, index: int, size: int, path: list[bytes]) -> byt
     return node(sibling, inclusion_root(leaf, index - k, size - k, rest))
 
 
-def consistency_roots(
-    m: int, n: int, proof: list[bytes], old_root: bytes
-) -> tuple[bytes, bytes]:
+def consistency_roots(m: int, n: int, proof: list[bytes], old_root: bytes) -> tuple[bytes, bytes]:
     """(old root, new root) implied by a consistency proof, by the RFC's SUBPROOF recursion."""
 
     def sub(m: int, n: int, proof: list[bytes], complete: bool) -> tuple[bytes, bytes]:
@@ -144,16 +145,20 @@ def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient
     assert client.post("/api/v1/districts", json={"code": DISTRICT, "name": "金水区"}).status_code
     created = client.post(
         f"/api/v1/districts/{DISTRICT}/associations",
-        json={"division_code": f"{DISTRICT}001001", "name": "残协",
-              "township_code": f"{DISTRICT}001", "established_on": "2021-01-01"},
+        json={
+            "division_code": f"{DISTRICT}001001",
+            "name": "残协",
+            "township_code": f"{DISTRICT}001",
+            "established_on": "2021-01-01",
+        },
     )
     association = created.json["id"]
     for n in range(7):
         answer = client.post(
             f"/api/v1/districts/{DISTRICT}/associations/{association}/officers",
             json={"name": f"委员{n}", "role": "committee_member", "appointed_on": "2021-02-01"}
-            if n < 5 else {"name": f"副主席{n}", "role": "vice_chair",
-                           "appointed_on": "2021-02-01"},
+            if n < 5
+            else {"name": f"副主席{n}", "role": "vice_chair", "appointed_on": "2021-02-01"},
         )
         assert answer.status_code == 201, answer.json
     # 9 events; sign a head after each one is projected: sizes 1..9 (1, powers of 2, others).
@@ -181,7 +186,9 @@ def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient
             proof = client.get(
                 f"{BASE}/ledger/inclusion",
                 query_string={
-                    "position": entries[index]["position"], "tree_size": size, "record": "true"
+                    "position": entries[index]["position"],
+                    "tree_size": size,
+                    "record": "true",
                 },
             ).json
             leaf = leaf_of(proof["record"])
@@ -218,8 +225,12 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
     for n in range(3):
         answer = client.post(
             f"/api/v1/districts/{DISTRICT}/associations",
-            json={"division_code": f"{DISTRICT}00100{n}", "name": "残协",
-                  "township_code": f"{DISTRICT}001", "established_on": "2021-01-01"},
+            json={
+                "division_code": f"{DISTRICT}00100{n}",
+                "name": "残协",
+                "township_code": f"{DISTRICT}001",
+                "established_on": "2021-01-01",
+            },
             headers={"X-Request-ID": f"req-{n}"},
         )
         ids.append(answer.json["id"])
@@ -256,7 +267,9 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
     assert since == 8 and until >= 1
     history = client.get(f"{BASE}/aggregates/{ids[0]}").json
     assert [e["event_type"] for e in history["items"]] == [
-        "Association.Established", "Association.OfficerAppointed", "Association.OfficerRemoved"
+        "Association.Established",
+        "Association.OfficerAppointed",
+        "Association.OfficerRemoved",
     ]
     assert history["items"][2]["effective_on"] == "2021-03-01"
 
@@ -283,8 +296,12 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
     assert client.get(f"{BASE}/entries").json["items"][0]["leaf_index"] == 0
     client.post(
         f"/api/v1/districts/{DISTRICT}/associations",
-        json={"division_code": f"{DISTRICT}001009", "name": "残协",
-              "township_code": f"{DISTRICT}001", "established_on": "2021-01-01"},
+        json={
+            "division_code": f"{DISTRICT}001009",
+            "name": "残协",
+            "township_code": f"{DISTRICT}001",
+            "established_on": "2021-01-01",
+        },
     )
     project(client)
     client.get(f"{BASE}/entries")  # projected but not yet covered by a head:
@@ -298,7 +315,10 @@ def test_hosted_without_a_key_says_signing_is_disabled(
     pg_url: str, amqp_url: str, queue_name: str, tmp_path: Path
 ) -> None:
     settings = Settings(
-        database_url=pg_url, broker_url=amqp_url, queue=queue_name, data_dir=tmp_path / "d",
+        database_url=pg_url,
+        broker_url=amqp_url,
+        queue=queue_name,
+        data_dir=tmp_path / "d",
         bootstrap_token=BOOTSTRAP_TOKEN,
     )
     app = create_app(settings, provision=True)
@@ -325,8 +345,15 @@ def test_every_audit_view_declares_an_access_rule() -> None:
 
     views = [
         getattr(view, method)
-        for view in (audit.AuditEntries, audit.AggregateTrail, audit.LedgerHead,
-                     audit.LedgerHeads, audit.Inclusion, audit.Consistency, audit.PublicKey)
+        for view in (
+            audit.AuditEntries,
+            audit.AggregateTrail,
+            audit.LedgerHead,
+            audit.LedgerHeads,
+            audit.Inclusion,
+            audit.Consistency,
+            audit.PublicKey,
+        )
         for method in ("get", "post")
         if hasattr(view, method)
     ]

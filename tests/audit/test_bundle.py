@@ -62,7 +62,11 @@ def test_an_exported_bundle_verifies_offline(bundle: Path) -> None:
     assert "3 event(s) after position" in done.stdout
     alone = subprocess.run(
         [sys.executable, "-m", "projections.ledger_verify", str(bundle)],
-        cwd=REPO, env={**os.environ, **OFFLINE}, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        env={**os.environ, **OFFLINE},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert alone.returncode == 0, alone.stdout
 

@@ -29,7 +29,9 @@ def test_the_audit_projection_equals_a_rebuild(runtime: Runtime) -> None:
     assert len(live) == runtime.tenancy.records(DISTRICT).head_position()
     assert live[-1]["leaf_index"] == len(live) - 1
     assert {r["event_type"] for r in live} == {
-        "Association.Established", "Association.OfficerAppointed", "Association.OfficerRemoved"
+        "Association.Established",
+        "Association.OfficerAppointed",
+        "Association.OfficerRemoved",
     }
 
     sql = partial(runtime.db.sql, DISTRICT)

@@ -29,9 +29,8 @@ def check(rt: Runtime) -> Report:
 def execute(rt: Runtime, statement: str, params: tuple[Any, ...] = ()) -> None:
     """Run SQL on the district's store, as someone with database access would."""
     db = rt.db
-    template = (
-        statement.replace("EVENTS", f"{{s}}{db.events_table}")
-        .replace("POSITION", db.notification_id_column)
+    template = statement.replace("EVENTS", f"{{s}}{db.events_table}").replace(
+        "POSITION", db.notification_id_column
     )
     with db.transaction(DISTRICT, write=True) as cur:
         cur.execute(db.sql(DISTRICT, template), params)
@@ -121,9 +120,7 @@ def test_a_change_to_the_audit_trail_itself_is_told_apart(signed: Runtime) -> No
         ("00" * 32, 12),
     )
     report = check(signed)
-    assert [(p.kind, p.position) for p in report.problems] == [("trail-altered", 12)], (
-        report.text()
-    )
+    assert [(p.kind, p.position) for p in report.problems] == [("trail-altered", 12)], report.text()
     # ... and the signer refuses to sign over a rewritten trail.
     ledger.forget_cache()
     add_events(signed, associations=1, cycles=0)
@@ -136,8 +133,9 @@ def test_both_events_and_trail_changed_still_locate_the_event(signed: Runtime) -
     row = stored(signed, 5)
     state = bytes(row["state"]).replace(b"test-seeder", b"test-seedeR")
     execute(signed, "UPDATE EVENTS SET state = %s WHERE POSITION = %s", (state, 5))
-    execute(signed, "UPDATE {s}audit_entries SET leaf_hash = %s WHERE position = %s",
-            ("11" * 32, 5))
+    execute(
+        signed, "UPDATE {s}audit_entries SET leaf_hash = %s WHERE position = %s", ("11" * 32, 5)
+    )
     report = check(signed)
     assert "unauthenticated" in report.kinds()
     assert ("modified", 5) in [(p.kind, p.position) for p in report.problems], report.text()

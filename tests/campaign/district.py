@@ -49,10 +49,18 @@ class Walk:
     ids: dict[str, Any] = field(default_factory=dict)
 
 
-def appoint(records: Any, association: UUID, role: OfficerRole, name: str, on: date,
-            full_time: bool = False) -> UUID:
-    saved = records.appoint_officer(association, name=name, role=role, full_time=full_time,
-                                    backgrounds=[Background.DISABLED], appointed_on=on, by=BY)
+def appoint(
+    records: Any, association: UUID, role: OfficerRole, name: str, on: date, full_time: bool = False
+) -> UUID:
+    saved = records.appoint_officer(
+        association,
+        name=name,
+        role=role,
+        full_time=full_time,
+        backgrounds=[Background.DISABLED],
+        appointed_on=on,
+        by=BY,
+    )
     return saved.id
 
 
@@ -61,21 +69,24 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
     records = runtime.tenancy.records(D)
     walk = Walk()
     cal.day = date(2020, 11, 5)
-    records.file_work_plan(title="中原区残协建设工作实施方案", summary="盘点、整改、验收",
-                           filed_on=cal.day, by=BY)
+    records.file_work_plan(
+        title="中原区残协建设工作实施方案", summary="盘点、整改、验收", filed_on=cal.day, by=BY
+    )
     cal.day = date(2021, 1, 5)
     records.record_division(code=T, name="林山寨街道", effective_on=date(2021, 1, 1), by=BY)
     for code, name in ((A, "友谊社区"), (B, "百花社区"), (C, "前进村")):
         records.record_division(code=code, name=name, effective_on=date(2021, 1, 1), by=BY)
     records.adopt_evaluation_scheme(
         effective_from=date(2021, 1, 1),
-        criteria=[Criterion("organisation", "组织建设", 100, 0, 10)], performance_weight=60,
+        criteria=[Criterion("organisation", "组织建设", 100, 0, 10)],
+        performance_weight=60,
         by=BY,
     )
 
     cal.day = date(2021, 3, 10)
-    a = records.establish_association(division_code=A, name="友谊社区残协", township_code=T,
-                                      established_on=cal.day, by=BY).id
+    a = records.establish_association(
+        division_code=A, name="友谊社区残协", township_code=T, established_on=cal.day, by=BY
+    ).id
     walk.ids["a"] = a
     chair = appoint(records, a, OfficerRole.CHAIR, "王建国", cal.day)
     vices = [appoint(records, a, OfficerRole.VICE_CHAIR, n, cal.day) for n in ("李秀英", "赵敏")]
@@ -86,28 +97,60 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
     cal.day = date(2021, 4, 1)
     resident = make_resident_id("410102", date(1970, 5, 1), 12, Sex.MALE)
     person = records.register_person(
-        PersonDetails(name="孙力", sex="male", birth_date=date(1970, 5, 1), resident_id=resident,
-                      village_code=A, address="友谊社区1号楼", certificate_number=f"{resident}41",
-                      category=4, grade=1, household_id="A-household-1"),
-        registered_on=cal.day, by=BY,
+        PersonDetails(
+            name="孙力",
+            sex="male",
+            birth_date=date(1970, 5, 1),
+            resident_id=resident,
+            village_code=A,
+            address="友谊社区1号楼",
+            certificate_number=f"{resident}41",
+            category=4,
+            grade=1,
+            household_id="A-household-1",
+        ),
+        registered_on=cal.day,
+        by=BY,
     ).id
     walk.ids["person"] = person
     cal.day = date(2021, 5, 2)
-    group = records.form_group(a, name="肢残小组", basis=GroupBasis.CATEGORY,
-                               category=DisabilityCategory.PHYSICAL, area=None,
-                               formed_on=date(2021, 5, 1), by=BY).id
+    group = records.form_group(
+        a,
+        name="肢残小组",
+        basis=GroupBasis.CATEGORY,
+        category=DisabilityCategory.PHYSICAL,
+        area=None,
+        formed_on=date(2021, 5, 1),
+        by=BY,
+    ).id
     records.join_group(a, group, person_id=person, joined_on=cal.day, by=BY)
     cal.day = date(2021, 6, 2)
-    records.record_visit(a, household_id="A-household-1", household_kind=HouseholdKind.ORDINARY,
-                         person_ids=[person], visited_on=cal.day, visitor_officer_id=full_time,
-                         mode=VisitMode.ON_SITE, findings="生活稳定", difficulties=[], by=BY)
+    records.record_visit(
+        a,
+        household_id="A-household-1",
+        household_kind=HouseholdKind.ORDINARY,
+        person_ids=[person],
+        visited_on=cal.day,
+        visitor_officer_id=full_time,
+        mode=VisitMode.ON_SITE,
+        findings="生活稳定",
+        difficulties=[],
+        by=BY,
+    )
     cal.day = date(2021, 6, 10)
-    records.record_facility(a, kind=FacilityKind.SERVICE_VENUE, description="社区服务中心活动室",
-                            recorded_on=cal.day, evidence="照片", by=BY)
+    records.record_facility(
+        a,
+        kind=FacilityKind.SERVICE_VENUE,
+        description="社区服务中心活动室",
+        recorded_on=cal.day,
+        evidence="照片",
+        by=BY,
+    )
 
     cal.day = date(2021, 6, 15)
-    b = records.establish_association(division_code=B, name="百花社区残协", township_code=T,
-                                      established_on=cal.day, by=BY).id
+    b = records.establish_association(
+        division_code=B, name="百花社区残协", township_code=T, established_on=cal.day, by=BY
+    ).id
     walk.ids["b"] = b
     appoint(records, b, OfficerRole.CHAIR, "周丽", cal.day)
     appoint(records, b, OfficerRole.COMMITTEE_MEMBER, "钱进", cal.day, True)
@@ -115,9 +158,15 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
         appoint(records, b, OfficerRole.COMMITTEE_MEMBER, name, cal.day)
 
     cal.day = date(2021, 9, 1)
-    session = records.hold_training(township_code=T, topic="残协工作基本知识",
-                                    mode=TrainingMode.OFFLINE, hours=4.0, held_on=cal.day,
-                                    organiser="中原区残联", by=BY).id
+    session = records.hold_training(
+        township_code=T,
+        topic="残协工作基本知识",
+        mode=TrainingMode.OFFLINE,
+        hours=4.0,
+        held_on=cal.day,
+        organiser="中原区残联",
+        by=BY,
+    ).id
     for officer in (chair, *vices, full_time):
         records.attend_training(a, session_id=session, officer_id=officer, hours=None, by=BY)
     return walk
@@ -127,8 +176,13 @@ def evaluate_a(runtime: Runtime, cal: Calendar, walk: Walk) -> None:
     """January 2022: the district evaluates A for 2021."""
     cal.day = date(2022, 1, 5)
     runtime.tenancy.records(D).evaluate_association(
-        walk.ids["a"], cycle=2021, evaluated_on=cal.day, evaluator="中原区残联",
-        scores={"organisation": 8}, notes=None, by=BY,
+        walk.ids["a"],
+        cycle=2021,
+        evaluated_on=cal.day,
+        evaluator="中原区残联",
+        scores={"organisation": 8},
+        notes=None,
+        by=BY,
     )
 
 
@@ -140,11 +194,18 @@ def spot_check(runtime: Runtime, cal: Calendar, walk: Walk) -> Any:
     cal.day = date(2022, 3, 15)
     runtime.catch_up(D)
     return runtime.tenancy.records(D).open_inspection(
-        kind=InspectionKind.SPOT_CHECK, title="2022年一季度重点抽查", inspected_on=cal.day,
-        township_code=None, inspectors=["市残联 张检查"],
-        association_ids=[walk.ids["a"], walk.ids["b"]], rules_basis="recorded",
+        kind=InspectionKind.SPOT_CHECK,
+        title="2022年一季度重点抽查",
+        inspected_on=cal.day,
+        township_code=None,
+        inspectors=["市残联 张检查"],
+        association_ids=[walk.ids["a"], walk.ids["b"]],
+        rules_basis="recorded",
         rule_findings=rule_findings(runtime, D, cal.day),
-        written=[WrittenProblem(description="工作档案不规范", association_id=walk.ids["b"],
-                                clause="S3.5")],
+        written=[
+            WrittenProblem(
+                description="工作档案不规范", association_id=walk.ids["b"], clause="S3.5"
+            )
+        ],
         by=INSPECTOR,
     )

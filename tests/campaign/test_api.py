@@ -44,13 +44,20 @@ def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Api, 
     runtime.tenancy.create_district(D, "中原区", _seed())
     runtime.tenancy.records(D).clock = lambda: cal.day
     tokens = {"city": TOKEN}
-    for role, scope in (("district_admin", {"district": D}),
-                        ("inspector", {"district": D}),
-                        ("township_officer", {"district": D, "township": "410102002"})):
+    for role, scope in (
+        ("district_admin", {"district": D}),
+        ("inspector", {"district": D}),
+        ("township_officer", {"district": D, "township": "410102002"}),
+    ):
         user = runtime.accounts.add_user(
-            name=role, role=role, district=scope.get("district"),
-            township=scope.get("township"), association_id=None, organisation="test",
-            created_by="test")
+            name=role,
+            role=role,
+            district=scope.get("district"),
+            township=scope.get("township"),
+            association_id=None,
+            organisation="test",
+            created_by="test",
+        )
         tokens[role] = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=1)).token
     yield Api(app.test_client(), runtime, tokens), cal
     app.extensions["canxie"].wakeups.close()
@@ -62,40 +69,60 @@ def _seed() -> Any:
     return BY
 
 
-def test_inspection_rectification_acceptance_and_reports(api: tuple[Api, Calendar],
-                                                         tmp_path: Path) -> None:
+def test_inspection_rectification_acceptance_and_reports(
+    api: tuple[Api, Calendar], tmp_path: Path
+) -> None:
     client, cal = api
     walk = build_2021(client.runtime, cal)
     evaluate_a(client.runtime, cal, walk)
     cal.day = date(2022, 3, 15)
-    body = {"kind": "spot_check", "title": "一季度重点抽查", "inspected_on": "2022-03-15",
-            "inspectors": ["张检查"], "association_ids": [str(walk.ids["a"]), str(walk.ids["b"])],
-            "problems": [{"description": "工作档案不规范", "association_id": str(walk.ids["b"])}]}
-    assert client.call("POST", f"/districts/{D}/inspections", "district_admin",
-                       json=body).status_code == 403  # district admins do not inspect
+    body = {
+        "kind": "spot_check",
+        "title": "一季度重点抽查",
+        "inspected_on": "2022-03-15",
+        "inspectors": ["张检查"],
+        "association_ids": [str(walk.ids["a"]), str(walk.ids["b"])],
+        "problems": [{"description": "工作档案不规范", "association_id": str(walk.ids["b"])}],
+    }
+    assert (
+        client.call("POST", f"/districts/{D}/inspections", "district_admin", json=body).status_code
+        == 403
+    )  # district admins do not inspect
     created = client.call("POST", f"/districts/{D}/inspections", "inspector", json=body)
     assert created.status_code == 201, created.get_json()
     inspection = created.get_json()["id"]
     assert len(created.get_json()["problem_ids"]) == 8
     joint = {**body, "kind": "city_joint_acceptance", "problems": []}
-    assert client.call("POST", f"/districts/{D}/inspections", "inspector",
-                       json=joint).status_code == 403  # a district inspector: not the city's
+    assert (
+        client.call("POST", f"/districts/{D}/inspections", "inspector", json=joint).status_code
+        == 403
+    )  # a district inspector: not the city's
     client.runtime.catch_up(D)
 
-    detail = client.call("GET", f"/districts/{D}/inspections/{inspection}?as_of=2022-03-15",
-                         "inspector").get_json()
-    assert detail["inspection"]["problem_counts"] == {"total": 8, "open": 8, "escalated": 0,
-                                                      "rectified": 0}
-    wall = next(p for p in detail["inspection"]["problems"]
-                if p["division_code"] == A and p["rule_id"] == "S3.5-duties-and-rules-on-wall")
+    detail = client.call(
+        "GET", f"/districts/{D}/inspections/{inspection}?as_of=2022-03-15", "inspector"
+    ).get_json()
+    assert detail["inspection"]["problem_counts"] == {
+        "total": 8,
+        "open": 8,
+        "escalated": 0,
+        "rectified": 0,
+    }
+    wall = next(
+        p
+        for p in detail["inspection"]["problems"]
+        if p["division_code"] == A and p["rule_id"] == "S3.5-duties-and-rules-on-wall"
+    )
 
     cal.day = date(2022, 4, 10)
     path = f"/districts/{D}/inspections/{inspection}/problems/{wall['problem_id']}/rectification"
     fix = {"rectified_on": "2022-04-10", "evidence": "上墙照片"}
     assert client.call("POST", path, "township_officer", json=fix).status_code == 404
     assert client.call("POST", path, "inspector", json=fix).status_code == 403
-    assert client.call("POST", path, "district_admin", json={**fix, "evidence": " "}
-                       ).status_code == 422
+    assert (
+        client.call("POST", path, "district_admin", json={**fix, "evidence": " "}).status_code
+        == 422
+    )
     assert client.call("POST", path, "district_admin", json=fix).status_code == 200
     assert client.call("POST", path, "district_admin", json=fix).status_code == 409
     client.runtime.catch_up(D)
@@ -106,13 +133,20 @@ def test_inspection_rectification_acceptance_and_reports(api: tuple[Api, Calenda
     assert before.get_json()["counts"]["rectified"] == 0
 
     cal.day = date(2022, 6, 25)
-    joint_created = client.call("POST", f"/districts/{D}/inspections", json={
-        **joint, "inspected_on": "2022-06-25", "from_rules": False})
+    joint_created = client.call(
+        "POST",
+        f"/districts/{D}/inspections",
+        json={**joint, "inspected_on": "2022-06-25", "from_rules": False},
+    )
     assert joint_created.status_code == 201
     decisions = f"/districts/{D}/inspections/{joint_created.get_json()['id']}/decisions"
     decision = {"decided_on": "2022-06-25", "signatory": "签字人", "decision": "passed"}
-    assert client.call("POST", decisions, "inspector",
-                       json={**decision, "body": "city_federation"}).status_code == 403
+    assert (
+        client.call(
+            "POST", decisions, "inspector", json={**decision, "body": "city_federation"}
+        ).status_code
+        == 403
+    )
     for body_name in ("city_federation", "community_governance_committee"):
         answer = client.call("POST", decisions, json={**decision, "body": body_name})
         assert answer.status_code == 201 and answer.get_json()["outcome"] is None
@@ -121,7 +155,11 @@ def test_inspection_rectification_acceptance_and_reports(api: tuple[Api, Calenda
 
     campaign = client.call("GET", "/campaign", "inspector").get_json()
     assert [p["key"] for p in campaign["phases"]] == [
-        "deployment", "implementation", "consolidation", "acceptance"]
+        "deployment",
+        "implementation",
+        "consolidation",
+        "acceptance",
+    ]
     assert campaign["work_plans"][0]["late"] is True
     progress = client.call("GET", f"/districts/{D}/progress?until=2022-06-30").get_json()
     assert len(progress["points"]) == 21
@@ -137,8 +175,9 @@ def test_inspection_rectification_acceptance_and_reports(api: tuple[Api, Calenda
     assert cells["截至日期"] == "2022-06-30"
     assert cells["账本签名树头"] == "无签名树头"
     sign_district(client.runtime, D)
-    english = client.call("GET", f"/districts/{D}/acceptance-report.xlsx?as_of=2022-06-30"
-                          "&basis=effective&lang=en")
+    english = client.call(
+        "GET", f"/districts/{D}/acceptance-report.xlsx?as_of=2022-06-30&basis=effective&lang=en"
+    )
     sheet = load_workbook(io.BytesIO(english.data)).worksheets[0]
     cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert cells["Basis"].startswith("effective")
@@ -147,6 +186,10 @@ def test_inspection_rectification_acceptance_and_reports(api: tuple[Api, Calenda
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     if shutil.which("pdftotext"):
         (tmp_path / "report.pdf").write_bytes(pdf.data)
-        text = subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"],
-                              capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", str(tmp_path / "report.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         assert "截至日期" in text and "问题清单" in text and "规模" in text

@@ -48,8 +48,13 @@ from workers.runtime import Runtime
 from workers.settings import Settings
 
 WALL = "S3.5-duties-and-rules-on-wall"
-B_WEAK = {"S3.5-roster-complete", "S3.4-service-venue", WALL, "S3.5-evaluated",
-          "S3.7-officers-trained"}
+B_WEAK = {
+    "S3.5-roster-complete",
+    "S3.4-service-venue",
+    WALL,
+    "S3.5-evaluated",
+    "S3.7-officers-trained",
+}
 
 
 @pytest.fixture
@@ -83,20 +88,24 @@ def failing(runtime: Runtime, day: date, basis: str) -> dict[str, set[str]]:
 def problem_states(runtime: Runtime, day: date | None, basis: str) -> list[tuple[str, str, str]]:
     """(division, rule or description, state) of every problem on the list on ``day``."""
     tables = campaign_tables(runtime, D, day, basis)
-    return sorted((p["division_code"], p["rule_id"] or p["description"], p["state"])
-                  for p in campaign_records.problems(tables))
+    return sorted(
+        (p["division_code"], p["rule_id"] or p["description"], p["state"])
+        for p in campaign_records.problems(tables)
+    )
 
 
 def problem_id(runtime: Runtime, division: str, what: str) -> tuple[UUID, UUID]:
     tables = campaign_tables(runtime, D, None, "recorded")
-    found = [p for p in campaign_records.problems(tables)
-             if p["division_code"] == division and what in (p["rule_id"], p["description"])]
+    found = [
+        p
+        for p in campaign_records.problems(tables)
+        if p["division_code"] == division and what in (p["rule_id"], p["description"])
+    ]
     assert len(found) == 1, found
     return UUID(found[0]["inspection_id"]), UUID(found[0]["problem_id"])
 
 
-def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: Calendar
-                                                    ) -> None:
+def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: Calendar) -> None:
     records = runtime.tenancy.records(D)
     walk = build_2021(runtime, calendar)
     evaluate_a(runtime, calendar, walk)
@@ -118,22 +127,36 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     march = date(2022, 3, 15)
     calendar.day = march
     assert failing(runtime, march, "recorded") == {
-        A: {WALL}, B: B_WEAK | {"S3.3-vice-chairs"}, C: {"S2-coverage"}}
+        A: {WALL},
+        B: B_WEAK | {"S3.3-vice-chairs"},
+        C: {"S2-coverage"},
+    }
     check = spot_check(runtime, calendar, walk)
     assert len(check.more) == 8  # A: wall; B: six rules and the hand-written archive problem
     calendar.day = date(2022, 3, 20)
     supervision = records.start_key_supervision(
-        association_id=walk.ids["b"], reason="问题多、整改慢", started_on=calendar.day,
-        inspection_id=check.id, by=INSPECTOR).id
+        association_id=walk.ids["b"],
+        reason="问题多、整改慢",
+        started_on=calendar.day,
+        inspection_id=check.id,
+        by=INSPECTOR,
+    ).id
     runtime.catch_up(D)
-    stored = next(i for i in campaign_records.inspections(campaign_tables(
-        runtime, D, None, "recorded")) if i["inspection_id"] == str(check.id))
+    stored = next(
+        i
+        for i in campaign_records.inspections(campaign_tables(runtime, D, None, "recorded"))
+        if i["inspection_id"] == str(check.id)
+    )
     assert stored["rules_basis"] == "recorded"
     assert len(stored["rule_findings"]) == 2 * 11  # every rule for both sampled associations
     assert {f["rule_id"] for f in stored["rule_findings"] if not f["passed"]} == (
-        B_WEAK | {"S3.3-vice-chairs"})
-    march_problems = sorted([(A, WALL, "open")] + [(B, r, "open") for r in B_WEAK]
-                            + [(B, "S3.3-vice-chairs", "open"), (B, "工作档案不规范", "open")])
+        B_WEAK | {"S3.3-vice-chairs"}
+    )
+    march_problems = sorted(
+        [(A, WALL, "open")]
+        + [(B, r, "open") for r in B_WEAK]
+        + [(B, "S3.3-vice-chairs", "open"), (B, "工作档案不规范", "open")]
+    )
     for basis in ("recorded", "effective"):
         assert problem_states(runtime, march, basis) == march_problems
         assert problem_states(runtime, date(2022, 3, 14), basis) == []
@@ -142,34 +165,57 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     # evaluation problem goes up to the district; B's archive fix is entered five days late.
     calendar.day = date(2022, 4, 8)
     for kind in (FacilityKind.DUTIES_ON_WALL, FacilityKind.RULES_ON_WALL):
-        records.record_facility(walk.ids["a"], kind=kind, description="上墙", evidence="照片",
-                                recorded_on=calendar.day, by=BY)
+        records.record_facility(
+            walk.ids["a"],
+            kind=kind,
+            description="上墙",
+            evidence="照片",
+            recorded_on=calendar.day,
+            by=BY,
+        )
     calendar.day = date(2022, 4, 10)
     wall_problem = problem_id(runtime, A, WALL)
-    records.rectify_problem(*wall_problem, rectified_on=calendar.day, evidence="上墙照片3张",
-                            note="", by=BY)
+    records.rectify_problem(
+        *wall_problem, rectified_on=calendar.day, evidence="上墙照片3张", note="", by=BY
+    )
     with pytest.raises(Conflict):
-        records.rectify_problem(*wall_problem, rectified_on=calendar.day, evidence="再次",
-                                note="", by=BY)
+        records.rectify_problem(
+            *wall_problem, rectified_on=calendar.day, evidence="再次", note="", by=BY
+        )
     calendar.day = date(2022, 4, 12)
-    records.escalate_problem(*problem_id(runtime, B, "S3.5-evaluated"),
-                             escalated_on=calendar.day, escalated_to="中原区残联",
-                             reason="考核需区残联组织", by=INSPECTOR)
+    records.escalate_problem(
+        *problem_id(runtime, B, "S3.5-evaluated"),
+        escalated_on=calendar.day,
+        escalated_to="中原区残联",
+        reason="考核需区残联组织",
+        by=INSPECTOR,
+    )
     calendar.day = date(2022, 4, 25)
-    records.rectify_problem(*problem_id(runtime, B, "工作档案不规范"),
-                            rectified_on=date(2022, 4, 20), evidence="档案目录", note="补录",
-                            by=BY)
+    records.rectify_problem(
+        *problem_id(runtime, B, "工作档案不规范"),
+        rectified_on=date(2022, 4, 20),
+        evidence="档案目录",
+        note="补录",
+        by=BY,
+    )
     with pytest.raises(InvalidValue):
-        records.rectify_problem(*problem_id(runtime, B, "S3.4-service-venue"),
-                                rectified_on=date(2022, 4, 26), evidence="x", note="", by=BY)
+        records.rectify_problem(
+            *problem_id(runtime, B, "S3.4-service-venue"),
+            rectified_on=date(2022, 4, 26),
+            evidence="x",
+            note="",
+            by=BY,
+        )
     runtime.catch_up(D)
     assert failing(runtime, date(2022, 4, 30), "recorded")[A] == set()
 
     def states_on(day: date, basis: str) -> dict[tuple[str, str], str]:
         return {(d, w): s for d, w, s in problem_states(runtime, day, basis)}
 
-    on_22 = {"recorded": states_on(date(2022, 4, 22), "recorded"),
-             "effective": states_on(date(2022, 4, 22), "effective")}
+    on_22 = {
+        "recorded": states_on(date(2022, 4, 22), "recorded"),
+        "effective": states_on(date(2022, 4, 22), "effective"),
+    }
     assert on_22["recorded"][(B, "工作档案不规范")] == "open"  # not yet entered on the 22nd
     assert on_22["effective"][(B, "工作档案不规范")] == "rectified"  # done on the 20th
     for basis in ("recorded", "effective"):
@@ -187,54 +233,110 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     # February, entered on 20 May.
     calendar.day = date(2022, 5, 10)
     officer = records.association(walk.ids["a"]).sitting(OfficerRole.CHAIR)[0].officer_id
-    records.record_visit(walk.ids["a"], household_id="A-household-1",
-                         household_kind=HouseholdKind.ORDINARY, person_ids=[walk.ids["person"]],
-                         visited_on=calendar.day, visitor_officer_id=officer,
-                         mode=VisitMode.ON_SITE, findings="复访", difficulties=[], by=BY)
+    records.record_visit(
+        walk.ids["a"],
+        household_id="A-household-1",
+        household_kind=HouseholdKind.ORDINARY,
+        person_ids=[walk.ids["person"]],
+        visited_on=calendar.day,
+        visitor_officer_id=officer,
+        mode=VisitMode.ON_SITE,
+        findings="复访",
+        difficulties=[],
+        by=BY,
+    )
     calendar.day = date(2022, 5, 20)
     for name in ("吴强", "郑红"):
         appoint(records, walk.ids["b"], OfficerRole.VICE_CHAIR, name, date(2022, 2, 1))
     runtime.catch_up(D)
 
     assert failing(runtime, march, "recorded") == {
-        A: {WALL}, B: B_WEAK | {"S3.3-vice-chairs"}, C: {"S2-coverage"}}  # unchanged
+        A: {WALL},
+        B: B_WEAK | {"S3.3-vice-chairs"},
+        C: {"S2-coverage"},
+    }  # unchanged
     assert failing(runtime, march, "effective") == {
-        A: {WALL}, B: B_WEAK, C: {"S2-coverage"}}  # what was true, as known now
+        A: {WALL},
+        B: B_WEAK,
+        C: {"S2-coverage"},
+    }  # what was true, as known now
     assert problem_states(runtime, march, "recorded") == march_problems  # the list stands
 
     # June: the district acceptance (rules and coverage), then the joint city acceptance.
     calendar.day = date(2022, 6, 10)
     runtime.catch_up(D)
     accepted = records.open_inspection(
-        kind=InspectionKind.DISTRICT_ACCEPTANCE, title="中原区县级验收",
-        inspected_on=calendar.day, township_code=None, inspectors=["中原区残联 验收组"],
-        association_ids=[walk.ids["a"], walk.ids["b"]], rules_basis="recorded",
-        rule_findings=rule_findings(runtime, D, calendar.day), written=[], by=INSPECTOR)
+        kind=InspectionKind.DISTRICT_ACCEPTANCE,
+        title="中原区县级验收",
+        inspected_on=calendar.day,
+        township_code=None,
+        inspectors=["中原区残联 验收组"],
+        association_ids=[walk.ids["a"], walk.ids["b"]],
+        rules_basis="recorded",
+        rule_findings=rule_findings(runtime, D, calendar.day),
+        written=[],
+        by=INSPECTOR,
+    )
     assert len(accepted.more) == 6  # B's five weak points and village C without association
     calendar.day = date(2022, 6, 25)
     joint = records.open_inspection(
-        kind=InspectionKind.CITY_JOINT_ACCEPTANCE, title="市级联合验收（中原区）",
-        inspected_on=calendar.day, township_code=None, inspectors=["市残联", "市委社治委",
-                                                                    "市民政局"],
-        association_ids=[walk.ids["a"], walk.ids["b"]], rules_basis=None, rule_findings=[],
-        written=[], by=CITY).id
+        kind=InspectionKind.CITY_JOINT_ACCEPTANCE,
+        title="市级联合验收（中原区）",
+        inspected_on=calendar.day,
+        township_code=None,
+        inspectors=["市残联", "市委社治委", "市民政局"],
+        association_ids=[walk.ids["a"], walk.ids["b"]],
+        rules_basis=None,
+        rule_findings=[],
+        written=[],
+        by=CITY,
+    ).id
     with pytest.raises(InvariantViolated):
-        records.conclude_inspection(joint, concluded_on=calendar.day, outcome=None,
-                                    summary="x", by=CITY)
-    records.record_decision(joint, body=Body.CITY_FEDERATION, decision=Decision.PASSED,
-                            decided_on=calendar.day, signatory="市残联 李", remarks="", by=CITY)
-    records.record_decision(joint, body=Body.GOVERNANCE_COMMITTEE, decision=Decision.PASSED,
-                            decided_on=calendar.day, signatory="社治委 王", remarks="", by=CITY)
+        records.conclude_inspection(
+            joint, concluded_on=calendar.day, outcome=None, summary="x", by=CITY
+        )
+    records.record_decision(
+        joint,
+        body=Body.CITY_FEDERATION,
+        decision=Decision.PASSED,
+        decided_on=calendar.day,
+        signatory="市残联 李",
+        remarks="",
+        by=CITY,
+    )
+    records.record_decision(
+        joint,
+        body=Body.GOVERNANCE_COMMITTEE,
+        decision=Decision.PASSED,
+        decided_on=calendar.day,
+        signatory="社治委 王",
+        remarks="",
+        by=CITY,
+    )
     with pytest.raises(Conflict):
-        records.record_decision(joint, body=Body.CITY_FEDERATION, decision=Decision.FAILED,
-                                decided_on=calendar.day, signatory="x", remarks="", by=CITY)
+        records.record_decision(
+            joint,
+            body=Body.CITY_FEDERATION,
+            decision=Decision.FAILED,
+            decided_on=calendar.day,
+            signatory="x",
+            remarks="",
+            by=CITY,
+        )
     calendar.day = date(2022, 6, 26)
-    records.record_decision(joint, body=Body.CIVIL_AFFAIRS_BUREAU,
-                            decision=Decision.CONDITIONAL, decided_on=calendar.day,
-                            signatory="民政局 赵", remarks="百花社区限期整改", by=CITY)
+    records.record_decision(
+        joint,
+        body=Body.CIVIL_AFFAIRS_BUREAU,
+        decision=Decision.CONDITIONAL,
+        decided_on=calendar.day,
+        signatory="民政局 赵",
+        remarks="百花社区限期整改",
+        by=CITY,
+    )
     calendar.day = date(2022, 6, 28)
-    records.designate_model(walk.ids["a"], designated_on=calendar.day,
-                            practice="小组全覆盖、按期走访", by=INSPECTOR)
+    records.designate_model(
+        walk.ids["a"], designated_on=calendar.day, practice="小组全覆盖、按期走访", by=INSPECTOR
+    )
     runtime.catch_up(D)
 
     june = date(2022, 6, 30)
@@ -247,16 +349,23 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     assert joint_row["outcome"] == "conditional"
     assert joint_row["concluded_on"] == "2022-06-26"
     assert {d["body"]: d["decision"] for d in joint_row["decisions"]} == {
-        "city_federation": "passed", "community_governance_committee": "passed",
-        "civil_affairs_bureau": "conditional"}
+        "city_federation": "passed",
+        "community_governance_committee": "passed",
+        "civil_affairs_bureau": "conditional",
+    }
     assert [m["division_code"] for m in body["models"]] == [A]
     assert [s["supervision_id"] for s in body["supervisions"]] == [str(supervision)]
     assert body["ledger_head"] is None
     coverage = [p for p in body["problems"] if p["rule_id"] == "S2-coverage"]
     assert [(p["division_code"], p["association_id"]) for p in coverage] == [(C, None)]
     # As of 25 June the joint acceptance was still open.
-    row = next(i for i in campaign_records.inspections(campaign_tables(
-        runtime, D, date(2022, 6, 25), "effective")) if i["inspection_id"] == str(joint))
+    row = next(
+        i
+        for i in campaign_records.inspections(
+            campaign_tables(runtime, D, date(2022, 6, 25), "effective")
+        )
+        if i["inspection_id"] == str(joint)
+    )
     assert row["outcome"] is None and len(row["decisions"]) == 2
 
     # The monthly series: coverage from March 2021, A fully compliant from April 2022.
@@ -268,7 +377,8 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
         assert points[date(2021, 3, 31)]["covered_villages"] == 1
         assert points[date(2021, 6, 30)]["coverage_rate"] == round(2 / 3, 4)
         assert [points[d]["fully_compliant"] for d in month_ends(date(2021, 6, 1), june)] == (
-            [0] * 10 + [1, 1, 1])
+            [0] * 10 + [1, 1, 1]
+        )
         assert points[june]["compliant_share"] == 0.5
 
 
@@ -276,8 +386,9 @@ def test_one_pass_series_equals_a_replay_per_month(runtime: Runtime, calendar: C
     walk = build_2021(runtime, calendar)
     evaluate_a(runtime, calendar, walk)
     calendar.day = date(2022, 5, 20)
-    appoint(runtime.tenancy.records(D), walk.ids["b"], OfficerRole.VICE_CHAIR, "吴强",
-            date(2021, 8, 1))
+    appoint(
+        runtime.tenancy.records(D), walk.ids["b"], OfficerRole.VICE_CHAIR, "吴强", date(2021, 8, 1)
+    )
     records = runtime.tenancy.records(D)
     days = month_ends(date(2020, 10, 1), date(2022, 6, 30))
     for basis in (Basis.RECORDED, Basis.EFFECTIVE):
@@ -285,10 +396,13 @@ def test_one_pass_series_equals_a_replay_per_month(runtime: Runtime, calendar: C
         for point in points:
             replayed = replay(runtime.db, D, records.mapper, as_of=point["as_of"], basis=basis)
             summary = evaluate(D, replayed.tables, point["as_of"]).summary
-            assert {k: point[k] for k in ("associations", "fully_compliant", "villages",
-                                          "covered_villages")} == {
-                k: summary[k] for k in ("associations", "fully_compliant", "villages",
-                                        "covered_villages")}, (basis, point["as_of"])
+            assert {
+                k: point[k]
+                for k in ("associations", "fully_compliant", "villages", "covered_villages")
+            } == {
+                k: summary[k]
+                for k in ("associations", "fully_compliant", "villages", "covered_villages")
+            }, (basis, point["as_of"])
 
 
 def test_inspection_refusals(runtime: Runtime, calendar: Calendar) -> None:
@@ -298,9 +412,17 @@ def test_inspection_refusals(runtime: Runtime, calendar: Calendar) -> None:
 
     def inspect(**changes: Any) -> Any:
         args: dict[str, Any] = dict(
-            kind=InspectionKind.SUPERVISION, title="督查", inspected_on=calendar.day,
-            township_code=None, inspectors=["甲"], association_ids=[walk.ids["a"]],
-            rules_basis=None, rule_findings=[], written=[], by=INSPECTOR)
+            kind=InspectionKind.SUPERVISION,
+            title="督查",
+            inspected_on=calendar.day,
+            township_code=None,
+            inspectors=["甲"],
+            association_ids=[walk.ids["a"]],
+            rules_basis=None,
+            rule_findings=[],
+            written=[],
+            by=INSPECTOR,
+        )
         return records.open_inspection(**{**args, **changes})
 
     with pytest.raises(InvalidValue):
@@ -317,16 +439,27 @@ def test_inspection_refusals(runtime: Runtime, calendar: Calendar) -> None:
         inspect(township_code="410102002")  # A is not in that township
     done = inspect().id
     with pytest.raises(InvariantViolated):
-        records.record_decision(done, body=Body.CITY_FEDERATION, decision=Decision.PASSED,
-                                decided_on=calendar.day, signatory="x", remarks="", by=CITY)
-    records.conclude_inspection(done, concluded_on=calendar.day, outcome=None, summary="完成",
-                                by=INSPECTOR)
+        records.record_decision(
+            done,
+            body=Body.CITY_FEDERATION,
+            decision=Decision.PASSED,
+            decided_on=calendar.day,
+            signatory="x",
+            remarks="",
+            by=CITY,
+        )
+    records.conclude_inspection(
+        done, concluded_on=calendar.day, outcome=None, summary="完成", by=INSPECTOR
+    )
     from aggregates.inspection_commands import WrittenProblem
 
     with pytest.raises(InvariantViolated):
-        records.record_problem(done, WrittenProblem(description="迟到的问题"),
-                               found_on=calendar.day, by=INSPECTOR)
+        records.record_problem(
+            done, WrittenProblem(description="迟到的问题"), found_on=calendar.day, by=INSPECTOR
+        )
     with pytest.raises(Conflict):
-        records.designate_model(walk.ids["a"], designated_on=calendar.day, practice="x",
-                                by=INSPECTOR) and records.designate_model(
-            walk.ids["a"], designated_on=calendar.day, practice="x", by=INSPECTOR)
+        records.designate_model(
+            walk.ids["a"], designated_on=calendar.day, practice="x", by=INSPECTOR
+        ) and records.designate_model(
+            walk.ids["a"], designated_on=calendar.day, practice="x", by=INSPECTOR
+        )

@@ -29,26 +29,45 @@ def add_care_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> None:
         association = UUID(ids[association_key])
         person = UUID(ids[person_key])
         group = records.form_group(
-            association, name=f"{marker}-group", basis=GroupBasis.CATEGORY,
-            category=DisabilityCategory.PHYSICAL, area=None, formed_on=date(2021, 5, 1),
+            association,
+            name=f"{marker}-group",
+            basis=GroupBasis.CATEGORY,
+            category=DisabilityCategory.PHYSICAL,
+            area=None,
+            formed_on=date(2021, 5, 1),
             by=SEED,
         )
-        records.join_group(association, group.id, person_id=person,
-                           joined_on=date(2021, 5, 2), by=SEED)
+        records.join_group(
+            association, group.id, person_id=person, joined_on=date(2021, 5, 2), by=SEED
+        )
         survey = records.survey_needs(
-            association, person, surveyed_on=date(2021, 6, 1), surveyor=f"{marker}-surveyor",
-            services_received=[], needs=[(NeedCategory.REHABILITATION, f"{marker}-need")],
+            association,
+            person,
+            surveyed_on=date(2021, 6, 1),
+            surveyor=f"{marker}-surveyor",
+            services_received=[],
+            needs=[(NeedCategory.REHABILITATION, f"{marker}-need")],
             by=SEED,
         )
         visit = records.record_visit(
-            association, household_id=f"{marker}-household",
-            household_kind=HouseholdKind.SPECIAL_HARDSHIP, person_ids=[person],
-            visited_on=date(2021, 6, 2), visitor_officer_id=UUID(ids[f"{association_key}_officer"]),
-            mode=VisitMode.ON_SITE, findings=f"{marker}-findings", difficulties=[], by=SEED,
+            association,
+            household_id=f"{marker}-household",
+            household_kind=HouseholdKind.SPECIAL_HARDSHIP,
+            person_ids=[person],
+            visited_on=date(2021, 6, 2),
+            visitor_officer_id=UUID(ids[f"{association_key}_officer"]),
+            mode=VisitMode.ON_SITE,
+            findings=f"{marker}-findings",
+            difficulties=[],
+            by=SEED,
         )
         follow_up = records.refer_follow_up(
-            association, visit.id, referred_to=ReferredTo.TOWNSHIP,
-            referred_on=date(2021, 6, 3), matter=f"{marker}-matter", by=SEED,
+            association,
+            visit.id,
+            referred_to=ReferredTo.TOWNSHIP,
+            referred_on=date(2021, 6, 3),
+            matter=f"{marker}-matter",
+            by=SEED,
         )
         ids[f"care_{place}_person"] = str(person)
         ids[f"care_{place}_group"] = str(group.id)
@@ -60,13 +79,18 @@ def add_care_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> None:
         records.adopt_evaluation_scheme(
             effective_from=date(2021, 1, 1),
             criteria=[Criterion("organisation", "组织建设", 100, 0, 10)],
-            performance_weight=60, by=SEED,
+            performance_weight=60,
+            by=SEED,
         )
     for place, (association_key, _, _) in PLACES.items():
         records = tenancy.records(b if place == "outside" else a)
         records.evaluate_association(
-            UUID(ids[association_key]), cycle=2021, evaluated_on=date(2022, 1, 5),
-            evaluator="district", scores={"organisation": 7}, notes=f"{PLACES[place][2]}-notes",
+            UUID(ids[association_key]),
+            cycle=2021,
+            evaluated_on=date(2022, 1, 5),
+            evaluator="district",
+            scores={"organisation": 7},
+            notes=f"{PLACES[place][2]}-notes",
             by=SEED,
         )
 

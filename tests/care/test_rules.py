@@ -95,47 +95,114 @@ def test_a_group_with_members_cannot_be_disbanded() -> None:
 def test_a_met_need_takes_no_more_services_and_an_open_one_is_not_surveyed_twice() -> None:
     record = PersonNeeds.open(person_id=uuid4(), association_id=uuid4(), by=BY)
     _, (need,) = record.survey(
-        association_id=record.association_id, surveyed_on=date(2022, 3, 1), surveyor="刘洋",
-        services_received=[], needs=[(NeedCategory.REHABILITATION, "康复训练")], today=TODAY,
+        association_id=record.association_id,
+        surveyed_on=date(2022, 3, 1),
+        surveyor="刘洋",
+        services_received=[],
+        needs=[(NeedCategory.REHABILITATION, "康复训练")],
+        today=TODAY,
         by=BY,
     )
     with pytest.raises(InvariantViolated) as twice:
         record.survey(
-            association_id=record.association_id, surveyed_on=date(2022, 4, 1), surveyor="刘洋",
-            services_received=[], needs=[(NeedCategory.REHABILITATION, "again")], today=TODAY,
+            association_id=record.association_id,
+            surveyed_on=date(2022, 4, 1),
+            surveyor="刘洋",
+            services_received=[],
+            needs=[(NeedCategory.REHABILITATION, "again")],
+            today=TODAY,
             by=BY,
         )
     assert twice.value.field == "needs.0.category"
     with pytest.raises(InvalidValue):
-        record.deliver_service(need_id=need, delivered_on=date(2022, 2, 1), provider="x",
-                               description="x", meets_need=True, today=TODAY, by=BY)
-    record.deliver_service(need_id=need, delivered_on=date(2022, 5, 1), provider="康复中心",
-                           description="训练", meets_need=True, today=TODAY, by=BY)
+        record.deliver_service(
+            need_id=need,
+            delivered_on=date(2022, 2, 1),
+            provider="x",
+            description="x",
+            meets_need=True,
+            today=TODAY,
+            by=BY,
+        )
+    record.deliver_service(
+        need_id=need,
+        delivered_on=date(2022, 5, 1),
+        provider="康复中心",
+        description="训练",
+        meets_need=True,
+        today=TODAY,
+        by=BY,
+    )
     with pytest.raises(InvariantViolated):
-        record.deliver_service(need_id=need, delivered_on=date(2022, 6, 1), provider="x",
-                               description="x", meets_need=True, today=TODAY, by=BY)
+        record.deliver_service(
+            need_id=need,
+            delivered_on=date(2022, 6, 1),
+            provider="x",
+            description="x",
+            meets_need=True,
+            today=TODAY,
+            by=BY,
+        )
     with pytest.raises(NotFound):
-        record.deliver_service(need_id=uuid4(), delivered_on=date(2022, 6, 1), provider="x",
-                               description="x", meets_need=True, today=TODAY, by=BY)
+        record.deliver_service(
+            need_id=uuid4(),
+            delivered_on=date(2022, 6, 1),
+            provider="x",
+            description="x",
+            meets_need=True,
+            today=TODAY,
+            by=BY,
+        )
 
 
 def test_a_follow_up_is_concluded_once_and_not_before_it_was_referred() -> None:
     visit = HomeVisit.record(
-        association_id=uuid4(), household_id="H1", household_kind=HouseholdKind.ORDINARY,
-        person_ids=[], visited_on=date(2022, 3, 1), visitor_officer_id=uuid4(),
-        visitor_name="王", mode=VisitMode.ON_SITE, findings="ok", difficulties=[],
-        today=TODAY, by=BY,
+        association_id=uuid4(),
+        household_id="H1",
+        household_kind=HouseholdKind.ORDINARY,
+        person_ids=[],
+        visited_on=date(2022, 3, 1),
+        visitor_officer_id=uuid4(),
+        visitor_name="王",
+        mode=VisitMode.ON_SITE,
+        findings="ok",
+        difficulties=[],
+        today=TODAY,
+        by=BY,
     )
-    follow_up = visit.refer(referred_to=ReferredTo.TOWNSHIP, referred_on=date(2022, 3, 2),
-                            matter="低保", today=TODAY, by=BY)
+    follow_up = visit.refer(
+        referred_to=ReferredTo.TOWNSHIP,
+        referred_on=date(2022, 3, 2),
+        matter="低保",
+        today=TODAY,
+        by=BY,
+    )
     with pytest.raises(InvalidValue):
-        visit.conclude(follow_up_id=follow_up, concluded_on=date(2022, 3, 1), outcome="x",
-                       resolved=True, today=TODAY, by=BY)
-    visit.conclude(follow_up_id=follow_up, concluded_on=date(2022, 4, 1), outcome="办理",
-                   resolved=True, today=TODAY, by=BY)
+        visit.conclude(
+            follow_up_id=follow_up,
+            concluded_on=date(2022, 3, 1),
+            outcome="x",
+            resolved=True,
+            today=TODAY,
+            by=BY,
+        )
+    visit.conclude(
+        follow_up_id=follow_up,
+        concluded_on=date(2022, 4, 1),
+        outcome="办理",
+        resolved=True,
+        today=TODAY,
+        by=BY,
+    )
     with pytest.raises(InvariantViolated):
-        visit.conclude(follow_up_id=follow_up, concluded_on=date(2022, 4, 2), outcome="x",
-                       resolved=True, today=TODAY, by=BY)
+        visit.conclude(
+            follow_up_id=follow_up,
+            concluded_on=date(2022, 4, 2),
+            outcome="x",
+            resolved=True,
+            today=TODAY,
+            by=BY,
+        )
 
 
 def test_visit_intervals_apply_from_their_effective_date() -> None:
@@ -143,14 +210,16 @@ def test_visit_intervals_apply_from_their_effective_date() -> None:
     assert settings.intervals_on(date(2021, 1, 1)) == {"special_hardship": 90, "ordinary": 365}
     settings.set_visit_intervals(
         effective_from=date(2022, 1, 1),
-        intervals={HouseholdKind.SPECIAL_HARDSHIP: 30, HouseholdKind.ORDINARY: 180}, by=BY,
+        intervals={HouseholdKind.SPECIAL_HARDSHIP: 30, HouseholdKind.ORDINARY: 180},
+        by=BY,
     )
     assert settings.intervals_on(date(2021, 12, 31))["special_hardship"] == 90
     assert settings.intervals_on(date(2022, 1, 1))["special_hardship"] == 30
     with pytest.raises(InvalidValue) as refused:
         settings.set_visit_intervals(
             effective_from=date(2023, 1, 1),
-            intervals={HouseholdKind.SPECIAL_HARDSHIP: 400, HouseholdKind.ORDINARY: 180}, by=BY,
+            intervals={HouseholdKind.SPECIAL_HARDSHIP: 400, HouseholdKind.ORDINARY: 180},
+            by=BY,
         )
     assert refused.value.field == "intervals.special_hardship"
 
@@ -160,7 +229,9 @@ def test_scheme_weights_add_up_to_100() -> None:
     with pytest.raises(InvalidValue) as refused:
         settings.adopt_evaluation_scheme(
             effective_from=date(2021, 1, 1),
-            criteria=[Criterion("a", "A", 50, 0, 10)], performance_weight=70, by=BY,
+            criteria=[Criterion("a", "A", 50, 0, 10)],
+            performance_weight=70,
+            by=BY,
         )
     assert refused.value.field == "criteria"
 
@@ -179,15 +250,27 @@ def test_an_evaluation_is_scored_by_weights_and_refuses_bad_scores() -> None:
         assert refused.value.field == field
     assert scheme.score_full_time_member(90, 80) == 87.0
     evaluation = Evaluation.of_association(
-        association_id=uuid4(), cycle=2021, evaluated_on=date(2022, 1, 10), evaluator="区残联",
-        scheme=scheme, scores={"organisation": 10, "services": 5}, notes=None, today=TODAY,
+        association_id=uuid4(),
+        cycle=2021,
+        evaluated_on=date(2022, 1, 10),
+        evaluator="区残联",
+        scheme=scheme,
+        scores={"organisation": 10, "services": 5},
+        notes=None,
+        today=TODAY,
         by=BY,
     )
     assert evaluation.total == 100.0
     with pytest.raises(InvalidValue) as early:
         Evaluation.of_association(
-            association_id=uuid4(), cycle=2022, evaluated_on=date(2021, 12, 1), evaluator="x",
-            scheme=scheme, scores={"organisation": 10, "services": 5}, notes=None,
-            today=TODAY, by=BY,
+            association_id=uuid4(),
+            cycle=2022,
+            evaluated_on=date(2021, 12, 1),
+            evaluator="x",
+            scheme=scheme,
+            scores={"organisation": 10, "services": 5},
+            notes=None,
+            today=TODAY,
+            by=BY,
         )
     assert early.value.field == "evaluated_on"

@@ -10,11 +10,27 @@ from workers.runtime import Runtime
 from workers.settings import Settings
 
 EVERY_KIND = (
-    "divisions", "associations", "officers", "association_terms", "facilities",
-    "full_time_members", "full_time_pay", "training_sessions", "training_attendance",
-    "qualifications", "persons", "person_history", "care_groups", "group_memberships",
-    "needs_surveys", "needs", "need_services", "home_visits", "visit_interval_versions",
-    "evaluation_schemes", "evaluations",
+    "divisions",
+    "associations",
+    "officers",
+    "association_terms",
+    "facilities",
+    "full_time_members",
+    "full_time_pay",
+    "training_sessions",
+    "training_attendance",
+    "qualifications",
+    "persons",
+    "person_history",
+    "care_groups",
+    "group_memberships",
+    "needs_surveys",
+    "needs",
+    "need_services",
+    "home_visits",
+    "visit_interval_versions",
+    "evaluation_schemes",
+    "evaluations",
 )
 
 

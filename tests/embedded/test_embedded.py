@@ -25,7 +25,9 @@ def test_demo_serves_at_once_and_data_survives_a_restart(
     detail = api.get(f"/districts/410102/associations/{first['id']}").json()
     assert len(detail["officers"]) == 6
     assert api.get("/health").json() == {
-        "status": "ok", "mode": "embedded", "checks": {"database": "ok"}
+        "status": "ok",
+        "mode": "embedded",
+        "checks": {"database": "ok"},
     }
 
     created = api.create_association("410102", "410102002002")
@@ -34,7 +36,7 @@ def test_demo_serves_at_once_and_data_survives_a_restart(
     assert api.get("/districts/410102/associations", min_position=position).json()["total"] == 5
     server.stop()
 
-    assert sorted(os.listdir(tmp_path / "store" / "districts")) [0] == "410102.sqlite3"
+    assert sorted(os.listdir(tmp_path / "store" / "districts"))[0] == "410102.sqlite3"
     again = processes.server(env, "--demo")  # --demo again must not duplicate anything
     listing = Client(again.url or "", token).get(
         "/districts/410102/associations", min_position=position
@@ -45,8 +47,11 @@ def test_demo_serves_at_once_and_data_survives_a_restart(
 def test_the_in_process_projector_catches_up_after_a_crash(
     processes: ProcessFactory, tmp_path: Path
 ) -> None:
-    env = {**EMBEDDED, "CANXIE_DATA_DIR": str(tmp_path / "store"),
-           "CANXIE_BOOTSTRAP_TOKEN": BOOTSTRAP_TOKEN}
+    env = {
+        **EMBEDDED,
+        "CANXIE_DATA_DIR": str(tmp_path / "store"),
+        "CANXIE_BOOTSTRAP_TOKEN": BOOTSTRAP_TOKEN,
+    }
     server = processes.server(env)
     api = Client(server.url or "", BOOTSTRAP_TOKEN)
     assert api.create_district("410122", "中牟县").status_code == 201

@@ -22,8 +22,10 @@ def test_a_read_model_unknown_to_a_district_is_built_from_its_first_event(tmp_pa
     with db.transaction("410102", write=True) as cur:  # as if provisioned before the roster
         for table in ROSTER_PROJECTION.tables:
             cur.execute(db.sql("410102", f"DROP TABLE {{s}}{table.name}"))
-        cur.execute(db.sql("410102", "DELETE FROM {s}projection_tracking WHERE projection = %s"),
-                    (ROSTER_PROJECTION.name,))
+        cur.execute(
+            db.sql("410102", "DELETE FROM {s}projection_tracking WHERE projection = %s"),
+            (ROSTER_PROJECTION.name,),
+        )
     result = runtime.catch_up("410102")
     assert result.applied == runtime.tenancy.records("410102").head_position()
     assert load_live(runtime.db, "410102").counts() == before

@@ -34,8 +34,9 @@ SCALE = 0.002
 
 def everything(tenancy: Tenancy, code: str) -> MemoryTables:
     """The district's read models from every event recorded (judged as of ``TODAY``)."""
-    return replay(tenancy.db, code, tenancy.records(code).mapper, as_of=today_in_china(),
-                  basis=Basis.RECORDED).tables
+    return replay(
+        tenancy.db, code, tenancy.records(code).mapper, as_of=today_in_china(), basis=Basis.RECORDED
+    ).tables
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +72,13 @@ def test_counts_and_identifiers(city: tuple[Path, CityGenerated]) -> None:
             assert len(persons) == district["persons"]
             for person in persons:
                 resident = validate_resident_id(person["resident_id"], TODAY)
-                validate_certificate_number(person["certificate_number"], TODAY,
-                                            person["category"], person["grade"],
-                                            resident_id=resident)
+                validate_certificate_number(
+                    person["certificate_number"],
+                    TODAY,
+                    person["category"],
+                    person["grade"],
+                    resident_id=resident,
+                )
                 assert person["resident_id"][:6] == code
                 residents.add(person["resident_id"])
             villages = [d for d in tables.rows("divisions") if d["level"] == "village"]
@@ -114,7 +119,10 @@ def test_the_compliance_mix_is_the_one_intended(city: tuple[Path, CityGenerated]
                     continue
                 profile = profiles[finding.division_code]
                 assert finding.passed == (profile == COMPLIANT or finding.rule_id != profile), (
-                    finding.rule_id, profile, finding.facts)
+                    finding.rule_id,
+                    profile,
+                    finding.facts,
+                )
         # The live read models, built by catch-up, give the same answer as the replay.
         catch_up(tenancy.db, code, tenancy.records(code).mapper)
         live = evaluate(code, load_live(tenancy.db, code), TODAY)

@@ -32,13 +32,17 @@ def test_events_are_encrypted_and_a_wrong_key_is_a_clear_error(
     association = api.create_association("410102", "410102001001").json()
     officer = api.appoint("410102", association["id"], "chair", "保密姓名", phone="13912345678")
     assert officer.status_code == 201
-    read = api.get(f"/districts/410102/associations/{association['id']}",
-                   min_position=officer.json()["position"])
+    read = api.get(
+        f"/districts/410102/associations/{association['id']}",
+        min_position=officer.json()["position"],
+    )
     assert read.json()["officers"][0]["name"] == "保密姓名"  # the right key reads everything
 
     with psycopg.connect(pg_url) as conn:
-        states = [bytes(r[0]) for r in conn.execute(
-            'SELECT state FROM "district_410102".district_events').fetchall()]
+        states = [
+            bytes(r[0])
+            for r in conn.execute('SELECT state FROM "district_410102".district_events').fetchall()
+        ]
     assert states
     for secret in ("保密姓名", "13912345678", "410102001001"):
         for form in (secret.encode(), secret.encode("unicode_escape")):

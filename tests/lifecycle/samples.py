@@ -22,8 +22,10 @@ def add_lifecycle_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> 
     t1, t2 = f"{a}001", f"{a}002"
     records_a, records_b = tenancy.records(a), tenancy.records(b)
     for code, name in (
-        (t1, "INSIDE-township"), (t2, "OUTSIDE-a2-township"),
-        (f"{t1}001", "INSIDE-village"), (f"{t1}002", "OUTSIDE-a1b-village"),
+        (t1, "INSIDE-township"),
+        (t2, "OUTSIDE-a2-township"),
+        (f"{t1}001", "INSIDE-village"),
+        (f"{t1}002", "OUTSIDE-a1b-village"),
         (f"{t2}001", "OUTSIDE-a2-village"),
     ):
         records_a.record_division(code=code, name=name, effective_on=date(2020, 1, 1), by=SEED)
@@ -35,20 +37,37 @@ def add_lifecycle_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> 
     for key, records in (("a1", records_a), ("a2", records_a), ("b1", records_b)):
         label = "INSIDE" if key == "a1" else f"OUTSIDE-{key}"
         saved = records.record_facility(
-            UUID(ids[key]), kind=FacilityKind.SERVICE_VENUE, description=f"{label} venue",
-            recorded_on=date(2021, 5, 1), evidence="photo", by=SEED,
+            UUID(ids[key]),
+            kind=FacilityKind.SERVICE_VENUE,
+            description=f"{label} venue",
+            recorded_on=date(2021, 5, 1),
+            evidence="photo",
+            by=SEED,
         )
         ids[f"{key}_facility"] = str(saved.id)
-    for key, records, township in (("a1", records_a, t1), ("a2", records_a, t2),
-                                   ("b1", records_b, f"{b}001")):
+    for key, records, township in (
+        ("a1", records_a, t1),
+        ("a2", records_a, t2),
+        ("b1", records_b, f"{b}001"),
+    ):
         label = "INSIDE" if key == "a1" else f"OUTSIDE-{key}"
         session = records.hold_training(
-            township_code=township, topic=f"{label} training", mode=TrainingMode.OFFLINE,
-            hours=3.0, held_on=date(2021, 6, 1), organiser=f"{label} federation", by=SEED,
+            township_code=township,
+            topic=f"{label} training",
+            mode=TrainingMode.OFFLINE,
+            hours=3.0,
+            held_on=date(2021, 6, 1),
+            organiser=f"{label} federation",
+            by=SEED,
         )
         ids[f"{key}_session"] = str(session.id)
-        records.attend_training(UUID(ids[key]), session_id=session.id,
-                                officer_id=UUID(ids[f"{key}_officer"]), hours=None, by=SEED)
+        records.attend_training(
+            UUID(ids[key]),
+            session_id=session.id,
+            officer_id=UUID(ids[f"{key}_officer"]),
+            hours=None,
+            by=SEED,
+        )
 
 
 def lifecycle_path_samples(ids: dict[str, str], place: str) -> dict[str, str]:

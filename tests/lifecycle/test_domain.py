@@ -29,15 +29,24 @@ BY = {"actor": "test", "role": "system", "organisation": "", "request_id": "t", 
 
 def association() -> Association:
     return Association.establish(
-        division_code="410102001001", name="友谊社区残协", township_code="410102001",
-        established_on=date(2021, 3, 1), today=TODAY, by=BY,
+        division_code="410102001001",
+        name="友谊社区残协",
+        township_code="410102001",
+        established_on=date(2021, 3, 1),
+        today=TODAY,
+        by=BY,
     )
 
 
 def appoint(target: Association, role: OfficerRole, name: str = "张三", **extra: object) -> UUID:
     fields: dict[str, object] = {
-        "name": name, "role": role, "full_time": False, "backgrounds": [Background.DISABLED],
-        "appointed_on": date(2021, 4, 1), "today": TODAY, "by": BY,
+        "name": name,
+        "role": role,
+        "full_time": False,
+        "backgrounds": [Background.DISABLED],
+        "appointed_on": date(2021, 4, 1),
+        "today": TODAY,
+        "by": BY,
     }
     fields.update(extra)
     return target.appoint_officer(**fields)  # type: ignore[arg-type]
@@ -45,8 +54,13 @@ def appoint(target: Association, role: OfficerRole, name: str = "张三", **extr
 
 def select(target: Association, officer: UUID, on: date = date(2021, 5, 1)) -> UUID:
     return target.select_full_time(
-        officer_id=officer, method=SelectionMethod.OPEN_RECRUITMENT,
-        priority_group=PriorityGroup.DISABLED, selected_on=on, note="", today=TODAY, by=BY,
+        officer_id=officer,
+        method=SelectionMethod.OPEN_RECRUITMENT,
+        priority_group=PriorityGroup.DISABLED,
+        selected_on=on,
+        note="",
+        today=TODAY,
+        by=BY,
     )
 
 
@@ -58,10 +72,17 @@ def test_full_time_member_can_enter_exit_and_enter_again() -> None:
     member = appoint(target, OfficerRole.COMMITTEE_MEMBER)
     first = select(target, member)
     assert target.officers[member].full_time
-    target.arrange_pay(officer_id=member, kind=PayKind.SUBSIDY, monthly_amount=Decimal("800"),
-                       from_on=date(2021, 5, 1), today=TODAY, by=BY)
-    target.exit_full_time(officer_id=member, exited_on=date(2022, 1, 1), reason="外出务工",
-                          today=TODAY, by=BY)
+    target.arrange_pay(
+        officer_id=member,
+        kind=PayKind.SUBSIDY,
+        monthly_amount=Decimal("800"),
+        from_on=date(2021, 5, 1),
+        today=TODAY,
+        by=BY,
+    )
+    target.exit_full_time(
+        officer_id=member, exited_on=date(2022, 1, 1), reason="外出务工", today=TODAY, by=BY
+    )
     assert not target.officers[member].full_time
     second = select(target, member, date(2023, 1, 1))
     assert second != first and target.full_time[member][0] == second
@@ -88,16 +109,23 @@ def test_pay_and_exit_need_a_full_time_member() -> None:
     with pytest.raises(InvariantViolated):
         target.exit_full_time(officer_id=member, exited_on=TODAY, reason="x", today=TODAY, by=BY)
     with pytest.raises(InvariantViolated):
-        target.arrange_pay(officer_id=member, kind=PayKind.SUBSIDY, monthly_amount=Decimal(1),
-                           from_on=TODAY, today=TODAY, by=BY)
+        target.arrange_pay(
+            officer_id=member,
+            kind=PayKind.SUBSIDY,
+            monthly_amount=Decimal(1),
+            from_on=TODAY,
+            today=TODAY,
+            by=BY,
+        )
 
 
 def test_removing_a_full_time_member_ends_the_membership_in_the_same_event() -> None:
     target = association()
     member = appoint(target, OfficerRole.COMMITTEE_MEMBER)
     membership = select(target, member)
-    target.remove_officer(officer_id=member, removed_on=date(2022, 1, 1), reason="迁出",
-                          today=TODAY, by=BY)
+    target.remove_officer(
+        officer_id=member, removed_on=date(2022, 1, 1), reason="迁出", today=TODAY, by=BY
+    )
     removal = target.pending_events[-1]
     assert isinstance(removal, Association.OfficerRemoved)
     assert removal.ended_membership_id == membership
@@ -112,10 +140,14 @@ def test_reelection_ends_the_old_offices_and_keeps_continuing_officers() -> None
     chair = appoint(target, OfficerRole.CHAIR)
     leaving = appoint(target, OfficerRole.VICE_CHAIR, "李四", full_time=False)
     ids = target.reelect(
-        started_on=date(2024, 4, 1), ends_on=date(2029, 3, 31),
-        officers=[NewOfficer("张三", OfficerRole.CHAIR, continuing=chair),
-                  NewOfficer("王五", OfficerRole.COMMITTEE_MEMBER, full_time=True)],
-        today=TODAY, by=BY,
+        started_on=date(2024, 4, 1),
+        ends_on=date(2029, 3, 31),
+        officers=[
+            NewOfficer("张三", OfficerRole.CHAIR, continuing=chair),
+            NewOfficer("王五", OfficerRole.COMMITTEE_MEMBER, full_time=True),
+        ],
+        today=TODAY,
+        by=BY,
     )
     assert ids[0] == chair
     assert set(target.officers) == set(ids)
@@ -127,9 +159,13 @@ def test_reelection_ends_the_old_offices_and_keeps_continuing_officers() -> None
 def test_reelection_with_two_chairs_is_refused() -> None:
     target = association()
     with pytest.raises(InvariantViolated) as refused:
-        target.reelect(started_on=date(2024, 4, 1), ends_on=date(2029, 3, 31),
-                       officers=[NewOfficer("甲", OfficerRole.CHAIR),
-                                 NewOfficer("乙", OfficerRole.CHAIR)], today=TODAY, by=BY)
+        target.reelect(
+            started_on=date(2024, 4, 1),
+            ends_on=date(2029, 3, 31),
+            officers=[NewOfficer("甲", OfficerRole.CHAIR), NewOfficer("乙", OfficerRole.CHAIR)],
+            today=TODAY,
+            by=BY,
+        )
     assert refused.value.field == "officers"
 
 
@@ -149,40 +185,72 @@ def test_merger_closes_one_and_records_it_on_the_other() -> None:
     assert source.status is Status.MERGED and source.merged_into == target.id
     assert isinstance(target.pending_events[-1], Association.Absorbed)
     with pytest.raises(InvariantViolated):
-        association().merge_into(source, merged_on=date(2023, 2, 1), reason="x", today=TODAY,
-                                 by=BY)
+        association().merge_into(source, merged_on=date(2023, 2, 1), reason="x", today=TODAY, by=BY)
 
 
 def test_facility_withdrawal_needs_a_current_facility_and_a_later_date() -> None:
     target = association()
-    facility = target.record_facility(kind=FacilityKind.DUTIES_ON_WALL, description="职责上墙",
-                                      recorded_on=date(2021, 6, 1), evidence="照片",
-                                      today=TODAY, by=BY)
+    facility = target.record_facility(
+        kind=FacilityKind.DUTIES_ON_WALL,
+        description="职责上墙",
+        recorded_on=date(2021, 6, 1),
+        evidence="照片",
+        today=TODAY,
+        by=BY,
+    )
     with pytest.raises(InvalidValue):
-        target.withdraw_facility(facility_id=facility, withdrawn_on=date(2021, 5, 1),
-                                 reason="x", today=TODAY, by=BY)
-    target.withdraw_facility(facility_id=facility, withdrawn_on=date(2022, 5, 1), reason="改造",
-                             today=TODAY, by=BY)
+        target.withdraw_facility(
+            facility_id=facility, withdrawn_on=date(2021, 5, 1), reason="x", today=TODAY, by=BY
+        )
+    target.withdraw_facility(
+        facility_id=facility, withdrawn_on=date(2022, 5, 1), reason="改造", today=TODAY, by=BY
+    )
     with pytest.raises(NotFound):
-        target.withdraw_facility(facility_id=facility, withdrawn_on=date(2022, 6, 1),
-                                 reason="x", today=TODAY, by=BY)
+        target.withdraw_facility(
+            facility_id=facility, withdrawn_on=date(2022, 6, 1), reason="x", today=TODAY, by=BY
+        )
 
 
 def test_training_attendance_needs_the_officer_in_office_that_day_and_once() -> None:
     target = association()
     chair = appoint(target, OfficerRole.CHAIR)
     session = TrainingSession.hold(
-        district_code="410102", township_code=None, topic="政策", mode=TrainingMode.ONLINE,
-        hours=2, held_on=date(2021, 3, 15), organiser="区残联", today=TODAY, by=BY,
+        district_code="410102",
+        township_code=None,
+        topic="政策",
+        mode=TrainingMode.ONLINE,
+        hours=2,
+        held_on=date(2021, 3, 15),
+        organiser="区残联",
+        today=TODAY,
+        by=BY,
     )
     with pytest.raises(InvalidValue):  # before the appointment
-        target.attend_training(session_id=session.id, held_on=session.held_on, officer_id=chair,
-                               hours=2, session_hours=2, by=BY)
-    target.attend_training(session_id=session.id, held_on=date(2021, 5, 1), officer_id=chair,
-                           hours=2, session_hours=2, by=BY)
+        target.attend_training(
+            session_id=session.id,
+            held_on=session.held_on,
+            officer_id=chair,
+            hours=2,
+            session_hours=2,
+            by=BY,
+        )
+    target.attend_training(
+        session_id=session.id,
+        held_on=date(2021, 5, 1),
+        officer_id=chair,
+        hours=2,
+        session_hours=2,
+        by=BY,
+    )
     with pytest.raises(Conflict):
-        target.attend_training(session_id=session.id, held_on=date(2021, 5, 1),
-                               officer_id=chair, hours=2, session_hours=2, by=BY)
+        target.attend_training(
+            session_id=session.id,
+            held_on=date(2021, 5, 1),
+            officer_id=chair,
+            hours=2,
+            session_hours=2,
+            by=BY,
+        )
 
 
 # -- divisions ------------------------------------------------------------------------------
@@ -224,20 +292,35 @@ def test_recording_again_is_a_no_op_but_another_name_conflicts() -> None:
 
 def test_a_merge_retires_its_sources_and_a_split_its_village() -> None:
     book = register()
-    name, created = book.check_merge(sources=["410102001001", "410102001201"],
-                                     into_code="410102001002", into_name="合并社区",
-                                     effective_on=date(2024, 1, 1), today=TODAY)
-    book.merge(sources=["410102001001", "410102001201"], into_code="410102001002",
-               into_name=name, created=created, effective_on=date(2024, 1, 1), associations={},
-               by=BY)
+    name, created = book.check_merge(
+        sources=["410102001001", "410102001201"],
+        into_code="410102001002",
+        into_name="合并社区",
+        effective_on=date(2024, 1, 1),
+        today=TODAY,
+    )
+    book.merge(
+        sources=["410102001001", "410102001201"],
+        into_code="410102001002",
+        into_name=name,
+        created=created,
+        effective_on=date(2024, 1, 1),
+        associations={},
+        by=BY,
+    )
     assert not book.divisions["410102001001"].active
     assert book.divisions["410102001002"].active
     parts = [DivisionPart("410102001003", "东"), DivisionPart("410102001004", "西")]
-    book.check_split(code="410102001002", parts=parts, effective_on=date(2024, 3, 1),
-                     today=TODAY)
-    book.split(code="410102001002", parts=parts, effective_on=date(2024, 3, 1),
-               associations={}, by=BY)
+    book.check_split(code="410102001002", parts=parts, effective_on=date(2024, 3, 1), today=TODAY)
+    book.split(
+        code="410102001002", parts=parts, effective_on=date(2024, 3, 1), associations={}, by=BY
+    )
     assert not book.divisions["410102001002"].active
     with pytest.raises(InvalidValue):  # a retired village cannot merge again
-        book.check_merge(sources=["410102001001", "410102001003"], into_code="410102001003",
-                         into_name=None, effective_on=date(2024, 4, 1), today=TODAY)
+        book.check_merge(
+            sources=["410102001001", "410102001003"],
+            into_code="410102001003",
+            into_name=None,
+            effective_on=date(2024, 4, 1),
+            today=TODAY,
+        )

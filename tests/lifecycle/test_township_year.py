@@ -50,10 +50,14 @@ def test_a_year_of_one_township_is_entered_and_read_back(
     base = f"/districts/{D}"
 
     # Divisions: the real townships from the city file, the township's villages from CSV.
-    townships = TOWNSHIPS_CSV.read_text() if TOWNSHIPS_CSV.exists() else (
-        "code,name,district_code\n410102001,林山寨街道,410102\n")
-    imported = ok(api.post(f"{base}/divisions/import",
-                           {"csv": townships, "effective_on": "2020-01-01"}))
+    townships = (
+        TOWNSHIPS_CSV.read_text()
+        if TOWNSHIPS_CSV.exists()
+        else ("code,name,district_code\n410102001,林山寨街道,410102\n")
+    )
+    imported = ok(
+        api.post(f"{base}/divisions/import", {"csv": townships, "effective_on": "2020-01-01"})
+    )
     assert imported["created"] >= 1 and imported["unchanged"] == 0
     villages = ok(api.post(f"{base}/divisions/import", {"csv": VILLAGES_CSV}))
     assert villages["created"] == 5
@@ -62,42 +66,76 @@ def test_a_year_of_one_township_is_entered_and_read_back(
 
     # Associations of four villages; one outside the register is refused.
     ids: dict[str, str] = {}
-    for code, established in (("001", "2021-01-15"), ("002", "2021-01-20"),
-                              ("003", "2021-02-01"), ("201", "2021-02-10")):
-        ids[code] = ok(api.create_association(D, f"{T}{code}", established_on=established),
-                       201)["id"]
+    for code, established in (
+        ("001", "2021-01-15"),
+        ("002", "2021-01-20"),
+        ("003", "2021-02-01"),
+        ("201", "2021-02-10"),
+    ):
+        ids[code] = ok(api.create_association(D, f"{T}{code}", established_on=established), 201)[
+            "id"
+        ]
     refused = api.create_association(D, f"{T}099")
     assert refused.status_code == 422 and refused.json()["field"] == "division_code"
     one = f"{base}/associations/{ids['001']}"
 
     def appoint(association: str, role: str, name: str, on: str, **extra: Any) -> str:
         body = {"name": name, "role": role, "appointed_on": on, **extra}
-        return str(ok(api.post(f"{base}/associations/{association}/officers", body),
-                      201)["officer_id"])
+        return str(
+            ok(api.post(f"{base}/associations/{association}/officers", body), 201)["officer_id"]
+        )
 
     chair = appoint(ids["001"], "chair", "王建国", "2021-01-15", backgrounds=["two_committees"])
     appoint(ids["001"], "vice_chair", "李秀英", "2021-01-15", backgrounds=["disabled"])
     appoint(ids["001"], "vice_chair", "赵敏", "2021-01-15", backgrounds=["relative"])
     liu = appoint(ids["001"], "committee_member", "刘洋", "2021-01-15", backgrounds=["disabled"])
-    chen = appoint(ids["001"], "committee_member", "陈静", "2021-01-15",
-                   backgrounds=["relative"])
+    chen = appoint(ids["001"], "committee_member", "陈静", "2021-01-15", backgrounds=["relative"])
     appoint(ids["001"], "committee_member", "杨帆", "2021-01-15", backgrounds=["volunteer"])
 
     # S3.6: 刘洋 selected full-time, paid, pay changed, exits; 陈静 selected after him.
-    liu_membership = ok(api.post(f"{one}/officers/{liu}/full-time-selection", {
-        "method": "open_recruitment", "priority_group": "disabled", "selected_on": "2021-02-01",
-        "note": "公开招聘，残疾人优先"}), 201)["id"]
-    ok(api.post(f"{one}/officers/{liu}/full-time-pay", {
-        "kind": "public_welfare_post", "monthly_amount": "1500", "from_on": "2021-02-01"}))
-    ok(api.post(f"{one}/officers/{liu}/full-time-pay", {
-        "kind": "public_welfare_post", "monthly_amount": "1650.50", "from_on": "2021-07-01"}))
-    ok(api.post(f"{one}/officers/{liu}/full-time-exit", {
-        "exited_on": "2021-09-30", "reason": "外出务工"}))
-    chen_membership = ok(api.post(f"{one}/officers/{chen}/full-time-selection", {
-        "method": "recommendation", "priority_group": "relative",
-        "selected_on": "2021-10-08"}), 201)["id"]
-    ok(api.post(f"{one}/officers/{chen}/full-time-pay", {
-        "kind": "subsidy", "monthly_amount": "800", "from_on": "2021-10-08"}))
+    liu_membership = ok(
+        api.post(
+            f"{one}/officers/{liu}/full-time-selection",
+            {
+                "method": "open_recruitment",
+                "priority_group": "disabled",
+                "selected_on": "2021-02-01",
+                "note": "公开招聘，残疾人优先",
+            },
+        ),
+        201,
+    )["id"]
+    ok(
+        api.post(
+            f"{one}/officers/{liu}/full-time-pay",
+            {"kind": "public_welfare_post", "monthly_amount": "1500", "from_on": "2021-02-01"},
+        )
+    )
+    ok(
+        api.post(
+            f"{one}/officers/{liu}/full-time-pay",
+            {"kind": "public_welfare_post", "monthly_amount": "1650.50", "from_on": "2021-07-01"},
+        )
+    )
+    ok(
+        api.post(
+            f"{one}/officers/{liu}/full-time-exit",
+            {"exited_on": "2021-09-30", "reason": "外出务工"},
+        )
+    )
+    chen_membership = ok(
+        api.post(
+            f"{one}/officers/{chen}/full-time-selection",
+            {"method": "recommendation", "priority_group": "relative", "selected_on": "2021-10-08"},
+        ),
+        201,
+    )["id"]
+    ok(
+        api.post(
+            f"{one}/officers/{chen}/full-time-pay",
+            {"kind": "subsidy", "monthly_amount": "800", "from_on": "2021-10-08"},
+        )
+    )
 
     # S3.4, S3.5: venue, barrier-free facilities, duties and rules on the wall.
     facilities = {}
@@ -107,57 +145,144 @@ def test_a_year_of_one_township_is_entered_and_read_back(
         ("duties_on_wall", "残协职责上墙公示", "2021-03-05"),
         ("rules_on_wall", "入户走访、需求调查制度上墙", "2021-03-05"),
     ):
-        facilities[kind] = ok(api.post(f"{one}/facilities", {
-            "kind": kind, "description": description, "recorded_on": on,
-            "evidence": f"{kind} 照片存档"}), 201)["id"]
-    ok(api.post(f"{one}/facilities/{facilities['barrier_free']}/withdrawal", {
-        "withdrawn_on": "2021-11-01", "reason": "活动室搬迁改造"}))
+        facilities[kind] = ok(
+            api.post(
+                f"{one}/facilities",
+                {
+                    "kind": kind,
+                    "description": description,
+                    "recorded_on": on,
+                    "evidence": f"{kind} 照片存档",
+                },
+            ),
+            201,
+        )["id"]
+    ok(
+        api.post(
+            f"{one}/facilities/{facilities['barrier_free']}/withdrawal",
+            {"withdrawn_on": "2021-11-01", "reason": "活动室搬迁改造"},
+        )
+    )
 
     # S3.7: a township session offline, a district session online; attendance; qualification.
-    township_session = ok(api.post(f"{base}/training-sessions", {
-        "topic": "残协工作职责与入户走访", "mode": "offline", "hours": 4, "held_on": "2021-03-20",
-        "organiser": "林山寨街道残联", "township_code": T}), 201)["id"]
-    district_session = ok(api.post(f"{base}/training-sessions", {
-        "topic": "残疾人需求动态更新调查", "mode": "online", "hours": 2.5,
-        "held_on": "2021-06-10", "organiser": "中原区残联"}), 201)["id"]
+    township_session = ok(
+        api.post(
+            f"{base}/training-sessions",
+            {
+                "topic": "残协工作职责与入户走访",
+                "mode": "offline",
+                "hours": 4,
+                "held_on": "2021-03-20",
+                "organiser": "林山寨街道残联",
+                "township_code": T,
+            },
+        ),
+        201,
+    )["id"]
+    district_session = ok(
+        api.post(
+            f"{base}/training-sessions",
+            {
+                "topic": "残疾人需求动态更新调查",
+                "mode": "online",
+                "hours": 2.5,
+                "held_on": "2021-06-10",
+                "organiser": "中原区残联",
+            },
+        ),
+        201,
+    )["id"]
     for officer in (chair, liu):
-        ok(api.post(f"{one}/training-attendance",
-                    {"session_id": township_session, "officer_id": officer}))
-    ok(api.post(f"{one}/training-attendance",
-                {"session_id": district_session, "officer_id": chen, "hours": 2}))
-    qualification = ok(api.post(f"{one}/officers/{chen}/qualifications", {
-        "kind": "assistant_social_worker", "title": "助理社会工作师", "obtained_on": "2021-11-20",
-        "issuer": "人力资源和社会保障部", "evidence": "证书复印件"}), 201)["id"]
+        ok(
+            api.post(
+                f"{one}/training-attendance",
+                {"session_id": township_session, "officer_id": officer},
+            )
+        )
+    ok(
+        api.post(
+            f"{one}/training-attendance",
+            {"session_id": district_session, "officer_id": chen, "hours": 2},
+        )
+    )
+    qualification = ok(
+        api.post(
+            f"{one}/officers/{chen}/qualifications",
+            {
+                "kind": "assistant_social_worker",
+                "title": "助理社会工作师",
+                "obtained_on": "2021-11-20",
+                "issuer": "人力资源和社会保障部",
+                "evidence": "证书复印件",
+            },
+        ),
+        201,
+    )["id"]
 
     # 换届 on 2021-12-20: the chair and 陈静 continue, a new vice-chair and member come in.
-    term = ok(api.post(f"{one}/terms", {
-        "started_on": "2021-12-20", "ends_on": "2026-12-19",
-        "officers": [
-            {"name": "王建国", "role": "chair", "continuing": chair},
-            {"name": "孙丽", "role": "vice_chair", "backgrounds": ["disabled"]},
-            {"name": "陈静", "role": "committee_member", "continuing": chen},
-            {"name": "周强", "role": "committee_member", "backgrounds": ["grid_worker"]},
-        ]}), 201)
+    term = ok(
+        api.post(
+            f"{one}/terms",
+            {
+                "started_on": "2021-12-20",
+                "ends_on": "2026-12-19",
+                "officers": [
+                    {"name": "王建国", "role": "chair", "continuing": chair},
+                    {"name": "孙丽", "role": "vice_chair", "backgrounds": ["disabled"]},
+                    {"name": "陈静", "role": "committee_member", "continuing": chen},
+                    {"name": "周强", "role": "committee_member", "backgrounds": ["grid_worker"]},
+                ],
+            },
+        ),
+        201,
+    )
     assert term["officer_ids"][0] == chair and term["officer_ids"][2] == chen
 
     # 工人新村's association merges into 百花's; then the villages merge into a new community.
-    ok(api.post(f"{base}/associations/{ids['003']}/merger", {
-        "into_association_id": ids["002"], "merged_on": "2021-12-01", "reason": "两社区合并"}))
-    ok(api.post(f"{base}/divisions/merger", {
-        "sources": [f"{T}002", f"{T}003"], "into_code": f"{T}005", "into_name": "百花新村社区",
-        "effective_on": "2021-12-15"}))
+    ok(
+        api.post(
+            f"{base}/associations/{ids['003']}/merger",
+            {"into_association_id": ids["002"], "merged_on": "2021-12-01", "reason": "两社区合并"},
+        )
+    )
+    ok(
+        api.post(
+            f"{base}/divisions/merger",
+            {
+                "sources": [f"{T}002", f"{T}003"],
+                "into_code": f"{T}005",
+                "into_name": "百花新村社区",
+                "effective_on": "2021-12-15",
+            },
+        )
+    )
     # 柿园村 splits; its association follows the part keeping the old code.
-    ok(api.post(f"{base}/divisions/{T}201/split", {
-        "parts": [{"code": f"{T}201", "name": "柿园村"}, {"code": f"{T}202", "name": "柿园东村"}],
-        "effective_on": "2021-12-25"}))
-    last = ok(api.post(f"{base}/divisions/{T}004/renaming",
-                       {"name": "伏牛路第一社区", "effective_on": "2021-12-28"}))["position"]
+    ok(
+        api.post(
+            f"{base}/divisions/{T}201/split",
+            {
+                "parts": [
+                    {"code": f"{T}201", "name": "柿园村"},
+                    {"code": f"{T}202", "name": "柿园东村"},
+                ],
+                "effective_on": "2021-12-25",
+            },
+        )
+    )
+    last = ok(
+        api.post(
+            f"{base}/divisions/{T}004/renaming",
+            {"name": "伏牛路第一社区", "effective_on": "2021-12-28"},
+        )
+    )["position"]
 
     # -- read every fact back ------------------------------------------------------------
     record = ok(api.get(f"{one}/lifecycle", min_position=last))
     assert record["status"] == "active" and record["term"] == 2
     assert [(t["term"], t["started_on"], t["ends_on"]) for t in record["terms"]] == [
-        (1, "2021-01-15", None), (2, "2021-12-20", "2026-12-19")]
+        (1, "2021-01-15", None),
+        (2, "2021-12-20", "2026-12-19"),
+    ]
     assert record["terms"][1]["continuing_officer_ids"] == [chair, chen]
     assert set(record["terms"][1]["officer_ids"]) == set(term["officer_ids"])
     assert len(record["terms"][1]["ended_officer_ids"]) == 4  # two vice-chairs, 刘洋, 杨帆
@@ -170,12 +295,21 @@ def test_a_year_of_one_township_is_entered_and_read_back(
     members = {m["membership_id"]: m for m in record["full_time_members"]}
     liu_row, chen_row = members[liu_membership], members[chen_membership]
     assert (liu_row["officer_id"], liu_row["method"], liu_row["priority_group"]) == (
-        liu, "open_recruitment", "disabled")
+        liu,
+        "open_recruitment",
+        "disabled",
+    )
     assert [p["monthly_amount"] for p in liu_row["pay_history"]] == ["1500.00", "1650.50"]
     assert (liu_row["exited_on"], liu_row["exit_reason"], liu_row["current"]) == (
-        "2021-09-30", "外出务工", False)
+        "2021-09-30",
+        "外出务工",
+        False,
+    )
     assert (chen_row["pay_kind"], chen_row["monthly_amount"], chen_row["current"]) == (
-        "subsidy", "800.00", True)
+        "subsidy",
+        "800.00",
+        True,
+    )
     assert record["qualifications"][0]["qualification_id"] == qualification
     assert record["qualifications"][0]["title"] == "助理社会工作师"
     attended = {(t["session_id"], t["name"]): t for t in record["training"]}
@@ -196,10 +330,12 @@ def test_a_year_of_one_township_is_entered_and_read_back(
 
     merged = ok(api.get(f"{base}/associations/{ids['003']}/lifecycle"))
     assert (merged["status"], merged["merged_into"], merged["ended_on"]) == (
-        "merged", ids["002"], "2021-12-01")
+        "merged",
+        ids["002"],
+        "2021-12-01",
+    )
     absorbing = ok(api.get(f"{base}/associations/{ids['002']}/lifecycle"))
-    assert absorbing["absorbed"] == [{"from_association_id": ids["003"],
-                                      "merged_on": "2021-12-01"}]
+    assert absorbing["absorbed"] == [{"from_association_id": ids["003"], "merged_on": "2021-12-01"}]
     moved = ok(api.get(f"{base}/associations/{ids['002']}"))
     assert moved["division_code"] == f"{T}005"
 
@@ -217,13 +353,21 @@ def test_a_year_of_one_township_is_entered_and_read_back(
     assert renamed["history"][-1]["detail"]["previous_name"] == "伏牛路社区"
     listing = ok(api.get(f"{base}/divisions", township_code=T, level="village"))
     assert [d["code"] for d in listing["items"]] == [
-        f"{T}001", f"{T}004", f"{T}005", f"{T}201", f"{T}202"]
+        f"{T}001",
+        f"{T}004",
+        f"{T}005",
+        f"{T}201",
+        f"{T}202",
+    ]
     everything = ok(api.get(f"{base}/divisions", township_code=T, include_ended="true"))
     assert everything["total"] == 7
 
     session = ok(api.get(f"{base}/training-sessions/{township_session}"))
     assert (session["mode"], session["hours"], session["organiser"]) == (
-        "offline", 4.0, "林山寨街道残联")
+        "offline",
+        4.0,
+        "林山寨街道残联",
+    )
     assert {a["name"] for a in session["attendees"]} == {"王建国", "刘洋"}
     sessions = ok(api.get(f"{base}/training-sessions"))
     assert [s["session_id"] for s in sessions["items"]] == [district_session, township_session]
@@ -231,54 +375,129 @@ def test_a_year_of_one_township_is_entered_and_read_back(
     # -- the roster and the care work of 友谊社区 (S3.3, S3.5, S3.6), and a move away ------
     roster, village = f"{base}/persons", f"{T}001"
     people = [ok(api.post(roster, person_body(village, n)), 201)["id"] for n in (31, 32, 33)]
-    group = ok(api.post(f"{one}/groups", {"name": "友谊小组", "basis": "area",
-                                          "area": "全社区", "formed_on": "2021-06-01"}), 201)["id"]
+    group = ok(
+        api.post(
+            f"{one}/groups",
+            {"name": "友谊小组", "basis": "area", "area": "全社区", "formed_on": "2021-06-01"},
+        ),
+        201,
+    )["id"]
     for person in people:
-        ok(api.post(f"{one}/groups/{group}/members",
-                    {"person_id": person, "joined_on": "2021-06-01"}), 201)
-    survey = ok(api.post(f"{one}/persons/{people[0]}/surveys", {
-        "surveyed_on": "2021-07-01", "surveyor": "陈静", "services_received": [],
-        "needs": [{"category": "assistive_devices", "description": "轮椅"}]}), 201)
+        ok(
+            api.post(
+                f"{one}/groups/{group}/members", {"person_id": person, "joined_on": "2021-06-01"}
+            ),
+            201,
+        )
+    survey = ok(
+        api.post(
+            f"{one}/persons/{people[0]}/surveys",
+            {
+                "surveyed_on": "2021-07-01",
+                "surveyor": "陈静",
+                "services_received": [],
+                "needs": [{"category": "assistive_devices", "description": "轮椅"}],
+            },
+        ),
+        201,
+    )
     wheelchair = survey["need_ids"][0]
-    ok(api.post(f"{one}/persons/{people[0]}/needs/{wheelchair}/services", {
-        "delivered_on": "2021-08-01", "provider": "区残联辅具中心",
-        "description": "适配轮椅一台"}), 201)
-    visit = ok(api.post(f"{one}/visits", {
-        "household_id": "H-31", "household_kind": "ordinary", "person_ids": [people[0]],
-        "visited_on": "2021-08-15", "visitor_officer_id": chair, "mode": "on_site",
-        "findings": "轮椅使用良好"}), 201)["id"]
-    ok(api.post(f"{base}/evaluation-schemes", {
-        "effective_from": "2021-01-01", "performance_weight": 60, "criteria": [
-            {"key": "organisation", "name": "组织建设", "weight": 50, "max_score": 10},
-            {"key": "services", "name": "服务成效", "weight": 50, "max_score": 10}]}), 201)
-    ok(api.post(f"{one}/evaluations", {
-        "cycle": 2021, "evaluated_on": "2021-12-28", "evaluator": "中原区残联",
-        "scores": {"organisation": 9, "services": 8}}), 201)
+    ok(
+        api.post(
+            f"{one}/persons/{people[0]}/needs/{wheelchair}/services",
+            {
+                "delivered_on": "2021-08-01",
+                "provider": "区残联辅具中心",
+                "description": "适配轮椅一台",
+            },
+        ),
+        201,
+    )
+    visit = ok(
+        api.post(
+            f"{one}/visits",
+            {
+                "household_id": "H-31",
+                "household_kind": "ordinary",
+                "person_ids": [people[0]],
+                "visited_on": "2021-08-15",
+                "visitor_officer_id": chair,
+                "mode": "on_site",
+                "findings": "轮椅使用良好",
+            },
+        ),
+        201,
+    )["id"]
+    ok(
+        api.post(
+            f"{base}/evaluation-schemes",
+            {
+                "effective_from": "2021-01-01",
+                "performance_weight": 60,
+                "criteria": [
+                    {"key": "organisation", "name": "组织建设", "weight": 50, "max_score": 10},
+                    {"key": "services", "name": "服务成效", "weight": 50, "max_score": 10},
+                ],
+            },
+        ),
+        201,
+    )
+    ok(
+        api.post(
+            f"{one}/evaluations",
+            {
+                "cycle": 2021,
+                "evaluated_on": "2021-12-28",
+                "evaluator": "中原区残联",
+                "scores": {"organisation": 9, "services": 8},
+            },
+        ),
+        201,
+    )
     ok(api.create_district("410108", "惠济区"), 201)
-    moved = ok(api.post(f"{roster}/{people[2]}/transfer-out", {
-        "to_district": "410108", "village_code": "410108001001", "address": "淮河路8号",
-        "effective_on": "2021-12-30"}))
+    moved = ok(
+        api.post(
+            f"{roster}/{people[2]}/transfer-out",
+            {
+                "to_district": "410108",
+                "village_code": "410108001001",
+                "address": "淮河路8号",
+                "effective_on": "2021-12-30",
+            },
+        )
+    )
     assert moved["state"] == "completed"
 
     mine = ok(api.get(roster, village_code=village, min_position=moved["position"]))
     statuses = {p["id"]: p["status"] for p in mine["items"]}
-    assert statuses == {people[0]: "active", people[1]: "active",
-                        people[2]: "transferred_out"}
+    assert statuses == {people[0]: "active", people[1]: "active", people[2]: "transferred_out"}
     received = ok(api.get(f"/districts/410108/persons/{moved['received_as']}", min_position=1))
     assert (received["status"], received["origin"], received["village_code"]) == (
-        "active", D, "410108001001")
+        "active",
+        D,
+        "410108001001",
+    )
     groups = ok(api.get(f"{one}/groups", on="2021-07-01"))["items"]
     assert {m["person_id"] for m in groups[0]["members"]} == set(people)
     needs = ok(api.get(f"{one}/persons/{people[0]}/needs"))
-    assert [(n["category"], n["status"]) for n in needs["needs"]] == [
-        ("assistive_devices", "met")]
+    assert [(n["category"], n["status"]) for n in needs["needs"]] == [("assistive_devices", "met")]
     assert ok(api.get(f"{one}/visits/{visit}"))["visitor_name"] == "王建国"
     evaluations = ok(api.get(f"{one}/evaluations", cycle=2021))["items"]
     assert [e["total"] for e in evaluations] == [85.0]  # 50*0.9 + 50*0.8
 
     # A township officer of another township sees the district's session, not this one's.
-    other = ok(api.post("/users", {"name": "建设路街道 李强", "role": "township_officer",
-                                   "district": D, "township": f"{D}002"}), 201)
+    other = ok(
+        api.post(
+            "/users",
+            {
+                "name": "建设路街道 李强",
+                "role": "township_officer",
+                "district": D,
+                "township": f"{D}002",
+            },
+        ),
+        201,
+    )
     narrow = Client(server.url or "", other["token"]["token"])
     seen = ok(narrow.get(f"{base}/training-sessions"))
     assert [s["session_id"] for s in seen["items"]] == [district_session]
@@ -287,17 +506,31 @@ def test_a_year_of_one_township_is_entered_and_read_back(
 
 
 def test_divisions_import_command_reads_the_city_file(tmp_path: Path) -> None:
-    env = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": "", "CANXIE_BOOTSTRAP_TOKEN": "",
-           "CANXIE_DATA_DIR": str(tmp_path / "store"), "PATH": "/usr/bin:/bin"}
+    env = {
+        "CANXIE_DATABASE_URL": "",
+        "CANXIE_BROKER_URL": "",
+        "CANXIE_BOOTSTRAP_TOKEN": "",
+        "CANXIE_DATA_DIR": str(tmp_path / "store"),
+        "PATH": "/usr/bin:/bin",
+    }
 
     def canxie(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "service", *args], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "service", *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert canxie("districts", "add", D, "中原区").returncode == 0
     city = tmp_path / "townships.csv"
-    city.write_text(TOWNSHIPS_CSV.read_text() if TOWNSHIPS_CSV.exists() else
-                    "code,name,district_code\n410102001,林山寨街道,410102\n")
+    city.write_text(
+        TOWNSHIPS_CSV.read_text()
+        if TOWNSHIPS_CSV.exists()
+        else "code,name,district_code\n410102001,林山寨街道,410102\n"
+    )
     first = canxie("divisions", "import", D, str(city), "--effective-on", "2020-01-01")
     assert first.returncode == 0, first.stderr
     assert "created" in first.stdout and "skipped" in first.stdout

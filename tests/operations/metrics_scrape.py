@@ -8,7 +8,7 @@ import requests
 
 SAMPLE = re.compile(
     r'^(?P<name>[a-zA-Z_:][\w:]*)(?:\{(?P<labels>(?:[^"}]|"(?:[^"\\]|\\.)*")*)\})? '
-    r'(?P<value>\S+)$'
+    r"(?P<value>\S+)$"
 )
 LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
@@ -42,6 +42,4 @@ def value(found: dict, name: str, **labels: str) -> float | None:
 
 def by_label(found: dict, name: str, label: str) -> dict[str, float]:
     """Samples of one metric keyed by one label."""
-    return {
-        dict(labels)[label]: v for (n, labels), v in found.items() if n == name
-    }
+    return {dict(labels)[label]: v for (n, labels), v in found.items() if n == name}

@@ -24,8 +24,13 @@ DISTRICT = "410106"
 
 @pytest.fixture
 def runtime(pg_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    settings = Settings(database_url=pg_url, broker_url="amqp://unused", data_dir=tmp_path,
-                        batch_size=10, task_max_batches=3)
+    settings = Settings(
+        database_url=pg_url,
+        broker_url="amqp://unused",
+        data_dir=tmp_path,
+        batch_size=10,
+        task_max_batches=3,
+    )
     rt = Runtime.open(settings)
     rt.tenancy.provision()
     rt.tenancy.create_district(DISTRICT, "金水区", SEEDER)
@@ -37,9 +42,12 @@ def runtime(pg_url: str, tmp_path: Path) -> Iterator[Runtime]:
 @pytest.mark.hosted
 def test_a_claimed_district_is_skipped_and_a_long_one_yields(runtime: Runtime) -> None:
     queued: list[str] = []
-    with mock.patch.object(tasks, "current_runtime", return_value=runtime), \
-            mock.patch.object(tasks.project_district, "apply_async",
-                              side_effect=lambda args: queued.append(args[0])):
+    with (
+        mock.patch.object(tasks, "current_runtime", return_value=runtime),
+        mock.patch.object(
+            tasks.project_district, "apply_async", side_effect=lambda args: queued.append(args[0])
+        ),
+    ):
         with district_claim(runtime.db, DISTRICT) as mine:
             assert mine
             # Another session (the pool hands out another connection) is refused at once.
@@ -86,8 +94,13 @@ def test_closing_the_wakeup_thread_delivers_what_is_pending() -> None:
 def test_a_wakeup_refused_meanwhile_is_queued_again_and_mere_growth_is_not(
     pg_url: str, tmp_path: Path, refused_meanwhile: bool
 ) -> None:
-    settings = Settings(database_url=pg_url, broker_url="amqp://unused", data_dir=tmp_path,
-                        batch_size=1000, task_max_batches=100)
+    settings = Settings(
+        database_url=pg_url,
+        broker_url="amqp://unused",
+        data_dir=tmp_path,
+        batch_size=1000,
+        task_max_batches=100,
+    )
     rt = Runtime.open(settings)
     rt.tenancy.provision()
     rt.tenancy.create_district(DISTRICT, "金水区", SEEDER)
@@ -105,10 +118,15 @@ def test_a_wakeup_refused_meanwhile_is_queued_again_and_mere_growth_is_not(
         return result
 
     try:
-        with mock.patch.object(tasks, "current_runtime", return_value=rt), \
-                mock.patch.object(tasks.project_district, "apply_async",
-                                  side_effect=lambda args: queued.append(args[0])), \
-                mock.patch.object(rt, "catch_up", side_effect=meanwhile):
+        with (
+            mock.patch.object(tasks, "current_runtime", return_value=rt),
+            mock.patch.object(
+                tasks.project_district,
+                "apply_async",
+                side_effect=lambda args: queued.append(args[0]),
+            ),
+            mock.patch.object(rt, "catch_up", side_effect=meanwhile),
+        ):
             tasks.project_district.run(DISTRICT)
         if refused_meanwhile:
             assert refused[0]["busy"] == 1

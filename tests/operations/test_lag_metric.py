@@ -81,8 +81,13 @@ def test_lag_rises_while_workers_are_stopped_and_falls_after(
 
     # `canxie lag` says the same, with the seconds.
     out = subprocess.run(
-        [sys.executable, "-m", "service", "lag"], cwd=REPO, env={**_os_env(), **env},
-        capture_output=True, text=True, timeout=60, check=True,
+        [sys.executable, "-m", "service", "lag"],
+        cwd=REPO,
+        env={**_os_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     ).stdout
     row = next(line.split("\t") for line in out.splitlines() if line.startswith(CODE))
     assert int(row[3]) == events[-1] and float(row[4]) > 0, out
@@ -94,24 +99,34 @@ def test_lag_rises_while_workers_are_stopped_and_falls_after(
 
     # Requests and commands were counted by both gunicorn processes together.
     found = scrape(base, token)
-    appointed = value(found, "canxie_commands_total", district=CODE, route=ROUTE,
-                      outcome="accepted")
+    appointed = value(
+        found, "canxie_commands_total", district=CODE, route=ROUTE, outcome="accepted"
+    )
     assert appointed == 6
-    requests_total = value(found, "canxie_http_requests_total", method="POST", route=ROUTE,
-                           status="201")
+    requests_total = value(
+        found, "canxie_http_requests_total", method="POST", route=ROUTE, status="201"
+    )
     assert requests_total == 6
-    histogram = value(found, "canxie_http_request_duration_seconds_count", method="POST",
-                      route=ROUTE, status="201")
+    histogram = value(
+        found,
+        "canxie_http_request_duration_seconds_count",
+        method="POST",
+        route=ROUTE,
+        status="201",
+    )
     assert histogram == 6
 
     # JSON logs: every request line has its request id and district, no personal data.
-    lines = [json.loads(line) for line in server.output().splitlines()
-             if line.startswith("{")]
+    lines = [json.loads(line) for line in server.output().splitlines() if line.startswith("{")]
     access = [e for e in lines if e["logger"] == "canxie.access" and e.get("route") == ROUTE]
     assert len(access) == 6
     assert all(e["request_id"] and e["district"] == CODE for e in access)
-    worker_lines = [json.loads(line) for w in processes.started[1:] for line in
-                    w.output().splitlines() if line.startswith("{")]
+    worker_lines = [
+        json.loads(line)
+        for w in processes.started[1:]
+        for line in w.output().splitlines()
+        if line.startswith("{")
+    ]
     assert any(e.get("district") == CODE and e.get("task_id") for e in worker_lines)
     for process in processes.started:
         assert OFFICER not in process.output()

@@ -21,10 +21,18 @@ def test_metrics_count_requests_and_read_lag_and_task_counts(tmp_path: Path) -> 
     app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN))
     client = app.test_client()
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    assert client.post("/api/v1/districts", json={"code": "410102", "name": "中原区"},
-                       headers=auth).status_code == 201
-    assert client.post("/api/v1/districts", json={"code": "410102", "name": "again"},
-                       headers=auth).status_code == 409
+    assert (
+        client.post(
+            "/api/v1/districts", json={"code": "410102", "name": "中原区"}, headers=auth
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/api/v1/districts", json={"code": "410102", "name": "again"}, headers=auth
+        ).status_code
+        == 409
+    )
     assert client.get("/api/v1/districts/410102/associations/no-such", headers=auth)
     assert client.get("/no/such/path").status_code == 404
     runtime = app.extensions["canxie"].runtime
@@ -36,19 +44,43 @@ def test_metrics_count_requests_and_read_lag_and_task_counts(tmp_path: Path) -> 
     response = client.get("/metrics", headers=auth)
     assert response.status_code == 200
     found = samples(response.get_data(as_text=True))
-    assert value(found, "canxie_http_requests_total", method="POST",
-                 route="/api/v1/districts", status="201") == 1
-    assert value(found, "canxie_http_requests_total", method="GET", route="unmatched",
-                 status="404") == 2  # "no-such" is no uuid: no route either
-    assert value(found, "canxie_http_request_duration_seconds_count", method="POST",
-                 route="/api/v1/districts", status="409") == 1
+    assert (
+        value(
+            found,
+            "canxie_http_requests_total",
+            method="POST",
+            route="/api/v1/districts",
+            status="201",
+        )
+        == 1
+    )
+    assert (
+        value(found, "canxie_http_requests_total", method="GET", route="unmatched", status="404")
+        == 2
+    )  # "no-such" is no uuid: no route either
+    assert (
+        value(
+            found,
+            "canxie_http_request_duration_seconds_count",
+            method="POST",
+            route="/api/v1/districts",
+            status="409",
+        )
+        == 1
+    )
     assert by_label(found, "canxie_projection_lag_events", "district") == {"410102": 0}
     assert by_label(found, "canxie_projection_lag_seconds", "district") == {"410102": 0}
     assert value(found, "canxie_districts") == 1
-    assert value(found, "canxie_task_retries_total", task="canxie.project_district",
-                 district="410102") == 2
-    assert value(found, "canxie_task_failures_total", task="canxie.project_district",
-                 district="410102") == 1
+    assert (
+        value(found, "canxie_task_retries_total", task="canxie.project_district", district="410102")
+        == 2
+    )
+    assert (
+        value(
+            found, "canxie_task_failures_total", task="canxie.project_district", district="410102"
+        )
+        == 1
+    )
     # Never a concrete path or id as a label: routes are templates.
     assert not any("no-such" in str(labels) for _, labels in found)
 
@@ -94,8 +126,9 @@ def test_json_lines_carry_request_id_and_district_and_no_exception_message(
 
     rule(Action.PUBLIC, Target.NONE)(probe_view)
     try:
-        response = app.test_client().get("/api/v1/districts/410102/probe",
-                                         headers={"X-Request-ID": "req-42"})
+        response = app.test_client().get(
+            "/api/v1/districts/410102/probe", headers={"X-Request-ID": "req-42"}
+        )
         assert response.status_code == 200
         with log_context(district="410103", task_id="t-1"):
             probe.info("in a task")

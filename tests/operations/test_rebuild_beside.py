@@ -43,8 +43,9 @@ def test_rebuild_beside_equals_live_and_reads_never_stop(
     reader = threading.Thread(target=read)
     reader.start()
     try:
-        result = rebuild_beside(runtime.db, "410102", runtime.tenancy.records("410102").mapper,
-                                batch_size=50)
+        result = rebuild_beside(
+            runtime.db, "410102", runtime.tenancy.records("410102").mapper, batch_size=50
+        )
     finally:
         stop.set()
         reader.join(30)

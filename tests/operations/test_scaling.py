@@ -81,8 +81,12 @@ def test_three_workers_share_eight_districts(
     tenancy, versions = city
     # Small slices: each task applies at most 2 x 25 events, then queues the district again,
     # so the districts take turns and every worker gets some of them.
-    env = {**hosted_env, "CANXIE_PROJECTION_BATCH": "25", "CANXIE_TASK_MAX_BATCHES": "2",
-           "CANXIE_SWEEP_SECONDS": "3600"}
+    env = {
+        **hosted_env,
+        "CANXIE_PROJECTION_BATCH": "25",
+        "CANXIE_TASK_MAX_BATCHES": "2",
+        "CANXIE_SWEEP_SECONDS": "3600",
+    }
     workers = [processes.worker(env) for _ in range(3)]
     server = processes.server(env)
     wake(env, DISTRICTS)

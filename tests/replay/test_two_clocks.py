@@ -55,32 +55,50 @@ def runtime(tmp_path: Path, calendar: Calendar) -> Iterator[Runtime]:
     rt.close()
 
 
-def appoint(rt: Runtime, association: Any, role: OfficerRole, name: str, on: date,
-            full_time: bool = False) -> None:
+def appoint(
+    rt: Runtime, association: Any, role: OfficerRole, name: str, on: date, full_time: bool = False
+) -> None:
     rt.tenancy.records(D).appoint_officer(
-        association, name=name, role=role, full_time=full_time,
-        backgrounds=[Background.DISABLED], appointed_on=on, by=BY,
+        association,
+        name=name,
+        role=role,
+        full_time=full_time,
+        backgrounds=[Background.DISABLED],
+        appointed_on=on,
+        by=BY,
     )
 
 
 def finding(body: dict[str, Any], rule_id: str, division: str) -> dict[str, Any]:
-    return next(f for f in body["findings"]
-                if f["rule_id"] == rule_id and f["division_code"] == division)
+    return next(
+        f for f in body["findings"] if f["rule_id"] == rule_id and f["division_code"] == division
+    )
 
 
-def test_the_records_on_each_day_and_a_late_correction(runtime: Runtime, calendar: Calendar
-                                                       ) -> None:
+def test_the_records_on_each_day_and_a_late_correction(
+    runtime: Runtime, calendar: Calendar
+) -> None:
     records = runtime.tenancy.records(D)
     calendar.day = date(2021, 3, 10)
-    a = records.establish_association(division_code=A, name="友谊社区残协",
-                                      township_code=A[:9], established_on=calendar.day, by=BY).id
+    a = records.establish_association(
+        division_code=A,
+        name="友谊社区残协",
+        township_code=A[:9],
+        established_on=calendar.day,
+        by=BY,
+    ).id
     appoint(runtime, a, OfficerRole.CHAIR, "王建国", calendar.day)
     appoint(runtime, a, OfficerRole.VICE_CHAIR, "李秀英", calendar.day)
     for n, name in enumerate(("刘洋", "陈静", "杨帆")):
         appoint(runtime, a, OfficerRole.COMMITTEE_MEMBER, name, calendar.day, full_time=n == 0)
     calendar.day = date(2021, 6, 15)
-    b = records.establish_association(division_code=B, name="百花社区残协",
-                                      township_code=B[:9], established_on=calendar.day, by=BY).id
+    b = records.establish_association(
+        division_code=B,
+        name="百花社区残协",
+        township_code=B[:9],
+        established_on=calendar.day,
+        by=BY,
+    ).id
     appoint(runtime, b, OfficerRole.CHAIR, "周丽", calendar.day)
 
     calendar.day = date(2022, 4, 10)  # rectification after the March inspection
@@ -127,13 +145,23 @@ def test_the_future_cannot_be_asked(runtime: Runtime) -> None:
 def test_training_takes_effect_on_the_session_day(runtime: Runtime, calendar: Calendar) -> None:
     records = runtime.tenancy.records(D)
     calendar.day = date(2021, 3, 10)
-    a = records.establish_association(division_code=A, name="友谊社区残协",
-                                      township_code=A[:9], established_on=calendar.day, by=BY).id
+    a = records.establish_association(
+        division_code=A,
+        name="友谊社区残协",
+        township_code=A[:9],
+        established_on=calendar.day,
+        by=BY,
+    ).id
     appoint(runtime, a, OfficerRole.CHAIR, "王建国", calendar.day)
     calendar.day = date(2021, 4, 1)
     session = records.hold_training(
-        topic="政策培训", mode=TrainingMode.OFFLINE, hours=4.0, held_on=date(2021, 4, 1),
-        organiser="中原区残联", township_code=None, by=BY,
+        topic="政策培训",
+        mode=TrainingMode.OFFLINE,
+        hours=4.0,
+        held_on=date(2021, 4, 1),
+        organiser="中原区残联",
+        township_code=None,
+        by=BY,
     ).id
     chair = next(iter(records.association(a).officers))
     calendar.day = date(2022, 5, 1)  # entered a year later

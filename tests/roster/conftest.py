@@ -77,8 +77,11 @@ def roster(tmp_path: Path) -> Iterator[Roster]:
     runtime.tenancy.create_district(A, "中原区", SEED)
     runtime.tenancy.create_district(B, "二七区", SEED)
     a1 = runtime.tenancy.records(A).establish_association(
-        division_code=V1, name="友谊社区残协", township_code=T1,
-        established_on=date(2021, 3, 1), by=SEED,
+        division_code=V1,
+        name="友谊社区残协",
+        township_code=T1,
+        established_on=date(2021, 3, 1),
+        by=SEED,
     )
     built = Roster(app=app, client=app.test_client())
     scopes = {
@@ -90,9 +93,13 @@ def roster(tmp_path: Path) -> Iterator[Roster]:
     }
     for label, (role, scope) in scopes.items():
         user = runtime.accounts.add_user(
-            name=label, role=role, district=scope.get("district"),
-            township=scope.get("township"), association_id=scope.get("association_id"),
-            organisation="test", created_by="test",
+            name=label,
+            role=role,
+            district=scope.get("district"),
+            township=scope.get("township"),
+            association_id=scope.get("association_id"),
+            organisation="test",
+            created_by="test",
         )
         built.tokens[label] = runtime.accounts.issue_token(
             user.id, valid_for=timedelta(days=1)

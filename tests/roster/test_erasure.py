@@ -29,8 +29,12 @@ NAME = "韩梅梅"
 def app(tmp_path: Path) -> Iterator[Any]:
     built = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
     client = built.test_client()
-    assert client.post("/api/v1/districts", json={"code": D, "name": "中原区"},
-                       headers=AUTH).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH
+        ).status_code
+        == 201
+    )
     yield built
     built.extensions["canxie"].wakeups.close()
 
@@ -43,8 +47,11 @@ def register(client: FlaskClient, sequence: int, name: str) -> str:
 
 
 def person(client: FlaskClient, person_id: str, **query: Any) -> dict[str, Any]:
-    response = client.get(f"/api/v1/districts/{D}/persons/{person_id}", headers=AUTH,
-                          query_string={"min_position": "1", **query})
+    response = client.get(
+        f"/api/v1/districts/{D}/persons/{person_id}",
+        headers=AUTH,
+        query_string={"min_position": "1", **query},
+    )
     assert response.status_code == 200, response.get_json()
     return dict(response.get_json())
 
@@ -71,9 +78,13 @@ def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(ap
     erased_id = register(client, 1, NAME)
     kept_id = register(client, 2, "李雷")
     moved = client.post(
-        f"/api/v1/districts/{D}/persons/{erased_id}/relocation", headers=AUTH,
-        json={"village_code": "410102001002", "address": "新地址 8 号",
-              "effective_on": "2023-05-01"},
+        f"/api/v1/districts/{D}/persons/{erased_id}/relocation",
+        headers=AUTH,
+        json={
+            "village_code": "410102001002",
+            "address": "新地址 8 号",
+            "effective_on": "2023-05-01",
+        },
     )
     assert moved.status_code == 200, moved.get_json()
     runtime.catch_up(D)
@@ -82,15 +93,17 @@ def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(ap
     before = person(client, erased_id, unmask=["resident_id", "address"], reason="核对身份 check")
     assert before["name"] == NAME
 
-    erased = client.post(f"/api/v1/districts/{D}/persons/{erased_id}/erasure", headers=AUTH,
-                         json={"reason": "本人依法申请删除 (lawful request)"})
+    erased = client.post(
+        f"/api/v1/districts/{D}/persons/{erased_id}/erasure",
+        headers=AUTH,
+        json={"reason": "本人依法申请删除 (lawful request)"},
+    )
     assert erased.status_code == 200, erased.get_json()
     runtime.catch_up(D)
 
     after = person(client, erased_id, unmask=["resident_id", "address"], reason="核对身份 check")
     assert after["erased"] is True
-    for field in ("name", "resident_id", "birth_date", "address", "phone",
-                  "certificate_number"):
+    for field in ("name", "resident_id", "birth_date", "address", "phone", "certificate_number"):
         assert after[field] is None, field
     assert after["village_code"] == "410102001002"  # where they lived is not personal
     assert after["category"] == before["category"]  # counts by category keep them
@@ -103,8 +116,11 @@ def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(ap
     assert person(client, kept_id)["name"] == "李雷"
 
     # Nothing more can be recorded about them, and a rebuild from the log stays erased.
-    refused = client.post(f"/api/v1/districts/{D}/persons/{erased_id}/death", headers=AUTH,
-                          json={"died_on": "2024-01-01"})
+    refused = client.post(
+        f"/api/v1/districts/{D}/persons/{erased_id}/death",
+        headers=AUTH,
+        json={"died_on": "2024-01-01"},
+    )
     assert refused.status_code == 409
     records = runtime.tenancy.records(D)
     rebuild(runtime.db, D, records.mapper)
@@ -115,8 +131,9 @@ def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(ap
     sign_district(runtime, D)
     snap = snapshot(runtime.db, D)
     key = load_public_key(signing_key(runtime.settings).public_key or "")
-    report = verify_ledger(D, snap.records, snap.recorded_leaves,
-                           [h.to_dict() for h in snap.heads], [key])
+    report = verify_ledger(
+        D, snap.records, snap.recorded_leaves, [h.to_dict() for h in snap.heads], [key]
+    )
     assert report.ok, report.text()
     assert len(snap.heads) >= 2
 
@@ -127,14 +144,24 @@ def test_only_district_and_city_administrators_may_erase(app: Any) -> None:
     runtime = app.extensions["canxie"].runtime
     from datetime import timedelta
 
-    for role, scope in (("township_officer", {"district": D, "township": VILLAGE[:9]}),
-                        ("bureau_auditor", {})):
-        user = runtime.accounts.add_user(name=role, role=role, district=scope.get("district"),
-                                         township=scope.get("township"), association_id=None,
-                                         organisation="", created_by="test")
+    for role, scope in (
+        ("township_officer", {"district": D, "township": VILLAGE[:9]}),
+        ("bureau_auditor", {}),
+    ):
+        user = runtime.accounts.add_user(
+            name=role,
+            role=role,
+            district=scope.get("district"),
+            township=scope.get("township"),
+            association_id=None,
+            organisation="",
+            created_by="test",
+        )
         token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=1)).token
-        response = client.post(f"/api/v1/districts/{D}/persons/{person_id}/erasure",
-                               headers={"Authorization": f"Bearer {token}"},
-                               json={"reason": "试图删除"})
+        response = client.post(
+            f"/api/v1/districts/{D}/persons/{person_id}/erasure",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"reason": "试图删除"},
+        )
         assert response.status_code == 403, role
     assert person(client, person_id)["erased"] is False

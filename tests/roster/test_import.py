@@ -17,18 +17,45 @@ from service.cli import main as cli
 from tests.roster.conftest import T2, V1, V2, A, Roster
 from tests.roster.samples import person_body
 
-HEADER = ["姓名", "性别", "出生日期", "身份证号", "残疾人证号", "残疾类别", "残疾等级", "服务需求",
-          "户编号", "与户主关系", "村（社区）代码", "地址", "联系电话", "特困", "特困原因"]
+HEADER = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "残疾人证号",
+    "残疾类别",
+    "残疾等级",
+    "服务需求",
+    "户编号",
+    "与户主关系",
+    "村（社区）代码",
+    "地址",
+    "联系电话",
+    "特困",
+    "特困原因",
+]
 
 
 def row(village: str, n: int, **overrides: Any) -> list[Any]:
     """A valid row in the file's own words (男/女, 肢体, 二级, 户主, 是/否)."""
     body = {**person_body(village, n), **overrides}
-    return [body["name"], "女" if body["sex"] == "female" else "男", body["birth_date"],
-            body["resident_id"], body["certificate_number"] or "", body.get("cat_text", "肢体"),
-            body.get("grade_text", "二级"), body.get("needs", ""), body["household_id"], "户主",
-            body["village_code"], body["address"], body["phone"], body.get("hardship", "否"),
-            body.get("reason", "")]
+    return [
+        body["name"],
+        "女" if body["sex"] == "female" else "男",
+        body["birth_date"],
+        body["resident_id"],
+        body["certificate_number"] or "",
+        body.get("cat_text", "肢体"),
+        body.get("grade_text", "二级"),
+        body.get("needs", ""),
+        body["household_id"],
+        "户主",
+        body["village_code"],
+        body["address"],
+        body["phone"],
+        body.get("hardship", "否"),
+        body.get("reason", ""),
+    ]
 
 
 def csv_bytes(rows: list[list[Any]]) -> bytes:
@@ -79,8 +106,7 @@ def test_a_file_with_errors_reports_every_row_and_column_and_stores_nothing(
     assert response.status_code == 422
     problem = response.get_json()
     found = {(e["row"], e["column"]) for e in problem["errors"]}
-    assert found == {(3, "身份证号 (D)"), (5, "性别 (B)"), (5, "残疾类别 (F)"),
-                     (6, "特困原因 (O)")}
+    assert found == {(3, "身份证号 (D)"), (5, "性别 (B)"), (5, "残疾类别 (F)"), (6, "特困原因 (O)")}
     assert problem["field"] == "rows[3].resident_id"
     assert problem["report"]["stored"] is False and problem["report"]["invalid"] == 3
     assert roster.head(A) == before and total(roster) == 0

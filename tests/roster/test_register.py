@@ -17,8 +17,16 @@ def with_x_check() -> dict[str, Any]:
     for sequence in range(500):
         rid = make_resident_id("410102", date(1985, 7, 9), sequence, Sex.FEMALE)
         if rid.endswith("X"):
-            return person_body(V1, 7, resident_id=rid, certificate_number=rid + "11",
-                               birth_date="1985-07-09", sex="female", category=1, grade=1)
+            return person_body(
+                V1,
+                7,
+                resident_id=rid,
+                certificate_number=rid + "11",
+                birth_date="1985-07-09",
+                sex="female",
+                category=1,
+                grade=1,
+            )
     raise AssertionError("no X check character found")
 
 
@@ -33,16 +41,32 @@ def wrong_check(rid: str) -> str:
     [
         person_body(V1, 1),
         with_x_check(),
-        {**with_x_check(), "resident_id": with_x_check()["resident_id"].lower(),
-         "certificate_number": with_x_check()["certificate_number"].lower()},
-        person_body(V1, 2, certificate_number=None, category=None, grade=None,
-                    service_needs=["rehabilitation", "assistive_devices"]),
-        person_body(V1, 3, category=7, grade=4,
-                    certificate_number=person_body(V1, 3)["resident_id"] + "74"),
+        {
+            **with_x_check(),
+            "resident_id": with_x_check()["resident_id"].lower(),
+            "certificate_number": with_x_check()["certificate_number"].lower(),
+        },
+        person_body(
+            V1,
+            2,
+            certificate_number=None,
+            category=None,
+            grade=None,
+            service_needs=["rehabilitation", "assistive_devices"],
+        ),
+        person_body(
+            V1, 3, category=7, grade=4, certificate_number=person_body(V1, 3)["resident_id"] + "74"
+        ),
         person_body(V2, 4, special_hardship=True, hardship_reason="低保户，独居"),
     ],
-    ids=["certified", "x-check", "lowercase-x", "uncertified-with-needs", "multiple-grade4",
-         "special-hardship"],
+    ids=[
+        "certified",
+        "x-check",
+        "lowercase-x",
+        "uncertified-with-needs",
+        "multiple-grade4",
+        "special-hardship",
+    ],
 )
 def test_valid_persons_are_registered_and_read_back(roster: Roster, body: dict[str, Any]) -> None:
     person_id = roster.register(body)
@@ -63,29 +87,51 @@ OTHER = person_body(V1, 2)["resident_id"]
 
 #: (name, overrides of a valid body, field the problem must name, status)
 BAD: list[tuple[str, dict[str, Any], str, int]] = [
-    ("wrong check character", {"resident_id": wrong_check(RID),
-                               "certificate_number": wrong_check(RID) + "42"},
-     "resident_id", 422),
+    (
+        "wrong check character",
+        {"resident_id": wrong_check(RID), "certificate_number": wrong_check(RID) + "42"},
+        "resident_id",
+        422,
+    ),
     ("resident ID too short", {"resident_id": RID[:17]}, "resident_id", 422),
     ("resident ID with a letter", {"resident_id": RID[:5] + "A" + RID[6:]}, "resident_id", 422),
-    ("no such province", {"resident_id": "99" + RID[2:17] + resident_id_check_char(
-        "99" + RID[2:17])}, "resident_id", 422),
+    (
+        "no such province",
+        {"resident_id": "99" + RID[2:17] + resident_id_check_char("99" + RID[2:17])},
+        "resident_id",
+        422,
+    ),
     ("birth date disagrees with the ID", {"birth_date": "1961-02-03"}, "birth_date", 422),
     ("sex disagrees with the ID", {"sex": "male"}, "sex", 422),
     ("certificate of another person", {"certificate_number": OTHER + "42"}, "resident_id", 422),
     ("certificate category digit disagrees", {"category": 5}, "category", 422),
     ("certificate grade digit disagrees", {"grade": 1}, "grade", 422),
-    ("certificate grade digit 5", {"certificate_number": RID + "45", "grade": 4},
-     "certificate_number", 422),
-    ("certificate category digit 8", {"certificate_number": RID + "82", "category": 7},
-     "certificate_number", 422),
-    ("certificate of 19 characters", {"certificate_number": RID + "4"}, "certificate_number",
-     422),
+    (
+        "certificate grade digit 5",
+        {"certificate_number": RID + "45", "grade": 4},
+        "certificate_number",
+        422,
+    ),
+    (
+        "certificate category digit 8",
+        {"certificate_number": RID + "82", "category": 7},
+        "certificate_number",
+        422,
+    ),
+    ("certificate of 19 characters", {"certificate_number": RID + "4"}, "certificate_number", 422),
     ("certificate without grade", {"grade": None}, "grade", 422),
-    ("grade without certificate", {"certificate_number": None, "category": None,
-                                   "service_needs": ["care"]}, "grade", 422),
-    ("uncertified without needs", {"certificate_number": None, "category": None,
-                                   "grade": None}, "service_needs", 422),
+    (
+        "grade without certificate",
+        {"certificate_number": None, "category": None, "service_needs": ["care"]},
+        "grade",
+        422,
+    ),
+    (
+        "uncertified without needs",
+        {"certificate_number": None, "category": None, "grade": None},
+        "service_needs",
+        422,
+    ),
     ("unknown service need", {"service_needs": ["money"]}, "service_needs.0", 422),
     ("category out of range", {"category": 8}, "category", 422),
     ("village of another district", {"village_code": VB}, "village_code", 422),
@@ -147,8 +193,12 @@ def test_personal_fields_are_masked_and_an_unmasked_read_is_recorded(roster: Ros
     listed = roster.get(f"/districts/{A}/persons").get_json()["items"][0]
     assert listed["resident_id"] == masked["resident_id"]
 
-    plain = roster.get(f"/districts/{A}/persons/{person_id}", who="district",
-                       unmask=["resident_id", "phone"], reason="核实身份 verify identity")
+    plain = roster.get(
+        f"/districts/{A}/persons/{person_id}",
+        who="district",
+        unmask=["resident_id", "phone"],
+        reason="核实身份 verify identity",
+    )
     assert plain.status_code == 200
     shown = plain.get_json()
     assert shown["resident_id"] == body["resident_id"]
@@ -168,7 +218,8 @@ def test_unmasking_needs_a_reason_and_a_role_that_needs_it(roster: Roster) -> No
     for who in ("auditor", "inspector"):
         refused = roster.get(path, who=who, unmask="resident_id", reason="just curious")
         assert (refused.status_code, refused.get_json()["field"]) == (403, "unmask")
-    listing = roster.get(f"/districts/{A}/persons", who="inspector", unmask="address",
-                         reason="走访 visit")
+    listing = roster.get(
+        f"/districts/{A}/persons", who="inspector", unmask="address", reason="走访 visit"
+    )
     assert listing.status_code == 403
     assert roster.get("/personal-data-reads", who="auditor").get_json()["items"] == []

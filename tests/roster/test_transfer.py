@@ -20,8 +20,9 @@ def statuses(roster: Roster, rid: str) -> dict[str, list[str]]:
     """The status of every record of a resident ID, per district, as the read models say."""
     found: dict[str, list[str]] = {}
     for code in (A, B):
-        items = roster.get(f"/districts/{code}/persons", unmask="resident_id",
-                           reason="test 对账").get_json()["items"]
+        items = roster.get(
+            f"/districts/{code}/persons", unmask="resident_id", reason="test 对账"
+        ).get_json()["items"]
         found[code] = [p["status"] for p in items if p["resident_id"] == rid]
     return found
 
@@ -45,7 +46,10 @@ def test_a_move_between_districts_hands_the_person_over(roster: Roster) -> None:
     here = roster.get(f"/districts/{A}/persons/{person_id}").get_json()
     assert here["transferred_as"] == outcome["received_as"]
     assert [h["event"] for h in here["history"]] == [
-        "Registered", "TransferOutStarted", "TransferOutCompleted"]
+        "Registered",
+        "TransferOutStarted",
+        "TransferOutCompleted",
+    ]
     again = roster.post(f"/districts/{A}/persons/{person_id}/transfer-out", MOVE)
     assert again.status_code == 409  # transferred out already
 
@@ -57,16 +61,19 @@ def test_a_crash_after_the_sender_recorded_the_transfer_is_finished_by_the_sweep
     person_id = UUID(roster.register(body))
     # Step 1 only, as if the process died right after it.
     roster.records(A).start_transfer_out(
-        person_id, to_district=B, village_code=VB, address="淮河路8号",
-        effective_on=date(2023, 5, 1), by=SEED,
+        person_id,
+        to_district=B,
+        village_code=VB,
+        address="淮河路8号",
+        effective_on=date(2023, 5, 1),
+        by=SEED,
     )
     assert statuses(roster, body["resident_id"]) == {A: ["transferring_out"], B: []}
     swept = roster.post(f"/districts/{A}/persons/transfers/resume", None)
     assert swept.status_code == 200
     assert [i["state"] for i in swept.get_json()["items"]] == ["completed"]
     assert statuses(roster, body["resident_id"]) == {A: ["transferred_out"], B: ["active"]}
-    assert roster.post(f"/districts/{A}/persons/transfers/resume", None).get_json() == {
-        "items": []}
+    assert roster.post(f"/districts/{A}/persons/transfers/resume", None).get_json() == {"items": []}
 
 
 def test_a_crash_after_the_receiver_recorded_it_leaves_no_second_person(
@@ -76,15 +83,22 @@ def test_a_crash_after_the_receiver_recorded_it_leaves_no_second_person(
     person_id = UUID(roster.register(body))
     sender, receiver = roster.records(A), roster.records(B)
     started = sender.start_transfer_out(
-        person_id, to_district=B, village_code=VB, address="淮河路8号",
-        effective_on=date(2023, 5, 1), by=SEED,
+        person_id,
+        to_district=B,
+        village_code=VB,
+        address="淮河路8号",
+        effective_on=date(2023, 5, 1),
+        by=SEED,
     )
     pending = sender.person(person_id).pending_transfer
     details = sender.person(person_id).details()
     from dataclasses import replace
 
     received = receiver.receive_transfer(
-        transfer_id=started.id, from_district=A, effective_on=pending.effective_on, by=SEED,
+        transfer_id=started.id,
+        from_district=A,
+        effective_on=pending.effective_on,
+        by=SEED,
         details=replace(details, village_code=VB, address=pending.address),
     )
     # Died here: B holds the person, A still says "transferring out" (not active): one holder.
@@ -114,11 +128,21 @@ def test_a_receiving_store_that_fails_leaves_the_transfer_pending_then_done(
     body = person_body(V1, 1)
     person_id = UUID(roster.register(body))
     sender = roster.records(A)
-    sender.start_transfer_out(person_id, to_district=B, village_code=VB, address="淮河路8号",
-                              effective_on=date(2023, 5, 1), by=SEED)
+    sender.start_transfer_out(
+        person_id,
+        to_district=B,
+        village_code=VB,
+        address="淮河路8号",
+        effective_on=date(2023, 5, 1),
+        by=SEED,
+    )
     with pytest.raises(ConnectionError):
-        finish_transfer(sender, CrashingReceiver(roster.records(B)), person_id,  # type: ignore[arg-type]
-                        by=SEED)
+        finish_transfer(
+            sender,
+            CrashingReceiver(roster.records(B)),
+            person_id,  # type: ignore[arg-type]
+            by=SEED,
+        )
     assert statuses(roster, body["resident_id"]) == {A: ["transferring_out"], B: []}
     assert finish_transfer(sender, roster.records(B), person_id, by=SEED).state == "completed"
     assert statuses(roster, body["resident_id"]) == {A: ["transferred_out"], B: ["active"]}
@@ -142,8 +166,10 @@ def test_a_person_transferred_back_returns_to_their_old_record(roster: Roster) -
     body = person_body(V1, 1)
     person_id = roster.register(body)
     there = roster.post(f"/districts/{A}/persons/{person_id}/transfer-out", MOVE).get_json()
-    back = roster.post(f"/districts/{B}/persons/{there['received_as']}/transfer-out",
-                       {**MOVE, "to_district": A, "village_code": V1, "address": "友谊路2号"})
+    back = roster.post(
+        f"/districts/{B}/persons/{there['received_as']}/transfer-out",
+        {**MOVE, "to_district": A, "village_code": V1, "address": "友谊路2号"},
+    )
     assert back.get_json()["received_as"] == person_id
     assert statuses(roster, body["resident_id"]) == {A: ["active"], B: ["transferred_out"]}
 
@@ -163,8 +189,9 @@ def test_bad_transfers_are_refused_and_change_nothing(
 ) -> None:
     person_id = roster.register(person_body(V1, 1))
     heads = (roster.head(A), roster.head(B))
-    response = roster.post(f"/districts/{A}/persons/{person_id}/transfer-out",
-                           {**MOVE, **overrides})
+    response = roster.post(
+        f"/districts/{A}/persons/{person_id}/transfer-out", {**MOVE, **overrides}
+    )
     assert (response.status_code, response.get_json()["field"]) == (status, field)
     assert (roster.head(A), roster.head(B)) == heads
 

@@ -39,24 +39,60 @@ def ids(client: Any, **query: Any) -> set[str]:
 def test_persons_with_open_needs_and_overdue_visits(client: Any) -> None:
     post = client.post
     created(post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH))
-    association = created(post(f"/api/v1/districts/{D}/associations", headers=AUTH, json={
-        "division_code": VILLAGE, "name": "友谊社区残协", "township_code": VILLAGE[:9],
-        "established_on": "2021-01-01"}))["id"]
+    association = created(
+        post(
+            f"/api/v1/districts/{D}/associations",
+            headers=AUTH,
+            json={
+                "division_code": VILLAGE,
+                "name": "友谊社区残协",
+                "township_code": VILLAGE[:9],
+                "established_on": "2021-01-01",
+            },
+        )
+    )["id"]
     one = f"/api/v1/districts/{D}/associations/{association}"
-    chair = created(post(f"{one}/officers", headers=AUTH, json={
-        "name": "王建国", "role": "chair", "appointed_on": "2021-01-01"}))["officer_id"]
+    chair = created(
+        post(
+            f"{one}/officers",
+            headers=AUTH,
+            json={"name": "王建国", "role": "chair", "appointed_on": "2021-01-01"},
+        )
+    )["officer_id"]
     needy, visited, forgotten = (
-        created(post(f"/api/v1/districts/{D}/persons", headers=AUTH,
-                     json=person_body(VILLAGE, n)))["id"] for n in (41, 42, 43)
+        created(post(f"/api/v1/districts/{D}/persons", headers=AUTH, json=person_body(VILLAGE, n)))[
+            "id"
+        ]
+        for n in (41, 42, 43)
     )
-    created(post(f"{one}/persons/{needy}/surveys", headers=AUTH, json={
-        "surveyed_on": "2022-04-01", "surveyor": "王建国", "services_received": [],
-        "needs": [{"category": "rehabilitation", "description": "康复训练"}]}))
+    created(
+        post(
+            f"{one}/persons/{needy}/surveys",
+            headers=AUTH,
+            json={
+                "surveyed_on": "2022-04-01",
+                "surveyor": "王建国",
+                "services_received": [],
+                "needs": [{"category": "rehabilitation", "description": "康复训练"}],
+            },
+        )
+    )
     recent = (date.today() - timedelta(days=30)).isoformat()
-    last = created(post(f"{one}/visits", headers=AUTH, json={
-        "household_id": "H0042", "household_kind": "ordinary", "person_ids": [visited],
-        "visited_on": recent, "visitor_officer_id": chair, "mode": "on_site",
-        "findings": "正常"}))
+    last = created(
+        post(
+            f"{one}/visits",
+            headers=AUTH,
+            json={
+                "household_id": "H0042",
+                "household_kind": "ordinary",
+                "person_ids": [visited],
+                "visited_on": recent,
+                "visitor_officer_id": chair,
+                "mode": "on_site",
+                "findings": "正常",
+            },
+        )
+    )
     assert ids(client, min_position=last["position"])  # every read model has caught up
 
     assert ids(client, open_need="true") == {needy}

@@ -58,8 +58,9 @@ def test_a_removed_chair_can_be_replaced() -> None:
     assert [o.name for o in association.sitting(OfficerRole.CHAIR)] == ["李四"]
 
 
-@pytest.mark.parametrize(("role", "maximum"), [(OfficerRole.VICE_CHAIR, 3),
-                                               (OfficerRole.COMMITTEE_MEMBER, 5)])
+@pytest.mark.parametrize(
+    ("role", "maximum"), [(OfficerRole.VICE_CHAIR, 3), (OfficerRole.COMMITTEE_MEMBER, 5)]
+)
 def test_maximum_sitting_per_role_is_enforced(role: OfficerRole, maximum: int) -> None:
     association = new_association()
     for n in range(maximum):

@@ -34,8 +34,11 @@ def two_processes(tmp_path: Path) -> Iterator[tuple[DistrictRecords, DistrictRec
 
 def establish(records: DistrictRecords) -> UUID:
     saved = records.establish_association(
-        division_code=f"{DISTRICT}001001", name="社区残协", township_code=f"{DISTRICT}001",
-        established_on=date(2021, 1, 1), by=SEEDER,
+        division_code=f"{DISTRICT}001001",
+        name="社区残协",
+        township_code=f"{DISTRICT}001",
+        established_on=date(2021, 1, 1),
+        by=SEEDER,
     )
     assert saved.id is not None
     return saved.id
@@ -43,8 +46,13 @@ def establish(records: DistrictRecords) -> UUID:
 
 def appoint(records: DistrictRecords, association: UUID, role: OfficerRole, name: str) -> UUID:
     saved = records.appoint_officer(
-        association, name=name, role=role, full_time=False, backgrounds=[],
-        appointed_on=date(2021, 4, 1), by=SEEDER,
+        association,
+        name=name,
+        role=role,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 4, 1),
+        by=SEEDER,
     )
     assert saved.id is not None  # the new officer's id
     return saved.id
@@ -70,10 +78,24 @@ def test_a_command_on_a_cached_aggregate_reads_nothing_from_the_store(
     association = establish(a)
     appoint(a, association, OfficerRole.CHAIR, "张主席")
     reads = store_reads(a, monkeypatch)
-    a.appoint_officer(association, name="李委员", role=OfficerRole.COMMITTEE_MEMBER,
-                      full_time=False, backgrounds=[], appointed_on=date(2021, 4, 2), by=SEEDER)
-    a.appoint_officer(association, name="王委员", role=OfficerRole.COMMITTEE_MEMBER,
-                      full_time=False, backgrounds=[], appointed_on=date(2021, 4, 3), by=SEEDER)
+    a.appoint_officer(
+        association,
+        name="李委员",
+        role=OfficerRole.COMMITTEE_MEMBER,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 4, 2),
+        by=SEEDER,
+    )
+    a.appoint_officer(
+        association,
+        name="王委员",
+        role=OfficerRole.COMMITTEE_MEMBER,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 4, 3),
+        by=SEEDER,
+    )
     assert reads == []
 
 
@@ -83,10 +105,24 @@ def test_a_stale_copy_loses_its_save_and_the_command_runs_again_on_a_fresh_one(
     a, b = two_processes
     association = establish(a)
     a.association(association)  # cached in "process" a
-    b.appoint_officer(association, name="李委员", role=OfficerRole.COMMITTEE_MEMBER,
-                      full_time=False, backgrounds=[], appointed_on=date(2021, 4, 2), by=SEEDER)
-    a.appoint_officer(association, name="王委员", role=OfficerRole.COMMITTEE_MEMBER,
-                      full_time=False, backgrounds=[], appointed_on=date(2021, 4, 3), by=SEEDER)
+    b.appoint_officer(
+        association,
+        name="李委员",
+        role=OfficerRole.COMMITTEE_MEMBER,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 4, 2),
+        by=SEEDER,
+    )
+    a.appoint_officer(
+        association,
+        name="王委员",
+        role=OfficerRole.COMMITTEE_MEMBER,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 4, 3),
+        by=SEEDER,
+    )
     names = {o.name for o in b.association(association).officers.values()}
     assert names == {"李委员", "王委员"}
 
@@ -99,8 +135,15 @@ def test_a_refusal_is_never_based_on_a_stale_copy(
     chair = appoint(a, association, OfficerRole.CHAIR, "张主席")  # a's cache: a chair sits
     b.remove_officer(association, chair, removed_on=date(2021, 5, 1), reason="调离", by=SEEDER)
     # On a's stale copy a second chair is refused; on the fresh copy it is right.
-    a.appoint_officer(association, name="赵主席", role=OfficerRole.CHAIR, full_time=False,
-                      backgrounds=[], appointed_on=date(2021, 5, 2), by=SEEDER)
+    a.appoint_officer(
+        association,
+        name="赵主席",
+        role=OfficerRole.CHAIR,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 5, 2),
+        by=SEEDER,
+    )
     sitting = [o.name for o in b.association(association).sitting(OfficerRole.CHAIR)]
     assert sitting == ["赵主席"]
 
@@ -111,8 +154,15 @@ def test_a_cached_copy_that_is_read_but_not_saved_sends_the_command_round_again(
     a, b = two_processes
     association = establish(a)
     a.association(association)
-    b.appoint_officer(association, name="李委员", role=OfficerRole.COMMITTEE_MEMBER,
-                      full_time=False, backgrounds=[], appointed_on=date(2021, 4, 2), by=SEEDER)
+    b.appoint_officer(
+        association,
+        name="李委员",
+        role=OfficerRole.COMMITTEE_MEMBER,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 4, 2),
+        by=SEEDER,
+    )
     seen: list[int] = []
 
     def attempt() -> tuple[list[Any], None]:

@@ -13,9 +13,14 @@ from projections.roster import _plain
 from projections.tables import json_text
 
 SAMPLES = [
-    {"name": "张三", "birth_date": date(1960, 1, 2), "ids": [UUID(int=7), UUID(int=8)],
-     "nested": {"at": datetime(2021, 1, 1, tzinfo=UTC), "none": None, "pair": (1, 2)},
-     "ratio": 1.5, "flag": True},
+    {
+        "name": "张三",
+        "birth_date": date(1960, 1, 2),
+        "ids": [UUID(int=7), UUID(int=8)],
+        "nested": {"at": datetime(2021, 1, 1, tzinfo=UTC), "none": None, "pair": (1, 2)},
+        "ratio": 1.5,
+        "flag": True,
+    },
     {},
     ["困难", 'quote"', "back\\slash", 3],
 ]

@@ -47,8 +47,9 @@ def test_copy_and_row_by_row_flushes_leave_the_same_rows(
         expected: dict[int, dict[str, Any]] = {}
         copies = []
         original = unit_of_work._upsert_by_copy
-        monkeypatch.setattr(unit_of_work, "_upsert_by_copy",
-                            lambda *args: copies.append(1) or original(*args))
+        monkeypatch.setattr(
+            unit_of_work, "_upsert_by_copy", lambda *args: copies.append(1) or original(*args)
+        )
         for _transaction in range(3):
             with conn.transaction(), conn.cursor() as cur:
                 for _ in range(2):  # two flushes in one transaction, as a rebuild does
