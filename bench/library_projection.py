@@ -74,7 +74,8 @@ class AssociationsProjection(Projection[AssociationsView]):
         self.view.write(
             [
                 (
-                    "INSERT INTO {s}.library_associations VALUES (%s, %s, %s, %s, %s, %s, 1, %s, %s, %s)"
+                    "INSERT INTO {s}.library_associations"
+                    " VALUES (%s, %s, %s, %s, %s, %s, 1, %s, %s, %s)"
                     " ON CONFLICT (id) DO NOTHING",
                     (
                         str(event.originator_id),
@@ -106,8 +107,9 @@ class AssociationsProjection(Projection[AssociationsView]):
                     ),
                 ),
                 (
-                    "INSERT INTO {s}.library_officers VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, NULL, "
-                    "%s, NULL, %s, NULL) ON CONFLICT (officer_id) DO NOTHING",
+                    "INSERT INTO {s}.library_officers"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, NULL, %s, NULL, %s, NULL)"
+                    " ON CONFLICT (officer_id) DO NOTHING",
                     (
                         str(event.officer_id),
                         str(event.originator_id),
