@@ -4,12 +4,13 @@
     .venv/bin/python -m bench.city [--scale 1.0] [--seed 8] [--jobs 2]
         [--backend sqlite|postgresql] [--data-dir DIR | --database-url URL]
 
-Built on the real divisions in ``/work/shared/data/`` and written through the domain code by
-:func:`bench.district.write_village` (one transaction per village).  Each district gets a share
-of the associations in proportion to its townships (at least one), plus one village without an
-association (S2 coverage); village codes end 001-199 for communities and 200-399 for villages.
-The same seed gives the same city (ids aside, which the library draws at random): each district
-has its own random stream, so districts can be written in parallel processes (``--jobs``).
+Built on the real divisions shipped in the package (``service.city_data``) and written through
+the domain code by :func:`bench.district.write_village` (one transaction per village). Each
+district gets a share of the associations in proportion to its townships (at least one), plus
+one village without an association (S2 coverage); village codes end 001-199 for communities and
+200-399 for villages. The same seed gives the same city (ids aside, which the library draws at
+random): each district has its own random stream, so districts can be written in parallel
+processes (``--jobs``).
 
 Two in five associations are meant to meet every rule of the plan on 31 December 2022; each of
 the others is short of exactly one rule (``bench.district.DEFECTS``, in turn), so the
@@ -20,7 +21,6 @@ compliance report of the generated city is known in advance and checked by
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import time
 from collections import Counter
@@ -41,8 +41,8 @@ from bench.district import (
     write_village,
 )
 from projections.tenancy import Tenancy
+from service.city_data import DISTRICTS, city_rows
 
-DISTRICTS_CSV = Path("/work/shared/data/zhengzhou-districts.csv")
 FULL_ASSOCIATIONS = 3_500
 FULL_PERSONS = 250_000
 VISITS_PER_HOUSEHOLD = 4
@@ -90,8 +90,7 @@ class CityGenerated:
 
 def districts() -> list[tuple[str, str]]:
     """The city's real districts (code, name)."""
-    with DISTRICTS_CSV.open(encoding="utf-8") as handle:
-        return [(r["code"], r["name"]) for r in csv.DictReader(handle)]
+    return [(r["code"], r["name"]) for r in city_rows(DISTRICTS)]
 
 
 def plan(scale: float = 1.0) -> list[DistrictPlan]:

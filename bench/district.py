@@ -4,7 +4,7 @@
 
 Everything goes through the real domain code (aggregates and their rules), saved in batches:
 each village's records in one transaction.  Villages are spread over the real townships of
-中牟县 (410122) from ``/work/shared/data/zhengzhou-townships.csv``; codes ending 001-199 are
+中牟县 (410122) from the package's township file (``service.city_data``); codes ending 001-199 are
 communities, 200-399 villages.  Each village has its association and officers (S3.3, S3.6),
 facilities, ~67 persons with valid resident IDs and certificates, groups everyone joins,
 needs surveys and services, home visits, training and yearly evaluations.  The same seed gives
@@ -15,7 +15,6 @@ the same district (ids aside, which the library draws at random).  The pieces
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import tempfile
 import time
@@ -45,10 +44,10 @@ from aggregates.provenance import Provenance
 from aggregates.training import TrainingMode, TrainingSession
 from aggregates.visit import HomeVisit, HouseholdKind, VisitMode
 from projections.tenancy import Tenancy
+from service.city_data import TOWNSHIPS, city_rows
 
 DISTRICT = "410122"
 DISTRICT_NAME = "中牟县"
-TOWNSHIPS_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "zhengzhou-townships.csv"
 GENERATOR = Provenance(actor="bench-generator", role="district_admin", request_id="bench")
 TODAY = date(2022, 12, 31)
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -70,10 +69,7 @@ class Generated:
 
 def townships(district: str = DISTRICT) -> list[tuple[str, str]]:
     """The district's real townships (code, name)."""
-    with TOWNSHIPS_CSV.open(encoding="utf-8") as handle:
-        return [
-            (r["code"], r["name"]) for r in csv.DictReader(handle) if r["district_code"] == district
-        ]
+    return [(r["code"], r["name"]) for r in city_rows(TOWNSHIPS) if r["district_code"] == district]
 
 
 def village_codes(count: int, district: str = DISTRICT) -> list[tuple[str, str]]:

@@ -15,16 +15,26 @@ def divisions() -> None:
 
 @divisions.command("import")
 @click.argument("district")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "csv_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--city",
+    is_flag=True,
+    help="Import the city's township file shipped with canxie (the default without CSV_FILE).",
+)
 @click.option(
     "--effective-on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="Date the divisions began, for rows without effective_on.",
 )
-def divisions_import(district: str, csv_file: Path, effective_on: object) -> None:
+def divisions_import(
+    district: str, csv_file: Path | None, city: bool, effective_on: object
+) -> None:
     """Import CSV_FILE (code,name[,district_code][,effective_on]) into DISTRICT.
 
+    Without CSV_FILE (or with --city) the city's township file shipped with canxie is used.
     All rows or none: a file with errors is refused with every error and its line.  Rows of
     other districts (the city-wide township file) are skipped; importing twice changes nothing.
     """
@@ -34,11 +44,12 @@ def divisions_import(district: str, csv_file: Path, effective_on: object) -> Non
     from service.division_import import parse_division_csv
     from workers.runtime import Runtime
 
+    text = _division_text(csv_file, city)
     on: date | None = effective_on.date() if effective_on is not None else None  # type: ignore[attr-defined]
     runtime = Runtime.open(_settings())
     try:
         records = runtime.tenancy.records(district)
-        parsed = parse_division_csv(csv_file.read_text(encoding="utf-8-sig"), district, on)
+        parsed = parse_division_csv(text, district, on)
         result = records.import_divisions(parsed.rows, by=_operator())
         runtime.catch_up(district)
     except DivisionImportRefused as refused:
@@ -53,6 +64,17 @@ def divisions_import(district: str, csv_file: Path, effective_on: object) -> Non
         f"{district}: {result.created} created, {result.unchanged} unchanged, "
         f"{parsed.skipped} rows of other districts skipped"
     )
+
+
+def _division_text(csv_file: Path | None, city: bool) -> str:
+    """The file given, or the city's township file shipped with the package."""
+    from service.city_data import TOWNSHIPS, city_file
+
+    if csv_file is not None and city:
+        raise click.UsageError("give either CSV_FILE or --city, not both")
+    if csv_file is None:
+        return city_file(TOWNSHIPS)
+    return csv_file.read_text(encoding="utf-8-sig")
 
 
 @divisions.command("list")

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from service.app import create_app
+from service.city_data import TOWNSHIPS, city_file
 from workers.settings import Settings
 
 D, OTHER = "410102", "410103"
 T1, T2 = f"{D}001", f"{D}002"
 TOKEN = "cx_lifecycle_bad_input_bootstrap"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-TOWNSHIPS_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "zhengzhou-townships.csv"
-FALLBACK_CSV = "code,name,district_code\n410102001,林山寨街道,410102\n410102002,建设路街道,410102\n"
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     api = Api(app.test_client())
     for code, name in ((D, "中原区"), (OTHER, "二七区")):
         api.post("/districts", {"code": code, "name": name})
-    text = TOWNSHIPS_CSV.read_text() if TOWNSHIPS_CSV.exists() else FALLBACK_CSV
+    text = city_file(TOWNSHIPS)
     api.post(f"/districts/{D}/divisions/import", {"csv": text, "effective_on": "2020-01-01"})
     api.post(f"/districts/{OTHER}/divisions/import", {"csv": text})
     for code in (f"{T1}001", f"{T1}002", f"{T1}003", f"{T2}001", f"{T1}201"):
@@ -820,7 +818,7 @@ def test_a_bad_import_reports_every_row_with_its_line(world: dict[str, Any]) -> 
 
 def test_importing_the_city_file_twice_changes_nothing(world: dict[str, Any]) -> None:
     api: Api = world["api"]
-    text = TOWNSHIPS_CSV.read_text() if TOWNSHIPS_CSV.exists() else FALLBACK_CSV
+    text = city_file(TOWNSHIPS)
     before = heads(world["runtime"])
     again = api.post(f"/districts/{D}/divisions/import", {"csv": text})
     assert again["created"] == 0 and again["unchanged"] >= 2

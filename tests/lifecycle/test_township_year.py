@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 import requests
 
+from service.city_data import TOWNSHIPS, city_file, city_rows
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import REPO, ProcessFactory
 from tests.roster.samples import person_body
 
 D, T = "410102", "410102001"
-TOWNSHIPS_CSV = REPO.parent / "shared" / "data" / "zhengzhou-townships.csv"
 VILLAGES_CSV = """code,name,effective_on
 410102001001,友谊社区,2020-01-01
 410102001002,百花社区,2020-01-01
@@ -50,11 +50,7 @@ def test_a_year_of_one_township_is_entered_and_read_back(
     base = f"/districts/{D}"
 
     # Divisions: the real townships from the city file, the township's villages from CSV.
-    townships = (
-        TOWNSHIPS_CSV.read_text()
-        if TOWNSHIPS_CSV.exists()
-        else ("code,name,district_code\n410102001,林山寨街道,410102\n")
-    )
+    townships = city_file(TOWNSHIPS)
     imported = ok(
         api.post(f"{base}/divisions/import", {"csv": townships, "effective_on": "2020-01-01"})
     )
@@ -525,22 +521,30 @@ def test_divisions_import_command_reads_the_city_file(tmp_path: Path) -> None:
         )
 
     assert canxie("districts", "add", D, "中原区").returncode == 0
-    city = tmp_path / "townships.csv"
-    city.write_text(
-        TOWNSHIPS_CSV.read_text()
-        if TOWNSHIPS_CSV.exists()
-        else "code,name,district_code\n410102001,林山寨街道,410102\n"
-    )
-    first = canxie("divisions", "import", D, str(city), "--effective-on", "2020-01-01")
+    mine = [row for row in city_rows(TOWNSHIPS) if row["district_code"] == D]
+    others = len(city_rows(TOWNSHIPS)) - len(mine)
+    # No file: the city's township file shipped with the package.
+    first = canxie("divisions", "import", D, "--effective-on", "2020-01-01")
     assert first.returncode == 0, first.stderr
-    assert "created" in first.stdout and "skipped" in first.stdout
-    second = canxie("divisions", "import", D, str(city))
-    assert " 0 created" in second.stdout
+    assert first.stdout.strip() == (
+        f"{D}: {len(mine)} created, 0 unchanged, {others} rows of other districts skipped"
+    )
+    second = canxie("divisions", "import", D, "--city")
+    assert second.returncode == 0, second.stderr
+    assert f" 0 created, {len(mine)} unchanged" in second.stdout
     listed = canxie("divisions", "list", D)
     assert f"{T}\ttownship\tstreet\t林山寨街道" in listed.stdout
+    # A file of one's own is still accepted; not both at once.
+    village = tmp_path / "villages.csv"
+    village.write_text("code,name\n410102001201,柿园村\n")
+    both = canxie("divisions", "import", D, str(village), "--city")
+    assert both.returncode == 2 and "not both" in both.stderr
+    assert "柿园村" not in canxie("divisions", "list", D).stdout
+    third = canxie("divisions", "import", D, str(village))
+    assert third.returncode == 0 and " 1 created" in third.stdout, third.stderr
     bad = tmp_path / "bad.csv"
-    bad.write_text("code,name\n410102001201,柿园村\n41010200120,短\n410102999001,无乡\n")
+    bad.write_text("code,name\n410102001202,枣园村\n41010200120,短\n410102999001,无乡\n")
     refused = canxie("divisions", "import", D, str(bad))
     assert refused.returncode != 0
     assert "line 3" in refused.stderr and "line 4" in refused.stderr
-    assert "柿园村" not in canxie("divisions", "list", D).stdout
+    assert "枣园村" not in canxie("divisions", "list", D).stdout
