@@ -55,16 +55,24 @@ def serve(
     runtime.tenancy.provision()
     if demo:
         _load_demo(runtime)
+    address = _address(host, port)
     if settings.embedded:
-        _first_administrator(runtime)
+        _first_administrator(runtime, address)
     runtime.close()
-    mode = f"embedded (SQLite in {settings.data_dir})" if settings.embedded else "hosted"
-    click.echo(f"canxie serving on http://{host}:{port}/  mode: {mode}", err=True)
+    click.echo(f"canxie serving on {address}/  mode: {settings.describe()}", err=True)
     run_server(settings, host=host, port=port, workers=workers, threads=threads)
 
 
-def _first_administrator(runtime: Any) -> None:
-    """On a new embedded store, make a city administrator so the API can be used at once.
+def _address(host: str, port: int) -> str:
+    """The URL a client on this machine reaches the server at (any-address binds: loopback)."""
+    reachable = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(host, host)
+    if ":" in reachable and not reachable.startswith("["):
+        reachable = f"[{reachable}]"  # an IPv6 literal
+    return f"http://{reachable}:{port}"
+
+
+def _first_administrator(runtime: Any, address: str) -> None:
+    """On a new store served without a broker, make a city administrator to use the API at once.
 
     Its token is printed once and kept in ``<data dir>/admin-token`` (readable by the owner
     only), beside the store it opens.  Hosted deployments use CANXIE_BOOTSTRAP_TOKEN.
@@ -84,11 +92,12 @@ def _first_administrator(runtime: Any) -> None:
     )
     token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=366))
     path = runtime.settings.data_dir / "admin-token"
+    path.parent.mkdir(parents=True, exist_ok=True)  # a PostgreSQL store may not have made it
     path.touch(mode=0o600)
     path.write_text(token.token + "\n")
     click.echo(f"first administrator created; token in {path}", err=True)
     click.echo(
-        f"  curl -H 'Authorization: Bearer {token.token}' http://127.0.0.1:8000/api/v1/districts",
+        f"  curl -H 'Authorization: Bearer {token.token}' {address}/api/v1/districts",
         err=True,
     )
 

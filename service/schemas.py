@@ -205,7 +205,14 @@ class Health(Schema):
     """What answers."""
 
     status = fields.String(required=True)
-    mode = fields.String(required=True)
+    mode = fields.String(
+        required=True,
+        metadata={
+            "description": "What runs: embedded (SQLite, projector in the serving process), "
+            "hosted (PostgreSQL, Celery workers), postgresql-in-process (PostgreSQL, no broker) "
+            "or sqlite-workers (SQLite, Celery workers)."
+        },
+    )
     checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 

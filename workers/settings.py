@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -26,6 +27,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ValueError(f"{name} must be a number, not {raw!r}") from None
+
+
+def _where(url: str | None) -> str:
+    """host:port/database of a database URL, leaving out whoever logs in and how."""
+    parts = urlsplit(url or "")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.hostname or 'localhost'}{port}{parts.path or '/'}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,31 @@ class Settings:
     def embedded(self) -> bool:
         """No broker: projection runs on a thread inside the serving process."""
         return not self.broker_url
+
+    @property
+    def mode(self) -> str:
+        """What runs, as ``/api/v1/health`` and ``canxie serve`` name it.
+
+        ``embedded`` (SQLite, projector thread) and ``hosted`` (PostgreSQL, Celery workers) are
+        the two documented set-ups; the other two combinations work and say so.
+        """
+        if self.database_url:
+            return "postgresql-in-process" if self.embedded else "hosted"
+        return "embedded" if self.embedded else "sqlite-workers"
+
+    def describe(self) -> str:
+        """The mode with its store and projector, for people (no password, no user name)."""
+        store = (
+            f"PostgreSQL at {_where(self.database_url)}"
+            if self.database_url
+            else f"SQLite in {self.data_dir}"
+        )
+        projector = (
+            "projector in this process, no broker"
+            if self.embedded
+            else f"projection by Celery workers of queue {self.queue} via the broker"
+        )
+        return f"{self.mode} ({store}; {projector})"
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str] | None = None) -> Settings:

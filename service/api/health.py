@@ -44,7 +44,7 @@ class Ready(MethodView):
                 checks["broker"] = "ok"
             except Exception as exc:
                 checks["broker"] = f"down: {type(exc).__name__}"
-        mode = "embedded" if runtime.settings.embedded else "hosted"
+        mode = runtime.settings.mode
         down = sorted(name for name, state in checks.items() if state != "ok")
         if down:
             raise ProblemError(
@@ -65,5 +65,4 @@ class Live(MethodView):
     @blp.response(200, Health)
     def get(self) -> dict[str, Any]:
         """The process answers requests."""
-        mode = "embedded" if services().runtime.settings.embedded else "hosted"
-        return {"status": "ok", "mode": mode, "checks": {}}
+        return {"status": "ok", "mode": services().runtime.settings.mode, "checks": {}}
