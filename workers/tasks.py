@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from celery import signals
 from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import OperationalError as PgOperationalError
 
@@ -79,3 +80,18 @@ def sweep() -> list[str]:
             behind.append(district.code)
             project_district.apply_async((district.code,))
     return behind
+
+
+@signals.worker_ready.connect
+def sweep_at_start(**_: object) -> None:
+    """Queue one sweep as soon as a worker is ready, without waiting for beat.
+
+    Commands taken while the broker was unreachable lost their wake-ups; the next periodic
+    sweep may be ``CANXIE_SWEEP_SECONDS`` away, or beat not running yet.  Several workers
+    starting together queue several sweeps: each is harmless (a district is claimed by one).
+    """
+    try:
+        sweep.apply_async()
+        log.info("sweep at worker start queued")
+    except Exception as exc:  # beat's sweep still comes
+        log.warning("could not queue the sweep at worker start: %s", type(exc).__name__)
