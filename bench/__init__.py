@@ -1,1 +1,1 @@
-"""Benchmarks, run by hand: each prints a table and writes JSON under bench/results/."""
+"""Benchmarks, run by hand: each prints a table and writes JSON into ``--results DIR``."""

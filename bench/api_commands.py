@@ -1,7 +1,7 @@
 """Commands per second through the HTTP API, beside the library's own append rate.
 
     .venv/bin/python -m bench.api_commands [--mode embedded|hosted|both] [--seconds 10]
-        [--clients 1,8,32]
+        [--clients 1,8,32] [--port N] [--results DIR]
 
 Starts a real ``canxie serve`` (embedded: SQLite and the in-process projector; hosted:
 gunicorn on PostgreSQL with RabbitMQ and one ``canxie worker``).  Each client owns one
@@ -25,7 +25,17 @@ import requests
 
 from aggregates.association import OfficerRole
 from bench import cpu
-from bench.common import AMQP_URL, median, percentile, print_table, scratch_database, write_results
+from bench.common import (
+    AMQP_URL,
+    add_port_option,
+    add_results_option,
+    median,
+    percentile,
+    print_table,
+    results_folder,
+    scratch_database,
+    write_results,
+)
 from bench.http import JsonClient
 from projections.database import open_database
 from projections.tenancy import Tenancy
@@ -125,7 +135,9 @@ def library_append_rate(tenancy: Tenancy, seconds: float) -> float:
     return saved / (time.perf_counter() - started)
 
 
-def run_mode(mode: str, clients: list[int], seconds: float) -> dict[str, Any]:
+def run_mode(
+    mode: str, clients: list[int], seconds: float, port: int | None = None
+) -> dict[str, Any]:
     """Start the deployment of ``mode`` and measure every client count."""
     with tempfile.TemporaryDirectory() as scratch:
         if mode == "hosted":
@@ -136,23 +148,28 @@ def run_mode(mode: str, clients: list[int], seconds: float) -> dict[str, Any]:
                     "CANXIE_BROKER_URL": AMQP_URL,
                     "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
                 }
-                return measure(mode, env, Path(scratch), clients, seconds)
+                return measure(mode, env, Path(scratch), clients, seconds, port)
         env = {
             "CANXIE_DATABASE_URL": "",
             "CANXIE_BROKER_URL": "",
             "CANXIE_DATA_DIR": scratch,
             "CANXIE_BOOTSTRAP_TOKEN": TOKEN,
         }
-        return measure(mode, env, Path(scratch), clients, seconds)
+        return measure(mode, env, Path(scratch), clients, seconds, port)
 
 
 def measure(
-    mode: str, env: dict[str, str], scratch: Path, clients: list[int], seconds: float
+    mode: str,
+    env: dict[str, str],
+    scratch: Path,
+    clients: list[int],
+    seconds: float,
+    port: int | None = None,
 ) -> dict[str, Any]:
     """Server up, associations made, then each client count in turn."""
     processes = ProcessFactory(scratch / "logs")
     try:
-        server = processes.server(env, workers=2)
+        server = processes.server(env, workers=2, port=port)
         if mode == "hosted":
             processes.worker(env)
         base = server.url or ""
@@ -194,10 +211,13 @@ def main() -> None:
     parser.add_argument("--mode", choices=["embedded", "hosted", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", default="1,8,32")
+    add_port_option(parser)
+    add_results_option(parser)
     args = parser.parse_args()
+    folder = results_folder(args.results)
     clients = [int(c) for c in args.clients.split(",")]
     modes = ["embedded", "hosted"] if args.mode == "both" else [args.mode]
-    results = [run_mode(m, clients, args.seconds) for m in modes]
+    results = [run_mode(m, clients, args.seconds, args.port) for m in modes]
     rows = []
     for result in results:
         reference = result["library_single_event_appends_per_s"]
@@ -223,7 +243,7 @@ def main() -> None:
             print(f"  {result['mode']}, {run['clients']} clients: {spent}")
     print(
         write_results(
-            "api_commands", {"command": "python -m bench.api_commands", "results": results}
+            folder, "api_commands", {"command": "python -m bench.api_commands", "results": results}
         )
     )
 

@@ -2,6 +2,7 @@
 commands arrive steadily at 200 per second.
 
     .venv/bin/python -m bench.api_load [--seconds 20] [--read-rate 300] [--command-rate 200]
+        [--port N] [--results DIR]
 
 Starts gunicorn (2 processes x 8 threads) on PostgreSQL with RabbitMQ and one ``canxie worker``,
 makes a district with 40 associations through the API, then:
@@ -29,7 +30,17 @@ from typing import Any
 import psycopg
 import requests
 
-from bench.common import AMQP_URL, median, percentile, print_table, scratch_database, write_results
+from bench.common import (
+    AMQP_URL,
+    add_port_option,
+    add_results_option,
+    median,
+    percentile,
+    print_table,
+    results_folder,
+    scratch_database,
+    write_results,
+)
 from bench.http import JsonClient
 from projections.database import schema_name
 from tests.processes import ProcessFactory
@@ -178,7 +189,9 @@ def steady_commands(
     }
 
 
-def measure(seconds: float, read_rate: float, command_rate: float) -> dict[str, Any]:
+def measure(
+    seconds: float, read_rate: float, command_rate: float, port: int | None = None
+) -> dict[str, Any]:
     """Server and worker up, district and associations made, then both loads in turn."""
     with tempfile.TemporaryDirectory() as scratch, scratch_database() as url:
         env = {
@@ -189,7 +202,7 @@ def measure(seconds: float, read_rate: float, command_rate: float) -> dict[str, 
         }
         processes = ProcessFactory(Path(scratch) / "logs")
         try:
-            server = processes.server(env, workers=2)
+            server = processes.server(env, workers=2, port=port)
             processes.worker(env)
             base = server.url or ""
             requests.post(
@@ -230,8 +243,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--read-rate", type=float, default=300.0)
     parser.add_argument("--command-rate", type=float, default=200.0)
+    add_port_option(parser)
+    add_results_option(parser)
     args = parser.parse_args()
-    result = measure(args.seconds, args.read_rate, args.command_rate)
+    folder = results_folder(args.results)
+    result = measure(args.seconds, args.read_rate, args.command_rate, args.port)
     reads, lag = result["reads"], result["lag"]
     print_table(
         ["load", "rate/s", "achieved/s", "count", "errors", "p50 ms", "p99 ms"],
@@ -260,7 +276,9 @@ def main() -> None:
         f"python -m bench.api_load --seconds {args.seconds:g} --read-rate "
         f"{args.read_rate:g} --command-rate {args.command_rate:g}"
     )
-    print(write_results("api_load", {"command": command, "mode": "hosted", "results": result}))
+    print(
+        write_results(folder, "api_load", {"command": command, "mode": "hosted", "results": result})
+    )
 
 
 if __name__ == "__main__":

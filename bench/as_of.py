@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from aggregates.district import today_in_china
-from bench.common import print_table, scratch_database, write_results
+from bench.common import (
+    add_results_option,
+    print_table,
+    results_folder,
+    scratch_database,
+    write_results,
+)
 from bench.district import DISTRICT, generate, open_store
 from projections.catchup import events_after_sql, stored_event
 from projections.compliance import evaluate
@@ -148,7 +154,9 @@ def main() -> None:
         "bench.city in this PostgreSQL database, instead of generating one",
     )
     parser.add_argument("--data-dir", type=Path, help="... or in this SQLite folder")
+    add_results_option(parser)
     args = parser.parse_args()
+    folder = results_folder(args.results)
     if args.database_url or args.data_dir:
         backend = "postgresql" if args.database_url else "sqlite"
         results = {backend: largest_district_of_city(args.database_url, args.data_dir or Path("."))}
@@ -194,7 +202,7 @@ def main() -> None:
             f"{b}: monthly series, {r['monthly_series']['points']} month ends in one pass: "
             f"{r['monthly_series']['seconds']:.1f} s"
         )
-    print(write_results(name, {"command": command, "results": results}))
+    print(write_results(folder, name, {"command": command, "results": results}))
 
 
 if __name__ == "__main__":

@@ -237,7 +237,7 @@ def _report(written: dict[str, Any], started: float) -> None:
 
 def main() -> None:
     """Generate the city into a store and report what was written."""
-    from bench.common import print_table, write_results
+    from bench.common import add_results_option, print_table, results_folder, write_results
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -249,7 +249,9 @@ def main() -> None:
         "--data-dir", type=Path, default=Path("data-city"), help="embedded store folder (SQLite)"
     )
     parser.add_argument("--database-url", help="postgresql:// URL of a hosted store instead")
+    add_results_option(parser)
     args = parser.parse_args()
+    folder = results_folder(args.results)
     result = generate_city(
         args.database_url,
         args.data_dir,
@@ -293,6 +295,7 @@ def main() -> None:
     backend = "postgresql" if args.database_url else "sqlite"
     print(
         write_results(
+            folder,
             "city",
             {
                 "command": f"python -m bench.city --scale {args.scale} --seed {args.seed} "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import statistics
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +18,8 @@ import psycopg
 
 ADMIN_URL = os.environ.get("CANXIE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("CANXIE_BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
-RESULTS = Path(__file__).parent / "results"
+#: The figures docs/PERFORMANCE.md was rendered from; written only when named by ``--results``.
+COMMITTED_RESULTS = Path(__file__).parent / "results"
 
 
 @contextmanager
@@ -56,10 +59,35 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def write_results(name: str, payload: dict[str, Any]) -> Path:
-    """Write ``bench/results/<name>.json`` and return its path."""
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
+def add_results_option(parser: argparse.ArgumentParser) -> None:
+    """``--results DIR``: where this run writes its JSON (default: a new temporary folder)."""
+    parser.add_argument(
+        "--results",
+        type=Path,
+        metavar="DIR",
+        help="folder for the JSON results (default: a new temporary folder, printed); "
+        "bench/results/ is written only when named here",
+    )
+
+
+def add_port_option(parser: argparse.ArgumentParser) -> None:
+    """``--port N``: where the ``canxie serve`` this benchmark starts listens."""
+    parser.add_argument(
+        "--port", type=int, help="port of the canxie server it starts (default: a free one)"
+    )
+
+
+def results_folder(chosen: Path | None) -> Path:
+    """The folder given (created if need be) or a new temporary one; printed either way."""
+    folder = chosen if chosen is not None else Path(tempfile.mkdtemp(prefix="canxie-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"results go to {folder}", flush=True)
+    return folder
+
+
+def write_results(folder: Path, name: str, payload: dict[str, Any]) -> Path:
+    """Write ``<folder>/<name>.json`` with the machine it ran on, and return its path."""
+    path = folder / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **payload}, indent=2, ensure_ascii=False))
     return path
 

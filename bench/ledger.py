@@ -24,7 +24,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import print_table, scratch_database, write_results
+from bench.common import (
+    add_results_option,
+    print_table,
+    results_folder,
+    scratch_database,
+    write_results,
+)
 from projections import ledger
 from projections.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.catchup import catch_up
@@ -202,7 +208,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
+    add_results_option(parser)
     args = parser.parse_args()
+    folder = results_folder(args.results)
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     results = {b: run(b, args.events, args.batch) for b in backends}
     print_table(
@@ -277,7 +285,7 @@ def main() -> None:
         ],
     )
     command = f"python -m bench.ledger --events {args.events} --backend {args.backend}"
-    print(write_results("ledger", {"command": command, "results": results}))
+    print(write_results(folder, "ledger", {"command": command, "results": results}))
 
 
 if __name__ == "__main__":

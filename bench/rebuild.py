@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import print_table, write_results
+from bench.common import add_results_option, print_table, results_folder, write_results
 
 
 def _open(url: str | None, data_dir: Path) -> Any:
@@ -114,11 +114,13 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--scale", type=float, help="the city's scale, for the record")
     parser.add_argument("--child", choices=["read", "rebuild"], help=argparse.SUPPRESS)
+    add_results_option(parser)
     args = parser.parse_args()
     if args.child:
         work = child_read if args.child == "read" else child_rebuild
         print(json.dumps(work(args.database_url, args.data_dir)))
         return
+    folder = results_folder(args.results)
     result = measure(args.database_url, args.data_dir)
     print_table(
         ["events", "read+decode ev/s", "rebuild s", "rebuild ev/s", "ratio", "peak RSS MiB"],
@@ -136,6 +138,7 @@ def main() -> None:
     backend = "postgresql" if args.database_url else "sqlite"
     print(
         write_results(
+            folder,
             "rebuild",
             {
                 "command": "python -m bench.rebuild --database-url URL"

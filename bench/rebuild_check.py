@@ -6,7 +6,8 @@
 Generates a district through the domain code (bench/district.py: ~225,000 events at the
 defaults), projects it live as the workers do, copies every read model, rebuilds them all
 beside the live tables (projections/shadow_rebuild.py) and compares every row.  Prints the
-counts and timings and writes bench/results/rebuild_check.json; exits 1 on any difference.
+counts and timings and writes rebuild_check_<backend>.json into ``--results DIR`` (default: a
+new temporary folder); exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench.common import print_table, scratch_database, write_results
+from bench.common import (
+    add_results_option,
+    print_table,
+    results_folder,
+    scratch_database,
+    write_results,
+)
 from bench.district import DISTRICT, generate, open_store
 from projections import ledger
 from projections.catchup import PROJECTIONS, catch_up
@@ -69,7 +76,9 @@ def main() -> None:
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--villages", type=int, default=300)
     parser.add_argument("--persons", type=int, default=20_000)
+    add_results_option(parser)
     args = parser.parse_args()
+    folder = results_folder(args.results)
     with tempfile.TemporaryDirectory() as scratch:
         if args.backend == "postgresql":
             with scratch_database() as url:
@@ -91,6 +100,7 @@ def main() -> None:
     )
     print(
         write_results(
+            folder,
             f"rebuild_check_{args.backend}",
             {"command": "python -m bench.rebuild_check", "backend": args.backend, **result},
         )

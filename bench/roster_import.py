@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.provenance import Provenance
-from bench.common import RESULTS, machine, scratch_database
+from bench.common import add_results_option, results_folder, scratch_database, write_results
 
 DISTRICT = "410102"
 HEADER = [
@@ -158,9 +158,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--xlsx", action="store_true", help="also import the same rows as .xlsx")
+    add_results_option(parser)
     args = parser.parse_args()
+    folder = results_folder(args.results)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    results: dict[str, Any] = {"rows": args.rows, "machine": machine(), "runs": []}
+    results: dict[str, Any] = {"rows": args.rows, "runs": []}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = [folder / "roster.csv"]
@@ -184,8 +186,7 @@ def main() -> None:
                 results["runs"].append(run)
                 print(json.dumps(run, ensure_ascii=False), flush=True)
     print(f"(parent peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB)")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "roster_import.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(write_results(folder, "roster_import", results))
 
 
 if __name__ == "__main__":

@@ -76,9 +76,11 @@ class ProcessFactory:
         self.started.append(process)
         return process
 
-    def server(self, env: dict[str, str], *extra: str, workers: int = 2) -> Process:
-        """``canxie serve`` on a free port, returned once /api/v1/health/live answers."""
-        port = free_port()
+    def server(
+        self, env: dict[str, str], *extra: str, workers: int = 2, port: int | None = None
+    ) -> Process:
+        """``canxie serve`` on ``port`` (default: a free one), once /api/v1/health/live answers."""
+        port = port or free_port()
         args = ["serve", "--port", str(port), "--workers", str(workers), "--threads", "4", *extra]
         process = self._start(args, env, "server")
         process.url = f"http://127.0.0.1:{port}"
