@@ -1,7 +1,8 @@
 """Commands of the campaign (S4, S5.3): work plan, inspections, key supervision, models.
 
 A mixin of :class:`aggregates.district.DistrictRecords`.  Rule findings for an inspection are
-computed outside the domain (by the projections, as of the inspection date) and passed in as
+computed outside the domain (by the projections, as of the inspection date on the effective
+clock: that day as known when the inspection is recorded) and passed in as
 plain data; the inspection stores the findings it used and puts the failing ones on its
 problem list in the same transaction.
 """
@@ -57,6 +58,24 @@ class WrittenProblem:
     association_id: UUID | None = None
     division_code: str | None = None
     clause: str | None = None
+    rule_id: str | None = None  # the compliance rule it is about, if any
+
+    def subject(self) -> str | None:
+        """What the problem is about: the association, else the village (as findings name it)."""
+        return str(self.association_id) if self.association_id else self.division_code
+
+
+def _written_for(finding: dict[str, Any], written: list[WrittenProblem]) -> str | None:
+    """Take out the inspector's problem written for this failing finding, if any: its note.
+
+    The same failure found by the rules and written down by the inspector is one problem.
+    """
+    subject = finding.get("association_id") or finding["division_code"]
+    for problem in written:
+        if problem.rule_id == finding["rule_id"] and problem.subject() == subject:
+            written.remove(problem)
+            return problem.description
+    return None
 
 
 class InspectionCommands:
@@ -177,7 +196,9 @@ class InspectionCommands:
         """Record an inspection, its samples, the rule findings it used and its problem list.
 
         Failing rule findings of the sampled associations become problems; so do uncovered
-        villages (S2) for the acceptance kinds.  ``written`` problems are the inspector's own.
+        villages (S2) for the acceptance kinds.  ``written`` problems are the inspector's own;
+        one written for a rule that failed on the same association or village is merged into
+        that rule's problem (one problem, with the inspector's description).
         """
         if len(set(association_ids)) != len(association_ids):
             raise InvalidValue("an association is sampled twice", field="association_ids")
@@ -208,9 +229,11 @@ class InspectionCommands:
             by=by.as_dict(),
         )
         problems: list[UUID] = []
+        unmerged = list(written)
         for finding in used:
             if finding["passed"]:
                 continue
+            note = _written_for(finding, unmerged)
             association = finding.get("association_id")
             problems.append(
                 inspection.record_problem(
@@ -219,20 +242,20 @@ class InspectionCommands:
                     source=ProblemSource.RULE,
                     rule_id=finding["rule_id"],
                     clause=finding["clause"],
-                    description=finding.get("title_zh") or finding["rule_id"],
+                    description=note or finding.get("title_zh") or finding["rule_id"],
                     facts=finding.get("facts") or {},
                     found_on=inspected_on,
                     today=today,
                     by=by.as_dict(),
                 )
             )
-        for problem in written:
+        for problem in unmerged:
             problems.append(
                 inspection.record_problem(
                     association_id=problem.association_id,
                     division_code=problem.division_code,
                     source=ProblemSource.INSPECTOR,
-                    rule_id=None,
+                    rule_id=problem.rule_id,
                     clause=problem.clause,
                     description=problem.description,
                     facts={},
@@ -253,7 +276,7 @@ class InspectionCommands:
                 association_id=problem.association_id,
                 division_code=problem.division_code,
                 source=ProblemSource.INSPECTOR,
-                rule_id=None,
+                rule_id=problem.rule_id,
                 clause=problem.clause,
                 description=problem.description,
                 facts={},

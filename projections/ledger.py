@@ -45,6 +45,7 @@ from projections.tree_heads import (
     TreeHead,
     format_timestamp,
     load_public_key,
+    parse_timestamp,
     public_key_base64,
     sign_tree_head,
 )
@@ -516,6 +517,24 @@ def snapshot(db: Database, district: str) -> LedgerSnapshot:
         cur.execute(sql("SELECT * FROM {s}tree_heads ORDER BY tree_size"))
         heads = [StoredHead.from_row(r) for r in cur.fetchall()]
     return LedgerSnapshot(district=district, records=records, recorded_leaves=leaves, heads=heads)
+
+
+def uncovered_entries(
+    db: Database, district: str, after_position: int
+) -> tuple[int, datetime | None]:
+    """How many trail entries lie after a position, and when the oldest of them was recorded."""
+    sql = partial(db.sql, district)
+    with db.transaction(district, write=False) as cur:
+        cur.execute(
+            sql(
+                "SELECT count(*) AS n, min(recorded_at) AS oldest FROM {s}audit_entries "
+                "WHERE position > %s"
+            ),
+            (after_position,),
+        )
+        row = cur.fetchone()
+    oldest = row["oldest"]
+    return int(row["n"]), parse_timestamp(oldest) if oldest else None
 
 
 def write_bundle(

@@ -84,6 +84,8 @@ class Report:
     covered_through: int | None = None
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the heads whose signatures verified, by size (what a monitor compares with next time)
+    verified: list[Head] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -242,7 +244,8 @@ def _reproduces(leaves: Sequence[bytes], heads: list[Head]) -> Head | None:
     return None
 
 
-def _leaf_or_none(text: Any) -> bytes | None:
+def leaf_from_hex(text: Any) -> bytes | None:
+    """A 32-byte leaf hash from its hex form, or None when the text is not one."""
     try:
         value = bytes.fromhex(text)
     except (TypeError, ValueError):
@@ -263,6 +266,7 @@ def verify_ledger(
     trusted = {key_fingerprint(k): k for k in trusted_keys}
     good = _verify_heads(report, district, heads, trusted)
     report.heads = len(good)
+    report.verified = good
     _verify_proofs(report, good, consistency_proofs)
 
     ordered = sorted(records, key=lambda r: r.position)
@@ -275,7 +279,7 @@ def verify_ledger(
             )
     actual = [r.leaf_hash() for r in ordered]
     recorded = list(recorded_leaves or [])
-    claimed = [_leaf_or_none(h) or b"\0" * 32 for _, h in recorded]
+    claimed = [leaf_from_hex(h) or b"\0" * 32 for _, h in recorded]
     claimed_positions = [int(p) for p, _ in recorded]
     size = good[-1].size if good else 0
     report.covered_leaves = size

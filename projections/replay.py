@@ -273,6 +273,17 @@ def _replay(
     )
 
 
+def recorded_by(db: Database, district: str, mapper: Mapper[Any], day: date) -> bool:
+    """Whether the recorded clock knows anything at the end of ``day``.
+
+    Log order is recorded order, so only the first event a read model handles is looked at.
+    """
+    applier = Applier(replayable())
+    for _, event in _read(db, district, mapper, applier.wanted):
+        return bool(event.timestamp <= end_of_day(day))
+    return False
+
+
 def load_live(
     db: Database, district: str, projections: Sequence[Projection] | None = None
 ) -> MemoryTables:

@@ -7,9 +7,19 @@ broker, on any machine that has the bundle.
 from __future__ import annotations
 
 import sys
+import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+
+from projections.ledger_monitor import (
+    EXIT_CANNOT_CHECK,
+    EXIT_CODES,
+    EXIT_OK,
+    EXIT_UNSIGNED,
+    STATE_FILE,
+)
 
 
 @click.group()
@@ -81,7 +91,21 @@ def verify(bundle: Path, public_keys: tuple[str, ...]) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-@audit.command("check")
+class CheckCannotRun(click.ClickException):
+    """The check could not start; its own exit code, apart from any finding."""
+
+    exit_code = EXIT_CANNOT_CHECK
+
+
+def _exit_codes_epilog() -> str:
+    lines = [
+        f"{code}  {textwrap.fill(text, 70, subsequent_indent='   ')}"
+        for code, text in sorted(EXIT_CODES.items())
+    ]
+    return "\b\nExit codes:\n" + "\n".join(lines)
+
+
+@audit.command("check", epilog=_exit_codes_epilog())
 @click.argument("district")
 @click.option(
     "--public-key",
@@ -89,14 +113,75 @@ def verify(bundle: Path, public_keys: tuple[str, ...]) -> None:
     multiple=True,
     help="Trust this key (default: the configured signing key); repeatable.",
 )
-def check(district: str, public_keys: tuple[str, ...]) -> None:
-    """Verify DISTRICT's live store against its signed heads and locate every change."""
-    from projections.ledger import snapshot
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the check keeps the newest head it verified per district, and demands it "
+    f"back next time (default: <data dir>/{STATE_FILE}).",
+)
+@click.option(
+    "--last-head",
+    help="A signed head verified before (JSON text, or a file holding it, as "
+    "GET …/audit/ledger/head answers): it must still be there, extended by the newest head.",
+)
+@click.option(
+    "--grace",
+    type=click.FloatRange(min=0),
+    help="Seconds beyond CANXIE_SIGN_SECONDS an event may wait for a signed head before it "
+    "counts as a missing signature (default: CANXIE_SWEEP_SECONDS + 60).",
+)
+def check(
+    district: str,
+    public_keys: tuple[str, ...],
+    state_file: Path | None,
+    last_head: str | None,
+    grace: float | None,
+) -> None:
+    """Verify DISTRICT's live store against its signed heads and locate every change.
+
+    It also fails when signed heads are missing (events older than the signing interval
+    plus the grace that no head covers) and when a head verified before (kept in the state
+    file, or given with --last-head) is gone or not extended by the newest head.
+    """
+    from projections.ledger import snapshot, uncovered_entries
+    from projections.ledger_monitor import (
+        Overdue,
+        check_signed_in_time,
+        exit_code,
+        remember,
+    )
     from projections.ledger_verify import verify_ledger
+
+    runtime = _runtime()
+    try:
+        keys = _check_keys(runtime, district, public_keys)
+        settings = runtime.settings
+        snap = snapshot(runtime.db, district)
+        heads = [h.to_dict() for h in snap.heads]
+        report = verify_ledger(district, snap.records, snap.recorded_leaves, heads, keys)
+        after = report.covered_through if report.covered_through is not None else -1
+        overdue = Overdue(*uncovered_entries(runtime.db, district, after))
+    finally:
+        runtime.close()
+    allowed = settings.sweep_seconds + 60 if grace is None else grace
+    check_signed_in_time(
+        report, overdue, now=datetime.now(UTC), interval=settings.sign_seconds, grace=allowed
+    )
+    state = state_file or settings.data_dir / STATE_FILE
+    _compare_with_last_heads(report, snap, keys, state, last_head)
+    code = exit_code(report)
+    if code in (EXIT_OK, EXIT_UNSIGNED):
+        remember(state, district, report.verified[-1] if report.verified else None)
+    click.echo(report.text())
+    sys.exit(code)
+
+
+def _check_keys(runtime, district: str, public_keys: tuple[str, ...]) -> list:  # type: ignore[no-untyped-def]
+    """The trusted keys of a check: those given, else the configured signing key."""
     from projections.tree_heads import InvalidSigningKey, load_public_key
     from workers.signing import signing_key
 
-    runtime = _runtime()
     try:
         _known(runtime, district)
         try:
@@ -110,18 +195,29 @@ def check(district: str, public_keys: tuple[str, ...]) -> None:
                     "no signing key is configured: pass --public-key with the published key"
                 )
             keys = [load_public_key(key.public_key)]
-        snap = snapshot(runtime.db, district)
-    finally:
-        runtime.close()
-    report = verify_ledger(
-        district,
-        snap.records,
-        snap.recorded_leaves,
-        [h.to_dict() for h in snap.heads],
-        keys,
-    )
-    click.echo(report.text())
-    sys.exit(0 if report.ok else 1)
+    except click.ClickException as error:
+        raise CheckCannotRun(error.message) from None
+    return keys
+
+
+def _compare_with_last_heads(report, snap, keys, state: Path, last_head: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Demand back the head the state file remembers and the one given with --last-head."""
+    from projections.ledger_monitor import MonitorError, check_last_head, load_state, read_head
+    from projections.ledger_verify import leaf_from_hex
+
+    try:
+        remembered = [(f"the state file {state}", load_state(state).get(report.district))]
+        if last_head:
+            remembered.append(("--last-head", read_head(last_head)))
+        leaf_sets = [
+            [leaf_from_hex(h) or bytes(32) for _, h in snap.recorded_leaves],
+            [r.leaf_hash() for r in sorted(snap.records, key=lambda r: r.position)],
+        ]
+        for what, head in remembered:
+            if head is not None:
+                check_last_head(report, head, keys, leaf_sets, what=what)
+    except MonitorError as error:
+        raise CheckCannotRun(str(error)) from None
 
 
 @audit.command("sign")

@@ -58,9 +58,15 @@ def campaign_tables(
     ).tables
 
 
+#: The clock of an inspection's rule findings: the state of its day as known when it is
+#: recorded, so an inspection typed in after its day (or a migrated history) finds what was
+#: true then rather than the empty recorded clock of that day.
+RULES_BASIS = Basis.EFFECTIVE
+
+
 def rule_findings(runtime: Runtime, district: str, inspected_on: date) -> list[dict[str, Any]]:
-    """Every rule's finding in the district as the records stood at the end of the day."""
-    return report(runtime, district, inspected_on, Basis.RECORDED.value)["findings"]
+    """Every rule's finding in the district on the inspection's day, as known now."""
+    return report(runtime, district, inspected_on, RULES_BASIS.value)["findings"]
 
 
 def progress(

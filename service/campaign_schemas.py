@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from aggregates.inspection import Body, Decision, InspectionKind
+from projections.compliance import RULES_BY_ID
 from service.compliance_schemas import BASES
 from service.schemas import TOWNSHIP_CODE, VILLAGE_CODE, Text
 
@@ -57,6 +58,14 @@ class WrittenProblemIn(Schema):
     association_id = fields.UUID(load_default=None)
     division_code = fields.String(load_default=None, validate=VILLAGE_CODE)
     clause = fields.String(load_default=None, validate=validate.Regexp(r"^S\d(\.\d)?$"))
+    rule_id = fields.String(
+        load_default=None,
+        validate=validate.OneOf(sorted(RULES_BY_ID)),
+        metadata={
+            "description": "The rule the problem is about; one the rules also found on the same "
+            "association or village is merged with it (one problem, keeping this description)"
+        },
+    )
 
 
 class ProblemIn(WrittenProblemIn):

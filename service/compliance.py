@@ -11,7 +11,7 @@ from typing import Any
 from aggregates.district import today_in_china
 from aggregates.errors import InvalidValue
 from projections.compliance import RULES_BY_ID, Report, evaluate
-from projections.replay import Basis, load_live, replay
+from projections.replay import Basis, load_live, recorded_by, replay
 from workers.runtime import Runtime
 
 #: Replays kept per process: (store, district, day, basis, newest position) -> report.
@@ -34,6 +34,52 @@ def report(
     if as_of is None:
         result = evaluate(district, load_live(runtime.db, district), today)
         return _body(result, basis, live=True, applied=None, last=None)
+    result, applied, last = _replayed(runtime, district, as_of, basis, progress)
+    body = _body(result, basis, live=False, applied=applied, last=last)
+    if _recorded_clock_empty(runtime, district, as_of, basis, applied):
+        body["recorded_clock_empty"] = True
+        body["clock_note"] = EMPTY_RECORDED_CLOCK[basis].format(day=as_of)
+    return body
+
+
+#: What the answer says when the recorded clock knew nothing yet on the day asked about while
+#: events effective on or before it were recorded later (a history entered after the fact).
+EMPTY_RECORDED_CLOCK = {
+    Basis.RECORDED.value: (
+        "截至{day}，记录时钟上尚无任何记录，但有生效日期在该日或之前、于之后补录的事件；"
+        "查看该日实际情况请使用 basis=effective。 / On {day} the recorded clock knew nothing "
+        "yet, but events effective on or before that day were recorded later; ask with "
+        "basis=effective for what was true that day."
+    ),
+    Basis.EFFECTIVE.value: (
+        "截至{day}，记录时钟上尚无任何记录：以下情况均为之后补录。 / On {day} the recorded "
+        "clock knew nothing yet: everything shown here was recorded later."
+    ),
+}
+
+
+def _recorded_clock_empty(
+    runtime: Runtime, district: str, as_of: date, basis: str, applied: int
+) -> bool:
+    """True when nothing was recorded by ``as_of`` but events effective by then exist."""
+    if basis == Basis.RECORDED.value:
+        if applied:
+            return False
+        return _replayed(runtime, district, as_of, Basis.EFFECTIVE.value, None)[1] > 0
+    if not applied:
+        return False
+    records = runtime.tenancy.records(district)
+    return not recorded_by(runtime.db, district, records.mapper, as_of)
+
+
+def _replayed(
+    runtime: Runtime,
+    district: str,
+    as_of: date,
+    basis: str,
+    progress: Callable[[int], None] | None,
+) -> tuple[Report, int, int]:
+    """The replayed report, the events applied and the last position (cached per log head)."""
     records = runtime.tenancy.records(district)
     store = str(getattr(runtime.db, "url", None) or getattr(runtime.db, "data_dir", ""))
     key = (store, district, as_of, basis, records.head_position())
@@ -52,8 +98,7 @@ def report(
             _cache[key] = cached
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
-    result, applied, last = cached
-    return _body(result, basis, live=False, applied=applied, last=last)
+    return cached
 
 
 def _body(
@@ -74,4 +119,6 @@ def _body(
         "summary": result.summary,
         "townships": result.townships,
         "findings": findings,
+        "recorded_clock_empty": False,
+        "clock_note": None,
     }

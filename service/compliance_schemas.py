@@ -76,6 +76,19 @@ class ComplianceOut(Schema):
     summary = fields.Nested(Rollup, required=True)
     townships = fields.List(fields.Nested(Rollup), required=True)
     findings = fields.List(fields.Nested(FindingOut), required=True)
+    recorded_clock_empty = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when the recorded clock knew nothing yet on as_of while "
+            "events effective on or before it were recorded later (so basis=recorded shows "
+            "an empty district)"
+        },
+    )
+    clock_note = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Why, in Chinese then English, when recorded_clock_empty"},
+    )
 
 
 class DiffOut(Schema):

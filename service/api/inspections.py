@@ -21,7 +21,7 @@ from projections import inspections as campaign_records
 from service.access import Action, Target, rule
 from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
-from service.campaign import campaign_tables, rule_findings
+from service.campaign import RULES_BASIS, campaign_tables, rule_findings
 from service.campaign_schemas import (
     AsOfQuery,
     CampaignCreated,
@@ -176,7 +176,7 @@ class Inspections(MethodView):
             township_code=data["township_code"],
             inspectors=data["inspectors"],
             association_ids=data["association_ids"],
-            rules_basis="recorded" if data["from_rules"] else None,
+            rules_basis=RULES_BASIS.value if data["from_rules"] else None,
             rule_findings=findings,
             written=[WrittenProblem(**p) for p in data["problems"]],
             by=provenance(),

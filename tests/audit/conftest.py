@@ -51,3 +51,13 @@ def grow(rt: Runtime, *, associations: int, cycles: int = 2) -> None:
     rt.catch_up(DISTRICT)
     key = load_private_key(rt.settings.signing_key or "")
     assert ledger.sign_head(rt.db, DISTRICT, key) is not None
+
+
+def cli_env(rt: Runtime, seed: str) -> dict[str, str]:
+    """The environment a `canxie` command needs to open the runtime of this test."""
+    return {
+        "CANXIE_DATABASE_URL": getattr(rt.db, "url", ""),
+        "CANXIE_DATA_DIR": str(rt.settings.data_dir),
+        "CANXIE_SIGNING_KEY": seed,
+        "CANXIE_BROKER_URL": "",
+    }

@@ -14,7 +14,7 @@ from projections import ledger
 from projections.ledger_verify import Report, verify_ledger
 from projections.tree_heads import load_private_key, load_public_key, public_key_base64
 from service.cli import main
-from tests.audit.conftest import DISTRICT, add_events, grow
+from tests.audit.conftest import DISTRICT, add_events, cli_env, grow
 from workers.runtime import Runtime
 
 
@@ -143,12 +143,6 @@ def test_both_events_and_trail_changed_still_locate_the_event(signed: Runtime) -
 
 def test_the_check_command_names_the_event(signed: Runtime, seed: str) -> None:
     execute(signed, "DELETE FROM EVENTS WHERE POSITION = %s", (3,))
-    env = {
-        "CANXIE_DATABASE_URL": getattr(signed.db, "url", ""),
-        "CANXIE_DATA_DIR": str(signed.settings.data_dir),
-        "CANXIE_SIGNING_KEY": seed,
-        "CANXIE_BROKER_URL": "",
-    }
-    result = CliRunner().invoke(main, ["audit", "check", DISTRICT], env=env)
+    result = CliRunner().invoke(main, ["audit", "check", DISTRICT], env=cli_env(signed, seed))
     assert result.exit_code == 1, result.output
     assert re.search(r"FAIL deleted: the event signed at position 3 \(leaf 2", result.output)

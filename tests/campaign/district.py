@@ -189,7 +189,7 @@ def evaluate_a(runtime: Runtime, cal: Calendar, walk: Walk) -> None:
 def spot_check(runtime: Runtime, cal: Calendar, walk: Walk) -> Any:
     """15 March 2022: a spot check of A and B from the rules, plus a problem written by hand."""
     from aggregates.inspection_commands import WrittenProblem
-    from service.campaign import rule_findings
+    from service.campaign import RULES_BASIS, rule_findings
 
     cal.day = date(2022, 3, 15)
     runtime.catch_up(D)
@@ -200,7 +200,7 @@ def spot_check(runtime: Runtime, cal: Calendar, walk: Walk) -> Any:
         township_code=None,
         inspectors=["市残联 张检查"],
         association_ids=[walk.ids["a"], walk.ids["b"]],
-        rules_basis="recorded",
+        rules_basis=RULES_BASIS.value,
         rule_findings=rule_findings(runtime, D, cal.day),
         written=[
             WrittenProblem(

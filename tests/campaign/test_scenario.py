@@ -23,6 +23,7 @@ from projections.compliance import evaluate
 from projections.progress import month_ends, series
 from projections.replay import Basis, replay
 from service.campaign import (
+    RULES_BASIS,
     acceptance,
     campaign_tables,
     progress,
@@ -147,7 +148,7 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
         for i in campaign_records.inspections(campaign_tables(runtime, D, None, "recorded"))
         if i["inspection_id"] == str(check.id)
     )
-    assert stored["rules_basis"] == "recorded"
+    assert stored["rules_basis"] == "effective"
     assert len(stored["rule_findings"]) == 2 * 11  # every rule for both sampled associations
     assert {f["rule_id"] for f in stored["rule_findings"] if not f["passed"]} == (
         B_WEAK | {"S3.3-vice-chairs"}
@@ -272,7 +273,7 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
         township_code=None,
         inspectors=["中原区残联 验收组"],
         association_ids=[walk.ids["a"], walk.ids["b"]],
-        rules_basis="recorded",
+        rules_basis=RULES_BASIS.value,
         rule_findings=rule_findings(runtime, D, calendar.day),
         written=[],
         by=INSPECTOR,

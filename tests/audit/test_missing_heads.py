@@ -1,0 +1,169 @@
+"""`canxie audit check` notices signed heads that are missing or were taken away.
+
+A store with events and no signed head newer than the signing interval allows fails with the
+missing-signature exit code; a head that an earlier check verified and that is gone (or that
+the current heads no longer extend) fails with its own code, whether the check remembered it
+in its state file or was handed it with ``--last-head``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from projections import ledger
+from projections.ledger_records import canonical_record
+from projections.merkle import leaf_hash
+from projections.tree_heads import load_private_key
+from service.cli import main
+from tests.audit.conftest import DISTRICT, cli_env, grow
+from tests.audit.test_tamper import execute, stored
+from workers.runtime import Runtime
+
+EXIT_OK, EXIT_UNSIGNED, EXIT_HEAD_GONE = 0, 3, 4
+
+
+def check(
+    rt: Runtime, seed: str, *options: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `canxie audit check` on the test's district in its own process, as an operator would."""
+    environment = {**os.environ, **cli_env(rt, seed), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "service", "audit", "check", DISTRICT, *options],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def backdate_trail(rt: Runtime) -> None:
+    """Make every event look recorded long ago (a district in use for years)."""
+    execute(
+        rt, "UPDATE {s}audit_entries SET recorded_at = %s", ("2020-01-01T00:00:00.000000+00:00",)
+    )
+
+
+def test_deleting_every_signed_head_is_a_missing_signature(runtime: Runtime, seed: str) -> None:
+    grow(runtime, associations=4)
+    grow(runtime, associations=2)
+    backdate_trail(runtime)
+    assert check(runtime, seed).returncode == EXIT_OK
+    execute(runtime, "DELETE FROM {s}tree_heads")
+    result = check(runtime, seed, "--state", str(runtime.settings.data_dir / "fresh.json"))
+    assert result.returncode == EXIT_UNSIGNED, result.stdout
+    assert "FAIL unsigned: 30 event(s)" in result.stdout
+    assert "there is no signed head" in result.stdout
+
+
+def test_events_newer_than_the_signing_interval_may_wait(runtime: Runtime, seed: str) -> None:
+    grow(runtime, associations=2)
+    execute(runtime, "DELETE FROM {s}tree_heads")
+    # Recorded a moment ago: the next signing round has not come yet.
+    assert check(runtime, seed).returncode == EXIT_OK
+    # With no allowance at all they are overdue.
+    result = check(runtime, seed, "--grace", "0", env={"CANXIE_SIGN_SECONDS": "0"})
+    assert result.returncode == EXIT_UNSIGNED, result.stdout
+
+
+def test_a_fresh_district_with_no_events_is_ok(runtime: Runtime, seed: str) -> None:
+    result = check(runtime, seed, "--grace", "0", env={"CANXIE_SIGN_SECONDS": "0"})
+    assert result.returncode == EXIT_OK, result.stdout
+    assert "0 events, 0 signed heads" in result.stdout
+
+
+def test_the_normal_path_stays_ok_and_remembers_the_newest_head(
+    runtime: Runtime, seed: str
+) -> None:
+    state = runtime.settings.data_dir / "monitor.json"
+    grow(runtime, associations=2)
+    assert check(runtime, seed, "--state", str(state)).returncode == EXIT_OK
+    grow(runtime, associations=3)
+    result = check(runtime, seed, "--state", str(state))
+    assert result.returncode == EXIT_OK, result.stdout
+    remembered = json.loads(state.read_text())["districts"][DISTRICT]
+    assert remembered["tree_size"] == ledger.latest_head(runtime.db, DISTRICT).tree_size == 25
+
+
+def test_a_head_a_previous_check_saw_and_that_was_deleted_is_detected(
+    runtime: Runtime, seed: str
+) -> None:
+    grow(runtime, associations=2)
+    grow(runtime, associations=2)
+    first = check(runtime, seed)  # remembers the head of size 20 under the data dir
+    assert first.returncode == EXIT_OK, first.stdout
+    execute(runtime, "DELETE FROM {s}tree_heads WHERE tree_size = %s", (20,))
+    result = check(runtime, seed)
+    assert result.returncode == EXIT_HEAD_GONE, result.stdout
+    assert "FAIL head-gone: the signed head of size 20" in result.stdout
+    # The failure persists: the state still holds the head that disappeared.
+    assert check(runtime, seed).returncode == EXIT_HEAD_GONE
+
+
+def test_a_last_head_handed_to_the_check_must_still_be_there(
+    runtime: Runtime, seed: str, tmp_path: Path
+) -> None:
+    grow(runtime, associations=2)
+    kept = ledger.latest_head(runtime.db, DISTRICT)
+    assert kept is not None
+    grow(runtime, associations=1)
+    state = str(tmp_path / "state.json")
+    given = json.dumps(kept.to_dict())
+    assert check(runtime, seed, "--state", state, "--last-head", given).returncode == EXIT_OK
+    execute(runtime, "DELETE FROM {s}tree_heads WHERE tree_size = %s", (kept.tree_size,))
+    path = tmp_path / "head.json"
+    path.write_text(given)
+    result = check(runtime, seed, "--state", state, "--last-head", str(path))
+    assert result.returncode == EXIT_HEAD_GONE, result.stdout
+
+
+def test_a_history_rewritten_and_signed_again_is_detected(runtime: Runtime, seed: str) -> None:
+    """Whoever holds the store and the key rewrites an event, its leaf and every head."""
+    grow(runtime, associations=2)
+    assert check(runtime, seed).returncode == EXIT_OK
+    row = stored(runtime, 3)
+    state = bytes(row["state"]).replace(b"test-seeder", b"test-seedeR")
+    execute(runtime, "UPDATE EVENTS SET state = %s WHERE POSITION = %s", (state, 3))
+    record = canonical_record(
+        3, row["originator_id"], row["originator_version"], row["topic"], state
+    )
+    execute(
+        runtime,
+        "UPDATE {s}audit_entries SET leaf_hash = %s WHERE position = %s",
+        (leaf_hash(record).hex(), 3),
+    )
+    execute(runtime, "DELETE FROM {s}tree_heads")
+    ledger.forget_cache()
+    key = load_private_key(seed)
+    assert ledger.sign_head(runtime.db, DISTRICT, key) is not None
+    result = check(runtime, seed)
+    assert result.returncode == EXIT_HEAD_GONE, result.stdout
+    assert "no longer in the store" in result.stdout
+
+
+def test_a_last_head_that_is_not_one_means_the_check_cannot_run(
+    runtime: Runtime, seed: str
+) -> None:
+    grow(runtime, associations=1)
+    forged = {**ledger.latest_head(runtime.db, DISTRICT).to_dict(), "root_hash": "ab" * 32}
+    for given in ("{not json", json.dumps(forged)):
+        result = check(runtime, seed, "--last-head", given)
+        assert result.returncode == 5, result.stdout + result.stderr
+    assert "does not verify under any trusted key" in result.stderr
+
+
+def test_the_exit_codes_are_documented() -> None:
+    result = CliRunner().invoke(main, ["audit", "check", "--help"])
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for code in (EXIT_OK, 1, EXIT_UNSIGNED, EXIT_HEAD_GONE, 5):
+        assert re.search(rf"^  {code}  \S", result.output, re.MULTILINE), result.output
+        assert re.search(rf"^ *\| `{code}` \|", readme, re.MULTILINE), (
+            f"README lacks exit code {code}"
+        )

@@ -1,0 +1,142 @@
+"""Inspections entered after their day, and the compliance answer on a day the records missed.
+
+A paper inspection typed in today for a day two months back, in a district whose history was
+entered today with its real (earlier) dates: the rules find what was true that day as known
+now (the effective clock), a problem the inspector wrote for a rule they also found is one
+problem, and the compliance answer says when the recorded clock knew nothing yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eventsourcing.domain import CanCreateTimestamp
+
+from aggregates.association import OfficerRole
+from aggregates.district import today_in_china
+from service.app import create_app
+from tests.campaign.district import BY, A, Calendar, D, T, appoint
+from tests.campaign.test_api import TOKEN
+from workers.settings import Settings
+
+VICE_CHAIRS = "S3.3-vice-chairs"
+
+
+class City:
+    """The app and its runtime, called as the city administrator."""
+
+    def __init__(self, app: Any) -> None:
+        self.client = app.test_client()
+        self.runtime = app.extensions["canxie"].runtime
+
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[City, Any, date]]:
+    """A district whose association (established 90 days ago) was all entered today."""
+    cal = Calendar()
+    cal.day = today_in_china()
+    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
+    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
+    city = City(app)
+    city.runtime.tenancy.create_district(D, "中原区", BY)
+    records = city.runtime.tenancy.records(D)
+    records.clock = lambda: cal.day
+    began = cal.day - timedelta(days=90)
+    records.record_division(code=T, name="林山寨街道", effective_on=began, by=BY)
+    records.record_division(code=A, name="友谊社区", effective_on=began, by=BY)
+    association = records.establish_association(
+        division_code=A, name="友谊社区残协", township_code=T, established_on=began, by=BY
+    ).id
+    appoint(records, association, OfficerRole.CHAIR, "王建国", began)
+    city.runtime.catch_up(D)
+    yield city, association, cal.day - timedelta(days=60)
+    app.extensions["canxie"].wakeups.close()
+
+
+def failing_rules(city: City, day: date, basis: str) -> set[str]:
+    answer = city.call("GET", f"/districts/{D}/compliance?as_of={day}&basis={basis}")
+    assert answer.status_code == 200, answer.json
+    return {f["rule_id"] for f in answer.json["findings"] if not f["passed"]}
+
+
+def inspect(city: City, association: Any, day: date, problems: list[dict[str, Any]]) -> Any:
+    return city.call(
+        "POST",
+        f"/districts/{D}/inspections",
+        json={
+            "kind": "spot_check",
+            "title": "纸质检查补录",
+            "inspected_on": day.isoformat(),
+            "inspectors": ["市残联 张检查"],
+            "association_ids": [str(association)],
+            "problems": problems,
+        },
+    )
+
+
+def problem_list(city: City, inspection_id: str) -> list[dict[str, Any]]:
+    city.runtime.catch_up(D)
+    answer = city.call("GET", f"/districts/{D}/inspections/{inspection_id}")
+    assert answer.status_code == 200, answer.json
+    return answer.json["inspection"]["problems"]
+
+
+def test_an_inspection_typed_in_later_finds_the_failures_of_its_day(migrated: Any) -> None:
+    city, association, day = migrated
+    expected = failing_rules(city, day, "effective")
+    assert VICE_CHAIRS in expected  # one chair, no vice-chair
+    created = inspect(city, association, day, [])
+    assert created.status_code == 201, created.json
+    problems = problem_list(city, created.json["id"])
+    assert {p["rule_id"] for p in problems} == expected
+    assert len(problems) == len(created.json["problem_ids"]) == len(expected)
+
+
+def test_a_written_problem_for_a_rule_already_found_is_one_problem(migrated: Any) -> None:
+    city, association, day = migrated
+    expected = failing_rules(city, day, "effective")
+    note = "现场只有主席一人，无副主席"
+    written = [{"description": note, "association_id": str(association), "rule_id": VICE_CHAIRS}]
+    created = inspect(city, association, day, written)
+    assert created.status_code == 201, created.json
+    problems = problem_list(city, created.json["id"])
+    assert len(problems) == len(created.json["problem_ids"]) == len(expected)
+    merged = [p for p in problems if p["rule_id"] == VICE_CHAIRS]
+    assert [p["description"] for p in merged] == [note]
+
+
+def test_a_written_problem_names_a_known_rule(migrated: Any) -> None:
+    city, association, day = migrated
+    written = [{"description": "x", "association_id": str(association), "rule_id": "S9-none"}]
+    answer = inspect(city, association, day, written)
+    assert answer.status_code == 422, answer.json
+    assert "rule_id" in str(answer.json)
+
+
+def test_the_compliance_answer_says_when_the_recorded_clock_knew_nothing(migrated: Any) -> None:
+    city, _, day = migrated
+    path = f"/districts/{D}/compliance?as_of={day}"
+    recorded = city.call("GET", f"{path}&basis=recorded").json
+    assert recorded["findings"] == []
+    assert recorded["recorded_clock_empty"] is True
+    assert recorded["clock_note"].startswith("截至")
+    assert "basis=effective" in recorded["clock_note"]
+    effective = city.call("GET", f"{path}&basis=effective").json
+    assert effective["findings"] != []
+    assert effective["recorded_clock_empty"] is True
+    assert effective["clock_note"]
+    for answer in (
+        city.call("GET", f"/districts/{D}/compliance").json,
+        city.call("GET", f"/districts/{D}/compliance?as_of={today_in_china()}").json,
+        city.call("GET", f"{path}&basis=recorded".replace(str(day), str(day - timedelta(60)))).json,
+    ):
+        assert answer["recorded_clock_empty"] is False, answer
+        assert answer["clock_note"] is None
