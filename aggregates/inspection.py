@@ -154,6 +154,8 @@ class Inspection(Aggregate):
                 str(self.association_id) if self.association_id else None,
                 self.township_code,
             )
+            if self.rule_id is not None:
+                aggregate.rule_problems[(self.rule_id, self.division_code)] = self.problem_id
 
     class ProblemRectified(Event):
         """A problem was rectified, with the evidence."""
@@ -236,6 +238,8 @@ class Inspection(Aggregate):
         self.problems: dict[UUID, tuple[ProblemState, date]] = {}
         #: problem id -> (association id or None, township code or "") for scope checks
         self.subjects: dict[UUID, tuple[str | None, str]] = {}
+        #: (rule id, division code) -> the problem on the list for that rule there
+        self.rule_problems: dict[tuple[str, str], UUID] = {}
         self.decisions: dict[str, str] = {}
         self.concluded_on: date | None = None
 
@@ -321,6 +325,7 @@ class Inspection(Aggregate):
         code = division_code or self.township_code or self.district_code
         if not code.startswith(self.township_code or self.district_code):
             raise InvalidValue("the division is outside the inspection", field="division_code")
+        self._refuse_second_problem_of_rule(rule_id, code)
         problem_id = uuid4()
         self.trigger_event(
             self.ProblemRecorded,
@@ -338,6 +343,16 @@ class Inspection(Aggregate):
             by=by,
         )
         return problem_id
+
+    def _refuse_second_problem_of_rule(self, rule_id: str | None, code: str) -> None:
+        """A rule's failure in one place is one problem while it is unresolved (merged, not
+        counted twice); once rectified, the same failure found again is a new problem."""
+        existing = self.rule_problems.get((rule_id, code)) if rule_id is not None else None
+        if existing is not None and self.problems[existing][0] is not ProblemState.RECTIFIED:
+            raise Conflict(
+                f"the problem of rule {rule_id} there is already on the list ({existing})",
+                field="rule_id",
+            )
 
     def rectify(
         self,

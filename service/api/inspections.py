@@ -212,7 +212,11 @@ class InspectionProblems(MethodView):
     @blp.arguments(ProblemIn)
     @blp.response(201, CampaignCreated)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown inspection")
-    @blp.alt_response(409, schema=ProblemSchema, description="The inspection is concluded")
+    @blp.alt_response(
+        409,
+        schema=ProblemSchema,
+        description="The inspection is concluded, or the rule's problem there is already listed",
+    )
     def post(self, data: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """Write a problem onto the list."""
         records = services().runtime.tenancy.records(known_district(code))

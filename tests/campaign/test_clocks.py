@@ -140,3 +140,29 @@ def test_the_compliance_answer_says_when_the_recorded_clock_knew_nothing(migrate
     ):
         assert answer["recorded_clock_empty"] is False, answer
         assert answer["clock_note"] is None
+
+
+def test_a_problem_added_later_for_a_rule_already_listed_is_refused(migrated: Any) -> None:
+    city, association, day = migrated
+    created = inspect(city, association, day, [])
+    assert created.status_code == 201, created.json
+    path = f"/districts/{D}/inspections/{created.json['id']}/problems"
+    again = {
+        "description": "副主席仍缺",
+        "association_id": str(association),
+        "rule_id": VICE_CHAIRS,
+        "found_on": day.isoformat(),
+    }
+    answer = city.call("POST", path, json=again)
+    assert answer.status_code == 409, answer.json
+    assert answer.json["field"] == "rule_id"
+    before = problem_list(city, created.json["id"])
+    assert [p["rule_id"] for p in before].count(VICE_CHAIRS) == 1
+    listed = next(p for p in before if p["rule_id"] == VICE_CHAIRS)
+    rectified = city.call(
+        "POST",
+        f"{path}/{listed['problem_id']}/rectification",
+        json={"rectified_on": day.isoformat(), "evidence": "任命决定", "note": "已补选"},
+    )
+    assert rectified.status_code == 200, rectified.json
+    assert city.call("POST", path, json=again).status_code == 201
