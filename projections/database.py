@@ -35,7 +35,8 @@ from eventsourcing.postgres import (
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
 
-DISTRICT_CODE = re.compile(r"^\d{6}$")
+# [0-9], not \d: a district code names a file or schema, and \d takes any Unicode digit.
+DISTRICT_CODE = re.compile(r"[0-9]{6}")
 CATALOG_SCHEMA = "canxie_catalog"
 
 
@@ -105,7 +106,7 @@ _SHARED_POOLS_LOCK = threading.Lock()
 
 def schema_name(code: str) -> str:
     """The PostgreSQL schema of a district."""
-    if not DISTRICT_CODE.match(code):
+    if not DISTRICT_CODE.fullmatch(code):
         raise ValueError(f"not a district code: {code!r}")
     return f"district_{code}"
 
@@ -305,7 +306,7 @@ class SqliteDatabase(Database):
         """The file of a district, or of the catalog."""
         if code is None:
             return self.data_dir / "catalog.sqlite3"
-        if not DISTRICT_CODE.match(code):
+        if not DISTRICT_CODE.fullmatch(code):
             raise ValueError(f"not a district code: {code!r}")
         return self.data_dir / "districts" / f"{code}.sqlite3"
 

@@ -6,7 +6,8 @@ import threading
 from functools import partial
 
 from aggregates.district import DistrictRecords
-from aggregates.errors import NotFound
+from aggregates.errors import InvalidValue, NotFound
+from aggregates.identifiers import DivisionLevel, InvalidIdentifier, validate_division_code
 from aggregates.provenance import Provenance
 from projections import tracking
 from projections.catalog import Catalog, District
@@ -25,8 +26,10 @@ class Tenancy:
         *,
         aggregate_cache_size: int = 1000,
         encryption_key: str | None = None,
+        city_prefix: str = "",
     ) -> None:
         self.db = db
+        self.city_prefix = city_prefix
         self.encryption_key = encryption_key
         self.catalog = Catalog(db)
         self.aggregate_cache_size = aggregate_cache_size
@@ -57,12 +60,33 @@ class Tenancy:
             tracking.register(cur, sql, [p.name for p in PROJECTIONS])
 
     def create_district(self, code: str, name: str, by: Provenance) -> District:
-        """A new tenant with its own store; 409 if the code exists."""
+        """A new tenant with its own store; 409 if the code exists, 422 if it is no code of
+        the city's."""
+        self.check_district_code(code)
         check = key_check(self.district_key(code))
         district = self.catalog.add(code, name, by, self.provision_district, key_check=check)
         with self._lock:
             self._known[code] = district
         return district
+
+    def check_district_code(self, code: str) -> None:
+        """Six ASCII digits of a real county-level code, within the city's prefix.
+
+        The code names the district's SQLite file or PostgreSQL schema, so "４１０１０２"
+        (full-width) or "410102 " must never get that far.
+        """
+        try:
+            checked = validate_division_code(code, DivisionLevel.DISTRICT)
+        except InvalidIdentifier as error:
+            raise InvalidValue(f"district code: {error.reason}", field="code") from None
+        if checked != code:
+            raise InvalidValue("a district code has no blanks around it", field="code")
+        if not code.startswith(self.city_prefix):
+            raise InvalidValue(
+                f"district {code} lies outside this city (codes start with {self.city_prefix}; "
+                "CANXIE_CITY_PREFIX sets it)",
+                field="code",
+            )
 
     def district(self, code: str) -> District:
         """The district, or NotFound; the catalog is asked again only on a miss."""

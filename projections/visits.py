@@ -231,11 +231,15 @@ def households_due(
     on: date,
     within_days: int = 30,
     status: str = "all",
+    limit: int | None = None,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """Households visited before, with their latest visit on or before ``on`` and due date.
 
     ``status``: ``overdue`` (due date before ``on``), ``due`` (due within ``within_days``
-    but not overdue) or ``all`` (every household, soonest due first).
+    but not overdue) or ``all`` (every household, soonest due first).  ``limit`` and
+    ``offset`` page the sorted list (every household when ``limit`` is None); ``total``
+    counts them all.
     """
     sql = partial(db.sql, district)
     conditions, params = scope.where()
@@ -285,8 +289,10 @@ def households_due(
         "on": on.isoformat(),
         "status": status,
         "intervals": settings,
-        "items": items,
+        "items": items[offset:] if limit is None else items[offset : offset + limit],
         "total": len(items),
+        "limit": limit,
+        "offset": offset,
         "position": position,
     }
 

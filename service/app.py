@@ -43,6 +43,9 @@ from workers.wakeups import Wakeups, celery_wakeups
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_BODY_BYTES = 1024 * 1024
+#: Longest path and query the app answers; gunicorn reads request lines up to 8190 bytes
+#: (``limit_request_line`` in service/server.py), so up to there the refusal is problem+json.
+MAX_URI_BYTES = 4096
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -139,11 +142,25 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
 def _before_request() -> None:
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    if _target_length() > MAX_URI_BYTES:
+        raise ProblemError(
+            414, "uri-too-long", f"the path and query must not exceed {MAX_URI_BYTES} bytes"
+        )
     has_body = bool(request.content_length) or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
     )
     if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
         raise ProblemError(415, "unsupported-media-type", "send the body as application/json")
+
+
+def _target_length() -> int:
+    """Bytes of the request target as sent (gunicorn's RAW_URI, else path and query)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        return len(raw.encode("latin-1", "replace"))
+    query = request.environ.get("QUERY_STRING", "")
+    path = request.environ.get("PATH_INFO", "").encode("latin-1", "replace")
+    return len(path) + (len(query) + 1 if query else 0)
 
 
 def _after_request(response: Response) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from service.schemas import ReadQuery
+from service.schemas import POSITION_MAX, ReadQuery, limit_field, offset_field
 
 
 class AuditEntriesQuery(ReadQuery):
@@ -18,8 +18,8 @@ class AuditEntriesQuery(ReadQuery):
     event_type = fields.String(
         validate=validate.Regexp(r"^[A-Za-z_][A-Za-z0-9_.]{0,199}$", error="not an event type")
     )
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = limit_field(1000)
+    offset = offset_field()
 
     @validates_schema
     def _range(self, data: dict, **kwargs: object) -> None:
@@ -102,8 +102,8 @@ class SignHeadOut(Schema):
 class HeadListQuery(Schema):
     """Paging of the signed heads."""
 
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = limit_field(1000)
+    offset = offset_field()
 
 
 class HeadList(Schema):
@@ -118,8 +118,8 @@ class HeadList(Schema):
 class InclusionQuery(Schema):
     """Which event, against which signed head (default: the newest)."""
 
-    position = fields.Integer(required=True, validate=validate.Range(min=1))
-    tree_size = fields.Integer(validate=validate.Range(min=1))
+    position = fields.Integer(required=True, validate=validate.Range(min=1, max=POSITION_MAX))
+    tree_size = fields.Integer(validate=validate.Range(min=1, max=POSITION_MAX))
     record = fields.Boolean(
         load_default=False,
         metadata={"description": "also return the stored record (it may hold personal data)"},
@@ -150,8 +150,8 @@ class InclusionOut(Schema):
 class ConsistencyQuery(Schema):
     """Two signed head sizes, first <= second."""
 
-    first = fields.Integer(required=True, validate=validate.Range(min=1))
-    second = fields.Integer(required=True, validate=validate.Range(min=1))
+    first = fields.Integer(required=True, validate=validate.Range(min=1, max=POSITION_MAX))
+    second = fields.Integer(required=True, validate=validate.Range(min=1, max=POSITION_MAX))
 
     @validates_schema
     def _order(self, data: dict, **kwargs: object) -> None:

@@ -13,7 +13,15 @@ from aggregates.evaluation import Subject
 from aggregates.group import DisabilityCategory, GroupBasis
 from aggregates.needs import NeedCategory
 from aggregates.visit import HouseholdKind, ReferredTo, VisitMode
-from service.schemas import TOWNSHIP_CODE, ReadQuery, StrictBoolean, Text
+from service.schemas import (
+    TOWNSHIP_CODE,
+    Paging,
+    ReadQuery,
+    StrictBoolean,
+    Text,
+    limit_field,
+    offset_field,
+)
 
 
 class StrictNumber(fields.Float):
@@ -32,11 +40,8 @@ def _one_of(values: Any) -> validate.OneOf:
     return validate.OneOf([v.value for v in values])
 
 
-class Page(ReadQuery):
+class Page(Paging):
     """Paging of a list."""
-
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class WithinDistrict(Page):
@@ -300,6 +305,8 @@ class DueQuery(OnDate):
     within_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=366))
     township_code = fields.String(validate=TOWNSHIP_CODE)
     association_id = fields.UUID()
+    limit = limit_field()
+    offset = offset_field()
 
 
 class FollowUpOut(Schema):
@@ -377,7 +384,9 @@ class DueList(Schema):
     status = fields.String(required=True)
     intervals = fields.Nested(IntervalsOut, required=True)
     items = fields.List(fields.Nested(HouseholdDue), required=True)
-    total = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "households on every page"})
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
     position = fields.Integer(required=True)
 
 

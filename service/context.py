@@ -14,7 +14,8 @@ from service.problems import ProblemError
 from workers.runtime import Runtime
 from workers.wakeups import Wakeups
 
-DISTRICT_CODE = re.compile(r"^\d{6}$")
+# [0-9], not \d: a district code names a file or schema, and \d takes any Unicode digit.
+DISTRICT_CODE = re.compile(r"[0-9]{6}")
 
 
 @dataclass
@@ -44,7 +45,7 @@ def provenance(reason: str | None = None) -> Provenance:
 
 def known_district(code: str) -> str:
     """Check a district code from the path: malformed is 422, unknown is 404."""
-    if not DISTRICT_CODE.match(code):
+    if not DISTRICT_CODE.fullmatch(code):
         raise ProblemError(
             422,
             "validation",

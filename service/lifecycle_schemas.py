@@ -24,13 +24,14 @@ from service.schemas import (
     TOWNSHIP_CODE,
     VILLAGE_CODE,
     OfficerOut,
-    ReadQuery,
+    Paging,
     StrictBoolean,
     Text,
+    WholeMatch,
 )
 
-DIVISION_CODE = validate.Regexp(
-    r"^(\d{9}|\d{12})$", error="must be a 9-digit township or 12-digit village code"
+DIVISION_CODE = WholeMatch(
+    r"^([0-9]{9}|[0-9]{12})$", error="must be a 9-digit township or 12-digit village code"
 )
 MAX_CSV_CHARACTERS = 900_000
 
@@ -45,13 +46,6 @@ def monthly_amount_in_range(value: Decimal) -> None:
 def one_of(kind: type) -> validate.OneOf:
     """Accept the values of a StrEnum."""
     return validate.OneOf([member.value for member in kind])  # type: ignore[attr-defined]
-
-
-class Paging(ReadQuery):
-    """Limit and offset."""
-
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 # -- divisions -------------------------------------------------------------------------------
@@ -177,7 +171,7 @@ class TermOfficerIn(Schema):
     phone = fields.String(
         load_default=None,
         validate=validate.Regexp(
-            r"^(1\d{10}|0\d{2,3}-?\d{7,8})$", error="must be a mobile number or a landline"
+            r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$", error="must be a mobile number or a landline"
         ),
     )
     continuing = fields.UUID(load_default=None)

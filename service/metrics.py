@@ -144,7 +144,7 @@ class Metrics:
     def _district(self) -> str | None:
         """The path's district, when it is one that exists (keeps the label set bounded)."""
         code = (request.view_args or {}).get("code")
-        if not isinstance(code, str) or not DISTRICT_CODE.match(code):
+        if not isinstance(code, str) or not DISTRICT_CODE.fullmatch(code):
             return None
         try:
             self.runtime.tenancy.district(code)

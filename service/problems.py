@@ -40,6 +40,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "position-ahead": ("请求的位置尚不存在", "That position does not exist yet"),
     "unavailable": ("服务暂时不可用", "A service canxie depends on is down"),
     "payload-too-large": ("请求体过大", "The request body is too large"),
+    "uri-too-long": ("请求地址过长", "The request URI is too long"),
     "internal": ("服务器内部错误", "Internal server error"),
     "http-error": ("请求无法处理", "The request could not be handled"),
 }
@@ -119,9 +120,13 @@ def _http_problem(error: HTTPException) -> Response:
         404: "not-found",
         405: "method-not-allowed",
         413: "payload-too-large",
+        414: "uri-too-long",
         415: "unsupported-media-type",
     }.get(status, "http-error")
-    return problem(status, code, error.description or error.name)
+    # RFC 9110: a 405 lists the methods the resource does support.
+    allowed = getattr(error, "valid_methods", None)
+    headers = {"Allow": ", ".join(sorted(allowed))} if status == 405 and allowed else None
+    return problem(status, code, error.description or error.name, headers=headers)
 
 
 def _domain_problem(error: DomainError) -> Response:

@@ -8,22 +8,23 @@ from aggregates.person import HouseholdRelation, PersonStatus, ServiceNeed
 from projections.roster import GROUPABLE, SORTABLE
 from service.schemas import (
     DISTRICT_CODE,
+    PHONE,
     TOWNSHIP_CODE,
     VILLAGE_CODE,
     ReadQuery,
     StrictBoolean,
     Text,
+    WholeMatch,
+    limit_field,
+    offset_field,
 )
 
 PERSONAL_FIELDS = ["resident_id", "certificate_number", "phone", "address"]
-PHONE = validate.Regexp(
-    r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
-    error="must be an 11-digit mobile number or a landline like 0371-12345678",
-)
 #: Shape only; the check character, birth date and agreement are the domain's checks.
-RESIDENT_ID = validate.Regexp(r"^\s*\d{17}[\dXx]\s*$", error="must be 17 digits and a digit or X")
-CERTIFICATE = validate.Regexp(
-    r"^\s*\d{17}[\dXx]\d{2}\s*$", error="must be the 18-character resident ID and two digits"
+RESIDENT_ID = WholeMatch(r"^\s*[0-9]{17}[0-9Xx]\s*$", error="must be 17 digits and a digit or X")
+CERTIFICATE = WholeMatch(
+    r"^\s*[0-9]{17}[0-9Xx][0-9]{2}\s*$",
+    error="must be the 18-character resident ID and two digits",
 )
 RELATION = validate.OneOf([r.value for r in HouseholdRelation])
 
@@ -193,8 +194,8 @@ class PersonListQuery(PersonFilterQuery):
         load_default="village_code",
         validate=validate.OneOf([*SORTABLE, *(f"-{s}" for s in SORTABLE)]),
     )
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = limit_field()
+    offset = offset_field()
 
 
 class PersonCountsQuery(PersonFilterQuery):

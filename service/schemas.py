@@ -12,9 +12,33 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from aggregates.association import Background, OfficerRole
 
-DISTRICT_CODE = validate.Regexp(r"^\d{6}$", error="must be a 6-digit district code")
-TOWNSHIP_CODE = validate.Regexp(r"^\d{9}$", error="must be a 9-digit township code")
-VILLAGE_CODE = validate.Regexp(r"^\d{12}$", error="must be a 12-digit village or community code")
+
+class WholeMatch(validate.Regexp):
+    """A pattern the whole text must match, written with ``[0-9]`` rather than ``\\d``.
+
+    ``validate.Regexp`` searches with ``match``, so ``$`` lets a trailing newline through, and
+    ``\\d`` takes any Unicode digit ("４１０１０２", "٤١٠١٠٢"): codes name files and schemas.
+    """
+
+    def __call__(self, value: str) -> str:
+        """The value, or a ValidationError."""
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+DISTRICT_CODE = WholeMatch(r"^[0-9]{6}$", error="must be a 6-digit district code")
+TOWNSHIP_CODE = WholeMatch(r"^[0-9]{9}$", error="must be a 9-digit township code")
+VILLAGE_CODE = WholeMatch(r"^[0-9]{12}$", error="must be a 12-digit village or community code")
+PHONE = WholeMatch(
+    r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$",
+    error="must be an 11-digit mobile number or a landline like 0371-12345678",
+)
+#: The largest event-log position or tree size anyone may ask for (SQLite's and PostgreSQL's
+#: 64-bit integers; a larger number would overflow in the database driver).
+POSITION_MAX = 2**63 - 1
+#: No list holds a billion rows; larger offsets are typing errors or probes.
+OFFSET_MAX = 1_000_000_000
 
 
 class Text(fields.String):
@@ -99,13 +123,7 @@ class OfficerIn(Schema):
         load_default=list,
     )
     appointed_on = fields.Date(required=True)
-    phone = fields.String(
-        load_default=None,
-        validate=validate.Regexp(
-            r"^(1\d{10}|0\d{2,3}-?\d{7,8})$",
-            error="must be an 11-digit mobile number or a landline like 0371-12345678",
-        ),
-    )
+    phone = fields.String(load_default=None, validate=PHONE)
 
 
 class RemovalIn(Schema):
@@ -138,7 +156,24 @@ class Accepted(Schema):
 class ReadQuery(Schema):
     """Freshness: answer only once the read model includes position ``min_position``."""
 
-    min_position = fields.Integer(strict=False, validate=validate.Range(min=0))
+    min_position = fields.Integer(strict=False, validate=validate.Range(min=0, max=POSITION_MAX))
+
+
+def limit_field(maximum: int = 500) -> fields.Integer:
+    """How many items a page holds (100 unless asked)."""
+    return fields.Integer(load_default=100, validate=validate.Range(min=1, max=maximum))
+
+
+def offset_field() -> fields.Integer:
+    """How many items to skip; bounded, so the database never sees an overflowing number."""
+    return fields.Integer(load_default=0, validate=validate.Range(min=0, max=OFFSET_MAX))
+
+
+class Paging(ReadQuery):
+    """Limit and offset of a list, as every list route takes them."""
+
+    limit = limit_field()
+    offset = offset_field()
 
 
 class UnmaskQuery(ReadQuery):
@@ -148,12 +183,10 @@ class UnmaskQuery(ReadQuery):
     reason = Text(max_length=200, load_default=None)
 
 
-class AssociationListQuery(ReadQuery):
+class AssociationListQuery(Paging):
     """Filters and paging of the association list."""
 
     township_code = fields.String(validate=TOWNSHIP_CODE)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class OfficerOut(Schema):
@@ -296,8 +329,8 @@ class PersonalReadQuery(Schema):
     """Filters of the unmasked-read record."""
 
     district = fields.String(validate=DISTRICT_CODE)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = limit_field()
+    offset = offset_field()
 
 
 class PersonalRead(Schema):

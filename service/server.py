@@ -42,6 +42,9 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
         "worker_class": "gthread",
         "graceful_timeout": 30,
         "timeout": 60,
+        # gunicorn's own limit (4094 by default) answers HTML; at its maximum the app refuses
+        # a path and query over MAX_URI_BYTES itself, as problem+json.
+        "limit_request_line": 8190,
         # JSON logs: the app writes each request as a JSON line itself (with its request id).
         "accesslog": None if settings.log_format == "json" else "-",
         "control_socket_disable": True,  # one shared socket path would clash between servers

@@ -26,7 +26,9 @@ class Runtime:
     def open(cls, settings: Settings) -> Runtime:
         """Connect to the configured store."""
         db = open_database(settings.database_url, settings.data_dir, pool_max=settings.pool_max)
-        tenancy = Tenancy(db, encryption_key=settings.encryption_key)
+        tenancy = Tenancy(
+            db, encryption_key=settings.encryption_key, city_prefix=settings.city_prefix
+        )
         return cls(settings=settings, db=db, tenancy=tenancy, accounts=Accounts(db))
 
     def catch_up(self, district: str, max_batches: int | None = None) -> CatchUp:

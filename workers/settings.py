@@ -36,6 +36,16 @@ def _where(url: str | None) -> str:
     return f"{parts.hostname or 'localhost'}{port}{parts.path or '/'}"
 
 
+def _city_prefix(env: Mapping[str, str]) -> str:
+    raw = env.get("CANXIE_CITY_PREFIX")
+    if raw is None:
+        return "4101"
+    prefix = raw.strip()
+    if len(prefix) > 6 or not all(c in "0123456789" for c in prefix):
+        raise ValueError(f"CANXIE_CITY_PREFIX must be up to 6 digits, not {raw!r}")
+    return prefix
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting canxie reads; the names are the environment variables without prefix."""
@@ -64,6 +74,9 @@ class Settings:
     # PROMETHEUS_MULTIPROC_DIR: where gunicorn's worker processes share their metrics; unset:
     # a folder per gunicorn master under the temporary directory.
     metrics_dir: Path | None = None
+    # CANXIE_CITY_PREFIX: every district code starts with it (4101, Zhengzhou); empty: any
+    # district of the country.
+    city_prefix: str = "4101"
 
     @property
     def embedded(self) -> bool:
@@ -119,6 +132,7 @@ class Settings:
             metrics_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"])
             if env.get("PROMETHEUS_MULTIPROC_DIR")
             else None,
+            city_prefix=_city_prefix(env),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

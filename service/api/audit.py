@@ -16,13 +16,13 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from aggregates.errors import NotFound
 from projections import ledger
 from projections.audit_trail import aggregate_history, iso_utc, list_entries
 from projections.ledger import LedgerError, LedgerInconsistent, ProofUnavailable, StoredHead
 from service.access import Action, Target, rule
+from service.api.blueprint import ApiBlueprint
 from service.audit_schemas import (
     AggregateHistory,
     AuditEntriesQuery,
@@ -54,7 +54,7 @@ TITLES.setdefault(
     "not-covered", ("该事件尚未被签名树头覆盖", "The event is not covered by that signed head")
 )
 
-blp = Blueprint(
+blp = ApiBlueprint(
     "audit",
     __name__,
     url_prefix="/api/v1",
@@ -198,7 +198,7 @@ class LedgerHeads(MethodView):
         }
 
     @rule(Action.AUDIT, Target.DISTRICT)
-    @blp.arguments(SignHeadIn)
+    @blp.arguments(SignHeadIn, required=False)
     @blp.response(201, SignHeadOut)
     @blp.alt_response(200, schema=SignHeadOut, description="The log has not grown")
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district, empty log")

@@ -6,8 +6,12 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
+import flask
 from flask_smorest import Blueprint
+from marshmallow import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
+from service.json_body import load_json_body
 from service.problems import PROBLEM_JSON
 
 
@@ -35,3 +39,15 @@ class ApiBlueprint(Blueprint):
         if isinstance(schema, type):
             schema = schema()
         return super().arguments(schema, *args, **kwargs)
+
+
+class ApiParser(FlaskParser):
+    """webargs' parser, reading JSON bodies through ``load_json_body`` (depth, Unicode, numbers)."""
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return missing
+        return load_json_body(req.get_data(cache=True))
+
+
+ApiBlueprint.ARGUMENTS_PARSER = ApiParser()

@@ -184,7 +184,7 @@ class Due(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
-        """Households with their latest visit on or before ``on`` and the next due date."""
+        """Households with their latest visit on or before ``on`` and the next due date, paged."""
         known_district(code)
         await_position(code, query.get("min_position"))
         return households_due(
@@ -194,6 +194,8 @@ class Due(MethodView):
             on=on_or_today(query.get("on")),
             within_days=query["within_days"],
             status=query["status"],
+            limit=query["limit"],
+            offset=query["offset"],
         )
 
 

@@ -115,6 +115,8 @@ def test_web_runs_gunicorn_with_probes(rendered, value_set):
         "4",
         "--graceful-timeout",
         "30",
+        "--limit-request-line",
+        "8190",
         "service.wsgi:app",
     ]
     assert {"name": "http", "containerPort": 8000, "protocol": "TCP"} in web["ports"]
