@@ -99,6 +99,10 @@ class KeyRingStore(ABC):
         """After a key was destroyed: no old copy of it stays in the ring's files."""
 
     @abstractmethod
+    def close(self) -> None:
+        """Release what this thread holds open on the ring."""
+
+    @abstractmethod
     def _old_table(self, cur: Cursor) -> bool:
         """Whether the district's own store still has the ring of an older release."""
 
@@ -180,6 +184,13 @@ class SqliteKeyRing(KeyRingStore):
         """The destroyed key's page was zeroed; drop the log's copy of it as it was."""
         truncate_wal(self._connection(), self.path)
 
+    def close(self) -> None:
+        """Close this thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
     def _old_table(self, cur: Cursor) -> bool:
         cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'person_keys'")
         return cur.fetchone() is not None
@@ -229,6 +240,9 @@ class PostgresKeyRing(KeyRingStore):
         """Rewrite the table, so the destroyed key's old row leaves its files now."""
         with self.cursor() as cur:
             cur.execute(self.sql("VACUUM FULL {s}person_keys"))
+
+    def close(self) -> None:
+        """Nothing to release: the pool is the process's."""
 
     def _old_table(self, cur: Cursor) -> bool:
         cur.execute(

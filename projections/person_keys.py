@@ -231,6 +231,10 @@ class PersonKeyRing:
             raise RuntimeError("person keys are wrapped; CANXIE_ENCRYPTION_KEY is needed")
         return self._wrap.decrypt(raw[:12], raw[12:], subject.encode())
 
+    def close(self) -> None:
+        """Release the ring's connection of this thread."""
+        self.store.close()
+
     # -- storage -----------------------------------------------------------------------------
 
     def _sql(self, template: str) -> str:

@@ -40,6 +40,7 @@ class Tenancy:
         self.catalog = Catalog(db)
         self.aggregate_cache_size = aggregate_cache_size
         self._records: dict[str, DistrictRecords] = {}
+        self._rings: dict[str, PersonKeyRing] = {}
         self._known: dict[str, District] = {}
         self._lock = threading.Lock()
         if encryption_key is None and not isinstance(db, SqliteDatabase):
@@ -82,7 +83,9 @@ class Tenancy:
                     cur.execute(sql(statement))
             tracking.register(cur, sql, [p.name for p in PROJECTIONS])
             erased = erased_persons(cur, sql)
-        self.key_ring(code).destroy_erased(erased, by="provision")
+        ring = self.key_ring(code)
+        ring.destroy_erased(erased, by="provision")
+        ring.close()
 
     def create_district(self, code: str, name: str, by: Provenance) -> District:
         """A new tenant with its own store; 409 if the code exists."""
@@ -135,7 +138,8 @@ class Tenancy:
                     "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
                     "AGGREGATE_CACHE_FASTFORWARD": "y",
                 }
-                records = DistrictRecords(code, env=env, sealer=self.key_ring(code))
+                ring = self._rings[code] = self.key_ring(code)
+                records = DistrictRecords(code, env=env, sealer=ring)
                 self._records[code] = records
         return records
 
@@ -144,6 +148,9 @@ class Tenancy:
         with self._lock:
             for records in self._records.values():
                 records.close()
+            for ring in self._rings.values():
+                ring.close()
+            self._rings.clear()
             self._records.clear()
         self.db.close()
 

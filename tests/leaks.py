@@ -8,13 +8,23 @@ escapes JSON and Python write, and for a key also as base64 and hex.
 from __future__ import annotations
 
 import base64
+import shutil
 import sqlite3
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from projections.database import SqliteDatabase
+from projections.key_ring_store import (
+    KEYRING_FOLDER,
+    PERSON_KEYS,
+    WRAPPING_KEY_FILE,
+    keyring_schema,
+)
+from projections.tenancy import Tenancy
 from tests.roster.samples import person_body
 
 TOKEN = "cx_erasure_at_rest"
@@ -119,10 +129,10 @@ def register_and_read(app: Flask) -> Erased:
     created = client.post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH)
     assert created.status_code == 201, created.get_json()
     body = person_body(VILLAGE, SEQUENCE, name=NAME, phone="13987654321")
-    person_id = _register(app, body)
-    kept_id = _register(app, person_body(VILLAGE, SEQUENCE + 1, name="李雷"))
+    person_id = register(app, body)
+    kept_id = register(app, person_body(VILLAGE, SEQUENCE + 1, name="李雷"))
     runtime.catch_up(D)
-    _read(app, person_id, NAME)
+    read_person(app, person_id, NAME)
     secrets = {
         "name": forms(NAME),
         "resident ID": forms(body["resident_id"]),
@@ -147,17 +157,17 @@ def erase(app: Flask, person: Erased) -> None:
     )
     assert erased.status_code == 200, erased.get_json()
     app.extensions["canxie"].runtime.catch_up(D)
-    assert _read(app, person.person_id, None)["erased"] is True
-    assert _read(app, person.kept_id, "李雷")["erased"] is False
+    assert read_person(app, person.person_id, None)["erased"] is True
+    assert read_person(app, person.kept_id, "李雷")["erased"] is False
 
 
-def _register(app: Flask, body: dict[str, Any]) -> str:
+def register(app: Flask, body: dict[str, Any]) -> str:
     response = app.test_client().post(f"/api/v1/districts/{D}/persons", json=body, headers=AUTH)
     assert response.status_code == 201, response.get_json()
     return str(response.get_json()["id"])
 
 
-def _read(app: Flask, person_id: str, name: str | None) -> dict[str, Any]:
+def read_person(app: Flask, person_id: str, name: str | None) -> dict[str, Any]:
     """Read one person unmasked (an audited read) and the list, as a clerk would."""
     client = app.test_client()
     query = {"unmask": ["resident_id", "address"], "reason": "核对身份 check"}
@@ -167,3 +177,34 @@ def _read(app: Flask, person_id: str, name: str | None) -> dict[str, Any]:
     assert listed.status_code == 200, listed.get_json()
     assert one.get_json()["name"] == name
     return dict(one.get_json())
+
+
+def to_old_layout(tenancy: Tenancy, code: str) -> list[bytes]:
+    """Turn a district's store back into an older release's: every person's key kept
+    unwrapped (``raw:``) in a ``person_keys`` table of the district's own store, no key ring
+    beside it.  Returns the keys, to look for after the move."""
+    ring = tenancy.key_ring(code)
+    with ring._cursor() as cur:
+        cur.execute(ring._sql("SELECT * FROM {s}person_keys"))
+        rows = [dict(row) for row in cur.fetchall()]
+    keys = [ring._key(row["subject"], create=False) for row in rows]
+    for row, key in zip(rows, keys, strict=True):
+        row["wrapped_key"] = "raw:" + base64.b64encode(key).decode() if key else None
+    sql = partial(tenancy.db.sql, code)
+    with tenancy.db.transaction(code, write=True) as cur:
+        for statement in PERSON_KEYS.ddl(tenancy.db.kind):
+            cur.execute(sql(statement))
+        columns = list(PERSON_KEYS.columns)
+        cur.executemany(
+            sql(f"INSERT INTO {{s}}person_keys ({', '.join(columns)}) VALUES ")
+            + sql(f"({', '.join('%s' for _ in columns)})"),
+            [[row[c] for c in columns] for row in rows],
+        )
+    ring.close()
+    if isinstance(tenancy.db, SqliteDatabase):
+        shutil.rmtree(tenancy.db.data_dir / KEYRING_FOLDER)
+        (tenancy.db.data_dir / WRAPPING_KEY_FILE).unlink()
+    else:
+        with tenancy.db.pool.connection() as conn:
+            conn.execute(f'DROP SCHEMA "{keyring_schema(code)}" CASCADE')
+    return [key for key in keys if key]
