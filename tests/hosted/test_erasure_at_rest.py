@@ -7,11 +7,13 @@ import base64
 import os
 import subprocess
 from pathlib import Path
+from uuid import UUID
 
+import psycopg
 import pytest
 
 from service.app import create_app
-from tests.leaks import TOKEN, erase, found, register_and_read
+from tests.leaks import TOKEN, D, erase, forms, found, register_and_read, to_old_layout
 from workers.settings import Settings
 
 pytestmark = pytest.mark.hosted
@@ -53,3 +55,33 @@ def test_a_dump_of_the_event_store_holds_no_key_and_nothing_of_an_erased_person(
     finally:
         app.extensions["canxie"].wakeups.close()
         app.extensions["canxie"].runtime.close()
+
+
+def test_an_older_hosted_store_has_its_keys_moved_to_the_key_ring_schema(
+    pg_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=pg_url, data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600
+    )
+    app = create_app(settings)
+    person = register_and_read(app)
+    erase(app, person)
+    app.extensions["canxie"].wakeups.close()
+    runtime = app.extensions["canxie"].runtime
+    keys = to_old_layout(runtime.tenancy, D)
+    runtime.close()
+    old = {f"key {n}": forms(key) for n, key in enumerate(keys)}
+    assert found(dump(pg_url), old)  # the older release kept them beside the events
+
+    again = create_app(settings)
+    try:
+        records = again.extensions["canxie"].runtime.tenancy.records(D)
+        assert records.person(UUID(person.kept_id)).name == "李雷"  # unsealed from the log
+        assert records.person(UUID(person.person_id)).erased is True
+        assert found(dump(pg_url), {**old, **person.secrets}) == []
+        with psycopg.connect(pg_url) as conn:
+            gone = conn.execute("SELECT to_regclass('district_410102.person_keys')").fetchone()
+        assert gone == (None,)
+    finally:
+        again.extensions["canxie"].wakeups.close()
+        again.extensions["canxie"].runtime.close()
