@@ -3,7 +3,7 @@
 An event class lists its personal fields in ``PERSONAL`` (``"address"``, or
 ``"details.name"`` for a key of a dict field).  When such an event is stored, those values
 are taken out, encrypted with a key of the person's own (envelope encryption: that key is
-itself kept wrapped under the district key, outside the event log) and stored beside the
+itself kept wrapped, in a key ring apart from the event store) and stored beside the
 rest as ``sealed``.  Erasure destroys the person's key: the sealed values become unreadable
 forever while the event log, its hashes and its proofs stay exactly as they were
 (crypto-shredding).  An event whose key is gone is read back with those values as None and

@@ -115,6 +115,7 @@ def catch_up(
     route = Router(projections)
     applied = batches = 0
     position = 0
+    erased = False
     while max_batches is None or batches < max_batches:
         with db.transaction(district, write=True) as cur:
             known = tracking.positions(cur, sql)
@@ -139,10 +140,13 @@ def catch_up(
             last = int(rows[-1]["notification_id"])
             tracking.advance_all(cur, sql, starts, last)
             position = last
+        erased = erased or uow.erases_personal_data
         applied += len(rows)
         batches += 1
         if len(rows) < batch_size:
             break  # that was the end of the log; what comes later brings its own wake-up
+    if erased:
+        db.scrub(district)  # the erased rows as they were must not outlive the batch
     if applied:
         log.debug("district %s: applied %d events in %d batches", district, applied, batches)
     return CatchUp(district=district, applied=applied, batches=batches, position=position)

@@ -10,14 +10,19 @@ shares one connection pool, because the library would otherwise open one pool pe
 application and about 17 districts would exhaust a default server's 100 connections.
 
 SQLite (embedded): one file per district under ``<data dir>/districts/`` and a
-``catalog.sqlite3`` beside them.
+``catalog.sqlite3`` beside them, written with ``secure_delete`` so that a row overwritten
+or deleted (an erased person's) is zeroed in its page instead of lingering in free space.
+
+Each district's key ring lives apart from both (projections/key_ring_store.py).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +39,8 @@ from eventsourcing.postgres import (
 )
 from psycopg.rows import dict_row
 from psycopg.sql import SQL, Identifier
+
+log = logging.getLogger(__name__)
 
 # [0-9], not \d: a district code names a file or schema, and \d takes any Unicode digit.
 DISTRICT_CODE = re.compile(r"[0-9]{6}")
@@ -87,6 +94,10 @@ class Database(ABC):
     @abstractmethod
     def sql(self, code: str | None, template: str) -> str:
         """Turn ``%s`` placeholders and the ``{s}`` table prefix into this dialect."""
+
+    @abstractmethod
+    def scrub(self, code: str) -> None:
+        """Leave no old copy of rewritten rows in the district's files (after an erasure)."""
 
     @abstractmethod
     def ping(self) -> None:
@@ -268,6 +279,10 @@ class PostgresDatabase(Database):
             self._sql_cache[key] = text
         return text
 
+    def scrub(self, code: str) -> None:
+        """Nothing to do: a dump carries live rows only; what the server's write-ahead log
+        and dead tuples keep until vacuum is the cluster's (README, "Key ring and backups")."""
+
     def ping(self) -> None:
         """A round trip to the server."""
         with self.pool.connection(timeout=3.0) as conn:
@@ -344,6 +359,7 @@ class SqliteDatabase(Database):
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA secure_delete=ON")
             connections[code] = conn
         return conn
 
@@ -374,6 +390,20 @@ class SqliteDatabase(Database):
         with self._transaction(None, write) as cur:
             yield cur
 
+    def scrub(self, code: str) -> None:
+        """Checkpoint the write-ahead log into the file and truncate it to nothing.
+
+        Rows are zeroed where they were rewritten (``secure_delete``), but the log still
+        holds the pages as they were before; a checkpoint copies the new pages over the old
+        and the truncation drops the log's copies.
+        """
+        truncate_wal(self._connection(code), self.path(code))
+
+    def vacuum(self, code: str) -> None:
+        """Rewrite the district's file without its free pages, then drop the log's copies."""
+        self._connection(code).execute("VACUUM")
+        self.scrub(code)
+
     def sql(self, code: str | None, template: str) -> str:
         """Tables are unqualified (one file per district); placeholders are ``?``."""
         text = self._sql_cache.get(template)
@@ -391,6 +421,17 @@ class SqliteDatabase(Database):
         for conn in (getattr(self._local, "connections", None) or {}).values():
             conn.close()
         self._local.connections = {}
+
+
+def truncate_wal(conn: sqlite3.Connection, what: Path, attempts: int = 50) -> None:
+    """Checkpoint a SQLite file's write-ahead log and truncate it; retried while readers
+    of older snapshots hold it (they finish within a request)."""
+    for _ in range(attempts):
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if not busy:
+            return
+        time.sleep(0.05)
+    log.warning("the write-ahead log of %s stays busy; truncated at its next checkpoint", what)
 
 
 def open_database(database_url: str | None, data_dir: Path, *, pool_max: int = 8) -> Database:

@@ -1,43 +1,35 @@
-"""The district's key ring: one data key per person, wrapped, kept outside the event log.
+"""The district's key ring: one data key per person, wrapped, kept outside the event store.
 
 A person's personal fields are sealed in events with their own key (see
-aggregates/personal_data.py).  The key is stored here wrapped (AES-GCM) under the district
-key when encryption at rest is configured, and destroying it is the lawful erasure of that
-person's data: every sealed value of theirs becomes unreadable, in the log and in backups of
-the log, while the log itself is untouched.  The key ring uses its own connections, outside
-any projection transaction.
+aggregates/personal_data.py).  The key is stored wrapped (AES-GCM) under the district's
+wrapping key: derived from ``CANXIE_ENCRYPTION_KEY`` when it is set, else (embedded) from the
+data folder's ``keyring.key``; only a hosted deployment without ``CANXIE_ENCRYPTION_KEY``
+keeps keys unwrapped, in its key-ring schema.  Destroying a key is the lawful erasure of
+that person's data: every sealed value of theirs becomes unreadable, in the log and in
+backups of the log, while the log itself is untouched.  Where the ring lives, and how a
+destroyed key leaves its files, is projections/key_ring_store.py.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import os
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from projections.database import Cursor, Database, SqliteDatabase
-from projections.tables import Table
+from projections.database import Cursor, Database
+from projections.key_ring_store import PERSON_KEYS, Row, key_ring_store
 
-PERSON_KEYS = Table(
-    name="person_keys",
-    columns={
-        "subject": "text",
-        "wrapped_key": "text",
-        "created_at": "timestamp",
-        "destroyed_at": "timestamp",
-        "destroyed_by": "text",
-        "destroy_reason": "text",
-    },
-    key=("subject",),
-)
+__all__ = ["BULK_AFTER_MISSES", "CACHE_SECONDS", "PERSON_KEYS", "KeyDestroyed", "PersonKeyRing"]
+
+log = logging.getLogger(__name__)
 
 #: How long a key read from the table is trusted before it is read again.
 CACHE_SECONDS = 30.0
@@ -54,8 +46,8 @@ class PersonKeyRing:
     """Seals and unseals a district's personal data, one key per subject."""
 
     def __init__(self, db: Database, district: str, wrapping_key: str | None) -> None:
-        self.db = db
         self.district = district
+        self.store = key_ring_store(db, district)
         self._wrap = AESGCM(base64.b64decode(wrapping_key)) if wrapping_key else None
         self._cache: dict[str, tuple[bytes | None, float]] = {}
         self._lock = threading.Lock()
@@ -84,10 +76,48 @@ class PersonKeyRing:
         except InvalidTag:
             return None
 
+    # -- opening ---------------------------------------------------------------------------
+
+    def open(self) -> PersonKeyRing:
+        """Make the ring's place, and move an older release's keys into it (once)."""
+        self.store.provision()
+        self.store.take_over(self._moved)
+        return self
+
+    def _moved(self, row: Row) -> Row:
+        """An older release's row, its key wrapped if it was kept unwrapped."""
+        kind, _, body = (row["wrapped_key"] or "").partition(":")
+        if kind == "raw" and self._wrap is not None:
+            key = base64.b64decode(body)
+            return {**row, "wrapped_key": self._wrapped(row["subject"], key)}
+        return row
+
+    def destroy_erased(self, subjects: Iterable[str], *, by: str) -> list[str]:
+        """Destroy the keys of persons whose erasure the event log records (idempotent).
+
+        A key ring restored from a backup older than an erasure holds the erased person's
+        key again; the log still says they were erased, so their key goes again.
+        """
+        wanted = set(subjects)
+        if not wanted:
+            return []
+        with self._cursor() as cur:
+            cur.execute(
+                self._sql("SELECT subject FROM {s}person_keys WHERE wrapped_key IS NOT NULL")
+            )
+            alive = [row["subject"] for row in cur.fetchall() if row["subject"] in wanted]
+        for subject in alive:
+            self.destroy(subject, by=by, reason="erased in the event log; key ring restored")
+        if alive:
+            log.warning(
+                "district %s: %d erased persons' keys destroyed again", self.district, len(alive)
+            )
+        return alive
+
     # -- erasure ---------------------------------------------------------------------------
 
     def destroy(self, subject: str, *, by: str, reason: str) -> None:
-        """Destroy the subject's key for good (idempotent)."""
+        """Destroy the subject's key for good (idempotent), leaving no copy in the ring's files."""
         now = datetime.now(UTC).isoformat()
         with self._cursor() as cur:
             cur.execute(
@@ -104,6 +134,7 @@ class PersonKeyRing:
             )
         with self._lock:
             self._cache[subject] = (None, time.monotonic())
+        self.store.forget()
 
     def destroyed(self, subject: str) -> bool:
         """Whether the subject's key is gone."""
@@ -200,31 +231,17 @@ class PersonKeyRing:
             raise RuntimeError("person keys are wrapped; CANXIE_ENCRYPTION_KEY is needed")
         return self._wrap.decrypt(raw[:12], raw[12:], subject.encode())
 
+    def close(self) -> None:
+        """Release the ring's connection of this thread."""
+        self.store.close()
+
     # -- storage -----------------------------------------------------------------------------
 
     def _sql(self, template: str) -> str:
-        return self.db.sql(self.district, template)
+        return self.store.sql(template)
 
     @contextmanager
     def _cursor(self) -> Iterator[Cursor]:
         """An autocommitting cursor of the key ring's own, never a projection's."""
-        if isinstance(self.db, SqliteDatabase):
-            conn = getattr(self._local, "conn", None)
-            if conn is None:
-                conn = sqlite3.connect(
-                    self.db.path(self.district),
-                    isolation_level=None,
-                    timeout=30.0,
-                    check_same_thread=False,
-                )
-                conn.row_factory = sqlite3.Row
-                self._local.conn = conn
-            cur = conn.cursor()
-            try:
-                yield cur
-            finally:
-                cur.close()
-            return
-        pool: Any = self.db.pool  # type: ignore[attr-defined]
-        with pool.connection() as pg, pg.cursor() as cur:
+        with self.store.cursor() as cur:
             yield cur

@@ -426,6 +426,7 @@ ERASED_VALUES: dict[str, Any] = {
 
 def _erased(event: Person.Erased, position: int, uow: UnitOfWork) -> None:
     """Crypto-shredding: the row and every earlier history entry lose their personal data."""
+    uow.erases_personal_data = True
     _touch(event, position, uow, ERASED_VALUES, None, {}, event.reason)
     for version in range(1, event.originator_version):
         uow.patch(

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from functools import partial
+
+from eventsourcing.utils import get_topic
 
 from aggregates.district import DistrictRecords
 from aggregates.errors import InvalidValue, NotFound
 from aggregates.identifiers import DivisionLevel, InvalidIdentifier, validate_division_code
+from aggregates.person import Person
+from aggregates.personal_data import subject_of
 from aggregates.provenance import Provenance
 from projections import tracking
 from projections.catalog import Catalog, District
 from projections.catchup import PROJECTIONS
-from projections.database import Database
+from projections.database import Cursor, Database, SqliteDatabase
 from projections.encryption import WrongEncryptionKey, cipher_env, district_key, key_check
-from projections.person_keys import PERSON_KEYS, PersonKeyRing
+from projections.key_ring_store import local_wrapping_key
+from projections.person_keys import PersonKeyRing
+
+log = logging.getLogger(__name__)
 
 
 class Tenancy:
@@ -34,8 +43,14 @@ class Tenancy:
         self.catalog = Catalog(db)
         self.aggregate_cache_size = aggregate_cache_size
         self._records: dict[str, DistrictRecords] = {}
+        self._rings: dict[str, PersonKeyRing] = {}
         self._known: dict[str, District] = {}
         self._lock = threading.Lock()
+        if encryption_key is None and not isinstance(db, SqliteDatabase):
+            log.warning(
+                "CANXIE_ENCRYPTION_KEY is not set: person keys are kept unwrapped in the "
+                "keyring_* schemas; back those up apart from the events (README)"
+            )
 
     def provision(self) -> None:
         """Make sure the catalog and every listed district's tables exist (idempotent)."""
@@ -47,17 +62,33 @@ class Tenancy:
         """The district's encryption key, when encryption at rest is configured."""
         return district_key(self.encryption_key, code) if self.encryption_key else None
 
+    def wrapping_key(self, code: str) -> str | None:
+        """The key the district's person keys are wrapped under (None: hosted, no key set)."""
+        master = self.encryption_key
+        if master is None and isinstance(self.db, SqliteDatabase):
+            master = local_wrapping_key(self.db.data_dir)
+        return district_key(master, code) if master else None
+
+    def key_ring(self, code: str) -> PersonKeyRing:
+        """The district's key ring (moved out of its store if an older release kept it there)."""
+        return PersonKeyRing(self.db, code, self.wrapping_key(code)).open()
+
     def provision_district(self, code: str) -> None:
-        """Create the district's schema or file, its event tables, read models and tracking."""
+        """Create the district's schema or file, its event tables, read models and tracking,
+        and its key ring; keys of persons the log says were erased are destroyed (again)."""
         self.db.create_district_store(code)
         DistrictRecords(code, env={**self.db.district_env(code), "CREATE_TABLE": "yes"}).close()
         sql = partial(self.db.sql, code)
         with self.db.transaction(code, write=True) as cur:
-            tables = (tracking.TRACKING, PERSON_KEYS, *(t for p in PROJECTIONS for t in p.tables))
+            tables = (tracking.TRACKING, *(t for p in PROJECTIONS for t in p.tables))
             for table in tables:
                 for statement in table.ddl(self.db.kind):
                     cur.execute(sql(statement))
             tracking.register(cur, sql, [p.name for p in PROJECTIONS])
+            erased = erased_persons(cur, sql)
+        ring = self.key_ring(code)
+        ring.destroy_erased(erased, by="provision")
+        ring.close()
 
     def create_district(self, code: str, name: str, by: Provenance) -> District:
         """A new tenant with its own store; 409 if the code exists, 422 if it is no code of
@@ -131,7 +162,8 @@ class Tenancy:
                     "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
                     "AGGREGATE_CACHE_FASTFORWARD": "y",
                 }
-                records = DistrictRecords(code, env=env, sealer=PersonKeyRing(self.db, code, key))
+                ring = self._rings[code] = self.key_ring(code)
+                records = DistrictRecords(code, env=env, sealer=ring)
                 self._records[code] = records
         return records
 
@@ -140,5 +172,17 @@ class Tenancy:
         with self._lock:
             for records in self._records.values():
                 records.close()
+            for ring in self._rings.values():
+                ring.close()
+            self._rings.clear()
             self._records.clear()
         self.db.close()
+
+
+def erased_persons(cur: Cursor, sql: Callable[[str], str]) -> list[str]:
+    """The persons whose erasure the district's log records (as its audit trail shows it)."""
+    cur.execute(
+        sql("SELECT DISTINCT aggregate_id FROM {s}audit_entries WHERE event_type = %s"),
+        (get_topic(Person.Erased).rpartition(":")[2],),
+    )
+    return [subject_of(row["aggregate_id"]) for row in cur.fetchall()]

@@ -36,6 +36,9 @@ class UnitOfWork:
     def __init__(self) -> None:
         self._changes: dict[str, dict[Key, Any]] = {}
         self._tables: dict[str, Table] = {}
+        #: A person's data was erased in this batch: once it commits, the store must drop
+        #: its old copies of their rows (see Database.scrub).
+        self.erases_personal_data = False
 
     def _rows(self, table: Table) -> dict[Key, Any]:
         self._tables[table.name] = table

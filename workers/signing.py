@@ -10,7 +10,6 @@ says so.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from projections.ledger import LedgerError, StoredHead, key_id, sign_head
+from projections.secret_files import secret_file
 from projections.tree_heads import load_private_key, new_private_key_seed, public_key_base64
 from workers.celery_app import celery
 from workers.runtime import Runtime, current_runtime
@@ -64,20 +64,11 @@ _keys_lock = threading.Lock()
 def _key_file(data_dir: Path) -> tuple[Ed25519PrivateKey, str]:
     """Read the embedded key file, creating it (0600, exclusively) the first time."""
     path = data_dir / KEY_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _ in range(50):  # another process may be writing it right now
-            text = path.read_text().strip()
-            if text:
-                return load_private_key(text), f"file {path}"
-            time.sleep(0.02)
-        raise RuntimeError(f"{path} is empty") from None
-    with os.fdopen(fd, "w") as f:
-        f.write(new_private_key_seed() + "\n")
+    seed, made = secret_file(path, new_private_key_seed)
+    if not made:
+        return load_private_key(seed), f"file {path}"
     log.warning("generated a ledger signing key in %s; back it up", path)
-    return load_private_key(path.read_text().strip()), f"generated {path}"
+    return load_private_key(seed), f"generated {path}"
 
 
 def signing_key(settings: Settings) -> SigningKey:
