@@ -28,6 +28,13 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, not {raw!r}") from None
 
 
+def _count(env: Mapping[str, str], name: str) -> int:
+    value = _int(env, name, 0)
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting canxie reads; the names are the environment variables without prefix."""
@@ -56,6 +63,9 @@ class Settings:
     # PROMETHEUS_MULTIPROC_DIR: where gunicorn's worker processes share their metrics; unset:
     # a folder per gunicorn master under the temporary directory.
     metrics_dir: Path | None = None
+    # CANXIE_TRUSTED_PROXIES: how many proxies (an ingress, a load balancer) stand in front of
+    # the server; their X-Forwarded-For names the client.  0: the header is ignored.
+    trusted_proxies: int = 0
 
     @property
     def embedded(self) -> bool:
@@ -86,6 +96,7 @@ class Settings:
             metrics_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"])
             if env.get("PROMETHEUS_MULTIPROC_DIR")
             else None,
+            trusted_proxies=_count(env, "CANXIE_TRUSTED_PROXIES"),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
