@@ -165,7 +165,8 @@ class LedgerHead(MethodView):
             raise ProblemError(
                 404,
                 "no-signed-head",
-                f"district {code} has no signed tree head yet; POST ledger/heads to sign one",
+                f"district {code} has no signed tree head yet; a city administrator can POST "
+                "ledger/heads to sign one",
             )
         body: dict[str, Any] = {
             **head.to_dict(),

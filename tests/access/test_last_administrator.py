@@ -118,13 +118,12 @@ def test_an_admin_whose_tokens_all_expired_does_not_count(world: World) -> None:
     _refused_as_the_last_one(world, f"/api/v1/users/{user_id}/disable", "user_id")
 
 
-def _cli(data_dir: Path, *args: str) -> Result:
-    env = {"CANXIE_DATA_DIR": str(data_dir), "CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": ""}
+def _cli(env: dict[str, str], *args: str) -> Result:
     return CliRunner().invoke(main, list(args), env=env)
 
 
-def _cli_admin(data_dir: Path, name: str) -> tuple[str, str]:
-    added = _cli(data_dir, "users", "add", name, "--role", "city_admin")
+def _cli_admin(env: dict[str, str], name: str) -> tuple[str, str]:
+    added = _cli(env, "users", "add", name, "--role", "city_admin")
     assert added.exit_code == 0, added.output
     user = re.search(r"user (\w+) \(city_admin\) created", added.output)
     token = re.search(r"token id (\w+),", added.output)
@@ -132,15 +131,22 @@ def _cli_admin(data_dir: Path, name: str) -> tuple[str, str]:
     return user.group(1), token.group(1)
 
 
-def test_the_command_line_refuses_to_remove_the_last_city_admin(tmp_path: Path) -> None:
-    user_id, token_id = _cli_admin(tmp_path, "市残联管理员")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """The command line's environment: the embedded store, or a PostgreSQL catalog."""
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else ""
+    return {"CANXIE_DATA_DIR": str(tmp_path), "CANXIE_DATABASE_URL": url, "CANXIE_BROKER_URL": ""}
+
+
+def test_the_command_line_refuses_to_remove_the_last_city_admin(cli_env: dict[str, str]) -> None:
+    user_id, token_id = _cli_admin(cli_env, "市残联管理员")
     for target in (user_id, token_id):
-        refused = _cli(tmp_path, "users", "revoke", target)
+        refused = _cli(cli_env, "users", "revoke", target)
         assert refused.exit_code == 1, refused.output
         assert "last active city administrator" in refused.output
-    listed = _cli(tmp_path, "users", "list")
+    listed = _cli(cli_env, "users", "list")
     assert "\tactive" in listed.output and "revoked" not in listed.output
-    _cli_admin(tmp_path, "第二位管理员")
-    done = _cli(tmp_path, "users", "revoke", user_id)
+    _cli_admin(cli_env, "第二位管理员")
+    done = _cli(cli_env, "users", "revoke", user_id)
     assert done.exit_code == 0, done.output
     assert "disabled" in done.output
