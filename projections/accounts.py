@@ -269,8 +269,8 @@ class Accounts:
         left = [(u, t) for u, t in live if u != user_id and t != token_id]
         if live and not left:
             raise Conflict(
-                "this is the last active city administrator: create or re-enable another "
-                "city_admin account first",
+                "this is the last active city administrator: create another city_admin "
+                "account (with a token) first",
                 field="token_id" if token_id else "user_id",
             )
 
