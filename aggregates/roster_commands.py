@@ -30,7 +30,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from aggregates.errors import Conflict, DomainError, InvariantViolated, NotFound
+from aggregates.errors import Conflict, DomainError, InvalidValue, InvariantViolated, NotFound
 from aggregates.person import (
     Person,
     PersonDetails,
@@ -147,10 +147,7 @@ class RosterCommands:
                 existing.reclaim(person.id)
                 recordings = self.save(person, existing)
             else:
-                raise Conflict(
-                    "a person with this resident ID is already on the district's roster",
-                    field="resident_id",
-                ) from None
+                raise _on_the_roster() from None
         return PersonSaved(person.id, self._roster_position(recordings))
 
     def register_people(
@@ -544,6 +541,36 @@ class RosterCommands:
         )
 
 
+def _on_the_roster() -> Conflict:
+    """A resident ID already claimed in this district, said the same whoever asks.
+
+    A township officer must not learn from it where in the district the person is (their
+    own township or another), only how the person comes over: the district relocates them.
+    """
+    return Conflict(
+        "a person with this resident ID is already on the district's roster; if they now "
+        "live in your area, the district administrator can move them to your village "
+        "(POST …/persons/{person_id}/relocation)",
+        field="resident_id",
+        reason_zh="该身份证号已登记在本区名册中；如此人已迁入您的辖区，请联系区残联办理区内迁移",
+    )
+
+
+#: What the sending district learns when the receiving one holds the resident ID already
+#: (in whatever status): nothing about that district's records beyond the refusal itself.
+RECEIVER_HOLDS_THE_ID = (
+    "the receiving district cannot take this resident ID; its district administrator can "
+    "check its roster and take the person over there"
+)
+
+
+def _refusal_to_sender(refusal: DomainError) -> str:
+    """The reason a sending district may see: its own input's faults, else nothing more."""
+    if isinstance(refusal, InvalidValue):
+        return refusal.detail  # about the hand-over's own details (the village, the dates)
+    return RECEIVER_HOLDS_THE_ID
+
+
 def finish_transfer(
     sender: RosterCommands, receiver: RosterCommands, person_id: UUID, *, by: Provenance
 ) -> TransferOutcome:
@@ -578,14 +605,15 @@ def finish_transfer(
         # Another change raced the receipt three times: transient, try again later.
         return TransferOutcome(pending.transfer_id, "pending")
     except DomainError as refusal:
+        reason = _refusal_to_sender(refusal)
         cancelled = sender.cancel_transfer_out(
             person_id,
             transfer_id=pending.transfer_id,
-            reason=f"refused by district {receiver.district_code}: {refusal.detail}",
+            reason=f"refused by district {receiver.district_code}: {reason}",
             by=by,
         )
         return TransferOutcome(
-            pending.transfer_id, "cancelled", position=cancelled.position, reason=refusal.detail
+            pending.transfer_id, "cancelled", position=cancelled.position, reason=reason
         )
     assert received.id is not None
     done = sender.complete_transfer_out(

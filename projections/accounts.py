@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aggregates.errors import NotFound
+from aggregates.errors import Conflict, NotFound
 from projections.database import Database
 from projections.tables import Table
 
 TOKEN_PREFIX = "cx_"
+#: The role whose last active account must stay (service.access.Role.CITY_ADMIN).
+CITY_ADMIN = "city_admin"
 
 USERS = Table(
     name="users",
@@ -237,6 +239,41 @@ class Accounts:
             row = cur.fetchone()
         return self.user(str(row["user_id"])) if row else None
 
+    def _live_city_admin_tokens(self, cur: Any) -> list[tuple[str, str]]:
+        """(user id, token id) of every token a city administrator can still sign in with."""
+        cur.execute(
+            self._sql(
+                "SELECT u.id AS user_id, t.token_id, t.expires_at FROM {s}users u "
+                "JOIN {s}tokens t ON t.user_id = u.id WHERE u.role = %s "
+                "AND u.disabled_at IS NULL AND t.revoked_at IS NULL"
+            ),
+            (CITY_ADMIN,),
+        )
+        now = _now()
+        return [
+            (str(row["user_id"]), str(row["token_id"]))
+            for row in cur.fetchall()
+            if datetime.fromisoformat(row["expires_at"]) > now
+        ]
+
+    def _keep_a_city_admin(
+        self, cur: Any, *, user_id: str | None = None, token_id: str | None = None
+    ) -> None:
+        """Refuse taking away the last way in of the last active city administrator.
+
+        Only the command line could restore access afterwards.  Checked inside the write
+        transaction (catalog writes are serialised), so two administrators removing each
+        other at once cannot both succeed.
+        """
+        live = self._live_city_admin_tokens(cur)
+        left = [(u, t) for u, t in live if u != user_id and t != token_id]
+        if live and not left:
+            raise Conflict(
+                "this is the last active city administrator: create another city_admin "
+                "account (with a token) first",
+                field="token_id" if token_id else "user_id",
+            )
+
     def revoke_token(self, token_id: str, *, by: str) -> str:
         """Revoke one token; returns the user it belonged to."""
         with self.db.catalog(write=True) as cur:
@@ -244,6 +281,7 @@ class Accounts:
             row = cur.fetchone()
             if row is None:
                 raise NotFound(f"no token {token_id}", field="token_id")
+            self._keep_a_city_admin(cur, token_id=token_id)
             cur.execute(
                 self._sql(
                     "UPDATE {s}tokens SET revoked_at = %s, revoked_by = %s "
@@ -258,6 +296,7 @@ class Accounts:
         self.user(user_id)
         now = _now().isoformat()
         with self.db.catalog(write=True) as cur:
+            self._keep_a_city_admin(cur, user_id=user_id)
             cur.execute(
                 self._sql("UPDATE {s}users SET disabled_at = %s, disabled_by = %s WHERE id = %s"),
                 (now, by, user_id),

@@ -29,6 +29,9 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"  # accounts and tokens
     INSPECT = "inspect"  # record inspections and findings
     ERASE = "erase"  # erase a person's personal data for good (crypto-shredding)
+    # Sign a tree head of a district's ledger now: an operator's act (beat signs on its own
+    # schedule); auditors read and check heads, they do not make them.
+    SIGN_HEADS = "sign_heads"
 
 
 class Target(StrEnum):

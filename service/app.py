@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.access import Action, Target, rule
 from service.api import associations, audit, districts, health, users
@@ -24,12 +25,7 @@ from service.api import needs as needs_api
 from service.api import roster as roster_api
 from service.api import training as training_api
 from service.api import visits as visits_api
-from service.auth import (
-    FAILED_AUTH_LIMIT,
-    FAILED_AUTH_WINDOW_SECONDS,
-    FailedAuthLimiter,
-    authorize_request,
-)
+from service.auth import FailedAuthLimiter, authorize_request
 from service.context import Services
 from service.json_provider import ApiJSONProvider
 from service.logs import configure_logging
@@ -128,9 +124,12 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
         api.register_blueprint(blueprint)
     register_problem_handlers(app)
     app.extensions["canxie"] = Services(runtime=runtime, wakeups=_wakeups(runtime))
-    app.extensions["canxie_auth_limiter"] = FailedAuthLimiter(
-        FAILED_AUTH_LIMIT, FAILED_AUTH_WINDOW_SECONDS
-    )
+    app.extensions["canxie_auth_limiter"] = FailedAuthLimiter()
+    if settings.trusted_proxies:
+        # The client's address from X-Forwarded-For, as set by that many proxies in front.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     app.before_request(_before_request)
     app.before_request(authorize_request)
     app.after_request(_after_request)

@@ -1,58 +1,104 @@
 """Authentication and the one place where every request's access is decided.
 
 Order of checks, for every request: the endpoint's declared rule (none: refused); public
-endpoints pass; a bearer token must name an active user (401 otherwise, with failed
-attempts rate-limited per client); the target in the path must be in the caller's scope
-(404 when it is not, so that guessing codes or ids reveals nothing); the role must allow
-the action (403).  Views then narrow lists to the caller's scope with the same Principal.
+endpoints pass; a bearer token must name an active user (401 otherwise; a token that keeps
+failing, or an address flooding unknown tokens, gets 429, while a valid token always
+passes); the target in the path must be in the caller's scope (404 when it is not, so that
+guessing codes or ids reveals nothing); the role must allow the action (403).  Views then
+narrow lists to the caller's scope with the same Principal.
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from typing import Any
 from uuid import UUID
 
 from flask import current_app, g, request
 
 from aggregates.errors import NotFound
+from projections.accounts import token_digest
 from projections.associations import find_association_township
 from service.access import Action, Principal, Role, Rule, Target, rule_of
 from service.context import services
 from service.problems import ProblemError
 
-#: Failed authentications allowed per client address in a sliding minute.
+#: Failed authentications allowed per presented credential in a sliding minute.
 FAILED_AUTH_LIMIT = 20
 FAILED_AUTH_WINDOW_SECONDS = 60.0
+#: Failed authentications allowed per client address: only a flood of unknown tokens from
+#: one address reaches it, never the colleagues behind the same NAT who send valid ones.
+FAILED_AUTH_ADDRESS_LIMIT = 300
+#: Keys (credentials, addresses) remembered at most; the oldest are forgotten first.
+FAILED_AUTH_MAX_KEYS = 10_000
 
 
-class FailedAuthLimiter:
-    """Counts failed authentications per client address, in memory of this process."""
+class FailureWindow:
+    """Recent failures per key in a sliding window, in memory of this process (bounded)."""
 
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, limit: int, window: float, max_keys: int = FAILED_AUTH_MAX_KEYS) -> None:
+        self.limit, self.window, self.max_keys = limit, window, max_keys
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
 
-    def _recent(self, client: str, now: float) -> deque[float]:
-        failures = self._failures[client]
+    def _recent(self, key: str, now: float) -> deque[float]:
+        failures = self._failures.get(key)
+        if failures is None:
+            failures = self._failures[key] = deque(maxlen=self.limit)
+            if len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
         while failures and failures[0] <= now - self.window:
             failures.popleft()
         return failures
 
-    def blocked(self, client: str) -> bool:
-        """Whether the client has failed too often lately."""
-        with self._lock:
-            return len(self._recent(client, time.monotonic())) >= self.limit
+    def retry_after(self, key: str, now: float) -> int:
+        """Seconds until ``key`` may fail again (0: not blocked)."""
+        failures = self._recent(key, now)
+        if len(failures) < self.limit:
+            return 0
+        return max(1, math.ceil(failures[0] + self.window - now))
 
-    def failed(self, client: str) -> None:
-        """Count one failure."""
+    def failed(self, key: str, now: float) -> None:
+        """Count one failure of ``key``."""
+        self._recent(key, now).append(now)
+        self._failures.move_to_end(key)
+
+
+class FailedAuthLimiter:
+    """Slows down failing credentials, and addresses that flood unknown tokens.
+
+    Only failures are limited: a valid token is always looked up and accepted, whatever
+    else came from its address, so one client cannot lock out everyone behind its NAT.
+    """
+
+    def __init__(
+        self,
+        limit: int = FAILED_AUTH_LIMIT,
+        window: float = FAILED_AUTH_WINDOW_SECONDS,
+        address_limit: int = FAILED_AUTH_ADDRESS_LIMIT,
+    ) -> None:
+        self.credentials = FailureWindow(limit, window)
+        self.addresses = FailureWindow(address_limit, window)
+        self._lock = threading.Lock()
+
+    def retry_after(self, credential: str, address: str) -> int:
+        """Seconds the failing credential (or its address) must wait; 0: answer 401."""
         with self._lock:
             now = time.monotonic()
-            self._recent(client, now).append(now)
+            return max(
+                self.credentials.retry_after(credential, now),
+                self.addresses.retry_after(address, now),
+            )
+
+    def failed(self, credential: str, address: str) -> None:
+        """Count one failed authentication of ``credential`` from ``address``."""
+        with self._lock:
+            now = time.monotonic()
+            self.credentials.failed(credential, now)
+            self.addresses.failed(address, now)
 
 
 #: flask-smorest's own endpoints (the OpenAPI document) are public.
@@ -76,22 +122,8 @@ def _unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, "unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def authenticate() -> Principal:
-    """The caller named by the bearer token, or 401."""
-    limiter: FailedAuthLimiter = current_app.extensions["canxie_auth_limiter"]
-    client = request.remote_addr or "-"
-    if limiter.blocked(client):
-        raise ProblemError(
-            429,
-            "too-many-failures",
-            "too many failed authentications; wait a minute",
-            headers={"Retry-After": str(int(FAILED_AUTH_WINDOW_SECONDS))},
-        )
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("send an API token as 'Authorization: Bearer <token>'")
-    token = token.strip()
+def _principal_for(token: str) -> Principal | None:
+    """The caller a presented token names, if it is valid (one digest lookup)."""
     runtime = services().runtime
     bootstrap = runtime.settings.bootstrap_token
     if bootstrap and hmac.compare_digest(token.encode(), bootstrap.encode()):
@@ -100,8 +132,7 @@ def authenticate() -> Principal:
         )
     user = runtime.accounts.user_for_token(token)
     if user is None:
-        limiter.failed(client)
-        raise _unauthorized("the token is unknown, expired or revoked")
+        return None
     return Principal(
         actor=user.id,
         name=user.name,
@@ -111,6 +142,35 @@ def authenticate() -> Principal:
         association_id=user.association_id,
         organisation=user.organisation,
     )
+
+
+def _refuse_failed(token: str) -> ProblemError:
+    """401 for an unknown token, 429 once it (or its address) failed too often."""
+    limiter: FailedAuthLimiter = current_app.extensions["canxie_auth_limiter"]
+    credential, address = token_digest(token), request.remote_addr or "-"
+    wait = limiter.retry_after(credential, address)
+    if wait:
+        return ProblemError(
+            429,
+            "too-many-failures",
+            f"too many failed authentications with this token or from this address; wait {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+    limiter.failed(credential, address)
+    return _unauthorized("the token is unknown, expired or revoked")
+
+
+def authenticate() -> Principal:
+    """The caller named by the bearer token; 401, or 429 for a token that keeps failing."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("send an API token as 'Authorization: Bearer <token>'")
+    token = token.strip()
+    principal = _principal_for(token)
+    if principal is None:
+        raise _refuse_failed(token)
+    return principal
 
 
 def _not_found(what: str) -> NotFound:

@@ -402,7 +402,7 @@ def users_list(district: str | None) -> None:
 @click.argument("token_or_user_id")
 def users_revoke(token_or_user_id: str) -> None:
     """Revoke one token (by token id), or disable a user and all their tokens (by user id)."""
-    from aggregates.errors import NotFound
+    from aggregates.errors import Conflict, NotFound
     from workers.runtime import Runtime
 
     runtime = Runtime.open(_settings())
@@ -416,5 +416,7 @@ def users_revoke(token_or_user_id: str) -> None:
             click.echo(f"user {token_or_user_id} disabled, all tokens revoked")
     except NotFound:
         raise click.ClickException(f"no token or user {token_or_user_id}") from None
+    except Conflict as refusal:
+        raise click.ClickException(f"refused: {refusal.detail}") from None
     finally:
         runtime.close()

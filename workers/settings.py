@@ -46,6 +46,13 @@ def _city_prefix(env: Mapping[str, str]) -> str:
     return prefix
 
 
+def _count(env: Mapping[str, str], name: str) -> int:
+    value = _int(env, name, 0)
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting canxie reads; the names are the environment variables without prefix."""
@@ -77,6 +84,9 @@ class Settings:
     # CANXIE_CITY_PREFIX: every district code starts with it (4101, Zhengzhou); empty: any
     # district of the country.
     city_prefix: str = "4101"
+    # CANXIE_TRUSTED_PROXIES: how many proxies (an ingress, a load balancer) stand in front of
+    # the server; their X-Forwarded-For names the client.  0: the header is ignored.
+    trusted_proxies: int = 0
 
     @property
     def embedded(self) -> bool:
@@ -133,6 +143,7 @@ class Settings:
             if env.get("PROMETHEUS_MULTIPROC_DIR")
             else None,
             city_prefix=_city_prefix(env),
+            trusted_proxies=_count(env, "CANXIE_TRUSTED_PROXIES"),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

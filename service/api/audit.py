@@ -4,7 +4,7 @@
 - ``GET  /api/v1/districts/<code>/audit/aggregates/<id>``: one record's whole history
 - ``GET  /api/v1/districts/<code>/audit/ledger/head``: the newest signed tree head
 - ``GET  /api/v1/districts/<code>/audit/ledger/heads``: every signed head, by size
-- ``POST /api/v1/districts/<code>/audit/ledger/heads``: sign a head now
+- ``POST /api/v1/districts/<code>/audit/ledger/heads``: sign a head now (city administrators)
 - ``GET  /api/v1/districts/<code>/audit/ledger/inclusion?position=&tree_size=``
 - ``GET  /api/v1/districts/<code>/audit/ledger/consistency?first=&second=``
 - ``GET  /api/v1/ledger/public-key``
@@ -165,7 +165,8 @@ class LedgerHead(MethodView):
             raise ProblemError(
                 404,
                 "no-signed-head",
-                f"district {code} has no signed tree head yet; POST ledger/heads to sign one",
+                f"district {code} has no signed tree head yet; a city administrator can POST "
+                "ledger/heads to sign one",
             )
         body: dict[str, Any] = {
             **head.to_dict(),
@@ -197,7 +198,7 @@ class LedgerHeads(MethodView):
             "offset": query["offset"],
         }
 
-    @rule(Action.AUDIT, Target.DISTRICT)
+    @rule(Action.SIGN_HEADS, Target.DISTRICT)
     @blp.arguments(SignHeadIn, required=False)
     @blp.response(201, SignHeadOut)
     @blp.alt_response(200, schema=SignHeadOut, description="The log has not grown")
@@ -205,7 +206,10 @@ class LedgerHeads(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="The trail contradicts a head")
     @blp.alt_response(503, schema=ProblemSchema, description="Signing is not configured")
     def post(self, data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
-        """Sign a head of everything projected so far (only when the log grew)."""
+        """Sign a head of everything projected so far (only when the log grew).
+
+        City administrators only: signing is the operators' act, auditors check heads.
+        """
         known_district(code)
         key = _key()
         if not key.enabled:

@@ -122,6 +122,7 @@ class UserDisable(MethodView):
     @rule(Action.MANAGE_USERS, Target.NONE)
     @blp.response(200, UserOut)
     @blp.alt_response(404, schema=ProblemSchema, description="No such user in scope")
+    @blp.alt_response(409, schema=ProblemSchema, description="The last active city administrator")
     def post(self, user_id: str) -> Any:
         """Disable the account and revoke all its tokens."""
         user = _managed_user(user_id)
@@ -137,6 +138,9 @@ class TokenRevocation(MethodView):
     @rule(Action.MANAGE_USERS, Target.NONE)
     @blp.response(204)
     @blp.alt_response(404, schema=ProblemSchema, description="No such token in scope")
+    @blp.alt_response(
+        409, schema=ProblemSchema, description="The last token of the last city administrator"
+    )
     def post(self, token_id: str) -> None:
         """Revoke a token at once."""
         accounts = services().runtime.accounts

@@ -8,10 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from projections.accounts import token_digest
 from service.access import Role
+from service.app import create_app
+from service.auth import FAILED_AUTH_ADDRESS_LIMIT
 from tests.access.world import A, World, build_world
+from workers.settings import Settings
 
 
 @pytest.fixture
@@ -138,12 +142,69 @@ def test_events_record_the_acting_user(world: World) -> None:
     assert by["organisation"] == "test"
 
 
-def test_failed_authentications_are_rate_limited(world: World) -> None:
-    statuses = [status_with(world, f"cx_wrong_{n}") for n in range(25)]
-    assert statuses[:20] == [401] * 20
-    assert statuses[-1] == 429
-    # A valid token from the same address is blocked too while the window lasts.
-    assert status_with(world, world.tokens[Role.CITY_ADMIN]) == 429
+def test_a_credential_that_keeps_failing_gets_429_with_retry_after(world: World) -> None:
+    statuses = [status_with(world, "cx_made_up") for _ in range(21)]
+    assert statuses == [401] * 20 + [429]
+    refused = world.client.get("/api/v1/me", headers={"Authorization": "Bearer cx_made_up"})
+    assert refused.status_code == 429
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
+def test_a_valid_token_passes_after_bad_ones_from_the_same_address(world: World) -> None:
+    # Everyone behind one NAT shares an address: one client's failures lock nobody else out.
+    for _ in range(25):
+        status_with(world, "cx_made_up")
+    assert status_with(world, "cx_made_up") == 429
+    assert status_with(world, world.tokens[Role.CITY_ADMIN]) == 200
+    assert status_with(world, world.tokens[Role.INSPECTOR]) == 200
+    assert status_with(world, "cx_another_made_up") == 401  # its own count, not yet blocked
+
+
+def test_an_address_flooding_unknown_tokens_is_slowed_but_valid_tokens_pass(
+    world: World,
+) -> None:
+    for n in range(FAILED_AUTH_ADDRESS_LIMIT):
+        assert status_with(world, f"cx_flood_{n}") == 401
+    assert status_with(world, "cx_flood_next") == 429
+    assert status_with(world, world.tokens[Role.DISTRICT_ADMIN]) == 200
+
+
+def _flood_then_probe(app: Flask, flood_from: str, probe_from: str) -> int:
+    """Fill one address's failure bound (as the app sees it), then fail once from another."""
+    client = app.test_client()
+    for n in range(FAILED_AUTH_ADDRESS_LIMIT):
+        client.get(
+            "/api/v1/me",
+            headers={"Authorization": f"Bearer cx_flood_{n}", "X-Forwarded-For": flood_from},
+        )
+    probe = client.get(
+        "/api/v1/me",
+        headers={"Authorization": "Bearer cx_probe", "X-Forwarded-For": probe_from},
+    )
+    return probe.status_code
+
+
+@pytest.mark.parametrize(("trusted_proxies", "probe_status"), [(0, 429), (1, 401)])
+def test_x_forwarded_for_counts_only_behind_trusted_proxies(
+    tmp_path: Path, trusted_proxies: int, probe_status: int
+) -> None:
+    """Without trusted proxies every client behind the test client's address is one client;
+    behind one trusted proxy the forwarded address is the client's."""
+    settings = Settings(data_dir=tmp_path, trusted_proxies=trusted_proxies)
+    app = create_app(settings)
+    try:
+        assert _flood_then_probe(app, "203.0.113.1", "203.0.113.2") == probe_status
+    finally:
+        app.extensions["canxie"].wakeups.close()
+
+
+def test_trusted_proxies_must_be_a_whole_number_not_below_zero() -> None:
+    assert Settings.from_environ({"CANXIE_TRUSTED_PROXIES": "2"}).trusted_proxies == 2
+    assert Settings.from_environ({}).trusted_proxies == 0
+    for wrong in ("-1", "one"):
+        with pytest.raises(ValueError, match="CANXIE_TRUSTED_PROXIES"):
+            Settings.from_environ({"CANXIE_TRUSTED_PROXIES": wrong})
 
 
 def test_oversized_bodies_are_refused(world: World) -> None:

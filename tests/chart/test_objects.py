@@ -227,6 +227,19 @@ def test_no_secret_values_in_config_maps(rendered, value_set):
             assert secret not in text, f"{kube.describe(obj)} holds a secret value"
 
 
+@pytest.mark.parametrize("value_set", kube.VALUE_SETS)
+def test_web_trusts_the_ingress_controller_s_forwarded_for(rendered, value_set):
+    """Behind the ingress the client's address is in X-Forwarded-For, set by one proxy."""
+    config = one(rendered[value_set], "ConfigMap", f"{FULLNAME}-config")
+    assert config["data"]["CANXIE_TRUSTED_PROXIES"] == "1"
+
+
+def test_trusted_proxies_come_from_values(helm):
+    objects = kube.render(helm, [str(kube.values_file("defaults"))], ["config.trustedProxies=0"])
+    config = one(objects, "ConfigMap", f"{FULLNAME}-config")
+    assert config["data"]["CANXIE_TRUSTED_PROXIES"] == "0"
+
+
 def test_secret_holds_connections_and_keys(rendered):
     secret = one(rendered["autoscaling"], "Secret", f"{FULLNAME}-secret")
     data = {k: base64.b64decode(v).decode() for k, v in secret["data"].items()}

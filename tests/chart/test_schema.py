@@ -72,6 +72,7 @@ def test_negative_or_zero_counts_are_refused(any_helm, setting, path):
         ("worker.concurrency=many", "worker.concurrency"),
         ("migrations.hook.enabled=maybe", "migrations.hook.enabled"),
         ("config.sweepSeconds=soon", "config.sweepSeconds"),
+        ("config.trustedProxies=one", "config.trustedProxies"),
         ("service.port=http", "service.port"),
     ],
 )
@@ -91,6 +92,7 @@ def test_wrong_types_are_refused(any_helm, setting, path):
         ("database.url=mysql://x", "database.url"),
         ("broker.url=http://mq", "broker.url"),
         ("config.extraEnv.CANXIE_SIGNING_KEY=oops", "config.extraEnv.CANXIE_SIGNING_KEY"),
+        ("config.trustedProxies=-1", "config.trustedProxies"),
         ("image.pullPolicy=Sometimes", "image.pullPolicy"),
     ],
 )

@@ -159,6 +159,7 @@ CANXIE_QUEUE: {{ .Values.config.queue | quote }}
 CANXIE_LOG_FORMAT: {{ .Values.config.logFormat | quote }}
 CANXIE_LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 CANXIE_SWEEP_SECONDS: {{ .Values.config.sweepSeconds | toString | quote }}
+CANXIE_TRUSTED_PROXIES: {{ .Values.config.trustedProxies | toString | quote }}
 {{- range $key, $value := .Values.config.extraEnv }}
 {{ $key }}: {{ $value | toString | quote }}
 {{- end }}
