@@ -368,7 +368,11 @@ def pdf(body: dict[str, Any], lang: str) -> bytes:
         return Paragraph(html.escape(drawable(str(value)), quote=False), style)
 
     def table(rows: list[list[Any]], widths: list[float]) -> Table:
-        built = Table([[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=1)
+        # splitInRow: a cell taller than a page (2,000 characters of evidence) flows on to the
+        # next page instead of failing the report with a LayoutError.
+        built = Table(
+            [[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=1, splitInRow=1
+        )
         built.setStyle(
             TableStyle(
                 [

@@ -133,3 +133,19 @@ def test_a_character_the_font_lacks_is_printed_as_the_missing_mark(body: dict[st
     text = "".join(t for t, _ in _pages(reports.pdf(rare, "zh"))).replace("\n", "")
     assert "抽查（王〓 〓）" in text
     assert "\x00" not in text
+
+
+def test_the_longest_texts_the_api_accepts_flow_over_pages(body: dict[str, Any]) -> None:
+    """A cell taller than a page (2,000 characters of evidence, 4,000 of a model's practice)
+    is split across pages instead of failing the whole report with a LayoutError (a 500)."""
+    long = copy.deepcopy(body)
+    problem = long["problems"][0]
+    problem.update(state="rectified", rectified_on="2022-03-20", evidence="甲乙丙丁" * 500)
+    long["models"] = [
+        {"name": "友谊社区残协", "designated_on": "2022-03-28", "practice": "戊己庚辛" * 1000}
+    ]
+    pages = _pages(reports.pdf(long, "zh"))
+    text = "".join(t for t, _ in pages).replace("\n", "")
+    assert len(pages) > 4
+    # Every character is there (a page break may fall between any two of them).
+    assert text.count("丙") == 500 and text.count("庚") == 1000
