@@ -7,11 +7,16 @@ The content comes from :func:`service.campaign.acceptance`; this module only lay
 
 from __future__ import annotations
 
+import html
 import io
-from typing import Any
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from aggregates.inspection import BODY_LABELS, Body, InspectionKind
 from projections.compliance import RULES_BY_ID
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
@@ -315,21 +320,43 @@ def xlsx(body: dict[str, Any], lang: str) -> bytes:
 
 # -- PDF --------------------------------------------------------------------------------------
 
-FONT = "STSong-Light"
+FONT = "WenQuanYiMicroHei"
+FONT_FILE = "fonts/wqy-microhei.ttc"  # package data of service; source and licence beside it
+
+
+def report_font() -> TTFont:
+    """The shipped TrueType CJK font, registered once.  Every PDF embeds the subset of it that it
+    uses, so the report reads the same on a machine with no Chinese font (a non-embedded CID
+    font such as STSong-Light shows boxes there), today and in an archive."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        with resources.as_file(resources.files("service").joinpath(FONT_FILE)) as path:
+            pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
+    return pdfmetrics.getFont(FONT)
+
+
+MISSING = "〓"  # the printers' mark for a character the type case lacks (缺字符号)
+
+
+def drawable(text: str) -> str:
+    """``text`` with each character the font has no glyph for (rare extension-block hanzi,
+    emoji) replaced by 〓: reportlab would draw it blank and extract it as NUL, so a name
+    would lose a character without a trace.  The records and the Excel report keep it."""
+    glyphs = report_font().face.charToGlyph
+    return "".join(c if ord(c) in glyphs or c.isspace() else MISSING for c in text)
 
 
 def pdf(body: dict[str, Any], lang: str) -> bytes:
-    """The report as a PDF (A4 landscape), with the CID font STSong-Light for Chinese."""
+    """The report as a PDF (A4 landscape), all in the embedded font: no other font is used."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    report_font()
     text = ParagraphStyle("text", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
     small = ParagraphStyle("small", parent=text, fontSize=8, leading=10)
     heading = ParagraphStyle(
@@ -338,14 +365,18 @@ def pdf(body: dict[str, Any], lang: str) -> bytes:
     title = ParagraphStyle("title", parent=text, fontSize=16, leading=22, alignment=1, spaceAfter=8)
 
     def p(value: Any, style: ParagraphStyle = small) -> Paragraph:
-        escaped = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Paragraph(escaped, style)
+        return Paragraph(html.escape(drawable(str(value)), quote=False), style)
 
     def table(rows: list[list[Any]], widths: list[float]) -> Table:
-        built = Table([[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=1)
+        # splitInRow: a cell taller than a page (2,000 characters of evidence) flows on to the
+        # next page instead of failing the report with a LayoutError.
+        built = Table(
+            [[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=1, splitInRow=1
+        )
         built.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), FONT),  # else the table sets Helvetica
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -365,6 +396,7 @@ def pdf(body: dict[str, Any], lang: str) -> bytes:
         bottomMargin=12 * mm,
         title=label("title", lang),
         author="canxie",
+        initialFontName=FONT,  # else the canvas names Helvetica, which is not embedded
     )
     width = page[0] - 24 * mm
     story: list[Any] = [p(label("title", lang), title)]
