@@ -22,6 +22,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
+from aggregates.plan import in_force
 
 
 class OfficerRole(StrEnum):
@@ -98,12 +99,9 @@ class QualificationKind(StrEnum):
     OTHER = "other"
 
 
-#: S3.3: at most this many sitting officers per role.
-MAXIMUM_SITTING = {
-    OfficerRole.CHAIR: 1,
-    OfficerRole.VICE_CHAIR: 3,
-    OfficerRole.COMMITTEE_MEMBER: 5,
-}
+def maximum_sitting(role: OfficerRole, on: date) -> int:
+    """S3.3: at most this many sitting officers of ``role``, by the plan in force ``on``."""
+    return in_force(on).structure.of(role.value).high
 
 
 @dataclass(frozen=True)
@@ -456,13 +454,14 @@ class Association(Aggregate):
             )
         self._check_appointment_date(appointed_on, today)
         sitting = self.sitting(role)
-        if len(sitting) >= MAXIMUM_SITTING[role]:
+        maximum = maximum_sitting(role, appointed_on)
+        if len(sitting) >= maximum:
             raise InvariantViolated(
                 f"the association already has {len(sitting)} sitting {role.value}(s); "
-                f"S3.3 allows at most {MAXIMUM_SITTING[role]}",
+                f"S3.3 allows at most {maximum}",
                 field="role",
                 sitting=len(sitting),
-                maximum=MAXIMUM_SITTING[role],
+                maximum=maximum,
             )
         officer_id = uuid4()
         self.trigger_event(
@@ -561,13 +560,13 @@ class Association(Aggregate):
                     )
                 continuing.append(seat.continuing)
         for role, count in counts.items():
-            if count > MAXIMUM_SITTING[role]:
+            maximum = maximum_sitting(role, started_on)
+            if count > maximum:
                 raise InvariantViolated(
-                    f"the new term has {count} {role.value}(s); "
-                    f"S3.3 allows at most {MAXIMUM_SITTING[role]}",
+                    f"the new term has {count} {role.value}(s); S3.3 allows at most {maximum}",
                     field="officers",
                     sitting=count,
-                    maximum=MAXIMUM_SITTING[role],
+                    maximum=maximum,
                 )
         ended = [officer_id for officer_id in self.officers if officer_id not in continuing]
         appointed, ids = [], []

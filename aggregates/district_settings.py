@@ -16,14 +16,10 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates import plan
 from aggregates.errors import InvalidValue
 from aggregates.visit import HouseholdKind
 
-#: Used until the district sets its own: the plan's example, special hardship quarterly.
-DEFAULT_VISIT_INTERVALS: dict[str, int] = {
-    HouseholdKind.SPECIAL_HARDSHIP.value: 90,
-    HouseholdKind.ORDINARY.value: 365,
-}
 #: Total score scale of an evaluation (criteria weights add up to it).
 FULL_SCORE = 100
 
@@ -106,6 +102,11 @@ class EvaluationScheme:
 
 
 V = TypeVar("V", VisitIntervals, EvaluationScheme)
+
+
+def default_intervals(on: date) -> dict[str, int]:
+    """The plan's visit intervals in force ``on``: used until the district sets its own."""
+    return dict(plan.in_force(on).visits.intervals)
 
 
 def in_force(versions: Sequence[V], on: date) -> V | None:
@@ -253,7 +254,7 @@ class DistrictSettings(Aggregate):
     def intervals_on(self, on: date) -> dict[str, int]:
         """The visit intervals in force on a date (the default before any version)."""
         version = in_force(self.visit_intervals, on)
-        return dict(version.intervals) if version else dict(DEFAULT_VISIT_INTERVALS)
+        return dict(version.intervals) if version else default_intervals(on)
 
     def scheme_on(self, on: date) -> EvaluationScheme | None:
         """The evaluation scheme in force on a date, if any."""
