@@ -13,11 +13,11 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.district_settings import (
-    DEFAULT_VISIT_INTERVALS,
     Criterion,
     DistrictSettings,
     EvaluationScheme,
     VisitIntervals,
+    default_intervals,
     in_force,
 )
 from projections.database import Cursor, Database
@@ -112,7 +112,7 @@ def intervals_in_force(versions: list[dict[str, Any]], on: date) -> dict[str, An
         on,
     )
     if chosen is None:
-        return {"effective_from": None, "intervals": dict(DEFAULT_VISIT_INTERVALS)}
+        return {"effective_from": None, "intervals": default_intervals(on)}
     return {"effective_from": chosen.effective_from.isoformat(), "intervals": chosen.intervals}
 
 

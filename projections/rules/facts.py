@@ -1,0 +1,125 @@
+"""The rules' input: one district's read-model facts on one day, indexed for the rules.
+
+The tables are either the live read models (copied into memory) or an as-of replay on either
+clock (:mod:`projections.replay`), so the same rules answer "does this association meet the plan
+today?" and "did it, as the records stood on 30 March 2022?".
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from projections.district_settings import intervals_in_force
+from projections.memory import MemoryTables
+
+
+def active_between(start: Any, end: Any, day: str) -> bool:
+    """Whether something that started on ``start`` and ended on ``end`` holds on ``day``."""
+    begun = start is None or str(start) <= day
+    return begun and (end is None or str(end) > day)
+
+
+def _latest(pairs: Any) -> dict[str, str]:
+    """The latest day per key of (key, ISO day) pairs."""
+    latest: dict[str, str] = {}
+    for key, day in pairs:
+        if day > latest.get(key, ""):
+            latest[key] = day
+    return latest
+
+
+class Facts:
+    """The read-model facts of one district on one date, indexed for the rules."""
+
+    def __init__(self, tables: MemoryTables, as_of: date) -> None:
+        self.as_of = as_of
+        self.day = as_of.isoformat()
+        self._people(tables)
+        self._care(tables)
+        self._organisation(tables)
+
+    def _organisation(self, tables: MemoryTables) -> None:
+        day = self.day
+        ended = {
+            row["association_id"]
+            for row in tables.rows("association_status")
+            if row.get("ended_on") and str(row["ended_on"]) <= day
+        }
+        self.associations = sorted(
+            (
+                a
+                for a in tables.rows("associations")
+                if str(a["established_on"]) <= day and a["id"] not in ended
+            ),
+            key=lambda a: a["division_code"],
+        )
+        self.officers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for officer in tables.rows("officers"):
+            if active_between(officer["appointed_on"], officer["removed_on"], day):
+                self.officers[officer["association_id"]].append(officer)
+        self.facilities: dict[str, set[str]] = defaultdict(set)
+        for facility in tables.rows("facilities"):
+            if active_between(facility["recorded_on"], facility["withdrawn_on"], day):
+                self.facilities[facility["association_id"]].add(facility["kind"])
+        self.villages = sorted(
+            (
+                d
+                for d in tables.rows("divisions")
+                if d.get("level") == "village"
+                and active_between(d.get("valid_from"), d.get("ended_on"), day)
+            ),
+            key=lambda d: d["code"],
+        )
+
+    def _people(self, tables: MemoryTables) -> None:
+        day = self.day
+        self.persons: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for person in tables.rows("persons"):
+            if person.get("status") == "active" and str(person.get("registered_on") or "") <= day:
+                self.persons[str(person.get("village_code"))].append(person)
+        self.members: set[str] = {
+            str(m["person_id"])
+            for m in tables.rows("group_memberships")
+            if active_between(m["joined_on"], m["left_on"], day)
+        }
+
+    def _care(self, tables: MemoryTables) -> None:
+        day = self.day
+        self.last_visit = _latest(
+            (str(v["household_id"]), str(v["visited_on"]))
+            for v in tables.rows("home_visits")
+            if str(v["visited_on"]) <= day
+        )
+        versions = [
+            {
+                **v,
+                "intervals": json.loads(v["intervals"])
+                if isinstance(v["intervals"], str)
+                else v["intervals"],
+            }
+            for v in sorted(tables.rows("visit_interval_versions"), key=lambda v: v["position"])
+        ]
+        self.intervals: dict[str, int] = intervals_in_force(versions, self.as_of)["intervals"]
+        self.evaluations: dict[str, list[str]] = defaultdict(list)
+        for evaluation in tables.rows("evaluations"):
+            if evaluation["subject"] == "association" and str(evaluation["evaluated_on"]) <= day:
+                self.evaluations[evaluation["association_id"]].append(
+                    str(evaluation["evaluated_on"])
+                )
+        sessions = {s["session_id"]: str(s["held_on"]) for s in tables.rows("training_sessions")}
+        self.trained = _latest(
+            (str(a["officer_id"]), sessions[a["session_id"]])
+            for a in tables.rows("training_attendance")
+            if a["session_id"] in sessions and sessions[a["session_id"]] <= day
+        )
+
+    def sitting(self, association: dict[str, Any], role: str) -> list[dict[str, Any]]:
+        """The association's officers holding ``role`` on the day."""
+        return [o for o in self.officers.get(association["id"], []) if o["role"] == role]
+
+    def rostered(self, association: dict[str, Any]) -> list[dict[str, Any]]:
+        """The active persons on the roster of the association's village on the day."""
+        return self.persons.get(association["division_code"], [])
