@@ -16,6 +16,7 @@ from aggregates.visit import HomeVisit
 from projections.database import Database
 from projections.district_settings import interval_versions, intervals_in_force
 from projections.projection import Projection
+from projections.rules.s3_5_systems import Household, roster_households, visit_due
 from projections.scope import Scope, tracked_position, where_clause
 from projections.tables import Table, json_text
 from projections.unit_of_work import UnitOfWork
@@ -223,6 +224,46 @@ def find_visit(db: Database, district: str, visit_id: str) -> dict[str, Any] | N
     return visit
 
 
+def _roster(cur: Any, sql: Any, on: date) -> dict[str, Household]:
+    """The roster's households on ``on`` (active members registered by then), by household id."""
+    cur.execute(
+        sql(
+            "SELECT id, household_id, special_hardship, registered_on FROM {s}persons "
+            "WHERE status = 'active' AND household_id IS NOT NULL "
+            "AND (registered_on IS NULL OR registered_on <= %s)"
+        ),
+        (on.isoformat(),),
+    )
+    return roster_households(dict(row) for row in cur.fetchall())
+
+
+def _due_item(
+    visit: dict[str, Any], roster: dict[str, Household], intervals: dict[str, int], on: date
+) -> dict[str, Any]:
+    """A visited household with its due date (S3.5: :func:`visit_due`)."""
+    listed = roster.get(visit["household_id"])
+    last = date.fromisoformat(str(visit["visited_on"]))
+    household = Household(
+        visit["household_id"],
+        listed.special_hardship if listed else None,
+        last,
+        visit["household_kind"],
+    )
+    due = visit_due(household, intervals, on)
+    overdue = due.overdue(on)
+    return {
+        "association_id": visit["association_id"],
+        "household_id": visit["household_id"],
+        "household_kind": due.kind,
+        "last_visited_on": last.isoformat(),
+        "last_visit_id": visit["visit_id"],
+        "interval_days": due.interval_days,
+        "due_on": due.due_on.isoformat(),
+        "overdue": overdue,
+        "days_overdue": (on - due.due_on).days if overdue else 0,
+    }
+
+
 def households_due(
     db: Database,
     district: str,
@@ -239,8 +280,32 @@ def households_due(
     ``status``: ``overdue`` (due date before ``on``), ``due`` (due within ``within_days``
     but not overdue) or ``all`` (every household, soonest due first).  ``limit`` and
     ``offset`` page the sorted list (every household when ``limit`` is None); ``total``
-    counts them all.
+    counts them all.  The kind and interval are those of S3.5's rule
+    (:mod:`projections.rules.s3_5_systems`): the roster's kind on ``on``.
     """
+    items = _due(db, district, scope, on)
+    horizon = (on + timedelta(days=within_days)).isoformat()
+    if status == "overdue":
+        items["items"] = [i for i in items["items"] if i["overdue"]]
+    elif status == "due":
+        items["items"] = [i for i in items["items"] if not i["overdue"] and i["due_on"] <= horizon]
+    listed = sorted(
+        items["items"], key=lambda i: (i["due_on"], i["association_id"], i["household_id"])
+    )
+    return {
+        "on": on.isoformat(),
+        "status": status,
+        "intervals": items["intervals"],
+        "items": listed[offset:] if limit is None else listed[offset : offset + limit],
+        "total": len(listed),
+        "limit": limit,
+        "offset": offset,
+        "position": items["position"],
+    }
+
+
+def _due(db: Database, district: str, scope: Scope, on: date) -> dict[str, Any]:
+    """Every visited household in scope with its due date on ``on``, and what was used."""
     sql = partial(db.sql, district)
     conditions, params = scope.where()
     conditions.append("visited_on <= %s")
@@ -259,74 +324,27 @@ def households_due(
         latest: dict[tuple[str, str], dict[str, Any]] = {}
         for row in cur.fetchall():
             latest[(row["association_id"], row["household_id"])] = dict(row)
+        roster = _roster(cur, sql, on)
     intervals = settings["intervals"]
-    horizon = on + timedelta(days=within_days)
-    items = []
-    for (association_id, household_id), visit in latest.items():
-        interval = int(intervals[visit["household_kind"]])
-        last = date.fromisoformat(visit["visited_on"])
-        due_on = last + timedelta(days=interval)
-        overdue = due_on < on
-        if status == "overdue" and not overdue:
-            continue
-        if status == "due" and (overdue or due_on > horizon):
-            continue
-        items.append(
-            {
-                "association_id": association_id,
-                "household_id": household_id,
-                "household_kind": visit["household_kind"],
-                "last_visited_on": last.isoformat(),
-                "last_visit_id": visit["visit_id"],
-                "interval_days": interval,
-                "due_on": due_on.isoformat(),
-                "overdue": overdue,
-                "days_overdue": (on - due_on).days if overdue else 0,
-            }
-        )
-    items.sort(key=lambda i: (i["due_on"], i["association_id"], i["household_id"]))
     return {
-        "on": on.isoformat(),
-        "status": status,
         "intervals": settings,
-        "items": items[offset:] if limit is None else items[offset : offset + limit],
-        "total": len(items),
-        "limit": limit,
-        "offset": offset,
+        "items": [_due_item(visit, roster, intervals, on) for visit in latest.values()],
+        "roster": roster,
         "position": position,
     }
 
 
 def overdue_households(db: Database, district: str, on: date) -> set[str]:
-    """Households of the roster overdue for a visit on ``on``.
+    """Households of the roster overdue for a visit on ``on`` (S3.5: :func:`visit_due`).
 
     A visited household is overdue when its latest visit is older than its interval; one never
     visited is overdue when its first member was registered longer ago than the interval.
-    Special hardship: any active member flagged so.
     """
-    visited = households_due(db, district, Scope(), on=on, status="all")
+    visited = _due(db, district, Scope(), on)
     overdue = {str(item["household_id"]) for item in visited["items"] if item["overdue"]}
     seen = {str(item["household_id"]) for item in visited["items"]}
     intervals = visited["intervals"]["intervals"]
-    sql = partial(db.sql, district)
-    with db.transaction(district, write=False) as cur:
-        cur.execute(
-            sql(
-                "SELECT household_id, special_hardship, registered_on FROM {s}persons "
-                "WHERE status = 'active' AND household_id IS NOT NULL"
-            )
-        )
-        households: dict[str, tuple[bool, str]] = {}
-        for row in cur.fetchall():
-            hardship, first = households.get(row["household_id"], (False, "9999-12-31"))
-            households[row["household_id"]] = (
-                hardship or bool(row["special_hardship"]),
-                min(first, str(row["registered_on"])),
-            )
-    for household, (hardship, registered) in households.items():
-        if household in seen:
-            continue
-        interval = int(intervals["special_hardship" if hardship else "ordinary"])
-        if date.fromisoformat(registered) + timedelta(days=interval) < on:
-            overdue.add(household)
+    for household_id, household in visited["roster"].items():
+        if household_id not in seen and visit_due(household, intervals, on).overdue(on):
+            overdue.add(household_id)
     return overdue

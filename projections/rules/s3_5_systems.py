@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from aggregates.plan import Plan, in_force
+from aggregates.plan import PLANS, Plan, in_force
 from projections.rules.facts import Facts
 from projections.rules.rule import Rule, facilities_recorded
 
@@ -57,13 +57,19 @@ class Due:
         return self.due_on < on
 
 
-def visit_due(household: Household, intervals: Mapping[str, int], on: date) -> Due:
-    """The due date of ``household`` as of ``on``, with the district's ``intervals`` then.
+def visit_due(
+    household: Household,
+    intervals: Mapping[str, int],
+    on: date,
+    plans: tuple[Plan, ...] = PLANS,
+) -> Due:
+    """The due date of ``household`` as of ``on``, with the district's ``intervals`` then
+    (a kind they do not name gets the plan's interval in force ``on``).
 
     Counted from the latest visit, or for a household never visited from its first member's
     registration (from ``on`` when that is unknown: not yet due).
     """
-    interval = in_force(on).visits.interval(household.kind, intervals)
+    interval = in_force(on, plans).visits.interval(household.kind, intervals)
     since = household.last_visited_on or household.first_registered_on or on
     return Due(household.kind, interval, since + timedelta(days=interval))
 

@@ -36,7 +36,8 @@ def ids(client: Any, **query: Any) -> set[str]:
     return {p["id"] for p in answer.get_json()["items"]}
 
 
-def test_persons_with_open_needs_and_overdue_visits(client: Any) -> None:
+def association_with_chair(client: Any) -> tuple[str, str]:
+    """The district, an association of the village and its chair: (association path, chair id)."""
     post = client.post
     created(post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH))
     association = created(
@@ -59,6 +60,12 @@ def test_persons_with_open_needs_and_overdue_visits(client: Any) -> None:
             json={"name": "王建国", "role": "chair", "appointed_on": "2021-01-01"},
         )
     )["officer_id"]
+    return one, chair
+
+
+def test_persons_with_open_needs_and_overdue_visits(client: Any) -> None:
+    post = client.post
+    one, chair = association_with_chair(client)
     needy, visited, forgotten = (
         created(post(f"/api/v1/districts/{D}/persons", headers=AUTH, json=person_body(VILLAGE, n)))[
             "id"
@@ -101,3 +108,42 @@ def test_persons_with_open_needs_and_overdue_visits(client: Any) -> None:
     assert ids(client, overdue_visit="true") == {needy, forgotten}
     assert ids(client, overdue_visit="false") == {visited}
     assert ids(client, overdue_visit="true", open_need="true") == {needy}
+
+
+def test_a_special_hardship_household_visited_as_ordinary_is_overdue_after_its_interval(
+    client: Any,
+) -> None:
+    """S3.5: the roster's kind decides the interval, as in the compliance rule.
+
+    The visit was entered as ordinary (365 days) but the household is special hardship on the
+    roster (90 days): 100 days on, it is overdue in the due list and the roster's filter.
+    """
+    post = client.post
+    one, chair = association_with_chair(client)
+    body = person_body(VILLAGE, 51, special_hardship=True, hardship_reason="特困供养")
+    person = created(post(f"/api/v1/districts/{D}/persons", headers=AUTH, json=body))["id"]
+    last = created(
+        post(
+            f"{one}/visits",
+            headers=AUTH,
+            json={
+                "household_id": body["household_id"],
+                "household_kind": "ordinary",
+                "person_ids": [person],
+                "visited_on": (date.today() - timedelta(days=100)).isoformat(),
+                "visitor_officer_id": chair,
+                "mode": "on_site",
+                "findings": "正常",
+            },
+        )
+    )
+    due = client.get(
+        f"/api/v1/districts/{D}/visits/due",
+        headers=AUTH,
+        query_string={"status": "overdue", "min_position": last["position"]},
+    )
+    assert due.status_code == 200, due.get_json()
+    [item] = due.get_json()["items"]
+    assert (item["household_kind"], item["interval_days"]) == ("special_hardship", 90)
+    assert item["days_overdue"] == 10
+    assert ids(client, overdue_visit="true") == {person}
