@@ -22,7 +22,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
-from aggregates.plan import in_force
+from aggregates.plan import PLANS, Plan, in_force
 
 
 class OfficerRole(StrEnum):
@@ -99,9 +99,9 @@ class QualificationKind(StrEnum):
     OTHER = "other"
 
 
-def maximum_sitting(role: OfficerRole, on: date) -> int:
+def maximum_sitting(role: OfficerRole, on: date, plans: tuple[Plan, ...] = PLANS) -> int:
     """S3.3: at most this many sitting officers of ``role``, by the plan in force ``on``."""
-    return in_force(on).structure.of(role.value).high
+    return in_force(on, plans).structure.of(role.value).high
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ Either way the same projection handlers build the same tables, here in memory.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -93,7 +93,8 @@ def replayable(projections: Sequence[Projection] = PROJECTIONS) -> tuple[Project
 
 def recorded_on(event: Any) -> date:
     """The day (in Zhengzhou) the event was recorded."""
-    return event.timestamp.astimezone(CHINA).date()
+    day: date = event.timestamp.astimezone(CHINA).date()
+    return day
 
 
 #: Event class -> the names :func:`effective_on` looks at (worked out once per class).
@@ -239,10 +240,27 @@ def _replay(
     count: Callable[[int], None],
     counted: list[int],
 ) -> Replayed:
+    events = _read(db, district, mapper, applier.wanted, count)
+    tables, applied, last = apply_as_of(events, as_of, basis, applier)
+    return Replayed(
+        tables=tables,
+        as_of=as_of,
+        basis=basis,
+        events_read=counted[0],
+        events_applied=applied,
+        last_position=last,
+    )
+
+
+def apply_as_of(
+    events: Iterable[tuple[int, Any]], as_of: date, basis: Basis, applier: Applier
+) -> tuple[MemoryTables, int, int]:
+    """Tables from (position, event) in log order as of the end of ``as_of`` on ``basis``,
+    the number of events applied and the last position applied (no database: rules are
+    tested at this seam)."""
     tables = MemoryTables()
     uow = MemoryUnitOfWork(tables)
     apply = applier.apply
-    events = _read(db, district, mapper, applier.wanted, count)
     applied = last = 0
     if basis is Basis.RECORDED:
         # Log order is recorded order: apply as they come, holding no event longer than that.
@@ -263,14 +281,7 @@ def _replay(
             apply(event, position, uow)
             last = max(last, position)
         applied = len(selected)
-    return Replayed(
-        tables=tables,
-        as_of=as_of,
-        basis=basis,
-        events_read=counted[0],
-        events_applied=applied,
-        last_position=last,
-    )
+    return tables, applied, last
 
 
 def recorded_by(db: Database, district: str, mapper: Mapper[Any], day: date) -> bool:
