@@ -25,7 +25,19 @@ class ParsedFile:
 
 def parse_division_csv(text: str, district: str, effective_on: date | None) -> ParsedFile:
     """The file's rows for ``district``; problems of shape are refused with their line."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _parse_rows(reader, district, effective_on)
+    except csv.Error as error:  # e.g. a bare carriage return inside a field
+        raise DivisionImportRefused(
+            rows=[{"line": reader.line_num, "field": "csv", "message": f"not CSV: {error}"}]
+        ) from None
+
+
+def _parse_rows(
+    reader: csv.DictReader[str], district: str, effective_on: date | None
+) -> ParsedFile:
+    """The rows of an open reader (see :func:`parse_division_csv`)."""
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in ("code", "name") if c not in header]
     if missing:

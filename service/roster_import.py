@@ -212,10 +212,13 @@ def _csv_rows(opener: Opener) -> Iterator[list[Any]]:
         if error.start < len(head) - 4:  # not just a character cut at the end of the sample
             encoding = "gb18030"  # what Chinese Excel writes when saving CSV
     with opener() as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
+        reader = csv.reader(text)
         try:
-            yield from csv.reader(text)
+            yield from reader
         except UnicodeDecodeError:
             raise ImportFileError("the file is neither UTF-8 nor GB18030 text") from None
+        except csv.Error as error:  # e.g. a field beyond the csv module's size limit
+            raise ImportFileError(f"line {reader.line_num} is not CSV: {error}") from None
 
 
 def _xlsx_rows(opener: Opener) -> Iterator[list[Any]]:

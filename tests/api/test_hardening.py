@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -376,3 +377,35 @@ def test_a_long_request_line_gets_a_problem_from_the_real_server(
         assert answer.json()["type"] == "urn:canxie:problem:uri-too-long"
     # Beyond gunicorn's maximum request line (8190) the server answers before the app: documented.
     assert requests.get(base + "x" * 9000, timeout=10).status_code in {400, 414}
+
+
+def _oversized_field_csv() -> str:
+    """A CSV whose one quoted field exceeds the csv module's field limit (131,072)."""
+    return 'code,name\n410102001,"' + "x" * 140_000 + '"\n'
+
+
+def test_a_division_file_that_is_not_csv_is_refused_with_its_line(
+    app: Flask, district: dict[str, str]
+) -> None:
+    client = app.test_client()
+    for text in ("code,name\n4101020\r01,x\n", _oversized_field_csv()):
+        answer = client.post(
+            f"/api/v1/districts/{D}/divisions/import",
+            json={"effective_on": "2021-01-01", "csv": text},
+            headers=AUTH,
+        )
+        assert answer.status_code == 422, answer.get_data(as_text=True)
+        assert answer.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_roster_file_that_is_not_csv_is_refused(app: Flask, district: dict[str, str]) -> None:
+    header = "姓名,性别,出生日期,身份证号,残疾人证号,残疾类别,残疾等级,户编号,村（社区）代码,地址\n"
+    text = header + '"' + "张" * 140_000 + '",男\n'
+    content = base64.b64encode(text.encode()).decode()
+    answer = app.test_client().post(
+        f"/api/v1/districts/{D}/persons/imports",
+        json={"filename": "roster.csv", "content_base64": content},
+        headers=AUTH,
+    )
+    assert answer.status_code == 422, answer.get_data(as_text=True)
+    assert answer.headers["Content-Type"] == "application/problem+json"
