@@ -168,7 +168,8 @@ def make_app(tmp_path: Path) -> Iterator[MakeApp]:
     def make(
         settings: Settings | None = None, *, provision: bool | None = None, **overrides: Any
     ) -> Flask:
-        app = open_app(settings or app_settings(tmp_path, **overrides), provision=provision)
+        data_dir = overrides.pop("data_dir", tmp_path)
+        app = open_app(settings or app_settings(data_dir, **overrides), provision=provision)
         opened.append(app)
         return app
 
