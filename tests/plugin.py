@@ -257,9 +257,19 @@ class Calendar:
         return datetime.combine(self.day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
 
 
+@contextlib.contextmanager
+def stamping(cal: Calendar) -> Iterator[Calendar]:
+    """Events recorded inside are stamped on ``cal.day`` (for fixtures wider than a test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
+        yield cal
+
+
 @pytest.fixture
-def calendar(monkeypatch: pytest.MonkeyPatch) -> Calendar:
-    """Events are stamped on ``calendar.day`` (1 October 2020 until the test moves it)."""
-    cal = Calendar()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
-    return cal
+def calendar() -> Iterator[Calendar]:
+    """Events are stamped on ``calendar.day`` (1 October 2020 until the test moves it).
+
+    Ask for it before ``app`` or ``runtime`` so that everything the test records is stamped.
+    """
+    with stamping(Calendar()) as cal:
+        yield cal
