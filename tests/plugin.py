@@ -105,6 +105,17 @@ def hosted_env(pg_url: str, amqp_url: str, queue_name: str, tmp_path: Path) -> d
 
 
 @pytest.fixture
+def hosted_settings(pg_url: str, amqp_url: str, queue_name: str, tmp_path: Path) -> dict[str, Any]:
+    """``hosted_env`` as ``Settings`` fields, for ``make_app`` and ``make_runtime`` in-process."""
+    return {
+        "database_url": pg_url,
+        "broker_url": amqp_url,
+        "queue": queue_name,
+        "data_dir": tmp_path / "data",
+    }
+
+
+@pytest.fixture
 def processes(tmp_path: Path) -> Iterator[ProcessFactory]:
     """Start real ``canxie`` processes; every one is stopped at the end of the test."""
     factory = ProcessFactory(tmp_path / "logs")
