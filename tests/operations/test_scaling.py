@@ -5,19 +5,16 @@ from __future__ import annotations
 import ast
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from projections.catchup import projected_position
-from projections.database import open_database
 from projections.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN
+from tests.factories import seeded_district
 from tests.hosted.exactly_once import assert_exactly_once
 from tests.operations.metrics_scrape import by_label, scrape
 from tests.processes import ProcessFactory
-from tests.seeding import SEEDER, seed_district
 from workers.celery_app import make_celery
 from workers.settings import Settings
 from workers.wakeups import PROJECT_DISTRICT
@@ -30,16 +27,15 @@ SUCCEEDED = re.compile(r"project_district\[[^\]]+\] succeeded in [\d.]+s: (\{[^}
 
 
 @pytest.fixture
-def city(pg_url: str, tmp_path: Path) -> Iterator[tuple[Tenancy, dict[str, dict[str, int]]]]:
+def seeded_city(hosted_tenancy: Tenancy) -> tuple[Tenancy, dict[str, dict[str, int]]]:
     """Eight districts with events, none projected."""
-    tenancy = Tenancy(open_database(pg_url, tmp_path))
-    tenancy.provision()
-    versions = {}
-    for code in DISTRICTS:
-        tenancy.create_district(code, f"区{code}", SEEDER)
-        versions[code] = seed_district(tenancy, code, associations=ASSOCIATIONS, cycles=CYCLES)
-    yield tenancy, versions
-    tenancy.close()
+    versions = {
+        code: seeded_district(
+            hosted_tenancy, code, f"区{code}", associations=ASSOCIATIONS, cycles=CYCLES
+        )
+        for code in DISTRICTS
+    }
+    return hosted_tenancy, versions
 
 
 def wake(env: dict[str, str], districts: list[str]) -> None:
@@ -76,9 +72,9 @@ def tenancy_codes(tenancy: Tenancy) -> list[str]:
 def test_three_workers_share_eight_districts(
     processes: ProcessFactory,
     hosted_env: dict[str, str],
-    city: tuple[Tenancy, dict[str, dict[str, int]]],
+    seeded_city: tuple[Tenancy, dict[str, dict[str, int]]],
 ) -> None:
-    tenancy, versions = city
+    tenancy, versions = seeded_city
     # Small slices: each task applies at most 2 x 25 events, then queues the district again,
     # so the districts take turns and every worker gets some of them.
     env = {
@@ -109,8 +105,7 @@ def test_three_workers_share_eight_districts(
     assert lag == dict.fromkeys(DISTRICTS, 0.0)
 
     # A district added now is projected by the running workers: nothing restarts.
-    tenancy.create_district("410110", "新区", SEEDER)
-    late = seed_district(tenancy, "410110", associations=3, cycles=2)
+    late = seeded_district(tenancy, "410110", "新区", associations=3, cycles=2)
     wake(env, ["410110"])
     state = all_caught_up(tenancy, timeout=60)
     assert state["410110"][0] == state["410110"][1] > 0
