@@ -25,10 +25,10 @@ from projections.key_ring_store import (
     keyring_schema,
 )
 from projections.tenancy import Tenancy
+from tests.plugin import ADMIN
 from tests.roster.samples import person_body
 
-TOKEN = "cx_erasure_at_rest"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = ADMIN
 D = "410102"
 VILLAGE = "410102001001"
 #: A name and a sequence found nowhere else in the product, its tests or its samples.

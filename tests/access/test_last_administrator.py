@@ -8,7 +8,6 @@ changes nothing.  The bootstrap token is configuration, not an account: it does 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,14 +16,8 @@ from click.testing import CliRunner, Result
 
 from service.access import Role
 from service.cli import main
-from tests.access.world import World, build_world
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    built = build_world(tmp_path)
-    yield built
-    built.app.extensions["canxie"].wakeups.close()
+from tests.access.world import World
+from tests.plugin import ADMIN
 
 
 def _me(world: World, token: str) -> int:
@@ -58,7 +51,7 @@ def test_the_last_city_admin_cannot_disable_itself(world: World) -> None:
     user_id, _ = _admin(world)
     _refused_as_the_last_one(world, f"/api/v1/users/{user_id}/disable", "user_id")
     # The bootstrap token is not an account: it does not make the account dispensable.
-    bootstrap = {"Authorization": "Bearer cx_matrix_bootstrap"}
+    bootstrap = ADMIN
     response = world.client.post(f"/api/v1/users/{user_id}/disable", headers=bootstrap)
     _assert_last_admin_refused(response, "user_id")
 

@@ -19,6 +19,7 @@ from tests.access.world import A, B, World, build_world
 from tests.campaign.samples import campaign_path_samples
 from tests.care.samples import care_path_samples
 from tests.lifecycle.samples import lifecycle_path_samples
+from tests.plugin import embedded_app
 
 #: What each role may do, written independently of service/access.py.  Signing a tree head
 #: (SIGN_HEADS) is the operators' job: the city administrator's, beside beat's own schedule.
@@ -62,20 +63,19 @@ class Call:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def shared_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One city for the whole module (the matrix only reads and refuses)."""
-    built = build_world(Path(tmp_path_factory.mktemp("matrix")))
-    yield built
-    built.app.extensions["canxie"].wakeups.close()
+    with embedded_app(Path(tmp_path_factory.mktemp("matrix"))) as app:
+        yield build_world(app)
 
 
-def calls(world: World) -> list[Call]:
+def calls(shared_world: World) -> list[Call]:
     """Every (route, method) of the app with its declared rule; none may lack one."""
     found, missing = [], []
-    for url_rule in world.app.url_map.iter_rules():
+    for url_rule in shared_world.app.url_map.iter_rules():
         if url_rule.endpoint.startswith("api-docs."):
             continue
-        view = world.app.view_functions[url_rule.endpoint]
+        view = shared_world.app.view_functions[url_rule.endpoint]
         view_class = getattr(view, "view_class", None)
         for method in sorted((url_rule.methods or set()) - {"HEAD", "OPTIONS"}):
             handler = getattr(view_class, method.lower()) if view_class else view
@@ -88,9 +88,9 @@ def calls(world: World) -> list[Call]:
     return found
 
 
-def fill(rule: str, world: World, place: str) -> str:
+def fill(rule: str, shared_world: World, place: str) -> str:
     """The URL of ``rule`` aimed at ``place``: 'inside' (A, a1) or 'outside' (B, b1 / a2)."""
-    ids = world.ids
+    ids = shared_world.ids
     values = {
         "inside": {
             "code": A,
@@ -167,24 +167,26 @@ def outside_markers(role: Role | None) -> list[str]:
     return markers
 
 
-def test_every_endpoint_declares_a_rule_and_the_matrix_covers_it(world: World) -> None:
-    found = calls(world)
+def test_every_endpoint_declares_a_rule_and_the_matrix_covers_it(shared_world: World) -> None:
+    found = calls(shared_world)
     assert len(found) >= 10
     assert {c.action for c in found} >= {Action.READ, Action.WRITE, Action.AUDIT}
 
 
 @pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
-def test_access_matrix(world: World, role: Role | None) -> None:
+def test_access_matrix(shared_world: World, role: Role | None) -> None:
     failures = []
-    for call in calls(world):
+    for call in calls(shared_world):
         for place in ("inside", "outside", "sibling"):
-            url = fill(call.rule, world, place)
+            url = fill(call.rule, shared_world, place)
             if call.method in {"POST", "PUT", "PATCH"}:
-                response = world.client.open(
-                    url, method=call.method, json={}, headers=world.headers(role)
+                response = shared_world.client.open(
+                    url, method=call.method, json={}, headers=shared_world.headers(role)
                 )
             else:
-                response = world.client.open(url, method=call.method, headers=world.headers(role))
+                response = shared_world.client.open(
+                    url, method=call.method, headers=shared_world.headers(role)
+                )
             want = expected_denial(call, role, place)
             status = response.status_code
             label = f"{call.method} {url} as {role} ({place})"
@@ -201,19 +203,19 @@ def test_access_matrix(world: World, role: Role | None) -> None:
     assert not failures, "\n".join(failures)
 
 
-def _heads(world: World) -> dict[str, int]:
-    tenancy = world.app.extensions["canxie"].runtime.tenancy
+def _heads(shared_world: World) -> dict[str, int]:
+    tenancy = shared_world.app.extensions["canxie"].runtime.tenancy
     return {code: tenancy.records(code).head_position() for code in (A, B)}
 
 
-def test_bureau_auditor_changes_nothing_anywhere(world: World) -> None:
-    before = _heads(world)
-    users_before = len(world.app.extensions["canxie"].runtime.accounts.users())
-    for call in calls(world):
+def test_bureau_auditor_changes_nothing_anywhere(shared_world: World) -> None:
+    before = _heads(shared_world)
+    users_before = len(shared_world.app.extensions["canxie"].runtime.accounts.users())
+    for call in calls(shared_world):
         if call.method == "GET":
             continue
         for place in ("inside", "outside"):
-            url = fill(call.rule, world, place)
+            url = fill(call.rule, shared_world, place)
             body = {
                 "name": "x",
                 "role": "chair",
@@ -221,17 +223,24 @@ def test_bureau_auditor_changes_nothing_anywhere(world: World) -> None:
                 "code": "410199",
                 "division_code": f"{A}001099",
             }
-            response = world.client.open(
-                url, method=call.method, json=body, headers=world.headers(Role.BUREAU_AUDITOR)
+            response = shared_world.client.open(
+                url,
+                method=call.method,
+                json=body,
+                headers=shared_world.headers(Role.BUREAU_AUDITOR),
             )
             assert response.status_code == 403, f"{call.method} {url}: {response.status_code}"
-    assert _heads(world) == before
-    assert len(world.app.extensions["canxie"].runtime.accounts.users()) == users_before
+    assert _heads(shared_world) == before
+    assert len(shared_world.app.extensions["canxie"].runtime.accounts.users()) == users_before
 
 
-def _head_count(world: World) -> int:
+def _head_count(shared_world: World) -> int:
     url = f"/api/v1/districts/{A}/audit/ledger/heads"
-    return int(world.client.get(url, headers=world.headers(Role.CITY_ADMIN)).get_json()["total"])
+    return int(
+        shared_world.client.get(url, headers=shared_world.headers(Role.CITY_ADMIN)).get_json()[
+            "total"
+        ]
+    )
 
 
 @pytest.mark.parametrize(
@@ -239,37 +248,39 @@ def _head_count(world: World) -> int:
     [Role.BUREAU_AUDITOR, Role.DISTRICT_ADMIN, Role.INSPECTOR, Role.TOWNSHIP_OFFICER],
     ids=lambda r: r.value,
 )
-def test_only_the_city_administrator_signs_tree_heads(world: World, role: Role) -> None:
+def test_only_the_city_administrator_signs_tree_heads(shared_world: World, role: Role) -> None:
     """The auditor checks the heads; signing one is an operator's act, refused to others."""
     url = f"/api/v1/districts/{A}/audit/ledger/heads"
-    world.client.post(  # the log grows: a head could be signed now
-        f"/api/v1/districts/{A}/associations/{world.ids['a1']}/officers",
-        headers=world.headers(Role.CITY_ADMIN),
+    shared_world.client.post(  # the log grows: a head could be signed now
+        f"/api/v1/districts/{A}/associations/{shared_world.ids['a1']}/officers",
+        headers=shared_world.headers(Role.CITY_ADMIN),
         json={"name": "新委员", "role": "committee_member", "appointed_on": "2022-01-05"},
     )
-    world.app.extensions["canxie"].runtime.catch_up(A)
-    before = _head_count(world)
-    refused = world.client.post(url, json={}, headers=world.headers(role))
+    shared_world.app.extensions["canxie"].runtime.catch_up(A)
+    before = _head_count(shared_world)
+    refused = shared_world.client.post(url, json={}, headers=shared_world.headers(role))
     assert refused.status_code == 403, refused.get_json()
     assert refused.get_json()["detail"] == f"the role {role.value} may not sign_heads"
-    assert _head_count(world) == before
-    signed = world.client.post(url, json={}, headers=world.headers(Role.CITY_ADMIN))
+    assert _head_count(shared_world) == before
+    signed = shared_world.client.post(url, json={}, headers=shared_world.headers(Role.CITY_ADMIN))
     assert signed.status_code == 201, signed.get_json()
-    assert _head_count(world) == before + 1
+    assert _head_count(shared_world) == before + 1
 
 
 @pytest.mark.parametrize("guess", ["410103", "410199", "000000", "41010x"])
-def test_a_district_admin_guessing_other_codes_finds_nothing(world: World, guess: str) -> None:
-    headers = world.headers(Role.DISTRICT_ADMIN)
+def test_a_district_admin_guessing_other_codes_finds_nothing(
+    shared_world: World, guess: str
+) -> None:
+    headers = shared_world.headers(Role.DISTRICT_ADMIN)
     for path in (
         f"/api/v1/districts/{guess}/associations",
-        f"/api/v1/districts/{guess}/associations/{world.ids['b1']}",
+        f"/api/v1/districts/{guess}/associations/{shared_world.ids['b1']}",
     ):
         for method, body in (("GET", None), ("POST", {"division_code": f"{guess}001001"})):
-            response = world.client.open(path, method=method, json=body, headers=headers)
+            response = shared_world.client.open(path, method=method, json=body, headers=headers)
             assert response.status_code in (404, 405), f"{method} {path}"
             assert "OUTSIDE" not in response.get_data(as_text=True)
-    other = world.client.get(
-        f"/api/v1/districts/{A}/associations/{world.ids['b1']}", headers=headers
+    other = shared_world.client.get(
+        f"/api/v1/districts/{A}/associations/{shared_world.ids['b1']}", headers=headers
     )
     assert other.status_code == 404  # B's association through A's path: absent too

@@ -3,20 +3,10 @@ is recorded for the bureau's auditors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from service.access import Role
-from tests.access.world import A, World, build_world
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    built = build_world(tmp_path)
-    yield built
-    built.app.extensions["canxie"].wakeups.close()
+from tests.access.world import A, World
 
 
 def officer_phone(world: World, role: Role, **params: str) -> tuple[int, object]:

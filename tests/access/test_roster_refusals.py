@@ -10,7 +10,6 @@ another district, whose answer must not tell what the other district holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,22 +18,15 @@ from uuid import uuid4
 import pytest
 from werkzeug.test import TestResponse
 
-from aggregates.provenance import Provenance
 from service.access import Role
+from tests import factories
 from tests.access.world import T1, T2, A, B, World, build_world
-from tests.roster.samples import details, person_body
+from tests.plugin import MakeApp
+from tests.roster.samples import person_body
 
 #: The sequence numbers tests/roster/samples.py gave the world's persons.
 P_INSIDE, P_A1B, P_SIBLING = 401, 402, 403
 V1, V2, VB = f"{T1}001", f"{T2}001", f"{B}001001"
-SEED = Provenance(actor="test", role="city_admin", request_id="seed")
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    built = build_world(tmp_path)
-    yield built
-    built.app.extensions["canxie"].wakeups.close()
 
 
 def post(world: World, role: Role, path: str, body: dict[str, Any]) -> TestResponse:
@@ -148,12 +140,11 @@ def test_a_person_of_another_township_is_as_absent_as_no_person(world: World, pa
 
 def _held_in_b(world: World, state: str) -> Any:
     """District B holds the resident ID of A's person p_inside (recorded there by mistake)."""
-    records_b = world.app.extensions["canxie"].runtime.tenancy.records(B)
-    held = records_b.register_person(
-        details(VB, P_INSIDE, name="OUTSIDE-b-holder"), registered_on=date(2022, 3, 1), by=SEED
-    )
+    tenancy = world.app.extensions["canxie"].runtime.tenancy
+    held = factories.person(tenancy, VB, P_INSIDE, name="OUTSIDE-b-holder")
+    records_b = tenancy.records(B)
     if state == "deceased":
-        records_b.record_death(held.id, died_on=date(2023, 1, 2), by=SEED)
+        records_b.record_death(held.id, died_on=date(2023, 1, 2), by=factories.SEED)
     return held
 
 
@@ -195,16 +186,13 @@ def test_a_hand_over_refused_by_the_other_district_does_not_tell_what_it_holds(
 
 
 def test_hand_over_refusals_read_the_same_whatever_the_other_district_holds(
-    tmp_path: Path,
+    tmp_path: Path, make_app: MakeApp
 ) -> None:
     answers = []
     for state_in_b in ("active", "deceased"):
-        built = build_world(tmp_path / state_in_b)
-        try:
-            _held_in_b(built, state_in_b)
-            refused = _hand_over_refusal(built)
-            transfer_id = refused.get_json().get("transfer_id", "")
-            answers.append(comparable(refused, transfer_id, built.ids["p_inside"]))
-        finally:
-            built.app.extensions["canxie"].wakeups.close()
+        built = build_world(make_app(data_dir=tmp_path / state_in_b))
+        _held_in_b(built, state_in_b)
+        refused = _hand_over_refusal(built)
+        transfer_id = refused.get_json().get("transfer_id", "")
+        answers.append(comparable(refused, transfer_id, built.ids["p_inside"]))
     assert answers[0] == answers[1]

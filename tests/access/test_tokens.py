@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from projections.accounts import token_digest
 from service.access import Role
-from service.app import create_app
 from service.auth import FAILED_AUTH_ADDRESS_LIMIT
-from tests.access.world import A, World, build_world
+from tests.access.world import A, World
+from tests.plugin import MakeApp
 from workers.settings import Settings
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    built = build_world(tmp_path)
-    yield built
-    built.app.extensions["canxie"].wakeups.close()
 
 
 def status_with(world: World, token: str | None, path: str = "/api/v1/me") -> int:
@@ -187,16 +178,12 @@ def _flood_then_probe(app: Flask, flood_from: str, probe_from: str) -> int:
 
 @pytest.mark.parametrize(("trusted_proxies", "probe_status"), [(0, 429), (1, 401)])
 def test_x_forwarded_for_counts_only_behind_trusted_proxies(
-    tmp_path: Path, trusted_proxies: int, probe_status: int
+    make_app: MakeApp, trusted_proxies: int, probe_status: int
 ) -> None:
     """Without trusted proxies every client behind the test client's address is one client;
     behind one trusted proxy the forwarded address is the client's."""
-    settings = Settings(data_dir=tmp_path, trusted_proxies=trusted_proxies)
-    app = create_app(settings)
-    try:
-        assert _flood_then_probe(app, "203.0.113.1", "203.0.113.2") == probe_status
-    finally:
-        app.extensions["canxie"].wakeups.close()
+    app = make_app(trusted_proxies=trusted_proxies, bootstrap_token=None)
+    assert _flood_then_probe(app, "203.0.113.1", "203.0.113.2") == probe_status
 
 
 def test_trusted_proxies_must_be_a_whole_number_not_below_zero() -> None:

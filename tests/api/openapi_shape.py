@@ -29,15 +29,13 @@ def without_prose(node: Any) -> Any:
 
 def current_shape() -> dict[str, Any]:
     """The shape of the document the app serves today."""
-    from service.app import create_app
-    from workers.settings import Settings
+    from tests.plugin import embedded_app
 
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(Settings(data_dir=Path(folder), sweep_seconds=3600))
-        try:
-            document = app.test_client().get("/api/v1/openapi.json").get_json()
-        finally:
-            app.extensions["canxie"].wakeups.close()
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        embedded_app(Path(folder), bootstrap_token=None) as app,
+    ):
+        document = app.test_client().get("/api/v1/openapi.json").get_json()
     shape: dict[str, Any] = without_prose(
         {"paths": document["paths"], "components": document.get("components", {})}
     )

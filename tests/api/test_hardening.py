@@ -8,7 +8,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,29 +16,28 @@ import requests
 from flask import Flask
 
 from service.access import Action, Target, rule
-from service.app import create_app
+from tests.plugin import ADMIN, MakeApp
 from tests.processes import ProcessFactory
-from workers.settings import Settings
 
 SECRET_ID = "410102199001011234"
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    built = create_app(Settings(data_dir=tmp_path, bootstrap_token="cx_hardening"))
+def exploding_app(app: Flask) -> Flask:
+    """The app with a route that fails with personal data in its exception."""
 
     @rule(Action.PUBLIC, Target.NONE)
     def explode() -> None:
         raise RuntimeError(f"failed for person {SECRET_ID}")
 
-    built.add_url_rule("/explode", "explode", explode)
-    yield built
-    built.extensions["canxie"].wakeups.close()
+    app.add_url_rule("/explode", "explode", explode)
+    return app
 
 
 def test_an_unexpected_error_is_a_problem_without_trace_or_personal_data(
-    app: Flask, caplog: pytest.LogCaptureFixture
+    exploding_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
+    app = exploding_app
     with caplog.at_level(logging.ERROR):
         response = app.test_client().get("/explode", headers={"X-Request-ID": "req-42"})
     assert response.status_code == 500
@@ -66,8 +64,7 @@ def test_every_answer_carries_the_security_headers_and_request_id(app: Flask) ->
 # -- bad input is a 4xx problem naming the field, never a 500 ----------------------------------
 
 D = "410102"
-TOKEN = "cx_hardening"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = ADMIN
 
 
 @pytest.fixture
@@ -292,20 +289,14 @@ def test_a_path_with_unicode_digits_names_no_district(app: Flask, district: dict
     assert_problem(answer, 422, "code")
 
 
-def test_the_city_prefix_is_a_setting(tmp_path: Path) -> None:
-    other = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, city_prefix="1101"))
-    try:
-        client = other.test_client()
-        beijing = client.post(
-            "/api/v1/districts", json={"code": "110101", "name": "东城区"}, headers=AUTH
-        )
-        assert beijing.status_code == 201
-        zhengzhou = client.post(
-            "/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH
-        )
-        assert_problem(zhengzhou, 422, "code")
-    finally:
-        other.extensions["canxie"].wakeups.close()
+def test_the_city_prefix_is_a_setting(make_app: MakeApp) -> None:
+    client = make_app(city_prefix="1101").test_client()
+    beijing = client.post(
+        "/api/v1/districts", json={"code": "110101", "name": "东城区"}, headers=AUTH
+    )
+    assert beijing.status_code == 201
+    zhengzhou = client.post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH)
+    assert_problem(zhengzhou, 422, "code")
 
 
 def test_the_command_line_refuses_a_code_of_unicode_digits(tmp_path: Path) -> None:

@@ -38,12 +38,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.app import create_app
 from service.auth import FailedAuthLimiter
-from workers.settings import Settings
+from tests.plugin import ADMIN, embedded_app
 
-TOKEN = "cx_fuzz_bootstrap_token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = ADMIN
 #: Hypothesis examples per operation (the coverage phase adds its own cases).
 FUZZ_EXAMPLES = int(os.environ.get("CANXIE_FUZZ_EXAMPLES", "50"))
 CHECKS = [
@@ -84,14 +82,13 @@ def _seed(client: Any) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, str]]]:
     """The app on an embedded store, its document, and the throwaway account's ids."""
-    data_dir = Path(tmp_path_factory.mktemp("fuzz"))
-    app = create_app(Settings(data_dir=data_dir, bootstrap_token=TOKEN, sweep_seconds=3600))
-    # schemathesis probes every operation with the same invalid token, far more often than the
-    # failure limiter allows (its 429 is tested in tests/access/test_tokens.py): lift it here.
-    app.extensions["canxie_auth_limiter"] = FailedAuthLimiter(limit=10**9, address_limit=10**9)
-    throwaway = _seed(app.test_client())
-    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), throwaway
-    app.extensions["canxie"].wakeups.close()
+    with embedded_app(Path(tmp_path_factory.mktemp("fuzz"))) as app:
+        # schemathesis probes every operation with the same invalid token, far more often than
+        # the failure limiter allows (its 429 is tested in tests/access/test_tokens.py): lift it.
+        limiter = FailedAuthLimiter(limit=10**9, address_limit=10**9)
+        app.extensions["canxie_auth_limiter"] = limiter
+        throwaway = _seed(app.test_client())
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app), throwaway
 
 
 def _overrides(path: str, throwaway: dict[str, str]) -> Override:

@@ -10,9 +10,10 @@ import pytest
 from aggregates.provenance import Provenance
 from projections import ledger
 from projections.tree_heads import load_private_key, new_private_key_seed
+from tests import factories
+from tests.plugin import MakeRuntime
 from tests.seeding import seed_district
 from workers.runtime import Runtime
-from workers.settings import Settings
 
 DISTRICT = "410102"
 
@@ -24,17 +25,16 @@ def seed() -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def runtime(request: pytest.FixtureRequest, tmp_path: Path, seed: str) -> Iterator[Runtime]:
-    """A runtime on the back end of the parameter, with one empty district."""
+def ledger_runtime(
+    request: pytest.FixtureRequest, make_runtime: MakeRuntime, tmp_path: Path, seed: str
+) -> Iterator[Runtime]:
+    """A runtime on the back end of the parameter, signing with ``seed``, one empty district."""
     database_url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", signing_key=seed)
-    rt = Runtime.open(settings)
-    rt.tenancy.provision()
-    rt.tenancy.create_district(DISTRICT, "金水区", Provenance(actor="test"))
+    rt = make_runtime(database_url=database_url, data_dir=tmp_path / "data", signing_key=seed)
+    factories.district(rt.tenancy, DISTRICT, "金水区", by=Provenance(actor="test"))
     ledger.forget_cache()
     yield rt
     ledger.forget_cache()
-    rt.close()
 
 
 def add_events(rt: Runtime, *, associations: int, cycles: int = 2) -> None:

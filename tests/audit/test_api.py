@@ -15,10 +15,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask.testing import FlaskClient
 
 from projections.catchup import catch_up
-from service.app import create_app
 from tests.audit.conftest import DISTRICT
 from tests.client import BOOTSTRAP_TOKEN
-from workers.settings import Settings
+from tests.plugin import MakeApp
 
 BASE = f"/api/v1/districts/{DISTRICT}/audit"
 
@@ -103,29 +102,18 @@ def consistency_roots(m: int, n: int, proof: list[bytes], old_root: bytes) -> tu
 
 
 @pytest.fixture
-def client(
-    pg_url: str, amqp_url: str, queue_name: str, tmp_path: Path, seed: str
+def ledger_client(
+    make_app: MakeApp, hosted_settings: dict[str, Any], seed: str
 ) -> Iterator[FlaskClient]:
     """The app on PostgreSQL; wake-ups go to a queue no worker reads, so the test projects."""
-    settings = Settings(
-        database_url=pg_url,
-        broker_url=amqp_url,
-        queue=queue_name,
-        data_dir=tmp_path / "data",
-        signing_key=seed,
-        bootstrap_token=BOOTSTRAP_TOKEN,
-    )
-    app = create_app(settings, provision=True)
+    app = make_app(signing_key=seed, provision=True, **hosted_settings)
     with app.test_client() as test_client:
         test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {BOOTSTRAP_TOKEN}"
         yield test_client
-    services = app.extensions["canxie"]
-    services.wakeups.close()
-    services.runtime.close()
 
 
-def project(client: FlaskClient, batches: int | None = None, batch_size: int = 1000) -> None:
-    runtime = client.application.extensions["canxie"].runtime
+def project(ledger_client: FlaskClient, batches: int | None = None, batch_size: int = 1000) -> None:
+    runtime = ledger_client.application.extensions["canxie"].runtime
     catch_up(
         runtime.db,
         DISTRICT,
@@ -135,15 +123,17 @@ def project(client: FlaskClient, batches: int | None = None, batch_size: int = 1
     )
 
 
-def sign(client: FlaskClient) -> dict[str, Any]:
-    answer = client.post(f"{BASE}/ledger/heads", json={})
+def sign(ledger_client: FlaskClient) -> dict[str, Any]:
+    answer = ledger_client.post(f"{BASE}/ledger/heads", json={})
     assert answer.status_code in (200, 201), answer.json
     return answer.json
 
 
-def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient) -> None:
-    assert client.post("/api/v1/districts", json={"code": DISTRICT, "name": "金水区"}).status_code
-    created = client.post(
+def test_proofs_verify_independently_for_every_size_and_leaf(ledger_client: FlaskClient) -> None:
+    assert ledger_client.post(
+        "/api/v1/districts", json={"code": DISTRICT, "name": "金水区"}
+    ).status_code
+    created = ledger_client.post(
         f"/api/v1/districts/{DISTRICT}/associations",
         json={
             "division_code": f"{DISTRICT}001001",
@@ -154,7 +144,7 @@ def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient
     )
     association = created.json["id"]
     for n in range(7):
-        answer = client.post(
+        answer = ledger_client.post(
             f"/api/v1/districts/{DISTRICT}/associations/{association}/officers",
             json={"name": f"委员{n}", "role": "committee_member", "appointed_on": "2021-02-01"}
             if n < 5
@@ -162,20 +152,20 @@ def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient
         )
         assert answer.status_code == 201, answer.json
     # 9 events; sign a head after each one is projected: sizes 1..9 (1, powers of 2, others).
-    public = client.get("/api/v1/ledger/public-key").json
+    public = ledger_client.get("/api/v1/ledger/public-key").json
     key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public["public_key"]))
     heads = []
     for size in range(1, 10):
-        project(client, batches=1, batch_size=1)
-        signed = sign(client)
+        project(ledger_client, batches=1, batch_size=1)
+        signed = sign(ledger_client)
         assert signed["signed"] is True
         head = signed["head"]
         assert head["tree_size"] == size
         heads.append(head)
-    assert sign(client)["signed"] is False  # nothing new: no new head
+    assert sign(ledger_client)["signed"] is False  # nothing new: no new head
 
     leaves = []
-    entries = client.get(f"{BASE}/entries").json["items"]
+    entries = ledger_client.get(f"{BASE}/entries").json["items"]
     for size, head in enumerate(heads, start=1):
         message = (
             f"canxie-tree-head-v1\ndistrict:{DISTRICT}\nsize:{size}\n"
@@ -183,7 +173,7 @@ def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient
         ).encode()
         key.verify(base64.b64decode(head["signature"]), message)
         for index in range(size):
-            proof = client.get(
+            proof = ledger_client.get(
                 f"{BASE}/ledger/inclusion",
                 query_string={
                     "position": entries[index]["position"],
@@ -202,7 +192,7 @@ def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient
     assert heads[0]["root_hash"] == leaves[0].hex()  # a tree of one leaf is its leaf
     for first in range(1, 10):
         for second in range(first, 10):
-            answer = client.get(
+            answer = ledger_client.get(
                 f"{BASE}/ledger/consistency", query_string={"first": first, "second": second}
             ).json
             proof = [bytes.fromhex(p) for p in answer["proof"]]
@@ -214,16 +204,16 @@ def test_proofs_verify_independently_for_every_size_and_leaf(client: FlaskClient
             assert old.hex() == heads[first - 1]["root_hash"]
             assert new.hex() == heads[second - 1]["root_hash"]
 
-    latest = client.get(f"{BASE}/ledger/head").json
+    latest = ledger_client.get(f"{BASE}/ledger/head").json
     assert latest["tree_size"] == 9 and latest["signing"] == "enabled"
-    assert client.get(f"{BASE}/ledger/heads").json["total"] == 9
+    assert ledger_client.get(f"{BASE}/ledger/heads").json["total"] == 9
 
 
-def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
-    client.post("/api/v1/districts", json={"code": DISTRICT, "name": "金水区"})
+def test_entries_filters_history_and_problems(ledger_client: FlaskClient) -> None:
+    ledger_client.post("/api/v1/districts", json={"code": DISTRICT, "name": "金水区"})
     ids = []
     for n in range(3):
-        answer = client.post(
+        answer = ledger_client.post(
             f"/api/v1/districts/{DISTRICT}/associations",
             json={
                 "division_code": f"{DISTRICT}00100{n}",
@@ -234,38 +224,40 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
             headers={"X-Request-ID": f"req-{n}"},
         )
         ids.append(answer.json["id"])
-    officer = client.post(
+    officer = ledger_client.post(
         f"/api/v1/districts/{DISTRICT}/associations/{ids[0]}/officers",
         json={"name": "张三", "role": "chair", "appointed_on": "2021-02-01"},
     ).json["officer_id"]
-    removed = client.post(
+    removed = ledger_client.post(
         f"/api/v1/districts/{DISTRICT}/associations/{ids[0]}/officers/{officer}/removal",
         json={"removed_on": "2021-03-01", "reason": "换届"},
     ).json["position"]
-    answer = client.get(f"{BASE}/entries", query_string={"min_position": removed})
+    answer = ledger_client.get(f"{BASE}/entries", query_string={"min_position": removed})
     assert answer.status_code == 503  # nobody projects until the test does
-    project(client)
-    everything = client.get(f"{BASE}/entries", query_string={"limit": 2}).json
+    project(ledger_client)
+    everything = ledger_client.get(f"{BASE}/entries", query_string={"limit": 2}).json
     assert everything["total"] == 8 and len(everything["items"]) == 2  # 3 x 2 + 2
     first = everything["items"][0]
     assert first["actor"] == "bootstrap" and first["role"] == "city_admin"
     assert first["request_id"] == "req-0"
     assert first["effective_on"] == "2021-01-01" and first["leaf_index"] is None
     assert len(first["record_digest"]) == 64
-    typed = client.get(f"{BASE}/entries", query_string={"event_type": "Established"}).json
+    typed = ledger_client.get(f"{BASE}/entries", query_string={"event_type": "Established"}).json
     assert typed["total"] == 3
     assert typed["items"][0]["event_type"] == "Association.Established"
-    claims = client.get(f"{BASE}/entries", query_string={"event_type": "DivisionClaim.Claimed"})
+    claims = ledger_client.get(
+        f"{BASE}/entries", query_string={"event_type": "DivisionClaim.Claimed"}
+    )
     assert claims.json["total"] == 3
     assert claims.json["items"][0]["actor"] is None  # claims carry no provenance
-    mine = client.get(f"{BASE}/entries", query_string={"aggregate_id": ids[0]}).json
+    mine = ledger_client.get(f"{BASE}/entries", query_string={"aggregate_id": ids[0]}).json
     assert [e["aggregate_version"] for e in mine["items"]] == [1, 2, 3]
-    assert client.get(f"{BASE}/entries", query_string={"actor": "nobody"}).json["total"] == 0
+    assert ledger_client.get(f"{BASE}/entries", query_string={"actor": "nobody"}).json["total"] == 0
     when = first["recorded_at"]
-    since = client.get(f"{BASE}/entries", query_string={"from": when}).json["total"]
-    until = client.get(f"{BASE}/entries", query_string={"to": when}).json["total"]
+    since = ledger_client.get(f"{BASE}/entries", query_string={"from": when}).json["total"]
+    until = ledger_client.get(f"{BASE}/entries", query_string={"to": when}).json["total"]
     assert since == 8 and until >= 1
-    history = client.get(f"{BASE}/aggregates/{ids[0]}").json
+    history = ledger_client.get(f"{BASE}/aggregates/{ids[0]}").json
     assert [e["event_type"] for e in history["items"]] == [
         "Association.Established",
         "Association.OfficerAppointed",
@@ -274,7 +266,7 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
     assert history["items"][2]["effective_on"] == "2021-03-01"
 
     def problem(path: str, status: int, **query: Any) -> dict[str, Any]:
-        answer = client.get(path, query_string=query)
+        answer = ledger_client.get(path, query_string=query)
         assert answer.status_code == status, answer.json
         assert answer.mimetype == "application/problem+json"
         return answer.json
@@ -285,16 +277,16 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
     assert problem(f"{BASE}/entries", 422, **{"from": "yesterday"})["field"] == "from"
     assert problem(f"{BASE}/ledger/consistency", 422, first=3, second=2)["field"] == "second"
     assert problem("/api/v1/districts/999999/audit/entries", 404)["field"] == "code"
-    anonymous = client.get(f"{BASE}/entries", headers={"Authorization": ""})
+    anonymous = ledger_client.get(f"{BASE}/entries", headers={"Authorization": ""})
     assert anonymous.status_code == 401
-    sign(client)
+    sign(ledger_client)
     assert problem(f"{BASE}/ledger/inclusion", 404, position=999)["field"] == "position"
     assert problem(f"{BASE}/ledger/inclusion", 404, position=1, tree_size=3)["field"] == (
         "tree_size"
     )
     problem(f"{BASE}/ledger/consistency", 404, first=1, second=8)
-    assert client.get(f"{BASE}/entries").json["items"][0]["leaf_index"] == 0
-    client.post(
+    assert ledger_client.get(f"{BASE}/entries").json["items"][0]["leaf_index"] == 0
+    ledger_client.post(
         f"/api/v1/districts/{DISTRICT}/associations",
         json={
             "division_code": f"{DISTRICT}001009",
@@ -303,40 +295,31 @@ def test_entries_filters_history_and_problems(client: FlaskClient) -> None:
             "established_on": "2021-01-01",
         },
     )
-    project(client)
-    client.get(f"{BASE}/entries")  # projected but not yet covered by a head:
-    last = client.get(f"{BASE}/entries", query_string={"offset": 9}).json["items"][0]
+    project(ledger_client)
+    ledger_client.get(f"{BASE}/entries")  # projected but not yet covered by a head:
+    last = ledger_client.get(f"{BASE}/entries", query_string={"offset": 9}).json["items"][0]
     assert problem(f"{BASE}/ledger/inclusion", 409, position=last["position"])["type"] == (
         "urn:canxie:problem:not-covered"
     )
 
 
 def test_hosted_without_a_key_says_signing_is_disabled(
-    pg_url: str, amqp_url: str, queue_name: str, tmp_path: Path
+    make_app: MakeApp, hosted_settings: dict[str, Any], tmp_path: Path
 ) -> None:
-    settings = Settings(
-        database_url=pg_url,
-        broker_url=amqp_url,
-        queue=queue_name,
-        data_dir=tmp_path / "d",
-        bootstrap_token=BOOTSTRAP_TOKEN,
-    )
-    app = create_app(settings, provision=True)
-    client = app.test_client()
-    anonymous = client.get("/api/v1/ledger/public-key")
+    app = make_app(provision=True, **{**hosted_settings, "data_dir": tmp_path / "d"})
+    ledger_client = app.test_client()
+    anonymous = ledger_client.get("/api/v1/ledger/public-key")
     assert anonymous.status_code == 200  # published: no account needed
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {BOOTSTRAP_TOKEN}"
-    client.post("/api/v1/districts", json={"code": DISTRICT, "name": "金水区"})
-    head = client.get(f"{BASE}/ledger/head")
+    ledger_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {BOOTSTRAP_TOKEN}"
+    ledger_client.post("/api/v1/districts", json={"code": DISTRICT, "name": "金水区"})
+    head = ledger_client.get(f"{BASE}/ledger/head")
     assert head.status_code == 503
     assert head.json["type"] == "urn:canxie:problem:signing-disabled"
     assert "CANXIE_SIGNING_KEY" in head.json["detail"]
-    assert client.post(f"{BASE}/ledger/heads", json={}).status_code == 503
-    key = client.get("/api/v1/ledger/public-key").json
+    assert ledger_client.post(f"{BASE}/ledger/heads", json={}).status_code == 503
+    key = ledger_client.get("/api/v1/ledger/public-key").json
     assert key["signing"] == "disabled" and key["public_key"] is None
     assert not (tmp_path / "d" / "ledger-signing-key").exists()
-    app.extensions["canxie"].wakeups.close()
-    app.extensions["canxie"].runtime.close()
 
 
 def test_every_audit_view_declares_an_access_rule() -> None:

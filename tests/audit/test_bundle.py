@@ -34,16 +34,16 @@ def canxie(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def bundle(runtime: Runtime, seed: str, tmp_path: Path) -> Path:
+def bundle(ledger_runtime: Runtime, seed: str, tmp_path: Path) -> Path:
     """A district with 3 signed heads and a few unsigned events, exported by the command."""
-    grow(runtime, associations=6)
-    grow(runtime, associations=1, cycles=0)
-    grow(runtime, associations=9)
-    add_events(runtime, associations=1, cycles=1)
-    runtime.catch_up(DISTRICT)
+    grow(ledger_runtime, associations=6)
+    grow(ledger_runtime, associations=1, cycles=0)
+    grow(ledger_runtime, associations=9)
+    add_events(ledger_runtime, associations=1, cycles=1)
+    ledger_runtime.catch_up(DISTRICT)
     env = {
-        "CANXIE_DATABASE_URL": getattr(runtime.db, "url", ""),
-        "CANXIE_DATA_DIR": str(runtime.settings.data_dir),
+        "CANXIE_DATABASE_URL": getattr(ledger_runtime.db, "url", ""),
+        "CANXIE_DATA_DIR": str(ledger_runtime.settings.data_dir),
         "CANXIE_SIGNING_KEY": seed,
         "CANXIE_BROKER_URL": "",
     }

@@ -51,110 +51,120 @@ def backdate_trail(rt: Runtime) -> None:
     )
 
 
-def test_deleting_every_signed_head_is_a_missing_signature(runtime: Runtime, seed: str) -> None:
-    grow(runtime, associations=4)
-    grow(runtime, associations=2)
-    backdate_trail(runtime)
-    assert check(runtime, seed).returncode == EXIT_OK
-    execute(runtime, "DELETE FROM {s}tree_heads")
-    result = check(runtime, seed, "--state", str(runtime.settings.data_dir / "fresh.json"))
+def test_deleting_every_signed_head_is_a_missing_signature(
+    ledger_runtime: Runtime, seed: str
+) -> None:
+    grow(ledger_runtime, associations=4)
+    grow(ledger_runtime, associations=2)
+    backdate_trail(ledger_runtime)
+    assert check(ledger_runtime, seed).returncode == EXIT_OK
+    execute(ledger_runtime, "DELETE FROM {s}tree_heads")
+    result = check(
+        ledger_runtime, seed, "--state", str(ledger_runtime.settings.data_dir / "fresh.json")
+    )
     assert result.returncode == EXIT_UNSIGNED, result.stdout
     assert "FAIL unsigned: 30 event(s)" in result.stdout
     assert "there is no signed head" in result.stdout
 
 
-def test_events_newer_than_the_signing_interval_may_wait(runtime: Runtime, seed: str) -> None:
-    grow(runtime, associations=2)
-    execute(runtime, "DELETE FROM {s}tree_heads")
+def test_events_newer_than_the_signing_interval_may_wait(
+    ledger_runtime: Runtime, seed: str
+) -> None:
+    grow(ledger_runtime, associations=2)
+    execute(ledger_runtime, "DELETE FROM {s}tree_heads")
     # Recorded a moment ago: the next signing round has not come yet.
-    assert check(runtime, seed).returncode == EXIT_OK
+    assert check(ledger_runtime, seed).returncode == EXIT_OK
     # With no allowance at all they are overdue.
-    result = check(runtime, seed, "--grace", "0", env={"CANXIE_SIGN_SECONDS": "0"})
+    result = check(ledger_runtime, seed, "--grace", "0", env={"CANXIE_SIGN_SECONDS": "0"})
     assert result.returncode == EXIT_UNSIGNED, result.stdout
 
 
-def test_a_fresh_district_with_no_events_is_ok(runtime: Runtime, seed: str) -> None:
-    result = check(runtime, seed, "--grace", "0", env={"CANXIE_SIGN_SECONDS": "0"})
+def test_a_fresh_district_with_no_events_is_ok(ledger_runtime: Runtime, seed: str) -> None:
+    result = check(ledger_runtime, seed, "--grace", "0", env={"CANXIE_SIGN_SECONDS": "0"})
     assert result.returncode == EXIT_OK, result.stdout
     assert "0 events, 0 signed heads" in result.stdout
 
 
 def test_the_normal_path_stays_ok_and_remembers_the_newest_head(
-    runtime: Runtime, seed: str
+    ledger_runtime: Runtime, seed: str
 ) -> None:
-    state = runtime.settings.data_dir / "monitor.json"
-    grow(runtime, associations=2)
-    assert check(runtime, seed, "--state", str(state)).returncode == EXIT_OK
-    grow(runtime, associations=3)
-    result = check(runtime, seed, "--state", str(state))
+    state = ledger_runtime.settings.data_dir / "monitor.json"
+    grow(ledger_runtime, associations=2)
+    assert check(ledger_runtime, seed, "--state", str(state)).returncode == EXIT_OK
+    grow(ledger_runtime, associations=3)
+    result = check(ledger_runtime, seed, "--state", str(state))
     assert result.returncode == EXIT_OK, result.stdout
     remembered = json.loads(state.read_text())["districts"][DISTRICT]
-    assert remembered["tree_size"] == ledger.latest_head(runtime.db, DISTRICT).tree_size == 25
+    assert (
+        remembered["tree_size"] == ledger.latest_head(ledger_runtime.db, DISTRICT).tree_size == 25
+    )
 
 
 def test_a_head_a_previous_check_saw_and_that_was_deleted_is_detected(
-    runtime: Runtime, seed: str
+    ledger_runtime: Runtime, seed: str
 ) -> None:
-    grow(runtime, associations=2)
-    grow(runtime, associations=2)
-    first = check(runtime, seed)  # remembers the head of size 20 under the data dir
+    grow(ledger_runtime, associations=2)
+    grow(ledger_runtime, associations=2)
+    first = check(ledger_runtime, seed)  # remembers the head of size 20 under the data dir
     assert first.returncode == EXIT_OK, first.stdout
-    execute(runtime, "DELETE FROM {s}tree_heads WHERE tree_size = %s", (20,))
-    result = check(runtime, seed)
+    execute(ledger_runtime, "DELETE FROM {s}tree_heads WHERE tree_size = %s", (20,))
+    result = check(ledger_runtime, seed)
     assert result.returncode == EXIT_HEAD_GONE, result.stdout
     assert "FAIL head-gone: the signed head of size 20" in result.stdout
     # The failure persists: the state still holds the head that disappeared.
-    assert check(runtime, seed).returncode == EXIT_HEAD_GONE
+    assert check(ledger_runtime, seed).returncode == EXIT_HEAD_GONE
 
 
 def test_a_last_head_handed_to_the_check_must_still_be_there(
-    runtime: Runtime, seed: str, tmp_path: Path
+    ledger_runtime: Runtime, seed: str, tmp_path: Path
 ) -> None:
-    grow(runtime, associations=2)
-    kept = ledger.latest_head(runtime.db, DISTRICT)
+    grow(ledger_runtime, associations=2)
+    kept = ledger.latest_head(ledger_runtime.db, DISTRICT)
     assert kept is not None
-    grow(runtime, associations=1)
+    grow(ledger_runtime, associations=1)
     state = str(tmp_path / "state.json")
     given = json.dumps(kept.to_dict())
-    assert check(runtime, seed, "--state", state, "--last-head", given).returncode == EXIT_OK
-    execute(runtime, "DELETE FROM {s}tree_heads WHERE tree_size = %s", (kept.tree_size,))
+    assert check(ledger_runtime, seed, "--state", state, "--last-head", given).returncode == EXIT_OK
+    execute(ledger_runtime, "DELETE FROM {s}tree_heads WHERE tree_size = %s", (kept.tree_size,))
     path = tmp_path / "head.json"
     path.write_text(given)
-    result = check(runtime, seed, "--state", state, "--last-head", str(path))
+    result = check(ledger_runtime, seed, "--state", state, "--last-head", str(path))
     assert result.returncode == EXIT_HEAD_GONE, result.stdout
 
 
-def test_a_history_rewritten_and_signed_again_is_detected(runtime: Runtime, seed: str) -> None:
+def test_a_history_rewritten_and_signed_again_is_detected(
+    ledger_runtime: Runtime, seed: str
+) -> None:
     """Whoever holds the store and the key rewrites an event, its leaf and every head."""
-    grow(runtime, associations=2)
-    assert check(runtime, seed).returncode == EXIT_OK
-    row = stored(runtime, 3)
+    grow(ledger_runtime, associations=2)
+    assert check(ledger_runtime, seed).returncode == EXIT_OK
+    row = stored(ledger_runtime, 3)
     state = bytes(row["state"]).replace(b"test-seeder", b"test-seedeR")
-    execute(runtime, "UPDATE EVENTS SET state = %s WHERE POSITION = %s", (state, 3))
+    execute(ledger_runtime, "UPDATE EVENTS SET state = %s WHERE POSITION = %s", (state, 3))
     record = canonical_record(
         3, row["originator_id"], row["originator_version"], row["topic"], state
     )
     execute(
-        runtime,
+        ledger_runtime,
         "UPDATE {s}audit_entries SET leaf_hash = %s WHERE position = %s",
         (leaf_hash(record).hex(), 3),
     )
-    execute(runtime, "DELETE FROM {s}tree_heads")
+    execute(ledger_runtime, "DELETE FROM {s}tree_heads")
     ledger.forget_cache()
     key = load_private_key(seed)
-    assert ledger.sign_head(runtime.db, DISTRICT, key) is not None
-    result = check(runtime, seed)
+    assert ledger.sign_head(ledger_runtime.db, DISTRICT, key) is not None
+    result = check(ledger_runtime, seed)
     assert result.returncode == EXIT_HEAD_GONE, result.stdout
     assert "no longer in the store" in result.stdout
 
 
 def test_a_last_head_that_is_not_one_means_the_check_cannot_run(
-    runtime: Runtime, seed: str
+    ledger_runtime: Runtime, seed: str
 ) -> None:
-    grow(runtime, associations=1)
-    forged = {**ledger.latest_head(runtime.db, DISTRICT).to_dict(), "root_hash": "ab" * 32}
+    grow(ledger_runtime, associations=1)
+    forged = {**ledger.latest_head(ledger_runtime.db, DISTRICT).to_dict(), "root_hash": "ab" * 32}
     for given in ("{not json", json.dumps(forged)):
-        result = check(runtime, seed, "--last-head", given)
+        result = check(ledger_runtime, seed, "--last-head", given)
         assert result.returncode == 5, result.stdout + result.stderr
     assert "does not verify under any trusted key" in result.stderr
 

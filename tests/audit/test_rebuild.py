@@ -18,15 +18,15 @@ def rows(rt: Runtime) -> list[dict[str, Any]]:
         return [dict(r) for r in cur.fetchall()]
 
 
-def test_the_audit_projection_equals_a_rebuild(runtime: Runtime) -> None:
-    mapper = runtime.tenancy.records(DISTRICT).mapper
+def test_the_audit_projection_equals_a_rebuild(ledger_runtime: Runtime) -> None:
+    mapper = ledger_runtime.tenancy.records(DISTRICT).mapper
     for round_ in range(4):  # live: small batches interleaved with writes and signing
-        add_events(runtime, associations=3 + round_, cycles=round_)
-        catch_up(runtime.db, DISTRICT, mapper, batch_size=7)
+        add_events(ledger_runtime, associations=3 + round_, cycles=round_)
+        catch_up(ledger_runtime.db, DISTRICT, mapper, batch_size=7)
         if round_ % 2:
-            grow(runtime, associations=1)
-    live = rows(runtime)
-    assert len(live) == runtime.tenancy.records(DISTRICT).head_position()
+            grow(ledger_runtime, associations=1)
+    live = rows(ledger_runtime)
+    assert len(live) == ledger_runtime.tenancy.records(DISTRICT).head_position()
     assert live[-1]["leaf_index"] == len(live) - 1
     assert {r["event_type"] for r in live} == {
         "Association.Established",
@@ -34,19 +34,19 @@ def test_the_audit_projection_equals_a_rebuild(runtime: Runtime) -> None:
         "Association.OfficerRemoved",
     }
 
-    sql = partial(runtime.db.sql, DISTRICT)
-    with runtime.db.transaction(DISTRICT, write=True) as cur:
+    sql = partial(ledger_runtime.db.sql, DISTRICT)
+    with ledger_runtime.db.transaction(DISTRICT, write=True) as cur:
         cur.execute(sql("DELETE FROM {s}audit_entries"))
         tracking.reset(cur, sql, AUDIT_TRAIL_PROJECTION.name)
     ledger.forget_cache()
-    catch_up(runtime.db, DISTRICT, mapper, projections=PROJECTIONS, batch_size=1000)
-    with runtime.db.transaction(DISTRICT, write=True) as cur:
+    catch_up(ledger_runtime.db, DISTRICT, mapper, projections=PROJECTIONS, batch_size=1000)
+    with ledger_runtime.db.transaction(DISTRICT, write=True) as cur:
         ledger.number_leaves(cur, sql)
-    assert rows(runtime) == live
+    assert rows(ledger_runtime) == live
     # The signed heads still hold for the rebuilt trail, and signing goes on from them.
-    add_events(runtime, associations=1)
-    runtime.catch_up(DISTRICT)
+    add_events(ledger_runtime, associations=1)
+    ledger_runtime.catch_up(DISTRICT)
     from tests.audit.test_tamper import check
 
-    grow(runtime, associations=1)
-    assert check(runtime).ok
+    grow(ledger_runtime, associations=1)
+    assert check(ledger_runtime).ok

@@ -51,13 +51,13 @@ def stored(rt: Runtime, position: int) -> dict[str, Any]:
 
 
 @pytest.fixture
-def signed(runtime: Runtime) -> Runtime:
+def signed(ledger_runtime: Runtime) -> Runtime:
     """50 events under a first head, 25 more under a second, 5 more not yet signed."""
-    grow(runtime, associations=10)
-    grow(runtime, associations=5)
-    add_events(runtime, associations=1, cycles=2)
-    runtime.catch_up(DISTRICT)
-    return runtime
+    grow(ledger_runtime, associations=10)
+    grow(ledger_runtime, associations=5)
+    add_events(ledger_runtime, associations=1, cycles=2)
+    ledger_runtime.catch_up(DISTRICT)
+    return ledger_runtime
 
 
 def test_a_clean_store_verifies(signed: Runtime) -> None:

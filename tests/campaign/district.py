@@ -8,12 +8,11 @@ is the test's calendar (events are stamped with it), and the domain's "today" fo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from aggregates.association import Background, FacilityKind, OfficerRole
-from aggregates.district import CHINA
 from aggregates.district_settings import Criterion
 from aggregates.group import DisabilityCategory, GroupBasis
 from aggregates.identifiers import Sex, make_resident_id
@@ -22,6 +21,7 @@ from aggregates.person import PersonDetails
 from aggregates.provenance import Provenance
 from aggregates.training import TrainingMode
 from aggregates.visit import HouseholdKind, VisitMode
+from tests.plugin import Calendar
 from workers.runtime import Runtime
 
 D = "410102"
@@ -30,16 +30,6 @@ A, B, C = "410102001001", "410102001002", "410102001201"
 BY = Provenance(actor="district-admin", role="district_admin", request_id="scenario")
 INSPECTOR = Provenance(actor="inspector", role="inspector", request_id="scenario")
 CITY = Provenance(actor="city-admin", role="city_admin", request_id="scenario")
-
-
-class Calendar:
-    """The day the system thinks it is (events are stamped at 10:00 in Zhengzhou)."""
-
-    def __init__(self) -> None:
-        self.day = date(2020, 10, 1)
-
-    def now(self) -> datetime:
-        return datetime.combine(self.day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
 
 
 @dataclass

@@ -9,9 +9,8 @@ from uuid import UUID
 
 from aggregates.inspection import InspectionKind
 from aggregates.inspection_commands import WrittenProblem
-from aggregates.provenance import Provenance
+from tests.factories import SEED
 
-SEED = Provenance(actor="test", role="city_admin", request_id="seed")
 PLACES = {
     "inside": ("a1", "INSIDE"),
     "sibling": ("a2", "OUTSIDE-a2"),

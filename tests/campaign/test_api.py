@@ -6,22 +6,18 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from service.app import create_app
-from tests.campaign.district import A, Calendar, D, build_2021, evaluate_a
-from workers.settings import Settings
+from tests.campaign.district import BY, A, Calendar, D, build_2021, evaluate_a
+from tests.client import BOOTSTRAP_TOKEN
 from workers.signing import sign_district
-
-TOKEN = "cx_campaign_bootstrap"
 
 
 class Api:
@@ -36,37 +32,19 @@ class Api:
 
 
 @pytest.fixture
-def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Api, Calendar]]:
-    cal = Calendar()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
-    runtime = app.extensions["canxie"].runtime
-    runtime.tenancy.create_district(D, "中原区", _seed())
-    runtime.tenancy.records(D).clock = lambda: cal.day
-    tokens = {"city": TOKEN}
+def api(
+    calendar: Calendar, app: Flask, make_district: Any, make_account: Any
+) -> tuple[Api, Calendar]:
+    """District D on the calendar, the city administrator and three narrower accounts."""
+    make_district(D, "中原区", by=BY, clock=calendar)
+    tokens = {"city": BOOTSTRAP_TOKEN}
     for role, scope in (
         ("district_admin", {"district": D}),
         ("inspector", {"district": D}),
         ("township_officer", {"district": D, "township": "410102002"}),
     ):
-        user = runtime.accounts.add_user(
-            name=role,
-            role=role,
-            district=scope.get("district"),
-            township=scope.get("township"),
-            association_id=None,
-            organisation="test",
-            created_by="test",
-        )
-        tokens[role] = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=1)).token
-    yield Api(app.test_client(), runtime, tokens), cal
-    app.extensions["canxie"].wakeups.close()
-
-
-def _seed() -> Any:
-    from tests.campaign.district import BY
-
-    return BY
+        tokens[role] = make_account(role, **scope)
+    return Api(app.test_client(), app.extensions["canxie"].runtime, tokens), calendar
 
 
 def test_inspection_rectification_acceptance_and_reports(

@@ -8,20 +8,16 @@ problem, and the compliance answer says when the recorded clock knew nothing yet
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
+from flask import Flask
 
 from aggregates.association import OfficerRole
 from aggregates.district import today_in_china
-from service.app import create_app
 from tests.campaign.district import BY, A, Calendar, D, T, appoint
-from tests.campaign.test_api import TOKEN
-from workers.settings import Settings
+from tests.plugin import ADMIN
 
 VICE_CHAIRS = "S3.3-vice-chairs"
 
@@ -34,22 +30,17 @@ class City:
         self.runtime = app.extensions["canxie"].runtime
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {TOKEN}"}
+        headers = ADMIN
         return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
 
 
 @pytest.fixture
-def migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[City, Any, date]]:
+def migrated(calendar: Calendar, app: Flask, make_district: Any) -> tuple[City, Any, date]:
     """A district whose association (established 90 days ago) was all entered today."""
-    cal = Calendar()
-    cal.day = today_in_china()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
+    calendar.day = today_in_china()
     city = City(app)
-    city.runtime.tenancy.create_district(D, "中原区", BY)
-    records = city.runtime.tenancy.records(D)
-    records.clock = lambda: cal.day
-    began = cal.day - timedelta(days=90)
+    records = make_district(D, "中原区", by=BY, clock=calendar)
+    began = calendar.day - timedelta(days=90)
     records.record_division(code=T, name="林山寨街道", effective_on=began, by=BY)
     records.record_division(code=A, name="友谊社区", effective_on=began, by=BY)
     association = records.establish_association(
@@ -57,8 +48,7 @@ def migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
     ).id
     appoint(records, association, OfficerRole.CHAIR, "王建国", began)
     city.runtime.catch_up(D)
-    yield city, association, cal.day - timedelta(days=60)
-    app.extensions["canxie"].wakeups.close()
+    return city, association, calendar.day - timedelta(days=60)
 
 
 def failing_rules(city: City, day: date, basis: str) -> set[str]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -20,7 +19,9 @@ from aggregates.inspection import BODY_LABELS, InspectionKind
 from projections.compliance import RULES_BY_ID
 from service import reports
 from service.campaign import acceptance
+from tests import factories
 from tests.campaign.district import BY, Calendar, D, build_2021, spot_check
+from tests.plugin import stamping
 from workers.runtime import Runtime
 from workers.settings import Settings
 
@@ -30,14 +31,11 @@ FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 @pytest.fixture(scope="module")
 def body(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The acceptance body after 2021 and the spot check of March 2022."""
-    cal = Calendar()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
+    with stamping(Calendar()) as cal:
         runtime = Runtime.open(Settings(data_dir=tmp_path_factory.mktemp("report")))
         try:
             runtime.tenancy.provision()
-            runtime.tenancy.create_district(D, "中原区", BY)
-            runtime.tenancy.records(D).clock = lambda: cal.day
+            factories.district(runtime.tenancy, D, "中原区", by=BY, clock=cal)
             spot_check(runtime, cal, build_2021(runtime, cal))
             runtime.catch_up(D)
             return acceptance(runtime, D, date(2022, 3, 31), "recorded")

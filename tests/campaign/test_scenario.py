@@ -5,14 +5,11 @@ day, on both clocks, are exactly what the walk implies."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 
 from aggregates.association import FacilityKind, OfficerRole
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated
@@ -46,7 +43,6 @@ from tests.campaign.district import (
     spot_check,
 )
 from workers.runtime import Runtime
-from workers.settings import Settings
 
 WALL = "S3.5-duties-and-rules-on-wall"
 B_WEAK = {
@@ -58,21 +54,10 @@ B_WEAK = {
 }
 
 
-@pytest.fixture
-def calendar(monkeypatch: pytest.MonkeyPatch) -> Calendar:
-    cal = Calendar()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
-    return cal
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, calendar: Calendar) -> Iterator[Runtime]:
-    rt = Runtime.open(Settings(data_dir=tmp_path))
-    rt.tenancy.provision()
-    rt.tenancy.create_district(D, "中原区", BY)
-    rt.tenancy.records(D).clock = lambda: calendar.day
-    yield rt
-    rt.close()
+@pytest.fixture(autouse=True)
+def walked_district(calendar: Calendar, make_district: Any) -> None:
+    """District D, its "today" the calendar's day, in the test's runtime."""
+    make_district(D, "中原区", by=BY, clock=calendar)
 
 
 def failing(runtime: Runtime, day: date, basis: str) -> dict[str, set[str]]:

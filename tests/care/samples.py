@@ -9,10 +9,8 @@ from uuid import UUID
 from aggregates.district_settings import Criterion
 from aggregates.group import DisabilityCategory, GroupBasis
 from aggregates.needs import NeedCategory
-from aggregates.provenance import Provenance
 from aggregates.visit import HouseholdKind, ReferredTo, VisitMode
-
-SEED = Provenance(actor="test", role="city_admin", request_id="seed")
+from tests.factories import SEED
 
 #: place -> (association key, roster person key, marker)
 PLACES = {

@@ -32,7 +32,7 @@ def ok(response: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def world(processes: ProcessFactory, hosted_env: dict[str, str]) -> Iterator[dict[str, Any]]:
+def care_world(processes: ProcessFactory, hosted_env: dict[str, str]) -> Iterator[dict[str, Any]]:
     """A district with an association, persons, a group, a survey, a visit and a scheme."""
     server = processes.server(hosted_env, workers=1)
     processes.worker(hosted_env)
@@ -866,12 +866,12 @@ def store_state(pg_url: str) -> tuple[int, int]:
 
 
 def test_every_bad_care_input_is_refused_precisely_and_changes_nothing(
-    world: dict[str, Any], pg_url: str
+    care_world: dict[str, Any], pg_url: str
 ) -> None:
-    api: Client = world["api"]
+    api: Client = care_world["api"]
     before = store_state(pg_url)
     failures = []
-    for bad in cases(world):
+    for bad in cases(care_world):
         response = send(api, bad)
         problem = response.json() if response.content else {}
         got = (
@@ -892,8 +892,10 @@ def test_every_bad_care_input_is_refused_precisely_and_changes_nothing(
     assert store_state(pg_url) == before, "a refused request left something in the store"
 
 
-def test_district_policy_needs_a_district_wide_role(world: dict[str, Any], pg_url: str) -> None:
-    api: Client = world["api"]
+def test_district_policy_needs_a_district_wide_role(
+    care_world: dict[str, Any], pg_url: str
+) -> None:
+    api: Client = care_world["api"]
     user = ok(
         api.post(
             "/users",
@@ -915,7 +917,7 @@ def test_district_policy_needs_a_district_wide_role(world: dict[str, Any], pg_ur
             {"effective_from": "2023-01-01", "criteria": CRITERIA, "performance_weight": 60},
         ),
         (
-            f"{world['one']}/evaluations",
+            f"{care_world['one']}/evaluations",
             {
                 "cycle": 2023,
                 "evaluated_on": "2023-12-20",
@@ -929,4 +931,4 @@ def test_district_policy_needs_a_district_wide_role(world: dict[str, Any], pg_ur
         assert refused.json()["type"] == "urn:canxie:problem:forbidden"
     assert store_state(pg_url) == before
     # ...while the township's own records stay writable for the officer
-    assert officer.get(f"{world['one']}/groups").status_code == 200
+    assert officer.get(f"{care_world['one']}/groups").status_code == 200

@@ -40,7 +40,7 @@ def everything(tenancy: Tenancy, code: str) -> MemoryTables:
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CityGenerated]:
+def generated_city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CityGenerated]:
     data_dir = tmp_path_factory.mktemp("city")
     return data_dir, generate_city(None, data_dir, scale=SCALE, seed=8, jobs=1)
 
@@ -55,8 +55,8 @@ def test_the_plan_covers_the_real_divisions_at_every_scale() -> None:
     assert [p.profiles for p in plan(SCALE)] == [p.profiles for p in small]  # deterministic
 
 
-def test_counts_and_identifiers(city: tuple[Path, CityGenerated]) -> None:
-    data_dir, generated = city
+def test_counts_and_identifiers(generated_city: tuple[Path, CityGenerated]) -> None:
+    data_dir, generated = generated_city
     intended = generated.intended()
     assert len(generated.districts) == 15
     assert intended["associations"] == sum(p.associations for p in plan(SCALE))
@@ -95,8 +95,8 @@ def test_counts_and_identifiers(city: tuple[Path, CityGenerated]) -> None:
         tenancy.close()
 
 
-def test_the_compliance_mix_is_the_one_intended(city: tuple[Path, CityGenerated]) -> None:
-    data_dir, generated = city
+def test_the_compliance_mix_is_the_one_intended(generated_city: tuple[Path, CityGenerated]) -> None:
+    data_dir, generated = generated_city
     intended = generated.intended()
     assert 0 < intended["compliant"] < intended["associations"]
     tenancy = open_city(None, data_dir)

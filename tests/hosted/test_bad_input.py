@@ -37,7 +37,7 @@ class Bad:
 
 
 @pytest.fixture
-def world(processes: ProcessFactory, hosted_env: dict[str, str]) -> Iterator[dict[str, Any]]:
+def hosted_world(processes: ProcessFactory, hosted_env: dict[str, str]) -> Iterator[dict[str, Any]]:
     """A server with one district, an association, a chair and a removed member."""
     server = processes.server(hosted_env, workers=1)
     processes.worker(hosted_env)
@@ -353,12 +353,12 @@ def send(api: Client, bad: Bad) -> requests.Response:
 
 
 def test_every_bad_input_is_refused_precisely_and_changes_nothing(
-    world: dict[str, Any], pg_url: str
+    hosted_world: dict[str, Any], pg_url: str
 ) -> None:
-    api: Client = world["api"]
+    api: Client = hosted_world["api"]
     before = store_state(pg_url)
     failures = []
-    for bad in cases(world["association"], world["chair"], world["member"]):
+    for bad in cases(hosted_world["association"], hosted_world["chair"], hosted_world["member"]):
         response = send(api, bad)
         problem = response.json() if response.content else {}
         got = (
@@ -381,8 +381,8 @@ def test_every_bad_input_is_refused_precisely_and_changes_nothing(
     assert store_state(pg_url) == before, "a refused request left something in a store"
 
 
-def test_titles_are_chinese_first_and_english_on_request(world: dict[str, Any]) -> None:
-    api: Client = world["api"]
+def test_titles_are_chinese_first_and_english_on_request(hosted_world: dict[str, Any]) -> None:
+    api: Client = hosted_world["api"]
     path = api.url(f"/districts/{D}/associations/{UNKNOWN_ID}")
     zh = api.session.get(path, timeout=30).json()
     en = api.session.get(path, headers={"Accept-Language": "en"}, timeout=30).json()

@@ -12,9 +12,8 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from service.app import create_app
-from tests.leaks import TOKEN, D, erase, forms, found, register_and_read, to_old_layout
-from workers.settings import Settings
+from tests.leaks import D, erase, forms, found, register_and_read, to_old_layout
+from tests.plugin import MakeApp, app_settings
 
 pytestmark = pytest.mark.hosted
 
@@ -31,39 +30,26 @@ def dump(pg_url: str) -> bytes:
 
 @pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "plain"])
 def test_a_dump_of_the_event_store_holds_no_key_and_nothing_of_an_erased_person(
-    pg_url: str, tmp_path: Path, encrypted: bool
+    pg_url: str, make_app: MakeApp, encrypted: bool
 ) -> None:
     key = base64.b64encode(os.urandom(32)).decode() if encrypted else None
-    settings = Settings(
-        database_url=pg_url,
-        data_dir=tmp_path,
-        bootstrap_token=TOKEN,
-        sweep_seconds=3600,
-        encryption_key=key,
-    )
-    app = create_app(settings)
-    try:
-        person = register_and_read(app)
-        before = dump(pg_url)
-        assert b"CREATE TABLE" in before and b"district_410102" in before
-        keys = {k: v for k, v in {**person.kept_key, **person.secrets}.items() if "key" in k}
-        # Yesterday's backup of the events holds no key to unlock them with ...
-        assert found(before, keys) == []
-        erase(app, person)
-        # ... and today's nothing of the erased person at all.
-        assert found(dump(pg_url), {**person.kept_key, **person.secrets}) == []
-    finally:
-        app.extensions["canxie"].wakeups.close()
-        app.extensions["canxie"].runtime.close()
+    app = make_app(database_url=pg_url, encryption_key=key)
+    person = register_and_read(app)
+    before = dump(pg_url)
+    assert b"CREATE TABLE" in before and b"district_410102" in before
+    keys = {k: v for k, v in {**person.kept_key, **person.secrets}.items() if "key" in k}
+    # Yesterday's backup of the events holds no key to unlock them with ...
+    assert found(before, keys) == []
+    erase(app, person)
+    # ... and today's nothing of the erased person at all.
+    assert found(dump(pg_url), {**person.kept_key, **person.secrets}) == []
 
 
 def test_an_older_hosted_store_has_its_keys_moved_to_the_key_ring_schema(
-    pg_url: str, tmp_path: Path
+    pg_url: str, tmp_path: Path, make_app: MakeApp
 ) -> None:
-    settings = Settings(
-        database_url=pg_url, data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600
-    )
-    app = create_app(settings)
+    settings = app_settings(tmp_path, database_url=pg_url)
+    app = make_app(settings)
     person = register_and_read(app)
     erase(app, person)
     app.extensions["canxie"].wakeups.close()
@@ -73,15 +59,11 @@ def test_an_older_hosted_store_has_its_keys_moved_to_the_key_ring_schema(
     old = {f"key {n}": forms(key) for n, key in enumerate(keys)}
     assert found(dump(pg_url), old)  # the older release kept them beside the events
 
-    again = create_app(settings)
-    try:
-        records = again.extensions["canxie"].runtime.tenancy.records(D)
-        assert records.person(UUID(person.kept_id)).name == "李雷"  # unsealed from the log
-        assert records.person(UUID(person.person_id)).erased is True
-        assert found(dump(pg_url), {**old, **person.secrets}) == []
-        with psycopg.connect(pg_url) as conn:
-            gone = conn.execute("SELECT to_regclass('district_410102.person_keys')").fetchone()
-        assert gone == (None,)
-    finally:
-        again.extensions["canxie"].wakeups.close()
-        again.extensions["canxie"].runtime.close()
+    again = make_app(settings)
+    records = again.extensions["canxie"].runtime.tenancy.records(D)
+    assert records.person(UUID(person.kept_id)).name == "李雷"  # unsealed from the log
+    assert records.person(UUID(person.person_id)).erased is True
+    assert found(dump(pg_url), {**old, **person.secrets}) == []
+    with psycopg.connect(pg_url) as conn:
+        gone = conn.execute("SELECT to_regclass('district_410102.person_keys')").fetchone()
+    assert gone == (None,)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,9 @@ import pytest
 from projections.catchup import catch_up, projected_position
 from projections.database import open_database
 from projections.tenancy import Tenancy
+from tests.factories import seeded_district
 from tests.hosted.exactly_once import assert_exactly_once, wait_for_position
 from tests.processes import ProcessFactory
-from tests.seeding import SEEDER, seed_district
 from workers.celery_app import make_celery
 from workers.settings import Settings
 from workers.wakeups import PROJECT_DISTRICT
@@ -26,17 +25,16 @@ ASSOCIATIONS, CYCLES = 100, 100  # 100 x (1 + 200) + 100 claims = 20,200 events
 
 
 @pytest.fixture
-def seeded(pg_url: str, tmp_path: Path) -> Iterator[tuple[Tenancy, dict[str, int], int]]:
+def seeded(hosted_tenancy: Tenancy) -> tuple[Tenancy, dict[str, int], int]:
     """A district with 20,200 events, none projected yet."""
-    tenancy = Tenancy(open_database(pg_url, tmp_path))
-    tenancy.provision()
-    tenancy.create_district(DISTRICT, "二七区", SEEDER)
-    versions = seed_district(tenancy, DISTRICT, associations=ASSOCIATIONS, cycles=CYCLES)
+    tenancy = hosted_tenancy
+    versions = seeded_district(
+        tenancy, DISTRICT, "二七区", associations=ASSOCIATIONS, cycles=CYCLES
+    )
     head = tenancy.records(DISTRICT).head_position()
     assert head >= 20_000
     assert projected_position(tenancy.db, DISTRICT) == 0
-    yield tenancy, versions, head
-    tenancy.close()
+    return tenancy, versions, head
 
 
 def wake(env: dict[str, str], times: int = 1) -> None:

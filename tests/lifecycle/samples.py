@@ -6,15 +6,16 @@ access matrix checks that lists and details are narrowed.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from aggregates.association import FacilityKind
-from aggregates.provenance import Provenance
 from aggregates.training import TrainingMode
+from tests import factories
 
-SEED = Provenance(actor="test", role="city_admin", request_id="seed-lifecycle")
+SEED = replace(factories.SEED, request_id="seed-lifecycle")
 
 
 def add_lifecycle_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> None:

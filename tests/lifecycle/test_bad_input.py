@@ -13,13 +13,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from service.app import create_app
 from service.city_data import TOWNSHIPS, city_file
-from workers.settings import Settings
+from tests.plugin import ADMIN, app_settings, close_app, open_app
 
 D, OTHER = "410102", "410103"
 T1, T2 = f"{D}001", f"{D}002"
-TOKEN = "cx_lifecycle_bad_input_bootstrap"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
 
@@ -40,7 +38,7 @@ class Api:
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
-        self.headers = {"Authorization": f"Bearer {TOKEN}"}
+        self.headers = ADMIN
 
     def post(self, path: str, body: Any) -> Any:
         response = self.client.post(f"/api/v1{path}", json=body, headers=self.headers)
@@ -49,12 +47,9 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def lifecycle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A district with its townships imported, villages, associations in every state."""
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("lifecycle-bad"), bootstrap_token=TOKEN, sweep_seconds=3600
-    )
-    app = create_app(settings)
+    app = open_app(app_settings(tmp_path_factory.mktemp("lifecycle-bad")))
     api = Api(app.test_client())
     for code, name in ((D, "中原区"), (OTHER, "二七区")):
         api.post("/districts", {"code": code, "name": name})
@@ -146,7 +141,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "session": session,
         "elsewhere": elsewhere,
     }
-    app.extensions["canxie"].wakeups.close()
+    close_app(app)
 
 
 def cases(w: dict[str, Any]) -> list[Bad]:
@@ -774,12 +769,12 @@ def heads(runtime: Any) -> dict[str, int]:
 
 
 def test_every_bad_input_is_refused_precisely_and_changes_nothing(
-    world: dict[str, Any],
+    lifecycle_world: dict[str, Any],
 ) -> None:
-    api: Api = world["api"]
-    before = heads(world["runtime"])
+    api: Api = lifecycle_world["api"]
+    before = heads(lifecycle_world["runtime"])
     failures = []
-    for bad in cases(world):
+    for bad in cases(lifecycle_world):
         response = api.client.post(f"/api/v1{bad.path}", json=bad.body, headers=api.headers)
         problem = response.get_json(silent=True) or {}
         got = (
@@ -797,11 +792,13 @@ def test_every_bad_input_is_refused_precisely_and_changes_nothing(
         if got != want:
             failures.append(f"{bad.name}: got {got}, want {want}: {problem.get('detail')}")
     assert not failures, "\n".join(failures)
-    assert heads(world["runtime"]) == before, "a refused request left something in a store"
+    assert heads(lifecycle_world["runtime"]) == before, (
+        "a refused request left something in a store"
+    )
 
 
-def test_a_bad_import_reports_every_row_with_its_line(world: dict[str, Any]) -> None:
-    api: Api = world["api"]
+def test_a_bad_import_reports_every_row_with_its_line(lifecycle_world: dict[str, Any]) -> None:
+    api: Api = lifecycle_world["api"]
     text = "code,name\n410102001021,好村\n4101020010,短码\n410102001021,重复\n,无码\n"
     response = api.client.post(
         f"/api/v1/districts/{D}/divisions/import", json={"csv": text}, headers=api.headers
@@ -816,11 +813,11 @@ def test_a_bad_import_reports_every_row_with_its_line(world: dict[str, Any]) -> 
     assert [(e["line"], e["column"]) for e in errors] == [(3, "code"), (4, "code")]
 
 
-def test_importing_the_city_file_twice_changes_nothing(world: dict[str, Any]) -> None:
-    api: Api = world["api"]
+def test_importing_the_city_file_twice_changes_nothing(lifecycle_world: dict[str, Any]) -> None:
+    api: Api = lifecycle_world["api"]
     text = city_file(TOWNSHIPS)
-    before = heads(world["runtime"])
+    before = heads(lifecycle_world["runtime"])
     again = api.post(f"/districts/{D}/divisions/import", {"csv": text})
     assert again["created"] == 0 and again["unchanged"] >= 2
     assert again["skipped_other_districts"] > 0
-    assert heads(world["runtime"]) == before
+    assert heads(lifecycle_world["runtime"]) == before

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -13,6 +12,8 @@ from projections.catchup import projected_position
 from projections.claims import district_claim
 from projections.database import open_database
 from projections.tenancy import Tenancy
+from tests import factories
+from tests.plugin import MakeRuntime
 from tests.seeding import SEEDER, seed_district
 from workers import tasks
 from workers.runtime import Runtime
@@ -23,24 +24,18 @@ DISTRICT = "410106"
 
 
 @pytest.fixture
-def runtime(pg_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    settings = Settings(
-        database_url=pg_url,
-        broker_url="amqp://unused",
-        data_dir=tmp_path,
-        batch_size=10,
-        task_max_batches=3,
+def batched_runtime(make_runtime: MakeRuntime, pg_url: str) -> Runtime:
+    """Batches of 10 events, 3 batches a turn; one district of 70 events, none projected."""
+    rt = make_runtime(
+        database_url=pg_url, broker_url="amqp://unused", batch_size=10, task_max_batches=3
     )
-    rt = Runtime.open(settings)
-    rt.tenancy.provision()
-    rt.tenancy.create_district(DISTRICT, "金水区", SEEDER)
-    seed_district(rt.tenancy, DISTRICT, associations=10, cycles=3)  # 70 events
-    yield rt
-    rt.close()
+    factories.seeded_district(rt.tenancy, DISTRICT, "金水区", associations=10, cycles=3)
+    return rt
 
 
 @pytest.mark.hosted
-def test_a_claimed_district_is_skipped_and_a_long_one_yields(runtime: Runtime) -> None:
+def test_a_claimed_district_is_skipped_and_a_long_one_yields(batched_runtime: Runtime) -> None:
+    runtime = batched_runtime
     queued: list[str] = []
     with (
         mock.patch.object(tasks, "current_runtime", return_value=runtime),

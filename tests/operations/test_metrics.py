@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
+
+from flask import Flask
 
 from projections import task_stats
-from service.app import create_app
 from service.logs import RequestFilter
+from tests.client import BOOTSTRAP_TOKEN
 from tests.operations.metrics_scrape import by_label, samples, value
+from tests.plugin import MakeApp
 from workers.logs import ContextFilter, JsonFormatter, log_context
-from workers.settings import Settings
 
-TOKEN = "bootstrap-" + "y" * 32
+TOKEN = BOOTSTRAP_TOKEN
 RESIDENT_ID = "4101021990" + "01011234"  # personal data in an exception's message
 
 
-def test_metrics_count_requests_and_read_lag_and_task_counts(tmp_path: Path) -> None:
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN))
+def test_metrics_count_requests_and_read_lag_and_task_counts(app: Flask) -> None:
     client = app.test_client()
     auth = {"Authorization": f"Bearer {TOKEN}"}
     assert (
@@ -85,8 +85,8 @@ def test_metrics_count_requests_and_read_lag_and_task_counts(tmp_path: Path) -> 
     assert not any("no-such" in str(labels) for _, labels in found)
 
 
-def test_the_metrics_token_opens_metrics_and_nothing_else(tmp_path: Path) -> None:
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, metrics_token="m" * 30))
+def test_the_metrics_token_opens_metrics_and_nothing_else(make_app: MakeApp) -> None:
+    app = make_app(metrics_token="m" * 30)
     client = app.test_client()
     assert client.get("/metrics").status_code == 401
     wrong = {"Authorization": "Bearer " + "n" * 30}
@@ -97,10 +97,7 @@ def test_the_metrics_token_opens_metrics_and_nothing_else(tmp_path: Path) -> Non
     assert client.get("/api/v1/districts", headers=good).status_code == 401
 
 
-def test_json_lines_carry_request_id_and_district_and_no_exception_message(
-    tmp_path: Path,
-) -> None:
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN))
+def test_json_lines_carry_request_id_and_district_and_no_exception_message(app: Flask) -> None:
     records: list[str] = []
 
     class Keep(logging.Handler):

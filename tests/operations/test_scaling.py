@@ -5,17 +5,15 @@ from __future__ import annotations
 import ast
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from projections.catchup import projected_position
-from projections.database import open_database
 from projections.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN
 from tests.hosted.exactly_once import assert_exactly_once
 from tests.operations.metrics_scrape import by_label, scrape
+from tests.factories import seeded_district
 from tests.processes import ProcessFactory
 from tests.seeding import SEEDER, seed_district
 from workers.celery_app import make_celery
@@ -30,14 +28,11 @@ SUCCEEDED = re.compile(r"project_district\[[^\]]+\] succeeded in [\d.]+s: (\{[^}
 
 
 @pytest.fixture
-def city(pg_url: str, tmp_path: Path) -> Iterator[Tenancy]:
+def districts_without_events(hosted_tenancy: Tenancy) -> Tenancy:
     """Eight districts, still without events."""
-    tenancy = Tenancy(open_database(pg_url, tmp_path))
-    tenancy.provision()
     for code in DISTRICTS:
-        tenancy.create_district(code, f"区{code}", SEEDER)
-    yield tenancy
-    tenancy.close()
+        hosted_tenancy.create_district(code, f"区{code}", SEEDER)
+    return hosted_tenancy
 
 
 def seed(tenancy: Tenancy) -> dict[str, dict[str, int]]:
@@ -82,9 +77,9 @@ def tenancy_codes(tenancy: Tenancy) -> list[str]:
 def test_three_workers_share_eight_districts(
     processes: ProcessFactory,
     hosted_env: dict[str, str],
-    city: Tenancy,
+    districts_without_events: Tenancy,
 ) -> None:
-    tenancy = city
+    tenancy = districts_without_events
     # Small slices: each task applies at most 2 x 25 events, then queues the district again,
     # so the districts take turns and every worker gets some of them.
     env = {
@@ -118,8 +113,7 @@ def test_three_workers_share_eight_districts(
     assert lag == dict.fromkeys(DISTRICTS, 0.0)
 
     # A district added now is projected by the running workers: nothing restarts.
-    tenancy.create_district("410110", "新区", SEEDER)
-    late = seed_district(tenancy, "410110", associations=3, cycles=2)
+    late = seeded_district(tenancy, "410110", "新区", associations=3, cycles=2)
     wake(env, ["410110"])
     state = all_caught_up(tenancy, timeout=60)
     assert state["410110"][0] == state["410110"][1] > 0

@@ -7,52 +7,28 @@ through 2021 and 2022 the test sets that clock (it cannot wait a year), and sets
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 
 from aggregates.association import Background, OfficerRole
-from aggregates.district import CHINA
 from aggregates.provenance import Provenance
 from aggregates.training import TrainingMode
 from service.compliance import report
+from tests.plugin import Calendar
 from workers.runtime import Runtime
-from workers.settings import Settings
 
 BY = Provenance(actor="inspector-test", role="district_admin", request_id="t")
 D = "410102"
 A, B = "410102001001", "410102001002"
 
 
-class Calendar:
-    """The day the system thinks it is."""
-
-    def __init__(self) -> None:
-        self.day = date(2021, 3, 1)
-
-    def now(self) -> datetime:
-        return datetime.combine(self.day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
-
-
-@pytest.fixture
-def calendar(monkeypatch: pytest.MonkeyPatch) -> Calendar:
-    cal = Calendar()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
-    return cal
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, calendar: Calendar) -> Iterator[Runtime]:
-    rt = Runtime.open(Settings(data_dir=tmp_path))
-    rt.tenancy.provision()
-    rt.tenancy.create_district(D, "中原区", BY)
-    rt.tenancy.records(D).clock = lambda: calendar.day
-    yield rt
-    rt.close()
+@pytest.fixture(autouse=True)
+def replayed_district(calendar: Calendar, make_district: Any) -> None:
+    """District D, created on 1 March 2021, its "today" the calendar's day."""
+    calendar.day = date(2021, 3, 1)
+    make_district(D, "中原区", by=BY, clock=calendar)
 
 
 def appoint(

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from aggregates.provenance import Provenance
-from service.app import create_app
-from workers.settings import Settings
+from tests.client import BOOTSTRAP_TOKEN
 
 A, B = "410102", "410103"
 T1, T2 = "410102001", "410102002"
 V1, V1B, V2, VB = f"{T1}001", f"{T1}002", f"{T2}001", f"{B}001001"
-TOKEN = "cx_roster_bootstrap_token"
-SEED = Provenance(actor="test", role="city_admin", request_id="seed")
+TOKEN = BOOTSTRAP_TOKEN
 
 
 @dataclass
@@ -70,19 +64,11 @@ class Roster:
 
 
 @pytest.fixture
-def roster(tmp_path: Path) -> Iterator[Roster]:
+def roster(app: Flask, make_district: Any, make_association: Any, make_account: Any) -> Roster:
     """Districts A (townships T1, T2, with associations in V1 and V2) and B."""
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
-    runtime = app.extensions["canxie"].runtime
-    runtime.tenancy.create_district(A, "中原区", SEED)
-    runtime.tenancy.create_district(B, "二七区", SEED)
-    a1 = runtime.tenancy.records(A).establish_association(
-        division_code=V1,
-        name="友谊社区残协",
-        township_code=T1,
-        established_on=date(2021, 3, 1),
-        by=SEED,
-    )
+    make_district(A, "中原区")
+    make_district(B, "二七区")
+    a1 = make_association(V1, "友谊社区残协")
     built = Roster(app=app, client=app.test_client())
     scopes = {
         "township": ("township_officer", {"district": A, "township": T1}),
@@ -92,18 +78,6 @@ def roster(tmp_path: Path) -> Iterator[Roster]:
         "inspector": ("inspector", {"district": A}),
     }
     for label, (role, scope) in scopes.items():
-        user = runtime.accounts.add_user(
-            name=label,
-            role=role,
-            district=scope.get("district"),
-            township=scope.get("township"),
-            association_id=scope.get("association_id"),
-            organisation="test",
-            created_by="test",
-        )
-        built.tokens[label] = runtime.accounts.issue_token(
-            user.id, valid_for=timedelta(days=1)
-        ).token
+        built.tokens[label] = make_account(role, name=label, **scope)
     built.settle()
-    yield built
-    app.extensions["canxie"].wakeups.close()
+    return built

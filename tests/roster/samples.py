@@ -7,9 +7,6 @@ from typing import Any
 
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.person import PersonDetails
-from aggregates.provenance import Provenance
-
-SEED = Provenance(actor="test", role="city_admin", request_id="seed")
 
 
 def resident_id(sequence: int, born: date = date(1970, 5, 6), sex: Sex = Sex.MALE) -> str:
@@ -48,18 +45,3 @@ def details(village: str, sequence: int, **overrides: Any) -> PersonDetails:
     body.pop("registered_on")
     body["birth_date"] = date.fromisoformat(body["birth_date"])
     return PersonDetails(**body)
-
-
-def add_sample_persons(tenancy: Any, ids: dict[str, str], a: str, b: str) -> None:
-    """One person in each place the access tests aim at, named with the world's markers."""
-    places = {
-        "p_inside": (a, f"{a}001001", "INSIDE-p1"),
-        "p_a1b": (a, f"{a}001002", "OUTSIDE-a1b-person"),
-        "p_sibling": (a, f"{a}002001", "OUTSIDE-a2-person"),
-        "p_outside": (b, f"{b}001001", "OUTSIDE-b1-person"),
-    }
-    for n, (label, (district, village, name)) in enumerate(places.items(), start=401):
-        saved = tenancy.records(district).register_person(
-            details(village, n, name=name), registered_on=date(2022, 3, 1), by=SEED
-        )
-        ids[label] = str(saved.id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,30 +11,21 @@ from projections.ledger import snapshot
 from projections.ledger_verify import verify_ledger
 from projections.rebuild import rebuild
 from projections.tree_heads import load_public_key
-from service.app import create_app
+from tests.plugin import ADMIN
 from tests.roster.samples import person_body
-from workers.settings import Settings
 from workers.signing import sign_district, signing_key
 
-TOKEN = "cx_erasure_test"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = ADMIN
 D = "410102"
 VILLAGE = "410102001001"
 NAME = "韩梅梅"
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Any]:
-    built = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
-    client = built.test_client()
-    assert (
-        client.post(
-            "/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH
-        ).status_code
-        == 201
-    )
-    yield built
-    built.extensions["canxie"].wakeups.close()
+@pytest.fixture(autouse=True)
+def district_over_the_api(client: FlaskClient) -> None:
+    """Every test here starts from district D, created through the API."""
+    created = client.post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH)
+    assert created.status_code == 201
 
 
 def register(client: FlaskClient, sequence: int, name: str) -> str:

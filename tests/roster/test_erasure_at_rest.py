@@ -9,10 +9,8 @@ from uuid import UUID
 
 from projections.database import open_database
 from projections.tenancy import Tenancy
-from service.app import create_app
 from tests.leaks import (
     SEQUENCE,
-    TOKEN,
     VILLAGE,
     D,
     erase,
@@ -24,21 +22,22 @@ from tests.leaks import (
     stored_key_forms,
     to_old_layout,
 )
+from tests.plugin import MakeApp, app_settings, close_app
 from tests.roster.samples import person_body
 from tests.seeding import SEEDER
-from workers.settings import Settings
 
 
-def test_no_file_of_the_data_folder_holds_an_erased_person_or_their_key(tmp_path: Path) -> None:
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
+def test_no_file_of_the_data_folder_holds_an_erased_person_or_their_key(
+    tmp_path: Path, make_app: MakeApp
+) -> None:
+    app = make_app()
     person = register_and_read(app)
     erase(app, person)
 
     # A copy of the folder taken now, while the server runs, holds nothing of them ...
     assert files_holding(tmp_path, person.secrets) == {}
     # ... nor do the files once the server has stopped.
-    app.extensions["canxie"].wakeups.close()
-    app.extensions["canxie"].runtime.close()
+    close_app(app)
     assert files_holding(tmp_path, person.secrets) == {}
 
 
@@ -61,10 +60,10 @@ def test_a_destroyed_key_leaves_no_copy_in_the_key_ring_file(tmp_path: Path) -> 
 
 
 def test_an_older_store_has_its_keys_moved_out_and_wrapped_and_every_person_still_reads(
-    tmp_path: Path,
+    tmp_path: Path, make_app: MakeApp
 ) -> None:
-    settings = Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600)
-    app = create_app(settings)
+    settings = app_settings(tmp_path)
+    app = make_app(settings)
     person = register_and_read(app)
     erase(app, person)
     names = {person.kept_id: "李雷"}
@@ -80,14 +79,13 @@ def test_an_older_store_has_its_keys_moved_out_and_wrapped_and_every_person_stil
     old = {f"key {n}": forms(key) for n, key in enumerate(keys)}
     assert files_holding(tmp_path, old)  # the older release kept them in the district's file
 
-    again = create_app(settings)  # its first open moves the keys
+    again = make_app(settings)  # its first open moves the keys
     records = again.extensions["canxie"].runtime.tenancy.records(D)
     for person_id, name in names.items():  # unsealed from the log with the moved keys
         assert records.person(UUID(person_id)).name == name
     assert records.person(UUID(person.person_id)).erased is True
     assert read_person(again, person.kept_id, "李雷")["erased"] is False
-    again.extensions["canxie"].wakeups.close()
-    again.extensions["canxie"].runtime.close()
+    close_app(again)
 
     assert files_holding(tmp_path, {**old, **person.secrets}) == {}
     with sqlite3.connect(tmp_path / "districts" / f"{D}.sqlite3") as conn:
@@ -99,25 +97,23 @@ def test_an_older_store_has_its_keys_moved_out_and_wrapped_and_every_person_stil
 
 
 def test_a_key_ring_restored_from_before_an_erasure_loses_the_key_again_at_start(
-    tmp_path: Path,
+    tmp_path: Path, make_app: MakeApp
 ) -> None:
-    settings = Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600)
-    app = create_app(settings)
+    settings = app_settings(tmp_path)
+    app = make_app(settings)
     person = register_and_read(app)
     backup = tmp_path.parent / f"{tmp_path.name}-keyring-backup"
     shutil.copytree(tmp_path / "keyring", backup)  # yesterday's backup of the key ring
     erase(app, person)
-    app.extensions["canxie"].wakeups.close()
-    app.extensions["canxie"].runtime.close()
+    close_app(app)
     shutil.rmtree(tmp_path / "keyring")
     shutil.copytree(backup, tmp_path / "keyring")  # restored after a disk failure
     assert files_holding(tmp_path, person.secrets)
 
-    again = create_app(settings)  # the log says they were erased: the key goes again
+    again = make_app(settings)  # the log says they were erased: the key goes again
     ring = again.extensions["canxie"].runtime.tenancy.records(D).sealer
     assert ring._key(person.person_id, create=False) is None
     assert ring._key(person.kept_id, create=False) is not None
-    again.extensions["canxie"].wakeups.close()
-    again.extensions["canxie"].runtime.close()
+    close_app(again)
     assert files_holding(tmp_path, person.secrets) == {}
     shutil.rmtree(backup)

@@ -10,7 +10,8 @@ import pytest
 
 from aggregates.errors import DomainError
 from aggregates.roster_commands import finish_transfer
-from tests.roster.conftest import SEED, V1, VB, A, B, Roster
+from tests.factories import SEED
+from tests.roster.conftest import V1, VB, A, B, Roster
 from tests.roster.samples import person_body
 
 MOVE = {"to_district": B, "village_code": VB, "address": "淮河路8号", "effective_on": "2023-05-01"}

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from service.app import create_app
+from tests.plugin import ADMIN
 from tests.roster.samples import person_body
-from workers.settings import Settings
 
-TOKEN = "cx_filters_test"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
+AUTH = ADMIN
 D, VILLAGE = "410102", "410102001001"
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[Any]:
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
-    yield app.test_client()
-    app.extensions["canxie"].wakeups.close()
 
 
 def created(response: Any) -> dict[str, Any]:

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
 
+from tests.plugin import MakeRuntime
 from tests.stores.state import ledger_state, originator_ids, rebuilt_state
 from workers.runtime import Runtime
-from workers.settings import Settings
 from workers.signing import signing_key
 
 STORE = Path(__file__).parent / "v0"
@@ -32,25 +31,22 @@ DISTRICTS = sorted(EXPECTED["districts"])
 
 
 @pytest.fixture
-def runtime(tmp_path: Path) -> Iterator[Runtime]:
+def old_runtime(make_runtime: MakeRuntime, tmp_path: Path) -> Runtime:
     """A copy of the old data dir, opened as ``canxie serve`` opens one."""
     data = tmp_path / "data"
     shutil.copytree(STORE / "data", data)
-    opened = Runtime.open(Settings(data_dir=data))
-    opened.tenancy.provision()
-    yield opened
-    opened.close()
+    return make_runtime(data_dir=data)
 
 
-def test_the_copy_lists_the_districts_it_was_written_with(runtime: Runtime) -> None:
-    assert [d.code for d in runtime.tenancy.districts()] == DISTRICTS
+def test_the_copy_lists_the_districts_it_was_written_with(old_runtime: Runtime) -> None:
+    assert [d.code for d in old_runtime.tenancy.districts()] == DISTRICTS
 
 
 @pytest.mark.parametrize("district", DISTRICTS)
-def test_every_aggregate_of_the_old_store_loads(runtime: Runtime, district: str) -> None:
-    records = runtime.tenancy.records(district)
+def test_every_aggregate_of_the_old_store_loads(old_runtime: Runtime, district: str) -> None:
+    records = old_runtime.tenancy.records(district)
     failures = []
-    ids = originator_ids(runtime, district)
+    ids = originator_ids(old_runtime, district)
     for originator in ids:
         try:
             records.repository.get(UUID(originator))
@@ -79,9 +75,9 @@ def table_diff(name: str, expected: list[dict[str, Any]], actual: list[dict[str,
 
 
 @pytest.mark.parametrize("district", DISTRICTS)
-def test_every_read_model_rebuilds_row_for_row(runtime: Runtime, district: str) -> None:
+def test_every_read_model_rebuilds_row_for_row(old_runtime: Runtime, district: str) -> None:
     expected = EXPECTED["districts"][district]
-    rebuilt = rebuilt_state(runtime, district, EXPECTED["public_key"])
+    rebuilt = rebuilt_state(old_runtime, district, EXPECTED["public_key"])
     assert rebuilt["topics"] == expected["topics"]  # the stored events are as written
     assert sorted(rebuilt["tables"]) == sorted(expected["tables"])
     diffs = [
@@ -92,9 +88,9 @@ def test_every_read_model_rebuilds_row_for_row(runtime: Runtime, district: str) 
 
 
 @pytest.mark.parametrize("district", DISTRICTS)
-def test_the_ledger_verifies_against_its_signed_heads(runtime: Runtime, district: str) -> None:
-    key = signing_key(runtime.settings)  # the data dir's own key, as `canxie audit check` uses
+def test_the_ledger_verifies_against_its_signed_heads(old_runtime: Runtime, district: str) -> None:
+    key = signing_key(old_runtime.settings)  # the data dir's own key, as `canxie audit check` uses
     assert key.public_key == EXPECTED["public_key"]
-    state = ledger_state(runtime, district, key.public_key)
+    state = ledger_state(old_runtime, district, key.public_key)
     assert state == EXPECTED["districts"][district]["ledger"]
     assert state["verified"] and state["covered_leaves"] == state["size"] > 0

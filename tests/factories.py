@@ -1,0 +1,182 @@
+"""The records a test starts from, made through the real stores (registered by tests/conftest.py).
+
+Each factory fixture returns a callable bound to the test's ``runtime`` (tests/plugin.py: the
+app's when the test uses ``app``), so a test says what it needs in one line:
+``make_district("410102")``, ``make_association("410102001001")``,
+``make_person("410102001001", 7)``, ``make_account("township_officer", district=...,
+township=...)``.  Fixtures of a wider scope (a module's world) and hosted set-ups call the
+plain functions below with the stores they opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+import pytest
+
+from aggregates.association import OfficerRole
+from aggregates.provenance import Provenance
+from projections.accounts import Accounts
+from projections.tenancy import Tenancy
+from tests.plugin import Calendar
+from tests.roster.samples import details
+from tests.seeding import SEEDER, seed_district
+from workers.runtime import Runtime
+
+#: Who made the records a test starts from.
+SEED = Provenance(actor="test", role="city_admin", request_id="seed")
+
+
+class Saved(Protocol):
+    """What a command of the district's records returns."""
+
+    id: Any
+
+
+# -- plain builders ---------------------------------------------------------------------------
+
+
+def district(
+    tenancy: Tenancy,
+    code: str,
+    name: str = "中原区",
+    *,
+    by: Provenance = SEED,
+    clock: Calendar | None = None,
+) -> Any:
+    """A new district and its records; with ``clock`` the domain's "today" is its day."""
+    tenancy.create_district(code, name, by)
+    records = tenancy.records(code)
+    if clock is not None:
+        records.clock = lambda: clock.day
+    return records
+
+
+def association(
+    tenancy: Tenancy,
+    division: str,
+    name: str | None = None,
+    *,
+    established_on: date = date(2021, 3, 1),
+    by: Provenance = SEED,
+) -> Saved:
+    """A village's association (in the district and township its code names)."""
+    saved: Saved = tenancy.records(division[:6]).establish_association(
+        division_code=division,
+        name=name or f"{division}残协",
+        township_code=division[:9],
+        established_on=established_on,
+        by=by,
+    )
+    return saved
+
+
+def chair(
+    tenancy: Tenancy,
+    association_id: Any,
+    district_code: str,
+    name: str,
+    *,
+    appointed_on: date = date(2021, 4, 1),
+    by: Provenance = SEED,
+    **extra: Any,
+) -> Saved:
+    """The association's chair (``extra``: ``phone`` and the other optional fields)."""
+    saved: Saved = tenancy.records(district_code).appoint_officer(
+        association_id,
+        name=name,
+        role=OfficerRole.CHAIR,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=appointed_on,
+        by=by,
+        **extra,
+    )
+    return saved
+
+
+def person(
+    tenancy: Tenancy,
+    village: str,
+    sequence: int,
+    *,
+    registered_on: date = date(2022, 3, 1),
+    by: Provenance = SEED,
+    **overrides: Any,
+) -> Saved:
+    """A registered person (tests/roster/samples.py's ``details``) living in ``village``."""
+    saved: Saved = tenancy.records(village[:6]).register_person(
+        details(village, sequence, **overrides), registered_on=registered_on, by=by
+    )
+    return saved
+
+
+def account(
+    accounts: Accounts,
+    role: str,
+    *,
+    name: str | None = None,
+    district: str | None = None,
+    township: str | None = None,
+    association_id: str | None = None,
+    organisation: str = "test",
+) -> str:
+    """An account of ``role`` in the given scope; returns a bearer token valid for a day."""
+    user = accounts.add_user(
+        name=name or role,
+        role=role,
+        district=district,
+        township=township,
+        association_id=association_id,
+        organisation=organisation,
+        created_by="test",
+    )
+    return str(accounts.issue_token(user.id, valid_for=timedelta(days=1)).token)
+
+
+def seeded_district(
+    tenancy: Tenancy, code: str, name: str, *, associations: int, cycles: int
+) -> dict[str, int]:
+    """A new district holding ``associations`` x (1 + 2 x ``cycles``) events, none projected."""
+    tenancy.create_district(code, name, SEEDER)
+    return seed_district(tenancy, code, associations=associations, cycles=cycles)
+
+
+# -- factory fixtures --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_district(runtime: Runtime) -> Callable[..., Any]:
+    """``make_district(code, name="中原区", *, by=SEED, clock=None)`` -> the district's records."""
+    return lambda *args, **kwargs: district(runtime.tenancy, *args, **kwargs)
+
+
+@pytest.fixture
+def make_association(runtime: Runtime) -> Callable[..., Saved]:
+    """``make_association(division, name=None, *, established_on=2021-03-01, by=SEED)``."""
+    return lambda *args, **kwargs: association(runtime.tenancy, *args, **kwargs)
+
+
+@pytest.fixture
+def make_person(runtime: Runtime) -> Callable[..., Saved]:
+    """``make_person(village, sequence, *, registered_on=2022-03-01, by=SEED, **details)``."""
+    return lambda *args, **kwargs: person(runtime.tenancy, *args, **kwargs)
+
+
+@pytest.fixture
+def make_account(runtime: Runtime) -> Callable[..., str]:
+    """``make_account(role, *, district=None, township=None, association_id=None)`` -> token."""
+    return lambda *args, **kwargs: account(runtime.accounts, *args, **kwargs)
+
+
+@pytest.fixture
+def make_seeded_district(runtime: Runtime) -> Callable[..., dict[str, int]]:
+    """``make_seeded_district(code, name, *, associations, cycles)``: a district full of events.
+
+    Each association has its creation and ``cycles`` appointment/removal pairs
+    (tests/seeding.py), none of them projected yet; returns association id -> version.
+    """
+
+    return lambda *args, **kwargs: seeded_district(runtime.tenancy, *args, **kwargs)
