@@ -11,9 +11,9 @@ import pytest
 from projections.catchup import projected_position
 from projections.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN
+from tests.factories import seeded_district
 from tests.hosted.exactly_once import assert_exactly_once
 from tests.operations.metrics_scrape import by_label, scrape
-from tests.factories import seeded_district
 from tests.processes import ProcessFactory
 from tests.seeding import SEEDER, seed_district
 from workers.celery_app import make_celery
