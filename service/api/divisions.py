@@ -11,8 +11,7 @@ from typing import Any
 from flask.views import MethodView
 
 from aggregates.division import DivisionPart
-from aggregates.errors import NotFound
-from aggregates.lifecycle_commands import DivisionImportRefused
+from aggregates.errors import DivisionImportRefused, NoSuchDivision
 from projections.associations import find_association
 from projections.divisions import find_division, list_divisions
 from service.access import Action, Principal, Target, rule
@@ -182,7 +181,7 @@ class DivisionResource(MethodView):
             scope_village=village,
         )
         if division is None:
-            raise NotFound(f"no division {division_code}", field="division_code")
+            raise NoSuchDivision(id=division_code, field="division_code")
         association = division["association"]
         if association and not current_principal().covers_association(
             association["id"], division["township_code"] or ""
