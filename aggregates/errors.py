@@ -512,7 +512,7 @@ class OnTheRoster(Conflict):
 
     message = (
         "a person with this resident ID is already on the district's roster; if they now live "
-        "in your area, the district administrator can move them to your village"
+        "in your area, the district administrator can move them to your village (a relocation)"
     )
 
 

@@ -176,7 +176,12 @@ class LifecycleCommands:
                 )
             except DomainError as error:
                 problems.append(
-                    {"line": row.line, "field": error.field or "code", "message": error.detail}
+                    {
+                        "line": row.line,
+                        "field": error.field or "code",
+                        "message": error.detail,
+                        "error": error,
+                    }
                 )
         if problems:
             raise DivisionImportRefused(rows=sorted(problems, key=lambda p: p["line"]))

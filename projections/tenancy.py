@@ -115,7 +115,9 @@ class Tenancy:
             checked = validate_division_code(code, DivisionLevel.DISTRICT)
         except InvalidIdentifier as error:
             raise BadIdentifier(
-                reason=error.reason, reason_zh=error.reason_zh, field="code"
+                reason=f"district code: {error.reason}",
+                reason_zh=f"区县代码：{error.reason_zh}",
+                field="code",
             ) from None
         if checked != code:
             raise BlanksAroundCode(field="code")
