@@ -631,7 +631,7 @@ class NoSuchFollowUp(NotFound):
     parameters = ("id",)
 
 
-class FollowUpConcluded(InvariantViolated):
+class FollowUpAlreadyConcluded(InvariantViolated):
     message = "the follow-up was concluded on {concluded_on}"
     parameters = ("concluded_on",)
 
@@ -759,7 +759,7 @@ class ProblemListed(Conflict):
     parameters = ("rule", "existing")
 
 
-class ProblemRectified(Conflict):
+class ProblemAlreadyRectified(Conflict):
     message = "the problem was rectified on {rectified_on}"
     parameters = ("rectified_on",)
 
@@ -777,7 +777,7 @@ class NotJointAcceptance(InvariantViolated):
     message = "only the city joint acceptance takes the bodies' decisions"
 
 
-class BodyDecided(Conflict):
+class BodyAlreadyDecided(Conflict):
     message = "the {body} has already decided"
     parameters = ("body",)
 

@@ -20,7 +20,7 @@ from aggregates.errors import (
     AcceptanceNeedsTownship,
     BeforeInspection,
     BeforeProblemFound,
-    BodyDecided,
+    BodyAlreadyDecided,
     DateInFuture,
     DecisionsMissing,
     EvidenceRequired,
@@ -33,9 +33,9 @@ from aggregates.errors import (
     NotSampled,
     OutsideDistrict,
     OutsideInspection,
+    ProblemAlreadyRectified,
     ProblemInState,
     ProblemListed,
-    ProblemRectified,
 )
 
 
@@ -377,7 +377,7 @@ class Inspection(Aggregate):
         """Record the rectification of a problem (open or escalated), with evidence."""
         state, since = self._problem(problem_id)
         if state is ProblemState.RECTIFIED:
-            raise ProblemRectified(rectified_on=since, field="problem_id")
+            raise ProblemAlreadyRectified(rectified_on=since, field="problem_id")
         if rectified_on < since:
             raise BeforeProblemFound(day=rectified_on, earliest=since, field="rectified_on")
         if rectified_on > today:
@@ -435,7 +435,7 @@ class Inspection(Aggregate):
         if self.kind is not InspectionKind.CITY_JOINT_ACCEPTANCE:
             raise NotJointAcceptance(field="inspection_id")
         if body.value in self.decisions:
-            raise BodyDecided(body=body.value, field="body")
+            raise BodyAlreadyDecided(body=body.value, field="body")
         if decided_on < self.inspected_on:
             raise BeforeInspection(day=decided_on, earliest=self.inspected_on, field="decided_on")
         if decided_on > today:

@@ -19,7 +19,7 @@ from aggregates.errors import (
     BeforeReferral,
     BeforeVisit,
     DateInFuture,
-    FollowUpConcluded,
+    FollowUpAlreadyConcluded,
     NoSuchFollowUp,
 )
 
@@ -200,7 +200,9 @@ class HomeVisit(Aggregate):
         if follow_up is None:
             raise NoSuchFollowUp(id=follow_up_id, field="follow_up_id")
         if follow_up.concluded_on is not None:
-            raise FollowUpConcluded(concluded_on=follow_up.concluded_on, field="follow_up_id")
+            raise FollowUpAlreadyConcluded(
+                concluded_on=follow_up.concluded_on, field="follow_up_id"
+            )
         if concluded_on < follow_up.referred_on:
             raise BeforeReferral(
                 day=concluded_on, earliest=follow_up.referred_on, field="concluded_on"
