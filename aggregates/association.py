@@ -21,7 +21,39 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    AlreadyFullTime,
+    AssociationNotActive,
+    AttendanceRecorded,
+    BeforeAppointment,
+    BeforeEstablished,
+    BeforeFacilityRecorded,
+    BeforeFullTimeSelection,
+    BeforeLatestAppointment,
+    BeforeTargetEstablished,
+    BeforeTermStart,
+    ContinuingKeepsOffice,
+    ContinuingOnce,
+    DateInFuture,
+    FullTimeNotCommitteeMember,
+    MergeIntoItself,
+    NegativeAmount,
+    NoSuchFacility,
+    NoSuchOfficer,
+    NotFullTime,
+    NotInOfficeOnSessionDay,
+    NotWithinTownship,
+    OfficerLeft,
+    OutOfRange,
+    SayHowSelected,
+    SeatsFull,
+    SecondChair,
+    TargetNotActive,
+    TermEndsBeforeStart,
+    TermNeedsOfficers,
+    TooManyCommitteeMembers,
+    TooManyViceChairs,
+)
 from aggregates.plan import PLANS, Plan, in_force
 
 
@@ -97,6 +129,14 @@ class QualificationKind(StrEnum):
     CIVIL_SERVICE = "civil_service"  # 公务员考试
     DEGREE = "degree"  # 学历
     OTHER = "other"
+
+
+#: The refusal of one more officer than S3.3 allows, by office.
+_SEATS_FULL: dict[OfficerRole, type[SeatsFull]] = {
+    OfficerRole.CHAIR: SecondChair,
+    OfficerRole.VICE_CHAIR: TooManyViceChairs,
+    OfficerRole.COMMITTEE_MEMBER: TooManyCommitteeMembers,
+}
 
 
 def maximum_sitting(role: OfficerRole, on: date, plans: tuple[Plan, ...] = PLANS) -> int:
@@ -415,12 +455,11 @@ class Association(Aggregate):
     ) -> Association:
         """Set up the association of a village; the date cannot lie in the future."""
         if not division_code.startswith(township_code):
-            raise InvalidValue(
-                f"division {division_code} is not within township {township_code}",
-                field="township_code",
+            raise NotWithinTownship(
+                code=division_code, township=township_code, field="township_code"
             )
         if established_on > today:
-            raise InvalidValue("established_on lies in the future", field="established_on")
+            raise DateInFuture(day=established_on, field="established_on")
         return cls._create(
             cls.Established,
             division_code=division_code,
@@ -449,19 +488,13 @@ class Association(Aggregate):
         """Seat a new officer; refuses what S3.3 and S3.6 forbid."""
         self._check_active()
         if full_time and role is not OfficerRole.COMMITTEE_MEMBER:
-            raise InvariantViolated(
-                "only a committee member can be full-time (S3.6)", field="full_time"
-            )
+            raise FullTimeNotCommitteeMember(clause="S3.6", field="full_time")
         self._check_appointment_date(appointed_on, today)
         sitting = self.sitting(role)
         maximum = maximum_sitting(role, appointed_on)
         if len(sitting) >= maximum:
-            raise InvariantViolated(
-                f"the association already has {len(sitting)} sitting {role.value}(s); "
-                f"S3.3 allows at most {maximum}",
-                field="role",
-                sitting=len(sitting),
-                maximum=maximum,
+            raise _SEATS_FULL[role](
+                sitting=len(sitting), maximum=maximum, clause="S3.3", field="role"
             )
         officer_id = uuid4()
         self.trigger_event(
@@ -491,15 +524,19 @@ class Association(Aggregate):
         officer = self.officers.get(officer_id)
         if officer is None:
             if officer_id in self.former_officers:
-                raise InvariantViolated("the officer has already left office", field="officer_id")
-            raise NotFound(f"no officer {officer_id} in this association", field="officer_id")
+                raise OfficerLeft(field="officer_id")
+            raise NoSuchOfficer(id=officer_id, field="officer_id")
         if removed_on < officer.appointed_on:
-            raise InvalidValue("removed_on lies before the appointment", field="removed_on")
+            raise BeforeAppointment(
+                day=removed_on, earliest=officer.appointed_on, field="removed_on"
+            )
         if removed_on > today:
-            raise InvalidValue("removed_on lies in the future", field="removed_on")
+            raise DateInFuture(day=removed_on, field="removed_on")
         membership = self.full_time.get(officer_id)
         if membership is not None and removed_on < membership[1]:
-            raise InvalidValue("removed_on lies before the full-time selection", field="removed_on")
+            raise BeforeFullTimeSelection(
+                day=removed_on, earliest=membership[1], field="removed_on"
+            )
         self.trigger_event(
             self.OfficerRemoved,
             officer_id=officer_id,
@@ -527,46 +564,32 @@ class Association(Aggregate):
         """
         self._check_active()
         if started_on > today:
-            raise InvalidValue("started_on lies in the future", field="started_on")
+            raise DateInFuture(day=started_on, field="started_on")
         if started_on <= self.term_started_on:
-            raise InvalidValue(
-                f"started_on must lie after the current term began ({self.term_started_on})",
-                field="started_on",
-            )
+            raise BeforeTermStart(day=started_on, earliest=self.term_started_on, field="started_on")
         if ends_on <= started_on:
-            raise InvalidValue("ends_on must lie after started_on", field="ends_on")
+            raise TermEndsBeforeStart(day=ends_on, earliest=started_on, field="ends_on")
         if not officers:
-            raise InvalidValue("a new term needs its officers", field="officers")
+            raise TermNeedsOfficers(field="officers")
         counts = dict.fromkeys(OfficerRole, 0)
         continuing: list[UUID] = []
         for index, seat in enumerate(officers):
             field = f"officers.{index}"
             counts[seat.role] += 1
             if seat.full_time and seat.role is not OfficerRole.COMMITTEE_MEMBER:
-                raise InvariantViolated(
-                    "only a committee member can be full-time (S3.6)", field=f"{field}.full_time"
-                )
+                raise FullTimeNotCommitteeMember(clause="S3.6", field=f"{field}.full_time")
             if seat.continuing is not None:
                 sitting = self.officers.get(seat.continuing)
                 if sitting is None or seat.continuing in continuing:
-                    raise InvalidValue(
-                        "continuing must name a sitting officer, once",
-                        field=f"{field}.continuing",
-                    )
+                    raise ContinuingOnce(field=f"{field}.continuing")
                 if sitting.role is not seat.role:
-                    raise InvalidValue(
-                        "a continuing officer keeps their office; appoint them anew for another",
-                        field=f"{field}.role",
-                    )
+                    raise ContinuingKeepsOffice(field=f"{field}.role")
                 continuing.append(seat.continuing)
         for role, count in counts.items():
             maximum = maximum_sitting(role, started_on)
             if count > maximum:
-                raise InvariantViolated(
-                    f"the new term has {count} {role.value}(s); S3.3 allows at most {maximum}",
-                    field="officers",
-                    sitting=count,
-                    maximum=maximum,
+                raise _SEATS_FULL[role](
+                    sitting=count, maximum=maximum, clause="S3.3", field="officers"
                 )
         ended = [officer_id for officer_id in self.officers if officer_id not in continuing]
         appointed, ids = [], []
@@ -623,18 +646,15 @@ class Association(Aggregate):
         """Merge this association into ``other``: this one closes, the other records it."""
         self._check_active()
         if other.id == self.id:
-            raise InvalidValue(
-                "an association cannot merge into itself", field="into_association_id"
-            )
+            raise MergeIntoItself(field="into_association_id")
         if other.status is not Status.ACTIVE:
-            raise InvariantViolated(
-                f"the association to merge into is {other.status.value}",
-                field="into_association_id",
+            raise TargetNotActive(
+                association_status=other.status.value, field="into_association_id"
             )
         self._check_ending_date(merged_on, today, "merged_on")
         if merged_on < other.established_on:
-            raise InvalidValue(
-                "merged_on lies before the other association was established", field="merged_on"
+            raise BeforeTargetEstablished(
+                day=merged_on, earliest=other.established_on, field="merged_on"
             )
         ended = list(self.officers)
         self.trigger_event(
@@ -703,13 +723,13 @@ class Association(Aggregate):
         self._check_active()
         recorded_on = self.facilities.get(facility_id)
         if recorded_on is None:
-            raise NotFound(f"no current facility {facility_id}", field="facility_id")
+            raise NoSuchFacility(id=facility_id, field="facility_id")
         if withdrawn_on < recorded_on:
-            raise InvalidValue(
-                "withdrawn_on lies before the facility was recorded", field="withdrawn_on"
+            raise BeforeFacilityRecorded(
+                day=withdrawn_on, earliest=recorded_on, field="withdrawn_on"
             )
         if withdrawn_on > today:
-            raise InvalidValue("withdrawn_on lies in the future", field="withdrawn_on")
+            raise DateInFuture(day=withdrawn_on, field="withdrawn_on")
         self.trigger_event(
             self.FacilityWithdrawn,
             facility_id=facility_id,
@@ -735,17 +755,17 @@ class Association(Aggregate):
         self._check_active()
         officer = self._sitting_officer(officer_id)
         if officer.role is not OfficerRole.COMMITTEE_MEMBER:
-            raise InvariantViolated(
-                "only a committee member can be full-time (S3.6)", field="officer_id"
-            )
+            raise FullTimeNotCommitteeMember(clause="S3.6", field="officer_id")
         if officer_id in self.full_time:
-            raise InvariantViolated("the officer is already a full-time member", field="officer_id")
+            raise AlreadyFullTime(field="officer_id")
         if method is SelectionMethod.UNRECORDED:
-            raise InvalidValue("say how the member was selected", field="method")
+            raise SayHowSelected(field="method")
         if selected_on < officer.appointed_on:
-            raise InvalidValue("selected_on lies before the appointment", field="selected_on")
+            raise BeforeAppointment(
+                day=selected_on, earliest=officer.appointed_on, field="selected_on"
+            )
         if selected_on > today:
-            raise InvalidValue("selected_on lies in the future", field="selected_on")
+            raise DateInFuture(day=selected_on, field="selected_on")
         membership_id = uuid4()
         self.trigger_event(
             self.FullTimeMemberSelected,
@@ -774,11 +794,11 @@ class Association(Aggregate):
         self._check_active()
         membership_id, selected_on = self._membership(officer_id)
         if monthly_amount < 0:
-            raise InvalidValue("monthly_amount must not be negative", field="monthly_amount")
+            raise NegativeAmount(field="monthly_amount")
         if from_on < selected_on:
-            raise InvalidValue("from_on lies before the selection", field="from_on")
+            raise BeforeFullTimeSelection(day=from_on, earliest=selected_on, field="from_on")
         if from_on > today:
-            raise InvalidValue("from_on lies in the future", field="from_on")
+            raise DateInFuture(day=from_on, field="from_on")
         self.trigger_event(
             self.FullTimePayArranged,
             membership_id=membership_id,
@@ -796,9 +816,9 @@ class Association(Aggregate):
         self._check_active()
         membership_id, selected_on = self._membership(officer_id)
         if exited_on < selected_on:
-            raise InvalidValue("exited_on lies before the selection", field="exited_on")
+            raise BeforeFullTimeSelection(day=exited_on, earliest=selected_on, field="exited_on")
         if exited_on > today:
-            raise InvalidValue("exited_on lies in the future", field="exited_on")
+            raise DateInFuture(day=exited_on, field="exited_on")
         self.trigger_event(
             self.FullTimeMemberExited,
             membership_id=membership_id,
@@ -825,7 +845,7 @@ class Association(Aggregate):
         """Record a qualification an officer (sitting or former) obtained."""
         officer = self._any_officer(officer_id)
         if obtained_on > today:
-            raise InvalidValue("obtained_on lies in the future", field="obtained_on")
+            raise DateInFuture(day=obtained_on, field="obtained_on")
         qualification_id = uuid4()
         self.trigger_event(
             self.QualificationObtained,
@@ -855,15 +875,11 @@ class Association(Aggregate):
         officer = self._any_officer(officer_id)
         departed = self.departed.get(officer_id)
         if held_on < officer.appointed_on or (departed is not None and held_on > departed[1]):
-            raise InvalidValue(
-                "the officer was not in office on the day of the session", field="officer_id"
-            )
+            raise NotInOfficeOnSessionDay(day=held_on, field="officer_id")
         if (session_id, officer_id) in self.attendance:
-            raise Conflict("the officer's attendance is already recorded", field="officer_id")
+            raise AttendanceRecorded(field="officer_id")
         if not 0 < hours <= session_hours:
-            raise InvalidValue(
-                f"hours must lie between 0 and the session's {session_hours}", field="hours"
-            )
+            raise OutOfRange(minimum=0, maximum=session_hours, field="hours")
         self.trigger_event(
             self.TrainingAttended,
             session_id=session_id,
@@ -879,32 +895,28 @@ class Association(Aggregate):
 
     def _check_active(self) -> None:
         if self.status is not Status.ACTIVE:
-            raise InvariantViolated(
-                f"the association is {self.status.value} since {self.ended_on}",
-                field="association_id",
-                status=self.status.value,
+            raise AssociationNotActive(
+                association_status=self.status.value, since=self.ended_on, field="association_id"
             )
 
     def _check_ending_date(self, ended_on: date, today: date, field: str) -> None:
         self._check_date_in_life(ended_on, today, field)
         latest = max([self.term_started_on, *(o.appointed_on for o in self.officers.values())])
         if ended_on < latest:
-            raise InvalidValue(
-                f"{field} lies before the latest appointment ({latest})", field=field
-            )
+            raise BeforeLatestAppointment(day=ended_on, earliest=latest, field=field)
 
     def _check_date_in_life(self, day: date, today: date, field: str) -> None:
         if day < self.established_on:
-            raise InvalidValue(f"{field} lies before the association was established", field=field)
+            raise BeforeEstablished(day=day, earliest=self.established_on, field=field)
         if day > today:
-            raise InvalidValue(f"{field} lies in the future", field=field)
+            raise DateInFuture(day=day, field=field)
 
     def _sitting_officer(self, officer_id: UUID) -> Officer:
         officer = self.officers.get(officer_id)
         if officer is None:
             if officer_id in self.former_officers:
-                raise InvariantViolated("the officer has already left office", field="officer_id")
-            raise NotFound(f"no officer {officer_id} in this association", field="officer_id")
+                raise OfficerLeft(field="officer_id")
+            raise NoSuchOfficer(id=officer_id, field="officer_id")
         return officer
 
     def _any_officer(self, officer_id: UUID) -> Officer:
@@ -912,14 +924,14 @@ class Association(Aggregate):
         if officer is None and officer_id in self.departed:
             officer = self.departed[officer_id][0]
         if officer is None:
-            raise NotFound(f"no officer {officer_id} in this association", field="officer_id")
+            raise NoSuchOfficer(id=officer_id, field="officer_id")
         return officer
 
     def _membership(self, officer_id: UUID) -> tuple[UUID, date]:
         self._sitting_officer(officer_id)
         membership = self.full_time.get(officer_id)
         if membership is None:
-            raise InvariantViolated("the officer is not a full-time member", field="officer_id")
+            raise NotFullTime(field="officer_id")
         return membership
 
     def _memberships_of(self, officer_ids: list[UUID]) -> list[UUID]:
@@ -935,11 +947,11 @@ class Association(Aggregate):
 
     def _check_appointment_date(self, appointed_on: date, today: date) -> None:
         if appointed_on < self.established_on:
-            raise InvalidValue(
-                "appointed_on lies before the association was established", field="appointed_on"
+            raise BeforeEstablished(
+                day=appointed_on, earliest=self.established_on, field="appointed_on"
             )
         if appointed_on > today:
-            raise InvalidValue("appointed_on lies in the future", field="appointed_on")
+            raise DateInFuture(day=appointed_on, field="appointed_on")
 
 
 class DivisionClaim(Aggregate):

@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import InvalidValue
+from aggregates.errors import BeforeCampaign, BeforeLastFiling, DateInFuture
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class WorkPlan(Aggregate):
         """File a revised plan, on or after the last filing."""
         _check_filing_date(filed_on, today)
         if filed_on < self.last_filed_on:
-            raise InvalidValue("filed_on lies before the last filing", field="filed_on")
+            raise BeforeLastFiling(day=filed_on, earliest=self.last_filed_on, field="filed_on")
         self.trigger_event(
             self.Revised,
             district_code=self.district_code,
@@ -188,6 +188,6 @@ class WorkPlan(Aggregate):
 
 def _check_filing_date(filed_on: date, today: date) -> None:
     if filed_on > today:
-        raise InvalidValue("filed_on lies in the future", field="filed_on")
+        raise DateInFuture(day=filed_on, field="filed_on")
     if filed_on < PHASES[0].starts_on:
-        raise InvalidValue("filed_on lies before the campaign began", field="filed_on")
+        raise BeforeCampaign(day=filed_on, earliest=PHASES[0].starts_on, field="filed_on")

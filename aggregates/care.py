@@ -23,7 +23,21 @@ from aggregates.district_settings import (
     EvaluationScheme,
     district_settings_id,
 )
-from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    AlreadyEvaluated,
+    BeforeAppointment,
+    BeforeEstablished,
+    LivesElsewhere,
+    NoNeedsSurvey,
+    NoSchemeInForce,
+    NoSuchGroup,
+    NoSuchOfficer,
+    NoSuchVisit,
+    NotFound,
+    NotFullTime,
+    NotOnRoster,
+    OfficerLeft,
+)
 from aggregates.evaluation import Evaluation
 from aggregates.group import DisabilityCategory, Group, GroupBasis
 from aggregates.needs import NeedCategory, PersonNeeds, person_needs_id
@@ -74,12 +88,9 @@ class CareCommands(_Base):
         except AggregateNotFoundError:
             person = None
         if not isinstance(person, Person) or not person.held:
-            raise NotFound(f"no person {person_id} on the roster", field=field)
+            raise NotOnRoster(id=person_id, field=field)
         if person.village_code != village_code:
-            raise InvariantViolated(
-                f"the person lives in {person.village_code}, not in this association's village",
-                field=field,
-            )
+            raise LivesElsewhere(village=person.village_code, field=field)
 
     # -- groups (S3.3) -------------------------------------------------------------------
 
@@ -185,7 +196,7 @@ class CareCommands(_Base):
 
     def group(self, association_id: UUID, group_id: UUID) -> Group:
         """Load a group of the association, or say it does not exist."""
-        return self._care_load(group_id, Group, association_id, "group_id", "group")
+        return self._care_load(group_id, Group, association_id, "group_id", NoSuchGroup)
 
     # -- needs and services (S3.5) -------------------------------------------------------
 
@@ -203,8 +214,8 @@ class CareCommands(_Base):
         """Record a needs survey of a person; ``more`` holds the new needs' ids."""
         association = self.association(association_id)
         if surveyed_on < association.established_on:
-            raise InvalidValue(
-                "surveyed_on lies before the association was established", field="surveyed_on"
+            raise BeforeEstablished(
+                day=surveyed_on, earliest=association.established_on, field="surveyed_on"
             )
         self.check_person(person_id, association.division_code)
 
@@ -264,7 +275,7 @@ class CareCommands(_Base):
             PersonNeeds,
             association_id,
             "person_id",
-            "needs survey of person",
+            NoNeedsSurvey,
         )
 
     # -- home visits (S3.4, S3.5) --------------------------------------------------------
@@ -286,17 +297,15 @@ class CareCommands(_Base):
         """Record a home visit made by an officer of the association."""
         association = self.association(association_id)
         if visited_on < association.established_on:
-            raise InvalidValue(
-                "visited_on lies before the association was established", field="visited_on"
+            raise BeforeEstablished(
+                day=visited_on, earliest=association.established_on, field="visited_on"
             )
         officer = association.officers.get(visitor_officer_id)
         if officer is None and visitor_officer_id not in association.former_officers:
-            raise NotFound(
-                f"no officer {visitor_officer_id} in this association", field="visitor_officer_id"
-            )
+            raise NoSuchOfficer(id=visitor_officer_id, field="visitor_officer_id")
         if officer is not None and visited_on < officer.appointed_on:
-            raise InvalidValue(
-                "the visitor was not yet an officer on visited_on", field="visited_on"
+            raise BeforeAppointment(
+                day=visited_on, earliest=officer.appointed_on, field="visited_on"
             )
         for index, person_id in enumerate(person_ids):
             self.check_person(person_id, association.division_code, field=f"person_ids.{index}")
@@ -364,7 +373,7 @@ class CareCommands(_Base):
 
     def visit(self, association_id: UUID, visit_id: UUID) -> HomeVisit:
         """Load a visit of the association, or say it does not exist."""
-        return self._care_load(visit_id, HomeVisit, association_id, "visit_id", "visit")
+        return self._care_load(visit_id, HomeVisit, association_id, "visit_id", NoSuchVisit)
 
     # -- district settings ---------------------------------------------------------------
 
@@ -428,8 +437,8 @@ class CareCommands(_Base):
         """Evaluate an association for a cycle by the scheme in force on the date."""
         association = self.association(association_id)
         if evaluated_on < association.established_on:
-            raise InvalidValue(
-                "evaluated_on lies before the association was established", field="evaluated_on"
+            raise BeforeEstablished(
+                day=evaluated_on, earliest=association.established_on, field="evaluated_on"
             )
         evaluation = Evaluation.of_association(
             association_id=association_id,
@@ -462,15 +471,13 @@ class CareCommands(_Base):
         officer = association.officers.get(officer_id)
         if officer is None:
             if officer_id in association.former_officers:
-                raise InvariantViolated("the officer has left office", field="officer_id")
-            raise NotFound(f"no officer {officer_id} in this association", field="officer_id")
+                raise OfficerLeft(field="officer_id")
+            raise NoSuchOfficer(id=officer_id, field="officer_id")
         if not officer.full_time:
-            raise InvariantViolated(
-                "the officer is not a full-time committee member", field="officer_id"
-            )
+            raise NotFullTime(field="officer_id")
         if evaluated_on < officer.appointed_on:
-            raise InvalidValue(
-                "evaluated_on lies before the officer's appointment", field="evaluated_on"
+            raise BeforeAppointment(
+                day=evaluated_on, earliest=officer.appointed_on, field="evaluated_on"
             )
         evaluation = Evaluation.of_full_time_member(
             association_id=association_id,
@@ -491,24 +498,25 @@ class CareCommands(_Base):
         settings = self.settings()
         scheme = settings.scheme_on(on) if settings else None
         if scheme is None:
-            raise InvariantViolated(
-                f"the district has no evaluation scheme in force on {on}", field="evaluated_on"
-            )
+            raise NoSchemeInForce(day=on, field="evaluated_on")
         return scheme
 
     def _save_evaluation(self, evaluation: Evaluation) -> CareSaved:
         try:
             recordings = self.save(evaluation)
         except IntegrityError:
-            raise Conflict(
-                f"cycle {evaluation.cycle} already has this evaluation", field="cycle"
-            ) from None
+            raise AlreadyEvaluated(cycle=evaluation.cycle, field="cycle") from None
         return CareSaved(evaluation.id, self._care_position(recordings))
 
     # -- plumbing --------------------------------------------------------------------------
 
     def _care_load(
-        self, aggregate_id: UUID, kind: type[A], association_id: UUID, field: str, what: str
+        self,
+        aggregate_id: UUID,
+        kind: type[A],
+        association_id: UUID,
+        field: str,
+        what: type[NotFound],
     ) -> A:
         try:
             found = self.repository.get(aggregate_id)
@@ -517,7 +525,7 @@ class CareCommands(_Base):
         if not isinstance(found, kind) or getattr(found, "association_id", None) != (
             association_id
         ):
-            raise NotFound(f"no {what} {aggregate_id} in this association", field=field)
+            raise what(id=aggregate_id, field=field)
         return found
 
     @staticmethod

@@ -12,7 +12,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import Conflict, InvalidValue
+from aggregates.errors import (
+    AlreadyModel,
+    DateInFuture,
+    DateTooEarly,
+    ModelWithdrawn,
+)
 
 
 def model_id(association_id: UUID) -> UUID:
@@ -116,7 +121,7 @@ class ModelAssociation(Aggregate):
     ) -> None:
         """Designate again after a withdrawal."""
         if self.withdrawn_on is None:
-            raise Conflict(f"already a model since {self.designated_on}", field="association_id")
+            raise AlreadyModel(since=self.designated_on, field="association_id")
         _check_date(designated_on, self.withdrawn_on, today)
         self.trigger_event(
             self.Redesignated,
@@ -129,7 +134,7 @@ class ModelAssociation(Aggregate):
     def withdraw(self, *, withdrawn_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
         """End the designation."""
         if self.withdrawn_on is not None:
-            raise Conflict(f"withdrawn on {self.withdrawn_on}", field="association_id")
+            raise ModelWithdrawn(withdrawn_on=self.withdrawn_on, field="association_id")
         _check_date(withdrawn_on, self.designated_on, today)
         self.trigger_event(
             self.Withdrawn,
@@ -142,6 +147,6 @@ class ModelAssociation(Aggregate):
 
 def _check_date(day: date, earliest: date, today: date) -> None:
     if day > today:
-        raise InvalidValue("the date lies in the future", field="designated_on")
+        raise DateInFuture(day=day, field="designated_on")
     if day < earliest:
-        raise InvalidValue(f"the date lies before {earliest}", field="designated_on")
+        raise DateTooEarly(day=day, earliest=earliest, field="designated_on")

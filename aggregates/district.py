@@ -21,7 +21,11 @@ from eventsourcing.persistence import IntegrityError, Mapper, Transcoder, Transc
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
 from aggregates.cached_copies import TrustingRepository
 from aggregates.care import CareCommands
-from aggregates.errors import Conflict, NotFound
+from aggregates.errors import (
+    AssociationExists,
+    DivisionNotInDistrict,
+    NoSuchAssociation,
+)
 from aggregates.inspection_commands import InspectionCommands
 from aggregates.lifecycle_commands import LifecycleCommands
 from aggregates.personal_data import Sealer, SealingMapper
@@ -127,9 +131,8 @@ class DistrictRecords(
     ) -> Saved:
         """Set up a village's association; a second one for the same village is a conflict."""
         if not division_code.startswith(self.district_code):
-            raise NotFound(
-                f"division {division_code} is not in district {self.district_code}",
-                field="division_code",
+            raise DivisionNotInDistrict(
+                code=division_code, district=self.district_code, field="division_code"
             )
         self.check_village_registered(division_code)
         association = Association.establish(
@@ -149,10 +152,7 @@ class DistrictRecords(
         try:
             recordings = self.save(association, claim)
         except IntegrityError:
-            raise Conflict(
-                f"division {division_code} already has an association",
-                field="division_code",
-            ) from None
+            raise AssociationExists(code=division_code, field="division_code") from None
         return Saved(association.id, max(r.notification.id for r in recordings))
 
     def appoint_officer(
@@ -212,9 +212,9 @@ class DistrictRecords(
         try:
             aggregate = self.repository.get(association_id)
         except AggregateNotFoundError:
-            raise NotFound(f"no association {association_id}", field="association_id") from None
+            raise NoSuchAssociation(id=association_id, field="association_id") from None
         if not isinstance(aggregate, Association):
-            raise NotFound(f"no association {association_id}", field="association_id")
+            raise NoSuchAssociation(id=association_id, field="association_id")
         return aggregate
 
     def head_position(self) -> int:

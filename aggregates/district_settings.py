@@ -17,7 +17,18 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate
 
 from aggregates import plan
-from aggregates.errors import InvalidValue
+from aggregates.errors import (
+    DuplicateCriterion,
+    HardshipVisitedLessOften,
+    MissingInterval,
+    MissingScore,
+    NoCriteria,
+    NotPositive,
+    OutOfRange,
+    ScoreRangeReversed,
+    UnknownCriterion,
+    WeightsDoNotAddUp,
+)
 from aggregates.visit import HouseholdKind
 
 #: Total score scale of an evaluation (criteria weights add up to it).
@@ -72,20 +83,16 @@ class EvaluationScheme:
         keys = {c.key for c in self.criteria}
         stray = sorted(set(scores) - keys)
         if stray:
-            raise InvalidValue(
-                f"the scheme in force has no criterion {stray[0]!r}", field=f"scores.{stray[0]}"
-            )
+            raise UnknownCriterion(criterion=stray[0], field=f"scores.{stray[0]}")
         total = 0.0
         for criterion in self.criteria:
             if criterion.key not in scores:
-                raise InvalidValue(
-                    f"criterion {criterion.key!r} has no score", field=f"scores.{criterion.key}"
-                )
+                raise MissingScore(criterion=criterion.key, field=f"scores.{criterion.key}")
             score = scores[criterion.key]
             if not criterion.min_score <= score <= criterion.max_score:
-                raise InvalidValue(
-                    f"the score of {criterion.key!r} must lie between {criterion.min_score} "
-                    f"and {criterion.max_score}",
+                raise OutOfRange(
+                    minimum=criterion.min_score,
+                    maximum=criterion.max_score,
                     field=f"scores.{criterion.key}",
                 )
             span = criterion.max_score - criterion.min_score
@@ -96,7 +103,7 @@ class EvaluationScheme:
         """S3.6: performance assessment combined with the disabled persons' own rating."""
         for name, value in (("performance_score", performance), ("rating_score", rating)):
             if not 0 <= value <= FULL_SCORE:
-                raise InvalidValue(f"{name} must lie between 0 and {FULL_SCORE}", field=name)
+                raise OutOfRange(minimum=0, maximum=FULL_SCORE, field=name)
         weight = self.performance_weight
         return round((weight * performance + (FULL_SCORE - weight) * rating) / FULL_SCORE, 2)
 
@@ -188,17 +195,12 @@ class DistrictSettings(Aggregate):
         for kind in HouseholdKind:
             days = intervals.get(kind)
             if days is None:
-                raise InvalidValue(
-                    f"no interval for {kind.value} households", field=f"intervals.{kind.value}"
-                )
+                raise MissingInterval(kind=kind.value, field=f"intervals.{kind.value}")
             if not 1 <= days <= 366:
-                raise InvalidValue(
-                    "an interval lies between 1 and 366 days", field=f"intervals.{kind.value}"
-                )
+                raise OutOfRange(minimum=1, maximum=366, field=f"intervals.{kind.value}")
         if intervals[HouseholdKind.SPECIAL_HARDSHIP] > intervals[HouseholdKind.ORDINARY]:
-            raise InvalidValue(
-                "special-hardship households are visited at least as often as others (S3.5)",
-                field=f"intervals.{HouseholdKind.SPECIAL_HARDSHIP.value}",
+            raise HardshipVisitedLessOften(
+                clause="S3.5", field=f"intervals.{HouseholdKind.SPECIAL_HARDSHIP.value}"
             )
         self.trigger_event(
             self.VisitIntervalsSet,
@@ -217,29 +219,21 @@ class DistrictSettings(Aggregate):
     ) -> UUID:
         """Criteria with distinct keys, weights adding up to 100, sensible score ranges."""
         if not criteria:
-            raise InvalidValue("a scheme has at least one criterion", field="criteria")
+            raise NoCriteria(field="criteria")
         seen: set[str] = set()
         for index, criterion in enumerate(criteria):
             if criterion.key in seen:
-                raise InvalidValue(
-                    f"criterion {criterion.key!r} appears twice", field=f"criteria.{index}.key"
-                )
+                raise DuplicateCriterion(criterion=criterion.key, field=f"criteria.{index}.key")
             seen.add(criterion.key)
             if criterion.weight <= 0:
-                raise InvalidValue("a weight is positive", field=f"criteria.{index}.weight")
+                raise NotPositive(field=f"criteria.{index}.weight")
             if criterion.min_score >= criterion.max_score:
-                raise InvalidValue(
-                    "max_score lies above min_score", field=f"criteria.{index}.max_score"
-                )
+                raise ScoreRangeReversed(field=f"criteria.{index}.max_score")
         total = sum(c.weight for c in criteria)
         if abs(total - FULL_SCORE) > 1e-9:
-            raise InvalidValue(
-                f"the weights add up to {total:g}, not {FULL_SCORE}", field="criteria"
-            )
+            raise WeightsDoNotAddUp(total=round(total, 6), expected=FULL_SCORE, field="criteria")
         if not 0 <= performance_weight <= FULL_SCORE:
-            raise InvalidValue(
-                f"performance_weight lies between 0 and {FULL_SCORE}", field="performance_weight"
-            )
+            raise OutOfRange(minimum=0, maximum=FULL_SCORE, field="performance_weight")
         scheme_id = uuid4()
         self.trigger_event(
             self.EvaluationSchemeAdopted,

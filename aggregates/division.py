@@ -17,7 +17,22 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import Conflict, InvalidValue, NotFound
+from aggregates.errors import (
+    AlreadyRegistered,
+    BadDivisionCode,
+    BadIdentifier,
+    BeforeDivisionBegan,
+    DateInFuture,
+    DivisionEnded,
+    MergeNeedsTwo,
+    NewVillageNeedsName,
+    NoSuchDivision,
+    OutsideDistrict,
+    SameName,
+    SplitNeedsTwo,
+    TownshipNotRegistered,
+    VillageNotRegistered,
+)
 from aggregates.identifiers import (
     DivisionLevel,
     InvalidIdentifier,
@@ -80,7 +95,7 @@ def checked_code(value: str, level: DivisionLevel, field: str) -> str:
     try:
         return validate_division_code(value, level)
     except InvalidIdentifier as error:
-        raise InvalidValue(error.reason, field=field, reason_zh=error.reason_zh) from None
+        raise BadIdentifier(reason=error.reason, reason_zh=error.reason_zh, field=field) from None
 
 
 class DivisionRegister(Aggregate):
@@ -219,11 +234,9 @@ class DivisionRegister(Aggregate):
         """An active village, or the reason it is not."""
         division = self.divisions.get(code)
         if division is None or division.level is not DivisionLevel.VILLAGE:
-            raise InvalidValue(
-                f"village {code} is not in the district's division register", field=field
-            )
+            raise VillageNotRegistered(code=code, field=field)
         if not division.active:
-            raise InvalidValue(f"village {code} ended on {division.ended_on}", field=field)
+            raise DivisionEnded(code=code, ended_on=division.ended_on, field=field)
         return division
 
     # -- commands -------------------------------------------------------------------------
@@ -245,21 +258,18 @@ class DivisionRegister(Aggregate):
         """
         code = code.strip()
         if len(code) not in (9, 12):
-            raise InvalidValue(
-                "a division code has 9 (township) or 12 (village/community) digits",
-                field=field,
-            )
+            raise BadDivisionCode(field=field)
         level = DivisionLevel.TOWNSHIP if len(code) == 9 else DivisionLevel.VILLAGE
         code = checked_code(code, level, field)
         if not code.startswith(self.district_code):
-            raise InvalidValue(f"{code} is not in district {self.district_code}", field=field)
+            raise OutsideDistrict(code=code, district=self.district_code, field=field)
         if effective_on is not None and effective_on > today:
-            raise InvalidValue("effective_on lies in the future", field="effective_on")
+            raise DateInFuture(day=effective_on, field="effective_on")
         known = self.divisions.get(code)
         if known is not None:
             if known.name == name:
                 return known
-            raise Conflict(f"{code} is already registered as {known.name}", field=field)
+            raise AlreadyRegistered(code=code, name=known.name, field=field)
         if level is DivisionLevel.TOWNSHIP:
             self.trigger_event(
                 self.TownshipRecorded,
@@ -272,10 +282,7 @@ class DivisionRegister(Aggregate):
         else:
             township = self.divisions.get(code[:9])
             if township is None or not township.active:
-                raise InvalidValue(
-                    f"the township {code[:9]} of village {code} is not in the register",
-                    field=field,
-                )
+                raise TownshipNotRegistered(code=code[:9], field=field)
             self.trigger_event(
                 self.VillageRecorded,
                 code=code,
@@ -293,11 +300,11 @@ class DivisionRegister(Aggregate):
         """Give an active division a new name from a date."""
         division = self.divisions.get(code)
         if division is None:
-            raise NotFound(f"no division {code} in the register", field="division_code")
+            raise NoSuchDivision(id=code, field="division_code")
         if not division.active:
-            raise InvalidValue(f"{code} ended on {division.ended_on}", field="division_code")
+            raise DivisionEnded(code=code, ended_on=division.ended_on, field="division_code")
         if division.name == name:
-            raise InvalidValue("the division already has that name", field="name")
+            raise SameName(field="name")
         self._check_effective(effective_on, [division], today)
         self.trigger_event(
             self.Renamed,
@@ -319,7 +326,7 @@ class DivisionRegister(Aggregate):
     ) -> tuple[str, bool]:
         """Check a merge of villages; returns the merged village's name and whether it is new."""
         if len(set(sources)) != len(sources) or len(sources) < 2:
-            raise InvalidValue("a merge needs two or more different villages", field="sources")
+            raise MergeNeedsTwo(field="sources")
         villages = [self.active_village(code, "sources") for code in sources]
         self._check_effective(effective_on, villages, today)
         if into_code in sources:
@@ -327,7 +334,7 @@ class DivisionRegister(Aggregate):
         code = checked_code(into_code, DivisionLevel.VILLAGE, "into_code")
         self._check_new_village(code, "into_code")
         if not into_name:
-            raise InvalidValue("a new village needs its name", field="into_name")
+            raise NewVillageNeedsName(field="into_name")
         return into_name, True
 
     def merge(
@@ -359,7 +366,7 @@ class DivisionRegister(Aggregate):
         """Check a split of a village into parts."""
         village = self.active_village(code, "division_code")
         if len(parts) < 2 or len({p.code for p in parts}) != len(parts):
-            raise InvalidValue("a split needs two or more different parts", field="parts")
+            raise SplitNeedsTwo(field="parts")
         for index, part in enumerate(parts):
             if part.code == code:
                 continue
@@ -389,20 +396,22 @@ class DivisionRegister(Aggregate):
 
     def _check_new_village(self, code: str, field: str) -> None:
         if not code.startswith(self.district_code):
-            raise InvalidValue(f"{code} is not in district {self.district_code}", field=field)
+            raise OutsideDistrict(code=code, district=self.district_code, field=field)
         if code in self.divisions:
-            raise Conflict(f"{code} is already registered", field=field)
+            raise AlreadyRegistered(code=code, name=self.divisions[code].name, field=field)
         township = self.divisions.get(code[:9])
         if township is None or not township.active:
-            raise InvalidValue(f"the township {code[:9]} is not in the register", field=field)
+            raise TownshipNotRegistered(code=code[:9], field=field)
 
     @staticmethod
     def _check_effective(effective_on: date, divisions: list[Division], today: date) -> None:
         if effective_on > today:
-            raise InvalidValue("effective_on lies in the future", field="effective_on")
+            raise DateInFuture(day=effective_on, field="effective_on")
         for division in divisions:
             if division.valid_from is not None and effective_on < division.valid_from:
-                raise InvalidValue(
-                    f"effective_on lies before {division.code} began ({division.valid_from})",
+                raise BeforeDivisionBegan(
+                    day=effective_on,
+                    earliest=division.valid_from,
+                    code=division.code,
                     field="effective_on",
                 )

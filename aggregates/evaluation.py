@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from aggregates.district_settings import EvaluationScheme
-from aggregates.errors import InvalidValue
+from aggregates.errors import BeforeCycle, CycleNotBegun, DateInFuture
 
 
 class Subject(StrEnum):
@@ -80,11 +80,11 @@ class Evaluation(Aggregate):
     @staticmethod
     def _check_dates(cycle: int, evaluated_on: date, today: date) -> None:
         if cycle > today.year:
-            raise InvalidValue("the cycle has not begun", field="cycle")
+            raise CycleNotBegun(cycle=cycle, field="cycle")
         if evaluated_on.year < cycle:
-            raise InvalidValue("evaluated_on lies before the cycle began", field="evaluated_on")
+            raise BeforeCycle(day=evaluated_on, cycle=cycle, field="evaluated_on")
         if evaluated_on > today:
-            raise InvalidValue("evaluated_on lies in the future", field="evaluated_on")
+            raise DateInFuture(day=evaluated_on, field="evaluated_on")
 
     @classmethod
     def of_association(

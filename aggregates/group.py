@@ -15,7 +15,22 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    AlreadyMember,
+    BeforeEstablished,
+    BeforeGroupFormed,
+    BeforeJoined,
+    BeforeLastChange,
+    BeforeLastDeparture,
+    DateInFuture,
+    GroupAreaRequired,
+    GroupAreaWithCategory,
+    GroupCategoryRequired,
+    GroupDisbanded,
+    GroupHasMembers,
+    LeaderNotMember,
+    NotMember,
+)
 
 
 class GroupBasis(StrEnum):
@@ -152,16 +167,16 @@ class Group(Aggregate):
     ) -> Group:
         """Set up a group; a category group names its category, an area group its area."""
         if basis is GroupBasis.CATEGORY and category is None:
-            raise InvalidValue("a group by category names its category", field="category")
+            raise GroupCategoryRequired(field="category")
         if basis is GroupBasis.AREA and not area:
-            raise InvalidValue("a group by area names its area", field="area")
+            raise GroupAreaRequired(field="area")
         if basis is GroupBasis.AREA and category is not None:
-            raise InvalidValue("a group by area has no category", field="category")
+            raise GroupAreaWithCategory(field="category")
         if formed_on > today:
-            raise InvalidValue("formed_on lies in the future", field="formed_on")
+            raise DateInFuture(day=formed_on, field="formed_on")
         if formed_on < association_established_on:
-            raise InvalidValue(
-                "formed_on lies before the association was established", field="formed_on"
+            raise BeforeEstablished(
+                day=formed_on, earliest=association_established_on, field="formed_on"
             )
         return cls._create(
             cls.Formed,
@@ -179,16 +194,14 @@ class Group(Aggregate):
         """Count a person in from ``joined_on``; returns the membership's id."""
         self._check_open()
         if person_id in self.members:
-            raise InvariantViolated("the person is already a member", field="person_id")
+            raise AlreadyMember(field="person_id")
         if joined_on < self.formed_on:
-            raise InvalidValue("joined_on lies before the group was formed", field="joined_on")
+            raise BeforeGroupFormed(day=joined_on, earliest=self.formed_on, field="joined_on")
         if joined_on > today:
-            raise InvalidValue("joined_on lies in the future", field="joined_on")
+            raise DateInFuture(day=joined_on, field="joined_on")
         left = self.last_left.get(person_id)
         if left is not None and joined_on < left:
-            raise InvalidValue(
-                "joined_on lies before the person's last departure", field="joined_on"
-            )
+            raise BeforeLastDeparture(day=joined_on, earliest=left, field="joined_on")
         membership_id = uuid4()
         self.trigger_event(
             self.MemberJoined,
@@ -206,11 +219,11 @@ class Group(Aggregate):
         """Count a member out from ``left_on``."""
         membership = self.members.get(person_id)
         if membership is None:
-            raise NotFound(f"person {person_id} is not a member of this group", field="person_id")
+            raise NotMember(id=person_id, field="person_id")
         if left_on < membership.joined_on:
-            raise InvalidValue("left_on lies before the person joined", field="left_on")
+            raise BeforeJoined(day=left_on, earliest=membership.joined_on, field="left_on")
         if left_on > today:
-            raise InvalidValue("left_on lies in the future", field="left_on")
+            raise DateInFuture(day=left_on, field="left_on")
         self.trigger_event(
             self.MemberLeft,
             membership_id=membership.membership_id,
@@ -227,11 +240,13 @@ class Group(Aggregate):
         self._check_open()
         membership = self.members.get(person_id)
         if membership is None:
-            raise InvariantViolated("the leader must be a member of the group", field="person_id")
+            raise LeaderNotMember(field="person_id")
         if appointed_on < membership.joined_on:
-            raise InvalidValue("appointed_on lies before the person joined", field="appointed_on")
+            raise BeforeJoined(
+                day=appointed_on, earliest=membership.joined_on, field="appointed_on"
+            )
         if appointed_on > today:
-            raise InvalidValue("appointed_on lies in the future", field="appointed_on")
+            raise DateInFuture(day=appointed_on, field="appointed_on")
         self.trigger_event(
             self.LeaderAppointed, person_id=person_id, appointed_on=appointed_on, by=by
         )
@@ -240,21 +255,14 @@ class Group(Aggregate):
         """Close a group whose members have all left (none may be left out silently)."""
         self._check_open()
         if self.members:
-            raise InvariantViolated(
-                f"the group still has {len(self.members)} member(s); record their departure "
-                "or move them to another group first",
-                field="disbanded_on",
-                members=len(self.members),
-            )
+            raise GroupHasMembers(members=len(self.members), field="disbanded_on")
         latest = max(self.last_left.values(), default=self.formed_on)
         if disbanded_on < latest:
-            raise InvalidValue(
-                "disbanded_on lies before the group's last recorded change", field="disbanded_on"
-            )
+            raise BeforeLastChange(day=disbanded_on, earliest=latest, field="disbanded_on")
         if disbanded_on > today:
-            raise InvalidValue("disbanded_on lies in the future", field="disbanded_on")
+            raise DateInFuture(day=disbanded_on, field="disbanded_on")
         self.trigger_event(self.Disbanded, disbanded_on=disbanded_on, reason=reason, by=by)
 
     def _check_open(self) -> None:
         if self.disbanded_on is not None:
-            raise InvariantViolated("the group has been disbanded", field="group_id")
+            raise GroupDisbanded(field="group_id")

@@ -16,7 +16,27 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    AcceptanceNeedsTownship,
+    BeforeInspection,
+    BeforeProblemFound,
+    BodyAlreadyDecided,
+    DateInFuture,
+    DecisionsMissing,
+    EvidenceRequired,
+    InspectionClosed,
+    InspectionConcluded,
+    NoSuchProblem,
+    NothingSampled,
+    NotInTownship,
+    NotJointAcceptance,
+    NotSampled,
+    OutsideDistrict,
+    OutsideInspection,
+    ProblemAlreadyRectified,
+    ProblemInState,
+    ProblemListed,
+)
 
 
 class InspectionKind(StrEnum):
@@ -261,20 +281,17 @@ class Inspection(Aggregate):
     ) -> Inspection:
         """Record an inspection held on ``inspected_on`` that sampled the given associations."""
         if inspected_on > today:
-            raise InvalidValue("inspected_on lies in the future", field="inspected_on")
+            raise DateInFuture(day=inspected_on, field="inspected_on")
         if township_code is not None and not township_code.startswith(district_code):
-            raise InvalidValue("the township is not in the district", field="township_code")
+            raise OutsideDistrict(code=township_code, district=district_code, field="township_code")
         if not sampled:
-            raise InvalidValue(
-                "an inspection samples at least one association", field="association_ids"
-            )
+            raise NothingSampled(field="association_ids")
         if kind is InspectionKind.TOWNSHIP_ACCEPTANCE and township_code is None:
-            raise InvalidValue("a township acceptance names its township", field="township_code")
+            raise AcceptanceNeedsTownship(field="township_code")
         for sample in sampled:
             if township_code is not None and sample["township_code"] != township_code:
-                raise InvalidValue(
-                    f"association {sample['association_id']} is not in township {township_code}",
-                    field="association_ids",
+                raise NotInTownship(
+                    id=sample["association_id"], township=township_code, field="association_ids"
                 )
         return cls._create(
             cls.Opened,
@@ -306,25 +323,21 @@ class Inspection(Aggregate):
     ) -> UUID:
         """Put a problem on the list: about a sampled association, or a village or the district."""
         if self.concluded_on is not None:
-            raise InvariantViolated(
-                f"the inspection was concluded on {self.concluded_on}", field="inspection_id"
-            )
+            raise InspectionClosed(concluded_on=self.concluded_on, field="inspection_id")
         if found_on < self.inspected_on:
-            raise InvalidValue("found_on lies before the inspection", field="found_on")
+            raise BeforeInspection(day=found_on, earliest=self.inspected_on, field="found_on")
         if found_on > today:
-            raise InvalidValue("found_on lies in the future", field="found_on")
+            raise DateInFuture(day=found_on, field="found_on")
         name = None
         if association_id is not None:
             sample = self.sampled.get(str(association_id))
             if sample is None:
-                raise InvalidValue(
-                    "the association was not sampled by this inspection", field="association_id"
-                )
+                raise NotSampled(field="association_id")
             name = sample["name"]
             division_code = sample["division_code"]
         code = division_code or self.township_code or self.district_code
         if not code.startswith(self.township_code or self.district_code):
-            raise InvalidValue("the division is outside the inspection", field="division_code")
+            raise OutsideInspection(field="division_code")
         self._refuse_second_problem_of_rule(rule_id, code)
         problem_id = uuid4()
         self.trigger_event(
@@ -349,10 +362,7 @@ class Inspection(Aggregate):
         counted twice); once rectified, the same failure found again is a new problem."""
         existing = self.rule_problems.get((rule_id, code)) if rule_id is not None else None
         if existing is not None and self.problems[existing][0] is not ProblemState.RECTIFIED:
-            raise Conflict(
-                f"the problem of rule {rule_id} there is already on the list ({existing})",
-                field="rule_id",
-            )
+            raise ProblemListed(rule=rule_id, existing=existing, field="rule_id")
 
     def rectify(
         self,
@@ -367,15 +377,13 @@ class Inspection(Aggregate):
         """Record the rectification of a problem (open or escalated), with evidence."""
         state, since = self._problem(problem_id)
         if state is ProblemState.RECTIFIED:
-            raise Conflict(f"the problem was rectified on {since}", field="problem_id")
+            raise ProblemAlreadyRectified(rectified_on=since, field="problem_id")
         if rectified_on < since:
-            raise InvalidValue(
-                "rectified_on lies before the problem was found or escalated", field="rectified_on"
-            )
+            raise BeforeProblemFound(day=rectified_on, earliest=since, field="rectified_on")
         if rectified_on > today:
-            raise InvalidValue("rectified_on lies in the future", field="rectified_on")
+            raise DateInFuture(day=rectified_on, field="rectified_on")
         if not evidence.strip():
-            raise InvalidValue("a rectification needs evidence", field="evidence")
+            raise EvidenceRequired(field="evidence")
         self.trigger_event(
             self.ProblemRectified,
             problem_id=problem_id,
@@ -398,13 +406,11 @@ class Inspection(Aggregate):
         """Escalate an open problem to a higher level (e.g. key supervision)."""
         state, since = self._problem(problem_id)
         if state is not ProblemState.OPEN:
-            raise Conflict(f"the problem is already {state.value}", field="problem_id")
+            raise ProblemInState(state=state.value, field="problem_id")
         if escalated_on < since:
-            raise InvalidValue(
-                "escalated_on lies before the problem was found", field="escalated_on"
-            )
+            raise BeforeProblemFound(day=escalated_on, earliest=since, field="escalated_on")
         if escalated_on > today:
-            raise InvalidValue("escalated_on lies in the future", field="escalated_on")
+            raise DateInFuture(day=escalated_on, field="escalated_on")
         self.trigger_event(
             self.ProblemEscalated,
             problem_id=problem_id,
@@ -427,15 +433,13 @@ class Inspection(Aggregate):
     ) -> Decision | None:
         """Record one city body's decision; the third concludes with the overall outcome."""
         if self.kind is not InspectionKind.CITY_JOINT_ACCEPTANCE:
-            raise InvariantViolated(
-                "only the city joint acceptance takes the bodies' decisions", field="inspection_id"
-            )
+            raise NotJointAcceptance(field="inspection_id")
         if body.value in self.decisions:
-            raise Conflict(f"the {body.value} has already decided", field="body")
+            raise BodyAlreadyDecided(body=body.value, field="body")
         if decided_on < self.inspected_on:
-            raise InvalidValue("decided_on lies before the inspection", field="decided_on")
+            raise BeforeInspection(day=decided_on, earliest=self.inspected_on, field="decided_on")
         if decided_on > today:
-            raise InvalidValue("decided_on lies in the future", field="decided_on")
+            raise DateInFuture(day=decided_on, field="decided_on")
         self.trigger_event(
             self.BodyDecided,
             body=body.value,
@@ -472,17 +476,15 @@ class Inspection(Aggregate):
     ) -> None:
         """Conclude the inspection (the joint acceptance concludes with its third decision)."""
         if self.kind is InspectionKind.CITY_JOINT_ACCEPTANCE:
-            raise InvariantViolated(
-                "the joint acceptance concludes with the three decisions", field="inspection_id"
-            )
+            raise DecisionsMissing(field="inspection_id")
         if self.concluded_on is not None:
-            raise Conflict(
-                f"the inspection was concluded on {self.concluded_on}", field="inspection_id"
-            )
+            raise InspectionConcluded(concluded_on=self.concluded_on, field="inspection_id")
         if concluded_on < self.inspected_on:
-            raise InvalidValue("concluded_on lies before the inspection", field="concluded_on")
+            raise BeforeInspection(
+                day=concluded_on, earliest=self.inspected_on, field="concluded_on"
+            )
         if concluded_on > today:
-            raise InvalidValue("concluded_on lies in the future", field="concluded_on")
+            raise DateInFuture(day=concluded_on, field="concluded_on")
         self.trigger_event(
             self.Concluded,
             concluded_on=concluded_on,
@@ -499,7 +501,7 @@ class Inspection(Aggregate):
     def _problem(self, problem_id: UUID) -> tuple[ProblemState, date]:
         problem = self.problems.get(problem_id)
         if problem is None:
-            raise NotFound(f"no problem {problem_id} in this inspection", field="problem_id")
+            raise NoSuchProblem(id=problem_id, field="problem_id")
         return problem
 
 

@@ -22,7 +22,16 @@ from eventsourcing.persistence import IntegrityError
 from aggregates.association import Status
 from aggregates.campaign import WorkPlan, work_plan_id
 from aggregates.cultivation import ModelAssociation, model_id
-from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    AssociationDidNotExist,
+    AssociationNotActive,
+    ChangedConcurrently,
+    NoSuchInspection,
+    NoSuchSupervision,
+    NotAModel,
+    NotFound,
+    SampledTwice,
+)
 from aggregates.inspection import (
     ACCEPTANCE_KINDS,
     Body,
@@ -94,18 +103,20 @@ class InspectionCommands:
 
     # -- loading -----------------------------------------------------------------------------
 
-    def _campaign_get(self, aggregate_id: UUID, kind: type[A], what: str, field: str) -> A:
+    def _campaign_get(
+        self, aggregate_id: UUID, kind: type[A], what: type[NotFound], field: str
+    ) -> A:
         try:
             aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, kind):
-            raise NotFound(f"no {what} {aggregate_id}", field=field)
+            raise what(id=aggregate_id, field=field)
         return aggregate
 
     def inspection(self, inspection_id: UUID) -> Inspection:
         """An inspection of the district, or NotFound."""
-        return self._campaign_get(inspection_id, Inspection, "inspection", "inspection_id")
+        return self._campaign_get(inspection_id, Inspection, NoSuchInspection, "inspection_id")
 
     def work_plan(self) -> WorkPlan | None:
         """The district's work plan, if filed."""
@@ -121,7 +132,7 @@ class InspectionCommands:
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
-            raise Conflict("the records were changed by another request; try again") from None
+            raise ChangedConcurrently() from None
         return CampaignSaved(result, max(r.notification.id for r in recordings), more)
 
     def _campaign_change(self, load: Callable[[], A], command: Callable[[A], Any]) -> CampaignSaved:
@@ -165,12 +176,12 @@ class InspectionCommands:
     def _sample(self, association_id: UUID, on: date) -> dict[str, Any]:
         association = self.association(association_id)
         if association.established_on > on:
-            raise InvalidValue(
-                f"association {association_id} did not exist on {on}", field="association_ids"
-            )
+            raise AssociationDidNotExist(id=association_id, day=on, field="association_ids")
         if association.status is not Status.ACTIVE and (association.ended_on or on) <= on:
-            raise InvariantViolated(
-                f"association {association_id} is {association.status}", field="association_ids"
+            raise AssociationNotActive(
+                association_status=association.status.value,
+                since=association.ended_on,
+                field="association_ids",
             )
         return {
             "association_id": str(association.id),
@@ -201,7 +212,7 @@ class InspectionCommands:
         that rule's problem (one problem, with the inspector's description).
         """
         if len(set(association_ids)) != len(association_ids):
-            raise InvalidValue("an association is sampled twice", field="association_ids")
+            raise SampledTwice(field="association_ids")
         sampled = [self._sample(a, inspected_on) for a in association_ids]
         ids = {s["association_id"] for s in sampled}
         today = self.clock()
@@ -414,7 +425,7 @@ class InspectionCommands:
     def key_supervision(self, supervision_id: UUID) -> KeySupervision:
         """A spell of key supervision, or NotFound."""
         return self._campaign_get(
-            supervision_id, KeySupervision, "key supervision", "supervision_id"
+            supervision_id, KeySupervision, NoSuchSupervision, "supervision_id"
         )
 
     def release_key_supervision(
@@ -436,8 +447,10 @@ class InspectionCommands:
         """Designate an association as a model (again, after a withdrawal)."""
         association = self.association(association_id)
         if association.status is not Status.ACTIVE:
-            raise InvariantViolated(
-                f"the association is {association.status.value}", field="association_id"
+            raise AssociationNotActive(
+                association_status=association.status.value,
+                since=association.ended_on,
+                field="association_id",
             )
         try:
             existing = self.repository.get(model_id(association_id))
@@ -467,7 +480,7 @@ class InspectionCommands:
         """End an association's designation as a model."""
         return self._campaign_change(
             lambda: self._campaign_get(
-                model_id(association_id), ModelAssociation, "model designation of", "association_id"
+                model_id(association_id), ModelAssociation, NotAModel, "association_id"
             ),
             lambda m: m.withdraw(
                 withdrawn_on=withdrawn_on, reason=reason, today=self.clock(), by=by.as_dict()

@@ -31,7 +31,21 @@ from aggregates.association import (
     Status,
 )
 from aggregates.division import Division, DivisionPart, DivisionRegister, division_register_id
-from aggregates.errors import Conflict, DomainError, InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    ActiveAssociationsToMerge,
+    ChangedConcurrently,
+    Conflict,
+    DivisionImportRefused,
+    DomainError,
+    NoDivisionRegister,
+    NoSuchAssociation,
+    NoSuchTrainingSession,
+    NotOnePart,
+    RepeatedInFile,
+    SayWhichPart,
+    SessionForOtherTownship,
+    TownshipNotRegistered,
+)
 from aggregates.provenance import Provenance
 from aggregates.retries import RETRIES
 from aggregates.training import TrainingMode, TrainingSession
@@ -50,16 +64,6 @@ class DivisionRow:
     code: str
     name: str
     effective_on: date | None = None
-
-
-class DivisionImportRefused(InvalidValue):
-    """An import with bad rows: every row's problem, nothing imported."""
-
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        super().__init__(
-            f"{len(rows)} row(s) of the file are invalid; nothing was imported", field="csv"
-        )
-        self.rows = rows
 
 
 @dataclass(frozen=True)
@@ -106,17 +110,14 @@ class LifecycleCommands:
     def _existing_register(self) -> DivisionRegister:
         register = self.division_register()
         if register is None:
-            raise NotFound(
-                f"district {self.district_code} keeps no division register yet",
-                field="division_code",
-            )
+            raise NoDivisionRegister(district=self.district_code, field="division_code")
         return register
 
     def training_session(self, session_id: UUID) -> TrainingSession:
         """A training session of the district, or NotFound."""
         session = self._get(session_id, TrainingSession)
         if session is None:
-            raise NotFound(f"no training session {session_id}", field="session_id")
+            raise NoSuchTrainingSession(id=session_id, field="session_id")
         return session
 
     def check_village_registered(self, division_code: str) -> None:
@@ -131,7 +132,7 @@ class LifecycleCommands:
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
-            raise Conflict("the records were changed by another request; try again") from None
+            raise ChangedConcurrently() from None
         position = max((r.notification.id for r in recordings), default=None)
         if position is None:  # nothing changed: the log stands where it stood
             position = self.recorder.max_notification_id() or 0
@@ -164,10 +165,7 @@ class LifecycleCommands:
         for row in ordered:
             try:
                 if row.code.strip() in seen:
-                    raise Conflict(
-                        f"the code appears again (first on line {seen[row.code.strip()]})",
-                        field="code",
-                    )
+                    raise RepeatedInFile(first_line=seen[row.code.strip()], field="code")
                 seen[row.code.strip()] = row.line
                 register.record(
                     code=row.code,
@@ -178,7 +176,12 @@ class LifecycleCommands:
                 )
             except DomainError as error:
                 problems.append(
-                    {"line": row.line, "field": error.field or "code", "message": error.detail}
+                    {
+                        "line": row.line,
+                        "field": error.field or "code",
+                        "message": error.detail,
+                        "error": error,
+                    }
                 )
         if problems:
             raise DivisionImportRefused(rows=sorted(problems, key=lambda p: p["line"]))
@@ -222,11 +225,7 @@ class LifecycleCommands:
         )
         active = [a for a in (self._holder(code) for code in sources) if a is not None]
         if len(active) > 1:
-            raise InvariantViolated(
-                "more than one of these villages has an active association; merge the "
-                "associations first",
-                field="sources",
-            )
+            raise ActiveAssociationsToMerge(field="sources")
         moved, changed = self._follow(active, into_code, effective_on, "merge", by)
         register.merge(
             sources=sources,
@@ -255,12 +254,9 @@ class LifecycleCommands:
         holder = self._holder(code)
         target = association_to or (code if code in codes else None)
         if association_to is not None and association_to not in codes:
-            raise InvalidValue("association_to must be one of the parts", field="association_to")
+            raise NotOnePart(field="association_to")
         if holder is not None and target is None:
-            raise InvalidValue(
-                "the village has an association: say which part it follows",
-                field="association_to",
-            )
+            raise SayWhichPart(field="association_to")
         active = [holder] if holder is not None else []
         moved, changed = self._follow(active, target or code, effective_on, "split", by)
         register.split(
@@ -368,7 +364,7 @@ class LifecycleCommands:
             association = self.association(association_id)
             other = self._get(into_association_id, Association)
             if other is None:
-                raise NotFound(f"no association {into_association_id}", field="into_association_id")
+                raise NoSuchAssociation(id=into_association_id, field="into_association_id")
             association.merge_into(
                 other, merged_on=merged_on, reason=reason, today=self.clock(), by=by.as_dict()
             )
@@ -539,10 +535,7 @@ class LifecycleCommands:
             register = self.division_register()
             known: Division | None = register.find(township_code) if register else None
             if register is not None and known is None:
-                raise InvalidValue(
-                    f"township {township_code} is not in the division register",
-                    field="township_code",
-                )
+                raise TownshipNotRegistered(code=township_code, field="township_code")
         session = TrainingSession.hold(
             district_code=self.district_code,
             township_code=township_code,
@@ -570,9 +563,7 @@ class LifecycleCommands:
 
         def command(association: Association) -> None:
             if session.township_code not in (None, association.township_code):
-                raise InvalidValue(
-                    f"the session was for township {session.township_code}", field="session_id"
-                )
+                raise SessionForOtherTownship(township=session.township_code, field="session_id")
             association.attend_training(
                 session_id=session_id,
                 held_on=session.held_on,

@@ -15,7 +15,14 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    BeforeLastSurvey,
+    BeforeNeedFound,
+    DateInFuture,
+    NeedMet,
+    NeedStillOpen,
+    NoSuchNeed,
+)
 from aggregates.person import ServiceNeed
 
 #: Categories of the national dynamic-update survey: the same list the roster records a
@@ -125,20 +132,15 @@ class PersonNeeds(Aggregate):
     ) -> tuple[UUID, list[UUID]]:
         """Record a survey; returns its id and the ids of the needs it found."""
         if surveyed_on > today:
-            raise InvalidValue("surveyed_on lies in the future", field="surveyed_on")
+            raise DateInFuture(day=surveyed_on, field="surveyed_on")
         if self.last_surveyed_on is not None and surveyed_on < self.last_surveyed_on:
-            raise InvalidValue(
-                f"surveyed_on lies before the person's last survey ({self.last_surveyed_on})",
-                field="surveyed_on",
+            raise BeforeLastSurvey(
+                day=surveyed_on, earliest=self.last_surveyed_on, field="surveyed_on"
             )
         still_open = {n.category for n in self.needs.values() if n.met_on is None}
         for index, (category, _) in enumerate(needs):
             if category in still_open:
-                raise InvariantViolated(
-                    f"a {category.value} need of this person is still open; record a service "
-                    "against it instead of a second one",
-                    field=f"needs.{index}.category",
-                )
+                raise NeedStillOpen(category=category.value, field=f"needs.{index}.category")
             still_open.add(category)
         survey_id = uuid4()
         need_ids = [uuid4() for _ in needs]
@@ -172,13 +174,13 @@ class PersonNeeds(Aggregate):
         """Record a service against an open need."""
         need = self.needs.get(need_id)
         if need is None:
-            raise NotFound(f"no need {need_id} of this person", field="need_id")
+            raise NoSuchNeed(id=need_id, field="need_id")
         if need.met_on is not None:
-            raise InvariantViolated(f"the need was met on {need.met_on}", field="need_id")
+            raise NeedMet(met_on=need.met_on, field="need_id")
         if delivered_on < need.found_on:
-            raise InvalidValue("delivered_on lies before the need was found", field="delivered_on")
+            raise BeforeNeedFound(day=delivered_on, earliest=need.found_on, field="delivered_on")
         if delivered_on > today:
-            raise InvalidValue("delivered_on lies in the future", field="delivered_on")
+            raise DateInFuture(day=delivered_on, field="delivered_on")
         service_id = uuid4()
         self.trigger_event(
             self.ServiceDelivered,

@@ -20,7 +20,37 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import InvalidValue, InvariantViolated
+from aggregates.errors import (
+    AlreadyErased,
+    AlreadyHeld,
+    AlreadyLivesThere,
+    BadIdentifier,
+    BadSex,
+    BeforeBirth,
+    BeingTransferred,
+    BirthDateMismatch,
+    Blank,
+    CategoryRequired,
+    ChangesThroughOwnCommand,
+    DateInFuture,
+    DeathRecorded,
+    GradeRequired,
+    GradeWithoutCertificate,
+    HardshipReasonRequired,
+    HardshipReasonWithoutHardship,
+    HoldsCertificate,
+    HoldsNoCertificate,
+    IdentifierTaken,
+    InvalidValue,
+    NeedsRequired,
+    NoPendingTransfer,
+    NothingChanges,
+    OutsideDistrict,
+    PersonNotActive,
+    RelocationNotTransfer,
+    SexMismatch,
+    UnknownChoice,
+)
 from aggregates.identifiers import (
     DisabilityCategory,
     DivisionLevel,
@@ -101,7 +131,7 @@ class PersonDetails:
 
 def _identifier(error: InvalidIdentifier) -> InvalidValue:
     # The reasons never quote the number itself (identifiers.py promises that).
-    return InvalidValue(error.reason, field=error.field, reason_zh=error.reason_zh)
+    return BadIdentifier(reason=error.reason, reason_zh=error.reason_zh, field=error.field)
 
 
 def validated(details: PersonDetails, *, district: str, today: date) -> PersonDetails:
@@ -113,43 +143,34 @@ def validated(details: PersonDetails, *, district: str, today: date) -> PersonDe
     12-digit code of this district; special hardship needs its reason.
     """
     if not details.name.strip():
-        raise InvalidValue("the name is empty", field="name")
+        raise Blank(field="name")
     try:
         sex = Sex(details.sex)
     except ValueError:
-        raise InvalidValue("sex must be male or female", field="sex") from None
+        raise BadSex(field="sex") from None
     try:
         resident = validate_resident_id(details.resident_id, today)
     except InvalidIdentifier as error:
         raise _identifier(error) from None
     if resident.birth_date != details.birth_date:
-        raise InvalidValue(
-            "the birth date differs from the one in the resident ID (characters 7-14)",
-            field="birth_date",
-        )
+        raise BirthDateMismatch(field="birth_date")
     if resident.sex is not sex:
-        raise InvalidValue(
-            "the sex differs from the one the resident ID encodes (character 17)", field="sex"
-        )
+        raise SexMismatch(field="sex")
     certificate, category, grade = _certificate(details, resident.value, today)
     needs = _needs(details.service_needs)
     if certificate is None and not needs:
-        raise InvalidValue(
-            "a person without a disability certificate is rostered for their service needs; "
-            "name at least one",
-            field="service_needs",
-        )
+        raise NeedsRequired(field="service_needs")
     village = _village(details.village_code, district)
     if not details.address.strip():
-        raise InvalidValue("the address is empty", field="address")
+        raise Blank(field="address")
     relation = details.household_relation
     if relation is not None and relation not in set(HouseholdRelation):
-        raise InvalidValue("unknown household relation", field="household_relation")
+        raise UnknownChoice(field="household_relation")
     reason = (details.hardship_reason or "").strip() or None
     if details.special_hardship and reason is None:
-        raise InvalidValue("say why the household is in special hardship", field="hardship_reason")
+        raise HardshipReasonRequired(field="hardship_reason")
     if not details.special_hardship and reason is not None:
-        raise InvalidValue("a hardship reason needs special_hardship", field="hardship_reason")
+        raise HardshipReasonWithoutHardship(field="hardship_reason")
     return replace(
         details,
         name=details.name.strip(),
@@ -169,14 +190,14 @@ def _certificate(
 ) -> tuple[str | None, int | None, int | None]:
     if details.certificate_number is None:
         if details.grade is not None:
-            raise InvalidValue("a grade is assessed only with a certificate", field="grade")
+            raise GradeWithoutCertificate(field="grade")
         if details.category is not None and details.category not in set(DisabilityCategory):
-            raise InvalidValue("category must be 1-7", field="category")
+            raise UnknownChoice(field="category")
         return None, details.category, None
     if details.category is None:
-        raise InvalidValue("a certified person needs a category (1-7)", field="category")
+        raise CategoryRequired(field="category")
     if details.grade is None:
-        raise InvalidValue("a certified person needs a grade (1-4)", field="grade")
+        raise GradeRequired(field="grade")
     try:
         number = validate_certificate_number(
             details.certificate_number, today, details.category, details.grade, resident_id
@@ -190,7 +211,7 @@ def _needs(needs: list[str]) -> list[str]:
     known = set(ServiceNeed)
     for need in needs:
         if need not in known:
-            raise InvalidValue("unknown service need", field="service_needs")
+            raise UnknownChoice(field="service_needs")
     return sorted(set(needs))
 
 
@@ -198,17 +219,19 @@ def _village(code: str, district: str) -> str:
     try:
         village = validate_division_code(code, DivisionLevel.VILLAGE)
     except InvalidIdentifier as error:
-        raise InvalidValue(error.reason, field="village_code", reason_zh=error.reason_zh) from None
+        raise BadIdentifier(
+            reason=error.reason, reason_zh=error.reason_zh, field="village_code"
+        ) from None
     if not village.startswith(district):
-        raise InvalidValue(f"the village is not in district {district}", field="village_code")
+        raise OutsideDistrict(code=village, district=district, field="village_code")
     return village
 
 
 def _check_effective(effective_on: date, person: Person, today: date, name: str) -> None:
     if effective_on > today:
-        raise InvalidValue(f"{name} lies in the future", field=name)
+        raise DateInFuture(day=effective_on, field=name)
     if effective_on < person.birth_date:
-        raise InvalidValue(f"{name} lies before the birth date", field=name)
+        raise BeforeBirth(day=effective_on, earliest=person.birth_date, field=name)
 
 
 @dataclass(frozen=True)
@@ -526,9 +549,9 @@ class Person(Aggregate):
         """Put a person on the roster; refuses details that disagree with each other."""
         checked = validated(details, district=district, today=today)
         if registered_on > today:
-            raise InvalidValue("registered_on lies in the future", field="registered_on")
+            raise DateInFuture(day=registered_on, field="registered_on")
         if registered_on < checked.birth_date:
-            raise InvalidValue("registered_on lies before the birth date", field="registered_on")
+            raise BeforeBirth(day=registered_on, earliest=checked.birth_date, field="registered_on")
         return cls._create(
             cls.Registered,
             details=checked.as_dict(),
@@ -542,11 +565,7 @@ class Person(Aggregate):
 
     def _require(self, *allowed: PersonStatus, action: str) -> None:
         if self.status not in allowed:
-            raise InvariantViolated(
-                f"cannot {action}: the person is {self.status.value}",
-                field="status",
-                status=self.status.value,
-            )
+            raise PersonNotActive(person_status=self.status.value, field="status")
 
     def relocate(
         self,
@@ -562,9 +581,9 @@ class Person(Aggregate):
         self._require(PersonStatus.ACTIVE, action="move")
         village = _village(village_code, district)
         if not address.strip():
-            raise InvalidValue("the address is empty", field="address")
+            raise Blank(field="address")
         if village == self.village_code and address.strip() == self.address:
-            raise InvalidValue("the person already lives there", field="village_code")
+            raise AlreadyLivesThere(field="village_code")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
             self.Relocated,
@@ -599,7 +618,7 @@ class Person(Aggregate):
         self._require(PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="move in")
         village = _village(village_code, district)
         if not address.strip():
-            raise InvalidValue("the address is empty", field="address")
+            raise Blank(field="address")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
             self.MovedIn,
@@ -632,10 +651,7 @@ class Person(Aggregate):
         """Record a first certificate for an uncertified person."""
         self._require(PersonStatus.ACTIVE, action="issue a certificate")
         if self.certificate_number is not None:
-            raise InvariantViolated(
-                "the person already holds a certificate; change it instead",
-                field="certificate_number",
-            )
+            raise HoldsCertificate(field="certificate_number")
         number, category, grade = self._checked_certificate(
             certificate_number, category, grade, today
         )
@@ -663,14 +679,12 @@ class Person(Aggregate):
         """Record a re-issued certificate (new category or grade)."""
         self._require(PersonStatus.ACTIVE, action="change the certificate")
         if self.certificate_number is None:
-            raise InvariantViolated(
-                "the person holds no certificate; issue one instead", field="certificate_number"
-            )
+            raise HoldsNoCertificate(field="certificate_number")
         number, category, grade = self._checked_certificate(
             certificate_number, category, grade, today
         )
         if (number, category, grade) == (self.certificate_number, self.category, self.grade):
-            raise InvalidValue("nothing changes", field="certificate_number")
+            raise NothingChanges(field="certificate_number")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
             self.CertificateChanged,
@@ -694,13 +708,10 @@ class Person(Aggregate):
         """Record a cancelled certificate; the person stays rostered for their service needs."""
         self._require(PersonStatus.ACTIVE, action="cancel the certificate")
         if self.certificate_number is None:
-            raise InvariantViolated("the person holds no certificate", field="certificate_number")
+            raise HoldsNoCertificate(field="certificate_number")
         needs = _needs(service_needs)
         if not needs:
-            raise InvalidValue(
-                "an uncertified person stays on the roster for their service needs; name them",
-                field="service_needs",
-            )
+            raise NeedsRequired(field="service_needs")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
             self.CertificateCancelled,
@@ -713,13 +724,13 @@ class Person(Aggregate):
     def erase(self, *, reason: str, by: dict[str, Any]) -> None:
         """Erase the person's personal data lawfully (the key is destroyed after this event)."""
         if self.erased:
-            raise InvariantViolated("the person's data was erased already", field="person_id")
+            raise AlreadyErased(field="person_id")
         self.trigger_event(self.Erased, reason=reason, by=by)
 
     def die(self, *, died_on: date, today: date, by: dict[str, Any]) -> None:
         """Record the death."""
         if self.status is PersonStatus.DECEASED:
-            raise InvariantViolated("the death is already recorded", field="died_on")
+            raise DeathRecorded(field="died_on")
         self._require(PersonStatus.ACTIVE, PersonStatus.MOVED_AWAY, action="record a death")
         _check_effective(died_on, self, today, "died_on")
         self.trigger_event(self.Died, died_on=died_on, by=by)
@@ -742,16 +753,14 @@ class Person(Aggregate):
         forbidden = set(changes) & {"village_code", "certificate_number", "category", "grade"}
         if forbidden:
             name = sorted(forbidden)[0]
-            raise InvalidValue(f"{name} changes through its own command", field=name)
+            raise ChangesThroughOwnCommand(field=name)
         if self.status is PersonStatus.TRANSFERRING_OUT:
-            raise InvariantViolated(
-                "the person is being handed over to another district", field="status"
-            )
+            raise BeingTransferred(field="status")
         checked = validated(replace(self.details(), **changes), district=district, today=today)
         current = self.details().as_dict()
         new = {k: v for k, v in checked.as_dict().items() if current[k] != v}
         if not new:
-            raise InvalidValue("nothing changes", field=sorted(changes)[0] if changes else None)
+            raise NothingChanges(field=sorted(changes)[0] if changes else None)
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
             self.DetailsCorrected, changes=new, reason=reason, effective_on=effective_on, by=by
@@ -775,14 +784,12 @@ class Person(Aggregate):
         """Begin handing the person over to another district of the city."""
         self._require(PersonStatus.ACTIVE, action="transfer out")
         if to_district == district:
-            raise InvalidValue(
-                "a move inside the district is a relocation, not a transfer", field="to_district"
-            )
+            raise RelocationNotTransfer(field="to_district")
         village = _village(village_code, to_district)
         if not address.strip():
-            raise InvalidValue("the address is empty", field="address")
+            raise Blank(field="address")
         if household_relation is not None and household_relation not in set(HouseholdRelation):
-            raise InvalidValue("unknown household relation", field="household_relation")
+            raise UnknownChoice(field="household_relation")
         _check_effective(effective_on, self, today, "effective_on")
         self.trigger_event(
             self.TransferOutStarted,
@@ -804,7 +811,7 @@ class Person(Aggregate):
         if pending is None or pending.transfer_id != transfer_id:
             if self.status is PersonStatus.TRANSFERRED_OUT:
                 return False
-            raise InvariantViolated("no such transfer is pending", field="transfer_id")
+            raise NoPendingTransfer(field="transfer_id")
         self.trigger_event(
             self.TransferOutCompleted,
             transfer_id=transfer_id,
@@ -818,7 +825,7 @@ class Person(Aggregate):
         """Keep the person here: the other district refused, or the move was withdrawn."""
         pending = self.pending_transfer
         if pending is None or pending.transfer_id != transfer_id:
-            raise InvariantViolated("no such transfer is pending", field="transfer_id")
+            raise NoPendingTransfer(field="transfer_id")
         self.trigger_event(self.TransferOutCancelled, transfer_id=transfer_id, reason=reason, by=by)
 
     def transfer_in(
@@ -832,9 +839,7 @@ class Person(Aggregate):
     ) -> None:
         """Take back a person this district once held, by a transfer from another district."""
         if self.held:
-            raise InvariantViolated(
-                "the person is already on this district's roster", field="resident_id"
-            )
+            raise AlreadyHeld(field="resident_id")
         self._require(PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="transfer in")
         self.trigger_event(
             self.TransferredIn,
@@ -904,9 +909,7 @@ class ResidentClaim(Aggregate):
     def reclaim(self, person_id: UUID) -> None:
         """Take a released resident ID."""
         if self.person_id is not None:
-            raise InvariantViolated(
-                "the resident ID belongs to another person", field="resident_id"
-            )
+            raise IdentifierTaken(field="resident_id")
         self.trigger_event(self.Reclaimed, person_id=person_id)
 
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from eventsourcing.persistence import IntegrityError, Recording
 
 from aggregates.cached_copies import TrustingRepository
-from aggregates.errors import Conflict
+from aggregates.errors import LostRace
 
 #: How often a command is tried on fresh copies when other requests keep winning the race.
 RETRIES = 3
@@ -53,10 +53,7 @@ def save_retrying(
             recordings = save(*aggregates)
         except IntegrityError:
             if n == RETRIES - 1:
-                raise Conflict(
-                    f"{what} was changed by another request; try again",
-                    current_version=current_version(),
-                ) from None
+                raise LostRace(current_version=current_version()) from None
         else:
             if trusting is not None:
                 trusting.remember(aggregates)

@@ -30,7 +30,16 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from aggregates.errors import Conflict, DomainError, InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    BatchOnTheRoster,
+    Conflict,
+    DomainError,
+    InvalidValue,
+    NoSuchPerson,
+    OnTheRoster,
+    PersonErased,
+    TransferCollided,
+)
 from aggregates.person import (
     Person,
     PersonDetails,
@@ -103,7 +112,7 @@ class RosterCommands:
         """Load a person, or say they are not on this district's roster."""
         person = self._roster_get(person_id, Person)
         if person is None:
-            raise NotFound(f"no person {person_id}", field="person_id")
+            raise NoSuchPerson(id=person_id, field="person_id")
         return person
 
     def person_id_for(self, resident_id: str) -> UUID | None:
@@ -179,9 +188,7 @@ class RosterCommands:
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
-            raise Conflict(
-                "a resident ID of the batch is already on the roster", field="resident_id"
-            ) from None
+            raise BatchOnTheRoster(field="resident_id") from None
         return len(entries), self._roster_position(recordings)
 
     # -- changes -------------------------------------------------------------------------
@@ -194,10 +201,7 @@ class RosterCommands:
         def attempt() -> tuple[list[Aggregate], None]:
             person = self.person(person_id)
             if person.erased:
-                raise InvariantViolated(
-                    "the person's personal data was erased; nothing more can be recorded",
-                    field="person_id",
-                )
+                raise PersonErased(field="person_id")
             return [person, *(command(person) or [])], None
 
         _, recordings = save_retrying(
@@ -505,9 +509,7 @@ class RosterCommands:
                 recordings = self.save(person, receipt, *others)
             except IntegrityError:
                 if attempt == RETRIES - 1:
-                    raise Conflict(
-                        "the transfer collided with another change; try again", field="transfer_id"
-                    ) from None
+                    raise TransferCollided(field="transfer_id") from None
                 continue
             return PersonSaved(person.id, self._roster_position(recordings))
         raise AssertionError("unreachable")
@@ -547,13 +549,7 @@ def _on_the_roster() -> Conflict:
     A township officer must not learn from it where in the district the person is (their
     own township or another), only how the person comes over: the district relocates them.
     """
-    return Conflict(
-        "a person with this resident ID is already on the district's roster; if they now "
-        "live in your area, the district administrator can move them to your village "
-        "(POST …/persons/{person_id}/relocation)",
-        field="resident_id",
-        reason_zh="该身份证号已登记在本区名册中；如此人已迁入您的辖区，请联系区残联办理区内迁移",
-    )
+    return OnTheRoster(field="resident_id")
 
 
 #: What the sending district learns when the receiving one holds the resident ID already

@@ -13,7 +13,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import Conflict, InvalidValue
+from aggregates.errors import (
+    BeforeStart,
+    DateInFuture,
+    ReasonRequired,
+    SupervisionReleased,
+)
 
 
 class SupervisedKind(StrEnum):
@@ -95,9 +100,9 @@ class KeySupervision(Aggregate):
     ) -> KeySupervision:
         """Put the district (no association) or an association under key supervision."""
         if started_on > today:
-            raise InvalidValue("started_on lies in the future", field="started_on")
+            raise DateInFuture(day=started_on, field="started_on")
         if not reason.strip():
-            raise InvalidValue("say why", field="reason")
+            raise ReasonRequired(field="reason")
         subject = SupervisedKind.ASSOCIATION if association_id else SupervisedKind.DISTRICT
         return cls._create(
             cls.Started,
@@ -116,9 +121,9 @@ class KeySupervision(Aggregate):
     def release(self, *, released_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
         """End the supervision, on or after its start."""
         if self.released_on is not None:
-            raise Conflict(f"released on {self.released_on}", field="supervision_id")
+            raise SupervisionReleased(released_on=self.released_on, field="supervision_id")
         if released_on < self.started_on:
-            raise InvalidValue("released_on lies before the start", field="released_on")
+            raise BeforeStart(day=released_on, earliest=self.started_on, field="released_on")
         if released_on > today:
-            raise InvalidValue("released_on lies in the future", field="released_on")
+            raise DateInFuture(day=released_on, field="released_on")
         self.trigger_event(self.Released, released_on=released_on, reason=reason, by=by)

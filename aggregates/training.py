@@ -14,7 +14,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import InvalidValue
+from aggregates.errors import DateInFuture, OutOfRange, OutsideDistrict
 
 #: Longest session a single record may claim (a week of full days).
 MAXIMUM_HOURS = 7 * 24
@@ -81,14 +81,11 @@ class TrainingSession(Aggregate):
     ) -> TrainingSession:
         """Record a session held in the district (or one of its townships)."""
         if township_code is not None and not township_code.startswith(district_code):
-            raise InvalidValue(
-                f"township {township_code} is not in district {district_code}",
-                field="township_code",
-            )
+            raise OutsideDistrict(code=township_code, district=district_code, field="township_code")
         if not 0 < hours <= MAXIMUM_HOURS:
-            raise InvalidValue(f"hours must lie between 0 and {MAXIMUM_HOURS}", field="hours")
+            raise OutOfRange(minimum=0, maximum=MAXIMUM_HOURS, field="hours")
         if held_on > today:
-            raise InvalidValue("held_on lies in the future", field="held_on")
+            raise DateInFuture(day=held_on, field="held_on")
         return cls._create(
             cls.Held,
             district_code=district_code,

@@ -15,7 +15,13 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.errors import InvalidValue, InvariantViolated, NotFound
+from aggregates.errors import (
+    BeforeReferral,
+    BeforeVisit,
+    DateInFuture,
+    FollowUpAlreadyConcluded,
+    NoSuchFollowUp,
+)
 
 
 class HouseholdKind(StrEnum):
@@ -137,7 +143,7 @@ class HomeVisit(Aggregate):
     ) -> HomeVisit:
         """Record a visit; the date cannot lie in the future."""
         if visited_on > today:
-            raise InvalidValue("visited_on lies in the future", field="visited_on")
+            raise DateInFuture(day=visited_on, field="visited_on")
         return cls._create(
             cls.Recorded,
             id=uuid4(),
@@ -165,9 +171,9 @@ class HomeVisit(Aggregate):
     ) -> UUID:
         """Refer a difficulty to the two committees or the township."""
         if referred_on < self.visited_on:
-            raise InvalidValue("referred_on lies before the visit", field="referred_on")
+            raise BeforeVisit(day=referred_on, earliest=self.visited_on, field="referred_on")
         if referred_on > today:
-            raise InvalidValue("referred_on lies in the future", field="referred_on")
+            raise DateInFuture(day=referred_on, field="referred_on")
         follow_up_id = uuid4()
         self.trigger_event(
             self.FollowUpReferred,
@@ -192,15 +198,17 @@ class HomeVisit(Aggregate):
         """Record the outcome of a referral, once."""
         follow_up = self.follow_ups.get(follow_up_id)
         if follow_up is None:
-            raise NotFound(f"no follow-up {follow_up_id} of this visit", field="follow_up_id")
+            raise NoSuchFollowUp(id=follow_up_id, field="follow_up_id")
         if follow_up.concluded_on is not None:
-            raise InvariantViolated(
-                f"the follow-up was concluded on {follow_up.concluded_on}", field="follow_up_id"
+            raise FollowUpAlreadyConcluded(
+                concluded_on=follow_up.concluded_on, field="follow_up_id"
             )
         if concluded_on < follow_up.referred_on:
-            raise InvalidValue("concluded_on lies before the referral", field="concluded_on")
+            raise BeforeReferral(
+                day=concluded_on, earliest=follow_up.referred_on, field="concluded_on"
+            )
         if concluded_on > today:
-            raise InvalidValue("concluded_on lies in the future", field="concluded_on")
+            raise DateInFuture(day=concluded_on, field="concluded_on")
         self.trigger_event(
             self.FollowUpConcluded,
             follow_up_id=follow_up_id,

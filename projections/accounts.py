@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aggregates.errors import Conflict, NotFound
+from aggregates.errors import LastCityAdministrator, NoSuchToken, NoSuchUser
 from projections.database import Database
 from projections.tables import Table
 
@@ -176,7 +176,7 @@ class Accounts:
             cur.execute(self._sql("SELECT * FROM {s}users WHERE id = %s"), (user_id,))
             row = cur.fetchone()
         if row is None:
-            raise NotFound(f"no user {user_id}", field="user_id")
+            raise NoSuchUser(id=user_id, field="user_id")
         return _user(row)
 
     def users(self, district: str | None = None) -> list[User]:
@@ -268,11 +268,7 @@ class Accounts:
         live = self._live_city_admin_tokens(cur)
         left = [(u, t) for u, t in live if u != user_id and t != token_id]
         if live and not left:
-            raise Conflict(
-                "this is the last active city administrator: create another city_admin "
-                "account (with a token) first",
-                field="token_id" if token_id else "user_id",
-            )
+            raise LastCityAdministrator(field="token_id" if token_id else "user_id")
 
     def revoke_token(self, token_id: str, *, by: str) -> str:
         """Revoke one token; returns the user it belonged to."""
@@ -280,7 +276,7 @@ class Accounts:
             cur.execute(self._sql("SELECT user_id FROM {s}tokens WHERE token_id = %s"), (token_id,))
             row = cur.fetchone()
             if row is None:
-                raise NotFound(f"no token {token_id}", field="token_id")
+                raise NoSuchToken(id=token_id, field="token_id")
             self._keep_a_city_admin(cur, token_id=token_id)
             cur.execute(
                 self._sql(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from aggregates.errors import Conflict
+from aggregates.errors import DistrictExists
 from aggregates.provenance import Provenance
 from projections.accounts import ACCOUNT_TABLES
 from projections.claims import MISSED_WAKEUPS
@@ -86,7 +86,7 @@ class Catalog:
         with self.db.catalog(write=True) as cur:
             cur.execute(self.db.sql(None, "SELECT code FROM {s}districts WHERE code = %s"), (code,))
             if cur.fetchone():
-                raise Conflict(f"district {code} already exists", field="code")
+                raise DistrictExists(code=code, field="code")
             provision(code)
             created_at = datetime.now(UTC).isoformat()
             cur.execute(

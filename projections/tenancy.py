@@ -10,7 +10,12 @@ from functools import partial
 from eventsourcing.utils import get_topic
 
 from aggregates.district import DistrictRecords
-from aggregates.errors import InvalidValue, NotFound
+from aggregates.errors import (
+    BadIdentifier,
+    BlanksAroundCode,
+    NoSuchDistrict,
+    OutsideCity,
+)
 from aggregates.identifiers import DivisionLevel, InvalidIdentifier, validate_division_code
 from aggregates.person import Person
 from aggregates.personal_data import subject_of
@@ -109,15 +114,15 @@ class Tenancy:
         try:
             checked = validate_division_code(code, DivisionLevel.DISTRICT)
         except InvalidIdentifier as error:
-            raise InvalidValue(f"district code: {error.reason}", field="code") from None
-        if checked != code:
-            raise InvalidValue("a district code has no blanks around it", field="code")
-        if not code.startswith(self.city_prefix):
-            raise InvalidValue(
-                f"district {code} lies outside this city (codes start with {self.city_prefix}; "
-                "CANXIE_CITY_PREFIX sets it)",
+            raise BadIdentifier(
+                reason=f"district code: {error.reason}",
+                reason_zh=f"区县代码：{error.reason_zh}",
                 field="code",
-            )
+            ) from None
+        if checked != code:
+            raise BlanksAroundCode(field="code")
+        if not code.startswith(self.city_prefix):
+            raise OutsideCity(code=code, prefix=self.city_prefix, field="code")
 
     def district(self, code: str) -> District:
         """The district, or NotFound; the catalog is asked again only on a miss."""
@@ -125,7 +130,7 @@ class Tenancy:
         if district is None:
             district = self.catalog.find(code)
             if district is None:
-                raise NotFound(f"no district {code}", field="code")
+                raise NoSuchDistrict(id=code, field="code")
             with self._lock:
                 self._known[code] = district
         return district

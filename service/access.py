@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from aggregates.errors import InvalidValue
+from aggregates.errors import RoleHasNo, RoleNeeds, TownshipOutsideDistrict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -162,9 +162,9 @@ def check_scope_fields(role: Role, data: dict[str, Any]) -> None:
     for name in ("district", "township", "association_id"):
         given = data.get(name) is not None
         if name in needed and not given:
-            raise InvalidValue(f"a {role.value} needs {name}", field=name)
+            raise RoleNeeds(role=role.value, field=name)
         if given and name not in needed and name not in optional:
-            raise InvalidValue(f"a {role.value} has no {name}", field=name)
+            raise RoleHasNo(role=role.value, field=name)
     township = data.get("township")
     if township and not township.startswith(data["district"]):
-        raise InvalidValue("the township is not in the district", field="township")
+        raise TownshipOutsideDistrict(field="township")

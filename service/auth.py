@@ -20,7 +20,7 @@ from uuid import UUID
 
 from flask import current_app, g, request
 
-from aggregates.errors import NotFound
+from aggregates.errors import NoSuchAssociation, NoSuchDistrict, NotFound
 from projections.accounts import token_digest
 from projections.associations import find_association_township
 from service.access import Action, Principal, Role, Rule, Target, rule_of
@@ -173,10 +173,6 @@ def authenticate() -> Principal:
     return principal
 
 
-def _not_found(what: str) -> NotFound:
-    return NotFound(f"no {what}", field="code" if what.startswith("district") else "association_id")
-
-
 def check_target(principal: Principal, target: Target, args: dict[str, Any]) -> None:
     """404 when the path's district or association is outside the caller's scope."""
     if target is Target.CITY and not principal.city_wide:
@@ -185,14 +181,14 @@ def check_target(principal: Principal, target: Target, args: dict[str, Any]) -> 
         return
     code = str(args.get("code", ""))
     if not principal.covers_district(code):
-        raise _not_found(f"district {code}")
+        raise NoSuchDistrict(id=code, field="code")
     if target is Target.ASSOCIATION:
         association_id = str(args.get("association_id", ""))
         if principal.township is None and principal.association_id is None:
             return
         township = _association_township(code, association_id)
         if township is None or not principal.covers_association(association_id, township):
-            raise _not_found(f"association {association_id}")
+            raise NoSuchAssociation(id=association_id, field="association_id")
 
 
 def _association_township(code: str, association_id: str) -> str | None:

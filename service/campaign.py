@@ -15,7 +15,7 @@ from typing import Any
 
 from aggregates.campaign import PHASES, WORK_PLAN_DEADLINE, phase_on
 from aggregates.district import today_in_china
-from aggregates.errors import InvalidValue
+from aggregates.errors import DateInFuture
 from projections import inspections as records_of
 from projections.compliance import evaluate
 from projections.inspections import INSPECTIONS_PROJECTION
@@ -37,7 +37,7 @@ SERIES_CACHE_SIZE = 64
 
 def _checked(as_of: date | None) -> None:
     if as_of is not None and as_of > today_in_china():
-        raise InvalidValue("as_of lies in the future", field="as_of")
+        raise DateInFuture(day=as_of, field="as_of")
 
 
 def campaign_tables(

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from aggregates.district import today_in_china
-from aggregates.errors import InvalidValue
+from aggregates.errors import DateInFuture
 from projections.compliance import RULES_BY_ID, Report, evaluate
 from projections.replay import Basis, load_live, recorded_by, replay
 from workers.runtime import Runtime
@@ -30,7 +30,7 @@ def report(
     """The district's compliance: live today, or replayed as of a day on a clock."""
     today = today_in_china()
     if as_of is not None and as_of > today:
-        raise InvalidValue("as_of lies in the future", field="as_of")
+        raise DateInFuture(day=as_of, field="as_of")
     if as_of is None:
         result = evaluate(district, load_live(runtime.db, district), today)
         return _body(result, basis, live=True, applied=None, last=None)

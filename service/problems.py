@@ -15,8 +15,9 @@ from typing import Any
 from flask import Flask, Response, g, json, request
 from werkzeug.exceptions import HTTPException
 
-from aggregates.errors import DomainError
+from aggregates.errors import Conflict, DomainError, InvalidValue, InvariantViolated, NotFound
 from projections.encryption import WrongEncryptionKey
+from service.messages import fact_text, say
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,28 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 
 
+#: The kind of a domain refusal -> (HTTP status, problem code); the first base that matches.
+DOMAIN_KINDS: tuple[tuple[type[DomainError], int, str], ...] = (
+    (InvalidValue, 422, "invalid-value"),
+    (InvariantViolated, 409, "invariant-violated"),
+    (Conflict, 409, "conflict"),
+    (NotFound, 404, "not-found"),
+)
+#: Members of the problem body that an error's facts never overwrite.
+_RESERVED = frozenset(
+    {"type", "title", "title_zh", "title_en", "status", "detail", "instance", "request_id"}
+    | {"field", "errors"}
+)
+
+
+def domain_kind(error: DomainError) -> tuple[int, str]:
+    """The HTTP status and problem code of a domain refusal."""
+    for kind, status, code in DOMAIN_KINDS:
+        if isinstance(error, kind):
+            return status, code
+    return 400, "http-error"
+
+
 def problem_type(code: str) -> str:
     """The stable identifier of a kind of problem."""
     return f"urn:canxie:problem:{code}"
@@ -54,6 +77,11 @@ def problem_type(code: str) -> str:
 def _prefers_english() -> bool:
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
     return bool(best and best.startswith("en"))
+
+
+def request_locale() -> str:
+    """The catalog locale of this request: Chinese unless the client prefers English."""
+    return "en" if _prefers_english() else "zh_Hans_CN"
 
 
 def problem(
@@ -130,9 +158,12 @@ def _http_problem(error: HTTPException) -> Response:
 
 
 def _domain_problem(error: DomainError) -> Response:
-    errors = [{"field": error.field, "message": error.detail}] if error.field else None
-    extra = {k: v for k, v in error.facts.items() if isinstance(v, int | str | float | bool)}
-    return problem(error.status, error.code, error.detail, errors=errors, extra=extra)
+    status, code = domain_kind(error)
+    detail = say(error, request_locale())
+    errors = [{"field": error.field, "message": detail}] if error.field else None
+    facts = {k: fact_text(v) for k, v in error.facts.items() if k not in _RESERVED}
+    extra = {k: v for k, v in facts.items() if isinstance(v, int | str | float | bool)}
+    return problem(status, code, detail, errors=errors, extra=extra)
 
 
 def _internal_problem(error: Exception) -> Response:

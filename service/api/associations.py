@@ -8,7 +8,7 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.association import Background, OfficerRole
-from aggregates.errors import NotFound
+from aggregates.errors import NoSuchAssociation
 from projections.associations import find_association, list_associations
 from service.access import Action, Target, rule
 from service.api.blueprint import ApiBlueprint
@@ -115,7 +115,7 @@ class AssociationResource(MethodView):
         unmasked = unmasked_fields(query)
         association = find_association(services().runtime.db, code, str(association_id))
         if association is None:
-            raise NotFound(f"no association {association_id}", field="association_id")
+            raise NoSuchAssociation(id=association_id, field="association_id")
         for officer in association["officer_history"]:
             mask_fields(officer, unmasked)
         if unmasked:

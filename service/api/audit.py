@@ -17,7 +17,7 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.errors import NotFound
+from aggregates.errors import NoTrail
 from projections import ledger
 from projections.audit_trail import aggregate_history, iso_utc, list_entries
 from projections.ledger import LedgerError, LedgerInconsistent, ProofUnavailable, StoredHead
@@ -137,7 +137,7 @@ class AggregateTrail(MethodView):
         await_position(code, query.get("min_position"))
         page = aggregate_history(services().runtime.db, code, str(aggregate_id))
         if not page.items:
-            raise NotFound(f"no events of {aggregate_id} in the trail", field="aggregate_id")
+            raise NoTrail(id=aggregate_id, field="aggregate_id")
         return {
             "aggregate_id": str(aggregate_id),
             "items": page.items,

@@ -11,8 +11,7 @@ from typing import Any
 from flask.views import MethodView
 
 from aggregates.division import DivisionPart
-from aggregates.errors import NotFound
-from aggregates.lifecycle_commands import DivisionImportRefused
+from aggregates.errors import DivisionImportRefused, DomainError, NoSuchDivision
 from projections.associations import find_association
 from projections.divisions import find_division, list_divisions
 from service.access import Action, Principal, Target, rule
@@ -32,7 +31,8 @@ from service.lifecycle_schemas import (
     RenameIn,
     SplitIn,
 )
-from service.problems import ProblemError
+from service.messages import say
+from service.problems import ProblemError, request_locale
 from service.schemas import Accepted, ProblemSchema, ReadQuery
 
 blp = ApiBlueprint(
@@ -120,7 +120,7 @@ class DivisionImport(MethodView):
             raise ProblemError(
                 422,
                 "invalid-value",
-                refused.detail,
+                say(refused, request_locale()),
                 extra={
                     "field": "csv",
                     "errors": [
@@ -128,7 +128,7 @@ class DivisionImport(MethodView):
                             "field": "csv",
                             "line": r["line"],
                             "column": r["field"],
-                            "message": r["message"],
+                            "message": _row_message(r),
                         }
                         for r in refused.rows
                     ],
@@ -182,7 +182,7 @@ class DivisionResource(MethodView):
             scope_village=village,
         )
         if division is None:
-            raise NotFound(f"no division {division_code}", field="division_code")
+            raise NoSuchDivision(id=division_code, field="division_code")
         association = division["association"]
         if association and not current_principal().covers_association(
             association["id"], division["township_code"] or ""
@@ -230,3 +230,9 @@ class DivisionSplit(MethodView):
         )
         _committed(code)
         return {"position": saved.position}
+
+
+def _row_message(row: dict[str, Any]) -> str:
+    """A refused row's message: a domain refusal in the request's language, else as parsed."""
+    error = row.get("error")
+    return say(error, request_locale()) if isinstance(error, DomainError) else str(row["message"])

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.errors import NotFound
+from aggregates.errors import NoSuchGroup
 from aggregates.group import DisabilityCategory, GroupBasis
 from projections.groups import find_group, list_groups
 from projections.scope import Scope
@@ -102,7 +102,7 @@ class GroupResource(MethodView):
             services().runtime.db, code, str(group_id), on=on_or_today(query.get("on"))
         )
         if group is None or group["association_id"] != str(association_id):
-            raise NotFound(f"no group {group_id} in this association", field="group_id")
+            raise NoSuchGroup(id=group_id, field="group_id")
         return group
 
 

@@ -14,7 +14,7 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.district import today_in_china
-from aggregates.errors import NotFound
+from aggregates.errors import NoSuchInspection, NoSuchProblem
 from aggregates.inspection import Body, Decision, InspectionKind, overall_outcome
 from aggregates.inspection_commands import WrittenProblem
 from projections import inspections as campaign_records
@@ -96,7 +96,7 @@ def _inspection_body(tables: Any, inspection_id: str) -> dict[str, Any]:
     )
     scoped = scoped_inspection(found) if found else None
     if scoped is None:
-        raise NotFound(f"no inspection {inspection_id}", field="inspection_id")
+        raise NoSuchInspection(id=inspection_id, field="inspection_id")
     problems = [
         p
         for p in campaign_records.problems(tables, inspection_id)
@@ -116,7 +116,7 @@ def _check_problem_scope(code: str, inspection_id: UUID, problem_id: UUID) -> No
     records = services().runtime.tenancy.records(code)
     association_id, township = records.inspection(inspection_id).subject_of(problem_id)
     if not visible(association_id, township):
-        raise NotFound(f"no problem {problem_id}", field="problem_id")
+        raise NoSuchProblem(id=problem_id, field="problem_id")
 
 
 @blp.route("/inspections")

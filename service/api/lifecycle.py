@@ -22,7 +22,7 @@ from aggregates.association import (
     QualificationKind,
     SelectionMethod,
 )
-from aggregates.errors import NotFound
+from aggregates.errors import NoSuchAssociation
 from projections.associations import find_association, find_association_township
 from projections.lifecycle import association_lifecycle, full_time_members
 from projections.training import association_training
@@ -82,7 +82,7 @@ class Lifecycle(MethodView):
         record = association_lifecycle(db, code, str(association_id))
         association = find_association(db, code, str(association_id))
         if record is None or association is None:
-            raise NotFound(f"no association {association_id}", field="association_id")
+            raise NoSuchAssociation(id=association_id, field="association_id")
         record["training"] = association_training(db, code, str(association_id))
         for officer in association["officer_history"]:
             mask_fields(officer)
@@ -106,7 +106,7 @@ class FullTimeMembers(MethodView):
         db = services().runtime.db
         association = find_association(db, code, str(association_id))
         if association is None:
-            raise NotFound(f"no association {association_id}", field="association_id")
+            raise NoSuchAssociation(id=association_id, field="association_id")
         return {
             "items": full_time_members(db, code, str(association_id)),
             "position": association["position"],
@@ -177,7 +177,7 @@ class Merger(MethodView):
         township = find_association_township(services().runtime.db, code, into)
         narrow = bool(principal.township or principal.association_id)
         if narrow and (township is None or not principal.covers_association(into, township)):
-            raise NotFound(f"no association {into}", field="into_association_id")
+            raise NoSuchAssociation(id=into, field="into_association_id")
         saved = _records(code).merge_association(association_id, by=provenance(), **data)
         _committed(code)
         return {"position": saved.position}

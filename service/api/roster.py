@@ -18,7 +18,7 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.district import today_in_china
-from aggregates.errors import DomainError, NotFound
+from aggregates.errors import DomainError, NoSuchPerson, NotFound
 from aggregates.person import PersonDetails
 from aggregates.roster_commands import finish_transfer
 from projections.roster import (
@@ -129,7 +129,7 @@ def _check_person(code: str, person_id: UUID) -> Any:
     records = services().runtime.tenancy.records(code)
     person = records.person(person_id)
     if not _covers(current_principal(), code, person.village_code):
-        raise NotFound(f"no person {person_id}", field="person_id")
+        raise NoSuchPerson(id=person_id, field="person_id")
     return records
 
 
@@ -268,7 +268,7 @@ class PersonResource(MethodView):
         unmasked = unmasked_fields(query)
         person = find_person(services().runtime.db, code, str(person_id))
         if person is None or not _covers(current_principal(), code, person["village_code"]):
-            raise NotFound(f"no person {person_id}", field="person_id")
+            raise NoSuchPerson(id=person_id, field="person_id")
         _mask(person, unmasked)
         if unmasked:
             record_unmasked_read(code, "person", str(person_id), unmasked, query["reason"])

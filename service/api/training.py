@@ -11,7 +11,7 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.errors import NotFound
+from aggregates.errors import NoSuchTrainingSession
 from aggregates.training import TrainingMode
 from projections.associations import find_association_township
 from projections.training import find_session, list_sessions
@@ -119,5 +119,5 @@ class SessionResource(MethodView):
             association_id=scope["association_id"],
         )
         if session is None:
-            raise NotFound(f"no training session {session_id}", field="session_id")
+            raise NoSuchTrainingSession(id=session_id, field="session_id")
         return session

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from aggregates.errors import NotFound
+from aggregates.errors import NoSuchDistrict, NoSuchToken, NoSuchUser
 from projections.accounts import User
 from service.access import Action, Principal, Role, Target, check_scope_fields, rule
 from service.api.blueprint import ApiBlueprint
@@ -44,7 +44,7 @@ def _may_manage(principal: Principal, user: User) -> bool:
 def _managed_user(user_id: str) -> User:
     user = services().runtime.accounts.user(user_id)
     if not _may_manage(current_principal(), user):
-        raise NotFound(f"no user {user_id}", field="user_id")
+        raise NoSuchUser(id=user_id, field="user_id")
     return user
 
 
@@ -146,7 +146,7 @@ class TokenRevocation(MethodView):
         accounts = services().runtime.accounts
         owner = accounts.token_owner(token_id)
         if owner is None or not _may_manage(current_principal(), owner):
-            raise NotFound(f"no token {token_id}", field="token_id")
+            raise NoSuchToken(id=token_id, field="token_id")
         accounts.revoke_token(token_id, by=current_principal().actor)
 
 
@@ -174,7 +174,7 @@ class PersonalDataReads(MethodView):
         district = query.get("district")
         if not principal.city_wide:
             if district not in (None, principal.district):
-                raise NotFound(f"no district {district}", field="district")
+                raise NoSuchDistrict(id=district, field="district")
             district = principal.district
         reads = services().runtime.accounts.unmasked_reads(
             district, query["limit"], query["offset"]

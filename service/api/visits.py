@@ -7,7 +7,7 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.errors import NotFound
+from aggregates.errors import NoSuchVisit
 from aggregates.visit import HouseholdKind, ReferredTo, VisitMode
 from projections.district_settings import visit_settings
 from projections.scope import Scope
@@ -121,7 +121,7 @@ class VisitResource(MethodView):
         await_position(code, query.get("min_position"))
         visit = find_visit(services().runtime.db, code, str(visit_id))
         if visit is None or visit["association_id"] != str(association_id):
-            raise NotFound(f"no visit {visit_id} in this association", field="visit_id")
+            raise NoSuchVisit(id=visit_id, field="visit_id")
         return visit
 
 

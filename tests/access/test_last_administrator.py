@@ -38,7 +38,7 @@ def _assert_last_admin_refused(response: object, field: str) -> None:
     body = response.get_json()  # type: ignore[attr-defined]
     assert body["type"] == "urn:canxie:problem:conflict"
     assert body["field"] == field
-    assert "last" in body["detail"]
+    assert "最后一个有效的市级管理员" in body["detail"]  # Chinese unless English is asked
 
 
 def _refused_as_the_last_one(world: World, path: str, field: str) -> None:

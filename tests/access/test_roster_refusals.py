@@ -59,9 +59,14 @@ def test_a_resident_id_of_another_township_is_refused_like_one_of_the_own(world:
     problem = elsewhere.get_json()
     assert problem["field"] == "resident_id"
     # The way forward, without saying where the person is: the district moves them over.
-    assert "district administrator" in problem["detail"]
-    assert "relocation" in problem["detail"]
-    assert "区残联" in problem["reason_zh"]
+    assert "区残联" in problem["detail"] and "区内迁移" in problem["detail"]  # Chinese first
+    english = world.client.post(
+        f"/api/v1/districts/{A}/persons",
+        json=person_body(V1, P_SIBLING, name="某乙"),
+        headers={**world.headers(officer), "Accept-Language": "en"},
+    ).get_json()
+    assert "district administrator" in english["detail"]
+    assert "relocation" in english["detail"]
 
 
 def test_the_district_administrator_can_bring_the_person_over(world: World) -> None:

@@ -400,3 +400,57 @@ def test_a_roster_file_that_is_not_csv_is_refused(app: Flask, district: dict[str
     )
     assert answer.status_code == 422, answer.get_data(as_text=True)
     assert answer.headers["Content-Type"] == "application/problem+json"
+
+
+# -- a refusal is said in the request's language, from the one catalog -------------------------
+
+
+def _in_both(client: Any, method: str, path: str, **kwargs: Any) -> tuple[dict[str, Any], ...]:
+    """The same refused request asked without a language, in Chinese, and in English."""
+    answers = []
+    for language in (None, "zh-CN,zh;q=0.9,en;q=0.5", "en-US,en;q=0.9"):
+        headers = {**AUTH, **({"Accept-Language": language} if language else {})}
+        answers.append(getattr(client, method)(path, headers=headers, **kwargs))
+    return tuple(a.get_json() for a in answers)
+
+
+def _said(answers: tuple[dict[str, Any], ...], zh: str, en: str, status: int, field: str) -> None:
+    """Chinese without a language and in Chinese, English in English; the field's message too."""
+    for body, text in zip(answers, (zh, zh, en), strict=True):
+        assert body["status"] == status and body["field"] == field, body
+        assert body["detail"] == text
+        assert body["errors"] == [{"field": field, "message": text}]
+
+
+def test_a_second_chair_is_refused_in_chinese_then_english_with_its_clause(
+    app: Flask, district: dict[str, str]
+) -> None:
+    path = f"/api/v1/districts/{D}/associations/{district['association']}/officers"
+    chair = {"name": "李四", "role": "chair", "appointed_on": "2021-03-01"}
+    answers = _in_both(app.test_client(), "post", path, json=chair)
+    zh = "协会已有 1 名在任主席，S3.3 条规定最多 1 名"
+    en = "the association already has 1 sitting chair(s); clause S3.3 allows at most 1"
+    _said(answers, zh, en, 409, "role")
+    for body in answers:
+        assert body["type"] == "urn:canxie:problem:invariant-violated"
+        assert (body["clause"], body["sitting"], body["maximum"]) == ("S3.3", 1, 1)
+    assert answers[0]["title"] == "违反组织规则" and answers[2]["title"] == answers[2]["title_en"]
+
+
+def test_a_date_in_the_future_is_refused_in_chinese_then_english(
+    app: Flask, district: dict[str, str]
+) -> None:
+    path = f"/api/v1/districts/{D}/associations/{district['association']}/officers"
+    vice = {"name": "李四", "role": "vice_chair", "appointed_on": "2999-01-01"}
+    answers = _in_both(app.test_client(), "post", path, json=vice)
+    zh, en = "日期 2999-01-01 晚于今天", "the date 2999-01-01 lies in the future"
+    _said(answers, zh, en, 422, "appointed_on")
+
+
+def test_a_missing_association_is_not_found_in_chinese_then_english(app: Flask) -> None:
+    app.test_client().post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH)
+    missing = "00000000-0000-4000-8000-000000000000"
+    path = f"/api/v1/districts/{D}/associations/{missing}"
+    answers = _in_both(app.test_client(), "get", path)
+    _said(answers, f"没有协会 {missing}", f"no association {missing}", 404, "association_id")
+    assert answers[0]["type"] == "urn:canxie:problem:not-found"

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from aggregates.association import OfficerRole, maximum_sitting
-from aggregates.errors import InvariantViolated
+from aggregates.errors import InvariantViolated, SecondChair
 from aggregates.plan import PLANS, Bounds, Plan, Structure
 from projections.replay import Basis
 from projections.rules.s3_3_structure import (
@@ -44,9 +44,10 @@ def test_s3_3_no_chair_fails() -> None:
 
 def test_s3_3_a_second_chair_is_refused() -> None:
     history = _with(OfficerRole.CHAIR, 1)
-    with pytest.raises(InvariantViolated) as refused:
+    with pytest.raises(SecondChair) as refused:
         history.appoint(OfficerRole.CHAIR, DAY)
-    assert refused.value.facts == {"sitting": 1, "maximum": 1}
+    assert isinstance(refused.value, InvariantViolated)
+    assert refused.value.facts == {"sitting": 1, "maximum": 1, "clause": "S3.3"}
 
 
 def test_s3_3_two_vice_chairs_are_enough() -> None:
