@@ -23,7 +23,7 @@ from typing import Any
 
 import requests
 
-from aggregates.association import OfficerRole
+from aggregates.association.association import OfficerRole
 from bench import cpu
 from bench.common import (
     AMQP_URL,
@@ -37,8 +37,8 @@ from bench.common import (
     write_results,
 )
 from bench.http import JsonClient
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests.processes import ProcessFactory
 from tests.seeding import SEEDER
 

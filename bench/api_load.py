@@ -42,7 +42,7 @@ from bench.common import (
     write_results,
 )
 from bench.http import JsonClient
-from projections.database import schema_name
+from projections.platform.database import schema_name
 from tests.processes import ProcessFactory
 
 DISTRICT = "410183"

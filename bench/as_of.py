@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aggregates.district import today_in_china
+from aggregates.store.district import today_in_china
 from bench.common import (
     add_results_option,
     print_table,
@@ -29,11 +29,11 @@ from bench.common import (
     write_results,
 )
 from bench.district import DISTRICT, generate, open_store
-from projections.catchup import events_after_sql, stored_event
+from projections.campaign.progress import month_ends, series
 from projections.compliance import evaluate
-from projections.progress import month_ends, series
-from projections.replay import READ_BATCH, Basis, replay
-from projections.tenancy import Tenancy
+from projections.engine.catchup import events_after_sql, stored_event
+from projections.engine.replay import READ_BATCH, Basis, replay
+from projections.platform.tenancy import Tenancy
 
 ACCEPTANCE_DAY = date(2022, 6, 30)
 
@@ -114,7 +114,7 @@ def read_and_decode_district(
 
 def largest_district_of_city(url: str | None, data_dir: Path) -> dict[str, Any]:
     """As-of compliance of the district with the most events in a city of bench.city."""
-    from projections.database import open_database
+    from projections.platform.database import open_database
 
     tenancy = Tenancy(open_database(url, data_dir))
     try:

@@ -28,11 +28,11 @@ from bench.common import (
     scratch_database,
     write_results,
 )
-from projections import tracking
-from projections.associations import ASSOCIATIONS_PROJECTION
-from projections.catchup import catch_up, events_after_sql, stored_event
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from projections.association.associations import ASSOCIATIONS_PROJECTION
+from projections.engine import tracking
+from projections.engine.catchup import catch_up, events_after_sql, stored_event
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests.seeding import SEEDER, seed_district
 
 DISTRICT = "410108"

@@ -4,8 +4,8 @@
     .venv/bin/python -m bench.city [--scale 1.0] [--seed 8] [--jobs 2]
         [--backend sqlite|postgresql] [--data-dir DIR | --database-url URL]
 
-Built on the real divisions shipped in the package (``service.city_data``) and written through
-the domain code by :func:`bench.district.write_village` (one transaction per village). Each
+Built on the real divisions shipped in the package (``service.divisions.city_data``) and written
+through the domain code by :func:`bench.district.write_village` (one transaction per village). Each
 district gets a share of the associations in proportion to its townships (at least one), plus
 one village without an association (S2 coverage); village codes end 001-199 for communities and
 200-399 for villages. The same seed gives the same city (ids aside, which the library draws at
@@ -40,8 +40,8 @@ from bench.district import (
     village_codes,
     write_village,
 )
-from projections.tenancy import Tenancy
-from service.city_data import DISTRICTS, city_rows
+from projections.platform.tenancy import Tenancy
+from service.divisions.city_data import DISTRICTS, city_rows
 
 FULL_ASSOCIATIONS = 3_500
 FULL_PERSONS = 250_000
@@ -169,7 +169,7 @@ def generate_district(tenancy: Tenancy, district: DistrictPlan, seed: int) -> di
 
 def open_city(database_url: str | None, data_dir: Path) -> Tenancy:
     """The store of the city (created if new), every district in its catalog."""
-    from projections.database import open_database
+    from projections.platform.database import open_database
 
     tenancy = Tenancy(open_database(database_url, data_dir))
     tenancy.provision()
@@ -183,7 +183,7 @@ def open_city(database_url: str | None, data_dir: Path) -> Tenancy:
 def _one(args: tuple[str | None, str, DistrictPlan, int]) -> dict[str, Any]:
     """A child process writes one district."""
     database_url, data_dir, district, seed = args
-    from projections.database import open_database
+    from projections.platform.database import open_database
 
     tenancy = Tenancy(open_database(database_url, Path(data_dir)))
     try:

@@ -4,11 +4,11 @@
 
 Everything goes through the real domain code (aggregates and their rules), saved in batches:
 each village's records in one transaction.  Villages are spread over the real townships of
-中牟县 (410122) from the package's township file (``service.city_data``); codes ending 001-199 are
-communities, 200-399 villages.  Each village has its association and officers (S3.3, S3.6),
-facilities, ~67 persons with valid resident IDs and certificates, groups everyone joins,
-needs surveys and services, home visits, training and yearly evaluations.  The same seed gives
-the same district (ids aside, which the library draws at random).  The pieces
+中牟县 (410122) from the package's township file (``service.divisions.city_data``); codes ending
+001-199 are communities, 200-399 villages.  Each village has its association and officers
+(S3.3, S3.6), facilities, ~67 persons with valid resident IDs and certificates, groups
+everyone joins, needs surveys and services, home visits, training and yearly evaluations.
+The same seed gives the same district (ids aside, which the library draws at random).  The pieces
 (``prepare_district``, ``write_village``) also build the city of :mod:`bench.city`.
 """
 
@@ -25,26 +25,26 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from aggregates.association import (
+from aggregates.association.association import (
     Association,
     Background,
     DivisionClaim,
     FacilityKind,
     OfficerRole,
 )
-from aggregates.district import division_claim_id
-from aggregates.district_settings import Criterion
-from aggregates.division import DivisionRegister
-from aggregates.evaluation import Evaluation
-from aggregates.group import DisabilityCategory, Group, GroupBasis
+from aggregates.association.training import TrainingMode, TrainingSession
+from aggregates.care.district_settings import Criterion
+from aggregates.care.evaluation import Evaluation
+from aggregates.care.group import DisabilityCategory, Group, GroupBasis
+from aggregates.care.needs import NeedCategory, PersonNeeds
+from aggregates.care.visit import HomeVisit, HouseholdKind, VisitMode
+from aggregates.divisions.division import DivisionRegister
 from aggregates.identifiers import Sex, make_resident_id
-from aggregates.needs import NeedCategory, PersonNeeds
-from aggregates.person import Person, PersonDetails, ResidentClaim
 from aggregates.provenance import Provenance
-from aggregates.training import TrainingMode, TrainingSession
-from aggregates.visit import HomeVisit, HouseholdKind, VisitMode
-from projections.tenancy import Tenancy
-from service.city_data import TOWNSHIPS, city_rows
+from aggregates.roster.person import Person, PersonDetails, ResidentClaim
+from aggregates.store.district import division_claim_id
+from projections.platform.tenancy import Tenancy
+from service.divisions.city_data import TOWNSHIPS, city_rows
 
 DISTRICT = "410122"
 DISTRICT_NAME = "中牟县"
@@ -426,7 +426,7 @@ def generate(
 
 def open_store(backend: str, scratch: Path, url: str | None) -> Tenancy:
     """A provisioned store with the district created."""
-    from projections.database import open_database
+    from projections.platform.database import open_database
 
     tenancy = Tenancy(open_database(url if backend == "postgresql" else None, scratch))
     tenancy.provision()

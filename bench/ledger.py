@@ -31,15 +31,15 @@ from bench.common import (
     scratch_database,
     write_results,
 )
-from projections import ledger
-from projections.audit_trail import AUDIT_TRAIL_PROJECTION
-from projections.catchup import catch_up
-from projections.database import open_database
-from projections.ledger_records import Record
-from projections.ledger_verify import verify_bundle_file, verify_ledger
-from projections.merkle import MerkleLog, verify_consistency, verify_inclusion
-from projections.tenancy import Tenancy
-from projections.tree_heads import load_private_key, new_private_key_seed
+from projections.engine.catchup import catch_up
+from projections.ledger import ledger
+from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
+from projections.ledger.merkle import MerkleLog, verify_consistency, verify_inclusion
+from projections.ledger.records import Record
+from projections.ledger.tree_heads import load_private_key, new_private_key_seed
+from projections.ledger.verify import verify_bundle_file, verify_ledger
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests.seeding import SEEDER, seed_district
 
 DISTRICT = "410108"
@@ -151,7 +151,7 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
     verify_s = time.perf_counter() - started
     assert report.ok, report.text()
 
-    from projections.tree_heads import load_public_key, public_key_base64
+    from projections.ledger.tree_heads import load_public_key, public_key_base64
 
     public = load_public_key(public_key_base64(key))
     started = time.perf_counter()

@@ -19,9 +19,9 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 from psycopg.sql import SQL
 
-from aggregates.association import Association
-from aggregates.district import DistrictRecords
-from projections.database import schema_name
+from aggregates.association.association import Association
+from aggregates.store.district import DistrictRecords
+from projections.platform.database import schema_name
 
 VIEW_TABLES = (
     "CREATE TABLE IF NOT EXISTS {schema}.library_associations (id text PRIMARY KEY, "

@@ -4,7 +4,7 @@ doing it, beside the raw read-and-decode rate of the same events in the same run
     .venv/bin/python -m bench.rebuild --database-url URL   (a city written by bench.city)
 
 A child process (as a worker would) rebuilds every district in turn with
-``projections.rebuild.rebuild`` (one transaction per district: empty the tables, replay every
+``projections.engine.rebuild.rebuild`` (one transaction per district: empty the tables, replay every
 event through the live projection code, move the tracking); its peak resident set is its
 ``ru_maxrss``.  The reference is reading and decoding every event of the city, in another child.
 """
@@ -25,15 +25,15 @@ from bench.common import add_results_option, print_table, results_folder, write_
 
 
 def _open(url: str | None, data_dir: Path) -> Any:
-    from projections.database import open_database
-    from projections.tenancy import Tenancy
+    from projections.platform.database import open_database
+    from projections.platform.tenancy import Tenancy
 
     return Tenancy(open_database(url, data_dir))
 
 
 def child_rebuild(url: str | None, data_dir: Path) -> dict[str, Any]:
     """Rebuild every district (in this process); events, seconds, peak RSS."""
-    from projections.rebuild import rebuild
+    from projections.engine.rebuild import rebuild
 
     tenancy = _open(url, data_dir)
     events, per_district = 0, {}

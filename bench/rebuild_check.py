@@ -28,10 +28,10 @@ from bench.common import (
     write_results,
 )
 from bench.district import DISTRICT, generate, open_store
-from projections import ledger
-from projections.catchup import PROJECTIONS, catch_up
-from projections.replay import load_live
-from projections.shadow_rebuild import rebuild_beside
+from projections.engine.catchup import PROJECTIONS, catch_up
+from projections.engine.replay import load_live
+from projections.engine.shadow_rebuild import rebuild_beside
+from projections.ledger import ledger
 
 
 def check(

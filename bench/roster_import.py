@@ -117,7 +117,7 @@ def run_import(env: dict[str, str], path: Path) -> dict[str, Any]:
     child_env.update(env)
     script = (
         "import resource, sys\n"
-        "from service.cli import main\n"
+        "from service.cli.main import main\n"
         "try:\n"
         "    main(sys.argv[1:], standalone_mode=False)\n"
         "finally:\n"

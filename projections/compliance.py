@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from aggregates.plan import Plan, in_force
-from projections.memory import MemoryTables
+from projections.engine.memory import MemoryTables
 from projections.rules import COVERAGE, RULES, RULES_BY_ID, Rule
 from projections.rules.facts import Facts
 from projections.rules.s2_coverage import covered, uncovered

@@ -12,26 +12,26 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service.access import Action, Target, rule
-from service.api import associations, audit, districts, health, users
-from service.api import campaign as campaign_api
-from service.api import compliance as compliance_api
-from service.api import divisions as divisions_api
-from service.api import evaluations as evaluations_api
-from service.api import groups as groups_api
-from service.api import inspections as inspections_api
-from service.api import lifecycle as lifecycle_api
-from service.api import needs as needs_api
-from service.api import roster as roster_api
-from service.api import training as training_api
-from service.api import visits as visits_api
-from service.auth import FailedAuthLimiter, authorize_request
-from service.context import Services
-from service.json_provider import ApiJSONProvider
-from service.logs import configure_logging
-from service.metrics import init_app as init_metrics
-from service.problems import PROBLEM_JSON, ProblemError, register_problem_handlers
-from service.schemas import ProblemSchema
+from service.admin import districts_api as districts
+from service.admin import users_api as users
+from service.association import api as associations
+from service.association import lifecycle_api, training_api
+from service.campaign import api as campaign_api
+from service.campaign import inspections_api
+from service.care import evaluations_api, groups_api, needs_api, visits_api
+from service.compliance import api as compliance_api
+from service.divisions import api as divisions_api
+from service.http import health
+from service.http.access import Action, Target, rule
+from service.http.auth import FailedAuthLimiter, authorize_request
+from service.http.context import Services
+from service.http.json_provider import ApiJSONProvider
+from service.http.logs import configure_logging
+from service.http.metrics import init_app as init_metrics
+from service.http.problems import PROBLEM_JSON, ProblemError, register_problem_handlers
+from service.http.schemas import ProblemSchema
+from service.ledger import api as audit
+from service.roster import api as roster_api
 from workers.inprocess import in_process_projector
 from workers.runtime import Runtime
 from workers.settings import Settings

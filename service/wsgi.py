@@ -1,7 +1,7 @@
 """WSGI entry point for gunicorn: ``gunicorn service.wsgi:app``."""
 
 from service.app import create_app
-from service.metrics import share_between_processes
+from service.http.metrics import share_between_processes
 from workers.settings import Settings
 
 # gunicorn's worker processes count requests into one shared folder, so /metrics adds them up.

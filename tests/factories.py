@@ -16,10 +16,10 @@ from typing import Any, Protocol
 
 import pytest
 
-from aggregates.association import OfficerRole
+from aggregates.association.association import OfficerRole
 from aggregates.provenance import Provenance
-from projections.accounts import Accounts
-from projections.tenancy import Tenancy
+from projections.platform.accounts import Accounts
+from projections.platform.tenancy import Tenancy
 from tests.plugin import Calendar
 from tests.roster.samples import details
 from tests.seeding import SEEDER, seed_district

@@ -17,14 +17,14 @@ from typing import Any
 
 from flask import Flask
 
-from projections.database import SqliteDatabase
-from projections.key_ring_store import (
+from projections.platform.database import SqliteDatabase
+from projections.platform.key_ring_store import (
     KEYRING_FOLDER,
     PERSON_KEYS,
     WRAPPING_KEY_FILE,
     keyring_schema,
 )
-from projections.tenancy import Tenancy
+from projections.platform.tenancy import Tenancy
 from tests.plugin import ADMIN
 from tests.roster.samples import person_body
 

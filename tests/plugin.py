@@ -31,9 +31,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from kombu import Connection
 
-from aggregates.district import CHINA
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from aggregates.store.district import CHINA
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from service.app import create_app
 from tests.client import BOOTSTRAP_TOKEN
 from tests.processes import ProcessFactory
@@ -60,7 +60,7 @@ def pg_url() -> Iterator[str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     yield f"{base}/{name}"
-    from projections.database import _SHARED_POOLS
+    from projections.platform.database import _SHARED_POOLS
 
     for url in [u for u in _SHARED_POOLS if u.endswith(f"/{name}")]:
         _SHARED_POOLS.pop(url).close()

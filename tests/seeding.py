@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from aggregates.association import Association, OfficerRole
+from aggregates.association.association import Association, OfficerRole
 from aggregates.provenance import Provenance
-from projections.tenancy import Tenancy
+from projections.platform.tenancy import Tenancy
 
 SEEDER = Provenance(actor="test-seeder", request_id="seed")
 

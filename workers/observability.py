@@ -13,7 +13,7 @@ from typing import Any
 
 from celery import signals
 
-from projections import task_stats
+from projections.engine import task_stats
 from workers.logs import configure_logging, reset_log_context, set_log_context
 from workers.runtime import current_runtime
 from workers.settings import Settings

@@ -6,10 +6,10 @@ import os
 import threading
 from dataclasses import dataclass
 
-from projections.accounts import Accounts
-from projections.catchup import CatchUp, catch_up, projected_position
-from projections.database import Database, open_database
-from projections.tenancy import Tenancy
+from projections.engine.catchup import CatchUp, catch_up, projected_position
+from projections.platform.accounts import Accounts
+from projections.platform.database import Database, open_database
+from projections.platform.tenancy import Tenancy
 from workers.settings import Settings
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from projections.ledger import LedgerError, StoredHead, key_id, sign_head
-from projections.secret_files import secret_file
-from projections.tree_heads import load_private_key, new_private_key_seed, public_key_base64
+from projections.ledger.ledger import LedgerError, StoredHead, key_id, sign_head
+from projections.ledger.tree_heads import load_private_key, new_private_key_seed, public_key_base64
+from projections.platform.secret_files import secret_file
 from workers.celery_app import celery
 from workers.runtime import Runtime, current_runtime
 from workers.settings import Settings

@@ -9,7 +9,7 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import OperationalError as PgOperationalError
 
 from aggregates.errors import NotFound
-from projections.claims import district_claim, take_missed
+from projections.engine.claims import district_claim, take_missed
 from workers.celery_app import celery
 from workers.runtime import current_runtime
 from workers.wakeups import PROJECT_DISTRICT

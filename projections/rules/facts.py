@@ -12,8 +12,8 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from projections.district_settings import intervals_in_force
-from projections.memory import MemoryTables
+from projections.care.district_settings import intervals_in_force
+from projections.engine.memory import MemoryTables
 
 
 def active_between(start: Any, end: Any, day: str) -> bool:

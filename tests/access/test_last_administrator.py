@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from service.access import Role
-from service.cli import main
+from service.cli.main import main
+from service.http.access import Role
 from tests.access.world import World
 from tests.plugin import ADMIN
 

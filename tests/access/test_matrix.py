@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from service.access import Action, Role, Target, rule_of
+from service.http.access import Action, Role, Target, rule_of
 from tests.access.world import A, B, World, build_world
 from tests.campaign.samples import campaign_path_samples
 from tests.care.samples import care_path_samples

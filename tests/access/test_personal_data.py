@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.access import Role
+from service.http.access import Role
 from tests.access.world import A, World
 
 

@@ -18,7 +18,7 @@ from uuid import uuid4
 import pytest
 from werkzeug.test import TestResponse
 
-from service.access import Role
+from service.http.access import Role
 from tests import factories
 from tests.access.world import T1, T2, A, B, World, build_world
 from tests.plugin import MakeApp

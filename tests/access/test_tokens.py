@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from projections.accounts import token_digest
-from service.access import Role
-from service.auth import FAILED_AUTH_ADDRESS_LIMIT
+from projections.platform.accounts import token_digest
+from service.http.access import Role
+from service.http.auth import FAILED_AUTH_ADDRESS_LIMIT
 from tests.access.world import A, World
 from tests.plugin import MakeApp
 from workers.settings import Settings

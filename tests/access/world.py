@@ -13,8 +13,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from projections.tenancy import Tenancy
-from service.access import Role
+from projections.platform.tenancy import Tenancy
+from service.http.access import Role
 from tests import factories
 from tests.campaign.samples import add_campaign_samples
 from tests.care.samples import add_care_samples

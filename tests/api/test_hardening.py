@@ -15,7 +15,7 @@ import pytest
 import requests
 from flask import Flask
 
-from service.access import Action, Target, rule
+from service.http.access import Action, Target, rule
 from tests.plugin import ADMIN, MakeApp
 from tests.processes import ProcessFactory
 

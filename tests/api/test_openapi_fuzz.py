@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.auth import FailedAuthLimiter
+from service.http.auth import FailedAuthLimiter
 from tests.plugin import ADMIN, embedded_app
 
 AUTH = ADMIN

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from aggregates.provenance import Provenance
-from projections import ledger
-from projections.tree_heads import load_private_key, new_private_key_seed
+from projections.ledger import ledger
+from projections.ledger.tree_heads import load_private_key, new_private_key_seed
 from tests import factories
 from tests.plugin import MakeRuntime
 from tests.seeding import seed_district

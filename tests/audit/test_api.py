@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask.testing import FlaskClient
 
-from projections.catchup import catch_up
+from projections.engine.catchup import catch_up
 from tests.audit.conftest import DISTRICT
 from tests.client import BOOTSTRAP_TOKEN
 from tests.plugin import MakeApp
@@ -323,8 +323,8 @@ def test_hosted_without_a_key_says_signing_is_disabled(
 
 
 def test_every_audit_view_declares_an_access_rule() -> None:
-    from service.access import Action, Target, rule_of
-    from service.api import audit
+    from service.http.access import Action, Target, rule_of
+    from service.ledger import api as audit
 
     views = [
         getattr(view, method)

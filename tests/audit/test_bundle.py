@@ -61,7 +61,7 @@ def test_an_exported_bundle_verifies_offline(bundle: Path) -> None:
     assert "2 consistency proof(s) between successive heads verified" in done.stdout
     assert "3 event(s) after position" in done.stdout
     alone = subprocess.run(
-        [sys.executable, "-m", "projections.ledger_verify", str(bundle)],
+        [sys.executable, "-m", "projections.ledger.verify", str(bundle)],
         cwd=REPO,
         env={**os.environ, **OFFLINE},
         capture_output=True,
@@ -121,7 +121,7 @@ def test_one_altered_byte_of_a_signature_or_leaf_fails_naming_it(
 
 def test_the_verifier_core_imports_no_server_database_or_broker() -> None:
     probe = (
-        "import sys, projections.ledger_verify; "
+        "import sys, projections.ledger.verify; "
         "bad = [m for m in ('psycopg', 'sqlite3', 'flask', 'celery', 'kombu', 'eventsourcing') "
         "if m in sys.modules]; print(bad)"
     )

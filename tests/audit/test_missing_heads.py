@@ -17,11 +17,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from projections import ledger
-from projections.ledger_records import canonical_record
-from projections.merkle import leaf_hash
-from projections.tree_heads import load_private_key
-from service.cli import main
+from projections.ledger import ledger
+from projections.ledger.merkle import leaf_hash
+from projections.ledger.records import canonical_record
+from projections.ledger.tree_heads import load_private_key
+from service.cli.main import main
 from tests.audit.conftest import DISTRICT, cli_env, grow
 from tests.audit.test_tamper import execute, stored
 from workers.runtime import Runtime

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from projections import ledger, tracking
-from projections.audit_trail import AUDIT_TRAIL_PROJECTION
-from projections.catchup import PROJECTIONS, catch_up
+from projections.engine import tracking
+from projections.engine.catchup import PROJECTIONS, catch_up
+from projections.ledger import ledger
+from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
 from tests.audit.conftest import DISTRICT, add_events, grow
 from workers.runtime import Runtime
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from projections import ledger
-from projections.ledger_verify import Report, verify_ledger
-from projections.tree_heads import load_private_key, load_public_key, public_key_base64
-from service.cli import main
+from projections.ledger import ledger
+from projections.ledger.tree_heads import load_private_key, load_public_key, public_key_base64
+from projections.ledger.verify import Report, verify_ledger
+from service.cli.main import main
 from tests.audit.conftest import DISTRICT, add_events, cli_env, grow
 from workers.runtime import Runtime
 

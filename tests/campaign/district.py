@@ -12,15 +12,15 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from aggregates.association import Background, FacilityKind, OfficerRole
-from aggregates.district_settings import Criterion
-from aggregates.group import DisabilityCategory, GroupBasis
+from aggregates.association.association import Background, FacilityKind, OfficerRole
+from aggregates.association.training import TrainingMode
+from aggregates.campaign.inspection import InspectionKind
+from aggregates.care.district_settings import Criterion
+from aggregates.care.group import DisabilityCategory, GroupBasis
+from aggregates.care.visit import HouseholdKind, VisitMode
 from aggregates.identifiers import Sex, make_resident_id
-from aggregates.inspection import InspectionKind
-from aggregates.person import PersonDetails
 from aggregates.provenance import Provenance
-from aggregates.training import TrainingMode
-from aggregates.visit import HouseholdKind, VisitMode
+from aggregates.roster.person import PersonDetails
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 
@@ -178,8 +178,8 @@ def evaluate_a(runtime: Runtime, cal: Calendar, walk: Walk) -> None:
 
 def spot_check(runtime: Runtime, cal: Calendar, walk: Walk) -> Any:
     """15 March 2022: a spot check of A and B from the rules, plus a problem written by hand."""
-    from aggregates.inspection_commands import WrittenProblem
-    from service.campaign import RULES_BASIS, rule_findings
+    from aggregates.campaign.commands import WrittenProblem
+    from service.campaign.queries import RULES_BASIS, rule_findings
 
     cal.day = date(2022, 3, 15)
     runtime.catch_up(D)

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from aggregates.inspection import InspectionKind
-from aggregates.inspection_commands import WrittenProblem
+from aggregates.campaign.commands import WrittenProblem
+from aggregates.campaign.inspection import InspectionKind
 from tests.factories import SEED
 
 PLACES = {

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from aggregates.association import OfficerRole
-from aggregates.district import today_in_china
+from aggregates.association.association import OfficerRole
+from aggregates.store.district import today_in_china
 from tests.campaign.district import BY, A, Calendar, D, T, appoint
 from tests.plugin import ADMIN
 

@@ -15,10 +15,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from aggregates.inspection import BODY_LABELS, InspectionKind
+from aggregates.campaign.inspection import BODY_LABELS, InspectionKind
 from projections.compliance import RULES_BY_ID
-from service import reports
-from service.campaign import acceptance
+from service.campaign import reports
+from service.campaign.queries import acceptance
 from tests import factories
 from tests.campaign.district import BY, Calendar, D, build_2021, spot_check
 from tests.plugin import stamping

@@ -11,15 +11,15 @@ from uuid import UUID
 
 import pytest
 
-from aggregates.association import FacilityKind, OfficerRole
+from aggregates.association.association import FacilityKind, OfficerRole
+from aggregates.campaign.inspection import Body, Decision, InspectionKind
+from aggregates.care.visit import HouseholdKind, VisitMode
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated
-from aggregates.inspection import Body, Decision, InspectionKind
-from aggregates.visit import HouseholdKind, VisitMode
-from projections import inspections as campaign_records
+from projections.campaign import inspections as campaign_records
+from projections.campaign.progress import month_ends, series
 from projections.compliance import evaluate
-from projections.progress import month_ends, series
-from projections.replay import Basis, replay
-from service.campaign import (
+from projections.engine.replay import Basis, replay
+from service.campaign.queries import (
     RULES_BASIS,
     acceptance,
     campaign_tables,
@@ -27,7 +27,7 @@ from service.campaign import (
     rule_findings,
     work_plan_status,
 )
-from service.compliance import report
+from service.compliance.queries import report
 from tests.campaign.district import (
     BY,
     CITY,
@@ -437,7 +437,7 @@ def test_inspection_refusals(runtime: Runtime, calendar: Calendar) -> None:
     records.conclude_inspection(
         done, concluded_on=calendar.day, outcome=None, summary="完成", by=INSPECTOR
     )
-    from aggregates.inspection_commands import WrittenProblem
+    from aggregates.campaign.commands import WrittenProblem
 
     with pytest.raises(InvariantViolated):
         records.record_problem(

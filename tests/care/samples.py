@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from aggregates.district_settings import Criterion
-from aggregates.group import DisabilityCategory, GroupBasis
-from aggregates.needs import NeedCategory
-from aggregates.visit import HouseholdKind, ReferredTo, VisitMode
+from aggregates.care.district_settings import Criterion
+from aggregates.care.group import DisabilityCategory, GroupBasis
+from aggregates.care.needs import NeedCategory
+from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
 from tests.factories import SEED
 
 #: place -> (association key, roster person key, marker)

@@ -7,12 +7,12 @@ from uuid import uuid4
 
 import pytest
 
-from aggregates.district_settings import Criterion, DistrictSettings
+from aggregates.care.district_settings import Criterion, DistrictSettings
+from aggregates.care.evaluation import Evaluation
+from aggregates.care.group import DisabilityCategory, Group, GroupBasis
+from aggregates.care.needs import NeedCategory, PersonNeeds
+from aggregates.care.visit import HomeVisit, HouseholdKind, ReferredTo, VisitMode
 from aggregates.errors import InvalidValue, InvariantViolated, NotFound
-from aggregates.evaluation import Evaluation
-from aggregates.group import DisabilityCategory, Group, GroupBasis
-from aggregates.needs import NeedCategory, PersonNeeds
-from aggregates.visit import HomeVisit, HouseholdKind, ReferredTo, VisitMode
 
 TODAY = date(2024, 6, 1)
 BY = {"actor": "test", "role": "system", "organisation": "", "request_id": "t", "reason": None}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from projections.replay import load_live
-from service.demo import load_demo
+from projections.engine.replay import load_live
+from service.cli.demo import load_demo
 from workers.runtime import Runtime
 from workers.settings import Settings
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from projections import tracking
-from projections.replay import load_live
-from projections.roster import ROSTER_PROJECTION
-from service.demo import load_demo
+from projections.engine import tracking
+from projections.engine.replay import load_live
+from projections.roster.roster import ROSTER_PROJECTION
+from service.cli.demo import load_demo
 from workers.runtime import Runtime
 from workers.settings import Settings
 

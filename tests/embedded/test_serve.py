@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from service.cli import _address
+from service.cli.main import _address
 from tests.processes import ProcessFactory
 from workers.settings import Settings
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from aggregates.district import today_in_china
 from aggregates.identifiers import (
     DivisionLevel,
     VillageKind,
@@ -21,13 +20,14 @@ from aggregates.identifiers import (
     validate_resident_id,
     village_kind,
 )
+from aggregates.store.district import today_in_china
 from bench.city import CityGenerated, generate_city, open_city, plan
 from bench.district import COMPLIANT, TODAY
-from projections.catchup import catch_up
 from projections.compliance import evaluate
-from projections.memory import MemoryTables
-from projections.replay import Basis, load_live, replay
-from projections.tenancy import Tenancy
+from projections.engine.catchup import catch_up
+from projections.engine.memory import MemoryTables
+from projections.engine.replay import Basis, load_live, replay
+from projections.platform.tenancy import Tenancy
 
 SCALE = 0.002
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from projections import person_keys
-from projections.database import open_database
-from projections.person_keys import PersonKeyRing
-from projections.tenancy import Tenancy
+from projections.platform import person_keys
+from projections.platform.database import open_database
+from projections.platform.person_keys import PersonKeyRing
+from projections.platform.tenancy import Tenancy
 from tests.seeding import SEEDER
 
 

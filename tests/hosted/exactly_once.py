@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from projections.catchup import projected_position
-from projections.database import Database
+from projections.engine.catchup import projected_position
+from projections.platform.database import Database
 
 
 def read_model_counts(db: Database, district: str) -> dict[str, dict[str, int]]:

@@ -9,9 +9,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from projections.database import open_database
-from projections.encryption import WrongEncryptionKey
-from projections.tenancy import Tenancy
+from projections.platform.database import open_database
+from projections.platform.encryption import WrongEncryptionKey
+from projections.platform.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
 

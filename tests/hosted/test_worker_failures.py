@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from projections.catchup import catch_up, projected_position
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from projections.engine.catchup import catch_up, projected_position
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests.factories import seeded_district
 from tests.hosted.exactly_once import assert_exactly_once, wait_for_position
 from tests.processes import ProcessFactory

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from projections.catchup import projected_position
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from projections.engine.catchup import projected_position
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.hosted.exactly_once import wait_for_position
 from tests.processes import ProcessFactory, free_port

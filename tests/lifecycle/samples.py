@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from aggregates.association import FacilityKind
-from aggregates.training import TrainingMode
+from aggregates.association.association import FacilityKind
+from aggregates.association.training import TrainingMode
 from tests import factories
 
 SEED = replace(factories.SEED, request_id="seed-lifecycle")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from service.city_data import TOWNSHIPS, city_file
+from service.divisions.city_data import TOWNSHIPS, city_file
 from tests.plugin import ADMIN, app_settings, close_app, open_app
 
 D, OTHER = "410102", "410103"

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from aggregates.association import (
+from aggregates.association.association import (
     Association,
     Background,
     FacilityKind,
@@ -19,9 +19,14 @@ from aggregates.association import (
     SelectionMethod,
     Status,
 )
-from aggregates.division import DivisionPart, DivisionRegister, TownshipKind, township_kind
+from aggregates.association.training import TrainingMode, TrainingSession
+from aggregates.divisions.division import (
+    DivisionPart,
+    DivisionRegister,
+    TownshipKind,
+    township_kind,
+)
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
-from aggregates.training import TrainingMode, TrainingSession
 
 TODAY = date(2024, 6, 1)
 BY = {"actor": "test", "role": "system", "organisation": "", "request_id": "t", "reason": None}

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import requests
 
-from service.city_data import TOWNSHIPS, city_file, city_rows
+from service.divisions.city_data import TOWNSHIPS, city_file, city_rows
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import REPO, ProcessFactory
 from tests.roster.samples import person_body

@@ -8,10 +8,10 @@ from unittest import mock
 
 import pytest
 
-from projections.catchup import projected_position
-from projections.claims import district_claim
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from projections.engine.catchup import projected_position
+from projections.engine.claims import district_claim
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests import factories
 from tests.plugin import MakeRuntime
 from tests.seeding import SEEDER, seed_district

@@ -7,8 +7,8 @@ import logging
 
 from flask import Flask
 
-from projections import task_stats
-from service.logs import RequestFilter
+from projections.engine import task_stats
+from service.http.logs import RequestFilter
 from tests.client import BOOTSTRAP_TOKEN
 from tests.operations.metrics_scrape import by_label, samples, value
 from tests.plugin import MakeApp
@@ -119,7 +119,7 @@ def test_json_lines_carry_request_id_and_district_and_no_exception_message(app: 
             probe.exception("probe failed")
         return "ok"
 
-    from service.access import Action, Target, rule
+    from service.http.access import Action, Target, rule
 
     rule(Action.PUBLIC, Target.NONE)(probe_view)
     try:

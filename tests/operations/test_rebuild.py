@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import requests
 
-from projections import ledger
-from projections.catchup import PROJECTIONS, catch_up
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from projections.engine.catchup import PROJECTIONS, catch_up
+from projections.ledger import ledger
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import REPO, ProcessFactory
 from tests.seeding import SEEDER, seed_district

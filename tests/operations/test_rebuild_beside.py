@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from projections import ledger
-from projections.catchup import PROJECTIONS
-from projections.replay import load_live
-from projections.shadow_rebuild import rebuild_beside
-from service.demo import load_demo
+from projections.engine.catchup import PROJECTIONS
+from projections.engine.replay import load_live
+from projections.engine.shadow_rebuild import rebuild_beside
+from projections.ledger import ledger
+from service.cli.demo import load_demo
 from tests.seeding import seed_district
 from workers.runtime import Runtime
 from workers.settings import Settings

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from projections.catchup import projected_position
-from projections.tenancy import Tenancy
+from projections.engine.catchup import projected_position
+from projections.platform.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN
 from tests.factories import seeded_district
 from tests.hosted.exactly_once import assert_exactly_once

@@ -2,8 +2,8 @@
 
 A wheel is built from a copy of the files git knows (as a fresh clone has them: no egg-info
 left by an editable install, which setuptools would read its file list from) and imported as
-a zip with no checkout on the path: the accessor of :mod:`service.city_data` must read both
-files from it through ``importlib.resources``.
+a zip with no checkout on the path: the accessor of :mod:`service.divisions.city_data` must read
+both files from it through ``importlib.resources``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from service.city_data import DISTRICTS, TOWNSHIPS, city_file, city_rows
+from service.divisions.city_data import DISTRICTS, TOWNSHIPS, city_file, city_rows
 from tests.quality.tracked import REPO, tracked_files
 
 READ_FROM_THE_WHEEL = """
-import service, service.city_data as data
+import service, service.divisions.city_data as data
 print(service.__file__)
 print(len(data.city_rows(data.DISTRICTS)), len(data.city_rows(data.TOWNSHIPS)))
 """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aggregates.district import today_in_china
-from projections.replay import Basis, load_live, replay
-from service.demo import load_demo
+from aggregates.store.district import today_in_china
+from projections.engine.replay import Basis, load_live, replay
+from service.cli.demo import load_demo
 from workers.runtime import Runtime
 from workers.settings import Settings
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from aggregates.association import Background, OfficerRole
+from aggregates.association.association import Background, OfficerRole
+from aggregates.association.training import TrainingMode
 from aggregates.provenance import Provenance
-from aggregates.training import TrainingMode
-from service.compliance import report
+from service.compliance.queries import report
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 

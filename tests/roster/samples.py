@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from aggregates.identifiers import Sex, make_resident_id
-from aggregates.person import PersonDetails
+from aggregates.roster.person import PersonDetails
 
 
 def resident_id(sequence: int, born: date = date(1970, 5, 6), sex: Sex = Sex.MALE) -> str:

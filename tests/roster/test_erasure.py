@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from projections.ledger import snapshot
-from projections.ledger_verify import verify_ledger
-from projections.rebuild import rebuild
-from projections.tree_heads import load_public_key
+from projections.engine.rebuild import rebuild
+from projections.ledger.ledger import snapshot
+from projections.ledger.tree_heads import load_public_key
+from projections.ledger.verify import verify_ledger
 from tests.plugin import ADMIN
 from tests.roster.samples import person_body
 from workers.signing import sign_district, signing_key

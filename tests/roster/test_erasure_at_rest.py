@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 from uuid import UUID
 
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests.leaks import (
     SEQUENCE,
     VILLAGE,

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from service.cli import main as cli
+from service.cli.main import main as cli
 from tests.roster.conftest import T2, V1, V2, A, Roster
 from tests.roster.samples import person_body
 

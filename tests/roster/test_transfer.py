@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from aggregates.errors import DomainError
-from aggregates.roster_commands import finish_transfer
+from aggregates.roster.commands import finish_transfer
 from tests.factories import SEED
 from tests.roster.conftest import V1, VB, A, B, Roster
 from tests.roster.samples import person_body

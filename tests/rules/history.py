@@ -1,6 +1,6 @@
 """A district's history built from domain commands, each event stamped with the day it was
 recorded, and its read models as of a day on either clock: the seam where the replay feeds
-the compliance rules (:func:`projections.replay.apply_as_of`), with no database."""
+the compliance rules (:func:`projections.engine.replay.apply_as_of`), with no database."""
 
 from __future__ import annotations
 
@@ -12,19 +12,19 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from aggregates.association import Association, FacilityKind, OfficerRole
-from aggregates.district_settings import Criterion, DistrictSettings, EvaluationScheme
-from aggregates.division import DivisionRegister
-from aggregates.evaluation import Evaluation
-from aggregates.group import DisabilityCategory, Group, GroupBasis
+from aggregates.association.association import Association, FacilityKind, OfficerRole
+from aggregates.association.training import TrainingMode, TrainingSession
+from aggregates.care.district_settings import Criterion, DistrictSettings, EvaluationScheme
+from aggregates.care.evaluation import Evaluation
+from aggregates.care.group import DisabilityCategory, Group, GroupBasis
+from aggregates.care.visit import HomeVisit, HouseholdKind, VisitMode
+from aggregates.divisions.division import DivisionRegister
 from aggregates.identifiers import Sex, make_resident_id
-from aggregates.person import Person, PersonDetails
 from aggregates.plan import PLANS, Plan, in_force
-from aggregates.training import TrainingMode, TrainingSession
-from aggregates.visit import HomeVisit, HouseholdKind, VisitMode
+from aggregates.roster.person import Person, PersonDetails
 from projections.compliance import Report, evaluate
-from projections.memory import MemoryTables
-from projections.replay import CHINA, Applier, Basis, apply_as_of, replayable
+from projections.engine.memory import MemoryTables
+from projections.engine.replay import CHINA, Applier, Basis, apply_as_of, replayable
 from projections.rules.facts import Facts
 from projections.rules.rule import Rule
 

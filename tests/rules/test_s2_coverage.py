@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from projections.replay import Basis
+from projections.engine.replay import Basis
 from projections.rules import RULES_BY_ID
 from projections.rules.s2_coverage import COVERAGE
 from tests.rules.history import ESTABLISHED, VILLAGE, History

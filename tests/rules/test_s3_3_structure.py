@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from aggregates.association import OfficerRole, maximum_sitting
+from aggregates.association.association import OfficerRole, maximum_sitting
 from aggregates.errors import InvariantViolated, SecondChair
 from aggregates.plan import PLANS, Bounds, Plan, Structure
-from projections.replay import Basis
+from projections.engine.replay import Basis
 from projections.rules.s3_3_structure import (
     CHAIR,
     COMMITTEE_MEMBERS,

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from aggregates.association import FacilityKind
-from projections.replay import Basis
+from aggregates.association.association import FacilityKind
+from projections.engine.replay import Basis
 from projections.rules.s3_4_duties import SERVICE_VENUE
 from tests.rules.history import History
 

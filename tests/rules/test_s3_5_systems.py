@@ -8,10 +8,10 @@ from types import MappingProxyType
 
 import pytest
 
-from aggregates.association import FacilityKind, OfficerRole
+from aggregates.association.association import FacilityKind, OfficerRole
+from aggregates.care.visit import HouseholdKind
 from aggregates.plan import PLANS, Plan, Visits
-from aggregates.visit import HouseholdKind
-from projections.replay import Basis
+from projections.engine.replay import Basis
 from projections.rules.s3_5_systems import (
     DUTIES_AND_RULES_ON_WALL,
     EVALUATED,

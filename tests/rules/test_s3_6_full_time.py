@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from aggregates.association import OfficerRole
+from aggregates.association.association import OfficerRole
 from aggregates.errors import InvariantViolated
 from aggregates.plan import PLANS, Plan
-from projections.replay import Basis
+from projections.engine.replay import Basis
 from projections.rules.s3_6_full_time import FULL_TIME_MEMBER
 from tests.rules.history import History
 

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from aggregates.association import OfficerRole
+from aggregates.association.association import OfficerRole
 from aggregates.plan import PLANS, Plan
-from projections.replay import Basis
+from projections.engine.replay import Basis
 from projections.rules.s3_7_training import OFFICERS_TRAINED
 from tests.rules.history import History
 

@@ -43,7 +43,7 @@ from eventsourcing.domain import CanCreateTimestamp, CanMutateAggregate, DomainE
 from eventsourcing.utils import get_topic
 
 import aggregates
-from aggregates.association import (
+from aggregates.association.association import (
     Association,
     FacilityKind,
     OfficerRole,
@@ -51,18 +51,18 @@ from aggregates.association import (
     PriorityGroup,
     SelectionMethod,
 )
-from aggregates.district import CHINA
-from aggregates.division import DivisionPart
+from aggregates.campaign.commands import WrittenProblem
+from aggregates.campaign.inspection import Body, Decision, InspectionKind
+from aggregates.divisions.division import DivisionPart
 from aggregates.identifiers import Sex, make_resident_id
-from aggregates.inspection import Body, Decision, InspectionKind
-from aggregates.inspection_commands import WrittenProblem
-from aggregates.person import PersonDetails
 from aggregates.provenance import Provenance
-from aggregates.roster_commands import finish_transfer
-from projections import ledger
-from projections.tree_heads import load_private_key, public_key_base64
-from service.campaign import rule_findings
-from service.demo import DEMO_DISTRICT, load_demo
+from aggregates.roster.commands import finish_transfer
+from aggregates.roster.person import PersonDetails
+from aggregates.store.district import CHINA
+from projections.ledger import ledger
+from projections.ledger.tree_heads import load_private_key, public_key_base64
+from service.campaign.queries import rule_findings
+from service.cli.demo import DEMO_DISTRICT, load_demo
 from tests.campaign.samples import add_campaign_samples
 from tests.care.samples import add_care_samples
 from tests.roster.samples import add_sample_persons
@@ -198,7 +198,7 @@ def officer(association: Association, name: str) -> UUID:
 
 def association_of(maker: Maker, village: str, code: str = D) -> Association:
     """The association holding a village (through the village's claim)."""
-    from aggregates.district import division_claim_id
+    from aggregates.store.district import division_claim_id
 
     records = maker.records(code)
     claim = records.repository.get(division_claim_id(village))

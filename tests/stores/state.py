@@ -11,12 +11,12 @@ import json
 from functools import partial
 from typing import Any
 
-from projections import ledger
-from projections.catchup import PROJECTIONS
-from projections.ledger_verify import verify_ledger
-from projections.merkle import MerkleLog
-from projections.rebuild import rebuild
-from projections.tree_heads import load_public_key
+from projections.engine.catchup import PROJECTIONS
+from projections.engine.rebuild import rebuild
+from projections.ledger import ledger
+from projections.ledger.merkle import MerkleLog
+from projections.ledger.tree_heads import load_public_key
+from projections.ledger.verify import verify_ledger
 from workers.runtime import Runtime
 
 

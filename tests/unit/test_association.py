@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from aggregates.association import Association, Background, OfficerRole
+from aggregates.association.association import Association, Background, OfficerRole
 from aggregates.errors import InvalidValue, InvariantViolated, NotFound
 
 TODAY = date(2024, 6, 1)

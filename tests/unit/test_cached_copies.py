@@ -11,11 +11,11 @@ from uuid import UUID
 
 import pytest
 
-from aggregates.association import OfficerRole
-from aggregates.district import DistrictRecords
-from aggregates.retries import save_retrying
-from projections.database import open_database
-from projections.tenancy import Tenancy
+from aggregates.association.association import OfficerRole
+from aggregates.store.district import DistrictRecords
+from aggregates.store.retries import save_retrying
+from projections.platform.database import open_database
+from projections.platform.tenancy import Tenancy
 from tests.seeding import SEEDER
 
 DISTRICT = "410106"

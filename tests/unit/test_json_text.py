@@ -9,8 +9,8 @@ from uuid import UUID
 
 import pytest
 
-from projections.roster import _plain
-from projections.tables import json_text
+from projections.platform.tables import json_text
+from projections.roster.roster import _plain
 
 SAMPLES = [
     {

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from projections.merkle import (
+from projections.ledger.merkle import (
     EMPTY_ROOT,
     InvalidProof,
     MerkleLog,

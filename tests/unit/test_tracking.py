@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from projections import tracking
+from projections.engine import tracking
 
 
 def sql(template: str) -> str:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from projections.merkle import MerkleLog, leaf_hash, verify_inclusion
-from projections.tree_heads import (
+from projections.ledger.merkle import MerkleLog, leaf_hash, verify_inclusion
+from projections.ledger.tree_heads import (
     InvalidSigningKey,
     InvalidTreeHead,
     SignedTreeHead,

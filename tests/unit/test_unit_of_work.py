@@ -6,9 +6,9 @@ import random
 import sqlite3
 from typing import Any
 
-from projections.memory import MemoryTables
-from projections.tables import Table
-from projections.unit_of_work import MemoryUnitOfWork, UnitOfWork
+from projections.engine.memory import MemoryTables
+from projections.engine.unit_of_work import MemoryUnitOfWork, UnitOfWork
+from projections.platform.tables import Table
 
 TABLE = Table(name="t", columns={"k": "int", "a": "text", "n": "int"}, key=("k",))
 

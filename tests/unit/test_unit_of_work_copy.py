@@ -10,9 +10,9 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from projections import unit_of_work
-from projections.tables import Table
-from projections.unit_of_work import UnitOfWork
+from projections.engine import unit_of_work
+from projections.engine.unit_of_work import UnitOfWork
+from projections.platform.tables import Table
 
 TABLE = Table(
     name="probe",

@@ -1,0 +1,488 @@
+"""Commands of the campaign (S4, S5.3): work plan, inspections, key supervision, models.
+
+A mixin of :class:`aggregates.district.DistrictRecords`.  Rule findings for an inspection are
+computed outside the domain (by the projections, as of the inspection date on the effective
+clock: that day as known when the inspection is recorded) and passed in as
+plain data; the inspection stores the findings it used and puts the failing ones on its
+problem list in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from aggregates.association.association import Status
+from aggregates.campaign.campaign import WorkPlan, work_plan_id
+from aggregates.campaign.cultivation import ModelAssociation, model_id
+from aggregates.campaign.inspection import (
+    ACCEPTANCE_KINDS,
+    Body,
+    Decision,
+    Inspection,
+    InspectionKind,
+    ProblemSource,
+)
+from aggregates.campaign.supervision import KeySupervision
+from aggregates.errors import (
+    AssociationDidNotExist,
+    AssociationNotActive,
+    ChangedConcurrently,
+    NoSuchInspection,
+    NoSuchSupervision,
+    NotAModel,
+    NotFound,
+    SampledTwice,
+)
+from aggregates.provenance import Provenance
+from aggregates.store.retries import save_retrying
+
+if TYPE_CHECKING:  # pragma: no cover
+    from aggregates.association.association import Association
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class CampaignSaved:
+    """What a campaign command returns: the id it created, the log position, and sub-ids."""
+
+    id: UUID | None
+    position: int
+    more: tuple[UUID, ...] = ()
+
+
+@dataclass(frozen=True)
+class WrittenProblem:
+    """A problem the inspector writes: about a sampled association, a village or the district."""
+
+    description: str
+    association_id: UUID | None = None
+    division_code: str | None = None
+    clause: str | None = None
+    rule_id: str | None = None  # the compliance rule it is about, if any
+
+    def subject(self) -> str | None:
+        """What the problem is about: the association, else the village (as findings name it)."""
+        return str(self.association_id) if self.association_id else self.division_code
+
+
+def _written_for(finding: dict[str, Any], written: list[WrittenProblem]) -> str | None:
+    """Take out the inspector's problem written for this failing finding, if any: its note.
+
+    The same failure found by the rules and written down by the inspector is one problem.
+    """
+    subject = finding.get("association_id") or finding["division_code"]
+    for problem in written:
+        if problem.rule_id == finding["rule_id"] and problem.subject() == subject:
+            written.remove(problem)
+            return problem.description
+    return None
+
+
+class InspectionCommands:
+    """The campaign's records in a district's store."""
+
+    district_code: str
+    clock: Callable[[], date]
+    repository: Any
+    recorder: Any
+
+    if TYPE_CHECKING:  # provided by DistrictRecords / Application
+
+        def save(self, *objs: Any) -> Any: ...
+
+        def association(self, association_id: UUID) -> Association: ...
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _campaign_get(
+        self, aggregate_id: UUID, kind: type[A], what: type[NotFound], field: str
+    ) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, kind):
+            raise what(id=aggregate_id, field=field)
+        return aggregate
+
+    def inspection(self, inspection_id: UUID) -> Inspection:
+        """An inspection of the district, or NotFound."""
+        return self._campaign_get(inspection_id, Inspection, NoSuchInspection, "inspection_id")
+
+    def work_plan(self) -> WorkPlan | None:
+        """The district's work plan, if filed."""
+        try:
+            plan = self.repository.get(work_plan_id(self.district_code))
+        except AggregateNotFoundError:
+            return None
+        return plan if isinstance(plan, WorkPlan) else None
+
+    def _campaign_saved(
+        self, result: UUID | None, *aggregates: Aggregate, more: tuple[UUID, ...] = ()
+    ) -> CampaignSaved:
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            raise ChangedConcurrently() from None
+        return CampaignSaved(result, max(r.notification.id for r in recordings), more)
+
+    def _campaign_change(self, load: Callable[[], A], command: Callable[[A], Any]) -> CampaignSaved:
+        """Run ``command`` on a fresh copy and save, retrying a lost race (aggregates/retries)."""
+
+        def attempt() -> tuple[list[A], Any]:
+            aggregate = load()
+            return [aggregate], command(aggregate)
+
+        result, recordings = save_retrying(
+            self.save, attempt, lambda: load().version, "the record", repository=self.repository
+        )
+        return CampaignSaved(
+            result if isinstance(result, UUID) else None, max(r.notification.id for r in recordings)
+        )
+
+    # -- the work plan (S4.1) ---------------------------------------------------------------
+
+    def file_work_plan(
+        self, *, title: str, summary: str, filed_on: date, by: Provenance
+    ) -> CampaignSaved:
+        """File the district's work plan; filing again files a revision."""
+        plan = self.work_plan()
+        if plan is None:
+            plan = WorkPlan.file(
+                district_code=self.district_code,
+                title=title,
+                summary=summary,
+                filed_on=filed_on,
+                today=self.clock(),
+                by=by.as_dict(),
+            )
+        else:
+            plan.revise(
+                title=title, summary=summary, filed_on=filed_on, today=self.clock(), by=by.as_dict()
+            )
+        return self._campaign_saved(plan.id, plan)
+
+    # -- inspections (S4.3, S4.4) -------------------------------------------------------------
+
+    def _sample(self, association_id: UUID, on: date) -> dict[str, Any]:
+        association = self.association(association_id)
+        if association.established_on > on:
+            raise AssociationDidNotExist(id=association_id, day=on, field="association_ids")
+        if association.status is not Status.ACTIVE and (association.ended_on or on) <= on:
+            raise AssociationNotActive(
+                association_status=association.status.value,
+                since=association.ended_on,
+                field="association_ids",
+            )
+        return {
+            "association_id": str(association.id),
+            "name": association.name,
+            "division_code": association.division_code,
+            "township_code": association.township_code,
+        }
+
+    def open_inspection(
+        self,
+        *,
+        kind: InspectionKind,
+        title: str,
+        inspected_on: date,
+        township_code: str | None,
+        inspectors: list[str],
+        association_ids: list[UUID],
+        rules_basis: str | None,
+        rule_findings: list[dict[str, Any]],
+        written: list[WrittenProblem],
+        by: Provenance,
+    ) -> CampaignSaved:
+        """Record an inspection, its samples, the rule findings it used and its problem list.
+
+        Failing rule findings of the sampled associations become problems; so do uncovered
+        villages (S2) for the acceptance kinds.  ``written`` problems are the inspector's own;
+        one written for a rule that failed on the same association or village is merged into
+        that rule's problem (one problem, with the inspector's description).
+        """
+        if len(set(association_ids)) != len(association_ids):
+            raise SampledTwice(field="association_ids")
+        sampled = [self._sample(a, inspected_on) for a in association_ids]
+        ids = {s["association_id"] for s in sampled}
+        today = self.clock()
+        used = [
+            f
+            for f in rule_findings
+            if f.get("association_id") in ids
+            or (
+                f.get("association_id") is None
+                and kind in ACCEPTANCE_KINDS
+                and str(f["division_code"]).startswith(township_code or self.district_code)
+            )
+        ]
+        inspection = Inspection.open(
+            district_code=self.district_code,
+            kind=kind,
+            title=title,
+            inspected_on=inspected_on,
+            township_code=township_code,
+            inspectors=inspectors,
+            sampled=sampled,
+            rules_basis=rules_basis,
+            rule_findings=used,
+            today=today,
+            by=by.as_dict(),
+        )
+        problems: list[UUID] = []
+        unmerged = list(written)
+        for finding in used:
+            if finding["passed"]:
+                continue
+            note = _written_for(finding, unmerged)
+            association = finding.get("association_id")
+            problems.append(
+                inspection.record_problem(
+                    association_id=UUID(association) if association else None,
+                    division_code=finding["division_code"],
+                    source=ProblemSource.RULE,
+                    rule_id=finding["rule_id"],
+                    clause=finding["clause"],
+                    description=note or finding.get("title_zh") or finding["rule_id"],
+                    facts=finding.get("facts") or {},
+                    found_on=inspected_on,
+                    today=today,
+                    by=by.as_dict(),
+                )
+            )
+        for problem in unmerged:
+            problems.append(
+                inspection.record_problem(
+                    association_id=problem.association_id,
+                    division_code=problem.division_code,
+                    source=ProblemSource.INSPECTOR,
+                    rule_id=problem.rule_id,
+                    clause=problem.clause,
+                    description=problem.description,
+                    facts={},
+                    found_on=inspected_on,
+                    today=today,
+                    by=by.as_dict(),
+                )
+            )
+        return self._campaign_saved(inspection.id, inspection, more=tuple(problems))
+
+    def record_problem(
+        self, inspection_id: UUID, problem: WrittenProblem, *, found_on: date, by: Provenance
+    ) -> CampaignSaved:
+        """Add a problem the inspector wrote to an inspection's list."""
+        return self._campaign_change(
+            lambda: self.inspection(inspection_id),
+            lambda i: i.record_problem(
+                association_id=problem.association_id,
+                division_code=problem.division_code,
+                source=ProblemSource.INSPECTOR,
+                rule_id=problem.rule_id,
+                clause=problem.clause,
+                description=problem.description,
+                facts={},
+                found_on=found_on,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
+
+    def rectify_problem(
+        self,
+        inspection_id: UUID,
+        problem_id: UUID,
+        *,
+        rectified_on: date,
+        evidence: str,
+        note: str,
+        by: Provenance,
+    ) -> CampaignSaved:
+        """Record a problem's rectification with its evidence."""
+        return self._campaign_change(
+            lambda: self.inspection(inspection_id),
+            lambda i: i.rectify(
+                problem_id=problem_id,
+                rectified_on=rectified_on,
+                evidence=evidence,
+                note=note,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
+
+    def escalate_problem(
+        self,
+        inspection_id: UUID,
+        problem_id: UUID,
+        *,
+        escalated_on: date,
+        escalated_to: str,
+        reason: str,
+        by: Provenance,
+    ) -> CampaignSaved:
+        """Escalate an open problem."""
+        return self._campaign_change(
+            lambda: self.inspection(inspection_id),
+            lambda i: i.escalate(
+                problem_id=problem_id,
+                escalated_on=escalated_on,
+                escalated_to=escalated_to,
+                reason=reason,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
+
+    def record_decision(
+        self,
+        inspection_id: UUID,
+        *,
+        body: Body,
+        decision: Decision,
+        decided_on: date,
+        signatory: str,
+        remarks: str,
+        by: Provenance,
+    ) -> CampaignSaved:
+        """Record one city body's decision in the joint acceptance."""
+        return self._campaign_change(
+            lambda: self.inspection(inspection_id),
+            lambda i: i.decide(
+                body=body,
+                decision=decision,
+                decided_on=decided_on,
+                signatory=signatory,
+                remarks=remarks,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
+
+    def conclude_inspection(
+        self,
+        inspection_id: UUID,
+        *,
+        concluded_on: date,
+        outcome: Decision | None,
+        summary: str,
+        by: Provenance,
+    ) -> CampaignSaved:
+        """Conclude an inspection with its outcome."""
+        return self._campaign_change(
+            lambda: self.inspection(inspection_id),
+            lambda i: i.conclude(
+                concluded_on=concluded_on,
+                outcome=outcome,
+                summary=summary,
+                today=self.clock(),
+                by=by.as_dict(),
+            ),
+        )
+
+    # -- key supervision (S4.3) ----------------------------------------------------------------
+
+    def start_key_supervision(
+        self,
+        *,
+        association_id: UUID | None,
+        reason: str,
+        started_on: date,
+        inspection_id: UUID | None,
+        by: Provenance,
+    ) -> CampaignSaved:
+        """Put the district, or one of its associations, under key supervision."""
+        if inspection_id is not None:
+            self.inspection(inspection_id)
+        name = division = township = None
+        if association_id is not None:
+            association = self.association(association_id)
+            name, division = association.name, association.division_code
+            township = association.township_code
+        spell = KeySupervision.start(
+            district_code=self.district_code,
+            association_id=association_id,
+            association_name=name,
+            division_code=division,
+            township_code=township,
+            reason=reason,
+            started_on=started_on,
+            inspection_id=inspection_id,
+            today=self.clock(),
+            by=by.as_dict(),
+        )
+        return self._campaign_saved(spell.id, spell)
+
+    def key_supervision(self, supervision_id: UUID) -> KeySupervision:
+        """A spell of key supervision, or NotFound."""
+        return self._campaign_get(
+            supervision_id, KeySupervision, NoSuchSupervision, "supervision_id"
+        )
+
+    def release_key_supervision(
+        self, supervision_id: UUID, *, released_on: date, reason: str, by: Provenance
+    ) -> CampaignSaved:
+        """Release from key supervision."""
+        return self._campaign_change(
+            lambda: self.key_supervision(supervision_id),
+            lambda s: s.release(
+                released_on=released_on, reason=reason, today=self.clock(), by=by.as_dict()
+            ),
+        )
+
+    # -- model cultivation (S5.3) --------------------------------------------------------------
+
+    def designate_model(
+        self, association_id: UUID, *, designated_on: date, practice: str, by: Provenance
+    ) -> CampaignSaved:
+        """Designate an association as a model (again, after a withdrawal)."""
+        association = self.association(association_id)
+        if association.status is not Status.ACTIVE:
+            raise AssociationNotActive(
+                association_status=association.status.value,
+                since=association.ended_on,
+                field="association_id",
+            )
+        try:
+            existing = self.repository.get(model_id(association_id))
+        except AggregateNotFoundError:
+            existing = None
+        if isinstance(existing, ModelAssociation):
+            existing.redesignate(
+                designated_on=designated_on, practice=practice, today=self.clock(), by=by.as_dict()
+            )
+            return self._campaign_saved(existing.id, existing)
+        model = ModelAssociation.designate(
+            association_id=association_id,
+            name=association.name,
+            division_code=association.division_code,
+            township_code=association.township_code,
+            established_on=association.established_on,
+            designated_on=designated_on,
+            practice=practice,
+            today=self.clock(),
+            by=by.as_dict(),
+        )
+        return self._campaign_saved(model.id, model)
+
+    def withdraw_model(
+        self, association_id: UUID, *, withdrawn_on: date, reason: str, by: Provenance
+    ) -> CampaignSaved:
+        """End an association's designation as a model."""
+        return self._campaign_change(
+            lambda: self._campaign_get(
+                model_id(association_id), ModelAssociation, NotAModel, "association_id"
+            ),
+            lambda m: m.withdraw(
+                withdrawn_on=withdrawn_on, reason=reason, today=self.clock(), by=by.as_dict()
+            ),
+        )

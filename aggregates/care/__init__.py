@@ -1,0 +1,1 @@
+"""Groups, needs, visits, evaluations and the district's settings, and their commands."""

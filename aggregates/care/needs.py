@@ -1,0 +1,197 @@
+"""A person's surveyed service status and needs, and the services that met them (S3.5).
+
+The needs survey (需求调查) follows the categories of the national dynamic-update survey of
+disabled persons' basic services and needs (残疾人基本服务状况和需求动态更新调查).  Each survey
+records which services the person already receives and the needs found; a need stays open
+until a service delivered against it is recorded as meeting it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from aggregates.errors import (
+    BeforeLastSurvey,
+    BeforeNeedFound,
+    DateInFuture,
+    NeedMet,
+    NeedStillOpen,
+    NoSuchNeed,
+)
+from aggregates.roster.person import ServiceNeed
+
+#: Categories of the national dynamic-update survey: the same list the roster records a
+#: person's service needs in, so a surveyed need and a registered need are one vocabulary.
+NeedCategory = ServiceNeed
+
+
+def person_needs_id(person_id: UUID) -> UUID:
+    """The id of a person's needs record: one per person, the same id every time."""
+    return uuid5(NAMESPACE_URL, f"canxie:person-needs:{person_id}")
+
+
+@dataclass(frozen=True)
+class Need:
+    """A need as the record must know it to accept services against it."""
+
+    need_id: UUID
+    category: NeedCategory
+    found_on: date
+    met_on: date | None = None
+
+
+class PersonNeeds(Aggregate):
+    """Every survey of one person and the services delivered against the needs found."""
+
+    class Event(Aggregate.Event):
+        """Base of the record's events: each carries its provenance as ``by``."""
+
+        by: dict[str, Any]
+
+    class Opened(Event, Aggregate.Created):
+        """The person's needs record was started (by their first survey)."""
+
+        person_id: UUID
+        association_id: UUID
+
+    class Surveyed(Event):
+        """A survey: who surveyed when, the services received, and the needs found."""
+
+        survey_id: UUID
+        person_id: UUID  # repeated in each event so that read models need no lookup
+        association_id: UUID  # the association surveying: the person's, at the time
+        surveyed_on: date
+        surveyor: str
+        services_received: list[str]
+        needs: list[dict[str, Any]]  # need_id (str), category, description
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """Open the needs found."""
+            assert isinstance(aggregate, PersonNeeds)
+            aggregate.last_surveyed_on = self.surveyed_on
+            aggregate.association_id = self.association_id
+            for need in self.needs:
+                need_id = UUID(need["need_id"])
+                aggregate.needs[need_id] = Need(
+                    need_id, NeedCategory(need["category"]), self.surveyed_on
+                )
+
+    class ServiceDelivered(Event):
+        """A service delivered against a need: when, by whom, what, and whether it met it."""
+
+        service_id: UUID
+        person_id: UUID
+        association_id: UUID
+        need_id: UUID
+        delivered_on: date
+        provider: str
+        description: str
+        meets_need: bool
+
+        def apply(self, aggregate: Aggregate) -> None:
+            """A meeting service closes the need."""
+            assert isinstance(aggregate, PersonNeeds)
+            if self.meets_need:
+                need = aggregate.needs[self.need_id]
+                aggregate.needs[self.need_id] = Need(
+                    need.need_id, need.category, need.found_on, self.delivered_on
+                )
+
+    def __init__(self, person_id: UUID, association_id: UUID, by: dict[str, Any]) -> None:
+        self.person_id = person_id
+        self.association_id = association_id
+        self.needs: dict[UUID, Need] = {}
+        self.last_surveyed_on: date | None = None
+
+    @classmethod
+    def open(cls, *, person_id: UUID, association_id: UUID, by: dict[str, Any]) -> PersonNeeds:
+        """Start the record of a person (its id derives from the person's)."""
+        return cls._create(
+            cls.Opened,
+            id=person_needs_id(person_id),
+            person_id=person_id,
+            association_id=association_id,
+            by=by,
+        )
+
+    def survey(
+        self,
+        *,
+        association_id: UUID,
+        surveyed_on: date,
+        surveyor: str,
+        services_received: list[NeedCategory],
+        needs: list[tuple[NeedCategory, str]],
+        today: date,
+        by: dict[str, Any],
+    ) -> tuple[UUID, list[UUID]]:
+        """Record a survey; returns its id and the ids of the needs it found."""
+        if surveyed_on > today:
+            raise DateInFuture(day=surveyed_on, field="surveyed_on")
+        if self.last_surveyed_on is not None and surveyed_on < self.last_surveyed_on:
+            raise BeforeLastSurvey(
+                day=surveyed_on, earliest=self.last_surveyed_on, field="surveyed_on"
+            )
+        still_open = {n.category for n in self.needs.values() if n.met_on is None}
+        for index, (category, _) in enumerate(needs):
+            if category in still_open:
+                raise NeedStillOpen(category=category.value, field=f"needs.{index}.category")
+            still_open.add(category)
+        survey_id = uuid4()
+        need_ids = [uuid4() for _ in needs]
+        self.trigger_event(
+            self.Surveyed,
+            survey_id=survey_id,
+            person_id=self.person_id,
+            association_id=association_id,
+            surveyed_on=surveyed_on,
+            surveyor=surveyor,
+            services_received=sorted({c.value for c in services_received}),
+            needs=[
+                {"need_id": str(need_id), "category": category.value, "description": text}
+                for need_id, (category, text) in zip(need_ids, needs, strict=True)
+            ],
+            by=by,
+        )
+        return survey_id, need_ids
+
+    def deliver_service(
+        self,
+        *,
+        need_id: UUID,
+        delivered_on: date,
+        provider: str,
+        description: str,
+        meets_need: bool,
+        today: date,
+        by: dict[str, Any],
+    ) -> UUID:
+        """Record a service against an open need."""
+        need = self.needs.get(need_id)
+        if need is None:
+            raise NoSuchNeed(id=need_id, field="need_id")
+        if need.met_on is not None:
+            raise NeedMet(met_on=need.met_on, field="need_id")
+        if delivered_on < need.found_on:
+            raise BeforeNeedFound(day=delivered_on, earliest=need.found_on, field="delivered_on")
+        if delivered_on > today:
+            raise DateInFuture(day=delivered_on, field="delivered_on")
+        service_id = uuid4()
+        self.trigger_event(
+            self.ServiceDelivered,
+            service_id=service_id,
+            person_id=self.person_id,
+            association_id=self.association_id,
+            need_id=need_id,
+            delivered_on=delivered_on,
+            provider=provider,
+            description=description,
+            meets_need=meets_need,
+            by=by,
+        )
+        return service_id

@@ -1,0 +1,1 @@
+"""The district's register of townships and villages."""

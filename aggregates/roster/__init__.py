@@ -1,0 +1,1 @@
+"""The roster of disabled persons and its commands, hand-overs included."""

@@ -1,0 +1,241 @@
+"""The district's event-store application: one instance per district (tenant).
+
+Commands load an aggregate, call a method that enforces the plan's rules, and save the new
+events in one transaction of the district's own store.  What comes back is the new event's
+*position* in the district's notification log, so a client can ask a read model to have
+caught up at least that far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder, Transcoding
+
+from aggregates.association.association import Association, Background, DivisionClaim, OfficerRole
+from aggregates.association.commands import LifecycleCommands
+from aggregates.campaign.commands import InspectionCommands
+from aggregates.care.commands import CareCommands
+from aggregates.errors import (
+    AssociationExists,
+    DivisionNotInDistrict,
+    NoSuchAssociation,
+)
+from aggregates.provenance import Provenance
+from aggregates.roster.commands import RosterCommands
+from aggregates.store.cached_copies import TrustingRepository
+from aggregates.store.personal_data import Sealer, SealingMapper
+from aggregates.store.retries import save_retrying
+
+#: Dates in the plan are Chinese calendar dates: "today" is today in Zhengzhou.
+CHINA = ZoneInfo("Asia/Shanghai")
+
+T = TypeVar("T")
+
+
+def today_in_china() -> date:
+    """The current date where the associations are."""
+    return datetime.now(CHINA).date()
+
+
+class DateAsISO(Transcoding):
+    """Stores ``datetime.date`` as ``YYYY-MM-DD``; the library knows datetimes only."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        """Write the date."""
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        """Read the date back."""
+        return date.fromisoformat(data)
+
+
+def division_claim_id(division_code: str) -> UUID:
+    """The id of the claim aggregate for a village: the same code always gives the same id."""
+    return uuid5(NAMESPACE_URL, f"canxie:division-claim:{division_code}")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a command returns: the id it created (if any) and the log position it reached."""
+
+    id: UUID | None
+    position: int
+
+
+class DistrictRecords(
+    CareCommands, RosterCommands, LifecycleCommands, InspectionCommands, Application
+):
+    """The records of one district: its associations and their officers."""
+
+    name = "District"  # table names: district_events, ...
+
+    def __init__(
+        self,
+        district_code: str,
+        env: Mapping[str, str] | None = None,
+        clock: Callable[[], date] = today_in_china,
+        sealer: Sealer | None = None,
+    ) -> None:
+        self.sealer = sealer  # needed by construct_mapper, which the library calls in __init__
+        super().__init__(env=dict(env or {}))
+        self.district_code = district_code
+        self.clock = clock
+
+    def construct_mapper(self) -> Mapper[Any]:
+        """The library's mapper, sealing personal fields with each person's own key."""
+        return SealingMapper(
+            transcoder=self.construct_transcoder(),
+            compressor=self.factory.compressor(),
+            cipher=self.factory.cipher(),
+            sealer=self.sealer,
+        )
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, able to lend cached copies to commands that save them."""
+        plain = super().construct_repository()
+        repository = TrustingRepository(
+            event_store=plain.event_store,
+            snapshot_store=plain.snapshot_store,
+            fastforward=plain.fastforward,
+            fastforward_skipping=plain.fastforward_skipping,
+            deepcopy_from_cache=plain.deepcopy_from_cache,
+        )
+        repository.cache = plain.cache
+        return repository
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        """Teach the stored-event encoder about dates."""
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())  # type: ignore[attr-defined]
+
+    # -- commands ---------------------------------------------------------------------
+
+    def establish_association(
+        self,
+        *,
+        division_code: str,
+        name: str,
+        township_code: str,
+        established_on: date,
+        by: Provenance,
+    ) -> Saved:
+        """Set up a village's association; a second one for the same village is a conflict."""
+        if not division_code.startswith(self.district_code):
+            raise DivisionNotInDistrict(
+                code=division_code, district=self.district_code, field="division_code"
+            )
+        self.check_village_registered(division_code)
+        association = Association.establish(
+            division_code=division_code,
+            name=name,
+            township_code=township_code,
+            established_on=established_on,
+            today=self.clock(),
+            by=by.as_dict(),
+        )
+        claim = DivisionClaim._create(
+            DivisionClaim.Claimed,
+            id=division_claim_id(division_code),
+            division_code=division_code,
+            association_id=association.id,
+        )
+        try:
+            recordings = self.save(association, claim)
+        except IntegrityError:
+            raise AssociationExists(code=division_code, field="division_code") from None
+        return Saved(association.id, max(r.notification.id for r in recordings))
+
+    def appoint_officer(
+        self,
+        association_id: UUID,
+        *,
+        name: str,
+        role: OfficerRole,
+        full_time: bool,
+        backgrounds: list[Background],
+        appointed_on: date,
+        by: Provenance,
+        phone: str | None = None,
+    ) -> Saved:
+        """Seat an officer in an association."""
+
+        def command(association: Association) -> UUID:
+            return association.appoint_officer(
+                phone=phone,
+                name=name,
+                role=role,
+                full_time=full_time,
+                backgrounds=backgrounds,
+                appointed_on=appointed_on,
+                today=self.clock(),
+                by=by.as_dict(),
+            )
+
+        return self._change(association_id, command)
+
+    def remove_officer(
+        self,
+        association_id: UUID,
+        officer_id: UUID,
+        *,
+        removed_on: date,
+        reason: str,
+        by: Provenance,
+    ) -> Saved:
+        """Take an officer out of office."""
+
+        def command(association: Association) -> None:
+            association.remove_officer(
+                officer_id=officer_id,
+                removed_on=removed_on,
+                reason=reason,
+                today=self.clock(),
+                by=by.as_dict(),
+            )
+
+        return self._change(association_id, command)
+
+    # -- queries on the aggregates ---------------------------------------------------------
+
+    def association(self, association_id: UUID) -> Association:
+        """Load an association, or say it does not exist."""
+        try:
+            aggregate = self.repository.get(association_id)
+        except AggregateNotFoundError:
+            raise NoSuchAssociation(id=association_id, field="association_id") from None
+        if not isinstance(aggregate, Association):
+            raise NoSuchAssociation(id=association_id, field="association_id")
+        return aggregate
+
+    def head_position(self) -> int:
+        """The position of the newest event in this district's log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _change(self, association_id: UUID, command: Callable[[Association], Any]) -> Saved:
+        """Run ``command`` on a fresh copy and save, retrying a lost race (aggregates/retries)."""
+
+        def attempt() -> tuple[list[Association], Any]:
+            association = self.association(association_id)
+            return [association], command(association)
+
+        result, recordings = save_retrying(
+            self.save,
+            attempt,
+            lambda: self.association(association_id).version,
+            "the association",
+            repository=self.repository,
+        )
+        new_id = result if isinstance(result, UUID) else None
+        return Saved(new_id, max(r.notification.id for r in recordings))

@@ -1,0 +1,1 @@
+"""Read models of associations, their lifecycle and training."""

@@ -1,0 +1,1 @@
+"""Read models of groups, needs, visits, evaluations and the district's settings."""

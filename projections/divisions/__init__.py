@@ -1,0 +1,1 @@
+"""Read model of the district's townships and villages."""

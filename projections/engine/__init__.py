@@ -1,0 +1,1 @@
+"""The projection engine: projections, units of work, tracking, catch-up, rebuilds, replays."""

@@ -1,0 +1,160 @@
+"""Bring a district's read models up to its newest event: the one job every worker does.
+
+Each batch runs in one write transaction of the district's store.  That transaction first
+takes the district's exclusive lock (so two workers never project one district at once),
+then reads the tracking positions, the next events after them, applies every projection,
+writes the rows and moves the positions.  A crash anywhere rolls the batch back whole; the
+next run starts again from the committed position.  Messages only say "look again".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from projections.association.associations import ASSOCIATIONS_PROJECTION
+from projections.association.lifecycle import LIFECYCLE_PROJECTION
+from projections.association.training import TRAINING_PROJECTION
+from projections.campaign.inspections import INSPECTIONS_PROJECTION
+from projections.care.district_settings import DISTRICT_SETTINGS_PROJECTION
+from projections.care.evaluations import EVALUATIONS_PROJECTION
+from projections.care.groups import GROUPS_PROJECTION
+from projections.care.needs import NEEDS_PROJECTION
+from projections.care.visits import VISITS_PROJECTION
+from projections.divisions.divisions import DIVISIONS_PROJECTION
+from projections.engine import tracking
+from projections.engine.projection import Projection, Router
+from projections.engine.unit_of_work import UnitOfWork
+from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
+from projections.platform.database import Cursor, Database
+from projections.roster.roster import ROSTER_PROJECTION
+
+log = logging.getLogger(__name__)
+
+#: Every read model kept live for each district, in the order they are applied.
+PROJECTIONS: tuple[Projection, ...] = (
+    ASSOCIATIONS_PROJECTION,
+    AUDIT_TRAIL_PROJECTION,
+    GROUPS_PROJECTION,
+    NEEDS_PROJECTION,
+    VISITS_PROJECTION,
+    DISTRICT_SETTINGS_PROJECTION,
+    EVALUATIONS_PROJECTION,
+    ROSTER_PROJECTION,
+    DIVISIONS_PROJECTION,
+    LIFECYCLE_PROJECTION,
+    TRAINING_PROJECTION,
+    INSPECTIONS_PROJECTION,
+)
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What one catch-up run did."""
+
+    district: str
+    applied: int
+    batches: int
+    position: int
+
+
+def events_after_sql(db: Database) -> str:
+    """Stored events after a position, oldest first (SQLite numbers them by rowid)."""
+    id_column = db.notification_id_column
+    return (
+        f"SELECT {id_column} AS notification_id, originator_id, originator_version, topic, state "
+        f"FROM {{s}}{db.events_table} WHERE {id_column} > %s ORDER BY {id_column} LIMIT %s"
+    )
+
+
+def stored_event(row: Any) -> StoredEvent:
+    """A row of the events table as the library's stored event (bytes as stored)."""
+    return StoredEvent(
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=bytes(row["state"]),
+    )
+
+
+def adopt(
+    cur: Cursor, sql: Callable[[str], str], dialect: str, projections: Sequence[Projection]
+) -> None:
+    """Give read models new to this district (a release added them) tables and a tracking row.
+
+    They then start from the first event while the others carry on from where they are.
+    """
+    for projection in projections:
+        for table in projection.tables:
+            for statement in table.ddl(dialect):
+                cur.execute(sql(statement))
+    tracking.register(cur, sql, [p.name for p in projections])
+
+
+def catch_up(
+    db: Database,
+    district: str,
+    mapper: Mapper[Any],
+    *,
+    projections: Sequence[Projection] = PROJECTIONS,
+    batch_size: int = 1000,
+    max_batches: int | None = None,
+) -> CatchUp:
+    """Apply every event after the tracking positions, batch by batch, to the log's end.
+
+    The end is where a batch comes back short: events committed after that are left to the
+    wake-up their command sends (callers that must see them call again).
+    """
+    sql = partial(db.sql, district)
+    select = sql(events_after_sql(db))
+    route = Router(projections)
+    applied = batches = 0
+    position = 0
+    erased = False
+    while max_batches is None or batches < max_batches:
+        with db.transaction(district, write=True) as cur:
+            known = tracking.positions(cur, sql)
+            missing = [p for p in projections if p.name not in known]
+            if missing:
+                adopt(cur, sql, db.kind, missing)
+            starts = {p.name: known.get(p.name, 0) for p in projections}
+            position = min(starts.values())
+            cur.execute(select, (position, batch_size))
+            rows = cur.fetchall()
+            if not rows:
+                break
+            uow = UnitOfWork()
+            for row in rows:
+                stored = stored_event(row)
+                event = mapper.to_domain_event(stored)
+                event_position = int(row["notification_id"])
+                for projection in route(event):
+                    if event_position > starts[projection.name]:
+                        projection.apply(stored, event, event_position, uow)
+            uow.flush(cur, sql)
+            last = int(rows[-1]["notification_id"])
+            tracking.advance_all(cur, sql, starts, last)
+            position = last
+        erased = erased or uow.erases_personal_data
+        applied += len(rows)
+        batches += 1
+        if len(rows) < batch_size:
+            break  # that was the end of the log; what comes later brings its own wake-up
+    if erased:
+        db.scrub(district)  # the erased rows as they were must not outlive the batch
+    if applied:
+        log.debug("district %s: applied %d events in %d batches", district, applied, batches)
+    return CatchUp(district=district, applied=applied, batches=batches, position=position)
+
+
+def projected_position(db: Database, district: str) -> int:
+    """The position every live read model of the district has reached."""
+    sql = partial(db.sql, district)
+    with db.transaction(district, write=False) as cur:
+        known = tracking.positions(cur, sql)
+    return min((known.get(p.name, 0) for p in PROJECTIONS), default=0)

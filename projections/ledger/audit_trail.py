@@ -1,0 +1,208 @@
+"""The audit trail read model: every event of a district with who, when, why and its digest.
+
+One row per stored event, keyed by log position: the aggregate and version, the event's type
+and topic, the provenance carried in its ``by`` (actor, role, organisation, request id,
+reason; null for events without one), its time, its effective date when it has one, and two
+hashes of the stored record's canonical bytes (:mod:`projections.ledger_records`): a SHA-256
+digest and the RFC 6962 leaf hash that the district's Merkle log is built from.
+
+``leaf_index`` (the entry's index among the leaves, 0..n-1 in position order; positions have
+gaps in PostgreSQL) is not a function of one event, so the projection leaves it null and the
+ledger numbers new entries under the district's lock (:func:`projections.ledger.number_leaves`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from projections.engine.projection import Projection
+from projections.engine.unit_of_work import UnitOfWork
+from projections.ledger.merkle import leaf_hash
+from projections.ledger.records import canonical_record, originator_text
+from projections.platform.database import Cursor, Database
+from projections.platform.tables import Table
+
+AUDIT_ENTRIES = Table(
+    name="audit_entries",
+    columns={
+        "position": "int",
+        "leaf_index": "int",
+        "aggregate_id": "text",
+        "aggregate_version": "int",
+        "event_type": "text",
+        "topic": "text",
+        "actor": "text",
+        "role": "text",
+        "organisation": "text",
+        "request_id": "text",
+        "reason": "text",
+        "recorded_at": "timestamp",
+        "effective_on": "date",
+        "record_digest": "text",
+        "leaf_hash": "text",
+    },
+    key=("position",),
+    indexes=(
+        ("leaf_index",),
+        ("aggregate_id", "aggregate_version"),
+        ("recorded_at",),
+        ("actor",),
+        ("event_type",),
+    ),
+)
+
+#: Fields that carry the date an event takes effect, preferred in this order; any other
+#: ``*_on`` date field of an event counts too.
+EFFECTIVE_DATE_FIELDS = ("established_on", "appointed_on", "removed_on")
+PROVENANCE_FIELDS = ("actor", "role", "organisation", "request_id", "reason")
+
+
+def effective_date(event: Any) -> str | None:
+    """The date the event takes effect, if it has one."""
+    fields = getattr(event, "__dict__", {})
+    for name in EFFECTIVE_DATE_FIELDS:
+        value = fields.get(name)
+        if isinstance(value, date):
+            return value.isoformat()
+    for name in sorted(fields):
+        value = fields[name]
+        if name.endswith("_on") and isinstance(value, date):
+            return value.isoformat()
+    return None
+
+
+def iso_utc(moment: datetime) -> str:
+    """A time as the trail stores it: UTC ISO 8601 with microseconds (sorts as text)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def audit_row(stored: StoredEvent, event: Any, position: int) -> dict[str, Any]:
+    """The audit entry of one stored event (``leaf_index`` still unnumbered)."""
+    encoded = canonical_record(
+        position, stored.originator_id, stored.originator_version, stored.topic, stored.state
+    )
+    by = getattr(event, "by", None)
+    by = by if isinstance(by, dict) else {}
+    timestamp = getattr(event, "timestamp", None)
+    row: dict[str, Any] = {
+        "position": position,
+        "leaf_index": None,
+        "aggregate_id": originator_text(stored.originator_id),
+        "aggregate_version": stored.originator_version,
+        "event_type": type(event).__qualname__,
+        "topic": stored.topic,
+        "recorded_at": iso_utc(timestamp) if timestamp is not None else None,
+        "effective_on": effective_date(event),
+        "record_digest": hashlib.sha256(encoded).hexdigest(),
+        "leaf_hash": leaf_hash(encoded).hex(),
+    }
+    for name in PROVENANCE_FIELDS:
+        value = by.get(name)
+        row[name] = None if value is None else str(value)
+    return row
+
+
+def _every_record(stored: StoredEvent, event: Any, position: int, uow: UnitOfWork) -> None:
+    uow.upsert(AUDIT_ENTRIES, audit_row(stored, event, position))
+
+
+AUDIT_TRAIL_PROJECTION = Projection(
+    name="audit_trail",
+    tables=(AUDIT_ENTRIES,),
+    handlers={},
+    every_record=_every_record,
+)
+
+
+# -- queries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """A page of audit entries, the total matching, and the position the trail is at."""
+
+    items: list[dict[str, Any]]
+    total: int
+    position: int
+
+
+def list_entries(
+    db: Database,
+    district: str,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    actor: str | None = None,
+    aggregate_id: str | None = None,
+    event_type: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> AuditPage:
+    """Entries in log order, filtered by time range (ISO, inclusive), actor, aggregate, type.
+
+    ``event_type`` matches the qualified class name (``Association.Established``) or its last
+    part (``Established``).
+    """
+    sql = partial(db.sql, district)
+    where: list[str] = []
+    params: list[Any] = []
+    if since:
+        where.append("recorded_at >= %s")
+        params.append(since)
+    if until:
+        where.append("recorded_at <= %s")
+        params.append(until)
+    if actor:
+        where.append("actor = %s")
+        params.append(actor)
+    if aggregate_id:
+        where.append("aggregate_id = %s")
+        params.append(aggregate_id)
+    if event_type:
+        where.append("(event_type = %s OR event_type LIKE %s)")
+        params += [event_type, f"%.{event_type}"]
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    with db.transaction(district, write=False) as cur:
+        position = trail_position(cur, sql)
+        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}audit_entries {clause}"), params)
+        total = int(cur.fetchone()["n"])
+        cur.execute(
+            sql(f"SELECT * FROM {{s}}audit_entries {clause} ORDER BY position LIMIT %s OFFSET %s"),
+            [*params, limit, offset],
+        )
+        items = [dict(row) for row in cur.fetchall()]
+    return AuditPage(items=items, total=total, position=position)
+
+
+def aggregate_history(db: Database, district: str, aggregate_id: str) -> AuditPage:
+    """Every entry of one aggregate, by version."""
+    sql = partial(db.sql, district)
+    with db.transaction(district, write=False) as cur:
+        position = trail_position(cur, sql)
+        cur.execute(
+            sql(
+                "SELECT * FROM {s}audit_entries WHERE aggregate_id = %s ORDER BY aggregate_version"
+            ),
+            (aggregate_id,),
+        )
+        items = [dict(row) for row in cur.fetchall()]
+    return AuditPage(items=items, total=len(items), position=position)
+
+
+def trail_position(cur: Cursor, sql: Callable[[str], str]) -> int:
+    """How far the audit trail has been projected."""
+    cur.execute(
+        sql("SELECT position FROM {s}projection_tracking WHERE projection = %s"),
+        (AUDIT_TRAIL_PROJECTION.name,),
+    )
+    row = cur.fetchone()
+    return int(row["position"]) if row else 0

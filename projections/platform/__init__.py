@@ -1,0 +1,1 @@
+"""The platform under the read models: database, catalog, tenancy, encryption, keys, accounts."""

@@ -1,0 +1,1 @@
+"""Read model of the roster of disabled persons."""

@@ -1,0 +1,1 @@
+"""Districts (tenants), accounts and tokens: API."""

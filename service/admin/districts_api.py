@@ -1,0 +1,38 @@
+"""Districts: the tenants, each with its own store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from service.http.access import Action, Target, rule
+from service.http.auth import current_principal
+from service.http.blueprint import ApiBlueprint
+from service.http.context import provenance, services
+from service.http.schemas import DistrictIn, DistrictList, DistrictOut, ProblemSchema
+
+blp = ApiBlueprint("districts", __name__, url_prefix="/api/v1/districts", description="Districts")
+
+
+@blp.route("")
+class Districts(MethodView):
+    """The districts of the deployment."""
+
+    @rule(Action.READ, Target.NONE)
+    @blp.response(200, DistrictList)
+    def get(self) -> dict[str, Any]:
+        """List the districts in the caller's scope."""
+        principal = current_principal()
+        items = [
+            d for d in services().runtime.tenancy.districts() if principal.covers_district(d.code)
+        ]
+        return {"items": items, "total": len(items)}
+
+    @rule(Action.CREATE_DISTRICT, Target.CITY)
+    @blp.arguments(DistrictIn)
+    @blp.response(201, DistrictOut)
+    @blp.alt_response(409, schema=ProblemSchema, description="The district exists already")
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a district with its own event store and read models."""
+        return services().runtime.tenancy.create_district(data["code"], data["name"], provenance())

@@ -1,0 +1,1 @@
+"""Associations, their officers, lifecycle and training: API, schemas and demo."""

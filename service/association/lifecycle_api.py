@@ -1,0 +1,334 @@
+"""An association's lifecycle and working conditions (S3.4-S3.7).
+
+Re-election (换届), dissolution, merger; facilities and publicity; full-time members'
+selection, pay and exit (能进能出); officers' qualifications and training attendance.
+Every route is under one association, so the access rules scope it like the association.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+
+from aggregates.association.association import (
+    Background,
+    FacilityKind,
+    NewOfficer,
+    OfficerRole,
+    PayKind,
+    PriorityGroup,
+    QualificationKind,
+    SelectionMethod,
+)
+from aggregates.errors import NoSuchAssociation
+from projections.association.associations import find_association, find_association_township
+from projections.association.lifecycle import association_lifecycle, full_time_members
+from projections.association.training import association_training
+from service.association.schemas import (
+    AssociationMergerIn,
+    AttendanceIn,
+    CreatedId,
+    DissolutionIn,
+    ExitIn,
+    FacilityIn,
+    FullTimeMemberList,
+    LifecycleOut,
+    PayIn,
+    QualificationIn,
+    SelectionIn,
+    TermCreated,
+    TermIn,
+    WithdrawalIn,
+)
+from service.http.access import Action, Target, rule
+from service.http.auth import current_principal
+from service.http.blueprint import ApiBlueprint
+from service.http.context import known_district, provenance, services
+from service.http.freshness import await_position
+from service.http.masking import mask_fields
+from service.http.schemas import Accepted, ProblemSchema, ReadQuery
+
+blp = ApiBlueprint(
+    "lifecycle",
+    __name__,
+    url_prefix="/api/v1/districts/<code>/associations/<uuid:association_id>",
+    description="The association's lifecycle, facilities, full-time members and training",
+)
+
+
+def _records(code: str) -> Any:
+    return services().runtime.tenancy.records(known_district(code))
+
+
+def _committed(code: str) -> None:
+    services().wakeups.district_changed(code)
+
+
+@blp.route("/lifecycle")
+class Lifecycle(MethodView):
+    """Everything of S3.4-S3.7 the association has recorded."""
+
+    @rule(Action.READ, Target.ASSOCIATION)
+    @blp.arguments(ReadQuery, location="query")
+    @blp.response(200, LifecycleOut)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
+    def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Status, terms, facilities, full-time members with pay, qualifications, training."""
+        known_district(code)
+        await_position(code, query.get("min_position"))
+        db = services().runtime.db
+        record = association_lifecycle(db, code, str(association_id))
+        association = find_association(db, code, str(association_id))
+        if record is None or association is None:
+            raise NoSuchAssociation(id=association_id, field="association_id")
+        record["training"] = association_training(db, code, str(association_id))
+        for officer in association["officer_history"]:
+            mask_fields(officer)
+        record["officers"] = association["officer_history"]
+        record["position"] = association["position"]
+        return record
+
+
+@blp.route("/full-time-members")
+class FullTimeMembers(MethodView):
+    """Full-time memberships (for the evaluation of full-time members, S3.6)."""
+
+    @rule(Action.READ, Target.ASSOCIATION)
+    @blp.arguments(ReadQuery, location="query")
+    @blp.response(200, FullTimeMemberList)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
+    def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Every entry and exit, with the officer ids and the pay history."""
+        known_district(code)
+        await_position(code, query.get("min_position"))
+        db = services().runtime.db
+        association = find_association(db, code, str(association_id))
+        if association is None:
+            raise NoSuchAssociation(id=association_id, field="association_id")
+        return {
+            "items": full_time_members(db, code, str(association_id)),
+            "position": association["position"],
+        }
+
+
+@blp.route("/terms")
+class Terms(MethodView):
+    """Re-elections."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(TermIn)
+    @blp.response(201, TermCreated)
+    @blp.alt_response(409, schema=ProblemSchema, description="S3.3 or S3.6 forbids the term")
+    @blp.alt_response(422, schema=ProblemSchema, description="Dates out of order")
+    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """换届: begin a new term with its officers; the others leave office."""
+        officers = [
+            NewOfficer(
+                name=o["name"],
+                role=OfficerRole(o["role"]),
+                full_time=o["full_time"],
+                backgrounds=tuple(Background(b) for b in o["backgrounds"]),
+                phone=o["phone"],
+                continuing=o["continuing"],
+            )
+            for o in data["officers"]
+        ]
+        saved, ids = _records(code).reelect(
+            association_id,
+            started_on=data["started_on"],
+            ends_on=data["ends_on"],
+            officers=officers,
+            by=provenance(),
+        )
+        _committed(code)
+        return {"officer_ids": [str(i) for i in ids], "position": saved.position}
+
+
+@blp.route("/dissolution")
+class Dissolution(MethodView):
+    """Dissolving."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(DissolutionIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(409, schema=ProblemSchema, description="Already dissolved or merged")
+    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Dissolve the association, with the date and the reason."""
+        saved = _records(code).dissolve_association(association_id, by=provenance(), **data)
+        _committed(code)
+        return {"position": saved.position}
+
+
+@blp.route("/merger")
+class Merger(MethodView):
+    """Merging into another association."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(AssociationMergerIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
+    @blp.alt_response(409, schema=ProblemSchema, description="Either one is not active")
+    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Merge this association into another one the caller also reaches."""
+        into = str(data["into_association_id"])
+        principal = current_principal()
+        township = find_association_township(services().runtime.db, code, into)
+        narrow = bool(principal.township or principal.association_id)
+        if narrow and (township is None or not principal.covers_association(into, township)):
+            raise NoSuchAssociation(id=into, field="into_association_id")
+        saved = _records(code).merge_association(association_id, by=provenance(), **data)
+        _committed(code)
+        return {"position": saved.position}
+
+
+@blp.route("/facilities")
+class Facilities(MethodView):
+    """Venue, barrier-free facilities, wall displays."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(FacilityIn)
+    @blp.response(201, CreatedId)
+    @blp.alt_response(422, schema=ProblemSchema, description="Date out of range")
+    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Record a facility or publicity with its date and evidence note (S3.4, S3.5)."""
+        saved = _records(code).record_facility(
+            association_id,
+            kind=FacilityKind(data["kind"]),
+            description=data["description"],
+            recorded_on=data["recorded_on"],
+            evidence=data["evidence"],
+            by=provenance(),
+        )
+        _committed(code)
+        return {"id": str(saved.id), "position": saved.position}
+
+
+@blp.route("/facilities/<uuid:facility_id>/withdrawal")
+class FacilityWithdrawal(MethodView):
+    """A facility gone."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(WithdrawalIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown facility")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, facility_id: UUID
+    ) -> dict[str, Any]:
+        """Record that a facility is no longer there."""
+        saved = _records(code).withdraw_facility(
+            association_id, facility_id, by=provenance(), **data
+        )
+        _committed(code)
+        return {"position": saved.position}
+
+
+@blp.route("/officers/<uuid:officer_id>/full-time-selection")
+class FullTimeSelection(MethodView):
+    """Selection as full-time member."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(SelectionIn)
+    @blp.response(201, CreatedId)
+    @blp.alt_response(409, schema=ProblemSchema, description="Not a sitting committee member")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
+    ) -> dict[str, Any]:
+        """Select a committee member as full-time member; answers the membership id."""
+        saved = _records(code).select_full_time_member(
+            association_id,
+            officer_id,
+            method=SelectionMethod(data["method"]),
+            priority_group=PriorityGroup(data["priority_group"]),
+            selected_on=data["selected_on"],
+            note=data["note"],
+            by=provenance(),
+        )
+        _committed(code)
+        return {"id": str(saved.id), "position": saved.position}
+
+
+@blp.route("/officers/<uuid:officer_id>/full-time-pay")
+class FullTimePay(MethodView):
+    """Pay arrangements."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(PayIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(409, schema=ProblemSchema, description="Not a full-time member")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
+    ) -> dict[str, Any]:
+        """Record how a full-time member is paid from a date."""
+        saved = _records(code).arrange_full_time_pay(
+            association_id,
+            officer_id,
+            kind=PayKind(data["kind"]),
+            monthly_amount=data["monthly_amount"],
+            from_on=data["from_on"],
+            by=provenance(),
+        )
+        _committed(code)
+        return {"position": saved.position}
+
+
+@blp.route("/officers/<uuid:officer_id>/full-time-exit")
+class FullTimeExit(MethodView):
+    """Exit from full-time work."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(ExitIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(409, schema=ProblemSchema, description="Not a full-time member")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
+    ) -> dict[str, Any]:
+        """End a full-time membership (能进能出), with the date and the reason."""
+        saved = _records(code).exit_full_time_member(
+            association_id, officer_id, by=provenance(), **data
+        )
+        _committed(code)
+        return {"position": saved.position}
+
+
+@blp.route("/officers/<uuid:officer_id>/qualifications")
+class Qualifications(MethodView):
+    """Qualifications."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(QualificationIn)
+    @blp.response(201, CreatedId)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown officer")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
+    ) -> dict[str, Any]:
+        """Record a qualification an officer obtained (S3.7)."""
+        saved = _records(code).record_qualification(
+            association_id,
+            officer_id,
+            kind=QualificationKind(data["kind"]),
+            title=data["title"],
+            obtained_on=data["obtained_on"],
+            issuer=data["issuer"],
+            evidence=data["evidence"],
+            by=provenance(),
+        )
+        _committed(code)
+        return {"id": str(saved.id), "position": saved.position}
+
+
+@blp.route("/training-attendance")
+class TrainingAttendance(MethodView):
+    """Officers attending sessions."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(AttendanceIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown session or officer")
+    @blp.alt_response(409, schema=ProblemSchema, description="Already recorded")
+    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Record that one of the association's officers attended a training session."""
+        saved = _records(code).attend_training(association_id, by=provenance(), **data)
+        _committed(code)
+        return {"position": saved.position}

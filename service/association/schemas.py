@@ -1,0 +1,454 @@
+"""Schemas of divisions, the association's lifecycle, facilities, full-time members and training.
+
+Same habits as ``service/schemas.py``: unknown fields refused, strict types, the OpenAPI document
+generated from the schemas that validate.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from aggregates.association.association import (
+    Background,
+    FacilityKind,
+    OfficerRole,
+    PayKind,
+    PriorityGroup,
+    QualificationKind,
+    SelectionMethod,
+)
+from aggregates.association.training import MAXIMUM_HOURS, TrainingMode
+from service.http.schemas import (
+    TOWNSHIP_CODE,
+    VILLAGE_CODE,
+    OfficerOut,
+    Paging,
+    StrictBoolean,
+    Text,
+    WholeMatch,
+)
+
+DIVISION_CODE = WholeMatch(
+    r"^([0-9]{9}|[0-9]{12})$", error="must be a 9-digit township or 12-digit village code"
+)
+MAX_CSV_CHARACTERS = 900_000
+
+
+def monthly_amount_in_range(value: Decimal) -> None:
+    """Pay in yuan per month; a plain function because a Decimal range would enter the
+    OpenAPI document as text."""
+    if not Decimal(0) <= value <= Decimal(100000):
+        raise ValidationError("must lie between 0 and 100000")
+
+
+def one_of(kind: type) -> validate.OneOf:
+    """Accept the values of a StrEnum."""
+    return validate.OneOf([member.value for member in kind])  # type: ignore[attr-defined]
+
+
+# -- divisions -------------------------------------------------------------------------------
+
+
+class DivisionIn(Schema):
+    """A township (9 digits) or village/community (12 digits) of the district."""
+
+    code = fields.String(required=True, validate=DIVISION_CODE)
+    name = Text(required=True, max_length=100)
+    effective_on = fields.Date(load_default=None)
+
+
+class DivisionImportIn(Schema):
+    """A CSV file (columns ``code,name`` and optionally ``district_code``, ``effective_on``)."""
+
+    csv = fields.String(required=True, validate=validate.Length(min=1, max=MAX_CSV_CHARACTERS))
+    effective_on = fields.Date(load_default=None)
+
+
+class DivisionImported(Schema):
+    """What an import did."""
+
+    created = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    skipped_other_districts = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+
+
+class RenameIn(Schema):
+    """A new name from a date."""
+
+    name = Text(required=True, max_length=100)
+    effective_on = fields.Date(required=True)
+
+
+class MergeIn(Schema):
+    """Villages merged into one of them or into a new village."""
+
+    sources = fields.List(
+        fields.String(validate=VILLAGE_CODE), required=True, validate=validate.Length(min=2, max=20)
+    )
+    into_code = fields.String(required=True, validate=VILLAGE_CODE)
+    into_name = Text(max_length=100, load_default=None)
+    effective_on = fields.Date(required=True)
+
+
+class PartIn(Schema):
+    """One village a split produces."""
+
+    code = fields.String(required=True, validate=VILLAGE_CODE)
+    name = Text(required=True, max_length=100)
+
+
+class SplitIn(Schema):
+    """A village split into parts; its association follows ``association_to``."""
+
+    parts = fields.List(
+        fields.Nested(PartIn), required=True, validate=validate.Length(min=2, max=20)
+    )
+    effective_on = fields.Date(required=True)
+    association_to = fields.String(validate=VILLAGE_CODE, load_default=None)
+
+
+class DivisionListQuery(Paging):
+    """Filters of the division list."""
+
+    level = fields.String(validate=validate.OneOf(["township", "village"]))
+    township_code = fields.String(validate=TOWNSHIP_CODE)
+    include_ended = StrictBoolean(load_default=False, truthy={True, "true"}, falsy={False, "false"})
+
+
+class DivisionOut(Schema):
+    """A division as the read model has it."""
+
+    code = fields.String(required=True)
+    level = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    township_code = fields.String(allow_none=True)
+    valid_from = fields.String(allow_none=True)
+    ended_on = fields.String(allow_none=True)
+    successors = fields.List(fields.String(), required=True)
+    active = fields.Boolean(required=True)
+
+
+class DivisionChangeOut(Schema):
+    """One change of a division."""
+
+    change = fields.String(required=True)
+    effective_on = fields.String(allow_none=True)
+    detail = fields.Dict(required=True)
+    recorded_by = fields.String(allow_none=True)
+    position = fields.Integer(required=True)
+
+
+class DivisionDetail(DivisionOut):
+    """A division with its history and its association."""
+
+    history = fields.List(fields.Nested(DivisionChangeOut), required=True)
+    association = fields.Dict(allow_none=True)
+
+
+class DivisionList(Schema):
+    """A page of divisions."""
+
+    items = fields.List(fields.Nested(DivisionOut), required=True)
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+
+
+# -- lifecycle -------------------------------------------------------------------------------
+
+
+class TermOfficerIn(Schema):
+    """An officer of the new term; ``continuing`` names a sitting officer re-elected."""
+
+    name = Text(required=True, max_length=50)
+    role = fields.String(required=True, validate=one_of(OfficerRole))
+    full_time = StrictBoolean(load_default=False)
+    backgrounds = fields.List(fields.String(validate=one_of(Background)), load_default=list)
+    phone = fields.String(
+        load_default=None,
+        validate=validate.Regexp(
+            r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$", error="must be a mobile number or a landline"
+        ),
+    )
+    continuing = fields.UUID(load_default=None)
+
+
+class TermIn(Schema):
+    """换届: the new term's dates and officers."""
+
+    started_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    officers = fields.List(
+        fields.Nested(TermOfficerIn), required=True, validate=validate.Length(min=1, max=9)
+    )
+
+
+class TermCreated(Schema):
+    """The new term's officers' ids, in the order given."""
+
+    officer_ids = fields.List(fields.String(), required=True)
+    position = fields.Integer(required=True)
+
+
+class DissolutionIn(Schema):
+    """Dissolving an association."""
+
+    dissolved_on = fields.Date(required=True)
+    reason = Text(required=True, max_length=200)
+
+
+class AssociationMergerIn(Schema):
+    """Merging an association into another of the district."""
+
+    into_association_id = fields.UUID(required=True)
+    merged_on = fields.Date(required=True)
+    reason = Text(required=True, max_length=200)
+
+
+class FacilityIn(Schema):
+    """A venue, barrier-free facility or wall display (S3.4, S3.5)."""
+
+    kind = fields.String(required=True, validate=one_of(FacilityKind))
+    description = Text(required=True, max_length=500)
+    recorded_on = fields.Date(required=True)
+    evidence = Text(required=True, max_length=500)
+
+
+class WithdrawalIn(Schema):
+    """A facility gone."""
+
+    withdrawn_on = fields.Date(required=True)
+    reason = Text(required=True, max_length=200)
+
+
+class SelectionIn(Schema):
+    """A full-time member's selection (S3.6)."""
+
+    method = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [m.value for m in SelectionMethod if m is not SelectionMethod.UNRECORDED]
+        ),
+    )
+    priority_group = fields.String(required=True, validate=one_of(PriorityGroup))
+    selected_on = fields.Date(required=True)
+    note = Text(max_length=500, load_default="")
+
+
+class PayIn(Schema):
+    """A full-time member's pay from a date."""
+
+    kind = fields.String(required=True, validate=one_of(PayKind))
+    monthly_amount = fields.Decimal(
+        required=True,
+        places=2,
+        validate=monthly_amount_in_range,
+        metadata={"description": "yuan per month, 0 to 100000, two decimals"},
+    )
+    from_on = fields.Date(required=True)
+
+
+class ExitIn(Schema):
+    """A full-time member's exit (能进能出)."""
+
+    exited_on = fields.Date(required=True)
+    reason = Text(required=True, max_length=200)
+
+
+class QualificationIn(Schema):
+    """A qualification an officer obtained (S3.7)."""
+
+    kind = fields.String(required=True, validate=one_of(QualificationKind))
+    title = Text(required=True, max_length=100)
+    obtained_on = fields.Date(required=True)
+    issuer = Text(max_length=100, load_default="")
+    evidence = Text(max_length=500, load_default="")
+
+
+class AttendanceIn(Schema):
+    """One of the association's officers attended a session."""
+
+    session_id = fields.UUID(required=True)
+    officer_id = fields.UUID(required=True)
+    hours = fields.Float(
+        load_default=None, validate=validate.Range(min=0, min_inclusive=False, max=MAXIMUM_HOURS)
+    )
+
+
+class CreatedId(Schema):
+    """The id of what a command created and the log position of its event."""
+
+    id = fields.String(required=True)
+    position = fields.Integer(required=True)
+
+
+class PayOut(Schema):
+    """One pay arrangement."""
+
+    kind = fields.String(required=True)
+    monthly_amount = fields.String(required=True)
+    from_on = fields.String(required=True)
+
+
+class FullTimeMemberOut(Schema):
+    """A full-time membership: selection, current pay, exit."""
+
+    membership_id = fields.String(required=True)
+    officer_id = fields.String(required=True)
+    name = fields.String(required=True)
+    method = fields.String(required=True)
+    priority_group = fields.String(required=True)
+    selected_on = fields.String(required=True)
+    note = fields.String(allow_none=True)
+    pay_kind = fields.String(allow_none=True)
+    monthly_amount = fields.String(allow_none=True)
+    pay_from = fields.String(allow_none=True)
+    pay_history = fields.List(fields.Nested(PayOut), required=True)
+    exited_on = fields.String(allow_none=True)
+    exit_reason = fields.String(allow_none=True)
+    current = fields.Boolean(required=True)
+
+
+class FullTimeMemberList(Schema):
+    """Every full-time membership of an association."""
+
+    items = fields.List(fields.Nested(FullTimeMemberOut), required=True)
+    position = fields.Integer(required=True)
+
+
+class TermOut(Schema):
+    """One term."""
+
+    term = fields.Integer(required=True)
+    started_on = fields.String(required=True)
+    ends_on = fields.String(allow_none=True)
+    officer_ids = fields.List(fields.String(), required=True)
+    continuing_officer_ids = fields.List(fields.String(), required=True)
+    ended_officer_ids = fields.List(fields.String(), required=True)
+
+
+class FacilityOut(Schema):
+    """A facility."""
+
+    facility_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    description = fields.String(required=True)
+    recorded_on = fields.String(required=True)
+    evidence = fields.String(required=True)
+    withdrawn_on = fields.String(allow_none=True)
+    withdrawal_reason = fields.String(allow_none=True)
+    recorded_by = fields.String(allow_none=True)
+
+
+class QualificationOut(Schema):
+    """A qualification."""
+
+    qualification_id = fields.String(required=True)
+    officer_id = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    obtained_on = fields.String(required=True)
+    issuer = fields.String(allow_none=True)
+    evidence = fields.String(allow_none=True)
+
+
+class AttendedOut(Schema):
+    """A session an officer of the association attended."""
+
+    session_id = fields.String(required=True)
+    officer_id = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    hours = fields.Float(required=True)
+    topic = fields.String(required=True)
+    mode = fields.String(required=True)
+    held_on = fields.String(required=True)
+    organiser = fields.String(required=True)
+
+
+class AbsorbedOut(Schema):
+    """An association merged into this one."""
+
+    from_association_id = fields.String(required=True)
+    merged_on = fields.String(required=True)
+
+
+class LifecycleOut(Schema):
+    """The association's lifecycle and working conditions."""
+
+    association_id = fields.String(required=True)
+    status = fields.String(required=True)
+    term = fields.Integer(required=True)
+    term_started_on = fields.String(required=True)
+    term_ends_on = fields.String(allow_none=True)
+    ended_on = fields.String(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    merged_into = fields.String(allow_none=True)
+    terms = fields.List(fields.Nested(TermOut), required=True)
+    absorbed = fields.List(fields.Nested(AbsorbedOut), required=True)
+    facilities = fields.List(fields.Nested(FacilityOut), required=True)
+    full_time_members = fields.List(fields.Nested(FullTimeMemberOut), required=True)
+    qualifications = fields.List(fields.Nested(QualificationOut), required=True)
+    training = fields.List(fields.Nested(AttendedOut), required=True)
+    officers = fields.List(fields.Nested(OfficerOut), required=True)
+    position = fields.Integer(required=True)
+
+
+# -- training sessions -------------------------------------------------------------------------
+
+
+class SessionIn(Schema):
+    """A training session (S3.7)."""
+
+    topic = Text(required=True, max_length=200)
+    mode = fields.String(required=True, validate=one_of(TrainingMode))
+    hours = fields.Float(
+        required=True, validate=validate.Range(min=0, min_inclusive=False, max=MAXIMUM_HOURS)
+    )
+    held_on = fields.Date(required=True)
+    organiser = Text(required=True, max_length=100)
+    township_code = fields.String(validate=TOWNSHIP_CODE, load_default=None)
+
+
+class AttendeeOut(Schema):
+    """Who attended."""
+
+    officer_id = fields.String(required=True)
+    association_id = fields.String(required=True)
+    association_name = fields.String(allow_none=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    hours = fields.Float(required=True)
+
+
+class SessionOut(Schema):
+    """A session."""
+
+    session_id = fields.String(required=True)
+    township_code = fields.String(allow_none=True)
+    topic = fields.String(required=True)
+    mode = fields.String(required=True)
+    hours = fields.Float(required=True)
+    held_on = fields.String(required=True)
+    organiser = fields.String(required=True)
+    recorded_by = fields.String(allow_none=True)
+
+
+class SessionDetail(SessionOut):
+    """A session with the attendees in the caller's scope."""
+
+    attendees = fields.List(fields.Nested(AttendeeOut), required=True)
+
+
+class SessionList(Schema):
+    """A page of sessions."""
+
+    items = fields.List(fields.Nested(SessionOut), required=True)
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)

@@ -1,0 +1,1 @@
+"""Groups, needs, visits and evaluations: API, schemas, scope and demo."""

@@ -1,0 +1,190 @@
+"""Disabled persons' groups of an association and their membership over time (S3.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+
+from aggregates.care.group import DisabilityCategory, GroupBasis
+from aggregates.errors import NoSuchGroup
+from projections.care.groups import find_group, list_groups
+from projections.platform.scope import Scope
+from service.care.schemas import (
+    CareCreated,
+    DisbandIn,
+    GroupDepartureIn,
+    GroupDetail,
+    GroupIn,
+    GroupList,
+    GroupsQuery,
+    LeaderIn,
+    MemberIn,
+    OnDate,
+)
+from service.care.scope import committed, known_association, on_or_today
+from service.http.access import Action, Target, rule
+from service.http.blueprint import ApiBlueprint
+from service.http.context import provenance, services
+from service.http.freshness import await_position
+from service.http.schemas import Accepted, ProblemSchema
+
+blp = ApiBlueprint(
+    "groups",
+    __name__,
+    url_prefix="/api/v1/districts/<code>/associations/<uuid:association_id>/groups",
+    description="Disabled persons' groups (残疾人小组) and membership (S3.3)",
+)
+
+
+def _records(code: str, association_id: UUID) -> Any:
+    return services().runtime.tenancy.records(known_association(code, association_id))
+
+
+@blp.route("")
+class Groups(MethodView):
+    """The groups of an association."""
+
+    @rule(Action.READ, Target.ASSOCIATION)
+    @blp.arguments(GroupsQuery, location="query")
+    @blp.response(200, GroupList)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
+    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Groups with their members on ``on`` (today by default)."""
+        known_association(code, association_id)
+        await_position(code, query.get("min_position"))
+        items, position = list_groups(
+            services().runtime.db,
+            code,
+            Scope(association_id=str(association_id)),
+            on=on_or_today(query.get("on")),
+            include_disbanded=query["include_disbanded"],
+        )
+        return {"items": items, "total": len(items), "position": position}
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(GroupIn)
+    @blp.response(201, CareCreated)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
+    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
+        """Form a group by disability category or by area."""
+        saved = _records(code, association_id).form_group(
+            association_id,
+            name=data["name"],
+            basis=GroupBasis(data["basis"]),
+            category=DisabilityCategory(data["category"]) if data["category"] else None,
+            area=data["area"],
+            formed_on=data["formed_on"],
+            by=provenance(),
+        )
+        committed(code)
+        return {"id": str(saved.id), "position": saved.position}
+
+
+@blp.route("/<uuid:group_id>")
+class GroupResource(MethodView):
+    """One group."""
+
+    @rule(Action.READ, Target.ASSOCIATION)
+    @blp.arguments(OnDate, location="query")
+    @blp.response(200, GroupDetail)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or group")
+    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    def get(
+        self, query: dict[str, Any], code: str, association_id: UUID, group_id: UUID
+    ) -> dict[str, Any]:
+        """The group, its members on ``on`` and every membership interval."""
+        known_association(code, association_id)
+        await_position(code, query.get("min_position"))
+        group = find_group(
+            services().runtime.db, code, str(group_id), on=on_or_today(query.get("on"))
+        )
+        if group is None or group["association_id"] != str(association_id):
+            raise NoSuchGroup(id=group_id, field="group_id")
+        return group
+
+
+@blp.route("/<uuid:group_id>/members")
+class Members(MethodView):
+    """Joining a group."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(MemberIn)
+    @blp.response(201, CareCreated)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown group or person")
+    @blp.alt_response(409, schema=ProblemSchema, description="Already a member, or disbanded")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
+    ) -> dict[str, Any]:
+        """A person joins the group on ``joined_on``; answers the membership's id."""
+        saved = _records(code, association_id).join_group(
+            association_id, group_id, by=provenance(), **data
+        )
+        committed(code)
+        return {"id": str(saved.id), "position": saved.position}
+
+
+@blp.route("/<uuid:group_id>/members/<uuid:person_id>/departure")
+class Departure(MethodView):
+    """Leaving a group."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(GroupDepartureIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown group, or not a member")
+    def post(
+        self,
+        data: dict[str, Any],
+        code: str,
+        association_id: UUID,
+        group_id: UUID,
+        person_id: UUID,
+    ) -> dict[str, Any]:
+        """A member leaves on ``left_on`` (no longer a member from that day)."""
+        saved = _records(code, association_id).leave_group(
+            association_id, group_id, person_id=person_id, by=provenance(), **data
+        )
+        committed(code)
+        return {"position": saved.position}
+
+
+@blp.route("/<uuid:group_id>/leader")
+class Leader(MethodView):
+    """The group's leader (小组长)."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(LeaderIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown group")
+    @blp.alt_response(409, schema=ProblemSchema, description="The person is not a member")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
+    ) -> dict[str, Any]:
+        """Make a member the group's leader."""
+        saved = _records(code, association_id).appoint_group_leader(
+            association_id, group_id, by=provenance(), **data
+        )
+        committed(code)
+        return {"position": saved.position}
+
+
+@blp.route("/<uuid:group_id>/disbandment")
+class Disbandment(MethodView):
+    """Closing a group."""
+
+    @rule(Action.WRITE, Target.ASSOCIATION)
+    @blp.arguments(DisbandIn)
+    @blp.response(200, Accepted)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown group")
+    @blp.alt_response(409, schema=ProblemSchema, description="Members left in the group")
+    def post(
+        self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
+    ) -> dict[str, Any]:
+        """Disband a group whose members have all left or moved."""
+        saved = _records(code, association_id).disband_group(
+            association_id, group_id, by=provenance(), **data
+        )
+        committed(code)
+        return {"position": saved.position}

@@ -1,0 +1,1 @@
+"""The ``canxie`` command: its entry point, serving, and the demo."""

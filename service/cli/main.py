@@ -1,0 +1,422 @@
+"""The ``canxie`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from aggregates.provenance import Provenance
+from service.campaign.cli import acceptance_report_command
+from service.compliance.cli import replay_command
+from service.divisions.cli import divisions
+from service.ledger.cli import audit
+from service.roster.cli import roster
+from workers.settings import Settings
+
+
+def _settings(data_dir: Path | None = None) -> Settings:
+    return Settings.from_environ().with_overrides(data_dir=data_dir)
+
+
+def _operator() -> Provenance:
+    """Commands run on the server act as the operator, with a request id per run."""
+    import getpass
+    import uuid
+
+    return Provenance(
+        actor=f"cli:{getpass.getuser()}", role="operator", request_id=uuid.uuid4().hex
+    )
+
+
+@click.group()
+def main() -> None:
+    """canxie: records of village and community disabled persons' associations (残协)."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Embedded store folder.")
+@click.option("--demo", is_flag=True, help="Load a demo district first (once).")
+@click.option("--workers", default=2, show_default=True, help="Processes (hosted mode only).")
+@click.option("--threads", default=8, show_default=True, help="Threads per process.")
+def serve(
+    host: str, port: int, data_dir: Path | None, demo: bool, workers: int, threads: int
+) -> None:
+    """Serve the API (embedded: SQLite and an in-process worker, nothing else to install)."""
+    from service.cli.server import serve as run_server
+    from workers.runtime import Runtime
+
+    settings = _settings(data_dir)
+    runtime = Runtime.open(settings)
+    runtime.tenancy.provision()
+    if demo:
+        _load_demo(runtime)
+    address = _address(host, port)
+    if settings.embedded:
+        _first_administrator(runtime, address)
+    runtime.close()
+    click.echo(f"canxie serving on {address}/  mode: {settings.describe()}", err=True)
+    run_server(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+def _address(host: str, port: int) -> str:
+    """The URL a client on this machine reaches the server at (any-address binds: loopback)."""
+    reachable = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(host, host)
+    if ":" in reachable and not reachable.startswith("["):
+        reachable = f"[{reachable}]"  # an IPv6 literal
+    return f"http://{reachable}:{port}"
+
+
+def _first_administrator(runtime: Any, address: str) -> None:
+    """On a new store served without a broker, make a city administrator to use the API at once.
+
+    Its token is printed once and kept in ``<data dir>/admin-token`` (readable by the owner
+    only), beside the store it opens.  Hosted deployments use CANXIE_BOOTSTRAP_TOKEN.
+    """
+    from datetime import timedelta
+
+    if runtime.settings.bootstrap_token or runtime.accounts.users():
+        return
+    user = runtime.accounts.add_user(
+        name="管理员 (administrator)",
+        role="city_admin",
+        district=None,
+        township=None,
+        association_id=None,
+        organisation="",
+        created_by="canxie serve",
+    )
+    token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=366))
+    path = runtime.settings.data_dir / "admin-token"
+    path.parent.mkdir(parents=True, exist_ok=True)  # a PostgreSQL store may not have made it
+    path.touch(mode=0o600)
+    path.write_text(token.token + "\n")
+    click.echo(f"first administrator created; token in {path}", err=True)
+    click.echo(
+        f"  curl -H 'Authorization: Bearer {token.token}' {address}/api/v1/districts",
+        err=True,
+    )
+
+
+def _load_demo(runtime: object) -> None:
+    from service.cli.demo import DEMO_DISTRICT, load_demo
+
+    loaded = load_demo(runtime.tenancy)  # type: ignore[attr-defined]
+    code = DEMO_DISTRICT[0]
+    state = "loaded" if loaded else "already there"
+    click.echo(f"demo district {code} {state}: /api/v1/districts/{code}/associations", err=True)
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path))
+def demo(data_dir: Path | None) -> None:
+    """Load the demo district into the store (idempotent)."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings(data_dir))
+    runtime.tenancy.provision()
+    _load_demo(runtime)
+    for district in runtime.tenancy.districts():
+        runtime.catch_up(district.code)
+    runtime.close()
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def worker(ctx: click.Context) -> None:
+    """Run a Celery worker for the projection queue (extra options go to Celery)."""
+    from workers.celery_app import celery
+
+    settings = _settings()
+    if settings.embedded:
+        raise click.UsageError("set CANXIE_BROKER_URL: embedded mode projects in `canxie serve`")
+    argv = ["worker", "--loglevel=INFO", "-Q", settings.queue, *ctx.args]
+    celery.worker_main(argv)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def beat(ctx: click.Context) -> None:
+    """Run Celery beat: the periodic sweep that catches every district up."""
+    from workers.celery_app import celery
+
+    celery.start(["beat", "--loglevel=INFO", *ctx.args])
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only report whether provisioning is complete.")
+def provision(check: bool) -> None:
+    """Create the catalog and every district's schema and tables (idempotent)."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        if check:
+            missing = [
+                d.code
+                for d in runtime.tenancy.districts()
+                if not runtime.db.district_store_exists(d.code)
+            ]
+            if missing:
+                click.echo(f"not provisioned: {', '.join(missing)}", err=True)
+                sys.exit(1)
+            click.echo("provisioned")
+            return
+        runtime.tenancy.provision()
+        click.echo("provisioned")
+    finally:
+        runtime.close()
+
+
+@main.group()
+def districts() -> None:
+    """Manage districts (tenants)."""
+
+
+@districts.command("add")
+@click.argument("code")
+@click.argument("name")
+def districts_add(code: str, name: str) -> None:
+    """Add a district with its own store."""
+    from aggregates.errors import DomainError
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        runtime.tenancy.provision()
+        runtime.tenancy.create_district(code, name, _operator())
+        click.echo(f"district {code} {name} created")
+    except (DomainError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        runtime.close()
+
+
+@districts.command("list")
+def districts_list() -> None:
+    """List districts."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    for district in runtime.tenancy.districts():
+        click.echo(f"{district.code}\t{district.name}")
+    runtime.close()
+
+
+@main.command()
+def lag() -> None:
+    """Show each district's newest event, how far its read models have got, and how long the
+    oldest event not yet projected has waited."""
+    from projections.engine.lag import district_lag
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        click.echo("district\thead\tprojected\tbehind\tseconds")
+        for district in runtime.tenancy.districts():
+            try:
+                mapper = runtime.tenancy.records(district.code).mapper
+            except Exception:
+                mapper = None
+            lag = district_lag(runtime.db, district.code, mapper)
+            click.echo(
+                f"{district.code}\t{lag.head}\t{lag.projected}\t{lag.events_behind}"
+                f"\t{lag.seconds_behind():.1f}"
+            )
+    finally:
+        runtime.close()
+
+
+@main.command()
+@click.argument("district")
+@click.argument("projection", nargs=-1)
+@click.option(
+    "--wait",
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for a worker projecting the district to let go.",
+)
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="One long transaction instead of a copy beside the live tables.",
+)
+def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: bool) -> None:
+    """Rebuild a district's read models (or only PROJECTION ...) from its events.
+
+    By default a copy is built beside the live tables in short batches while the live ones go
+    on serving and catching up, then switched in; with --in-place, one transaction does it
+    while the district's live catch-up waits.
+    """
+    from aggregates.errors import NotFound
+    from projections.engine.claims import district_claim
+    from projections.engine.rebuild import UnknownProjection, projections_named
+    from projections.engine.rebuild import rebuild as rebuild_district
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        chosen = projections_named(projection)
+        mapper = runtime.tenancy.records(district).mapper
+        if not in_place:
+            from projections.engine.shadow_rebuild import rebuild_beside
+
+            done = rebuild_beside(runtime.db, district, mapper, chosen)
+            rest = runtime.catch_up(district)
+            click.echo(
+                f"{district}: rebuilt {', '.join(done.projections)} beside the live "
+                f"tables from {done.events} events (position {done.position}); then "
+                f"applied {rest.applied} more"
+            )
+            return
+        with district_claim(runtime.db, district, wait_seconds=wait) as claimed:
+            if not claimed:
+                raise click.ClickException(f"district {district} stayed busy for {wait:.0f} s")
+            done = rebuild_district(
+                runtime.db, district, mapper, chosen, batch_size=runtime.settings.batch_size
+            )
+        rest = runtime.catch_up(district)  # the other read models, and events since
+    except (NotFound, UnknownProjection) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        runtime.close()
+    click.echo(
+        f"{district}: rebuilt {', '.join(done.projections)} from {done.events} events "
+        f"(position {done.position}); then applied {rest.applied} more"
+    )
+
+
+@main.command("catch-up")
+@click.argument("district", required=False)
+def catch_up(district: str | None) -> None:
+    """Project new events now, in this process (one district or all)."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    codes = [district] if district else [d.code for d in runtime.tenancy.districts()]
+    for code in codes:
+        result = runtime.catch_up(code)
+        click.echo(f"{code}: applied {result.applied} events, at position {result.position}")
+    runtime.close()
+
+
+main.add_command(audit)
+main.add_command(roster)
+main.add_command(divisions)
+main.add_command(replay_command)
+main.add_command(acceptance_report_command)
+
+
+@main.group()
+def users() -> None:
+    """Manage accounts and their API tokens."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(
+        [
+            "city_admin",
+            "bureau_auditor",
+            "district_admin",
+            "township_officer",
+            "association_worker",
+            "inspector",
+        ]
+    ),
+)
+@click.option("--district", help="6-digit district code (district roles, inspector).")
+@click.option("--township", help="9-digit township code (township_officer).")
+@click.option("--association", "association_id", help="Association id (association_worker).")
+@click.option("--organisation", default="", help="e.g. 中原区残联")
+@click.option("--valid-days", default=90, show_default=True, type=int)
+def users_add(
+    name: str,
+    role: str,
+    district: str | None,
+    township: str | None,
+    association_id: str | None,
+    organisation: str,
+    valid_days: int,
+) -> None:
+    """Create an account and print its first token (shown only this once)."""
+    from datetime import timedelta
+
+    from aggregates.errors import DomainError
+    from service.http.access import Role, check_scope_fields
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        runtime.tenancy.provision()
+        scope = {"district": district, "township": township, "association_id": association_id}
+        check_scope_fields(Role(role), scope)
+        if district:
+            runtime.tenancy.district(district)
+        user = runtime.accounts.add_user(
+            name=name,
+            role=role,
+            district=district,
+            township=township,
+            association_id=association_id,
+            organisation=organisation,
+            created_by=_operator().actor,
+        )
+        token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.field}: {exc.detail}") from None
+    finally:
+        runtime.close()
+    click.echo(f"user {user.id} ({role}) created")
+    click.echo(f"token (store it now, it is not shown again): {token.token}")
+    click.echo(f"token id {token.token_id}, expires {token.expires_at}")
+
+
+@users.command("list")
+@click.option("--district", help="Only this district's accounts.")
+def users_list(district: str | None) -> None:
+    """List accounts with their tokens (ids and expiry, never the secrets)."""
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        for user in runtime.accounts.users(district):
+            scope = user.association_id or user.township or user.district or "city"
+            state = f"disabled {user.disabled_at}" if user.disabled_at else "active"
+            click.echo(f"{user.id}\t{user.name}\t{user.role}\t{scope}\t{state}")
+            for token in runtime.accounts.tokens(user.id):
+                revoked = f" revoked {token['revoked_at']}" if token["revoked_at"] else ""
+                click.echo(f"\ttoken {token['token_id']} expires {token['expires_at']}{revoked}")
+    finally:
+        runtime.close()
+
+
+@users.command("revoke")
+@click.argument("token_or_user_id")
+def users_revoke(token_or_user_id: str) -> None:
+    """Revoke one token (by token id), or disable a user and all their tokens (by user id)."""
+    from aggregates.errors import Conflict, NotFound
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    by = _operator().actor
+    try:
+        try:
+            runtime.accounts.revoke_token(token_or_user_id, by=by)
+            click.echo(f"token {token_or_user_id} revoked")
+        except NotFound:
+            runtime.accounts.disable_user(token_or_user_id, by=by)
+            click.echo(f"user {token_or_user_id} disabled, all tokens revoked")
+    except NotFound:
+        raise click.ClickException(f"no token or user {token_or_user_id}") from None
+    except Conflict as refusal:
+        raise click.ClickException(f"refused: {refusal.detail}") from None
+    finally:
+        runtime.close()

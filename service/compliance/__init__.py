@@ -1,0 +1,1 @@
+"""Compliance with the plan, live or as of a day: API, schemas, queries and command line."""

@@ -1,0 +1,1 @@
+"""What every HTTP endpoint shares: auth, access, problems, context, masking, freshness, metrics."""

@@ -1,0 +1,230 @@
+"""Authentication and the one place where every request's access is decided.
+
+Order of checks, for every request: the endpoint's declared rule (none: refused); public
+endpoints pass; a bearer token must name an active user (401 otherwise; a token that keeps
+failing, or an address flooding unknown tokens, gets 429, while a valid token always
+passes); the target in the path must be in the caller's scope (404 when it is not, so that
+guessing codes or ids reveals nothing); the role must allow the action (403).  Views then
+narrow lists to the caller's scope with the same Principal.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+import threading
+import time
+from collections import OrderedDict, deque
+from typing import Any
+from uuid import UUID
+
+from flask import current_app, g, request
+
+from aggregates.errors import NoSuchAssociation, NoSuchDistrict, NotFound
+from projections.association.associations import find_association_township
+from projections.platform.accounts import token_digest
+from service.http.access import Action, Principal, Role, Rule, Target, rule_of
+from service.http.context import services
+from service.http.problems import ProblemError
+
+#: Failed authentications allowed per presented credential in a sliding minute.
+FAILED_AUTH_LIMIT = 20
+FAILED_AUTH_WINDOW_SECONDS = 60.0
+#: Failed authentications allowed per client address: only a flood of unknown tokens from
+#: one address reaches it, never the colleagues behind the same NAT who send valid ones.
+FAILED_AUTH_ADDRESS_LIMIT = 300
+#: Keys (credentials, addresses) remembered at most; the oldest are forgotten first.
+FAILED_AUTH_MAX_KEYS = 10_000
+
+
+class FailureWindow:
+    """Recent failures per key in a sliding window, in memory of this process (bounded)."""
+
+    def __init__(self, limit: int, window: float, max_keys: int = FAILED_AUTH_MAX_KEYS) -> None:
+        self.limit, self.window, self.max_keys = limit, window, max_keys
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        failures = self._failures.get(key)
+        if failures is None:
+            failures = self._failures[key] = deque(maxlen=self.limit)
+            if len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
+        while failures and failures[0] <= now - self.window:
+            failures.popleft()
+        return failures
+
+    def retry_after(self, key: str, now: float) -> int:
+        """Seconds until ``key`` may fail again (0: not blocked)."""
+        failures = self._recent(key, now)
+        if len(failures) < self.limit:
+            return 0
+        return max(1, math.ceil(failures[0] + self.window - now))
+
+    def failed(self, key: str, now: float) -> None:
+        """Count one failure of ``key``."""
+        self._recent(key, now).append(now)
+        self._failures.move_to_end(key)
+
+
+class FailedAuthLimiter:
+    """Slows down failing credentials, and addresses that flood unknown tokens.
+
+    Only failures are limited: a valid token is always looked up and accepted, whatever
+    else came from its address, so one client cannot lock out everyone behind its NAT.
+    """
+
+    def __init__(
+        self,
+        limit: int = FAILED_AUTH_LIMIT,
+        window: float = FAILED_AUTH_WINDOW_SECONDS,
+        address_limit: int = FAILED_AUTH_ADDRESS_LIMIT,
+    ) -> None:
+        self.credentials = FailureWindow(limit, window)
+        self.addresses = FailureWindow(address_limit, window)
+        self._lock = threading.Lock()
+
+    def retry_after(self, credential: str, address: str) -> int:
+        """Seconds the failing credential (or its address) must wait; 0: answer 401."""
+        with self._lock:
+            now = time.monotonic()
+            return max(
+                self.credentials.retry_after(credential, now),
+                self.addresses.retry_after(address, now),
+            )
+
+    def failed(self, credential: str, address: str) -> None:
+        """Count one failed authentication of ``credential`` from ``address``."""
+        with self._lock:
+            now = time.monotonic()
+            self.credentials.failed(credential, now)
+            self.addresses.failed(address, now)
+
+
+#: flask-smorest's own endpoints (the OpenAPI document) are public.
+PUBLIC_ENDPOINT_PREFIXES = ("api-docs.",)
+
+
+def endpoint_rule() -> Rule | None:
+    """The rule declared by the view method this request reaches."""
+    endpoint = request.endpoint or ""
+    if endpoint.startswith(PUBLIC_ENDPOINT_PREFIXES):
+        return Rule(Action.PUBLIC, Target.NONE)
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    method = getattr(view_class, request.method.lower(), None) if view_class else view
+    if method is None and request.method == "HEAD" and view_class is not None:
+        method = getattr(view_class, "get", None)
+    return rule_of(method) if method is not None else None
+
+
+def _unauthorized(detail: str) -> ProblemError:
+    return ProblemError(401, "unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _principal_for(token: str) -> Principal | None:
+    """The caller a presented token names, if it is valid (one digest lookup)."""
+    runtime = services().runtime
+    bootstrap = runtime.settings.bootstrap_token
+    if bootstrap and hmac.compare_digest(token.encode(), bootstrap.encode()):
+        return Principal(
+            actor="bootstrap", name="bootstrap", role=Role.CITY_ADMIN, organisation="city"
+        )
+    user = runtime.accounts.user_for_token(token)
+    if user is None:
+        return None
+    return Principal(
+        actor=user.id,
+        name=user.name,
+        role=Role(user.role),
+        district=user.district,
+        township=user.township,
+        association_id=user.association_id,
+        organisation=user.organisation,
+    )
+
+
+def _refuse_failed(token: str) -> ProblemError:
+    """401 for an unknown token, 429 once it (or its address) failed too often."""
+    limiter: FailedAuthLimiter = current_app.extensions["canxie_auth_limiter"]
+    credential, address = token_digest(token), request.remote_addr or "-"
+    wait = limiter.retry_after(credential, address)
+    if wait:
+        return ProblemError(
+            429,
+            "too-many-failures",
+            f"too many failed authentications with this token or from this address; wait {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+    limiter.failed(credential, address)
+    return _unauthorized("the token is unknown, expired or revoked")
+
+
+def authenticate() -> Principal:
+    """The caller named by the bearer token; 401, or 429 for a token that keeps failing."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorized("send an API token as 'Authorization: Bearer <token>'")
+    token = token.strip()
+    principal = _principal_for(token)
+    if principal is None:
+        raise _refuse_failed(token)
+    return principal
+
+
+def check_target(principal: Principal, target: Target, args: dict[str, Any]) -> None:
+    """404 when the path's district or association is outside the caller's scope."""
+    if target is Target.CITY and not principal.city_wide:
+        raise ProblemError(403, "forbidden", "this needs a city-wide role")
+    if target not in (Target.DISTRICT, Target.ASSOCIATION):
+        return
+    code = str(args.get("code", ""))
+    if not principal.covers_district(code):
+        raise NoSuchDistrict(id=code, field="code")
+    if target is Target.ASSOCIATION:
+        association_id = str(args.get("association_id", ""))
+        if principal.township is None and principal.association_id is None:
+            return
+        township = _association_township(code, association_id)
+        if township is None or not principal.covers_association(association_id, township):
+            raise NoSuchAssociation(id=association_id, field="association_id")
+
+
+def _association_township(code: str, association_id: str) -> str | None:
+    """The township of an association: from the read model, else from its events."""
+    runtime = services().runtime
+    township = find_association_township(runtime.db, code, association_id)
+    if township is not None:
+        return township
+    try:
+        records = runtime.tenancy.records(code)
+        return records.association(UUID(association_id)).township_code
+    except (NotFound, ValueError):
+        return None
+
+
+def authorize_request() -> None:
+    """The before-request hook: see the module docstring."""
+    if request.endpoint is None:
+        return  # no route: the 404/405 handlers answer
+    rule = endpoint_rule()
+    if rule is None:
+        raise ProblemError(403, "forbidden", "this endpoint has no access rule")
+    if rule.action is Action.PUBLIC:
+        return
+    principal = authenticate()
+    g.principal = principal
+    check_target(principal, rule.target, request.view_args or {})
+    if not principal.may(rule.action):
+        raise ProblemError(
+            403, "forbidden", f"the role {principal.role.value} may not {rule.action.value}"
+        )
+
+
+def current_principal() -> Principal:
+    """The caller of this request (set by :func:`authorize_request`)."""
+    principal = g.get("principal")
+    if principal is None:
+        raise RuntimeError("no authenticated principal on a public endpoint")
+    return principal

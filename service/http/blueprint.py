@@ -1,0 +1,53 @@
+"""The API's blueprint class: error responses are documented as problem+json."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+import flask
+from flask_smorest import Blueprint
+from marshmallow import missing
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from service.http.json_body import load_json_body
+from service.http.problems import PROBLEM_JSON
+
+
+class ApiBlueprint(Blueprint):
+    """flask-smorest's Blueprint whose 4xx/5xx alternative responses are problem+json."""
+
+    def alt_response(
+        self,
+        status_code: int | str | HTTPStatus,
+        *,
+        content_type: str | None = None,
+        **kwargs: Any,
+    ) -> Callable[..., Any]:
+        """Document another response; errors default to ``application/problem+json``."""
+        if content_type is None and str(status_code)[:1] in {"4", "5"}:
+            content_type = PROBLEM_JSON
+        return super().alt_response(status_code, content_type=content_type, **kwargs)
+
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Callable[..., Any]:
+        """flask-smorest's ``arguments``, with a schema class made into one instance here.
+
+        Given a class, webargs builds a new schema instance on every request (about 0.1 ms
+        of a 2 ms command); loading does not change an instance, so one serves every request.
+        """
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
+
+
+class ApiParser(FlaskParser):
+    """webargs' parser, reading JSON bodies through ``load_json_body`` (depth, Unicode, numbers)."""
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return missing
+        return load_json_body(req.get_data(cache=True))
+
+
+ApiBlueprint.ARGUMENTS_PARSER = ApiParser()

@@ -1,0 +1,355 @@
+"""Marshmallow schemas: the API's field names, validation and its OpenAPI document.
+
+Unknown fields are refused (marshmallow's default ``RAISE``); types are strict, so ``"3"`` is
+not a number and ``"yes"`` is not a boolean.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+
+from aggregates.association.association import Background, OfficerRole
+
+
+class WholeMatch(validate.Regexp):
+    """A pattern the whole text must match, written with ``[0-9]`` rather than ``\\d``.
+
+    ``validate.Regexp`` searches with ``match``, so ``$`` lets a trailing newline through, and
+    ``\\d`` takes any Unicode digit ("４１０１０２", "٤١٠١٠٢"): codes name files and schemas.
+    """
+
+    def __call__(self, value: str) -> str:
+        """The value, or a ValidationError."""
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+DISTRICT_CODE = WholeMatch(r"^[0-9]{6}$", error="must be a 6-digit district code")
+TOWNSHIP_CODE = WholeMatch(r"^[0-9]{9}$", error="must be a 9-digit township code")
+VILLAGE_CODE = WholeMatch(r"^[0-9]{12}$", error="must be a 12-digit village or community code")
+PHONE = WholeMatch(
+    r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$",
+    error="must be an 11-digit mobile number or a landline like 0371-12345678",
+)
+#: The largest event-log position or tree size anyone may ask for (SQLite's and PostgreSQL's
+#: 64-bit integers; a larger number would overflow in the database driver).
+POSITION_MAX = 2**63 - 1
+#: No list holds a billion rows; larger offsets are typing errors or probes.
+OFFSET_MAX = 1_000_000_000
+
+
+class Text(fields.String):
+    """A string with surrounding blanks removed, refused when empty or too long."""
+
+    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text is None:
+            raise ValidationError("must be a string")
+        return text.strip()
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON ``true`` and ``false``."""
+
+    truthy: ClassVar[set[Any]] = {True}
+    falsy: ClassVar[set[Any]] = {False}
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as every error answer carries them."""
+
+    class Meta:
+        """Problems may carry extension members (e.g. ``position``, ``checks``)."""
+
+        unknown = INCLUDE
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    title_zh = fields.String()
+    title_en = fields.String()
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    request_id = fields.String(allow_none=True)
+    field = fields.String()
+    errors = fields.List(fields.Dict())
+
+
+class DistrictIn(Schema):
+    """A new district (tenant)."""
+
+    code = fields.String(required=True, validate=DISTRICT_CODE)
+    name = Text(required=True, max_length=50)
+
+
+class DistrictOut(Schema):
+    """A district."""
+
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    created_at = fields.String(required=True)
+
+
+class DistrictList(Schema):
+    """Every district."""
+
+    items = fields.List(fields.Nested(DistrictOut), required=True)
+    total = fields.Integer(required=True)
+
+
+class AssociationIn(Schema):
+    """A new association for one village or community."""
+
+    division_code = fields.String(required=True, validate=VILLAGE_CODE)
+    name = Text(required=True, max_length=100)
+    township_code = fields.String(required=True, validate=TOWNSHIP_CODE)
+    established_on = fields.Date(required=True)
+
+
+class OfficerIn(Schema):
+    """An appointment (S3.2, S3.3, S3.6)."""
+
+    name = Text(required=True, max_length=50)
+    role = fields.String(required=True, validate=validate.OneOf([r.value for r in OfficerRole]))
+    full_time = StrictBoolean(load_default=False)
+    backgrounds = fields.List(
+        fields.String(validate=validate.OneOf([b.value for b in Background])),
+        load_default=list,
+    )
+    appointed_on = fields.Date(required=True)
+    phone = fields.String(load_default=None, validate=PHONE)
+
+
+class RemovalIn(Schema):
+    """An officer leaving office."""
+
+    removed_on = fields.Date(required=True)
+    reason = Text(required=True, max_length=200)
+
+
+class Created(Schema):
+    """The id of what a command created and the log position of its event."""
+
+    id = fields.String(required=True)
+    position = fields.Integer(required=True)
+
+
+class OfficerCreated(Schema):
+    """The new officer's id and the log position of the appointment."""
+
+    officer_id = fields.String(required=True)
+    position = fields.Integer(required=True)
+
+
+class Accepted(Schema):
+    """The log position a command reached."""
+
+    position = fields.Integer(required=True)
+
+
+class ReadQuery(Schema):
+    """Freshness: answer only once the read model includes position ``min_position``."""
+
+    min_position = fields.Integer(strict=False, validate=validate.Range(min=0, max=POSITION_MAX))
+
+
+def limit_field(maximum: int = 500) -> fields.Integer:
+    """How many items a page holds (100 unless asked)."""
+    return fields.Integer(load_default=100, validate=validate.Range(min=1, max=maximum))
+
+
+def offset_field() -> fields.Integer:
+    """How many items to skip; bounded, so the database never sees an overflowing number."""
+    return fields.Integer(load_default=0, validate=validate.Range(min=0, max=OFFSET_MAX))
+
+
+class Paging(ReadQuery):
+    """Limit and offset of a list, as every list route takes them."""
+
+    limit = limit_field()
+    offset = offset_field()
+
+
+class UnmaskQuery(ReadQuery):
+    """Asking to see personal fields unmasked: which, and why (the read is recorded)."""
+
+    unmask = fields.List(fields.String(validate=validate.OneOf(["phone"])), load_default=list)
+    reason = Text(max_length=200, load_default=None)
+
+
+class AssociationListQuery(Paging):
+    """Filters and paging of the association list."""
+
+    township_code = fields.String(validate=TOWNSHIP_CODE)
+
+
+class OfficerOut(Schema):
+    """An officer, sitting or former."""
+
+    officer_id = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    full_time = fields.Boolean(required=True)
+    backgrounds = fields.List(fields.String(), required=True)
+    appointed_on = fields.String(required=True)
+    removed_on = fields.String(allow_none=True)
+    removal_reason = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "masked unless unmasked"})
+
+
+class AssociationOut(Schema):
+    """An association as the read model has it."""
+
+    id = fields.String(required=True)
+    division_code = fields.String(required=True)
+    name = fields.String(required=True)
+    township_code = fields.String(required=True)
+    established_on = fields.String(required=True)
+    version = fields.Integer(required=True)
+    created_at = fields.String(required=True)
+    updated_at = fields.String(required=True)
+
+
+class AssociationDetail(AssociationOut):
+    """An association with its sitting officers and its officer history."""
+
+    officers = fields.List(fields.Nested(OfficerOut), required=True)
+    officer_history = fields.List(fields.Nested(OfficerOut), required=True)
+    position = fields.Integer(required=True)
+
+
+class AssociationList(Schema):
+    """A page of associations."""
+
+    items = fields.List(fields.Nested(AssociationOut), required=True)
+    total = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(required=True)
+    position = fields.Integer(required=True)
+
+
+class Health(Schema):
+    """What answers."""
+
+    status = fields.String(required=True)
+    mode = fields.String(
+        required=True,
+        metadata={
+            "description": "What runs: embedded (SQLite, projector in the serving process), "
+            "hosted (PostgreSQL, Celery workers), postgresql-in-process (PostgreSQL, no broker) "
+            "or sqlite-workers (SQLite, Celery workers)."
+        },
+    )
+    checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+ROLES = [
+    "city_admin",
+    "bureau_auditor",
+    "district_admin",
+    "township_officer",
+    "association_worker",
+    "inspector",
+]
+
+
+class UserIn(Schema):
+    """A new account; the scope fields required depend on the role."""
+
+    name = Text(required=True, max_length=50)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    district = fields.String(validate=DISTRICT_CODE, load_default=None)
+    township = fields.String(validate=TOWNSHIP_CODE, load_default=None)
+    association_id = fields.UUID(load_default=None)
+    organisation = Text(max_length=100, load_default="")
+    valid_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
+
+
+class UserOut(Schema):
+    """An account (never its tokens' secrets)."""
+
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    district = fields.String(allow_none=True)
+    township = fields.String(allow_none=True)
+    association_id = fields.String(allow_none=True)
+    organisation = fields.String()
+    created_at = fields.String(required=True)
+    disabled_at = fields.String(allow_none=True)
+
+
+class TokenOut(Schema):
+    """A token as issued: the secret appears in this answer only."""
+
+    token = fields.String(required=True)
+    token_id = fields.String(required=True)
+    expires_at = fields.String(required=True)
+
+
+class UserCreated(Schema):
+    """The new account and its first token."""
+
+    user = fields.Nested(UserOut, required=True)
+    token = fields.Nested(TokenOut, required=True)
+
+
+class UserList(Schema):
+    """Accounts in the caller's scope."""
+
+    items = fields.List(fields.Nested(UserOut), required=True)
+    total = fields.Integer(required=True)
+
+
+class TokenIn(Schema):
+    """How long a new token lives."""
+
+    valid_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
+
+
+class Me(Schema):
+    """The caller as the server sees them."""
+
+    actor = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    district = fields.String(allow_none=True)
+    township = fields.String(allow_none=True)
+    association_id = fields.String(allow_none=True)
+    organisation = fields.String()
+
+
+class PersonalReadQuery(Schema):
+    """Filters of the unmasked-read record."""
+
+    district = fields.String(validate=DISTRICT_CODE)
+    limit = limit_field()
+    offset = offset_field()
+
+
+class PersonalRead(Schema):
+    """One unmasked read of personal data."""
+
+    id = fields.String(required=True)
+    read_at = fields.String(required=True)
+    actor = fields.String(required=True)
+    role = fields.String(required=True)
+    organisation = fields.String(allow_none=True)
+    district = fields.String(required=True)
+    subject_kind = fields.String(required=True)
+    subject_id = fields.String(required=True)
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields", required=True)
+    reason = fields.String(required=True)
+    request_id = fields.String(allow_none=True)
+
+
+class PersonalReadList(Schema):
+    """A page of the unmasked-read record."""
+
+    items = fields.List(fields.Nested(PersonalRead), required=True)

@@ -1,0 +1,297 @@
+"""The audit trail and the verifiable ledger of a district, and the public signing key.
+
+- ``GET  /api/v1/districts/<code>/audit/entries``: the trail, filtered and paged
+- ``GET  /api/v1/districts/<code>/audit/aggregates/<id>``: one record's whole history
+- ``GET  /api/v1/districts/<code>/audit/ledger/head``: the newest signed tree head
+- ``GET  /api/v1/districts/<code>/audit/ledger/heads``: every signed head, by size
+- ``POST /api/v1/districts/<code>/audit/ledger/heads``: sign a head now (city administrators)
+- ``GET  /api/v1/districts/<code>/audit/ledger/inclusion?position=&tree_size=``
+- ``GET  /api/v1/districts/<code>/audit/ledger/consistency?first=&second=``
+- ``GET  /api/v1/ledger/public-key``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask.views import MethodView
+
+from aggregates.errors import NoTrail
+from projections.ledger import ledger
+from projections.ledger.audit_trail import aggregate_history, iso_utc, list_entries
+from projections.ledger.ledger import LedgerError, LedgerInconsistent, ProofUnavailable, StoredHead
+from service.http.access import Action, Target, rule
+from service.http.blueprint import ApiBlueprint
+from service.http.context import known_district, services
+from service.http.freshness import await_position
+from service.http.problems import TITLES, ProblemError
+from service.http.schemas import ProblemSchema, ReadQuery
+from service.ledger.schemas import (
+    AggregateHistory,
+    AuditEntriesQuery,
+    AuditEntryList,
+    ConsistencyOut,
+    ConsistencyQuery,
+    HeadList,
+    HeadListQuery,
+    InclusionOut,
+    InclusionQuery,
+    LedgerHeadOut,
+    PublicKeyOut,
+    SignHeadIn,
+    SignHeadOut,
+)
+from workers.signing import SigningKey, sign_district, signing_key
+
+TITLES.setdefault("signing-disabled", ("未配置签名密钥", "Tree-head signing is not configured"))
+TITLES.setdefault("no-signed-head", ("尚无签名树头", "No tree head has been signed yet"))
+TITLES.setdefault(
+    "ledger-inconsistent",
+    ("审计日志与已签名树头不一致", "The audit trail no longer matches a signed head"),
+)
+TITLES.setdefault(
+    "not-covered", ("该事件尚未被签名树头覆盖", "The event is not covered by that signed head")
+)
+
+blp = ApiBlueprint(
+    "audit",
+    __name__,
+    url_prefix="/api/v1",
+    description="Audit trail and verifiable ledger (Merkle log, signed tree heads)",
+)
+
+PREFIX = "/districts/<code>/audit"
+
+
+def _key() -> SigningKey:
+    return signing_key(services().runtime.settings)
+
+
+def _signing_disabled(key: SigningKey) -> ProblemError:
+    return ProblemError(503, "signing-disabled", key.source)
+
+
+def _proof_problem(error: ProofUnavailable) -> ProblemError:
+    code = {404: "not-found", 409: "not-covered"}.get(error.status, "validation")
+    return ProblemError(
+        error.status,
+        code,
+        str(error),
+        extra={"field": error.field, "errors": [{"field": error.field, "message": str(error)}]},
+    )
+
+
+def _ledger_problem(error: LedgerError) -> ProblemError:
+    if isinstance(error, ProofUnavailable):
+        return _proof_problem(error)
+    return ProblemError(409, "ledger-inconsistent", str(error))
+
+
+@blp.route(f"{PREFIX}/entries")
+class AuditEntries(MethodView):
+    """The district's audit trail."""
+
+    @rule(Action.AUDIT, Target.DISTRICT)
+    @blp.arguments(AuditEntriesQuery, location="query")
+    @blp.response(200, AuditEntryList)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.alt_response(503, schema=ProblemSchema, description="Trail behind min_position")
+    def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
+        """Events in log order with who, when, why and their digests; filter and page them."""
+        known_district(code)
+        await_position(code, query.get("min_position"))
+        since, until = query.get("since"), query.get("until")
+        aggregate_id = query.get("aggregate_id")
+        page = list_entries(
+            services().runtime.db,
+            code,
+            since=iso_utc(since) if since else None,
+            until=iso_utc(until) if until else None,
+            actor=query.get("actor"),
+            aggregate_id=str(aggregate_id) if aggregate_id else None,
+            event_type=query.get("event_type"),
+            limit=query["limit"],
+            offset=query["offset"],
+        )
+        return {
+            "items": page.items,
+            "total": page.total,
+            "limit": query["limit"],
+            "offset": query["offset"],
+            "position": page.position,
+        }
+
+
+@blp.route(f"{PREFIX}/aggregates/<uuid:aggregate_id>")
+class AggregateTrail(MethodView):
+    """One record's whole history."""
+
+    @rule(Action.AUDIT, Target.DISTRICT)
+    @blp.arguments(ReadQuery, location="query")
+    @blp.response(200, AggregateHistory)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or record")
+    def get(self, query: dict[str, Any], code: str, aggregate_id: UUID) -> dict[str, Any]:
+        """Every event of one aggregate (association, ...), by version."""
+        known_district(code)
+        await_position(code, query.get("min_position"))
+        page = aggregate_history(services().runtime.db, code, str(aggregate_id))
+        if not page.items:
+            raise NoTrail(id=aggregate_id, field="aggregate_id")
+        return {
+            "aggregate_id": str(aggregate_id),
+            "items": page.items,
+            "total": page.total,
+            "position": page.position,
+        }
+
+
+@blp.route(f"{PREFIX}/ledger/head")
+class LedgerHead(MethodView):
+    """The newest signed tree head."""
+
+    @rule(Action.AUDIT, Target.DISTRICT)
+    @blp.response(200, LedgerHeadOut)
+    @blp.alt_response(404, schema=ProblemSchema, description="No head signed yet")
+    @blp.alt_response(503, schema=ProblemSchema, description="Signing is not configured")
+    def get(self, code: str) -> dict[str, Any]:
+        """Size, root, time, signature and key of the newest head."""
+        known_district(code)
+        key = _key()
+        head = ledger.latest_head(services().runtime.db, code)
+        if head is None:
+            if not key.enabled:
+                raise _signing_disabled(key)
+            raise ProblemError(
+                404,
+                "no-signed-head",
+                f"district {code} has no signed tree head yet; a city administrator can POST "
+                "ledger/heads to sign one",
+            )
+        body: dict[str, Any] = {
+            **head.to_dict(),
+            "signing": "enabled" if key.enabled else "disabled",
+        }
+        if not key.enabled:
+            body["message"] = key.source
+        return body
+
+
+@blp.route(f"{PREFIX}/ledger/heads")
+class LedgerHeads(MethodView):
+    """Every signed head; signing one on demand."""
+
+    @rule(Action.AUDIT, Target.DISTRICT)
+    @blp.arguments(HeadListQuery, location="query")
+    @blp.response(200, HeadList)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
+        """Signed heads, smallest first."""
+        known_district(code)
+        heads, total = ledger.list_heads(
+            services().runtime.db, code, limit=query["limit"], offset=query["offset"]
+        )
+        return {
+            "items": [h.to_dict() for h in heads],
+            "total": total,
+            "limit": query["limit"],
+            "offset": query["offset"],
+        }
+
+    @rule(Action.SIGN_HEADS, Target.DISTRICT)
+    @blp.arguments(SignHeadIn, required=False)
+    @blp.response(201, SignHeadOut)
+    @blp.alt_response(200, schema=SignHeadOut, description="The log has not grown")
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district, empty log")
+    @blp.alt_response(409, schema=ProblemSchema, description="The trail contradicts a head")
+    @blp.alt_response(503, schema=ProblemSchema, description="Signing is not configured")
+    def post(self, data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
+        """Sign a head of everything projected so far (only when the log grew).
+
+        City administrators only: signing is the operators' act, auditors check heads.
+        """
+        known_district(code)
+        key = _key()
+        if not key.enabled:
+            raise _signing_disabled(key)
+        runtime = services().runtime
+        try:
+            head = sign_district(runtime, code)
+        except LedgerInconsistent as error:
+            raise _ledger_problem(error) from None
+        if head is not None:
+            return {"signed": True, "head": head.to_dict()}, 201
+        latest = ledger.latest_head(runtime.db, code)
+        if latest is None:
+            raise ProblemError(404, "no-signed-head", f"district {code} has no events to sign yet")
+        return {"signed": False, "head": latest.to_dict()}, 200
+
+
+def _head(head: StoredHead) -> dict[str, Any]:
+    return head.to_dict()
+
+
+@blp.route(f"{PREFIX}/ledger/inclusion")
+class Inclusion(MethodView):
+    """Inclusion proofs."""
+
+    @rule(Action.AUDIT, Target.DISTRICT)
+    @blp.arguments(InclusionQuery, location="query")
+    @blp.response(200, InclusionOut)
+    @blp.alt_response(404, schema=ProblemSchema, description="No such event or head")
+    @blp.alt_response(409, schema=ProblemSchema, description="Event not covered by the head")
+    def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
+        """The audit path of the event at ``position`` in a signed head (default newest).
+
+        With ``record=true`` the stored record comes too (state in base64, as stored), so
+        the leaf can be recomputed from the event itself.
+        """
+        known_district(code)
+        try:
+            proof = ledger.inclusion(
+                services().runtime.db, code, query["position"], query.get("tree_size")
+            )
+        except LedgerError as error:
+            raise _ledger_problem(error) from None
+        if not query["record"]:
+            proof["record"] = None
+        return {**proof, "head": _head(proof["head"])}
+
+
+@blp.route(f"{PREFIX}/ledger/consistency")
+class Consistency(MethodView):
+    """Consistency proofs."""
+
+    @rule(Action.AUDIT, Target.DISTRICT)
+    @blp.arguments(ConsistencyQuery, location="query")
+    @blp.response(200, ConsistencyOut)
+    @blp.alt_response(404, schema=ProblemSchema, description="No signed head of a size")
+    def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
+        """Proof that the head of size ``second`` extends the head of size ``first``."""
+        known_district(code)
+        try:
+            proof = ledger.consistency(services().runtime.db, code, query["first"], query["second"])
+        except LedgerError as error:
+            raise _ledger_problem(error) from None
+        return {**proof, "first": _head(proof["first"]), "second": _head(proof["second"])}
+
+
+@blp.route("/ledger/public-key")
+class PublicKey(MethodView):
+    """The published signing key."""
+
+    @rule(Action.PUBLIC, Target.NONE)
+    @blp.doc(security=[])
+    @blp.response(200, PublicKeyOut)
+    def get(self) -> dict[str, Any]:
+        """The Ed25519 public key that signs every district's tree heads."""
+        key = _key()
+        body: dict[str, Any] = {
+            "algorithm": "Ed25519",
+            "public_key": key.public_key,
+            "key_id": key.key_id,
+            "signing": "enabled" if key.enabled else "disabled",
+        }
+        if not key.enabled:
+            body["message"] = key.source
+        return body

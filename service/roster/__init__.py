@@ -1,0 +1,1 @@
+"""The roster of disabled persons: API, schemas, command line, import and demo."""
