@@ -32,11 +32,14 @@ from aggregates.roster.commands import RosterCommands
 from aggregates.store.cached_copies import TrustingRepository
 from aggregates.store.personal_data import Sealer, SealingMapper
 from aggregates.store.retries import save_retrying
+from aggregates.store.topics import register_old_topics
 
 #: Dates in the plan are Chinese calendar dates: "today" is today in Zhengzhou.
 CHINA = ZoneInfo("Asia/Shanghai")
 
 T = TypeVar("T")
+
+register_old_topics()  # stored events keep the topics their classes had before a move
 
 
 def today_in_china() -> date:
