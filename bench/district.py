@@ -31,6 +31,7 @@ from aggregates.association.association import (
     DivisionClaim,
     FacilityKind,
     OfficerRole,
+    division_claim_id,
 )
 from aggregates.association.training import TrainingMode, TrainingSession
 from aggregates.care.district_settings import Criterion
@@ -42,7 +43,6 @@ from aggregates.divisions.division import DivisionRegister
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.provenance import Provenance
 from aggregates.roster.person import Person, PersonDetails, ResidentClaim
-from aggregates.store.district import division_claim_id
 from projections.platform.tenancy import Tenancy
 from service.divisions.city_data import TOWNSHIPS, city_rows
 

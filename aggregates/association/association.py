@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
@@ -952,6 +952,11 @@ class Association(Aggregate):
             )
         if appointed_on > today:
             raise DateInFuture(day=appointed_on, field="appointed_on")
+
+
+def division_claim_id(division_code: str) -> UUID:
+    """The id of the claim aggregate for a village: the same code always gives the same id."""
+    return uuid5(NAMESPACE_URL, f"canxie:division-claim:{division_code}")
 
 
 class DivisionClaim(Aggregate):

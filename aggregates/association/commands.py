@@ -1,6 +1,6 @@
 """Commands of the association's lifecycle, the division register and training (S3.4-S3.7).
 
-A mixin of :class:`aggregates.district.DistrictRecords`: it uses the application's ``save``,
+A mixin of :class:`aggregates.store.district.DistrictRecords`: it uses the application's ``save``,
 ``repository``, ``clock``, ``district_code`` and ``_change``.  Commands that touch several
 aggregates (a village merge moving an association and its claim) save them in one
 transaction of the district's store, so nothing is ever half-written.
@@ -29,6 +29,7 @@ from aggregates.association.association import (
     QualificationKind,
     SelectionMethod,
     Status,
+    division_claim_id,
 )
 from aggregates.association.training import TrainingMode, TrainingSession
 from aggregates.divisions.division import (
@@ -54,9 +55,7 @@ from aggregates.errors import (
 )
 from aggregates.provenance import Provenance
 from aggregates.store.retries import RETRIES
-
-if TYPE_CHECKING:  # pragma: no cover
-    from aggregates.store.district import Saved
+from aggregates.store.saved import Saved
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -132,8 +131,6 @@ class LifecycleCommands:
             register.active_village(division_code, "division_code")
 
     def _saved(self, result: Any, *aggregates: Aggregate) -> Saved:
-        from aggregates.store.district import Saved
-
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
@@ -271,8 +268,6 @@ class LifecycleCommands:
 
     def _holder(self, division_code: str) -> Association | None:
         """The active association of a village, if it has one."""
-        from aggregates.store.district import division_claim_id
-
         claim = self._get(division_claim_id(division_code), DivisionClaim)
         if claim is None:
             return None
@@ -292,8 +287,6 @@ class LifecycleCommands:
         by: Provenance,
     ) -> tuple[dict[str, str], list[Aggregate]]:
         """Move the association to ``to_code`` with the claim on that village."""
-        from aggregates.store.district import division_claim_id
-
         moved: dict[str, str] = {}
         changed: list[Aggregate] = []
         for association in active:

@@ -9,16 +9,21 @@ caught up at least that far.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder, Transcoding
 
-from aggregates.association.association import Association, Background, DivisionClaim, OfficerRole
+from aggregates.association.association import (
+    Association,
+    Background,
+    DivisionClaim,
+    OfficerRole,
+    division_claim_id,
+)
 from aggregates.association.commands import LifecycleCommands
 from aggregates.campaign.commands import InspectionCommands
 from aggregates.care.commands import CareCommands
@@ -32,6 +37,7 @@ from aggregates.roster.commands import RosterCommands
 from aggregates.store.cached_copies import TrustingRepository
 from aggregates.store.personal_data import Sealer, SealingMapper
 from aggregates.store.retries import save_retrying
+from aggregates.store.saved import Saved
 from aggregates.store.topics import register_old_topics
 
 #: Dates in the plan are Chinese calendar dates: "today" is today in Zhengzhou.
@@ -60,19 +66,6 @@ class DateAsISO(Transcoding):
     def decode(self, data: str) -> date:
         """Read the date back."""
         return date.fromisoformat(data)
-
-
-def division_claim_id(division_code: str) -> UUID:
-    """The id of the claim aggregate for a village: the same code always gives the same id."""
-    return uuid5(NAMESPACE_URL, f"canxie:division-claim:{division_code}")
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What a command returns: the id it created (if any) and the log position it reached."""
-
-    id: UUID | None
-    position: int
 
 
 class DistrictRecords(

@@ -19,11 +19,11 @@ from aggregates.association.association import (
     OfficerRole,
     PayKind,
     QualificationKind,
+    division_claim_id,
 )
 from aggregates.association.commands import DivisionRow
 from aggregates.association.training import TrainingMode
 from aggregates.provenance import Provenance
-from aggregates.store.district import division_claim_id
 
 #: 中原区's township-level units (national division codes, 2023), and 须水镇 as the demo's
 #: villages knew it before it became 须水街道.

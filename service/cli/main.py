@@ -8,27 +8,12 @@ from typing import Any
 
 import click
 
-from aggregates.provenance import Provenance
 from service.campaign.cli import acceptance_report_command
+from service.cli.context import as_operator, cli_settings
 from service.compliance.cli import replay_command
 from service.divisions.cli import divisions
 from service.ledger.cli import audit
 from service.roster.cli import roster
-from workers.settings import Settings
-
-
-def _settings(data_dir: Path | None = None) -> Settings:
-    return Settings.from_environ().with_overrides(data_dir=data_dir)
-
-
-def _operator() -> Provenance:
-    """Commands run on the server act as the operator, with a request id per run."""
-    import getpass
-    import uuid
-
-    return Provenance(
-        actor=f"cli:{getpass.getuser()}", role="operator", request_id=uuid.uuid4().hex
-    )
 
 
 @click.group()
@@ -50,7 +35,7 @@ def serve(
     from service.cli.server import serve as run_server
     from workers.runtime import Runtime
 
-    settings = _settings(data_dir)
+    settings = cli_settings(data_dir)
     runtime = Runtime.open(settings)
     runtime.tenancy.provision()
     if demo:
@@ -117,7 +102,7 @@ def demo(data_dir: Path | None) -> None:
     """Load the demo district into the store (idempotent)."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings(data_dir))
+    runtime = Runtime.open(cli_settings(data_dir))
     runtime.tenancy.provision()
     _load_demo(runtime)
     for district in runtime.tenancy.districts():
@@ -131,7 +116,7 @@ def worker(ctx: click.Context) -> None:
     """Run a Celery worker for the projection queue (extra options go to Celery)."""
     from workers.celery_app import celery
 
-    settings = _settings()
+    settings = cli_settings()
     if settings.embedded:
         raise click.UsageError("set CANXIE_BROKER_URL: embedded mode projects in `canxie serve`")
     argv = ["worker", "--loglevel=INFO", "-Q", settings.queue, *ctx.args]
@@ -153,7 +138,7 @@ def provision(check: bool) -> None:
     """Create the catalog and every district's schema and tables (idempotent)."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     try:
         if check:
             missing = [
@@ -185,10 +170,10 @@ def districts_add(code: str, name: str) -> None:
     from aggregates.errors import DomainError
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     try:
         runtime.tenancy.provision()
-        runtime.tenancy.create_district(code, name, _operator())
+        runtime.tenancy.create_district(code, name, as_operator())
         click.echo(f"district {code} {name} created")
     except (DomainError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -201,7 +186,7 @@ def districts_list() -> None:
     """List districts."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     for district in runtime.tenancy.districts():
         click.echo(f"{district.code}\t{district.name}")
     runtime.close()
@@ -214,7 +199,7 @@ def lag() -> None:
     from projections.engine.lag import district_lag
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     try:
         click.echo("district\thead\tprojected\tbehind\tseconds")
         for district in runtime.tenancy.districts():
@@ -258,7 +243,7 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: b
     from projections.engine.rebuild import rebuild as rebuild_district
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     try:
         chosen = projections_named(projection)
         mapper = runtime.tenancy.records(district).mapper
@@ -296,7 +281,7 @@ def catch_up(district: str | None) -> None:
     """Project new events now, in this process (one district or all)."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     codes = [district] if district else [d.code for d in runtime.tenancy.districts()]
     for code in codes:
         result = runtime.catch_up(code)
@@ -353,7 +338,7 @@ def users_add(
     from service.http.access import Role, check_scope_fields
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     try:
         runtime.tenancy.provision()
         scope = {"district": district, "township": township, "association_id": association_id}
@@ -367,7 +352,7 @@ def users_add(
             township=township,
             association_id=association_id,
             organisation=organisation,
-            created_by=_operator().actor,
+            created_by=as_operator().actor,
         )
         token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))
     except DomainError as exc:
@@ -385,7 +370,7 @@ def users_list(district: str | None) -> None:
     """List accounts with their tokens (ids and expiry, never the secrets)."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     try:
         for user in runtime.accounts.users(district):
             scope = user.association_id or user.township or user.district or "city"
@@ -405,8 +390,8 @@ def users_revoke(token_or_user_id: str) -> None:
     from aggregates.errors import Conflict, NotFound
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
-    by = _operator().actor
+    runtime = Runtime.open(cli_settings())
+    by = as_operator().actor
     try:
         try:
             runtime.accounts.revoke_token(token_or_user_id, by=by)

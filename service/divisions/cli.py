@@ -40,17 +40,17 @@ def divisions_import(
     """
     from aggregates.association.commands import DivisionImportRefused
     from aggregates.errors import DomainError
-    from service.cli.main import _operator, _settings
+    from service.cli.context import as_operator, cli_settings
     from service.divisions.imports import parse_division_csv
     from workers.runtime import Runtime
 
     text = _division_text(csv_file, city)
     on: date | None = effective_on.date() if effective_on is not None else None  # type: ignore[attr-defined]
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     try:
         records = runtime.tenancy.records(district)
         parsed = parse_division_csv(text, district, on)
-        result = records.import_divisions(parsed.rows, by=_operator())
+        result = records.import_divisions(parsed.rows, by=as_operator())
         runtime.catch_up(district)
     except DivisionImportRefused as refused:
         for row in refused.rows:
@@ -82,10 +82,10 @@ def _division_text(csv_file: Path | None, city: bool) -> str:
 def divisions_list(district: str) -> None:
     """List the active divisions of DISTRICT from its read model."""
     from projections.divisions.divisions import list_divisions
-    from service.cli.main import _settings
+    from service.cli.context import cli_settings
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(_settings())
+    runtime = Runtime.open(cli_settings())
     try:
         runtime.tenancy.district(district)
         runtime.catch_up(district)

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
-import uuid
 from pathlib import Path
 
 import click
 
-from aggregates.provenance import Provenance
-
-
-def _operator(reason: str | None = None) -> Provenance:
-    return Provenance(
-        actor=f"cli:{getpass.getuser()}",
-        role="operator",
-        request_id=uuid.uuid4().hex,
-        reason=reason,
-    )
+from service.cli.context import as_operator
 
 
 @click.group()
@@ -70,7 +59,7 @@ def import_file(
             runtime.db,
             lambda: file.open("rb"),
             file.name,
-            by=_operator(f"import {file.name}"),
+            by=as_operator(f"import {file.name}"),
             valid_rows_only=valid_rows_only,
             dry_run=dry_run,
             batch_size=batch_size,
@@ -120,7 +109,7 @@ def finish_transfers(district: str | None) -> None:
                     runtime.tenancy.records(code),
                     runtime.tenancy.records(to_district),
                     UUID(person_id),
-                    by=_operator("finish pending transfer"),
+                    by=as_operator("finish pending transfer"),
                 )
                 click.echo(
                     f"{code} -> {to_district}: transfer {outcome.transfer_id} {outcome.state}"
