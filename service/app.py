@@ -40,7 +40,7 @@ from workers.wakeups import Wakeups, celery_wakeups
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_BODY_BYTES = 1024 * 1024
 #: Longest path and query the app answers; gunicorn reads request lines up to 8190 bytes
-#: (``limit_request_line`` in service/server.py), so up to there the refusal is problem+json.
+#: (``limit_request_line`` in service/cli/server.py), so up to there the refusal is problem+json.
 MAX_URI_BYTES = 4096
 
 SECURITY_HEADERS = {

@@ -33,7 +33,7 @@ def project_district(district: str) -> dict[str, int | str]:
     then queues a fresh wake-up for the district behind everyone else's.  A district another
     worker is projecting right now is skipped at once (its claim is held) and marked missed;
     the holder, after letting go of the claim, queues a wake-up if the mark is there and the
-    log grew, so the skipped wake-up is never lost (projections/claims.py).
+    log grew, so the skipped wake-up is never lost (projections/engine/claims.py).
 
     The holder does not queue one merely because the log grew meanwhile: those events came
     with wake-ups of their own, and re-queueing on every growth fed a chain of tasks per

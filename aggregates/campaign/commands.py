@@ -1,6 +1,6 @@
 """Commands of the campaign (S4, S5.3): work plan, inspections, key supervision, models.
 
-A mixin of :class:`aggregates.district.DistrictRecords`.  Rule findings for an inspection are
+A mixin of :class:`aggregates.store.district.DistrictRecords`.  Rule findings for an inspection are
 computed outside the domain (by the projections, as of the inspection date on the effective
 clock: that day as known when the inspection is recorded) and passed in as
 plain data; the inspection stores the findings it used and puts the failing ones on its

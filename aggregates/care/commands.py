@@ -1,6 +1,6 @@
 """The district's commands for groups, needs, visits, settings and evaluations.
 
-A mixin of :class:`aggregates.district.DistrictRecords`: each command loads what it needs
+A mixin of :class:`aggregates.store.district.DistrictRecords`: each command loads what it needs
 (the association, the group, the person's needs, the district's settings), lets the
 aggregate enforce the plan's rules, and saves the new events in one transaction.
 """

@@ -248,7 +248,7 @@ class PendingTransfer:
 
 
 #: The fields of a person's details that identify them: sealed with the person's own key in
-#: every event and destroyed with it on erasure (aggregates/personal_data.py).  Sex, village,
+#: every event and destroyed with it on erasure (aggregates/store/personal_data.py).  Sex, village,
 #: household label, disability category and grade, needs and the hardship flag stay readable:
 #: they are what the counts and the compliance rules are made of.
 PERSONAL_DETAILS: tuple[str, ...] = tuple(

@@ -7,7 +7,7 @@ that question is redundant: a stale copy's new events carry versions the store a
 so the store refuses the save (a version conflict) and the command is run again on a fresh
 copy.  ``save_retrying`` therefore runs a command's first attempt with the cache trusted, and
 only for aggregates that attempt then saves; anything else it read, and any refusal it met,
-sends the command round again on fresh copies (see aggregates/retries.py).
+sends the command round again on fresh copies (see aggregates/store/retries.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ the rules are checked against what the other request saved: two concurrent chair
 appointments end in one success and one 409.
 
 The first try may use the process's cached copies without asking the store for newer events
-(aggregates/cached_copies.py): the store's version check catches a stale copy of what is
+(aggregates/store/cached_copies.py): the store's version check catches a stale copy of what is
 saved.  That try counts only if it saved every aggregate it read that way and met no refusal;
 otherwise the command runs again on fresh copies, so a refusal is never based on a stale copy.
 """

@@ -3,7 +3,7 @@
 One pass over a district's events: they are applied, by the live projection handlers, month by
 month on the chosen clock (log order cut by the recorded time, or effective-date order), and
 the compliance rules are evaluated on the tables at each month end.  Each point equals an
-as-of replay for that day (:func:`projections.replay.replay`) without replaying from scratch.
+as-of replay for that day (:func:`projections.engine.replay.replay`) without replaying from scratch.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def _series(
     def apply(position: int, event: Any) -> None:
         applier.apply(event, position, uow)
 
-    # Events no chosen projection handles are not decoded (see projections.replay).
+    # Events no chosen projection handles are not decoded (see projections.engine.replay).
     events = _read(db, district, mapper, applier.wanted, progress)
     if basis is Basis.RECORDED:
         cutoffs = [end_of_day(d) for d in days]

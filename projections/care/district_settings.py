@@ -1,7 +1,7 @@
 """Read model of the district's settings versions: visit intervals and evaluation schemes.
 
 Versions are kept in recording order with their effective dates; what applies on a date is
-chosen by :func:`aggregates.district_settings.in_force`, the same rule the commands use.
+chosen by :func:`aggregates.care.district_settings.in_force`, the same rule the commands use.
 """
 
 from __future__ import annotations

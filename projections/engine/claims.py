@@ -1,6 +1,6 @@
 """Who is projecting a district right now: a claim held for the length of one catch-up task.
 
-The batch transactions of :func:`projections.catchup.catch_up` already lock the district
+The batch transactions of :func:`projections.engine.catchup.catch_up` already lock the district
 (exactly-once).  The claim is a second, coarser lock: a PostgreSQL session-level advisory lock
 held on a connection of its own for a whole task, taken without waiting.  A worker that finds
 the district claimed drops its wake-up at once instead of queueing behind the lock, so several

@@ -3,12 +3,13 @@
 One row per stored event, keyed by log position: the aggregate and version, the event's type
 and topic, the provenance carried in its ``by`` (actor, role, organisation, request id,
 reason; null for events without one), its time, its effective date when it has one, and two
-hashes of the stored record's canonical bytes (:mod:`projections.ledger_records`): a SHA-256
+hashes of the stored record's canonical bytes (:mod:`projections.ledger.records`): a SHA-256
 digest and the RFC 6962 leaf hash that the district's Merkle log is built from.
 
 ``leaf_index`` (the entry's index among the leaves, 0..n-1 in position order; positions have
 gaps in PostgreSQL) is not a function of one event, so the projection leaves it null and the
-ledger numbers new entries under the district's lock (:func:`projections.ledger.number_leaves`).
+ledger numbers new entries under the district's lock
+(:func:`projections.ledger.ledger.number_leaves`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The leaves are the ``leaf_hash`` column of ``audit_entries`` in position order, indexed
 0..n-1 (``leaf_index``; positions have gaps in PostgreSQL).  A signed tree head binds the
 district, a tree size, the root of the first ``size`` leaves and a time (see
-:mod:`projections.tree_heads`); heads are signed only when the tree grew, and only after
+:mod:`projections.ledger.tree_heads`); heads are signed only when the tree grew, and only after
 checking that the new tree extends the newest signed one, so a rewritten trail is refused
 rather than signed.  Inclusion and consistency proofs are computed against signed heads.
 

@@ -1,8 +1,8 @@
 """Verify a district's ledger with nothing but hashes and signatures.
 
 This module needs no database, server or broker: only :mod:`hashlib` and ``cryptography``
-(through :mod:`projections.merkle`, :mod:`projections.tree_heads` and
-:mod:`projections.ledger_records`).  It serves two callers:
+(through :mod:`projections.ledger.merkle`, :mod:`projections.ledger.tree_heads` and
+:mod:`projections.ledger.records`).  It serves two callers:
 
 - ``canxie audit verify BUNDLE`` checks an exported bundle offline;
 - ``canxie audit check DISTRICT`` feeds it the live store's events, the audit trail's
@@ -12,7 +12,7 @@ What is trusted: only the public key(s) given and the signed heads they verify. 
 
 1. every head's signature (and district, key id); heads ordered by size and time; the
    consistency proofs between successive heads;
-2. every stored event's leaf is recomputed from its bytes (:mod:`projections.ledger_records`);
+2. every stored event's leaf is recomputed from its bytes (:mod:`projections.ledger.records`);
 3. a *reference* list of leaves is authenticated: the recorded leaves (the audit trail's,
    or the bundle's ``leaves``) if they reproduce every signed root, else the recomputed
    leaves if those do;
@@ -20,7 +20,7 @@ What is trusted: only the public key(s) given and the signed heads they verify. 
    which names each event that was **modified**, **deleted**, **inserted** or **moved**
    (reordered) by position, aggregate and version.
 
-Run it as ``python -m projections.ledger_verify BUNDLE [--public-key KEY]``, too.
+Run it as ``python -m projections.ledger.verify BUNDLE [--public-key KEY]``, too.
 """
 
 from __future__ import annotations
@@ -528,7 +528,7 @@ def verify_bundle_file(path: Path, public_keys: Sequence[str] = ()) -> Report:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m projections.ledger_verify BUNDLE [--public-key KEY]``."""
+    """``python -m projections.ledger.verify BUNDLE [--public-key KEY]``."""
     args = list(sys.argv[1:] if argv is None else argv)
     keys: list[str] = []
     while "--public-key" in args:
@@ -536,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         keys.append(args[at + 1])
         del args[at : at + 2]
     if len(args) != 1:
-        print("usage: python -m projections.ledger_verify BUNDLE [--public-key KEY]")
+        print("usage: python -m projections.ledger.verify BUNDLE [--public-key KEY]")
         return 2
     try:
         report = verify_bundle_file(Path(args[0]), keys)

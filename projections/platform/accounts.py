@@ -19,7 +19,7 @@ from projections.platform.database import Database
 from projections.platform.tables import Table
 
 TOKEN_PREFIX = "cx_"
-#: The role whose last active account must stay (service.access.Role.CITY_ADMIN).
+#: The role whose last active account must stay (service.http.access.Role.CITY_ADMIN).
 CITY_ADMIN = "city_admin"
 
 USERS = Table(

@@ -1,13 +1,13 @@
 """The district's key ring: one data key per person, wrapped, kept outside the event store.
 
 A person's personal fields are sealed in events with their own key (see
-aggregates/personal_data.py).  The key is stored wrapped (AES-GCM) under the district's
+aggregates/store/personal_data.py).  The key is stored wrapped (AES-GCM) under the district's
 wrapping key: derived from ``CANXIE_ENCRYPTION_KEY`` when it is set, else (embedded) from the
 data folder's ``keyring.key``; only a hosted deployment without ``CANXIE_ENCRYPTION_KEY``
 keeps keys unwrapped, in its key-ring schema.  Destroying a key is the lawful erasure of
 that person's data: every sealed value of theirs becomes unreadable, in the log and in
 backups of the log, while the log itself is untouched.  Where the ring lives, and how a
-destroyed key leaves its files, is projections/key_ring_store.py.
+destroyed key leaves its files, is projections/platform/key_ring_store.py.
 """
 
 from __future__ import annotations

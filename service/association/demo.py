@@ -1,6 +1,6 @@
 """Demo records of divisions, lifecycle, facilities, full-time members and training (S3.4-S3.7).
 
-Called by :func:`service.demo.load_demo`: the division register goes in before the demo's
+Called by :func:`service.cli.demo.load_demo`: the division register goes in before the demo's
 associations (they need registered villages), the rest after their officers.
 """
 

@@ -1,7 +1,7 @@
 """Schemas of divisions, the association's lifecycle, facilities, full-time members and training.
 
-Same habits as ``service/schemas.py``: unknown fields refused, strict types, the OpenAPI document
-generated from the schemas that validate.
+Same habits as ``service/http/schemas.py``: unknown fields refused, strict types, the OpenAPI
+document generated from the schemas that validate.
 """
 
 from __future__ import annotations

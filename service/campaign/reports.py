@@ -2,7 +2,7 @@
 
 Both show the as-of day and clock, the signed ledger head the figures were computed from (or
 that there was none), the roll-ups, and the problem list with each problem's rectification.
-The content comes from :func:`service.campaign.acceptance`; this module only lays it out.
+The content comes from :func:`service.campaign.queries.acceptance`; this module only lays it out.
 """
 
 from __future__ import annotations

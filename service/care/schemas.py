@@ -1,6 +1,6 @@
 """Marshmallow schemas of groups, needs, visits, district settings and evaluations.
 
-As in :mod:`service.schemas`: unknown fields refused, strict types (``"3"`` is not a number).
+As in :mod:`service.http.schemas`: unknown fields refused, strict types (``"3"`` is not a number).
 """
 
 from __future__ import annotations

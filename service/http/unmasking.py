@@ -1,6 +1,6 @@
 """Seeing personal data unmasked: who may, with what reason, and the record of each such read.
 
-Every answer masks personal fields (service/masking.py).  A role that needs the full value
+Every answer masks personal fields (service/http/masking.py).  A role that needs the full value
 asks for it with ``?unmask=<field>&reason=...``; the read is then recorded with who, whose
 data, when and why, for the civil affairs bureau's auditors.
 """
