@@ -7,15 +7,15 @@ aggregate enforce the plan's rules, and saves the new events in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from aggregates.district_settings import (
     Criterion,
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from aggregates.association import Association
 
-    class _Records(Application):
+    class _Records(Application[UUID]):
         clock: Callable[[], date]
         district_code: str
 
@@ -70,7 +70,7 @@ class CareCommands(_Base):
     def check_person(self, person_id: UUID, village_code: str, *, field: str = "person_id") -> None:
         """The person must be on the district's roster and live in the association's village."""
         try:
-            person = self.repository.get(person_id)
+            person: Aggregate | None = self.repository.get(person_id)
         except AggregateNotFoundError:
             person = None
         if not isinstance(person, Person) or not person.held:
@@ -210,7 +210,7 @@ class CareCommands(_Base):
 
         def load() -> PersonNeeds:
             try:
-                record = self.repository.get(person_needs_id(person_id))
+                record: Aggregate = self.repository.get(person_needs_id(person_id))
             except AggregateNotFoundError:
                 return PersonNeeds.open(
                     person_id=person_id, association_id=association_id, by=by.as_dict()
@@ -371,7 +371,7 @@ class CareCommands(_Base):
     def settings(self) -> DistrictSettings | None:
         """The district's settings, if any were ever written."""
         try:
-            found = self.repository.get(district_settings_id(self.district_code))
+            found: Aggregate = self.repository.get(district_settings_id(self.district_code))
         except AggregateNotFoundError:
             return None
         assert isinstance(found, DistrictSettings)
@@ -511,7 +511,7 @@ class CareCommands(_Base):
         self, aggregate_id: UUID, kind: type[A], association_id: UUID, field: str, what: str
     ) -> A:
         try:
-            found = self.repository.get(aggregate_id)
+            found: Aggregate | None = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             found = None
         if not isinstance(found, kind) or getattr(found, "association_id", None) != (
@@ -521,7 +521,7 @@ class CareCommands(_Base):
         return found
 
     @staticmethod
-    def _care_position(recordings: Any) -> int:
+    def _care_position(recordings: Sequence[Recording[UUID]]) -> int:
         return max(r.notification.id for r in recordings)
 
     def _care_change(self, load: Callable[[], A], command: Callable[[A], R]) -> CareSaved:

@@ -16,7 +16,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder, Transcoding
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
 
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
 from aggregates.cached_copies import TrustingRepository
@@ -69,7 +70,7 @@ class Saved:
 
 
 class DistrictRecords(
-    CareCommands, RosterCommands, LifecycleCommands, InspectionCommands, Application
+    CareCommands, RosterCommands, LifecycleCommands, InspectionCommands, Application[UUID]
 ):
     """The records of one district: its associations and their officers."""
 
@@ -109,10 +110,10 @@ class DistrictRecords(
         repository.cache = plain.cache
         return repository
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Teach the stored-event encoder about dates."""
         super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())  # type: ignore[attr-defined]
+        transcoder.register(DateAsISO())
 
     # -- commands ---------------------------------------------------------------------
 
@@ -210,7 +211,7 @@ class DistrictRecords(
     def association(self, association_id: UUID) -> Association:
         """Load an association, or say it does not exist."""
         try:
-            aggregate = self.repository.get(association_id)
+            aggregate: Aggregate = self.repository.get(association_id)
         except AggregateNotFoundError:
             raise NotFound(f"no association {association_id}", field="association_id") from None
         if not isinstance(aggregate, Association):

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from eventsourcing.application import Repository
     from eventsourcing.persistence import ApplicationRecorder, Recording
 
+    from aggregates.personal_data import Sealer
+
 A = TypeVar("A", bound=Aggregate)
 
 
@@ -85,16 +87,19 @@ class RosterCommands:
     if TYPE_CHECKING:
         district_code: str
         clock: Callable[[], date]
-        repository: Repository
+        repository: Repository[UUID]
         recorder: ApplicationRecorder
+        sealer: Sealer | None
 
-        def save(self, *objs: Aggregate | None, **kwargs: Any) -> list[Recording]: ...
+        def head_position(self) -> int: ...
+
+        def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]: ...
 
     # -- reading the store -------------------------------------------------------------
 
     def _roster_get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
@@ -111,7 +116,7 @@ class RosterCommands:
         claim = self._roster_get(resident_claim_id(self.district_code, resident_id), ResidentClaim)
         return claim.person_id if claim else None
 
-    def _roster_position(self, recordings: Sequence[Recording]) -> int:
+    def _roster_position(self, recordings: Sequence[Recording[UUID]]) -> int:
         return max(r.notification.id for r in recordings)
 
     # -- entering people -----------------------------------------------------------------
@@ -392,7 +397,7 @@ class RosterCommands:
         """
         person = self.person(person_id)
         if person.erased:
-            position = self.head_position()  # type: ignore[attr-defined]
+            position = self.head_position()
         else:
 
             def command(person: Person) -> list[Aggregate]:
@@ -408,7 +413,7 @@ class RosterCommands:
                 return []
 
             position = self._change_person(person_id, command).position
-        sealer = self.sealer  # type: ignore[attr-defined]
+        sealer = self.sealer
         if sealer is None:
             raise RuntimeError("erasure needs the district's key ring")
         sealer.destroy(str(person_id), by=by.actor, reason=reason)
