@@ -21,6 +21,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
 from aggregates.plan import PLANS, Plan, in_force
 
@@ -133,6 +134,8 @@ class Association(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the association's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 
@@ -953,12 +956,16 @@ class DivisionClaim(Aggregate):
     class Claimed(Aggregate.Created):
         """The division got its association."""
 
+        create_timestamp = staticmethod(event_timestamp)
+
         division_code: str
         association_id: UUID
 
     class Transferred(Aggregate.Event):
         """Another association now holds the village (it followed the village after a merge or
         split, the previous holder having been dissolved or merged)."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         association_id: UUID
         by: dict[str, Any]

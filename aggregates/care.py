@@ -36,9 +36,10 @@ if TYPE_CHECKING:
     from eventsourcing.application import Application
 
     from aggregates.association import Association
+    from aggregates.clock import Clock
 
     class _Records(Application[UUID]):
-        clock: Callable[[], date]
+        clock: Clock
         district_code: str
 
         def association(self, association_id: UUID) -> Association: ...
@@ -104,7 +105,7 @@ class CareCommands(_Base):
             category=category,
             area=area,
             formed_on=formed_on,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return CareSaved(group.id, self._care_position(self.save(group)))
@@ -123,7 +124,7 @@ class CareCommands(_Base):
         return self._care_change(
             lambda: self.group(association_id, group_id),
             lambda g: g.join(
-                person_id=person_id, joined_on=joined_on, today=self.clock(), by=by.as_dict()
+                person_id=person_id, joined_on=joined_on, today=self.clock.today(), by=by.as_dict()
             ),
         )
 
@@ -144,7 +145,7 @@ class CareCommands(_Base):
                 person_id=person_id,
                 left_on=left_on,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -162,7 +163,10 @@ class CareCommands(_Base):
         return self._care_change(
             lambda: self.group(association_id, group_id),
             lambda g: g.appoint_leader(
-                person_id=person_id, appointed_on=appointed_on, today=self.clock(), by=by.as_dict()
+                person_id=person_id,
+                appointed_on=appointed_on,
+                today=self.clock.today(),
+                by=by.as_dict(),
             ),
         )
 
@@ -179,7 +183,7 @@ class CareCommands(_Base):
         return self._care_change(
             lambda: self.group(association_id, group_id),
             lambda g: g.disband(
-                disbanded_on=disbanded_on, reason=reason, today=self.clock(), by=by.as_dict()
+                disbanded_on=disbanded_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             ),
         )
 
@@ -225,7 +229,7 @@ class CareCommands(_Base):
                 surveyor=surveyor,
                 services_received=services_received,
                 needs=needs,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 
@@ -252,7 +256,7 @@ class CareCommands(_Base):
                 provider=provider,
                 description=description,
                 meets_need=meets_need,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -311,7 +315,7 @@ class CareCommands(_Base):
             mode=mode,
             findings=findings,
             difficulties=difficulties,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return CareSaved(visit.id, self._care_position(self.save(visit)))
@@ -333,7 +337,7 @@ class CareCommands(_Base):
                 referred_to=referred_to,
                 referred_on=referred_on,
                 matter=matter,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -357,7 +361,7 @@ class CareCommands(_Base):
                 concluded_on=concluded_on,
                 outcome=outcome,
                 resolved=resolved,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -439,7 +443,7 @@ class CareCommands(_Base):
             scheme=self._scheme_on(evaluated_on),
             scores=scores,
             notes=notes,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._save_evaluation(evaluation)
@@ -482,7 +486,7 @@ class CareCommands(_Base):
             performance_score=performance_score,
             rating_score=rating_score,
             notes=notes,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._save_evaluation(evaluation)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
@@ -22,6 +21,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Tr
 from aggregates.association import Association, Background, DivisionClaim, OfficerRole
 from aggregates.cached_copies import TrustingRepository
 from aggregates.care import CareCommands
+from aggregates.clock import SYSTEM_CLOCK, Clock, on_its_clock
 from aggregates.errors import Conflict, NotFound
 from aggregates.inspection_commands import InspectionCommands
 from aggregates.lifecycle_commands import LifecycleCommands
@@ -30,15 +30,7 @@ from aggregates.provenance import Provenance
 from aggregates.retries import save_retrying
 from aggregates.roster_commands import RosterCommands
 
-#: Dates in the plan are Chinese calendar dates: "today" is today in Zhengzhou.
-CHINA = ZoneInfo("Asia/Shanghai")
-
 T = TypeVar("T")
-
-
-def today_in_china() -> date:
-    """The current date where the associations are."""
-    return datetime.now(CHINA).date()
 
 
 class DateAsISO(Transcoding):
@@ -69,6 +61,7 @@ class Saved:
     position: int
 
 
+@on_its_clock
 class DistrictRecords(
     CareCommands, RosterCommands, LifecycleCommands, InspectionCommands, Application[UUID]
 ):
@@ -80,13 +73,13 @@ class DistrictRecords(
         self,
         district_code: str,
         env: Mapping[str, str] | None = None,
-        clock: Callable[[], date] = today_in_china,
+        clock: Clock = SYSTEM_CLOCK,
         sealer: Sealer | None = None,
     ) -> None:
         self.sealer = sealer  # needed by construct_mapper, which the library calls in __init__
+        self.clock = clock  # likewise: each method of ours runs on it (on_its_clock)
         super().__init__(env=dict(env or {}))
         self.district_code = district_code
-        self.clock = clock
 
     def construct_mapper(self) -> Mapper[Any]:
         """The library's mapper, sealing personal fields with each person's own key."""
@@ -138,7 +131,7 @@ class DistrictRecords(
             name=name,
             township_code=township_code,
             established_on=established_on,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         claim = DivisionClaim._create(
@@ -178,7 +171,7 @@ class DistrictRecords(
                 full_time=full_time,
                 backgrounds=backgrounds,
                 appointed_on=appointed_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 
@@ -200,7 +193,7 @@ class DistrictRecords(
                 officer_id=officer_id,
                 removed_on=removed_on,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 

@@ -17,6 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate
 
 from aggregates import plan
+from aggregates.clock import event_timestamp
 from aggregates.errors import InvalidValue
 from aggregates.visit import HouseholdKind
 
@@ -125,6 +126,8 @@ class DistrictSettings(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the settings' events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.district_settings import EvaluationScheme
 from aggregates.errors import InvalidValue
 
@@ -35,6 +36,8 @@ class Evaluation(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the evaluation's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

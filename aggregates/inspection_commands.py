@@ -37,6 +37,7 @@ from aggregates.supervision import KeySupervision
 
 if TYPE_CHECKING:  # pragma: no cover
     from aggregates.association import Association
+    from aggregates.clock import Clock
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -82,7 +83,7 @@ class InspectionCommands:
     """The campaign's records in a district's store."""
 
     district_code: str
-    clock: Callable[[], date]
+    clock: Clock
     repository: Any
     recorder: Any
 
@@ -151,12 +152,16 @@ class InspectionCommands:
                 title=title,
                 summary=summary,
                 filed_on=filed_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
         else:
             plan.revise(
-                title=title, summary=summary, filed_on=filed_on, today=self.clock(), by=by.as_dict()
+                title=title,
+                summary=summary,
+                filed_on=filed_on,
+                today=self.clock.today(),
+                by=by.as_dict(),
             )
         return self._campaign_saved(plan.id, plan)
 
@@ -204,7 +209,7 @@ class InspectionCommands:
             raise InvalidValue("an association is sampled twice", field="association_ids")
         sampled = [self._sample(a, inspected_on) for a in association_ids]
         ids = {s["association_id"] for s in sampled}
-        today = self.clock()
+        today = self.clock.today()
         used = [
             f
             for f in rule_findings
@@ -281,7 +286,7 @@ class InspectionCommands:
                 description=problem.description,
                 facts={},
                 found_on=found_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -304,7 +309,7 @@ class InspectionCommands:
                 rectified_on=rectified_on,
                 evidence=evidence,
                 note=note,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -327,7 +332,7 @@ class InspectionCommands:
                 escalated_on=escalated_on,
                 escalated_to=escalated_to,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -352,7 +357,7 @@ class InspectionCommands:
                 decided_on=decided_on,
                 signatory=signatory,
                 remarks=remarks,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -373,7 +378,7 @@ class InspectionCommands:
                 concluded_on=concluded_on,
                 outcome=outcome,
                 summary=summary,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -406,7 +411,7 @@ class InspectionCommands:
             reason=reason,
             started_on=started_on,
             inspection_id=inspection_id,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._campaign_saved(spell.id, spell)
@@ -424,7 +429,7 @@ class InspectionCommands:
         return self._campaign_change(
             lambda: self.key_supervision(supervision_id),
             lambda s: s.release(
-                released_on=released_on, reason=reason, today=self.clock(), by=by.as_dict()
+                released_on=released_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             ),
         )
 
@@ -445,7 +450,10 @@ class InspectionCommands:
             existing = None
         if isinstance(existing, ModelAssociation):
             existing.redesignate(
-                designated_on=designated_on, practice=practice, today=self.clock(), by=by.as_dict()
+                designated_on=designated_on,
+                practice=practice,
+                today=self.clock.today(),
+                by=by.as_dict(),
             )
             return self._campaign_saved(existing.id, existing)
         model = ModelAssociation.designate(
@@ -456,7 +464,7 @@ class InspectionCommands:
             established_on=association.established_on,
             designated_on=designated_on,
             practice=practice,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._campaign_saved(model.id, model)
@@ -470,6 +478,6 @@ class InspectionCommands:
                 model_id(association_id), ModelAssociation, "model designation of", "association_id"
             ),
             lambda m: m.withdraw(
-                withdrawn_on=withdrawn_on, reason=reason, today=self.clock(), by=by.as_dict()
+                withdrawn_on=withdrawn_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             ),
         )

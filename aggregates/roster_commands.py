@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from eventsourcing.application import Repository
     from eventsourcing.persistence import ApplicationRecorder, Recording
 
+    from aggregates.clock import Clock
     from aggregates.personal_data import Sealer
 
 A = TypeVar("A", bound=Aggregate)
@@ -86,7 +87,7 @@ class RosterCommands:
 
     if TYPE_CHECKING:
         district_code: str
-        clock: Callable[[], date]
+        clock: Clock
         repository: Repository[UUID]
         recorder: ApplicationRecorder
         sealer: Sealer | None
@@ -136,7 +137,7 @@ class RosterCommands:
             details,
             district=self.district_code,
             registered_on=registered_on,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
             source=source,
             origin=origin,
@@ -164,7 +165,7 @@ class RosterCommands:
         checks first and falls back to one by one when another request won a race.
         """
         aggregates: list[Aggregate] = []
-        today, provenance = self.clock(), by.as_dict()
+        today, provenance = self.clock.today(), by.as_dict()
         for entry in entries:
             person = Person.register(
                 entry.details,
@@ -231,7 +232,7 @@ class RosterCommands:
                 address=address,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -245,7 +246,7 @@ class RosterCommands:
             lambda p: p.move_away(
                 destination=destination,
                 effective_on=effective_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -269,7 +270,7 @@ class RosterCommands:
                 origin=origin,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -292,7 +293,7 @@ class RosterCommands:
                 category=category,
                 grade=grade,
                 effective_on=effective_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -317,7 +318,7 @@ class RosterCommands:
                 grade=grade,
                 effective_on=effective_on,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -338,7 +339,7 @@ class RosterCommands:
                 effective_on=effective_on,
                 reason=reason,
                 service_needs=service_needs,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -346,7 +347,7 @@ class RosterCommands:
     def record_death(self, person_id: UUID, *, died_on: date, by: Provenance) -> PersonSaved:
         """The person died."""
         return self._change_person(
-            person_id, lambda p: p.die(died_on=died_on, today=self.clock(), by=by.as_dict())
+            person_id, lambda p: p.die(died_on=died_on, today=self.clock.today(), by=by.as_dict())
         )
 
     def correct_person(
@@ -367,7 +368,7 @@ class RosterCommands:
                 reason=reason,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
             if "resident_id" not in changed:
@@ -448,7 +449,7 @@ class RosterCommands:
                 else person.household_relation,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 
@@ -469,7 +470,7 @@ class RosterCommands:
             receipt = self._roster_get(transfer_receipt_id(transfer_id), TransferReceipt)
             if receipt is not None:
                 return PersonSaved(receipt.person_id, self.recorder.max_notification_id() or 0)
-            checked = validated(details, district=self.district_code, today=self.clock())
+            checked = validated(details, district=self.district_code, today=self.clock.today())
             claim = self._roster_get(
                 resident_claim_id(self.district_code, checked.resident_id), ResidentClaim
             )
@@ -489,7 +490,7 @@ class RosterCommands:
                     checked,
                     district=self.district_code,
                     registered_on=effective_on,
-                    today=self.clock(),
+                    today=self.clock.today(),
                     by=by.as_dict(),
                     source="transferred_in",
                     origin=from_district,

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from aggregates.district import today_in_china
 from aggregates.errors import InvalidValue
 from projections.compliance import RULES_BY_ID, Report, evaluate
 from projections.replay import Basis, load_live, recorded_by, replay
@@ -28,7 +27,7 @@ def report(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """The district's compliance: live today, or replayed as of a day on a clock."""
-    today = today_in_china()
+    today = runtime.clock.today()
     if as_of is not None and as_of > today:
         raise InvalidValue("as_of lies in the future", field="as_of")
     if as_of is None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from aggregates.district import today_in_china
 from aggregates.errors import NotFound
 from projections.associations import find_association_township
 from projections.scope import Scope
 from service.auth import current_principal
-from service.context import known_district, services
+from service.context import known_district, services, today_in_china
 from service.problems import ProblemError
 
 #: A value that matches no row: asked for something outside the caller's scope.

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask.views import MethodView
 
-from aggregates.district import today_in_china
 from service.access import Action, Target, rule
 from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
@@ -19,7 +18,7 @@ from service.compliance_schemas import (
     DiffOut,
     DiffQuery,
 )
-from service.context import known_district, services
+from service.context import known_district, services, today_in_china
 from service.schemas import ProblemSchema
 
 blp = ApiBlueprint("compliance", __name__, url_prefix="/api/v1", description="Compliance")

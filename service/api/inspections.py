@@ -13,7 +13,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.district import today_in_china
 from aggregates.errors import NotFound
 from aggregates.inspection import Body, Decision, InspectionKind, overall_outcome
 from aggregates.inspection_commands import WrittenProblem
@@ -43,7 +42,7 @@ from service.campaign_schemas import (
     SupervisionIn,
     SupervisionList,
 )
-from service.context import known_district, provenance, services
+from service.context import known_district, provenance, services, today_in_china
 from service.problems import ProblemError
 from service.schemas import ProblemSchema
 

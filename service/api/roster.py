@@ -17,7 +17,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.district import today_in_china
 from aggregates.errors import DomainError, NotFound
 from aggregates.person import PersonDetails
 from aggregates.roster_commands import finish_transfer
@@ -32,7 +31,7 @@ from projections.visits import overdue_households
 from service.access import Action, Principal, Target, rule
 from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
-from service.context import known_district, provenance, services
+from service.context import known_district, provenance, services, today_in_china
 from service.freshness import await_position
 from service.masking import mask_fields
 from service.problems import ProblemError

@@ -8,12 +8,12 @@ is the test's calendar (events are stamped with it), and the domain's "today" fo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from aggregates.association import Background, FacilityKind, OfficerRole
-from aggregates.district import CHINA
+from aggregates.clock import SetClock
 from aggregates.district_settings import Criterion
 from aggregates.group import DisabilityCategory, GroupBasis
 from aggregates.identifiers import Sex, make_resident_id
@@ -32,14 +32,12 @@ INSPECTOR = Provenance(actor="inspector", role="inspector", request_id="scenario
 CITY = Provenance(actor="city-admin", role="city_admin", request_id="scenario")
 
 
-class Calendar:
-    """The day the system thinks it is (events are stamped at 10:00 in Zhengzhou)."""
+class Calendar(SetClock):
+    """The day the system thinks it is (events are stamped at 10:00 in Zhengzhou): the
+    clock the tests' runtime is built with."""
 
     def __init__(self) -> None:
-        self.day = date(2020, 10, 1)
-
-    def now(self) -> datetime:
-        return datetime.combine(self.day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
+        super().__init__(date(2020, 10, 1))
 
 
 @dataclass

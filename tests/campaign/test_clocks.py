@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 
 from aggregates.association import OfficerRole
-from aggregates.district import today_in_china
+from aggregates.clock import SYSTEM_CLOCK
 from service.app import create_app
 from tests.campaign.district import BY, A, Calendar, D, T, appoint
 from tests.campaign.test_api import TOKEN
@@ -42,13 +41,13 @@ class City:
 def migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[City, Any, date]]:
     """A district whose association (established 90 days ago) was all entered today."""
     cal = Calendar()
-    cal.day = today_in_china()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
-    app = create_app(Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600))
+    cal.day = SYSTEM_CLOCK.today()
+    app = create_app(
+        Settings(data_dir=tmp_path, bootstrap_token=TOKEN, sweep_seconds=3600, clock=cal)
+    )
     city = City(app)
     city.runtime.tenancy.create_district(D, "中原区", BY)
     records = city.runtime.tenancy.records(D)
-    records.clock = lambda: cal.day
     began = cal.day - timedelta(days=90)
     records.record_division(code=T, name="林山寨街道", effective_on=began, by=BY)
     records.record_division(code=A, name="友谊社区", effective_on=began, by=BY)
@@ -135,7 +134,7 @@ def test_the_compliance_answer_says_when_the_recorded_clock_knew_nothing(migrate
     assert effective["clock_note"]
     for answer in (
         city.call("GET", f"/districts/{D}/compliance").json,
-        city.call("GET", f"/districts/{D}/compliance?as_of={today_in_china()}").json,
+        city.call("GET", f"/districts/{D}/compliance?as_of={SYSTEM_CLOCK.today()}").json,
         city.call("GET", f"{path}&basis=recorded".replace(str(day), str(day - timedelta(60)))).json,
     ):
         assert answer["recorded_clock_empty"] is False, answer

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregates.district import today_in_china
+from aggregates.clock import SYSTEM_CLOCK
 from aggregates.identifiers import (
     DivisionLevel,
     VillageKind,
@@ -35,7 +35,11 @@ SCALE = 0.002
 def everything(tenancy: Tenancy, code: str) -> MemoryTables:
     """The district's read models from every event recorded (judged as of ``TODAY``)."""
     return replay(
-        tenancy.db, code, tenancy.records(code).mapper, as_of=today_in_china(), basis=Basis.RECORDED
+        tenancy.db,
+        code,
+        tenancy.records(code).mapper,
+        as_of=SYSTEM_CLOCK.today(),
+        basis=Basis.RECORDED,
     ).tables
 
 

@@ -8,15 +8,14 @@ through 2021 and 2022 the test sets that clock (it cannot wait a year), and sets
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 
 from aggregates.association import Background, OfficerRole
-from aggregates.district import CHINA
+from aggregates.clock import SetClock
 from aggregates.provenance import Provenance
 from aggregates.training import TrainingMode
 from service.compliance import report
@@ -28,29 +27,17 @@ D = "410102"
 A, B = "410102001001", "410102001002"
 
 
-class Calendar:
+@pytest.fixture
+def calendar() -> SetClock:
     """The day the system thinks it is."""
-
-    def __init__(self) -> None:
-        self.day = date(2021, 3, 1)
-
-    def now(self) -> datetime:
-        return datetime.combine(self.day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
+    return SetClock(date(2021, 3, 1))
 
 
 @pytest.fixture
-def calendar(monkeypatch: pytest.MonkeyPatch) -> Calendar:
-    cal = Calendar()
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
-    return cal
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, calendar: Calendar) -> Iterator[Runtime]:
-    rt = Runtime.open(Settings(data_dir=tmp_path))
+def runtime(tmp_path: Path, calendar: SetClock) -> Iterator[Runtime]:
+    rt = Runtime.open(Settings(data_dir=tmp_path, clock=calendar))
     rt.tenancy.provision()
     rt.tenancy.create_district(D, "中原区", BY)
-    rt.tenancy.records(D).clock = lambda: calendar.day
     yield rt
     rt.close()
 
@@ -76,7 +63,7 @@ def finding(body: dict[str, Any], rule_id: str, division: str) -> dict[str, Any]
 
 
 def test_the_records_on_each_day_and_a_late_correction(
-    runtime: Runtime, calendar: Calendar
+    runtime: Runtime, calendar: SetClock
 ) -> None:
     records = runtime.tenancy.records(D)
     calendar.day = date(2021, 3, 10)
@@ -142,7 +129,7 @@ def test_the_future_cannot_be_asked(runtime: Runtime) -> None:
         report(runtime, D, date(2999, 1, 1), "recorded")
 
 
-def test_training_takes_effect_on_the_session_day(runtime: Runtime, calendar: Calendar) -> None:
+def test_training_takes_effect_on_the_session_day(runtime: Runtime, calendar: SetClock) -> None:
     records = runtime.tenancy.records(D)
     calendar.day = date(2021, 3, 10)
     a = records.establish_association(

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import CanCreateTimestamp, CanMutateAggregate, DomainEvent
+from eventsourcing.domain import CanMutateAggregate, DomainEvent
 from eventsourcing.utils import get_topic
 
 import aggregates
@@ -51,7 +51,7 @@ from aggregates.association import (
     PriorityGroup,
     SelectionMethod,
 )
-from aggregates.district import CHINA
+from aggregates.clock import CHINA, stamping
 from aggregates.division import DivisionPart
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.inspection import Body, Decision, InspectionKind
@@ -145,7 +145,8 @@ class Clock:
 
 @contextmanager
 def reproducible(clock: Clock) -> Iterator[None]:
-    """Event timestamps from ``clock`` and aggregate ids from a seeded generator."""
+    """Event timestamps from ``clock`` (also for events made outside a command) and aggregate
+    ids from a seeded generator."""
     rng = random.Random(ID_SEED)
 
     def seeded_uuid4() -> UUID:
@@ -157,14 +158,12 @@ def reproducible(clock: Clock) -> Iterator[None]:
         if name.startswith(("aggregates.", "eventsourcing."))
         and getattr(module, "uuid4", None) is uuid.uuid4
     ]
-    stamp = CanCreateTimestamp.__dict__["create_timestamp"]
-    CanCreateTimestamp.create_timestamp = staticmethod(clock.now)  # type: ignore[method-assign]
     for module, _ in originals:
         module.uuid4 = seeded_uuid4
     try:
-        yield
+        with stamping(clock):
+            yield
     finally:
-        CanCreateTimestamp.create_timestamp = stamp  # type: ignore[method-assign]
         for module, original in originals:
             module.uuid4 = original
 
@@ -179,9 +178,7 @@ class Maker:
 
     def records(self, code: str = D) -> Any:
         """A district's event-store application, on the recorded clock."""
-        records = self.runtime.tenancy.records(code)
-        records.clock = self.clock.today
-        return records
+        return self.runtime.tenancy.records(code)
 
     def sign(self) -> None:
         """Project every district and sign a tree head of each (stored in its own file)."""
@@ -637,7 +634,7 @@ def fill(data: Path) -> None:
     (data / KEY_FILE).chmod(0o600)
     clock = Clock(date(2024, 6, 3))
     with reproducible(clock):
-        runtime = Runtime.open(Settings(data_dir=data))
+        runtime = Runtime.open(Settings(data_dir=data, clock=clock))
         try:
             runtime.tenancy.provision()
             maker = Maker(runtime, clock)
