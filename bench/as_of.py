@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aggregates.store.district import today_in_china
+from aggregates.clock import SYSTEM_CLOCK
 from bench.common import (
     add_results_option,
     print_table,
@@ -59,7 +59,7 @@ def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
         "events": total,
         "read_decode_events_per_s": total / raw_seconds,
     }
-    for basis, day in ((Basis.RECORDED, today_in_china()), (Basis.EFFECTIVE, ACCEPTANCE_DAY)):
+    for basis, day in ((Basis.RECORDED, SYSTEM_CLOCK.today()), (Basis.EFFECTIVE, ACCEPTANCE_DAY)):
         started = time.perf_counter()
         replayed = replay(tenancy.db, district, mapper, as_of=day, basis=basis)
         replay_seconds = time.perf_counter() - started

@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -39,6 +39,7 @@ from aggregates.care.evaluation import Evaluation
 from aggregates.care.group import DisabilityCategory, Group, GroupBasis
 from aggregates.care.needs import NeedCategory, PersonNeeds
 from aggregates.care.visit import HomeVisit, HouseholdKind, VisitMode
+from aggregates.clock import SYSTEM_CLOCK
 from aggregates.divisions.division import DivisionRegister
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.provenance import Provenance
@@ -50,6 +51,18 @@ DISTRICT = "410122"
 DISTRICT_NAME = "中牟县"
 GENERATOR = Provenance(actor="bench-generator", role="district_admin", request_id="bench")
 TODAY = date(2022, 12, 31)
+
+
+class _PlanToday:
+    """Commands see ``TODAY``; their events are stamped when the generator runs."""
+
+    def today(self) -> date:
+        return TODAY
+
+    def now(self) -> datetime:
+        return SYSTEM_CLOCK.now()
+
+
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "建国秀英伟芳娜敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英"
 NEEDS = list(NeedCategory)
@@ -124,7 +137,7 @@ def prepare_district(
     for code, name in codes:
         register.record(code=code, name=name, effective_on=date(2020, 1, 1), today=TODAY, by=by)
     records.save(register)
-    records.clock = lambda: TODAY
+    records.clock = _PlanToday()
     records.adopt_evaluation_scheme(
         effective_from=date(2021, 1, 1),
         criteria=[

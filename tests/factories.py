@@ -50,7 +50,7 @@ def district(
     tenancy.create_district(code, name, by)
     records = tenancy.records(code)
     if clock is not None:
-        records.clock = lambda: clock.day
+        records.clock = clock
     return records
 
 

@@ -20,18 +20,18 @@ import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
 from flask import Flask
 from flask.testing import FlaskClient
 from kombu import Connection
 
-from aggregates.store.district import CHINA
+from aggregates.clock import SetClock
+from aggregates.clock import stamping as clock_stamping
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from service.app import create_app
@@ -257,22 +257,18 @@ def hosted_tenancy(pg_url: str, tmp_path: Path) -> Iterator[Tenancy]:
 # -- the clock ---------------------------------------------------------------------------------
 
 
-class Calendar:
+class Calendar(SetClock):
     """The day the system thinks it is (events are stamped at 10:00 in Zhengzhou)."""
 
     def __init__(self, day: date = date(2020, 10, 1)) -> None:
-        self.day = day
-
-    def now(self) -> datetime:
-        """The timestamp of an event recorded now."""
-        return datetime.combine(self.day, time(10, 0), tzinfo=CHINA).astimezone(UTC)
+        super().__init__(day)
 
 
 @contextlib.contextmanager
 def stamping(cal: Calendar) -> Iterator[Calendar]:
-    """Events recorded inside are stamped on ``cal.day`` (for fixtures wider than a test)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(cal.now))
+    """Events triggered inside, outside any district command too (an aggregate a test builds
+    itself), are stamped on ``cal.day`` (for fixtures wider than a test)."""
+    with clock_stamping(cal):
         yield cal
 
 
@@ -280,7 +276,7 @@ def stamping(cal: Calendar) -> Iterator[Calendar]:
 def calendar() -> Iterator[Calendar]:
     """Events are stamped on ``calendar.day`` (1 October 2020 until the test moves it).
 
-    Ask for it before ``app`` or ``runtime`` so that everything the test records is stamped.
+    A district made with ``make_district(..., clock=calendar)`` runs its commands on it.
     """
     with stamping(Calendar()) as cal:
         yield cal

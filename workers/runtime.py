@@ -6,6 +6,7 @@ import os
 import threading
 from dataclasses import dataclass
 
+from aggregates.clock import Clock
 from projections.engine.catchup import CatchUp, catch_up, projected_position
 from projections.platform.accounts import Accounts
 from projections.platform.database import Database, open_database
@@ -27,9 +28,17 @@ class Runtime:
         """Connect to the configured store."""
         db = open_database(settings.database_url, settings.data_dir, pool_max=settings.pool_max)
         tenancy = Tenancy(
-            db, encryption_key=settings.encryption_key, city_prefix=settings.city_prefix
+            db,
+            encryption_key=settings.encryption_key,
+            city_prefix=settings.city_prefix,
+            clock=settings.clock,
         )
         return cls(settings=settings, db=db, tenancy=tenancy, accounts=Accounts(db))
+
+    @property
+    def clock(self) -> Clock:
+        """Today (in China) and the events' timestamps, for the commands and the reads."""
+        return self.settings.clock
 
     def catch_up(self, district: str, max_batches: int | None = None) -> CatchUp:
         """Project every new event of a district (or at most ``max_batches`` batches)."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from aggregates.clock import SYSTEM_CLOCK, Clock
+
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
@@ -87,6 +89,8 @@ class Settings:
     # CANXIE_TRUSTED_PROXIES: how many proxies (an ingress, a load balancer) stand in front of
     # the server; their X-Forwarded-For names the client.  0: the header is ignored.
     trusted_proxies: int = 0
+    # Not from the environment: "today" and the events' timestamps (tests pass a SetClock).
+    clock: Clock = field(default=SYSTEM_CLOCK, repr=False, compare=False)
 
     @property
     def embedded(self) -> bool:

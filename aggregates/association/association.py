@@ -21,6 +21,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyFullTime,
     AssociationNotActive,
@@ -173,6 +174,8 @@ class Association(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the association's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 
@@ -970,12 +973,16 @@ class DivisionClaim(Aggregate):
     class Claimed(Aggregate.Created):
         """The division got its association."""
 
+        create_timestamp = staticmethod(event_timestamp)
+
         division_code: str
         association_id: UUID
 
     class Transferred(Aggregate.Event):
         """Another association now holds the village (it followed the village after a merge or
         split, the previous holder having been dissolved or merged)."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         association_id: UUID
         by: dict[str, Any]

@@ -57,6 +57,9 @@ from aggregates.provenance import Provenance
 from aggregates.store.retries import RETRIES
 from aggregates.store.saved import Saved
 
+if TYPE_CHECKING:  # pragma: no cover
+    from aggregates.clock import Clock
+
 A = TypeVar("A", bound=Aggregate)
 
 
@@ -83,7 +86,7 @@ class LifecycleCommands:
     """Divisions, the association's lifecycle, facilities, full-time members and training."""
 
     district_code: str
-    clock: Callable[[], date]
+    clock: Clock
     repository: Any
     recorder: Any
 
@@ -148,7 +151,11 @@ class LifecycleCommands:
         """Enter one township or village; entering it again under the same name is a no-op."""
         register = self._register_or_new(by)
         register.record(
-            code=code, name=name, effective_on=effective_on, today=self.clock(), by=by.as_dict()
+            code=code,
+            name=name,
+            effective_on=effective_on,
+            today=self.clock.today(),
+            by=by.as_dict(),
         )
         if not register.pending_events:
             return self._saved(None)
@@ -173,7 +180,7 @@ class LifecycleCommands:
                     code=row.code,
                     name=row.name,
                     effective_on=row.effective_on,
-                    today=self.clock(),
+                    today=self.clock.today(),
                     by=by.as_dict(),
                 )
             except DomainError as error:
@@ -199,7 +206,11 @@ class LifecycleCommands:
         """Rename a township or village from a date."""
         register = self._existing_register()
         register.rename(
-            code=code, name=name, effective_on=effective_on, today=self.clock(), by=by.as_dict()
+            code=code,
+            name=name,
+            effective_on=effective_on,
+            today=self.clock.today(),
+            by=by.as_dict(),
         )
         return self._saved(None, register)
 
@@ -223,7 +234,7 @@ class LifecycleCommands:
             into_code=into_code,
             into_name=into_name,
             effective_on=effective_on,
-            today=self.clock(),
+            today=self.clock.today(),
         )
         active = [a for a in (self._holder(code) for code in sources) if a is not None]
         if len(active) > 1:
@@ -251,7 +262,9 @@ class LifecycleCommands:
     ) -> Saved:
         """Split a village; its association follows the part named (or stays if it continues)."""
         register = self._existing_register()
-        register.check_split(code=code, parts=parts, effective_on=effective_on, today=self.clock())
+        register.check_split(
+            code=code, parts=parts, effective_on=effective_on, today=self.clock.today()
+        )
         codes = [p.code for p in parts]
         holder = self._holder(code)
         target = association_to or (code if code in codes else None)
@@ -331,7 +344,7 @@ class LifecycleCommands:
                 started_on=started_on,
                 ends_on=ends_on,
                 officers=officers,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 
@@ -344,7 +357,7 @@ class LifecycleCommands:
         return self._change(
             association_id,
             lambda a: a.dissolve(
-                dissolved_on=dissolved_on, reason=reason, today=self.clock(), by=by.as_dict()
+                dissolved_on=dissolved_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             ),
         )
 
@@ -364,7 +377,7 @@ class LifecycleCommands:
             if other is None:
                 raise NoSuchAssociation(id=into_association_id, field="into_association_id")
             association.merge_into(
-                other, merged_on=merged_on, reason=reason, today=self.clock(), by=by.as_dict()
+                other, merged_on=merged_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             )
             try:
                 return self._saved(None, association, other)
@@ -391,7 +404,7 @@ class LifecycleCommands:
                 description=description,
                 recorded_on=recorded_on,
                 evidence=evidence,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -412,7 +425,7 @@ class LifecycleCommands:
                 facility_id=facility_id,
                 withdrawn_on=withdrawn_on,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -439,7 +452,7 @@ class LifecycleCommands:
                 priority_group=priority_group,
                 selected_on=selected_on,
                 note=note,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -462,7 +475,7 @@ class LifecycleCommands:
                 kind=kind,
                 monthly_amount=monthly_amount,
                 from_on=from_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -483,7 +496,7 @@ class LifecycleCommands:
                 officer_id=officer_id,
                 exited_on=exited_on,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -512,7 +525,7 @@ class LifecycleCommands:
                 obtained_on=obtained_on,
                 issuer=issuer,
                 evidence=evidence,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -542,7 +555,7 @@ class LifecycleCommands:
             hours=hours,
             held_on=held_on,
             organiser=organiser,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._saved(session.id, session)

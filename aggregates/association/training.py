@@ -14,6 +14,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import DateInFuture, OutOfRange, OutsideDistrict
 
 #: Longest session a single record may claim (a week of full days).
@@ -32,6 +33,8 @@ class TrainingSession(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the session's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

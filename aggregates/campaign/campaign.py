@@ -14,6 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import BeforeCampaign, BeforeLastFiling, DateInFuture
 
 
@@ -95,6 +96,8 @@ class WorkPlan(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the plan's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

@@ -46,6 +46,7 @@ from aggregates.store.retries import save_retrying
 
 if TYPE_CHECKING:  # pragma: no cover
     from aggregates.association.association import Association
+    from aggregates.clock import Clock
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -91,7 +92,7 @@ class InspectionCommands:
     """The campaign's records in a district's store."""
 
     district_code: str
-    clock: Callable[[], date]
+    clock: Clock
     repository: Any
     recorder: Any
 
@@ -162,12 +163,16 @@ class InspectionCommands:
                 title=title,
                 summary=summary,
                 filed_on=filed_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
         else:
             plan.revise(
-                title=title, summary=summary, filed_on=filed_on, today=self.clock(), by=by.as_dict()
+                title=title,
+                summary=summary,
+                filed_on=filed_on,
+                today=self.clock.today(),
+                by=by.as_dict(),
             )
         return self._campaign_saved(plan.id, plan)
 
@@ -215,7 +220,7 @@ class InspectionCommands:
             raise SampledTwice(field="association_ids")
         sampled = [self._sample(a, inspected_on) for a in association_ids]
         ids = {s["association_id"] for s in sampled}
-        today = self.clock()
+        today = self.clock.today()
         used = [
             f
             for f in rule_findings
@@ -292,7 +297,7 @@ class InspectionCommands:
                 description=problem.description,
                 facts={},
                 found_on=found_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -315,7 +320,7 @@ class InspectionCommands:
                 rectified_on=rectified_on,
                 evidence=evidence,
                 note=note,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -338,7 +343,7 @@ class InspectionCommands:
                 escalated_on=escalated_on,
                 escalated_to=escalated_to,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -363,7 +368,7 @@ class InspectionCommands:
                 decided_on=decided_on,
                 signatory=signatory,
                 remarks=remarks,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -384,7 +389,7 @@ class InspectionCommands:
                 concluded_on=concluded_on,
                 outcome=outcome,
                 summary=summary,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -417,7 +422,7 @@ class InspectionCommands:
             reason=reason,
             started_on=started_on,
             inspection_id=inspection_id,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._campaign_saved(spell.id, spell)
@@ -435,7 +440,7 @@ class InspectionCommands:
         return self._campaign_change(
             lambda: self.key_supervision(supervision_id),
             lambda s: s.release(
-                released_on=released_on, reason=reason, today=self.clock(), by=by.as_dict()
+                released_on=released_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             ),
         )
 
@@ -458,7 +463,10 @@ class InspectionCommands:
             existing = None
         if isinstance(existing, ModelAssociation):
             existing.redesignate(
-                designated_on=designated_on, practice=practice, today=self.clock(), by=by.as_dict()
+                designated_on=designated_on,
+                practice=practice,
+                today=self.clock.today(),
+                by=by.as_dict(),
             )
             return self._campaign_saved(existing.id, existing)
         model = ModelAssociation.designate(
@@ -469,7 +477,7 @@ class InspectionCommands:
             established_on=association.established_on,
             designated_on=designated_on,
             practice=practice,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._campaign_saved(model.id, model)
@@ -483,6 +491,6 @@ class InspectionCommands:
                 model_id(association_id), ModelAssociation, NotAModel, "association_id"
             ),
             lambda m: m.withdraw(
-                withdrawn_on=withdrawn_on, reason=reason, today=self.clock(), by=by.as_dict()
+                withdrawn_on=withdrawn_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             ),
         )

@@ -12,6 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyModel,
     DateInFuture,
@@ -30,6 +31,8 @@ class ModelAssociation(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the designation's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AcceptanceNeedsTownship,
     BeforeInspection,
@@ -131,6 +132,8 @@ class Inspection(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the inspection's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

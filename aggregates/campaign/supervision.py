@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeStart,
     DateInFuture,
@@ -33,6 +34,8 @@ class KeySupervision(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the supervision's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

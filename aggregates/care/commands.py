@@ -7,15 +7,15 @@ aggregate enforce the plan's rules, and saves the new events in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from aggregates.care.district_settings import (
     Criterion,
@@ -50,9 +50,10 @@ if TYPE_CHECKING:
     from eventsourcing.application import Application
 
     from aggregates.association.association import Association
+    from aggregates.clock import Clock
 
-    class _Records(Application):
-        clock: Callable[[], date]
+    class _Records(Application[UUID]):
+        clock: Clock
         district_code: str
 
         def association(self, association_id: UUID) -> Association: ...
@@ -84,7 +85,7 @@ class CareCommands(_Base):
     def check_person(self, person_id: UUID, village_code: str, *, field: str = "person_id") -> None:
         """The person must be on the district's roster and live in the association's village."""
         try:
-            person = self.repository.get(person_id)
+            person: Aggregate | None = self.repository.get(person_id)
         except AggregateNotFoundError:
             person = None
         if not isinstance(person, Person) or not person.held:
@@ -115,7 +116,7 @@ class CareCommands(_Base):
             category=category,
             area=area,
             formed_on=formed_on,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return CareSaved(group.id, self._care_position(self.save(group)))
@@ -134,7 +135,7 @@ class CareCommands(_Base):
         return self._care_change(
             lambda: self.group(association_id, group_id),
             lambda g: g.join(
-                person_id=person_id, joined_on=joined_on, today=self.clock(), by=by.as_dict()
+                person_id=person_id, joined_on=joined_on, today=self.clock.today(), by=by.as_dict()
             ),
         )
 
@@ -155,7 +156,7 @@ class CareCommands(_Base):
                 person_id=person_id,
                 left_on=left_on,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -173,7 +174,10 @@ class CareCommands(_Base):
         return self._care_change(
             lambda: self.group(association_id, group_id),
             lambda g: g.appoint_leader(
-                person_id=person_id, appointed_on=appointed_on, today=self.clock(), by=by.as_dict()
+                person_id=person_id,
+                appointed_on=appointed_on,
+                today=self.clock.today(),
+                by=by.as_dict(),
             ),
         )
 
@@ -190,7 +194,7 @@ class CareCommands(_Base):
         return self._care_change(
             lambda: self.group(association_id, group_id),
             lambda g: g.disband(
-                disbanded_on=disbanded_on, reason=reason, today=self.clock(), by=by.as_dict()
+                disbanded_on=disbanded_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             ),
         )
 
@@ -221,7 +225,7 @@ class CareCommands(_Base):
 
         def load() -> PersonNeeds:
             try:
-                record = self.repository.get(person_needs_id(person_id))
+                record: Aggregate = self.repository.get(person_needs_id(person_id))
             except AggregateNotFoundError:
                 return PersonNeeds.open(
                     person_id=person_id, association_id=association_id, by=by.as_dict()
@@ -236,7 +240,7 @@ class CareCommands(_Base):
                 surveyor=surveyor,
                 services_received=services_received,
                 needs=needs,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 
@@ -263,7 +267,7 @@ class CareCommands(_Base):
                 provider=provider,
                 description=description,
                 meets_need=meets_need,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -320,7 +324,7 @@ class CareCommands(_Base):
             mode=mode,
             findings=findings,
             difficulties=difficulties,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return CareSaved(visit.id, self._care_position(self.save(visit)))
@@ -342,7 +346,7 @@ class CareCommands(_Base):
                 referred_to=referred_to,
                 referred_on=referred_on,
                 matter=matter,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -366,7 +370,7 @@ class CareCommands(_Base):
                 concluded_on=concluded_on,
                 outcome=outcome,
                 resolved=resolved,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -380,7 +384,7 @@ class CareCommands(_Base):
     def settings(self) -> DistrictSettings | None:
         """The district's settings, if any were ever written."""
         try:
-            found = self.repository.get(district_settings_id(self.district_code))
+            found: Aggregate = self.repository.get(district_settings_id(self.district_code))
         except AggregateNotFoundError:
             return None
         assert isinstance(found, DistrictSettings)
@@ -448,7 +452,7 @@ class CareCommands(_Base):
             scheme=self._scheme_on(evaluated_on),
             scores=scores,
             notes=notes,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._save_evaluation(evaluation)
@@ -489,7 +493,7 @@ class CareCommands(_Base):
             performance_score=performance_score,
             rating_score=rating_score,
             notes=notes,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         return self._save_evaluation(evaluation)
@@ -519,7 +523,7 @@ class CareCommands(_Base):
         what: type[NotFound],
     ) -> A:
         try:
-            found = self.repository.get(aggregate_id)
+            found: Aggregate | None = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             found = None
         if not isinstance(found, kind) or getattr(found, "association_id", None) != (
@@ -529,7 +533,7 @@ class CareCommands(_Base):
         return found
 
     @staticmethod
-    def _care_position(recordings: Any) -> int:
+    def _care_position(recordings: Sequence[Recording[UUID]]) -> int:
         return max(r.notification.id for r in recordings)
 
     def _care_change(self, load: Callable[[], A], command: Callable[[A], R]) -> CareSaved:

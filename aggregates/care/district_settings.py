@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate
 
 from aggregates import plan
 from aggregates.care.visit import HouseholdKind
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     DuplicateCriterion,
     HardshipVisitedLessOften,
@@ -132,6 +133,8 @@ class DistrictSettings(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the settings' events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from aggregates.care.district_settings import EvaluationScheme
+from aggregates.clock import event_timestamp
 from aggregates.errors import BeforeCycle, CycleNotBegun, DateInFuture
 
 
@@ -35,6 +36,8 @@ class Evaluation(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the evaluation's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyMember,
     BeforeEstablished,
@@ -66,6 +67,8 @@ class Group(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the group's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeLastSurvey,
     BeforeNeedFound,
@@ -50,6 +51,8 @@ class PersonNeeds(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the record's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeReferral,
     BeforeVisit,
@@ -59,6 +60,8 @@ class HomeVisit(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the visit's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

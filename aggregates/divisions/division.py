@@ -17,6 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyRegistered,
     BadDivisionCode,
@@ -103,6 +104,8 @@ class DivisionRegister(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of the register's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 

@@ -57,6 +57,9 @@ if TYPE_CHECKING:
     from eventsourcing.application import Repository
     from eventsourcing.persistence import ApplicationRecorder, Recording
 
+    from aggregates.clock import Clock
+    from aggregates.store.personal_data import Sealer
+
 A = TypeVar("A", bound=Aggregate)
 
 
@@ -93,17 +96,20 @@ class RosterCommands:
 
     if TYPE_CHECKING:
         district_code: str
-        clock: Callable[[], date]
-        repository: Repository
+        clock: Clock
+        repository: Repository[UUID]
         recorder: ApplicationRecorder
+        sealer: Sealer | None
 
-        def save(self, *objs: Aggregate | None, **kwargs: Any) -> list[Recording]: ...
+        def head_position(self) -> int: ...
+
+        def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]: ...
 
     # -- reading the store -------------------------------------------------------------
 
     def _roster_get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
@@ -120,7 +126,7 @@ class RosterCommands:
         claim = self._roster_get(resident_claim_id(self.district_code, resident_id), ResidentClaim)
         return claim.person_id if claim else None
 
-    def _roster_position(self, recordings: Sequence[Recording]) -> int:
+    def _roster_position(self, recordings: Sequence[Recording[UUID]]) -> int:
         return max(r.notification.id for r in recordings)
 
     # -- entering people -----------------------------------------------------------------
@@ -140,7 +146,7 @@ class RosterCommands:
             details,
             district=self.district_code,
             registered_on=registered_on,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
             source=source,
             origin=origin,
@@ -168,7 +174,7 @@ class RosterCommands:
         checks first and falls back to one by one when another request won a race.
         """
         aggregates: list[Aggregate] = []
-        today, provenance = self.clock(), by.as_dict()
+        today, provenance = self.clock.today(), by.as_dict()
         for entry in entries:
             person = Person.register(
                 entry.details,
@@ -230,7 +236,7 @@ class RosterCommands:
                 address=address,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -244,7 +250,7 @@ class RosterCommands:
             lambda p: p.move_away(
                 destination=destination,
                 effective_on=effective_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -268,7 +274,7 @@ class RosterCommands:
                 origin=origin,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -291,7 +297,7 @@ class RosterCommands:
                 category=category,
                 grade=grade,
                 effective_on=effective_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -316,7 +322,7 @@ class RosterCommands:
                 grade=grade,
                 effective_on=effective_on,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -337,7 +343,7 @@ class RosterCommands:
                 effective_on=effective_on,
                 reason=reason,
                 service_needs=service_needs,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             ),
         )
@@ -345,7 +351,7 @@ class RosterCommands:
     def record_death(self, person_id: UUID, *, died_on: date, by: Provenance) -> PersonSaved:
         """The person died."""
         return self._change_person(
-            person_id, lambda p: p.die(died_on=died_on, today=self.clock(), by=by.as_dict())
+            person_id, lambda p: p.die(died_on=died_on, today=self.clock.today(), by=by.as_dict())
         )
 
     def correct_person(
@@ -366,7 +372,7 @@ class RosterCommands:
                 reason=reason,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
             if "resident_id" not in changed:
@@ -396,7 +402,7 @@ class RosterCommands:
         """
         person = self.person(person_id)
         if person.erased:
-            position = self.head_position()  # type: ignore[attr-defined]
+            position = self.head_position()
         else:
 
             def command(person: Person) -> list[Aggregate]:
@@ -412,7 +418,7 @@ class RosterCommands:
                 return []
 
             position = self._change_person(person_id, command).position
-        sealer = self.sealer  # type: ignore[attr-defined]
+        sealer = self.sealer
         if sealer is None:
             raise RuntimeError("erasure needs the district's key ring")
         sealer.destroy(str(person_id), by=by.actor, reason=reason)
@@ -447,7 +453,7 @@ class RosterCommands:
                 else person.household_relation,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 
@@ -468,7 +474,7 @@ class RosterCommands:
             receipt = self._roster_get(transfer_receipt_id(transfer_id), TransferReceipt)
             if receipt is not None:
                 return PersonSaved(receipt.person_id, self.recorder.max_notification_id() or 0)
-            checked = validated(details, district=self.district_code, today=self.clock())
+            checked = validated(details, district=self.district_code, today=self.clock.today())
             claim = self._roster_get(
                 resident_claim_id(self.district_code, checked.resident_id), ResidentClaim
             )
@@ -488,7 +494,7 @@ class RosterCommands:
                     checked,
                     district=self.district_code,
                     registered_on=effective_on,
-                    today=self.clock(),
+                    today=self.clock.today(),
                     by=by.as_dict(),
                     source="transferred_in",
                     origin=from_district,

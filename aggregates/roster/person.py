@@ -20,6 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyErased,
     AlreadyHeld,
@@ -270,6 +271,8 @@ class Person(Aggregate):
 
     class Event(Aggregate.Event):
         """Base of a person's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         by: dict[str, Any]
 
@@ -872,10 +875,14 @@ class ResidentClaim(Aggregate):
     class Claimed(Aggregate.Created):
         """The resident ID belongs to this person."""
 
+        create_timestamp = staticmethod(event_timestamp)
+
         person_id: UUID
 
     class Released(Aggregate.Event):
         """The resident ID was corrected away from this person."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         def apply(self, aggregate: Aggregate) -> None:
             """Nobody holds it."""
@@ -884,6 +891,8 @@ class ResidentClaim(Aggregate):
 
     class Reclaimed(Aggregate.Event):
         """A released resident ID belongs to a person again."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         person_id: UUID
 
@@ -918,6 +927,8 @@ class TransferReceipt(Aggregate):
 
     class Received(Aggregate.Created):
         """The transfer's person is held here as ``person_id``."""
+
+        create_timestamp = staticmethod(event_timestamp)
 
         person_id: UUID
         from_district: str

@@ -9,13 +9,13 @@ caught up at least that far.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder, Transcoding
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
 
 from aggregates.association.association import (
     Association,
@@ -27,6 +27,7 @@ from aggregates.association.association import (
 from aggregates.association.commands import LifecycleCommands
 from aggregates.campaign.commands import InspectionCommands
 from aggregates.care.commands import CareCommands
+from aggregates.clock import SYSTEM_CLOCK, Clock, on_its_clock
 from aggregates.errors import (
     AssociationExists,
     DivisionNotInDistrict,
@@ -40,17 +41,9 @@ from aggregates.store.retries import save_retrying
 from aggregates.store.saved import Saved
 from aggregates.store.topics import register_old_topics
 
-#: Dates in the plan are Chinese calendar dates: "today" is today in Zhengzhou.
-CHINA = ZoneInfo("Asia/Shanghai")
-
 T = TypeVar("T")
 
 register_old_topics()  # stored events keep the topics their classes had before a move
-
-
-def today_in_china() -> date:
-    """The current date where the associations are."""
-    return datetime.now(CHINA).date()
 
 
 class DateAsISO(Transcoding):
@@ -68,8 +61,9 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+@on_its_clock
 class DistrictRecords(
-    CareCommands, RosterCommands, LifecycleCommands, InspectionCommands, Application
+    CareCommands, RosterCommands, LifecycleCommands, InspectionCommands, Application[UUID]
 ):
     """The records of one district: its associations and their officers."""
 
@@ -79,13 +73,13 @@ class DistrictRecords(
         self,
         district_code: str,
         env: Mapping[str, str] | None = None,
-        clock: Callable[[], date] = today_in_china,
+        clock: Clock = SYSTEM_CLOCK,
         sealer: Sealer | None = None,
     ) -> None:
         self.sealer = sealer  # needed by construct_mapper, which the library calls in __init__
+        self.clock = clock  # likewise: each method of ours runs on it (on_its_clock)
         super().__init__(env=dict(env or {}))
         self.district_code = district_code
-        self.clock = clock
 
     def construct_mapper(self) -> Mapper[Any]:
         """The library's mapper, sealing personal fields with each person's own key."""
@@ -109,10 +103,10 @@ class DistrictRecords(
         repository.cache = plain.cache
         return repository
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Teach the stored-event encoder about dates."""
         super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())  # type: ignore[attr-defined]
+        transcoder.register(DateAsISO())
 
     # -- commands ---------------------------------------------------------------------
 
@@ -136,7 +130,7 @@ class DistrictRecords(
             name=name,
             township_code=township_code,
             established_on=established_on,
-            today=self.clock(),
+            today=self.clock.today(),
             by=by.as_dict(),
         )
         claim = DivisionClaim._create(
@@ -173,7 +167,7 @@ class DistrictRecords(
                 full_time=full_time,
                 backgrounds=backgrounds,
                 appointed_on=appointed_on,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 
@@ -195,7 +189,7 @@ class DistrictRecords(
                 officer_id=officer_id,
                 removed_on=removed_on,
                 reason=reason,
-                today=self.clock(),
+                today=self.clock.today(),
                 by=by.as_dict(),
             )
 
@@ -206,7 +200,7 @@ class DistrictRecords(
     def association(self, association_id: UUID) -> Association:
         """Load an association, or say it does not exist."""
         try:
-            aggregate = self.repository.get(association_id)
+            aggregate: Aggregate = self.repository.get(association_id)
         except AggregateNotFoundError:
             raise NoSuchAssociation(id=association_id, field="association_id") from None
         if not isinstance(aggregate, Association):

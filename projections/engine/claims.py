@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from projections.platform.database import Database, schema_name
+from projections.platform.database import Database, PostgresDatabase, schema_name
 from projections.platform.tables import Table
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,10 @@ def district_claim(db: Database, district: str, *, wait_seconds: float = 0.0) ->
 
     With ``wait_seconds`` the claim is retried until then (e.g. an operator's rebuild).
     """
-    if db.kind != "postgresql":
+    if not isinstance(db, PostgresDatabase):
         yield True
         return
-    pool = db.pool  # type: ignore[attr-defined]
+    pool = db.pool
     key = (CLAIM_LOCK_CLASS, schema_name(district))
     deadline = time.monotonic() + wait_seconds
     with pool.connection() as conn:
@@ -90,9 +90,9 @@ def _mark_missed(conn: Any, district: str) -> None:
 
 def take_missed(db: Database, district: str) -> bool:
     """Whether a wake-up for the district was refused since the last look (and forget it)."""
-    if db.kind != "postgresql":
+    if not isinstance(db, PostgresDatabase):
         return False
-    with db.pool.connection() as conn:  # type: ignore[attr-defined]
+    with db.pool.connection() as conn:
         row = conn.execute(
             "DELETE FROM canxie_catalog.missed_wakeups WHERE district = %s RETURNING district",
             (district,),

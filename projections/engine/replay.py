@@ -199,6 +199,7 @@ class Applier:
         """Describe the row changes of one event."""
         if self.every_record:
             for projection in self._route(event):
+                # A replay has no stored record: every-record read models are not replayable().
                 projection.apply(None, event, position, uow)  # type: ignore[arg-type]
             return
         for handler in self.handlers.get(type(event), ()):

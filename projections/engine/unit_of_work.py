@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import psycopg
+
 from projections.engine.memory import MemoryTables
 from projections.platform.database import Cursor
 from projections.platform.tables import Table
@@ -127,7 +129,7 @@ class UnitOfWork:
         if upserts:
             columns = list(table.columns)
             values = [[r.get(c) for c in columns] for r in upserts]
-            if len(values) >= COPY_FROM_ROWS and hasattr(cur, "copy"):
+            if len(values) >= COPY_FROM_ROWS and isinstance(cur, psycopg.Cursor):
                 _upsert_by_copy(cur, sql, table, columns, values)
             else:
                 statement = (
@@ -162,7 +164,7 @@ def _on_conflict(table: Table) -> str:
 
 
 def _upsert_by_copy(
-    cur: Cursor,
+    cur: psycopg.Cursor[Any],
     sql: Callable[[str], str],
     table: Table,
     columns: list[str],
@@ -177,7 +179,7 @@ def _upsert_by_copy(
     stage = f"canxie_stage_{table.name}"
     names = ", ".join(columns)
     cur.execute(sql(f"CREATE TEMP TABLE {stage} (LIKE {{s}}{table.name}) ON COMMIT DROP"))
-    with cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+    with cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
         for row in values:
             copy.write_row(row)
     cur.execute(

@@ -576,7 +576,7 @@ def write_bundle(
         "key_id": key_id(public_key) if public_key else None,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    opener: Callable[..., IO[str]] = gzip.open if out.name.endswith(".gz") else open  # type: ignore[assignment]
+    opener: Callable[..., IO[str]] = gzip.open if out.name.endswith(".gz") else open
     with opener(out, "wt", encoding="utf-8") as f:
         f.write("{\n")
         for name, value in header.items():

@@ -29,7 +29,7 @@ def leaf_hash(data: bytes) -> bytes:
     return hashlib.sha256(LEAF_PREFIX + data).digest()
 
 
-def node_hash(left: bytes, right: bytes) -> bytes:
+def node_hash(left: bytes | bytearray, right: bytes | bytearray) -> bytes:
     """Hash two child hashes into their parent, with the 0x01 interior-node prefix."""
     return hashlib.sha256(NODE_PREFIX + left + right).digest()
 

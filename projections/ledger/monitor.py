@@ -213,7 +213,8 @@ def load_state(path: Path) -> dict[str, dict[str, Any]]:
         or not isinstance(data.get("districts"), dict)
     ):
         raise MonitorError(f"{path} is not a canxie ledger-check state file")
-    return data["districts"]
+    districts: dict[str, dict[str, Any]] = data["districts"]
+    return districts
 
 
 def remember(path: Path, district: str, newest: Head | None) -> None:

@@ -322,10 +322,10 @@ def verify_ledger(
         recorded_at = dict(zip(claimed_positions, claimed, strict=False))
         unrecorded = 0
         for record in tail:
-            leaf = recorded_at.get(record.position)
-            if leaf is None:
+            recorded_leaf = recorded_at.get(record.position)
+            if recorded_leaf is None:
                 unrecorded += 1
-            elif leaf != record.leaf_hash():
+            elif recorded_leaf != record.leaf_hash():
                 report.add(
                     "unsigned-mismatch",
                     f"{record.describe()} differs from the digest the audit trail recorded "

@@ -9,6 +9,7 @@ from functools import partial
 
 from eventsourcing.utils import get_topic
 
+from aggregates.clock import SYSTEM_CLOCK, Clock
 from aggregates.errors import (
     BadIdentifier,
     BlanksAroundCode,
@@ -41,8 +42,10 @@ class Tenancy:
         aggregate_cache_size: int = 1000,
         encryption_key: str | None = None,
         city_prefix: str = "",
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.db = db
+        self.clock = clock
         self.city_prefix = city_prefix
         self.encryption_key = encryption_key
         self.catalog = Catalog(db)
@@ -168,7 +171,7 @@ class Tenancy:
                     "AGGREGATE_CACHE_FASTFORWARD": "y",
                 }
                 ring = self._rings[code] = self.key_ring(code)
-                records = DistrictRecords(code, env=env, sealer=ring)
+                records = DistrictRecords(code, env=env, clock=self.clock, sealer=ring)
                 self._records[code] = records
         return records
 

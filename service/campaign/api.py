@@ -53,7 +53,7 @@ class Campaign(MethodView):
             for d in runtime.tenancy.districts()
             if principal.covers_district(d.code)
         ]
-        return {**phases(), "work_plans": plans}
+        return {**phases(services().runtime.clock.today()), "work_plans": plans}
 
 
 @blp.route("/campaign/progress")

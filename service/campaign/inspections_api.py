@@ -16,7 +16,6 @@ from flask.views import MethodView
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import Body, Decision, InspectionKind, overall_outcome
 from aggregates.errors import NoSuchInspection, NoSuchProblem
-from aggregates.store.district import today_in_china
 from projections.campaign import inspections as campaign_records
 from service.campaign.queries import RULES_BASIS, campaign_tables, rule_findings
 from service.campaign.schemas import (
@@ -43,7 +42,7 @@ from service.campaign.schemas import (
 from service.http.access import Action, Target, rule
 from service.http.auth import current_principal
 from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
+from service.http.context import known_district, provenance, services, today_in_china
 from service.http.problems import ProblemError
 from service.http.schemas import ProblemSchema
 

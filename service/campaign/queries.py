@@ -15,7 +15,6 @@ from typing import Any
 
 from aggregates.campaign.campaign import PHASES, WORK_PLAN_DEADLINE, phase_on
 from aggregates.errors import DateInFuture
-from aggregates.store.district import today_in_china
 from projections.campaign import inspections as records_of
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
 from projections.campaign.progress import add_up, month_ends, series
@@ -35,8 +34,8 @@ _series_lock = threading.Lock()
 SERIES_CACHE_SIZE = 64
 
 
-def _checked(as_of: date | None) -> None:
-    if as_of is not None and as_of > today_in_china():
+def _checked(as_of: date | None, today: date) -> None:
+    if as_of is not None and as_of > today:
         raise DateInFuture(day=as_of, field="as_of")
 
 
@@ -44,7 +43,7 @@ def campaign_tables(
     runtime: Runtime, district: str, as_of: date | None, basis: str
 ) -> MemoryTables:
     """The district's campaign records: live, or replayed as of a day on a clock."""
-    _checked(as_of)
+    _checked(as_of, runtime.clock.today())
     if as_of is None:
         return load_live(runtime.db, district, [INSPECTIONS_PROJECTION])
     records = runtime.tenancy.records(district)
@@ -78,7 +77,7 @@ def progress(
     bar: Callable[[int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Coverage and share fully compliant at each month end of the campaign (up to today)."""
-    last = min(until or LAST_MONTH, today_in_china())
+    last = min(until or LAST_MONTH, runtime.clock.today())
     days = [d for d in month_ends(FIRST_MONTH, last) if d <= last]
     records = runtime.tenancy.records(district)
     store = str(getattr(runtime.db, "url", None) or getattr(runtime.db, "data_dir", ""))
@@ -111,7 +110,7 @@ def work_plan_status(
     """The district's work plan against the deadline: filed when, late or not, or missing."""
     tables = campaign_tables(runtime, district, as_of, basis)
     plan = records_of.work_plan(tables, district)
-    day = as_of or today_in_china()
+    day = as_of or runtime.clock.today()
     overdue = plan is None and day > WORK_PLAN_DEADLINE
     return {
         "district": district,
@@ -129,9 +128,9 @@ def work_plan_status(
     }
 
 
-def phases(day: date | None = None) -> dict[str, Any]:
-    """The campaign's phases and the one in force on ``day`` (today by default)."""
-    current = phase_on(day or today_in_china())
+def phases(day: date) -> dict[str, Any]:
+    """The campaign's phases and the one in force on ``day``."""
+    current = phase_on(day)
     return {
         "phases": [p.as_dict() for p in PHASES],
         "current_phase": current.key if current else None,
@@ -145,8 +144,8 @@ def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) 
     One replay of the district as of the day builds both the compliance facts and the problem
     list, so the two agree; the ledger head is the newest signed one when the report is made.
     """
-    _checked(as_of)
-    day = as_of or today_in_china()
+    _checked(as_of, runtime.clock.today())
+    day = as_of or runtime.clock.today()
     records = runtime.tenancy.records(district)
     replayed = replay(runtime.db, district, records.mapper, as_of=day, basis=Basis(basis))
     result = evaluate(district, replayed.tables, day)

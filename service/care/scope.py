@@ -6,11 +6,10 @@ from datetime import date
 from uuid import UUID
 
 from aggregates.errors import NotFound
-from aggregates.store.district import today_in_china
 from projections.association.associations import find_association_township
 from projections.platform.scope import Scope
 from service.http.auth import current_principal
-from service.http.context import known_district, services
+from service.http.context import known_district, services, today_in_china
 from service.http.problems import ProblemError
 
 #: A value that matches no row: asked for something outside the caller's scope.

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask.views import MethodView
 
-from aggregates.store.district import today_in_china
 from service.compliance.queries import report
 from service.compliance.schemas import (
     CityOut,
@@ -19,7 +18,7 @@ from service.compliance.schemas import (
 from service.http.access import Action, Target, rule
 from service.http.auth import current_principal
 from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, services
+from service.http.context import known_district, services, today_in_china
 from service.http.schemas import ProblemSchema
 
 blp = ApiBlueprint("compliance", __name__, url_prefix="/api/v1", description="Compliance")

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from aggregates.errors import DateInFuture
-from aggregates.store.district import today_in_china
 from projections.compliance import RULES_BY_ID, Report, evaluate
 from projections.engine.replay import Basis, load_live, recorded_by, replay
 from workers.runtime import Runtime
@@ -28,7 +27,7 @@ def report(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """The district's compliance: live today, or replayed as of a day on a clock."""
-    today = today_in_china()
+    today = runtime.clock.today()
     if as_of is not None and as_of > today:
         raise DateInFuture(day=as_of, field="as_of")
     if as_of is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import cast
 
 from flask import current_app, g
@@ -31,6 +32,11 @@ def services() -> Services:
     return cast(Services, current_app.extensions["canxie"])
 
 
+def today_in_china() -> date:
+    """Today where the associations are, on the clock the app was built with."""
+    return services().runtime.clock.today()
+
+
 def provenance(reason: str | None = None) -> Provenance:
     """Who is acting (from the token), in which request, and why when a reason is given."""
     principal = g.principal
@@ -56,4 +62,4 @@ def known_district(code: str) -> str:
     return code
 
 
-__all__ = ["NotFound", "Services", "known_district", "provenance", "services"]
+__all__ = ["NotFound", "Services", "known_district", "provenance", "services", "today_in_china"]

@@ -20,7 +20,6 @@ from flask.views import MethodView
 from aggregates.errors import DomainError, NoSuchPerson, NotFound
 from aggregates.roster.commands import finish_transfer
 from aggregates.roster.person import PersonDetails
-from aggregates.store.district import today_in_china
 from projections.care.visits import overdue_households
 from projections.roster.roster import (
     PersonFilter,
@@ -32,7 +31,7 @@ from projections.roster.roster import (
 from service.http.access import Action, Principal, Target, rule
 from service.http.auth import current_principal
 from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
+from service.http.context import known_district, provenance, services, today_in_china
 from service.http.freshness import await_position
 from service.http.masking import mask_fields
 from service.http.problems import ProblemError

@@ -565,7 +565,7 @@ def import_roster(
 ) -> ImportReport:
     """Validate the whole file, then (unless it has errors) save its rows in batches."""
     started = time.monotonic()
-    district, today = records.district_code, records.clock()
+    district, today = records.district_code, records.clock.today()
     report = ImportReport(dry_run=dry_run, valid_rows_only=valid_rows_only)
 
     def rows() -> Iterator[ValidRow | list[RowError]]:

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 
 from aggregates.association.association import OfficerRole
-from aggregates.store.district import today_in_china
+from aggregates.clock import SYSTEM_CLOCK
 from tests.campaign.district import BY, A, Calendar, D, T, appoint
 from tests.plugin import ADMIN
 
@@ -37,7 +37,7 @@ class City:
 @pytest.fixture
 def migrated(calendar: Calendar, app: Flask, make_district: Any) -> tuple[City, Any, date]:
     """A district whose association (established 90 days ago) was all entered today."""
-    calendar.day = today_in_china()
+    calendar.day = SYSTEM_CLOCK.today()
     city = City(app)
     records = make_district(D, "中原区", by=BY, clock=calendar)
     began = calendar.day - timedelta(days=90)
@@ -125,7 +125,7 @@ def test_the_compliance_answer_says_when_the_recorded_clock_knew_nothing(migrate
     assert effective["clock_note"]
     for answer in (
         city.call("GET", f"/districts/{D}/compliance").json,
-        city.call("GET", f"/districts/{D}/compliance?as_of={today_in_china()}").json,
+        city.call("GET", f"/districts/{D}/compliance?as_of={SYSTEM_CLOCK.today()}").json,
         city.call("GET", f"{path}&basis=recorded".replace(str(day), str(day - timedelta(60)))).json,
     ):
         assert answer["recorded_clock_empty"] is False, answer

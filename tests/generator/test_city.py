@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from aggregates.clock import SYSTEM_CLOCK
 from aggregates.identifiers import (
     DivisionLevel,
     VillageKind,
@@ -20,7 +21,6 @@ from aggregates.identifiers import (
     validate_resident_id,
     village_kind,
 )
-from aggregates.store.district import today_in_china
 from bench.city import CityGenerated, generate_city, open_city, plan
 from bench.district import COMPLIANT, TODAY
 from projections.compliance import evaluate
@@ -35,7 +35,11 @@ SCALE = 0.002
 def everything(tenancy: Tenancy, code: str) -> MemoryTables:
     """The district's read models from every event recorded (judged as of ``TODAY``)."""
     return replay(
-        tenancy.db, code, tenancy.records(code).mapper, as_of=today_in_china(), basis=Basis.RECORDED
+        tenancy.db,
+        code,
+        tenancy.records(code).mapper,
+        as_of=SYSTEM_CLOCK.today(),
+        basis=Basis.RECORDED,
     ).tables
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aggregates.store.district import today_in_china
+from aggregates.clock import SYSTEM_CLOCK
 from projections.engine.replay import Basis, load_live, replay
 from service.cli.demo import load_demo
 from workers.runtime import Runtime
@@ -17,7 +17,9 @@ def test_replay_of_the_demo_district_equals_its_live_tables(tmp_path: Path) -> N
     assert load_demo(runtime.tenancy)
     runtime.catch_up("410102")
     mapper = runtime.tenancy.records("410102").mapper
-    replayed = replay(runtime.db, "410102", mapper, as_of=today_in_china(), basis=Basis.RECORDED)
+    replayed = replay(
+        runtime.db, "410102", mapper, as_of=SYSTEM_CLOCK.today(), basis=Basis.RECORDED
+    )
     live = load_live(runtime.db, "410102")
     # Every event is read; those no read model handles (resident-ID claims) are not applied.
     assert replayed.events_read == runtime.tenancy.records("410102").head_position()

@@ -14,6 +14,7 @@ import pytest
 
 from aggregates.association.association import Background, OfficerRole
 from aggregates.association.training import TrainingMode
+from aggregates.clock import SetClock
 from aggregates.provenance import Provenance
 from service.compliance.queries import report
 from tests.plugin import Calendar
@@ -52,7 +53,7 @@ def finding(body: dict[str, Any], rule_id: str, division: str) -> dict[str, Any]
 
 
 def test_the_records_on_each_day_and_a_late_correction(
-    runtime: Runtime, calendar: Calendar
+    runtime: Runtime, calendar: SetClock
 ) -> None:
     records = runtime.tenancy.records(D)
     calendar.day = date(2021, 3, 10)
@@ -118,7 +119,7 @@ def test_the_future_cannot_be_asked(runtime: Runtime) -> None:
         report(runtime, D, date(2999, 1, 1), "recorded")
 
 
-def test_training_takes_effect_on_the_session_day(runtime: Runtime, calendar: Calendar) -> None:
+def test_training_takes_effect_on_the_session_day(runtime: Runtime, calendar: SetClock) -> None:
     records = runtime.tenancy.records(D)
     calendar.day = date(2021, 3, 10)
     a = records.establish_association(

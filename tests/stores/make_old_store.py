@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import CanCreateTimestamp, CanMutateAggregate, DomainEvent
+from eventsourcing.domain import CanMutateAggregate, DomainEvent
 from eventsourcing.utils import get_topic
 
 import aggregates
@@ -53,19 +53,19 @@ from aggregates.association.association import (
 )
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import Body, Decision, InspectionKind
+from aggregates.clock import CHINA, stamping
 from aggregates.divisions.division import DivisionPart
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.provenance import Provenance
 from aggregates.roster.commands import finish_transfer
 from aggregates.roster.person import PersonDetails
-from aggregates.store.district import CHINA
 from projections.ledger import ledger
 from projections.ledger.tree_heads import load_private_key, public_key_base64
 from service.campaign.queries import rule_findings
 from service.cli.demo import DEMO_DISTRICT, load_demo
+from tests.access.world import add_sample_persons
 from tests.campaign.samples import add_campaign_samples
 from tests.care.samples import add_care_samples
-from tests.roster.samples import add_sample_persons
 from tests.stores.state import rebuilt_state
 from workers.runtime import Runtime
 from workers.settings import Settings
@@ -145,7 +145,8 @@ class Clock:
 
 @contextmanager
 def reproducible(clock: Clock) -> Iterator[None]:
-    """Event timestamps from ``clock`` and aggregate ids from a seeded generator."""
+    """Event timestamps from ``clock`` (also for events made outside a command) and aggregate
+    ids from a seeded generator."""
     rng = random.Random(ID_SEED)
 
     def seeded_uuid4() -> UUID:
@@ -157,14 +158,12 @@ def reproducible(clock: Clock) -> Iterator[None]:
         if name.startswith(("aggregates.", "eventsourcing."))
         and getattr(module, "uuid4", None) is uuid.uuid4
     ]
-    stamp = CanCreateTimestamp.__dict__["create_timestamp"]
-    CanCreateTimestamp.create_timestamp = staticmethod(clock.now)  # type: ignore[method-assign]
     for module, _ in originals:
         module.uuid4 = seeded_uuid4
     try:
-        yield
+        with stamping(clock):
+            yield
     finally:
-        CanCreateTimestamp.create_timestamp = stamp  # type: ignore[method-assign]
         for module, original in originals:
             module.uuid4 = original
 
@@ -179,9 +178,7 @@ class Maker:
 
     def records(self, code: str = D) -> Any:
         """A district's event-store application, on the recorded clock."""
-        records = self.runtime.tenancy.records(code)
-        records.clock = self.clock.today
-        return records
+        return self.runtime.tenancy.records(code)
 
     def sign(self) -> None:
         """Project every district and sign a tree head of each (stored in its own file)."""
@@ -637,7 +634,7 @@ def fill(data: Path) -> None:
     (data / KEY_FILE).chmod(0o600)
     clock = Clock(date(2024, 6, 3))
     with reproducible(clock):
-        runtime = Runtime.open(Settings(data_dir=data))
+        runtime = Runtime.open(Settings(data_dir=data, clock=clock))
         try:
             runtime.tenancy.provision()
             maker = Maker(runtime, clock)
