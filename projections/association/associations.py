@@ -35,9 +35,41 @@ ASSOCIATIONS = Table(
         "updated_at": "timestamp",
     },
     key=("id",),
-    unique=(("division_code",),),
-    indexes=(("township_code",),),
+    # Not unique: a village can hold several associations over time (one dissolved, another
+    # established or moved there by a merge of villages); the domain keeps one active at a time.
+    indexes=(("township_code",), ("division_code",)),
 )
+
+#: The constraint stores made before 2026-12 carry; see :func:`drop_division_uniqueness`.
+RETIRED_UNIQUE = "associations_division_code_key"
+
+
+def drop_division_uniqueness(cur: Cursor, sql: Callable[[str], str], dialect: str) -> None:
+    """Let an older store's associations table hold a village code more than once.
+
+    PostgreSQL drops the named constraint; SQLite cannot drop a table constraint, so the table
+    is rebuilt under the current definition (same columns, rows copied) in the caller's
+    transaction.  Does nothing on a store that is already current.
+    """
+    if dialect == "postgresql":
+        cur.execute(
+            sql(f"ALTER TABLE {{s}}associations DROP CONSTRAINT IF EXISTS {RETIRED_UNIQUE}")
+        )
+        return
+    cur.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'associations'")
+    row = cur.fetchone()
+    if row is None or "UNIQUE (division_code)" not in row["sql"]:
+        return
+    old = "associations_with_unique_village"
+    cur.execute(f"ALTER TABLE associations RENAME TO {old}")
+    for index in ASSOCIATIONS.indexes:
+        cur.execute(f"DROP INDEX IF EXISTS associations_{'_'.join(index)}_idx")
+    for statement in ASSOCIATIONS.ddl(dialect):
+        cur.execute(sql(statement))
+    columns = ", ".join(ASSOCIATIONS.columns)
+    cur.execute(f"INSERT INTO associations ({columns}) SELECT {columns} FROM {old}")
+    cur.execute(f"DROP TABLE {old}")
+
 
 OFFICERS = Table(
     name="officers",

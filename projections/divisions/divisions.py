@@ -206,6 +206,17 @@ DIVISIONS_PROJECTION = Projection(
 # -- queries --------------------------------------------------------------------------------
 
 
+#: The village's association: the active one if there is one, else the latest established
+#: (a village can hold several over time: one dissolved, another established or moved there).
+VILLAGE_ASSOCIATION = """
+SELECT a.id, a.name FROM {s}associations a
+LEFT JOIN {s}association_status s ON s.association_id = a.id
+WHERE a.division_code = %s
+ORDER BY CASE WHEN s.status = 'active' THEN 0 ELSE 1 END, a.established_on DESC
+LIMIT 1
+"""
+
+
 def _row(row: Any) -> dict[str, Any]:
     division = dict(row)
     division["successors"] = json.loads(division["successors"] or "[]")
@@ -279,7 +290,7 @@ def find_division(
             sql("SELECT * FROM {s}division_changes WHERE code = %s ORDER BY position"), (code,)
         )
         history = [dict(r) for r in cur.fetchall()]
-        cur.execute(sql("SELECT id, name FROM {s}associations WHERE division_code = %s"), (code,))
+        cur.execute(sql(VILLAGE_ASSOCIATION), (code,))
         association = cur.fetchone()
     division = _row(row)
     for change in history:

@@ -21,6 +21,7 @@ from aggregates.provenance import Provenance
 from aggregates.roster.person import Person
 from aggregates.store.district import DistrictRecords
 from aggregates.store.personal_data import subject_of
+from projections.association.associations import drop_division_uniqueness
 from projections.engine import tracking
 from projections.engine.catchup import PROJECTIONS
 from projections.platform.catalog import Catalog, District
@@ -92,6 +93,7 @@ class Tenancy:
             for table in tables:
                 for statement in table.ddl(self.db.kind):
                     cur.execute(sql(statement))
+            drop_division_uniqueness(cur, sql, self.db.kind)
             tracking.register(cur, sql, [p.name for p in PROJECTIONS])
             erased = erased_persons(cur, sql)
         ring = self.key_ring(code)
