@@ -24,10 +24,11 @@ import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import psycopg
 from eventsourcing.persistence import InfrastructureFactory, StoredEvent
@@ -307,6 +308,50 @@ class PostgresDatabase(Database):
 # so both back ends answer with the same types.
 sqlite3.register_converter("BOOLEAN", lambda raw: raw not in (b"0", b""))
 
+K = TypeVar("K")
+
+
+class ThreadConnections(Generic[K]):
+    """SQLite connections, one per thread and key, every one of them closed by :meth:`close`.
+
+    A thread's own connections alone (a ``threading.local``) would leave those of the other
+    threads (the embedded projector, request threads) open after close; and a sqlite3
+    connection is in a reference cycle with its statement cache, so dropping it leaves the
+    file open until the garbage collector runs (a ``VACUUM`` or a backup's lock fails).
+    Connections of threads that have ended are closed when the next one is opened.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._generation = 0
+
+    def get(self, key: K, open_: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
+        """This thread's connection for ``key``, opened on first use (and after a close)."""
+        mine: dict[K, sqlite3.Connection] | None = getattr(self._local, "connections", None)
+        if mine is None or getattr(self._local, "generation", None) != self._generation:
+            mine = self._local.connections = {}
+            self._local.generation = self._generation
+        conn = mine.get(key)
+        if conn is None:
+            conn = mine[key] = open_()
+            with self._lock:
+                ended = [c for t, c in self._opened if not t.is_alive()]
+                self._opened = [(t, c) for t, c in self._opened if t.is_alive()]
+                self._opened.append((threading.current_thread(), conn))
+            for old in ended:
+                old.close()
+        return conn
+
+    def close(self) -> None:
+        """Close every connection opened so far, in whichever thread; later use reopens."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+            self._generation += 1
+        for _, conn in opened:
+            conn.close()
+
 
 class SqliteDatabase(Database):
     """Embedded back end: a file per district under the data folder."""
@@ -318,7 +363,7 @@ class SqliteDatabase(Database):
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         (self.data_dir / "districts").mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._connections: ThreadConnections[str | None] = ThreadConnections()
         self._sql_cache: dict[str, str] = {}
 
     def path(self, code: str | None) -> Path:
@@ -347,24 +392,20 @@ class SqliteDatabase(Database):
 
     def _connection(self, code: str | None) -> sqlite3.Connection:
         """One connection per thread and file: sqlite3 connections are not shared."""
-        connections: dict[str | None, sqlite3.Connection] = (
-            getattr(self._local, "connections", None) or {}
+        return self._connections.get(code, partial(self._open, code))
+
+    def _open(self, code: str | None) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path(code),
+            isolation_level=None,
+            timeout=30.0,
+            check_same_thread=False,
+            detect_types=sqlite3.PARSE_DECLTYPES,
         )
-        self._local.connections = connections
-        conn = connections.get(code)
-        if conn is None:
-            conn = sqlite3.connect(
-                self.path(code),
-                isolation_level=None,
-                timeout=30.0,
-                check_same_thread=False,
-                detect_types=sqlite3.PARSE_DECLTYPES,
-            )
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA secure_delete=ON")
-            connections[code] = conn
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA secure_delete=ON")
         return conn
 
     @contextmanager
@@ -421,10 +462,8 @@ class SqliteDatabase(Database):
         self._connection(None).execute("SELECT 1")
 
     def close(self) -> None:
-        """Close this thread's connections."""
-        for conn in (getattr(self._local, "connections", None) or {}).values():
-            conn.close()
-        self._local.connections = {}
+        """Close every connection opened, in every thread (see :class:`ThreadConnections`)."""
+        self._connections.close()
 
 
 def truncate_wal(conn: sqlite3.Connection, what: Path, attempts: int = 50) -> None:
