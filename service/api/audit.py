@@ -38,8 +38,7 @@ from service.audit_schemas import (
     SignHeadIn,
     SignHeadOut,
 )
-from service.context import known_district, services
-from service.freshness import await_position
+from service.context import await_position, known_district, services
 from service.problems import TITLES, ProblemError
 from service.schemas import ProblemSchema, ReadQuery
 from workers.signing import SigningKey, sign_district, signing_key

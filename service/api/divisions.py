@@ -17,9 +17,8 @@ from projections.divisions import find_division, list_divisions
 from service.access import Action, Principal, Target, rule
 from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
-from service.context import known_district, provenance, services
+from service.context import await_position, known_district, provenance, services
 from service.division_import import parse_division_csv
-from service.freshness import await_position
 from service.lifecycle_schemas import (
     DivisionDetail,
     DivisionImported,

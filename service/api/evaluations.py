@@ -30,8 +30,7 @@ from service.care_schemas import (
     SchemeIn,
     SchemesOut,
 )
-from service.context import known_district, provenance, services
-from service.freshness import await_position
+from service.context import await_position, known_district, provenance, services
 from service.schemas import ProblemSchema
 
 blp = ApiBlueprint(

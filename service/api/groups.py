@@ -26,8 +26,7 @@ from service.care_schemas import (
     MemberIn,
     OnDate,
 )
-from service.context import provenance, services
-from service.freshness import await_position
+from service.context import await_position, provenance, services
 from service.schemas import Accepted, ProblemSchema
 
 blp = ApiBlueprint(

@@ -22,8 +22,7 @@ from service.care_schemas import (
     SurveyCreated,
     SurveyIn,
 )
-from service.context import known_district, provenance, services
-from service.freshness import await_position
+from service.context import await_position, known_district, provenance, services
 from service.schemas import ProblemSchema, ReadQuery
 
 blp = ApiBlueprint(

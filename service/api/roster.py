@@ -32,8 +32,7 @@ from projections.visits import overdue_households
 from service.access import Action, Principal, Target, rule
 from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
-from service.context import known_district, provenance, services
-from service.freshness import await_position
+from service.context import await_position, known_district, provenance, services
 from service.masking import mask_fields
 from service.problems import ProblemError
 from service.roster_import import ImportFileError, import_roster

@@ -18,8 +18,7 @@ from projections.training import find_session, list_sessions
 from service.access import Action, Principal, Target, rule
 from service.api.blueprint import ApiBlueprint
 from service.auth import current_principal
-from service.context import known_district, provenance, services
-from service.freshness import await_position
+from service.context import await_position, known_district, provenance, services
 from service.lifecycle_schemas import CreatedId, Paging, SessionDetail, SessionIn, SessionList
 from service.problems import ProblemError
 from service.schemas import ProblemSchema, ReadQuery

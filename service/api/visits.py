@@ -35,8 +35,7 @@ from service.care_schemas import (
     VisitSettingsOut,
     VisitsQuery,
 )
-from service.context import known_district, provenance, services
-from service.freshness import await_position
+from service.context import await_position, known_district, provenance, services
 from service.schemas import Accepted, ProblemSchema, ReadQuery
 
 blp = ApiBlueprint(

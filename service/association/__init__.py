@@ -1,0 +1,1 @@
+"""Associations (残协), their officers and their lifecycle."""
