@@ -61,14 +61,8 @@ class Caller:
     def known(self, code: str) -> str:
         """A district code from the caller: malformed is 422, unknown is 404 (NotFound)."""
         if not DISTRICT_CODE.fullmatch(code):
-            raise ProblemError(
-                422,
-                "validation",
-                "the district code in the path must have 6 digits",
-                extra={
-                    "field": "code",
-                    "errors": [{"field": "code", "message": "must be 6 digits"}],
-                },
+            raise ProblemError.invalid(
+                "code", "the district code in the path must have 6 digits", "must be 6 digits"
             )
         self.runtime.tenancy.district(code)  # raises NotFound
         return code
@@ -103,11 +97,18 @@ class Caller:
         return self.runtime.db
 
 
-def operator(runtime: Runtime, wake: Callable[[str], None], reason: str | None = None) -> Caller:
-    """The command line's caller: the server's operator, city-wide, one request id per run."""
+def operator(runtime: Runtime, reason: str | None = None) -> Caller:
+    """The command line's caller: the server's operator, city-wide, one request id per run.
+
+    With no worker to wake, the command catches the district's read models up itself.
+    """
     user = getpass.getuser()
     principal = Principal(actor=f"cli:{user}", name=user, role=Role.CITY_ADMIN)
     by = Provenance(
         actor=principal.actor, role=OPERATOR_ROLE, request_id=uuid.uuid4().hex, reason=reason
     )
-    return Caller(runtime=runtime, principal=principal, by=by, wake=wake)
+
+    def catch_up(code: str) -> None:
+        runtime.catch_up(code)
+
+    return Caller(runtime=runtime, principal=principal, by=by, wake=catch_up)

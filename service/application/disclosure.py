@@ -65,14 +65,8 @@ def disclosure(caller: Caller, asked: Unmasking) -> Disclosure:
             extra={"field": "unmask"},
         )
     if not asked.reason or len(asked.reason) < 4:
-        raise ProblemError(
-            422,
-            "validation",
-            "say why the personal data must be seen unmasked",
-            extra={
-                "field": "reason",
-                "errors": [{"field": "reason", "message": "at least 4 characters"}],
-            },
+        raise ProblemError.invalid(
+            "reason", "say why the personal data must be seen unmasked", "at least 4 characters"
         )
     return Disclosure(caller, asked.fields, asked.reason)
 

@@ -1,0 +1,1 @@
+"""The roster of disabled persons (残疾人名册)."""
