@@ -116,6 +116,19 @@ def require_village(principal: Principal, division_code: str, field: str) -> Non
         )
 
 
+def require_federation(principal: Principal, township_code: str | None) -> None:
+    """Training sessions are recorded by the district or a township federation (its own)."""
+    if principal.association_id:
+        raise ProblemError(403, "forbidden", "sessions are recorded by the federations")
+    if principal.township and township_code != principal.township:
+        raise ProblemError(
+            403,
+            "forbidden",
+            "record sessions of your own township",
+            extra={"field": "township_code"},
+        )
+
+
 # -- narrowing reads --------------------------------------------------------------------------
 
 

@@ -10,11 +10,11 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.district import DistrictRecords, Saved
-from aggregates.errors import NoSuchAssociation
+from aggregates.errors import NoSuchAssociation, NoSuchTrainingSession
 from projections import associations as read_models
 from projections.lifecycle import association_lifecycle
 from projections.lifecycle import full_time_members as full_time_memberships
-from projections.training import association_training
+from projections.training import association_training, find_session, list_sessions
 from service.application import scope
 from service.application.caller import Caller
 from service.application.disclosure import Unmasking, disclosure
@@ -92,3 +92,45 @@ def full_time_members(
         "items": full_time_memberships(db, code, str(association_id)),
         "position": found["position"],
     }
+
+
+# -- training sessions (S3.7) ---------------------------------------------------------------
+
+
+def _session_scope(caller: Caller, code: str) -> dict[str, str | None]:
+    """The township or association a narrow caller sees sessions (and attendees) of."""
+    principal = caller.principal
+    if principal.association_id:
+        township = read_models.find_association_township(
+            caller.runtime.db, code, principal.association_id
+        )
+        return {"association_id": principal.association_id, "township": township}
+    return {"township": principal.township, "association_id": None}
+
+
+def sessions(caller: Caller, code: str, paging: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    """Sessions of the district, of the caller's township, or attended from their scope."""
+    db = caller.reading(code, paging.get("min_position"))
+    return list_sessions(
+        db, code, **_session_scope(caller, code), limit=paging["limit"], offset=paging["offset"]
+    )
+
+
+def session(
+    caller: Caller, code: str, session_id: UUID, min_position: int | None
+) -> dict[str, Any]:
+    """A session with the attendees the caller may see."""
+    db = caller.reading(code, min_position)
+    found = find_session(db, code, str(session_id), **_session_scope(caller, code))
+    if found is None:
+        raise NoSuchTrainingSession(id=session_id, field="session_id")
+    return found
+
+
+def hold_training(caller: Caller, code: str, **held: Any) -> Saved:
+    """Record a session held by the district or by the caller's own township."""
+    records = caller.records(code)
+    scope.require_federation(caller.principal, held["township_code"])
+    saved = records.hold_training(by=caller.by, **held)
+    caller.committed(code)
+    return saved
