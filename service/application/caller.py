@@ -77,7 +77,7 @@ class Caller:
         self.committed(code)
         return saved
 
-    def run(self, code: str, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def run(self, code: str, command: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run one command of the district's records as this caller, then wake the workers.
 
         ``command`` is a method of the records (``DistrictRecords.appoint_officer``); it

@@ -102,10 +102,10 @@ def require_association(
         raise NoSuchAssociation(id=association_id, field=field)
 
 
-def require_whole_district(principal: Principal, code: str, what: str) -> None:
+def require_whole_district(principal: Principal, code: str, refusal: str) -> None:
     """District policy (settings, schemes, evaluations, the register) is the federation's."""
     if not principal.covers_whole_district(code):
-        raise ProblemError(403, "forbidden", f"{what} needs a district-wide role")
+        raise ProblemError(403, "forbidden", refusal)
 
 
 def require_village(principal: Principal, division_code: str, field: str) -> None:

@@ -37,7 +37,7 @@ def associations(
     )
 
 
-def establish(caller: Caller, code: str, **association: Any) -> Saved:
+def establish(caller: Caller, code: str, /, **association: Any) -> Saved:
     """Set up a village's association, in a village the caller covers."""
     scope.require_village(caller.principal, association["division_code"], "division_code")
     return caller.run(code, DistrictRecords.establish_association, **association)
@@ -56,7 +56,7 @@ def association(
     return found
 
 
-def merge(caller: Caller, code: str, association_id: UUID, **merger: Any) -> Saved:
+def merge(caller: Caller, code: str, association_id: UUID, /, **merger: Any) -> Saved:
     """Merge an association into another one the caller also reaches."""
     into = str(merger["into_association_id"])
     scope.require_association(caller.runtime, caller.principal, code, into, "into_association_id")
@@ -127,7 +127,7 @@ def session(
     return found
 
 
-def hold_training(caller: Caller, code: str, **held: Any) -> Saved:
+def hold_training(caller: Caller, code: str, /, **held: Any) -> Saved:
     """Record a session held by the district or by the caller's own township."""
     records = caller.records(code)
     scope.require_federation(caller.principal, held["township_code"])

@@ -40,6 +40,7 @@ def run(
     code: str,
     association_id: UUID,
     command: Callable[..., T],
+    /,
     *args: Any,
     **kw: Any,
 ) -> T:
@@ -49,11 +50,11 @@ def run(
 
 
 def set_policy(
-    caller: Caller, code: str, what: str, command: Callable[..., T], *args: Any, **kw: Any
+    caller: Caller, code: str, what: str, command: Callable[..., T], /, *args: Any, **kw: Any
 ) -> T:
     """A command setting district policy, which only a district-wide role may give."""
     caller.known(code)
-    scope.require_whole_district(caller.principal, code, what)
+    scope.require_whole_district(caller.principal, code, f"{what} needs a district-wide role")
     return caller.run(code, command, *args, **kw)
 
 
@@ -220,7 +221,7 @@ def district_evaluations(
 def evaluate(caller: Caller, code: str, association_id: UUID, data: dict[str, Any]) -> Any:
     """Evaluate an association or one of its full-time members for a cycle (district-wide)."""
     _association(caller, code, association_id)
-    scope.require_whole_district(caller.principal, code, "evaluating")
+    scope.require_whole_district(caller.principal, code, "evaluating needs a district-wide role")
     common = {k: data[k] for k in ("cycle", "evaluated_on", "evaluator", "notes")}
     if data["subject"] == Subject.FULL_TIME_MEMBER.value:
         return caller.run(

@@ -146,13 +146,13 @@ def change(
 
 
 def run(
-    caller: Caller, code: str, person_id: UUID, command: Callable[..., PersonSaved], **data: Any
+    caller: Caller, code: str, person_id: UUID, command: Callable[..., PersonSaved], /, **data: Any
 ) -> PersonSaved:
     """One change to a person in scope, with the caller's provenance."""
     return change(caller, code, person_id, lambda r: command(r, person_id, by=caller.by, **data))
 
 
-def relocate(caller: Caller, code: str, person_id: UUID, **data: Any) -> PersonSaved:
+def relocate(caller: Caller, code: str, person_id: UUID, /, **data: Any) -> PersonSaved:
     """A move inside the district, to a village the caller also covers."""
 
     def command(records: DistrictRecords) -> PersonSaved:
@@ -169,7 +169,7 @@ def relocate(caller: Caller, code: str, person_id: UUID, **data: Any) -> PersonS
 
 
 def correct(
-    caller: Caller, code: str, person_id: UUID, *, reason: str, effective_on: Any, **changes: Any
+    caller: Caller, code: str, person_id: UUID, /, *, reason: str, effective_on: Any, **changes: Any
 ) -> PersonSaved:
     """Corrected details (only the fields given), recorded with the reason."""
 
@@ -273,7 +273,7 @@ def _finish(caller: Caller, code: str, person_id: UUID, to_district: str) -> Han
 
 
 def transfer_out(
-    caller: Caller, code: str, person_id: UUID, **data: Any
+    caller: Caller, code: str, person_id: UUID, /, **data: Any
 ) -> tuple[PersonSaved, Handover]:
     """Transfer a person out to another district (转出), which records the transfer-in."""
     to_district = data["to_district"]

@@ -1,0 +1,1 @@
+"""A district's register of townships and villages (区划)."""
