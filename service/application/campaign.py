@@ -17,6 +17,7 @@ from aggregates.errors import NoSuchInspection, NoSuchProblem
 from aggregates.inspection import InspectionKind, overall_outcome
 from aggregates.inspection_commands import WrittenProblem
 from projections import inspections as campaign_records
+from projections.progress import add_up
 from service.access import Principal
 from service.application import scope
 from service.application.caller import Caller
@@ -374,21 +375,9 @@ def city_compliance(caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sum(rollups: list[dict[str, Any]]) -> dict[str, Any]:
-    """Add district roll-ups into the city's."""
-    associations = sum(r["associations"] for r in rollups)
-    compliant = sum(r["fully_compliant"] for r in rollups)
-    villages = sum(r["villages"] or 0 for r in rollups)
-    covered = sum(r["covered_villages"] or 0 for r in rollups)
+    """Add district roll-ups into the city's, with the failures of each rule."""
     failures: dict[str, int] = {}
     for r in rollups:
         for rule_id, count in r["failures_by_rule"].items():
             failures[rule_id] = failures.get(rule_id, 0) + count
-    return {
-        "associations": associations,
-        "fully_compliant": compliant,
-        "compliant_share": round(compliant / associations, 4) if associations else None,
-        "villages": villages or None,
-        "covered_villages": covered if villages else None,
-        "coverage_rate": round(covered / villages, 4) if villages else None,
-        "failures_by_rule": dict(sorted(failures.items())),
-    }
+    return {**add_up(rollups), "failures_by_rule": dict(sorted(failures.items()))}
