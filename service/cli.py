@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from aggregates.provenance import Provenance
 from service.audit_cli import audit
 from service.divisions_cli import divisions
 from service.replay_cli import replay_command
@@ -19,16 +18,6 @@ from workers.settings import Settings
 
 def _settings(data_dir: Path | None = None) -> Settings:
     return Settings.from_environ().with_overrides(data_dir=data_dir)
-
-
-def _operator() -> Provenance:
-    """Commands run on the server act as the operator, with a request id per run."""
-    import getpass
-    import uuid
-
-    return Provenance(
-        actor=f"cli:{getpass.getuser()}", role="operator", request_id=uuid.uuid4().hex
-    )
 
 
 @click.group()
@@ -183,12 +172,14 @@ def districts() -> None:
 def districts_add(code: str, name: str) -> None:
     """Add a district with its own store."""
     from aggregates.errors import DomainError
+    from service.admin import application as admin
+    from service.application import operator
     from workers.runtime import Runtime
 
     runtime = Runtime.open(_settings())
     try:
         runtime.tenancy.provision()
-        runtime.tenancy.create_district(code, name, _operator())
+        admin.create_district(operator(runtime), code, name)
         click.echo(f"district {code} {name} created")
     except (DomainError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -347,29 +338,25 @@ def users_add(
     valid_days: int,
 ) -> None:
     """Create an account and print its first token (shown only this once)."""
-    from datetime import timedelta
-
     from aggregates.errors import DomainError
-    from service.access import Role, check_scope_fields
+    from service.access import Role
+    from service.admin import application as admin
+    from service.application import operator
     from workers.runtime import Runtime
 
     runtime = Runtime.open(_settings())
     try:
         runtime.tenancy.provision()
-        scope = {"district": district, "township": township, "association_id": association_id}
-        check_scope_fields(Role(role), scope)
-        if district:
-            runtime.tenancy.district(district)
-        user = runtime.accounts.add_user(
+        user, token = admin.add_user(
+            operator(runtime),
+            role=Role(role),
+            valid_days=valid_days,
             name=name,
-            role=role,
             district=district,
             township=township,
             association_id=association_id,
             organisation=organisation,
-            created_by=_operator().actor,
         )
-        token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))
     except DomainError as exc:
         raise click.ClickException(f"{exc.field}: {exc.detail}") from None
     finally:
@@ -403,16 +390,18 @@ def users_list(district: str | None) -> None:
 def users_revoke(token_or_user_id: str) -> None:
     """Revoke one token (by token id), or disable a user and all their tokens (by user id)."""
     from aggregates.errors import Conflict, NotFound
+    from service.admin import application as admin
+    from service.application import operator
     from workers.runtime import Runtime
 
     runtime = Runtime.open(_settings())
-    by = _operator().actor
+    call = operator(runtime)
     try:
         try:
-            runtime.accounts.revoke_token(token_or_user_id, by=by)
+            admin.revoke_token(call, token_or_user_id)
             click.echo(f"token {token_or_user_id} revoked")
         except NotFound:
-            runtime.accounts.disable_user(token_or_user_id, by=by)
+            admin.disable_user(call, token_or_user_id)
             click.echo(f"user {token_or_user_id} disabled, all tokens revoked")
     except NotFound:
         raise click.ClickException(f"no token or user {token_or_user_id}") from None

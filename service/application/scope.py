@@ -15,10 +15,11 @@ from uuid import UUID
 from aggregates.errors import NoSuchAssociation, NoSuchDistrict, NotFound
 from projections.associations import find_association_township
 from projections.scope import Scope
-from service.access import Principal, Target
+from service.access import Principal, Role, Target
 from service.problems import ProblemError
 
 if TYPE_CHECKING:
+    from projections.accounts import User
     from workers.runtime import Runtime
 
 #: A value that matches no row: asked for something outside the caller's scope.
@@ -190,3 +191,36 @@ def require_person_village(
     """403 when a person would be put in a village outside the caller's scope."""
     if not covers_person(runtime, principal, code, village_code):
         raise ProblemError(403, "forbidden", message, extra={"field": "village_code"})
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+#: Roles only a city administrator may hand out.
+CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.BUREAU_AUDITOR})
+
+
+def may_manage(principal: Principal, user: User) -> bool:
+    """City administrators manage everyone; district administrators their district."""
+    if principal.city_wide:
+        return True
+    return user.district == principal.district and Role(user.role) not in CITY_ROLES
+
+
+def require_account_scope(principal: Principal, role: Role, district: str | None) -> None:
+    """A district administrator creates accounts of their own district, below the city's."""
+    if not principal.city_wide and (role in CITY_ROLES or district != principal.district):
+        raise ProblemError(
+            403,
+            "forbidden",
+            "district administrators create accounts of their district",
+            extra={"field": "district" if role not in CITY_ROLES else "role"},
+        )
+
+
+def audited_district(principal: Principal, district: str | None) -> str | None:
+    """The district whose audit records a caller reads: its own unless city-wide (404)."""
+    if principal.city_wide:
+        return district
+    if district not in (None, principal.district):
+        raise NoSuchDistrict(id=district, field="district")
+    return principal.district

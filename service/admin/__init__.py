@@ -1,0 +1,1 @@
+"""Administration: districts, accounts and tokens, the record of unmasked reads."""
