@@ -193,11 +193,3 @@ def authorize_request() -> None:
         raise ProblemError(
             403, "forbidden", f"the role {principal.role.value} may not {rule.action.value}"
         )
-
-
-def current_principal() -> Principal:
-    """The caller of this request (set by :func:`authorize_request`)."""
-    principal = g.get("principal")
-    if principal is None:
-        raise RuntimeError("no authenticated principal on a public endpoint")
-    return principal

@@ -1,0 +1,1 @@
+"""The audit trail and the verifiable ledger of each district."""
