@@ -20,7 +20,7 @@ from service.cli import main as cli
 from service.problems import ProblemError
 from service.roster import application
 from tests.factories import SEED
-from tests.roster.conftest import T1, V1, V2, VB, A, B, Roster
+from tests.roster.conftest import T1, V1, V2, A, B, Roster, start_move
 from tests.roster.samples import details
 from workers.runtime import Runtime
 
@@ -96,14 +96,7 @@ def test_the_command_line_finishes_a_pending_hand_over_as_the_operator(
         .register_person(details(V1, 1), registered_on=date(2022, 3, 1), by=SEED)
         .id
     )
-    roster.records(A).start_transfer_out(
-        person_id,
-        to_district=B,
-        village_code=VB,
-        address="淮河路8号",
-        effective_on=date(2023, 5, 1),
-        by=SEED,
-    )
+    start_move(roster.records(A), person_id)
     monkeypatch.setenv("CANXIE_DATA_DIR", str(roster.runtime.settings.data_dir))
     monkeypatch.delenv("CANXIE_DATABASE_URL", raising=False)
     result = CliRunner().invoke(cli, ["roster", "finish-transfers", A])
