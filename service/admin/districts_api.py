@@ -6,10 +6,10 @@ from typing import Any
 
 from flask.views import MethodView
 
+from service.admin import application as admin
 from service.http.access import Action, Target, rule
-from service.http.auth import current_principal
 from service.http.blueprint import ApiBlueprint
-from service.http.context import provenance, services
+from service.http.context import caller
 from service.http.schemas import DistrictIn, DistrictList, DistrictOut, ProblemSchema
 
 blp = ApiBlueprint("districts", __name__, url_prefix="/api/v1/districts", description="Districts")
@@ -23,10 +23,7 @@ class Districts(MethodView):
     @blp.response(200, DistrictList)
     def get(self) -> dict[str, Any]:
         """List the districts in the caller's scope."""
-        principal = current_principal()
-        items = [
-            d for d in services().runtime.tenancy.districts() if principal.covers_district(d.code)
-        ]
+        items = admin.districts(caller())
         return {"items": items, "total": len(items)}
 
     @rule(Action.CREATE_DISTRICT, Target.CITY)
@@ -35,4 +32,4 @@ class Districts(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="The district exists already")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a district with its own event store and read models."""
-        return services().runtime.tenancy.create_district(data["code"], data["name"], provenance())
+        return admin.create_district(caller(), data["code"], data["name"])

@@ -1,4 +1,4 @@
-"""Associations and their officers: commands go to the event store, reads to the read models."""
+"""Associations and their officers: requests translated to the application layer and back."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.association.association import Background, OfficerRole
-from aggregates.errors import NoSuchAssociation
-from projections.association.associations import find_association, list_associations
+from aggregates.store.district import DistrictRecords
+from service.application.disclosure import Unmasking
+from service.association import application
 from service.http.access import Action, Target, rule
-from service.http.auth import current_principal
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
-from service.http.freshness import await_position
-from service.http.masking import mask_fields
-from service.http.problems import ProblemError
+from service.http.blueprint import ApiBlueprint, accepted, created, page
+from service.http.context import caller
 from service.http.schemas import (
     Accepted,
     AssociationDetail,
@@ -30,7 +27,6 @@ from service.http.schemas import (
     RemovalIn,
     UnmaskQuery,
 )
-from service.http.unmasking import record_unmasked_read, unmasked_fields
 
 blp = ApiBlueprint(
     "associations",
@@ -38,11 +34,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/districts/<code>/associations",
     description="Associations (残协) and officers",
 )
-
-
-def _committed(district: str) -> None:
-    """Tell the workers the district has new events (never fails the command)."""
-    services().wakeups.district_changed(district)
 
 
 @blp.route("")
@@ -56,27 +47,10 @@ class Associations(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """List associations, by division code."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        principal = current_principal()
-        township = query.get("township_code")
-        if principal.township and township not in (None, principal.township):
-            township = "-"  # another township: nothing of it is in scope
-        page = list_associations(
-            services().runtime.db,
-            code,
-            township_code=township or principal.township,
-            association_id=principal.association_id,
-            limit=query["limit"],
-            offset=query["offset"],
+        found = application.associations(
+            caller(), code, township_code=query.get("township_code"), paging=query
         )
-        return {
-            "items": page.items,
-            "total": page.total,
-            "limit": query["limit"],
-            "offset": query["offset"],
-            "position": page.position,
-        }
+        return page(found.items, found.total, query, position=found.position)
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(AssociationIn)
@@ -85,17 +59,7 @@ class Associations(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="The village has an association")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Establish the association of a village or community."""
-        records = services().runtime.tenancy.records(known_district(code))
-        if not current_principal().covers_village(data["division_code"]):
-            raise ProblemError(
-                403,
-                "forbidden",
-                "the village is outside your scope",
-                extra={"field": "division_code"},
-            )
-        saved = records.establish_association(by=provenance(), **data)
-        _committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(application.establish(caller(), code, **data))
 
 
 @blp.route("/<uuid:association_id>")
@@ -110,19 +74,10 @@ class AssociationResource(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """The association with its sitting officers and officer history."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        unmasked = unmasked_fields(query)
-        association = find_association(services().runtime.db, code, str(association_id))
-        if association is None:
-            raise NoSuchAssociation(id=association_id, field="association_id")
-        for officer in association["officer_history"]:
-            mask_fields(officer, unmasked)
-        if unmasked:
-            record_unmasked_read(
-                code, "association_officers", str(association_id), unmasked, query["reason"]
-            )
-        return association
+        asked = Unmasking.asked(query)
+        return application.association(
+            caller(), code, association_id, asked, query.get("min_position")
+        )
 
 
 @blp.route("/<uuid:association_id>/officers")
@@ -136,8 +91,9 @@ class Officers(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="A rule of S3.3/S3.6 forbids it")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Appoint an officer."""
-        records = services().runtime.tenancy.records(known_district(code))
-        saved = records.appoint_officer(
+        saved = caller().run(
+            code,
+            DistrictRecords.appoint_officer,
             association_id,
             name=data["name"],
             role=OfficerRole(data["role"]),
@@ -145,9 +101,7 @@ class Officers(MethodView):
             backgrounds=[Background(b) for b in data["backgrounds"]],
             appointed_on=data["appointed_on"],
             phone=data["phone"],
-            by=provenance(),
         )
-        _committed(code)
         return {"officer_id": str(saved.id), "position": saved.position}
 
 
@@ -164,7 +118,7 @@ class OfficerRemoval(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """Remove an officer, with the date and the reason."""
-        records = services().runtime.tenancy.records(known_district(code))
-        saved = records.remove_officer(association_id, officer_id, by=provenance(), **data)
-        _committed(code)
-        return {"position": saved.position}
+        saved = caller().run(
+            code, DistrictRecords.remove_officer, association_id, officer_id, **data
+        )
+        return accepted(saved)

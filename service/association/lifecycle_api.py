@@ -22,10 +22,8 @@ from aggregates.association.association import (
     QualificationKind,
     SelectionMethod,
 )
-from aggregates.errors import NoSuchAssociation
-from projections.association.associations import find_association, find_association_township
-from projections.association.lifecycle import association_lifecycle, full_time_members
-from projections.association.training import association_training
+from aggregates.store.district import DistrictRecords
+from service.association import application
 from service.association.schemas import (
     AssociationMergerIn,
     AttendanceIn,
@@ -43,11 +41,8 @@ from service.association.schemas import (
     WithdrawalIn,
 )
 from service.http.access import Action, Target, rule
-from service.http.auth import current_principal
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
-from service.http.freshness import await_position
-from service.http.masking import mask_fields
+from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.context import caller
 from service.http.schemas import Accepted, ProblemSchema, ReadQuery
 
 blp = ApiBlueprint(
@@ -56,14 +51,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/districts/<code>/associations/<uuid:association_id>",
     description="The association's lifecycle, facilities, full-time members and training",
 )
-
-
-def _records(code: str) -> Any:
-    return services().runtime.tenancy.records(known_district(code))
-
-
-def _committed(code: str) -> None:
-    services().wakeups.district_changed(code)
 
 
 @blp.route("/lifecycle")
@@ -76,19 +63,7 @@ class Lifecycle(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Status, terms, facilities, full-time members with pay, qualifications, training."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        db = services().runtime.db
-        record = association_lifecycle(db, code, str(association_id))
-        association = find_association(db, code, str(association_id))
-        if record is None or association is None:
-            raise NoSuchAssociation(id=association_id, field="association_id")
-        record["training"] = association_training(db, code, str(association_id))
-        for officer in association["officer_history"]:
-            mask_fields(officer)
-        record["officers"] = association["officer_history"]
-        record["position"] = association["position"]
-        return record
+        return application.lifecycle(caller(), code, association_id, query.get("min_position"))
 
 
 @blp.route("/full-time-members")
@@ -101,16 +76,9 @@ class FullTimeMembers(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Every entry and exit, with the officer ids and the pay history."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        db = services().runtime.db
-        association = find_association(db, code, str(association_id))
-        if association is None:
-            raise NoSuchAssociation(id=association_id, field="association_id")
-        return {
-            "items": full_time_members(db, code, str(association_id)),
-            "position": association["position"],
-        }
+        return application.full_time_members(
+            caller(), code, association_id, query.get("min_position")
+        )
 
 
 @blp.route("/terms")
@@ -135,14 +103,14 @@ class Terms(MethodView):
             )
             for o in data["officers"]
         ]
-        saved, ids = _records(code).reelect(
+        saved, ids = caller().run(
+            code,
+            DistrictRecords.reelect,
             association_id,
             started_on=data["started_on"],
             ends_on=data["ends_on"],
             officers=officers,
-            by=provenance(),
         )
-        _committed(code)
         return {"officer_ids": [str(i) for i in ids], "position": saved.position}
 
 
@@ -156,9 +124,8 @@ class Dissolution(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="Already dissolved or merged")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Dissolve the association, with the date and the reason."""
-        saved = _records(code).dissolve_association(association_id, by=provenance(), **data)
-        _committed(code)
-        return {"position": saved.position}
+        saved = caller().run(code, DistrictRecords.dissolve_association, association_id, **data)
+        return accepted(saved)
 
 
 @blp.route("/merger")
@@ -172,15 +139,7 @@ class Merger(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="Either one is not active")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Merge this association into another one the caller also reaches."""
-        into = str(data["into_association_id"])
-        principal = current_principal()
-        township = find_association_township(services().runtime.db, code, into)
-        narrow = bool(principal.township or principal.association_id)
-        if narrow and (township is None or not principal.covers_association(into, township)):
-            raise NoSuchAssociation(id=into, field="into_association_id")
-        saved = _records(code).merge_association(association_id, by=provenance(), **data)
-        _committed(code)
-        return {"position": saved.position}
+        return accepted(application.merge(caller(), code, association_id, **data))
 
 
 @blp.route("/facilities")
@@ -193,16 +152,16 @@ class Facilities(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Date out of range")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record a facility or publicity with its date and evidence note (S3.4, S3.5)."""
-        saved = _records(code).record_facility(
+        saved = caller().run(
+            code,
+            DistrictRecords.record_facility,
             association_id,
             kind=FacilityKind(data["kind"]),
             description=data["description"],
             recorded_on=data["recorded_on"],
             evidence=data["evidence"],
-            by=provenance(),
         )
-        _committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route("/facilities/<uuid:facility_id>/withdrawal")
@@ -217,11 +176,10 @@ class FacilityWithdrawal(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, facility_id: UUID
     ) -> dict[str, Any]:
         """Record that a facility is no longer there."""
-        saved = _records(code).withdraw_facility(
-            association_id, facility_id, by=provenance(), **data
+        saved = caller().run(
+            code, DistrictRecords.withdraw_facility, association_id, facility_id, **data
         )
-        _committed(code)
-        return {"position": saved.position}
+        return accepted(saved)
 
 
 @blp.route("/officers/<uuid:officer_id>/full-time-selection")
@@ -236,17 +194,17 @@ class FullTimeSelection(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """Select a committee member as full-time member; answers the membership id."""
-        saved = _records(code).select_full_time_member(
+        saved = caller().run(
+            code,
+            DistrictRecords.select_full_time_member,
             association_id,
             officer_id,
             method=SelectionMethod(data["method"]),
             priority_group=PriorityGroup(data["priority_group"]),
             selected_on=data["selected_on"],
             note=data["note"],
-            by=provenance(),
         )
-        _committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route("/officers/<uuid:officer_id>/full-time-pay")
@@ -261,16 +219,16 @@ class FullTimePay(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """Record how a full-time member is paid from a date."""
-        saved = _records(code).arrange_full_time_pay(
+        saved = caller().run(
+            code,
+            DistrictRecords.arrange_full_time_pay,
             association_id,
             officer_id,
             kind=PayKind(data["kind"]),
             monthly_amount=data["monthly_amount"],
             from_on=data["from_on"],
-            by=provenance(),
         )
-        _committed(code)
-        return {"position": saved.position}
+        return accepted(saved)
 
 
 @blp.route("/officers/<uuid:officer_id>/full-time-exit")
@@ -285,11 +243,10 @@ class FullTimeExit(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """End a full-time membership (能进能出), with the date and the reason."""
-        saved = _records(code).exit_full_time_member(
-            association_id, officer_id, by=provenance(), **data
+        saved = caller().run(
+            code, DistrictRecords.exit_full_time_member, association_id, officer_id, **data
         )
-        _committed(code)
-        return {"position": saved.position}
+        return accepted(saved)
 
 
 @blp.route("/officers/<uuid:officer_id>/qualifications")
@@ -304,7 +261,9 @@ class Qualifications(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """Record a qualification an officer obtained (S3.7)."""
-        saved = _records(code).record_qualification(
+        saved = caller().run(
+            code,
+            DistrictRecords.record_qualification,
             association_id,
             officer_id,
             kind=QualificationKind(data["kind"]),
@@ -312,10 +271,8 @@ class Qualifications(MethodView):
             obtained_on=data["obtained_on"],
             issuer=data["issuer"],
             evidence=data["evidence"],
-            by=provenance(),
         )
-        _committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route("/training-attendance")
@@ -329,6 +286,5 @@ class TrainingAttendance(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="Already recorded")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record that one of the association's officers attended a training session."""
-        saved = _records(code).attend_training(association_id, by=provenance(), **data)
-        _committed(code)
-        return {"position": saved.position}
+        saved = caller().run(code, DistrictRecords.attend_training, association_id, **data)
+        return accepted(saved)

@@ -12,16 +12,11 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.association.training import TrainingMode
-from aggregates.errors import NoSuchTrainingSession
-from projections.association.associations import find_association_township
-from projections.association.training import find_session, list_sessions
+from service.association import application
 from service.association.schemas import CreatedId, Paging, SessionDetail, SessionIn, SessionList
-from service.http.access import Action, Principal, Target, rule
-from service.http.auth import current_principal
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
-from service.http.freshness import await_position
-from service.http.problems import ProblemError
+from service.http.access import Action, Target, rule
+from service.http.blueprint import ApiBlueprint, created, page
+from service.http.context import caller
 from service.http.schemas import ProblemSchema, ReadQuery
 
 blp = ApiBlueprint(
@@ -30,18 +25,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/districts/<code>/training-sessions",
     description="Training sessions of officers (S3.7)",
 )
-
-
-def _scope(principal: Principal, code: str) -> dict[str, str | None]:
-    """The township or association a narrow caller sees sessions of."""
-    if principal.association_id:
-        return {
-            "association_id": principal.association_id,
-            "township": find_association_township(
-                services().runtime.db, code, principal.association_id
-            ),
-        }
-    return {"township": principal.township, "association_id": None}
 
 
 @blp.route("")
@@ -54,18 +37,8 @@ class Sessions(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Sessions of the district, of the caller's township, or attended from their scope."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        scope = _scope(current_principal(), code)
-        items, total = list_sessions(
-            services().runtime.db,
-            code,
-            township=scope["township"],
-            association_id=scope["association_id"],
-            limit=query["limit"],
-            offset=query["offset"],
-        )
-        return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}
+        items, total = application.sessions(caller(), code, query)
+        return page(items, total, query)
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(SessionIn)
@@ -74,28 +47,17 @@ class Sessions(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Hours or date out of range")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Record a session held by the district (no township) or by one township."""
-        records = services().runtime.tenancy.records(known_district(code))
-        principal = current_principal()
-        if principal.association_id:
-            raise ProblemError(403, "forbidden", "sessions are recorded by the federations")
-        if principal.township and data["township_code"] != principal.township:
-            raise ProblemError(
-                403,
-                "forbidden",
-                "record sessions of your own township",
-                extra={"field": "township_code"},
-            )
-        saved = records.hold_training(
+        saved = application.hold_training(
+            caller(),
+            code,
             township_code=data["township_code"],
             topic=data["topic"],
             mode=TrainingMode(data["mode"]),
             hours=data["hours"],
             held_on=data["held_on"],
             organiser=data["organiser"],
-            by=provenance(),
         )
-        services().wakeups.district_changed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route("/<uuid:session_id>")
@@ -108,16 +70,4 @@ class SessionResource(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown session")
     def get(self, query: dict[str, Any], code: str, session_id: UUID) -> dict[str, Any]:
         """The session with the attendees the caller may see."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        scope = _scope(current_principal(), code)
-        session = find_session(
-            services().runtime.db,
-            code,
-            str(session_id),
-            township=scope["township"],
-            association_id=scope["association_id"],
-        )
-        if session is None:
-            raise NoSuchTrainingSession(id=session_id, field="session_id")
-        return session
+        return application.session(caller(), code, session_id, query.get("min_position"))

@@ -7,10 +7,7 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 
-from projections.association.associations import find_association_township
-from projections.campaign.inspections import problem_counts
-from service.campaign.inspections_api import visible
-from service.campaign.queries import acceptance, city_progress, phases, progress, work_plan_status
+from service.application import campaign
 from service.campaign.reports import PDF_TYPE, XLSX_TYPE, pdf, xlsx
 from service.campaign.schemas import (
     AsOfQuery,
@@ -24,10 +21,8 @@ from service.campaign.schemas import (
     WorkPlanOut,
 )
 from service.http.access import Action, Target, rule
-from service.http.auth import current_principal
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
-from service.http.problems import ProblemError
+from service.http.blueprint import ApiBlueprint, created
+from service.http.context import caller
 from service.http.schemas import ProblemSchema
 
 blp = ApiBlueprint(
@@ -46,14 +41,7 @@ class Campaign(MethodView):
     @blp.response(200, CampaignOut)
     def get(self) -> dict[str, Any]:
         """Phases with their dates, and each district's work plan against the deadline."""
-        principal = current_principal()
-        runtime = services().runtime
-        plans = [
-            work_plan_status(runtime, d.code)
-            for d in runtime.tenancy.districts()
-            if principal.covers_district(d.code)
-        ]
-        return {**phases(services().runtime.clock.today()), "work_plans": plans}
+        return campaign.campaign(caller())
 
 
 @blp.route("/campaign/progress")
@@ -65,21 +53,7 @@ class CityProgress(MethodView):
     @blp.response(200, CityProgressOut)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Coverage and share compliant at each month end, per district and for the city."""
-        principal = current_principal()
-        runtime = services().runtime
-        per_district = {
-            d.code: progress(runtime, d.code, query["basis"], until=query["until"])
-            for d in runtime.tenancy.districts()
-            if principal.covers_whole_district(d.code)
-        }
-        return {
-            "basis": query["basis"],
-            "city": city_progress(per_district),
-            "districts": [
-                {"district": code, "basis": query["basis"], "points": points}
-                for code, points in per_district.items()
-            ],
-        }
+        return campaign.city(caller(), query["basis"], query["until"])
 
 
 @blp.route("/districts/<code>/work-plan")
@@ -92,8 +66,7 @@ class WorkPlanResource(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Filed when, against the deadline of 30 October 2020."""
-        known_district(code)
-        return work_plan_status(services().runtime, code, query["as_of"], query["basis"])
+        return campaign.work_plan(caller(), code, query["as_of"], query["basis"])
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(WorkPlanIn)
@@ -102,12 +75,7 @@ class WorkPlanResource(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """File the work plan (again: a revision)."""
-        records = services().runtime.tenancy.records(known_district(code))
-        if not current_principal().covers_whole_district(code):
-            raise ProblemError(403, "forbidden", "the district files its own work plan")
-        saved = records.file_work_plan(by=provenance(), **data)
-        services().wakeups.district_changed(code)
-        return {"id": str(saved.id), "position": saved.position, "problem_ids": []}
+        return created(campaign.file_work_plan(caller(), code, **data), problem_ids=[])
 
 
 @blp.route("/districts/<code>/progress")
@@ -120,71 +88,8 @@ class DistrictProgress(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Coverage and share compliant at each month end (a township's own for its officers)."""
-        known_district(code)
-        points = progress(services().runtime, code, query["basis"], until=query["until"])
-        principal = current_principal()
-        if principal.township or principal.association_id:
-            own = principal.township or _association_township(code, principal.association_id)
-            narrowed = []
-            for point in points:
-                mine = next((t for t in point["townships"] if t["township_code"] == own), None)
-                figures = mine or {
-                    "associations": 0,
-                    "fully_compliant": 0,
-                    "compliant_share": None,
-                    "villages": None,
-                    "covered_villages": None,
-                    "coverage_rate": None,
-                }
-                narrowed.append({**figures, "as_of": point["as_of"], "townships": []})
-            points = narrowed
+        points = campaign.district_progress(caller(), code, query["basis"], query["until"])
         return {"district": code, "basis": query["basis"], "points": points}
-
-
-def _association_township(code: str, association_id: str | None) -> str:
-    return find_association_township(services().runtime.db, code, association_id or "") or "-"
-
-
-def _scoped_report(code: str, query: dict[str, Any]) -> dict[str, Any]:
-    body = acceptance(services().runtime, code, query["as_of"], query["basis"])
-    principal = current_principal()
-    if principal.township or principal.association_id:
-        own = principal.township or _association_township(code, principal.association_id)
-        body["problems"] = [
-            p for p in body["problems"] if visible(p["association_id"], p["township_code"])
-        ]
-        body["failing"] = [
-            f for f in body["failing"] if visible(f["association_id"], f["township_code"])
-        ]
-        body["townships"] = [t for t in body["townships"] if t["township_code"] == own]
-        body["summary"] = (
-            body["townships"][0]
-            if body["townships"]
-            else {
-                "associations": 0,
-                "fully_compliant": 0,
-                "compliant_share": None,
-                "villages": None,
-                "covered_villages": None,
-                "coverage_rate": None,
-                "failures_by_rule": {},
-            }
-        )
-        body["inspections"] = [
-            i
-            for i in body["inspections"]
-            if any(visible(s["association_id"], s["township_code"]) for s in i["sampled"])
-        ]
-        body["supervisions"] = [
-            s
-            for s in body["supervisions"]
-            if s["subject"] == "district" or visible(s["association_id"], s["township_code"])
-        ]
-        body["models"] = [
-            m for m in body["models"] if visible(m["association_id"], m["township_code"])
-        ]
-        body["problem_counts"] = problem_counts(body["problems"])
-    return body
 
 
 def _download(content: bytes, mimetype: str, name: str) -> Response:
@@ -205,8 +110,7 @@ class AcceptanceWorkbook(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> Response:
         """As of a day and clock, with the ledger head, roll-ups and problem list."""
-        known_district(code)
-        body = _scoped_report(code, query)
+        body = campaign.acceptance_report(caller(), code, query)
         return _download(
             xlsx(body, query["lang"]),
             XLSX_TYPE,
@@ -224,8 +128,7 @@ class AcceptancePdf(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> Response:
         """As of a day and clock, with the ledger head, roll-ups and problem list."""
-        known_district(code)
-        body = _scoped_report(code, query)
+        body = campaign.acceptance_report(caller(), code, query)
         return _download(
             pdf(body, query["lang"]),
             PDF_TYPE,

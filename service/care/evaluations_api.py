@@ -8,10 +8,8 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.care.district_settings import Criterion
-from aggregates.care.evaluation import Subject
-from projections.care.district_settings import evaluation_schemes
-from projections.care.evaluations import list_evaluations
-from projections.platform.scope import Scope
+from aggregates.store.district import DistrictRecords
+from service.care import application as care
 from service.care.schemas import (
     CareCreated,
     EvaluationIn,
@@ -21,17 +19,9 @@ from service.care.schemas import (
     SchemeIn,
     SchemesOut,
 )
-from service.care.scope import (
-    caller_scope,
-    committed,
-    known_association,
-    on_or_today,
-    require_whole_district,
-)
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
-from service.http.freshness import await_position
+from service.http.blueprint import ApiBlueprint, created, page
+from service.http.context import caller
 from service.http.schemas import ProblemSchema
 
 blp = ApiBlueprint(
@@ -40,25 +30,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/districts/<code>",
     description="Evaluation schemes and evaluations (S3.5, S3.6)",
 )
-
-
-def _page(query: dict[str, Any], scope: Scope, code: str) -> dict[str, Any]:
-    items, total, position = list_evaluations(
-        services().runtime.db,
-        code,
-        scope,
-        cycle=query.get("cycle"),
-        subject=query.get("subject"),
-        limit=query["limit"],
-        offset=query["offset"],
-    )
-    return {
-        "items": items,
-        "total": total,
-        "limit": query["limit"],
-        "offset": query["offset"],
-        "position": position,
-    }
 
 
 @blp.route("/evaluation-schemes")
@@ -72,9 +43,7 @@ class Schemes(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every version, and the scheme in force on ``on``."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        return evaluation_schemes(services().runtime.db, code, on_or_today(query.get("on")))
+        return care.schemes(caller(), code, query)
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(SchemeIn)
@@ -84,16 +53,16 @@ class Schemes(MethodView):
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Adopt a scheme: weighted criteria (weights add up to 100) and, for full-time
         members, the weight of performance against the disabled persons' rating."""
-        records = services().runtime.tenancy.records(known_district(code))
-        require_whole_district(code, "adopting an evaluation scheme")
-        saved = records.adopt_evaluation_scheme(
+        saved = care.set_policy(
+            caller(),
+            code,
+            "adopting an evaluation scheme",
+            DistrictRecords.adopt_evaluation_scheme,
             effective_from=data["effective_from"],
             criteria=[Criterion(**c) for c in data["criteria"]],
             performance_weight=data["performance_weight"],
-            by=provenance(),
         )
-        committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route("/associations/<uuid:association_id>/evaluations")
@@ -107,9 +76,8 @@ class AssociationEvaluations(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """The association's evaluations, newest cycle first."""
-        known_association(code, association_id)
-        await_position(code, query.get("min_position"))
-        return _page(query, Scope(association_id=str(association_id)), code)
+        items, total, position = care.association_evaluations(caller(), code, association_id, query)
+        return page(items, total, query, position=position)
 
     @rule(Action.WRITE, Target.ASSOCIATION)
     @blp.arguments(EvaluationIn)
@@ -120,27 +88,7 @@ class AssociationEvaluations(MethodView):
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Evaluate the association (or a full-time member) for a cycle, scored by the
         scheme in force on ``evaluated_on``."""
-        records = services().runtime.tenancy.records(known_association(code, association_id))
-        require_whole_district(code, "evaluating")
-        common = {
-            "cycle": data["cycle"],
-            "evaluated_on": data["evaluated_on"],
-            "evaluator": data["evaluator"],
-            "notes": data["notes"],
-            "by": provenance(),
-        }
-        if data["subject"] == Subject.FULL_TIME_MEMBER.value:
-            saved = records.evaluate_full_time_member(
-                association_id,
-                data["officer_id"],
-                performance_score=data["performance_score"],
-                rating_score=data["rating_score"],
-                **common,
-            )
-        else:
-            saved = records.evaluate_association(association_id, scores=data["scores"], **common)
-        committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(care.evaluate(caller(), code, association_id, data))
 
 
 @blp.route("/evaluations")
@@ -154,8 +102,5 @@ class DistrictEvaluations(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Evaluations, e.g. ``?cycle=2021``, narrowed to the caller's scope."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        return _page(
-            query, caller_scope(query.get("township_code"), query.get("association_id")), code
-        )
+        items, total, position = care.district_evaluations(caller(), code, query)
+        return page(items, total, query, position=position)

@@ -8,9 +8,8 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.care.group import DisabilityCategory, GroupBasis
-from aggregates.errors import NoSuchGroup
-from projections.care.groups import find_group, list_groups
-from projections.platform.scope import Scope
+from aggregates.store.district import DistrictRecords
+from service.care import application as care
 from service.care.schemas import (
     CareCreated,
     DisbandIn,
@@ -23,11 +22,9 @@ from service.care.schemas import (
     MemberIn,
     OnDate,
 )
-from service.care.scope import committed, known_association, on_or_today
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint
-from service.http.context import provenance, services
-from service.http.freshness import await_position
+from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.context import caller
 from service.http.schemas import Accepted, ProblemSchema
 
 blp = ApiBlueprint(
@@ -36,10 +33,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/districts/<code>/associations/<uuid:association_id>/groups",
     description="Disabled persons' groups (残疾人小组) and membership (S3.3)",
 )
-
-
-def _records(code: str, association_id: UUID) -> Any:
-    return services().runtime.tenancy.records(known_association(code, association_id))
 
 
 @blp.route("")
@@ -53,15 +46,7 @@ class Groups(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Groups with their members on ``on`` (today by default)."""
-        known_association(code, association_id)
-        await_position(code, query.get("min_position"))
-        items, position = list_groups(
-            services().runtime.db,
-            code,
-            Scope(association_id=str(association_id)),
-            on=on_or_today(query.get("on")),
-            include_disbanded=query["include_disbanded"],
-        )
+        items, position = care.association_groups(caller(), code, association_id, query)
         return {"items": items, "total": len(items), "position": position}
 
     @rule(Action.WRITE, Target.ASSOCIATION)
@@ -70,17 +55,18 @@ class Groups(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Form a group by disability category or by area."""
-        saved = _records(code, association_id).form_group(
+        saved = care.run(
+            caller(),
+            code,
             association_id,
+            DistrictRecords.form_group,
             name=data["name"],
             basis=GroupBasis(data["basis"]),
             category=DisabilityCategory(data["category"]) if data["category"] else None,
             area=data["area"],
             formed_on=data["formed_on"],
-            by=provenance(),
         )
-        committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route("/<uuid:group_id>")
@@ -96,14 +82,7 @@ class GroupResource(MethodView):
         self, query: dict[str, Any], code: str, association_id: UUID, group_id: UUID
     ) -> dict[str, Any]:
         """The group, its members on ``on`` and every membership interval."""
-        known_association(code, association_id)
-        await_position(code, query.get("min_position"))
-        group = find_group(
-            services().runtime.db, code, str(group_id), on=on_or_today(query.get("on"))
-        )
-        if group is None or group["association_id"] != str(association_id):
-            raise NoSuchGroup(id=group_id, field="group_id")
-        return group
+        return care.group(caller(), code, association_id, group_id, query)
 
 
 @blp.route("/<uuid:group_id>/members")
@@ -119,11 +98,10 @@ class Members(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
     ) -> dict[str, Any]:
         """A person joins the group on ``joined_on``; answers the membership's id."""
-        saved = _records(code, association_id).join_group(
-            association_id, group_id, by=provenance(), **data
+        saved = care.run(
+            caller(), code, association_id, DistrictRecords.join_group, group_id, **data
         )
-        committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route("/<uuid:group_id>/members/<uuid:person_id>/departure")
@@ -143,11 +121,16 @@ class Departure(MethodView):
         person_id: UUID,
     ) -> dict[str, Any]:
         """A member leaves on ``left_on`` (no longer a member from that day)."""
-        saved = _records(code, association_id).leave_group(
-            association_id, group_id, person_id=person_id, by=provenance(), **data
+        saved = care.run(
+            caller(),
+            code,
+            association_id,
+            DistrictRecords.leave_group,
+            group_id,
+            person_id=person_id,
+            **data,
         )
-        committed(code)
-        return {"position": saved.position}
+        return accepted(saved)
 
 
 @blp.route("/<uuid:group_id>/leader")
@@ -163,11 +146,10 @@ class Leader(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
     ) -> dict[str, Any]:
         """Make a member the group's leader."""
-        saved = _records(code, association_id).appoint_group_leader(
-            association_id, group_id, by=provenance(), **data
+        saved = care.run(
+            caller(), code, association_id, DistrictRecords.appoint_group_leader, group_id, **data
         )
-        committed(code)
-        return {"position": saved.position}
+        return accepted(saved)
 
 
 @blp.route("/<uuid:group_id>/disbandment")
@@ -183,8 +165,7 @@ class Disbandment(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
     ) -> dict[str, Any]:
         """Disband a group whose members have all left or moved."""
-        saved = _records(code, association_id).disband_group(
-            association_id, group_id, by=provenance(), **data
+        saved = care.run(
+            caller(), code, association_id, DistrictRecords.disband_group, group_id, **data
         )
-        committed(code)
-        return {"position": saved.position}
+        return accepted(saved)

@@ -8,8 +8,8 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.care.needs import NeedCategory
-from projections.care.needs import list_needs, person_surveys
-from projections.platform.scope import Scope
+from aggregates.store.district import DistrictRecords
+from service.care import application as care
 from service.care.schemas import (
     CareCreated,
     NeedList,
@@ -19,11 +19,9 @@ from service.care.schemas import (
     SurveyCreated,
     SurveyIn,
 )
-from service.care.scope import caller_scope, committed, known_association
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
-from service.http.freshness import await_position
+from service.http.blueprint import ApiBlueprint, created, page
+from service.http.context import caller
 from service.http.schemas import ProblemSchema, ReadQuery
 
 blp = ApiBlueprint(
@@ -49,22 +47,18 @@ class Surveys(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, person_id: UUID
     ) -> dict[str, Any]:
         """Record a survey: services the person receives and needs found."""
-        records = services().runtime.tenancy.records(known_association(code, association_id))
-        saved = records.survey_needs(
+        saved = care.run(
+            caller(),
+            code,
             association_id,
+            DistrictRecords.survey_needs,
             person_id,
             surveyed_on=data["surveyed_on"],
             surveyor=data["surveyor"],
             services_received=[NeedCategory(c) for c in data["services_received"]],
             needs=[(NeedCategory(n["category"]), n["description"]) for n in data["needs"]],
-            by=provenance(),
         )
-        committed(code)
-        return {
-            "id": str(saved.id),
-            "need_ids": [str(n) for n in saved.more],
-            "position": saved.position,
-        }
+        return created(saved, need_ids=[str(n) for n in saved.more])
 
 
 @blp.route(f"{PERSON}/needs")
@@ -80,23 +74,9 @@ class PersonNeeds(MethodView):
         self, query: dict[str, Any], code: str, association_id: UUID, person_id: UUID
     ) -> dict[str, Any]:
         """Every survey of the person by this association, and every need with its services."""
-        known_association(code, association_id)
-        await_position(code, query.get("min_position"))
-        db = services().runtime.db
-        surveys, position = person_surveys(db, code, str(person_id), str(association_id))
-        needs, _, _ = list_needs(
-            db,
-            code,
-            Scope(association_id=str(association_id)),
-            person_id=str(person_id),
-            limit=1000,
+        return care.person_needs(
+            caller(), code, association_id, person_id, query.get("min_position")
         )
-        return {
-            "person_id": str(person_id),
-            "surveys": surveys,
-            "needs": needs,
-            "position": position,
-        }
 
 
 @blp.route(f"{PERSON}/needs/<uuid:need_id>/services")
@@ -117,10 +97,16 @@ class Services(MethodView):
         need_id: UUID,
     ) -> dict[str, Any]:
         """Record a service; one that meets the need closes it."""
-        records = services().runtime.tenancy.records(known_association(code, association_id))
-        saved = records.deliver_service(association_id, person_id, need_id, by=provenance(), **data)
-        committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        saved = care.run(
+            caller(),
+            code,
+            association_id,
+            DistrictRecords.deliver_service,
+            person_id,
+            need_id,
+            **data,
+        )
+        return created(saved)
 
 
 @blp.route("/needs")
@@ -134,23 +120,5 @@ class DistrictNeeds(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Needs, e.g. ``?status=open``, oldest first, with their services."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        person = query.get("person_id")
-        items, total, position = list_needs(
-            services().runtime.db,
-            code,
-            caller_scope(query.get("township_code"), query.get("association_id")),
-            status=query.get("status"),
-            category=query.get("category"),
-            person_id=str(person) if person else None,
-            limit=query["limit"],
-            offset=query["offset"],
-        )
-        return {
-            "items": items,
-            "total": total,
-            "limit": query["limit"],
-            "offset": query["offset"],
-            "position": position,
-        }
+        items, total, position = care.district_needs(caller(), code, query)
+        return page(items, total, query, position=position)

@@ -8,10 +8,8 @@ from uuid import UUID
 from flask.views import MethodView
 
 from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
-from aggregates.errors import NoSuchVisit
-from projections.care.district_settings import visit_settings
-from projections.care.visits import find_visit, households_due, list_visits
-from projections.platform.scope import Scope
+from aggregates.store.district import DistrictRecords
+from service.care import application as care
 from service.care.schemas import (
     CareCreated,
     DueList,
@@ -26,17 +24,9 @@ from service.care.schemas import (
     VisitSettingsOut,
     VisitsQuery,
 )
-from service.care.scope import (
-    caller_scope,
-    committed,
-    known_association,
-    on_or_today,
-    require_whole_district,
-)
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
-from service.http.freshness import await_position
+from service.http.blueprint import ApiBlueprint, accepted, created, page
+from service.http.context import caller
 from service.http.schemas import Accepted, ProblemSchema, ReadQuery
 
 blp = ApiBlueprint(
@@ -47,10 +37,6 @@ blp = ApiBlueprint(
 )
 
 VISITS = "/associations/<uuid:association_id>/visits"
-
-
-def _records(code: str, association_id: UUID) -> Any:
-    return services().runtime.tenancy.records(known_association(code, association_id))
 
 
 @blp.route(VISITS)
@@ -64,23 +50,8 @@ class Visits(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Visits, newest first, with their follow-ups."""
-        known_association(code, association_id)
-        await_position(code, query.get("min_position"))
-        items, total, position = list_visits(
-            services().runtime.db,
-            code,
-            Scope(association_id=str(association_id)),
-            household_id=query.get("household_id"),
-            limit=query["limit"],
-            offset=query["offset"],
-        )
-        return {
-            "items": items,
-            "total": total,
-            "limit": query["limit"],
-            "offset": query["offset"],
-            "position": position,
-        }
+        items, total, position = care.association_visits(caller(), code, association_id, query)
+        return page(items, total, query, position=position)
 
     @rule(Action.WRITE, Target.ASSOCIATION)
     @blp.arguments(VisitIn)
@@ -88,8 +59,11 @@ class Visits(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or officer")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record a home visit by an officer of the association."""
-        saved = _records(code, association_id).record_visit(
+        saved = care.run(
+            caller(),
+            code,
             association_id,
+            DistrictRecords.record_visit,
             household_id=data["household_id"],
             household_kind=HouseholdKind(data["household_kind"]),
             person_ids=data["person_ids"],
@@ -98,10 +72,8 @@ class Visits(MethodView):
             mode=VisitMode(data["mode"]),
             findings=data["findings"],
             difficulties=data["difficulties"],
-            by=provenance(),
         )
-        committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route(f"{VISITS}/<uuid:visit_id>")
@@ -117,12 +89,7 @@ class VisitResource(MethodView):
         self, query: dict[str, Any], code: str, association_id: UUID, visit_id: UUID
     ) -> dict[str, Any]:
         """The visit with its follow-ups and their outcomes."""
-        known_association(code, association_id)
-        await_position(code, query.get("min_position"))
-        visit = find_visit(services().runtime.db, code, str(visit_id))
-        if visit is None or visit["association_id"] != str(association_id):
-            raise NoSuchVisit(id=visit_id, field="visit_id")
-        return visit
+        return care.visit(caller(), code, association_id, visit_id, query.get("min_position"))
 
 
 @blp.route(f"{VISITS}/<uuid:visit_id>/follow-ups")
@@ -137,16 +104,17 @@ class FollowUps(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, visit_id: UUID
     ) -> dict[str, Any]:
         """Refer a difficulty to the two committees or the township."""
-        saved = _records(code, association_id).refer_follow_up(
+        saved = care.run(
+            caller(),
+            code,
             association_id,
+            DistrictRecords.refer_follow_up,
             visit_id,
             referred_to=ReferredTo(data["referred_to"]),
             referred_on=data["referred_on"],
             matter=data["matter"],
-            by=provenance(),
         )
-        committed(code)
-        return {"id": str(saved.id), "position": saved.position}
+        return created(saved)
 
 
 @blp.route(f"{VISITS}/<uuid:visit_id>/follow-ups/<uuid:follow_up_id>/outcome")
@@ -167,11 +135,16 @@ class Outcome(MethodView):
         follow_up_id: UUID,
     ) -> dict[str, Any]:
         """Record what came of the referral, and whether it resolved the difficulty."""
-        saved = _records(code, association_id).conclude_follow_up(
-            association_id, visit_id, follow_up_id, by=provenance(), **data
+        saved = care.run(
+            caller(),
+            code,
+            association_id,
+            DistrictRecords.conclude_follow_up,
+            visit_id,
+            follow_up_id,
+            **data,
         )
-        committed(code)
-        return {"position": saved.position}
+        return accepted(saved)
 
 
 @blp.route("/visits/due")
@@ -185,18 +158,7 @@ class Due(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Households with their latest visit on or before ``on`` and the next due date, paged."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        return households_due(
-            services().runtime.db,
-            code,
-            caller_scope(query.get("township_code"), query.get("association_id")),
-            on=on_or_today(query.get("on")),
-            within_days=query["within_days"],
-            status=query["status"],
-            limit=query["limit"],
-            offset=query["offset"],
-        )
+        return care.households_due(caller(), code, query)
 
 
 @blp.route("/settings/visit-intervals")
@@ -210,9 +172,7 @@ class VisitIntervals(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every version, and the intervals in force on ``on``."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        return visit_settings(services().runtime.db, code, on_or_today(query.get("on")))
+        return care.intervals(caller(), code, query)
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(VisitIntervalsIn)
@@ -221,12 +181,12 @@ class VisitIntervals(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Set new intervals (days) per household kind, in force from ``effective_from``."""
-        records = services().runtime.tenancy.records(known_district(code))
-        require_whole_district(code, "setting visit intervals")
-        saved = records.set_visit_intervals(
+        saved = care.set_policy(
+            caller(),
+            code,
+            "setting visit intervals",
+            DistrictRecords.set_visit_intervals,
             effective_from=data["effective_from"],
             intervals={HouseholdKind(k): v for k, v in data["intervals"].items()},
-            by=provenance(),
         )
-        committed(code)
-        return {"position": saved.position}
+        return accepted(saved)

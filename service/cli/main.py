@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from service.campaign.cli import acceptance_report_command
-from service.cli.context import as_operator, cli_settings
+from service.cli.context import cli_settings as _settings
 from service.compliance.cli import replay_command
 from service.divisions.cli import divisions
 from service.ledger.cli import audit
@@ -35,7 +35,7 @@ def serve(
     from service.cli.server import serve as run_server
     from workers.runtime import Runtime
 
-    settings = cli_settings(data_dir)
+    settings = _settings(data_dir)
     runtime = Runtime.open(settings)
     runtime.tenancy.provision()
     if demo:
@@ -102,7 +102,7 @@ def demo(data_dir: Path | None) -> None:
     """Load the demo district into the store (idempotent)."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings(data_dir))
+    runtime = Runtime.open(_settings(data_dir))
     runtime.tenancy.provision()
     _load_demo(runtime)
     for district in runtime.tenancy.districts():
@@ -116,7 +116,7 @@ def worker(ctx: click.Context) -> None:
     """Run a Celery worker for the projection queue (extra options go to Celery)."""
     from workers.celery_app import celery
 
-    settings = cli_settings()
+    settings = _settings()
     if settings.embedded:
         raise click.UsageError("set CANXIE_BROKER_URL: embedded mode projects in `canxie serve`")
     argv = ["worker", "--loglevel=INFO", "-Q", settings.queue, *ctx.args]
@@ -138,7 +138,7 @@ def provision(check: bool) -> None:
     """Create the catalog and every district's schema and tables (idempotent)."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     try:
         if check:
             missing = [
@@ -168,12 +168,14 @@ def districts() -> None:
 def districts_add(code: str, name: str) -> None:
     """Add a district with its own store."""
     from aggregates.errors import DomainError
+    from service.admin import application as admin
+    from service.application import operator
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     try:
         runtime.tenancy.provision()
-        runtime.tenancy.create_district(code, name, as_operator())
+        admin.create_district(operator(runtime), code, name)
         click.echo(f"district {code} {name} created")
     except (DomainError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -186,7 +188,7 @@ def districts_list() -> None:
     """List districts."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     for district in runtime.tenancy.districts():
         click.echo(f"{district.code}\t{district.name}")
     runtime.close()
@@ -199,7 +201,7 @@ def lag() -> None:
     from projections.engine.lag import district_lag
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     try:
         click.echo("district\thead\tprojected\tbehind\tseconds")
         for district in runtime.tenancy.districts():
@@ -243,7 +245,7 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: b
     from projections.engine.rebuild import rebuild as rebuild_district
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     try:
         chosen = projections_named(projection)
         mapper = runtime.tenancy.records(district).mapper
@@ -281,7 +283,7 @@ def catch_up(district: str | None) -> None:
     """Project new events now, in this process (one district or all)."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     codes = [district] if district else [d.code for d in runtime.tenancy.districts()]
     for code in codes:
         result = runtime.catch_up(code)
@@ -332,29 +334,25 @@ def users_add(
     valid_days: int,
 ) -> None:
     """Create an account and print its first token (shown only this once)."""
-    from datetime import timedelta
-
     from aggregates.errors import DomainError
-    from service.http.access import Role, check_scope_fields
+    from service.admin import application as admin
+    from service.application import operator
+    from service.http.access import Role
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     try:
         runtime.tenancy.provision()
-        scope = {"district": district, "township": township, "association_id": association_id}
-        check_scope_fields(Role(role), scope)
-        if district:
-            runtime.tenancy.district(district)
-        user = runtime.accounts.add_user(
+        user, token = admin.add_user(
+            operator(runtime),
+            role=Role(role),
+            valid_days=valid_days,
             name=name,
-            role=role,
             district=district,
             township=township,
             association_id=association_id,
             organisation=organisation,
-            created_by=as_operator().actor,
         )
-        token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))
     except DomainError as exc:
         raise click.ClickException(f"{exc.field}: {exc.detail}") from None
     finally:
@@ -370,7 +368,7 @@ def users_list(district: str | None) -> None:
     """List accounts with their tokens (ids and expiry, never the secrets)."""
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     try:
         for user in runtime.accounts.users(district):
             scope = user.association_id or user.township or user.district or "city"
@@ -388,16 +386,18 @@ def users_list(district: str | None) -> None:
 def users_revoke(token_or_user_id: str) -> None:
     """Revoke one token (by token id), or disable a user and all their tokens (by user id)."""
     from aggregates.errors import Conflict, NotFound
+    from service.admin import application as admin
+    from service.application import operator
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
-    by = as_operator().actor
+    runtime = Runtime.open(_settings())
+    call = operator(runtime)
     try:
         try:
-            runtime.accounts.revoke_token(token_or_user_id, by=by)
+            admin.revoke_token(call, token_or_user_id)
             click.echo(f"token {token_or_user_id} revoked")
         except NotFound:
-            runtime.accounts.disable_user(token_or_user_id, by=by)
+            admin.disable_user(call, token_or_user_id)
             click.echo(f"user {token_or_user_id} disabled, all tokens revoked")
     except NotFound:
         raise click.ClickException(f"no token or user {token_or_user_id}") from None

@@ -6,14 +6,14 @@ villages); changes to the register need the whole district in scope.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask.views import MethodView
 
 from aggregates.divisions.division import DivisionPart
-from aggregates.errors import DivisionImportRefused, DomainError, NoSuchDivision
-from projections.association.associations import find_association
-from projections.divisions.divisions import find_division, list_divisions
+from aggregates.errors import DivisionImportRefused, DomainError
+from aggregates.store.district import DistrictRecords
 from service.association.schemas import (
     DivisionDetail,
     DivisionImported,
@@ -25,12 +25,10 @@ from service.association.schemas import (
     RenameIn,
     SplitIn,
 )
-from service.divisions.imports import parse_division_csv
-from service.http.access import Action, Principal, Target, rule
-from service.http.auth import current_principal
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, provenance, services
-from service.http.freshness import await_position
+from service.divisions import application
+from service.http.access import Action, Target, rule
+from service.http.blueprint import ApiBlueprint, accepted, page
+from service.http.context import caller
 from service.http.problems import ProblemError, request_locale
 from service.http.schemas import Accepted, ProblemSchema, ReadQuery
 from service.messages import say
@@ -43,24 +41,6 @@ blp = ApiBlueprint(
 )
 
 
-def _whole_district(code: str) -> None:
-    """Changing the register is the district federation's work."""
-    if not current_principal().covers_whole_district(code):
-        raise ProblemError(403, "forbidden", "changing divisions needs the whole district")
-
-
-def scope_of(principal: Principal, code: str) -> tuple[str | None, str | None]:
-    """(township, village) narrowing the caller's view of the divisions."""
-    if principal.association_id:
-        association = find_association(services().runtime.db, code, principal.association_id)
-        return None, association["division_code"] if association else "-"
-    return principal.township, None
-
-
-def _committed(code: str) -> None:
-    services().wakeups.district_changed(code)
-
-
 @blp.route("")
 class Divisions(MethodView):
     """The district's register."""
@@ -71,21 +51,8 @@ class Divisions(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """List townships and villages (active ones unless ``include_ended``)."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        township, village = scope_of(current_principal(), code)
-        items, total = list_divisions(
-            services().runtime.db,
-            code,
-            level=query.get("level"),
-            township_code=query.get("township_code"),
-            include_ended=query["include_ended"],
-            scope_township=township,
-            scope_village=village,
-            limit=query["limit"],
-            offset=query["offset"],
-        )
-        return {"items": items, "total": total, "limit": query["limit"], "offset": query["offset"]}
+        items, total = application.divisions(caller(), code, query)
+        return page(items, total, query)
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(DivisionIn)
@@ -94,11 +61,7 @@ class Divisions(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Code outside the district")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Enter a township (9 digits) or a village/community (12 digits)."""
-        records = services().runtime.tenancy.records(known_district(code))
-        _whole_district(code)
-        saved = records.record_division(by=provenance(), **data)
-        _committed(code)
-        return {"position": saved.position}
+        return accepted(application.change(caller(), code, DistrictRecords.record_division, **data))
 
 
 @blp.route("/import")
@@ -111,11 +74,8 @@ class DivisionImport(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Rows with errors; none imported")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Import townships and villages from CSV text: all rows, or none and every error."""
-        records = services().runtime.tenancy.records(known_district(code))
-        _whole_district(code)
         try:
-            parsed = parse_division_csv(data["csv"], code, data["effective_on"])
-            result = records.import_divisions(parsed.rows, by=provenance())
+            imported = application.import_csv(caller(), code, data["csv"], data["effective_on"])
         except DivisionImportRefused as refused:
             raise ProblemError(
                 422,
@@ -134,13 +94,7 @@ class DivisionImport(MethodView):
                     ],
                 },
             ) from None
-        _committed(code)
-        return {
-            "created": result.created,
-            "unchanged": result.unchanged,
-            "skipped_other_districts": parsed.skipped,
-            "position": result.position or records.head_position(),
-        }
+        return asdict(imported)
 
 
 @blp.route("/merger")
@@ -154,11 +108,7 @@ class VillageMerger(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Not active villages")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Merge villages into one of them or a new one; the association follows."""
-        records = services().runtime.tenancy.records(known_district(code))
-        _whole_district(code)
-        saved = records.merge_villages(by=provenance(), **data)
-        _committed(code)
-        return {"position": saved.position}
+        return accepted(application.change(caller(), code, DistrictRecords.merge_villages, **data))
 
 
 @blp.route("/<division_code>")
@@ -171,24 +121,7 @@ class DivisionResource(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown division")
     def get(self, query: dict[str, Any], code: str, division_code: str) -> dict[str, Any]:
         """A division with its history (renamings, merges, splits) and its association."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        township, village = scope_of(current_principal(), code)
-        division = find_division(
-            services().runtime.db,
-            code,
-            division_code,
-            scope_township=township,
-            scope_village=village,
-        )
-        if division is None:
-            raise NoSuchDivision(id=division_code, field="division_code")
-        association = division["association"]
-        if association and not current_principal().covers_association(
-            association["id"], division["township_code"] or ""
-        ):
-            division["association"] = None
-        return division
+        return application.division(caller(), code, division_code, query.get("min_position"))
 
 
 @blp.route("/<division_code>/renaming")
@@ -201,11 +134,10 @@ class DivisionRenaming(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown division")
     def post(self, data: dict[str, Any], code: str, division_code: str) -> dict[str, Any]:
         """Rename a township or village from a date."""
-        records = services().runtime.tenancy.records(known_district(code))
-        _whole_district(code)
-        saved = records.rename_division(division_code, by=provenance(), **data)
-        _committed(code)
-        return {"position": saved.position}
+        saved = application.change(
+            caller(), code, DistrictRecords.rename_division, division_code, **data
+        )
+        return accepted(saved)
 
 
 @blp.route("/<division_code>/split")
@@ -219,17 +151,16 @@ class DivisionSplit(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Not an active village")
     def post(self, data: dict[str, Any], code: str, division_code: str) -> dict[str, Any]:
         """Split a village into parts; its association follows the part named."""
-        records = services().runtime.tenancy.records(known_district(code))
-        _whole_district(code)
-        saved = records.split_village(
+        saved = application.change(
+            caller(),
+            code,
+            DistrictRecords.split_village,
             division_code,
             parts=[DivisionPart(code=p["code"], name=p["name"]) for p in data["parts"]],
             effective_on=data["effective_on"],
             association_to=data["association_to"],
-            by=provenance(),
         )
-        _committed(code)
-        return {"position": saved.position}
+        return accepted(saved)
 
 
 def _row_message(row: dict[str, Any]) -> str:

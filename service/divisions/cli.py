@@ -40,29 +40,30 @@ def divisions_import(
     """
     from aggregates.association.commands import DivisionImportRefused
     from aggregates.errors import DomainError
-    from service.cli.context import as_operator, cli_settings
-    from service.divisions.imports import parse_division_csv
+    from service.application import operator
+    from service.cli.context import cli_settings as _settings
+    from service.divisions import application
+    from service.http.problems import ProblemError
     from workers.runtime import Runtime
 
     text = _division_text(csv_file, city)
     on: date | None = effective_on.date() if effective_on is not None else None  # type: ignore[attr-defined]
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     try:
-        records = runtime.tenancy.records(district)
-        parsed = parse_division_csv(text, district, on)
-        result = records.import_divisions(parsed.rows, by=as_operator())
-        runtime.catch_up(district)
+        result = application.import_csv(operator(runtime), district, text, on)
     except DivisionImportRefused as refused:
         for row in refused.rows:
             click.echo(f"line {row['line']}, {row['field']}: {row['message']}", err=True)
         raise click.ClickException(refused.detail) from None
     except DomainError as error:
         raise click.ClickException(f"{error.field}: {error.detail}") from None
+    except ProblemError as error:
+        raise click.ClickException(error.detail) from None
     finally:
         runtime.close()
     click.echo(
         f"{district}: {result.created} created, {result.unchanged} unchanged, "
-        f"{parsed.skipped} rows of other districts skipped"
+        f"{result.skipped_other_districts} rows of other districts skipped"
     )
 
 
@@ -82,10 +83,10 @@ def _division_text(csv_file: Path | None, city: bool) -> str:
 def divisions_list(district: str) -> None:
     """List the active divisions of DISTRICT from its read model."""
     from projections.divisions.divisions import list_divisions
-    from service.cli.context import cli_settings
+    from service.cli.context import cli_settings as _settings
     from workers.runtime import Runtime
 
-    runtime = Runtime.open(cli_settings())
+    runtime = Runtime.open(_settings())
     try:
         runtime.tenancy.district(district)
         runtime.catch_up(district)

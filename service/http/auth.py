@@ -16,13 +16,11 @@ import threading
 import time
 from collections import OrderedDict, deque
 from typing import Any
-from uuid import UUID
 
 from flask import current_app, g, request
 
-from aggregates.errors import NoSuchAssociation, NoSuchDistrict, NotFound
-from projections.association.associations import find_association_township
 from projections.platform.accounts import token_digest
+from service.application import scope
 from service.http.access import Action, Principal, Role, Rule, Target, rule_of
 from service.http.context import services
 from service.http.problems import ProblemError
@@ -175,33 +173,8 @@ def authenticate() -> Principal:
 
 def check_target(principal: Principal, target: Target, args: dict[str, Any]) -> None:
     """404 when the path's district or association is outside the caller's scope."""
-    if target is Target.CITY and not principal.city_wide:
-        raise ProblemError(403, "forbidden", "this needs a city-wide role")
-    if target not in (Target.DISTRICT, Target.ASSOCIATION):
-        return
-    code = str(args.get("code", ""))
-    if not principal.covers_district(code):
-        raise NoSuchDistrict(id=code, field="code")
-    if target is Target.ASSOCIATION:
-        association_id = str(args.get("association_id", ""))
-        if principal.township is None and principal.association_id is None:
-            return
-        township = _association_township(code, association_id)
-        if township is None or not principal.covers_association(association_id, township):
-            raise NoSuchAssociation(id=association_id, field="association_id")
-
-
-def _association_township(code: str, association_id: str) -> str | None:
-    """The township of an association: from the read model, else from its events."""
-    runtime = services().runtime
-    township = find_association_township(runtime.db, code, association_id)
-    if township is not None:
-        return township
-    try:
-        records = runtime.tenancy.records(code)
-        return records.association(UUID(association_id)).township_code
-    except (NotFound, ValueError):
-        return None
+    code, association_id = str(args.get("code", "")), str(args.get("association_id", ""))
+    scope.check_target(services().runtime, principal, target, code, association_id)
 
 
 def authorize_request() -> None:
@@ -220,11 +193,3 @@ def authorize_request() -> None:
         raise ProblemError(
             403, "forbidden", f"the role {principal.role.value} may not {rule.action.value}"
         )
-
-
-def current_principal() -> Principal:
-    """The caller of this request (set by :func:`authorize_request`)."""
-    principal = g.get("principal")
-    if principal is None:
-        raise RuntimeError("no authenticated principal on a public endpoint")
-    return principal

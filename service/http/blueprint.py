@@ -51,3 +51,27 @@ class ApiParser(FlaskParser):
 
 
 ApiBlueprint.ARGUMENTS_PARSER = ApiParser()
+
+
+# -- answers: what every route returns for a command or a page ----------------------------------
+
+
+def created(saved: Any, **more: Any) -> dict[str, Any]:
+    """The answer to a command that made something: its id and the log position."""
+    return {"id": str(saved.id), "position": saved.position, **more}
+
+
+def accepted(saved: Any) -> dict[str, Any]:
+    """The answer to a command that changed something: the log position of its events."""
+    return {"position": saved.position}
+
+
+def page(items: list[Any], total: int, query: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """A page of a list, with the total and the paging asked for."""
+    return {
+        "items": items,
+        "total": total,
+        "limit": query["limit"],
+        "offset": query["offset"],
+        **more,
+    }

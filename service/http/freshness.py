@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from projections.engine.catchup import projected_position
-from service.http.context import services
 from service.http.problems import ProblemError
 
+if TYPE_CHECKING:
+    from workers.runtime import Runtime
 
-def await_position(district: str, min_position: int | None) -> None:
+
+def wait_for_position(
+    runtime: Runtime, wake: Callable[[str], None], district: str, min_position: int | None
+) -> None:
     """Return once the district's read models include ``min_position``, or answer 503.
 
     The wait is bounded (``CANXIE_READ_WAIT_SECONDS``) so a village worker on a slow link
@@ -17,8 +23,6 @@ def await_position(district: str, min_position: int | None) -> None:
     """
     if not min_position:
         return
-    svc = services()
-    runtime = svc.runtime
     head = runtime.tenancy.records(district).head_position()
     if min_position > head:
         raise ProblemError(
@@ -43,7 +47,7 @@ def await_position(district: str, min_position: int | None) -> None:
                 headers={"Retry-After": "1"},
             )
         if not nudged:
-            svc.wakeups.district_changed(district)
+            wake(district)
             nudged = True
         time.sleep(pause)
         pause = min(pause * 2, 0.1)

@@ -210,6 +210,12 @@ class ProblemError(Exception):
         self.status, self.code, self.detail = status, code, detail
         self.extra, self.headers = extra, headers
 
+    @classmethod
+    def invalid(cls, field: str, detail: str, message: str, **extra: Any) -> ProblemError:
+        """A 422 naming the one field at fault (``message`` says what is wrong with it)."""
+        errors = [{"field": field, "message": message, **extra.pop("error", {})}]
+        return cls(422, "validation", detail, extra={"field": field, "errors": errors, **extra})
+
 
 def _service_problem(error: ProblemError) -> Response:
     return problem(error.status, error.code, error.detail, extra=error.extra, headers=error.headers)

@@ -17,16 +17,13 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.errors import NoTrail
-from projections.ledger import ledger
-from projections.ledger.audit_trail import aggregate_history, iso_utc, list_entries
 from projections.ledger.ledger import LedgerError, LedgerInconsistent, ProofUnavailable, StoredHead
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint
-from service.http.context import known_district, services
-from service.http.freshness import await_position
+from service.http.blueprint import ApiBlueprint, page
+from service.http.context import caller, services
 from service.http.problems import TITLES, ProblemError
 from service.http.schemas import ProblemSchema, ReadQuery
+from service.ledger import application as audit
 from service.ledger.schemas import (
     AggregateHistory,
     AuditEntriesQuery,
@@ -42,7 +39,6 @@ from service.ledger.schemas import (
     SignHeadIn,
     SignHeadOut,
 )
-from workers.signing import SigningKey, sign_district, signing_key
 
 TITLES.setdefault("signing-disabled", ("未配置签名密钥", "Tree-head signing is not configured"))
 TITLES.setdefault("no-signed-head", ("尚无签名树头", "No tree head has been signed yet"))
@@ -62,14 +58,6 @@ blp = ApiBlueprint(
 )
 
 PREFIX = "/districts/<code>/audit"
-
-
-def _key() -> SigningKey:
-    return signing_key(services().runtime.settings)
-
-
-def _signing_disabled(key: SigningKey) -> ProblemError:
-    return ProblemError(503, "signing-disabled", key.source)
 
 
 def _proof_problem(error: ProofUnavailable) -> ProblemError:
@@ -99,21 +87,7 @@ class AuditEntries(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Trail behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Events in log order with who, when, why and their digests; filter and page them."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        since, until = query.get("since"), query.get("until")
-        aggregate_id = query.get("aggregate_id")
-        page = list_entries(
-            services().runtime.db,
-            code,
-            since=iso_utc(since) if since else None,
-            until=iso_utc(until) if until else None,
-            actor=query.get("actor"),
-            aggregate_id=str(aggregate_id) if aggregate_id else None,
-            event_type=query.get("event_type"),
-            limit=query["limit"],
-            offset=query["offset"],
-        )
+        page = audit.entries(caller(), code, query)
         return {
             "items": page.items,
             "total": page.total,
@@ -133,11 +107,7 @@ class AggregateTrail(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or record")
     def get(self, query: dict[str, Any], code: str, aggregate_id: UUID) -> dict[str, Any]:
         """Every event of one aggregate (association, ...), by version."""
-        known_district(code)
-        await_position(code, query.get("min_position"))
-        page = aggregate_history(services().runtime.db, code, str(aggregate_id))
-        if not page.items:
-            raise NoTrail(id=aggregate_id, field="aggregate_id")
+        page = audit.history(caller(), code, aggregate_id, query.get("min_position"))
         return {
             "aggregate_id": str(aggregate_id),
             "items": page.items,
@@ -156,12 +126,11 @@ class LedgerHead(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Signing is not configured")
     def get(self, code: str) -> dict[str, Any]:
         """Size, root, time, signature and key of the newest head."""
-        known_district(code)
-        key = _key()
-        head = ledger.latest_head(services().runtime.db, code)
+        head = audit.latest_head(caller(), code)
+        key = audit.key(services().runtime)
         if head is None:
             if not key.enabled:
-                raise _signing_disabled(key)
+                raise audit.signing_disabled(key)
             raise ProblemError(
                 404,
                 "no-signed-head",
@@ -187,16 +156,8 @@ class LedgerHeads(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Signed heads, smallest first."""
-        known_district(code)
-        heads, total = ledger.list_heads(
-            services().runtime.db, code, limit=query["limit"], offset=query["offset"]
-        )
-        return {
-            "items": [h.to_dict() for h in heads],
-            "total": total,
-            "limit": query["limit"],
-            "offset": query["offset"],
-        }
+        heads, total = audit.heads(caller(), code, query["limit"], query["offset"])
+        return page([h.to_dict() for h in heads], total, query)
 
     @rule(Action.SIGN_HEADS, Target.DISTRICT)
     @blp.arguments(SignHeadIn, required=False)
@@ -210,18 +171,14 @@ class LedgerHeads(MethodView):
 
         City administrators only: signing is the operators' act, auditors check heads.
         """
-        known_district(code)
-        key = _key()
-        if not key.enabled:
-            raise _signing_disabled(key)
-        runtime = services().runtime
+        call = caller()
         try:
-            head = sign_district(runtime, code)
+            head = audit.sign(call, code)
         except LedgerInconsistent as error:
             raise _ledger_problem(error) from None
         if head is not None:
             return {"signed": True, "head": head.to_dict()}, 201
-        latest = ledger.latest_head(runtime.db, code)
+        latest = audit.latest_head(call, code)
         if latest is None:
             raise ProblemError(404, "no-signed-head", f"district {code} has no events to sign yet")
         return {"signed": False, "head": latest.to_dict()}, 200
@@ -246,11 +203,8 @@ class Inclusion(MethodView):
         With ``record=true`` the stored record comes too (state in base64, as stored), so
         the leaf can be recomputed from the event itself.
         """
-        known_district(code)
         try:
-            proof = ledger.inclusion(
-                services().runtime.db, code, query["position"], query.get("tree_size")
-            )
+            proof = audit.inclusion(caller(), code, query["position"], query.get("tree_size"))
         except LedgerError as error:
             raise _ledger_problem(error) from None
         if not query["record"]:
@@ -268,9 +222,8 @@ class Consistency(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="No signed head of a size")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Proof that the head of size ``second`` extends the head of size ``first``."""
-        known_district(code)
         try:
-            proof = ledger.consistency(services().runtime.db, code, query["first"], query["second"])
+            proof = audit.consistency(caller(), code, query["first"], query["second"])
         except LedgerError as error:
             raise _ledger_problem(error) from None
         return {**proof, "first": _head(proof["first"]), "second": _head(proof["second"])}
@@ -285,7 +238,7 @@ class PublicKey(MethodView):
     @blp.response(200, PublicKeyOut)
     def get(self) -> dict[str, Any]:
         """The Ed25519 public key that signs every district's tree heads."""
-        key = _key()
+        key = audit.key(services().runtime)
         body: dict[str, Any] = {
             "algorithm": "Ed25519",
             "public_key": key.public_key,

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from service.cli.context import as_operator
-
 
 @click.group()
 def roster() -> None:
@@ -41,7 +39,10 @@ def import_file(
     --valid-rows-only).  Importing the same file again changes nothing.
     """
     from aggregates.errors import DomainError
-    from service.roster.imports import ImportFileError, Progress, import_roster
+    from service.application import operator
+    from service.http.problems import ProblemError
+    from service.roster import application
+    from service.roster.imports import ImportFileError, Progress
     from workers.runtime import Runtime
     from workers.settings import Settings
 
@@ -53,21 +54,17 @@ def import_file(
 
     runtime = Runtime.open(Settings.from_environ())
     try:
-        records = runtime.tenancy.records(district)
-        report = import_roster(
-            records,
-            runtime.db,
+        report = application.import_file(
+            operator(runtime),
+            district,
             lambda: file.open("rb"),
             file.name,
-            by=as_operator(f"import {file.name}"),
             valid_rows_only=valid_rows_only,
             dry_run=dry_run,
             batch_size=batch_size,
             progress=show,
         )
-        if report.imported:
-            runtime.catch_up(district)
-    except ImportFileError as error:
+    except (ImportFileError, ProblemError) as error:
         raise click.ClickException(str(error)) from None
     except DomainError as error:
         raise click.ClickException(f"{error.field}: {error.detail}") from None
@@ -92,27 +89,21 @@ def import_file(
 @click.argument("district", required=False)
 def finish_transfers(district: str | None) -> None:
     """Finish every hand-over to another district that a crash or outage left pending."""
-    from uuid import UUID
-
-    from aggregates.roster.commands import finish_transfer
-    from projections.roster.roster import pending_transfers
+    from service.application import operator
+    from service.roster import application
     from workers.runtime import Runtime
     from workers.settings import Settings
 
     runtime = Runtime.open(Settings.from_environ())
     try:
         codes = [district] if district else [d.code for d in runtime.tenancy.districts()]
+        call = operator(runtime, reason="finish pending transfer")
         for code in codes:
             runtime.catch_up(code)
-            for person_id, _village, to_district in pending_transfers(runtime.db, code):
-                outcome = finish_transfer(
-                    runtime.tenancy.records(code),
-                    runtime.tenancy.records(to_district),
-                    UUID(person_id),
-                    by=as_operator("finish pending transfer"),
-                )
+            for handover in application.resume_transfers(call, code):
                 click.echo(
-                    f"{code} -> {to_district}: transfer {outcome.transfer_id} {outcome.state}"
+                    f"{code} -> {handover.to_district}: "
+                    f"transfer {handover.transfer_id} {handover.state}"
                 )
     finally:
         runtime.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.client import BOOTSTRAP_TOKEN
+from tests.factories import SEED
 
 A, B = "410102", "410103"
 T1, T2 = "410102001", "410102002"
@@ -81,3 +83,15 @@ def roster(app: Flask, make_district: Any, make_association: Any, make_account: 
         built.tokens[label] = make_account(role, name=label, **scope)
     built.settle()
     return built
+
+
+def start_move(records: Any, person_id: Any) -> Any:
+    """Step 1 of a hand-over to district B only, as if the process died right after it."""
+    return records.start_transfer_out(
+        person_id,
+        to_district=B,
+        village_code=VB,
+        address="淮河路8号",
+        effective_on=date(2023, 5, 1),
+        by=SEED,
+    )

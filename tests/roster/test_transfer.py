@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +10,7 @@ import pytest
 from aggregates.errors import DomainError
 from aggregates.roster.commands import finish_transfer
 from tests.factories import SEED
-from tests.roster.conftest import V1, VB, A, B, Roster
+from tests.roster.conftest import V1, VB, A, B, Roster, start_move
 from tests.roster.samples import person_body
 
 MOVE = {"to_district": B, "village_code": VB, "address": "淮河路8号", "effective_on": "2023-05-01"}
@@ -61,14 +60,7 @@ def test_a_crash_after_the_sender_recorded_the_transfer_is_finished_by_the_sweep
     body = person_body(V1, 1)
     person_id = UUID(roster.register(body))
     # Step 1 only, as if the process died right after it.
-    roster.records(A).start_transfer_out(
-        person_id,
-        to_district=B,
-        village_code=VB,
-        address="淮河路8号",
-        effective_on=date(2023, 5, 1),
-        by=SEED,
-    )
+    start_move(roster.records(A), person_id)
     assert statuses(roster, body["resident_id"]) == {A: ["transferring_out"], B: []}
     swept = roster.post(f"/districts/{A}/persons/transfers/resume", None)
     assert swept.status_code == 200
@@ -83,14 +75,7 @@ def test_a_crash_after_the_receiver_recorded_it_leaves_no_second_person(
     body = person_body(V1, 1)
     person_id = UUID(roster.register(body))
     sender, receiver = roster.records(A), roster.records(B)
-    started = sender.start_transfer_out(
-        person_id,
-        to_district=B,
-        village_code=VB,
-        address="淮河路8号",
-        effective_on=date(2023, 5, 1),
-        by=SEED,
-    )
+    started = start_move(sender, person_id)
     pending = sender.person(person_id).pending_transfer
     details = sender.person(person_id).details()
     from dataclasses import replace
@@ -129,14 +114,7 @@ def test_a_receiving_store_that_fails_leaves_the_transfer_pending_then_done(
     body = person_body(V1, 1)
     person_id = UUID(roster.register(body))
     sender = roster.records(A)
-    sender.start_transfer_out(
-        person_id,
-        to_district=B,
-        village_code=VB,
-        address="淮河路8号",
-        effective_on=date(2023, 5, 1),
-        by=SEED,
-    )
+    start_move(sender, person_id)
     with pytest.raises(ConnectionError):
         finish_transfer(
             sender,

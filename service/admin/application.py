@@ -1,0 +1,100 @@
+"""Administration's commands and reads: districts, accounts, tokens, unmasked reads.
+
+The API and ``canxie districts``/``canxie users`` call the same functions; the command line
+acts as the server's operator, city-wide.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aggregates.errors import NoSuchToken, NoSuchUser
+from projections.platform.accounts import IssuedToken, User
+from projections.platform.tenancy import District
+from service.application import scope
+from service.application.caller import Caller
+from service.http.access import Role, check_scope_fields
+from service.http.problems import ProblemError
+
+
+def districts(caller: Caller) -> list[District]:
+    """The districts of the deployment the caller covers."""
+    return [
+        d for d in caller.runtime.tenancy.districts() if caller.principal.covers_district(d.code)
+    ]
+
+
+def create_district(caller: Caller, code: str, name: str) -> District:
+    """A new district with its own event store and read models."""
+    return caller.runtime.tenancy.create_district(code, name, caller.by)
+
+
+def users(caller: Caller) -> list[User]:
+    """The accounts the caller manages."""
+    principal = caller.principal
+    found = caller.runtime.accounts.users(None if principal.city_wide else principal.district)
+    return [u for u in found if scope.may_manage(principal, u)]
+
+
+def add_user(
+    caller: Caller, *, role: Role, valid_days: int, **account: Any
+) -> tuple[User, IssuedToken]:
+    """An account in the caller's scope and its first token (shown once)."""
+    check_scope_fields(role, account)
+    scope.require_account_scope(caller.principal, role, account.get("district"))
+    if account.get("district"):
+        caller.runtime.tenancy.district(account["district"])  # NotFound if unknown
+    association_id = account.get("association_id")
+    accounts = caller.runtime.accounts
+    user = accounts.add_user(
+        name=account["name"],
+        role=role.value,
+        district=account.get("district"),
+        township=account.get("township"),
+        association_id=str(association_id) if association_id else None,
+        organisation=account["organisation"],
+        created_by=caller.principal.actor,
+    )
+    return user, accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))
+
+
+def managed_user(caller: Caller, user_id: str) -> User:
+    """An account the caller manages (404 otherwise)."""
+    user = caller.runtime.accounts.user(user_id)
+    if not scope.may_manage(caller.principal, user):
+        raise NoSuchUser(id=user_id, field="user_id")
+    return user
+
+
+def issue_token(caller: Caller, user_id: str, valid_days: int) -> IssuedToken:
+    """Another token for an active account the caller manages."""
+    user = managed_user(caller, user_id)
+    if user.disabled_at:
+        raise ProblemError(409, "conflict", "the account is disabled")
+    return caller.runtime.accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))
+
+
+def disable_user(caller: Caller, user_id: str) -> User:
+    """Disable an account and revoke all its tokens."""
+    user = managed_user(caller, user_id)
+    accounts = caller.runtime.accounts
+    accounts.disable_user(user.id, by=caller.principal.actor)
+    return accounts.user(user.id)
+
+
+def revoke_token(caller: Caller, token_id: str) -> None:
+    """Revoke one token at once (404 unless its owner is managed by the caller)."""
+    accounts = caller.runtime.accounts
+    owner = accounts.token_owner(token_id)
+    if owner is None or not scope.may_manage(caller.principal, owner):
+        raise NoSuchToken(id=token_id, field="token_id")
+    accounts.revoke_token(token_id, by=caller.principal.actor)
+
+
+def unmasked_reads(
+    caller: Caller, district: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """Who saw whose personal data unmasked, when and why (newest first), in scope."""
+    audited = scope.audited_district(caller.principal, district)
+    return caller.runtime.accounts.unmasked_reads(audited, limit, offset)
