@@ -304,20 +304,11 @@ def decide(
 # -- compliance -------------------------------------------------------------------------------
 
 
-def _in_scope(principal: Principal, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Only the findings of the caller's township or association."""
-    if principal.association_id:
-        return [f for f in findings if f["association_id"] == principal.association_id]
-    if principal.township:
-        return [f for f in findings if f["township_code"] == principal.township]
-    return findings
-
-
 def compliance(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Every rule for every association in scope, with township and district roll-ups."""
     body = report(caller.runtime, caller.known(code), query["as_of"], query["basis"])
     principal = caller.principal
-    findings = _in_scope(principal, body["findings"])
+    findings = scope.findings_in_scope(principal, body["findings"])
     if query.get("township_code"):
         findings = [f for f in findings if f["township_code"] == query["township_code"]]
     if query["failing_only"]:
@@ -344,8 +335,8 @@ def compliance_diff(caller: Caller, code: str, query: dict[str, Any]) -> dict[st
     def key(f: dict[str, Any]) -> tuple[str, str]:
         return f["rule_id"], f["association_id"] or f["division_code"]
 
-    old = {key(f): f for f in _in_scope(caller.principal, before["findings"])}
-    new = {key(f): f for f in _in_scope(caller.principal, after["findings"])}
+    old = {key(f): f for f in scope.findings_in_scope(caller.principal, before["findings"])}
+    new = {key(f): f for f in scope.findings_in_scope(caller.principal, after["findings"])}
     return {
         "became_failing": [
             f for k, f in new.items() if not f["passed"] and (k not in old or old[k]["passed"])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from aggregates.errors import NoSuchAssociation, NoSuchDistrict, NotFound
-from projections.association.associations import find_association_township
+from projections.association.associations import find_association, find_association_township
 from projections.platform.scope import Scope
 from service.http.access import Principal, Role, Target
 from service.http.problems import ProblemError
@@ -163,6 +163,32 @@ def own_township(runtime: Runtime, principal: Principal, code: str) -> str | Non
     if principal.association_id:
         return association_township(runtime, code, principal.association_id) or NOTHING
     return principal.township
+
+
+def findings_in_scope(principal: Principal, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only the compliance findings of the caller's township or association."""
+    if principal.association_id:
+        return [f for f in findings if f["association_id"] == principal.association_id]
+    if principal.township:
+        return [f for f in findings if f["township_code"] == principal.township]
+    return findings
+
+
+def session_scope(runtime: Runtime, principal: Principal, code: str) -> dict[str, str | None]:
+    """The township or association a narrow caller sees training sessions (and attendees) of."""
+    if principal.association_id:
+        township = find_association_township(runtime.db, code, principal.association_id)
+        return {"association_id": principal.association_id, "township": township}
+    return {"township": principal.township, "association_id": None}
+
+
+def division_part(runtime: Runtime, principal: Principal, code: str) -> dict[str, str | None]:
+    """The township, or the one village, narrowing the caller's view of the divisions."""
+    if principal.association_id:
+        association = find_association(runtime.db, code, principal.association_id)
+        village = association["division_code"] if association else NOTHING
+        return {"scope_township": None, "scope_village": village}
+    return {"scope_township": principal.township, "scope_village": None}
 
 
 # -- persons -------------------------------------------------------------------------------------

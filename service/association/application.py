@@ -97,22 +97,15 @@ def full_time_members(
 # -- training sessions (S3.7) ---------------------------------------------------------------
 
 
-def _session_scope(caller: Caller, code: str) -> dict[str, str | None]:
-    """The township or association a narrow caller sees sessions (and attendees) of."""
-    principal = caller.principal
-    if principal.association_id:
-        township = read_models.find_association_township(
-            caller.runtime.db, code, principal.association_id
-        )
-        return {"association_id": principal.association_id, "township": township}
-    return {"township": principal.township, "association_id": None}
-
-
 def sessions(caller: Caller, code: str, paging: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """Sessions of the district, of the caller's township, or attended from their scope."""
     db = caller.reading(code, paging.get("min_position"))
     return list_sessions(
-        db, code, **_session_scope(caller, code), limit=paging["limit"], offset=paging["offset"]
+        db,
+        code,
+        **scope.session_scope(caller.runtime, caller.principal, code),
+        limit=paging["limit"],
+        offset=paging["offset"],
     )
 
 
@@ -121,7 +114,9 @@ def session(
 ) -> dict[str, Any]:
     """A session with the attendees the caller may see."""
     db = caller.reading(code, min_position)
-    found = find_session(db, code, str(session_id), **_session_scope(caller, code))
+    found = find_session(
+        db, code, str(session_id), **scope.session_scope(caller.runtime, caller.principal, code)
+    )
     if found is None:
         raise NoSuchTrainingSession(id=session_id, field="session_id")
     return found

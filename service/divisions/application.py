@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from aggregates.errors import NoSuchDivision
-from projections.association.associations import find_association
 from projections.divisions.divisions import find_division, list_divisions
 from service.application import scope
 from service.application.caller import Caller
@@ -20,16 +19,6 @@ T = TypeVar("T")
 WHOLE_DISTRICT = "changing divisions needs the whole district"
 
 
-def _part(caller: Caller, code: str) -> dict[str, str | None]:
-    """(township, village) narrowing the caller's view of the divisions."""
-    principal = caller.principal
-    if principal.association_id:
-        association = find_association(caller.runtime.db, code, principal.association_id)
-        village = association["division_code"] if association else scope.NOTHING
-        return {"scope_township": None, "scope_village": village}
-    return {"scope_township": principal.township, "scope_village": None}
-
-
 def divisions(caller: Caller, code: str, query: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
     """Townships and villages in the caller's part (active ones unless ``include_ended``)."""
     db = caller.reading(code, query.get("min_position"))
@@ -39,7 +28,7 @@ def divisions(caller: Caller, code: str, query: dict[str, Any]) -> tuple[list[di
         level=query.get("level"),
         township_code=query.get("township_code"),
         include_ended=query["include_ended"],
-        **_part(caller, code),
+        **scope.division_part(caller.runtime, caller.principal, code),
         limit=query["limit"],
         offset=query["offset"],
     )
@@ -50,7 +39,9 @@ def division(
 ) -> dict[str, Any]:
     """A division with its history; its association only when that is in the caller's part."""
     db = caller.reading(code, min_position)
-    found = find_division(db, code, division_code, **_part(caller, code))
+    found = find_division(
+        db, code, division_code, **scope.division_part(caller.runtime, caller.principal, code)
+    )
     if found is None:
         raise NoSuchDivision(id=division_code, field="division_code")
     association = found["association"]
