@@ -340,6 +340,74 @@ def verify_ledger(
     return report
 
 
+def _head_of(heads: list[Head], index: int) -> int:
+    """The size of the first head that signs leaf ``index``."""
+    return next(h.size for h in heads if h.size > index)
+
+
+def _moved(
+    ordered: list[Record],
+    reference: list[bytes],
+    hints: list[int],
+    extra: list[int],
+    missing: list[int],
+) -> dict[int, int]:
+    """Extra events (by index) that are a missing signed leaf (by number) moved elsewhere."""
+    moved: dict[int, int] = {}
+    if extra and missing and len(extra) * len(missing) <= MOVE_SEARCH_LIMIT:
+        wanted = {reference[i]: i for i in missing}
+        for j in extra:
+            for position in {hints[i] for i in missing}:
+                i = wanted.get(ordered[j].at(position).leaf_hash())
+                if i is not None and i not in moved.values():
+                    moved[j] = i
+                    break
+    return moved
+
+
+def _report_unmatched(
+    report: Report,
+    ordered: list[Record],
+    actual: list[bytes],
+    reference: list[bytes],
+    hints: list[int],
+    heads: list[Head],
+    missing: list[int],
+    extra: list[int],
+) -> None:
+    """Report what is left as modified (same position), deleted or inserted."""
+    by_position = {hints[i]: i for i in missing}
+    for j in list(extra):
+        record = ordered[j]
+        i = by_position.pop(record.position, None)
+        if i is None:
+            continue
+        extra.remove(j)
+        missing.remove(i)
+        report.add(
+            "modified",
+            f"{record.describe()} was modified: its stored record hashes to leaf "
+            f"{actual[j].hex()}, but leaf {i} signed in the head of size {_head_of(heads, i)} is "
+            f"{reference[i].hex()}",
+            record.position,
+        )
+    for i in missing:
+        report.add(
+            "deleted",
+            f"the event signed at position {hints[i]} (leaf {i}, head of size "
+            f"{_head_of(heads, i)}, leaf hash {reference[i].hex()}) is missing from the store",
+            hints[i],
+        )
+    for j in extra:
+        record = ordered[j]
+        report.add(
+            "inserted",
+            f"{record.describe()} is not in the signed log although it lies within the range "
+            f"the newest head covers (through position {report.covered_through})",
+            record.position,
+        )
+
+
 def _compare(
     report: Report,
     ordered: list[Record],
@@ -362,60 +430,19 @@ def _compare(
         for j, record in enumerate(ordered)
         if record.position <= covered_end and actual[j] not in reference_set
     ]
-
-    def head_of(index: int) -> int:
-        return next(h.size for h in heads if h.size > index)
-
-    moved: dict[int, int] = {}
-    if extra and missing and len(extra) * len(missing) <= MOVE_SEARCH_LIMIT:
-        wanted = {reference[i]: i for i in missing}
-        for j in extra:
-            for position in {hints[i] for i in missing}:
-                i = wanted.get(ordered[j].at(position).leaf_hash())
-                if i is not None and i not in moved.values():
-                    moved[j] = i
-                    break
+    moved = _moved(ordered, reference, hints, extra, missing)
     for j, i in moved.items():
         record = ordered[j]
         report.add(
             "moved",
-            f"the event signed at position {hints[i]} (leaf {i}, head of size {head_of(i)}) "
-            f"now sits at {record.describe()}: the log was reordered",
+            f"the event signed at position {hints[i]} (leaf {i}, head of size "
+            f"{_head_of(heads, i)}) now sits at {record.describe()}: the log was reordered",
             record.position,
         )
     taken = set(moved.values())
     missing = [i for i in missing if i not in taken]
     extra = [j for j in extra if j not in moved]
-    by_position = {hints[i]: i for i in missing}
-    for j in list(extra):
-        record = ordered[j]
-        i = by_position.pop(record.position, None)
-        if i is None:
-            continue
-        extra.remove(j)
-        missing.remove(i)
-        report.add(
-            "modified",
-            f"{record.describe()} was modified: its stored record hashes to leaf "
-            f"{actual[j].hex()}, but leaf {i} signed in the head of size {head_of(i)} is "
-            f"{reference[i].hex()}",
-            record.position,
-        )
-    for i in missing:
-        report.add(
-            "deleted",
-            f"the event signed at position {hints[i]} (leaf {i}, head of size {head_of(i)}, "
-            f"leaf hash {reference[i].hex()}) is missing from the store",
-            hints[i],
-        )
-    for j in extra:
-        record = ordered[j]
-        report.add(
-            "inserted",
-            f"{record.describe()} is not in the signed log although it lies within the range "
-            f"the newest head covers (through position {covered_end})",
-            record.position,
-        )
+    _report_unmatched(report, ordered, actual, reference, hints, heads, missing, extra)
 
 
 # -- bundles ---------------------------------------------------------------------------------
