@@ -253,6 +253,62 @@ def leaf_from_hex(text: Any) -> bytes | None:
     return value if len(value) == 32 else None
 
 
+def _report_duplicates(report: Report, ordered: list[Record]) -> None:
+    """Report two events claiming one position (``ordered`` is sorted by position)."""
+    for a, b in itertools.pairwise(ordered):
+        if a.position == b.position:
+            report.add(
+                "duplicate-position",
+                f"two events claim position {a.position}: {a.describe()} and {b.describe()}",
+                a.position,
+            )
+
+
+def _report_trail_altered(
+    report: Report,
+    signed: list[Record],
+    actual: list[bytes],
+    claimed_positions: list[int],
+    claimed: list[bytes],
+) -> None:
+    """Report signed events whose leaf the audit trail recorded differently."""
+    recorded_at = dict(zip(claimed_positions, claimed, strict=False))
+    for record, leaf in zip(signed, actual, strict=False):
+        if recorded_at.get(record.position) != leaf:
+            report.add(
+                "trail-altered",
+                f"the audit trail's recorded leaf for {record.describe()} was altered; "
+                "the stored event itself matches the signed log",
+                record.position,
+            )
+
+
+def _report_unsigned_tail(
+    report: Report, ordered: list[Record], claimed_positions: list[int], claimed: list[bytes]
+) -> None:
+    """Check events after the signed range against the trail's digests; note how many."""
+    covered_end = report.covered_through if report.covered_through is not None else -1
+    tail = [r for r in ordered if r.position > covered_end]
+    if tail:
+        recorded_at = dict(zip(claimed_positions, claimed, strict=False))
+        unrecorded = 0
+        for record in tail:
+            recorded_leaf = recorded_at.get(record.position)
+            if recorded_leaf is None:
+                unrecorded += 1
+            elif recorded_leaf != record.leaf_hash():
+                report.add(
+                    "unsigned-mismatch",
+                    f"{record.describe()} differs from the digest the audit trail recorded "
+                    "for it (not yet covered by a signed head)",
+                    record.position,
+                )
+        report.notes.append(
+            f"{len(tail)} event(s) after position {covered_end} are not yet covered by a "
+            f"signed head ({unrecorded} not yet in the audit trail)"
+        )
+
+
 def verify_ledger(
     district: str,
     records: Sequence[Record],
@@ -270,13 +326,7 @@ def verify_ledger(
     _verify_proofs(report, good, consistency_proofs)
 
     ordered = sorted(records, key=lambda r: r.position)
-    for a, b in itertools.pairwise(ordered):
-        if a.position == b.position:
-            report.add(
-                "duplicate-position",
-                f"two events claim position {a.position}: {a.describe()} and {b.describe()}",
-                a.position,
-            )
+    _report_duplicates(report, ordered)
     actual = [r.leaf_hash() for r in ordered]
     recorded = list(recorded_leaves or [])
     claimed = [leaf_from_hex(h) or b"\0" * 32 for _, h in recorded]
@@ -304,38 +354,11 @@ def verify_ledger(
             "the events with the recorded leaves, which were altered too",
         )
     if trail_suspect:
-        recorded_at = dict(zip(claimed_positions, claimed, strict=False))
-        for record, leaf in zip(ordered[:size], actual[:size], strict=False):
-            if recorded_at.get(record.position) != leaf:
-                report.add(
-                    "trail-altered",
-                    f"the audit trail's recorded leaf for {record.describe()} was altered; "
-                    "the stored event itself matches the signed log",
-                    record.position,
-                )
+        _report_trail_altered(report, ordered[:size], actual[:size], claimed_positions, claimed)
 
     _compare(report, ordered, actual, reference, hints, good)
 
-    covered_end = report.covered_through if report.covered_through is not None else -1
-    tail = [r for r in ordered if r.position > covered_end]
-    if tail:
-        recorded_at = dict(zip(claimed_positions, claimed, strict=False))
-        unrecorded = 0
-        for record in tail:
-            recorded_leaf = recorded_at.get(record.position)
-            if recorded_leaf is None:
-                unrecorded += 1
-            elif recorded_leaf != record.leaf_hash():
-                report.add(
-                    "unsigned-mismatch",
-                    f"{record.describe()} differs from the digest the audit trail recorded "
-                    "for it (not yet covered by a signed head)",
-                    record.position,
-                )
-        report.notes.append(
-            f"{len(tail)} event(s) after position {covered_end} are not yet covered by a "
-            f"signed head ({unrecorded} not yet in the audit trail)"
-        )
+    _report_unsigned_tail(report, ordered, claimed_positions, claimed)
     report.problems.sort(key=lambda p: (p.position is None, p.position or 0))
     return report
 
