@@ -34,8 +34,10 @@ def _too_long() -> list[str]:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="being split in parallel by other helpers: aggregates/association/association.py "
-    "reelect, aggregates/campaign/commands.py open_inspection, service/roster/api.py post",
+    reason="still over: aggregates/association/association.py reelect, "
+    "aggregates/campaign/commands.py open_inspection, service/roster/api.py post (being split "
+    "by other helpers); service/campaign/reports.py pdf and xlsx, "
+    "service/association/demo.py load_demo_lifecycle, service/care/demo.py load_demo_care",
 )
 def test_no_function_is_longer_than_the_limit() -> None:
     """Every function of aggregates/, projections/, service/ and workers/ fits in 60 lines."""
