@@ -9,7 +9,7 @@ as-of replay for that day (:func:`projections.engine.replay.replay`) without rep
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -72,6 +72,66 @@ def series(
         return _series(db, district, mapper, days, basis, projections, progress)
 
 
+class _Replay:
+    """Applies events to in-memory read models and closes one point of the series per day."""
+
+    def __init__(self, district: str, chosen: Sequence[Projection]) -> None:
+        self.district = district
+        self.tables = MemoryTables()
+        self.uow = UnitOfWork()
+        self.applier = Applier(chosen)
+        self.points: list[dict[str, Any]] = []
+        self.applied = 0
+
+    def apply(self, position: int, event: Any) -> None:
+        """Apply one event to the read models."""
+        self.applier.apply(event, position, self.uow)
+        self.applied += 1
+
+    def close(self, day: date) -> None:
+        """Evaluate compliance on the models as they stand and append the day's point."""
+        self.uow.flush_into(self.tables)
+        result = evaluate(self.district, self.tables, day)
+        self.points.append(
+            {
+                "as_of": day,
+                "events_applied": self.applied,
+                **{k: result.summary[k] for k in POINT_FIELDS},
+                "townships": [
+                    {"township_code": t["township_code"], **{k: t[k] for k in POINT_FIELDS}}
+                    for t in result.townships
+                ],
+            }
+        )
+
+
+def _replay_recorded(replay: _Replay, events: Iterable[tuple[int, Any]], days: list[date]) -> None:
+    """Apply events in log order, closing each day once an event recorded after it arrives."""
+    cutoffs = [end_of_day(d) for d in days]
+    points = replay.points
+    for position, event in events:
+        while len(points) < len(days) and event.timestamp > cutoffs[len(points)]:
+            replay.close(days[len(points)])
+        if len(points) == len(days):
+            break
+        replay.apply(position, event)
+
+
+def _replay_effective(replay: _Replay, events: Iterable[tuple[int, Any]], days: list[date]) -> None:
+    """Apply events up to the last day in order of their effective date, closing days between."""
+    last = days[-1]
+    selected: list[tuple[date, int, Any]] = []
+    for position, event in events:
+        effective = effective_on(event)
+        if effective <= last:
+            selected.append((effective, position, event))
+    selected.sort(key=lambda item: (item[0], item[1]))
+    for effective, position, event in selected:
+        while effective > days[len(replay.points)]:
+            replay.close(days[len(replay.points)])
+        replay.apply(position, event)
+
+
 def _series(
     db: Database,
     district: str,
@@ -85,58 +145,16 @@ def _series(
     days = sorted(days)
     if not days:
         return []
-    tables = MemoryTables()
-    uow = UnitOfWork()
-    points: list[dict[str, Any]] = []
-    applied = 0
-
-    def close(day: date) -> None:
-        uow.flush_into(tables)
-        result = evaluate(district, tables, day)
-        points.append(
-            {
-                "as_of": day,
-                "events_applied": applied,
-                **{k: result.summary[k] for k in POINT_FIELDS},
-                "townships": [
-                    {"township_code": t["township_code"], **{k: t[k] for k in POINT_FIELDS}}
-                    for t in result.townships
-                ],
-            }
-        )
-
-    applier = Applier(chosen)
-
-    def apply(position: int, event: Any) -> None:
-        applier.apply(event, position, uow)
-
+    replay = _Replay(district, chosen)
     # Events no chosen projection handles are not decoded (see projections.engine.replay).
-    events = _read(db, district, mapper, applier.wanted, progress)
+    events = _read(db, district, mapper, replay.applier.wanted, progress)
     if basis is Basis.RECORDED:
-        cutoffs = [end_of_day(d) for d in days]
-        for position, event in events:
-            while len(points) < len(days) and event.timestamp > cutoffs[len(points)]:
-                close(days[len(points)])
-            if len(points) == len(days):
-                break
-            apply(position, event)
-            applied += 1
+        _replay_recorded(replay, events, days)
     else:
-        last = days[-1]
-        selected: list[tuple[date, int, Any]] = []
-        for position, event in events:
-            effective = effective_on(event)
-            if effective <= last:
-                selected.append((effective, position, event))
-        selected.sort(key=lambda item: (item[0], item[1]))
-        for effective, position, event in selected:
-            while effective > days[len(points)]:
-                close(days[len(points)])
-            apply(position, event)
-            applied += 1
-    while len(points) < len(days):
-        close(days[len(points)])
-    return points
+        _replay_effective(replay, events, days)
+    while len(replay.points) < len(days):
+        replay.close(days[len(replay.points)])
+    return replay.points
 
 
 def add_up(rollups: Sequence[dict[str, Any]]) -> dict[str, Any]:

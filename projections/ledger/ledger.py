@@ -253,6 +253,55 @@ def _latest(cur: Cursor, sql: Sql) -> StoredHead | None:
     return StoredHead.from_row(row) if row else None
 
 
+def _grew_since(merkle: MerkleLog, latest: StoredHead | None, district: str) -> bool:
+    """Whether the log has leaves the newest head does not cover yet.
+
+    False (with a warning) when the trail is shorter than the newest head, as during a
+    rebuild; raises LedgerInconsistent when the trail no longer reproduces that head.
+    """
+    if latest is None:
+        return merkle.size > 0
+    if merkle.size < latest.tree_size:
+        log.warning(
+            "district %s: the audit trail has %d leaves, fewer than the newest head's "
+            "%d (rebuild under way?); nothing signed",
+            district,
+            merkle.size,
+            latest.tree_size,
+        )
+        return False
+    root = merkle.root(latest.tree_size)
+    if root != latest.root:
+        forget_cache()
+        raise LedgerInconsistent(
+            f"district {district}: the audit trail's first {latest.tree_size} leaves "
+            f"have root {root.hex()}, not the signed {latest.root.hex()}; refusing to "
+            "sign (run `canxie audit check` to locate the change)"
+        )
+    return merkle.size > latest.tree_size
+
+
+def _insert_head(cur: Cursor, sql: Sql, district: str, stored: StoredHead) -> None:
+    """Store a signed head in the district's tree_heads table."""
+    head = stored.signed.head
+    data = stored.signed.to_dict()
+    cur.execute(
+        sql(
+            "INSERT INTO {s}tree_heads (tree_size, district, root_hash, signed_at, "
+            "signature, key_id, public_key) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+        ),
+        (
+            head.tree_size,
+            district,
+            head.root_hash,
+            data["timestamp"],
+            data["signature"],
+            stored.key_id,
+            stored.public_key,
+        ),
+    )
+
+
 def sign_head(
     db: Database,
     district: str,
@@ -271,27 +320,7 @@ def sign_head(
         number_leaves(cur, sql)
         merkle = _merkle_log(db, district, cur, sql)
         latest = _latest(cur, sql)
-        if latest is not None:
-            if merkle.size < latest.tree_size:
-                log.warning(
-                    "district %s: the audit trail has %d leaves, fewer than the newest head's "
-                    "%d (rebuild under way?); nothing signed",
-                    district,
-                    merkle.size,
-                    latest.tree_size,
-                )
-                return None
-            root = merkle.root(latest.tree_size)
-            if root != latest.root:
-                forget_cache()
-                raise LedgerInconsistent(
-                    f"district {district}: the audit trail's first {latest.tree_size} leaves "
-                    f"have root {root.hex()}, not the signed {latest.root.hex()}; refusing to "
-                    "sign (run `canxie audit check` to locate the change)"
-                )
-            if merkle.size == latest.tree_size:
-                return None
-        if merkle.size == 0:
+        if not _grew_since(merkle, latest, district):
             return None
         moment = now or datetime.now(UTC)
         if latest is not None and moment < latest.signed.head.timestamp:
@@ -299,22 +328,7 @@ def sign_head(
         head = TreeHead(district, merkle.size, merkle.root().hex(), moment)
         signed = sign_tree_head(head, private_key)
         stored = StoredHead(signed, key_id(private_key), public_key_base64(private_key))
-        data = signed.to_dict()
-        cur.execute(
-            sql(
-                "INSERT INTO {s}tree_heads (tree_size, district, root_hash, signed_at, "
-                "signature, key_id, public_key) VALUES (%s, %s, %s, %s, %s, %s, %s)"
-            ),
-            (
-                head.tree_size,
-                district,
-                head.root_hash,
-                data["timestamp"],
-                data["signature"],
-                stored.key_id,
-                stored.public_key,
-            ),
-        )
+        _insert_head(cur, sql, district, stored)
     log.info("district %s: signed tree head of size %d", district, head.tree_size)
     return stored
 

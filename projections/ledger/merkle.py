@@ -187,33 +187,28 @@ def verify_inclusion(
         )
 
 
-def verify_consistency(
+def _check_trivial_consistency(
     old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
 ) -> None:
-    """Check that the tree of `new_size` extends the tree of `old_size` (RFC 9162 2.1.4.2).
+    """From size 0 or between equal sizes: the proof is empty and the roots agree."""
+    if proof:
+        raise InvalidProof(
+            f"consistency proof from size {old_size} to {new_size} must be empty, "
+            f"got {len(proof)} hashes"
+        )
+    if old_size == 0 and not hmac.compare_digest(old_root, EMPTY_ROOT):
+        raise InvalidProof(f"old root {bytes(old_root).hex()} is not the empty tree's root")
+    if old_size == new_size and not hmac.compare_digest(old_root, new_root):
+        raise InvalidProof(
+            f"two trees of size {old_size} have different roots: "
+            f"{bytes(old_root).hex()} and {bytes(new_root).hex()}"
+        )
 
-    Outside the RFC's 0 < old < new: from size 0 or between equal sizes the proof is empty.
-    """
-    _check_hash(old_root, "old root hash")
-    _check_hash(new_root, "new root hash")
-    _check_proof_hashes(proof)
-    _check_consistency_request(old_size, new_size)
-    if old_size == new_size or old_size == 0:
-        if proof:
-            raise InvalidProof(
-                f"consistency proof from size {old_size} to {new_size} must be empty, "
-                f"got {len(proof)} hashes"
-            )
-        if old_size == 0 and not hmac.compare_digest(old_root, EMPTY_ROOT):
-            raise InvalidProof(f"old root {bytes(old_root).hex()} is not the empty tree's root")
-        if old_size == new_size and not hmac.compare_digest(old_root, new_root):
-            raise InvalidProof(
-                f"two trees of size {old_size} have different roots: "
-                f"{bytes(old_root).hex()} and {bytes(new_root).hex()}"
-            )
-        return
-    if not proof:
-        raise InvalidProof(f"consistency proof from size {old_size} to {new_size} is empty")
+
+def _consistency_roots(
+    old_size: int, new_size: int, old_root: bytes, proof: Sequence[bytes]
+) -> tuple[bytes, bytes]:
+    """The old and new roots a non-empty proof reproduces (RFC 9162 2.1.4.2's loop)."""
     path = list(proof)
     if _is_power_of_two(old_size):
         path.insert(0, old_root)
@@ -243,6 +238,26 @@ def verify_consistency(
         raise InvalidProof(
             f"consistency proof has {len(proof)} hashes, too few for sizes {old_size} to {new_size}"
         )
+    return first, second
+
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> None:
+    """Check that the tree of `new_size` extends the tree of `old_size` (RFC 9162 2.1.4.2).
+
+    Outside the RFC's 0 < old < new: from size 0 or between equal sizes the proof is empty.
+    """
+    _check_hash(old_root, "old root hash")
+    _check_hash(new_root, "new root hash")
+    _check_proof_hashes(proof)
+    _check_consistency_request(old_size, new_size)
+    if old_size == new_size or old_size == 0:
+        _check_trivial_consistency(old_size, new_size, old_root, new_root, proof)
+        return
+    if not proof:
+        raise InvalidProof(f"consistency proof from size {old_size} to {new_size} is empty")
+    first, second = _consistency_roots(old_size, new_size, old_root, proof)
     if not hmac.compare_digest(first, old_root):
         raise InvalidProof(
             f"consistency proof reproduces old root {first.hex()}, not the expected "

@@ -253,6 +253,62 @@ def leaf_from_hex(text: Any) -> bytes | None:
     return value if len(value) == 32 else None
 
 
+def _report_duplicates(report: Report, ordered: list[Record]) -> None:
+    """Report two events claiming one position (``ordered`` is sorted by position)."""
+    for a, b in itertools.pairwise(ordered):
+        if a.position == b.position:
+            report.add(
+                "duplicate-position",
+                f"two events claim position {a.position}: {a.describe()} and {b.describe()}",
+                a.position,
+            )
+
+
+def _report_trail_altered(
+    report: Report,
+    signed: list[Record],
+    actual: list[bytes],
+    claimed_positions: list[int],
+    claimed: list[bytes],
+) -> None:
+    """Report signed events whose leaf the audit trail recorded differently."""
+    recorded_at = dict(zip(claimed_positions, claimed, strict=False))
+    for record, leaf in zip(signed, actual, strict=False):
+        if recorded_at.get(record.position) != leaf:
+            report.add(
+                "trail-altered",
+                f"the audit trail's recorded leaf for {record.describe()} was altered; "
+                "the stored event itself matches the signed log",
+                record.position,
+            )
+
+
+def _report_unsigned_tail(
+    report: Report, ordered: list[Record], claimed_positions: list[int], claimed: list[bytes]
+) -> None:
+    """Check events after the signed range against the trail's digests; note how many."""
+    covered_end = report.covered_through if report.covered_through is not None else -1
+    tail = [r for r in ordered if r.position > covered_end]
+    if tail:
+        recorded_at = dict(zip(claimed_positions, claimed, strict=False))
+        unrecorded = 0
+        for record in tail:
+            recorded_leaf = recorded_at.get(record.position)
+            if recorded_leaf is None:
+                unrecorded += 1
+            elif recorded_leaf != record.leaf_hash():
+                report.add(
+                    "unsigned-mismatch",
+                    f"{record.describe()} differs from the digest the audit trail recorded "
+                    "for it (not yet covered by a signed head)",
+                    record.position,
+                )
+        report.notes.append(
+            f"{len(tail)} event(s) after position {covered_end} are not yet covered by a "
+            f"signed head ({unrecorded} not yet in the audit trail)"
+        )
+
+
 def verify_ledger(
     district: str,
     records: Sequence[Record],
@@ -270,13 +326,7 @@ def verify_ledger(
     _verify_proofs(report, good, consistency_proofs)
 
     ordered = sorted(records, key=lambda r: r.position)
-    for a, b in itertools.pairwise(ordered):
-        if a.position == b.position:
-            report.add(
-                "duplicate-position",
-                f"two events claim position {a.position}: {a.describe()} and {b.describe()}",
-                a.position,
-            )
+    _report_duplicates(report, ordered)
     actual = [r.leaf_hash() for r in ordered]
     recorded = list(recorded_leaves or [])
     claimed = [leaf_from_hex(h) or b"\0" * 32 for _, h in recorded]
@@ -304,40 +354,81 @@ def verify_ledger(
             "the events with the recorded leaves, which were altered too",
         )
     if trail_suspect:
-        recorded_at = dict(zip(claimed_positions, claimed, strict=False))
-        for record, leaf in zip(ordered[:size], actual[:size], strict=False):
-            if recorded_at.get(record.position) != leaf:
-                report.add(
-                    "trail-altered",
-                    f"the audit trail's recorded leaf for {record.describe()} was altered; "
-                    "the stored event itself matches the signed log",
-                    record.position,
-                )
+        _report_trail_altered(report, ordered[:size], actual[:size], claimed_positions, claimed)
 
     _compare(report, ordered, actual, reference, hints, good)
 
-    covered_end = report.covered_through if report.covered_through is not None else -1
-    tail = [r for r in ordered if r.position > covered_end]
-    if tail:
-        recorded_at = dict(zip(claimed_positions, claimed, strict=False))
-        unrecorded = 0
-        for record in tail:
-            recorded_leaf = recorded_at.get(record.position)
-            if recorded_leaf is None:
-                unrecorded += 1
-            elif recorded_leaf != record.leaf_hash():
-                report.add(
-                    "unsigned-mismatch",
-                    f"{record.describe()} differs from the digest the audit trail recorded "
-                    "for it (not yet covered by a signed head)",
-                    record.position,
-                )
-        report.notes.append(
-            f"{len(tail)} event(s) after position {covered_end} are not yet covered by a "
-            f"signed head ({unrecorded} not yet in the audit trail)"
-        )
+    _report_unsigned_tail(report, ordered, claimed_positions, claimed)
     report.problems.sort(key=lambda p: (p.position is None, p.position or 0))
     return report
+
+
+def _head_of(heads: list[Head], index: int) -> int:
+    """The size of the first head that signs leaf ``index``."""
+    return next(h.size for h in heads if h.size > index)
+
+
+def _moved(
+    ordered: list[Record],
+    reference: list[bytes],
+    hints: list[int],
+    extra: list[int],
+    missing: list[int],
+) -> dict[int, int]:
+    """Extra events (by index) that are a missing signed leaf (by number) moved elsewhere."""
+    moved: dict[int, int] = {}
+    if extra and missing and len(extra) * len(missing) <= MOVE_SEARCH_LIMIT:
+        wanted = {reference[i]: i for i in missing}
+        for j in extra:
+            for position in {hints[i] for i in missing}:
+                i = wanted.get(ordered[j].at(position).leaf_hash())
+                if i is not None and i not in moved.values():
+                    moved[j] = i
+                    break
+    return moved
+
+
+def _report_unmatched(
+    report: Report,
+    ordered: list[Record],
+    actual: list[bytes],
+    reference: list[bytes],
+    hints: list[int],
+    heads: list[Head],
+    missing: list[int],
+    extra: list[int],
+) -> None:
+    """Report what is left as modified (same position), deleted or inserted."""
+    by_position = {hints[i]: i for i in missing}
+    for j in list(extra):
+        record = ordered[j]
+        i = by_position.pop(record.position, None)
+        if i is None:
+            continue
+        extra.remove(j)
+        missing.remove(i)
+        report.add(
+            "modified",
+            f"{record.describe()} was modified: its stored record hashes to leaf "
+            f"{actual[j].hex()}, but leaf {i} signed in the head of size {_head_of(heads, i)} is "
+            f"{reference[i].hex()}",
+            record.position,
+        )
+    for i in missing:
+        report.add(
+            "deleted",
+            f"the event signed at position {hints[i]} (leaf {i}, head of size "
+            f"{_head_of(heads, i)}, leaf hash {reference[i].hex()}) is missing from the store",
+            hints[i],
+        )
+    for j in extra:
+        record = ordered[j]
+        report.add(
+            "inserted",
+            f"{record.describe()} is not in the signed log although it lies within the range "
+            f"the newest head covers (through position {report.covered_through})",
+            record.position,
+        )
 
 
 def _compare(
@@ -362,60 +453,19 @@ def _compare(
         for j, record in enumerate(ordered)
         if record.position <= covered_end and actual[j] not in reference_set
     ]
-
-    def head_of(index: int) -> int:
-        return next(h.size for h in heads if h.size > index)
-
-    moved: dict[int, int] = {}
-    if extra and missing and len(extra) * len(missing) <= MOVE_SEARCH_LIMIT:
-        wanted = {reference[i]: i for i in missing}
-        for j in extra:
-            for position in {hints[i] for i in missing}:
-                i = wanted.get(ordered[j].at(position).leaf_hash())
-                if i is not None and i not in moved.values():
-                    moved[j] = i
-                    break
+    moved = _moved(ordered, reference, hints, extra, missing)
     for j, i in moved.items():
         record = ordered[j]
         report.add(
             "moved",
-            f"the event signed at position {hints[i]} (leaf {i}, head of size {head_of(i)}) "
-            f"now sits at {record.describe()}: the log was reordered",
+            f"the event signed at position {hints[i]} (leaf {i}, head of size "
+            f"{_head_of(heads, i)}) now sits at {record.describe()}: the log was reordered",
             record.position,
         )
     taken = set(moved.values())
     missing = [i for i in missing if i not in taken]
     extra = [j for j in extra if j not in moved]
-    by_position = {hints[i]: i for i in missing}
-    for j in list(extra):
-        record = ordered[j]
-        i = by_position.pop(record.position, None)
-        if i is None:
-            continue
-        extra.remove(j)
-        missing.remove(i)
-        report.add(
-            "modified",
-            f"{record.describe()} was modified: its stored record hashes to leaf "
-            f"{actual[j].hex()}, but leaf {i} signed in the head of size {head_of(i)} is "
-            f"{reference[i].hex()}",
-            record.position,
-        )
-    for i in missing:
-        report.add(
-            "deleted",
-            f"the event signed at position {hints[i]} (leaf {i}, head of size {head_of(i)}, "
-            f"leaf hash {reference[i].hex()}) is missing from the store",
-            hints[i],
-        )
-    for j in extra:
-        record = ordered[j]
-        report.add(
-            "inserted",
-            f"{record.describe()} is not in the signed log although it lies within the range "
-            f"the newest head covers (through position {covered_end})",
-            record.position,
-        )
+    _report_unmatched(report, ordered, actual, reference, hints, heads, missing, extra)
 
 
 # -- bundles ---------------------------------------------------------------------------------
