@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import ast
 
-import pytest
-
 from tests.quality.tracked import REPO, tracked_files
 
 #: The longest a function may be, in lines.
@@ -32,16 +30,26 @@ def _too_long() -> list[str]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="still over: aggregates/association/association.py reelect, "
-    "aggregates/campaign/commands.py open_inspection, service/roster/api.py post (being split "
-    "by other helpers); service/campaign/reports.py pdf and xlsx, "
-    "service/association/demo.py load_demo_lifecycle, service/care/demo.py load_demo_care",
+#: Functions still over the limit, by ``path name``: issue 13 splits them next.  The list may
+#: only shrink: a new long function fails, and so does one listed here once it is split.
+STILL_LONG = frozenset(
+    {
+        "aggregates/association/association.py reelect",
+        "aggregates/campaign/commands.py open_inspection",
+        "service/campaign/reports.py pdf",
+        "service/campaign/reports.py xlsx",
+        "service/association/demo.py load_demo_lifecycle",
+        "service/care/demo.py load_demo_care",
+    }
 )
+
+
 def test_no_function_is_longer_than_the_limit() -> None:
-    """Every function of aggregates/, projections/, service/ and workers/ fits in 60 lines."""
-    assert _too_long() == []
+    """Every function of aggregates/, projections/, service/ and workers/ fits in 60 lines,
+    apart from those still listed."""
+    found = {entry.split(":")[0] + " " + entry.split(" ")[1] for entry in _too_long()}
+    assert found - STILL_LONG == set(), "new functions over the limit"
+    assert STILL_LONG - found == set(), "split now: take them off STILL_LONG"
 
 
 def test_the_check_sees_a_long_function() -> None:
