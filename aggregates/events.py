@@ -1,0 +1,67 @@
+"""Each event written once: on the aggregate method that applies it (the library's ``@event``).
+
+``@event("Released", effective="released_on")`` on a method is the library's declarative
+decorator: the event class (``KeySupervision.Released``, same module and qualified name as a
+nested class would have, so stored topics resolve) is made from the method's parameters, and
+the method's body is its ``apply``, run when the event is triggered and again on every replay.
+A public command validates first, then calls the decorated method (named with a leading
+underscore); on ``__init__`` it declares the "created" event.
+
+The two keyword arguments set the class attributes that readers of stored events look up:
+``effective`` is ``EFFECTIVE_FIELD``, the date on which the fact took effect
+(projections/replay.py); ``personal`` is ``PERSONAL``, the paths sealed with the person's own
+key (aggregates/personal_data.py).  :class:`Aggregate` sets them once the library has made
+the classes, so every aggregate of ours derives from it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from eventsourcing.domain import Aggregate as LibraryAggregate
+from eventsourcing.domain import CommandMethodDecorator
+from eventsourcing.domain import event as library_event
+
+Method = TypeVar("Method", bound=Callable[..., None])
+
+#: Attribute of a decorated method holding the class attributes of its event.
+_ATTRIBUTES = "_event_class_attributes"
+
+
+def event(
+    name: str, *, effective: str | None = None, personal: tuple[str, ...] = ()
+) -> Callable[[Method], Method]:
+    """The library's ``@event(name)``, with ``EFFECTIVE_FIELD`` and ``PERSONAL`` for its class."""
+    attributes: dict[str, Any] = {}
+    if effective:
+        attributes["EFFECTIVE_FIELD"] = effective
+    if personal:
+        attributes["PERSONAL"] = personal
+
+    def decorate(method: Method) -> Method:
+        parameters = inspect.signature(method).parameters
+        named = [effective] if effective else []
+        named += [path.split(".")[0] for path in personal]
+        for field in named:
+            if field not in parameters:
+                raise TypeError(f"{method.__qualname__} has no parameter {field!r}")
+        decorated = library_event(name)(method)
+        setattr(decorated, _ATTRIBUTES, attributes)
+        return decorated
+
+    return decorate
+
+
+class Aggregate(LibraryAggregate):
+    """The library's aggregate, whose events made by :func:`event` carry their attributes."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for member in list(vars(cls).values()):
+            attributes = getattr(member, _ATTRIBUTES, None)
+            if isinstance(member, CommandMethodDecorator) and attributes:
+                event_class = getattr(cls, str(member.event_cls_name))
+                for key, value in attributes.items():
+                    setattr(event_class, key, value)
