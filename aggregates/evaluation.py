@@ -12,10 +12,9 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.district_settings import EvaluationScheme
 from aggregates.errors import BeforeCycle, CycleNotBegun, DateInFuture
+from aggregates.events import Aggregate, event
 
 
 class Subject(StrEnum):
@@ -38,23 +37,7 @@ class Evaluation(Aggregate):
 
         by: dict[str, Any]
 
-    class Recorded(Event, Aggregate.Created):
-        """The evaluation was made and scored."""
-
-        association_id: UUID
-        subject: str
-        officer_id: UUID | None
-        cycle: int
-        evaluated_on: date
-        evaluator: str
-        scheme_id: UUID
-        scheme_effective_from: date
-        scores: dict[str, float]
-        performance_score: float | None
-        rating_score: float | None
-        total: float
-        notes: str | None
-
+    @event("Recorded")
     def __init__(
         self,
         association_id: UUID,
@@ -72,6 +55,7 @@ class Evaluation(Aggregate):
         notes: str | None,
         by: dict[str, Any],
     ) -> None:
+        """The evaluation was made and scored."""
         self.association_id = association_id
         self.subject = Subject(subject)
         self.cycle = cycle
