@@ -10,8 +10,8 @@ underscore); on ``__init__`` it declares the "created" event.
 The two keyword arguments set the class attributes that readers of stored events look up:
 ``effective`` is ``EFFECTIVE_FIELD``, the date on which the fact took effect
 (projections/replay.py); ``personal`` is ``PERSONAL``, the paths sealed with the person's own
-key (aggregates/personal_data.py).  :class:`Aggregate` sets them once the library has made
-the classes, so every aggregate of ours derives from it.
+key (aggregates/personal_data.py).  :class:`Aggregate` sets them, and the parameters'
+defaults, once the library has made the classes, so every aggregate of ours derives from it.
 """
 
 from __future__ import annotations
@@ -55,13 +55,25 @@ def event(
 
 
 class Aggregate(LibraryAggregate):
-    """The library's aggregate, whose events made by :func:`event` carry their attributes."""
+    """The library's aggregate, whose events made by :func:`event` are completed."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for member in list(vars(cls).values()):
-            attributes = getattr(member, _ATTRIBUTES, None)
-            if isinstance(member, CommandMethodDecorator) and attributes:
-                event_class = getattr(cls, str(member.event_cls_name))
-                for key, value in attributes.items():
-                    setattr(event_class, key, value)
+            if isinstance(member, CommandMethodDecorator) and member.event_cls_name:
+                event_class = getattr(cls, member.event_cls_name)
+                _complete(event_class, member.decorated_func, getattr(member, _ATTRIBUTES, {}))
+
+
+def _complete(event_class: type, method: Callable[..., None], attributes: dict[str, Any]) -> None:
+    """Set what the library leaves out of the class it makes from ``method``.
+
+    A parameter's default becomes the class attribute that a stored event written before the
+    field existed reads (the library restores an event's ``__dict__`` as stored); the library
+    itself only copies the parameters' annotations.
+    """
+    for name, parameter in inspect.signature(method).parameters.items():
+        if parameter.default is not parameter.empty and name not in vars(event_class):
+            setattr(event_class, name, parameter.default)
+    for key, value in attributes.items():
+        setattr(event_class, key, value)

@@ -23,9 +23,10 @@ import aggregates
 EXPECTED: dict[str, Any] = json.loads((Path(__file__).parent / "event_fields.json").read_text())
 
 
-def _field(field: dataclasses.Field[Any]) -> str:
-    default = "" if field.default is dataclasses.MISSING else f" = {field.default!r}"
-    return f"{field.type}{default}"
+def _field(cls: type, field: dataclasses.Field[Any]) -> str:
+    """Type and default: the class attribute a stored event without the field reads."""
+    default = getattr(cls, field.name, dataclasses.MISSING)
+    return field.type + ("" if default is dataclasses.MISSING else f" = {default!r}")
 
 
 def event_shapes() -> dict[str, Any]:
@@ -41,7 +42,7 @@ def event_shapes() -> dict[str, Any]:
             for cls in vars(outer).values():
                 if isinstance(cls, type) and issubclass(cls, CanMutateAggregate):
                     shapes[cls.__qualname__] = {
-                        "fields": {f.name: _field(f) for f in dataclasses.fields(cls)},
+                        "fields": {f.name: _field(cls, f) for f in dataclasses.fields(cls)},
                         "created": issubclass(cls, CanInitAggregate),
                         "effective": getattr(cls, "EFFECTIVE_FIELD", None),
                         "personal": list(getattr(cls, "PERSONAL", ())),
