@@ -62,6 +62,8 @@ def _add_event(ctx: ClassDefContext, name: str, method: FuncDef) -> bool:
         bases.append(_base(info, "Created"))
     if not isinstance(signature, CallableType) or None in bases:
         return False
+    if len(bases) == 2 and bases[1].type.has_base(bases[0].type.fullname):  # type: ignore[union-attr]
+        bases = bases[1:]  # the aggregate has no Event of its own: the library's Created is one
     definition = ClassDef(name, ctx.cls.defs.__class__([]))
     definition.fullname = f"{info.fullname}.{name}"
     event_info = TypeInfo(info.names.__class__(), definition, info.module_name)
