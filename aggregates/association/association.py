@@ -19,8 +19,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyFullTime,
@@ -55,6 +53,7 @@ from aggregates.errors import (
     TooManyCommitteeMembers,
     TooManyViceChairs,
 )
+from aggregates.events import Aggregate, event
 from aggregates.plan import PLANS, Plan, in_force
 
 
@@ -179,229 +178,7 @@ class Association(Aggregate):
 
         by: dict[str, Any]
 
-    class Established(Event, Aggregate.Created):
-        """The association was set up (成立)."""
-
-        division_code: str
-        name: str
-        township_code: str
-        established_on: date
-
-    class OfficerAppointed(Event):
-        """Someone took an office."""
-
-        officer_id: UUID
-        name: str
-        role: str
-        full_time: bool
-        backgrounds: list[str]
-        appointed_on: date
-        phone: str | None = None  # personal data: masked in answers
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Seat the officer; a full-time appointment opens a full-time membership."""
-            assert isinstance(aggregate, Association)
-            aggregate.officers[self.officer_id] = Officer(
-                officer_id=self.officer_id,
-                name=self.name,
-                role=OfficerRole(self.role),
-                full_time=self.full_time,
-                appointed_on=self.appointed_on,
-            )
-            if self.full_time:
-                aggregate.full_time[self.officer_id] = (self.officer_id, self.appointed_on)
-
-    class OfficerRemoved(Event):
-        """An officer left office, with the date and the reason."""
-
-        officer_id: UUID
-        removed_on: date
-        reason: str
-        ended_membership_id: UUID | None = None  # the full-time membership ending with it
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Unseat the officer, remembering that they once sat."""
-            assert isinstance(aggregate, Association)
-            aggregate._end_all([self.officer_id], self.removed_on)
-
-    class Reelected(Event):
-        """换届: a new term began; officers not re-elected left office on its first day."""
-
-        term: int
-        started_on: date
-        ends_on: date
-        ended_officer_ids: list[UUID]
-        ended_membership_ids: list[UUID]
-        continuing_officer_ids: list[UUID]
-        appointed: list[dict[str, Any]]  # officer_id, name, role, full_time, backgrounds, phone
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """End the old term's offices and seat the new term's officers."""
-            assert isinstance(aggregate, Association)
-            aggregate._end_all(self.ended_officer_ids, self.started_on)
-            for seat in self.appointed:
-                officer_id = UUID(str(seat["officer_id"]))
-                aggregate.officers[officer_id] = Officer(
-                    officer_id=officer_id,
-                    name=seat["name"],
-                    role=OfficerRole(seat["role"]),
-                    full_time=bool(seat["full_time"]),
-                    appointed_on=self.started_on,
-                )
-                if seat["full_time"]:
-                    aggregate.full_time[officer_id] = (officer_id, self.started_on)
-            aggregate.term = self.term
-            aggregate.term_started_on = self.started_on
-
-    class Dissolved(Event):
-        """The association was dissolved (撤销); its sitting officers left office that day."""
-
-        dissolved_on: date
-        reason: str
-        ended_officer_ids: list[UUID]
-        ended_membership_ids: list[UUID]
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Close the association."""
-            assert isinstance(aggregate, Association)
-            aggregate._end_all(self.ended_officer_ids, self.dissolved_on)
-            aggregate.status = Status.DISSOLVED
-            aggregate.ended_on = self.dissolved_on
-
-    class MergedInto(Event):
-        """The association was merged into another one of the district."""
-
-        into_association_id: UUID
-        merged_on: date
-        reason: str
-        ended_officer_ids: list[UUID]
-        ended_membership_ids: list[UUID]
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Close the association, remembering where it went."""
-            assert isinstance(aggregate, Association)
-            aggregate._end_all(self.ended_officer_ids, self.merged_on)
-            aggregate.status = Status.MERGED
-            aggregate.ended_on = self.merged_on
-            aggregate.merged_into = self.into_association_id
-
-    class Absorbed(Event):
-        """Another association was merged into this one."""
-
-        from_association_id: UUID
-        merged_on: date
-
-    class VillageChanged(Event):
-        """The association followed its village to a new division code (merge or split)."""
-
-        division_code: str
-        township_code: str
-        previous_division_code: str
-        effective_on: date
-        change: str  # "merge" or "split"
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Move the association."""
-            assert isinstance(aggregate, Association)
-            aggregate.division_code = self.division_code
-            aggregate.township_code = self.township_code
-
-    class FacilityRecorded(Event):
-        """A venue, barrier-free facility or wall display was recorded (S3.4, S3.5)."""
-
-        facility_id: UUID
-        kind: str
-        description: str
-        recorded_on: date
-        evidence: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Remember the facility and its date."""
-            assert isinstance(aggregate, Association)
-            aggregate.facilities[self.facility_id] = self.recorded_on
-
-    class FacilityWithdrawn(Event):
-        """A facility is no longer there (venue lost, display taken down)."""
-
-        facility_id: UUID
-        withdrawn_on: date
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Forget the facility as current."""
-            assert isinstance(aggregate, Association)
-            aggregate.facilities.pop(self.facility_id)
-
-    class FullTimeMemberSelected(Event):
-        """A sitting committee member was selected as full-time member (S3.6)."""
-
-        membership_id: UUID
-        officer_id: UUID
-        name: str
-        method: str
-        priority_group: str
-        selected_on: date
-        note: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Make the officer full-time."""
-            assert isinstance(aggregate, Association)
-            officer = aggregate.officers[self.officer_id]
-            aggregate.officers[self.officer_id] = replace(officer, full_time=True)
-            aggregate.full_time[self.officer_id] = (self.membership_id, self.selected_on)
-
-    class FullTimePayArranged(Event):
-        """How a full-time member is paid from a date: public-welfare post or subsidy."""
-
-        membership_id: UUID
-        officer_id: UUID
-        kind: str
-        monthly_amount: str  # yuan, two decimals, as text: exact and portable
-        from_on: date
-
-    class FullTimeMemberExited(Event):
-        """A full-time member stopped being full-time (能进能出), with the reason."""
-
-        membership_id: UUID
-        officer_id: UUID
-        exited_on: date
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """The officer, if still sitting, is an ordinary committee member again."""
-            assert isinstance(aggregate, Association)
-            aggregate.full_time.pop(self.officer_id)
-            officer = aggregate.officers.get(self.officer_id)
-            if officer is not None:
-                aggregate.officers[self.officer_id] = replace(officer, full_time=False)
-
-    class QualificationObtained(Event):
-        """An officer obtained a qualification (S3.7: social-worker exam and the like)."""
-
-        qualification_id: UUID
-        officer_id: UUID
-        name: str
-        kind: str
-        title: str
-        obtained_on: date
-        issuer: str
-        evidence: str
-
-    class TrainingAttended(Event):
-        """An officer attended a training session (S3.7)."""
-
-        session_id: UUID
-        officer_id: UUID
-        name: str
-        role: str
-        hours: float
-        held_on: date | None = None  # the session's day: when the training took effect
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Remember the attendance so it is not recorded twice."""
-            assert isinstance(aggregate, Association)
-            aggregate.attendance.add((self.session_id, self.officer_id))
-
+    @event("Established")
     def __init__(
         self,
         division_code: str,
@@ -410,6 +187,7 @@ class Association(Aggregate):
         established_on: date,
         by: dict[str, Any],
     ) -> None:
+        """The association was set up (成立)."""
         self.division_code = division_code
         self.name = name
         self.township_code = township_code
@@ -463,8 +241,7 @@ class Association(Aggregate):
             )
         if established_on > today:
             raise DateInFuture(day=established_on, field="established_on")
-        return cls._create(
-            cls.Established,
+        return cls(
             division_code=division_code,
             name=name,
             township_code=township_code,
@@ -500,8 +277,7 @@ class Association(Aggregate):
                 sitting=len(sitting), maximum=maximum, clause="S3.3", field="role"
             )
         officer_id = uuid4()
-        self.trigger_event(
-            self.OfficerAppointed,
+        self._appoint_officer(
             officer_id=officer_id,
             name=name,
             role=role.value,
@@ -512,6 +288,29 @@ class Association(Aggregate):
             by=by,
         )
         return officer_id
+
+    @event("OfficerAppointed")
+    def _appoint_officer(
+        self,
+        officer_id: UUID,
+        name: str,
+        role: str,
+        full_time: bool,
+        backgrounds: list[str],
+        appointed_on: date,
+        by: dict[str, Any],
+        phone: str | None = None,  # personal data: masked in answers
+    ) -> None:
+        """Someone took an office; a full-time appointment opens a full-time membership."""
+        self.officers[officer_id] = Officer(
+            officer_id=officer_id,
+            name=name,
+            role=OfficerRole(role),
+            full_time=full_time,
+            appointed_on=appointed_on,
+        )
+        if full_time:
+            self.full_time[officer_id] = (officer_id, appointed_on)
 
     def remove_officer(
         self,
@@ -540,8 +339,7 @@ class Association(Aggregate):
             raise BeforeFullTimeSelection(
                 day=removed_on, earliest=membership[1], field="removed_on"
             )
-        self.trigger_event(
-            self.OfficerRemoved,
+        self._remove_officer(
             officer_id=officer_id,
             removed_on=removed_on,
             reason=reason,
@@ -550,6 +348,18 @@ class Association(Aggregate):
         )
 
     # -- lifecycle (换届, dissolution, merger, following the village) ---------------------------
+
+    @event("OfficerRemoved")
+    def _remove_officer(
+        self,
+        officer_id: UUID,
+        removed_on: date,
+        reason: str,
+        by: dict[str, Any],
+        ended_membership_id: UUID | None = None,  # the full-time membership ending with it
+    ) -> None:
+        """An officer left office, with the date and the reason (remembered as having sat)."""
+        self._end_all([officer_id], removed_on)
 
     def reelect(
         self,
@@ -610,8 +420,7 @@ class Association(Aggregate):
                         "phone": seat.phone,
                     }
                 )
-        self.trigger_event(
-            self.Reelected,
+        self._reelect(
             term=self.term + 1,
             started_on=started_on,
             ends_on=ends_on,
@@ -623,19 +432,60 @@ class Association(Aggregate):
         )
         return ids
 
+    @event("Reelected")
+    def _reelect(
+        self,
+        term: int,
+        started_on: date,
+        ends_on: date,
+        ended_officer_ids: list[UUID],
+        ended_membership_ids: list[UUID],
+        continuing_officer_ids: list[UUID],
+        appointed: list[dict[str, Any]],  # officer_id, name, role, full_time, backgrounds, phone
+        by: dict[str, Any],
+    ) -> None:
+        """换届: a new term began; officers not re-elected left office on its first day."""
+        self._end_all(ended_officer_ids, started_on)
+        for seat in appointed:
+            officer_id = UUID(str(seat["officer_id"]))
+            self.officers[officer_id] = Officer(
+                officer_id=officer_id,
+                name=seat["name"],
+                role=OfficerRole(seat["role"]),
+                full_time=bool(seat["full_time"]),
+                appointed_on=started_on,
+            )
+            if seat["full_time"]:
+                self.full_time[officer_id] = (officer_id, started_on)
+        self.term = term
+        self.term_started_on = started_on
+
     def dissolve(self, *, dissolved_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
         """Dissolve the association; every sitting officer leaves office that day."""
         self._check_active()
         self._check_ending_date(dissolved_on, today, "dissolved_on")
         ended = list(self.officers)
-        self.trigger_event(
-            self.Dissolved,
+        self._dissolve(
             dissolved_on=dissolved_on,
             reason=reason,
             ended_officer_ids=ended,
             ended_membership_ids=self._memberships_of(ended),
             by=by,
         )
+
+    @event("Dissolved")
+    def _dissolve(
+        self,
+        dissolved_on: date,
+        reason: str,
+        ended_officer_ids: list[UUID],
+        ended_membership_ids: list[UUID],
+        by: dict[str, Any],
+    ) -> None:
+        """The association was dissolved (撤销); its sitting officers left office that day."""
+        self._end_all(ended_officer_ids, dissolved_on)
+        self.status = Status.DISSOLVED
+        self.ended_on = dissolved_on
 
     def merge_into(
         self,
@@ -660,8 +510,7 @@ class Association(Aggregate):
                 day=merged_on, earliest=other.established_on, field="merged_on"
             )
         ended = list(self.officers)
-        self.trigger_event(
-            self.MergedInto,
+        self._merge_into(
             into_association_id=other.id,
             merged_on=merged_on,
             reason=reason,
@@ -669,15 +518,35 @@ class Association(Aggregate):
             ended_membership_ids=self._memberships_of(ended),
             by=by,
         )
-        other.trigger_event(other.Absorbed, from_association_id=self.id, merged_on=merged_on, by=by)
+        other._absorb(from_association_id=self.id, merged_on=merged_on, by=by)
+
+    @event("MergedInto")
+    def _merge_into(
+        self,
+        into_association_id: UUID,
+        merged_on: date,
+        reason: str,
+        ended_officer_ids: list[UUID],
+        ended_membership_ids: list[UUID],
+        by: dict[str, Any],
+    ) -> None:
+        """The association was merged into another one of the district: closed, remembering
+        where it went."""
+        self._end_all(ended_officer_ids, merged_on)
+        self.status = Status.MERGED
+        self.ended_on = merged_on
+        self.merged_into = into_association_id
+
+    @event("Absorbed")
+    def _absorb(self, from_association_id: UUID, merged_on: date, by: dict[str, Any]) -> None:
+        """Another association was merged into this one."""
 
     def follow_village(
         self, *, division_code: str, effective_on: date, change: str, by: dict[str, Any]
     ) -> None:
         """Move with the village to its new code after a merge or split of villages."""
         self._check_active()
-        self.trigger_event(
-            self.VillageChanged,
+        self._follow_village(
             division_code=division_code,
             township_code=division_code[:9],
             previous_division_code=self.division_code,
@@ -687,6 +556,20 @@ class Association(Aggregate):
         )
 
     # -- facilities and publicity (S3.4, S3.5) -------------------------------------------------
+
+    @event("VillageChanged")
+    def _follow_village(
+        self,
+        division_code: str,
+        township_code: str,
+        previous_division_code: str,
+        effective_on: date,
+        change: str,  # "merge" or "split"
+        by: dict[str, Any],
+    ) -> None:
+        """The association followed its village to a new division code (merge or split)."""
+        self.division_code = division_code
+        self.township_code = township_code
 
     def record_facility(
         self,
@@ -702,8 +585,7 @@ class Association(Aggregate):
         self._check_active()
         self._check_date_in_life(recorded_on, today, "recorded_on")
         facility_id = uuid4()
-        self.trigger_event(
-            self.FacilityRecorded,
+        self._record_facility(
             facility_id=facility_id,
             kind=kind.value,
             description=description,
@@ -712,6 +594,19 @@ class Association(Aggregate):
             by=by,
         )
         return facility_id
+
+    @event("FacilityRecorded")
+    def _record_facility(
+        self,
+        facility_id: UUID,
+        kind: str,
+        description: str,
+        recorded_on: date,
+        evidence: str,
+        by: dict[str, Any],
+    ) -> None:
+        """A venue, barrier-free facility or wall display was recorded (S3.4, S3.5)."""
+        self.facilities[facility_id] = recorded_on
 
     def withdraw_facility(
         self,
@@ -733,8 +628,7 @@ class Association(Aggregate):
             )
         if withdrawn_on > today:
             raise DateInFuture(day=withdrawn_on, field="withdrawn_on")
-        self.trigger_event(
-            self.FacilityWithdrawn,
+        self._withdraw_facility(
             facility_id=facility_id,
             withdrawn_on=withdrawn_on,
             reason=reason,
@@ -742,6 +636,13 @@ class Association(Aggregate):
         )
 
     # -- full-time committee members (S3.6) ------------------------------------------------
+
+    @event("FacilityWithdrawn")
+    def _withdraw_facility(
+        self, facility_id: UUID, withdrawn_on: date, reason: str, by: dict[str, Any]
+    ) -> None:
+        """A facility is no longer there (venue lost, display taken down)."""
+        self.facilities.pop(facility_id)
 
     def select_full_time(
         self,
@@ -770,8 +671,7 @@ class Association(Aggregate):
         if selected_on > today:
             raise DateInFuture(day=selected_on, field="selected_on")
         membership_id = uuid4()
-        self.trigger_event(
-            self.FullTimeMemberSelected,
+        self._select_full_time(
             membership_id=membership_id,
             officer_id=officer_id,
             name=officer.name,
@@ -782,6 +682,23 @@ class Association(Aggregate):
             by=by,
         )
         return membership_id
+
+    @event("FullTimeMemberSelected")
+    def _select_full_time(
+        self,
+        membership_id: UUID,
+        officer_id: UUID,
+        name: str,
+        method: str,
+        priority_group: str,
+        selected_on: date,
+        note: str,
+        by: dict[str, Any],
+    ) -> None:
+        """A sitting committee member was selected as full-time member (S3.6)."""
+        officer = self.officers[officer_id]
+        self.officers[officer_id] = replace(officer, full_time=True)
+        self.full_time[officer_id] = (membership_id, selected_on)
 
     def arrange_pay(
         self,
@@ -802,8 +719,7 @@ class Association(Aggregate):
             raise BeforeFullTimeSelection(day=from_on, earliest=selected_on, field="from_on")
         if from_on > today:
             raise DateInFuture(day=from_on, field="from_on")
-        self.trigger_event(
-            self.FullTimePayArranged,
+        self._arrange_pay(
             membership_id=membership_id,
             officer_id=officer_id,
             kind=kind.value,
@@ -811,6 +727,18 @@ class Association(Aggregate):
             from_on=from_on,
             by=by,
         )
+
+    @event("FullTimePayArranged")
+    def _arrange_pay(
+        self,
+        membership_id: UUID,
+        officer_id: UUID,
+        kind: str,
+        monthly_amount: str,  # yuan, two decimals, as text: exact and portable
+        from_on: date,
+        by: dict[str, Any],
+    ) -> None:
+        """How a full-time member is paid from a date: public-welfare post or subsidy."""
 
     def exit_full_time(
         self, *, officer_id: UUID, exited_on: date, reason: str, today: date, by: dict[str, Any]
@@ -822,8 +750,7 @@ class Association(Aggregate):
             raise BeforeFullTimeSelection(day=exited_on, earliest=selected_on, field="exited_on")
         if exited_on > today:
             raise DateInFuture(day=exited_on, field="exited_on")
-        self.trigger_event(
-            self.FullTimeMemberExited,
+        self._exit_full_time(
             membership_id=membership_id,
             officer_id=officer_id,
             exited_on=exited_on,
@@ -832,6 +759,22 @@ class Association(Aggregate):
         )
 
     # -- training and qualifications (S3.7) -----------------------------------------------
+
+    @event("FullTimeMemberExited")
+    def _exit_full_time(
+        self,
+        membership_id: UUID,
+        officer_id: UUID,
+        exited_on: date,
+        reason: str,
+        by: dict[str, Any],
+    ) -> None:
+        """A full-time member stopped being full-time (能进能出), with the reason; if still
+        sitting, an ordinary committee member again."""
+        self.full_time.pop(officer_id)
+        officer = self.officers.get(officer_id)
+        if officer is not None:
+            self.officers[officer_id] = replace(officer, full_time=False)
 
     def record_qualification(
         self,
@@ -850,8 +793,7 @@ class Association(Aggregate):
         if obtained_on > today:
             raise DateInFuture(day=obtained_on, field="obtained_on")
         qualification_id = uuid4()
-        self.trigger_event(
-            self.QualificationObtained,
+        self._record_qualification(
             qualification_id=qualification_id,
             officer_id=officer_id,
             name=officer.name,
@@ -863,6 +805,21 @@ class Association(Aggregate):
             by=by,
         )
         return qualification_id
+
+    @event("QualificationObtained")
+    def _record_qualification(
+        self,
+        qualification_id: UUID,
+        officer_id: UUID,
+        name: str,
+        kind: str,
+        title: str,
+        obtained_on: date,
+        issuer: str,
+        evidence: str,
+        by: dict[str, Any],
+    ) -> None:
+        """An officer obtained a qualification (S3.7: social-worker exam and the like)."""
 
     def attend_training(
         self,
@@ -883,8 +840,7 @@ class Association(Aggregate):
             raise AttendanceRecorded(field="officer_id")
         if not 0 < hours <= session_hours:
             raise OutOfRange(minimum=0, maximum=session_hours, field="hours")
-        self.trigger_event(
-            self.TrainingAttended,
+        self._attend_training(
             session_id=session_id,
             officer_id=officer_id,
             name=officer.name,
@@ -895,6 +851,20 @@ class Association(Aggregate):
         )
 
     # -- checks and bookkeeping -----------------------------------------------------------
+
+    @event("TrainingAttended")
+    def _attend_training(
+        self,
+        session_id: UUID,
+        officer_id: UUID,
+        name: str,
+        role: str,
+        hours: float,
+        by: dict[str, Any],
+        held_on: date | None = None,  # the session's day: when the training took effect
+    ) -> None:
+        """An officer attended a training session (S3.7), remembered so as not to count twice."""
+        self.attendance.add((session_id, officer_id))
 
     def _check_active(self) -> None:
         if self.status is not Status.ACTIVE:
@@ -970,32 +940,18 @@ class DivisionClaim(Aggregate):
     on an eventually consistent read model.
     """
 
-    class Claimed(Aggregate.Created):
-        """The division got its association."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        division_code: str
-        association_id: UUID
-
-    class Transferred(Aggregate.Event):
-        """Another association now holds the village (it followed the village after a merge or
-        split, the previous holder having been dissolved or merged)."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        association_id: UUID
-        by: dict[str, Any]
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Change the holder."""
-            assert isinstance(aggregate, DivisionClaim)
-            aggregate.association_id = self.association_id
-
+    @event("Claimed")
     def __init__(self, division_code: str, association_id: UUID) -> None:
+        """The division got its association."""
         self.division_code = division_code
         self.association_id = association_id
 
     def transfer(self, association_id: UUID, by: dict[str, Any]) -> None:
         """Give the village to another association."""
-        self.trigger_event(self.Transferred, association_id=association_id, by=by)
+        self._transfer(association_id=association_id, by=by)
+
+    @event("Transferred")
+    def _transfer(self, association_id: UUID, by: dict[str, Any]) -> None:
+        """Another association now holds the village (it followed the village after a merge or
+        split, the previous holder having been dissolved or merged)."""
+        self.association_id = association_id

@@ -12,10 +12,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import DateInFuture, OutOfRange, OutsideDistrict
+from aggregates.events import Aggregate, event
 
 #: Longest session a single record may claim (a week of full days).
 MAXIMUM_HOURS = 7 * 24
@@ -38,17 +37,7 @@ class TrainingSession(Aggregate):
 
         by: dict[str, Any]
 
-    class Held(Event, Aggregate.Created):
-        """A session took place."""
-
-        district_code: str
-        township_code: str | None
-        topic: str
-        mode: str
-        hours: float
-        held_on: date
-        organiser: str
-
+    @event("Held")
     def __init__(
         self,
         district_code: str,
@@ -60,6 +49,7 @@ class TrainingSession(Aggregate):
         organiser: str,
         by: dict[str, Any],
     ) -> None:
+        """A session took place."""
         self.district_code = district_code
         self.township_code = township_code
         self.topic = topic
@@ -89,8 +79,7 @@ class TrainingSession(Aggregate):
             raise OutOfRange(minimum=0, maximum=MAXIMUM_HOURS, field="hours")
         if held_on > today:
             raise DateInFuture(day=held_on, field="held_on")
-        return cls._create(
-            cls.Held,
+        return cls(
             district_code=district_code,
             township_code=township_code,
             topic=topic,

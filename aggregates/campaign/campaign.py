@@ -12,10 +12,9 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import BeforeCampaign, BeforeLastFiling, DateInFuture
+from aggregates.events import Aggregate, event
 
 
 @dataclass(frozen=True)
@@ -101,33 +100,7 @@ class WorkPlan(Aggregate):
 
         by: dict[str, Any]
 
-    class Filed(Event, Aggregate.Created):
-        """The plan was filed with the city federation."""
-
-        EFFECTIVE_FIELD = "filed_on"
-
-        district_code: str
-        title: str
-        summary: str
-        filed_on: date
-        deadline: date
-
-    class Revised(Event):
-        """A revised plan was filed."""
-
-        EFFECTIVE_FIELD = "filed_on"
-
-        district_code: str
-        title: str
-        summary: str
-        filed_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Count the revision."""
-            assert isinstance(aggregate, WorkPlan)
-            aggregate.revisions += 1
-            aggregate.last_filed_on = self.filed_on
-
+    @event("Filed", effective="filed_on")
     def __init__(
         self,
         district_code: str,
@@ -137,6 +110,7 @@ class WorkPlan(Aggregate):
         deadline: date,
         by: dict[str, Any],
     ) -> None:
+        """The plan was filed with the city federation."""
         self.district_code = district_code
         self.filed_on = filed_on
         self.last_filed_on = filed_on
@@ -179,14 +153,21 @@ class WorkPlan(Aggregate):
         _check_filing_date(filed_on, today)
         if filed_on < self.last_filed_on:
             raise BeforeLastFiling(day=filed_on, earliest=self.last_filed_on, field="filed_on")
-        self.trigger_event(
-            self.Revised,
+        self._revise(
             district_code=self.district_code,
             title=title,
             summary=summary,
             filed_on=filed_on,
             by=by,
         )
+
+    @event("Revised", effective="filed_on")
+    def _revise(
+        self, district_code: str, title: str, summary: str, filed_on: date, by: dict[str, Any]
+    ) -> None:
+        """A revised plan was filed: count the revision."""
+        self.revisions += 1
+        self.last_filed_on = filed_on
 
 
 def _check_filing_date(filed_on: date, today: date) -> None:

@@ -10,8 +10,6 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyModel,
@@ -19,6 +17,7 @@ from aggregates.errors import (
     DateTooEarly,
     ModelWithdrawn,
 )
+from aggregates.events import Aggregate, event
 
 
 def model_id(association_id: UUID) -> UUID:
@@ -36,47 +35,7 @@ class ModelAssociation(Aggregate):
 
         by: dict[str, Any]
 
-    class Designated(Event, Aggregate.Created):
-        """Picked as a model (典型培育)."""
-
-        EFFECTIVE_FIELD = "designated_on"
-
-        association_id: UUID
-        name: str
-        division_code: str
-        township_code: str
-        designated_on: date
-        practice: str
-
-    class Withdrawn(Event):
-        """No longer a model."""
-
-        EFFECTIVE_FIELD = "withdrawn_on"
-
-        association_id: UUID
-        withdrawn_on: date
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """End the designation."""
-            assert isinstance(aggregate, ModelAssociation)
-            aggregate.withdrawn_on = self.withdrawn_on
-
-    class Redesignated(Event):
-        """Picked as a model again after a withdrawal."""
-
-        EFFECTIVE_FIELD = "designated_on"
-
-        association_id: UUID
-        designated_on: date
-        practice: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Reopen the designation."""
-            assert isinstance(aggregate, ModelAssociation)
-            aggregate.designated_on = self.designated_on
-            aggregate.withdrawn_on = None
-
+    @event("Designated", effective="designated_on")
     def __init__(
         self,
         association_id: UUID,
@@ -87,6 +46,7 @@ class ModelAssociation(Aggregate):
         practice: str,
         by: dict[str, Any],
     ) -> None:
+        """Picked as a model (典型培育)."""
         self.association_id = association_id
         self.designated_on = designated_on
         self.withdrawn_on: date | None = None
@@ -126,26 +86,36 @@ class ModelAssociation(Aggregate):
         if self.withdrawn_on is None:
             raise AlreadyModel(since=self.designated_on, field="association_id")
         _check_date(designated_on, self.withdrawn_on, today)
-        self.trigger_event(
-            self.Redesignated,
+        self._redesignate(
             association_id=self.association_id,
             designated_on=designated_on,
             practice=practice,
             by=by,
         )
 
+    @event("Redesignated", effective="designated_on")
+    def _redesignate(
+        self, association_id: UUID, designated_on: date, practice: str, by: dict[str, Any]
+    ) -> None:
+        """Picked as a model again after a withdrawal: the designation reopens."""
+        self.designated_on = designated_on
+        self.withdrawn_on = None
+
     def withdraw(self, *, withdrawn_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
         """End the designation."""
         if self.withdrawn_on is not None:
             raise ModelWithdrawn(withdrawn_on=self.withdrawn_on, field="association_id")
         _check_date(withdrawn_on, self.designated_on, today)
-        self.trigger_event(
-            self.Withdrawn,
-            association_id=self.association_id,
-            withdrawn_on=withdrawn_on,
-            reason=reason,
-            by=by,
+        self._withdraw(
+            association_id=self.association_id, withdrawn_on=withdrawn_on, reason=reason, by=by
         )
+
+    @event("Withdrawn", effective="withdrawn_on")
+    def _withdraw(
+        self, association_id: UUID, withdrawn_on: date, reason: str, by: dict[str, Any]
+    ) -> None:
+        """No longer a model: the designation ends."""
+        self.withdrawn_on = withdrawn_on
 
 
 def _check_date(day: date, earliest: date, today: date) -> None:

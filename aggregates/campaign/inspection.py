@@ -14,8 +14,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AcceptanceNeedsTownship,
@@ -38,6 +36,7 @@ from aggregates.errors import (
     ProblemInState,
     ProblemListed,
 )
+from aggregates.events import Aggregate, event
 
 
 class InspectionKind(StrEnum):
@@ -137,109 +136,7 @@ class Inspection(Aggregate):
 
         by: dict[str, Any]
 
-    class Opened(Event, Aggregate.Created):
-        """The inspection took place: what was sampled, and the rule findings it used."""
-
-        EFFECTIVE_FIELD = "inspected_on"
-
-        district_code: str
-        kind: str
-        title: str
-        inspected_on: date
-        township_code: str | None
-        inspectors: list[str]
-        sampled: list[dict[str, Any]]  # association_id, name, division_code, township_code
-        rules_basis: str | None  # the clock of the rule findings, None without rules
-        rule_findings: list[dict[str, Any]]  # rule_id, clause, passed, association_id, facts
-
-    class ProblemRecorded(Event):
-        """A problem was put on the list."""
-
-        EFFECTIVE_FIELD = "found_on"
-
-        problem_id: UUID
-        association_id: UUID | None
-        association_name: str | None
-        division_code: str
-        township_code: str
-        source: str
-        rule_id: str | None
-        clause: str | None
-        description: str
-        facts: dict[str, Any]
-        found_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Open the problem."""
-            assert isinstance(aggregate, Inspection)
-            aggregate.problems[self.problem_id] = (ProblemState.OPEN, self.found_on)
-            aggregate.subjects[self.problem_id] = (
-                str(self.association_id) if self.association_id else None,
-                self.township_code,
-            )
-            if self.rule_id is not None:
-                aggregate.rule_problems[(self.rule_id, self.division_code)] = self.problem_id
-
-    class ProblemRectified(Event):
-        """A problem was rectified, with the evidence."""
-
-        EFFECTIVE_FIELD = "rectified_on"
-
-        problem_id: UUID
-        rectified_on: date
-        evidence: str
-        note: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Close the problem."""
-            assert isinstance(aggregate, Inspection)
-            aggregate.problems[self.problem_id] = (ProblemState.RECTIFIED, self.rectified_on)
-
-    class ProblemEscalated(Event):
-        """A problem was escalated (reported up) rather than rectified locally."""
-
-        EFFECTIVE_FIELD = "escalated_on"
-
-        problem_id: UUID
-        escalated_on: date
-        escalated_to: str
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Mark the problem escalated."""
-            assert isinstance(aggregate, Inspection)
-            aggregate.problems[self.problem_id] = (ProblemState.ESCALATED, self.escalated_on)
-
-    class BodyDecided(Event):
-        """One of the three city bodies recorded its acceptance decision."""
-
-        EFFECTIVE_FIELD = "decided_on"
-
-        body: str
-        decision: str
-        decided_on: date
-        signatory: str
-        remarks: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Remember the decision."""
-            assert isinstance(aggregate, Inspection)
-            aggregate.decisions[self.body] = self.decision
-
-    class Concluded(Event):
-        """The inspection was concluded, with its outcome."""
-
-        EFFECTIVE_FIELD = "concluded_on"
-
-        concluded_on: date
-        outcome: str | None
-        summary: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Close the inspection."""
-            assert isinstance(aggregate, Inspection)
-            aggregate.concluded_on = self.concluded_on
-
+    @event("Opened", effective="inspected_on")
     def __init__(
         self,
         district_code: str,
@@ -248,11 +145,12 @@ class Inspection(Aggregate):
         inspected_on: date,
         township_code: str | None,
         inspectors: list[str],
-        sampled: list[dict[str, Any]],
-        rules_basis: str | None,
-        rule_findings: list[dict[str, Any]],
+        sampled: list[dict[str, Any]],  # association_id, name, division_code, township_code
+        rules_basis: str | None,  # the clock of the rule findings, None without rules
+        rule_findings: list[dict[str, Any]],  # rule_id, clause, passed, association_id, facts
         by: dict[str, Any],
     ) -> None:
+        """The inspection took place: what was sampled, and the rule findings it used."""
         self.district_code = district_code
         self.kind = InspectionKind(kind)
         self.inspected_on = inspected_on
@@ -343,8 +241,7 @@ class Inspection(Aggregate):
             raise OutsideInspection(field="division_code")
         self._refuse_second_problem_of_rule(rule_id, code)
         problem_id = uuid4()
-        self.trigger_event(
-            self.ProblemRecorded,
+        self._record_problem(
             problem_id=problem_id,
             association_id=association_id,
             association_name=name,
@@ -359,6 +256,28 @@ class Inspection(Aggregate):
             by=by,
         )
         return problem_id
+
+    @event("ProblemRecorded", effective="found_on")
+    def _record_problem(
+        self,
+        problem_id: UUID,
+        association_id: UUID | None,
+        association_name: str | None,
+        division_code: str,
+        township_code: str,
+        source: str,
+        rule_id: str | None,
+        clause: str | None,
+        description: str,
+        facts: dict[str, Any],
+        found_on: date,
+        by: dict[str, Any],
+    ) -> None:
+        """A problem was put on the list, open."""
+        self.problems[problem_id] = (ProblemState.OPEN, found_on)
+        self.subjects[problem_id] = (str(association_id) if association_id else None, township_code)
+        if rule_id is not None:
+            self.rule_problems[(rule_id, division_code)] = problem_id
 
     def _refuse_second_problem_of_rule(self, rule_id: str | None, code: str) -> None:
         """A rule's failure in one place is one problem while it is unresolved (merged, not
@@ -387,14 +306,20 @@ class Inspection(Aggregate):
             raise DateInFuture(day=rectified_on, field="rectified_on")
         if not evidence.strip():
             raise EvidenceRequired(field="evidence")
-        self.trigger_event(
-            self.ProblemRectified,
+        self._rectify(
             problem_id=problem_id,
             rectified_on=rectified_on,
             evidence=evidence,
             note=note,
             by=by,
         )
+
+    @event("ProblemRectified", effective="rectified_on")
+    def _rectify(
+        self, problem_id: UUID, rectified_on: date, evidence: str, note: str, by: dict[str, Any]
+    ) -> None:
+        """A problem was rectified, with the evidence: it closes."""
+        self.problems[problem_id] = (ProblemState.RECTIFIED, rectified_on)
 
     def escalate(
         self,
@@ -414,14 +339,25 @@ class Inspection(Aggregate):
             raise BeforeProblemFound(day=escalated_on, earliest=since, field="escalated_on")
         if escalated_on > today:
             raise DateInFuture(day=escalated_on, field="escalated_on")
-        self.trigger_event(
-            self.ProblemEscalated,
+        self._escalate(
             problem_id=problem_id,
             escalated_on=escalated_on,
             escalated_to=escalated_to,
             reason=reason,
             by=by,
         )
+
+    @event("ProblemEscalated", effective="escalated_on")
+    def _escalate(
+        self,
+        problem_id: UUID,
+        escalated_on: date,
+        escalated_to: str,
+        reason: str,
+        by: dict[str, Any],
+    ) -> None:
+        """A problem was escalated (reported up) rather than rectified locally."""
+        self.problems[problem_id] = (ProblemState.ESCALATED, escalated_on)
 
     def decide(
         self,
@@ -443,8 +379,7 @@ class Inspection(Aggregate):
             raise BeforeInspection(day=decided_on, earliest=self.inspected_on, field="decided_on")
         if decided_on > today:
             raise DateInFuture(day=decided_on, field="decided_on")
-        self.trigger_event(
-            self.BodyDecided,
+        self._decide(
             body=body.value,
             decision=decision.value,
             decided_on=decided_on,
@@ -455,8 +390,7 @@ class Inspection(Aggregate):
         if len(self.decisions) < len(Body):
             return None
         outcome = overall_outcome(self.decisions)
-        self.trigger_event(
-            self.Concluded,
+        self._conclude(
             concluded_on=decided_on,
             outcome=outcome.value,
             summary="三方联合验收："
@@ -467,6 +401,19 @@ class Inspection(Aggregate):
             by=by,
         )
         return outcome
+
+    @event("BodyDecided", effective="decided_on")
+    def _decide(
+        self,
+        body: str,
+        decision: str,
+        decided_on: date,
+        signatory: str,
+        remarks: str,
+        by: dict[str, Any],
+    ) -> None:
+        """One of the three city bodies recorded its acceptance decision."""
+        self.decisions[body] = decision
 
     def conclude(
         self,
@@ -488,13 +435,19 @@ class Inspection(Aggregate):
             )
         if concluded_on > today:
             raise DateInFuture(day=concluded_on, field="concluded_on")
-        self.trigger_event(
-            self.Concluded,
+        self._conclude(
             concluded_on=concluded_on,
             outcome=outcome.value if outcome else None,
             summary=summary,
             by=by,
         )
+
+    @event("Concluded", effective="concluded_on")
+    def _conclude(
+        self, concluded_on: date, outcome: str | None, summary: str, by: dict[str, Any]
+    ) -> None:
+        """The inspection was concluded, with its outcome."""
+        self.concluded_on = concluded_on
 
     def subject_of(self, problem_id: UUID) -> tuple[str | None, str]:
         """The association (if any) and township a problem is about."""

@@ -11,8 +11,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeStart,
@@ -20,6 +18,7 @@ from aggregates.errors import (
     ReasonRequired,
     SupervisionReleased,
 )
+from aggregates.events import Aggregate, event
 
 
 class SupervisedKind(StrEnum):
@@ -39,34 +38,7 @@ class KeySupervision(Aggregate):
 
         by: dict[str, Any]
 
-    class Started(Event, Aggregate.Created):
-        """Put under key supervision."""
-
-        EFFECTIVE_FIELD = "started_on"
-
-        district_code: str
-        subject: str
-        association_id: UUID | None
-        association_name: str | None
-        division_code: str
-        township_code: str | None
-        reason: str
-        started_on: date
-        inspection_id: UUID | None
-
-    class Released(Event):
-        """Released from key supervision."""
-
-        EFFECTIVE_FIELD = "released_on"
-
-        released_on: date
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """End the spell."""
-            assert isinstance(aggregate, KeySupervision)
-            aggregate.released_on = self.released_on
-
+    @event("Started", effective="started_on")
     def __init__(
         self,
         district_code: str,
@@ -80,6 +52,7 @@ class KeySupervision(Aggregate):
         inspection_id: UUID | None,
         by: dict[str, Any],
     ) -> None:
+        """Put under key supervision."""
         self.district_code = district_code
         self.subject = SupervisedKind(subject)
         self.association_id = association_id
@@ -107,8 +80,7 @@ class KeySupervision(Aggregate):
         if not reason.strip():
             raise ReasonRequired(field="reason")
         subject = SupervisedKind.ASSOCIATION if association_id else SupervisedKind.DISTRICT
-        return cls._create(
-            cls.Started,
+        return cls(
             district_code=district_code,
             subject=subject.value,
             association_id=association_id,
@@ -129,4 +101,9 @@ class KeySupervision(Aggregate):
             raise BeforeStart(day=released_on, earliest=self.started_on, field="released_on")
         if released_on > today:
             raise DateInFuture(day=released_on, field="released_on")
-        self.trigger_event(self.Released, released_on=released_on, reason=reason, by=by)
+        self._release(released_on=released_on, reason=reason, by=by)
+
+    @event("Released", effective="released_on")
+    def _release(self, released_on: date, reason: str, by: dict[str, Any]) -> None:
+        """Released from key supervision: the spell ends."""
+        self.released_on = released_on

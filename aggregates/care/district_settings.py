@@ -14,8 +14,6 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from aggregates import plan
 from aggregates.care.visit import HouseholdKind
 from aggregates.clock import event_timestamp
@@ -31,6 +29,7 @@ from aggregates.errors import (
     UnknownCriterion,
     WeightsDoNotAddUp,
 )
+from aggregates.events import Aggregate, event
 
 #: Total score scale of an evaluation (criteria weights add up to it).
 FULL_SCORE = 100
@@ -138,45 +137,9 @@ class DistrictSettings(Aggregate):
 
         by: dict[str, Any]
 
-    class Started(Event, Aggregate.Created):
-        """The district's settings were first written."""
-
-        district_code: str
-
-    class VisitIntervalsSet(Event):
-        """New visit intervals, in force from a date."""
-
-        effective_from: date
-        intervals: dict[str, int]
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Add the version."""
-            assert isinstance(aggregate, DistrictSettings)
-            aggregate.visit_intervals.append(
-                VisitIntervals(self.effective_from, dict(self.intervals))
-            )
-
-    class EvaluationSchemeAdopted(Event):
-        """A new evaluation scheme, in force from a date."""
-
-        scheme_id: UUID
-        effective_from: date
-        criteria: list[dict[str, Any]]
-        performance_weight: float
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Add the version."""
-            assert isinstance(aggregate, DistrictSettings)
-            aggregate.schemes.append(
-                EvaluationScheme(
-                    self.scheme_id,
-                    self.effective_from,
-                    tuple(Criterion(**c) for c in self.criteria),
-                    self.performance_weight,
-                )
-            )
-
+    @event("Started")
     def __init__(self, district_code: str, by: dict[str, Any]) -> None:
+        """The district's settings were first written."""
         self.district_code = district_code
         self.visit_intervals: list[VisitIntervals] = []
         self.schemes: list[EvaluationScheme] = []
@@ -205,12 +168,18 @@ class DistrictSettings(Aggregate):
             raise HardshipVisitedLessOften(
                 clause="S3.5", field=f"intervals.{HouseholdKind.SPECIAL_HARDSHIP.value}"
             )
-        self.trigger_event(
-            self.VisitIntervalsSet,
+        self._set_visit_intervals(
             effective_from=effective_from,
             intervals={k.value: intervals[k] for k in HouseholdKind},
             by=by,
         )
+
+    @event("VisitIntervalsSet")
+    def _set_visit_intervals(
+        self, effective_from: date, intervals: dict[str, int], by: dict[str, Any]
+    ) -> None:
+        """New visit intervals, in force from a date: a version added."""
+        self.visit_intervals.append(VisitIntervals(effective_from, dict(intervals)))
 
     def adopt_evaluation_scheme(
         self,
@@ -238,8 +207,7 @@ class DistrictSettings(Aggregate):
         if not 0 <= performance_weight <= FULL_SCORE:
             raise OutOfRange(minimum=0, maximum=FULL_SCORE, field="performance_weight")
         scheme_id = uuid4()
-        self.trigger_event(
-            self.EvaluationSchemeAdopted,
+        self._adopt_evaluation_scheme(
             scheme_id=scheme_id,
             effective_from=effective_from,
             criteria=[c.as_dict() for c in criteria],
@@ -247,6 +215,25 @@ class DistrictSettings(Aggregate):
             by=by,
         )
         return scheme_id
+
+    @event("EvaluationSchemeAdopted")
+    def _adopt_evaluation_scheme(
+        self,
+        scheme_id: UUID,
+        effective_from: date,
+        criteria: list[dict[str, Any]],
+        performance_weight: float,
+        by: dict[str, Any],
+    ) -> None:
+        """A new evaluation scheme, in force from a date: a version added."""
+        self.schemes.append(
+            EvaluationScheme(
+                scheme_id,
+                effective_from,
+                tuple(Criterion(**c) for c in criteria),
+                performance_weight,
+            )
+        )
 
     def intervals_on(self, on: date) -> dict[str, int]:
         """The visit intervals in force on a date (the default before any version)."""

@@ -12,11 +12,10 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.care.district_settings import EvaluationScheme
 from aggregates.clock import event_timestamp
 from aggregates.errors import BeforeCycle, CycleNotBegun, DateInFuture
+from aggregates.events import Aggregate, event
 
 
 class Subject(StrEnum):
@@ -41,23 +40,7 @@ class Evaluation(Aggregate):
 
         by: dict[str, Any]
 
-    class Recorded(Event, Aggregate.Created):
-        """The evaluation was made and scored."""
-
-        association_id: UUID
-        subject: str
-        officer_id: UUID | None
-        cycle: int
-        evaluated_on: date
-        evaluator: str
-        scheme_id: UUID
-        scheme_effective_from: date
-        scores: dict[str, float]
-        performance_score: float | None
-        rating_score: float | None
-        total: float
-        notes: str | None
-
+    @event("Recorded")
     def __init__(
         self,
         association_id: UUID,
@@ -75,6 +58,7 @@ class Evaluation(Aggregate):
         notes: str | None,
         by: dict[str, Any],
     ) -> None:
+        """The evaluation was made and scored."""
         self.association_id = association_id
         self.subject = Subject(subject)
         self.cycle = cycle

@@ -13,8 +13,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyMember,
@@ -32,6 +30,7 @@ from aggregates.errors import (
     LeaderNotMember,
     NotMember,
 )
+from aggregates.events import Aggregate, event
 
 
 class GroupBasis(StrEnum):
@@ -72,69 +71,7 @@ class Group(Aggregate):
 
         by: dict[str, Any]
 
-    class Formed(Event, Aggregate.Created):
-        """The group was set up."""
-
-        association_id: UUID
-        name: str
-        basis: str
-        category: str | None
-        area: str | None
-        formed_on: date
-
-    class MemberJoined(Event):
-        """A person joined the group on a date."""
-
-        membership_id: UUID
-        association_id: UUID  # the group's, repeated so a read model needs no lookup
-        person_id: UUID
-        joined_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Count the person in."""
-            assert isinstance(aggregate, Group)
-            aggregate.members[self.person_id] = Membership(
-                self.membership_id, self.person_id, self.joined_on
-            )
-
-    class MemberLeft(Event):
-        """A person left the group; from ``left_on`` on they are no longer a member."""
-
-        membership_id: UUID
-        person_id: UUID
-        left_on: date
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Count the person out; a leaving leader leaves the lead too."""
-            assert isinstance(aggregate, Group)
-            aggregate.members.pop(self.person_id)
-            aggregate.last_left[self.person_id] = self.left_on
-            if aggregate.leader_person_id == self.person_id:
-                aggregate.leader_person_id = None
-
-    class LeaderAppointed(Event):
-        """A member became the group's leader (小组长)."""
-
-        person_id: UUID
-        appointed_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Record the leader."""
-            assert isinstance(aggregate, Group)
-            aggregate.leader_person_id = self.person_id
-
-    class Disbanded(Event):
-        """The group ceased to exist."""
-
-        disbanded_on: date
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Close the group."""
-            assert isinstance(aggregate, Group)
-            aggregate.disbanded_on = self.disbanded_on
-
+    @event("Formed")
     def __init__(
         self,
         association_id: UUID,
@@ -145,6 +82,7 @@ class Group(Aggregate):
         formed_on: date,
         by: dict[str, Any],
     ) -> None:
+        """The group was set up."""
         self.association_id = association_id
         self.name = name
         self.basis = GroupBasis(basis)
@@ -206,8 +144,7 @@ class Group(Aggregate):
         if left is not None and joined_on < left:
             raise BeforeLastDeparture(day=joined_on, earliest=left, field="joined_on")
         membership_id = uuid4()
-        self.trigger_event(
-            self.MemberJoined,
+        self._join(
             membership_id=membership_id,
             association_id=self.association_id,
             person_id=person_id,
@@ -215,6 +152,18 @@ class Group(Aggregate):
             by=by,
         )
         return membership_id
+
+    @event("MemberJoined")
+    def _join(
+        self,
+        membership_id: UUID,
+        association_id: UUID,  # the group's, repeated so a read model needs no lookup
+        person_id: UUID,
+        joined_on: date,
+        by: dict[str, Any],
+    ) -> None:
+        """A person joined the group on a date: counted in."""
+        self.members[person_id] = Membership(membership_id, person_id, joined_on)
 
     def leave(
         self, *, person_id: UUID, left_on: date, reason: str, today: date, by: dict[str, Any]
@@ -227,14 +176,23 @@ class Group(Aggregate):
             raise BeforeJoined(day=left_on, earliest=membership.joined_on, field="left_on")
         if left_on > today:
             raise DateInFuture(day=left_on, field="left_on")
-        self.trigger_event(
-            self.MemberLeft,
+        self._leave(
             membership_id=membership.membership_id,
             person_id=person_id,
             left_on=left_on,
             reason=reason,
             by=by,
         )
+
+    @event("MemberLeft")
+    def _leave(
+        self, membership_id: UUID, person_id: UUID, left_on: date, reason: str, by: dict[str, Any]
+    ) -> None:
+        """A person left the group; from ``left_on`` on they are no longer a member, nor leader."""
+        self.members.pop(person_id)
+        self.last_left[person_id] = left_on
+        if self.leader_person_id == person_id:
+            self.leader_person_id = None
 
     def appoint_leader(
         self, *, person_id: UUID, appointed_on: date, today: date, by: dict[str, Any]
@@ -250,9 +208,12 @@ class Group(Aggregate):
             )
         if appointed_on > today:
             raise DateInFuture(day=appointed_on, field="appointed_on")
-        self.trigger_event(
-            self.LeaderAppointed, person_id=person_id, appointed_on=appointed_on, by=by
-        )
+        self._appoint_leader(person_id=person_id, appointed_on=appointed_on, by=by)
+
+    @event("LeaderAppointed")
+    def _appoint_leader(self, person_id: UUID, appointed_on: date, by: dict[str, Any]) -> None:
+        """A member became the group's leader (小组长)."""
+        self.leader_person_id = person_id
 
     def disband(self, *, disbanded_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
         """Close a group whose members have all left (none may be left out silently)."""
@@ -264,7 +225,12 @@ class Group(Aggregate):
             raise BeforeLastChange(day=disbanded_on, earliest=latest, field="disbanded_on")
         if disbanded_on > today:
             raise DateInFuture(day=disbanded_on, field="disbanded_on")
-        self.trigger_event(self.Disbanded, disbanded_on=disbanded_on, reason=reason, by=by)
+        self._disband(disbanded_on=disbanded_on, reason=reason, by=by)
+
+    @event("Disbanded")
+    def _disband(self, disbanded_on: date, reason: str, by: dict[str, Any]) -> None:
+        """The group ceased to exist."""
+        self.disbanded_on = disbanded_on
 
     def _check_open(self) -> None:
         if self.disbanded_on is not None:

@@ -13,8 +13,6 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeLastSurvey,
@@ -24,6 +22,7 @@ from aggregates.errors import (
     NeedStillOpen,
     NoSuchNeed,
 )
+from aggregates.events import Aggregate, event
 from aggregates.roster.person import ServiceNeed
 
 #: Categories of the national dynamic-update survey: the same list the roster records a
@@ -56,56 +55,9 @@ class PersonNeeds(Aggregate):
 
         by: dict[str, Any]
 
-    class Opened(Event, Aggregate.Created):
-        """The person's needs record was started (by their first survey)."""
-
-        person_id: UUID
-        association_id: UUID
-
-    class Surveyed(Event):
-        """A survey: who surveyed when, the services received, and the needs found."""
-
-        survey_id: UUID
-        person_id: UUID  # repeated in each event so that read models need no lookup
-        association_id: UUID  # the association surveying: the person's, at the time
-        surveyed_on: date
-        surveyor: str
-        services_received: list[str]
-        needs: list[dict[str, Any]]  # need_id (str), category, description
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Open the needs found."""
-            assert isinstance(aggregate, PersonNeeds)
-            aggregate.last_surveyed_on = self.surveyed_on
-            aggregate.association_id = self.association_id
-            for need in self.needs:
-                need_id = UUID(need["need_id"])
-                aggregate.needs[need_id] = Need(
-                    need_id, NeedCategory(need["category"]), self.surveyed_on
-                )
-
-    class ServiceDelivered(Event):
-        """A service delivered against a need: when, by whom, what, and whether it met it."""
-
-        service_id: UUID
-        person_id: UUID
-        association_id: UUID
-        need_id: UUID
-        delivered_on: date
-        provider: str
-        description: str
-        meets_need: bool
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """A meeting service closes the need."""
-            assert isinstance(aggregate, PersonNeeds)
-            if self.meets_need:
-                need = aggregate.needs[self.need_id]
-                aggregate.needs[self.need_id] = Need(
-                    need.need_id, need.category, need.found_on, self.delivered_on
-                )
-
+    @event("Opened")
     def __init__(self, person_id: UUID, association_id: UUID, by: dict[str, Any]) -> None:
+        """The person's needs record was started (by their first survey)."""
         self.person_id = person_id
         self.association_id = association_id
         self.needs: dict[UUID, Need] = {}
@@ -147,8 +99,7 @@ class PersonNeeds(Aggregate):
             still_open.add(category)
         survey_id = uuid4()
         need_ids = [uuid4() for _ in needs]
-        self.trigger_event(
-            self.Surveyed,
+        self._survey(
             survey_id=survey_id,
             person_id=self.person_id,
             association_id=association_id,
@@ -162,6 +113,25 @@ class PersonNeeds(Aggregate):
             by=by,
         )
         return survey_id, need_ids
+
+    @event("Surveyed")
+    def _survey(
+        self,
+        survey_id: UUID,
+        person_id: UUID,  # repeated in each event so that read models need no lookup
+        association_id: UUID,  # the association surveying: the person's, at the time
+        surveyed_on: date,
+        surveyor: str,
+        services_received: list[str],
+        needs: list[dict[str, Any]],  # need_id (str), category, description
+        by: dict[str, Any],
+    ) -> None:
+        """A survey: who surveyed when, the services received, and the needs found (opened)."""
+        self.last_surveyed_on = surveyed_on
+        self.association_id = association_id
+        for need in needs:
+            need_id = UUID(need["need_id"])
+            self.needs[need_id] = Need(need_id, NeedCategory(need["category"]), surveyed_on)
 
     def deliver_service(
         self,
@@ -185,8 +155,7 @@ class PersonNeeds(Aggregate):
         if delivered_on > today:
             raise DateInFuture(day=delivered_on, field="delivered_on")
         service_id = uuid4()
-        self.trigger_event(
-            self.ServiceDelivered,
+        self._deliver_service(
             service_id=service_id,
             person_id=self.person_id,
             association_id=self.association_id,
@@ -198,3 +167,21 @@ class PersonNeeds(Aggregate):
             by=by,
         )
         return service_id
+
+    @event("ServiceDelivered")
+    def _deliver_service(
+        self,
+        service_id: UUID,
+        person_id: UUID,
+        association_id: UUID,
+        need_id: UUID,
+        delivered_on: date,
+        provider: str,
+        description: str,
+        meets_need: bool,
+        by: dict[str, Any],
+    ) -> None:
+        """A service delivered against a need: when, by whom, what; one that meets it closes it."""
+        if meets_need:
+            need = self.needs[need_id]
+            self.needs[need_id] = Need(need.need_id, need.category, need.found_on, delivered_on)

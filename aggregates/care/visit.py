@@ -13,8 +13,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeReferral,
@@ -23,6 +21,7 @@ from aggregates.errors import (
     FollowUpAlreadyConcluded,
     NoSuchFollowUp,
 )
+from aggregates.events import Aggregate, event
 
 
 class HouseholdKind(StrEnum):
@@ -65,49 +64,7 @@ class HomeVisit(Aggregate):
 
         by: dict[str, Any]
 
-    class Recorded(Event, Aggregate.Created):
-        """The visit took place."""
-
-        association_id: UUID
-        household_id: str
-        household_kind: str
-        person_ids: list[str]
-        visited_on: date
-        visitor_officer_id: UUID
-        visitor_name: str
-        mode: str
-        findings: str
-        difficulties: list[str]
-
-    class FollowUpReferred(Event):
-        """A difficulty found on the visit was referred for action."""
-
-        follow_up_id: UUID
-        referred_to: str
-        referred_on: date
-        matter: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Open the follow-up."""
-            assert isinstance(aggregate, HomeVisit)
-            aggregate.follow_ups[self.follow_up_id] = FollowUp(self.follow_up_id, self.referred_on)
-
-    class FollowUpConcluded(Event):
-        """The referral came back with an outcome."""
-
-        follow_up_id: UUID
-        concluded_on: date
-        outcome: str
-        resolved: bool
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Close the follow-up."""
-            assert isinstance(aggregate, HomeVisit)
-            open_one = aggregate.follow_ups[self.follow_up_id]
-            aggregate.follow_ups[self.follow_up_id] = FollowUp(
-                open_one.follow_up_id, open_one.referred_on, self.concluded_on
-            )
-
+    @event("Recorded")
     def __init__(
         self,
         association_id: UUID,
@@ -122,6 +79,7 @@ class HomeVisit(Aggregate):
         difficulties: list[str],
         by: dict[str, Any],
     ) -> None:
+        """The visit took place."""
         self.association_id = association_id
         self.household_id = household_id
         self.visited_on = visited_on
@@ -178,8 +136,7 @@ class HomeVisit(Aggregate):
         if referred_on > today:
             raise DateInFuture(day=referred_on, field="referred_on")
         follow_up_id = uuid4()
-        self.trigger_event(
-            self.FollowUpReferred,
+        self._refer(
             follow_up_id=follow_up_id,
             referred_to=referred_to.value,
             referred_on=referred_on,
@@ -187,6 +144,18 @@ class HomeVisit(Aggregate):
             by=by,
         )
         return follow_up_id
+
+    @event("FollowUpReferred")
+    def _refer(
+        self,
+        follow_up_id: UUID,
+        referred_to: str,
+        referred_on: date,
+        matter: str,
+        by: dict[str, Any],
+    ) -> None:
+        """A difficulty found on the visit was referred for action: the follow-up opens."""
+        self.follow_ups[follow_up_id] = FollowUp(follow_up_id, referred_on)
 
     def conclude(
         self,
@@ -212,11 +181,25 @@ class HomeVisit(Aggregate):
             )
         if concluded_on > today:
             raise DateInFuture(day=concluded_on, field="concluded_on")
-        self.trigger_event(
-            self.FollowUpConcluded,
+        self._conclude(
             follow_up_id=follow_up_id,
             concluded_on=concluded_on,
             outcome=outcome,
             resolved=resolved,
             by=by,
+        )
+
+    @event("FollowUpConcluded")
+    def _conclude(
+        self,
+        follow_up_id: UUID,
+        concluded_on: date,
+        outcome: str,
+        resolved: bool,
+        by: dict[str, Any],
+    ) -> None:
+        """The referral came back with an outcome: the follow-up closes."""
+        open_one = self.follow_ups[follow_up_id]
+        self.follow_ups[follow_up_id] = FollowUp(
+            open_one.follow_up_id, open_one.referred_on, concluded_on
         )

@@ -15,8 +15,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
-
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyRegistered,
@@ -34,6 +32,7 @@ from aggregates.errors import (
     TownshipNotRegistered,
     VillageNotRegistered,
 )
+from aggregates.events import Aggregate, event
 from aggregates.identifiers import (
     DivisionLevel,
     InvalidIdentifier,
@@ -109,106 +108,9 @@ class DivisionRegister(Aggregate):
 
         by: dict[str, Any]
 
-    class Opened(Event, Aggregate.Created):
-        """The district began keeping its divisions."""
-
-        district_code: str
-
-    class TownshipRecorded(Event):
-        """A township or street was entered."""
-
-        code: str
-        name: str
-        kind: str
-        effective_on: date | None
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Register it."""
-            assert isinstance(aggregate, DivisionRegister)
-            aggregate.divisions[self.code] = Division(
-                self.code, DivisionLevel.TOWNSHIP, self.name, self.effective_on
-            )
-
-    class VillageRecorded(Event):
-        """A village or community was entered."""
-
-        code: str
-        name: str
-        township_code: str
-        kind: str
-        effective_on: date | None
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Register it."""
-            assert isinstance(aggregate, DivisionRegister)
-            aggregate.divisions[self.code] = Division(
-                self.code, DivisionLevel.VILLAGE, self.name, self.effective_on
-            )
-
-    class Renamed(Event):
-        """A division took a new name from a date."""
-
-        code: str
-        name: str
-        previous_name: str
-        effective_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Rename it."""
-            assert isinstance(aggregate, DivisionRegister)
-            division = aggregate.divisions[self.code]
-            aggregate.divisions[self.code] = replace(division, name=self.name)
-
-    class VillagesMerged(Event):
-        """Villages merged into one (an existing one of them, or a new code).
-
-        ``associations`` maps each association that followed its village to the code it went
-        to; the others had been merged or dissolved before.
-        """
-
-        sources: list[str]
-        into_code: str
-        into_name: str
-        created: bool
-        effective_on: date
-        associations: dict[str, str]
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Retire the merged villages; enter the new one if it is new."""
-            assert isinstance(aggregate, DivisionRegister)
-            for code in self.sources:
-                if code != self.into_code:
-                    division = aggregate.divisions[code]
-                    aggregate.divisions[code] = replace(division, ended_on=self.effective_on)
-            if self.created:
-                aggregate.divisions[self.into_code] = Division(
-                    self.into_code, DivisionLevel.VILLAGE, self.into_name, self.effective_on
-                )
-
-    class VillageSplit(Event):
-        """A village split into parts (which may include the village itself, smaller)."""
-
-        code: str
-        parts: list[dict[str, str]]
-        effective_on: date
-        associations: dict[str, str]
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Enter the new parts; retire the village unless it continues as a part."""
-            assert isinstance(aggregate, DivisionRegister)
-            continues = False
-            for part in self.parts:
-                if part["code"] == self.code:
-                    continues = True
-                    continue
-                aggregate.divisions[part["code"]] = Division(
-                    part["code"], DivisionLevel.VILLAGE, part["name"], self.effective_on
-                )
-            if not continues:
-                division = aggregate.divisions[self.code]
-                aggregate.divisions[self.code] = replace(division, ended_on=self.effective_on)
-
+    @event("Opened")
     def __init__(self, district_code: str, by: dict[str, Any]) -> None:
+        """The district began keeping its divisions."""
         self.district_code = district_code
         self.divisions: dict[str, Division] = {}
 
@@ -274,8 +176,7 @@ class DivisionRegister(Aggregate):
                 return known
             raise AlreadyRegistered(code=code, name=known.name, field=field)
         if level is DivisionLevel.TOWNSHIP:
-            self.trigger_event(
-                self.TownshipRecorded,
+            self._record_township(
                 code=code,
                 name=name,
                 kind=township_kind(name).value,
@@ -286,8 +187,7 @@ class DivisionRegister(Aggregate):
             township = self.divisions.get(code[:9])
             if township is None or not township.active:
                 raise TownshipNotRegistered(code=code[:9], field=field)
-            self.trigger_event(
-                self.VillageRecorded,
+            self._record_village(
                 code=code,
                 name=name,
                 township_code=code[:9],
@@ -296,6 +196,26 @@ class DivisionRegister(Aggregate):
                 by=by,
             )
         return self.divisions[code]
+
+    @event("TownshipRecorded")
+    def _record_township(
+        self, code: str, name: str, kind: str, effective_on: date | None, by: dict[str, Any]
+    ) -> None:
+        """A township or street was entered."""
+        self.divisions[code] = Division(code, DivisionLevel.TOWNSHIP, name, effective_on)
+
+    @event("VillageRecorded")
+    def _record_village(
+        self,
+        code: str,
+        name: str,
+        township_code: str,
+        kind: str,
+        effective_on: date | None,
+        by: dict[str, Any],
+    ) -> None:
+        """A village or community was entered."""
+        self.divisions[code] = Division(code, DivisionLevel.VILLAGE, name, effective_on)
 
     def rename(
         self, *, code: str, name: str, effective_on: date, today: date, by: dict[str, Any]
@@ -309,14 +229,20 @@ class DivisionRegister(Aggregate):
         if division.name == name:
             raise SameName(field="name")
         self._check_effective(effective_on, [division], today)
-        self.trigger_event(
-            self.Renamed,
+        self._rename(
             code=code,
             name=name,
             previous_name=division.name,
             effective_on=effective_on,
             by=by,
         )
+
+    @event("Renamed")
+    def _rename(
+        self, code: str, name: str, previous_name: str, effective_on: date, by: dict[str, Any]
+    ) -> None:
+        """A division took a new name from a date."""
+        self.divisions[code] = replace(self.divisions[code], name=name)
 
     def check_merge(
         self,
@@ -352,8 +278,7 @@ class DivisionRegister(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Record a checked merge (see :meth:`check_merge`)."""
-        self.trigger_event(
-            self.VillagesMerged,
+        self._merge(
             sources=sources,
             into_code=into_code,
             into_name=into_name,
@@ -362,6 +287,31 @@ class DivisionRegister(Aggregate):
             associations=associations,
             by=by,
         )
+
+    @event("VillagesMerged")
+    def _merge(
+        self,
+        sources: list[str],
+        into_code: str,
+        into_name: str,
+        created: bool,
+        effective_on: date,
+        associations: dict[str, str],
+        by: dict[str, Any],
+    ) -> None:
+        """Villages merged into one (an existing one of them, or a new code): the merged ones
+        retire, the new one is entered if it is new.
+
+        ``associations`` maps each association that followed its village to the code it went
+        to; the others had been merged or dissolved before.
+        """
+        for code in sources:
+            if code != into_code:
+                self.divisions[code] = replace(self.divisions[code], ended_on=effective_on)
+        if created:
+            self.divisions[into_code] = Division(
+                into_code, DivisionLevel.VILLAGE, into_name, effective_on
+            )
 
     def check_split(
         self, *, code: str, parts: list[DivisionPart], effective_on: date, today: date
@@ -388,14 +338,35 @@ class DivisionRegister(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Record a checked split (see :meth:`check_split`)."""
-        self.trigger_event(
-            self.VillageSplit,
+        self._split(
             code=code,
             parts=[{"code": p.code, "name": p.name} for p in parts],
             effective_on=effective_on,
             associations=associations,
             by=by,
         )
+
+    @event("VillageSplit")
+    def _split(
+        self,
+        code: str,
+        parts: list[dict[str, str]],
+        effective_on: date,
+        associations: dict[str, str],
+        by: dict[str, Any],
+    ) -> None:
+        """A village split into parts (which may include the village itself, smaller): the new
+        parts are entered; the village retires unless it continues as a part."""
+        continues = False
+        for part in parts:
+            if part["code"] == code:
+                continues = True
+                continue
+            self.divisions[part["code"]] = Division(
+                part["code"], DivisionLevel.VILLAGE, part["name"], effective_on
+            )
+        if not continues:
+            self.divisions[code] = replace(self.divisions[code], ended_on=effective_on)
 
     def _check_new_village(self, code: str, field: str) -> None:
         if not code.startswith(self.district_code):

@@ -15,10 +15,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
-
-from eventsourcing.domain import Aggregate
 
 from aggregates.clock import event_timestamp
 from aggregates.errors import (
@@ -52,6 +50,7 @@ from aggregates.errors import (
     SexMismatch,
     UnknownChoice,
 )
+from aggregates.events import Aggregate, event
 from aggregates.identifiers import (
     DisabilityCategory,
     DivisionLevel,
@@ -264,6 +263,8 @@ PERSONAL_DETAILS: tuple[str, ...] = tuple(
         "hardship_reason",
     )
 )
+#: The same fields among the changes of a correction.
+CORRECTED_PERSONAL = tuple(p.replace("details.", "changes.") for p in PERSONAL_DETAILS)
 
 
 class Person(Aggregate):
@@ -276,211 +277,18 @@ class Person(Aggregate):
 
         by: dict[str, Any]
 
-    class Registered(Event, Aggregate.Created):
-        """Entered on the roster: registered, moved in from outside, imported, transferred in."""
-
-        PERSONAL: ClassVar[tuple[str, ...]] = PERSONAL_DETAILS
-
-        details: dict[str, Any]
-        registered_on: date
-        source: str  # registered | moved_in | imported | transferred_in
-        origin: str | None = None  # where a person moved in from (a place, or a district)
-        transfer_id: UUID | None = None
-        import_digest: str | None = None
-
-    class Relocated(Event):
-        """Moved to another village or township of the same district."""
-
-        PERSONAL: ClassVar[tuple[str, ...]] = ("address",)
-
-        village_code: str
-        address: str
-        effective_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Live in the new village."""
-            assert isinstance(aggregate, Person)
-            aggregate.village_code, aggregate.address = self.village_code, self.address
-
-    class MovedAway(Event):
-        """Moved out to a place no district of this city keeps (e.g. another province)."""
-
-        destination: str
-        effective_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Off the active roster."""
-            assert isinstance(aggregate, Person)
-            aggregate.status = PersonStatus.MOVED_AWAY
-
-    class MovedIn(Event):
-        """A person who had left came back to live in a village of the district."""
-
-        PERSONAL: ClassVar[tuple[str, ...]] = ("address",)
-
-        village_code: str
-        address: str
-        origin: str
-        effective_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Back on the active roster."""
-            assert isinstance(aggregate, Person)
-            aggregate.status = PersonStatus.ACTIVE
-            aggregate.village_code, aggregate.address = self.village_code, self.address
-
-    class CertificateIssued(Event):
-        """A disability certificate (残疾人证) was issued."""
-
-        PERSONAL: ClassVar[tuple[str, ...]] = ("certificate_number",)
-
-        certificate_number: str
-        category: int
-        grade: int
-        effective_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Now certified."""
-            assert isinstance(aggregate, Person)
-            aggregate.certificate_number = self.certificate_number
-            aggregate.category, aggregate.grade = self.category, self.grade
-
-    class CertificateChanged(CertificateIssued):
-        """The certificate was re-issued, e.g. after a new assessment of category or grade."""
-
-        reason: str
-
-    class CertificateCancelled(Event):
-        """The certificate was cancelled (注销); the person stays for their service needs."""
-
-        effective_on: date
-        reason: str
-        service_needs: list[str]
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Uncertified, with needs."""
-            assert isinstance(aggregate, Person)
-            aggregate.certificate_number = None
-            aggregate.grade = None
-            aggregate.service_needs = list(self.service_needs)
-
-    class Died(Event):
-        """The person died."""
-
-        died_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Off the roster for good."""
-            assert isinstance(aggregate, Person)
-            aggregate.status = PersonStatus.DECEASED
-
-    class Erased(Event):
-        """The person's personal data was erased (被遗忘): their key is destroyed."""
-
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Forget every personal value; keep what the counts are made of."""
-            assert isinstance(aggregate, Person)
-            for path in PERSONAL_DETAILS:
-                setattr(aggregate, path.removeprefix("details."), None)
-            aggregate.erased = True
-
-    class DetailsCorrected(Event):
-        """Details were corrected or updated (household, phone, hardship, a mistyped ID)."""
-
-        PERSONAL: ClassVar[tuple[str, ...]] = tuple(
-            p.replace("details.", "changes.") for p in PERSONAL_DETAILS
-        )
-
-        changes: dict[str, Any]
-        reason: str
-        effective_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Take the new values."""
-            assert isinstance(aggregate, Person)
-            for name, value in self.changes.items():
-                setattr(aggregate, name, value)
-
-    class TransferOutStarted(Event):
-        """The hand-over to another district began (转出); the person is held until confirmed."""
-
-        PERSONAL: ClassVar[tuple[str, ...]] = ("address",)
-
-        transfer_id: UUID
-        to_district: str
-        village_code: str
-        address: str
-        household_id: str | None
-        household_relation: str | None
-        effective_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Pending."""
-            assert isinstance(aggregate, Person)
-            aggregate.status = PersonStatus.TRANSFERRING_OUT
-            aggregate.pending_transfer = PendingTransfer(
-                transfer_id=self.transfer_id,
-                to_district=self.to_district,
-                village_code=self.village_code,
-                address=self.address,
-                household_id=self.household_id,
-                household_relation=self.household_relation,
-                effective_on=self.effective_on,
-            )
-
-    class TransferOutCompleted(Event):
-        """The receiving district holds the person now."""
-
-        transfer_id: UUID
-        to_district: str
-        received_as: UUID
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Transferred out."""
-            assert isinstance(aggregate, Person)
-            aggregate.status = PersonStatus.TRANSFERRED_OUT
-            aggregate.pending_transfer = None
-
-    class TransferOutCancelled(Event):
-        """The hand-over was refused or withdrawn; the person stays here."""
-
-        transfer_id: UUID
-        reason: str
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Active again."""
-            assert isinstance(aggregate, Person)
-            aggregate.status = PersonStatus.ACTIVE
-            aggregate.pending_transfer = None
-
-    class TransferredIn(Event):
-        """A person who once left this district came back by a transfer from another one."""
-
-        PERSONAL: ClassVar[tuple[str, ...]] = PERSONAL_DETAILS
-
-        transfer_id: UUID
-        from_district: str
-        details: dict[str, Any]
-        effective_on: date
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Active with the details the sending district held."""
-            assert isinstance(aggregate, Person)
-            aggregate._take(self.details)
-            aggregate.status = PersonStatus.ACTIVE
-
+    @event("Registered", personal=PERSONAL_DETAILS)
     def __init__(
         self,
         details: dict[str, Any],
         registered_on: date,
-        source: str,
+        source: str,  # registered | moved_in | imported | transferred_in
         by: dict[str, Any],
-        origin: str | None = None,
+        origin: str | None = None,  # where a person moved in from (a place, or a district)
         transfer_id: UUID | None = None,
         import_digest: str | None = None,
     ) -> None:
+        """Entered on the roster: registered, moved in from outside, imported, transferred in."""
         self._take(details)
         self.registered_on = registered_on
         self.source = source
@@ -555,8 +363,7 @@ class Person(Aggregate):
             raise DateInFuture(day=registered_on, field="registered_on")
         if registered_on < checked.birth_date:
             raise BeforeBirth(day=registered_on, earliest=checked.birth_date, field="registered_on")
-        return cls._create(
-            cls.Registered,
+        return cls(
             details=checked.as_dict(),
             registered_on=registered_on,
             source=source,
@@ -588,13 +395,19 @@ class Person(Aggregate):
         if village == self.village_code and address.strip() == self.address:
             raise AlreadyLivesThere(field="village_code")
         _check_effective(effective_on, self, today, "effective_on")
-        self.trigger_event(
-            self.Relocated,
+        self._relocate(
             village_code=village,
             address=address.strip(),
             effective_on=effective_on,
             by=by,
         )
+
+    @event("Relocated", personal=("address",))
+    def _relocate(
+        self, village_code: str, address: str, effective_on: date, by: dict[str, Any]
+    ) -> None:
+        """Moved to another village or township of the same district."""
+        self.village_code, self.address = village_code, address
 
     def move_away(
         self, *, destination: str, effective_on: date, today: date, by: dict[str, Any]
@@ -602,9 +415,13 @@ class Person(Aggregate):
         """Leave for a place outside the city's districts (a district uses a transfer)."""
         self._require(PersonStatus.ACTIVE, action="move away")
         _check_effective(effective_on, self, today, "effective_on")
-        self.trigger_event(
-            self.MovedAway, destination=destination, effective_on=effective_on, by=by
-        )
+        self._move_away(destination=destination, effective_on=effective_on, by=by)
+
+    @event("MovedAway")
+    def _move_away(self, destination: str, effective_on: date, by: dict[str, Any]) -> None:
+        """Moved out to a place no district of this city keeps (e.g. another province): off
+        the active roster."""
+        self.status = PersonStatus.MOVED_AWAY
 
     def move_in(
         self,
@@ -623,14 +440,21 @@ class Person(Aggregate):
         if not address.strip():
             raise Blank(field="address")
         _check_effective(effective_on, self, today, "effective_on")
-        self.trigger_event(
-            self.MovedIn,
+        self._move_in(
             village_code=village,
             address=address.strip(),
             origin=origin,
             effective_on=effective_on,
             by=by,
         )
+
+    @event("MovedIn", personal=("address",))
+    def _move_in(
+        self, village_code: str, address: str, origin: str, effective_on: date, by: dict[str, Any]
+    ) -> None:
+        """A person who had left came back to live in a village of the district."""
+        self.status = PersonStatus.ACTIVE
+        self.village_code, self.address = village_code, address
 
     def _checked_certificate(
         self, number: str, category: int, grade: int, today: date
@@ -659,14 +483,25 @@ class Person(Aggregate):
             certificate_number, category, grade, today
         )
         _check_effective(effective_on, self, today, "effective_on")
-        self.trigger_event(
-            self.CertificateIssued,
+        self._issue_certificate(
             certificate_number=number,
             category=category,
             grade=grade,
             effective_on=effective_on,
             by=by,
         )
+
+    @event("CertificateIssued", personal=("certificate_number",))
+    def _issue_certificate(
+        self,
+        certificate_number: str,
+        category: int,
+        grade: int,
+        effective_on: date,
+        by: dict[str, Any],
+    ) -> None:
+        """A disability certificate (残疾人证) was issued: now certified."""
+        self._certify(certificate_number, category, grade)
 
     def change_certificate(
         self,
@@ -689,8 +524,7 @@ class Person(Aggregate):
         if (number, category, grade) == (self.certificate_number, self.category, self.grade):
             raise NothingChanges(field="certificate_number")
         _check_effective(effective_on, self, today, "effective_on")
-        self.trigger_event(
-            self.CertificateChanged,
+        self._change_certificate(
             certificate_number=number,
             category=category,
             grade=grade,
@@ -698,6 +532,23 @@ class Person(Aggregate):
             reason=reason,
             by=by,
         )
+
+    @event("CertificateChanged", personal=("certificate_number",))
+    def _change_certificate(
+        self,
+        certificate_number: str,
+        category: int,
+        grade: int,
+        effective_on: date,
+        reason: str,
+        by: dict[str, Any],
+    ) -> None:
+        """The certificate was re-issued, e.g. after a new assessment of category or grade."""
+        self._certify(certificate_number, category, grade)
+
+    def _certify(self, certificate_number: str, category: int, grade: int) -> None:
+        self.certificate_number = certificate_number
+        self.category, self.grade = category, grade
 
     def cancel_certificate(
         self,
@@ -716,19 +567,35 @@ class Person(Aggregate):
         if not needs:
             raise NeedsRequired(field="service_needs")
         _check_effective(effective_on, self, today, "effective_on")
-        self.trigger_event(
-            self.CertificateCancelled,
+        self._cancel_certificate(
             effective_on=effective_on,
             reason=reason,
             service_needs=needs,
             by=by,
         )
 
+    @event("CertificateCancelled")
+    def _cancel_certificate(
+        self, effective_on: date, reason: str, service_needs: list[str], by: dict[str, Any]
+    ) -> None:
+        """The certificate was cancelled (注销); the person stays for their service needs."""
+        self.certificate_number = None
+        self.grade = None
+        self.service_needs = list(service_needs)
+
     def erase(self, *, reason: str, by: dict[str, Any]) -> None:
         """Erase the person's personal data lawfully (the key is destroyed after this event)."""
         if self.erased:
             raise AlreadyErased(field="person_id")
-        self.trigger_event(self.Erased, reason=reason, by=by)
+        self._erase(reason=reason, by=by)
+
+    @event("Erased")
+    def _erase(self, reason: str, by: dict[str, Any]) -> None:
+        """The person's personal data was erased (被遗忘): their key is destroyed.  Every
+        personal value is forgotten; what the counts are made of is kept."""
+        for path in PERSONAL_DETAILS:
+            setattr(self, path.removeprefix("details."), None)
+        self.erased = True
 
     def die(self, *, died_on: date, today: date, by: dict[str, Any]) -> None:
         """Record the death."""
@@ -736,7 +603,12 @@ class Person(Aggregate):
             raise DeathRecorded(field="died_on")
         self._require(PersonStatus.ACTIVE, PersonStatus.MOVED_AWAY, action="record a death")
         _check_effective(died_on, self, today, "died_on")
-        self.trigger_event(self.Died, died_on=died_on, by=by)
+        self._die(died_on=died_on, by=by)
+
+    @event("Died")
+    def _die(self, died_on: date, by: dict[str, Any]) -> None:
+        """The person died: off the roster for good."""
+        self.status = PersonStatus.DECEASED
 
     def correct(
         self,
@@ -765,10 +637,16 @@ class Person(Aggregate):
         if not new:
             raise NothingChanges(field=sorted(changes)[0] if changes else None)
         _check_effective(effective_on, self, today, "effective_on")
-        self.trigger_event(
-            self.DetailsCorrected, changes=new, reason=reason, effective_on=effective_on, by=by
-        )
+        self._correct(changes=new, reason=reason, effective_on=effective_on, by=by)
         return sorted(new)
+
+    @event("DetailsCorrected", personal=CORRECTED_PERSONAL)
+    def _correct(
+        self, changes: dict[str, Any], reason: str, effective_on: date, by: dict[str, Any]
+    ) -> None:
+        """Details were corrected or updated (household, phone, hardship, a mistyped ID)."""
+        for name, value in changes.items():
+            setattr(self, name, value)
 
     def start_transfer_out(
         self,
@@ -794,8 +672,7 @@ class Person(Aggregate):
         if household_relation is not None and household_relation not in set(HouseholdRelation):
             raise UnknownChoice(field="household_relation")
         _check_effective(effective_on, self, today, "effective_on")
-        self.trigger_event(
-            self.TransferOutStarted,
+        self._start_transfer_out(
             transfer_id=transfer_id,
             to_district=to_district,
             village_code=village,
@@ -804,6 +681,30 @@ class Person(Aggregate):
             household_relation=household_relation,
             effective_on=effective_on,
             by=by,
+        )
+
+    @event("TransferOutStarted", personal=("address",))
+    def _start_transfer_out(
+        self,
+        transfer_id: UUID,
+        to_district: str,
+        village_code: str,
+        address: str,
+        household_id: str | None,
+        household_relation: str | None,
+        effective_on: date,
+        by: dict[str, Any],
+    ) -> None:
+        """The hand-over to another district began (转出); the person is held until confirmed."""
+        self.status = PersonStatus.TRANSFERRING_OUT
+        self.pending_transfer = PendingTransfer(
+            transfer_id=transfer_id,
+            to_district=to_district,
+            village_code=village_code,
+            address=address,
+            household_id=household_id,
+            household_relation=household_relation,
+            effective_on=effective_on,
         )
 
     def complete_transfer_out(
@@ -815,8 +716,7 @@ class Person(Aggregate):
             if self.status is PersonStatus.TRANSFERRED_OUT:
                 return False
             raise NoPendingTransfer(field="transfer_id")
-        self.trigger_event(
-            self.TransferOutCompleted,
+        self._complete_transfer_out(
             transfer_id=transfer_id,
             to_district=pending.to_district,
             received_as=received_as,
@@ -824,12 +724,26 @@ class Person(Aggregate):
         )
         return True
 
+    @event("TransferOutCompleted")
+    def _complete_transfer_out(
+        self, transfer_id: UUID, to_district: str, received_as: UUID, by: dict[str, Any]
+    ) -> None:
+        """The receiving district holds the person now: transferred out."""
+        self.status = PersonStatus.TRANSFERRED_OUT
+        self.pending_transfer = None
+
     def cancel_transfer_out(self, *, transfer_id: UUID, reason: str, by: dict[str, Any]) -> None:
         """Keep the person here: the other district refused, or the move was withdrawn."""
         pending = self.pending_transfer
         if pending is None or pending.transfer_id != transfer_id:
             raise NoPendingTransfer(field="transfer_id")
-        self.trigger_event(self.TransferOutCancelled, transfer_id=transfer_id, reason=reason, by=by)
+        self._cancel_transfer_out(transfer_id=transfer_id, reason=reason, by=by)
+
+    @event("TransferOutCancelled")
+    def _cancel_transfer_out(self, transfer_id: UUID, reason: str, by: dict[str, Any]) -> None:
+        """The hand-over was refused or withdrawn; the person stays here, active again."""
+        self.status = PersonStatus.ACTIVE
+        self.pending_transfer = None
 
     def transfer_in(
         self,
@@ -844,14 +758,27 @@ class Person(Aggregate):
         if self.held:
             raise AlreadyHeld(field="resident_id")
         self._require(PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="transfer in")
-        self.trigger_event(
-            self.TransferredIn,
+        self._transfer_in(
             transfer_id=transfer_id,
             from_district=from_district,
             details=details.as_dict(),
             effective_on=effective_on,
             by=by,
         )
+
+    @event("TransferredIn", personal=PERSONAL_DETAILS)
+    def _transfer_in(
+        self,
+        transfer_id: UUID,
+        from_district: str,
+        details: dict[str, Any],
+        effective_on: date,
+        by: dict[str, Any],
+    ) -> None:
+        """A person who once left this district came back by a transfer from another one,
+        active with the details the sending district held."""
+        self._take(details)
+        self.status = PersonStatus.ACTIVE
 
 
 def resident_claim_id(district: str, resident_id: str) -> UUID:
@@ -872,36 +799,9 @@ class ResidentClaim(Aggregate):
     not stored in it.  A corrected ID releases its old claim, which may later be taken again.
     """
 
-    class Claimed(Aggregate.Created):
-        """The resident ID belongs to this person."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        person_id: UUID
-
-    class Released(Aggregate.Event):
-        """The resident ID was corrected away from this person."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """Nobody holds it."""
-            assert isinstance(aggregate, ResidentClaim)
-            aggregate.person_id = None
-
-    class Reclaimed(Aggregate.Event):
-        """A released resident ID belongs to a person again."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        person_id: UUID
-
-        def apply(self, aggregate: Aggregate) -> None:
-            """The new holder."""
-            assert isinstance(aggregate, ResidentClaim)
-            aggregate.person_id = self.person_id
-
+    @event("Claimed")
     def __init__(self, person_id: UUID) -> None:
+        """The resident ID belongs to this person."""
         self.person_id: UUID | None = person_id
 
     @classmethod
@@ -913,26 +813,30 @@ class ResidentClaim(Aggregate):
 
     def release(self) -> None:
         """Give the resident ID up."""
-        self.trigger_event(self.Released)
+        self._release()
 
     def reclaim(self, person_id: UUID) -> None:
         """Take a released resident ID."""
         if self.person_id is not None:
             raise IdentifierTaken(field="resident_id")
-        self.trigger_event(self.Reclaimed, person_id=person_id)
+        self._reclaim(person_id=person_id)
+
+    @event("Released")
+    def _release(self) -> None:
+        """The resident ID was corrected away from this person: nobody holds it."""
+        self.person_id = None
+
+    @event("Reclaimed")
+    def _reclaim(self, person_id: UUID) -> None:
+        """A released resident ID belongs to a person again."""
+        self.person_id = person_id
 
 
 class TransferReceipt(Aggregate):
     """Index aggregate: a transfer received by this district, so receiving is idempotent."""
 
-    class Received(Aggregate.Created):
-        """The transfer's person is held here as ``person_id``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        person_id: UUID
-        from_district: str
-
+    @event("Received")
     def __init__(self, person_id: UUID, from_district: str) -> None:
+        """The transfer's person is held here as ``person_id``."""
         self.person_id = person_id
         self.from_district = from_district

@@ -84,20 +84,37 @@ ID_SEED = 20240603
 # -- the event classes ---------------------------------------------------------------------
 
 
+def _declared_event(node: ast.stmt) -> str | None:
+    """The name in ``@event("Name", ...)`` on a method (aggregates/events.py), else None."""
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    for decorator in node.decorator_list:
+        if (
+            isinstance(decorator, ast.Call)
+            and ast.unparse(decorator.func) == "event"
+            and decorator.args
+            and isinstance(decorator.args[0], ast.Constant)
+        ):
+            return str(decorator.args[0].value)
+    return None
+
+
 def _nested_class_names(module: Any) -> set[tuple[str, str]]:
-    """(aggregate, class) for each class written inside a top-level class of the module.
+    """(aggregate, class) for each event class a top-level class of the module declares:
+    written inside it, or named by ``@event("Name")`` on one of its methods.
 
     Read from the source, because the library adds classes of its own (an unused
     ``Created`` beside an aggregate's own created event) that no command ever triggers.
     """
     tree = ast.parse(inspect.getsource(module))
-    return {
-        (outer.name, inner.name)
-        for outer in tree.body
-        if isinstance(outer, ast.ClassDef)
-        for inner in outer.body
-        if isinstance(inner, ast.ClassDef)
-    }
+    names = set()
+    for outer in tree.body:
+        if isinstance(outer, ast.ClassDef):
+            for inner in outer.body:
+                name = inner.name if isinstance(inner, ast.ClassDef) else _declared_event(inner)
+                if name is not None:
+                    names.add((outer.name, name))
+    return names
 
 
 def event_classes() -> dict[str, type]:
