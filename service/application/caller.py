@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aggregates.provenance import Provenance
@@ -57,6 +58,10 @@ class Caller:
     def because(self, reason: str | None) -> Provenance:
         """The provenance of an act done for a stated reason (corrections, erasure, imports)."""
         return replace(self.by, reason=reason)
+
+    def today(self) -> date:
+        """Today where the associations are, on the runtime's clock (not the request's)."""
+        return self.runtime.clock.today()
 
     def known(self, code: str) -> str:
         """A district code from the caller: malformed is 422, unknown is 404 (NotFound)."""

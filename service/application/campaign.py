@@ -33,7 +33,6 @@ from service.campaign.queries import (
 )
 from service.compliance.queries import report
 from service.http.access import Principal
-from service.http.context import today_in_china
 from service.http.problems import ProblemError
 
 #: A narrow caller's roll-up when nothing of its part is in the report.
@@ -47,9 +46,9 @@ EMPTY_ROLLUP = {
 }
 
 
-def _frame(query: dict[str, Any]) -> dict[str, Any]:
+def _frame(caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
     return {
-        "as_of": query["as_of"] or today_in_china(),
+        "as_of": query["as_of"] or caller.today(),
         "basis": query["basis"],
         "live": query["as_of"] is None,
     }
@@ -70,7 +69,7 @@ def campaign(caller: Caller) -> dict[str, Any]:
         for d in runtime.tenancy.districts()
         if caller.principal.covers_district(d.code)
     ]
-    return {**phases(runtime.clock.today()), "work_plans": plans}
+    return {**phases(caller.today()), "work_plans": plans}
 
 
 def city(caller: Caller, basis: str, until: date | None) -> dict[str, Any]:
@@ -179,7 +178,7 @@ def inspections(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, A
             ]
             scoped["problem_counts"] = campaign_records.problem_counts(problems)
             items.append(scoped)
-    return {**_frame(query), "items": items}
+    return {**_frame(caller, query), "items": items}
 
 
 def inspection(
@@ -199,7 +198,7 @@ def inspection(
     ]
     scoped["problems"] = problems
     scoped["problem_counts"] = campaign_records.problem_counts(problems)
-    return {**_frame(query), "inspection": scoped}
+    return {**_frame(caller, query), "inspection": scoped}
 
 
 def problems(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
@@ -209,7 +208,7 @@ def problems(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]
     counts = campaign_records.problem_counts(items)
     if query.get("state"):
         items = [p for p in items if p["state"] == query["state"]]
-    return {**_frame(query), "counts": counts, "items": items}
+    return {**_frame(caller, query), "counts": counts, "items": items}
 
 
 def supervisions(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
@@ -220,14 +219,14 @@ def supervisions(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, 
         for s in campaign_records.supervisions(tables)
         if s["subject"] == "district" or _visible(caller.principal, s)
     ]
-    return {**_frame(query), "items": items}
+    return {**_frame(caller, query), "items": items}
 
 
 def models(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Model associations in scope, current and withdrawn."""
     tables = _tables(caller, code, query)
     items = [m for m in campaign_records.models(tables) if _visible(caller.principal, m)]
-    return {**_frame(query), "items": items}
+    return {**_frame(caller, query), "items": items}
 
 
 def open_inspection(caller: Caller, code: str, /, **data: Any) -> Saved:
@@ -241,7 +240,7 @@ def open_inspection(caller: Caller, code: str, /, **data: Any) -> Saved:
             "the city joint acceptance needs a city-wide role",
             extra={"field": "kind"},
         )
-    if data["inspected_on"] > caller.runtime.clock.today():
+    if data["inspected_on"] > caller.today():
         raise ProblemError(
             422, "validation", "inspected_on lies in the future", extra={"field": "inspected_on"}
         )
@@ -360,7 +359,7 @@ def city_compliance(caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
         body = report(runtime, district.code, query["as_of"], query["basis"])
         districts.append({"district": district.code, **body["summary"]})
     return {
-        "as_of": query["as_of"] or today_in_china(),
+        "as_of": query["as_of"] or caller.today(),
         "basis": query["basis"],
         "city": _sum(districts),
         "districts": districts,

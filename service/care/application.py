@@ -21,14 +21,13 @@ from projections.platform.database import Database
 from projections.platform.scope import Scope
 from service.application import scope
 from service.application.caller import Caller
-from service.http.context import today_in_china
 
 T = TypeVar("T")
 
 
-def on_or_today(on: date | None) -> date:
+def on_or_today(caller: Caller, on: date | None) -> date:
     """The date a question is about: today in China unless given."""
-    return on or today_in_china()
+    return on or caller.today()
 
 
 def _association(caller: Caller, code: str, association_id: UUID) -> None:
@@ -108,7 +107,7 @@ def households_due(caller: Caller, code: str, query: dict[str, Any]) -> dict[str
         db,
         code,
         _narrowed(caller, query),
-        on=on_or_today(query.get("on")),
+        on=on_or_today(caller, query.get("on")),
         within_days=query["within_days"],
         status=query["status"],
         **_paging(query),
@@ -118,7 +117,7 @@ def households_due(caller: Caller, code: str, query: dict[str, Any]) -> dict[str
 def intervals(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Every version of the visit intervals, and those in force on ``on``."""
     db = caller.reading(code, query.get("min_position"))
-    return visit_settings(db, code, on_or_today(query.get("on")))
+    return visit_settings(db, code, on_or_today(caller, query.get("on")))
 
 
 # -- needs and services (S3.5) ----------------------------------------------------------------
@@ -165,7 +164,7 @@ def association_groups(
         db,
         code,
         Scope(association_id=str(association_id)),
-        on=on_or_today(query.get("on")),
+        on=on_or_today(caller, query.get("on")),
         include_disbanded=query["include_disbanded"],
     )
 
@@ -175,7 +174,7 @@ def group(
 ) -> dict[str, Any]:
     """One group of the association, its members on ``on`` and every membership."""
     db = reading(caller, code, association_id, query.get("min_position"))
-    found = groups.find_group(db, code, str(group_id), on=on_or_today(query.get("on")))
+    found = groups.find_group(db, code, str(group_id), on=on_or_today(caller, query.get("on")))
     if found is None or found["association_id"] != str(association_id):
         raise NoSuchGroup(id=group_id, field="group_id")
     return found
@@ -187,7 +186,7 @@ def group(
 def schemes(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Every version of the evaluation scheme, and the one in force on ``on``."""
     db = caller.reading(code, query.get("min_position"))
-    return evaluation_schemes(db, code, on_or_today(query.get("on")))
+    return evaluation_schemes(db, code, on_or_today(caller, query.get("on")))
 
 
 def _evaluations(

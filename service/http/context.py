@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import cast
 
 from flask import current_app, g
@@ -45,8 +44,3 @@ def caller() -> Caller:
 
 
 __all__ = ["DISTRICT_CODE", "NotFound", "Services", "caller", "services"]
-
-
-def today_in_china() -> date:
-    """Today where the associations are, on the clock the app was built with."""
-    return services().runtime.clock.today()

@@ -50,7 +50,7 @@ def _filter(caller: Caller, code: str, query: dict[str, Any]) -> PersonFilter:
     """The query's filters, narrowed to the caller's villages."""
     overdue: dict[str, Any] = {}
     if query.get("overdue_visit") is not None:
-        households = overdue_households(caller.runtime.db, code, caller.runtime.clock.today())
+        households = overdue_households(caller.runtime.db, code, caller.today())
         overdue = {
             "households": tuple(sorted(households)),
             "exclude_households": not query["overdue_visit"],
