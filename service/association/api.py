@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.association.association import Background, OfficerRole
 from aggregates.store.district import DistrictRecords
 from service.application.disclosure import Unmasking
 from service.association import application
@@ -91,17 +90,7 @@ class Officers(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="A rule of S3.3/S3.6 forbids it")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Appoint an officer."""
-        saved = caller().run(
-            code,
-            DistrictRecords.appoint_officer,
-            association_id,
-            name=data["name"],
-            role=OfficerRole(data["role"]),
-            full_time=data["full_time"],
-            backgrounds=[Background(b) for b in data["backgrounds"]],
-            appointed_on=data["appointed_on"],
-            phone=data["phone"],
-        )
+        saved = caller().run(code, DistrictRecords.appoint_officer, association_id, **data)
         return {"officer_id": str(saved.id), "position": saved.position}
 
 

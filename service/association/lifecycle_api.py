@@ -12,16 +12,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.association.association import (
-    Background,
-    FacilityKind,
-    NewOfficer,
-    OfficerRole,
-    PayKind,
-    PriorityGroup,
-    QualificationKind,
-    SelectionMethod,
-)
 from aggregates.store.district import DistrictRecords
 from service.association import application
 from service.association.schemas import (
@@ -92,25 +82,7 @@ class Terms(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Dates out of order")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """换届: begin a new term with its officers; the others leave office."""
-        officers = [
-            NewOfficer(
-                name=o["name"],
-                role=OfficerRole(o["role"]),
-                full_time=o["full_time"],
-                backgrounds=tuple(Background(b) for b in o["backgrounds"]),
-                phone=o["phone"],
-                continuing=o["continuing"],
-            )
-            for o in data["officers"]
-        ]
-        saved, ids = caller().run(
-            code,
-            DistrictRecords.reelect,
-            association_id,
-            started_on=data["started_on"],
-            ends_on=data["ends_on"],
-            officers=officers,
-        )
+        saved, ids = caller().run(code, DistrictRecords.reelect, association_id, **data)
         return {"officer_ids": [str(i) for i in ids], "position": saved.position}
 
 
@@ -124,8 +96,9 @@ class Dissolution(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="Already dissolved or merged")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Dissolve the association, with the date and the reason."""
-        saved = caller().run(code, DistrictRecords.dissolve_association, association_id, **data)
-        return accepted(saved)
+        return accepted(
+            caller().run(code, DistrictRecords.dissolve_association, association_id, **data)
+        )
 
 
 @blp.route("/merger")
@@ -152,16 +125,7 @@ class Facilities(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Date out of range")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record a facility or publicity with its date and evidence note (S3.4, S3.5)."""
-        saved = caller().run(
-            code,
-            DistrictRecords.record_facility,
-            association_id,
-            kind=FacilityKind(data["kind"]),
-            description=data["description"],
-            recorded_on=data["recorded_on"],
-            evidence=data["evidence"],
-        )
-        return created(saved)
+        return created(caller().run(code, DistrictRecords.record_facility, association_id, **data))
 
 
 @blp.route("/facilities/<uuid:facility_id>/withdrawal")
@@ -176,10 +140,11 @@ class FacilityWithdrawal(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, facility_id: UUID
     ) -> dict[str, Any]:
         """Record that a facility is no longer there."""
-        saved = caller().run(
-            code, DistrictRecords.withdraw_facility, association_id, facility_id, **data
+        return accepted(
+            caller().run(
+                code, DistrictRecords.withdraw_facility, association_id, facility_id, **data
+            )
         )
-        return accepted(saved)
 
 
 @blp.route("/officers/<uuid:officer_id>/full-time-selection")
@@ -194,17 +159,11 @@ class FullTimeSelection(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """Select a committee member as full-time member; answers the membership id."""
-        saved = caller().run(
-            code,
-            DistrictRecords.select_full_time_member,
-            association_id,
-            officer_id,
-            method=SelectionMethod(data["method"]),
-            priority_group=PriorityGroup(data["priority_group"]),
-            selected_on=data["selected_on"],
-            note=data["note"],
+        return created(
+            caller().run(
+                code, DistrictRecords.select_full_time_member, association_id, officer_id, **data
+            )
         )
-        return created(saved)
 
 
 @blp.route("/officers/<uuid:officer_id>/full-time-pay")
@@ -219,16 +178,11 @@ class FullTimePay(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """Record how a full-time member is paid from a date."""
-        saved = caller().run(
-            code,
-            DistrictRecords.arrange_full_time_pay,
-            association_id,
-            officer_id,
-            kind=PayKind(data["kind"]),
-            monthly_amount=data["monthly_amount"],
-            from_on=data["from_on"],
+        return accepted(
+            caller().run(
+                code, DistrictRecords.arrange_full_time_pay, association_id, officer_id, **data
+            )
         )
-        return accepted(saved)
 
 
 @blp.route("/officers/<uuid:officer_id>/full-time-exit")
@@ -243,10 +197,11 @@ class FullTimeExit(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """End a full-time membership (能进能出), with the date and the reason."""
-        saved = caller().run(
-            code, DistrictRecords.exit_full_time_member, association_id, officer_id, **data
+        return accepted(
+            caller().run(
+                code, DistrictRecords.exit_full_time_member, association_id, officer_id, **data
+            )
         )
-        return accepted(saved)
 
 
 @blp.route("/officers/<uuid:officer_id>/qualifications")
@@ -261,18 +216,11 @@ class Qualifications(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
     ) -> dict[str, Any]:
         """Record a qualification an officer obtained (S3.7)."""
-        saved = caller().run(
-            code,
-            DistrictRecords.record_qualification,
-            association_id,
-            officer_id,
-            kind=QualificationKind(data["kind"]),
-            title=data["title"],
-            obtained_on=data["obtained_on"],
-            issuer=data["issuer"],
-            evidence=data["evidence"],
+        return created(
+            caller().run(
+                code, DistrictRecords.record_qualification, association_id, officer_id, **data
+            )
         )
-        return created(saved)
 
 
 @blp.route("/training-attendance")
@@ -286,5 +234,4 @@ class TrainingAttendance(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="Already recorded")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record that one of the association's officers attended a training session."""
-        saved = caller().run(code, DistrictRecords.attend_training, association_id, **data)
-        return accepted(saved)
+        return accepted(caller().run(code, DistrictRecords.attend_training, association_id, **data))

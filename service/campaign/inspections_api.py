@@ -13,7 +13,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.campaign.inspection import Body, Decision
 from aggregates.store.district import DistrictRecords
 from service.application import campaign
 from service.campaign.schemas import (
@@ -151,16 +150,7 @@ class Decisions(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="The body has decided already")
     def post(self, data: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """Record one body's decision; the third concludes with the overall outcome."""
-        saved, outcome = campaign.decide(
-            caller(),
-            code,
-            inspection_id,
-            body=Body(data["body"]),
-            decision=Decision(data["decision"]),
-            decided_on=data["decided_on"],
-            signatory=data["signatory"],
-            remarks=data["remarks"],
-        )
+        saved, outcome = campaign.decide(caller(), code, inspection_id, **data)
         return {"position": saved.position, "outcome": outcome}
 
 
@@ -175,14 +165,7 @@ class Conclusion(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="Concluded already")
     def post(self, data: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """Conclude with an outcome and a summary."""
-        saved = caller().run(
-            code,
-            DistrictRecords.conclude_inspection,
-            inspection_id,
-            concluded_on=data["concluded_on"],
-            outcome=Decision(data["outcome"]) if data["outcome"] else None,
-            summary=data["summary"],
-        )
+        saved = caller().run(code, DistrictRecords.conclude_inspection, inspection_id, **data)
         return {"position": saved.position, "outcome": data["outcome"]}
 
 

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.store.district import DistrictRecords
 from service.care import application as care
 from service.care.schemas import (
@@ -55,18 +54,7 @@ class Groups(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Form a group by disability category or by area."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.form_group,
-            name=data["name"],
-            basis=GroupBasis(data["basis"]),
-            category=DisabilityCategory(data["category"]) if data["category"] else None,
-            area=data["area"],
-            formed_on=data["formed_on"],
-        )
-        return created(saved)
+        return created(care.run(caller(), code, association_id, DistrictRecords.form_group, **data))
 
 
 @blp.route("/<uuid:group_id>")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from aggregates.care.evaluation import Subject
 from aggregates.care.group import DisabilityCategory, GroupBasis
@@ -15,6 +15,7 @@ from aggregates.care.needs import NeedCategory
 from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
 from service.http.schemas import (
     TOWNSHIP_CODE,
+    Choice,
     Paging,
     ReadQuery,
     StrictBoolean,
@@ -64,8 +65,8 @@ class GroupIn(Schema):
     """A new disabled persons' group: by category (with its category) or by area (S3.3)."""
 
     name = Text(required=True, max_length=50)
-    basis = fields.String(required=True, validate=_one_of(GroupBasis))
-    category = fields.String(load_default=None, validate=_one_of(DisabilityCategory))
+    basis = Choice(GroupBasis, required=True)
+    category = Choice(DisabilityCategory, load_default=None)
     area = Text(load_default=None, max_length=100)
     formed_on = fields.Date(required=True)
 
@@ -161,8 +162,13 @@ class GroupList(Schema):
 class NeedIn(Schema):
     """A need found by a survey."""
 
-    category = fields.String(required=True, validate=_one_of(NeedCategory))
+    category = Choice(NeedCategory, required=True)
     description = Text(required=True, max_length=500)
+
+    @post_load
+    def need(self, data: dict[str, Any], **kwargs: Any) -> tuple[NeedCategory, str]:
+        """The need as the survey command takes it: its category and description."""
+        return data["category"], data["description"]
 
 
 class SurveyIn(Schema):
@@ -170,9 +176,7 @@ class SurveyIn(Schema):
 
     surveyed_on = fields.Date(required=True)
     surveyor = Text(required=True, max_length=50)
-    services_received = fields.List(
-        fields.String(validate=_one_of(NeedCategory)), load_default=list
-    )
+    services_received = fields.List(Choice(NeedCategory), load_default=list)
     needs = fields.List(fields.Nested(NeedIn), load_default=list)
 
 
@@ -267,11 +271,11 @@ class VisitIn(Schema):
     """A home visit (S3.4, S3.5)."""
 
     household_id = Text(required=True, max_length=64)
-    household_kind = fields.String(required=True, validate=_one_of(HouseholdKind))
+    household_kind = Choice(HouseholdKind, required=True)
     person_ids = fields.List(fields.UUID(), load_default=list)
     visited_on = fields.Date(required=True)
     visitor_officer_id = fields.UUID(required=True)
-    mode = fields.String(required=True, validate=_one_of(VisitMode))
+    mode = Choice(VisitMode, required=True)
     findings = Text(required=True, max_length=2000)
     difficulties = fields.List(Text(max_length=500), load_default=list)
 
@@ -279,7 +283,7 @@ class VisitIn(Schema):
 class FollowUpIn(Schema):
     """A difficulty referred to the two committees or the township."""
 
-    referred_to = fields.String(required=True, validate=_one_of(ReferredTo))
+    referred_to = Choice(ReferredTo, required=True)
     referred_on = fields.Date(required=True)
     matter = Text(required=True, max_length=500)
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
+from aggregates.care.visit import HouseholdKind
 from aggregates.store.district import DistrictRecords
 from service.care import application as care
 from service.care.schemas import (
@@ -59,21 +59,9 @@ class Visits(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or officer")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record a home visit by an officer of the association."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.record_visit,
-            household_id=data["household_id"],
-            household_kind=HouseholdKind(data["household_kind"]),
-            person_ids=data["person_ids"],
-            visited_on=data["visited_on"],
-            visitor_officer_id=data["visitor_officer_id"],
-            mode=VisitMode(data["mode"]),
-            findings=data["findings"],
-            difficulties=data["difficulties"],
+        return created(
+            care.run(caller(), code, association_id, DistrictRecords.record_visit, **data)
         )
-        return created(saved)
 
 
 @blp.route(f"{VISITS}/<uuid:visit_id>")
@@ -104,17 +92,11 @@ class FollowUps(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, visit_id: UUID
     ) -> dict[str, Any]:
         """Refer a difficulty to the two committees or the township."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.refer_follow_up,
-            visit_id,
-            referred_to=ReferredTo(data["referred_to"]),
-            referred_on=data["referred_on"],
-            matter=data["matter"],
+        return created(
+            care.run(
+                caller(), code, association_id, DistrictRecords.refer_follow_up, visit_id, **data
+            )
         )
-        return created(saved)
 
 
 @blp.route(f"{VISITS}/<uuid:visit_id>/follow-ups/<uuid:follow_up_id>/outcome")

@@ -6,6 +6,8 @@ not a number and ``"yes"`` is not a boolean.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
@@ -52,6 +54,21 @@ class Text(fields.String):
         if text is None:
             raise ValidationError("must be a string")
         return text.strip()
+
+
+class Choice(fields.String):
+    """One value of a StrEnum, loaded as its member, so that a route hands the loaded body on to
+    the command as it is.  ``allowed`` narrows the values the API accepts."""
+
+    def __init__(self, kind: type[StrEnum], *, allowed: Iterable[StrEnum] = (), **kwargs: Any):
+        self.kind = kind
+        values = [member.value for member in (allowed or kind)]
+        super().__init__(validate=validate.OneOf(values), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        # Not a value of the kind: returned as it is for OneOf to refuse with its message.
+        return self.kind._value2member_map_.get(text, text)
 
 
 class StrictBoolean(fields.Boolean):
@@ -116,12 +133,9 @@ class OfficerIn(Schema):
     """An appointment (S3.2, S3.3, S3.6)."""
 
     name = Text(required=True, max_length=50)
-    role = fields.String(required=True, validate=validate.OneOf([r.value for r in OfficerRole]))
+    role = Choice(OfficerRole, required=True)
     full_time = StrictBoolean(load_default=False)
-    backgrounds = fields.List(
-        fields.String(validate=validate.OneOf([b.value for b in Background])),
-        load_default=list,
-    )
+    backgrounds = fields.List(Choice(Background), load_default=list)
     appointed_on = fields.Date(required=True)
     phone = fields.String(load_default=None, validate=PHONE)
 
