@@ -31,7 +31,8 @@ from service.association.schemas import (
     WithdrawalIn,
 )
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.blueprint import ApiBlueprint, accepted
+from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.schemas import Accepted, ProblemSchema, ReadQuery
 
@@ -86,21 +87,6 @@ class Terms(MethodView):
         return {"officer_ids": [str(i) for i in ids], "position": saved.position}
 
 
-@blp.route("/dissolution")
-class Dissolution(MethodView):
-    """Dissolving."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(DissolutionIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(409, schema=ProblemSchema, description="Already dissolved or merged")
-    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
-        """Dissolve the association, with the date and the reason."""
-        return accepted(
-            caller().run(code, DistrictRecords.dissolve_association, association_id, **data)
-        )
-
-
 @blp.route("/merger")
 class Merger(MethodView):
     """Merging into another association."""
@@ -115,123 +101,79 @@ class Merger(MethodView):
         return accepted(application.merge(caller(), code, association_id, **data))
 
 
-@blp.route("/facilities")
-class Facilities(MethodView):
-    """Venue, barrier-free facilities, wall displays."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(FacilityIn)
-    @blp.response(201, CreatedId)
-    @blp.alt_response(422, schema=ProblemSchema, description="Date out of range")
-    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
-        """Record a facility or publicity with its date and evidence note (S3.4, S3.5)."""
-        return created(caller().run(code, DistrictRecords.record_facility, association_id, **data))
-
-
-@blp.route("/facilities/<uuid:facility_id>/withdrawal")
-class FacilityWithdrawal(MethodView):
-    """A facility gone."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(WithdrawalIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown facility")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, facility_id: UUID
-    ) -> dict[str, Any]:
-        """Record that a facility is no longer there."""
-        return accepted(
-            caller().run(
-                code, DistrictRecords.withdraw_facility, association_id, facility_id, **data
-            )
-        )
-
-
-@blp.route("/officers/<uuid:officer_id>/full-time-selection")
-class FullTimeSelection(MethodView):
-    """Selection as full-time member."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(SelectionIn)
-    @blp.response(201, CreatedId)
-    @blp.alt_response(409, schema=ProblemSchema, description="Not a sitting committee member")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """Select a committee member as full-time member; answers the membership id."""
-        return created(
-            caller().run(
-                code, DistrictRecords.select_full_time_member, association_id, officer_id, **data
-            )
-        )
-
-
-@blp.route("/officers/<uuid:officer_id>/full-time-pay")
-class FullTimePay(MethodView):
-    """Pay arrangements."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(PayIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(409, schema=ProblemSchema, description="Not a full-time member")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """Record how a full-time member is paid from a date."""
-        return accepted(
-            caller().run(
-                code, DistrictRecords.arrange_full_time_pay, association_id, officer_id, **data
-            )
-        )
-
-
-@blp.route("/officers/<uuid:officer_id>/full-time-exit")
-class FullTimeExit(MethodView):
-    """Exit from full-time work."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(ExitIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(409, schema=ProblemSchema, description="Not a full-time member")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """End a full-time membership (能进能出), with the date and the reason."""
-        return accepted(
-            caller().run(
-                code, DistrictRecords.exit_full_time_member, association_id, officer_id, **data
-            )
-        )
-
-
-@blp.route("/officers/<uuid:officer_id>/qualifications")
-class Qualifications(MethodView):
-    """Qualifications."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(QualificationIn)
-    @blp.response(201, CreatedId)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown officer")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """Record a qualification an officer obtained (S3.7)."""
-        return created(
-            caller().run(
-                code, DistrictRecords.record_qualification, association_id, officer_id, **data
-            )
-        )
-
-
-@blp.route("/training-attendance")
-class TrainingAttendance(MethodView):
-    """Officers attending sessions."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(AttendanceIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown session or officer")
-    @blp.alt_response(409, schema=ProblemSchema, description="Already recorded")
-    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
-        """Record that one of the association's officers attended a training session."""
-        return accepted(caller().run(code, DistrictRecords.attend_training, association_id, **data))
+#: The routes that run one command each (:mod:`service.http.commands`).
+COMMANDS = [
+    Command(
+        "Dissolution",
+        "/dissolution",
+        DistrictRecords.dissolve_association,
+        DissolutionIn,
+        Accepted,
+        "Dissolve the association, with the date and the reason.",
+        {409: "Already dissolved or merged"},
+    ),
+    Command(
+        "Facilities",
+        "/facilities",
+        DistrictRecords.record_facility,
+        FacilityIn,
+        CreatedId,
+        "Record a facility or publicity with its date and evidence note (S3.4, S3.5).",
+        {422: "Date out of range"},
+    ),
+    Command(
+        "FacilityWithdrawal",
+        "/facilities/<uuid:facility_id>/withdrawal",
+        DistrictRecords.withdraw_facility,
+        WithdrawalIn,
+        Accepted,
+        "Record that a facility is no longer there.",
+        {404: "Unknown facility"},
+    ),
+    Command(
+        "FullTimeSelection",
+        "/officers/<uuid:officer_id>/full-time-selection",
+        DistrictRecords.select_full_time_member,
+        SelectionIn,
+        CreatedId,
+        "Select a committee member as full-time member; answers the membership id.",
+        {409: "Not a sitting committee member"},
+    ),
+    Command(
+        "FullTimePay",
+        "/officers/<uuid:officer_id>/full-time-pay",
+        DistrictRecords.arrange_full_time_pay,
+        PayIn,
+        Accepted,
+        "Record how a full-time member is paid from a date.",
+        {409: "Not a full-time member"},
+    ),
+    Command(
+        "FullTimeExit",
+        "/officers/<uuid:officer_id>/full-time-exit",
+        DistrictRecords.exit_full_time_member,
+        ExitIn,
+        Accepted,
+        "End a full-time membership (能进能出), with the date and the reason.",
+        {409: "Not a full-time member"},
+    ),
+    Command(
+        "Qualifications",
+        "/officers/<uuid:officer_id>/qualifications",
+        DistrictRecords.record_qualification,
+        QualificationIn,
+        CreatedId,
+        "Record a qualification an officer obtained (S3.7).",
+        {404: "Unknown officer"},
+    ),
+    Command(
+        "TrainingAttendance",
+        "/training-attendance",
+        DistrictRecords.attend_training,
+        AttendanceIn,
+        Accepted,
+        "Record that one of the association's officers attended a training session.",
+        {404: "Unknown session or officer", 409: "Already recorded"},
+    ),
+]
+register(blp, Action.WRITE, Target.ASSOCIATION, COMMANDS)
