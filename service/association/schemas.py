@@ -22,6 +22,7 @@ from aggregates.association.association import (
     SelectionMethod,
 )
 from aggregates.association.training import MAXIMUM_HOURS, TrainingMode
+from aggregates.divisions.division import DivisionPart
 from service.http.schemas import (
     TOWNSHIP_CODE,
     VILLAGE_CODE,
@@ -96,6 +97,11 @@ class PartIn(Schema):
 
     code = fields.String(required=True, validate=VILLAGE_CODE)
     name = Text(required=True, max_length=100)
+
+    @post_load
+    def part(self, data: dict[str, Any], **kwargs: Any) -> DivisionPart:
+        """The part as the split command takes it."""
+        return DivisionPart(**data)
 
 
 class SplitIn(Schema):
