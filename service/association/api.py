@@ -95,7 +95,7 @@ class Officers(MethodView):
         return {"officer_id": str(saved.id), "position": saved.position}
 
 
-#: The routes that run one command each (:mod:`service.http.commands`).
+#: An officer's removal: one command of the records (:mod:`service.http.commands`).
 COMMANDS = [
     Command(
         "OfficerRemoval",

@@ -101,7 +101,8 @@ class Merger(MethodView):
         return accepted(application.merge(caller(), code, association_id, **data))
 
 
-#: The routes that run one command each (:mod:`service.http.commands`).
+#: Dissolution, facilities, full-time work, qualifications and training attendance: each
+#: one command of the records (:mod:`service.http.commands`).
 COMMANDS = [
     Command(
         "Dissolution",

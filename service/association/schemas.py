@@ -32,6 +32,7 @@ from service.http.schemas import (
     StrictBoolean,
     Text,
     WholeMatch,
+    list_of,
 )
 
 DIVISION_CODE = WholeMatch(
@@ -153,13 +154,8 @@ class DivisionDetail(DivisionOut):
     association = fields.Dict(allow_none=True)
 
 
-class DivisionList(Schema):
-    """A page of divisions."""
-
-    items = fields.List(fields.Nested(DivisionOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
+#: A page of divisions.
+DivisionList = list_of("DivisionList", DivisionOut, position=False)
 
 
 # -- lifecycle -------------------------------------------------------------------------------
@@ -453,10 +449,5 @@ class SessionDetail(SessionOut):
     attendees = fields.List(fields.Nested(AttendeeOut), required=True)
 
 
-class SessionList(Schema):
-    """A page of sessions."""
-
-    items = fields.List(fields.Nested(SessionOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
+#: A page of sessions.
+SessionList = list_of("SessionList", SessionOut, position=False)

@@ -215,7 +215,7 @@ class ModelAssociations(MethodView):
         return created(saved, problem_ids=[])
 
 
-#: The routes that run one command each (:mod:`service.http.commands`).
+#: An inspector's commands on problems and key supervision (:mod:`service.http.commands`).
 DISTRICT_COMMANDS = [
     Command(
         "Escalation",
@@ -239,7 +239,7 @@ DISTRICT_COMMANDS = [
 register(blp, Action.INSPECT, Target.DISTRICT, DISTRICT_COMMANDS)
 
 
-#: The routes that run one command each (:mod:`service.http.commands`).
+#: An inspector's command on one model association (:mod:`service.http.commands`).
 ASSOCIATION_COMMANDS = [
     Command(
         "ModelWithdrawal",

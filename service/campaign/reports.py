@@ -13,6 +13,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from aggregates.campaign.inspection import BODY_LABELS, Body, InspectionKind
+from projections.campaign.progress import POINT_FIELDS
 from projections.compliance import RULES_BY_ID
 
 if TYPE_CHECKING:
@@ -145,14 +146,8 @@ def header_rows(body: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     ]
 
 
-ROLLUP_KEYS = (
-    "associations",
-    "fully_compliant",
-    "compliant_share",
-    "villages",
-    "covered_villages",
-    "coverage_rate",
-)
+#: The roll-up's headline figures, as the progress series carries them.
+ROLLUP_KEYS = POINT_FIELDS
 #: The columns of each table, as label keys; the Excel sheets and the PDF show the same.
 TOWNSHIP_COLUMNS = ("township", *ROLLUP_KEYS)
 FAILURE_COLUMNS = ("rule", "clause", "count")

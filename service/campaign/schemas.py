@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from aggregates.campaign.inspection import Body, Decision, InspectionKind
 from projections.compliance import RULES_BY_ID
-from service.compliance.schemas import BASES
+from service.compliance.schemas import BASES, Figures
 from service.http.schemas import TOWNSHIP_CODE, VILLAGE_CODE, Choice, Text
 
 KINDS = [k.value for k in InspectionKind]
@@ -335,16 +335,10 @@ class CampaignOut(Schema):
     work_plans = fields.List(fields.Nested(WorkPlanOut), required=True)
 
 
-class PointFigures(Schema):
+class PointFigures(Figures):
     """Coverage and compliance at one month end."""
 
     township_code = fields.String()
-    associations = fields.Integer(required=True)
-    fully_compliant = fields.Integer(required=True)
-    compliant_share = fields.Float(allow_none=True)
-    villages = fields.Integer(allow_none=True)
-    covered_villages = fields.Integer(allow_none=True)
-    coverage_rate = fields.Float(allow_none=True)
 
 
 class Point(PointFigures):

@@ -104,7 +104,8 @@ class Departure(MethodView):
         return accepted(saved)
 
 
-#: The routes that run one command each (:mod:`service.http.commands`).
+#: Members joining and groups changing: each one command of the records on a known
+#: association (:mod:`service.http.commands`).
 COMMANDS = [
     Command(
         "Members",

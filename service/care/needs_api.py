@@ -87,7 +87,8 @@ class DistrictNeeds(MethodView):
         return page(items, total, query, position=position)
 
 
-#: The routes that run one command each (:mod:`service.http.commands`).
+#: A service delivered: one command of the records on a known association
+#: (:mod:`service.http.commands`).
 COMMANDS = [
     Command(
         "Services",

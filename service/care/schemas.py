@@ -21,6 +21,7 @@ from service.http.schemas import (
     StrictBoolean,
     Text,
     limit_field,
+    list_of,
     offset_field,
 )
 
@@ -148,12 +149,8 @@ class GroupDetail(GroupOut):
     position = fields.Integer(required=True)
 
 
-class GroupList(Schema):
-    """The groups of an association on a date."""
-
-    items = fields.List(fields.Nested(GroupOut), required=True)
-    total = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: The groups of an association on a date.
+GroupList = list_of("GroupList", GroupOut, paged=False)
 
 
 # -- needs and services ------------------------------------------------------------------
@@ -234,14 +231,8 @@ class NeedOut(Schema):
     service_records = fields.List(fields.Nested(ServiceOut), required=True)
 
 
-class NeedList(Schema):
-    """A page of needs."""
-
-    items = fields.List(fields.Nested(NeedOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of needs.
+NeedList = list_of("NeedList", NeedOut)
 
 
 class SurveyOut(Schema):
@@ -350,14 +341,8 @@ class VisitDetail(VisitOut):
     position = fields.Integer(required=True)
 
 
-class VisitList(Schema):
-    """A page of visits."""
-
-    items = fields.List(fields.Nested(VisitOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of visits.
+VisitList = list_of("VisitList", VisitOut)
 
 
 class IntervalsOut(Schema):
@@ -552,14 +537,8 @@ class EvaluationOut(Schema):
     notes = fields.String(allow_none=True)
 
 
-class EvaluationList(Schema):
-    """A page of evaluations."""
-
-    items = fields.List(fields.Nested(EvaluationOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of evaluations.
+EvaluationList = list_of("EvaluationList", EvaluationOut)
 
 
 class CareCreated(Schema):

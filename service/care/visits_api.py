@@ -127,7 +127,8 @@ class VisitIntervals(MethodView):
         return accepted(saved)
 
 
-#: The routes that run one command each (:mod:`service.http.commands`).
+#: Visits and their follow-ups: each one command of the records on a known association
+#: (:mod:`service.http.commands`).
 COMMANDS = [
     Command(
         "FollowUps",

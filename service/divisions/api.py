@@ -116,7 +116,8 @@ def _row_message(row: dict[str, Any]) -> str:
     return say(error, request_locale()) if isinstance(error, DomainError) else str(row["message"])
 
 
-#: The routes that run one command each (:mod:`service.http.commands`).
+#: Changes to the division register: each one command run through the divisions application
+#: (:mod:`service.http.commands`).
 COMMANDS = [
     Command(
         "VillageMerger",

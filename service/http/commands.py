@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask.views import MethodView
+from marshmallow import Schema
 
 from service.application.caller import Caller
 from service.http.access import Action, Target, rule
@@ -34,8 +35,8 @@ class Command:
     name: str
     path: str
     command: Callable[..., Any]
-    body: type
-    answer: type
+    body: type[Schema]
+    answer: type[Schema]
     doc: str
     problems: dict[int, str] = field(default_factory=dict)
     #: The answer's status where it is not the usual one (201 for an id, else 200).
@@ -58,7 +59,7 @@ def _view(
     blp: ApiBlueprint, action: Action, target: Target, row: Command, run: Runner
 ) -> type[MethodView]:
     """The view class of one row, documented as a hand-written one would be."""
-    makes_id = "id" in row.answer._declared_fields  # type: ignore[attr-defined]
+    makes_id = "id" in row.answer().fields
     answer = created if makes_id else accepted
 
     def post(self: MethodView, data: dict[str, Any], code: str, **ids: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from aggregates.association.association import Background, OfficerRole
+from service.http.access import Role
 
 
 class WholeMatch(validate.Regexp):
@@ -78,6 +79,23 @@ class StrictBoolean(fields.Boolean):
     falsy: ClassVar[set[Any]] = {False}
 
 
+def list_of(name: str, item: type[Schema], *, paged: bool = True, position: bool = True) -> type:
+    """The schema ``name`` of a list answer: its ``items``, their ``total``, the paging asked for
+    (``limit``, ``offset``) where ``paged``, and the read model's ``position`` where it has one."""
+    declared: dict[str, fields.Field] = {
+        "items": fields.List(fields.Nested(item), required=True),
+        "total": fields.Integer(required=True),
+    }
+    if paged:
+        declared |= {
+            "limit": fields.Integer(required=True),
+            "offset": fields.Integer(required=True),
+        }
+    if position:
+        declared["position"] = fields.Integer(required=True)
+    return Schema.from_dict(declared, name=name)
+
+
 class ProblemSchema(Schema):
     """RFC 9457 problem details, as every error answer carries them."""
 
@@ -113,11 +131,8 @@ class DistrictOut(Schema):
     created_at = fields.String(required=True)
 
 
-class DistrictList(Schema):
-    """Every district."""
-
-    items = fields.List(fields.Nested(DistrictOut), required=True)
-    total = fields.Integer(required=True)
+#: Every district.
+DistrictList = list_of("DistrictList", DistrictOut, paged=False, position=False)
 
 
 class AssociationIn(Schema):
@@ -238,14 +253,8 @@ class AssociationDetail(AssociationOut):
     position = fields.Integer(required=True)
 
 
-class AssociationList(Schema):
-    """A page of associations."""
-
-    items = fields.List(fields.Nested(AssociationOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of associations.
+AssociationList = list_of("AssociationList", AssociationOut)
 
 
 class Health(Schema):
@@ -263,14 +272,7 @@ class Health(Schema):
     checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
-ROLES = [
-    "city_admin",
-    "bureau_auditor",
-    "district_admin",
-    "township_officer",
-    "association_worker",
-    "inspector",
-]
+ROLES = [role.value for role in Role]
 
 
 class UserIn(Schema):
