@@ -7,12 +7,12 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.association.association import Background, OfficerRole
 from aggregates.store.district import DistrictRecords
 from service.application.disclosure import Unmasking
 from service.association import application
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, created, page
+from service.http.blueprint import ApiBlueprint, created, page
+from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.schemas import (
     Accepted,
@@ -91,34 +91,20 @@ class Officers(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="A rule of S3.3/S3.6 forbids it")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Appoint an officer."""
-        saved = caller().run(
-            code,
-            DistrictRecords.appoint_officer,
-            association_id,
-            name=data["name"],
-            role=OfficerRole(data["role"]),
-            full_time=data["full_time"],
-            backgrounds=[Background(b) for b in data["backgrounds"]],
-            appointed_on=data["appointed_on"],
-            phone=data["phone"],
-        )
+        saved = caller().run(code, DistrictRecords.appoint_officer, association_id, **data)
         return {"officer_id": str(saved.id), "position": saved.position}
 
 
-@blp.route("/<uuid:association_id>/officers/<uuid:officer_id>/removal")
-class OfficerRemoval(MethodView):
-    """An officer leaving office."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(RemovalIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or officer")
-    @blp.alt_response(409, schema=ProblemSchema, description="The officer has already left")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """Remove an officer, with the date and the reason."""
-        saved = caller().run(
-            code, DistrictRecords.remove_officer, association_id, officer_id, **data
-        )
-        return accepted(saved)
+#: An officer's removal: one command of the records (:mod:`service.http.commands`).
+COMMANDS = [
+    Command(
+        "OfficerRemoval",
+        "/<uuid:association_id>/officers/<uuid:officer_id>/removal",
+        DistrictRecords.remove_officer,
+        RemovalIn,
+        Accepted,
+        "Remove an officer, with the date and the reason.",
+        {404: "Unknown association or officer", 409: "The officer has already left"},
+    ),
+]
+register(blp, Action.WRITE, Target.ASSOCIATION, COMMANDS)

@@ -77,15 +77,46 @@ def _officer(association: Association, name: str) -> UUID:
     return next(o.officer_id for o in association.officers.values() if o.name == name)
 
 
+#: 友谊社区's facilities: kind, what stands there, the day it was recorded.
+FACILITIES = (
+    (FacilityKind.SERVICE_VENUE, "社区党群服务中心一楼残协活动室", date(2021, 3, 20)),
+    (FacilityKind.BARRIER_FREE, "入口坡道、扶手和无障碍卫生间", date(2021, 5, 8)),
+    (FacilityKind.DUTIES_ON_WALL, "残协职责上墙公示", date(2021, 3, 25)),
+    (FacilityKind.RULES_ON_WALL, "需求调查、入户走访、档案管理制度上墙", date(2021, 3, 25)),
+)
+#: The demo's two training sessions: one of 林山寨街道 in person, one of the district online.
+TRAININGS: tuple[dict[str, Any], ...] = (
+    {
+        "township_code": "410102001",
+        "topic": "残协职责与入户走访方法",
+        "mode": TrainingMode.OFFLINE,
+        "hours": 4.0,
+        "held_on": date(2021, 6, 18),
+        "organiser": "林山寨街道残联",
+    },
+    {
+        "township_code": None,
+        "topic": "残疾人需求动态更新调查系统使用",
+        "mode": TrainingMode.ONLINE,
+        "hours": 2.0,
+        "held_on": date(2021, 9, 9),
+        "organiser": "中原区残联",
+    },
+)
+
+
 def load_demo_lifecycle(records: Any, by: Provenance) -> None:
     """Facilities, full-time pay and exit, training, a qualification and a re-election."""
     youyi = _association(records, "410102001001")
-    for kind, description, on in (
-        (FacilityKind.SERVICE_VENUE, "社区党群服务中心一楼残协活动室", date(2021, 3, 20)),
-        (FacilityKind.BARRIER_FREE, "入口坡道、扶手和无障碍卫生间", date(2021, 5, 8)),
-        (FacilityKind.DUTIES_ON_WALL, "残协职责上墙公示", date(2021, 3, 25)),
-        (FacilityKind.RULES_ON_WALL, "需求调查、入户走访、档案管理制度上墙", date(2021, 3, 25)),
-    ):
+    _equip_and_pay(records, youyi, by)
+    offline, online = (records.hold_training(**session, by=by).id for session in TRAININGS)
+    _train_and_qualify(records, youyi, offline, online, by)
+    _exit_and_reelect(records, _association(records, "410102002001"), online, by)
+
+
+def _equip_and_pay(records: Any, youyi: Association, by: Provenance) -> None:
+    """友谊社区's facilities, and 刘洋 paid from a public-welfare post."""
+    for kind, description, on in FACILITIES:
         records.record_facility(
             youyi.id,
             kind=kind,
@@ -94,36 +125,24 @@ def load_demo_lifecycle(records: Any, by: Provenance) -> None:
             evidence="现场照片已存档",
             by=by,
         )
-    liu = _officer(youyi, "刘洋")
     records.arrange_full_time_pay(
         youyi.id,
-        liu,
+        _officer(youyi, "刘洋"),
         kind=PayKind.PUBLIC_WELFARE_POST,
         monthly_amount=Decimal("1650"),
         from_on=date(2021, 4, 1),
         by=by,
     )
-    session = records.hold_training(
-        township_code="410102001",
-        topic="残协职责与入户走访方法",
-        mode=TrainingMode.OFFLINE,
-        hours=4.0,
-        held_on=date(2021, 6, 18),
-        organiser="林山寨街道残联",
-        by=by,
-    ).id
-    online = records.hold_training(
-        township_code=None,
-        topic="残疾人需求动态更新调查系统使用",
-        mode=TrainingMode.ONLINE,
-        hours=2.0,
-        held_on=date(2021, 9, 9),
-        organiser="中原区残联",
-        by=by,
-    ).id
+
+
+def _train_and_qualify(
+    records: Any, youyi: Association, offline: UUID, online: UUID, by: Provenance
+) -> None:
+    """友谊社区's officers at both sessions, and 刘洋's social-worker qualification."""
+    liu = _officer(youyi, "刘洋")
     for name in ("王建国", "刘洋"):
         records.attend_training(
-            youyi.id, session_id=session, officer_id=_officer(youyi, name), hours=None, by=by
+            youyi.id, session_id=offline, officer_id=_officer(youyi, name), hours=None, by=by
         )
     records.attend_training(youyi.id, session_id=online, officer_id=liu, hours=None, by=by)
     records.record_qualification(
@@ -137,7 +156,9 @@ def load_demo_lifecycle(records: Any, by: Provenance) -> None:
         by=by,
     )
 
-    xili = _association(records, "410102002001")
+
+def _exit_and_reelect(records: Any, xili: Association, online: UUID, by: Provenance) -> None:
+    """西里社区: 朱琳 trains online then leaves full-time work; the committee is re-elected."""
     zhu = _officer(xili, "朱琳")
     records.attend_training(xili.id, session_id=online, officer_id=zhu, hours=1.5, by=by)
     records.exit_full_time_member(

@@ -12,16 +12,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.association.association import (
-    Background,
-    FacilityKind,
-    NewOfficer,
-    OfficerRole,
-    PayKind,
-    PriorityGroup,
-    QualificationKind,
-    SelectionMethod,
-)
 from aggregates.store.district import DistrictRecords
 from service.association import application
 from service.association.schemas import (
@@ -41,7 +31,8 @@ from service.association.schemas import (
     WithdrawalIn,
 )
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.blueprint import ApiBlueprint, accepted
+from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.schemas import Accepted, ProblemSchema, ReadQuery
 
@@ -92,40 +83,8 @@ class Terms(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Dates out of order")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """换届: begin a new term with its officers; the others leave office."""
-        officers = [
-            NewOfficer(
-                name=o["name"],
-                role=OfficerRole(o["role"]),
-                full_time=o["full_time"],
-                backgrounds=tuple(Background(b) for b in o["backgrounds"]),
-                phone=o["phone"],
-                continuing=o["continuing"],
-            )
-            for o in data["officers"]
-        ]
-        saved, ids = caller().run(
-            code,
-            DistrictRecords.reelect,
-            association_id,
-            started_on=data["started_on"],
-            ends_on=data["ends_on"],
-            officers=officers,
-        )
+        saved, ids = caller().run(code, DistrictRecords.reelect, association_id, **data)
         return {"officer_ids": [str(i) for i in ids], "position": saved.position}
-
-
-@blp.route("/dissolution")
-class Dissolution(MethodView):
-    """Dissolving."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(DissolutionIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(409, schema=ProblemSchema, description="Already dissolved or merged")
-    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
-        """Dissolve the association, with the date and the reason."""
-        saved = caller().run(code, DistrictRecords.dissolve_association, association_id, **data)
-        return accepted(saved)
 
 
 @blp.route("/merger")
@@ -142,149 +101,80 @@ class Merger(MethodView):
         return accepted(application.merge(caller(), code, association_id, **data))
 
 
-@blp.route("/facilities")
-class Facilities(MethodView):
-    """Venue, barrier-free facilities, wall displays."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(FacilityIn)
-    @blp.response(201, CreatedId)
-    @blp.alt_response(422, schema=ProblemSchema, description="Date out of range")
-    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
-        """Record a facility or publicity with its date and evidence note (S3.4, S3.5)."""
-        saved = caller().run(
-            code,
-            DistrictRecords.record_facility,
-            association_id,
-            kind=FacilityKind(data["kind"]),
-            description=data["description"],
-            recorded_on=data["recorded_on"],
-            evidence=data["evidence"],
-        )
-        return created(saved)
-
-
-@blp.route("/facilities/<uuid:facility_id>/withdrawal")
-class FacilityWithdrawal(MethodView):
-    """A facility gone."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(WithdrawalIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown facility")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, facility_id: UUID
-    ) -> dict[str, Any]:
-        """Record that a facility is no longer there."""
-        saved = caller().run(
-            code, DistrictRecords.withdraw_facility, association_id, facility_id, **data
-        )
-        return accepted(saved)
-
-
-@blp.route("/officers/<uuid:officer_id>/full-time-selection")
-class FullTimeSelection(MethodView):
-    """Selection as full-time member."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(SelectionIn)
-    @blp.response(201, CreatedId)
-    @blp.alt_response(409, schema=ProblemSchema, description="Not a sitting committee member")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """Select a committee member as full-time member; answers the membership id."""
-        saved = caller().run(
-            code,
-            DistrictRecords.select_full_time_member,
-            association_id,
-            officer_id,
-            method=SelectionMethod(data["method"]),
-            priority_group=PriorityGroup(data["priority_group"]),
-            selected_on=data["selected_on"],
-            note=data["note"],
-        )
-        return created(saved)
-
-
-@blp.route("/officers/<uuid:officer_id>/full-time-pay")
-class FullTimePay(MethodView):
-    """Pay arrangements."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(PayIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(409, schema=ProblemSchema, description="Not a full-time member")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """Record how a full-time member is paid from a date."""
-        saved = caller().run(
-            code,
-            DistrictRecords.arrange_full_time_pay,
-            association_id,
-            officer_id,
-            kind=PayKind(data["kind"]),
-            monthly_amount=data["monthly_amount"],
-            from_on=data["from_on"],
-        )
-        return accepted(saved)
-
-
-@blp.route("/officers/<uuid:officer_id>/full-time-exit")
-class FullTimeExit(MethodView):
-    """Exit from full-time work."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(ExitIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(409, schema=ProblemSchema, description="Not a full-time member")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """End a full-time membership (能进能出), with the date and the reason."""
-        saved = caller().run(
-            code, DistrictRecords.exit_full_time_member, association_id, officer_id, **data
-        )
-        return accepted(saved)
-
-
-@blp.route("/officers/<uuid:officer_id>/qualifications")
-class Qualifications(MethodView):
-    """Qualifications."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(QualificationIn)
-    @blp.response(201, CreatedId)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown officer")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, officer_id: UUID
-    ) -> dict[str, Any]:
-        """Record a qualification an officer obtained (S3.7)."""
-        saved = caller().run(
-            code,
-            DistrictRecords.record_qualification,
-            association_id,
-            officer_id,
-            kind=QualificationKind(data["kind"]),
-            title=data["title"],
-            obtained_on=data["obtained_on"],
-            issuer=data["issuer"],
-            evidence=data["evidence"],
-        )
-        return created(saved)
-
-
-@blp.route("/training-attendance")
-class TrainingAttendance(MethodView):
-    """Officers attending sessions."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(AttendanceIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown session or officer")
-    @blp.alt_response(409, schema=ProblemSchema, description="Already recorded")
-    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
-        """Record that one of the association's officers attended a training session."""
-        saved = caller().run(code, DistrictRecords.attend_training, association_id, **data)
-        return accepted(saved)
+#: Dissolution, facilities, full-time work, qualifications and training attendance: each
+#: one command of the records (:mod:`service.http.commands`).
+COMMANDS = [
+    Command(
+        "Dissolution",
+        "/dissolution",
+        DistrictRecords.dissolve_association,
+        DissolutionIn,
+        Accepted,
+        "Dissolve the association, with the date and the reason.",
+        {409: "Already dissolved or merged"},
+    ),
+    Command(
+        "Facilities",
+        "/facilities",
+        DistrictRecords.record_facility,
+        FacilityIn,
+        CreatedId,
+        "Record a facility or publicity with its date and evidence note (S3.4, S3.5).",
+        {422: "Date out of range"},
+    ),
+    Command(
+        "FacilityWithdrawal",
+        "/facilities/<uuid:facility_id>/withdrawal",
+        DistrictRecords.withdraw_facility,
+        WithdrawalIn,
+        Accepted,
+        "Record that a facility is no longer there.",
+        {404: "Unknown facility"},
+    ),
+    Command(
+        "FullTimeSelection",
+        "/officers/<uuid:officer_id>/full-time-selection",
+        DistrictRecords.select_full_time_member,
+        SelectionIn,
+        CreatedId,
+        "Select a committee member as full-time member; answers the membership id.",
+        {409: "Not a sitting committee member"},
+    ),
+    Command(
+        "FullTimePay",
+        "/officers/<uuid:officer_id>/full-time-pay",
+        DistrictRecords.arrange_full_time_pay,
+        PayIn,
+        Accepted,
+        "Record how a full-time member is paid from a date.",
+        {409: "Not a full-time member"},
+    ),
+    Command(
+        "FullTimeExit",
+        "/officers/<uuid:officer_id>/full-time-exit",
+        DistrictRecords.exit_full_time_member,
+        ExitIn,
+        Accepted,
+        "End a full-time membership (能进能出), with the date and the reason.",
+        {409: "Not a full-time member"},
+    ),
+    Command(
+        "Qualifications",
+        "/officers/<uuid:officer_id>/qualifications",
+        DistrictRecords.record_qualification,
+        QualificationIn,
+        CreatedId,
+        "Record a qualification an officer obtained (S3.7).",
+        {404: "Unknown officer"},
+    ),
+    Command(
+        "TrainingAttendance",
+        "/training-attendance",
+        DistrictRecords.attend_training,
+        AttendanceIn,
+        Accepted,
+        "Record that one of the association's officers attended a training session.",
+        {404: "Unknown session or officer", 409: "Already recorded"},
+    ),
+]
+register(blp, Action.WRITE, Target.ASSOCIATION, COMMANDS)

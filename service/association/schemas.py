@@ -7,12 +7,14 @@ document generated from the schemas that validate.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from aggregates.association.association import (
     Background,
     FacilityKind,
+    NewOfficer,
     OfficerRole,
     PayKind,
     PriorityGroup,
@@ -20,14 +22,17 @@ from aggregates.association.association import (
     SelectionMethod,
 )
 from aggregates.association.training import MAXIMUM_HOURS, TrainingMode
+from aggregates.divisions.division import DivisionPart
 from service.http.schemas import (
     TOWNSHIP_CODE,
     VILLAGE_CODE,
+    Choice,
     OfficerOut,
     Paging,
     StrictBoolean,
     Text,
     WholeMatch,
+    list_of,
 )
 
 DIVISION_CODE = WholeMatch(
@@ -41,11 +46,6 @@ def monthly_amount_in_range(value: Decimal) -> None:
     OpenAPI document as text."""
     if not Decimal(0) <= value <= Decimal(100000):
         raise ValidationError("must lie between 0 and 100000")
-
-
-def one_of(kind: type) -> validate.OneOf:
-    """Accept the values of a StrEnum."""
-    return validate.OneOf([member.value for member in kind])  # type: ignore[attr-defined]
 
 
 # -- divisions -------------------------------------------------------------------------------
@@ -99,6 +99,11 @@ class PartIn(Schema):
     code = fields.String(required=True, validate=VILLAGE_CODE)
     name = Text(required=True, max_length=100)
 
+    @post_load
+    def part(self, data: dict[str, Any], **kwargs: Any) -> DivisionPart:
+        """The part as the split command takes it."""
+        return DivisionPart(**data)
+
 
 class SplitIn(Schema):
     """A village split into parts; its association follows ``association_to``."""
@@ -149,13 +154,8 @@ class DivisionDetail(DivisionOut):
     association = fields.Dict(allow_none=True)
 
 
-class DivisionList(Schema):
-    """A page of divisions."""
-
-    items = fields.List(fields.Nested(DivisionOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
+#: A page of divisions.
+DivisionList = list_of("DivisionList", DivisionOut, position=False)
 
 
 # -- lifecycle -------------------------------------------------------------------------------
@@ -165,9 +165,9 @@ class TermOfficerIn(Schema):
     """An officer of the new term; ``continuing`` names a sitting officer re-elected."""
 
     name = Text(required=True, max_length=50)
-    role = fields.String(required=True, validate=one_of(OfficerRole))
+    role = Choice(OfficerRole, required=True)
     full_time = StrictBoolean(load_default=False)
-    backgrounds = fields.List(fields.String(validate=one_of(Background)), load_default=list)
+    backgrounds = fields.List(Choice(Background), load_default=list)
     phone = fields.String(
         load_default=None,
         validate=validate.Regexp(
@@ -175,6 +175,11 @@ class TermOfficerIn(Schema):
         ),
     )
     continuing = fields.UUID(load_default=None)
+
+    @post_load
+    def new_officer(self, data: dict[str, Any], **kwargs: Any) -> NewOfficer:
+        """The officer as the re-election command takes it."""
+        return NewOfficer(**{**data, "backgrounds": tuple(data["backgrounds"])})
 
 
 class TermIn(Schema):
@@ -212,7 +217,7 @@ class AssociationMergerIn(Schema):
 class FacilityIn(Schema):
     """A venue, barrier-free facility or wall display (S3.4, S3.5)."""
 
-    kind = fields.String(required=True, validate=one_of(FacilityKind))
+    kind = Choice(FacilityKind, required=True)
     description = Text(required=True, max_length=500)
     recorded_on = fields.Date(required=True)
     evidence = Text(required=True, max_length=500)
@@ -228,13 +233,12 @@ class WithdrawalIn(Schema):
 class SelectionIn(Schema):
     """A full-time member's selection (S3.6)."""
 
-    method = fields.String(
+    method = Choice(
+        SelectionMethod,
+        allowed=[m for m in SelectionMethod if m is not SelectionMethod.UNRECORDED],
         required=True,
-        validate=validate.OneOf(
-            [m.value for m in SelectionMethod if m is not SelectionMethod.UNRECORDED]
-        ),
     )
-    priority_group = fields.String(required=True, validate=one_of(PriorityGroup))
+    priority_group = Choice(PriorityGroup, required=True)
     selected_on = fields.Date(required=True)
     note = Text(max_length=500, load_default="")
 
@@ -242,7 +246,7 @@ class SelectionIn(Schema):
 class PayIn(Schema):
     """A full-time member's pay from a date."""
 
-    kind = fields.String(required=True, validate=one_of(PayKind))
+    kind = Choice(PayKind, required=True)
     monthly_amount = fields.Decimal(
         required=True,
         places=2,
@@ -262,7 +266,7 @@ class ExitIn(Schema):
 class QualificationIn(Schema):
     """A qualification an officer obtained (S3.7)."""
 
-    kind = fields.String(required=True, validate=one_of(QualificationKind))
+    kind = Choice(QualificationKind, required=True)
     title = Text(required=True, max_length=100)
     obtained_on = fields.Date(required=True)
     issuer = Text(max_length=100, load_default="")
@@ -406,7 +410,7 @@ class SessionIn(Schema):
     """A training session (S3.7)."""
 
     topic = Text(required=True, max_length=200)
-    mode = fields.String(required=True, validate=one_of(TrainingMode))
+    mode = Choice(TrainingMode, required=True)
     hours = fields.Float(
         required=True, validate=validate.Range(min=0, min_inclusive=False, max=MAXIMUM_HOURS)
     )
@@ -445,10 +449,5 @@ class SessionDetail(SessionOut):
     attendees = fields.List(fields.Nested(AttendeeOut), required=True)
 
 
-class SessionList(Schema):
-    """A page of sessions."""
-
-    items = fields.List(fields.Nested(SessionOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
+#: A page of sessions.
+SessionList = list_of("SessionList", SessionOut, position=False)

@@ -11,7 +11,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.association.training import TrainingMode
 from service.association import application
 from service.association.schemas import CreatedId, Paging, SessionDetail, SessionIn, SessionList
 from service.http.access import Action, Target, rule
@@ -47,17 +46,7 @@ class Sessions(MethodView):
     @blp.alt_response(422, schema=ProblemSchema, description="Hours or date out of range")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Record a session held by the district (no township) or by one township."""
-        saved = application.hold_training(
-            caller(),
-            code,
-            township_code=data["township_code"],
-            topic=data["topic"],
-            mode=TrainingMode(data["mode"]),
-            hours=data["hours"],
-            held_on=data["held_on"],
-            organiser=data["organiser"],
-        )
-        return created(saved)
+        return created(application.hold_training(caller(), code, **data))
 
 
 @blp.route("/<uuid:session_id>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response
@@ -92,45 +93,40 @@ class DistrictProgress(MethodView):
         return {"district": code, "basis": query["basis"], "points": points}
 
 
-def _download(content: bytes, mimetype: str, name: str) -> Response:
-    return Response(
-        content,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+#: The acceptance report's formats: endpoint, file suffix, how it is laid out, media type, what.
+REPORT_FORMATS = (
+    ("AcceptanceWorkbook", "xlsx", xlsx, XLSX_TYPE, "The report workbook"),
+    ("AcceptancePdf", "pdf", pdf, PDF_TYPE, "The report document"),
+)
+
+
+def _report_view(
+    name: str,
+    suffix: str,
+    render: Callable[[dict[str, Any], str], bytes],
+    mimetype: str,
+    what: str,
+) -> type[MethodView]:
+    """The view class of the acceptance report in one format."""
+
+    @rule(Action.READ, Target.DISTRICT)
+    @blp.arguments(ReportQuery, location="query")
+    @blp.response(200, content_type=mimetype, description=what)
+    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    def get(self: MethodView, query: dict[str, Any], code: str) -> Response:
+        """As of a day and clock, with the ledger head, roll-ups and problem list."""
+        body = campaign.acceptance_report(caller(), code, query)
+        filename = f"acceptance-{code}-{body['as_of']}-{query['basis']}.{suffix}"
+        return Response(
+            render(body, query["lang"]),
+            mimetype=mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    return type(name, (MethodView,), {"get": get, "__doc__": f"The acceptance report ({suffix})."})
+
+
+for _name, _suffix, *_layout in REPORT_FORMATS:
+    blp.route(f"/districts/<code>/acceptance-report.{_suffix}")(
+        _report_view(_name, _suffix, *_layout)
     )
-
-
-@blp.route("/districts/<code>/acceptance-report.xlsx")
-class AcceptanceWorkbook(MethodView):
-    """The acceptance report as Excel."""
-
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, content_type=XLSX_TYPE, description="The report workbook")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    def get(self, query: dict[str, Any], code: str) -> Response:
-        """As of a day and clock, with the ledger head, roll-ups and problem list."""
-        body = campaign.acceptance_report(caller(), code, query)
-        return _download(
-            xlsx(body, query["lang"]),
-            XLSX_TYPE,
-            f"acceptance-{code}-{body['as_of']}-{query['basis']}.xlsx",
-        )
-
-
-@blp.route("/districts/<code>/acceptance-report.pdf")
-class AcceptancePdf(MethodView):
-    """The acceptance report as PDF."""
-
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, content_type=PDF_TYPE, description="The report document")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    def get(self, query: dict[str, Any], code: str) -> Response:
-        """As of a day and clock, with the ledger head, roll-ups and problem list."""
-        body = campaign.acceptance_report(caller(), code, query)
-        return _download(
-            pdf(body, query["lang"]),
-            PDF_TYPE,
-            f"acceptance-{code}-{body['as_of']}-{query['basis']}.pdf",
-        )

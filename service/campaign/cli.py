@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from service.compliance.cli import BASIS
+
 
 @click.command("acceptance-report")
 @click.argument("district")
@@ -17,13 +19,7 @@ import click
     default=None,
     help="The day (default: today).",
 )
-@click.option(
-    "--basis",
-    type=click.Choice(["recorded", "effective"]),
-    default="recorded",
-    show_default=True,
-    help="recorded: what the records said; effective: what was true.",
-)
+@BASIS
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option(
     "--format", "kind", type=click.Choice(["xlsx", "pdf"]), default="pdf", show_default=True

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.campaign.inspection import Body, Decision
 from aggregates.store.district import DistrictRecords
 from service.application import campaign
 from service.campaign.schemas import (
@@ -39,6 +38,7 @@ from service.campaign.schemas import (
 )
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.schemas import ProblemSchema
 
@@ -121,25 +121,6 @@ class Rectification(MethodView):
         return accepted(campaign.rectify(caller(), code, inspection_id, problem_id, **data))
 
 
-@blp.route("/inspections/<uuid:inspection_id>/problems/<uuid:problem_id>/escalation")
-class Escalation(MethodView):
-    """A problem escalated."""
-
-    @rule(Action.INSPECT, Target.DISTRICT)
-    @blp.arguments(EscalationIn)
-    @blp.response(200, Position)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown inspection or problem")
-    @blp.alt_response(409, schema=ProblemSchema, description="Not open")
-    def post(
-        self, data: dict[str, Any], code: str, inspection_id: UUID, problem_id: UUID
-    ) -> dict[str, Any]:
-        """Escalate an open problem to a higher level."""
-        saved = caller().run(
-            code, DistrictRecords.escalate_problem, inspection_id, problem_id, **data
-        )
-        return accepted(saved)
-
-
 @blp.route("/inspections/<uuid:inspection_id>/decisions")
 class Decisions(MethodView):
     """The three city bodies' decisions of the joint acceptance."""
@@ -151,16 +132,7 @@ class Decisions(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="The body has decided already")
     def post(self, data: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """Record one body's decision; the third concludes with the overall outcome."""
-        saved, outcome = campaign.decide(
-            caller(),
-            code,
-            inspection_id,
-            body=Body(data["body"]),
-            decision=Decision(data["decision"]),
-            decided_on=data["decided_on"],
-            signatory=data["signatory"],
-            remarks=data["remarks"],
-        )
+        saved, outcome = campaign.decide(caller(), code, inspection_id, **data)
         return {"position": saved.position, "outcome": outcome}
 
 
@@ -175,14 +147,7 @@ class Conclusion(MethodView):
     @blp.alt_response(409, schema=ProblemSchema, description="Concluded already")
     def post(self, data: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """Conclude with an outcome and a summary."""
-        saved = caller().run(
-            code,
-            DistrictRecords.conclude_inspection,
-            inspection_id,
-            concluded_on=data["concluded_on"],
-            outcome=Decision(data["outcome"]) if data["outcome"] else None,
-            summary=data["summary"],
-        )
+        saved = caller().run(code, DistrictRecords.conclude_inspection, inspection_id, **data)
         return {"position": saved.position, "outcome": data["outcome"]}
 
 
@@ -221,21 +186,6 @@ class KeySupervisions(MethodView):
         return created(saved, problem_ids=[])
 
 
-@blp.route("/key-supervisions/<uuid:supervision_id>/release")
-class KeySupervisionRelease(MethodView):
-    """Release from key supervision."""
-
-    @rule(Action.INSPECT, Target.DISTRICT)
-    @blp.arguments(ReleaseIn)
-    @blp.response(200, Position)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown supervision")
-    @blp.alt_response(409, schema=ProblemSchema, description="Released already")
-    def post(self, data: dict[str, Any], code: str, supervision_id: UUID) -> dict[str, Any]:
-        """End a spell of key supervision."""
-        saved = caller().run(code, DistrictRecords.release_key_supervision, supervision_id, **data)
-        return accepted(saved)
-
-
 @blp.route("/model-associations")
 class ModelAssociations(MethodView):
     """Model associations (典型培育, S5.3)."""
@@ -265,16 +215,40 @@ class ModelAssociations(MethodView):
         return created(saved, problem_ids=[])
 
 
-@blp.route("/model-associations/<uuid:association_id>/withdrawal")
-class ModelWithdrawal(MethodView):
-    """A model designation ended."""
+#: An inspector's commands on problems and key supervision (:mod:`service.http.commands`).
+DISTRICT_COMMANDS = [
+    Command(
+        "Escalation",
+        "/inspections/<uuid:inspection_id>/problems/<uuid:problem_id>/escalation",
+        DistrictRecords.escalate_problem,
+        EscalationIn,
+        Position,
+        "Escalate an open problem to a higher level.",
+        {404: "Unknown inspection or problem", 409: "Not open"},
+    ),
+    Command(
+        "KeySupervisionRelease",
+        "/key-supervisions/<uuid:supervision_id>/release",
+        DistrictRecords.release_key_supervision,
+        ReleaseIn,
+        Position,
+        "End a spell of key supervision.",
+        {404: "Unknown supervision", 409: "Released already"},
+    ),
+]
+register(blp, Action.INSPECT, Target.DISTRICT, DISTRICT_COMMANDS)
 
-    @rule(Action.INSPECT, Target.ASSOCIATION)
-    @blp.arguments(ModelWithdrawalIn)
-    @blp.response(200, Position)
-    @blp.alt_response(404, schema=ProblemSchema, description="Not a model")
-    @blp.alt_response(409, schema=ProblemSchema, description="Withdrawn already")
-    def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
-        """Withdraw the designation."""
-        saved = caller().run(code, DistrictRecords.withdraw_model, association_id, **data)
-        return accepted(saved)
+
+#: An inspector's command on one model association (:mod:`service.http.commands`).
+ASSOCIATION_COMMANDS = [
+    Command(
+        "ModelWithdrawal",
+        "/model-associations/<uuid:association_id>/withdrawal",
+        DistrictRecords.withdraw_model,
+        ModelWithdrawalIn,
+        Position,
+        "Withdraw the designation.",
+        {404: "Not a model", 409: "Withdrawn already"},
+    ),
+]
+register(blp, Action.INSPECT, Target.ASSOCIATION, ASSOCIATION_COMMANDS)

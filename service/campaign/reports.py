@@ -13,10 +13,13 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from aggregates.campaign.inspection import BODY_LABELS, Body, InspectionKind
+from projections.campaign.progress import POINT_FIELDS
 from projections.compliance import RULES_BY_ID
 
 if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, Table
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
@@ -143,14 +146,29 @@ def header_rows(body: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     ]
 
 
-ROLLUP_KEYS = (
-    "associations",
-    "fully_compliant",
-    "compliant_share",
-    "villages",
-    "covered_villages",
-    "coverage_rate",
+#: The roll-up's headline figures, as the progress series carries them.
+ROLLUP_KEYS = POINT_FIELDS
+#: The columns of each table, as label keys; the Excel sheets and the PDF show the same.
+TOWNSHIP_COLUMNS = ("township", *ROLLUP_KEYS)
+FAILURE_COLUMNS = ("rule", "clause", "count")
+INSPECTION_COLUMNS = ("kind", "date", "name", "outcome", "decisions", "problems")
+PROBLEM_COLUMNS = (
+    "found_on",
+    "inspection",
+    "association",
+    "rule",
+    "description",
+    "state",
+    "rectification",
 )
+FAILING_COLUMNS = ("rule", "clause", "association", "township")
+SUPERVISION_COLUMNS = ("association", "description", "date")
+MODEL_COLUMNS = ("association", "date", "description")
+
+
+def labels(keys: tuple[str, ...], lang: str) -> list[str]:
+    """The labels of ``keys``, as a table's header row."""
+    return [label(key, lang) for key in keys]
 
 
 def _rollup_values(rollup: dict[str, Any]) -> list[str]:
@@ -163,6 +181,23 @@ def _rollup_values(rollup: dict[str, Any]) -> list[str]:
             else ("—" if value is None else str(value))
         )
     return out
+
+
+def township_rows(body: dict[str, Any]) -> list[list[str]]:
+    """One row per township: its code and its roll-ups."""
+    return [[t["township_code"], *_rollup_values(t)] for t in body["townships"]]
+
+
+def failure_rows(body: dict[str, Any], lang: str) -> list[list[Any]]:
+    """One row per failed rule: the rule and its title, its clause, how many failed it."""
+    return [
+        [
+            f"{rule_id} {_rule_title(rule_id, lang)}",
+            RULES_BY_ID[rule_id].clause if rule_id in RULES_BY_ID else "",
+            count,
+        ]
+        for rule_id, count in body["summary"]["failures_by_rule"].items()
+    ]
 
 
 def problem_rows(body: dict[str, Any], lang: str) -> list[list[str]]:
@@ -220,88 +255,12 @@ def inspection_rows(body: dict[str, Any], lang: str) -> list[list[str]]:
     return rows
 
 
-# -- Excel ------------------------------------------------------------------------------------
-
-
-def xlsx(body: dict[str, Any], lang: str) -> bytes:
-    """The report as an Excel workbook."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    bold = Font(bold=True)
-    sheet = book.active
-    sheet.title = label("summary", lang)[:31]
-    sheet.append([label("title", lang)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for name, value in header_rows(body, lang):
-        sheet.append([name, value])
-    sheet.append([])
-    sheet.append([label(k, lang) for k in ROLLUP_KEYS])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    sheet.append(_rollup_values(body["summary"]))
-    sheet.append([])
-    sheet.append([label("failures", lang), label("clause", lang), label("count", lang)])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    for rule_id, count in body["summary"]["failures_by_rule"].items():
-        sheet.append(
-            [
-                f"{rule_id} {_rule_title(rule_id, lang)}",
-                RULES_BY_ID[rule_id].clause if rule_id in RULES_BY_ID else "",
-                count,
-            ]
-        )
-    sheet.append([])
-    sheet.append([label("problem_counts", lang, **body["problem_counts"])])
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 60
-
-    townships = book.create_sheet(label("townships", lang)[:31])
-    townships.append([label("township", lang), *(label(k, lang) for k in ROLLUP_KEYS)])
-    for township in body["townships"]:
-        townships.append([township["township_code"], *_rollup_values(township)])
-
-    problems = book.create_sheet(label("problems", lang)[:31])
-    problems.append(
-        [
-            label(k, lang)
-            for k in (
-                "found_on",
-                "inspection",
-                "association",
-                "rule",
-                "description",
-                "state",
-                "rectification",
-            )
-        ]
-    )
-    for row in problem_rows(body, lang):
-        problems.append(row)
-    for column, width in zip("ABCDEFG", (12, 14, 34, 28, 40, 10, 40), strict=True):
-        problems.column_dimensions[column].width = width
-
-    inspections = book.create_sheet(label("inspections", lang)[:31])
-    inspections.append(
-        [label(k, lang) for k in ("kind", "date", "name", "outcome", "decisions", "problems")]
-    )
-    for row in inspection_rows(body, lang):
-        inspections.append(row)
-
-    failing = book.create_sheet(label("failing", lang)[:31])
-    failing.append(
-        [
-            label("rule", lang),
-            label("clause", lang),
-            label("association", lang),
-            label("township", lang),
-        ]
-    )
+def failing_rows(body: dict[str, Any], lang: str) -> list[list[str]]:
+    """One row per failing finding: rule, clause, where, township."""
+    rows = []
     for finding in body["failing"]:
         where = finding["association_name"] or finding["division_code"]
-        failing.append(
+        rows.append(
             [
                 f"{finding['rule_id']} {_rule_title(finding['rule_id'], lang)}",
                 finding["clause"],
@@ -309,6 +268,49 @@ def xlsx(body: dict[str, Any], lang: str) -> bytes:
                 finding["township_code"],
             ]
         )
+    return rows
+
+
+def supervision_rows(body: dict[str, Any], lang: str) -> list[list[str]]:
+    """One row per spell of key supervision: where, why, since when and until when."""
+    rows = []
+    for spell in body["supervisions"]:
+        dates = f"{label('since', lang)} {spell['started_on']}"
+        if spell["released_on"]:
+            dates += f"; {label('released', lang)} {spell['released_on']}"
+        rows.append(
+            [spell["association_name"] or label("whole_district", lang), spell["reason"], dates]
+        )
+    return rows
+
+
+def model_rows(body: dict[str, Any]) -> list[list[str]]:
+    """One row per model association: its name, the day and the practice it was chosen for."""
+    return [[m["name"], str(m["designated_on"]), m["practice"]] for m in body["models"]]
+
+
+# -- Excel ------------------------------------------------------------------------------------
+
+
+def xlsx(body: dict[str, Any], lang: str) -> bytes:
+    """The report as an Excel workbook: the summary, then one sheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    _summary_sheet(book.active, body, lang)
+    tables = [
+        ("townships", TOWNSHIP_COLUMNS, township_rows(body), ()),
+        ("problems", PROBLEM_COLUMNS, problem_rows(body, lang), (12, 14, 34, 28, 40, 10, 40)),
+        ("inspections", INSPECTION_COLUMNS, inspection_rows(body, lang), ()),
+        ("failing", FAILING_COLUMNS, failing_rows(body, lang), ()),
+    ]
+    for title, columns, rows, widths in tables:
+        sheet = book.create_sheet(label(title, lang)[:31])
+        for row in [labels(columns, lang), *rows]:
+            sheet.append(row)
+        for column, width in zip("ABCDEFG", widths, strict=False):
+            sheet.column_dimensions[column].width = width
     for ws in book.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True, size=cell.font.size)
@@ -316,6 +318,31 @@ def xlsx(body: dict[str, Any], lang: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _summary_sheet(sheet: Any, body: dict[str, Any], lang: str) -> None:
+    """The first sheet: the title, the header, the roll-ups, the failures and the problem count."""
+    from openpyxl.styles import Font
+
+    sheet.title = label("summary", lang)[:31]
+    sheet.append([label("title", lang)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for name, value in header_rows(body, lang):
+        sheet.append([name, value])
+    for header, rows in (
+        (labels(ROLLUP_KEYS, lang), [_rollup_values(body["summary"])]),
+        (labels(("failures", "clause", "count"), lang), failure_rows(body, lang)),
+    ):
+        sheet.append([])
+        sheet.append(header)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+    sheet.append([])
+    sheet.append([label("problem_counts", lang, **body["problem_counts"])])
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 60
 
 
 # -- PDF --------------------------------------------------------------------------------------
@@ -348,30 +375,37 @@ def drawable(text: str) -> str:
     return "".join(c if ord(c) in glyphs or c.isspace() else MISSING for c in text)
 
 
-def pdf(body: dict[str, Any], lang: str) -> bytes:
-    """The report as a PDF (A4 landscape), all in the embedded font: no other font is used."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+class _Pen:
+    """The PDF's paragraphs and tables, all in the embedded font, on a page ``width`` wide."""
 
-    report_font()
-    text = ParagraphStyle("text", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
-    small = ParagraphStyle("small", parent=text, fontSize=8, leading=10)
-    heading = ParagraphStyle(
-        "heading", parent=text, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4
-    )
-    title = ParagraphStyle("title", parent=text, fontSize=16, leading=22, alignment=1, spaceAfter=8)
+    def __init__(self, width: float) -> None:
+        from reportlab.lib.styles import ParagraphStyle
 
-    def p(value: Any, style: ParagraphStyle = small) -> Paragraph:
-        return Paragraph(html.escape(drawable(str(value)), quote=False), style)
+        self.width = width
+        self.text = ParagraphStyle("text", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
+        self.small = ParagraphStyle("small", parent=self.text, fontSize=8, leading=10)
+        self.heading = ParagraphStyle(
+            "heading", parent=self.text, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4
+        )
+        self.title = ParagraphStyle(
+            "title", parent=self.text, fontSize=16, leading=22, alignment=1, spaceAfter=8
+        )
 
-    def table(rows: list[list[Any]], widths: list[float]) -> Table:
+    def para(self, value: Any, style: ParagraphStyle | None = None) -> Paragraph:
+        """``value`` as a paragraph, small unless told, with the font's missing glyphs marked."""
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(html.escape(drawable(str(value)), quote=False), style or self.small)
+
+    def table(self, rows: list[list[Any]], widths: list[float]) -> Table:
+        """A gridded table whose first row is its header, repeated on each page."""
+        from reportlab.lib import colors
+        from reportlab.platypus import Table, TableStyle
+
         # splitInRow: a cell taller than a page (2,000 characters of evidence) flows on to the
         # next page instead of failing the report with a LayoutError.
         built = Table(
-            [[p(c) for c in r] for r in rows], colWidths=widths, repeatRows=1, splitInRow=1
+            [[self.para(c) for c in r] for r in rows], colWidths=widths, repeatRows=1, splitInRow=1
         )
         built.setStyle(
             TableStyle(
@@ -385,6 +419,30 @@ def pdf(body: dict[str, Any], lang: str) -> bytes:
         )
         return built
 
+    def section(
+        self,
+        lang: str,
+        title: str,
+        columns: tuple[str, ...],
+        rows: list[list[Any]],
+        widths: list[float],
+    ) -> list[Any]:
+        """A heading and its table, or nothing when there are no rows."""
+        if not rows:
+            return []
+        return [
+            self.para(label(title, lang), self.heading),
+            self.table([labels(columns, lang), *rows], widths),
+        ]
+
+
+def pdf(body: dict[str, Any], lang: str) -> bytes:
+    """The report as a PDF (A4 landscape), all in the embedded font: no other font is used."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    report_font()
     out = io.BytesIO()
     page = landscape(A4)
     doc = SimpleDocTemplate(
@@ -398,122 +456,76 @@ def pdf(body: dict[str, Any], lang: str) -> bytes:
         author="canxie",
         initialFontName=FONT,  # else the canvas names Helvetica, which is not embedded
     )
-    width = page[0] - 24 * mm
-    story: list[Any] = [p(label("title", lang), title)]
-    story.append(table([[k, v] for k, v in header_rows(body, lang)], [45 * mm, width - 45 * mm]))
-    story.append(p(label("summary", lang), heading))
-    story.append(
-        table(
-            [[label(k, lang) for k in ROLLUP_KEYS], _rollup_values(body["summary"])],
-            [width / 6] * 6,
-        )
+    pen = _Pen(page[0] - 24 * mm)
+    doc.build(
+        [
+            *_pdf_summary(pen, body, lang),
+            *_pdf_inspections_and_problems(pen, body, lang),
+            *_pdf_follow_up(pen, body, lang),
+        ]
     )
-    if body["townships"]:
-        story.append(p(label("townships", lang), heading))
-        story.append(
-            table(
-                [
-                    [label("township", lang), *(label(k, lang) for k in ROLLUP_KEYS)],
-                    *([t["township_code"], *_rollup_values(t)] for t in body["townships"]),
-                ],
-                [width / 7] * 7,
-            )
-        )
-    failures = body["summary"]["failures_by_rule"]
-    if failures:
-        story.append(p(label("failures", lang), heading))
-        story.append(
-            table(
-                [
-                    [label("rule", lang), label("clause", lang), label("count", lang)],
-                    *(
-                        [
-                            f"{r} {_rule_title(r, lang)}",
-                            RULES_BY_ID[r].clause if r in RULES_BY_ID else "",
-                            str(n),
-                        ]
-                        for r, n in failures.items()
-                    ),
-                ],
-                [width * 0.6, width * 0.2, width * 0.2],
-            )
-        )
-    story.append(p(label("inspections", lang), heading))
-    rows = inspection_rows(body, lang)
-    if rows:
-        story.append(
-            table(
-                [
-                    [
-                        label(k, lang)
-                        for k in ("kind", "date", "name", "outcome", "decisions", "problems")
-                    ],
-                    *rows,
-                ],
-                [w * mm for w in (28, 22, 60, 30, 70, 63)],
-            )
-        )
-    else:
-        story.append(p(label("none", lang), text))
-    story.append(p(label("problems", lang), heading))
-    story.append(p(label("problem_counts", lang, **body["problem_counts"]), text))
-    story.append(Spacer(1, 3 * mm))
-    rows = problem_rows(body, lang)
-    if rows:
-        story.append(
-            table(
-                [
-                    [
-                        label(k, lang)
-                        for k in (
-                            "found_on",
-                            "inspection",
-                            "association",
-                            "rule",
-                            "description",
-                            "state",
-                            "rectification",
-                        )
-                    ],
-                    *rows,
-                ],
-                [w * mm for w in (20, 24, 55, 40, 58, 18, 58)],
-            )
-        )
-    supervisions = body["supervisions"]
-    if supervisions:
-        story.append(p(label("supervisions", lang), heading))
-        story.append(
-            table(
-                [
-                    [label("association", lang), label("description", lang), label("date", lang)],
-                    *(
-                        [
-                            s["association_name"] or label("whole_district", lang),
-                            s["reason"],
-                            f"{label('since', lang)} {s['started_on']}"
-                            + (
-                                f"; {label('released', lang)} {s['released_on']}"
-                                if s["released_on"]
-                                else ""
-                            ),
-                        ]
-                        for s in supervisions
-                    ),
-                ],
-                [width * 0.3, width * 0.45, width * 0.25],
-            )
-        )
-    if body["models"]:
-        story.append(p(label("models", lang), heading))
-        story.append(
-            table(
-                [
-                    [label("association", lang), label("date", lang), label("description", lang)],
-                    *([m["name"], str(m["designated_on"]), m["practice"]] for m in body["models"]),
-                ],
-                [width * 0.3, width * 0.15, width * 0.55],
-            )
-        )
-    doc.build(story)
     return out.getvalue()
+
+
+def _pdf_summary(pen: _Pen, body: dict[str, Any], lang: str) -> list[Any]:
+    """The title, the header, the roll-ups, by township, and the failures by rule."""
+    from reportlab.lib.units import mm
+
+    width = pen.width
+    return [
+        pen.para(label("title", lang), pen.title),
+        pen.table([[k, v] for k, v in header_rows(body, lang)], [45 * mm, width - 45 * mm]),
+        pen.para(label("summary", lang), pen.heading),
+        pen.table([labels(ROLLUP_KEYS, lang), _rollup_values(body["summary"])], [width / 6] * 6),
+        *pen.section(lang, "townships", TOWNSHIP_COLUMNS, township_rows(body), [width / 7] * 7),
+        *pen.section(
+            lang,
+            "failures",
+            FAILURE_COLUMNS,
+            failure_rows(body, lang),
+            [width * 0.6, width * 0.2, width * 0.2],
+        ),
+    ]
+
+
+def _pdf_inspections_and_problems(pen: _Pen, body: dict[str, Any], lang: str) -> list[Any]:
+    """The inspections (or that there were none), then the problem counts and the problems."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    story = [pen.para(label("inspections", lang), pen.heading)]
+    inspections = inspection_rows(body, lang)
+    if inspections:
+        widths = [w * mm for w in (28, 22, 60, 30, 70, 63)]
+        story.append(pen.table([labels(INSPECTION_COLUMNS, lang), *inspections], widths))
+    else:
+        story.append(pen.para(label("none", lang), pen.text))
+    story.append(pen.para(label("problems", lang), pen.heading))
+    story.append(pen.para(label("problem_counts", lang, **body["problem_counts"]), pen.text))
+    story.append(Spacer(1, 3 * mm))
+    problems = problem_rows(body, lang)
+    if problems:
+        widths = [w * mm for w in (20, 24, 55, 40, 58, 18, 58)]
+        story.append(pen.table([labels(PROBLEM_COLUMNS, lang), *problems], widths))
+    return story
+
+
+def _pdf_follow_up(pen: _Pen, body: dict[str, Any], lang: str) -> list[Any]:
+    """The spells of key supervision and the model associations, where there are any."""
+    width = pen.width
+    return [
+        *pen.section(
+            lang,
+            "supervisions",
+            SUPERVISION_COLUMNS,
+            supervision_rows(body, lang),
+            [width * 0.3, width * 0.45, width * 0.25],
+        ),
+        *pen.section(
+            lang,
+            "models",
+            MODEL_COLUMNS,
+            model_rows(body),
+            [width * 0.3, width * 0.15, width * 0.55],
+        ),
+    ]

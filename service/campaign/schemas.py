@@ -7,12 +7,10 @@ from marshmallow import Schema, fields, validate
 
 from aggregates.campaign.inspection import Body, Decision, InspectionKind
 from projections.compliance import RULES_BY_ID
-from service.compliance.schemas import BASES
-from service.http.schemas import TOWNSHIP_CODE, VILLAGE_CODE, Text
+from service.compliance.schemas import BASES, Figures
+from service.http.schemas import TOWNSHIP_CODE, VILLAGE_CODE, Choice, Text
 
 KINDS = [k.value for k in InspectionKind]
-BODIES = [b.value for b in Body]
-DECISIONS = [d.value for d in Decision]
 
 
 class AsOfQuery(Schema):
@@ -112,8 +110,8 @@ class EscalationIn(Schema):
 class DecisionIn(Schema):
     """One city body's decision in the joint acceptance."""
 
-    body = fields.String(required=True, validate=validate.OneOf(BODIES))
-    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    body = Choice(Body, required=True)
+    decision = Choice(Decision, required=True)
     decided_on = fields.Date(required=True)
     signatory = Text(required=True, max_length=100)
     remarks = fields.String(load_default="", validate=validate.Length(max=2000))
@@ -123,7 +121,7 @@ class ConclusionIn(Schema):
     """An inspection concluded, with its outcome."""
 
     concluded_on = fields.Date(required=True)
-    outcome = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DECISIONS))
+    outcome = Choice(Decision, load_default=None, allow_none=True)
     summary = Text(required=True, max_length=4000)
 
 
@@ -337,16 +335,10 @@ class CampaignOut(Schema):
     work_plans = fields.List(fields.Nested(WorkPlanOut), required=True)
 
 
-class PointFigures(Schema):
+class PointFigures(Figures):
     """Coverage and compliance at one month end."""
 
     township_code = fields.String()
-    associations = fields.Integer(required=True)
-    fully_compliant = fields.Integer(required=True)
-    compliant_share = fields.Float(allow_none=True)
-    villages = fields.Integer(allow_none=True)
-    covered_villages = fields.Integer(allow_none=True)
-    coverage_rate = fields.Float(allow_none=True)
 
 
 class Point(PointFigures):

@@ -30,6 +30,13 @@ def load_demo_care(records: Any, by: Provenance, association_id: UUID, persons: 
         intervals={HouseholdKind.SPECIAL_HARDSHIP: 90, HouseholdKind.ORDINARY: 365},
         by=by,
     )
+    _form_group(records, by, association_id, persons)
+    _survey_serve_and_visit(records, by, association_id, persons[0], chair)
+    _evaluate(records, by, association_id, full_time.officer_id)
+
+
+def _form_group(records: Any, by: Provenance, association_id: UUID, persons: list[UUID]) -> None:
+    """An area group that every demo person joins."""
     group = records.form_group(
         association_id,
         name="第一小组 (group 1)",
@@ -43,10 +50,15 @@ def load_demo_care(records: Any, by: Provenance, association_id: UUID, persons: 
         records.join_group(
             association_id, group, person_id=person, joined_on=date(2022, 2, 1), by=by
         )
-    first = persons[0]
+
+
+def _survey_serve_and_visit(
+    records: Any, by: Provenance, association_id: UUID, person: UUID, chair: Any
+) -> None:
+    """The chair surveys ``person``'s needs, one need is met by a service, and visits at home."""
     survey = records.survey_needs(
         association_id,
-        first,
+        person,
         surveyed_on=date(2022, 3, 5),
         surveyor=chair.name,
         services_received=[NeedCategory.SOCIAL_SECURITY],
@@ -58,7 +70,7 @@ def load_demo_care(records: Any, by: Provenance, association_id: UUID, persons: 
     )
     records.deliver_service(
         association_id,
-        first,
+        person,
         survey.more[1],
         delivered_on=date(2022, 4, 20),
         provider="区残联辅具中心",
@@ -70,7 +82,7 @@ def load_demo_care(records: Any, by: Provenance, association_id: UUID, persons: 
         association_id,
         household_id="H00100100",
         household_kind=HouseholdKind.SPECIAL_HARDSHIP,
-        person_ids=[first],
+        person_ids=[person],
         visited_on=date(2022, 3, 5),
         visitor_officer_id=chair.officer_id,
         mode=VisitMode.ON_SITE,
@@ -78,6 +90,10 @@ def load_demo_care(records: Any, by: Provenance, association_id: UUID, persons: 
         difficulties=["冬季取暖 winter heating"],
         by=by,
     )
+
+
+def _evaluate(records: Any, by: Provenance, association_id: UUID, full_time: UUID) -> None:
+    """The 2022 evaluation of the association and of its full-time member, under the scheme."""
     records.adopt_evaluation_scheme(
         effective_from=date(2021, 1, 1), criteria=CRITERIA, performance_weight=0.6, by=by
     )
@@ -92,7 +108,7 @@ def load_demo_care(records: Any, by: Provenance, association_id: UUID, persons: 
     )
     records.evaluate_full_time_member(
         association_id,
-        full_time.officer_id,
+        full_time,
         cycle=2022,
         evaluated_on=date(2022, 12, 20),
         evaluator="中原区残联",

@@ -7,9 +7,9 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.store.district import DistrictRecords
 from service.care import application as care
+from service.care.commands import run_on_association
 from service.care.schemas import (
     CareCreated,
     DisbandIn,
@@ -24,6 +24,7 @@ from service.care.schemas import (
 )
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.schemas import Accepted, ProblemSchema
 
@@ -55,18 +56,7 @@ class Groups(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Form a group by disability category or by area."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.form_group,
-            name=data["name"],
-            basis=GroupBasis(data["basis"]),
-            category=DisabilityCategory(data["category"]) if data["category"] else None,
-            area=data["area"],
-            formed_on=data["formed_on"],
-        )
-        return created(saved)
+        return created(care.run(caller(), code, association_id, DistrictRecords.form_group, **data))
 
 
 @blp.route("/<uuid:group_id>")
@@ -83,25 +73,6 @@ class GroupResource(MethodView):
     ) -> dict[str, Any]:
         """The group, its members on ``on`` and every membership interval."""
         return care.group(caller(), code, association_id, group_id, query)
-
-
-@blp.route("/<uuid:group_id>/members")
-class Members(MethodView):
-    """Joining a group."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(MemberIn)
-    @blp.response(201, CareCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown group or person")
-    @blp.alt_response(409, schema=ProblemSchema, description="Already a member, or disbanded")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
-    ) -> dict[str, Any]:
-        """A person joins the group on ``joined_on``; answers the membership's id."""
-        saved = care.run(
-            caller(), code, association_id, DistrictRecords.join_group, group_id, **data
-        )
-        return created(saved)
 
 
 @blp.route("/<uuid:group_id>/members/<uuid:person_id>/departure")
@@ -133,39 +104,35 @@ class Departure(MethodView):
         return accepted(saved)
 
 
-@blp.route("/<uuid:group_id>/leader")
-class Leader(MethodView):
-    """The group's leader (小组长)."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(LeaderIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown group")
-    @blp.alt_response(409, schema=ProblemSchema, description="The person is not a member")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
-    ) -> dict[str, Any]:
-        """Make a member the group's leader."""
-        saved = care.run(
-            caller(), code, association_id, DistrictRecords.appoint_group_leader, group_id, **data
-        )
-        return accepted(saved)
-
-
-@blp.route("/<uuid:group_id>/disbandment")
-class Disbandment(MethodView):
-    """Closing a group."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(DisbandIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown group")
-    @blp.alt_response(409, schema=ProblemSchema, description="Members left in the group")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, group_id: UUID
-    ) -> dict[str, Any]:
-        """Disband a group whose members have all left or moved."""
-        saved = care.run(
-            caller(), code, association_id, DistrictRecords.disband_group, group_id, **data
-        )
-        return accepted(saved)
+#: Members joining and groups changing: each one command of the records on a known
+#: association (:mod:`service.http.commands`).
+COMMANDS = [
+    Command(
+        "Members",
+        "/<uuid:group_id>/members",
+        DistrictRecords.join_group,
+        MemberIn,
+        CareCreated,
+        "A person joins the group on ``joined_on``; answers the membership's id.",
+        {404: "Unknown group or person", 409: "Already a member, or disbanded"},
+    ),
+    Command(
+        "Leader",
+        "/<uuid:group_id>/leader",
+        DistrictRecords.appoint_group_leader,
+        LeaderIn,
+        Accepted,
+        "Make a member the group's leader.",
+        {404: "Unknown group", 409: "The person is not a member"},
+    ),
+    Command(
+        "Disbandment",
+        "/<uuid:group_id>/disbandment",
+        DistrictRecords.disband_group,
+        DisbandIn,
+        Accepted,
+        "Disband a group whose members have all left or moved.",
+        {404: "Unknown group", 409: "Members left in the group"},
+    ),
+]
+register(blp, Action.WRITE, Target.ASSOCIATION, COMMANDS, run=run_on_association)

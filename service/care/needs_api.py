@@ -7,9 +7,9 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.care.needs import NeedCategory
 from aggregates.store.district import DistrictRecords
 from service.care import application as care
+from service.care.commands import run_on_association
 from service.care.schemas import (
     CareCreated,
     NeedList,
@@ -21,6 +21,7 @@ from service.care.schemas import (
 )
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, created, page
+from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.schemas import ProblemSchema, ReadQuery
 
@@ -48,15 +49,7 @@ class Surveys(MethodView):
     ) -> dict[str, Any]:
         """Record a survey: services the person receives and needs found."""
         saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.survey_needs,
-            person_id,
-            surveyed_on=data["surveyed_on"],
-            surveyor=data["surveyor"],
-            services_received=[NeedCategory(c) for c in data["services_received"]],
-            needs=[(NeedCategory(n["category"]), n["description"]) for n in data["needs"]],
+            caller(), code, association_id, DistrictRecords.survey_needs, person_id, **data
         )
         return created(saved, need_ids=[str(n) for n in saved.more])
 
@@ -79,36 +72,6 @@ class PersonNeeds(MethodView):
         )
 
 
-@blp.route(f"{PERSON}/needs/<uuid:need_id>/services")
-class Services(MethodView):
-    """Services delivered against a need."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(ServiceIn)
-    @blp.response(201, CareCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown person or need")
-    @blp.alt_response(409, schema=ProblemSchema, description="The need is already met")
-    def post(
-        self,
-        data: dict[str, Any],
-        code: str,
-        association_id: UUID,
-        person_id: UUID,
-        need_id: UUID,
-    ) -> dict[str, Any]:
-        """Record a service; one that meets the need closes it."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.deliver_service,
-            person_id,
-            need_id,
-            **data,
-        )
-        return created(saved)
-
-
 @blp.route("/needs")
 class DistrictNeeds(MethodView):
     """Needs across the caller's part of the district."""
@@ -122,3 +85,19 @@ class DistrictNeeds(MethodView):
         """Needs, e.g. ``?status=open``, oldest first, with their services."""
         items, total, position = care.district_needs(caller(), code, query)
         return page(items, total, query, position=position)
+
+
+#: A service delivered: one command of the records on a known association
+#: (:mod:`service.http.commands`).
+COMMANDS = [
+    Command(
+        "Services",
+        f"{PERSON}/needs/<uuid:need_id>/services",
+        DistrictRecords.deliver_service,
+        ServiceIn,
+        CareCreated,
+        "Record a service; one that meets the need closes it.",
+        {404: "Unknown person or need", 409: "The need is already met"},
+    ),
+]
+register(blp, Action.WRITE, Target.ASSOCIATION, COMMANDS, run=run_on_association)

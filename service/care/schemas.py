@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from aggregates.care.evaluation import Subject
 from aggregates.care.group import DisabilityCategory, GroupBasis
@@ -15,11 +15,13 @@ from aggregates.care.needs import NeedCategory
 from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
 from service.http.schemas import (
     TOWNSHIP_CODE,
+    Choice,
     Paging,
     ReadQuery,
     StrictBoolean,
     Text,
     limit_field,
+    list_of,
     offset_field,
 )
 
@@ -64,8 +66,8 @@ class GroupIn(Schema):
     """A new disabled persons' group: by category (with its category) or by area (S3.3)."""
 
     name = Text(required=True, max_length=50)
-    basis = fields.String(required=True, validate=_one_of(GroupBasis))
-    category = fields.String(load_default=None, validate=_one_of(DisabilityCategory))
+    basis = Choice(GroupBasis, required=True)
+    category = Choice(DisabilityCategory, load_default=None)
     area = Text(load_default=None, max_length=100)
     formed_on = fields.Date(required=True)
 
@@ -147,12 +149,8 @@ class GroupDetail(GroupOut):
     position = fields.Integer(required=True)
 
 
-class GroupList(Schema):
-    """The groups of an association on a date."""
-
-    items = fields.List(fields.Nested(GroupOut), required=True)
-    total = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: The groups of an association on a date.
+GroupList = list_of("GroupList", GroupOut, paged=False)
 
 
 # -- needs and services ------------------------------------------------------------------
@@ -161,8 +159,13 @@ class GroupList(Schema):
 class NeedIn(Schema):
     """A need found by a survey."""
 
-    category = fields.String(required=True, validate=_one_of(NeedCategory))
+    category = Choice(NeedCategory, required=True)
     description = Text(required=True, max_length=500)
+
+    @post_load
+    def need(self, data: dict[str, Any], **kwargs: Any) -> tuple[NeedCategory, str]:
+        """The need as the survey command takes it: its category and description."""
+        return data["category"], data["description"]
 
 
 class SurveyIn(Schema):
@@ -170,9 +173,7 @@ class SurveyIn(Schema):
 
     surveyed_on = fields.Date(required=True)
     surveyor = Text(required=True, max_length=50)
-    services_received = fields.List(
-        fields.String(validate=_one_of(NeedCategory)), load_default=list
-    )
+    services_received = fields.List(Choice(NeedCategory), load_default=list)
     needs = fields.List(fields.Nested(NeedIn), load_default=list)
 
 
@@ -230,14 +231,8 @@ class NeedOut(Schema):
     service_records = fields.List(fields.Nested(ServiceOut), required=True)
 
 
-class NeedList(Schema):
-    """A page of needs."""
-
-    items = fields.List(fields.Nested(NeedOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of needs.
+NeedList = list_of("NeedList", NeedOut)
 
 
 class SurveyOut(Schema):
@@ -267,11 +262,11 @@ class VisitIn(Schema):
     """A home visit (S3.4, S3.5)."""
 
     household_id = Text(required=True, max_length=64)
-    household_kind = fields.String(required=True, validate=_one_of(HouseholdKind))
+    household_kind = Choice(HouseholdKind, required=True)
     person_ids = fields.List(fields.UUID(), load_default=list)
     visited_on = fields.Date(required=True)
     visitor_officer_id = fields.UUID(required=True)
-    mode = fields.String(required=True, validate=_one_of(VisitMode))
+    mode = Choice(VisitMode, required=True)
     findings = Text(required=True, max_length=2000)
     difficulties = fields.List(Text(max_length=500), load_default=list)
 
@@ -279,7 +274,7 @@ class VisitIn(Schema):
 class FollowUpIn(Schema):
     """A difficulty referred to the two committees or the township."""
 
-    referred_to = fields.String(required=True, validate=_one_of(ReferredTo))
+    referred_to = Choice(ReferredTo, required=True)
     referred_on = fields.Date(required=True)
     matter = Text(required=True, max_length=500)
 
@@ -346,14 +341,8 @@ class VisitDetail(VisitOut):
     position = fields.Integer(required=True)
 
 
-class VisitList(Schema):
-    """A page of visits."""
-
-    items = fields.List(fields.Nested(VisitOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of visits.
+VisitList = list_of("VisitList", VisitOut)
 
 
 class IntervalsOut(Schema):
@@ -548,14 +537,8 @@ class EvaluationOut(Schema):
     notes = fields.String(allow_none=True)
 
 
-class EvaluationList(Schema):
-    """A page of evaluations."""
-
-    items = fields.List(fields.Nested(EvaluationOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of evaluations.
+EvaluationList = list_of("EvaluationList", EvaluationOut)
 
 
 class CareCreated(Schema):

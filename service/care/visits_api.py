@@ -7,9 +7,10 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
+from aggregates.care.visit import HouseholdKind
 from aggregates.store.district import DistrictRecords
 from service.care import application as care
+from service.care.commands import run_on_association
 from service.care.schemas import (
     CareCreated,
     DueList,
@@ -26,6 +27,7 @@ from service.care.schemas import (
 )
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted, created, page
+from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.schemas import Accepted, ProblemSchema, ReadQuery
 
@@ -59,21 +61,9 @@ class Visits(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or officer")
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record a home visit by an officer of the association."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.record_visit,
-            household_id=data["household_id"],
-            household_kind=HouseholdKind(data["household_kind"]),
-            person_ids=data["person_ids"],
-            visited_on=data["visited_on"],
-            visitor_officer_id=data["visitor_officer_id"],
-            mode=VisitMode(data["mode"]),
-            findings=data["findings"],
-            difficulties=data["difficulties"],
+        return created(
+            care.run(caller(), code, association_id, DistrictRecords.record_visit, **data)
         )
-        return created(saved)
 
 
 @blp.route(f"{VISITS}/<uuid:visit_id>")
@@ -90,61 +80,6 @@ class VisitResource(MethodView):
     ) -> dict[str, Any]:
         """The visit with its follow-ups and their outcomes."""
         return care.visit(caller(), code, association_id, visit_id, query.get("min_position"))
-
-
-@blp.route(f"{VISITS}/<uuid:visit_id>/follow-ups")
-class FollowUps(MethodView):
-    """Referring a difficulty."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(FollowUpIn)
-    @blp.response(201, CareCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown visit")
-    def post(
-        self, data: dict[str, Any], code: str, association_id: UUID, visit_id: UUID
-    ) -> dict[str, Any]:
-        """Refer a difficulty to the two committees or the township."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.refer_follow_up,
-            visit_id,
-            referred_to=ReferredTo(data["referred_to"]),
-            referred_on=data["referred_on"],
-            matter=data["matter"],
-        )
-        return created(saved)
-
-
-@blp.route(f"{VISITS}/<uuid:visit_id>/follow-ups/<uuid:follow_up_id>/outcome")
-class Outcome(MethodView):
-    """The outcome of a referral."""
-
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(OutcomeIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown visit or follow-up")
-    @blp.alt_response(409, schema=ProblemSchema, description="Already concluded")
-    def post(
-        self,
-        data: dict[str, Any],
-        code: str,
-        association_id: UUID,
-        visit_id: UUID,
-        follow_up_id: UUID,
-    ) -> dict[str, Any]:
-        """Record what came of the referral, and whether it resolved the difficulty."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.conclude_follow_up,
-            visit_id,
-            follow_up_id,
-            **data,
-        )
-        return accepted(saved)
 
 
 @blp.route("/visits/due")
@@ -190,3 +125,28 @@ class VisitIntervals(MethodView):
             intervals={HouseholdKind(k): v for k, v in data["intervals"].items()},
         )
         return accepted(saved)
+
+
+#: Visits and their follow-ups: each one command of the records on a known association
+#: (:mod:`service.http.commands`).
+COMMANDS = [
+    Command(
+        "FollowUps",
+        f"{VISITS}/<uuid:visit_id>/follow-ups",
+        DistrictRecords.refer_follow_up,
+        FollowUpIn,
+        CareCreated,
+        "Refer a difficulty to the two committees or the township.",
+        {404: "Unknown visit"},
+    ),
+    Command(
+        "Outcome",
+        f"{VISITS}/<uuid:visit_id>/follow-ups/<uuid:follow_up_id>/outcome",
+        DistrictRecords.conclude_follow_up,
+        OutcomeIn,
+        Accepted,
+        "Record what came of the referral, and whether it resolved the difficulty.",
+        {404: "Unknown visit or follow-up", 409: "Already concluded"},
+    ),
+]
+register(blp, Action.WRITE, Target.ASSOCIATION, COMMANDS, run=run_on_association)

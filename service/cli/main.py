@@ -12,6 +12,7 @@ from service.campaign.cli import acceptance_report_command
 from service.cli.context import cli_settings as _settings
 from service.compliance.cli import replay_command
 from service.divisions.cli import divisions
+from service.http.access import Role
 from service.ledger.cli import audit
 from service.roster.cli import roster
 
@@ -333,16 +334,7 @@ def users() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(
-        [
-            "city_admin",
-            "bureau_auditor",
-            "district_admin",
-            "township_officer",
-            "association_worker",
-            "inspector",
-        ]
-    ),
+    type=click.Choice([role.value for role in Role]),
 )
 @click.option("--district", help="6-digit district code (district roles, inspector).")
 @click.option("--township", help="9-digit township code (township_officer).")

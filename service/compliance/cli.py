@@ -7,6 +7,15 @@ from datetime import date
 
 import click
 
+#: The clock a report is read on, as an option of every command that reads one.
+BASIS = click.option(
+    "--basis",
+    type=click.Choice(["recorded", "effective"]),
+    default="recorded",
+    show_default=True,
+    help="recorded: what the records said; effective: what was true.",
+)
+
 
 @click.command("replay")
 @click.argument("district")
@@ -17,13 +26,7 @@ import click
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="The day, e.g. 2022-03-31.",
 )
-@click.option(
-    "--basis",
-    type=click.Choice(["recorded", "effective"]),
-    default="recorded",
-    show_default=True,
-    help="recorded: what the records said; effective: what was true.",
-)
+@BASIS
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 def replay_command(district: str, as_of: date, basis: str, as_json: bool) -> None:
     """Replay DISTRICT's events up to a day and check every rule of the plan."""

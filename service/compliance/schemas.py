@@ -49,17 +49,22 @@ class FindingOut(Schema):
     facts = fields.Dict(required=True)
 
 
-class Rollup(Schema):
-    """Counts for a township, a district or the city."""
+class Figures(Schema):
+    """Compliance and coverage of a township, a district or the city (the roll-up's figures)."""
 
-    township_code = fields.String()
-    district = fields.String()
     associations = fields.Integer(required=True)
     fully_compliant = fields.Integer(required=True)
     compliant_share = fields.Float(allow_none=True)
     villages = fields.Integer(allow_none=True)
     covered_villages = fields.Integer(allow_none=True)
     coverage_rate = fields.Float(allow_none=True)
+
+
+class Rollup(Figures):
+    """Counts for a township, a district or the city."""
+
+    township_code = fields.String()
+    district = fields.String()
     failures_by_rule = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask.views import MethodView
 
-from aggregates.divisions.division import DivisionPart
 from aggregates.errors import DivisionImportRefused, DomainError
 from aggregates.store.district import DistrictRecords
 from service.association.schemas import (
@@ -28,6 +27,7 @@ from service.association.schemas import (
 from service.divisions import application
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted, page
+from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.problems import ProblemError, request_locale
 from service.http.schemas import Accepted, ProblemSchema, ReadQuery
@@ -97,20 +97,6 @@ class DivisionImport(MethodView):
         return asdict(imported)
 
 
-@blp.route("/merger")
-class VillageMerger(MethodView):
-    """Villages merging."""
-
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(MergeIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(409, schema=ProblemSchema, description="Two active associations")
-    @blp.alt_response(422, schema=ProblemSchema, description="Not active villages")
-    def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
-        """Merge villages into one of them or a new one; the association follows."""
-        return accepted(application.change(caller(), code, DistrictRecords.merge_villages, **data))
-
-
 @blp.route("/<division_code>")
 class DivisionResource(MethodView):
     """One division."""
@@ -124,46 +110,41 @@ class DivisionResource(MethodView):
         return application.division(caller(), code, division_code, query.get("min_position"))
 
 
-@blp.route("/<division_code>/renaming")
-class DivisionRenaming(MethodView):
-    """A new name."""
-
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(RenameIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown division")
-    def post(self, data: dict[str, Any], code: str, division_code: str) -> dict[str, Any]:
-        """Rename a township or village from a date."""
-        saved = application.change(
-            caller(), code, DistrictRecords.rename_division, division_code, **data
-        )
-        return accepted(saved)
-
-
-@blp.route("/<division_code>/split")
-class DivisionSplit(MethodView):
-    """A village splitting."""
-
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(SplitIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="No register")
-    @blp.alt_response(422, schema=ProblemSchema, description="Not an active village")
-    def post(self, data: dict[str, Any], code: str, division_code: str) -> dict[str, Any]:
-        """Split a village into parts; its association follows the part named."""
-        saved = application.change(
-            caller(),
-            code,
-            DistrictRecords.split_village,
-            division_code,
-            parts=[DivisionPart(code=p["code"], name=p["name"]) for p in data["parts"]],
-            effective_on=data["effective_on"],
-            association_to=data["association_to"],
-        )
-        return accepted(saved)
-
-
 def _row_message(row: dict[str, Any]) -> str:
     """A refused row's message: a domain refusal in the request's language, else as parsed."""
     error = row.get("error")
     return say(error, request_locale()) if isinstance(error, DomainError) else str(row["message"])
+
+
+#: Changes to the division register: each one command run through the divisions application
+#: (:mod:`service.http.commands`).
+COMMANDS = [
+    Command(
+        "VillageMerger",
+        "/merger",
+        DistrictRecords.merge_villages,
+        MergeIn,
+        Accepted,
+        "Merge villages into one of them or a new one; the association follows.",
+        {409: "Two active associations", 422: "Not active villages"},
+    ),
+    Command(
+        "DivisionRenaming",
+        "/<division_code>/renaming",
+        DistrictRecords.rename_division,
+        RenameIn,
+        Accepted,
+        "Rename a township or village from a date.",
+        {404: "Unknown division"},
+    ),
+    Command(
+        "DivisionSplit",
+        "/<division_code>/split",
+        DistrictRecords.split_village,
+        SplitIn,
+        Accepted,
+        "Split a village into parts; its association follows the part named.",
+        {404: "No register", 422: "Not an active village"},
+    ),
+]
+register(blp, Action.WRITE, Target.DISTRICT, COMMANDS, run=application.change)

@@ -6,11 +6,14 @@ not a number and ``"yes"`` is not a boolean.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from aggregates.association.association import Background, OfficerRole
+from service.http.access import Role
 
 
 class WholeMatch(validate.Regexp):
@@ -54,11 +57,43 @@ class Text(fields.String):
         return text.strip()
 
 
+class Choice(fields.String):
+    """One value of a StrEnum, loaded as its member, so that a route hands the loaded body on to
+    the command as it is.  ``allowed`` narrows the values the API accepts."""
+
+    def __init__(self, kind: type[StrEnum], *, allowed: Iterable[StrEnum] = (), **kwargs: Any):
+        self.kind = kind
+        values = [member.value for member in (allowed or kind)]
+        super().__init__(validate=validate.OneOf(values), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        # Not a value of the kind: returned as it is for OneOf to refuse with its message.
+        return self.kind._value2member_map_.get(text, text)
+
+
 class StrictBoolean(fields.Boolean):
     """Only JSON ``true`` and ``false``."""
 
     truthy: ClassVar[set[Any]] = {True}
     falsy: ClassVar[set[Any]] = {False}
+
+
+def list_of(name: str, item: type[Schema], *, paged: bool = True, position: bool = True) -> type:
+    """The schema ``name`` of a list answer: its ``items``, their ``total``, the paging asked for
+    (``limit``, ``offset``) where ``paged``, and the read model's ``position`` where it has one."""
+    declared: dict[str, fields.Field] = {
+        "items": fields.List(fields.Nested(item), required=True),
+        "total": fields.Integer(required=True),
+    }
+    if paged:
+        declared |= {
+            "limit": fields.Integer(required=True),
+            "offset": fields.Integer(required=True),
+        }
+    if position:
+        declared["position"] = fields.Integer(required=True)
+    return Schema.from_dict(declared, name=name)
 
 
 class ProblemSchema(Schema):
@@ -96,11 +131,8 @@ class DistrictOut(Schema):
     created_at = fields.String(required=True)
 
 
-class DistrictList(Schema):
-    """Every district."""
-
-    items = fields.List(fields.Nested(DistrictOut), required=True)
-    total = fields.Integer(required=True)
+#: Every district.
+DistrictList = list_of("DistrictList", DistrictOut, paged=False, position=False)
 
 
 class AssociationIn(Schema):
@@ -116,12 +148,9 @@ class OfficerIn(Schema):
     """An appointment (S3.2, S3.3, S3.6)."""
 
     name = Text(required=True, max_length=50)
-    role = fields.String(required=True, validate=validate.OneOf([r.value for r in OfficerRole]))
+    role = Choice(OfficerRole, required=True)
     full_time = StrictBoolean(load_default=False)
-    backgrounds = fields.List(
-        fields.String(validate=validate.OneOf([b.value for b in Background])),
-        load_default=list,
-    )
+    backgrounds = fields.List(Choice(Background), load_default=list)
     appointed_on = fields.Date(required=True)
     phone = fields.String(load_default=None, validate=PHONE)
 
@@ -224,14 +253,8 @@ class AssociationDetail(AssociationOut):
     position = fields.Integer(required=True)
 
 
-class AssociationList(Schema):
-    """A page of associations."""
-
-    items = fields.List(fields.Nested(AssociationOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of associations.
+AssociationList = list_of("AssociationList", AssociationOut)
 
 
 class Health(Schema):
@@ -249,14 +272,7 @@ class Health(Schema):
     checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
-ROLES = [
-    "city_admin",
-    "bureau_auditor",
-    "district_admin",
-    "township_officer",
-    "association_worker",
-    "inspector",
-]
+ROLES = [role.value for role in Role]
 
 
 class UserIn(Schema):

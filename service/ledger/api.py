@@ -87,14 +87,8 @@ class AuditEntries(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Trail behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Events in log order with who, when, why and their digests; filter and page them."""
-        page = audit.entries(caller(), code, query)
-        return {
-            "items": page.items,
-            "total": page.total,
-            "limit": query["limit"],
-            "offset": query["offset"],
-            "position": page.position,
-        }
+        found = audit.entries(caller(), code, query)
+        return page(found.items, found.total, query, position=found.position)
 
 
 @blp.route(f"{PREFIX}/aggregates/<uuid:aggregate_id>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from service.http.schemas import POSITION_MAX, ReadQuery, limit_field, offset_field
+from service.http.schemas import POSITION_MAX, ReadQuery, limit_field, list_of, offset_field
 
 
 class AuditEntriesQuery(ReadQuery):
@@ -50,14 +50,8 @@ class AuditEntryOut(Schema):
     leaf_hash = fields.String(required=True)
 
 
-class AuditEntryList(Schema):
-    """A page of the trail."""
-
-    items = fields.List(fields.Nested(AuditEntryOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of the trail.
+AuditEntryList = list_of("AuditEntryList", AuditEntryOut)
 
 
 class AggregateHistory(Schema):
@@ -106,13 +100,8 @@ class HeadListQuery(Schema):
     offset = offset_field()
 
 
-class HeadList(Schema):
-    """Signed heads by size."""
-
-    items = fields.List(fields.Nested(SignedHeadOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
+#: Signed heads by size.
+HeadList = list_of("HeadList", SignedHeadOut, position=False)
 
 
 class InclusionQuery(Schema):

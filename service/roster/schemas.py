@@ -16,6 +16,7 @@ from service.http.schemas import (
     Text,
     WholeMatch,
     limit_field,
+    list_of,
     offset_field,
 )
 
@@ -260,14 +261,8 @@ class PersonDetail(PersonOut):
     position = fields.Integer(required=True)
 
 
-class PersonList(Schema):
-    """A page of persons."""
-
-    items = fields.List(fields.Nested(PersonOut), required=True)
-    total = fields.Integer(required=True)
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(required=True)
-    position = fields.Integer(required=True)
+#: A page of persons.
+PersonList = list_of("PersonList", PersonOut)
 
 
 class PersonTotalGroup(Schema):

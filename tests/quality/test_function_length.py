@@ -36,10 +36,6 @@ STILL_LONG = frozenset(
     {
         "aggregates/association/association.py reelect",
         "aggregates/campaign/commands.py open_inspection",
-        "service/campaign/reports.py pdf",
-        "service/campaign/reports.py xlsx",
-        "service/association/demo.py load_demo_lifecycle",
-        "service/care/demo.py load_demo_care",
     }
 )
 
