@@ -71,6 +71,18 @@ def _written_for(finding: dict[str, Any], written: list[WrittenProblem]) -> str 
     return None
 
 
+def _rule_problem(finding: dict[str, Any], *, note: str | None) -> WrittenProblem:
+    """A failing rule finding as a problem, described by the inspector's note if they wrote one."""
+    association = finding.get("association_id")
+    return WrittenProblem(
+        description=note or finding.get("title_zh") or finding["rule_id"],
+        association_id=UUID(association) if association else None,
+        division_code=finding["division_code"],
+        clause=finding["clause"],
+        rule_id=finding["rule_id"],
+    )
+
+
 class InspectionCommands(Records):
     """The campaign's records in a district's store."""
 
@@ -160,7 +172,6 @@ class InspectionCommands(Records):
             raise SampledTwice(field="association_ids")
         sampled = [self._sample(a, inspected_on) for a in association_ids]
         ids = {s["association_id"] for s in sampled}
-        today = self.clock.today()
         used = [
             f
             for f in rule_findings
@@ -181,46 +192,58 @@ class InspectionCommands(Records):
             sampled=sampled,
             rules_basis=rules_basis,
             rule_findings=used,
-            today=today,
+            today=self.clock.today(),
             by=by.as_dict(),
         )
+        problems = self._problems_found(inspection, used, written, found_on=inspected_on, by=by)
+        return self.record(inspection, created=inspection.id, more=tuple(problems))
+
+    def _problems_found(
+        self,
+        inspection: Inspection,
+        findings: list[dict[str, Any]],
+        written: list[WrittenProblem],
+        *,
+        found_on: date,
+        by: Provenance,
+    ) -> list[UUID]:
+        """Put the failing rule findings, then the inspector's other problems, on the list."""
         problems: list[UUID] = []
         unmerged = list(written)
-        for finding in used:
-            if finding["passed"]:
-                continue
-            note = _written_for(finding, unmerged)
-            association = finding.get("association_id")
-            problems.append(
-                inspection.record_problem(
-                    association_id=UUID(association) if association else None,
-                    division_code=finding["division_code"],
-                    source=ProblemSource.RULE,
-                    rule_id=finding["rule_id"],
-                    clause=finding["clause"],
-                    description=note or finding.get("title_zh") or finding["rule_id"],
-                    facts=finding.get("facts") or {},
-                    found_on=inspected_on,
-                    today=today,
-                    by=by.as_dict(),
+        for finding in findings:
+            if not finding["passed"]:
+                problem = _rule_problem(finding, note=_written_for(finding, unmerged))
+                facts = finding.get("facts") or {}
+                problems.append(
+                    self._put_problem(inspection, problem, facts, found_on=found_on, by=by)
                 )
-            )
         for problem in unmerged:
-            problems.append(
-                inspection.record_problem(
-                    association_id=problem.association_id,
-                    division_code=problem.division_code,
-                    source=ProblemSource.INSPECTOR,
-                    rule_id=problem.rule_id,
-                    clause=problem.clause,
-                    description=problem.description,
-                    facts={},
-                    found_on=inspected_on,
-                    today=today,
-                    by=by.as_dict(),
-                )
-            )
-        return self.record(inspection, created=inspection.id, more=tuple(problems))
+            problems.append(self._put_problem(inspection, problem, None, found_on=found_on, by=by))
+        return problems
+
+    def _put_problem(
+        self,
+        inspection: Inspection,
+        problem: WrittenProblem,
+        facts: dict[str, Any] | None,
+        *,
+        found_on: date,
+        by: Provenance,
+    ) -> UUID:
+        """One problem on an inspection's list: a rule's, with the facts it found, or else the
+        inspector's (``facts`` None)."""
+        return inspection.record_problem(
+            association_id=problem.association_id,
+            division_code=problem.division_code,
+            source=ProblemSource.INSPECTOR if facts is None else ProblemSource.RULE,
+            rule_id=problem.rule_id,
+            clause=problem.clause,
+            description=problem.description,
+            facts=facts or {},
+            found_on=found_on,
+            today=self.clock.today(),
+            by=by.as_dict(),
+        )
 
     def record_problem(
         self, inspection_id: UUID, problem: WrittenProblem, *, found_on: date, by: Provenance
@@ -228,18 +251,7 @@ class InspectionCommands(Records):
         """Add a problem the inspector wrote to an inspection's list."""
         return self.change(
             lambda: self.inspection(inspection_id),
-            lambda i: i.record_problem(
-                association_id=problem.association_id,
-                division_code=problem.division_code,
-                source=ProblemSource.INSPECTOR,
-                rule_id=problem.rule_id,
-                clause=problem.clause,
-                description=problem.description,
-                facts={},
-                found_on=found_on,
-                today=self.clock.today(),
-                by=by.as_dict(),
-            ),
+            lambda i: self._put_problem(i, problem, None, found_on=found_on, by=by),
         )
 
     def rectify_problem(
