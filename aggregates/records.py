@@ -39,14 +39,6 @@ class Saved:
     more: tuple[UUID, ...] = ()
 
 
-def saved_from(result: object, position: int) -> Saved:
-    """A command's result as :class:`Saved`: a new id, ``(id, more ids)`` or nothing."""
-    if isinstance(result, tuple):
-        first, rest = result
-        return Saved(first, position, tuple(rest))
-    return Saved(result if isinstance(result, UUID) else None, position)
-
-
 class Records:
     """A district's store as the commands see it (implemented by ``DistrictRecords``)."""
 

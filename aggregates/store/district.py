@@ -47,7 +47,7 @@ from aggregates.errors import (
     NoSuchAssociation,
 )
 from aggregates.provenance import Provenance
-from aggregates.records import RETRIES, Attempt, Saved, saved_from
+from aggregates.records import RETRIES, Attempt, Saved
 from aggregates.roster.commands import RosterCommands
 from aggregates.store.personal_data import Sealer, SealingMapper
 from aggregates.store.topics import register_old_topics
@@ -127,6 +127,14 @@ class TrustingRepository(Repository[UUID]):
                 yield cached
         finally:
             self._disuse_fastforward_lock(aggregate_id)
+
+
+def saved_from(result: object, position: int) -> Saved:
+    """A command's result as :class:`Saved`: a new id, ``(id, more ids)`` or nothing."""
+    if isinstance(result, tuple):
+        first, rest = result
+        return Saved(first, position, tuple(rest))
+    return Saved(result if isinstance(result, UUID) else None, position)
 
 
 class DateAsISO(Transcoding):
