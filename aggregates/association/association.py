@@ -19,7 +19,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyFullTime,
     AssociationNotActive,
@@ -53,7 +52,7 @@ from aggregates.errors import (
     TooManyCommitteeMembers,
     TooManyViceChairs,
 )
-from aggregates.events import Aggregate, event
+from aggregates.events import Aggregate, Index, event
 from aggregates.plan import PLANS, Plan, in_force
 
 
@@ -170,13 +169,6 @@ class NewOfficer:
 
 class Association(Aggregate):
     """One association per village or community, identified by its 12-digit division code."""
-
-    class Event(Aggregate.Event):
-        """Base of the association's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Established")
     def __init__(
@@ -927,7 +919,7 @@ def division_claim_id(division_code: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"canxie:division-claim:{division_code}")
 
 
-class DivisionClaim(Aggregate):
+class DivisionClaim(Index):
     """Index aggregate: a village's claim to its single association.
 
     Its id is derived from the division code, so a second association for the same village
