@@ -933,6 +933,16 @@ class DivisionClaim(Index):
         self.division_code = division_code
         self.association_id = association_id
 
+    @classmethod
+    def claim(cls, division_code: str, association_id: UUID) -> DivisionClaim:
+        """A new claim, under the id the village's code gives."""
+        return cls._create(
+            cls.Claimed,
+            id=division_claim_id(division_code),
+            division_code=division_code,
+            association_id=association_id,
+        )
+
     def transfer(self, association_id: UUID, by: dict[str, Any]) -> None:
         """Give the village to another association."""
         self._transfer(association_id=association_id, by=by)

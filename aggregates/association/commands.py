@@ -274,12 +274,7 @@ class LifecycleCommands(Records):
             )
             claim = self.find(division_claim_id(to_code), DivisionClaim)
             if claim is None:
-                claim = DivisionClaim._create(
-                    DivisionClaim.Claimed,
-                    id=division_claim_id(to_code),
-                    division_code=to_code,
-                    association_id=association.id,
-                )
+                claim = DivisionClaim.claim(to_code, association.id)
             else:
                 claim.transfer(association.id, by.as_dict())
             changed += [association, claim]

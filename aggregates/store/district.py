@@ -33,7 +33,6 @@ from aggregates.association.association import (
     Background,
     DivisionClaim,
     OfficerRole,
-    division_claim_id,
 )
 from aggregates.association.commands import LifecycleCommands
 from aggregates.campaign.commands import InspectionCommands
@@ -224,12 +223,7 @@ class DistrictRecords(
             today=self.clock.today(),
             by=by.as_dict(),
         )
-        claim = DivisionClaim._create(
-            DivisionClaim.Claimed,
-            id=division_claim_id(division_code),
-            division_code=division_code,
-            association_id=association.id,
-        )
+        claim = DivisionClaim.claim(division_code, association.id)
         try:
             return self.record(association, claim, created=association.id)
         except ChangedConcurrently:
