@@ -10,8 +10,9 @@ underscore); on ``__init__`` it declares the "created" event.
 The two keyword arguments set the class attributes that readers of stored events look up:
 ``effective`` is ``EFFECTIVE_FIELD``, the date on which the fact took effect
 (projections/replay.py); ``personal`` is ``PERSONAL``, the paths sealed with the person's own
-key (aggregates/personal_data.py).  :class:`Aggregate` sets them, and the parameters'
-defaults, once the library has made the classes, so every aggregate of ours derives from it.
+key (aggregates/store/personal_data.py).  :class:`Aggregate` (or :class:`Index`) sets them,
+and the parameters' defaults, once the library has made the classes, so every aggregate of
+ours derives from one of the two.
 """
 
 from __future__ import annotations
@@ -57,14 +58,36 @@ def event(
 
 
 class Aggregate(LibraryAggregate):
-    """The library's aggregate, whose events made by :func:`event` are completed."""
+    """The library's aggregate, whose events made by :func:`event` are completed, and each
+    carries its provenance as ``by``."""
+
+    class Event(LibraryAggregate.Event):
+        """Base of every aggregate's events: each carries its provenance as ``by``."""
+
+        create_timestamp = staticmethod(event_timestamp)
+
+        by: dict[str, Any]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for member in list(vars(cls).values()):
-            if isinstance(member, CommandMethodDecorator) and member.event_cls_name:
-                event_class = getattr(cls, member.event_cls_name)
-                _complete(event_class, member.decorated_func, getattr(member, _ATTRIBUTES, {}))
+        _complete_events(cls)
+
+
+class Index(LibraryAggregate):
+    """An index aggregate (a claim, a receipt): its id derives from what it indexes, so a
+    second claim collides at the event store; its created event carries no provenance."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _complete_events(cls)
+
+
+def _complete_events(cls: type) -> None:
+    """Complete the event classes the library made for ``cls`` from its decorated methods."""
+    for member in list(vars(cls).values()):
+        if isinstance(member, CommandMethodDecorator) and member.event_cls_name:
+            event_class = getattr(cls, member.event_cls_name)
+            _complete(event_class, member.decorated_func, getattr(member, _ATTRIBUTES, {}))
 
 
 def _complete(event_class: type, method: Callable[..., None], attributes: dict[str, Any]) -> None:

@@ -19,7 +19,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyFullTime,
     AssociationNotActive,
@@ -53,7 +52,7 @@ from aggregates.errors import (
     TooManyCommitteeMembers,
     TooManyViceChairs,
 )
-from aggregates.events import Aggregate, event
+from aggregates.events import Aggregate, Index, event
 from aggregates.plan import PLANS, Plan, in_force
 
 
@@ -170,13 +169,6 @@ class NewOfficer:
 
 class Association(Aggregate):
     """One association per village or community, identified by its 12-digit division code."""
-
-    class Event(Aggregate.Event):
-        """Base of the association's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Established")
     def __init__(
@@ -376,6 +368,31 @@ class Association(Aggregate):
         term must obey S3.3's maximums and S3.6's full-time rule on its own.
         """
         self._check_active()
+        self._check_new_term(started_on, ends_on, today, officers)
+        continuing = self._continuing(officers)
+        _check_maximums(officers, started_on)
+        ended = [officer_id for officer_id in self.officers if officer_id not in continuing]
+        ids = [seat.continuing or uuid4() for seat in officers]
+        self._reelect(
+            term=self.term + 1,
+            started_on=started_on,
+            ends_on=ends_on,
+            ended_officer_ids=ended,
+            ended_membership_ids=self._memberships_of(ended),
+            continuing_officer_ids=continuing,
+            appointed=[
+                _appointed_seat(officer_id, seat)
+                for officer_id, seat in zip(ids, officers, strict=True)
+                if seat.continuing is None
+            ],
+            by=by,
+        )
+        return ids
+
+    def _check_new_term(
+        self, started_on: date, ends_on: date, today: date, officers: list[NewOfficer]
+    ) -> None:
+        """The term's dates follow the last term's, and it names its officers."""
         if started_on > today:
             raise DateInFuture(day=started_on, field="started_on")
         if started_on <= self.term_started_on:
@@ -384,11 +401,13 @@ class Association(Aggregate):
             raise TermEndsBeforeStart(day=ends_on, earliest=started_on, field="ends_on")
         if not officers:
             raise TermNeedsOfficers(field="officers")
-        counts = dict.fromkeys(OfficerRole, 0)
+
+    def _continuing(self, officers: list[NewOfficer]) -> list[UUID]:
+        """The sitting officers named again, each once and in the office they hold (S3.6: only
+        a committee member is full-time)."""
         continuing: list[UUID] = []
         for index, seat in enumerate(officers):
             field = f"officers.{index}"
-            counts[seat.role] += 1
             if seat.full_time and seat.role is not OfficerRole.COMMITTEE_MEMBER:
                 raise FullTimeNotCommitteeMember(clause="S3.6", field=f"{field}.full_time")
             if seat.continuing is not None:
@@ -398,39 +417,7 @@ class Association(Aggregate):
                 if sitting.role is not seat.role:
                     raise ContinuingKeepsOffice(field=f"{field}.role")
                 continuing.append(seat.continuing)
-        for role, count in counts.items():
-            maximum = maximum_sitting(role, started_on)
-            if count > maximum:
-                raise _SEATS_FULL[role](
-                    sitting=count, maximum=maximum, clause="S3.3", field="officers"
-                )
-        ended = [officer_id for officer_id in self.officers if officer_id not in continuing]
-        appointed, ids = [], []
-        for seat in officers:
-            officer_id = seat.continuing or uuid4()
-            ids.append(officer_id)
-            if seat.continuing is None:
-                appointed.append(
-                    {
-                        "officer_id": str(officer_id),
-                        "name": seat.name,
-                        "role": seat.role.value,
-                        "full_time": seat.full_time,
-                        "backgrounds": sorted({b.value for b in seat.backgrounds}),
-                        "phone": seat.phone,
-                    }
-                )
-        self._reelect(
-            term=self.term + 1,
-            started_on=started_on,
-            ends_on=ends_on,
-            ended_officer_ids=ended,
-            ended_membership_ids=self._memberships_of(ended),
-            continuing_officer_ids=continuing,
-            appointed=appointed,
-            by=by,
-        )
-        return ids
+        return continuing
 
     @event("Reelected")
     def _reelect(
@@ -932,7 +919,7 @@ def division_claim_id(division_code: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"canxie:division-claim:{division_code}")
 
 
-class DivisionClaim(Aggregate):
+class DivisionClaim(Index):
     """Index aggregate: a village's claim to its single association.
 
     Its id is derived from the division code, so a second association for the same village
@@ -946,6 +933,16 @@ class DivisionClaim(Aggregate):
         self.division_code = division_code
         self.association_id = association_id
 
+    @classmethod
+    def claim(cls, division_code: str, association_id: UUID) -> DivisionClaim:
+        """A new claim, under the id the village's code gives."""
+        return cls._create(
+            cls.Claimed,
+            id=division_claim_id(division_code),
+            division_code=division_code,
+            association_id=association_id,
+        )
+
     def transfer(self, association_id: UUID, by: dict[str, Any]) -> None:
         """Give the village to another association."""
         self._transfer(association_id=association_id, by=by)
@@ -955,3 +952,26 @@ class DivisionClaim(Aggregate):
         """Another association now holds the village (it followed the village after a merge or
         split, the previous holder having been dissolved or merged)."""
         self.association_id = association_id
+
+
+def _appointed_seat(officer_id: UUID, seat: NewOfficer) -> dict[str, Any]:
+    """A newly elected officer as the ``Reelected`` event stores them."""
+    return {
+        "officer_id": str(officer_id),
+        "name": seat.name,
+        "role": seat.role.value,
+        "full_time": seat.full_time,
+        "backgrounds": sorted({b.value for b in seat.backgrounds}),
+        "phone": seat.phone,
+    }
+
+
+def _check_maximums(officers: list[NewOfficer], started_on: date) -> None:
+    """A new term's seats fit S3.3's maximums in force on its first day."""
+    counts = dict.fromkeys(OfficerRole, 0)
+    for seat in officers:
+        counts[seat.role] += 1
+    for role, count in counts.items():
+        maximum = maximum_sitting(role, started_on)
+        if count > maximum:
+            raise _SEATS_FULL[role](sitting=count, maximum=maximum, clause="S3.3", field="officers")

@@ -1,23 +1,20 @@
 """Commands of the association's lifecycle, the division register and training (S3.4-S3.7).
 
-A mixin of :class:`aggregates.store.district.DistrictRecords`: it uses the application's ``save``,
-``repository``, ``clock``, ``district_code`` and ``_change``.  Commands that touch several
-aggregates (a village merge moving an association and its claim) save them in one
-transaction of the district's store, so nothing is ever half-written.
+A mixin of the district's store, written against :class:`aggregates.records.Records`.
+Commands that touch several aggregates (a village merge moving an association and its claim)
+save them in one transaction of the district's store, so nothing is ever half-written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from aggregates.association.association import (
     Association,
@@ -40,7 +37,6 @@ from aggregates.divisions.division import (
 )
 from aggregates.errors import (
     ActiveAssociationsToMerge,
-    ChangedConcurrently,
     Conflict,
     DivisionImportRefused,
     DomainError,
@@ -54,13 +50,7 @@ from aggregates.errors import (
     TownshipNotRegistered,
 )
 from aggregates.provenance import Provenance
-from aggregates.store.retries import RETRIES
-from aggregates.store.saved import Saved
-
-if TYPE_CHECKING:  # pragma: no cover
-    from aggregates.clock import Clock
-
-A = TypeVar("A", bound=Aggregate)
+from aggregates.records import RETRIES, Records, Saved
 
 
 @dataclass(frozen=True)
@@ -82,34 +72,14 @@ class DivisionImport:
     position: int | None
 
 
-class LifecycleCommands:
+class LifecycleCommands(Records):
     """Divisions, the association's lifecycle, facilities, full-time members and training."""
-
-    district_code: str
-    clock: Clock
-    repository: Any
-    recorder: Any
-
-    if TYPE_CHECKING:  # provided by DistrictRecords / Application
-
-        def save(self, *objs: Any) -> Any: ...
-
-        def _change(self, association_id: UUID, command: Callable[[Association], Any]) -> Saved: ...
-
-        def association(self, association_id: UUID) -> Association: ...
 
     # -- loading ---------------------------------------------------------------------------
 
-    def _get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        return aggregate if isinstance(aggregate, kind) else None
-
     def division_register(self) -> DivisionRegister | None:
         """The district's division register, if it keeps one."""
-        return self._get(division_register_id(self.district_code), DivisionRegister)
+        return self.find(division_register_id(self.district_code), DivisionRegister)
 
     def _register_or_new(self, by: Provenance) -> DivisionRegister:
         return self.division_register() or DivisionRegister.open(self.district_code, by.as_dict())
@@ -122,7 +92,7 @@ class LifecycleCommands:
 
     def training_session(self, session_id: UUID) -> TrainingSession:
         """A training session of the district, or NotFound."""
-        session = self._get(session_id, TrainingSession)
+        session = self.find(session_id, TrainingSession)
         if session is None:
             raise NoSuchTrainingSession(id=session_id, field="session_id")
         return session
@@ -132,16 +102,6 @@ class LifecycleCommands:
         register = self.division_register()
         if register is not None:
             register.active_village(division_code, "division_code")
-
-    def _saved(self, result: Any, *aggregates: Aggregate) -> Saved:
-        try:
-            recordings = self.save(*aggregates)
-        except IntegrityError:
-            raise ChangedConcurrently() from None
-        position = max((r.notification.id for r in recordings), default=None)
-        if position is None:  # nothing changed: the log stands where it stood
-            position = self.recorder.max_notification_id() or 0
-        return Saved(result if isinstance(result, UUID) else None, position)
 
     # -- divisions ---------------------------------------------------------------------------
 
@@ -158,8 +118,8 @@ class LifecycleCommands:
             by=by.as_dict(),
         )
         if not register.pending_events:
-            return self._saved(None)
-        return self._saved(None, register)
+            return Saved(None, self.head_position())
+        return self.record(register)
 
     def import_divisions(self, rows: Iterable[DivisionRow], *, by: Provenance) -> DivisionImport:
         """Enter many divisions in one transaction: all rows valid, or nothing and every error.
@@ -197,7 +157,7 @@ class LifecycleCommands:
         created = len(register.divisions) - before
         if not register.pending_events:
             return DivisionImport(created=0, unchanged=len(seen), position=None)
-        saved = self._saved(None, register)
+        saved = self.record(register)
         return DivisionImport(
             created=created, unchanged=len(seen) - created, position=saved.position
         )
@@ -212,7 +172,7 @@ class LifecycleCommands:
             today=self.clock.today(),
             by=by.as_dict(),
         )
-        return self._saved(None, register)
+        return self.record(register)
 
     def merge_villages(
         self,
@@ -249,7 +209,7 @@ class LifecycleCommands:
             associations=moved,
             by=by.as_dict(),
         )
-        return self._saved(None, register, *changed)
+        return self.record(register, *changed)
 
     def split_village(
         self,
@@ -277,14 +237,14 @@ class LifecycleCommands:
         register.split(
             code=code, parts=parts, effective_on=effective_on, associations=moved, by=by.as_dict()
         )
-        return self._saved(None, register, *changed)
+        return self.record(register, *changed)
 
     def _holder(self, division_code: str) -> Association | None:
         """The active association of a village, if it has one."""
-        claim = self._get(division_claim_id(division_code), DivisionClaim)
+        claim = self.find(division_claim_id(division_code), DivisionClaim)
         if claim is None:
             return None
-        association = self._get(claim.association_id, Association)
+        association = self.find(claim.association_id, Association)
         if association is None or association.status is not Status.ACTIVE:
             return None
         if association.division_code != division_code:
@@ -312,14 +272,9 @@ class LifecycleCommands:
                 change=change,
                 by=by.as_dict(),
             )
-            claim = self._get(division_claim_id(to_code), DivisionClaim)
+            claim = self.find(division_claim_id(to_code), DivisionClaim)
             if claim is None:
-                claim = DivisionClaim._create(
-                    DivisionClaim.Claimed,
-                    id=division_claim_id(to_code),
-                    division_code=to_code,
-                    association_id=association.id,
-                )
+                claim = DivisionClaim.claim(to_code, association.id)
             else:
                 claim.transfer(association.id, by.as_dict())
             changed += [association, claim]
@@ -348,13 +303,13 @@ class LifecycleCommands:
                 by=by.as_dict(),
             )
 
-        return self._change(association_id, command), ids
+        return self.change_association(association_id, command), ids
 
     def dissolve_association(
         self, association_id: UUID, *, dissolved_on: date, reason: str, by: Provenance
     ) -> Saved:
         """Dissolve an association."""
-        return self._change(
+        return self.change_association(
             association_id,
             lambda a: a.dissolve(
                 dissolved_on=dissolved_on, reason=reason, today=self.clock.today(), by=by.as_dict()
@@ -373,14 +328,14 @@ class LifecycleCommands:
         """Merge an association into another of the district, both saved together."""
         for attempt in range(RETRIES):
             association = self.association(association_id)
-            other = self._get(into_association_id, Association)
+            other = self.find(into_association_id, Association)
             if other is None:
                 raise NoSuchAssociation(id=into_association_id, field="into_association_id")
             association.merge_into(
                 other, merged_on=merged_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             )
             try:
-                return self._saved(None, association, other)
+                return self.record(association, other)
             except Conflict:
                 if attempt == RETRIES - 1:
                     raise
@@ -397,7 +352,7 @@ class LifecycleCommands:
         by: Provenance,
     ) -> Saved:
         """Record a venue, barrier-free facility or wall display (S3.4, S3.5)."""
-        return self._change(
+        return self.change_association(
             association_id,
             lambda a: a.record_facility(
                 kind=kind,
@@ -419,7 +374,7 @@ class LifecycleCommands:
         by: Provenance,
     ) -> Saved:
         """Record that a facility is gone."""
-        return self._change(
+        return self.change_association(
             association_id,
             lambda a: a.withdraw_facility(
                 facility_id=facility_id,
@@ -444,7 +399,7 @@ class LifecycleCommands:
         by: Provenance,
     ) -> Saved:
         """Select a committee member as full-time member; the id is the membership's."""
-        return self._change(
+        return self.change_association(
             association_id,
             lambda a: a.select_full_time(
                 officer_id=officer_id,
@@ -468,7 +423,7 @@ class LifecycleCommands:
         by: Provenance,
     ) -> Saved:
         """Record a full-time member's pay arrangement from a date."""
-        return self._change(
+        return self.change_association(
             association_id,
             lambda a: a.arrange_pay(
                 officer_id=officer_id,
@@ -490,7 +445,7 @@ class LifecycleCommands:
         by: Provenance,
     ) -> Saved:
         """End a full-time membership (能进能出)."""
-        return self._change(
+        return self.change_association(
             association_id,
             lambda a: a.exit_full_time(
                 officer_id=officer_id,
@@ -516,7 +471,7 @@ class LifecycleCommands:
         by: Provenance,
     ) -> Saved:
         """Record an officer's qualification."""
-        return self._change(
+        return self.change_association(
             association_id,
             lambda a: a.record_qualification(
                 officer_id=officer_id,
@@ -558,7 +513,7 @@ class LifecycleCommands:
             today=self.clock.today(),
             by=by.as_dict(),
         )
-        return self._saved(session.id, session)
+        return self.record(session, created=session.id)
 
     def attend_training(
         self,
@@ -584,4 +539,4 @@ class LifecycleCommands:
                 by=by.as_dict(),
             )
 
-        return self._change(association_id, command)
+        return self.change_association(association_id, command)

@@ -12,7 +12,6 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import DateInFuture, OutOfRange, OutsideDistrict
 from aggregates.events import Aggregate, event
 
@@ -29,13 +28,6 @@ class TrainingMode(StrEnum):
 
 class TrainingSession(Aggregate):
     """One training session: topic, date, hours, mode and organiser."""
-
-    class Event(Aggregate.Event):
-        """Base of the session's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Held")
     def __init__(

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import BeforeCampaign, BeforeLastFiling, DateInFuture
 from aggregates.events import Aggregate, event
 
@@ -92,13 +91,6 @@ def work_plan_id(district_code: str) -> UUID:
 
 class WorkPlan(Aggregate):
     """A district's work plan for the campaign (S4.1), filed with the city federation."""
-
-    class Event(Aggregate.Event):
-        """Base of the plan's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Filed", effective="filed_on")
     def __init__(

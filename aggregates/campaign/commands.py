@@ -1,23 +1,20 @@
 """Commands of the campaign (S4, S5.3): work plan, inspections, key supervision, models.
 
-A mixin of :class:`aggregates.store.district.DistrictRecords`.  Rule findings for an inspection are
-computed outside the domain (by the projections, as of the inspection date on the effective
-clock: that day as known when the inspection is recorded) and passed in as
+A mixin of the district's store (:class:`aggregates.records.Records`).  Rule findings for an
+inspection are computed outside the domain (by the projections, as of the inspection date on
+the effective clock: that day as known when the inspection is recorded) and passed in as
 plain data; the inspection stores the findings it used and puts the failing ones on its
 problem list in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from aggregates.association.association import Status
 from aggregates.campaign.campaign import WorkPlan, work_plan_id
@@ -34,7 +31,6 @@ from aggregates.campaign.supervision import KeySupervision
 from aggregates.errors import (
     AssociationDidNotExist,
     AssociationNotActive,
-    ChangedConcurrently,
     NoSuchInspection,
     NoSuchSupervision,
     NotAModel,
@@ -42,22 +38,9 @@ from aggregates.errors import (
     SampledTwice,
 )
 from aggregates.provenance import Provenance
-from aggregates.store.retries import save_retrying
-
-if TYPE_CHECKING:  # pragma: no cover
-    from aggregates.association.association import Association
-    from aggregates.clock import Clock
+from aggregates.records import Records, Saved
 
 A = TypeVar("A", bound=Aggregate)
-
-
-@dataclass(frozen=True)
-class CampaignSaved:
-    """What a campaign command returns: the id it created, the log position, and sub-ids."""
-
-    id: UUID | None
-    position: int
-    more: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,30 +71,28 @@ def _written_for(finding: dict[str, Any], written: list[WrittenProblem]) -> str 
     return None
 
 
-class InspectionCommands:
+def _rule_problem(finding: dict[str, Any], *, note: str | None) -> WrittenProblem:
+    """A failing rule finding as a problem, described by the inspector's note if they wrote one."""
+    association = finding.get("association_id")
+    return WrittenProblem(
+        description=note or finding.get("title_zh") or finding["rule_id"],
+        association_id=UUID(association) if association else None,
+        division_code=finding["division_code"],
+        clause=finding["clause"],
+        rule_id=finding["rule_id"],
+    )
+
+
+class InspectionCommands(Records):
     """The campaign's records in a district's store."""
-
-    district_code: str
-    clock: Clock
-    repository: Any
-    recorder: Any
-
-    if TYPE_CHECKING:  # provided by DistrictRecords / Application
-
-        def save(self, *objs: Any) -> Any: ...
-
-        def association(self, association_id: UUID) -> Association: ...
 
     # -- loading -----------------------------------------------------------------------------
 
     def _campaign_get(
         self, aggregate_id: UUID, kind: type[A], what: type[NotFound], field: str
     ) -> A:
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            aggregate = None
-        if not isinstance(aggregate, kind):
+        aggregate = self.find(aggregate_id, kind)
+        if aggregate is None:
             raise what(id=aggregate_id, field=field)
         return aggregate
 
@@ -121,40 +102,11 @@ class InspectionCommands:
 
     def work_plan(self) -> WorkPlan | None:
         """The district's work plan, if filed."""
-        try:
-            plan = self.repository.get(work_plan_id(self.district_code))
-        except AggregateNotFoundError:
-            return None
-        return plan if isinstance(plan, WorkPlan) else None
-
-    def _campaign_saved(
-        self, result: UUID | None, *aggregates: Aggregate, more: tuple[UUID, ...] = ()
-    ) -> CampaignSaved:
-        try:
-            recordings = self.save(*aggregates)
-        except IntegrityError:
-            raise ChangedConcurrently() from None
-        return CampaignSaved(result, max(r.notification.id for r in recordings), more)
-
-    def _campaign_change(self, load: Callable[[], A], command: Callable[[A], Any]) -> CampaignSaved:
-        """Run ``command`` on a fresh copy and save, retrying a lost race (aggregates/retries)."""
-
-        def attempt() -> tuple[list[A], Any]:
-            aggregate = load()
-            return [aggregate], command(aggregate)
-
-        result, recordings = save_retrying(
-            self.save, attempt, lambda: load().version, "the record", repository=self.repository
-        )
-        return CampaignSaved(
-            result if isinstance(result, UUID) else None, max(r.notification.id for r in recordings)
-        )
+        return self.find(work_plan_id(self.district_code), WorkPlan)
 
     # -- the work plan (S4.1) ---------------------------------------------------------------
 
-    def file_work_plan(
-        self, *, title: str, summary: str, filed_on: date, by: Provenance
-    ) -> CampaignSaved:
+    def file_work_plan(self, *, title: str, summary: str, filed_on: date, by: Provenance) -> Saved:
         """File the district's work plan; filing again files a revision."""
         plan = self.work_plan()
         if plan is None:
@@ -174,7 +126,7 @@ class InspectionCommands:
                 today=self.clock.today(),
                 by=by.as_dict(),
             )
-        return self._campaign_saved(plan.id, plan)
+        return self.record(plan, created=plan.id)
 
     # -- inspections (S4.3, S4.4) -------------------------------------------------------------
 
@@ -208,7 +160,7 @@ class InspectionCommands:
         rule_findings: list[dict[str, Any]],
         written: list[WrittenProblem],
         by: Provenance,
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Record an inspection, its samples, the rule findings it used and its problem list.
 
         Failing rule findings of the sampled associations become problems; so do uncovered
@@ -220,7 +172,6 @@ class InspectionCommands:
             raise SampledTwice(field="association_ids")
         sampled = [self._sample(a, inspected_on) for a in association_ids]
         ids = {s["association_id"] for s in sampled}
-        today = self.clock.today()
         used = [
             f
             for f in rule_findings
@@ -241,65 +192,66 @@ class InspectionCommands:
             sampled=sampled,
             rules_basis=rules_basis,
             rule_findings=used,
-            today=today,
+            today=self.clock.today(),
             by=by.as_dict(),
         )
+        problems = self._problems_found(inspection, used, written, found_on=inspected_on, by=by)
+        return self.record(inspection, created=inspection.id, more=tuple(problems))
+
+    def _problems_found(
+        self,
+        inspection: Inspection,
+        findings: list[dict[str, Any]],
+        written: list[WrittenProblem],
+        *,
+        found_on: date,
+        by: Provenance,
+    ) -> list[UUID]:
+        """Put the failing rule findings, then the inspector's other problems, on the list."""
         problems: list[UUID] = []
         unmerged = list(written)
-        for finding in used:
-            if finding["passed"]:
-                continue
-            note = _written_for(finding, unmerged)
-            association = finding.get("association_id")
-            problems.append(
-                inspection.record_problem(
-                    association_id=UUID(association) if association else None,
-                    division_code=finding["division_code"],
-                    source=ProblemSource.RULE,
-                    rule_id=finding["rule_id"],
-                    clause=finding["clause"],
-                    description=note or finding.get("title_zh") or finding["rule_id"],
-                    facts=finding.get("facts") or {},
-                    found_on=inspected_on,
-                    today=today,
-                    by=by.as_dict(),
+        for finding in findings:
+            if not finding["passed"]:
+                problem = _rule_problem(finding, note=_written_for(finding, unmerged))
+                facts = finding.get("facts") or {}
+                problems.append(
+                    self._put_problem(inspection, problem, facts, found_on=found_on, by=by)
                 )
-            )
         for problem in unmerged:
-            problems.append(
-                inspection.record_problem(
-                    association_id=problem.association_id,
-                    division_code=problem.division_code,
-                    source=ProblemSource.INSPECTOR,
-                    rule_id=problem.rule_id,
-                    clause=problem.clause,
-                    description=problem.description,
-                    facts={},
-                    found_on=inspected_on,
-                    today=today,
-                    by=by.as_dict(),
-                )
-            )
-        return self._campaign_saved(inspection.id, inspection, more=tuple(problems))
+            problems.append(self._put_problem(inspection, problem, None, found_on=found_on, by=by))
+        return problems
+
+    def _put_problem(
+        self,
+        inspection: Inspection,
+        problem: WrittenProblem,
+        facts: dict[str, Any] | None,
+        *,
+        found_on: date,
+        by: Provenance,
+    ) -> UUID:
+        """One problem on an inspection's list: a rule's, with the facts it found, or else the
+        inspector's (``facts`` None)."""
+        return inspection.record_problem(
+            association_id=problem.association_id,
+            division_code=problem.division_code,
+            source=ProblemSource.INSPECTOR if facts is None else ProblemSource.RULE,
+            rule_id=problem.rule_id,
+            clause=problem.clause,
+            description=problem.description,
+            facts=facts or {},
+            found_on=found_on,
+            today=self.clock.today(),
+            by=by.as_dict(),
+        )
 
     def record_problem(
         self, inspection_id: UUID, problem: WrittenProblem, *, found_on: date, by: Provenance
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Add a problem the inspector wrote to an inspection's list."""
-        return self._campaign_change(
+        return self.change(
             lambda: self.inspection(inspection_id),
-            lambda i: i.record_problem(
-                association_id=problem.association_id,
-                division_code=problem.division_code,
-                source=ProblemSource.INSPECTOR,
-                rule_id=problem.rule_id,
-                clause=problem.clause,
-                description=problem.description,
-                facts={},
-                found_on=found_on,
-                today=self.clock.today(),
-                by=by.as_dict(),
-            ),
+            lambda i: self._put_problem(i, problem, None, found_on=found_on, by=by),
         )
 
     def rectify_problem(
@@ -311,9 +263,9 @@ class InspectionCommands:
         evidence: str,
         note: str,
         by: Provenance,
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Record a problem's rectification with its evidence."""
-        return self._campaign_change(
+        return self.change(
             lambda: self.inspection(inspection_id),
             lambda i: i.rectify(
                 problem_id=problem_id,
@@ -334,9 +286,9 @@ class InspectionCommands:
         escalated_to: str,
         reason: str,
         by: Provenance,
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Escalate an open problem."""
-        return self._campaign_change(
+        return self.change(
             lambda: self.inspection(inspection_id),
             lambda i: i.escalate(
                 problem_id=problem_id,
@@ -358,9 +310,9 @@ class InspectionCommands:
         signatory: str,
         remarks: str,
         by: Provenance,
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Record one city body's decision in the joint acceptance."""
-        return self._campaign_change(
+        return self.change(
             lambda: self.inspection(inspection_id),
             lambda i: i.decide(
                 body=body,
@@ -381,9 +333,9 @@ class InspectionCommands:
         outcome: Decision | None,
         summary: str,
         by: Provenance,
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Conclude an inspection with its outcome."""
-        return self._campaign_change(
+        return self.change(
             lambda: self.inspection(inspection_id),
             lambda i: i.conclude(
                 concluded_on=concluded_on,
@@ -404,7 +356,7 @@ class InspectionCommands:
         started_on: date,
         inspection_id: UUID | None,
         by: Provenance,
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Put the district, or one of its associations, under key supervision."""
         if inspection_id is not None:
             self.inspection(inspection_id)
@@ -425,7 +377,7 @@ class InspectionCommands:
             today=self.clock.today(),
             by=by.as_dict(),
         )
-        return self._campaign_saved(spell.id, spell)
+        return self.record(spell, created=spell.id)
 
     def key_supervision(self, supervision_id: UUID) -> KeySupervision:
         """A spell of key supervision, or NotFound."""
@@ -435,9 +387,9 @@ class InspectionCommands:
 
     def release_key_supervision(
         self, supervision_id: UUID, *, released_on: date, reason: str, by: Provenance
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Release from key supervision."""
-        return self._campaign_change(
+        return self.change(
             lambda: self.key_supervision(supervision_id),
             lambda s: s.release(
                 released_on=released_on, reason=reason, today=self.clock.today(), by=by.as_dict()
@@ -448,7 +400,7 @@ class InspectionCommands:
 
     def designate_model(
         self, association_id: UUID, *, designated_on: date, practice: str, by: Provenance
-    ) -> CampaignSaved:
+    ) -> Saved:
         """Designate an association as a model (again, after a withdrawal)."""
         association = self.association(association_id)
         if association.status is not Status.ACTIVE:
@@ -457,18 +409,15 @@ class InspectionCommands:
                 since=association.ended_on,
                 field="association_id",
             )
-        try:
-            existing = self.repository.get(model_id(association_id))
-        except AggregateNotFoundError:
-            existing = None
-        if isinstance(existing, ModelAssociation):
+        existing = self.find(model_id(association_id), ModelAssociation)
+        if existing is not None:
             existing.redesignate(
                 designated_on=designated_on,
                 practice=practice,
                 today=self.clock.today(),
                 by=by.as_dict(),
             )
-            return self._campaign_saved(existing.id, existing)
+            return self.record(existing, created=existing.id)
         model = ModelAssociation.designate(
             association_id=association_id,
             name=association.name,
@@ -480,13 +429,13 @@ class InspectionCommands:
             today=self.clock.today(),
             by=by.as_dict(),
         )
-        return self._campaign_saved(model.id, model)
+        return self.record(model, created=model.id)
 
     def withdraw_model(
         self, association_id: UUID, *, withdrawn_on: date, reason: str, by: Provenance
-    ) -> CampaignSaved:
+    ) -> Saved:
         """End an association's designation as a model."""
-        return self._campaign_change(
+        return self.change(
             lambda: self._campaign_get(
                 model_id(association_id), ModelAssociation, NotAModel, "association_id"
             ),

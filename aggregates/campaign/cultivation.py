@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyModel,
     DateInFuture,
@@ -27,13 +26,6 @@ def model_id(association_id: UUID) -> UUID:
 
 class ModelAssociation(Aggregate):
     """An association cultivated as a model, with the practice worth spreading."""
-
-    class Event(Aggregate.Event):
-        """Base of the designation's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Designated", effective="designated_on")
     def __init__(

@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AcceptanceNeedsTownship,
     BeforeInspection,
@@ -128,13 +127,6 @@ def overall_outcome(decisions: dict[str, str]) -> Decision:
 
 class Inspection(Aggregate):
     """One inspection of a district (or one of its townships), with its problem list."""
-
-    class Event(Aggregate.Event):
-        """Base of the inspection's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Opened", effective="inspected_on")
     def __init__(

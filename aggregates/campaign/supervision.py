@@ -11,7 +11,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeStart,
     DateInFuture,
@@ -30,13 +29,6 @@ class SupervisedKind(StrEnum):
 
 class KeySupervision(Aggregate):
     """One spell of key supervision of a district or one of its associations."""
-
-    class Event(Aggregate.Event):
-        """Base of the supervision's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Started", effective="started_on")
     def __init__(

@@ -1,21 +1,17 @@
 """The district's commands for groups, needs, visits, settings and evaluations.
 
-A mixin of :class:`aggregates.store.district.DistrictRecords`: each command loads what it needs
-(the association, the group, the person's needs, the district's settings), lets the
-aggregate enforce the plan's rules, and saves the new events in one transaction.
+A mixin of the district's store (:class:`aggregates.records.Records`): each command loads
+what it needs (the association, the group, the person's needs, the district's settings), lets
+the aggregate enforce the plan's rules, and saves the new events in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Recording
 
 from aggregates.care.district_settings import (
     Criterion,
@@ -31,6 +27,7 @@ from aggregates.errors import (
     AlreadyEvaluated,
     BeforeAppointment,
     BeforeEstablished,
+    ChangedConcurrently,
     LivesElsewhere,
     NoNeedsSurvey,
     NoSchemeInForce,
@@ -43,52 +40,21 @@ from aggregates.errors import (
     OfficerLeft,
 )
 from aggregates.provenance import Provenance
+from aggregates.records import Records, Saved
 from aggregates.roster.person import Person
-from aggregates.store.retries import save_retrying
-
-if TYPE_CHECKING:
-    from eventsourcing.application import Application
-
-    from aggregates.association.association import Association
-    from aggregates.clock import Clock
-
-    class _Records(Application[UUID]):
-        clock: Clock
-        district_code: str
-
-        def association(self, association_id: UUID) -> Association: ...
-
-    _Base = _Records
-else:
-    _Base = object
-
-#: How often a command is retried when another request saved the same aggregate first.
 
 A = TypeVar("A", bound=Aggregate)
-R = TypeVar("R")
 
 
-@dataclass(frozen=True)
-class CareSaved:
-    """What a care command returns: the id it created, its log position, and any sub-ids."""
-
-    id: UUID | None
-    position: int
-    more: tuple[UUID, ...] = ()
-
-
-class CareCommands(_Base):
+class CareCommands(Records):
     """Groups (S3.3), needs and services, visits (S3.4, S3.5), settings and evaluations."""
 
     # -- persons -------------------------------------------------------------------------
 
     def check_person(self, person_id: UUID, village_code: str, *, field: str = "person_id") -> None:
         """The person must be on the district's roster and live in the association's village."""
-        try:
-            person: Aggregate | None = self.repository.get(person_id)
-        except AggregateNotFoundError:
-            person = None
-        if not isinstance(person, Person) or not person.held:
+        person = self.find(person_id, Person)
+        if person is None or not person.held:
             raise NotOnRoster(id=person_id, field=field)
         if person.village_code != village_code:
             raise LivesElsewhere(village=person.village_code, field=field)
@@ -105,7 +71,7 @@ class CareCommands(_Base):
         area: str | None,
         formed_on: date,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Set up a disabled persons' group of an association."""
         association = self.association(association_id)
         group = Group.form(
@@ -119,7 +85,7 @@ class CareCommands(_Base):
             today=self.clock.today(),
             by=by.as_dict(),
         )
-        return CareSaved(group.id, self._care_position(self.save(group)))
+        return self.record(group, created=group.id)
 
     def join_group(
         self,
@@ -129,10 +95,10 @@ class CareCommands(_Base):
         person_id: UUID,
         joined_on: date,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Count a person into a group."""
         self.check_person(person_id, self.association(association_id).division_code)
-        return self._care_change(
+        return self.change(
             lambda: self.group(association_id, group_id),
             lambda g: g.join(
                 person_id=person_id, joined_on=joined_on, today=self.clock.today(), by=by.as_dict()
@@ -148,9 +114,9 @@ class CareCommands(_Base):
         left_on: date,
         reason: str,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Count a member out of a group."""
-        return self._care_change(
+        return self.change(
             lambda: self.group(association_id, group_id),
             lambda g: g.leave(
                 person_id=person_id,
@@ -169,9 +135,9 @@ class CareCommands(_Base):
         person_id: UUID,
         appointed_on: date,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Make a member the group's leader."""
-        return self._care_change(
+        return self.change(
             lambda: self.group(association_id, group_id),
             lambda g: g.appoint_leader(
                 person_id=person_id,
@@ -189,9 +155,9 @@ class CareCommands(_Base):
         disbanded_on: date,
         reason: str,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Close a group with no members left."""
-        return self._care_change(
+        return self.change(
             lambda: self.group(association_id, group_id),
             lambda g: g.disband(
                 disbanded_on=disbanded_on, reason=reason, today=self.clock.today(), by=by.as_dict()
@@ -214,7 +180,7 @@ class CareCommands(_Base):
         services_received: list[NeedCategory],
         needs: list[tuple[NeedCategory, str]],
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Record a needs survey of a person; ``more`` holds the new needs' ids."""
         association = self.association(association_id)
         if surveyed_on < association.established_on:
@@ -224,14 +190,10 @@ class CareCommands(_Base):
         self.check_person(person_id, association.division_code)
 
         def load() -> PersonNeeds:
-            try:
-                record: Aggregate = self.repository.get(person_needs_id(person_id))
-            except AggregateNotFoundError:
-                return PersonNeeds.open(
-                    person_id=person_id, association_id=association_id, by=by.as_dict()
-                )
-            assert isinstance(record, PersonNeeds)
-            return record
+            record = self.find(person_needs_id(person_id), PersonNeeds)
+            return record or PersonNeeds.open(
+                person_id=person_id, association_id=association_id, by=by.as_dict()
+            )
 
         def command(record: PersonNeeds) -> tuple[UUID, list[UUID]]:
             return record.survey(
@@ -244,7 +206,7 @@ class CareCommands(_Base):
                 by=by.as_dict(),
             )
 
-        return self._care_change(load, command)
+        return self.change(load, command)
 
     def deliver_service(
         self,
@@ -257,9 +219,9 @@ class CareCommands(_Base):
         description: str,
         meets_need: bool,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Record a service delivered against one of a person's needs."""
-        return self._care_change(
+        return self.change(
             lambda: self.person_needs(association_id, person_id),
             lambda r: r.deliver_service(
                 need_id=need_id,
@@ -297,7 +259,7 @@ class CareCommands(_Base):
         findings: str,
         difficulties: list[str],
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Record a home visit made by an officer of the association."""
         association = self.association(association_id)
         if visited_on < association.established_on:
@@ -327,7 +289,7 @@ class CareCommands(_Base):
             today=self.clock.today(),
             by=by.as_dict(),
         )
-        return CareSaved(visit.id, self._care_position(self.save(visit)))
+        return self.record(visit, created=visit.id)
 
     def refer_follow_up(
         self,
@@ -338,9 +300,9 @@ class CareCommands(_Base):
         referred_on: date,
         matter: str,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Refer a difficulty found on a visit to the two committees or the township."""
-        return self._care_change(
+        return self.change(
             lambda: self.visit(association_id, visit_id),
             lambda v: v.refer(
                 referred_to=referred_to,
@@ -361,9 +323,9 @@ class CareCommands(_Base):
         outcome: str,
         resolved: bool,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Record what came of a referral."""
-        return self._care_change(
+        return self.change(
             lambda: self.visit(association_id, visit_id),
             lambda v: v.conclude(
                 follow_up_id=follow_up_id,
@@ -383,12 +345,7 @@ class CareCommands(_Base):
 
     def settings(self) -> DistrictSettings | None:
         """The district's settings, if any were ever written."""
-        try:
-            found: Aggregate = self.repository.get(district_settings_id(self.district_code))
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(found, DistrictSettings)
-        return found
+        return self.find(district_settings_id(self.district_code), DistrictSettings)
 
     def _settings_or_new(self, by: Provenance) -> DistrictSettings:
         return self.settings() or DistrictSettings.start(
@@ -397,9 +354,9 @@ class CareCommands(_Base):
 
     def set_visit_intervals(
         self, *, effective_from: date, intervals: dict[HouseholdKind, int], by: Provenance
-    ) -> CareSaved:
+    ) -> Saved:
         """New visit intervals per household kind, in force from a date."""
-        return self._care_change(
+        return self.change(
             lambda: self._settings_or_new(by),
             lambda s: s.set_visit_intervals(
                 effective_from=effective_from, intervals=intervals, by=by.as_dict()
@@ -413,9 +370,9 @@ class CareCommands(_Base):
         criteria: list[Criterion],
         performance_weight: float,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """A new evaluation scheme, in force from a date."""
-        return self._care_change(
+        return self.change(
             lambda: self._settings_or_new(by),
             lambda s: s.adopt_evaluation_scheme(
                 effective_from=effective_from,
@@ -437,7 +394,7 @@ class CareCommands(_Base):
         scores: dict[str, float],
         notes: str | None,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Evaluate an association for a cycle by the scheme in force on the date."""
         association = self.association(association_id)
         if evaluated_on < association.established_on:
@@ -469,7 +426,7 @@ class CareCommands(_Base):
         rating_score: float,
         notes: str | None,
         by: Provenance,
-    ) -> CareSaved:
+    ) -> Saved:
         """Evaluate a sitting full-time committee member (S3.6)."""
         association = self.association(association_id)
         officer = association.officers.get(officer_id)
@@ -505,12 +462,11 @@ class CareCommands(_Base):
             raise NoSchemeInForce(day=on, field="evaluated_on")
         return scheme
 
-    def _save_evaluation(self, evaluation: Evaluation) -> CareSaved:
+    def _save_evaluation(self, evaluation: Evaluation) -> Saved:
         try:
-            recordings = self.save(evaluation)
-        except IntegrityError:
+            return self.record(evaluation, created=evaluation.id)
+        except ChangedConcurrently:
             raise AlreadyEvaluated(cycle=evaluation.cycle, field="cycle") from None
-        return CareSaved(evaluation.id, self._care_position(recordings))
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -522,32 +478,7 @@ class CareCommands(_Base):
         field: str,
         what: type[NotFound],
     ) -> A:
-        try:
-            found: Aggregate | None = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            found = None
-        if not isinstance(found, kind) or getattr(found, "association_id", None) != (
-            association_id
-        ):
+        found = self.find(aggregate_id, kind)
+        if found is None or getattr(found, "association_id", None) != association_id:
             raise what(id=aggregate_id, field=field)
         return found
-
-    @staticmethod
-    def _care_position(recordings: Sequence[Recording[UUID]]) -> int:
-        return max(r.notification.id for r in recordings)
-
-    def _care_change(self, load: Callable[[], A], command: Callable[[A], R]) -> CareSaved:
-        """Run ``command`` on a fresh copy and save, retrying a lost race (aggregates/retries)."""
-
-        def attempt() -> tuple[list[A], R]:
-            aggregate = load()
-            return [aggregate], command(aggregate)
-
-        result, recordings = save_retrying(
-            self.save, attempt, lambda: load().version, "the record", repository=self.repository
-        )
-        if isinstance(result, tuple):
-            first, rest = result
-            return CareSaved(first, self._care_position(recordings), tuple(rest))
-        new_id = result if isinstance(result, UUID) else None
-        return CareSaved(new_id, self._care_position(recordings))

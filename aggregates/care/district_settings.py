@@ -16,7 +16,6 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from aggregates import plan
 from aggregates.care.visit import HouseholdKind
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     DuplicateCriterion,
     HardshipVisitedLessOften,
@@ -129,13 +128,6 @@ def in_force(versions: Sequence[V], on: date) -> V | None:
 
 class DistrictSettings(Aggregate):
     """The district's settings and their versions."""
-
-    class Event(Aggregate.Event):
-        """Base of the settings' events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Started")
     def __init__(self, district_code: str, by: dict[str, Any]) -> None:

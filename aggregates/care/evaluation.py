@@ -13,7 +13,6 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from aggregates.care.district_settings import EvaluationScheme
-from aggregates.clock import event_timestamp
 from aggregates.errors import BeforeCycle, CycleNotBegun, DateInFuture
 from aggregates.events import Aggregate, event
 
@@ -32,13 +31,6 @@ def evaluation_id(subject_id: UUID, cycle: int) -> UUID:
 
 class Evaluation(Aggregate):
     """One evaluation, with the scores given, the scheme applied and the total it gave."""
-
-    class Event(Aggregate.Event):
-        """Base of the evaluation's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Recorded")
     def __init__(

@@ -13,7 +13,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyMember,
     BeforeEstablished,
@@ -63,13 +62,6 @@ class Membership:
 
 class Group(Aggregate):
     """A group of an association, by category or by area, with a leader from its members."""
-
-    class Event(Aggregate.Event):
-        """Base of the group's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Formed")
     def __init__(

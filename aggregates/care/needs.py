@@ -13,7 +13,6 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeLastSurvey,
     BeforeNeedFound,
@@ -47,13 +46,6 @@ class Need:
 
 class PersonNeeds(Aggregate):
     """Every survey of one person and the services delivered against the needs found."""
-
-    class Event(Aggregate.Event):
-        """Base of the record's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Opened")
     def __init__(self, person_id: UUID, association_id: UUID, by: dict[str, Any]) -> None:

@@ -13,7 +13,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     BeforeReferral,
     BeforeVisit,
@@ -56,13 +55,6 @@ class FollowUp:
 
 class HomeVisit(Aggregate):
     """One visit to one household, with its follow-ups."""
-
-    class Event(Aggregate.Event):
-        """Base of the visit's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Recorded")
     def __init__(

@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyRegistered,
     BadDivisionCode,
@@ -100,13 +99,6 @@ def checked_code(value: str, level: DivisionLevel, field: str) -> str:
 
 class DivisionRegister(Aggregate):
     """The townships and villages of one district, over time."""
-
-    class Event(Aggregate.Event):
-        """Base of the register's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Opened")
     def __init__(self, district_code: str, by: dict[str, Any]) -> None:

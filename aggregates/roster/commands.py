@@ -1,7 +1,7 @@
 """The roster's commands on a district's store, and the hand-over between two districts.
 
-:class:`RosterCommands` is mixed into the district application (``DistrictRecords``): it uses
-the application's ``save``, ``repository``, ``recorder``, ``clock`` and ``district_code``.
+:class:`RosterCommands` is mixed into the district's store, written against
+:class:`aggregates.records.Records`.
 
 A move between districts touches two tenants' stores, which share no transaction.  It is
 made recoverable instead of atomic:
@@ -23,15 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from aggregates.errors import (
     BatchOnTheRoster,
+    ChangedConcurrently,
     Conflict,
     DomainError,
     InvalidValue,
@@ -41,6 +40,7 @@ from aggregates.errors import (
     TransferCollided,
 )
 from aggregates.provenance import Provenance
+from aggregates.records import RETRIES, Records, Saved
 from aggregates.roster.person import (
     Person,
     PersonDetails,
@@ -51,24 +51,8 @@ from aggregates.roster.person import (
     transfer_receipt_id,
     validated,
 )
-from aggregates.store.retries import RETRIES, save_retrying
-
-if TYPE_CHECKING:
-    from eventsourcing.application import Repository
-    from eventsourcing.persistence import ApplicationRecorder, Recording
-
-    from aggregates.clock import Clock
-    from aggregates.store.personal_data import Sealer
 
 A = TypeVar("A", bound=Aggregate)
-
-
-@dataclass(frozen=True)
-class PersonSaved:
-    """What a roster command returns: the person (or transfer) id and the log position."""
-
-    id: UUID | None
-    position: int
 
 
 @dataclass(frozen=True)
@@ -91,43 +75,22 @@ class TransferOutcome:
     reason: str | None = None
 
 
-class RosterCommands:
+class RosterCommands(Records):
     """Commands on the roster of disabled persons (S3.3, S3.5) of one district."""
-
-    if TYPE_CHECKING:
-        district_code: str
-        clock: Clock
-        repository: Repository[UUID]
-        recorder: ApplicationRecorder
-        sealer: Sealer | None
-
-        def head_position(self) -> int: ...
-
-        def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]: ...
 
     # -- reading the store -------------------------------------------------------------
 
-    def _roster_get(self, aggregate_id: UUID, kind: type[A]) -> A | None:
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        return aggregate if isinstance(aggregate, kind) else None
-
     def person(self, person_id: UUID) -> Person:
         """Load a person, or say they are not on this district's roster."""
-        person = self._roster_get(person_id, Person)
+        person = self.find(person_id, Person)
         if person is None:
             raise NoSuchPerson(id=person_id, field="person_id")
         return person
 
     def person_id_for(self, resident_id: str) -> UUID | None:
         """The person holding a resident ID in this district, if any."""
-        claim = self._roster_get(resident_claim_id(self.district_code, resident_id), ResidentClaim)
+        claim = self.find(resident_claim_id(self.district_code, resident_id), ResidentClaim)
         return claim.person_id if claim else None
-
-    def _roster_position(self, recordings: Sequence[Recording[UUID]]) -> int:
-        return max(r.notification.id for r in recordings)
 
     # -- entering people -----------------------------------------------------------------
 
@@ -140,7 +103,7 @@ class RosterCommands:
         source: str = "registered",
         origin: str | None = None,
         import_digest: str | None = None,
-    ) -> PersonSaved:
+    ) -> Saved:
         """Put a person on the roster; a resident ID already on it is a conflict (409)."""
         person = Person.register(
             details,
@@ -154,16 +117,14 @@ class RosterCommands:
         )
         claim = ResidentClaim.claim(self.district_code, person.resident_id, person.id)
         try:
-            recordings = self.save(person, claim)
-        except IntegrityError:
-            existing = self._roster_get(claim.id, ResidentClaim)
-            if existing is not None and existing.person_id is None:
-                # A resident ID corrected away earlier: the new person may take it.
-                existing.reclaim(person.id)
-                recordings = self.save(person, existing)
-            else:
+            return self.record(person, claim, created=person.id)
+        except ChangedConcurrently:
+            existing = self.find(claim.id, ResidentClaim)
+            if existing is None or existing.person_id is not None:
                 raise _on_the_roster() from None
-        return PersonSaved(person.id, self._roster_position(recordings))
+        # A resident ID corrected away earlier: the new person may take it.
+        existing.reclaim(person.id)
+        return self.record(person, existing, created=person.id)
 
     def register_people(
         self, entries: Sequence[Registration], *, by: Provenance
@@ -192,16 +153,15 @@ class RosterCommands:
         if not aggregates:
             return 0, 0
         try:
-            recordings = self.save(*aggregates)
-        except IntegrityError:
+            return len(entries), self.record(*aggregates).position
+        except ChangedConcurrently:
             raise BatchOnTheRoster(field="resident_id") from None
-        return len(entries), self._roster_position(recordings)
 
     # -- changes -------------------------------------------------------------------------
 
     def _change_person(
         self, person_id: UUID, command: Callable[[Person], list[Aggregate] | None]
-    ) -> PersonSaved:
+    ) -> Saved:
         """Run ``command`` on a fresh copy and save (with the aggregates it returns)."""
 
         def attempt() -> tuple[list[Aggregate], None]:
@@ -210,14 +170,8 @@ class RosterCommands:
                 raise PersonErased(field="person_id")
             return [person, *(command(person) or [])], None
 
-        _, recordings = save_retrying(
-            self.save,
-            attempt,
-            lambda: self.person(person_id).version,
-            "the person",
-            repository=self.repository,
-        )
-        return PersonSaved(person_id, self._roster_position(recordings))
+        _, position = self.retrying(attempt)
+        return Saved(person_id, position)
 
     def relocate_person(
         self,
@@ -227,7 +181,7 @@ class RosterCommands:
         address: str,
         effective_on: date,
         by: Provenance,
-    ) -> PersonSaved:
+    ) -> Saved:
         """Moved to another village or township of this district."""
         return self._change_person(
             person_id,
@@ -243,7 +197,7 @@ class RosterCommands:
 
     def record_departure(
         self, person_id: UUID, *, destination: str, effective_on: date, by: Provenance
-    ) -> PersonSaved:
+    ) -> Saved:
         """Moved out to a place outside the city's districts."""
         return self._change_person(
             person_id,
@@ -264,7 +218,7 @@ class RosterCommands:
         origin: str,
         effective_on: date,
         by: Provenance,
-    ) -> PersonSaved:
+    ) -> Saved:
         """Moved in again after having left."""
         return self._change_person(
             person_id,
@@ -288,7 +242,7 @@ class RosterCommands:
         grade: int,
         effective_on: date,
         by: Provenance,
-    ) -> PersonSaved:
+    ) -> Saved:
         """A certificate for an uncertified person."""
         return self._change_person(
             person_id,
@@ -312,7 +266,7 @@ class RosterCommands:
         effective_on: date,
         reason: str,
         by: Provenance,
-    ) -> PersonSaved:
+    ) -> Saved:
         """A re-issued certificate."""
         return self._change_person(
             person_id,
@@ -335,7 +289,7 @@ class RosterCommands:
         reason: str,
         service_needs: list[str],
         by: Provenance,
-    ) -> PersonSaved:
+    ) -> Saved:
         """A cancelled certificate."""
         return self._change_person(
             person_id,
@@ -348,7 +302,7 @@ class RosterCommands:
             ),
         )
 
-    def record_death(self, person_id: UUID, *, died_on: date, by: Provenance) -> PersonSaved:
+    def record_death(self, person_id: UUID, *, died_on: date, by: Provenance) -> Saved:
         """The person died."""
         return self._change_person(
             person_id, lambda p: p.die(died_on=died_on, today=self.clock.today(), by=by.as_dict())
@@ -362,7 +316,7 @@ class RosterCommands:
         reason: str,
         effective_on: date,
         by: Provenance,
-    ) -> PersonSaved:
+    ) -> Saved:
         """Correct details; a corrected resident ID moves its claim in the same transaction."""
 
         def command(person: Person) -> list[Aggregate]:
@@ -377,8 +331,8 @@ class RosterCommands:
             )
             if "resident_id" not in changed:
                 return []
-            old = self._roster_get(resident_claim_id(self.district_code, old_id), ResidentClaim)
-            new_claim = self._roster_get(
+            old = self.find(resident_claim_id(self.district_code, old_id), ResidentClaim)
+            new_claim = self.find(
                 resident_claim_id(self.district_code, person.resident_id), ResidentClaim
             )
             if new_claim is None:
@@ -393,7 +347,7 @@ class RosterCommands:
 
         return self._change_person(person_id, command)
 
-    def erase_person(self, person_id: UUID, *, reason: str, by: Provenance) -> PersonSaved:
+    def erase_person(self, person_id: UUID, *, reason: str, by: Provenance) -> Saved:
         """Erase a person's personal data for good (crypto-shredding).
 
         First the erasure is recorded (who, why) and the resident ID's claim released, in one
@@ -408,7 +362,7 @@ class RosterCommands:
             def command(person: Person) -> list[Aggregate]:
                 claim = None
                 if person.resident_id:
-                    claim = self._roster_get(
+                    claim = self.find(
                         resident_claim_id(self.district_code, person.resident_id), ResidentClaim
                     )
                 person.erase(reason=reason, by=by.as_dict())
@@ -418,11 +372,8 @@ class RosterCommands:
                 return []
 
             position = self._change_person(person_id, command).position
-        sealer = self.sealer
-        if sealer is None:
-            raise RuntimeError("erasure needs the district's key ring")
-        sealer.destroy(str(person_id), by=by.actor, reason=reason)
-        return PersonSaved(person_id, position)
+        self.forget_person_key(person_id, by=by.actor, reason=reason)
+        return Saved(person_id, position)
 
     # -- hand-over between districts ---------------------------------------------------
 
@@ -437,7 +388,7 @@ class RosterCommands:
         by: Provenance,
         household_id: str | None = None,
         household_relation: str | None = None,
-    ) -> PersonSaved:
+    ) -> Saved:
         """Step 1: hold the person as transferring out; returns the transfer id."""
         transfer_id = uuid4()
 
@@ -458,7 +409,7 @@ class RosterCommands:
             )
 
         saved = self._change_person(person_id, command)
-        return PersonSaved(transfer_id, saved.position)
+        return Saved(transfer_id, saved.position)
 
     def receive_transfer(
         self,
@@ -468,14 +419,14 @@ class RosterCommands:
         details: PersonDetails,
         effective_on: date,
         by: Provenance,
-    ) -> PersonSaved:
+    ) -> Saved:
         """Step 2, in the receiving district: idempotent by the transfer id."""
         for attempt in range(RETRIES):
-            receipt = self._roster_get(transfer_receipt_id(transfer_id), TransferReceipt)
+            receipt = self.find(transfer_receipt_id(transfer_id), TransferReceipt)
             if receipt is not None:
-                return PersonSaved(receipt.person_id, self.recorder.max_notification_id() or 0)
+                return Saved(receipt.person_id, self.head_position())
             checked = validated(details, district=self.district_code, today=self.clock.today())
-            claim = self._roster_get(
+            claim = self.find(
                 resident_claim_id(self.district_code, checked.resident_id), ResidentClaim
             )
             person: Person | None = None
@@ -512,34 +463,31 @@ class RosterCommands:
                 from_district=from_district,
             )
             try:
-                recordings = self.save(person, receipt, *others)
-            except IntegrityError:
+                return self.record(person, receipt, *others, created=person.id)
+            except ChangedConcurrently:
                 if attempt == RETRIES - 1:
                     raise TransferCollided(field="transfer_id") from None
-                continue
-            return PersonSaved(person.id, self._roster_position(recordings))
         raise AssertionError("unreachable")
 
     def complete_transfer_out(
         self, person_id: UUID, *, transfer_id: UUID, received_as: UUID, by: Provenance
-    ) -> PersonSaved:
+    ) -> Saved:
         """Step 3: the receiving district holds the person (idempotent)."""
         person = self.person(person_id)
         if not person.complete_transfer_out(
             transfer_id=transfer_id, received_as=received_as, by=by.as_dict()
         ):
-            return PersonSaved(person_id, self.recorder.max_notification_id() or 0)
+            return Saved(person_id, self.head_position())
         try:
-            recordings = self.save(person)
-        except IntegrityError:
+            return self.record(person, created=person_id)
+        except ChangedConcurrently:
             return self.complete_transfer_out(
                 person_id, transfer_id=transfer_id, received_as=received_as, by=by
             )
-        return PersonSaved(person_id, self._roster_position(recordings))
 
     def cancel_transfer_out(
         self, person_id: UUID, *, transfer_id: UUID, reason: str, by: Provenance
-    ) -> PersonSaved:
+    ) -> Saved:
         """The receiving district refused: the person stays here, active."""
         return self._change_person(
             person_id,
@@ -627,10 +575,10 @@ def finish_transfer(
 
 
 __all__ = [
-    "PersonSaved",
     "PersonStatus",
     "Registration",
     "RosterCommands",
+    "Saved",
     "TransferOutcome",
     "finish_transfer",
 ]

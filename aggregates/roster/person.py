@@ -18,7 +18,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from aggregates.clock import event_timestamp
 from aggregates.errors import (
     AlreadyErased,
     AlreadyHeld,
@@ -50,7 +49,7 @@ from aggregates.errors import (
     SexMismatch,
     UnknownChoice,
 )
-from aggregates.events import Aggregate, event
+from aggregates.events import Aggregate, Index, event
 from aggregates.identifiers import (
     DisabilityCategory,
     DivisionLevel,
@@ -269,13 +268,6 @@ CORRECTED_PERSONAL = tuple(p.replace("details.", "changes.") for p in PERSONAL_D
 
 class Person(Aggregate):
     """A disabled person (or an uncertified person with service needs) on a district's roster."""
-
-    class Event(Aggregate.Event):
-        """Base of a person's events: each carries its provenance as ``by``."""
-
-        create_timestamp = staticmethod(event_timestamp)
-
-        by: dict[str, Any]
 
     @event("Registered", personal=PERSONAL_DETAILS)
     def __init__(
@@ -791,7 +783,7 @@ def transfer_receipt_id(transfer_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"canxie:transfer-receipt:{transfer_id}")
 
 
-class ResidentClaim(Aggregate):
+class ResidentClaim(Index):
     """Index aggregate: a resident ID's single person in a district.
 
     Its id derives from the district and the resident ID, so a second person with the same
@@ -832,7 +824,7 @@ class ResidentClaim(Aggregate):
         self.person_id = person_id
 
 
-class TransferReceipt(Aggregate):
+class TransferReceipt(Index):
     """Index aggregate: a transfer received by this district, so receiving is idempotent."""
 
     @event("Received")

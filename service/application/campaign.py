@@ -15,8 +15,8 @@ from uuid import UUID
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind, overall_outcome
 from aggregates.errors import NoSuchInspection, NoSuchProblem
+from aggregates.records import Saved
 from aggregates.store.district import DistrictRecords
-from aggregates.store.saved import Saved
 from projections.campaign import inspections as campaign_records
 from projections.campaign.progress import add_up
 from service.application import scope

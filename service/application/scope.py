@@ -62,12 +62,6 @@ def association_village(runtime: Runtime, code: str, association_id: str) -> str
         return None
 
 
-def known_association(runtime: Runtime, code: str, association_id: UUID) -> None:
-    """NotFound unless the association exists in the (known) district."""
-    if find_association_township(runtime.db, code, str(association_id)) is None:
-        runtime.tenancy.records(code).association(association_id)  # NotFound if absent
-
-
 # -- targets of a request ---------------------------------------------------------------------
 
 

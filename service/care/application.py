@@ -31,8 +31,9 @@ def on_or_today(caller: Caller, on: date | None) -> date:
 
 
 def _association(caller: Caller, code: str, association_id: UUID) -> None:
-    caller.known(code)
-    scope.known_association(caller.runtime, code, association_id)
+    """NotFound unless the association is in the district: asked of its store, which the
+    command then loads again from the same cache."""
+    caller.records(code).association(association_id)
 
 
 def run(

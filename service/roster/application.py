@@ -16,7 +16,8 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.errors import DomainError, NoSuchPerson, NotFound
-from aggregates.roster.commands import PersonSaved, finish_transfer
+from aggregates.records import Saved
+from aggregates.roster.commands import finish_transfer
 from aggregates.roster.person import PersonDetails
 from aggregates.store.district import DistrictRecords
 from projections.care.visits import overdue_households
@@ -106,7 +107,7 @@ def person(caller: Caller, code: str, person_id: UUID, query: dict[str, Any]) ->
 # -- commands ---------------------------------------------------------------------------------
 
 
-def register(caller: Caller, code: str, data: dict[str, Any]) -> PersonSaved:
+def register(caller: Caller, code: str, data: dict[str, Any]) -> Saved:
     """Put a person on the roster, in a village the caller covers."""
     records = caller.records(code)
     scope.require_person_village(
@@ -133,8 +134,8 @@ def change(
     caller: Caller,
     code: str,
     person_id: UUID,
-    command: Callable[[DistrictRecords], PersonSaved],
-) -> PersonSaved:
+    command: Callable[[DistrictRecords], Saved],
+) -> Saved:
     """Run a command on a person in the caller's scope (404 otherwise), then wake the workers."""
     records = caller.records(code)
     found = records.person(person_id)
@@ -146,16 +147,16 @@ def change(
 
 
 def run(
-    caller: Caller, code: str, person_id: UUID, command: Callable[..., PersonSaved], /, **data: Any
-) -> PersonSaved:
+    caller: Caller, code: str, person_id: UUID, command: Callable[..., Saved], /, **data: Any
+) -> Saved:
     """One change to a person in scope, with the caller's provenance."""
     return change(caller, code, person_id, lambda r: command(r, person_id, by=caller.by, **data))
 
 
-def relocate(caller: Caller, code: str, person_id: UUID, /, **data: Any) -> PersonSaved:
+def relocate(caller: Caller, code: str, person_id: UUID, /, **data: Any) -> Saved:
     """A move inside the district, to a village the caller also covers."""
 
-    def command(records: DistrictRecords) -> PersonSaved:
+    def command(records: DistrictRecords) -> Saved:
         scope.require_person_village(
             caller.runtime,
             caller.principal,
@@ -170,10 +171,10 @@ def relocate(caller: Caller, code: str, person_id: UUID, /, **data: Any) -> Pers
 
 def correct(
     caller: Caller, code: str, person_id: UUID, /, *, reason: str, effective_on: Any, **changes: Any
-) -> PersonSaved:
+) -> Saved:
     """Corrected details (only the fields given), recorded with the reason."""
 
-    def command(records: DistrictRecords) -> PersonSaved:
+    def command(records: DistrictRecords) -> Saved:
         if not changes:
             raise ProblemError.invalid(
                 "body", "name at least one field to correct", "no field to correct"
@@ -189,7 +190,7 @@ def correct(
     return change(caller, code, person_id, command)
 
 
-def erase(caller: Caller, code: str, person_id: UUID, reason: str) -> PersonSaved:
+def erase(caller: Caller, code: str, person_id: UUID, reason: str) -> Saved:
     """Erase the person's personal data for good, recorded with who and why."""
     return change(
         caller,
@@ -274,11 +275,11 @@ def _finish(caller: Caller, code: str, person_id: UUID, to_district: str) -> Han
 
 def transfer_out(
     caller: Caller, code: str, person_id: UUID, /, **data: Any
-) -> tuple[PersonSaved, Handover]:
+) -> tuple[Saved, Handover]:
     """Transfer a person out to another district (转出), which records the transfer-in."""
     to_district = data["to_district"]
 
-    def start(records: DistrictRecords) -> PersonSaved:
+    def start(records: DistrictRecords) -> Saved:
         try:
             caller.runtime.tenancy.district(to_district)
         except NotFound:

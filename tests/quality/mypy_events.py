@@ -3,9 +3,9 @@
 The library builds ``Person.Relocated`` from the parameters of the method decorated with
 ``@event("Relocated")`` when the class is defined (aggregates/events.py); mypy only reads the
 source, where no such class is written, and would reject every ``Person.Relocated`` of the read
-models.  For each aggregate deriving from ``aggregates.events.Aggregate`` this plugin adds the
-nested class, derived from the aggregate's ``Event`` (and ``Created`` for ``__init__``), with
-one attribute per parameter of the method, typed as the parameter is.
+models.  For each aggregate deriving from ``aggregates.events.Aggregate`` (or ``Index``) this
+plugin adds the nested class, derived from the aggregate's ``Event`` (and ``Created`` for
+``__init__``), with one attribute per parameter of the method, typed as the parameter is.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from mypy.plugin import ClassDefContext, Plugin
 from mypy.types import CallableType, Instance
 from mypy.typevars import fill_typevars_with_any
 
-BASE = "aggregates.events.Aggregate"
+BASES = ("aggregates.events.Aggregate", "aggregates.events.Index")
 DECORATOR = "aggregates.events.event"
 
 
@@ -100,11 +100,11 @@ def _declare_events(ctx: ClassDefContext) -> None:
 
 
 class EventsPlugin(Plugin):
-    """Adds the classes of declared events to aggregates deriving from :data:`BASE`."""
+    """Adds the classes of declared events to aggregates deriving from one of :data:`BASES`."""
 
     def get_base_class_hook(self, fullname: str) -> Callable[[ClassDefContext], None] | None:
         """Hook every class whose direct base is our aggregate."""
-        return _declare_events if fullname == BASE else None
+        return _declare_events if fullname in BASES else None
 
 
 def plugin(version: str) -> type[Plugin]:

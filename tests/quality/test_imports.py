@@ -176,3 +176,67 @@ def test_each_layer_imports_only_the_layers_beneath_it() -> None:
         if target.split(".")[0] not in LAYERS[module.split(".")[0]] | {module.split(".")[0]}
     ]
     assert not wrong, "\n".join(wrong)
+
+
+#: What only the district's store (``aggregates/store/``) may use in aggregates/: the
+#: library's application layer, SQL drivers, the web and task frameworks, the environment.
+INFRASTRUCTURE = (
+    "eventsourcing.application",
+    "psycopg",
+    "sqlite3",
+    "flask",
+    "celery",
+    "os.environ",
+)
+
+
+def _infrastructure(tree: ast.Module) -> set[str]:
+    """The infrastructure a module reaches for: imports anywhere in it, and ``os.environ``."""
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            used |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            used |= {node.module or ""} | {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            used.add(f"{node.value.id}.{node.attr}")
+    return {
+        name
+        for name in used
+        for banned in INFRASTRUCTURE
+        if name == banned or name.startswith(f"{banned}.")
+    }
+
+
+def test_only_the_store_of_aggregates_uses_infrastructure() -> None:
+    """The domain imports ``eventsourcing.domain``, not the application layer, drivers,
+    Flask, Celery or the environment: those are the store's (issue 13)."""
+    wrong = [
+        f"{name} uses {', '.join(sorted(used))}"
+        for name, tree in modules().items()
+        if name.startswith("aggregates.") and not name.startswith("aggregates.store")
+        for used in [_infrastructure(tree)]
+        if used
+    ]
+    assert not wrong, "\n".join(wrong)
+    assert "eventsourcing.application" in _infrastructure(modules()["aggregates.store.district"])
+
+
+def test_the_infrastructure_check_sees_each_kind_of_use() -> None:
+    tree = ast.parse(
+        "import os\nimport psycopg.rows\nfrom celery import Celery\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from eventsourcing.application import Application\n"
+        "def f():\n    import sqlite3\n    from flask import g\n    return os.environ['X']\n"
+    )
+    assert _infrastructure(tree) == {
+        "os.environ",
+        "psycopg.rows",
+        "celery",
+        "celery.Celery",
+        "eventsourcing.application",
+        "eventsourcing.application.Application",
+        "sqlite3",
+        "flask",
+        "flask.g",
+    }

@@ -13,7 +13,6 @@ import pytest
 
 from aggregates.association.association import OfficerRole
 from aggregates.store.district import DistrictRecords
-from aggregates.store.retries import save_retrying
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from tests.seeding import SEEDER
@@ -169,5 +168,5 @@ def test_a_cached_copy_that_is_read_but_not_saved_sends_the_command_round_again(
         seen.append(a.association(association).version)  # read only: nothing to save
         return [], None
 
-    save_retrying(a.save, attempt, lambda: 0, "the association", repository=a.repository)
+    a.retrying(attempt)
     assert seen == [1, 2]  # the cached copy first, then the store's newer one
