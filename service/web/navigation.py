@@ -1,0 +1,50 @@
+"""What each role finds in the navigation, and where it lands after signing in.
+
+Screens of other roles join here as they are built (issue 14's list of screens by role).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, request, url_for
+from flask_babel import gettext
+
+from service.http.access import Principal, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of the navigation."""
+
+    label: str
+    url: str
+    current: bool
+
+
+#: The pages of each role, in the order of the navigation: (endpoint, English label).
+ROLE_PAGES: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.ASSOCIATION_WORKER: (
+        ("pages.tasks", "My tasks"),
+        ("pages.new_visit", "Record a home visit"),
+    ),
+}
+#: Where a role without screens of its own yet lands.
+DEFAULT_HOME = "pages.home"
+
+
+def home_endpoint(principal: Principal) -> str:
+    """The role's first page."""
+    listed = ROLE_PAGES.get(principal.role)
+    return listed[0][0] if listed else DEFAULT_HOME
+
+
+def navigation() -> list[NavItem]:
+    """The signed-in user's links (none before signing in)."""
+    principal: Principal | None = g.get("principal")
+    if principal is None:
+        return []
+    return [
+        NavItem(gettext(label), url_for(endpoint), request.endpoint == endpoint)
+        for endpoint, label in ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, "Home"),))
+    ]
