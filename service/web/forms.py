@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import get_locale, gettext
+from flask_babel import LazyString, get_locale, gettext, lazy_gettext
 from marshmallow import ValidationError
 
 from aggregates.errors import DomainError
@@ -22,20 +22,21 @@ from service.messages import say
 SUBMISSION_FIELD = "submission_key"
 
 #: marshmallow's own messages that a form can meet, said through the catalog.
-SCHEMA_MESSAGES = {
-    "Missing data for required field.": "Fill in this field.",
-    "Field may not be null.": "Fill in this field.",
-    "Not a valid date.": "Enter a date as year-month-day.",
-    "Not a valid UUID.": "Choose from the list.",
-    "Not a valid integer.": "Enter a whole number.",
-    "Must be one of: {choices}.": "Choose one of the options.",
+SCHEMA_MESSAGES: dict[str, LazyString] = {
+    "Missing data for required field.": lazy_gettext("Fill in this field."),
+    "Field may not be null.": lazy_gettext("Fill in this field."),
+    "Not a valid date.": lazy_gettext("Enter a date as year-month-day."),
+    "Not a valid UUID.": lazy_gettext("Choose from the list."),
+    "Not a valid integer.": lazy_gettext("Enter a whole number."),
+    "Must be one of:": lazy_gettext("Choose one of the options."),
+    "Length must be between": lazy_gettext("Fill in this field, within the length allowed."),
 }
 
 
 def _schema_message(message: str) -> str:
     for english, ours in SCHEMA_MESSAGES.items():
-        if message == english or message.startswith(english.split("{", 1)[0].rstrip()):
-            return gettext(ours)
+        if message.startswith(english):
+            return str(ours)
     return gettext("This value is not acceptable.")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g, request, url_for
-from flask_babel import gettext
+from flask_babel import LazyString, lazy_gettext
 
 from service.http.access import Principal, Role
 
@@ -22,15 +22,16 @@ class NavItem:
     current: bool
 
 
-#: The pages of each role, in the order of the navigation: (endpoint, English label).
-ROLE_PAGES: dict[Role, tuple[tuple[str, str], ...]] = {
+#: The pages of each role, in the order of the navigation: (endpoint, label).
+ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
     Role.ASSOCIATION_WORKER: (
-        ("pages.tasks", "My tasks"),
-        ("pages.new_visit", "Record a home visit"),
+        ("pages.tasks", lazy_gettext("My tasks")),
+        ("pages.new_visit", lazy_gettext("Record a home visit")),
     ),
 }
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"
+HOME = lazy_gettext("Home")
 
 
 def home_endpoint(principal: Principal) -> str:
@@ -45,6 +46,6 @@ def navigation() -> list[NavItem]:
     if principal is None:
         return []
     return [
-        NavItem(gettext(label), url_for(endpoint), request.endpoint == endpoint)
-        for endpoint, label in ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, "Home"),))
+        NavItem(str(label), url_for(endpoint), request.endpoint == endpoint)
+        for endpoint, label in ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, HOME),))
     ]
