@@ -840,6 +840,65 @@ class LastCityAdministrator(Conflict):
     )
 
 
+class BadLogin(InvalidValue):
+    message = (
+        "a login is 3 to 40 lower-case letters, digits, '.', '-' or '_', "
+        "starting with a letter or a digit"
+    )
+
+
+class LoginTaken(Conflict):
+    message = "the login {login} is taken"
+    parameters = ("login",)
+
+
+class NoSuchLogin(NotFound):
+    message = "no account signs in as {login}"
+    parameters = ("login",)
+
+
+class SignInFailed(InvalidValue):
+    """The same refusal for an unknown login and a wrong password: which one it was would
+    tell a stranger which logins exist."""
+
+    message = "the login or the password is wrong"
+
+
+class SignInThrottled(Conflict):
+    """Too many failed sign-ins: the web layer answers 429 with ``Retry-After``."""
+
+    message = "too many failed sign-ins; try again in {retry_after_seconds} seconds"
+    parameters: ClassVar[tuple[str, ...]] = ("retry_after_seconds",)
+
+
+class SignInTooSoon(SignInThrottled):
+    message = "too many failed sign-ins; wait {retry_after_seconds} seconds before trying again"
+
+
+class AccountLocked(SignInThrottled):
+    message = (
+        "the account is locked after too many failed sign-ins; "
+        "try again in {retry_after_minutes} minutes"
+    )
+    parameters = ("retry_after_seconds", "retry_after_minutes")
+
+
+class SessionEnded(NotFound):
+    message = "the session has ended; sign in again"
+
+
+class CurrentPasswordWrong(InvalidValue):
+    message = "the current password is wrong"
+
+
+class PasswordTooWeak(InvalidValue):
+    message = (
+        "choose a password of at least {minimum_length} characters that is neither "
+        "the login nor the current password"
+    )
+    parameters = ("minimum_length",)
+
+
 class RoleNeeds(InvalidValue):
     message = "a {role} needs this"
     parameters = ("role",)

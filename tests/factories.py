@@ -18,7 +18,7 @@ import pytest
 
 from aggregates.association.association import OfficerRole
 from aggregates.provenance import Provenance
-from projections.platform.accounts import Accounts
+from projections.platform.accounts import Accounts, User
 from projections.platform.tenancy import Tenancy
 from tests.plugin import Calendar
 from tests.roster.samples import details
@@ -124,16 +124,56 @@ def account(
     organisation: str = "test",
 ) -> str:
     """An account of ``role`` in the given scope; returns a bearer token valid for a day."""
-    user = accounts.add_user(
+    user = _user(accounts, role, name, district, township, association_id, organisation)
+    return str(accounts.issue_token(user.id, valid_for=timedelta(days=1)).token)
+
+
+def _user(
+    accounts: Accounts,
+    role: str,
+    *scope: str | None,
+    login: str | None = None,
+    password: str | None = None,
+) -> User:
+    """An account: ``scope`` is (name, district, township, association id, organisation)."""
+    name, district, township, association_id, organisation = scope
+    return accounts.add_user(
         name=name or role,
         role=role,
         district=district,
         township=township,
         association_id=association_id,
-        organisation=organisation,
+        organisation=organisation or "",
         created_by="test",
+        login=login,
+        one_time_password=password,
     )
-    return str(accounts.issue_token(user.id, valid_for=timedelta(days=1)).token)
+
+
+#: The password :func:`person_account` gives when the test names none.
+PASSWORD = "绿色的山-green hills 7"
+
+
+def person_account(
+    accounts: Accounts,
+    role: str,
+    *,
+    login: str,
+    password: str = PASSWORD,
+    one_time: bool = False,
+    name: str | None = None,
+    district: str | None = None,
+    township: str | None = None,
+    association_id: str | None = None,
+    organisation: str = "test",
+) -> str:
+    """An account that signs in as ``login`` with ``password``: already its own, or, with
+    ``one_time``, the one-time password it must change first.  Returns the user id."""
+    scope = (name, district, township, association_id, organisation)
+    user = _user(accounts, role, *scope, login=login, password=password)
+    if not one_time:
+        accounts.set_password(user.id, password, one_time=False, by="test", because="test")
+    return user.id
 
 
 def seeded_district(
@@ -169,6 +209,13 @@ def make_person(runtime: Runtime) -> Callable[..., Saved]:
 def make_account(runtime: Runtime) -> Callable[..., str]:
     """``make_account(role, *, district=None, township=None, association_id=None)`` -> token."""
     return lambda *args, **kwargs: account(runtime.accounts, *args, **kwargs)
+
+
+@pytest.fixture
+def make_person_account(runtime: Runtime) -> Callable[..., str]:
+    """``make_person_account(role, *, login, password=PASSWORD, one_time=False, district=None,
+    township=None, association_id=None)`` -> the user id of an account that signs in."""
+    return lambda *args, **kwargs: person_account(runtime.accounts, *args, **kwargs)
 
 
 @pytest.fixture

@@ -55,6 +55,13 @@ def _count(env: Mapping[str, str], name: str) -> int:
     return value
 
 
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _float(env, name, default)
+    if value <= 0:
+        raise ValueError(f"{name} must be more than 0, not {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting canxie reads; the names are the environment variables without prefix."""
@@ -92,6 +99,14 @@ class Settings:
     # CANXIE_TRUSTED_PROXIES: how many proxies (an ingress, a load balancer) stand in front of
     # the server; their X-Forwarded-For names the client.  0: the header is ignored.
     trusted_proxies: int = 0
+    # Signed-in browser sessions end after this long unused (CANXIE_SESSION_IDLE_MINUTES) and
+    # this long after signing in, used or not (CANXIE_SESSION_LIFETIME_HOURS).
+    session_idle_minutes: float = 30.0
+    session_lifetime_hours: float = 12.0
+    # CANXIE_SIGN_IN_LOCK_FAILURES failed sign-ins in a row lock the account (that one only)
+    # for CANXIE_SIGN_IN_LOCK_MINUTES; from the third on, each failure makes the next wait longer.
+    sign_in_lock_failures: int = 10
+    sign_in_lock_minutes: float = 15.0
     # Not from the environment: "today" and the events' timestamps (tests pass a SetClock).
     clock: Clock = field(default=SYSTEM_CLOCK, repr=False, compare=False)
 
@@ -152,6 +167,10 @@ class Settings:
             else None,
             city_prefix=_city_prefix(env),
             trusted_proxies=_count(env, "CANXIE_TRUSTED_PROXIES"),
+            session_idle_minutes=_positive(env, "CANXIE_SESSION_IDLE_MINUTES", 30.0),
+            session_lifetime_hours=_positive(env, "CANXIE_SESSION_LIFETIME_HOURS", 12.0),
+            sign_in_lock_failures=max(_int(env, "CANXIE_SIGN_IN_LOCK_FAILURES", 10), 1),
+            sign_in_lock_minutes=_positive(env, "CANXIE_SIGN_IN_LOCK_MINUTES", 15.0),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -16,7 +16,9 @@ from typing import Any
 
 from aggregates.errors import LastCityAdministrator, NoSuchToken, NoSuchUser
 from projections.platform.database import Database
+from projections.platform.passwords import PASSWORD_TABLES, Passwords
 from projections.platform.tables import Table
+from projections.platform.web_sessions import WEB_SESSIONS, end_sessions_of
 
 TOKEN_PREFIX = "cx_"
 #: The role whose last active account must stay (service.http.access.Role.CITY_ADMIN).
@@ -76,7 +78,10 @@ PERSONAL_DATA_READS = Table(
     indexes=(("district", "read_at"),),
 )
 
-ACCOUNT_TABLES = (USERS, TOKENS, PERSONAL_DATA_READS)
+ACCOUNT_TABLES = (USERS, TOKENS, PERSONAL_DATA_READS, *PASSWORD_TABLES, WEB_SESSIONS)
+
+#: Accounts with their login (None: the account signs in with API tokens only).
+_USERS = "SELECT u.*, p.login FROM {s}users u LEFT JOIN {s}passwords p ON p.user_id = u.id"
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ class User:
     organisation: str
     created_at: str
     disabled_at: str | None
+    login: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ def _user(row: Any) -> User:
         organisation=row["organisation"] or "",
         created_at=row["created_at"],
         disabled_at=row["disabled_at"],
+        login=row["login"],
     )
 
 
@@ -145,11 +152,18 @@ class Accounts:
         association_id: str | None,
         organisation: str,
         created_by: str,
+        login: str | None = None,
+        one_time_password: str | None = None,
     ) -> User:
-        """Create an account (its scope was checked by the caller's policy)."""
+        """Create an account (its scope was checked by the caller's policy); with a login, it
+        signs in with ``one_time_password`` once and must then choose its own."""
         user_id = uuid.uuid4().hex
         created_at = _now().isoformat()
         with self.db.catalog(write=True) as cur:
+            if login is not None:
+                Passwords(self.db).create(
+                    cur, user_id, login, one_time_password or "", created_by, _now()
+                )
             cur.execute(
                 self._sql(
                     "INSERT INTO {s}users (id, name, role, district, township, association_id, "
@@ -173,7 +187,7 @@ class Accounts:
     def user(self, user_id: str) -> User:
         """One account, or NotFound."""
         with self.db.catalog(write=False) as cur:
-            cur.execute(self._sql("SELECT * FROM {s}users WHERE id = %s"), (user_id,))
+            cur.execute(self._sql(f"{_USERS} WHERE u.id = %s"), (user_id,))
             row = cur.fetchone()
         if row is None:
             raise NoSuchUser(id=user_id, field="user_id")
@@ -181,9 +195,9 @@ class Accounts:
 
     def users(self, district: str | None = None) -> list[User]:
         """Every account, or those of one district."""
-        where, params = ("WHERE district = %s", [district]) if district else ("", [])
+        where, params = ("WHERE u.district = %s", [district]) if district else ("", [])
         with self.db.catalog(write=False) as cur:
-            cur.execute(self._sql(f"SELECT * FROM {{s}}users {where} ORDER BY created_at"), params)
+            cur.execute(self._sql(f"{_USERS} {where} ORDER BY u.created_at"), params)
             return [_user(row) for row in cur.fetchall()]
 
     def issue_token(self, user_id: str, *, valid_for: timedelta) -> IssuedToken:
@@ -207,9 +221,10 @@ class Accounts:
         with self.db.catalog(write=False) as cur:
             cur.execute(
                 self._sql(
-                    "SELECT u.*, t.expires_at AS token_expires_at, "
-                    "t.revoked_at AS token_revoked_at "
-                    "FROM {s}tokens t JOIN {s}users u ON u.id = t.user_id WHERE t.token_hash = %s"
+                    "SELECT u.*, p.login, t.expires_at AS token_expires_at, "
+                    "t.revoked_at AS token_revoked_at FROM {s}tokens t "
+                    "JOIN {s}users u ON u.id = t.user_id "
+                    "LEFT JOIN {s}passwords p ON p.user_id = u.id WHERE t.token_hash = %s"
                 ),
                 (token_digest(token),),
             )
@@ -288,7 +303,7 @@ class Accounts:
         return str(row["user_id"])
 
     def disable_user(self, user_id: str, *, by: str) -> None:
-        """Disable an account and revoke all its tokens."""
+        """Disable an account, revoke all its tokens and end its signed-in sessions."""
         self.user(user_id)
         now = _now().isoformat()
         with self.db.catalog(write=True) as cur:
@@ -304,6 +319,20 @@ class Accounts:
                 ),
                 (now, by, user_id),
             )
+            end_sessions_of(cur, self._sql, user_id, _now(), "account disabled")
+
+    def set_password(
+        self, user_id: str, password: str, *, one_time: bool, by: str, because: str
+    ) -> None:
+        """Replace an account's password and end all its sessions in one write: whoever
+        knew the old one is signed out.  A one-time password must be changed at the next
+        sign-in (an administrator's reset)."""
+        self.user(user_id)
+        with self.db.catalog(write=True) as cur:
+            Passwords(self.db).replace(
+                cur, user_id, password, must_change=one_time, by=by, now=_now()
+            )
+            end_sessions_of(cur, self._sql, user_id, _now(), because)
 
     def record_unmasked_read(
         self,

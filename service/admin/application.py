@@ -7,15 +7,20 @@ acts as the server's operator, city-wide.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aggregates.errors import NoSuchToken, NoSuchUser
+from aggregates.errors import NoSuchLogin, NoSuchToken, NoSuchUser
 from projections.platform.accounts import IssuedToken, User
+from projections.platform.passwords import Passwords
 from projections.platform.tenancy import District
 from service.application import scope
 from service.application.caller import Caller
+from service.application.sign_in import new_one_time_password
 from service.http.access import Role, check_scope_fields
 from service.http.problems import ProblemError
+
+if TYPE_CHECKING:
+    from workers.runtime import Runtime
 
 
 def districts(caller: Caller) -> list[District]:
@@ -38,9 +43,16 @@ def users(caller: Caller) -> list[User]:
 
 
 def add_user(
-    caller: Caller, *, role: Role, valid_days: int, **account: Any
+    caller: Caller,
+    *,
+    role: Role,
+    valid_days: int,
+    login: str | None = None,
+    one_time_password: str | None = None,
+    **account: Any,
 ) -> tuple[User, IssuedToken]:
-    """An account in the caller's scope and its first token (shown once)."""
+    """An account in the caller's scope and its first token (shown once); with a ``login``
+    it also signs in with ``one_time_password``, to be changed at the first sign-in."""
     check_scope_fields(role, account)
     scope.require_account_scope(caller.principal, role, account.get("district"))
     if account.get("district"):
@@ -55,8 +67,21 @@ def add_user(
         association_id=str(association_id) if association_id else None,
         organisation=account["organisation"],
         created_by=caller.principal.actor,
+        login=login,
+        one_time_password=one_time_password,
     )
     return user, accounts.issue_token(user.id, valid_for=timedelta(days=valid_days))
+
+
+def free_login(runtime: Runtime, role: str) -> str:
+    """The first unused login ``<role>-<n>`` (``township-officer-3``), for an account added
+    without one."""
+    passwords = Passwords(runtime.db)
+    stem = role.replace("_", "-")
+    n = 1
+    while passwords.by_login(f"{stem}-{n}") is not None:
+        n += 1
+    return f"{stem}-{n}"
 
 
 def managed_user(caller: Caller, user_id: str) -> User:
@@ -81,6 +106,23 @@ def disable_user(caller: Caller, user_id: str) -> User:
     accounts = caller.runtime.accounts
     accounts.disable_user(user.id, by=caller.principal.actor)
     return accounts.user(user.id)
+
+
+def reset_password(caller: Caller, login: str) -> tuple[User, str]:
+    """A new one-time password for an account the caller manages (shown once); its
+    sessions end, and it must choose a password at its next sign-in."""
+    credential = Passwords(caller.runtime.db).by_login(login)
+    if credential is None:
+        raise NoSuchLogin(login=login, field="login")
+    try:
+        user = managed_user(caller, credential.user_id)
+    except NoSuchUser:
+        raise NoSuchLogin(login=login, field="login") from None
+    password = new_one_time_password()
+    caller.runtime.accounts.set_password(
+        user.id, password, one_time=True, by=caller.principal.actor, because="password reset"
+    )
+    return user, password
 
 
 def revoke_token(caller: Caller, token_id: str) -> None:

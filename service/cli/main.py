@@ -60,12 +60,16 @@ def _first_administrator(runtime: Any, address: str) -> None:
     """On a new store served without a broker, make a city administrator to use the API at once.
 
     Its token is printed once and kept in ``<data dir>/admin-token`` (readable by the owner
-    only), beside the store it opens.  Hosted deployments use CANXIE_BOOTSTRAP_TOKEN.
+    only), beside the store it opens; it signs in to the pages as ``admin`` with the one-time
+    password printed here.  Hosted deployments use CANXIE_BOOTSTRAP_TOKEN.
     """
     from datetime import timedelta
 
+    from service.application.sign_in import new_one_time_password
+
     if runtime.settings.bootstrap_token or runtime.accounts.users():
         return
+    password = new_one_time_password()
     user = runtime.accounts.add_user(
         name="管理员 (administrator)",
         role="city_admin",
@@ -74,7 +78,10 @@ def _first_administrator(runtime: Any, address: str) -> None:
         association_id=None,
         organisation="",
         created_by="canxie serve",
+        login="admin",
+        one_time_password=password,
     )
+    click.echo(f"sign in at {address}/ as admin with the one-time password {password}", err=True)
     token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=366))
     path = runtime.settings.data_dir / "admin-token"
     path.parent.mkdir(parents=True, exist_ok=True)  # a PostgreSQL store may not have made it
@@ -323,6 +330,7 @@ def users() -> None:
 @click.option("--township", help="9-digit township code (township_officer).")
 @click.option("--association", "association_id", help="Association id (association_worker).")
 @click.option("--organisation", default="", help="e.g. 中原区残联")
+@click.option("--login", help="What the person signs in with (default: role-N, e.g. inspector-1).")
 @click.option("--valid-days", default=90, show_default=True, type=int)
 def users_add(
     name: str,
@@ -331,22 +339,27 @@ def users_add(
     township: str | None,
     association_id: str | None,
     organisation: str,
+    login: str | None,
     valid_days: int,
 ) -> None:
-    """Create an account and print its first token (shown only this once)."""
+    """Create an account; print its login, one-time password and first token (shown once)."""
     from aggregates.errors import DomainError
     from service.admin import application as admin
     from service.application import operator
+    from service.application.sign_in import new_one_time_password
     from service.http.access import Role
     from workers.runtime import Runtime
 
     runtime = Runtime.open(_settings())
+    password = new_one_time_password()
     try:
         runtime.tenancy.provision()
         user, token = admin.add_user(
             operator(runtime),
             role=Role(role),
             valid_days=valid_days,
+            login=login or admin.free_login(runtime, role),
+            one_time_password=password,
             name=name,
             district=district,
             township=township,
@@ -358,8 +371,30 @@ def users_add(
     finally:
         runtime.close()
     click.echo(f"user {user.id} ({role}) created")
+    click.echo(f"login {user.login}, one-time password (changed at the first sign-in): {password}")
     click.echo(f"token (store it now, it is not shown again): {token.token}")
     click.echo(f"token id {token.token_id}, expires {token.expires_at}")
+
+
+@users.command("reset-password")
+@click.argument("login")
+def users_reset_password(login: str) -> None:
+    """Give an account a new one-time password (shown once) and end its sessions."""
+    from aggregates.errors import DomainError
+    from service.admin import application as admin
+    from service.application import operator
+    from workers.runtime import Runtime
+
+    runtime = Runtime.open(_settings())
+    try:
+        runtime.tenancy.provision()
+        user, password = admin.reset_password(operator(runtime), login)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from None
+    finally:
+        runtime.close()
+    click.echo(f"login {user.login}: signed out everywhere")
+    click.echo(f"one-time password (changed at the next sign-in): {password}")
 
 
 @users.command("list")
@@ -373,7 +408,8 @@ def users_list(district: str | None) -> None:
         for user in runtime.accounts.users(district):
             scope = user.association_id or user.township or user.district or "city"
             state = f"disabled {user.disabled_at}" if user.disabled_at else "active"
-            click.echo(f"{user.id}\t{user.name}\t{user.role}\t{scope}\t{state}")
+            login = user.login or "-"
+            click.echo(f"{user.id}\t{login}\t{user.name}\t{user.role}\t{scope}\t{state}")
             for token in runtime.accounts.tokens(user.id):
                 revoked = f" revoked {token['revoked_at']}" if token["revoked_at"] else ""
                 click.echo(f"\ttoken {token['token_id']} expires {token['expires_at']}{revoked}")

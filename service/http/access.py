@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aggregates.errors import RoleHasNo, RoleNeeds, TownshipOutsideDistrict
+
+if TYPE_CHECKING:
+    from projections.platform.accounts import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -142,6 +145,19 @@ class Principal:
         if self.association_id:
             return self.association_id == association_id
         return self.township is None or self.township == township_code
+
+
+def principal_of(user: User) -> Principal:
+    """The caller an account is, however it proved it (bearer token or signed-in session)."""
+    return Principal(
+        actor=user.id,
+        name=user.name,
+        role=Role(user.role),
+        district=user.district,
+        township=user.township,
+        association_id=user.association_id,
+        organisation=user.organisation,
+    )
 
 
 #: Which scope fields each role needs (the others must be absent).

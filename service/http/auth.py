@@ -21,7 +21,8 @@ from flask import current_app, g, request
 
 from projections.platform.accounts import token_digest
 from service.application import scope
-from service.http.access import Action, Principal, Role, Rule, Target, rule_of
+from service.application.sign_in import session_principal
+from service.http.access import Action, Principal, Role, Rule, Target, principal_of, rule_of
 from service.http.context import services
 from service.http.problems import ProblemError
 
@@ -129,17 +130,7 @@ def _principal_for(token: str) -> Principal | None:
             actor="bootstrap", name="bootstrap", role=Role.CITY_ADMIN, organisation="city"
         )
     user = runtime.accounts.user_for_token(token)
-    if user is None:
-        return None
-    return Principal(
-        actor=user.id,
-        name=user.name,
-        role=Role(user.role),
-        district=user.district,
-        township=user.township,
-        association_id=user.association_id,
-        organisation=user.organisation,
-    )
+    return None if user is None else principal_of(user)
 
 
 def _refuse_failed(token: str) -> ProblemError:
@@ -221,8 +212,6 @@ def page_principal() -> Principal | None:
     session_id = request.cookies.get(SESSION_COOKIE, "")
     if not session_id:
         return None
-    from service.application.sign_in import session_principal  # i14-auth's, merged next
-
     found = session_principal(services().runtime, session_id)
     if found is None:
         return None

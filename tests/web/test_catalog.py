@@ -51,9 +51,10 @@ def off_glossary(po: Catalog, terms: list[tuple[str, tuple[str, ...]]]) -> list[
     for english, chinese in terms:
         pattern = re.compile(rf"\b{re.escape(english)}(s|es|d|ed)?\b", re.IGNORECASE)
         for entry in po:
-            if entry.id and pattern.search(str(entry.id)) and entry.string:
-                if not any(form in str(entry.string) for form in chinese):
-                    wrong.append(f"{english}: {entry.id} -> {entry.string}")
+            said = str(entry.string or "")
+            uses = bool(entry.id and pattern.search(str(entry.id)) and said)
+            if uses and not any(form in said for form in chinese):
+                wrong.append(f"{english}: {entry.id} -> {said}")
     return wrong
 
 
