@@ -161,7 +161,7 @@ class Accounts:
         created_at = _now().isoformat()
         with self.db.catalog(write=True) as cur:
             if login is not None:
-                Passwords(self.db).create(
+                Passwords(self.db).assign(
                     cur, user_id, login, one_time_password or "", created_by, _now()
                 )
             cur.execute(
@@ -333,6 +333,13 @@ class Accounts:
                 cur, user_id, password, must_change=one_time, by=by, now=_now()
             )
             end_sessions_of(cur, self._sql, user_id, _now(), because)
+
+    def set_login(self, user_id: str, login: str, one_time_password: str, *, by: str) -> None:
+        """Give an account a (new) login with a one-time password; its sessions end."""
+        self.user(user_id)
+        with self.db.catalog(write=True) as cur:
+            Passwords(self.db).assign(cur, user_id, login, one_time_password, by, _now())
+            end_sessions_of(cur, self._sql, user_id, _now(), "login set")
 
     def record_unmasked_read(
         self,

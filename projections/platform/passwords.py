@@ -140,16 +140,20 @@ class Passwords:
             row = cur.fetchone()
         return _credential(row) if row else None
 
-    def create(
+    def assign(
         self, cur: Any, user_id: str, login: str, password: str, by: str, now: datetime
-    ) -> None:
-        """Give a new account its login and one-time password, inside the caller's write."""
+    ) -> str:
+        """Give an account a login and a one-time password, inside the caller's write (an
+        account made before logins existed gets its first; another login replaces the old).
+        Returns the login as stored."""
         login = normal_login(login)
         if not password:
             raise ValueError("an account with a login needs a one-time password")
         cur.execute(self._sql("SELECT user_id FROM {s}passwords WHERE login = %s"), (login,))
-        if cur.fetchone():
+        holder = cur.fetchone()
+        if holder and holder["user_id"] != user_id:
             raise LoginTaken(login=login, field="login")
+        cur.execute(self._sql("DELETE FROM {s}passwords WHERE user_id = %s"), (user_id,))
         cur.execute(
             self._sql(
                 "INSERT INTO {s}passwords (user_id, login, password_hash, must_change, set_at, "
@@ -157,6 +161,7 @@ class Passwords:
             ),
             (user_id, login, hash_password(password), True, now.isoformat(), by),
         )
+        return login
 
     def replace(
         self, cur: Any, user_id: str, password: str, *, must_change: bool, by: str, now: datetime

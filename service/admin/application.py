@@ -125,6 +125,15 @@ def reset_password(caller: Caller, login: str) -> tuple[User, str]:
     return user, password
 
 
+def set_login(caller: Caller, user_id: str, login: str) -> tuple[User, str]:
+    """Let an account the caller manages sign in as ``login`` (one made before logins
+    existed, or a renamed one), with a new one-time password (shown once)."""
+    user = managed_user(caller, user_id)
+    password = new_one_time_password()
+    caller.runtime.accounts.set_login(user.id, login, password, by=caller.principal.actor)
+    return caller.runtime.accounts.user(user.id), password
+
+
 def revoke_token(caller: Caller, token_id: str) -> None:
     """Revoke one token at once (404 unless its owner is managed by the caller)."""
     accounts = caller.runtime.accounts

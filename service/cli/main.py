@@ -376,10 +376,9 @@ def users_add(
     click.echo(f"token id {token.token_id}, expires {token.expires_at}")
 
 
-@users.command("reset-password")
-@click.argument("login")
-def users_reset_password(login: str) -> None:
-    """Give an account a new one-time password (shown once) and end its sessions."""
+def _new_one_time_password(act: str, *args: str) -> tuple[Any, str]:
+    """Run ``service.admin.application.<act>(operator, *args)``, which hands out a one-time
+    password, as the server's operator; a refusal is the command's error."""
     from aggregates.errors import DomainError
     from service.admin import application as admin
     from service.application import operator
@@ -388,12 +387,31 @@ def users_reset_password(login: str) -> None:
     runtime = Runtime.open(_settings())
     try:
         runtime.tenancy.provision()
-        user, password = admin.reset_password(operator(runtime), login)
+        done: tuple[Any, str] = getattr(admin, act)(operator(runtime), *args)
+        return done
     except DomainError as exc:
         raise click.ClickException(exc.detail) from None
     finally:
         runtime.close()
+
+
+@users.command("reset-password")
+@click.argument("login")
+def users_reset_password(login: str) -> None:
+    """Give an account a new one-time password (shown once) and end its sessions."""
+    user, password = _new_one_time_password("reset_password", login)
     click.echo(f"login {user.login}: signed out everywhere")
+    click.echo(f"one-time password (changed at the next sign-in): {password}")
+
+
+@users.command("set-login")
+@click.argument("user_id")
+@click.argument("login")
+def users_set_login(user_id: str, login: str) -> None:
+    """Let an account (one made before logins existed) sign in as LOGIN, with a one-time
+    password (shown once); its sessions end."""
+    user, password = _new_one_time_password("set_login", user_id, login)
+    click.echo(f"user {user.id} signs in as {user.login}")
     click.echo(f"one-time password (changed at the next sign-in): {password}")
 
 

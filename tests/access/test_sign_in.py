@@ -27,6 +27,7 @@ from tests.access.sign_in_clock import Watch
 from tests.factories import PASSWORD, person_account
 from tests.plugin import MakeRuntime
 from workers.runtime import Runtime
+from workers.settings import Settings
 
 ADDRESS = "203.0.113.7"
 ONE_TIME = "abcd-efgh-jkmn"
@@ -208,3 +209,20 @@ def test_a_session_gives_the_principal_a_token_of_the_account_gives(
 def test_unknown_and_malformed_session_ids_name_nobody(signing_runtime: Runtime) -> None:
     for presented in ("", "x", "a" * 5000, sign_in(signing_runtime, "wang", PASSWORD, "-").id[:-1]):
         assert session_principal(signing_runtime, presented) is None
+
+
+def test_the_session_and_lock_settings_come_from_the_environment() -> None:
+    assert (Settings().session_idle_minutes, Settings().session_lifetime_hours) == (30, 12)
+    read = Settings.from_environ(
+        {
+            "CANXIE_SESSION_IDLE_MINUTES": "15",
+            "CANXIE_SESSION_LIFETIME_HOURS": "8",
+            "CANXIE_SIGN_IN_LOCK_FAILURES": "5",
+            "CANXIE_SIGN_IN_LOCK_MINUTES": "30",
+        }
+    )
+    assert (read.session_idle_minutes, read.session_lifetime_hours) == (15, 8)
+    assert (read.sign_in_lock_failures, read.sign_in_lock_minutes) == (5, 30)
+    for wrong in ("0", "-1", "soon"):
+        with pytest.raises(ValueError, match="CANXIE_SESSION_IDLE_MINUTES"):
+            Settings.from_environ({"CANXIE_SESSION_IDLE_MINUTES": wrong})
