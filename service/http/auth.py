@@ -196,7 +196,9 @@ PAGES_BLUEPRINT = "pages"
 #: The cookie holding a signed-in browser's session id (HttpOnly, SameSite=Lax).
 SESSION_COOKIE = "canxie_session"
 #: The pages a session that must change its one-time password may reach (public ones too).
-PASSWORD_CHANGE_PAGES = frozenset({"pages.change_password", "pages.sign_out"})
+PASSWORD_CHANGE_PAGES = frozenset(
+    {"pages.change_password", "pages.changing_password", "pages.sign_out"}
+)
 
 
 class SignInNeeded(Exception):

@@ -106,7 +106,7 @@ def changing_password() -> Response:
         )
     except DomainError as error:
         return _refused("account/password.html", form, error)
-    return _keep(go_to(url_for(home_endpoint(g.principal))), session)
+    return _keep(go_to(url_for(home_endpoint(g.principal), changed="password")), session)
 
 
 @pages.route("/sign-out", methods=["POST"])

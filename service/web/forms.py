@@ -33,6 +33,9 @@ SCHEMA_MESSAGES: dict[str, LazyString] = {
 }
 
 
+REQUIRED = "Missing data for required field."
+
+
 def _schema_message(message: str) -> str:
     for english, ours in SCHEMA_MESSAGES.items():
         if message.startswith(english):
@@ -82,7 +85,11 @@ class Form:
         """The schema's refusals, beside the fields they name (``names``: schema -> form)."""
         for path, message in _flatten(error.messages):
             head = path.split(".", 1)[0]
-            self.refused((names or {}).get(head, head), _schema_message(message))
+            name = (names or {}).get(head, head)
+            empty = not str(self.values.get(name) or "").strip()
+            self.refused(
+                name, str(SCHEMA_MESSAGES[REQUIRED]) if empty else _schema_message(message)
+            )
         return self
 
     def domain(self, error: DomainError, names: Mapping[str, str] | None = None) -> Form:

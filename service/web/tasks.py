@@ -24,9 +24,4 @@ def tasks() -> Response:
     offset = offset_of(request.args)
     found = worker.tasks(caller(), offset=offset, limit=PAGE_SIZE, after=_after())
     households = Page(found.households.items, found.households.total, offset, PAGE_SIZE, query={})
-    return render_page(
-        "tasks.html",
-        found=found,
-        households=households,
-        recorded=request.args.get("recorded") == "1",
-    )
+    return render_page("tasks.html", found=found, households=households)
