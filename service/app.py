@@ -53,6 +53,27 @@ SECURITY_HEADERS = {
 }
 
 
+#: The API's blueprints (flask-smorest, under /api/v1).
+API_BLUEPRINTS = (
+    districts.blp,
+    associations.blp,
+    health.blp,
+    audit.blp,
+    users.blp,
+    compliance_api.blp,
+    groups_api.blp,
+    needs_api.blp,
+    visits_api.blp,
+    evaluations_api.blp,
+    roster_api.blp,
+    divisions_api.blp,
+    lifecycle_api.blp,
+    training_api.blp,
+    inspections_api.blp,
+    campaign_api.blp,
+)
+
+
 class ProblemApi(Api):
     """flask-smorest's Api documenting problem+json as the error body."""
 
@@ -104,24 +125,7 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
     )
     app.json = ApiJSONProvider(app)
     api = ProblemApi(app)
-    for blueprint in (
-        districts.blp,
-        associations.blp,
-        health.blp,
-        audit.blp,
-        users.blp,
-        compliance_api.blp,
-        groups_api.blp,
-        needs_api.blp,
-        visits_api.blp,
-        evaluations_api.blp,
-        roster_api.blp,
-        divisions_api.blp,
-        lifecycle_api.blp,
-        training_api.blp,
-        inspections_api.blp,
-        campaign_api.blp,
-    ):
+    for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     register_problem_handlers(app)
     app.extensions["canxie"] = Services(runtime=runtime, wakeups=_wakeups(runtime))
