@@ -23,6 +23,7 @@ from service.application import campaign
 from service.application.caller import Caller
 from service.application.disclosure import Unmasking
 from service.association import application as associations
+from service.campaign.queries import RULES_BASIS
 from service.care import application as care
 
 #: Problems of the association still to rectify.
@@ -70,7 +71,7 @@ def tasks(caller: Caller, *, offset: int = 0, limit: int = 20, after: int | None
         db, code, Scope(association_id=str(association_id)), status="open", limit=NEEDS_SHOWN
     )
     found = campaign.problems(
-        caller, code, {"as_of": None, "basis": campaign.RULES_BASIS.value, "state": None}
+        caller, code, {"as_of": None, "basis": RULES_BASIS.value, "state": None}
     )
     problems = [
         p

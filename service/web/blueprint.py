@@ -74,7 +74,7 @@ def error_page(status: int, heading: str, detail: str) -> Response:
 
 
 @pages.errorhandler(NotFound)
-def _not_found(error: Exception) -> Response:
+def _not_found(error: Exception | None) -> Response:
     return error_page(404, gettext("Page not found"), gettext("There is nothing here for you."))
 
 
@@ -87,25 +87,25 @@ def _csrf(error: CSRFError) -> Response:
     )
 
 
+def _status_page(status: int) -> Response:
+    """A refusal or failure of the service as a page: 404, 403, or try again later."""
+    if status == 404:
+        return _not_found(None)
+    if status == 403:
+        return error_page(403, gettext("Not allowed"), gettext("Your role may not do this."))
+    return error_page(status, gettext("Something went wrong"), gettext("Try again later."))
+
+
 @pages.errorhandler(ProblemError)
 def _problem(error: ProblemError) -> Response:
-    if error.status == 404:
-        return _not_found(error)
-    if error.status == 403:
-        return error_page(403, gettext("Not allowed"), gettext("Your role may not do this."))
-    current_app.logger.warning("page problem %s: %s", error.status, error.detail)
-    return error_page(error.status, gettext("Something went wrong"), gettext("Try again later."))
+    if error.status >= 500:
+        current_app.logger.warning("page problem %s: %s", error.status, error.detail)
+    return _status_page(error.status)
 
 
 @pages.errorhandler(HTTPException)
 def _http(error: HTTPException) -> Response:
-    if error.code == 404:
-        return _not_found(error)
-    if error.code == 403:
-        return error_page(403, gettext("Not allowed"), gettext("Your role may not do this."))
-    return error_page(
-        error.code or 500, gettext("Something went wrong"), gettext("Try again later.")
-    )
+    return _status_page(error.code or 500)
 
 
 def go_to(location: str) -> Response:

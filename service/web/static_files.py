@@ -61,7 +61,7 @@ class StaticFiles:
         if found is None:
             abort(404)
         versioned = name.startswith("vendor/") or request.args.get("v") == found.digest
-        use_gzip = found.gzipped is not None and "gzip" in request.accept_encodings
+        use_gzip = found.gzipped is not None and request.accept_encodings["gzip"] > 0
         response = Response(found.gzipped if use_gzip else found.body, mimetype=found.mimetype)
         if use_gzip:
             response.headers["Content-Encoding"] = "gzip"
@@ -71,4 +71,5 @@ class StaticFiles:
             f"public, max-age={YEAR}, immutable" if versioned else "no-cache"
         )
         response.set_etag(found.digest)
-        return response.make_conditional(request)
+        response.make_conditional(request)
+        return response
