@@ -40,6 +40,7 @@ FILTERS = (
     "status",
     "household_id",
     "open_need",
+    "name_contains",
 )
 
 

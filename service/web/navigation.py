@@ -27,7 +27,9 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
     Role.ASSOCIATION_WORKER: (
         ("pages.tasks", lazy_gettext("My tasks")),
         ("pages.new_visit", lazy_gettext("Record a home visit")),
+        ("pages.roster_search", lazy_gettext("Roster")),
     ),
+    Role.TOWNSHIP_OFFICER: (("pages.roster_search", lazy_gettext("Roster")),),
 }
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"

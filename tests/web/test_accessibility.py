@@ -19,7 +19,14 @@ WCAG_21_AA = "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}"
 #: How each language is chosen: the switch's cookie.
 LANGUAGES = {"zh-CN": "zh_Hans_CN", "en": "en"}
 #: The worker's screens (paths), the visit form twice: as it opens and refused.
-WORKER_SCREENS = ["/tasks", "/visits/new", "/visits/new?q=残疾人1", "/visits/new?household=H0009"]
+WORKER_SCREENS = [
+    "/tasks",
+    "/visits/new",
+    "/visits/new?q=残疾人1",
+    "/roster",
+    "/roster?q=残疾人1",
+    "/visits/new?household=H0009",
+]
 
 
 def violations(page: Page) -> list[str]:
@@ -46,6 +53,12 @@ def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
     check("visit refused")
     page.goto(f"{world.url}/visits/new?household=H0021")
     check("404")
+    page.goto(f"{world.url}/roster/{world.person_ids[9]}")
+    check("person")
+    page.locator("details summary").click()
+    page.locator("main form button[type=submit]").click()  # no field, no reason: refused
+    expect(page.get_by_role("alert")).to_be_visible()
+    check("person refused")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -72,7 +85,7 @@ def test_every_screen_passes_axe_in_each_language(
         found["password"] = violations(page)
     finally:
         context.close()
-    assert len(found) == 9
+    assert len(found) == 13
     assert {screen: v for screen, v in found.items() if v} == {}
 
 

@@ -13,7 +13,14 @@ from projections.platform.scope import Scope
 from tests.web.world import DISTRICT, OTHER, World
 
 #: Pages the worker can open (the household form of person 5 among them).
-WORKER_PAGES = ["/tasks", "/visits/new", "/visits/new?q=残疾人", "/visits/new?household=H0005"]
+WORKER_PAGES = [
+    "/tasks",
+    "/visits/new",
+    "/visits/new?q=残疾人",
+    "/visits/new?household=H0005",
+    "/roster",
+    "/roster?q=残疾人",
+]
 INLINE_SCRIPT = """() => [
   ...[...document.scripts].filter(s => !s.src).map(s => s.outerHTML),
   ...[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])

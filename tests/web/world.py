@@ -37,6 +37,7 @@ class World:
     other_association_id: str
     logins: dict[str, str] = field(default_factory=dict)
     resident_ids: list[str] = field(default_factory=list)
+    person_ids: dict[int, str] = field(default_factory=dict)
 
     def household(self, sequence: int) -> str:
         """The household id of person ``sequence``."""
@@ -47,24 +48,24 @@ class World:
         return f"残疾人{sequence}"
 
 
-def _records(app: Flask) -> tuple[str, str, list[str]]:
+def _records(app: Flask) -> tuple[str, str, list[str], dict[int, str]]:
     tenancy = app.extensions["canxie"].runtime.tenancy
     factories.district(tenancy, DISTRICT)
     own = factories.association(tenancy, VILLAGE)
     other = factories.association(tenancy, OTHER_VILLAGE)
     factories.chair(tenancy, own.id, DISTRICT, WORKER_NAME)
     factories.chair(tenancy, other.id, DISTRICT, "李强")
-    ids = []
+    ids, persons = [], {}
     for sequence, village in [*((s, VILLAGE) for s in OWN), *((s, OTHER_VILLAGE) for s in OTHER)]:
         hardship: dict[str, Any] = (
             {"special_hardship": True, "hardship_reason": "低保户，重度残疾"}
             if sequence == HARDSHIP
             else {}
         )
-        factories.person(tenancy, village, sequence, **hardship)
+        persons[sequence] = str(factories.person(tenancy, village, sequence, **hardship).id)
         ids.append(str(person_body(village, sequence)["resident_id"]))
     app.extensions["canxie"].runtime.catch_up(DISTRICT)
-    return str(own.id), str(other.id), ids
+    return str(own.id), str(other.id), ids, persons
 
 
 def _accounts(app: Flask, association_id: str) -> dict[str, str]:
@@ -108,5 +109,5 @@ def served(app: Flask) -> Iterator[str]:
 
 def build(app: Flask, url: str) -> World:
     """Make the records and accounts in ``app`` served at ``url``."""
-    own, other, ids = _records(app)
-    return World(url, app, own, other, _accounts(app, own), ids)
+    own, other, ids, persons = _records(app)
+    return World(url, app, own, other, _accounts(app, own), ids, persons)
