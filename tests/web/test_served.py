@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -20,9 +21,10 @@ from workers.settings import Settings
 EMBEDDED = {"CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": "", "CANXIE_BOOTSTRAP_TOKEN": ""}
 
 
-def _prepare(data_dir: Path) -> None:
-    """One association with two households and its worker, before the server starts."""
-    runtime = Runtime.open(Settings(data_dir=data_dir))
+def _prepare(settings: Settings) -> None:
+    """One association with two households and its worker, projected, before the server
+    starts."""
+    runtime = Runtime.open(settings)
     try:
         runtime.tenancy.provision()
         factories.district(runtime.tenancy, DISTRICT)
@@ -39,18 +41,14 @@ def _prepare(data_dir: Path) -> None:
             district=DISTRICT,
             association_id=str(own.id),
         )
+        runtime.catch_up(DISTRICT)
     finally:
         runtime.close()
 
 
-@pytest.mark.slow
-def test_the_worker_records_a_visit_on_a_real_server(
-    page: Page, processes: ProcessFactory, tmp_path: Path
-) -> None:
-    data_dir = tmp_path / "data"
-    _prepare(data_dir)
-    server = processes.server({**EMBEDDED, "CANXIE_DATA_DIR": str(data_dir)}, workers=1)
-    page.goto(f"{server.url}/")
+def _journey(page: Page, url: str) -> None:
+    """Sign in with the one-time password, set one's own, record a visit from the tasks."""
+    page.goto(f"{url}/")
     page.get_by_label("用户名").fill("cunweiyuan")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
@@ -65,3 +63,28 @@ def test_the_worker_records_a_visit_on_a_real_server(
     expect(page.get_by_role("status")).to_have_text("入户走访已记录。")
     assert page.locator("#households a").all_inner_texts() == ["残疾人2"]
     assert re.search(r"/tasks", page.url)
+
+
+@pytest.mark.slow
+def test_the_worker_records_a_visit_on_a_real_server(
+    page: Page, processes: ProcessFactory, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    _prepare(Settings(data_dir=data_dir))
+    server = processes.server({**EMBEDDED, "CANXIE_DATA_DIR": str(data_dir)}, workers=1)
+    _journey(page, server.url or "")
+
+
+@pytest.mark.slow
+@pytest.mark.hosted
+def test_the_worker_records_a_visit_in_hosted_mode(
+    page: Page,
+    processes: ProcessFactory,
+    hosted_env: dict[str, str],
+    hosted_settings: dict[str, Any],
+) -> None:
+    """PostgreSQL, RabbitMQ and a real Celery worker projecting the visit."""
+    _prepare(Settings(**hosted_settings))
+    processes.worker(hosted_env)
+    server = processes.server(hosted_env, workers=1)
+    _journey(page, server.url or "")
