@@ -1,5 +1,7 @@
-"""Demo records for a newcomer: a real district with a few villages and their associations.
+"""A demo district with a few villages and every kind of record, their histories too.
 
+The tests (replay, rebuilds) and the old store of ``tests/stores/v0`` are built from it; a
+newcomer's ``canxie serve --demo`` loads the city of :mod:`service.synthetic.demo_city`.
 Written through the same domain code as the API; loading twice changes nothing.
 """
 

@@ -25,7 +25,7 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Embedded store folder.")
-@click.option("--demo", is_flag=True, help="Load a demo district first (once).")
+@click.option("--demo", is_flag=True, help="Load the demo city and its accounts first (once).")
 @click.option("--workers", default=2, show_default=True, help="Processes (hosted mode only).")
 @click.option("--threads", default=8, show_default=True, help="Threads per process.")
 def serve(
@@ -38,11 +38,11 @@ def serve(
     settings = _settings(data_dir)
     runtime = Runtime.open(settings)
     runtime.tenancy.provision()
-    if demo:
-        _load_demo(runtime)
     address = _address(host, port)
     if settings.embedded:
         _first_administrator(runtime, address)
+    if demo:
+        _load_demo(runtime)
     runtime.close()
     click.echo(f"canxie serving on {address}/  mode: {settings.describe()}", err=True)
     run_server(settings, host=host, port=port, workers=workers, threads=threads)
@@ -94,19 +94,37 @@ def _first_administrator(runtime: Any, address: str) -> None:
     )
 
 
-def _load_demo(runtime: object) -> None:
-    from service.cli.demo import DEMO_DISTRICT, load_demo
+def _load_demo(runtime: Any) -> None:
+    """Load the demo city once and print its accounts' one-time passwords (shown once)."""
+    import time
 
-    loaded = load_demo(runtime.tenancy)  # type: ignore[attr-defined]
-    code = DEMO_DISTRICT[0]
-    state = "loaded" if loaded else "already there"
-    click.echo(f"demo district {code} {state}: /api/v1/districts/{code}/associations", err=True)
+    from service.synthetic.demo_city import DISTRICTS, load_demo_city
+
+    started = time.perf_counter()
+    accounts = load_demo_city(runtime)
+    codes = ", ".join(f"{code} {name}" for code, name, _ in DISTRICTS)
+    if accounts is None:
+        click.echo(
+            f"demo city already there ({codes}); a new one-time password for a demo "
+            "account: canxie users reset-password LOGIN",
+            err=True,
+        )
+        return
+    seconds = time.perf_counter() - started
+    click.echo(f"demo city loaded in {seconds:.1f} s: {codes}", err=True)
+    click.echo("demo accounts (sign in, then choose a password):", err=True)
+    for account in accounts:
+        click.echo(
+            f"  {account.login:<17} {account.one_time_password}  "
+            f"{account.role.value:<19} {account.organisation} {account.name}",
+            err=True,
+        )
 
 
 @main.command()
 @click.option("--data-dir", type=click.Path(path_type=Path))
 def demo(data_dir: Path | None) -> None:
-    """Load the demo district into the store (idempotent)."""
+    """Load the demo city and its accounts into the store (idempotent)."""
     from workers.runtime import Runtime
 
     runtime = Runtime.open(_settings(data_dir))

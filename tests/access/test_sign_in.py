@@ -8,7 +8,9 @@ from datetime import timedelta
 import pytest
 
 from aggregates.errors import (
+    BadLogin,
     CurrentPasswordWrong,
+    LoginTaken,
     PasswordTooWeak,
     SessionEnded,
     SignInFailed,
@@ -226,3 +228,22 @@ def test_the_session_and_lock_settings_come_from_the_environment() -> None:
     for wrong in ("0", "-1", "soon"):
         with pytest.raises(ValueError, match="CANXIE_SESSION_IDLE_MINUTES"):
             Settings.from_environ({"CANXIE_SESSION_IDLE_MINUTES": wrong})
+
+
+@pytest.mark.parametrize("login", ["王芳", "ab", "-dash-first", "has space", "x" * 41])
+def test_a_login_of_the_wrong_shape_is_refused_and_nothing_is_made(
+    signing_runtime: Runtime, login: str
+) -> None:
+    before = len(signing_runtime.accounts.users())
+    with pytest.raises(BadLogin) as refused:
+        person_account(signing_runtime.accounts, "inspector", login=login)
+    assert refused.value.field == "login" and "登录名" in say(refused.value)
+    assert len(signing_runtime.accounts.users()) == before
+
+
+def test_a_taken_login_is_refused_and_nothing_is_made(signing_runtime: Runtime) -> None:
+    before = len(signing_runtime.accounts.users())
+    with pytest.raises(LoginTaken) as refused:
+        person_account(signing_runtime.accounts, "inspector", login=" WANG")
+    assert say(refused.value) == "登录名 wang 已被使用"
+    assert len(signing_runtime.accounts.users()) == before

@@ -3,9 +3,12 @@ only ever slowed, so the colleagues behind one village's NAT still sign in."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from aggregates.errors import AccountLocked, SignInFailed, SignInThrottled, SignInTooSoon
+from projections.platform.passwords import SignInFailures
 from service.application.sign_in import (
     ADDRESS_CEILING,
     login_wait,
@@ -111,6 +114,30 @@ def test_many_failures_from_one_address_only_space_its_attempts_out(
     with pytest.raises(SignInFailed):
         sign_in(colleagues, "guess0", "wrong password", VILLAGE_NAT)
     assert sign_in(colleagues, "liu", PASSWORD, VILLAGE_NAT)
+
+
+def test_guesses_sent_at_once_are_all_counted(colleagues: Runtime) -> None:
+    """Ten wrong passwords racing each other still lock the account: each failure is read
+    and counted in one serialised catalog write."""
+
+    def guess(n: int) -> str:
+        try:
+            sign_in(colleagues, "liu", f"wrong password {n}", f"198.51.100.{n}")
+        except SignInThrottled as refused:
+            return type(refused).__name__
+        except SignInFailed:
+            return "failed"
+        return "signed in"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(guess, range(10)))
+    assert "signed in" not in answers
+    counted = SignInFailures(colleagues.db).of("login:liu")
+    assert counted is not None
+    assert counted.failures == answers.count("failed")
+    if counted.failures == 10:
+        with pytest.raises(AccountLocked):
+            sign_in(colleagues, "liu", PASSWORD, VILLAGE_NAT)
 
 
 def test_the_lock_is_a_setting(make_runtime: MakeRuntime, watch: Watch) -> None:

@@ -50,6 +50,10 @@ def test_no_password_nor_session_id_is_stored_or_logged(
     assert files_holding(tmp_path, secrets) == {}
     assert files_holding(tmp_path, {"login": forms("wang")})  # the search does read the store
     assert first.id not in repr(first) and second.id not in str(second)
+    with runtime.db.catalog(write=False) as cur:
+        cur.execute("SELECT password_hash FROM passwords")
+        (stored,) = [row["password_hash"] for row in cur.fetchall()]
+    assert stored.startswith("$argon2id$")
 
 
 @pytest.mark.hosted

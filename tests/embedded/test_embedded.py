@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.client import BOOTSTRAP_TOKEN, Client
@@ -20,20 +21,23 @@ def test_demo_serves_at_once_and_data_survives_a_restart(
     api = Client(server.url or "", token)
     demo = api.get("/districts/410102/associations", min_position=1)
     assert demo.status_code == 200, demo.text
-    assert demo.json()["total"] == 4
+    assert demo.json()["total"] == 6  # the demo city's 中原区 (service/synthetic/demo_city.py)
     first = demo.json()["items"][0]
     detail = api.get(f"/districts/410102/associations/{first['id']}").json()
-    assert len(detail["officers"]) == 6
+    assert [o["role"] for o in detail["officers"]].count("chair") == 1
+    assert "village-worker" in server.output()  # its one-time password is printed
     assert api.get("/health").json() == {
         "status": "ok",
         "mode": "embedded",
         "checks": {"database": "ok"},
     }
 
-    created = api.create_association("410102", "410102002002")
-    assert created.status_code == 201
+    # The demo's village without an association yet (S2) gets one.
+    since = (date.today() - timedelta(days=2)).isoformat()  # the demo's villages are recent
+    created = api.create_association("410102", "410102001201", established_on=since)
+    assert created.status_code == 201, created.text
     position = created.json()["position"]
-    assert api.get("/districts/410102/associations", min_position=position).json()["total"] == 5
+    assert api.get("/districts/410102/associations", min_position=position).json()["total"] == 7
     server.stop()
 
     assert sorted(os.listdir(tmp_path / "store" / "districts"))[0] == "410102.sqlite3"
@@ -41,7 +45,7 @@ def test_demo_serves_at_once_and_data_survives_a_restart(
     listing = Client(again.url or "", token).get(
         "/districts/410102/associations", min_position=position
     )
-    assert listing.json()["total"] == 5
+    assert listing.json()["total"] == 7
 
 
 def test_the_in_process_projector_catches_up_after_a_crash(
