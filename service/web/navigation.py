@@ -29,7 +29,11 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
         ("pages.new_visit", lazy_gettext("Record a home visit")),
         ("pages.roster_search", lazy_gettext("Roster")),
     ),
-    Role.TOWNSHIP_OFFICER: (("pages.roster_search", lazy_gettext("Roster")),),
+    Role.TOWNSHIP_OFFICER: (
+        ("pages.township_overview", lazy_gettext("Township overview")),
+        ("pages.overdue_visits", lazy_gettext("Overdue home visits")),
+        ("pages.roster_search", lazy_gettext("Roster")),
+    ),
 }
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"

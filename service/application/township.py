@@ -1,0 +1,232 @@
+"""The township officer's work (S2, S3.3-S3.7): the associations of one township with their
+compliance today, overdue home visits across its villages, the villages still without an
+association, and the changes an officer makes to one of its associations.
+
+A township officer's account names one district and one township; every read and command
+here is of that township only.  An association of another township is not found (404), as
+the API answers; the rules of the plan are the domain's (a refused appointment is its error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from aggregates.errors import NoSuchDistrict, NoSuchOfficer
+from projections.association.associations import list_associations
+from projections.care.visit_tasks import HouseholdToVisit, households_to_visit
+from service.application import campaign, scope
+from service.application.caller import Caller
+from service.application.disclosure import Unmasking
+from service.association import application as associations
+from service.campaign.queries import RULES_BASIS
+from service.care import application as care
+
+T = TypeVar("T")
+
+#: Problems of an association still open.
+OPEN_PROBLEMS = ("open", "escalated")
+#: More associations than a township has: the overview reads them all, then pages.
+EVERY = 1000
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One association of the township as the overview shows it."""
+
+    association_id: str
+    name: str
+    division_code: str
+    #: The rules it fails today: rule id, clause and title in each language.
+    failed: list[dict[str, str]]
+    overdue_visits: int
+    open_problems: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The township's associations (a page of them), and what S2 still misses."""
+
+    on: date
+    township_code: str
+    associations: list[Standing]
+    total: int
+    compliant: int
+    uncovered: list[dict[str, str]]
+    overdue_visits: int
+    open_problems: int
+
+
+@dataclass(frozen=True)
+class OverdueHousehold:
+    """A household overdue a home visit, with the association that owes it."""
+
+    association_id: str
+    association_name: str
+    household: HouseholdToVisit
+
+
+@dataclass(frozen=True)
+class OverdueVisits:
+    """A page of the township's overdue households, most overdue first."""
+
+    on: date
+    items: list[OverdueHousehold]
+    total: int
+    by_association: dict[str, int] = field(default_factory=dict)
+
+
+def own_township(caller: Caller) -> tuple[str, str]:
+    """The district and township of an officer's account (404 for any other account)."""
+    principal = caller.principal
+    if not principal.district or not principal.township or principal.association_id:
+        raise NoSuchDistrict(id="-", field="code")
+    return principal.district, principal.township
+
+
+def _associations(caller: Caller, code: str, township: str) -> list[dict[str, Any]]:
+    db = caller.reading(code)
+    return list_associations(db, code, township_code=township, limit=EVERY).items
+
+
+def _failed(findings: list[dict[str, Any]]) -> tuple[dict[str, list[Any]], list[dict[str, str]]]:
+    """Failed rules by association, and the villages without one (S2), from the findings."""
+    failed: dict[str, list[Any]] = {}
+    uncovered = []
+    for finding in findings:
+        if finding["association_id"] is None:
+            village = finding["facts"].get("village", "")
+            uncovered.append({"code": finding["division_code"], "name": village})
+            continue
+        failed.setdefault(finding["association_id"], []).append(
+            {k: finding[k] for k in ("rule_id", "clause", "title_zh", "title_en")}
+        )
+    return failed, sorted(uncovered, key=lambda v: v["code"])
+
+
+def _open_problems(caller: Caller, code: str) -> dict[str, int]:
+    found = campaign.problems(
+        caller, code, {"as_of": None, "basis": RULES_BASIS.value, "state": None}
+    )
+    counts: dict[str, int] = {}
+    for problem in found["items"]:
+        if problem["state"] in OPEN_PROBLEMS and problem["association_id"]:
+            counts[problem["association_id"]] = counts.get(problem["association_id"], 0) + 1
+    return counts
+
+
+def _overdue(caller: Caller, code: str, association_id: str) -> list[HouseholdToVisit]:
+    every = households_to_visit(
+        caller.runtime.db, code, association_id, on=caller.today(), limit=0
+    ).every
+    return [h for h in every.values() if h.overdue]
+
+
+def overview(caller: Caller, *, offset: int = 0, limit: int = 20) -> Overview:
+    """Every association of the township with the rules it fails today, its overdue visits
+    and open problems (a page of them, by village code), and the villages without one."""
+    code, township = own_township(caller)
+    listed = _associations(caller, code, township)
+    report = campaign.compliance(
+        caller,
+        code,
+        {"as_of": None, "basis": RULES_BASIS.value, "township_code": None, "failing_only": True},
+    )
+    failed, uncovered = _failed(report["findings"])
+    problems = _open_problems(caller, code)
+    page = [
+        Standing(
+            association_id=str(a["id"]),
+            name=str(a["name"]),
+            division_code=str(a["division_code"]),
+            failed=sorted(failed.get(str(a["id"]), []), key=lambda f: (f["clause"], f["rule_id"])),
+            overdue_visits=len(_overdue(caller, code, str(a["id"]))),
+            open_problems=problems.get(str(a["id"]), 0),
+        )
+        for a in listed[offset : offset + limit]
+    ]
+    return Overview(
+        on=caller.today(),
+        township_code=township,
+        associations=page,
+        total=len(listed),
+        compliant=sum(1 for a in listed if str(a["id"]) not in failed),
+        uncovered=uncovered,
+        overdue_visits=sum(len(_overdue(caller, code, str(a["id"]))) for a in listed),
+        open_problems=sum(problems.values()),
+    )
+
+
+def overdue_visits(caller: Caller, *, offset: int = 0, limit: int = 20) -> OverdueVisits:
+    """Households overdue a home visit in every village of the township, most overdue first
+    (special hardship first among equals)."""
+    code, township = own_township(caller)
+    every = [
+        OverdueHousehold(str(a["id"]), str(a["name"]), household)
+        for a in _associations(caller, code, township)
+        for household in _overdue(caller, code, str(a["id"]))
+    ]
+    every.sort(
+        key=lambda o: (
+            -o.household.days_overdue,
+            not o.household.special_hardship,
+            o.association_name,
+            o.household.household_id,
+        )
+    )
+    counts: dict[str, int] = {}
+    for item in every:
+        counts[item.association_name] = counts.get(item.association_name, 0) + 1
+    return OverdueVisits(caller.today(), every[offset : offset + limit], len(every), counts)
+
+
+# -- one association of the township -----------------------------------------------------------
+
+
+def _in_township(caller: Caller, association_id: UUID) -> str:
+    """The district, once the association is known to be in the officer's township (404)."""
+    code, _ = own_township(caller)
+    caller.known(code)
+    scope.require_association(
+        caller.runtime, caller.principal, code, str(association_id), "association_id"
+    )
+    return code
+
+
+def association(
+    caller: Caller, association_id: UUID, min_position: int | None = None
+) -> dict[str, Any]:
+    """The association's officers (masked), full-time members with pay, qualifications,
+    facilities, training attended and evaluations, for its page."""
+    code = _in_township(caller, association_id)
+    record = associations.lifecycle(caller, code, association_id, min_position)
+    found = associations.association(caller, code, association_id, Unmasking(), None)
+    record["name"] = found["name"]
+    record["division_code"] = found["division_code"]
+    record["sitting"] = [o for o in record["officers"] if o["removed_on"] is None]
+    evaluations, _, _ = care.association_evaluations(
+        caller, code, association_id, {"limit": 10, "offset": 0}
+    )
+    record["evaluations"] = evaluations
+    return record
+
+
+def change(
+    caller: Caller, association_id: UUID, command: Callable[..., T], /, *args: Any, **kw: Any
+) -> T:
+    """One command of the district's records on an association of the township (404 outside
+    it); the domain refuses what breaks a rule of the plan."""
+    code = _in_township(caller, association_id)
+    return caller.run(code, command, association_id, *args, **kw)
+
+
+def officer(caller: Caller, association_id: UUID, officer_id: str) -> dict[str, Any]:
+    """A sitting officer of the association (404 when not one of its officers)."""
+    record = association(caller, association_id)
+    for sitting in record["sitting"]:
+        if sitting["officer_id"] == officer_id:
+            return dict(sitting)
+    raise NoSuchOfficer(id=officer_id, field="officer_id")
