@@ -1,0 +1,324 @@
+"""The township officer's pages through the Flask test client: the overview of the township's
+associations (rules failed by clause, overdue visits, open problems, villages without an
+association), the overdue visits across villages, an association's page and its changes —
+each change made once per submission key, refused with the values kept and nothing changed,
+and 404 outside the township."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests import factories
+from tests.factories import PASSWORD, SEED
+from tests.plugin import embedded_app
+
+DISTRICT = "410102"
+TOWNSHIP = "410102002"
+VILLAGE = f"{TOWNSHIP}001"
+SECOND_VILLAGE = f"{TOWNSHIP}002"
+UNCOVERED = f"{TOWNSHIP}003"
+ELSEWHERE = "410102003001"
+#: Households of the first village (persons 1-25, one household each, none visited yet).
+HOUSEHOLDS = 25
+
+
+@dataclass
+class Township:
+    """The app, and whose records are where."""
+
+    app: Flask
+    association_id: str
+    second_id: str
+    elsewhere_id: str
+    chair_id: str
+
+    def version(self, association_id: str) -> int:
+        """The association's version in its records: any change made raises it."""
+        records = self.app.extensions["canxie"].runtime.tenancy.records(DISTRICT)
+        return int(records.association(UUID(association_id)).version)
+
+
+@pytest.fixture(scope="module")
+def township(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Township]:
+    """A township of three villages (one without an association) and one of another."""
+    with embedded_app(tmp_path_factory.mktemp("township")) as app:
+        runtime = app.extensions["canxie"].runtime
+        records = factories.district(runtime.tenancy, DISTRICT)
+        for code, name in [(TOWNSHIP, "测试镇"), (VILLAGE, "东村"), (SECOND_VILLAGE, "西村")]:
+            records.record_division(code=code, name=name, effective_on=None, by=SEED)
+        for code, name in [(UNCOVERED, "南村"), (ELSEWHERE[:9], "别镇"), (ELSEWHERE, "别村")]:
+            records.record_division(code=code, name=name, effective_on=None, by=SEED)
+        own = factories.association(runtime.tenancy, VILLAGE, "东村残协")
+        second = factories.association(runtime.tenancy, SECOND_VILLAGE, "西村残协")
+        elsewhere = factories.association(runtime.tenancy, ELSEWHERE, "别镇残协")
+        chair = factories.chair(runtime.tenancy, own.id, DISTRICT, "张主席")
+        for sequence in range(1, HOUSEHOLDS + 1):
+            factories.person(runtime.tenancy, VILLAGE, sequence)
+        runtime.catch_up(DISTRICT)
+        factories.person_account(
+            runtime.accounts,
+            "township_officer",
+            login="township",
+            name="乡镇专干",
+            district=DISTRICT,
+            township=TOWNSHIP,
+        )
+        factories.person_account(
+            runtime.accounts,
+            "association_worker",
+            login="worker",
+            name="村专职委员",
+            district=DISTRICT,
+            association_id=str(own.id),
+        )
+        yield Township(app, str(own.id), str(second.id), str(elsewhere.id), str(chair.id))
+
+
+def signed_in(app: Flask, login: str) -> FlaskClient:
+    """A test client signed in through the sign-in page."""
+    client = app.test_client()
+    response = client.post(
+        "/sign-in",
+        data={"csrf_token": token(client, "/sign-in"), "login": login, "password": PASSWORD},
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+def token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on ``path``."""
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, page
+    return found.group(1)
+
+
+@pytest.fixture
+def officer(township: Township) -> FlaskClient:
+    """The township officer's browser."""
+    return signed_in(township.app, "township")
+
+
+def sitting(township: Township, association_id: str) -> list[tuple[str, str]]:
+    """(name, office) of the association's sitting officers, as its page lists them."""
+    client = signed_in(township.app, "township")
+    page = client.get(f"/township/associations/{association_id}").get_data(as_text=True)
+    officers = page.split('id="officers"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r"<strong>([^<]+)</strong> · ([^<\n]+?)(?:<br>| · )", officers)
+
+
+def post(client: FlaskClient, path: str, **fields: Any) -> Any:
+    """Send the form on ``path`` with its CSRF token (and a fresh submission key unless given)."""
+    data = {"csrf_token": token(client, path), **fields}
+    return client.post(path, data=data)
+
+
+# -- the overview ----------------------------------------------------------------------------
+
+
+def test_the_officer_lands_on_the_township_overview(township: Township) -> None:
+    client = township.app.test_client()
+    response = client.post(
+        "/sign-in",
+        data={"csrf_token": token(client, "/sign-in"), "login": "township", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/township"
+    page = client.get("/township").get_data(as_text=True)
+    nav = (
+        page.split('aria-label="主导航"', 1)[-1].split("</nav>", 1)[0] if "主导航" in page else page
+    )
+    assert "乡镇概况" in nav and "逾期走访" in nav and "名册" in nav
+
+
+def test_the_overview_shows_each_association_of_the_township_with_its_failures(
+    officer: FlaskClient, township: Township
+) -> None:
+    page = officer.get("/township").get_data(as_text=True)
+    listed = page.split('id="associations"', 1)[1].split('id="uncovered-title"', 1)[0]
+    assert "东村残协" in listed and "西村残协" in listed and "别镇残协" not in page
+    own = listed.split(f'id="association-{VILLAGE}"', 1)[1].split(
+        f'id="association-{SECOND_VILLAGE}"'
+    )[0]
+    assert "S3.3 副主席2至3名" in own and "S3.6 至少1名专职委员" in own
+    assert f"{HOUSEHOLDS} 户逾期走访" in own
+    uncovered = page.split('id="uncovered"', 1)[1].split("</ul>", 1)[0]
+    assert "南村" in uncovered and UNCOVERED in uncovered and "东村" not in uncovered
+
+
+def test_the_overdue_visits_are_paged_on_the_server(officer: FlaskClient) -> None:
+    first = officer.get("/township/overdue-visits").get_data(as_text=True)
+    assert f"共有 {HOUSEHOLDS} 户" in first
+    assert first.count('class="badge-overdue"') == 20
+    second = officer.get("/township/overdue-visits?offset=20").get_data(as_text=True)
+    assert second.count('class="badge-overdue"') == HOUSEHOLDS - 20
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_a_worker_has_no_township_pages(township: Township) -> None:
+    worker = signed_in(township.app, "worker")
+    assert worker.get("/township").status_code == 404
+    assert worker.get(f"/township/associations/{township.association_id}").status_code == 404
+
+
+# -- an association's page and its changes -----------------------------------------------------
+
+
+def test_an_association_of_another_township_is_not_found(
+    officer: FlaskClient, township: Township
+) -> None:
+    elsewhere = f"/township/associations/{township.elsewhere_id}"
+    assert officer.get(elsewhere).status_code == 404
+    assert officer.get(f"{elsewhere}/appointment").status_code == 404
+    path = f"/township/associations/{township.association_id}/appointment"
+    response = officer.post(
+        f"{elsewhere}/appointment",
+        data={
+            "csrf_token": token(officer, path),
+            "submission_key": "elsewhere-1",
+            "name": "外人",
+            "role": "committee_member",
+            "full_time": "false",
+            "appointed_on": "2024-01-02",
+        },
+    )
+    assert response.status_code == 404
+    assert "外人" not in signed_in(township.app, "township").get(path).get_data(as_text=True)
+
+
+def test_a_second_chair_is_refused_with_the_rule_and_its_clause(
+    officer: FlaskClient, township: Township
+) -> None:
+    path = f"/township/associations/{township.association_id}/appointment"
+    before = township.version(township.association_id)
+    response = post(
+        officer, path, name="李新", role="chair", full_time="false", appointed_on="2024-01-02"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "协会已有 1 名在任主席，S3.3 条规定最多 1 名" in page
+    assert 'role="alert"' in page and 'value="李新"' in page
+    assert township.version(township.association_id) == before
+
+
+def test_an_appointment_without_a_name_comes_back_with_its_error(
+    officer: FlaskClient, township: Township
+) -> None:
+    path = f"/township/associations/{township.association_id}/appointment"
+    before = township.version(township.association_id)
+    response = post(
+        officer, path, name="", role="vice_chair", full_time="false", appointed_on="2024-13-02"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="error-name"' in page and "请填写此项" in page
+    assert 'id="error-appointed_on"' in page and 'value="2024-13-02"' in page
+    assert township.version(township.association_id) == before
+
+
+def test_an_appointment_sent_twice_is_made_once(officer: FlaskClient, township: Township) -> None:
+    path = f"/township/associations/{township.second_id}/appointment"
+    form = {
+        "csrf_token": token(officer, path),
+        "submission_key": "appoint-wang-1",
+        "name": "王副",
+        "role": "vice_chair",
+        "full_time": "false",
+        "backgrounds": ["disabled", "party_member"],
+        "appointed_on": "2024-01-02",
+    }
+    first = officer.post(path, data=form)
+    again = officer.post(path, data=form)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    page = officer.get(first.headers["Location"]).get_data(as_text=True)
+    assert 'role="status"' in page and "已任命" in page
+    assert sitting(township, township.second_id) == [("王副", "副主席")]
+
+
+def test_a_full_time_member_is_selected_paid_qualified_and_exits(
+    officer: FlaskClient, township: Township
+) -> None:
+    association = f"/township/associations/{township.association_id}"
+    response = post(
+        officer,
+        f"{association}/appointment",
+        name="赵委员",
+        role="committee_member",
+        full_time="false",
+        appointed_on="2024-01-02",
+    )
+    assert response.status_code == 303
+    page = officer.get(response.headers["Location"]).get_data(as_text=True)
+    officer_id = re.search(r"/officers/([0-9a-f-]{36})/removal\">[^<]*<span[^>]*>: 赵委员", page)
+    assert officer_id is not None
+    base = f"{association}/officers/{officer_id.group(1)}"
+    steps = [
+        (
+            "full-time-selection",
+            {"method": "election", "priority_group": "disabled", "selected_on": "2024-02-01"},
+        ),
+        ("full-time-pay", {"kind": "subsidy", "monthly_amount": "1500", "from_on": "2024-02-01"}),
+        (
+            "qualification",
+            {"kind": "social_worker", "title": "社会工作师证", "obtained_on": "2024-03-01"},
+        ),
+        ("full-time-exit", {"exited_on": "2024-06-30", "reason": "外出务工"}),
+    ]
+    for name, fields in steps:
+        response = post(officer, f"{base}/{name}", **fields)
+        assert response.status_code == 303, (name, response.get_data(as_text=True))
+    page = officer.get(response.headers["Location"]).get_data(as_text=True)
+    full_time = page.split('id="full-time"', 1)[1].split("</ul>", 1)[0]
+    assert "赵委员" in full_time and "外出务工" in full_time and "1500" in full_time
+    assert "社会工作师证" in page.split('id="qualifications"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_a_pay_before_selection_is_refused_and_nothing_changes(
+    officer: FlaskClient, township: Township
+) -> None:
+    base = f"/township/associations/{township.association_id}/officers/{township.chair_id}"
+    before = township.version(township.association_id)
+    response = post(
+        officer, f"{base}/full-time-pay", kind="subsidy", monthly_amount="abc", from_on=""
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="error-monthly_amount"' in page and 'id="error-from_on"' in page
+    response = post(
+        officer, f"{base}/full-time-pay", kind="subsidy", monthly_amount="800", from_on="2024-02-01"
+    )
+    assert response.status_code == 422
+    assert "不是专职委员" in response.get_data(as_text=True)
+    assert township.version(township.association_id) == before
+
+
+def test_a_change_of_no_such_officer_is_not_found(officer: FlaskClient, township: Township) -> None:
+    base = f"/township/associations/{township.association_id}/officers"
+    assert officer.get(f"{base}/{township.elsewhere_id}/removal").status_code == 404
+    assert officer.get(f"{base}/{township.chair_id}/no-such-change").status_code == 404
+    assert (
+        officer.get(f"/township/associations/{township.association_id}/removal").status_code == 404
+    )
+
+
+def test_htmx_gets_the_main_part_and_a_refusal_as_422(
+    officer: FlaskClient, township: Township
+) -> None:
+    path = f"/township/associations/{township.association_id}/appointment"
+    htmx = {"HX-Request": "true", "HX-Target": "main"}
+    page = officer.get(path, headers=htmx).get_data(as_text=True)
+    assert page.startswith("<title>") and "<html" not in page
+    response = officer.post(
+        path,
+        headers=htmx,
+        data={"csrf_token": token(officer, path), "name": "", "role": "chair", "appointed_on": ""},
+    )
+    assert response.status_code == 422 and 'role="alert"' in response.get_data(as_text=True)
