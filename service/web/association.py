@@ -112,28 +112,20 @@ class Change:
     dated: str
 
 
-def _appoint(c: Caller, association_id: UUID, _: UUID | None, data: dict[str, Any]) -> int:
-    return township.change(
-        c,
-        association_id,
-        DistrictRecords.appoint_officer,
-        name=data["name"],
-        role=OfficerRole(data["role"]),
-        full_time=data["full_time"],
-        backgrounds=[Background(b) for b in data["backgrounds"]],
-        appointed_on=data["appointed_on"],
-        phone=data["phone"],
-    ).position
-
-
-def _on_officer(command: Callable[..., Any], **enums: Callable[[str], Any]) -> Command:
-    """A command on one officer, with the schema's data (enumerations made typed)."""
+def _command(command: Callable[..., Any], *, on_officer: bool, **typed: Any) -> Command:
+    """A command of the district's records with the schema's data, its enumerations typed
+    (``typed``: field -> type); on one officer when ``on_officer``."""
 
     def run(c: Caller, association_id: UUID, officer_id: UUID | None, data: dict[str, Any]) -> int:
-        typed = {k: enums[k](v) if k in enums else v for k, v in data.items()}
-        return int(township.change(c, association_id, command, officer_id, **typed).position)
+        given = {k: typed[k](v) if k in typed else v for k, v in data.items()}
+        officer = (officer_id,) if on_officer else ()
+        return int(township.change(c, association_id, command, *officer, **given).position)
 
     return run
+
+
+def _backgrounds(values: list[str]) -> list[Background]:
+    return [Background(v) for v in values]
 
 
 CHANGES: dict[str, Change] = {
@@ -148,7 +140,12 @@ CHANGES: dict[str, Change] = {
             Field("phone", lazy_gettext("Mobile phone"), hint=lazy_gettext("11 digits; optional.")),
         ),
         OfficerIn,
-        _appoint,
+        _command(
+            DistrictRecords.appoint_officer,
+            on_officer=False,
+            role=OfficerRole,
+            backgrounds=_backgrounds,
+        ),
         lazy_gettext("The officer was appointed."),
         "appointed_on",
     ),
@@ -159,7 +156,7 @@ CHANGES: dict[str, Change] = {
             Field("reason", lazy_gettext("Reason"), "textarea", required=True),
         ),
         RemovalIn,
-        _on_officer(DistrictRecords.remove_officer),
+        _command(DistrictRecords.remove_officer, on_officer=True),
         lazy_gettext("The officer was removed from office."),
         "removed_on",
     ),
@@ -172,8 +169,9 @@ CHANGES: dict[str, Change] = {
             Field("note", lazy_gettext("Note"), "textarea"),
         ),
         SelectionIn,
-        _on_officer(
+        _command(
             DistrictRecords.select_full_time_member,
+            on_officer=True,
             method=SelectionMethod,
             priority_group=PriorityGroup,
         ),
@@ -193,7 +191,7 @@ CHANGES: dict[str, Change] = {
             Field("from_on", lazy_gettext("Paid from"), "date", required=True),
         ),
         PayIn,
-        _on_officer(DistrictRecords.arrange_full_time_pay, kind=PayKind),
+        _command(DistrictRecords.arrange_full_time_pay, on_officer=True, kind=PayKind),
         lazy_gettext("The pay was recorded."),
         "from_on",
     ),
@@ -204,7 +202,7 @@ CHANGES: dict[str, Change] = {
             Field("reason", lazy_gettext("Reason"), "textarea", required=True),
         ),
         ExitIn,
-        _on_officer(DistrictRecords.exit_full_time_member),
+        _command(DistrictRecords.exit_full_time_member, on_officer=True),
         lazy_gettext("The full-time membership was ended."),
         "exited_on",
     ),
@@ -217,7 +215,7 @@ CHANGES: dict[str, Change] = {
             Field("issuer", lazy_gettext("Issued by")),
         ),
         QualificationIn,
-        _on_officer(DistrictRecords.record_qualification, kind=QualificationKind),
+        _command(DistrictRecords.record_qualification, on_officer=True, kind=QualificationKind),
         lazy_gettext("The qualification was recorded."),
         "obtained_on",
     ),
