@@ -26,6 +26,13 @@ VILLAGE = f"{TOWNSHIP}001"
 SECOND_VILLAGE = f"{TOWNSHIP}002"
 UNCOVERED = f"{TOWNSHIP}003"
 ELSEWHERE = "410102003001"
+#: An appointment's fields but the name.
+APPOINTMENT = {
+    "name": "",
+    "role": "committee_member",
+    "full_time": "false",
+    "appointed_on": "2024-01-02",
+}
 #: Households of the first village (persons 1-25, one household each, none visited yet).
 HOUSEHOLDS = 25
 
@@ -208,15 +215,7 @@ def test_a_second_chair_is_refused_with_the_rule_and_its_clause(
     officer: FlaskClient, township: Township
 ) -> None:
     path = f"/township/associations/{township.association_id}/appointment"
-    page = refused(
-        township,
-        officer,
-        path,
-        name="李新",
-        role="chair",
-        full_time="false",
-        appointed_on="2024-01-02",
-    )
+    page = refused(township, officer, path, **APPOINTMENT | {"name": "李新", "role": "chair"})
     assert "协会已有 1 名在任主席，S3.3 条规定最多 1 名" in page
     assert 'role="alert"' in page and 'value="李新"' in page
 
@@ -225,15 +224,7 @@ def test_an_appointment_without_a_name_comes_back_with_its_error(
     officer: FlaskClient, township: Township
 ) -> None:
     path = f"/township/associations/{township.association_id}/appointment"
-    page = refused(
-        township,
-        officer,
-        path,
-        name="",
-        role="vice_chair",
-        full_time="false",
-        appointed_on="2024-13-02",
-    )
+    page = refused(township, officer, path, **APPOINTMENT | {"appointed_on": "2024-13-02"})
     assert 'id="error-name"' in page and "请填写此项" in page
     assert 'id="error-appointed_on"' in page and 'value="2024-13-02"' in page
 
