@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 from aggregates.errors import NotFound
 from service.http.auth import PasswordChangeNeeded, SignInNeeded
 from service.http.problems import ProblemError
+from service.web.language import here
 from service.web.security import page_headers
 
 pages = Blueprint("pages", __name__, template_folder="templates")
@@ -119,7 +120,7 @@ def go_to(location: str) -> Response:
 
 @pages.errorhandler(SignInNeeded)
 def _sign_in_needed(error: SignInNeeded) -> Response:
-    return go_to(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
+    return go_to(url_for("pages.sign_in", next=here()))
 
 
 @pages.errorhandler(PasswordChangeNeeded)
