@@ -20,7 +20,7 @@ from projections.platform.submissions import Submissions
 from service.messages import DEFAULT_LOCALE, TRANSLATIONS
 from service.web import account, association, home, roster, tasks, township, visits
 from service.web.blueprint import csrf, pages
-from service.web.language import html_lang, select_locale
+from service.web.language import here, html_lang, select_locale
 from service.web.navigation import navigation
 from service.web.static_files import StaticFiles
 from workers.runtime import Runtime
@@ -78,5 +78,6 @@ def init_web(app: Flask, runtime: Runtime) -> None:
         html_lang=html_lang,
         static_url=files.url,
         navigation=navigation,
+        here=here,
     )
     app.register_blueprint(pages)
