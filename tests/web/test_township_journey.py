@@ -1,0 +1,163 @@
+"""The township officer in a phone-sized browser: the overview of the township's associations,
+an association's page, an appointment refused by S3.3 (a second chair) and then made, with
+htmx and without JavaScript; the overdue visits; and axe on every township screen in both
+languages.  The officer works on the second association of tests/web/world.py (not the
+worker's), so the worker's tests see their association unchanged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.factories import PASSWORD
+from tests.web.conftest import PHONE, sign_in
+from tests.web.test_accessibility import LANGUAGES, signed_in, violations
+from tests.web.world import OTHER_VILLAGE, World
+
+#: An association id nobody has.
+NO_SUCH = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture
+def officer_page(page: Page, web_world: World) -> Page:
+    """A page signed in as the township officer, on the overview."""
+    sign_in(page, web_world, web_world.logins["township"])
+    expect(page.get_by_role("heading", name="乡镇概况")).to_be_visible()
+    return page
+
+
+def open_association(page: Page, web_world: World) -> None:
+    """From the overview to the second association's page."""
+    page.goto(f"{web_world.url}/township")
+    page.locator(f"#association-{OTHER_VILLAGE} a").first.click()
+    expect(page.get_by_role("heading", name="在任成员")).to_be_visible()
+
+
+def test_the_overview_lists_the_township_associations_and_their_failures(
+    officer_page: Page, web_world: World
+) -> None:
+    page = officer_page
+    listed = page.locator("#associations > li")
+    expect(listed).to_have_count(2)
+    own = page.locator(f"#association-{OTHER_VILLAGE}")
+    expect(own).to_contain_text("S3.6 至少1名专职委员")
+    page.get_by_role("link", name="逾期走访", exact=True).click()
+    expect(page.get_by_role("heading", name="逾期走访")).to_be_visible()
+
+
+def test_a_second_chair_is_refused_then_a_member_appointed_with_htmx(
+    officer_page: Page, web_world: World
+) -> None:
+    page = officer_page
+    open_association(page, web_world)
+    page.get_by_role("button", name="任命成员").click()
+    expect(page.get_by_role("heading", name="任命成员")).to_be_visible()
+    page.evaluate("window.__marker = true")
+    page.get_by_label("姓名").fill("周新")
+    page.get_by_label("主席", exact=True).check()
+    page.get_by_role("button", name="保存").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("协会已有 1 名在任主席，S3.3 条规定最多 1 名")
+    expect(page.get_by_label("姓名")).to_have_value("周新")  # values kept
+    page.get_by_label("委员", exact=True).check()
+    page.get_by_label("残疾人亲属").check()
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status")).to_have_text("已任命该成员。")
+    expect(page.get_by_role("status")).to_be_focused()
+    expect(page.locator("#officers")).to_contain_text("周新")
+    assert page.evaluate("window.__marker") is True  # htmx swapped, no full reload
+
+
+def test_an_appointment_is_made_with_the_keyboard_alone(
+    officer_page: Page, web_world: World
+) -> None:
+    page = officer_page
+    page.goto(f"{web_world.url}/township/associations/{web_world.other_association_id}/appointment")
+    name = page.get_by_label("姓名")
+    name.focus()
+    page.keyboard.type("吴键")
+    page.keyboard.press("Tab")  # to the office chosen (委员), up twice to 主席
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_label("主席", exact=True)).to_be_checked()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # a second chair: refused
+    expect(page.get_by_role("alert")).to_contain_text("S3.3")
+    chair = page.get_by_label("主席", exact=True)
+    expect(chair).to_be_focused()  # the cursor is on the office refused
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("副主席")).to_be_checked()
+    page.keyboard.press("Shift+Tab")
+    expect(name).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_be_focused()
+    expect(page.get_by_role("status")).to_have_text("已任命该成员。")
+    expect(page.locator("#officers")).to_contain_text("吴键")
+
+
+def test_a_qualification_is_recorded_without_javascript(browser: Browser, web_world: World) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, web_world, web_world.logins["township"])
+        open_association(page, web_world)
+        page.get_by_role("link", name=re.compile("^登记资格证书")).first.click()
+        page.get_by_label("证书名称").fill("")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("alert")).to_contain_text("证书名称")
+        page.get_by_label("社会工作师", exact=True).check()
+        page.get_by_label("证书名称").fill("社会工作师职业资格证书")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("status")).to_have_text("资格证书已登记。")
+        expect(page.locator("#qualifications")).to_contain_text("社会工作师职业资格证书")
+    finally:
+        context.close()
+
+
+def test_an_association_unknown_to_the_township_is_not_found(
+    officer_page: Page, web_world: World
+) -> None:
+    # Both associations of the world are in the officer's township (tests/web/test_township.py
+    # has one of another township).
+    response = officer_page.goto(f"{web_world.url}/township/associations/{NO_SUCH}")
+    assert response is not None and response.status == 404
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_township_screen_passes_axe_in_each_language(
+    browser: Browser, web_world: World, language: str
+) -> None:
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
+    context.add_cookies(
+        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": web_world.url}]
+    )
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(screen: str) -> None:
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        found[screen] = violations(page)
+
+    try:
+        signed_in(page, web_world, web_world.logins["township"], PASSWORD)
+        page.wait_for_url("**/township")
+        check("overview")
+        page.goto(f"{web_world.url}/township/overdue-visits")
+        check("overdue visits")
+        open_path = f"{web_world.url}/township/associations/{web_world.other_association_id}"
+        page.goto(open_path)
+        check("association")
+        page.goto(f"{open_path}/appointment")
+        check("appointment")
+        page.locator("#field-name").fill("")
+        page.locator("main form button[type=submit]").click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        check("appointment refused")
+        page.goto(f"{web_world.url}/township/associations/{NO_SUCH}")
+        check("404")
+    finally:
+        context.close()
+    assert len(found) == 6
+    assert {screen: v for screen, v in found.items() if v} == {}
