@@ -18,12 +18,16 @@ from uuid import UUID
 from aggregates.errors import NoSuchDistrict, NoSuchOfficer
 from projections.association.associations import list_associations
 from projections.care.visit_tasks import HouseholdToVisit, households_to_visit
+from projections.roster.moves import Move
+from projections.roster.moves import moves as person_moves
 from service.application import campaign, scope
 from service.application.caller import Caller
 from service.application.disclosure import Unmasking
 from service.association import application as associations
 from service.campaign.queries import RULES_BASIS
 from service.care import application as care
+from service.divisions import application as divisions
+from service.roster import application as roster
 
 T = TypeVar("T")
 
@@ -230,3 +234,56 @@ def officer(caller: Caller, association_id: UUID, officer_id: str) -> dict[str, 
         if sitting["officer_id"] == officer_id:
             return dict(sitting)
     raise NoSuchOfficer(id=officer_id, field="officer_id")
+
+
+# -- moves of persons between villages (S3.5) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moves:
+    """A page of the moves into, out of or inside the township, and village names."""
+
+    items: list[Move]
+    total: int
+    village_names: dict[str, str]
+
+
+def villages(caller: Caller) -> list[dict[str, Any]]:
+    """The township's active villages, by code (a township has tens, never a district's)."""
+    code, township = own_township(caller)
+    query = {"level": "village", "township_code": township, "include_ended": False}
+    found, _ = divisions.divisions(caller, code, query | {"limit": EVERY, "offset": 0})
+    return found
+
+
+def moves(
+    caller: Caller, *, offset: int = 0, limit: int = 20, after: int | None = None
+) -> Moves:
+    """Moves of persons into, out of or between the township's villages, newest first (once
+    the read models include position ``after``: the move just recorded)."""
+    code, township = own_township(caller)
+    items, total = person_moves(
+        caller.reading(code, after), code, township_code=township, limit=limit, offset=offset
+    )
+    names = {str(v["code"]): str(v["name"]) for v in villages(caller)}
+    return Moves(items, total, names)
+
+
+def find_persons(caller: Caller, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Active persons of the township whose name contains ``text`` (masked)."""
+    code, _ = own_township(caller)
+    query = {"name_contains": text, "status": "active", "sort": "name", "limit": limit, "offset": 0}
+    return list(roster.persons(caller, code, query).items)
+
+
+def person(caller: Caller, person_id: UUID) -> dict[str, Any]:
+    """A person of the township (404 outside it), masked."""
+    code, _ = own_township(caller)
+    return roster.person(caller, code, person_id, {})
+
+
+def move(caller: Caller, person_id: UUID, data: dict[str, Any]) -> int:
+    """Record a person's move to another village; the person and the village must both be
+    in the township (the roster's application checks both)."""
+    code, _ = own_township(caller)
+    return int(roster.relocate(caller, code, person_id, **data).position)

@@ -25,6 +25,11 @@ TOWNSHIP = "410102002"
 VILLAGE = f"{TOWNSHIP}001"
 SECOND_VILLAGE = f"{TOWNSHIP}002"
 UNCOVERED = f"{TOWNSHIP}003"
+#: A second village without an association: the mover goes there from UNCOVERED, so that
+#: no association's households change.
+NORTH = f"{TOWNSHIP}004"
+#: The person who moves (living in UNCOVERED), and one of another township.
+MOVER, STRANGER = 30, 31
 ELSEWHERE = "410102003001"
 #: An appointment's fields but the name.
 APPOINTMENT = {
@@ -46,11 +51,17 @@ class Township:
     second_id: str
     elsewhere_id: str
     chair_id: str
+    person_ids: dict[int, str]
 
     def version(self, association_id: str) -> int:
         """The association's version in its records: any change made raises it."""
         records = self.app.extensions["canxie"].runtime.tenancy.records(DISTRICT)
         return int(records.association(UUID(association_id)).version)
+
+    def person_version(self, sequence: int) -> int:
+        """The version of a person's record: any change made raises it."""
+        records = self.app.extensions["canxie"].runtime.tenancy.records(DISTRICT)
+        return int(records.person(UUID(self.person_ids[sequence])).version)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +72,13 @@ def township(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Township]:
         records = factories.district(runtime.tenancy, DISTRICT)
         for code, name in [(TOWNSHIP, "测试镇"), (VILLAGE, "东村"), (SECOND_VILLAGE, "西村")]:
             records.record_division(code=code, name=name, effective_on=None, by=SEED)
-        for code, name in [(UNCOVERED, "南村"), (ELSEWHERE[:9], "别镇"), (ELSEWHERE, "别村")]:
+        others = [
+            (UNCOVERED, "南村"),
+            (NORTH, "北村"),
+            (ELSEWHERE[:9], "别镇"),
+            (ELSEWHERE, "别村"),
+        ]
+        for code, name in others:
             records.record_division(code=code, name=name, effective_on=None, by=SEED)
         own = factories.association(runtime.tenancy, VILLAGE, "东村残协")
         second = factories.association(runtime.tenancy, SECOND_VILLAGE, "西村残协")
@@ -69,6 +86,8 @@ def township(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Township]:
         chair = factories.chair(runtime.tenancy, own.id, DISTRICT, "张主席")
         for sequence in range(1, HOUSEHOLDS + 1):
             factories.person(runtime.tenancy, VILLAGE, sequence)
+        mover = factories.person(runtime.tenancy, UNCOVERED, MOVER)
+        stranger = factories.person(runtime.tenancy, ELSEWHERE, STRANGER)
         runtime.catch_up(DISTRICT)
         factories.person_account(
             runtime.accounts,
@@ -86,7 +105,14 @@ def township(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Township]:
             district=DISTRICT,
             association_id=str(own.id),
         )
-        yield Township(app, str(own.id), str(second.id), str(elsewhere.id), str(chair.id))
+        yield Township(
+            app,
+            str(own.id),
+            str(second.id),
+            str(elsewhere.id),
+            str(chair.id),
+            {MOVER: str(mover.id), STRANGER: str(stranger.id)},
+        )
 
 
 def signed_in(app: Flask, login: str) -> FlaskClient:
@@ -322,3 +348,72 @@ def test_htmx_gets_the_main_part_and_a_refusal_as_422(
         data={"csrf_token": token(officer, path), "name": "", "role": "chair", "appointed_on": ""},
     )
     assert response.status_code == 422 and 'role="alert"' in response.get_data(as_text=True)
+
+
+# -- moves between villages ----------------------------------------------------------------------
+
+
+def test_a_move_is_found_by_name_recorded_once_and_listed(
+    officer: FlaskClient, township: Township
+) -> None:
+    found = officer.get("/township/moves/new?q=残疾人30").get_data(as_text=True)
+    assert f"/township/moves/new?person={township.person_ids[MOVER]}" in found
+    stranger = officer.get("/township/moves/new?q=残疾人31").get_data(as_text=True)
+    assert "本乡镇没有叫这个名字的人" in stranger and township.person_ids[STRANGER] not in stranger
+    path = f"/township/moves/new?person={township.person_ids[MOVER]}"
+    form = {
+        "csrf_token": token(officer, path),
+        "submission_key": "move-30-1",
+        "person_id": township.person_ids[MOVER],
+        "village_code": NORTH,
+        "address": "北村三组12号",
+        "effective_on": "2024-05-01",
+    }
+    before = township.person_version(MOVER)
+    first = officer.post("/township/moves/new", data=form)
+    again = officer.post("/township/moves/new", data=form)
+    assert first.status_code == again.status_code == 303
+    assert township.person_version(MOVER) == before + 1
+    page = officer.get(first.headers["Location"]).get_data(as_text=True)
+    assert "迁移已登记" in page
+    listed = page.split('id="moves"', 1)[1].split("</ul>", 1)[0]
+    assert "残疾人30" in listed and "南村 → 北村" in listed and "2024-05-01" in listed
+
+
+def test_a_move_without_an_address_or_out_of_the_township_changes_nothing(
+    officer: FlaskClient, township: Township
+) -> None:
+    path = f"/township/moves/new?person={township.person_ids[MOVER]}"
+    fields = {"person_id": township.person_ids[MOVER], "effective_on": "2024-06-01"}
+    before = township.person_version(MOVER)
+    for wrong, error in [
+        ({"village_code": VILLAGE, "address": ""}, "请填写此项"),
+        ({"village_code": ELSEWHERE, "address": "别村1号"}, "请选择本乡镇的村（社区）"),
+    ]:
+        response = officer.post(
+            "/township/moves/new",
+            data={"csrf_token": token(officer, path), **fields, **wrong},
+        )
+        assert response.status_code == 422
+        assert error in response.get_data(as_text=True)
+    assert township.person_version(MOVER) == before
+
+
+def test_a_person_of_another_township_cannot_be_moved(
+    officer: FlaskClient, township: Township
+) -> None:
+    stranger = township.person_ids[STRANGER]
+    assert officer.get(f"/township/moves/new?person={stranger}").status_code == 404
+    path = f"/township/moves/new?person={township.person_ids[MOVER]}"
+    response = officer.post(
+        "/township/moves/new",
+        data={
+            "csrf_token": token(officer, path),
+            "person_id": stranger,
+            "village_code": VILLAGE,
+            "address": "东村1号",
+            "effective_on": "2024-06-01",
+        },
+    )
+    assert response.status_code == 404
+    assert township.person_version(STRANGER) == 1
