@@ -11,10 +11,28 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, SEED
 from tests.web.conftest import PHONE, sign_in
 from tests.web.test_accessibility import LANGUAGES, signed_in, violations
-from tests.web.world import OTHER_VILLAGE, World
+from tests.web.world import DISTRICT, OTHER, OTHER_VILLAGE, VILLAGE, World
+
+#: A village of the township without an association, where a person of OTHER_VILLAGE moves.
+NEW_VILLAGE = f"{VILLAGE[:9]}003"
+#: The person who moves (the worker's tests use only the first of OTHER).
+MOVER = OTHER[-1]
+
+
+@pytest.fixture(scope="module")
+def registered(web_world: World) -> World:
+    """The township's villages in the district's division register (moves choose among them);
+    recording them again is a no-op."""
+    records = web_world.app.extensions["canxie"].runtime.tenancy.records(DISTRICT)
+    names = [(VILLAGE[:9], "测试街道"), (VILLAGE, "东社区"), (OTHER_VILLAGE, "西社区")]
+    for code, name in [*names, (NEW_VILLAGE, "新社区")]:
+        records.record_division(code=code, name=name, effective_on=None, by=SEED)
+    web_world.app.extensions["canxie"].runtime.catch_up(DISTRICT)
+    return web_world
+
 
 #: An association id nobody has.
 NO_SUCH = "00000000-0000-4000-8000-000000000000"
@@ -116,6 +134,29 @@ def test_a_qualification_is_recorded_without_javascript(browser: Browser, web_wo
         context.close()
 
 
+def test_a_move_to_another_village_is_recorded_with_htmx(
+    officer_page: Page, registered: World
+) -> None:
+    page = officer_page
+    page.get_by_role("link", name="村间迁移").click()
+    page.get_by_role("button", name="登记迁移").click()
+    page.get_by_label("姓名").fill(registered.name(MOVER))
+    page.get_by_role("button", name="查找").click()
+    page.locator("#found").get_by_role("link", name=registered.name(MOVER)).click()
+    expect(page.get_by_text("现居 西社区")).to_be_visible()
+    page.evaluate("window.__marker = true")
+    page.get_by_label("迁入村（社区）").select_option(NEW_VILLAGE)
+    page.get_by_role("button", name="保存").click()  # no address yet: refused
+    expect(page.get_by_role("alert")).to_contain_text("新住址")
+    expect(page.get_by_label("新住址")).to_be_focused()
+    expect(page.get_by_label("迁入村（社区）")).to_have_value(NEW_VILLAGE)
+    page.keyboard.type("新社区二组8号")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status")).to_have_text("迁移已登记。")
+    expect(page.locator("#moves")).to_contain_text("西社区 → 新社区")
+    assert page.evaluate("window.__marker") is True
+
+
 def test_an_association_unknown_to_the_township_is_not_found(
     officer_page: Page, web_world: World
 ) -> None:
@@ -127,8 +168,9 @@ def test_an_association_unknown_to_the_township_is_not_found(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_township_screen_passes_axe_in_each_language(
-    browser: Browser, web_world: World, language: str
+    browser: Browser, registered: World, language: str
 ) -> None:
+    web_world = registered
     context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
     context.add_cookies(
         [{"name": "canxie_lang", "value": LANGUAGES[language], "url": web_world.url}]
@@ -157,7 +199,16 @@ def test_every_township_screen_passes_axe_in_each_language(
         check("appointment refused")
         page.goto(f"{web_world.url}/township/associations/{NO_SUCH}")
         check("404")
+        page.goto(f"{web_world.url}/township/moves")
+        check("moves")
+        page.goto(f"{web_world.url}/township/moves/new?q={web_world.name(OTHER[0])}")
+        check("move: who")
+        page.goto(f"{web_world.url}/township/moves/new?person={web_world.person_ids[OTHER[0]]}")
+        check("move")
+        page.locator("main form button[type=submit]").click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        check("move refused")
     finally:
         context.close()
-    assert len(found) == 6
+    assert len(found) == 10
     assert {screen: v for screen, v in found.items() if v} == {}
