@@ -15,7 +15,9 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
+from aggregates.association.training import TrainingMode
 from aggregates.errors import NoSuchDistrict, NoSuchOfficer
+from aggregates.store.district import DistrictRecords, Saved
 from projections.association.associations import list_associations
 from projections.care.visit_tasks import HouseholdToVisit, households_to_visit
 from projections.roster.moves import Move
@@ -256,9 +258,7 @@ def villages(caller: Caller) -> list[dict[str, Any]]:
     return found
 
 
-def moves(
-    caller: Caller, *, offset: int = 0, limit: int = 20, after: int | None = None
-) -> Moves:
+def moves(caller: Caller, *, offset: int = 0, limit: int = 20, after: int | None = None) -> Moves:
     """Moves of persons into, out of or between the township's villages, newest first (once
     the read models include position ``after``: the move just recorded)."""
     code, township = own_township(caller)
@@ -287,3 +287,39 @@ def move(caller: Caller, person_id: UUID, data: dict[str, Any]) -> int:
     in the township (the roster's application checks both)."""
     code, _ = own_township(caller)
     return int(roster.relocate(caller, code, person_id, **data).position)
+
+
+# -- training sessions (S3.7) ----------------------------------------------------------------
+
+
+def sessions(caller: Caller, *, offset: int = 0, limit: int = 20) -> tuple[list[Any], int]:
+    """Sessions held by the district or the township, newest first, one page and the total."""
+    code, _ = own_township(caller)
+    return associations.sessions(caller, code, {"limit": limit, "offset": offset})
+
+
+def session(caller: Caller, session_id: UUID, after: int | None = None) -> dict[str, Any]:
+    """A session with the attendees of the township's associations (404 outside them)."""
+    code, _ = own_township(caller)
+    return associations.session(caller, code, session_id, after)
+
+
+def hold_training(caller: Caller, data: dict[str, Any]) -> Saved:
+    """Record a session the township federation held (the township is the officer's own)."""
+    code, township = own_township(caller)
+    return associations.hold_training(
+        caller, code, **(data | {"township_code": township, "mode": TrainingMode(data["mode"])})
+    )
+
+
+def association_choices(caller: Caller) -> list[dict[str, str]]:
+    """The township's associations (id and name), for choosing one of tens."""
+    code, township = own_township(caller)
+    return [
+        {"id": str(a["id"]), "name": str(a["name"])} for a in _associations(caller, code, township)
+    ]
+
+
+def attend(caller: Caller, association_id: UUID, data: dict[str, Any]) -> Saved:
+    """Record that an officer of an association of the township attended a session."""
+    return change(caller, association_id, DistrictRecords.attend_training, **data)

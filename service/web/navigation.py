@@ -33,6 +33,7 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
         ("pages.township_overview", lazy_gettext("Township overview")),
         ("pages.overdue_visits", lazy_gettext("Overdue home visits")),
         ("pages.township_moves", lazy_gettext("Moves between villages")),
+        ("pages.township_training", lazy_gettext("Training sessions")),
         ("pages.roster_search", lazy_gettext("Roster")),
     ),
 }

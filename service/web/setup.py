@@ -18,7 +18,17 @@ from flask_compress import Compress
 from projections.platform.secret_files import secret_file
 from projections.platform.submissions import Submissions
 from service.messages import DEFAULT_LOCALE, TRANSLATIONS
-from service.web import account, association, home, moves, roster, tasks, township, visits
+from service.web import (
+    account,
+    association,
+    home,
+    moves,
+    roster,
+    tasks,
+    township,
+    training,
+    visits,
+)
 from service.web.blueprint import csrf, pages
 from service.web.language import here, html_lang, select_locale
 from service.web.navigation import navigation
@@ -26,7 +36,7 @@ from service.web.static_files import StaticFiles
 from workers.runtime import Runtime
 
 #: The modules adding pages to the blueprint (imported for their routes).
-PAGE_MODULES = (home, account, tasks, visits, roster, township, association, moves)
+PAGE_MODULES = (home, account, tasks, visits, roster, township, association, moves, training)
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"
 

@@ -417,3 +417,79 @@ def test_a_person_of_another_township_cannot_be_moved(
     )
     assert response.status_code == 404
     assert township.person_version(STRANGER) == 1
+
+
+# -- training sessions ---------------------------------------------------------------------------
+
+
+def head(township: Township) -> int:
+    """The district's last event position: a change recorded moves it."""
+    records = township.app.extensions["canxie"].runtime.tenancy.records(DISTRICT)
+    return int(records.head_position())
+
+
+SESSION = {
+    "topic": "残协工作实务",
+    "mode": "offline",
+    "hours": "3",
+    "held_on": "2024-04-10",
+    "organiser": "测试镇残联",
+}
+
+
+def test_a_session_is_held_once_and_an_officer_recorded_attending(
+    officer: FlaskClient, township: Township
+) -> None:
+    form = {"csrf_token": token(officer, "/township/training/new"), "submission_key": "s-1"}
+    first = officer.post("/township/training/new", data=form | SESSION)
+    again = officer.post("/township/training/new", data=form | SESSION)
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    assert "培训已登记" in officer.get(first.headers["Location"]).get_data(as_text=True)
+    listed = officer.get("/township/training").get_data(as_text=True)
+    assert listed.count("残协工作实务") == 1
+    session = first.headers["Location"].split("?", 1)[0]
+    page = officer.get(f"{session}?association={township.association_id}").get_data(as_text=True)
+    assert f'value="{township.chair_id}"' in page  # the association's officers to choose from
+    response = officer.post(
+        f"{session}/attendance",
+        data={
+            "csrf_token": token(officer, session),
+            "association_id": township.association_id,
+            "officer_id": township.chair_id,
+        },
+    )
+    assert response.status_code == 303
+    page = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "参加培训已登记" in page
+    assert "张主席" in page.split('id="attendees"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_a_session_refused_or_attended_outside_the_township_changes_nothing(
+    officer: FlaskClient, township: Township
+) -> None:
+    before = head(township)
+    path = "/township/training/new"
+    response = officer.post(
+        path, data={"csrf_token": token(officer, path)} | SESSION | {"hours": "0", "topic": ""}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'id="error-topic"' in page and 'id="error-hours"' in page
+    assert 'value="测试镇残联"' in page and head(township) == before
+    form = {"csrf_token": token(officer, path)} | SESSION
+    held = officer.post(path, data=form).headers["Location"]
+    assert officer.get(held).status_code == 200  # once the session is in the read models
+    session = held.split("?", 1)[0]
+    before = head(township)
+    for association, status in [("", 422), (township.elsewhere_id, 404)]:
+        response = officer.post(
+            f"{session}/attendance",
+            data={
+                "csrf_token": token(officer, session),
+                "association_id": association,
+                "officer_id": township.chair_id,
+            },
+        )
+        assert response.status_code == status
+    assert head(township) == before
