@@ -126,7 +126,7 @@ def _session_page(session_id: UUID, form: Form, status: int = 200) -> Response:
 def training_session(session_id: UUID) -> Response:
     """A session with its attendees; choosing an association lists its officers to add."""
     return _session_page(
-        session_id, Form(values={"association_id": request.args.get("association", "")})
+        session_id, Form(values={"association_id": request.args.get("association_id", "")})
     )
 
 

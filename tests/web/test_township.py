@@ -449,7 +449,7 @@ def test_a_session_is_held_once_and_an_officer_recorded_attending(
     listed = officer.get("/township/training").get_data(as_text=True)
     assert listed.count("残协工作实务") == 1
     session = first.headers["Location"].split("?", 1)[0]
-    page = officer.get(f"{session}?association={township.association_id}").get_data(as_text=True)
+    page = officer.get(f"{session}?association_id={township.association_id}").get_data(as_text=True)
     assert f'value="{township.chair_id}"' in page  # the association's officers to choose from
     response = officer.post(
         f"{session}/attendance",

@@ -157,6 +157,33 @@ def test_a_move_to_another_village_is_recorded_with_htmx(
     assert page.evaluate("window.__marker") is True
 
 
+def test_a_session_is_recorded_and_an_officer_attending_it_without_javascript(
+    browser: Browser, web_world: World
+) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, web_world, web_world.logins["township"])
+        page.get_by_role("link", name="培训", exact=True).click()
+        page.get_by_role("button", name="登记培训").click()
+        page.get_by_label("培训主题").fill("入户走访实务")
+        page.get_by_label("学时").fill("2")
+        page.get_by_role("button", name="保存").click()  # no organiser: refused
+        expect(page.get_by_role("alert")).to_contain_text("主办单位")
+        expect(page.get_by_label("培训主题")).to_have_value("入户走访实务")
+        page.get_by_label("主办单位").fill("街道残联")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("status")).to_have_text("培训已登记。")
+        page.get_by_label("残协").select_option(web_world.other_association_id)
+        page.get_by_role("button", name="显示该残协成员").click()
+        page.get_by_label("李强").check()
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("status")).to_have_text("参加培训已登记。")
+        expect(page.locator("#attendees")).to_contain_text("李强")
+    finally:
+        context.close()
+
+
 def test_an_association_unknown_to_the_township_is_not_found(
     officer_page: Page, web_world: World
 ) -> None:
@@ -208,7 +235,21 @@ def test_every_township_screen_passes_axe_in_each_language(
         page.locator("main form button[type=submit]").click()
         expect(page.get_by_role("alert")).to_be_visible()
         check("move refused")
+        page.goto(f"{web_world.url}/township/training")
+        check("training sessions")
+        page.goto(f"{web_world.url}/township/training/new")
+        page.locator("#field-topic").fill("")
+        page.locator("main form button[type=submit]").click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        check("session refused")
+        page.locator("#field-topic").fill("axe")
+        page.locator("#field-hours").fill("1")
+        page.locator("#field-organiser").fill("axe")
+        page.locator("main form button[type=submit]").click()
+        expect(page.get_by_role("status")).to_be_visible()
+        page.goto(f"{page.url.split('?')[0]}?association_id={web_world.other_association_id}")
+        check("session")
     finally:
         context.close()
-    assert len(found) == 10
+    assert len(found) == 13
     assert {screen: v for screen, v in found.items() if v} == {}
