@@ -175,10 +175,14 @@ def test_the_officer_lands_on_the_township_overview(township: Township) -> None:
     )
     assert response.headers["Location"] == "/township"
     page = client.get("/township").get_data(as_text=True)
-    nav = (
-        page.split('aria-label="主导航"', 1)[-1].split("</nav>", 1)[0] if "主导航" in page else page
-    )
-    assert "乡镇概况" in nav and "逾期走访" in nav and "名册" in nav
+    nav = page.split('aria-label="主导航"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'<a href="(/[^"?]*)"[^>]*>([^<]+)</a>', nav) == [
+        ("/township", "乡镇概况"),
+        ("/township/overdue-visits", "逾期走访"),
+        ("/township/moves", "村间迁移"),
+        ("/township/training", "培训"),
+        ("/roster", "名册"),
+    ]
 
 
 def test_the_overview_shows_each_association_of_the_township_with_its_failures(

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.factories import PASSWORD, SEED
 from tests.web.conftest import PHONE, sign_in
 from tests.web.test_accessibility import LANGUAGES, signed_in, violations
+from tests.web.test_pages import INLINE_SCRIPT
 from tests.web.world import DISTRICT, OTHER, OTHER_VILLAGE, VILLAGE, World
 
 #: A village of the township without an association, where a person of OTHER_VILLAGE moves.
@@ -51,6 +52,30 @@ def open_association(page: Page, web_world: World) -> None:
     page.goto(f"{web_world.url}/township")
     page.locator(f"#association-{OTHER_VILLAGE} a").first.click()
     expect(page.get_by_role("heading", name="在任成员")).to_be_visible()
+
+
+def test_every_township_page_has_the_headers_no_inline_script_and_no_full_resident_id(
+    officer_page: Page, registered: World
+) -> None:
+    page, world = officer_page, registered
+    association = f"/township/associations/{world.other_association_id}"
+    for path in [
+        "/township",
+        "/township/overdue-visits",
+        association,
+        f"{association}/appointment",
+        "/township/moves",
+        f"/township/moves/new?q={world.name(OTHER[0])}",
+        f"/township/moves/new?person={world.person_ids[OTHER[0]]}",
+        "/township/training",
+        "/township/training/new",
+    ]:
+        response = page.goto(f"{world.url}{path}")
+        assert response is not None and response.status == 200, path
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert page.evaluate(INLINE_SCRIPT) == [], path
+        assert not [i for i in world.resident_ids if i in page.content()], path
 
 
 def test_the_overview_lists_the_township_associations_and_their_failures(
