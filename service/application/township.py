@@ -9,9 +9,12 @@ the API answers; the rules of the plan are the domain's (a refused appointment i
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -20,6 +23,7 @@ from aggregates.errors import NoSuchDistrict, NoSuchOfficer
 from aggregates.store.district import DistrictRecords, Saved
 from projections.association.associations import list_associations
 from projections.care.visit_tasks import HouseholdToVisit, households_to_visit
+from projections.engine.tracking import positions
 from projections.roster.moves import Move
 from projections.roster.moves import moves as person_moves
 from service.application import campaign, scope
@@ -82,7 +86,6 @@ class OverdueVisits:
     on: date
     items: list[OverdueHousehold]
     total: int
-    by_association: dict[str, int] = field(default_factory=dict)
 
 
 def own_township(caller: Caller) -> tuple[str, str]:
@@ -131,11 +134,41 @@ def _overdue(caller: Caller, code: str, association_id: str) -> list[HouseholdTo
     return [h for h in every.values() if h.overdue]
 
 
-def overview(caller: Caller, *, offset: int = 0, limit: int = 20) -> Overview:
-    """Every association of the township with the rules it fails today, its overdue visits
-    and open problems (a page of them, by village code), and the villages without one."""
-    code, township = own_township(caller)
-    listed = _associations(caller, code, township)
+@dataclass(frozen=True)
+class _Township:
+    """Every association's standing and the township's totals, as of the read models."""
+
+    standings: list[Standing]
+    uncovered: list[dict[str, str]]
+    #: Every household overdue a visit, most overdue first (special hardship first).
+    overdue: list[OverdueHousehold]
+    open_problems: int
+
+
+#: Township standings by (store, district, township, today, the read models' positions): the
+#: live rules read every table of the district, so a page asked again before any event was
+#: projected is answered from here.
+_standings: OrderedDict[tuple[Any, ...], _Township] = OrderedDict()
+_standings_lock = threading.Lock()
+CACHED_TOWNSHIPS = 32
+
+
+def _read_models_at(caller: Caller, code: str) -> tuple[tuple[str, int], ...]:
+    """Where each read model of the district stands (what the live rules read)."""
+    db = caller.reading(code)
+    with db.transaction(code, write=False) as cur:
+        found = positions(cur, partial(db.sql, code))
+    return tuple(sorted(found.items()))
+
+
+def _township(caller: Caller, code: str, township: str) -> _Township:
+    """The standing of every association of the township today (computed once per state)."""
+    store = str(getattr(caller.runtime.db, "url", None) or id(caller.runtime.db))
+    key = (store, code, township, caller.today(), _read_models_at(caller, code))
+    with _standings_lock:
+        cached = _standings.get(key)
+    if cached is not None:
+        return cached
     report = campaign.compliance(
         caller,
         code,
@@ -143,37 +176,23 @@ def overview(caller: Caller, *, offset: int = 0, limit: int = 20) -> Overview:
     )
     failed, uncovered = _failed(report["findings"])
     problems = _open_problems(caller, code)
-    page = [
+    listed = _associations(caller, code, township)
+    overdue = {str(a["id"]): _overdue(caller, code, str(a["id"])) for a in listed}
+    standings = [
         Standing(
             association_id=str(a["id"]),
             name=str(a["name"]),
             division_code=str(a["division_code"]),
             failed=sorted(failed.get(str(a["id"]), []), key=lambda f: (f["clause"], f["rule_id"])),
-            overdue_visits=len(_overdue(caller, code, str(a["id"]))),
+            overdue_visits=len(overdue[str(a["id"])]),
             open_problems=problems.get(str(a["id"]), 0),
         )
-        for a in listed[offset : offset + limit]
+        for a in listed
     ]
-    return Overview(
-        on=caller.today(),
-        township_code=township,
-        associations=page,
-        total=len(listed),
-        compliant=sum(1 for a in listed if str(a["id"]) not in failed),
-        uncovered=uncovered,
-        overdue_visits=sum(len(_overdue(caller, code, str(a["id"]))) for a in listed),
-        open_problems=sum(problems.values()),
-    )
-
-
-def overdue_visits(caller: Caller, *, offset: int = 0, limit: int = 20) -> OverdueVisits:
-    """Households overdue a home visit in every village of the township, most overdue first
-    (special hardship first among equals)."""
-    code, township = own_township(caller)
     every = [
         OverdueHousehold(str(a["id"]), str(a["name"]), household)
-        for a in _associations(caller, code, township)
-        for household in _overdue(caller, code, str(a["id"]))
+        for a in listed
+        for household in overdue[str(a["id"])]
     ]
     every.sort(
         key=lambda o: (
@@ -183,10 +202,37 @@ def overdue_visits(caller: Caller, *, offset: int = 0, limit: int = 20) -> Overd
             o.household.household_id,
         )
     )
-    counts: dict[str, int] = {}
-    for item in every:
-        counts[item.association_name] = counts.get(item.association_name, 0) + 1
-    return OverdueVisits(caller.today(), every[offset : offset + limit], len(every), counts)
+    found = _Township(standings, uncovered, every, sum(problems.values()))
+    with _standings_lock:
+        _standings[key] = found
+        while len(_standings) > CACHED_TOWNSHIPS:
+            _standings.popitem(last=False)
+    return found
+
+
+def overview(caller: Caller, *, offset: int = 0, limit: int = 20) -> Overview:
+    """Every association of the township with the rules it fails today, its overdue visits
+    and open problems (a page of them, by village code), and the villages without one."""
+    code, township = own_township(caller)
+    found = _township(caller, code, township)
+    return Overview(
+        on=caller.today(),
+        township_code=township,
+        associations=found.standings[offset : offset + limit],
+        total=len(found.standings),
+        compliant=sum(1 for s in found.standings if not s.failed),
+        uncovered=found.uncovered,
+        overdue_visits=len(found.overdue),
+        open_problems=found.open_problems,
+    )
+
+
+def overdue_visits(caller: Caller, *, offset: int = 0, limit: int = 20) -> OverdueVisits:
+    """Households overdue a home visit in every village of the township, most overdue first
+    (special hardship first among equals)."""
+    code, township = own_township(caller)
+    every = _township(caller, code, township).overdue
+    return OverdueVisits(caller.today(), every[offset : offset + limit], len(every))
 
 
 # -- one association of the township -----------------------------------------------------------
