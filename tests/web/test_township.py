@@ -497,3 +497,17 @@ def test_a_session_refused_or_attended_outside_the_township_changes_nothing(
         )
         assert response.status_code == status
     assert head(township) == before
+
+
+def test_the_overview_follows_a_change_at_once(officer: FlaskClient, township: Township) -> None:
+    def second_fails() -> str:
+        page = officer.get("/township").get_data(as_text=True)
+        own = page.split(f'id="association-{SECOND_VILLAGE}"', 1)[1]
+        return own.split('id="uncovered-title"', 1)[0]
+
+    assert "S3.3 主席1名" in second_fails()
+    path = f"/township/associations/{township.second_id}/appointment"
+    response = post(officer, path, **APPOINTMENT | {"name": "孙主席", "role": "chair"})
+    assert response.status_code == 303
+    assert officer.get(response.headers["Location"]).status_code == 200  # projected
+    assert "S3.3 主席1名" not in second_fails()
