@@ -38,6 +38,14 @@ def township_moves() -> Response:
     return render_page("township/moves.html", found=found, page=page)
 
 
+def _person_id(value: Any) -> UUID:
+    """The person asked for; a value that is no id names nobody (the nil id: not found)."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return UUID(int=0)
+
+
 def _form_page(person: dict[str, Any], form: Form, status: int = 200) -> Response:
     villages = [v for v in township.villages(caller()) if v["code"] != person["village_code"]]
     names = {v["code"]: v["name"] for v in township.villages(caller())}
@@ -55,12 +63,8 @@ def new_move() -> Response:
         text = request.args.get("q", "").strip()[:40]
         found = township.find_persons(caller(), text) if text else []
         return render_page("township/move_choose.html", text=text, found=found)
-    try:
-        chosen = UUID(person_id)
-    except ValueError:
-        return render_page("township/move_choose.html", 404, text="", found=[])
     form = Form(values={"effective_on": caller().today().isoformat()})
-    return _form_page(township.person(caller(), chosen), form)
+    return _form_page(township.person(caller(), _person_id(person_id)), form)
 
 
 @pages.route("/township/moves/new", methods=["POST"])
@@ -68,7 +72,7 @@ def new_move() -> Response:
 def record_move() -> Response:
     """Record the move once, then the list of moves with it announced."""
     form = Form.posted(request.form.to_dict())
-    person = township.person(caller(), UUID(str(form.values.get("person_id") or "0" * 32)))
+    person = township.person(caller(), _person_id(form.values.get("person_id")))
     fields = ("village_code", "address", "effective_on")
     try:
         data = PersonRelocationIn().load({k: form.values.get(k) or None for k in fields})

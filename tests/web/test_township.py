@@ -511,3 +511,12 @@ def test_the_overview_follows_a_change_at_once(officer: FlaskClient, township: T
     assert response.status_code == 303
     assert officer.get(response.headers["Location"]).status_code == 200  # projected
     assert "S3.3 主席1名" not in second_fails()
+
+
+def test_a_move_of_no_such_person_is_not_found(officer: FlaskClient, township: Township) -> None:
+    assert officer.get("/township/moves/new?person=not-an-id").status_code == 404
+    path = f"/township/moves/new?person={township.person_ids[MOVER]}"
+    response = officer.post(
+        "/township/moves/new", data={"csrf_token": token(officer, path), "person_id": "x"}
+    )
+    assert response.status_code == 404
