@@ -121,10 +121,13 @@ def measure(persons: int, villages: int, times: int, users: int) -> dict[str, An
             "associations": associations,
         }
         for name, path in PAGES.items():
-            timed(client, path, 3)  # warm
+            # The first answer computes the township's standing (the live rules read every
+            # table of the district); the next ones reuse it until an event is projected.
+            cold = timed(client, path, 1)[0]
             alone = timed(client, path, times)
             loaded = at_once(app, login, path, users, max(times // users, 2))
             out[name] = {
+                "first_ms": cold,
                 "p50_ms": percentile(alone, 50),
                 "p99_ms": percentile(alone, 99),
                 f"{users}_users_p50_ms": percentile(loaded, 50),
@@ -151,7 +154,8 @@ def main() -> None:
         f"{figures['township']} with {figures['associations']} associations"
     )
     print_table(
-        ["page", "p50 ms", "p99 ms", f"{users} users p50 ms", f"{users} users p99 ms"], rows
+        ["page", "first ms", "p50 ms", "p99 ms", f"{users} users p50", f"{users} users p99"],
+        rows,
     )
     write_results(folder, "township_pages", figures)
 

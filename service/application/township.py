@@ -150,6 +150,8 @@ class _Township:
 #: projected is answered from here.
 _standings: OrderedDict[tuple[Any, ...], _Township] = OrderedDict()
 _standings_lock = threading.Lock()
+#: One computation at a time (the others wait, then read it from the cache).
+_computing = threading.Lock()
 CACHED_TOWNSHIPS = 32
 
 
@@ -162,13 +164,29 @@ def _read_models_at(caller: Caller, code: str) -> tuple[tuple[str, int], ...]:
 
 
 def _township(caller: Caller, code: str, township: str) -> _Township:
-    """The standing of every association of the township today (computed once per state)."""
+    """The standing of every association of the township today, computed once per state of
+    the read models: concurrent askers wait for the one computing it."""
     store = str(getattr(caller.runtime.db, "url", None) or id(caller.runtime.db))
     key = (store, code, township, caller.today(), _read_models_at(caller, code))
     with _standings_lock:
         cached = _standings.get(key)
     if cached is not None:
         return cached
+    with _computing:
+        with _standings_lock:
+            cached = _standings.get(key)
+        if cached is not None:
+            return cached
+        found = _standing_now(caller, code, township)
+        with _standings_lock:
+            _standings[key] = found
+            while len(_standings) > CACHED_TOWNSHIPS:
+                _standings.popitem(last=False)
+    return found
+
+
+def _standing_now(caller: Caller, code: str, township: str) -> _Township:
+    """Every association's failed rules, overdue visits and open problems, read now."""
     report = campaign.compliance(
         caller,
         code,
@@ -202,12 +220,7 @@ def _township(caller: Caller, code: str, township: str) -> _Township:
             o.household.household_id,
         )
     )
-    found = _Township(standings, uncovered, every, sum(problems.values()))
-    with _standings_lock:
-        _standings[key] = found
-        while len(_standings) > CACHED_TOWNSHIPS:
-            _standings.popitem(last=False)
-    return found
+    return _Township(standings, uncovered, every, sum(problems.values()))
 
 
 def overview(caller: Caller, *, offset: int = 0, limit: int = 20) -> Overview:
