@@ -520,3 +520,19 @@ def test_a_move_of_no_such_person_is_not_found(officer: FlaskClient, township: T
         "/township/moves/new", data={"csrf_token": token(officer, path), "person_id": "x"}
     )
     assert response.status_code == 404
+
+
+def test_an_officer_removed_leaves_the_list_and_cannot_be_removed_again(
+    officer: FlaskClient, township: Township
+) -> None:
+    association = f"/township/associations/{township.second_id}"
+    response = post(officer, f"{association}/appointment", **APPOINTMENT | {"name": "钱委员"})
+    page = officer.get(response.headers["Location"]).get_data(as_text=True)
+    found = re.search(r"/officers/([0-9a-f-]{36})/removal\">[^<]*<span[^>]*>: 钱委员", page)
+    assert found is not None
+    removal = f"{association}/officers/{found.group(1)}/removal"
+    response = post(officer, removal, removed_on="2024-08-01", reason="外出务工")
+    assert response.status_code == 303
+    page = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "该成员已离任" in page and "钱委员" not in page.split('id="officers"', 1)[1]
+    assert officer.get(removal).status_code == 404  # no longer a sitting officer
