@@ -54,7 +54,7 @@ def open_association(page: Page, web_world: World) -> None:
     expect(page.get_by_role("heading", name="在任成员")).to_be_visible()
 
 
-def test_every_township_page_has_the_headers_no_inline_script_and_no_full_resident_id(
+def test_every_township_page_is_safe_masked_and_fits_a_phone(
     officer_page: Page, registered: World
 ) -> None:
     page, world = officer_page, registered
@@ -76,6 +76,8 @@ def test_every_township_page_has_the_headers_no_inline_script_and_no_full_reside
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
         assert page.evaluate(INLINE_SCRIPT) == [], path
         assert not [i for i in world.resident_ids if i in page.content()], path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (path, width)  # nothing wider than the phone
 
 
 def test_the_overview_lists_the_township_associations_and_their_failures(
