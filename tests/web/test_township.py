@@ -28,6 +28,8 @@ UNCOVERED = f"{TOWNSHIP}003"
 #: A second village without an association: the mover goes there from UNCOVERED, so that
 #: no association's households change.
 NORTH = f"{TOWNSHIP}004"
+#: More villages with an association, so that the overview has two pages of them.
+MORE_VILLAGES = [f"{TOWNSHIP}{n:03d}" for n in range(10, 30)]
 #: The person who moves (living in UNCOVERED), and one of another township.
 MOVER, STRANGER = 30, 31
 ELSEWHERE = "410102003001"
@@ -83,6 +85,9 @@ def township(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Township]:
         own = factories.association(runtime.tenancy, VILLAGE, "东村残协")
         second = factories.association(runtime.tenancy, SECOND_VILLAGE, "西村残协")
         elsewhere = factories.association(runtime.tenancy, ELSEWHERE, "别镇残协")
+        for code in MORE_VILLAGES:
+            records.record_division(code=code, name=f"{code[-2:]}村", effective_on=None, by=SEED)
+            factories.association(runtime.tenancy, code, f"{code[-2:]}村残协")
         chair = factories.chair(runtime.tenancy, own.id, DISTRICT, "张主席")
         for sequence in range(1, HOUSEHOLDS + 1):
             factories.person(runtime.tenancy, VILLAGE, sequence)
@@ -198,6 +203,15 @@ def test_the_overview_shows_each_association_of_the_township_with_its_failures(
     assert f"{HOUSEHOLDS} 户逾期走访" in own
     uncovered = page.split('id="uncovered"', 1)[1].split("</ul>", 1)[0]
     assert "南村" in uncovered and UNCOVERED in uncovered and "东村" not in uncovered
+
+
+def test_the_overview_pages_the_associations_on_the_server(officer: FlaskClient) -> None:
+    first = officer.get("/township").get_data(as_text=True)
+    assert "个残协中" in first and first.count('<li id="association-') == 20
+    second = officer.get("/township?offset=20").get_data(as_text=True)
+    listed = re.findall(r'<li id="association-(\d+)"', second)
+    assert listed == MORE_VILLAGES[-2:]
+    assert 'rel="prev"' in second and 'rel="next"' not in second
 
 
 def test_the_overdue_visits_are_paged_on_the_server(officer: FlaskClient) -> None:
@@ -503,7 +517,7 @@ def test_the_overview_follows_a_change_at_once(officer: FlaskClient, township: T
     def second_fails() -> str:
         page = officer.get("/township").get_data(as_text=True)
         own = page.split(f'id="association-{SECOND_VILLAGE}"', 1)[1]
-        return own.split('id="uncovered-title"', 1)[0]
+        return own.split('<li id="association-', 1)[0]
 
     assert "S3.3 主席1名" in second_fails()
     path = f"/township/associations/{township.second_id}/appointment"
