@@ -10,9 +10,10 @@ the API answers; the rules of the plan are the domain's (a refused appointment i
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar
@@ -68,6 +69,8 @@ class Overview:
     uncovered: list[dict[str, str]]
     overdue_visits: int
     open_problems: int
+    #: The figures are from a moment ago (a newer state is being computed).
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class OverdueVisits:
     on: date
     items: list[OverdueHousehold]
     total: int
+    stale: bool = False
 
 
 def own_township(caller: Caller) -> tuple[str, str]:
@@ -143,6 +147,8 @@ class _Township:
     #: Every household overdue a visit, most overdue first (special hardship first).
     overdue: list[OverdueHousehold]
     open_problems: int
+    #: Answered from an earlier state while a newer one is being computed.
+    stale: bool = False
 
 
 #: Township standings by (store, district, township, today, the read models' positions): the
@@ -150,8 +156,12 @@ class _Township:
 #: projected is answered from here.
 _standings: OrderedDict[tuple[Any, ...], _Township] = OrderedDict()
 _standings_lock = threading.Lock()
-#: One computation at a time (the others wait, then read it from the cache).
+#: One computation at a time (the others answer from the previous standing, or wait).
 _computing = threading.Lock()
+#: The last standing computed per (store, district, township, day), with when it was.
+_latest: dict[tuple[Any, ...], tuple[float, _Township]] = {}
+#: How old a standing may be when it answers during the next one's computation.
+STALE_SECONDS = 60.0
 CACHED_TOWNSHIPS = 32
 
 
@@ -165,14 +175,21 @@ def _read_models_at(caller: Caller, code: str) -> tuple[tuple[str, int], ...]:
 
 def _township(caller: Caller, code: str, township: str) -> _Township:
     """The standing of every association of the township today, computed once per state of
-    the read models: concurrent askers wait for the one computing it."""
+    the read models.  While one request computes it, the others answer with the previous
+    standing if it is at most ``STALE_SECONDS`` old (marked stale), else wait for it."""
     store = str(getattr(caller.runtime.db, "url", None) or id(caller.runtime.db))
-    key = (store, code, township, caller.today(), _read_models_at(caller, code))
+    place = (store, code, township, caller.today())
+    key = (*place, _read_models_at(caller, code))
     with _standings_lock:
         cached = _standings.get(key)
+        previous = _latest.get(place)
     if cached is not None:
         return cached
-    with _computing:
+    if not _computing.acquire(blocking=False):
+        if previous is not None and time.monotonic() - previous[0] <= STALE_SECONDS:
+            return replace(previous[1], stale=True)
+        _computing.acquire()
+    try:
         with _standings_lock:
             cached = _standings.get(key)
         if cached is not None:
@@ -180,8 +197,13 @@ def _township(caller: Caller, code: str, township: str) -> _Township:
         found = _standing_now(caller, code, township)
         with _standings_lock:
             _standings[key] = found
+            _latest[place] = (time.monotonic(), found)
             while len(_standings) > CACHED_TOWNSHIPS:
                 _standings.popitem(last=False)
+            while len(_latest) > CACHED_TOWNSHIPS:
+                _latest.pop(next(iter(_latest)))
+    finally:
+        _computing.release()
     return found
 
 
@@ -237,6 +259,7 @@ def overview(caller: Caller, *, offset: int = 0, limit: int = 20) -> Overview:
         uncovered=found.uncovered,
         overdue_visits=len(found.overdue),
         open_problems=found.open_problems,
+        stale=found.stale,
     )
 
 
@@ -244,8 +267,9 @@ def overdue_visits(caller: Caller, *, offset: int = 0, limit: int = 20) -> Overd
     """Households overdue a home visit in every village of the township, most overdue first
     (special hardship first among equals)."""
     code, township = own_township(caller)
-    every = _township(caller, code, township).overdue
-    return OverdueVisits(caller.today(), every[offset : offset + limit], len(every))
+    found = _township(caller, code, township)
+    every = found.overdue
+    return OverdueVisits(caller.today(), every[offset : offset + limit], len(every), found.stale)
 
 
 # -- one association of the township -----------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.application import township as township_application
 from tests import factories
 from tests.factories import PASSWORD, SEED
 from tests.plugin import embedded_app
@@ -30,6 +31,8 @@ UNCOVERED = f"{TOWNSHIP}003"
 NORTH = f"{TOWNSHIP}004"
 #: More villages with an association, so that the overview has two pages of them.
 MORE_VILLAGES = [f"{TOWNSHIP}{n:03d}" for n in range(10, 30)]
+#: The village of one of them (a chair is appointed there to see the overview follow).
+CHAIRED_LATER = MORE_VILLAGES[0]
 #: The person who moves (living in UNCOVERED), and one of another township.
 MOVER, STRANGER = 30, 31
 ELSEWHERE = "410102003001"
@@ -550,3 +553,27 @@ def test_an_officer_removed_leaves_the_list_and_cannot_be_removed_again(
     page = officer.get(response.headers["Location"]).get_data(as_text=True)
     assert "该成员已离任" in page and "钱委员" not in page.split('id="officers"', 1)[1]
     assert officer.get(removal).status_code == 404  # no longer a sitting officer
+
+
+def test_while_a_newer_standing_is_computed_the_overview_answers_with_the_last_marked_stale(
+    officer: FlaskClient, township: Township
+) -> None:
+    def chair_rule_fails(page: str) -> bool:
+        own = page.split(f'id="association-{CHAIRED_LATER}"', 1)[1]
+        return "S3.3 主席1名" in own.split('<li id="association-', 1)[0]
+
+    first = officer.get("/township").get_data(as_text=True)
+    assert chair_rule_fails(first) and "稍早前" not in first
+    association_id = re.search(
+        rf'<li id="association-{CHAIRED_LATER}">\s*<a href="/township/associations/([^"]+)"',
+        first,
+    )
+    assert association_id is not None
+    path = f"/township/associations/{association_id.group(1)}/appointment"
+    response = post(officer, path, **APPOINTMENT | {"name": "周主席", "role": "chair"})
+    assert officer.get(response.headers["Location"]).status_code == 200  # projected
+    with township_application._computing:  # another request is computing the new standing
+        stale = officer.get("/township").get_data(as_text=True)
+    assert chair_rule_fails(stale) and "以下数据是稍早前的" in stale
+    fresh = officer.get("/township").get_data(as_text=True)
+    assert not chair_rule_fails(fresh) and "稍早前" not in fresh
