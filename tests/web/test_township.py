@@ -577,3 +577,8 @@ def test_while_a_newer_standing_is_computed_the_overview_answers_with_the_last_m
     assert chair_rule_fails(stale) and "以下数据是稍早前的" in stale
     fresh = officer.get("/township").get_data(as_text=True)
     assert not chair_rule_fails(fresh) and "稍早前" not in fresh
+
+
+def test_the_overview_says_a_new_password_is_set(officer: FlaskClient) -> None:
+    page = officer.get("/township?changed=password").get_data(as_text=True)
+    assert 'role="status"' in page and "密码已设置" in page
