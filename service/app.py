@@ -23,7 +23,7 @@ from service.compliance import api as compliance_api
 from service.divisions import api as divisions_api
 from service.http import health
 from service.http.access import Action, Target, rule
-from service.http.auth import FailedAuthLimiter, authorize_request
+from service.http.auth import PAGES_BLUEPRINT, FailedAuthLimiter, authorize_request
 from service.http.context import Services
 from service.http.json_provider import ApiJSONProvider
 from service.http.logs import configure_logging
@@ -32,6 +32,7 @@ from service.http.problems import PROBLEM_JSON, ProblemError, register_problem_h
 from service.http.schemas import ProblemSchema
 from service.ledger import api as audit
 from service.roster import api as roster_api
+from service.web.setup import init_web
 from workers.inprocess import in_process_projector
 from workers.runtime import Runtime
 from workers.settings import Settings
@@ -50,6 +51,27 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     "Cache-Control": "no-store",
 }
+
+
+#: The API's blueprints (flask-smorest, under /api/v1).
+API_BLUEPRINTS = (
+    districts.blp,
+    associations.blp,
+    health.blp,
+    audit.blp,
+    users.blp,
+    compliance_api.blp,
+    groups_api.blp,
+    needs_api.blp,
+    visits_api.blp,
+    evaluations_api.blp,
+    roster_api.blp,
+    divisions_api.blp,
+    lifecycle_api.blp,
+    training_api.blp,
+    inspections_api.blp,
+    campaign_api.blp,
+)
 
 
 class ProblemApi(Api):
@@ -103,24 +125,7 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
     )
     app.json = ApiJSONProvider(app)
     api = ProblemApi(app)
-    for blueprint in (
-        districts.blp,
-        associations.blp,
-        health.blp,
-        audit.blp,
-        users.blp,
-        compliance_api.blp,
-        groups_api.blp,
-        needs_api.blp,
-        visits_api.blp,
-        evaluations_api.blp,
-        roster_api.blp,
-        divisions_api.blp,
-        lifecycle_api.blp,
-        training_api.blp,
-        inspections_api.blp,
-        campaign_api.blp,
-    ):
+    for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     register_problem_handlers(app)
     app.extensions["canxie"] = Services(runtime=runtime, wakeups=_wakeups(runtime))
@@ -133,7 +138,8 @@ def create_app(settings: Settings | None = None, *, provision: bool | None = Non
     app.before_request(_before_request)
     app.before_request(authorize_request)
     app.after_request(_after_request)
-    app.add_url_rule("/", "index", _index)
+    app.add_url_rule("/api/v1", "api_index", _index)
+    init_web(app, runtime)
     init_metrics(app, runtime)
     return app
 
@@ -148,7 +154,13 @@ def _before_request() -> None:
     has_body = bool(request.content_length) or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
     )
-    if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
+    json_only = request.blueprint != PAGES_BLUEPRINT  # the pages take forms
+    if (
+        request.method in {"POST", "PUT", "PATCH"}
+        and has_body
+        and json_only
+        and not request.is_json
+    ):
         raise ProblemError(415, "unsupported-media-type", "send the body as application/json")
 
 

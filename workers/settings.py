@@ -81,6 +81,9 @@ class Settings:
     # CANXIE_SIGNING_KEY: Ed25519 seed (base64 or hex) signing the ledger's tree heads; unset:
     # embedded keeps a generated key in the data dir, hosted signs nothing.
     signing_key: str | None = field(default=None, repr=False)
+    # CANXIE_SECRET_KEY: signs the web pages' form cookie (CSRF); every server of a deployment
+    # needs the same.  Unset: the key is generated once and kept in the data dir.
+    secret_key: str | None = field(default=None, repr=False)
     sign_seconds: float = 300.0  # CANXIE_SIGN_SECONDS: sign every district's new head this often
     # CANXIE_TASK_MAX_BATCHES: batches one catch-up task may run before it re-queues itself,
     # so a district with a long backlog takes turns with the others instead of holding a worker.
@@ -155,6 +158,7 @@ class Settings:
             bootstrap_token=env.get("CANXIE_BOOTSTRAP_TOKEN") or None,
             encryption_key=env.get("CANXIE_ENCRYPTION_KEY") or None,
             signing_key=env.get("CANXIE_SIGNING_KEY") or None,
+            secret_key=env.get("CANXIE_SECRET_KEY") or None,
             sign_seconds=_float(env, "CANXIE_SIGN_SECONDS", 300.0),
             task_max_batches=max(_int(env, "CANXIE_TASK_MAX_BATCHES", 10), 1),
             metrics_token=env.get("CANXIE_METRICS_TOKEN") or None,

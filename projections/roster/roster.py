@@ -9,6 +9,7 @@ one person.  Personal fields are stored as recorded and masked by the API when a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -478,6 +479,8 @@ class PersonFilter:
     #: Only (or, with ``exclude_households``, none of) these households, e.g. overdue ones.
     households: tuple[str, ...] | None = None
     exclude_households: bool = False
+    #: Persons whose name contains this text (a search box).
+    name_contains: str | None = None
     #: Scope: only these villages (an association worker's), or only this township.
     scope_villages: tuple[str, ...] | None = None
     scope_township: str | None = None
@@ -516,6 +519,10 @@ class PersonFilter:
                 params.extend(self.households)
             elif not self.exclude_households:
                 conditions.append("1 = 0")
+        if self.name_contains:
+            escaped = re.sub(r"([\\%_])", r"\\\1", self.name_contains)
+            conditions.append("name LIKE %s ESCAPE '\\'")
+            params.append(f"%{escaped}%")
         if self.scope_township is not None:
             conditions.append("township_code = %s")
             params.append(self.scope_township)

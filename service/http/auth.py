@@ -21,6 +21,7 @@ from flask import current_app, g, request
 
 from projections.platform.accounts import token_digest
 from service.application import scope
+from service.application.sign_in import session_principal
 from service.http.access import Action, Principal, Role, Rule, Target, principal_of, rule_of
 from service.http.context import services
 from service.http.problems import ProblemError
@@ -174,11 +175,64 @@ def authorize_request() -> None:
     rule = endpoint_rule()
     if rule is None:
         raise ProblemError(403, "forbidden", "this endpoint has no access rule")
+    if request.blueprint == PAGES_BLUEPRINT:
+        authorize_page(rule)
+        return
     if rule.action is Action.PUBLIC:
         return
     principal = authenticate()
     g.principal = principal
     check_target(principal, rule.target, request.view_args or {})
+    if not principal.may(rule.action):
+        raise ProblemError(
+            403, "forbidden", f"the role {principal.role.value} may not {rule.action.value}"
+        )
+
+
+# -- the web pages: a signed-in browser's session cookie names the same Principal ------------
+
+#: The blueprint of the web pages (service/web/blueprint.py).
+PAGES_BLUEPRINT = "pages"
+#: The cookie holding a signed-in browser's session id (HttpOnly, SameSite=Lax).
+SESSION_COOKIE = "canxie_session"
+#: The pages a session that must change its one-time password may reach (public ones too).
+PASSWORD_CHANGE_PAGES = frozenset(
+    {"pages.change_password", "pages.changing_password", "pages.sign_out"}
+)
+
+
+class SignInNeeded(Exception):
+    """A page needs a signed-in user; the pages answer with the sign-in page."""
+
+
+class PasswordChangeNeeded(Exception):
+    """The one-time password must be changed before any other page."""
+
+
+def page_principal() -> Principal | None:
+    """The caller the session cookie names (None: signed out, ended or expired)."""
+    session_id = request.cookies.get(SESSION_COOKIE, "")
+    if not session_id:
+        return None
+    found = session_principal(services().runtime, session_id)
+    if found is None:
+        return None
+    principal, g.web_session = found
+    return principal
+
+
+def authorize_page(rule: Rule) -> None:
+    """A page's rule, with the cookie session instead of a bearer token; scope (404) is
+    decided by the application layer the page calls, as for the API."""
+    principal = page_principal()
+    if principal is not None:
+        g.principal = principal
+    if rule.action is Action.PUBLIC:
+        return
+    if principal is None:
+        raise SignInNeeded()
+    if g.web_session.must_change_password and request.endpoint not in PASSWORD_CHANGE_PAGES:
+        raise PasswordChangeNeeded()
     if not principal.may(rule.action):
         raise ProblemError(
             403, "forbidden", f"the role {principal.role.value} may not {rule.action.value}"

@@ -41,6 +41,7 @@ FILTERS = (
     "status",
     "household_id",
     "open_need",
+    "name_contains",
 )
 
 

@@ -73,8 +73,8 @@ def calls(shared_world: World) -> list[Call]:
     """Every (route, method) of the app with its declared rule; none may lack one."""
     found, missing = [], []
     for url_rule in shared_world.app.url_map.iter_rules():
-        if url_rule.endpoint.startswith("api-docs."):
-            continue
+        if url_rule.endpoint.startswith(("api-docs.", "pages.")):
+            continue  # the web pages sign in with a cookie: tests/web/test_page_rules.py
         view = shared_world.app.view_functions[url_rule.endpoint]
         view_class = getattr(view, "view_class", None)
         for method in sorted((url_rule.methods or set()) - {"HEAD", "OPTIONS"}):

@@ -1,0 +1,93 @@
+"""Adds the web UI to the Flask app: the catalog (Flask-Babel), CSRF for the pages' forms,
+compressed HTML, the static files and the pages themselves.
+
+API clients are untouched: CSRF is checked only on the pages' forms (bearer-token calls need
+none), and only HTML is compressed here (static files are compressed once when loaded).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import Babel, get_locale
+from flask_compress import Compress
+
+from projections.platform.secret_files import secret_file
+from projections.platform.submissions import Submissions
+from service.messages import DEFAULT_LOCALE, TRANSLATIONS
+from service.web import (
+    account,
+    association,
+    home,
+    moves,
+    roster,
+    tasks,
+    township,
+    training,
+    visits,
+)
+from service.web.blueprint import csrf, pages
+from service.web.language import here, html_lang, select_locale
+from service.web.navigation import navigation
+from service.web.static_files import StaticFiles
+from workers.runtime import Runtime
+
+#: The modules adding pages to the blueprint (imported for their routes).
+PAGE_MODULES = (home, account, tasks, visits, roster, township, association, moves, training)
+#: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
+SECRET_FILE = "web-secret-key"
+
+
+class FormCookies(SecureCookieSessionInterface):
+    """Flask's signed cookie (it holds only the CSRF token): Secure when served over TLS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure behind TLS, so the cookie is never sent in clear; plain HTTP still works."""
+        return request.is_secure
+
+
+def _secret_key(runtime: Runtime) -> str:
+    given = runtime.settings.secret_key
+    if given:
+        return given
+    key, _ = secret_file(runtime.settings.data_dir / SECRET_FILE, lambda: secrets.token_urlsafe(48))
+    return key
+
+
+def _config(runtime: Runtime) -> dict[str, Any]:
+    return {
+        "SECRET_KEY": _secret_key(runtime),
+        "SESSION_COOKIE_NAME": "canxie_form",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_CHECK_DEFAULT": False,  # the pages' blueprint checks its own forms
+        "WTF_CSRF_TIME_LIMIT": None,  # a form may stay open all day on a phone
+        "COMPRESS_MIMETYPES": ["text/html"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS),
+    }
+
+
+def init_web(app: Flask, runtime: Runtime) -> None:
+    """Register the pages and what they need on ``app``."""
+    app.config.update(_config(runtime))
+    app.session_interface = FormCookies()
+    Babel(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    Compress(app)
+    files = StaticFiles()
+    app.extensions["canxie_static"] = files
+    app.extensions["canxie_submissions"] = Submissions(runtime.db)
+    app.jinja_env.globals.update(
+        get_locale=get_locale,  # Flask-Babel 4 does not give it to templates
+        html_lang=html_lang,
+        static_url=files.url,
+        navigation=navigation,
+        here=here,
+    )
+    app.register_blueprint(pages)

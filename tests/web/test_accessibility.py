@@ -1,0 +1,117 @@
+"""Every screen passes axe-core's WCAG 2.1 A and AA rules, in Chinese and in English; a page
+made wrong on purpose shows that the check finds what it looks for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.factories import PASSWORD
+from tests.web.conftest import PHONE
+from tests.web.world import World
+
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+WCAG_21_AA = "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}"
+#: How each language is chosen: the switch's cookie.
+LANGUAGES = {"zh-CN": "zh_Hans_CN", "en": "en"}
+#: The worker's screens (paths), the visit form twice: as it opens and refused.
+WORKER_SCREENS = [
+    "/tasks",
+    "/visits/new",
+    "/visits/new?q=残疾人1",
+    "/roster",
+    "/roster?q=残疾人1",
+    "/visits/new?household=H0009",
+]
+
+
+def violations(page: Page) -> list[str]:
+    """axe's WCAG 2.1 A/AA violations of the page as it is now: rule and first target."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(f"async () => (await axe.run(document, {WCAG_21_AA})).violations")
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
+
+
+def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
+    """Sign-in, the worker's screens, a refused form, the 404 page, and sign-in refused."""
+    page.goto(f"{world.url}/sign-in")
+    check("sign-in")
+    page.locator("main form button[type=submit]").click()  # nothing filled in: refused
+    check("sign-in refused")
+    signed_in(page, world, world.logins["worker"], PASSWORD)
+    page.wait_for_url("**/tasks**")
+    for path in WORKER_SCREENS:
+        page.goto(f"{world.url}{path}")
+        check(path)
+    page.locator("#field-findings").fill("")
+    page.locator("form[hx-post] button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check("visit refused")
+    page.goto(f"{world.url}/visits/new?household=H0021")
+    check("404")
+    page.goto(f"{world.url}/roster/{world.person_ids[9]}")
+    check("person")
+    page.locator("details summary").click()
+    page.locator("main form button[type=submit]").click()  # no field, no reason: refused
+    expect(page.get_by_role("alert")).to_be_visible()
+    check("person refused")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_screen_passes_axe_in_each_language(
+    browser: Browser, web_world: World, language: str
+) -> None:
+    # axe is injected as a script of the test: the page's CSP (no inline script) would refuse it.
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
+    context.add_cookies(
+        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": web_world.url}]
+    )
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(screen: str) -> None:
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        found[screen] = violations(page)
+
+    try:
+        screens_of(page, web_world, check)
+        page.goto(f"{web_world.url}/sign-in")  # the password page of a first sign-in
+        page.get_by_role("button", name="退出登录" if language == "zh-CN" else "Sign out").click()
+        sign_in_first(page, web_world, language)
+        found["password"] = violations(page)
+        page.locator("header form button[type=submit]").click()  # sign out
+        signed_in(page, web_world, web_world.logins["auditor"], PASSWORD)
+        expect(page).to_have_url(re.compile(r"/home"))
+        found["home of a role without screens"] = violations(page)
+    finally:
+        context.close()
+    assert len(found) == 14
+    assert {screen: v for screen, v in found.items() if v} == {}
+
+
+def signed_in(page: Page, world: World, login: str, password: str) -> None:
+    """Sign in in either language (by the fields' ids)."""
+    page.goto(f"{world.url}/sign-in")
+    page.locator("#field-login").fill(login)
+    page.locator("#field-password").fill(password)
+    page.locator("main form button[type=submit]").click()
+
+
+def sign_in_first(page: Page, world: World, language: str) -> None:
+    """Sign in with a one-time password: the password page opens."""
+    signed_in(page, world, world.logins["first-2" if language == "zh-CN" else "first-3"], PASSWORD)
+    expect(page.locator("#field-new")).to_be_visible()
+
+
+def test_the_check_finds_violations_on_a_bad_page(page: Page) -> None:
+    page.set_content(
+        "<html><body><img src='x.png'><input type='text'>"
+        "<p style='color:#eee;background:#fff'>淡灰色的字</p></body></html>"
+    )
+    rules = {v.split(":")[0] for v in violations(page)}
+    assert {"image-alt", "label", "color-contrast", "html-has-lang"} <= rules
