@@ -12,7 +12,9 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
+from aggregates.care.commands import CareSaved
 from aggregates.care.evaluation import Subject
+from aggregates.care.needs import NeedCategory
 from aggregates.errors import NoSuchGroup, NoSuchVisit
 from aggregates.store.district import DistrictRecords
 from projections.care import evaluations, groups, needs, visits
@@ -133,6 +135,23 @@ def person_needs(
         db, code, Scope(association_id=str(association_id)), person_id=str(person_id), limit=1000
     )
     return {"person_id": str(person_id), "surveys": surveys, "needs": found, "position": position}
+
+
+def survey(
+    caller: Caller, code: str, association_id: UUID, person_id: UUID, data: dict[str, Any]
+) -> CareSaved:
+    """Record a needs survey of a person (``data`` as ``SurveyIn`` loads it)."""
+    return run(
+        caller,
+        code,
+        association_id,
+        DistrictRecords.survey_needs,
+        person_id,
+        surveyed_on=data["surveyed_on"],
+        surveyor=data["surveyor"],
+        services_received=[NeedCategory(c) for c in data["services_received"]],
+        needs=[(NeedCategory(n["category"]), n["description"]) for n in data["needs"]],
+    )
 
 
 def district_needs(

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.care.needs import NeedCategory
 from aggregates.store.district import DistrictRecords
 from service.care import application as care
 from service.care.schemas import (
@@ -47,17 +46,7 @@ class Surveys(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, person_id: UUID
     ) -> dict[str, Any]:
         """Record a survey: services the person receives and needs found."""
-        saved = care.run(
-            caller(),
-            code,
-            association_id,
-            DistrictRecords.survey_needs,
-            person_id,
-            surveyed_on=data["surveyed_on"],
-            surveyor=data["surveyor"],
-            services_received=[NeedCategory(c) for c in data["services_received"]],
-            needs=[(NeedCategory(n["category"]), n["description"]) for n in data["needs"]],
-        )
+        saved = care.survey(caller(), code, association_id, person_id, data)
         return created(saved, need_ids=[str(n) for n in saved.more])
 
 

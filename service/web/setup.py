@@ -18,15 +18,16 @@ from flask_compress import Compress
 from projections.platform.secret_files import secret_file
 from projections.platform.submissions import Submissions
 from service.messages import DEFAULT_LOCALE, TRANSLATIONS
-from service.web import account, home, roster, tasks, visits
+from service.web import account, groups, home, needs, roster, tasks, visits
 from service.web.blueprint import csrf, pages
 from service.web.language import html_lang, select_locale
 from service.web.navigation import navigation
 from service.web.static_files import StaticFiles
+from service.web.vocabulary import said
 from workers.runtime import Runtime
 
 #: The modules adding pages to the blueprint (imported for their routes).
-PAGE_MODULES = (home, account, tasks, visits, roster)
+PAGE_MODULES = (home, account, tasks, visits, roster, needs, groups)
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"
 
@@ -78,5 +79,6 @@ def init_web(app: Flask, runtime: Runtime) -> None:
         html_lang=html_lang,
         static_url=files.url,
         navigation=navigation,
+        said=said,
     )
     app.register_blueprint(pages)
