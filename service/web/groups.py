@@ -11,17 +11,15 @@ from typing import Any
 from uuid import UUID
 
 from flask import Response, request, url_for
-from marshmallow import ValidationError
 
-from aggregates.errors import DomainError
 from service.application import village_care as village
 from service.care.schemas import LeaderIn, MemberIn
 from service.http.access import Action, Target, rule
 from service.http.context import caller
-from service.web.blueprint import go_to, pages, render_page
+from service.web.blueprint import pages, render_page
 from service.web.forms import Form
-from service.web.needs import after, once, posted
 from service.web.paging import PAGE_SIZE, Page, offset_of
+from service.web.submitting import after, posted, submit
 from service.web.vocabulary import DISABILITY_CATEGORIES, GROUP_BASES
 
 #: Candidates shown at once in the add-a-member form.
@@ -95,24 +93,21 @@ def _record(group_id: UUID, form: Form, which: str) -> Response:
     )
     field, day = ("member_id", "joined_on") if which == "member" else ("leader_id", "appointed_on")
     payload = {"person_id": form.values.get(field) or None, day: form.values.get(day) or None}
-    names = {"person_id": field}
     other = Form(values=_today())
     forms = (form, other) if which == "member" else (other, form)
-    try:
-        data = schema.load(payload)
-    except ValidationError as error:
-        form.invalid(error, names)
-        return _group_page(group_id, *forms, status=422)
 
-    def act() -> str:
+    def record(data: dict[str, Any]) -> str:
         saved = command(caller(), group_id, data)
         return url_for("pages.group", group_id=group_id, recorded=which, after=saved.position)
 
-    try:
-        return go_to(once(form, act))
-    except DomainError as error:
-        form.domain(error, names)
-        return _group_page(group_id, *forms, status=422)
+    return submit(
+        form,
+        schema,
+        payload,
+        record,
+        lambda status: _group_page(group_id, *forms, status=status),
+        names={"person_id": field},
+    )
 
 
 @pages.route("/groups/<uuid:group_id>/members", methods=["POST"])

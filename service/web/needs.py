@@ -7,49 +7,25 @@ comes back (422) with its values; the submission key records a resend once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from flask import Response, current_app, request, url_for
-from marshmallow import ValidationError
+from flask import Response, request, url_for
 
 from aggregates.care.commands import CareSaved
-from aggregates.errors import DomainError
-from projections.platform.submissions import Submissions
 from service.application import village_care as village
 from service.care.schemas import ServiceIn, SurveyIn
 from service.http.access import Action, Target, rule
 from service.http.context import caller
-from service.web.blueprint import go_to, pages, render_page
+from service.web.blueprint import pages, render_page
 from service.web.forms import Form
 from service.web.paging import PAGE_SIZE, Page, offset_of
+from service.web.submitting import after, posted, submit
 from service.web.vocabulary import NEEDS
 
 #: Rows for needs found on one survey form (a survey finds few; another survey adds more).
 NEED_ROWS = 3
-
-
-def after() -> int | None:
-    """The position of what was just recorded, so the page already shows it."""
-    value = request.args.get("after", "")
-    return int(value) if value.isdigit() else None
-
-
-def once(form: Form, act: Callable[[], str]) -> str:
-    """Run ``act`` once for the form's submission key: its location (the first one's on a
-    resend)."""
-    submissions: Submissions = current_app.extensions["canxie_submissions"]
-    location, _ = submissions.once(caller().principal.actor, form.submission_key, act)
-    return location
-
-
-def posted(names: tuple[str, ...] = ()) -> Form:
-    """The form as sent, with the listed multi-valued fields as lists."""
-    form = Form.posted(request.form.to_dict())
-    for name in names:
-        form.values[name] = request.form.getlist(name)
-    return form
 
 
 @pages.route("/needs")
@@ -82,6 +58,10 @@ def person_needs(person_id: UUID) -> Response:
     )
 
 
+def _recorded(person_id: UUID, saved: CareSaved, what: str) -> str:
+    return url_for("pages.person_needs", person_id=person_id, recorded=what, after=saved.position)
+
+
 # -- a survey ---------------------------------------------------------------------------------
 
 
@@ -109,16 +89,6 @@ def _survey_payload(form: Form) -> tuple[dict[str, Any], list[int]]:
     }, rows
 
 
-def _need_fields(messages: Mapping[str, Any], rows: list[int]) -> dict[str, Any]:
-    """The schema's refusals of needs named by their form fields (``need-0-category``)."""
-    flat = {k: v for k, v in messages.items() if k != "needs"}
-    for index, fields in (messages.get("needs") or {}).items():
-        if isinstance(fields, Mapping):
-            for name, message in fields.items():
-                flat[f"need-{rows[int(index)]}-{name}"] = message
-    return flat
-
-
 def _survey_page(form: Form, person: village.Named, status: int = 200) -> Response:
     return render_page(
         "needs/survey.html", status, form=form, person=person, labels=NEEDS, rows=range(NEED_ROWS)
@@ -143,25 +113,22 @@ def record_survey(person_id: UUID) -> Response:
     person = village.person(caller(), person_id)
     form = posted(("services_received",))
     payload, rows = _survey_payload(form)
-    try:
-        data = SurveyIn().load(payload)
-    except ValidationError as error:
-        form.invalid(ValidationError(_need_fields(error.normalized_messages(), rows)))
-        return _survey_page(form, person, 422)
 
-    def act() -> str:
-        saved = village.survey(caller(), person_id, data)
-        return _recorded(person_id, saved, "survey")
+    def by_row(messages: Mapping[str, Any]) -> dict[str, Any]:
+        flat = {k: v for k, v in messages.items() if k != "needs"}
+        for index, fields in (messages.get("needs") or {}).items():
+            for name, message in fields.items() if isinstance(fields, Mapping) else ():
+                flat[f"need-{rows[int(index)]}-{name}"] = message
+        return flat
 
-    try:
-        return go_to(once(form, act))
-    except DomainError as error:
-        form.domain(error)
-        return _survey_page(form, person, 422)
-
-
-def _recorded(person_id: UUID, saved: CareSaved, what: str) -> str:
-    return url_for("pages.person_needs", person_id=person_id, recorded=what, after=saved.position)
+    return submit(
+        form,
+        SurveyIn(),
+        payload,
+        lambda data: _recorded(person_id, village.survey(caller(), person_id, data), "survey"),
+        lambda status: _survey_page(form, person, status),
+        nested=by_row,
+    )
 
 
 # -- a service for a need ---------------------------------------------------------------------
@@ -198,17 +165,12 @@ def record_service(person_id: UUID, need_id: UUID) -> Response:
         "description": form.values.get("description", ""),
         "meets_need": form.values.get("meets_need") == "yes",
     }
-    try:
-        data = ServiceIn().load(payload)
-    except ValidationError as error:
-        form.invalid(error)
-        return _service_page(form, person, need, 422)
-
-    def act() -> str:
-        return _recorded(person_id, village.deliver(caller(), person_id, need_id, data), "service")
-
-    try:
-        return go_to(once(form, act))
-    except DomainError as error:
-        form.domain(error)
-        return _service_page(form, person, need, 422)
+    return submit(
+        form,
+        ServiceIn(),
+        payload,
+        lambda data: _recorded(
+            person_id, village.deliver(caller(), person_id, need_id, data), "service"
+        ),
+        lambda status: _service_page(form, person, need, status),
+    )

@@ -18,7 +18,18 @@ from flask_compress import Compress
 from projections.platform.secret_files import secret_file
 from projections.platform.submissions import Submissions
 from service.messages import DEFAULT_LOCALE, TRANSLATIONS
-from service.web import account, groups, home, needs, roster, tasks, visits
+from service.web import (
+    account,
+    association,
+    groups,
+    home,
+    needs,
+    rectification,
+    roster,
+    tasks,
+    training,
+    visits,
+)
 from service.web.blueprint import csrf, pages
 from service.web.language import html_lang, select_locale
 from service.web.navigation import navigation
@@ -27,7 +38,10 @@ from service.web.vocabulary import said
 from workers.runtime import Runtime
 
 #: The modules adding pages to the blueprint (imported for their routes).
-PAGE_MODULES = (home, account, tasks, visits, roster, needs, groups)
+PAGE_MODULES = (
+    *(home, account, tasks, visits, roster),
+    *(needs, groups, training, rectification, association),
+)
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"
 

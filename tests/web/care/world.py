@@ -14,7 +14,7 @@ from uuid import UUID
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from aggregates.association.association import FacilityKind
+from aggregates.association.association import FacilityKind, OfficerRole
 from aggregates.association.training import TrainingMode
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
@@ -27,6 +27,8 @@ from tests.web.world import DISTRICT, VILLAGE, World
 MEMBERS = (1, 3)
 #: The person surveyed at the start, with one open need.
 SURVEYED = 4
+#: The vice-chair's phone, personal data that a page shows masked.
+OFFICER_PHONE = "13812345678"
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
 
 
@@ -124,6 +126,16 @@ def add_care(world: World) -> CareWorld:
         description="村综合服务中心一楼",
         recorded_on=date(2023, 1, 5),
         evidence="照片",
+        by=SEED,
+    )
+    records.appoint_officer(
+        association,
+        name="赵敏",
+        role=OfficerRole.VICE_CHAIR,
+        full_time=False,
+        backgrounds=[],
+        appointed_on=date(2021, 4, 1),
+        phone=OFFICER_PHONE,
         by=SEED,
     )
     inspection_id, problem_id = _problem(records, association)
