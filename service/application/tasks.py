@@ -106,7 +106,10 @@ def visitors(caller: Caller) -> list[dict[str, Any]]:
     """The association's sitting officers, who may make a visit (names, no personal data)."""
     code, association_id = own_association(caller)
     found = associations.association(caller, code, association_id, Unmasking(), None)
-    return [{"officer_id": o["officer_id"], "name": o["name"]} for o in found["officers"]]
+    return [
+        {"officer_id": o["officer_id"], "name": o["name"], "full_time": o["full_time"]}
+        for o in found["officers"]
+    ]
 
 
 def record_visit(caller: Caller, household_id: str, data: dict[str, Any]) -> CareSaved:

@@ -23,8 +23,10 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import NotFound
+from projections.platform.submissions import StillRunning
 from service.http.auth import PasswordChangeNeeded, SignInNeeded
 from service.http.problems import ProblemError
+from service.web.language import here
 from service.web.security import page_headers
 
 pages = Blueprint("pages", __name__, template_folder="templates")
@@ -53,6 +55,8 @@ def render_page(template: str, status: int = 200, **context: Any) -> Response:
         html = render_template(template, **context)
     response = make_response(html, status)
     response.vary.add("HX-Request")
+    if status >= 400:  # a refused form stays at its address in the history
+        response.headers["HX-Push-Url"] = "false"
     return response
 
 
@@ -76,6 +80,15 @@ def error_page(status: int, heading: str, detail: str) -> Response:
 @pages.errorhandler(NotFound)
 def _not_found(error: Exception | None) -> Response:
     return error_page(404, gettext("Page not found"), gettext("There is nothing here for you."))
+
+
+@pages.errorhandler(StillRunning)
+def _still_running(error: StillRunning) -> Response:
+    return error_page(
+        409,
+        gettext("This form is still being saved"),
+        gettext("Look at your task list in a moment before sending it again."),
+    )
 
 
 @pages.errorhandler(CSRFError)
@@ -119,7 +132,7 @@ def go_to(location: str) -> Response:
 
 @pages.errorhandler(SignInNeeded)
 def _sign_in_needed(error: SignInNeeded) -> Response:
-    return go_to(url_for("pages.sign_in", next=request.full_path.rstrip("?")))
+    return go_to(url_for("pages.sign_in", next=here()))
 
 
 @pages.errorhandler(PasswordChangeNeeded)

@@ -40,3 +40,8 @@ def local_path(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def here() -> str:
+    """This page's path and query, to come back to after switching the language."""
+    return request.full_path.rstrip("?")

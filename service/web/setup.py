@@ -31,7 +31,7 @@ from service.web import (
     visits,
 )
 from service.web.blueprint import csrf, pages
-from service.web.language import html_lang, select_locale
+from service.web.language import here, html_lang, select_locale
 from service.web.navigation import navigation
 from service.web.static_files import StaticFiles
 from service.web.vocabulary import said
@@ -94,5 +94,6 @@ def init_web(app: Flask, runtime: Runtime) -> None:
         static_url=files.url,
         navigation=navigation,
         said=said,
+        here=here,
     )
     app.register_blueprint(pages)

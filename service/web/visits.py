@@ -57,6 +57,19 @@ def _choose(status: int = 200) -> Response:
     return render_page("visits/choose.html", status, text=text, found=found, due=due)
 
 
+def _likely_visitor(visitors: list[dict[str, Any]]) -> str:
+    """The officer the account names ("刘洋（专职委员）"), else the one full-time member."""
+    name = caller().principal.name
+    for group in (
+        [v for v in visitors if v["name"] and v["name"] in name],
+        [v for v in visitors if v["full_time"]],
+        visitors,
+    ):
+        if len(group) == 1:
+            return str(group[0]["officer_id"])
+    return ""
+
+
 def _form_page(form: Form, household: HouseholdToVisit, status: int = 200) -> Response:
     return render_page(
         "visits/new.html",
@@ -78,13 +91,11 @@ def new_visit() -> Response:
         return _choose()
     household = worker.household(caller(), household_id)
     visitors = worker.visitors(caller())
-    mine = [v for v in visitors if v["name"] == caller().principal.name]
-    chosen = (mine or visitors)[0]["officer_id"] if (mine or len(visitors) == 1) else ""
     form = Form(
         values={
             "visited_on": caller().today().isoformat(),
             "mode": VisitMode.ON_SITE.value,
-            "visitor_officer_id": chosen,
+            "visitor_officer_id": _likely_visitor(visitors),
         }
     )
     return _form_page(form, household)

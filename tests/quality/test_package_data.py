@@ -11,12 +11,24 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from service.divisions.city_data import DISTRICTS, TOWNSHIPS, city_file, city_rows
 from tests.quality.tracked import REPO, tracked_files
+
+#: The web UI's files that must travel in the wheel: templates, vendored and own static
+#: files, and the compiled catalog.
+WEB_FILES = {
+    "service/web/templates/base.html",
+    "service/web/templates/macros/forms.html",
+    "service/web/static/canxie.css",
+    "service/web/static/vendor/htmx-2.0.11/htmx.min.js",
+    "service/web/static/vendor/pico-2.1.1/pico.min.css",
+    "service/translations/zh_Hans_CN/LC_MESSAGES/messages.mo",
+}
 
 READ_FROM_THE_WHEEL = """
 import service, service.divisions.city_data as data
@@ -56,6 +68,9 @@ def test_a_built_wheel_carries_the_city_files(tmp_path: Path) -> None:
     )
     assert built.returncode == 0, built.stderr
     (wheel,) = tmp_path.glob("canxie-*.whl")
+    with zipfile.ZipFile(wheel) as packed:
+        names = set(packed.namelist())
+    assert names >= WEB_FILES, WEB_FILES - names  # the pages work from an installed wheel
     # -S: no site-packages, so neither the editable install nor the checkout can answer.
     read = subprocess.run(
         [sys.executable, "-S", "-c", READ_FROM_THE_WHEEL],

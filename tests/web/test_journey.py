@@ -92,3 +92,18 @@ def test_a_visit_is_recorded_without_javascript_too(browser: Browser, web_world:
         assert name not in households_listed(page)
     finally:
         context.close()
+
+
+def test_the_language_switch_keeps_the_page_and_remembers_the_choice(
+    worker_page: Page, web_world: World
+) -> None:
+    page = worker_page
+    page.get_by_role("link", name="名册").click()
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Roster")).to_be_visible()
+    page.get_by_role("link", name="My tasks").click()
+    expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
+    page.get_by_role("link", name="中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("heading", name="我的任务")).to_be_visible()

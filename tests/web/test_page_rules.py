@@ -64,3 +64,17 @@ def test_the_start_page_opens_on_sign_in(web_world: World) -> None:
     assert response.status_code == 303 and response.headers["Location"] == "/sign-in"
     page = client.get("/sign-in").get_data(as_text=True)
     assert '<html lang="zh-CN">' in page and "登录" in page
+
+
+def test_failed_sign_ins_slow_down_with_a_chinese_message(web_world: World) -> None:
+    client = web_world.app.test_client()
+    html = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert token
+    form = {"csrf_token": token.group(1), "login": "nobody-here", "password": "wrong guess"}
+    answers = [client.post("/sign-in", data=form) for _ in range(4)]
+    assert [a.status_code for a in answers] == [422, 422, 422, 429]
+    assert "登录名或密码错误" in answers[0].get_data(as_text=True)
+    assert int(answers[3].headers["Retry-After"]) >= 1
+    assert 'value="nobody-here"' in answers[3].get_data(as_text=True)  # the login is kept
+    assert "wrong guess" not in answers[3].get_data(as_text=True)  # the password never is
