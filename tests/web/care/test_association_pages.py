@@ -73,7 +73,7 @@ def test_a_session_or_problem_that_is_not_there_is_not_found(
 def test_a_rectification_needs_its_evidence_and_is_recorded_once(
     worker_client: FlaskClient, care_world: CareWorld
 ) -> None:
-    path = f"/problems/{care_world.problem_id}"
+    path = f"/problems/{care_world.problem_ids[0]}"
     assert "职责未上墙公示" in worker_client.get("/problems").get_data(as_text=True)
     refused = send(worker_client, path, {"rectified_on": "2024-06-20", "note": "村委会协助"})
     page = refused.get_data(as_text=True)

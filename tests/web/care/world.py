@@ -27,6 +27,8 @@ from tests.web.world import DISTRICT, VILLAGE, World
 MEMBERS = (1, 3)
 #: The person surveyed at the start, with one open need.
 SURVEYED = 4
+#: The problems the inspection found in the worker's association (one per test that rectifies).
+PROBLEMS = ("职责未上墙公示", "无障碍设施未登记")
 #: The vice-chair's phone, personal data that a page shows masked.
 OFFICER_PHONE = "13812345678"
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
@@ -41,7 +43,8 @@ class CareWorld:
     need_id: str
     session_id: str
     inspection_id: str
-    problem_id: str
+    #: The problems found, in the order of ``PROBLEMS``.
+    problem_ids: tuple[str, ...]
 
     @property
     def url(self) -> str:
@@ -87,7 +90,7 @@ def _need(records: Any, association: UUID, world: World) -> str:
     return str(saved.more[0])
 
 
-def _problem(records: Any, association: UUID) -> tuple[str, str]:
+def _problems(records: Any, association: UUID) -> tuple[str, tuple[str, ...]]:
     saved = records.open_inspection(
         kind=InspectionKind.SUPERVISION,
         title="乡镇督查",
@@ -97,11 +100,14 @@ def _problem(records: Any, association: UUID) -> tuple[str, str]:
         association_ids=[association],
         rules_basis=None,
         rule_findings=[],
-        written=[WrittenProblem("职责未上墙公示", association_id=association, clause="S3.4")],
+        written=[
+            WrittenProblem(description, association_id=association, clause="S3.4")
+            for description in PROBLEMS
+        ],
         by=SEED,
     )
     inspection = records.inspection(saved.id)
-    return str(saved.id), str(next(iter(inspection.problems)))
+    return str(saved.id), tuple(str(p) for p in inspection.problems)
 
 
 def add_care(world: World) -> CareWorld:
@@ -138,9 +144,9 @@ def add_care(world: World) -> CareWorld:
         phone=OFFICER_PHONE,
         by=SEED,
     )
-    inspection_id, problem_id = _problem(records, association)
+    inspection_id, problem_ids = _problems(records, association)
     runtime.catch_up(DISTRICT)
-    return CareWorld(world, group_id, need_id, str(session.id), inspection_id, problem_id)
+    return CareWorld(world, group_id, need_id, str(session.id), inspection_id, problem_ids)
 
 
 def hidden_fields(html: str) -> dict[str, str]:
