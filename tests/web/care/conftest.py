@@ -15,7 +15,7 @@ from tests.web.world import build, served
 
 
 @pytest.fixture(scope="session")
-def care_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CareWorld]:
+def care_screens_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CareWorld]:
     """tests/web/world.py's district with the care records, served for the session."""
     data_dir: Path = tmp_path_factory.mktemp("care")
     with embedded_app(data_dir) as app, served(app) as url:
@@ -23,6 +23,6 @@ def care_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CareWorld]:
 
 
 @pytest.fixture
-def worker_client(care_world: CareWorld) -> FlaskClient:
+def worker_client(care_screens_world: CareWorld) -> FlaskClient:
     """A test client signed in as the village worker."""
-    return signed_in_client(care_world.world, care_world.world.logins["worker"])
+    return signed_in_client(care_screens_world.world, care_screens_world.world.logins["worker"])

@@ -21,9 +21,9 @@ PHONE_WIDTH = PHONE["width"]
 
 
 @pytest.fixture
-def care_page(page: Page, care_world: CareWorld) -> Iterator[Page]:
+def care_page(page: Page, care_screens_world: CareWorld) -> Iterator[Page]:
     """A phone-sized page signed in as the village worker of the care world."""
-    sign_in(page, care_world.world, care_world.world.logins["worker"])
+    sign_in(page, care_screens_world.world, care_screens_world.world.logins["worker"])
     yield page
 
 
@@ -38,7 +38,7 @@ def swapped_in_place(page: Page) -> bool:
 
 
 def test_a_needs_survey_then_a_service_that_meets_the_need(
-    care_page: Page, care_world: CareWorld
+    care_page: Page, care_screens_world: CareWorld
 ) -> None:
     page = care_page
     page.get_by_role("link", name="需求与服务").click()
@@ -68,7 +68,7 @@ def test_a_needs_survey_then_a_service_that_meets_the_need(
 
 
 def test_a_person_in_no_group_joins_one_and_a_member_leads_it(
-    care_page: Page, care_world: CareWorld
+    care_page: Page, care_screens_world: CareWorld
 ) -> None:
     page = care_page
     page.get_by_role("link", name="小组").click()
@@ -104,12 +104,12 @@ def test_an_officer_attends_a_training_session(care_page: Page) -> None:
 
 
 def test_a_problem_is_rectified_with_its_evidence_without_javascript(
-    browser: Browser, care_world: CareWorld
+    browser: Browser, care_screens_world: CareWorld
 ) -> None:
     context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
     page = context.new_page()
     try:
-        sign_in(page, care_world.world, care_world.world.logins["worker"])
+        sign_in(page, care_screens_world.world, care_screens_world.world.logins["worker"])
         page.get_by_role("link", name="整改").first.click()
         page.get_by_role("link", name=PROBLEMS[1]).click()
         page.get_by_role("button", name="保存整改").click()
@@ -123,56 +123,58 @@ def test_a_problem_is_rectified_with_its_evidence_without_javascript(
         context.close()
 
 
-def care_screens(page: Page, care_world: CareWorld) -> Iterator[str]:
+def care_screens(page: Page, care_screens_world: CareWorld) -> Iterator[str]:
     """Each care screen in turn (forms refused among them); yields its name when shown."""
-    person = care_world.person(4)
+    person = care_screens_world.person(4)
     for path in [
         "/needs",
         "/needs?q=残疾人",
         f"/needs/persons/{person}",
-        f"/needs/persons/{person}/needs/{care_world.need_id}/service",
+        f"/needs/persons/{person}/needs/{care_screens_world.need_id}/service",
         f"/needs/persons/{person}/survey",
     ]:
-        page.goto(f"{care_world.url}{path}")
+        page.goto(f"{care_screens_world.url}{path}")
         yield path
     page.locator("#field-surveyor").fill("")
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
     yield "survey refused"
-    for path in ["/groups", "/groups/ungrouped", f"/groups/{care_world.group_id}"]:
-        page.goto(f"{care_world.url}{path}")
+    for path in ["/groups", "/groups/ungrouped", f"/groups/{care_screens_world.group_id}"]:
+        page.goto(f"{care_screens_world.url}{path}")
         yield path
     page.locator("form[hx-post$='/members'] button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
     yield "member refused"
-    for path in ["/training", f"/training/{care_world.session_id}"]:
-        page.goto(f"{care_world.url}{path}")
+    for path in ["/training", f"/training/{care_screens_world.session_id}"]:
+        page.goto(f"{care_screens_world.url}{path}")
         yield path
     page.locator("#field-hours").fill("-1")
     page.locator("form[hx-post] button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
     yield "attendance refused"
-    for path in ["/problems", f"/problems/{care_world.problem_ids[0]}", "/association"]:
-        page.goto(f"{care_world.url}{path}")
+    for path in ["/problems", f"/problems/{care_screens_world.problem_ids[0]}", "/association"]:
+        page.goto(f"{care_screens_world.url}{path}")
         yield path
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_care_screen_passes_axe_and_fits_a_phone(
-    browser: Browser, care_world: CareWorld, language: str
+    browser: Browser, care_screens_world: CareWorld, language: str
 ) -> None:
     # axe is injected as a script of the test: the page's CSP (no inline script) would refuse it.
     context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
     context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": care_world.url}]
+        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": care_screens_world.url}]
     )
     page = context.new_page()
     found: dict[str, list[str]] = {}
     wide: list[str] = []
     try:
-        signed_in(page, care_world.world, care_world.world.logins["worker"], PASSWORD)
+        signed_in(
+            page, care_screens_world.world, care_screens_world.world.logins["worker"], PASSWORD
+        )
         page.wait_for_url("**/tasks**")
-        for screen in care_screens(page, care_world):
+        for screen in care_screens(page, care_screens_world):
             expect(page.locator("html")).to_have_attribute("lang", language)
             found[screen] = violations(page)
             if not fits_a_phone(page):

@@ -12,21 +12,21 @@ from tests.web.care.world import MEMBERS, CareWorld, hidden_fields
 from tests.web.world import DISTRICT, OTHER, OWN
 
 
-def group_now(care_world: CareWorld) -> dict[str, object]:
+def group_now(care_screens_world: CareWorld) -> dict[str, object]:
     """The group as the read model holds it today."""
-    runtime = care_world.world.app.extensions["canxie"].runtime
+    runtime = care_screens_world.world.app.extensions["canxie"].runtime
     runtime.catch_up(DISTRICT)
-    found = find_group(runtime.db, DISTRICT, care_world.group_id, on=date.today())
+    found = find_group(runtime.db, DISTRICT, care_screens_world.group_id, on=date.today())
     assert found is not None
     return found
 
 
-def member_ids(care_world: CareWorld) -> set[str]:
-    return {m["person_id"] for m in group_now(care_world)["members"]}  # type: ignore[attr-defined]
+def member_ids(care_screens_world: CareWorld) -> set[str]:
+    return {m["person_id"] for m in group_now(care_screens_world)["members"]}  # type: ignore[attr-defined]
 
 
 def test_the_persons_in_no_group_are_listed(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
     index = worker_client.get("/groups").get_data(as_text=True)
     assert "视力残疾人小组" in index and "人尚未加入小组" in index
@@ -37,29 +37,29 @@ def test_the_persons_in_no_group_are_listed(
 
 
 def test_a_member_is_added_once_however_often_sent(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
-    path = f"/groups/{care_world.group_id}"
+    path = f"/groups/{care_screens_world.group_id}"
     form = hidden_fields(worker_client.get(path).get_data(as_text=True))
-    data = {**form, "member_id": care_world.person(8), "joined_on": "2024-08-01"}
+    data = {**form, "member_id": care_screens_world.person(8), "joined_on": "2024-08-01"}
     first = worker_client.post(f"{path}/members", data=data)
     again = worker_client.post(f"{path}/members", data=data)
     assert first.status_code == again.status_code == 303
-    assert care_world.person(8) in member_ids(care_world)
-    memberships = group_now(care_world)["memberships"]
-    assert [m["person_id"] for m in memberships].count(care_world.person(8)) == 1  # type: ignore[attr-defined]
+    assert care_screens_world.person(8) in member_ids(care_screens_world)
+    memberships = group_now(care_screens_world)["memberships"]
+    assert [m["person_id"] for m in memberships].count(care_screens_world.person(8)) == 1  # type: ignore[attr-defined]
     assert "成员已加入" in worker_client.get(first.headers["Location"]).get_data(as_text=True)
 
 
 def test_a_member_form_without_a_person_comes_back_and_adds_nobody(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
-    before = member_ids(care_world)
+    before = member_ids(care_screens_world)
     response = worker_client.post(
-        f"/groups/{care_world.group_id}/members",
+        f"/groups/{care_screens_world.group_id}/members",
         data={
             **hidden_fields(
-                worker_client.get(f"/groups/{care_world.group_id}").get_data(as_text=True)
+                worker_client.get(f"/groups/{care_screens_world.group_id}").get_data(as_text=True)
             ),
             "joined_on": "2024-08-01",
         },
@@ -67,37 +67,39 @@ def test_a_member_form_without_a_person_comes_back_and_adds_nobody(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="error-member_id"' in page and 'value="2024-08-01"' in page
-    assert member_ids(care_world) == before
+    assert member_ids(care_screens_world) == before
 
 
 def test_the_leader_is_set_among_the_members(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
-    path = f"/groups/{care_world.group_id}"
+    path = f"/groups/{care_screens_world.group_id}"
     page = worker_client.get(path).get_data(as_text=True)
     refused = worker_client.post(
         f"{path}/leader",
         data={
             **hidden_fields(page),
-            "leader_id": care_world.person(OWN[-1]),
+            "leader_id": care_screens_world.person(OWN[-1]),
             "appointed_on": "2024-08-02",
         },
     )
     assert refused.status_code == 422 and 'id="error-leader_id"' in refused.get_data(as_text=True)
-    assert group_now(care_world)["leader_person_id"] is None
+    assert group_now(care_screens_world)["leader_person_id"] is None
     done = worker_client.post(
         f"{path}/leader",
         data={
             **hidden_fields(page),
-            "leader_id": care_world.person(MEMBERS[0]),
+            "leader_id": care_screens_world.person(MEMBERS[0]),
             "appointed_on": "2024-08-02",
         },
     )
     assert done.status_code == 303
-    assert group_now(care_world)["leader_person_id"] == care_world.person(MEMBERS[0])
+    assert group_now(care_screens_world)["leader_person_id"] == care_screens_world.person(
+        MEMBERS[0]
+    )
 
 
 def test_a_group_of_another_association_is_not_found(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
-    assert worker_client.get(f"/groups/{care_world.need_id}").status_code == 404
+    assert worker_client.get(f"/groups/{care_screens_world.need_id}").status_code == 404

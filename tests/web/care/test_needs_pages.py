@@ -12,24 +12,24 @@ from tests.web.care.world import SURVEYED, CareWorld, hidden_fields, send
 from tests.web.world import DISTRICT, OTHER
 
 
-def needs_of(care_world: CareWorld, sequence: int) -> list[dict[str, object]]:
+def needs_of(care_screens_world: CareWorld, sequence: int) -> list[dict[str, object]]:
     """The needs the read model holds for person ``sequence``."""
-    runtime = care_world.world.app.extensions["canxie"].runtime
+    runtime = care_screens_world.world.app.extensions["canxie"].runtime
     runtime.catch_up(DISTRICT)
     found, _, _ = list_needs(
-        runtime.db, DISTRICT, Scope(), person_id=care_world.person(sequence), limit=50
+        runtime.db, DISTRICT, Scope(), person_id=care_screens_world.person(sequence), limit=50
     )
     return found
 
 
-def survey_path(care_world: CareWorld, sequence: int) -> str:
-    return f"/needs/persons/{care_world.person(sequence)}/survey"
+def survey_path(care_screens_world: CareWorld, sequence: int) -> str:
+    return f"/needs/persons/{care_screens_world.person(sequence)}/survey"
 
 
 def test_a_survey_is_recorded_once_however_often_it_is_sent(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
-    path = survey_path(care_world, 6)
+    path = survey_path(care_screens_world, 6)
     form = hidden_fields(worker_client.get(path).get_data(as_text=True))
     data = {
         **form,
@@ -43,17 +43,17 @@ def test_a_survey_is_recorded_once_however_often_it_is_sent(
     again = worker_client.post(path, data=data)
     assert first.status_code == again.status_code == 303
     assert first.headers["Location"] == again.headers["Location"]
-    assert [n["description"] for n in needs_of(care_world, 6)] == ["希望参加就业培训"]
+    assert [n["description"] for n in needs_of(care_screens_world, 6)] == ["希望参加就业培训"]
     page = worker_client.get(first.headers["Location"]).get_data(as_text=True)
     assert "需求调查已记录" in page and "希望参加就业培训" in page
 
 
 def test_a_survey_with_a_need_without_its_category_comes_back_with_its_values(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
     response = send(
         worker_client,
-        survey_path(care_world, 7),
+        survey_path(care_screens_world, 7),
         {
             "surveyed_on": "2024-09-02",
             "surveyor": "王芳",
@@ -64,32 +64,32 @@ def test_a_survey_with_a_need_without_its_category_comes_back_with_its_values(
     assert response.status_code == 422
     assert 'id="error-need-1-category"' in page and "请填写此项" in page
     assert 'value="需要轮椅"' in page and 'href="#field-need-1-category"' in page
-    assert needs_of(care_world, 7) == []
+    assert needs_of(care_screens_world, 7) == []
 
 
 def test_a_survey_dated_in_the_future_is_refused_in_chinese(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
     response = send(
         worker_client,
-        survey_path(care_world, 7),
+        survey_path(care_screens_world, 7),
         {"surveyed_on": "2999-01-01", "surveyor": "王芳"},
     )
     assert response.status_code == 422
     assert "晚于今天" in response.get_data(as_text=True) or "未来" in response.get_data(
         as_text=True
     )
-    assert needs_of(care_world, 7) == []
+    assert needs_of(care_screens_world, 7) == []
 
 
 def test_a_service_that_meets_the_need_closes_it(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
-    person = care_world.person(SURVEYED)
-    path = f"/needs/persons/{person}/needs/{care_world.need_id}/service"
+    person = care_screens_world.person(SURVEYED)
+    path = f"/needs/persons/{person}/needs/{care_screens_world.need_id}/service"
     refused = send(worker_client, path, {"delivered_on": "2024-07-01", "provider": ""})
     assert refused.status_code == 422 and 'id="error-provider"' in refused.get_data(as_text=True)
-    assert needs_of(care_world, SURVEYED)[0]["status"] == "open"
+    assert needs_of(care_screens_world, SURVEYED)[0]["status"] == "open"
     done = send(
         worker_client,
         path,
@@ -101,24 +101,24 @@ def test_a_service_that_meets_the_need_closes_it(
         },
     )
     assert done.status_code == 303
-    assert needs_of(care_world, SURVEYED)[0]["status"] == "met"
+    assert needs_of(care_screens_world, SURVEYED)[0]["status"] == "met"
     assert worker_client.get(path).status_code == 200  # the need is still the person's
 
 
 def test_needs_of_a_person_of_another_village_are_not_found(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
-    other = care_world.person(OTHER[0])
+    other = care_screens_world.person(OTHER[0])
     assert worker_client.get(f"/needs/persons/{other}").status_code == 404
     assert worker_client.get(f"/needs/persons/{other}/survey").status_code == 404
-    mine = care_world.person(SURVEYED)
-    wrong_need = f"/needs/persons/{mine}/needs/{care_world.group_id}/service"
+    mine = care_screens_world.person(SURVEYED)
+    wrong_need = f"/needs/persons/{mine}/needs/{care_screens_world.group_id}/service"
     assert worker_client.get(wrong_need).status_code == 404
 
 
 def test_the_needs_screen_lists_open_needs_and_finds_a_person(
-    worker_client: FlaskClient, care_world: CareWorld
+    worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
     page = worker_client.get("/needs?q=残疾人1").get_data(as_text=True)
-    assert "需求与服务" in page and care_world.person(10) in page
-    assert care_world.person(OTHER[0]) not in page
+    assert "需求与服务" in page and care_screens_world.person(10) in page
+    assert care_screens_world.person(OTHER[0]) not in page
