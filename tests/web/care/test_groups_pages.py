@@ -74,29 +74,21 @@ def test_the_leader_is_set_among_the_members(
     worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
     path = f"/groups/{care_screens_world.group_id}"
-    page = worker_client.get(path).get_data(as_text=True)
+    page = hidden_fields(worker_client.get(path).get_data(as_text=True))
+    today = care_screens_world.world.app.extensions["canxie"].runtime.clock.today().isoformat()
+    before = group_now(care_screens_world)["leader_person_id"]
+    outsider = care_screens_world.person(OWN[-1])
     refused = worker_client.post(
-        f"{path}/leader",
-        data={
-            **hidden_fields(page),
-            "leader_id": care_screens_world.person(OWN[-1]),
-            "appointed_on": "2024-08-02",
-        },
+        f"{path}/leader", data={**page, "leader_id": outsider, "appointed_on": today}
     )
     assert refused.status_code == 422 and 'id="error-leader_id"' in refused.get_data(as_text=True)
-    assert group_now(care_screens_world)["leader_person_id"] is None
+    assert group_now(care_screens_world)["leader_person_id"] == before
+    member = care_screens_world.person(MEMBERS[0])
     done = worker_client.post(
-        f"{path}/leader",
-        data={
-            **hidden_fields(page),
-            "leader_id": care_screens_world.person(MEMBERS[0]),
-            "appointed_on": "2024-08-02",
-        },
+        f"{path}/leader", data={**page, "leader_id": member, "appointed_on": today}
     )
     assert done.status_code == 303
-    assert group_now(care_screens_world)["leader_person_id"] == care_screens_world.person(
-        MEMBERS[0]
-    )
+    assert group_now(care_screens_world)["leader_person_id"] == member
 
 
 def test_a_group_of_another_association_is_not_found(
