@@ -184,3 +184,26 @@ def test_every_care_screen_passes_axe_and_fits_a_phone(
     assert len(found) == 16
     assert {screen: v for screen, v in found.items() if v} == {}
     assert wide == []
+
+
+def test_a_survey_is_sent_with_the_keyboard_alone(
+    care_page: Page, care_screens_world: CareWorld
+) -> None:
+    page = care_page
+    page.goto(f"{care_screens_world.url}/needs/persons/{care_screens_world.person(9)}/survey")
+    page.evaluate("window.__marker = true")
+    surveyor = page.get_by_label("调查人")
+    surveyor.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.press("Enter")  # refused: the cursor is back where the user continues
+    expect(page.get_by_role("alert")).to_contain_text("调查人")
+    expect(surveyor).to_be_focused()
+    page.keyboard.type("王芳")
+    page.keyboard.press("Tab")  # the services received: a checkbox, ticked with the space bar
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_have_text("需求调查已记录。")
+    expect(page.locator("#status")).to_be_focused()
+    assert swapped_in_place(page)
+    expect(page.locator("#surveys")).to_contain_text("康复")

@@ -76,9 +76,8 @@ def test_a_survey_dated_in_the_future_is_refused_in_chinese(
         {"surveyed_on": "2999-01-01", "surveyor": "王芳"},
     )
     assert response.status_code == 422
-    assert "晚于今天" in response.get_data(as_text=True) or "未来" in response.get_data(
-        as_text=True
-    )
+    page = response.get_data(as_text=True)
+    assert "日期 2999-01-01 晚于今天" in page and 'id="error-surveyed_on"' in page
     assert needs_of(care_screens_world, 7) == []
 
 
@@ -122,3 +121,11 @@ def test_the_needs_screen_lists_open_needs_and_finds_a_person(
     page = worker_client.get("/needs?q=残疾人1").get_data(as_text=True)
     assert "需求与服务" in page and care_screens_world.person(10) in page
     assert care_screens_world.person(OTHER[0]) not in page
+
+
+def test_a_persons_page_leads_to_their_needs(
+    worker_client: FlaskClient, care_screens_world: CareWorld
+) -> None:
+    person = care_screens_world.person(SURVEYED)
+    page = worker_client.get(f"/roster/{person}").get_data(as_text=True)
+    assert f'href="/needs/persons/{person}"' in page
