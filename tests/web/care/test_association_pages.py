@@ -4,6 +4,8 @@ forms: recorded once however often sent, refused with the values kept and nothin
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 
 from projections.association.training import association_training
@@ -99,3 +101,11 @@ def test_my_association_shows_officers_masked_and_facilities(
     assert "王芳" in page and "主席" in page and "村综合服务中心一楼" in page
     assert "服务场所" in page and "赵敏" in page and "副主席" in page
     assert OFFICER_PHONE not in page and OFFICER_PHONE[:3] in page
+
+
+def test_the_task_list_leads_to_a_need_and_to_a_problem_to_rectify(
+    worker_client: FlaskClient, care_screens_world: CareWorld
+) -> None:
+    page = worker_client.get("/tasks").get_data(as_text=True)
+    assert f'href="/problems/{care_screens_world.problem_ids[2]}"' in page
+    assert re.search(r'href="/needs/persons/[0-9a-f-]{36}"', page)

@@ -28,7 +28,7 @@ MEMBERS = (1, 3)
 #: The person surveyed at the start, with one open need.
 SURVEYED = 4
 #: The problems the inspection found in the worker's association (one per test that rectifies).
-PROBLEMS = ("职责未上墙公示", "无障碍设施未登记")
+PROBLEMS = ("职责未上墙公示", "无障碍设施未登记", "活动记录不全")
 #: The vice-chair's phone, personal data that a page shows masked.
 OFFICER_PHONE = "13812345678"
 HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
