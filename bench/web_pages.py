@@ -18,8 +18,10 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from playwright.sync_api import BrowserContext, Page, sync_playwright
 from bench.common import (
     add_port_option,
     add_results_option,
+    percentile,
     print_table,
     results_folder,
     write_results,
@@ -146,6 +149,45 @@ def _visit_on_slow_3g(
     return elapsed
 
 
+def _signed_in_session(url: str, login: str, password: str) -> requests.Session:
+    """A requests session signed in through the sign-in form (its CSRF token read first)."""
+    session = requests.Session()
+    page = session.get(f"{url}/sign-in", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    form = {"csrf_token": token.group(1) if token else "", "login": login, "password": password}
+    session.post(f"{url}/sign-in", data=form, timeout=10).raise_for_status()
+    return session
+
+
+def task_list_under_load(url: str, users: int = 50, each: int = 20) -> dict[str, float]:
+    """``users`` signed-in sessions asking for the task list ``each`` times at once:
+    latency per request as the client sees it (loopback), p50 and p99 in ms."""
+    sessions = [_signed_in_session(url, "village-worker", NEW_PASSWORD) for _ in range(users)]
+    timings: list[float] = []
+    lock = threading.Lock()
+
+    def run(session: requests.Session) -> None:
+        for _ in range(each):
+            start = time.perf_counter()
+            answer = session.get(f"{url}/tasks", timeout=30)
+            elapsed = (time.perf_counter() - start) * 1000
+            if answer.status_code != 200 or "visits-title" not in answer.text:
+                raise RuntimeError(f"task list answered {answer.status_code}")
+            with lock:
+                timings.append(elapsed)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(users) as pool:
+        list(pool.map(run, sessions))
+    wall = time.perf_counter() - started
+    return {
+        "requests": len(timings),
+        "per_second": len(timings) / wall,
+        "p50_ms": percentile(timings, 50),
+        "p99_ms": percentile(timings, 99),
+    }
+
+
 def measure(url: str, otp: str) -> dict[str, Any]:
     """Every figure, from one browser."""
     with sync_playwright() as playwright:
@@ -171,6 +213,8 @@ def measure(url: str, otp: str) -> dict[str, Any]:
             context, page, url, household, cold=False
         )
         browser.close()
+    figures["task list, 1 user"] = task_list_under_load(url, users=1, each=200)
+    figures["task list, 50 users"] = task_list_under_load(url)
     return figures
 
 
@@ -186,12 +230,18 @@ def main() -> None:
     rows = [
         [name, f["bytes"], f["requests"], f["html"], f["html_compressed"]]
         for name, f in figures.items()
-        if isinstance(f, dict)
+        if isinstance(f, dict) and "html" in f
     ]
     print_table(["page", "first load bytes", "requests", "HTML bytes", "HTML compressed"], rows)
     for name, value in figures.items():
-        if not isinstance(value, dict):
+        if isinstance(value, float):
             print(f"{name}: {value:.2f} s")
+    for name in ("task list, 1 user", "task list, 50 users"):
+        found = figures[name]
+        print(
+            f"{name}: {found['requests']} requests, {found['per_second']:.0f}/s, "
+            f"p50 {found['p50_ms']:.1f} ms, p99 {found['p99_ms']:.1f} ms"
+        )
     print(write_results(folder, "web_pages", {"figures": figures}))
 
 

@@ -50,7 +50,8 @@ def render_page(template: str, status: int = 200, **context: Any) -> Response:
     if wants_fragment():
         title = render_block(template, "title", **context)
         body = render_block(template, MAIN, **context)
-        html = f"<title>{escape(title.strip())} · {escape(gettext('canxie'))}</title>\n{body}"
+        nav = render_template("nav.html", oob=True)
+        html = f"<title>{escape(title.strip())} · {escape(gettext('canxie'))}</title>\n{body}{nav}"
     else:
         html = render_template(template, **context)
     response = make_response(html, status)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, request, url_for
+from flask_babel import gettext
 from marshmallow import ValidationError
 
 from aggregates.care.visit import ReferredTo, VisitMode
@@ -43,9 +44,10 @@ def _payload(form: Form, household: HouseholdToVisit) -> dict[str, Any]:
 
 
 def _referral(form: Form) -> str | None:
+    """Who the difficulties go to (the two committees, the township), if anyone."""
     chosen = str(form.values.get("referred_to") or "")
     if chosen and chosen not in {r.value for r in ReferredTo}:
-        form.refused("referred_to", "")
+        form.refused("referred_to", gettext("Choose one of the options."))
     return chosen or None
 
 
@@ -77,8 +79,6 @@ def _form_page(form: Form, household: HouseholdToVisit, status: int = 200) -> Re
         form=form,
         household=household,
         visitors=worker.visitors(caller()),
-        modes=[m.value for m in VisitMode],
-        referrals=[r.value for r in ReferredTo],
     )
 
 
@@ -111,14 +111,14 @@ def record_visit() -> Response:
         data = VisitIn().load(_payload(form, household))
     except ValidationError as error:
         form.invalid(error)
-    data_referral = _referral(form)
+    referred_to = _referral(form)
     if form.errors:
         return _form_page(form, household, 422)
     submissions: Submissions = current_app.extensions["canxie_submissions"]
 
     def act() -> str:
         saved = worker.record_visit(
-            caller(), household.household_id, data | {"referred_to": data_referral}
+            caller(), household.household_id, data | {"referred_to": referred_to}
         )
         return url_for("pages.tasks", recorded=1, after=saved.position)
 

@@ -3,6 +3,7 @@ made wrong on purpose shows that the check finds what it looks for."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,9 +84,13 @@ def test_every_screen_passes_axe_in_each_language(
         page.get_by_role("button", name="退出登录" if language == "zh-CN" else "Sign out").click()
         sign_in_first(page, web_world, language)
         found["password"] = violations(page)
+        page.locator("header form button[type=submit]").click()  # sign out
+        signed_in(page, web_world, web_world.logins["auditor"], PASSWORD)
+        expect(page).to_have_url(re.compile(r"/home"))
+        found["home of a role without screens"] = violations(page)
     finally:
         context.close()
-    assert len(found) == 13
+    assert len(found) == 14
     assert {screen: v for screen, v in found.items() if v} == {}
 
 

@@ -67,6 +67,10 @@ def test_a_visit_recorded_from_the_task_list_takes_the_household_off_it(
     expect(page.get_by_role("status")).to_be_focused()
     assert name not in households_listed(page)
     assert page.evaluate("window.__marker") is True  # htmx swapped, no full reload
+    assert page.title() == "我的任务 · 残协工作平台"  # the swapped part brought its title
+    assert page.locator("body title").count() == 0
+    current = page.locator("nav.site [aria-current=page]")
+    expect(current).to_have_text("我的任务")  # the navigation followed the swap
     expect(page).to_have_url(re.compile(r"/tasks\?"))
 
 

@@ -91,6 +91,8 @@ def _accounts(app: Flask, association_id: str) -> dict[str, str]:
         township=VILLAGE[:9],
     )
     logins["township"] = "township"
+    factories.person_account(accounts, "bureau_auditor", login="auditor", name="民政局审计员")
+    logins["auditor"] = "auditor"
     return logins
 
 
