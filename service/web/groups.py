@@ -55,8 +55,9 @@ def _group_page(
     group_id: UUID, member: Form, leader: Form, status: int = 200, after: int | None = None
 ) -> Response:
     group = village.group(caller(), group_id, after)
-    text = request.args.get("q", "").strip()[:40]
-    offset = offset_of(request.args)
+    # a refused member form keeps the search it was chosen from (sent along as ``q``)
+    text = request.values.get("q", "").strip()[:40]
+    offset = offset_of(request.values)
     candidates = village.persons(
         caller(), text=text, grouped=None if text else False, offset=offset, limit=CANDIDATES
     )

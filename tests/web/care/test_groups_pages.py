@@ -95,3 +95,19 @@ def test_a_group_of_another_association_is_not_found(
     worker_client: FlaskClient, care_screens_world: CareWorld
 ) -> None:
     assert worker_client.get(f"/groups/{care_screens_world.need_id}").status_code == 404
+
+
+def test_a_refused_member_form_keeps_the_search_and_the_person_chosen(
+    worker_client: FlaskClient, care_screens_world: CareWorld
+) -> None:
+    path = f"/groups/{care_screens_world.group_id}"
+    chosen = care_screens_world.person(10)
+    page = hidden_fields(worker_client.get(f"{path}?q=残疾人10").get_data(as_text=True))
+    assert page["q"] == "残疾人10"
+    refused = worker_client.post(
+        f"{path}/members", data={**page, "member_id": chosen, "joined_on": ""}
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="error-joined_on"' in html
+    assert f'value="{chosen}" checked' in html
+    assert chosen not in member_ids(care_screens_world)
