@@ -37,6 +37,13 @@ def swapped_in_place(page: Page) -> bool:
     return page.evaluate("window.__marker") is True
 
 
+def settled(page: Page) -> None:
+    """Wait until htmx has finished swapping in the answer (its new form is then live)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def test_a_needs_survey_then_a_service_that_meets_the_need(
     care_page: Page, care_screens_world: CareWorld
 ) -> None:
@@ -51,6 +58,7 @@ def test_a_needs_survey_then_a_service_that_meets_the_need(
     page.get_by_role("button", name="保存需求调查").click()
     expect(page.get_by_role("alert")).to_contain_text("调查人")
     expect(page.get_by_label("调查人")).to_be_focused()
+    settled(page)
     page.get_by_label("调查人").fill("王芳")
     page.get_by_label("康复").check()
     page.locator("#field-need-0-category").select_option("assistive_devices")
@@ -95,6 +103,7 @@ def test_an_officer_attends_a_training_session(care_page: Page) -> None:
     page.evaluate("window.__marker = true")
     page.get_by_role("button", name="保存参训记录").click()
     expect(page.get_by_role("alert")).to_contain_text("参训人")
+    settled(page)
     page.get_by_label("赵敏").check()
     page.get_by_label("参训学时").fill("2")
     page.get_by_role("button", name="保存参训记录").click()
@@ -199,6 +208,7 @@ def test_a_survey_is_sent_with_the_keyboard_alone(
     page.keyboard.press("Enter")  # refused: the cursor is back where the user continues
     expect(page.get_by_role("alert")).to_contain_text("调查人")
     expect(surveyor).to_be_focused()
+    settled(page)
     page.keyboard.type("王芳")
     page.keyboard.press("Tab")  # the services received: a checkbox, ticked with the space bar
     page.keyboard.press("Space")
