@@ -89,18 +89,19 @@ def test_a_service_that_meets_the_need_closes_it(
     refused = send(worker_client, path, {"delivered_on": "2024-07-01", "provider": ""})
     assert refused.status_code == 422 and 'id="error-provider"' in refused.get_data(as_text=True)
     assert needs_of(care_screens_world, SURVEYED)[0]["status"] == "open"
-    done = send(
-        worker_client,
-        path,
-        {
-            "delivered_on": "2024-07-01",
-            "provider": "区残联康复中心",
-            "description": "适配助听器一副",
-            "meets_need": "yes",
-        },
-    )
-    assert done.status_code == 303
-    assert needs_of(care_screens_world, SURVEYED)[0]["status"] == "met"
+    data = {
+        **hidden_fields(worker_client.get(path).get_data(as_text=True)),
+        "delivered_on": "2024-07-01",
+        "provider": "区残联康复中心",
+        "description": "适配助听器一副",
+        "meets_need": "yes",
+    }
+    done = worker_client.post(path, data=data)
+    again = worker_client.post(path, data=data)  # a resend after a time-out: the same answer
+    assert done.status_code == again.status_code == 303
+    assert done.headers["Location"] == again.headers["Location"]
+    need = needs_of(care_screens_world, SURVEYED)[0]
+    assert need["status"] == "met" and len(need["service_records"]) == 1  # type: ignore[arg-type]
     assert worker_client.get(path).status_code == 200  # the need is still the person's
 
 
