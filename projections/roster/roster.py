@@ -481,6 +481,9 @@ class PersonFilter:
     exclude_households: bool = False
     #: Persons whose name contains this text (a search box).
     name_contains: str | None = None
+    #: In (True) or in no (False) group of their association on ``grouped_on`` (S3.3).
+    grouped: bool | None = None
+    grouped_on: str | None = None
     #: Scope: only these villages (an association worker's), or only this township.
     scope_villages: tuple[str, ...] | None = None
     scope_township: str | None = None
@@ -519,6 +522,13 @@ class PersonFilter:
                 params.extend(self.households)
             elif not self.exclude_households:
                 conditions.append("1 = 0")
+        if self.grouped is not None:
+            negation = "" if self.grouped else "NOT "
+            conditions.append(
+                f"id {negation}IN (SELECT person_id FROM {{s}}group_memberships "
+                "WHERE joined_on <= %s AND (left_on IS NULL OR left_on > %s))"
+            )
+            params.extend([self.grouped_on, self.grouped_on])
         if self.name_contains:
             escaped = re.sub(r"([\\%_])", r"\\\1", self.name_contains)
             conditions.append("name LIKE %s ESCAPE '\\'")

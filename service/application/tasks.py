@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from aggregates.care.commands import CareSaved
 from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
 from aggregates.errors import NoSuchAssociation, NotFound
+from aggregates.records import Saved
 from aggregates.store.district import DistrictRecords
 from projections.care import needs as needs_read_model
 from projections.care.visit_tasks import HouseholdToVisit, VisitTasks, households_to_visit
@@ -112,7 +112,7 @@ def visitors(caller: Caller) -> list[dict[str, Any]]:
     ]
 
 
-def record_visit(caller: Caller, household_id: str, data: dict[str, Any]) -> CareSaved:
+def record_visit(caller: Caller, household_id: str, data: dict[str, Any]) -> Saved:
     """Record a visit of one household of the association (its members are the persons
     visited); with ``referred_to``, its difficulties are referred there the same day."""
     code, association_id = own_association(caller)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from aggregates.care.evaluation import Subject
 from aggregates.errors import NoSuchGroup, NoSuchVisit
+from aggregates.records import Saved
 from aggregates.store.district import DistrictRecords
 from projections.care import evaluations, groups, needs, visits
 from projections.care.district_settings import evaluation_schemes, visit_settings
@@ -134,6 +135,13 @@ def person_needs(
         db, code, Scope(association_id=str(association_id)), person_id=str(person_id), limit=1000
     )
     return {"person_id": str(person_id), "surveys": surveys, "needs": found, "position": position}
+
+
+def survey(
+    caller: Caller, code: str, association_id: UUID, person_id: UUID, data: dict[str, Any]
+) -> Saved:
+    """Record a needs survey of a person (``data`` as ``SurveyIn`` loads it)."""
+    return run(caller, code, association_id, DistrictRecords.survey_needs, person_id, **data)
 
 
 def district_needs(

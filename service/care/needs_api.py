@@ -48,9 +48,7 @@ class Surveys(MethodView):
         self, data: dict[str, Any], code: str, association_id: UUID, person_id: UUID
     ) -> dict[str, Any]:
         """Record a survey: services the person receives and needs found."""
-        saved = care.run(
-            caller(), code, association_id, DistrictRecords.survey_needs, person_id, **data
-        )
+        saved = care.survey(caller(), code, association_id, person_id, data)
         return created(saved, need_ids=[str(n) for n in saved.more])
 
 

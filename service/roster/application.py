@@ -42,6 +42,8 @@ FILTERS = (
     "household_id",
     "open_need",
     "name_contains",
+    "grouped",
+    "grouped_on",
 )
 
 

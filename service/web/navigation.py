@@ -28,6 +28,11 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
         ("pages.tasks", lazy_gettext("My tasks")),
         ("pages.new_visit", lazy_gettext("Record a home visit")),
         ("pages.roster_search", lazy_gettext("Roster")),
+        ("pages.needs", lazy_gettext("Needs and services")),
+        ("pages.groups", lazy_gettext("Groups")),
+        ("pages.training", lazy_gettext("Training")),
+        ("pages.problems", lazy_gettext("Problems to rectify")),
+        ("pages.my_association", lazy_gettext("My association")),
     ),
     Role.TOWNSHIP_OFFICER: (
         ("pages.township_overview", lazy_gettext("Township overview")),

@@ -21,22 +21,32 @@ from service.messages import DEFAULT_LOCALE, TRANSLATIONS
 from service.web import (
     account,
     association,
+    groups,
     home,
     moves,
+    needs,
+    officers,
+    rectification,
     roster,
     tasks,
     township,
     training,
+    training_sessions,
     visits,
 )
 from service.web.blueprint import csrf, pages
 from service.web.language import here, html_lang, select_locale
 from service.web.navigation import navigation
 from service.web.static_files import StaticFiles
+from service.web.vocabulary import said
 from workers.runtime import Runtime
 
 #: The modules adding pages to the blueprint (imported for their routes).
-PAGE_MODULES = (home, account, tasks, visits, roster, township, association, moves, training)
+PAGE_MODULES = (
+    *(home, account, tasks, visits, roster),
+    *(needs, groups, training, rectification, association),
+    *(township, officers, moves, training_sessions),
+)
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"
 
@@ -88,6 +98,7 @@ def init_web(app: Flask, runtime: Runtime) -> None:
         html_lang=html_lang,
         static_url=files.url,
         navigation=navigation,
+        said=said,
         here=here,
     )
     app.register_blueprint(pages)
