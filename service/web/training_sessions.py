@@ -84,7 +84,7 @@ def hold_session() -> Response:
     def act() -> str:
         saved = township.hold_training(caller(), data)
         return url_for(
-            "pages.training_session", session_id=saved.id, done="held", after=saved.position
+            "pages.township_session", session_id=saved.id, done="held", after=saved.position
         )
 
     try:
@@ -123,7 +123,7 @@ def _session_page(session_id: UUID, form: Form, status: int = 200) -> Response:
 
 @pages.route("/township/training/<uuid:session_id>", methods=["GET"])
 @rule(Action.READ, Target.NONE)
-def training_session(session_id: UUID) -> Response:
+def township_session(session_id: UUID) -> Response:
     """A session with its attendees; choosing an association lists its officers to add."""
     return _session_page(
         session_id, Form(values={"association_id": request.args.get("association_id", "")})
@@ -132,7 +132,7 @@ def training_session(session_id: UUID) -> Response:
 
 @pages.route("/township/training/<uuid:session_id>/attendance", methods=["POST"])
 @rule(Action.WRITE, Target.NONE)
-def record_attendance(session_id: UUID) -> Response:
+def record_township_attendance(session_id: UUID) -> Response:
     """Record once that an officer attended, then the session's page with it announced."""
     form = Form.posted(request.form.to_dict())
     association_id = _chosen(form.values.get("association_id"))
@@ -154,7 +154,7 @@ def record_attendance(session_id: UUID) -> Response:
         assert association_id is not None
         saved = township.attend(caller(), association_id, data)
         return url_for(
-            "pages.training_session", session_id=session_id, done="attended", after=saved.position
+            "pages.township_session", session_id=session_id, done="attended", after=saved.position
         )
 
     try:

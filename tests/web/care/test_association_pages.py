@@ -49,7 +49,7 @@ def test_attendance_is_recorded_once_however_often_sent(
     assert [(a["session_id"], a["hours"]) for a in attendance(care_screens_world)] == [
         (care_screens_world.session_id, 3.0)
     ]
-    assert "参训记录已保存" in worker_client.get(first.headers["Location"]).get_data(as_text=True)
+    assert "参加培训已登记" in worker_client.get(first.headers["Location"]).get_data(as_text=True)
 
 
 def test_more_hours_than_the_session_are_refused(
