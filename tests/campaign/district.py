@@ -54,6 +54,24 @@ def appoint(
     return saved.id
 
 
+def visit_household(
+    records: Any, association: UUID, person: UUID, officer: UUID, on: date, findings: str
+) -> None:
+    """An on-site visit by ``officer`` to A's household where ``person`` lives."""
+    records.record_visit(
+        association,
+        household_id="A-household-1",
+        household_kind=HouseholdKind.ORDINARY,
+        person_ids=[person],
+        visited_on=on,
+        visitor_officer_id=officer,
+        mode=VisitMode.ON_SITE,
+        findings=findings,
+        difficulties=[],
+        by=BY,
+    )
+
+
 def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
     """From the work plan (filed late, 5 Nov 2020) to the end of 2021."""
     records = runtime.tenancy.records(D)
@@ -115,18 +133,7 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
     ).id
     records.join_group(a, group, person_id=person, joined_on=cal.day, by=BY)
     cal.day = date(2021, 6, 2)
-    records.record_visit(
-        a,
-        household_id="A-household-1",
-        household_kind=HouseholdKind.ORDINARY,
-        person_ids=[person],
-        visited_on=cal.day,
-        visitor_officer_id=full_time,
-        mode=VisitMode.ON_SITE,
-        findings="生活稳定",
-        difficulties=[],
-        by=BY,
-    )
+    visit_household(records, a, person, full_time, cal.day, "生活稳定")
     cal.day = date(2021, 6, 10)
     records.record_facility(
         a,

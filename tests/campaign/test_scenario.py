@@ -13,7 +13,6 @@ import pytest
 
 from aggregates.association.association import FacilityKind, OfficerRole
 from aggregates.campaign.inspection import Body, Decision, InspectionKind
-from aggregates.care.visit import HouseholdKind, VisitMode
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated
 from projections.campaign import inspections as campaign_records
 from projections.campaign.progress import month_ends, series
@@ -41,6 +40,7 @@ from tests.campaign.district import (
     build_2021,
     evaluate_a,
     spot_check,
+    visit_household,
 )
 from workers.runtime import Runtime
 
@@ -58,6 +58,27 @@ B_WEAK = {
 def walked_district(calendar: Calendar, make_district: Any) -> None:
     """District D, its "today" the calendar's day, in the test's runtime."""
     make_district(D, "中原区", by=BY, clock=calendar)
+
+
+def decide(
+    records: Any,
+    joint: UUID,
+    body: Body,
+    decision: Decision,
+    on: date,
+    signatory: str,
+    remarks: str = "",
+) -> None:
+    """``body``'s decision on the joint acceptance, made by the city."""
+    records.record_decision(
+        joint,
+        body=body,
+        decision=decision,
+        decided_on=on,
+        signatory=signatory,
+        remarks=remarks,
+        by=CITY,
+    )
 
 
 def failing(runtime: Runtime, day: date, basis: str) -> dict[str, set[str]]:
@@ -220,18 +241,7 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     # February, entered on 20 May.
     calendar.day = date(2022, 5, 10)
     officer = records.association(walk.ids["a"]).sitting(OfficerRole.CHAIR)[0].officer_id
-    records.record_visit(
-        walk.ids["a"],
-        household_id="A-household-1",
-        household_kind=HouseholdKind.ORDINARY,
-        person_ids=[walk.ids["person"]],
-        visited_on=calendar.day,
-        visitor_officer_id=officer,
-        mode=VisitMode.ON_SITE,
-        findings="复访",
-        difficulties=[],
-        by=BY,
-    )
+    visit_household(records, walk.ids["a"], walk.ids["person"], officer, calendar.day, "复访")
     calendar.day = date(2022, 5, 20)
     for name in ("吴强", "郑红"):
         appoint(records, walk.ids["b"], OfficerRole.VICE_CHAIR, name, date(2022, 2, 1))
@@ -282,43 +292,19 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
         records.conclude_inspection(
             joint, concluded_on=calendar.day, outcome=None, summary="x", by=CITY
         )
-    records.record_decision(
-        joint,
-        body=Body.CITY_FEDERATION,
-        decision=Decision.PASSED,
-        decided_on=calendar.day,
-        signatory="市残联 李",
-        remarks="",
-        by=CITY,
-    )
-    records.record_decision(
-        joint,
-        body=Body.GOVERNANCE_COMMITTEE,
-        decision=Decision.PASSED,
-        decided_on=calendar.day,
-        signatory="社治委 王",
-        remarks="",
-        by=CITY,
-    )
+    decide(records, joint, Body.CITY_FEDERATION, Decision.PASSED, calendar.day, "市残联 李")
+    decide(records, joint, Body.GOVERNANCE_COMMITTEE, Decision.PASSED, calendar.day, "社治委 王")
     with pytest.raises(Conflict):
-        records.record_decision(
-            joint,
-            body=Body.CITY_FEDERATION,
-            decision=Decision.FAILED,
-            decided_on=calendar.day,
-            signatory="x",
-            remarks="",
-            by=CITY,
-        )
+        decide(records, joint, Body.CITY_FEDERATION, Decision.FAILED, calendar.day, "x")
     calendar.day = date(2022, 6, 26)
-    records.record_decision(
+    decide(
+        records,
         joint,
-        body=Body.CIVIL_AFFAIRS_BUREAU,
-        decision=Decision.CONDITIONAL,
-        decided_on=calendar.day,
-        signatory="民政局 赵",
+        Body.CIVIL_AFFAIRS_BUREAU,
+        Decision.CONDITIONAL,
+        calendar.day,
+        "民政局 赵",
         remarks="百花社区限期整改",
-        by=CITY,
     )
     calendar.day = date(2022, 6, 28)
     records.designate_model(
