@@ -21,14 +21,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from aggregates.association.association import OfficerRole
 from bench import cpu
 from bench.common import (
-    AMQP_URL,
     add_port_option,
     add_results_option,
+    hosted_env,
     median,
     percentile,
     print_table,
@@ -36,7 +34,7 @@ from bench.common import (
     scratch_database,
     write_results,
 )
-from bench.http import JsonClient
+from bench.http import JsonClient, appoint_or_remove, make_district
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from tests.processes import ProcessFactory
@@ -44,7 +42,6 @@ from tests.seeding import SEEDER
 
 DISTRICT = "410181"
 TOKEN = "cx_bench_" + uuid.uuid4().hex
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def client_loop(base: str, association: str, stop: float, latencies: list[float]) -> None:
@@ -54,18 +51,8 @@ def client_loop(base: str, association: str, stop: float, latencies: list[float]
     officer = None
     while time.monotonic() < stop:
         started = time.perf_counter()
-        if officer is None:
-            response = client.post(
-                f"{prefix}/officers",
-                {"name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"},
-            )
-            officer = (response.body or {}).get("officer_id")
-        else:
-            response = client.post(
-                f"{prefix}/officers/{officer}/removal",
-                {"removed_on": "2021-05-01", "reason": "轮换"},
-            )
-            officer = None
+        response = appoint_or_remove(client, prefix, officer)
+        officer = (response.body or {}).get("officer_id") if officer is None else None
         if response.status >= 300:
             raise RuntimeError(f"{response.status}: {response.body}")
         latencies.append((time.perf_counter() - started) * 1000)
@@ -142,12 +129,7 @@ def run_mode(
     with tempfile.TemporaryDirectory() as scratch:
         if mode == "hosted":
             with scratch_database() as url:
-                env = {
-                    "CANXIE_BOOTSTRAP_TOKEN": TOKEN,
-                    "CANXIE_DATABASE_URL": url,
-                    "CANXIE_BROKER_URL": AMQP_URL,
-                    "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
-                }
+                env = hosted_env(url, TOKEN)
                 return measure(mode, env, Path(scratch), clients, seconds, port)
         env = {
             "CANXIE_DATABASE_URL": "",
@@ -173,27 +155,7 @@ def measure(
         if mode == "hosted":
             processes.worker(env)
         base = server.url or ""
-        requests.post(
-            f"{base}/api/v1/districts",
-            json={"code": DISTRICT, "name": "巩义市"},
-            headers=AUTH,
-            timeout=30,
-        ).raise_for_status()
-        associations = []
-        for n in range(max(clients)):
-            response = requests.post(
-                f"{base}/api/v1/districts/{DISTRICT}/associations",
-                json={
-                    "division_code": f"{DISTRICT}001{n + 1:03d}",
-                    "name": f"社区{n}",
-                    "township_code": f"{DISTRICT}001",
-                    "established_on": "2021-01-01",
-                },
-                headers=AUTH,
-                timeout=30,
-            )
-            response.raise_for_status()
-            associations.append(response.json()["id"])
+        associations = make_district(base, TOKEN, DISTRICT, "巩义市", max(clients))
         runs = [run_clients(base, associations, c, seconds) for c in clients]
         server.stop()  # the reference runs alone, on the same store
         url = env.get("CANXIE_DATABASE_URL") or None

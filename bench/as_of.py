@@ -24,6 +24,7 @@ from aggregates.clock import SYSTEM_CLOCK
 from bench.common import (
     add_results_option,
     print_table,
+    read_and_decode,
     results_folder,
     scratch_database,
     write_results,
@@ -31,8 +32,7 @@ from bench.common import (
 from bench.district import DISTRICT, generate, open_store
 from projections.campaign.progress import month_ends, series
 from projections.compliance import evaluate
-from projections.engine.catchup import events_after_sql, stored_event
-from projections.engine.replay import READ_BATCH, Basis, replay
+from projections.engine.replay import Basis, replay
 from projections.platform.tenancy import Tenancy
 
 ACCEPTANCE_DAY = date(2022, 6, 30)
@@ -53,7 +53,7 @@ def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
     """The raw read and the as-of computations of one district's events."""
     records = tenancy.records(district)
     mapper = records.mapper
-    total, raw_seconds = read_and_decode_district(tenancy, district=district)
+    total, raw_seconds = read_and_decode(tenancy, district)
     out: dict[str, Any] = {
         "district": district,
         "events": total,
@@ -88,28 +88,6 @@ def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
     }
     out["monthly_series"]["last"]["as_of"] = str(points[-1]["as_of"])
     return out
-
-
-def read_and_decode_district(
-    tenancy: Tenancy, batch: int = READ_BATCH, district: str = DISTRICT
-) -> tuple[int, float]:
-    """Read every event in pages (as the replay does) and decode it; (events, seconds)."""
-    db = tenancy.db
-    mapper = tenancy.records(district).mapper
-    select = db.sql(district, events_after_sql(db))
-    count, position = 0, 0
-    started = time.perf_counter()
-    while True:
-        with db.transaction(district, write=False) as cur:
-            cur.execute(select, (position, batch))
-            rows = cur.fetchall()
-        if not rows:
-            break
-        for row in rows:
-            mapper.to_domain_event(stored_event(row))
-        count += len(rows)
-        position = int(rows[-1]["notification_id"])
-    return count, time.perf_counter() - started
 
 
 def largest_district_of_city(url: str | None, data_dir: Path) -> dict[str, Any]:

@@ -24,38 +24,19 @@ from typing import Any
 from bench.common import (
     add_results_option,
     print_table,
+    read_and_decode,
     results_folder,
     scratch_database,
     write_results,
 )
 from projections.association.associations import ASSOCIATIONS_PROJECTION
 from projections.engine import tracking
-from projections.engine.catchup import catch_up, events_after_sql, stored_event
+from projections.engine.catchup import catch_up
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from tests.seeding import SEEDER, seed_district
 
 DISTRICT = "410108"
-
-
-def read_and_decode(tenancy: Tenancy, batch: int) -> tuple[int, float]:
-    """Read every event in pages and decode it; returns (events, seconds)."""
-    db = tenancy.db
-    mapper = tenancy.records(DISTRICT).mapper
-    select = db.sql(DISTRICT, events_after_sql(db))
-    count, position = 0, 0
-    started = time.perf_counter()
-    while True:
-        with db.transaction(DISTRICT, write=False) as cur:
-            cur.execute(select, (position, batch))
-            rows = cur.fetchall()
-        if not rows:
-            break
-        for row in rows:
-            mapper.to_domain_event(stored_event(row))
-        count += len(rows)
-        position = int(rows[-1]["notification_id"])
-    return count, time.perf_counter() - started
 
 
 RUNNER_EVENTS = 10_000
@@ -85,7 +66,7 @@ def measure(tenancy: Tenancy, events: int, batch: int, url: str | None) -> dict[
     cycles = 100
     associations = max(1, events // (2 * cycles + 2))
     seed_district(tenancy, DISTRICT, associations=associations, cycles=cycles)
-    total, raw_seconds = read_and_decode(tenancy, batch)
+    total, raw_seconds = read_and_decode(tenancy, DISTRICT, batch)
     mapper = tenancy.records(DISTRICT).mapper
     started = time.perf_counter()
     result = catch_up(tenancy.db, DISTRICT, mapper, batch_size=batch)

@@ -8,6 +8,7 @@ import os
 import platform
 import statistics
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+
+from projections.engine.replay import READ_BATCH, read_events
+from projections.platform.tenancy import Tenancy
 
 ADMIN_URL = os.environ.get("CANXIE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("CANXIE_BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -33,6 +37,27 @@ def scratch_database() -> Iterator[str]:
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def hosted_env(database_url: str, token: str) -> dict[str, str]:
+    """Environment of a hosted ``canxie serve``/``worker`` on ``database_url`` and a new queue."""
+    return {
+        "CANXIE_BOOTSTRAP_TOKEN": token,
+        "CANXIE_DATABASE_URL": database_url,
+        "CANXIE_BROKER_URL": AMQP_URL,
+        "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
+    }
+
+
+def read_and_decode(tenancy: Tenancy, district: str, batch: int = READ_BATCH) -> tuple[int, float]:
+    """Read every event of ``district`` in pages and decode it, as a replay does; (events, seconds).
+
+    The floor of any replay or catch-up: what is measured beside it is compared with this.
+    """
+    mapper = tenancy.records(district).mapper
+    started = time.perf_counter()
+    count = sum(1 for _ in read_events(tenancy.db, district, mapper, batch=batch))
+    return count, time.perf_counter() - started
 
 
 def machine() -> dict[str, Any]:
