@@ -19,7 +19,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.engine import tracking
-from projections.engine.catchup import PROJECTIONS, events_after_sql, stored_event
+from projections.engine.catchup import PROJECTIONS, apply_rows, events_after_sql
 from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger
@@ -79,12 +79,7 @@ def rebuild(
             if not rows:
                 break
             uow = UnitOfWork()
-            for row in rows:
-                stored = stored_event(row)
-                event = mapper.to_domain_event(stored)
-                position = int(row["notification_id"])
-                for projection in route(event):
-                    projection.apply(stored, event, position, uow)
+            apply_rows(rows, mapper, route, uow)
             uow.flush(cur, sql)
             applied += len(rows)
             last = int(rows[-1]["notification_id"])

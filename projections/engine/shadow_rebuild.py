@@ -17,7 +17,7 @@ from typing import Any
 
 from eventsourcing.persistence import Mapper
 
-from projections.engine.catchup import PROJECTIONS, events_after_sql, stored_event
+from projections.engine.catchup import PROJECTIONS, apply_rows, events_after_sql
 from projections.engine.projection import Projection, Router
 from projections.engine.rebuild import Rebuilt
 from projections.engine.unit_of_work import UnitOfWork
@@ -64,13 +64,7 @@ def _apply(
     if not rows:
         return 0, after
     uow = UnitOfWork()
-    route = Router(projections)
-    for row in rows:
-        stored = stored_event(row)
-        event = mapper.to_domain_event(stored)
-        position = int(row["notification_id"])
-        for projection in route(event):
-            projection.apply(stored, event, position, uow)
+    apply_rows(rows, mapper, Router(projections), uow)
     uow.flush(cur, sql, names)
     return len(rows), int(rows[-1]["notification_id"])
 
