@@ -14,7 +14,6 @@ progress series of the campaign (21 month ends, one pass).
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -22,11 +21,13 @@ from typing import Any
 
 from aggregates.clock import SYSTEM_CLOCK
 from bench.common import (
+    add_backend_option,
     add_results_option,
+    backends,
     print_table,
     read_and_decode,
     results_folder,
-    scratch_database,
+    scratch_store,
     write_results,
 )
 from bench.district import DISTRICT, generate, open_store
@@ -104,15 +105,8 @@ def largest_district_of_city(url: str | None, data_dir: Path) -> dict[str, Any]:
 
 def run(backend: str, seed: int, persons: int, villages: int) -> dict[str, Any]:
     """One back end, in a scratch store."""
-    with tempfile.TemporaryDirectory() as scratch:
-        if backend == "postgresql":
-            with scratch_database() as url:
-                tenancy = open_store(backend, Path(scratch), url)
-                try:
-                    return measure(tenancy, seed, persons, villages)
-                finally:
-                    tenancy.close()
-        tenancy = open_store(backend, Path(scratch), None)
+    with scratch_store(backend) as (scratch, url):
+        tenancy = open_store(backend, scratch, url)
         try:
             return measure(tenancy, seed, persons, villages)
         finally:
@@ -122,7 +116,7 @@ def run(backend: str, seed: int, persons: int, villages: int) -> dict[str, Any]:
 def main() -> None:
     """Parse arguments, run, print and save."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
+    add_backend_option(parser)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--villages", type=int, default=300)
@@ -143,8 +137,9 @@ def main() -> None:
         )
         name = "as_of_city"
     else:
-        backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
-        results = {b: run(b, args.seed, args.persons, args.villages) for b in backends}
+        results = {
+            b: run(b, args.seed, args.persons, args.villages) for b in backends(args.backend)
+        }
         command = "python -m bench.as_of " + " ".join(
             f"--{k} {v}" for k, v in vars(args).items() if v is not None
         )

@@ -15,18 +15,18 @@ tracking record (the library's idiom), until its tracking reaches the last event
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from bench.common import (
+    add_backend_option,
     add_results_option,
+    backends,
     print_table,
     read_and_decode,
     results_folder,
-    scratch_database,
+    scratch_store,
     write_results,
 )
 from projections.association.associations import ASSOCIATIONS_PROJECTION
@@ -52,11 +52,8 @@ def runner_rate(url: str, total: int) -> float:
 
 def run(backend: str, events: int, batch: int) -> dict[str, Any]:
     """Seed, then measure the rates on one back end."""
-    with tempfile.TemporaryDirectory() as scratch:
-        if backend == "postgresql":
-            with scratch_database() as url:
-                return measure(Tenancy(open_database(url, Path(scratch))), events, batch, url)
-        return measure(Tenancy(open_database(None, Path(scratch))), events, batch, None)
+    with scratch_store(backend) as (scratch, url):
+        return measure(Tenancy(open_database(url, scratch)), events, batch, url)
 
 
 def measure(tenancy: Tenancy, events: int, batch: int, url: str | None) -> dict[str, Any]:
@@ -107,12 +104,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
+    add_backend_option(parser)
     add_results_option(parser)
     args = parser.parse_args()
     folder = results_folder(args.results)
-    backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
-    results = {b: run(b, args.events, args.batch) for b in backends}
+    results = {b: run(b, args.events, args.batch) for b in backends(args.backend)}
     print_table(
         [
             "backend",

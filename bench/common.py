@@ -39,6 +39,28 @@ def scratch_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def scratch_store(backend: str) -> Iterator[tuple[Path, str | None]]:
+    """A temporary folder and, for ``postgresql``, a scratch database: (folder, its URL or None
+    for SQLite files in the folder); both gone afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        if backend == "postgresql":
+            with scratch_database() as url:
+                yield Path(folder), url
+        else:
+            yield Path(folder), None
+
+
+def add_backend_option(parser: argparse.ArgumentParser, default: str = "both") -> None:
+    """``--backend postgresql|sqlite|both``: which stores to measure on."""
+    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default=default)
+
+
+def backends(choice: str) -> list[str]:
+    """The back ends ``--backend`` names, PostgreSQL first."""
+    return ["postgresql", "sqlite"] if choice == "both" else [choice]
+
+
 def hosted_env(database_url: str, token: str) -> dict[str, str]:
     """Environment of a hosted ``canxie serve``/``worker`` on ``database_url`` and a new queue."""
     return {
