@@ -35,7 +35,7 @@ from aggregates.clock import stamping as clock_stamping
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from service.app import create_app
-from tests.client import BOOTSTRAP_TOKEN
+from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
 from workers.runtime import Runtime
 from workers.settings import Settings
@@ -121,6 +121,15 @@ def processes(tmp_path: Path) -> Iterator[ProcessFactory]:
     factory = ProcessFactory(tmp_path / "logs")
     yield factory
     factory.stop_all()
+
+
+@pytest.fixture
+def hosted_api(processes: ProcessFactory, hosted_env: dict[str, str]) -> Client:
+    """A hosted deployment running: ``canxie serve`` (one gunicorn worker) and one ``canxie
+    worker`` on ``hosted_env``; a client of it acting as the bootstrap city administrator."""
+    server = processes.server(hosted_env, workers=1)
+    processes.worker(hosted_env)
+    return Client(server.url or "", BOOTSTRAP_TOKEN)
 
 
 # -- the app in the test's process -------------------------------------------------------------

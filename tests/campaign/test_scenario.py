@@ -19,11 +19,9 @@ from projections.campaign.progress import month_ends, series
 from projections.compliance import evaluate
 from projections.engine.replay import Basis, replay
 from service.campaign.queries import (
-    RULES_BASIS,
     acceptance,
     campaign_tables,
     progress,
-    rule_findings,
     work_plan_status,
 )
 from service.compliance.queries import report
@@ -39,6 +37,7 @@ from tests.campaign.district import (
     appoint,
     build_2021,
     evaluate_a,
+    inspect,
     spot_check,
     visit_household,
 )
@@ -262,30 +261,25 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     # June: the district acceptance (rules and coverage), then the joint city acceptance.
     calendar.day = date(2022, 6, 10)
     runtime.catch_up(D)
-    accepted = records.open_inspection(
-        kind=InspectionKind.DISTRICT_ACCEPTANCE,
-        title="中原区县级验收",
-        inspected_on=calendar.day,
-        township_code=None,
-        inspectors=["中原区残联 验收组"],
-        association_ids=[walk.ids["a"], walk.ids["b"]],
-        rules_basis=RULES_BASIS.value,
-        rule_findings=rule_findings(runtime, D, calendar.day),
-        written=[],
-        by=INSPECTOR,
+    both = [walk.ids["a"], walk.ids["b"]]
+    accepted = inspect(
+        runtime,
+        InspectionKind.DISTRICT_ACCEPTANCE,
+        "中原区县级验收",
+        calendar.day,
+        ["中原区残联 验收组"],
+        both,
     )
     assert len(accepted.more) == 6  # B's five weak points and village C without association
     calendar.day = date(2022, 6, 25)
-    joint = records.open_inspection(
-        kind=InspectionKind.CITY_JOINT_ACCEPTANCE,
-        title="市级联合验收（中原区）",
-        inspected_on=calendar.day,
-        township_code=None,
-        inspectors=["市残联", "市委社治委", "市民政局"],
-        association_ids=[walk.ids["a"], walk.ids["b"]],
-        rules_basis=None,
-        rule_findings=[],
-        written=[],
+    joint = inspect(
+        runtime,
+        InspectionKind.CITY_JOINT_ACCEPTANCE,
+        "市级联合验收（中原区）",
+        calendar.day,
+        ["市残联", "市委社治委", "市民政局"],
+        both,
+        from_rules=False,
         by=CITY,
     ).id
     with pytest.raises(InvariantViolated):

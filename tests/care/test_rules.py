@@ -13,9 +13,7 @@ from aggregates.care.group import DisabilityCategory, Group, GroupBasis
 from aggregates.care.needs import NeedCategory, PersonNeeds
 from aggregates.care.visit import HomeVisit, HouseholdKind, ReferredTo, VisitMode
 from aggregates.errors import InvalidValue, InvariantViolated, NotFound
-
-TODAY = date(2024, 6, 1)
-BY = {"actor": "test", "role": "system", "organisation": "", "request_id": "t", "reason": None}
+from tests.factories import BY, TODAY
 
 
 def new_group(**overrides: object) -> Group:

@@ -17,7 +17,7 @@ import pytest
 from projections.association.associations import ASSOCIATIONS, RETIRED_UNIQUE
 from projections.engine.catchup import projected_position
 from projections.platform.tenancy import Tenancy
-from tests.factories import SEED, district
+from tests.factories import SEED, association, district
 
 D, T = "410102", "410102001"
 V1, V2 = f"{T}001", f"{T}002"
@@ -30,20 +30,8 @@ def _merge_onto_a_dissolved_association(tenancy: Tenancy) -> tuple[Any, Any]:
     records = tenancy.records(D)
     for code, name in ((T, "林山寨街道"), (V1, "友谊社区"), (V2, "百花社区")):
         records.record_division(code=code, name=name, effective_on=date(2020, 1, 1), by=SEED)
-    a = records.establish_association(
-        division_code=V1,
-        name="友谊社区残协",
-        township_code=T,
-        established_on=date(2021, 3, 1),
-        by=SEED,
-    ).id
-    b = records.establish_association(
-        division_code=V2,
-        name="百花社区残协",
-        township_code=T,
-        established_on=date(2021, 4, 1),
-        by=SEED,
-    ).id
+    a = association(tenancy, V1, "友谊社区残协", established_on=date(2021, 3, 1)).id
+    b = association(tenancy, V2, "百花社区残协", established_on=date(2021, 4, 1)).id
     records.dissolve_association(a, dissolved_on=date(2022, 1, 1), reason="社区撤并", by=SEED)
     records.merge_villages(
         sources=[V1, V2],
