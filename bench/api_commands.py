@@ -21,7 +21,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from aggregates.association.association import OfficerRole
 from bench import cpu
 from bench.common import (
     add_port_option,
@@ -38,7 +37,7 @@ from bench.http import JsonClient, appoint_or_remove, make_district
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from tests.processes import ProcessFactory
-from tests.seeding import SEEDER
+from tests.seeding import SEEDER, appoint_member, remove_member
 
 DISTRICT = "410181"
 TOKEN = "cx_bench_" + uuid.uuid4().hex
@@ -100,23 +99,9 @@ def library_append_rate(tenancy: Tenancy, seconds: float) -> float:
     stop = time.monotonic() + seconds
     started = time.perf_counter()
     while time.monotonic() < stop:
-        officer = association.appoint_officer(
-            name="委员",
-            role=OfficerRole.COMMITTEE_MEMBER,
-            full_time=False,
-            backgrounds=[],
-            appointed_on=date(2021, 4, 1),
-            today=date(2026, 1, 1),
-            by=SEEDER.as_dict(),
-        )
+        officer = appoint_member(association, "委员")
         records.save(association)
-        association.remove_officer(
-            officer_id=officer,
-            removed_on=date(2021, 5, 1),
-            reason="x",
-            today=date(2026, 1, 1),
-            by=SEEDER.as_dict(),
-        )
+        remove_member(association, officer)
         records.save(association)
         saved += 2
     return saved / (time.perf_counter() - started)

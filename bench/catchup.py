@@ -14,19 +14,16 @@ tracking record (the library's idiom), until its tracking reaches the last event
 
 from __future__ import annotations
 
-import argparse
 import time
 from functools import partial
 from typing import Any
 
 from bench.common import (
-    add_backend_option,
-    add_results_option,
     backends,
     print_table,
     read_and_decode,
-    results_folder,
     scratch_store,
+    seeded_run_arguments,
     write_results,
 )
 from projections.association.associations import ASSOCIATIONS_PROJECTION
@@ -101,13 +98,7 @@ def measure(tenancy: Tenancy, events: int, batch: int, url: str | None) -> dict[
 
 def main() -> None:
     """Parse arguments, run, print and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=1000)
-    add_backend_option(parser)
-    add_results_option(parser)
-    args = parser.parse_args()
-    folder = results_folder(args.results)
+    args, folder = seeded_run_arguments(__doc__)
     results = {b: run(b, args.events, args.batch) for b in backends(args.backend)}
     print_table(
         [

@@ -61,6 +61,18 @@ def backends(choice: str) -> list[str]:
     return ["postgresql", "sqlite"] if choice == "both" else [choice]
 
 
+def seeded_run_arguments(description: str | None) -> tuple[argparse.Namespace, Path]:
+    """The options of a benchmark that seeds a district of ``--events`` and projects it in
+    batches of ``--batch`` on each ``--backend``; (the arguments, the results folder)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    add_backend_option(parser)
+    add_results_option(parser)
+    args = parser.parse_args()
+    return args, results_folder(args.results)
+
+
 def hosted_env(database_url: str, token: str) -> dict[str, str]:
     """Environment of a hosted ``canxie serve``/``worker`` on ``database_url`` and a new queue."""
     return {

@@ -17,19 +17,16 @@ Seeds a district through the domain code (like tests/seeding.py), then measures:
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.common import (
-    add_backend_option,
-    add_results_option,
     backends,
     print_table,
-    results_folder,
     scratch_store,
+    seeded_run_arguments,
     write_results,
 )
 from projections.engine.catchup import catch_up
@@ -201,13 +198,7 @@ def run(backend: str, events: int, batch: int) -> dict[str, Any]:
 
 def main() -> None:
     """Parse arguments, run, print and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=1000)
-    add_backend_option(parser)
-    add_results_option(parser)
-    args = parser.parse_args()
-    folder = results_folder(args.results)
+    args, folder = seeded_run_arguments(__doc__)
     results = {b: run(b, args.events, args.batch) for b in backends(args.backend)}
     print_table(
         [
