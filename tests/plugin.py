@@ -1,8 +1,9 @@
 """The fixtures every test folder shares, each defined once (registered by tests/conftest.py).
 
-Infrastructure: a PostgreSQL database per test (``pg_url``), a RabbitMQ queue
-(``queue_name``), the environment of a hosted deployment (``hosted_env``) and real
-``canxie`` processes (``processes``).
+Infrastructure: a PostgreSQL database per test (``pg_url``), each back end in turn
+(``store_url``), a RabbitMQ queue (``queue_name``), the environment of a hosted deployment
+(``hosted_env``), real ``canxie`` processes (``processes``) and a hosted deployment running
+with a client of it (``hosted_api``).
 
 canxie in the test's own process: ``make_app`` / ``app`` / ``client`` (the Flask app on an
 embedded store in ``tmp_path``, with the bootstrap administrator's token), ``make_runtime`` /
@@ -66,6 +67,13 @@ def pg_url() -> Iterator[str]:
         _SHARED_POOLS.pop(url).close()
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """Each back end in turn: None for the embedded SQLite store, else a PostgreSQL database
+    of the test's own (``pg_url``)."""
+    return request.getfixturevalue("pg_url") if request.param == "postgresql" else None
 
 
 @pytest.fixture

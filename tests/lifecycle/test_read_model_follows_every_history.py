@@ -12,8 +12,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-import pytest
-
 from projections.association.associations import ASSOCIATIONS, RETIRED_UNIQUE
 from projections.engine.catchup import projected_position
 from projections.platform.tenancy import Tenancy
@@ -50,12 +48,10 @@ def _associations_at(tenancy: Tenancy, code: str) -> set[str]:
         return {str(row["id"]) for row in cur.fetchall()}
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_merge_onto_a_dissolved_associations_village_is_projected(
-    backend: str, request: pytest.FixtureRequest, make_runtime: Any
+    store_url: str | None, make_runtime: Any
 ) -> None:
-    url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
-    runtime = make_runtime(database_url=url)
+    runtime = make_runtime(database_url=store_url)
     a, b = _merge_onto_a_dissolved_association(runtime.tenancy)
     head = runtime.tenancy.records(D).head_position()
     runtime.catch_up(D)
@@ -82,12 +78,10 @@ def _age(tenancy: Tenancy) -> None:
         )
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_an_older_store_loses_its_unique_village_code_when_opened(
-    backend: str, request: pytest.FixtureRequest, make_runtime: Any
+    store_url: str | None, make_runtime: Any
 ) -> None:
-    url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
-    runtime = make_runtime(database_url=url)
+    runtime = make_runtime(database_url=store_url)
     district(runtime.tenancy, D)
     _age(runtime.tenancy)
     runtime.tenancy.provision_district(D)  # what every start does for every district
