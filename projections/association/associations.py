@@ -18,7 +18,7 @@ from aggregates.association.association import Association
 from projections.engine.projection import Handler, Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
-from projections.platform.scope import Selection, tracked_position
+from projections.platform.scope import Selection, row_by, rows_by, tracked_position
 from projections.platform.tables import Table
 
 ASSOCIATIONS = Table(
@@ -302,15 +302,13 @@ def find_association(db: Database, district: str, association_id: str) -> dict[s
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
-        cur.execute(sql("SELECT * FROM {s}associations WHERE id = %s"), (association_id,))
-        row = cur.fetchone()
+        row = row_by(cur, sql, "associations", "id", association_id)
         if row is None:
             return None
-        cur.execute(
-            sql("SELECT * FROM {s}officers WHERE association_id = %s ORDER BY appointed_position"),
-            (association_id,),
+        officers = rows_by(
+            cur, sql, "officers", "association_id", [association_id], "appointed_position"
         )
-        history = [_officer(r) for r in cur.fetchall()]
+    history = [_officer(r) for r in officers.get(association_id, [])]
     association = dict(row)
     association["officer_history"] = history
     association["officers"] = [o for o in history if o["removed_on"] is None]

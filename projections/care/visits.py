@@ -17,7 +17,14 @@ from projections.care.district_settings import interval_versions, intervals_in_f
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
-from projections.platform.scope import Scope, Selection, rows_by, tracked_position, where_clause
+from projections.platform.scope import (
+    Scope,
+    Selection,
+    row_by,
+    rows_by,
+    tracked_position,
+    where_clause,
+)
 from projections.platform.tables import Table, json_text
 from projections.rules.s3_5_systems import Household, roster_households, visit_due
 
@@ -187,17 +194,14 @@ def find_visit(db: Database, district: str, visit_id: str) -> dict[str, Any] | N
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         position = tracked_position(cur, sql, VISITS_PROJECTION.name)
-        cur.execute(sql("SELECT * FROM {s}home_visits WHERE visit_id = %s"), (visit_id,))
-        row = cur.fetchone()
+        row = row_by(cur, sql, "home_visits", "visit_id", visit_id)
         if row is None:
             return None
-        cur.execute(
-            sql("SELECT * FROM {s}visit_follow_ups WHERE visit_id = %s ORDER BY referred_position"),
-            (visit_id,),
+        follow_ups = rows_by(
+            cur, sql, "visit_follow_ups", "visit_id", [visit_id], "referred_position"
         )
-        follow_ups = [_follow_up(r) for r in cur.fetchall()]
     visit = _visit(row)
-    visit["follow_ups"] = follow_ups
+    visit["follow_ups"] = [_follow_up(r) for r in follow_ups.get(visit_id, [])]
     visit["position"] = position
     return visit
 

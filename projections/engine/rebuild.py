@@ -41,6 +41,24 @@ class Rebuilt:
     position: int
 
 
+def rebuilds_trail(projections: Sequence[Projection]) -> bool:
+    """Whether the audit trail is among them (its leaves are numbered again, in the rebuild's
+    transaction, and the ledger's cache of them is dropped once it committed)."""
+    return any(p is AUDIT_TRAIL_PROJECTION for p in projections)
+
+
+def rebuilt(district: str, projections: Sequence[Projection], events: int, last: int) -> Rebuilt:
+    """What a committed rebuild did; the ledger forgets leaves a rebuilt trail renumbered."""
+    if rebuilds_trail(projections):
+        ledger.forget_cache()
+    return Rebuilt(
+        district=district,
+        projections=tuple(p.name for p in projections),
+        events=events,
+        position=last,
+    )
+
+
 def projections_named(names: Sequence[str]) -> tuple[Projection, ...]:
     """The live projections with these names (all of them when none is given)."""
     if not names:
@@ -87,13 +105,6 @@ def rebuild(
             start = old.get(projection.name, 0)
             if last != start:
                 tracking.advance(cur, sql, projection.name, start, last)
-        if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
+        if rebuilds_trail(projections):
             ledger.number_leaves(cur, sql)
-    if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
-        ledger.forget_cache()
-    return Rebuilt(
-        district=district,
-        projections=tuple(p.name for p in projections),
-        events=applied,
-        position=last,
-    )
+    return rebuilt(district, projections, applied, last)

@@ -19,10 +19,9 @@ from eventsourcing.persistence import Mapper
 
 from projections.engine.catchup import PROJECTIONS, apply_rows, events_after_sql
 from projections.engine.projection import Projection, Router
-from projections.engine.rebuild import Rebuilt
+from projections.engine.rebuild import Rebuilt, rebuilds_trail, rebuilt
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger
-from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.platform.database import Cursor, Database
 from projections.platform.tables import Table
 
@@ -131,13 +130,6 @@ def rebuild_beside(
                 sql("UPDATE {s}projection_tracking SET position = %s WHERE projection = %s"),
                 (last, projection.name),
             )
-        if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
+        if rebuilds_trail(projections):
             ledger.number_leaves(cur, sql)
-    if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
-        ledger.forget_cache()
-    return Rebuilt(
-        district=district,
-        projections=tuple(p.name for p in projections),
-        events=applied,
-        position=last,
-    )
+    return rebuilt(district, projections, applied, last)

@@ -83,6 +83,12 @@ class Selection:
         return cur.fetchall(), total
 
 
+def row_by(cur: Cursor, sql: Callable[[str], str], table: str, column: str, key: str) -> Any:
+    """The row of ``table`` whose ``column`` (its key) is ``key``, or None."""
+    cur.execute(sql(f"SELECT * FROM {{s}}{table} WHERE {column} = %s"), (key,))
+    return cur.fetchone()
+
+
 def rows_by(
     cur: Cursor, sql: Callable[[str], str], table: str, column: str, keys: list[str], order: str
 ) -> dict[str, list[Any]]:

@@ -20,7 +20,7 @@ from aggregates.roster.person import Person, PersonStatus
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
-from projections.platform.scope import Selection, tracked_position, where_clause
+from projections.platform.scope import Selection, row_by, rows_by, tracked_position, where_clause
 from projections.platform.tables import Table, json_text
 
 PERSONS = Table(
@@ -607,19 +607,15 @@ def find_person(db: Database, district: str, person_id: str) -> dict[str, Any] |
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
-        cur.execute(sql("SELECT * FROM {s}persons WHERE id = %s"), (person_id,))
-        row = cur.fetchone()
+        row = row_by(cur, sql, "persons", "id", person_id)
         if row is None:
             return None
-        cur.execute(
-            sql("SELECT * FROM {s}person_history WHERE person_id = %s ORDER BY version"),
-            (person_id,),
-        )
-        history = []
-        for entry in cur.fetchall():
-            item = dict(entry)
-            item["details"] = json.loads(item["details"] or "{}")
-            history.append(item)
+        entries = rows_by(cur, sql, "person_history", "person_id", [person_id], "version")
+    history = []
+    for entry in entries.get(person_id, []):
+        item = dict(entry)
+        item["details"] = json.loads(item["details"] or "{}")
+        history.append(item)
     person = _person(row)
     person["history"] = history
     person["position"] = position
