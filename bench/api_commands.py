@@ -36,6 +36,7 @@ from bench.common import (
 from bench.http import JsonClient, appoint_or_remove, make_district
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
+from tests.factories import association
 from tests.processes import ProcessFactory
 from tests.seeding import SEEDER, appoint_member, remove_member
 
@@ -87,22 +88,18 @@ def run_clients(base: str, associations: list[str], clients: int, seconds: float
 def library_append_rate(tenancy: Tenancy, seconds: float) -> float:
     """Events per second the library appends with one event per save, same store."""
     records = tenancy.records(DISTRICT)
-    created = records.establish_association(
-        division_code=f"{DISTRICT}001999",
-        name="参照",
-        township_code=f"{DISTRICT}001",
-        established_on=date(2021, 1, 1),
-        by=SEEDER,
+    created = association(
+        tenancy, f"{DISTRICT}001999", "参照", established_on=date(2021, 1, 1), by=SEEDER
     )
-    association = records.association(created.id)  # type: ignore[arg-type]
+    reference = records.association(created.id)
     saved = 0
     stop = time.monotonic() + seconds
     started = time.perf_counter()
     while time.monotonic() < stop:
-        officer = appoint_member(association, "委员")
-        records.save(association)
-        remove_member(association, officer)
-        records.save(association)
+        officer = appoint_member(reference, "委员")
+        records.save(reference)
+        remove_member(reference, officer)
+        records.save(reference)
         saved += 2
     return saved / (time.perf_counter() - started)
 
