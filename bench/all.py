@@ -148,26 +148,24 @@ def rows(folder: Path) -> list[list[str]]:
                     data,
                     catchup["command"],
                 )
-            add(
-                "2. catch-up, associations read model vs raw",
-                f"{_n(r['associations_catch_up_events_per_s'])} events/s",
-                f"read + decode {_n(r['read_decode_events_per_s'])} events/s",
-                _ratio(r["associations_ratio_to_raw"]),
-                "≥ 0.3x",
-                r["associations_ratio_to_raw"] >= 0.3,
-                data,
-                catchup["command"],
-            )
-            add(
-                "2. catch-up, all 12 read models vs raw",
-                f"{_n(r['catch_up_events_per_s'])} events/s",
-                f"read + decode {_n(r['read_decode_events_per_s'])} events/s",
-                _ratio(r["ratio"]),
-                "≥ 0.3x",
-                r["ratio"] >= 0.3,
-                data,
-                catchup["command"],
-            )
+            for models, rate, ratio in (
+                (
+                    "associations read model",
+                    "associations_catch_up_events_per_s",
+                    "associations_ratio_to_raw",
+                ),
+                ("all 12 read models", "catch_up_events_per_s", "ratio"),
+            ):
+                add(
+                    f"2. catch-up, {models} vs raw",
+                    f"{_n(r[rate])} events/s",
+                    f"read + decode {_n(r['read_decode_events_per_s'])} events/s",
+                    _ratio(r[ratio]),
+                    "≥ 0.3x",
+                    r[ratio] >= 0.3,
+                    data,
+                    catchup["command"],
+                )
     city = _load(folder, "city")
     scale = f"city at scale {city['scale']:g}, {_n(city['events'])} events" if city else "city"
     if city:

@@ -21,14 +21,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import requests
-
-from aggregates.association.association import OfficerRole
 from bench import cpu
 from bench.common import (
-    AMQP_URL,
     add_port_option,
     add_results_option,
+    hosted_env,
     median,
     percentile,
     print_table,
@@ -36,15 +33,15 @@ from bench.common import (
     scratch_database,
     write_results,
 )
-from bench.http import JsonClient
+from bench.http import JsonClient, appoint_or_remove, make_district
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
+from tests.factories import association
 from tests.processes import ProcessFactory
-from tests.seeding import SEEDER
+from tests.seeding import SEEDER, appoint_member, remove_member
 
 DISTRICT = "410181"
 TOKEN = "cx_bench_" + uuid.uuid4().hex
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def client_loop(base: str, association: str, stop: float, latencies: list[float]) -> None:
@@ -54,18 +51,8 @@ def client_loop(base: str, association: str, stop: float, latencies: list[float]
     officer = None
     while time.monotonic() < stop:
         started = time.perf_counter()
-        if officer is None:
-            response = client.post(
-                f"{prefix}/officers",
-                {"name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"},
-            )
-            officer = (response.body or {}).get("officer_id")
-        else:
-            response = client.post(
-                f"{prefix}/officers/{officer}/removal",
-                {"removed_on": "2021-05-01", "reason": "轮换"},
-            )
-            officer = None
+        response = appoint_or_remove(client, prefix, officer)
+        officer = (response.body or {}).get("officer_id") if officer is None else None
         if response.status >= 300:
             raise RuntimeError(f"{response.status}: {response.body}")
         latencies.append((time.perf_counter() - started) * 1000)
@@ -101,36 +88,18 @@ def run_clients(base: str, associations: list[str], clients: int, seconds: float
 def library_append_rate(tenancy: Tenancy, seconds: float) -> float:
     """Events per second the library appends with one event per save, same store."""
     records = tenancy.records(DISTRICT)
-    created = records.establish_association(
-        division_code=f"{DISTRICT}001999",
-        name="参照",
-        township_code=f"{DISTRICT}001",
-        established_on=date(2021, 1, 1),
-        by=SEEDER,
+    created = association(
+        tenancy, f"{DISTRICT}001999", "参照", established_on=date(2021, 1, 1), by=SEEDER
     )
-    association = records.association(created.id)  # type: ignore[arg-type]
+    reference = records.association(created.id)
     saved = 0
     stop = time.monotonic() + seconds
     started = time.perf_counter()
     while time.monotonic() < stop:
-        officer = association.appoint_officer(
-            name="委员",
-            role=OfficerRole.COMMITTEE_MEMBER,
-            full_time=False,
-            backgrounds=[],
-            appointed_on=date(2021, 4, 1),
-            today=date(2026, 1, 1),
-            by=SEEDER.as_dict(),
-        )
-        records.save(association)
-        association.remove_officer(
-            officer_id=officer,
-            removed_on=date(2021, 5, 1),
-            reason="x",
-            today=date(2026, 1, 1),
-            by=SEEDER.as_dict(),
-        )
-        records.save(association)
+        officer = appoint_member(reference, "委员")
+        records.save(reference)
+        remove_member(reference, officer)
+        records.save(reference)
         saved += 2
     return saved / (time.perf_counter() - started)
 
@@ -142,12 +111,7 @@ def run_mode(
     with tempfile.TemporaryDirectory() as scratch:
         if mode == "hosted":
             with scratch_database() as url:
-                env = {
-                    "CANXIE_BOOTSTRAP_TOKEN": TOKEN,
-                    "CANXIE_DATABASE_URL": url,
-                    "CANXIE_BROKER_URL": AMQP_URL,
-                    "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
-                }
+                env = hosted_env(url, TOKEN)
                 return measure(mode, env, Path(scratch), clients, seconds, port)
         env = {
             "CANXIE_DATABASE_URL": "",
@@ -173,27 +137,7 @@ def measure(
         if mode == "hosted":
             processes.worker(env)
         base = server.url or ""
-        requests.post(
-            f"{base}/api/v1/districts",
-            json={"code": DISTRICT, "name": "巩义市"},
-            headers=AUTH,
-            timeout=30,
-        ).raise_for_status()
-        associations = []
-        for n in range(max(clients)):
-            response = requests.post(
-                f"{base}/api/v1/districts/{DISTRICT}/associations",
-                json={
-                    "division_code": f"{DISTRICT}001{n + 1:03d}",
-                    "name": f"社区{n}",
-                    "township_code": f"{DISTRICT}001",
-                    "established_on": "2021-01-01",
-                },
-                headers=AUTH,
-                timeout=30,
-            )
-            response.raise_for_status()
-            associations.append(response.json()["id"])
+        associations = make_district(base, TOKEN, DISTRICT, "巩义市", max(clients))
         runs = [run_clients(base, associations, c, seconds) for c in clients]
         server.stop()  # the reference runs alone, on the same store
         url = env.get("CANXIE_DATABASE_URL") or None

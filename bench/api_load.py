@@ -28,12 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import requests
 
 from bench.common import (
-    AMQP_URL,
     add_port_option,
     add_results_option,
+    hosted_env,
     median,
     percentile,
     print_table,
@@ -41,13 +40,12 @@ from bench.common import (
     scratch_database,
     write_results,
 )
-from bench.http import JsonClient
+from bench.http import JsonClient, appoint_or_remove, make_district
 from projections.platform.database import schema_name
 from tests.processes import ProcessFactory
 
 DISTRICT = "410183"
 TOKEN = "cx_bench_" + uuid.uuid4().hex
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ASSOCIATIONS = 40
 
 
@@ -131,16 +129,7 @@ def steady_commands(
                 time.sleep(delay)
             else:
                 late[0] += 1
-            if officer is None:
-                response = session.post(
-                    f"{prefix}/officers",
-                    {"name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"},
-                )
-            else:
-                response = session.post(
-                    f"{prefix}/officers/{officer}/removal",
-                    {"removed_on": "2021-05-01", "reason": "轮换"},
-                )
+            response = appoint_or_remove(session, prefix, officer)
             done = time.perf_counter()
             if response.status >= 300:
                 errors[0] += 1
@@ -194,38 +183,13 @@ def measure(
 ) -> dict[str, Any]:
     """Server and worker up, district and associations made, then both loads in turn."""
     with tempfile.TemporaryDirectory() as scratch, scratch_database() as url:
-        env = {
-            "CANXIE_BOOTSTRAP_TOKEN": TOKEN,
-            "CANXIE_DATABASE_URL": url,
-            "CANXIE_BROKER_URL": AMQP_URL,
-            "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
-        }
+        env = hosted_env(url, TOKEN)
         processes = ProcessFactory(Path(scratch) / "logs")
         try:
             server = processes.server(env, workers=2, port=port)
             processes.worker(env)
             base = server.url or ""
-            requests.post(
-                f"{base}/api/v1/districts",
-                json={"code": DISTRICT, "name": "新密市"},
-                headers=AUTH,
-                timeout=30,
-            ).raise_for_status()
-            ids = []
-            for n in range(ASSOCIATIONS):
-                response = requests.post(
-                    f"{base}/api/v1/districts/{DISTRICT}/associations",
-                    json={
-                        "division_code": f"{DISTRICT}001{n + 1:03d}",
-                        "name": f"社区{n}",
-                        "township_code": f"{DISTRICT}001",
-                        "established_on": "2021-01-01",
-                    },
-                    headers=AUTH,
-                    timeout=30,
-                )
-                response.raise_for_status()
-                ids.append(response.json()["id"])
+            ids = make_district(base, TOKEN, DISTRICT, "新密市", ASSOCIATIONS)
             time.sleep(2)  # let the worker project the associations
             open_loop_reads(base, ids, read_rate, 2)  # warm every process and connection
             reads = open_loop_reads(base, ids, read_rate, seconds)

@@ -14,7 +14,6 @@ progress series of the campaign (21 month ends, one pass).
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -22,17 +21,19 @@ from typing import Any
 
 from aggregates.clock import SYSTEM_CLOCK
 from bench.common import (
+    add_backend_option,
     add_results_option,
+    backends,
     print_table,
+    read_and_decode,
     results_folder,
-    scratch_database,
+    scratch_store,
     write_results,
 )
 from bench.district import DISTRICT, generate, open_store
 from projections.campaign.progress import month_ends, series
 from projections.compliance import evaluate
-from projections.engine.catchup import events_after_sql, stored_event
-from projections.engine.replay import READ_BATCH, Basis, replay
+from projections.engine.replay import Basis, replay
 from projections.platform.tenancy import Tenancy
 
 ACCEPTANCE_DAY = date(2022, 6, 30)
@@ -53,7 +54,7 @@ def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
     """The raw read and the as-of computations of one district's events."""
     records = tenancy.records(district)
     mapper = records.mapper
-    total, raw_seconds = read_and_decode_district(tenancy, district=district)
+    total, raw_seconds = read_and_decode(tenancy, district)
     out: dict[str, Any] = {
         "district": district,
         "events": total,
@@ -90,28 +91,6 @@ def measure_district(tenancy: Tenancy, district: str) -> dict[str, Any]:
     return out
 
 
-def read_and_decode_district(
-    tenancy: Tenancy, batch: int = READ_BATCH, district: str = DISTRICT
-) -> tuple[int, float]:
-    """Read every event in pages (as the replay does) and decode it; (events, seconds)."""
-    db = tenancy.db
-    mapper = tenancy.records(district).mapper
-    select = db.sql(district, events_after_sql(db))
-    count, position = 0, 0
-    started = time.perf_counter()
-    while True:
-        with db.transaction(district, write=False) as cur:
-            cur.execute(select, (position, batch))
-            rows = cur.fetchall()
-        if not rows:
-            break
-        for row in rows:
-            mapper.to_domain_event(stored_event(row))
-        count += len(rows)
-        position = int(rows[-1]["notification_id"])
-    return count, time.perf_counter() - started
-
-
 def largest_district_of_city(url: str | None, data_dir: Path) -> dict[str, Any]:
     """As-of compliance of the district with the most events in a city of bench.city."""
     from projections.platform.database import open_database
@@ -126,15 +105,8 @@ def largest_district_of_city(url: str | None, data_dir: Path) -> dict[str, Any]:
 
 def run(backend: str, seed: int, persons: int, villages: int) -> dict[str, Any]:
     """One back end, in a scratch store."""
-    with tempfile.TemporaryDirectory() as scratch:
-        if backend == "postgresql":
-            with scratch_database() as url:
-                tenancy = open_store(backend, Path(scratch), url)
-                try:
-                    return measure(tenancy, seed, persons, villages)
-                finally:
-                    tenancy.close()
-        tenancy = open_store(backend, Path(scratch), None)
+    with scratch_store(backend) as (scratch, url):
+        tenancy = open_store(backend, scratch, url)
         try:
             return measure(tenancy, seed, persons, villages)
         finally:
@@ -144,7 +116,7 @@ def run(backend: str, seed: int, persons: int, villages: int) -> dict[str, Any]:
 def main() -> None:
     """Parse arguments, run, print and save."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
+    add_backend_option(parser)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--villages", type=int, default=300)
@@ -165,8 +137,9 @@ def main() -> None:
         )
         name = "as_of_city"
     else:
-        backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
-        results = {b: run(b, args.seed, args.persons, args.villages) for b in backends}
+        results = {
+            b: run(b, args.seed, args.persons, args.villages) for b in backends(args.backend)
+        }
         command = "python -m bench.as_of " + " ".join(
             f"--{k} {v}" for k, v in vars(args).items() if v is not None
         )

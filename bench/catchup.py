@@ -14,48 +14,26 @@ tracking record (the library's idiom), until its tracking reaches the last event
 
 from __future__ import annotations
 
-import argparse
-import tempfile
 import time
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from bench.common import (
-    add_results_option,
+    backends,
     print_table,
-    results_folder,
-    scratch_database,
+    read_and_decode,
+    scratch_store,
+    seeded_run_arguments,
     write_results,
 )
 from projections.association.associations import ASSOCIATIONS_PROJECTION
 from projections.engine import tracking
-from projections.engine.catchup import catch_up, events_after_sql, stored_event
+from projections.engine.catchup import catch_up
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from tests.seeding import SEEDER, seed_district
 
 DISTRICT = "410108"
-
-
-def read_and_decode(tenancy: Tenancy, batch: int) -> tuple[int, float]:
-    """Read every event in pages and decode it; returns (events, seconds)."""
-    db = tenancy.db
-    mapper = tenancy.records(DISTRICT).mapper
-    select = db.sql(DISTRICT, events_after_sql(db))
-    count, position = 0, 0
-    started = time.perf_counter()
-    while True:
-        with db.transaction(DISTRICT, write=False) as cur:
-            cur.execute(select, (position, batch))
-            rows = cur.fetchall()
-        if not rows:
-            break
-        for row in rows:
-            mapper.to_domain_event(stored_event(row))
-        count += len(rows)
-        position = int(rows[-1]["notification_id"])
-    return count, time.perf_counter() - started
 
 
 RUNNER_EVENTS = 10_000
@@ -71,11 +49,8 @@ def runner_rate(url: str, total: int) -> float:
 
 def run(backend: str, events: int, batch: int) -> dict[str, Any]:
     """Seed, then measure the rates on one back end."""
-    with tempfile.TemporaryDirectory() as scratch:
-        if backend == "postgresql":
-            with scratch_database() as url:
-                return measure(Tenancy(open_database(url, Path(scratch))), events, batch, url)
-        return measure(Tenancy(open_database(None, Path(scratch))), events, batch, None)
+    with scratch_store(backend) as (scratch, url):
+        return measure(Tenancy(open_database(url, scratch)), events, batch, url)
 
 
 def measure(tenancy: Tenancy, events: int, batch: int, url: str | None) -> dict[str, Any]:
@@ -85,7 +60,7 @@ def measure(tenancy: Tenancy, events: int, batch: int, url: str | None) -> dict[
     cycles = 100
     associations = max(1, events // (2 * cycles + 2))
     seed_district(tenancy, DISTRICT, associations=associations, cycles=cycles)
-    total, raw_seconds = read_and_decode(tenancy, batch)
+    total, raw_seconds = read_and_decode(tenancy, DISTRICT, batch)
     mapper = tenancy.records(DISTRICT).mapper
     started = time.perf_counter()
     result = catch_up(tenancy.db, DISTRICT, mapper, batch_size=batch)
@@ -123,15 +98,8 @@ def measure(tenancy: Tenancy, events: int, batch: int, url: str | None) -> dict[
 
 def main() -> None:
     """Parse arguments, run, print and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
-    add_results_option(parser)
-    args = parser.parse_args()
-    folder = results_folder(args.results)
-    backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
-    results = {b: run(b, args.events, args.batch) for b in backends}
+    args, folder = seeded_run_arguments(__doc__)
+    results = {b: run(b, args.events, args.batch) for b in backends(args.backend)}
     print_table(
         [
             "backend",

@@ -8,6 +8,7 @@ import os
 import platform
 import statistics
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+
+from projections.engine.replay import READ_BATCH, read_events
+from projections.platform.tenancy import Tenancy
 
 ADMIN_URL = os.environ.get("CANXIE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("CANXIE_BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -33,6 +37,61 @@ def scratch_database() -> Iterator[str]:
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def scratch_store(backend: str) -> Iterator[tuple[Path, str | None]]:
+    """A temporary folder and, for ``postgresql``, a scratch database: (folder, its URL or None
+    for SQLite files in the folder); both gone afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        if backend == "postgresql":
+            with scratch_database() as url:
+                yield Path(folder), url
+        else:
+            yield Path(folder), None
+
+
+def add_backend_option(parser: argparse.ArgumentParser, default: str = "both") -> None:
+    """``--backend postgresql|sqlite|both``: which stores to measure on."""
+    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default=default)
+
+
+def backends(choice: str) -> list[str]:
+    """The back ends ``--backend`` names, PostgreSQL first."""
+    return ["postgresql", "sqlite"] if choice == "both" else [choice]
+
+
+def seeded_run_arguments(description: str | None) -> tuple[argparse.Namespace, Path]:
+    """The options of a benchmark that seeds a district of ``--events`` and projects it in
+    batches of ``--batch`` on each ``--backend``; (the arguments, the results folder)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    add_backend_option(parser)
+    add_results_option(parser)
+    args = parser.parse_args()
+    return args, results_folder(args.results)
+
+
+def hosted_env(database_url: str, token: str) -> dict[str, str]:
+    """Environment of a hosted ``canxie serve``/``worker`` on ``database_url`` and a new queue."""
+    return {
+        "CANXIE_BOOTSTRAP_TOKEN": token,
+        "CANXIE_DATABASE_URL": database_url,
+        "CANXIE_BROKER_URL": AMQP_URL,
+        "CANXIE_QUEUE": f"canxie_bench_{uuid.uuid4().hex[:8]}",
+    }
+
+
+def read_and_decode(tenancy: Tenancy, district: str, batch: int = READ_BATCH) -> tuple[int, float]:
+    """Read every event of ``district`` in pages and decode it, as a replay does; (events, seconds).
+
+    The floor of any replay or catch-up: what is measured beside it is compared with this.
+    """
+    mapper = tenancy.records(district).mapper
+    started = time.perf_counter()
+    count = sum(1 for _ in read_events(tenancy.db, district, mapper, batch=batch))
+    return count, time.perf_counter() - started
 
 
 def machine() -> dict[str, Any]:

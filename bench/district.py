@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -118,20 +117,12 @@ def main() -> None:
     parser.add_argument("--villages", type=int, default=300)
     parser.add_argument("--persons", type=int, default=20_000)
     args = parser.parse_args()
-    from bench.common import scratch_database
+    from bench.common import scratch_store
 
-    with tempfile.TemporaryDirectory() as scratch:
-        if args.backend == "postgresql":
-            with scratch_database() as url:
-                tenancy = open_store(args.backend, Path(scratch), url)
-                result = generate(
-                    tenancy, villages=args.villages, persons=args.persons, seed=args.seed
-                )
-                tenancy.close()
-        else:
-            tenancy = open_store(args.backend, Path(scratch), None)
-            result = generate(tenancy, villages=args.villages, persons=args.persons, seed=args.seed)
-            tenancy.close()
+    with scratch_store(args.backend) as (scratch, url):
+        tenancy = open_store(args.backend, scratch, url)
+        result = generate(tenancy, villages=args.villages, persons=args.persons, seed=args.seed)
+        tenancy.close()
     print(
         f"{result.events} events ({result.villages} villages, {result.persons} persons) "
         f"in {result.seconds:.1f} s"

@@ -81,3 +81,46 @@ class JsonClient:
                 self._host, self._port, timeout=self._timeout
             )
         return self._connection
+
+
+def make_district(base: str, token: str, code: str, name: str, associations: int) -> list[str]:
+    """A district with ``associations`` village associations in one township, made through
+    the API; returns the associations' ids."""
+    client = JsonClient(base, token)
+    try:
+        _created(client.post("/api/v1/districts", {"code": code, "name": name}))
+        return [
+            _created(
+                client.post(
+                    f"/api/v1/districts/{code}/associations",
+                    {
+                        "division_code": f"{code}001{n + 1:03d}",
+                        "name": f"社区{n}",
+                        "township_code": f"{code}001",
+                        "established_on": "2021-01-01",
+                    },
+                )
+            )["id"]
+            for n in range(associations)
+        ]
+    finally:
+        client.close()
+
+
+def appoint_or_remove(client: JsonClient, prefix: str, officer: str | None) -> Answer:
+    """One command of the load: appoint a committee member when ``officer`` is None, else
+    remove ``officer`` (``prefix``: the association's path)."""
+    if officer is None:
+        return client.post(
+            f"{prefix}/officers",
+            {"name": "委员", "role": "committee_member", "appointed_on": "2021-04-01"},
+        )
+    return client.post(
+        f"{prefix}/officers/{officer}/removal", {"removed_on": "2021-05-01", "reason": "轮换"}
+    )
+
+
+def _created(answer: Answer) -> Any:
+    if answer.status >= 300:
+        raise RuntimeError(f"{answer.status}: {answer.body}")
+    return answer.body

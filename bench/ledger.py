@@ -17,18 +17,16 @@ Seeds a district through the domain code (like tests/seeding.py), then measures:
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench.common import (
-    add_results_option,
+    backends,
     print_table,
-    results_folder,
-    scratch_database,
+    scratch_store,
+    seeded_run_arguments,
     write_results,
 )
 from projections.engine.catchup import catch_up
@@ -194,25 +192,14 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
 
 def run(backend: str, events: int, batch: int) -> dict[str, Any]:
     """Seed and measure on one back end."""
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch)
-        if backend == "postgresql":
-            with scratch_database() as url:
-                return measure(Tenancy(open_database(url, path)), events, batch, path)
-        return measure(Tenancy(open_database(None, path)), events, batch, path)
+    with scratch_store(backend) as (path, url):
+        return measure(Tenancy(open_database(url, path)), events, batch, path)
 
 
 def main() -> None:
     """Parse arguments, run, print and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=1000)
-    parser.add_argument("--backend", choices=["postgresql", "sqlite", "both"], default="both")
-    add_results_option(parser)
-    args = parser.parse_args()
-    folder = results_folder(args.results)
-    backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
-    results = {b: run(b, args.events, args.batch) for b in backends}
+    args, folder = seeded_run_arguments(__doc__)
+    results = {b: run(b, args.events, args.batch) for b in backends(args.backend)}
     print_table(
         [
             "backend",

@@ -57,6 +57,17 @@ TOUCH = (
 )
 
 
+def touch(event: Any, tracking: Tracking) -> tuple[str, tuple[Any, ...]]:
+    """The association row's version, position and count after one more of its events."""
+    params = (
+        event.originator_version,
+        tracking.notification_id,
+        event.timestamp.isoformat(),
+        str(event.originator_id),
+    )
+    return TOUCH, params
+
+
 class AssociationsProjection(Projection[AssociationsView]):
     """The rows of canxie's associations and officers tables, event by event."""
 
@@ -97,15 +108,7 @@ class AssociationsProjection(Projection[AssociationsView]):
     def _(self, event: Association.OfficerAppointed, tracking: Tracking) -> None:
         self.view.write(
             [
-                (
-                    TOUCH,
-                    (
-                        event.originator_version,
-                        tracking.notification_id,
-                        event.timestamp.isoformat(),
-                        str(event.originator_id),
-                    ),
-                ),
+                touch(event, tracking),
                 (
                     "INSERT INTO {s}.library_officers"
                     " VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, NULL, %s, NULL, %s, NULL)"
@@ -130,15 +133,7 @@ class AssociationsProjection(Projection[AssociationsView]):
     def _(self, event: Association.OfficerRemoved, tracking: Tracking) -> None:
         self.view.write(
             [
-                (
-                    TOUCH,
-                    (
-                        event.originator_version,
-                        tracking.notification_id,
-                        event.timestamp.isoformat(),
-                        str(event.originator_id),
-                    ),
-                ),
+                touch(event, tracking),
                 (
                     "UPDATE {s}.library_officers SET removed_on = %s, removal_reason = %s, "
                     "removed_position = %s, removed_by = %s WHERE officer_id = %s",

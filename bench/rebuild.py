@@ -58,12 +58,12 @@ def child_rebuild(url: str | None, data_dir: Path) -> dict[str, Any]:
 
 def child_read(url: str | None, data_dir: Path) -> dict[str, Any]:
     """Read and decode every event of every district (in this process)."""
-    from bench.as_of import read_and_decode_district
+    from bench.common import read_and_decode
 
     tenancy = _open(url, data_dir)
     events, seconds = 0, 0.0
     for district in tenancy.districts():
-        count, spent = read_and_decode_district(tenancy, district=district.code)
+        count, spent = read_and_decode(tenancy, district.code)
         events += count
         seconds += spent
     tenancy.close()

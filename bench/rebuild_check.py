@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from functools import partial
 from pathlib import Path
@@ -24,7 +23,7 @@ from bench.common import (
     add_results_option,
     print_table,
     results_folder,
-    scratch_database,
+    scratch_store,
     write_results,
 )
 from bench.district import DISTRICT, generate, open_store
@@ -79,12 +78,8 @@ def main() -> None:
     add_results_option(parser)
     args = parser.parse_args()
     folder = results_folder(args.results)
-    with tempfile.TemporaryDirectory() as scratch:
-        if args.backend == "postgresql":
-            with scratch_database() as url:
-                result = check(args.backend, url, Path(scratch), args.villages, args.persons)
-        else:
-            result = check(args.backend, None, Path(scratch), args.villages, args.persons)
+    with scratch_store(args.backend) as (scratch, url):
+        result = check(args.backend, url, scratch, args.villages, args.persons)
     print_table(
         ["backend", "events", "rows", "live ev/s", "rebuild ev/s", "equal"],
         [

@@ -13,20 +13,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Protocol
+from uuid import UUID
 
 import pytest
 
-from aggregates.association.association import OfficerRole
+from aggregates.association.association import Association, Background, OfficerRole
 from aggregates.provenance import Provenance
 from projections.platform.accounts import Accounts, User
 from projections.platform.tenancy import Tenancy
-from tests.plugin import Calendar
+from tests.plugin import ADMIN, Calendar
 from tests.roster.samples import details
 from tests.seeding import SEEDER, seed_district
 from workers.runtime import Runtime
 
 #: Who made the records a test starts from.
 SEED = Provenance(actor="test", role="city_admin", request_id="seed")
+
+
+#: The domain's "today" where a test runs aggregates alone, without infrastructure.
+TODAY = date(2024, 6, 1)
+#: Provenance as the aggregates record it (``by``), where a test runs them alone.
+BY: dict[str, Any] = {
+    "actor": "test",
+    "role": "system",
+    "organisation": "",
+    "request_id": "t",
+    "reason": None,
+}
 
 
 class Saved(Protocol):
@@ -176,12 +189,64 @@ def person_account(
     return user.id
 
 
+def district_through_api(client: Any, code: str, name: str = "中原区") -> str:
+    """A district with one association made through the API (a Flask test client acting as
+    the bootstrap administrator); returns the association's id."""
+    created = client.post("/api/v1/districts", json={"code": code, "name": name}, headers=ADMIN)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    association = client.post(
+        f"/api/v1/districts/{code}/associations",
+        headers=ADMIN,
+        json={
+            "division_code": f"{code}001001",
+            "name": "残协",
+            "township_code": f"{code}001",
+            "established_on": "2021-01-01",
+        },
+    )
+    assert association.status_code == 201, association.get_data(as_text=True)
+    return str(association.get_json()["id"])
+
+
 def seeded_district(
     tenancy: Tenancy, code: str, name: str, *, associations: int, cycles: int
 ) -> dict[str, int]:
     """A new district holding ``associations`` x (1 + 2 x ``cycles``) events, none projected."""
     tenancy.create_district(code, name, SEEDER)
     return seed_district(tenancy, code, associations=associations, cycles=cycles)
+
+
+# -- aggregates alone, without infrastructure ---------------------------------------------------
+
+
+def new_association(**overrides: Any) -> Association:
+    """A village association established on 1 March 2021 (``overrides``: its fields)."""
+    fields: dict[str, Any] = {
+        "division_code": "410102001001",
+        "name": "友谊社区残协",
+        "township_code": "410102001",
+        "established_on": date(2021, 3, 1),
+        "today": TODAY,
+        "by": BY,
+        **overrides,
+    }
+    return Association.establish(**fields)
+
+
+def appoint(target: Association, role: OfficerRole, name: str = "张三", **overrides: Any) -> UUID:
+    """An officer with a disability appointed on 1 April 2021; returns the officer's id."""
+    fields: dict[str, Any] = {
+        "name": name,
+        "role": role,
+        "full_time": False,
+        "backgrounds": [Background.DISABLED],
+        "appointed_on": date(2021, 4, 1),
+        "today": TODAY,
+        "by": BY,
+        **overrides,
+    }
+    officer: UUID = target.appoint_officer(**fields)
+    return officer
 
 
 # -- factory fixtures --------------------------------------------------------------------------

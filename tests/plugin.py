@@ -1,8 +1,9 @@
 """The fixtures every test folder shares, each defined once (registered by tests/conftest.py).
 
-Infrastructure: a PostgreSQL database per test (``pg_url``), a RabbitMQ queue
-(``queue_name``), the environment of a hosted deployment (``hosted_env``) and real
-``canxie`` processes (``processes``).
+Infrastructure: a PostgreSQL database per test (``pg_url``), each back end in turn
+(``store_url``), a RabbitMQ queue (``queue_name``), the environment of a hosted deployment
+(``hosted_env``), real ``canxie`` processes (``processes``) and a hosted deployment running
+with a client of it (``hosted_api``).
 
 canxie in the test's own process: ``make_app`` / ``app`` / ``client`` (the Flask app on an
 embedded store in ``tmp_path``, with the bootstrap administrator's token), ``make_runtime`` /
@@ -35,7 +36,7 @@ from aggregates.clock import stamping as clock_stamping
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from service.app import create_app
-from tests.client import BOOTSTRAP_TOKEN
+from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
 from workers.runtime import Runtime
 from workers.settings import Settings
@@ -66,6 +67,13 @@ def pg_url() -> Iterator[str]:
         _SHARED_POOLS.pop(url).close()
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest) -> str | None:
+    """Each back end in turn: None for the embedded SQLite store, else a PostgreSQL database
+    of the test's own (``pg_url``)."""
+    return request.getfixturevalue("pg_url") if request.param == "postgresql" else None
 
 
 @pytest.fixture
@@ -121,6 +129,15 @@ def processes(tmp_path: Path) -> Iterator[ProcessFactory]:
     factory = ProcessFactory(tmp_path / "logs")
     yield factory
     factory.stop_all()
+
+
+@pytest.fixture
+def hosted_api(processes: ProcessFactory, hosted_env: dict[str, str]) -> Client:
+    """A hosted deployment running: ``canxie serve`` (one gunicorn worker) and one ``canxie
+    worker`` on ``hosted_env``; a client of it acting as the bootstrap city administrator."""
+    server = processes.server(hosted_env, workers=1)
+    processes.worker(hosted_env)
+    return Client(server.url or "", BOOTSTRAP_TOKEN)
 
 
 # -- the app in the test's process -------------------------------------------------------------

@@ -16,6 +16,22 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 
 
+def run_canxie(
+    *args: str, env: dict[str, str], inherit: bool = True, timeout: float = 120, check: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``canxie ARGS`` run to its end as an operator would, in its own process: its environment
+    is this process's with ``env`` over it (only ``env`` when not ``inherit``)."""
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        cwd=REPO,
+        env={**os.environ, **env} if inherit else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=check,
+    )
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as s:

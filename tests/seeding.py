@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from aggregates.association.association import Association, OfficerRole
 from aggregates.provenance import Provenance
 from projections.platform.tenancy import Tenancy
 
 SEEDER = Provenance(actor="test-seeder", request_id="seed")
+
+
+def appoint_member(association: Association, name: str, *, full_time: bool = False) -> UUID:
+    """A committee member appointed on 1 February 2021 (one event); returns the officer's id."""
+    officer: UUID = association.appoint_officer(
+        name=name,
+        role=OfficerRole.COMMITTEE_MEMBER,
+        full_time=full_time,
+        backgrounds=[],
+        appointed_on=date(2021, 2, 1),
+        today=date(2026, 1, 1),
+        by=SEEDER.as_dict(),
+    )
+    return officer
+
+
+def remove_member(association: Association, officer: UUID) -> None:
+    """The member removed again on 1 March 2021 (one event)."""
+    association.remove_officer(
+        officer_id=officer,
+        removed_on=date(2021, 3, 1),
+        reason="轮换",
+        today=date(2026, 1, 1),
+        by=SEEDER.as_dict(),
+    )
 
 
 def seed_district(
@@ -32,22 +58,8 @@ def seed_district(
             by=SEEDER.as_dict(),
         )
         for cycle in range(cycles):
-            officer = association.appoint_officer(
-                name=f"委员{cycle}",
-                role=OfficerRole.COMMITTEE_MEMBER,
-                full_time=cycle % 2 == 0,
-                backgrounds=[],
-                appointed_on=date(2021, 2, 1),
-                today=date(2026, 1, 1),
-                by=SEEDER.as_dict(),
-            )
-            association.remove_officer(
-                officer_id=officer,
-                removed_on=date(2021, 3, 1),
-                reason="轮换",
-                today=date(2026, 1, 1),
-                by=SEEDER.as_dict(),
-            )
+            officer = appoint_member(association, f"委员{cycle}", full_time=cycle % 2 == 0)
+            remove_member(association, officer)
         records.save(association)
         versions[str(association.id)] = association.version
     return versions

@@ -18,6 +18,7 @@ from aggregates.association.association import Association
 from projections.engine.projection import Handler, Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
+from projections.platform.scope import Selection, row_by, rows_by, tracked_position
 from projections.platform.tables import Table
 
 ASSOCIATIONS = Table(
@@ -129,25 +130,15 @@ def _established(event: Association.Established, position: int, uow: UnitOfWork)
 
 def _appointed(event: Association.OfficerAppointed, position: int, uow: UnitOfWork) -> None:
     _touch(event, position, uow)
-    uow.upsert(
-        OFFICERS,
-        {
-            "officer_id": str(event.officer_id),
-            "association_id": str(event.originator_id),
-            "name": event.name,
-            "role": event.role,
-            "full_time": event.full_time,
-            "backgrounds": json.dumps(event.backgrounds),
-            "appointed_on": event.appointed_on.isoformat(),
-            "removed_on": None,
-            "removal_reason": None,
-            "appointed_position": position,
-            "removed_position": None,
-            "appointed_by": event.by.get("actor"),
-            "removed_by": None,
-            "phone": event.phone,
-        },
-    )
+    seat = {
+        "officer_id": event.officer_id,
+        "name": event.name,
+        "role": event.role,
+        "full_time": event.full_time,
+        "backgrounds": event.backgrounds,
+        "phone": event.phone,
+    }
+    uow.upsert(OFFICERS, _officer_row(event, position, seat, event.appointed_on.isoformat()))
 
 
 def _removed(event: Association.OfficerRemoved, position: int, uow: UnitOfWork) -> None:
@@ -165,6 +156,7 @@ def _removed(event: Association.OfficerRemoved, position: int, uow: UnitOfWork) 
 
 
 def _officer_row(event: Any, position: int, seat: dict[str, Any], on: str) -> dict[str, Any]:
+    """The row of an officer taking a seat on ``on`` (appointed, or carried into a new term)."""
     return {
         "officer_id": str(seat["officer_id"]),
         "association_id": str(event.originator_id),
@@ -297,25 +289,11 @@ def list_associations(
 ) -> AssociationPage:
     """Associations of a district by division code, optionally of one township or one id."""
     sql = partial(db.sql, district)
-    conditions, params = [], []
-    if township_code:
-        conditions.append("township_code = %s")
-        params.append(township_code)
-    if association_id:
-        conditions.append("id = %s")
-        params.append(association_id)
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    selection = Selection("associations").equal(township_code=township_code, id=association_id)
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}associations {where}"), params)
-        total = int(cur.fetchone()["n"])
-        cur.execute(
-            sql(
-                f"SELECT * FROM {{s}}associations {where} ORDER BY division_code LIMIT %s OFFSET %s"
-            ),
-            [*params, limit, offset],
-        )
-        items = [dict(row) for row in cur.fetchall()]
+        rows, total = selection.page(cur, sql, "division_code", limit, offset)
+        items = [dict(row) for row in rows]
     return AssociationPage(items=items, total=total, position=position)
 
 
@@ -324,15 +302,13 @@ def find_association(db: Database, district: str, association_id: str) -> dict[s
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
-        cur.execute(sql("SELECT * FROM {s}associations WHERE id = %s"), (association_id,))
-        row = cur.fetchone()
+        row = row_by(cur, sql, "associations", "id", association_id)
         if row is None:
             return None
-        cur.execute(
-            sql("SELECT * FROM {s}officers WHERE association_id = %s ORDER BY appointed_position"),
-            (association_id,),
+        officers = rows_by(
+            cur, sql, "officers", "association_id", [association_id], "appointed_position"
         )
-        history = [_officer(r) for r in cur.fetchall()]
+    history = [_officer(r) for r in officers.get(association_id, [])]
     association = dict(row)
     association["officer_history"] = history
     association["officers"] = [o for o in history if o["removed_on"] is None]
@@ -352,9 +328,4 @@ def find_association_township(db: Database, district: str, association_id: str) 
 
 
 def _position(cur: Cursor, sql: Callable[[str], str]) -> int:
-    cur.execute(
-        sql("SELECT position FROM {s}projection_tracking WHERE projection = %s"),
-        (ASSOCIATIONS_PROJECTION.name,),
-    )
-    row = cur.fetchone()
-    return int(row["position"]) if row else 0
+    return tracked_position(cur, sql, ASSOCIATIONS_PROJECTION.name)

@@ -14,6 +14,7 @@ from aggregates.association.training import TrainingSession
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
+from projections.platform.scope import Selection
 from projections.platform.tables import Table
 
 SESSIONS = Table(
@@ -136,17 +137,9 @@ def list_sessions(
     sql = partial(db.sql, district)
     where, params = _scope_sql(township, association_id)
     with db.transaction(district, write=False) as cur:
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}training_sessions WHERE {where}"), params)
-        total = int(cur.fetchone()["n"])
-        cur.execute(
-            sql(
-                f"SELECT * FROM {{s}}training_sessions WHERE {where} "
-                "ORDER BY held_on DESC, position DESC LIMIT %s OFFSET %s"
-            ),
-            [*params, limit, offset],
-        )
-        items = [_session(r) for r in cur.fetchall()]
-    return items, total
+        selection = Selection("training_sessions", [where], params)
+        rows, total = selection.page(cur, sql, "held_on DESC, position DESC", limit, offset)
+    return [_session(r) for r in rows], total
 
 
 def find_session(

@@ -22,10 +22,10 @@ from projections.engine.projection import Projection
 from projections.engine.replay import (
     Applier,
     Basis,
-    _read,
     collector_paused,
     effective_on,
     end_of_day,
+    read_events,
     replayable,
 )
 from projections.engine.unit_of_work import UnitOfWork
@@ -147,7 +147,7 @@ def _series(
         return []
     replay = _Replay(district, chosen)
     # Events no chosen projection handles are not decoded (see projections.engine.replay).
-    events = _read(db, district, mapper, replay.applier.wanted, progress)
+    events = read_events(db, district, mapper, replay.applier.wanted, progress)
     if basis is Basis.RECORDED:
         _replay_recorded(replay, events, days)
     else:

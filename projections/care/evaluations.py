@@ -14,7 +14,7 @@ from aggregates.care.evaluation import Evaluation
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
-from projections.platform.scope import Scope, tracked_position, where_clause
+from projections.platform.scope import Scope, Selection, tracked_position
 from projections.platform.tables import Table
 
 EVALUATIONS = Table(
@@ -90,27 +90,13 @@ def list_evaluations(
 ) -> tuple[list[dict[str, Any]], int, int]:
     """Evaluations in scope, by cycle then association; the total and the position."""
     sql = partial(db.sql, district)
-    conditions, params = scope.where()
-    if cycle is not None:
-        conditions.append("cycle = %s")
-        params.append(cycle)
-    if subject:
-        conditions.append("subject = %s")
-        params.append(subject)
-    where = where_clause(conditions)
+    selection = Selection("evaluations", *scope.where()).equal(cycle=cycle, subject=subject)
+    order = "cycle DESC, association_id, subject, position"
     with db.transaction(district, write=False) as cur:
         position = tracked_position(cur, sql, EVALUATIONS_PROJECTION.name)
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}evaluations {where}"), params)
-        total = int(cur.fetchone()["n"])
-        cur.execute(
-            sql(
-                f"SELECT * FROM {{s}}evaluations {where} "
-                "ORDER BY cycle DESC, association_id, subject, position LIMIT %s OFFSET %s"
-            ),
-            [*params, limit, offset],
-        )
+        rows, total = selection.page(cur, sql, order, limit, offset)
         items = []
-        for row in cur.fetchall():
+        for row in rows:
             item = dict(row)
             item.update(json.loads(item.pop("figures")))
             items.append(item)

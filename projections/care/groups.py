@@ -16,7 +16,7 @@ from aggregates.care.group import Group
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
-from projections.platform.scope import Scope, tracked_position, where_clause
+from projections.platform.scope import Scope, row_by, tracked_position, where_clause
 from projections.platform.tables import Table
 
 GROUPS = Table(
@@ -211,8 +211,7 @@ def find_group(db: Database, district: str, group_id: str, *, on: date) -> dict[
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         position = tracked_position(cur, sql, GROUPS_PROJECTION.name)
-        cur.execute(sql("SELECT * FROM {s}care_groups WHERE id = %s"), (group_id,))
-        row = cur.fetchone()
+        row = row_by(cur, sql, "care_groups", "id", group_id)
         if row is None:
             return None
         memberships = _memberships(cur, sql, [group_id]).get(group_id, [])

@@ -13,7 +13,7 @@ from aggregates.care.needs import PersonNeeds
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
-from projections.platform.scope import Scope, tracked_position, where_clause
+from projections.platform.scope import Scope, Selection, rows_by, tracked_position
 from projections.platform.tables import Table
 
 SURVEYS = Table(
@@ -158,38 +158,16 @@ def list_needs(
 ) -> tuple[list[dict[str, Any]], int, int]:
     """Needs in scope, oldest first, each with its services; the total and the position."""
     sql = partial(db.sql, district)
-    conditions, params = scope.where()
-    for column, value in (("status", status), ("category", category), ("person_id", person_id)):
-        if value:
-            conditions.append(f"{column} = %s")
-            params.append(value)
-    where = where_clause(conditions)
+    selection = Selection("needs", *scope.where())
+    selection.equal(status=status, category=category, person_id=person_id)
     with db.transaction(district, write=False) as cur:
         position = tracked_position(cur, sql, NEEDS_PROJECTION.name)
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}needs {where}"), params)
-        total = int(cur.fetchone()["n"])
-        cur.execute(
-            sql(
-                f"SELECT * FROM {{s}}needs {where} ORDER BY found_on, position, need_id "
-                "LIMIT %s OFFSET %s"
-            ),
-            [*params, limit, offset],
-        )
-        needs = [dict(r) for r in cur.fetchall()]
-        services: dict[str, list[dict[str, Any]]] = {}
+        rows, total = selection.page(cur, sql, "found_on, position, need_id", limit, offset)
+        needs = [dict(r) for r in rows]
         ids = [n["need_id"] for n in needs]
-        if ids:
-            cur.execute(
-                sql(
-                    f"SELECT * FROM {{s}}need_services WHERE need_id IN "
-                    f"({', '.join(['%s'] * len(ids))}) ORDER BY position"
-                ),
-                ids,
-            )
-            for r in cur.fetchall():
-                services.setdefault(r["need_id"], []).append(_service(r))
+        services = rows_by(cur, sql, "need_services", "need_id", ids, "position")
     for need in needs:
-        need["service_records"] = services.get(need["need_id"], [])
+        need["service_records"] = [_service(r) for r in services.get(need["need_id"], [])]
     return needs, total, position
 
 

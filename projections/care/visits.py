@@ -17,7 +17,14 @@ from projections.care.district_settings import interval_versions, intervals_in_f
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
-from projections.platform.scope import Scope, tracked_position, where_clause
+from projections.platform.scope import (
+    Scope,
+    Selection,
+    row_by,
+    rows_by,
+    tracked_position,
+    where_clause,
+)
 from projections.platform.tables import Table, json_text
 from projections.rules.s3_5_systems import Household, roster_households, visit_due
 
@@ -170,37 +177,15 @@ def list_visits(
 ) -> tuple[list[dict[str, Any]], int, int]:
     """Visits in scope, newest first, each with its follow-ups; the total and the position."""
     sql = partial(db.sql, district)
-    conditions, params = scope.where()
-    if household_id:
-        conditions.append("household_id = %s")
-        params.append(household_id)
-    where = where_clause(conditions)
+    selection = Selection("home_visits", *scope.where()).equal(household_id=household_id)
     with db.transaction(district, write=False) as cur:
         position = tracked_position(cur, sql, VISITS_PROJECTION.name)
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}home_visits {where}"), params)
-        total = int(cur.fetchone()["n"])
-        cur.execute(
-            sql(
-                f"SELECT * FROM {{s}}home_visits {where} "
-                "ORDER BY visited_on DESC, position DESC LIMIT %s OFFSET %s"
-            ),
-            [*params, limit, offset],
-        )
-        visits = [_visit(r) for r in cur.fetchall()]
-        follow_ups: dict[str, list[dict[str, Any]]] = {}
+        rows, total = selection.page(cur, sql, "visited_on DESC, position DESC", limit, offset)
+        visits = [_visit(r) for r in rows]
         ids = [v["visit_id"] for v in visits]
-        if ids:
-            cur.execute(
-                sql(
-                    f"SELECT * FROM {{s}}visit_follow_ups WHERE visit_id IN "
-                    f"({', '.join(['%s'] * len(ids))}) ORDER BY referred_position"
-                ),
-                ids,
-            )
-            for r in cur.fetchall():
-                follow_ups.setdefault(r["visit_id"], []).append(_follow_up(r))
+        follow_ups = rows_by(cur, sql, "visit_follow_ups", "visit_id", ids, "referred_position")
     for visit in visits:
-        visit["follow_ups"] = follow_ups.get(visit["visit_id"], [])
+        visit["follow_ups"] = [_follow_up(r) for r in follow_ups.get(visit["visit_id"], [])]
     return visits, total, position
 
 
@@ -209,17 +194,14 @@ def find_visit(db: Database, district: str, visit_id: str) -> dict[str, Any] | N
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         position = tracked_position(cur, sql, VISITS_PROJECTION.name)
-        cur.execute(sql("SELECT * FROM {s}home_visits WHERE visit_id = %s"), (visit_id,))
-        row = cur.fetchone()
+        row = row_by(cur, sql, "home_visits", "visit_id", visit_id)
         if row is None:
             return None
-        cur.execute(
-            sql("SELECT * FROM {s}visit_follow_ups WHERE visit_id = %s ORDER BY referred_position"),
-            (visit_id,),
+        follow_ups = rows_by(
+            cur, sql, "visit_follow_ups", "visit_id", [visit_id], "referred_position"
         )
-        follow_ups = [_follow_up(r) for r in cur.fetchall()]
     visit = _visit(row)
-    visit["follow_ups"] = follow_ups
+    visit["follow_ups"] = [_follow_up(r) for r in follow_ups.get(visit_id, [])]
     visit["position"] = position
     return visit
 

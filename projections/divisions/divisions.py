@@ -17,6 +17,7 @@ from aggregates.identifiers import village_kind
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
+from projections.platform.scope import Selection
 from projections.platform.tables import Table
 
 DIVISIONS = Table(
@@ -87,28 +88,18 @@ def _division(
     }
 
 
-def _township(event: DivisionRegister.TownshipRecorded, position: int, uow: UnitOfWork) -> None:
+def _recorded(
+    event: DivisionRegister.TownshipRecorded | DivisionRegister.VillageRecorded,
+    position: int,
+    uow: UnitOfWork,
+) -> None:
+    township = isinstance(event, DivisionRegister.TownshipRecorded)
     uow.upsert(
         DIVISIONS,
         _division(
             position,
             code=event.code,
-            level="township",
-            name=event.name,
-            kind=event.kind,
-            valid_from=_iso(event.effective_on),
-        ),
-    )
-    _change(event, position, uow, event.code, "recorded", {"name": event.name})
-
-
-def _village(event: DivisionRegister.VillageRecorded, position: int, uow: UnitOfWork) -> None:
-    uow.upsert(
-        DIVISIONS,
-        _division(
-            position,
-            code=event.code,
-            level="village",
+            level="township" if township else "village",
             name=event.name,
             kind=event.kind,
             valid_from=_iso(event.effective_on),
@@ -194,8 +185,8 @@ DIVISIONS_PROJECTION = Projection(
     name="divisions",
     tables=(DIVISIONS, CHANGES),
     handlers={
-        DivisionRegister.TownshipRecorded: _township,
-        DivisionRegister.VillageRecorded: _village,
+        DivisionRegister.TownshipRecorded: _recorded,
+        DivisionRegister.VillageRecorded: _recorded,
         DivisionRegister.Renamed: _renamed,
         DivisionRegister.VillagesMerged: _merged,
         DivisionRegister.VillageSplit: _split,
@@ -248,25 +239,13 @@ def list_divisions(
 ) -> tuple[list[dict[str, Any]], int]:
     """Divisions by code, filtered, within the caller's scope; and how many match."""
     conditions, params = _scope(scope_township, scope_village)
-    if level:
-        conditions.append("level = %s")
-        params.append(level)
-    if township_code:
-        conditions.append("township_code = %s")
-        params.append(township_code)
+    selection = Selection("divisions", conditions, params)
+    selection.equal(level=level, township_code=township_code)
     if not include_ended:
-        conditions.append("ended_on IS NULL")
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    sql = partial(db.sql, district)
+        selection.conditions.append("ended_on IS NULL")
     with db.transaction(district, write=False) as cur:
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}divisions {where}"), params)
-        total = int(cur.fetchone()["n"])
-        cur.execute(
-            sql(f"SELECT * FROM {{s}}divisions {where} ORDER BY code LIMIT %s OFFSET %s"),
-            [*params, limit, offset],
-        )
-        items = [_row(r) for r in cur.fetchall()]
-    return items, total
+        rows, total = selection.page(cur, partial(db.sql, district), "code", limit, offset)
+    return [_row(r) for r in rows], total
 
 
 def find_division(

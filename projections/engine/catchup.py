@@ -10,7 +10,7 @@ next run starts again from the committed position.  Messages only say "look agai
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -82,6 +82,24 @@ def stored_event(row: Any) -> StoredEvent:
     )
 
 
+def apply_rows(
+    rows: Sequence[Any],
+    mapper: Mapper[Any],
+    route: Router,
+    uow: UnitOfWork,
+    starts: Mapping[str, int] | None = None,
+) -> None:
+    """Decode each stored row and apply it to the projections it routes to; with ``starts``,
+    only to those whose tracking position is before it (the others have it already)."""
+    for row in rows:
+        stored = stored_event(row)
+        event = mapper.to_domain_event(stored)
+        position = int(row["notification_id"])
+        for projection in route(event):
+            if starts is None or position > starts[projection.name]:
+                projection.apply(stored, event, position, uow)
+
+
 def adopt(
     cur: Cursor, sql: Callable[[str], str], dialect: str, projections: Sequence[Projection]
 ) -> None:
@@ -129,13 +147,7 @@ def catch_up(
             if not rows:
                 break
             uow = UnitOfWork()
-            for row in rows:
-                stored = stored_event(row)
-                event = mapper.to_domain_event(stored)
-                event_position = int(row["notification_id"])
-                for projection in route(event):
-                    if event_position > starts[projection.name]:
-                        projection.apply(stored, event, event_position, uow)
+            apply_rows(rows, mapper, route, uow, starts)
             uow.flush(cur, sql)
             last = int(rows[-1]["notification_id"])
             tracking.advance_all(cur, sql, starts, last)

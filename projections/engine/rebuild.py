@@ -19,7 +19,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.engine import tracking
-from projections.engine.catchup import PROJECTIONS, events_after_sql, stored_event
+from projections.engine.catchup import PROJECTIONS, apply_rows, events_after_sql
 from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger
@@ -39,6 +39,24 @@ class Rebuilt:
     projections: tuple[str, ...]
     events: int
     position: int
+
+
+def rebuilds_trail(projections: Sequence[Projection]) -> bool:
+    """Whether the audit trail is among them (its leaves are numbered again, in the rebuild's
+    transaction, and the ledger's cache of them is dropped once it committed)."""
+    return any(p is AUDIT_TRAIL_PROJECTION for p in projections)
+
+
+def rebuilt(district: str, projections: Sequence[Projection], events: int, last: int) -> Rebuilt:
+    """What a committed rebuild did; the ledger forgets leaves a rebuilt trail renumbered."""
+    if rebuilds_trail(projections):
+        ledger.forget_cache()
+    return Rebuilt(
+        district=district,
+        projections=tuple(p.name for p in projections),
+        events=events,
+        position=last,
+    )
 
 
 def projections_named(names: Sequence[str]) -> tuple[Projection, ...]:
@@ -79,12 +97,7 @@ def rebuild(
             if not rows:
                 break
             uow = UnitOfWork()
-            for row in rows:
-                stored = stored_event(row)
-                event = mapper.to_domain_event(stored)
-                position = int(row["notification_id"])
-                for projection in route(event):
-                    projection.apply(stored, event, position, uow)
+            apply_rows(rows, mapper, route, uow)
             uow.flush(cur, sql)
             applied += len(rows)
             last = int(rows[-1]["notification_id"])
@@ -92,13 +105,6 @@ def rebuild(
             start = old.get(projection.name, 0)
             if last != start:
                 tracking.advance(cur, sql, projection.name, start, last)
-        if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
+        if rebuilds_trail(projections):
             ledger.number_leaves(cur, sql)
-    if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
-        ledger.forget_cache()
-    return Rebuilt(
-        district=district,
-        projections=tuple(p.name for p in projections),
-        events=applied,
-        position=last,
-    )
+    return rebuilt(district, projections, applied, last)

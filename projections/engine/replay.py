@@ -129,24 +129,26 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=CHINA)
 
 
-def _read(
+def read_events(
     db: Database,
     district: str,
     mapper: Mapper[Any],
     wanted: Callable[[str], bool] | None = None,
     progress: Callable[[int], None] | None = None,
+    batch: int = READ_BATCH,
 ) -> Iterator[tuple[int, Any]]:
-    """(position, domain event) for the district's events in log order.
+    """(position, domain event) for the district's events in log order, ``batch`` rows a read.
 
     With ``wanted``, an event whose topic it refuses is not decoded at all (nothing would use
-    it): decoding is most of what a replay costs.
+    it): decoding is most of what a replay costs.  The benchmarks time this as the floor of any
+    replay (bench/common.py).
     """
     sql = partial(db.sql, district)
     select = sql(events_after_sql(db))
     position = 0
     while True:
         with db.transaction(district, write=False) as cur:
-            cur.execute(select, (position, READ_BATCH))
+            cur.execute(select, (position, batch))
             rows = cur.fetchall()
         if not rows:
             return
@@ -241,7 +243,7 @@ def _replay(
     count: Callable[[int], None],
     counted: list[int],
 ) -> Replayed:
-    events = _read(db, district, mapper, applier.wanted, count)
+    events = read_events(db, district, mapper, applier.wanted, count)
     tables, applied, last = apply_as_of(events, as_of, basis, applier)
     return Replayed(
         tables=tables,
@@ -291,7 +293,7 @@ def recorded_by(db: Database, district: str, mapper: Mapper[Any], day: date) -> 
     Log order is recorded order, so only the first event a read model handles is looked at.
     """
     applier = Applier(replayable())
-    for _, event in _read(db, district, mapper, applier.wanted):
+    for _, event in read_events(db, district, mapper, applier.wanted):
         return bool(event.timestamp <= end_of_day(day))
     return False
 

@@ -17,12 +17,11 @@ from typing import Any
 
 from eventsourcing.persistence import Mapper
 
-from projections.engine.catchup import PROJECTIONS, events_after_sql, stored_event
+from projections.engine.catchup import PROJECTIONS, apply_rows, events_after_sql
 from projections.engine.projection import Projection, Router
-from projections.engine.rebuild import Rebuilt
+from projections.engine.rebuild import Rebuilt, rebuilds_trail, rebuilt
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger
-from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.platform.database import Cursor, Database
 from projections.platform.tables import Table
 
@@ -64,13 +63,7 @@ def _apply(
     if not rows:
         return 0, after
     uow = UnitOfWork()
-    route = Router(projections)
-    for row in rows:
-        stored = stored_event(row)
-        event = mapper.to_domain_event(stored)
-        position = int(row["notification_id"])
-        for projection in route(event):
-            projection.apply(stored, event, position, uow)
+    apply_rows(rows, mapper, Router(projections), uow)
     uow.flush(cur, sql, names)
     return len(rows), int(rows[-1]["notification_id"])
 
@@ -137,13 +130,6 @@ def rebuild_beside(
                 sql("UPDATE {s}projection_tracking SET position = %s WHERE projection = %s"),
                 (last, projection.name),
             )
-        if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
+        if rebuilds_trail(projections):
             ledger.number_leaves(cur, sql)
-    if any(p is AUDIT_TRAIL_PROJECTION for p in projections):
-        ledger.forget_cache()
-    return Rebuilt(
-        district=district,
-        projections=tuple(p.name for p in projections),
-        events=applied,
-        position=last,
-    )
+    return rebuilt(district, projections, applied, last)

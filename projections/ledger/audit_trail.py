@@ -28,6 +28,7 @@ from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger.merkle import leaf_hash
 from projections.ledger.records import canonical_record, originator_text
 from projections.platform.database import Cursor, Database
+from projections.platform.scope import Selection, tracked_position
 from projections.platform.tables import Table
 
 AUDIT_ENTRIES = Table(
@@ -154,33 +155,18 @@ def list_entries(
     part (``Established``).
     """
     sql = partial(db.sql, district)
-    where: list[str] = []
-    params: list[Any] = []
-    if since:
-        where.append("recorded_at >= %s")
-        params.append(since)
-    if until:
-        where.append("recorded_at <= %s")
-        params.append(until)
-    if actor:
-        where.append("actor = %s")
-        params.append(actor)
-    if aggregate_id:
-        where.append("aggregate_id = %s")
-        params.append(aggregate_id)
+    selection = Selection("audit_entries").equal(actor=actor, aggregate_id=aggregate_id)
+    for condition, value in (("recorded_at >= %s", since), ("recorded_at <= %s", until)):
+        if value:
+            selection.conditions.append(condition)
+            selection.params.append(value)
     if event_type:
-        where.append("(event_type = %s OR event_type LIKE %s)")
-        params += [event_type, f"%.{event_type}"]
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
+        selection.conditions.append("(event_type = %s OR event_type LIKE %s)")
+        selection.params += [event_type, f"%.{event_type}"]
     with db.transaction(district, write=False) as cur:
         position = trail_position(cur, sql)
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}audit_entries {clause}"), params)
-        total = int(cur.fetchone()["n"])
-        cur.execute(
-            sql(f"SELECT * FROM {{s}}audit_entries {clause} ORDER BY position LIMIT %s OFFSET %s"),
-            [*params, limit, offset],
-        )
-        items = [dict(row) for row in cur.fetchall()]
+        rows, total = selection.page(cur, sql, "position", limit, offset)
+        items = [dict(row) for row in rows]
     return AuditPage(items=items, total=total, position=position)
 
 
@@ -201,9 +187,4 @@ def aggregate_history(db: Database, district: str, aggregate_id: str) -> AuditPa
 
 def trail_position(cur: Cursor, sql: Callable[[str], str]) -> int:
     """How far the audit trail has been projected."""
-    cur.execute(
-        sql("SELECT position FROM {s}projection_tracking WHERE projection = %s"),
-        (AUDIT_TRAIL_PROJECTION.name,),
-    )
-    row = cur.fetchone()
-    return int(row["position"]) if row else 0
+    return tracked_position(cur, sql, AUDIT_TRAIL_PROJECTION.name)

@@ -21,6 +21,7 @@ from aggregates.roster.person import Person, PersonStatus
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
+from projections.platform.scope import Selection, row_by, rows_by, tracked_position, where_clause
 from projections.platform.tables import Table, json_text
 
 PERSONS = Table(
@@ -488,8 +489,8 @@ class PersonFilter:
     scope_villages: tuple[str, ...] | None = None
     scope_township: str | None = None
 
-    def where(self) -> tuple[str, list[Any]]:
-        """The WHERE clause and its parameters."""
+    def conditions(self) -> tuple[list[str], list[Any]]:
+        """The SQL conditions (with ``{s}`` for the schema) and their parameters."""
         conditions: list[str] = []
         params: list[Any] = []
         for column in (
@@ -543,7 +544,7 @@ class PersonFilter:
                 marks = ", ".join(["%s"] * len(self.scope_villages))
                 conditions.append(f"village_code IN ({marks})")
                 params.extend(self.scope_villages)
-        return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
+        return conditions, params
 
 
 @dataclass(frozen=True)
@@ -582,17 +583,13 @@ def list_persons(
 ) -> PersonPage:
     """Persons of a district matching ``where``, sorted, one page, with the total."""
     sql = partial(db.sql, district)
-    clause, params = where.where()
+    conditions, params = where.conditions()
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
-        cur.execute(sql(f"SELECT count(*) AS n FROM {{s}}persons {clause}"), params)
-        total = int(cur.fetchone()["n"])
-        cur.execute(
-            sql(f"SELECT * FROM {{s}}persons {clause} ORDER BY {_order(sort)} LIMIT %s OFFSET %s"),
-            [*params, limit, offset],
+        rows, total = Selection("persons", conditions, params).page(
+            cur, sql, _order(sort), limit, offset
         )
-        items = [_person(row) for row in cur.fetchall()]
-    return PersonPage(items=items, total=total, position=position)
+    return PersonPage(items=[_person(row) for row in rows], total=total, position=position)
 
 
 def count_persons(
@@ -602,7 +599,8 @@ def count_persons(
     if by not in GROUPABLE:
         raise ValueError(f"cannot group by {by}")
     sql = partial(db.sql, district)
-    clause, params = where.where()
+    conditions, params = where.conditions()
+    clause = where_clause(conditions)
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
         cur.execute(
@@ -626,19 +624,15 @@ def find_person(db: Database, district: str, person_id: str) -> dict[str, Any] |
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         position = _position(cur, sql)
-        cur.execute(sql("SELECT * FROM {s}persons WHERE id = %s"), (person_id,))
-        row = cur.fetchone()
+        row = row_by(cur, sql, "persons", "id", person_id)
         if row is None:
             return None
-        cur.execute(
-            sql("SELECT * FROM {s}person_history WHERE person_id = %s ORDER BY version"),
-            (person_id,),
-        )
-        history = []
-        for entry in cur.fetchall():
-            item = dict(entry)
-            item["details"] = json.loads(item["details"] or "{}")
-            history.append(item)
+        entries = rows_by(cur, sql, "person_history", "person_id", [person_id], "version")
+    history = []
+    for entry in entries.get(person_id, []):
+        item = dict(entry)
+        item["details"] = json.loads(item["details"] or "{}")
+        history.append(item)
     person = _person(row)
     person["history"] = history
     person["position"] = position
@@ -670,9 +664,4 @@ def pending_transfers(db: Database, district: str) -> list[tuple[str, str, str]]
 
 
 def _position(cur: Cursor, sql: Callable[[str], str]) -> int:
-    cur.execute(
-        sql("SELECT position FROM {s}projection_tracking WHERE projection = %s"),
-        (ROSTER_PROJECTION.name,),
-    )
-    row = cur.fetchone()
-    return int(row["position"]) if row else 0
+    return tracked_position(cur, sql, ROSTER_PROJECTION.name)

@@ -124,11 +124,14 @@ def _cli_admin(env: dict[str, str], name: str) -> tuple[str, str]:
     return user.group(1), token.group(1)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def cli_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+@pytest.fixture
+def cli_env(store_url: str | None, tmp_path: Path) -> dict[str, str]:
     """The command line's environment: the embedded store, or a PostgreSQL catalog."""
-    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else ""
-    return {"CANXIE_DATA_DIR": str(tmp_path), "CANXIE_DATABASE_URL": url, "CANXIE_BROKER_URL": ""}
+    return {
+        "CANXIE_DATA_DIR": str(tmp_path),
+        "CANXIE_DATABASE_URL": store_url or "",
+        "CANXIE_BROKER_URL": "",
+    }
 
 
 def test_the_command_line_refuses_to_remove_the_last_city_admin(cli_env: dict[str, str]) -> None:

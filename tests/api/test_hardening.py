@@ -5,9 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +13,9 @@ import requests
 from flask import Flask
 
 from service.http.access import Action, Target, rule
+from tests.factories import district_through_api
 from tests.plugin import ADMIN, MakeApp
-from tests.processes import ProcessFactory
+from tests.processes import ProcessFactory, run_canxie
 
 SECRET_ID = "410102199001011234"
 
@@ -71,18 +69,7 @@ AUTH = ADMIN
 def district(app: Flask) -> dict[str, str]:
     """A district with one association and one of its officers."""
     client = app.test_client()
-    created = client.post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH)
-    assert created.status_code == 201
-    association = client.post(
-        f"/api/v1/districts/{D}/associations",
-        headers=AUTH,
-        json={
-            "division_code": f"{D}001001",
-            "name": "残协",
-            "township_code": f"{D}001",
-            "established_on": "2021-01-01",
-        },
-    ).get_json()["id"]
+    association = district_through_api(client, D)
     officer = client.post(
         f"/api/v1/districts/{D}/associations/{association}/officers",
         headers=AUTH,
@@ -300,15 +287,9 @@ def test_the_city_prefix_is_a_setting(make_app: MakeApp) -> None:
 
 
 def test_the_command_line_refuses_a_code_of_unicode_digits(tmp_path: Path) -> None:
-    env = {**os.environ, "CANXIE_DATA_DIR": str(tmp_path)}
+    env = {"CANXIE_DATA_DIR": str(tmp_path)}
     for code in ("４１０１９９", "110101"):
-        run = subprocess.run(
-            [sys.executable, "-m", "service", "districts", "add", code, "某区"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        run = run_canxie("districts", "add", code, "某区", env=env, timeout=60)
         assert run.returncode != 0 and "district" in run.stderr, run.stderr
     assert list((tmp_path / "districts").glob("*")) == []
 

@@ -39,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from service.http.auth import FailedAuthLimiter
+from tests.factories import district_through_api
 from tests.plugin import ADMIN, embedded_app
 
 AUTH = ADMIN
@@ -56,19 +57,7 @@ D = "410102"
 
 def _seed(client: Any) -> dict[str, str]:
     """A district with an association, and a throwaway account with a token."""
-    district = client.post("/api/v1/districts", json={"code": D, "name": "中原区"}, headers=AUTH)
-    assert district.status_code == 201, district.get_data(as_text=True)
-    association = client.post(
-        f"/api/v1/districts/{D}/associations",
-        headers=AUTH,
-        json={
-            "division_code": f"{D}001001",
-            "name": "残协",
-            "township_code": f"{D}001",
-            "established_on": "2021-01-01",
-        },
-    )
-    assert association.status_code == 201, association.get_data(as_text=True)
+    district_through_api(client, D)
     user = client.post(
         "/api/v1/users",
         headers=AUTH,

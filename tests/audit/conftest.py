@@ -24,13 +24,12 @@ def seed() -> str:
     return new_private_key_seed()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture
 def ledger_runtime(
-    request: pytest.FixtureRequest, make_runtime: MakeRuntime, tmp_path: Path, seed: str
+    store_url: str | None, make_runtime: MakeRuntime, tmp_path: Path, seed: str
 ) -> Iterator[Runtime]:
-    """A runtime on the back end of the parameter, signing with ``seed``, one empty district."""
-    database_url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
-    rt = make_runtime(database_url=database_url, data_dir=tmp_path / "data", signing_key=seed)
+    """A runtime on each back end in turn, signing with ``seed``, one empty district."""
+    rt = make_runtime(database_url=store_url, data_dir=tmp_path / "data", signing_key=seed)
     factories.district(rt.tenancy, DISTRICT, "金水区", by=Provenance(actor="test"))
     ledger.forget_cache()
     yield rt

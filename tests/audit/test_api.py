@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from projections.engine.catchup import catch_up
 from tests.audit.conftest import DISTRICT
 from tests.client import BOOTSTRAP_TOKEN
+from tests.factories import district_through_api
 from tests.plugin import MakeApp
 
 BASE = f"/api/v1/districts/{DISTRICT}/audit"
@@ -130,19 +131,7 @@ def sign(ledger_client: FlaskClient) -> dict[str, Any]:
 
 
 def test_proofs_verify_independently_for_every_size_and_leaf(ledger_client: FlaskClient) -> None:
-    assert ledger_client.post(
-        "/api/v1/districts", json={"code": DISTRICT, "name": "金水区"}
-    ).status_code
-    created = ledger_client.post(
-        f"/api/v1/districts/{DISTRICT}/associations",
-        json={
-            "division_code": f"{DISTRICT}001001",
-            "name": "残协",
-            "township_code": f"{DISTRICT}001",
-            "established_on": "2021-01-01",
-        },
-    )
-    association = created.json["id"]
+    association = district_through_api(ledger_client, DISTRICT, "金水区")
     for n in range(7):
         answer = ledger_client.post(
             f"/api/v1/districts/{DISTRICT}/associations/{association}/officers",

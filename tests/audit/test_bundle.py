@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.audit.conftest import DISTRICT, add_events, grow
-from tests.processes import REPO
+from tests.processes import REPO, run_canxie
 from workers.runtime import Runtime
 
 #: Nothing answers here: a verifier that tried to reach a store or broker would fail.
@@ -20,17 +20,6 @@ OFFLINE = {
     "CANXIE_BROKER_URL": "amqp://nobody@127.0.0.1:1//",
     "CANXIE_SIGNING_KEY": "",
 }
-
-
-def canxie(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=REPO,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture
@@ -48,14 +37,14 @@ def bundle(ledger_runtime: Runtime, seed: str, tmp_path: Path) -> Path:
         "CANXIE_BROKER_URL": "",
     }
     out = tmp_path / "export" / f"{DISTRICT}.json"
-    done = canxie("audit", "export", DISTRICT, "--out", str(out), env=env)
+    done = run_canxie("audit", "export", DISTRICT, "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     assert "wrote" in done.stdout and "3 signed heads" in done.stdout
     return out
 
 
 def test_an_exported_bundle_verifies_offline(bundle: Path) -> None:
-    done = canxie("audit", "verify", str(bundle), env=OFFLINE)
+    done = run_canxie("audit", "verify", str(bundle), env=OFFLINE)
     assert done.returncode == 0, done.stdout + done.stderr
     assert ": OK" in done.stdout
     assert "2 consistency proof(s) between successive heads verified" in done.stdout
@@ -80,7 +69,7 @@ def test_one_altered_byte_of_an_event_fails_naming_it(bundle: Path) -> None:
     flipped = "A" if state[middle] != "A" else "B"
     lines[at] = lines[at].replace(state, state[:middle] + flipped + state[middle + 1 :])
     bundle.write_text("".join(lines))
-    done = canxie("audit", "verify", str(bundle), env=OFFLINE)
+    done = run_canxie("audit", "verify", str(bundle), env=OFFLINE)
     assert done.returncode == 1
     fails = [line for line in done.stdout.splitlines() if line.startswith("  FAIL")]
     assert len(fails) == 1, done.stdout
@@ -99,7 +88,7 @@ def test_one_altered_byte_of_a_signature_or_leaf_fails_naming_it(
     changed = signature[:10] + ("B" if signature[10] != "B" else "C") + signature[11:]
     signature_bundle = tmp_path / "signature.json"
     signature_bundle.write_text(text.replace(signature, changed))
-    done = canxie("audit", "verify", str(signature_bundle), env=OFFLINE)
+    done = run_canxie("audit", "verify", str(signature_bundle), env=OFFLINE)
     assert done.returncode == 1
     size = data["heads"][1]["tree_size"]
     assert f"FAIL head-signature: head of size {size}: signature does not verify" in done.stdout
@@ -107,7 +96,7 @@ def test_one_altered_byte_of_a_signature_or_leaf_fails_naming_it(
     position, leaf = data["leaves"][7]
     leaf_bundle = tmp_path / "leaf.json"
     leaf_bundle.write_text(text.replace(leaf, ("0" if leaf[0] != "0" else "1") + leaf[1:]))
-    done = canxie("audit", "verify", str(leaf_bundle), env=OFFLINE)
+    done = run_canxie("audit", "verify", str(leaf_bundle), env=OFFLINE)
     assert done.returncode == 1
     assert f"FAIL trail-altered: the audit trail's recorded leaf for position {position}" in (
         done.stdout
@@ -115,7 +104,7 @@ def test_one_altered_byte_of_a_signature_or_leaf_fails_naming_it(
 
     broken = tmp_path / "broken.json"
     broken.write_text(text.replace('"events": [', '"events": [[', 1))
-    done = canxie("audit", "verify", str(broken), env=OFFLINE)
+    done = run_canxie("audit", "verify", str(broken), env=OFFLINE)
     assert done.returncode == 1 and "is not valid JSON at line" in done.stdout
 
 

@@ -9,10 +9,8 @@ in its state file or was handed it with ``--last-head``.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -24,6 +22,7 @@ from projections.ledger.tree_heads import load_private_key
 from service.cli.main import main
 from tests.audit.conftest import DISTRICT, cli_env, grow
 from tests.audit.test_tamper import execute, stored
+from tests.processes import run_canxie
 from workers.runtime import Runtime
 
 EXIT_OK, EXIT_UNSIGNED, EXIT_HEAD_GONE = 0, 3, 4
@@ -33,14 +32,8 @@ def check(
     rt: Runtime, seed: str, *options: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `canxie audit check` on the test's district in its own process, as an operator would."""
-    environment = {**os.environ, **cli_env(rt, seed), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "service", "audit", "check", DISTRICT, *options],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    return run_canxie(
+        "audit", "check", DISTRICT, *options, env={**cli_env(rt, seed), **(env or {})}
     )
 
 

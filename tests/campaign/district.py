@@ -42,6 +42,8 @@ class Walk:
 def appoint(
     records: Any, association: UUID, role: OfficerRole, name: str, on: date, full_time: bool = False
 ) -> UUID:
+    """An officer with a disability, appointed on ``on`` by the district (here and in
+    tests/replay/)."""
     saved = records.appoint_officer(
         association,
         name=name,
@@ -52,6 +54,24 @@ def appoint(
         by=BY,
     )
     return saved.id
+
+
+def visit_household(
+    records: Any, association: UUID, person: UUID, officer: UUID, on: date, findings: str
+) -> None:
+    """An on-site visit by ``officer`` to A's household where ``person`` lives."""
+    records.record_visit(
+        association,
+        household_id="A-household-1",
+        household_kind=HouseholdKind.ORDINARY,
+        person_ids=[person],
+        visited_on=on,
+        visitor_officer_id=officer,
+        mode=VisitMode.ON_SITE,
+        findings=findings,
+        difficulties=[],
+        by=BY,
+    )
 
 
 def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
@@ -115,18 +135,7 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
     ).id
     records.join_group(a, group, person_id=person, joined_on=cal.day, by=BY)
     cal.day = date(2021, 6, 2)
-    records.record_visit(
-        a,
-        household_id="A-household-1",
-        household_kind=HouseholdKind.ORDINARY,
-        person_ids=[person],
-        visited_on=cal.day,
-        visitor_officer_id=full_time,
-        mode=VisitMode.ON_SITE,
-        findings="生活稳定",
-        difficulties=[],
-        by=BY,
-    )
+    visit_household(records, a, person, full_time, cal.day, "生活稳定")
     cal.day = date(2021, 6, 10)
     records.record_facility(
         a,
@@ -179,23 +188,48 @@ def evaluate_a(runtime: Runtime, cal: Calendar, walk: Walk) -> None:
 def spot_check(runtime: Runtime, cal: Calendar, walk: Walk) -> Any:
     """15 March 2022: a spot check of A and B from the rules, plus a problem written by hand."""
     from aggregates.campaign.commands import WrittenProblem
-    from service.campaign.queries import RULES_BASIS, rule_findings
 
     cal.day = date(2022, 3, 15)
     runtime.catch_up(D)
+    written = WrittenProblem(
+        description="工作档案不规范", association_id=walk.ids["b"], clause="S3.5"
+    )
+    return inspect(
+        runtime,
+        InspectionKind.SPOT_CHECK,
+        "2022年一季度重点抽查",
+        cal.day,
+        ["市残联 张检查"],
+        [walk.ids["a"], walk.ids["b"]],
+        written=[written],
+    )
+
+
+def inspect(
+    runtime: Runtime,
+    kind: InspectionKind,
+    title: str,
+    on: date,
+    inspectors: list[str],
+    associations: list[UUID],
+    *,
+    from_rules: bool = True,
+    written: list[Any] | None = None,
+    by: Provenance = INSPECTOR,
+) -> Any:
+    """An inspection of district D's ``associations`` opened on ``on``; ``from_rules``: with
+    the problems the rules find that day (the S4 basis), besides those ``written``."""
+    from service.campaign.queries import RULES_BASIS, rule_findings
+
     return runtime.tenancy.records(D).open_inspection(
-        kind=InspectionKind.SPOT_CHECK,
-        title="2022年一季度重点抽查",
-        inspected_on=cal.day,
+        kind=kind,
+        title=title,
+        inspected_on=on,
         township_code=None,
-        inspectors=["市残联 张检查"],
-        association_ids=[walk.ids["a"], walk.ids["b"]],
-        rules_basis=RULES_BASIS.value,
-        rule_findings=rule_findings(runtime, D, cal.day),
-        written=[
-            WrittenProblem(
-                description="工作档案不规范", association_id=walk.ids["b"], clause="S3.5"
-            )
-        ],
-        by=INSPECTOR,
+        inspectors=inspectors,
+        association_ids=associations,
+        rules_basis=RULES_BASIS.value if from_rules else None,
+        rule_findings=rule_findings(runtime, D, on) if from_rules else [],
+        written=written or [],
+        by=by,
     )

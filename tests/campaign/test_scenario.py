@@ -13,18 +13,15 @@ import pytest
 
 from aggregates.association.association import FacilityKind, OfficerRole
 from aggregates.campaign.inspection import Body, Decision, InspectionKind
-from aggregates.care.visit import HouseholdKind, VisitMode
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated
 from projections.campaign import inspections as campaign_records
 from projections.campaign.progress import month_ends, series
 from projections.compliance import evaluate
 from projections.engine.replay import Basis, replay
 from service.campaign.queries import (
-    RULES_BASIS,
     acceptance,
     campaign_tables,
     progress,
-    rule_findings,
     work_plan_status,
 )
 from service.compliance.queries import report
@@ -40,7 +37,9 @@ from tests.campaign.district import (
     appoint,
     build_2021,
     evaluate_a,
+    inspect,
     spot_check,
+    visit_household,
 )
 from workers.runtime import Runtime
 
@@ -58,6 +57,27 @@ B_WEAK = {
 def walked_district(calendar: Calendar, make_district: Any) -> None:
     """District D, its "today" the calendar's day, in the test's runtime."""
     make_district(D, "中原区", by=BY, clock=calendar)
+
+
+def decide(
+    records: Any,
+    joint: UUID,
+    body: Body,
+    decision: Decision,
+    on: date,
+    signatory: str,
+    remarks: str = "",
+) -> None:
+    """``body``'s decision on the joint acceptance, made by the city."""
+    records.record_decision(
+        joint,
+        body=body,
+        decision=decision,
+        decided_on=on,
+        signatory=signatory,
+        remarks=remarks,
+        by=CITY,
+    )
 
 
 def failing(runtime: Runtime, day: date, basis: str) -> dict[str, set[str]]:
@@ -220,18 +240,7 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     # February, entered on 20 May.
     calendar.day = date(2022, 5, 10)
     officer = records.association(walk.ids["a"]).sitting(OfficerRole.CHAIR)[0].officer_id
-    records.record_visit(
-        walk.ids["a"],
-        household_id="A-household-1",
-        household_kind=HouseholdKind.ORDINARY,
-        person_ids=[walk.ids["person"]],
-        visited_on=calendar.day,
-        visitor_officer_id=officer,
-        mode=VisitMode.ON_SITE,
-        findings="复访",
-        difficulties=[],
-        by=BY,
-    )
+    visit_household(records, walk.ids["a"], walk.ids["person"], officer, calendar.day, "复访")
     calendar.day = date(2022, 5, 20)
     for name in ("吴强", "郑红"):
         appoint(records, walk.ids["b"], OfficerRole.VICE_CHAIR, name, date(2022, 2, 1))
@@ -252,73 +261,44 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     # June: the district acceptance (rules and coverage), then the joint city acceptance.
     calendar.day = date(2022, 6, 10)
     runtime.catch_up(D)
-    accepted = records.open_inspection(
-        kind=InspectionKind.DISTRICT_ACCEPTANCE,
-        title="中原区县级验收",
-        inspected_on=calendar.day,
-        township_code=None,
-        inspectors=["中原区残联 验收组"],
-        association_ids=[walk.ids["a"], walk.ids["b"]],
-        rules_basis=RULES_BASIS.value,
-        rule_findings=rule_findings(runtime, D, calendar.day),
-        written=[],
-        by=INSPECTOR,
+    both = [walk.ids["a"], walk.ids["b"]]
+    accepted = inspect(
+        runtime,
+        InspectionKind.DISTRICT_ACCEPTANCE,
+        "中原区县级验收",
+        calendar.day,
+        ["中原区残联 验收组"],
+        both,
     )
     assert len(accepted.more) == 6  # B's five weak points and village C without association
     calendar.day = date(2022, 6, 25)
-    joint = records.open_inspection(
-        kind=InspectionKind.CITY_JOINT_ACCEPTANCE,
-        title="市级联合验收（中原区）",
-        inspected_on=calendar.day,
-        township_code=None,
-        inspectors=["市残联", "市委社治委", "市民政局"],
-        association_ids=[walk.ids["a"], walk.ids["b"]],
-        rules_basis=None,
-        rule_findings=[],
-        written=[],
+    joint = inspect(
+        runtime,
+        InspectionKind.CITY_JOINT_ACCEPTANCE,
+        "市级联合验收（中原区）",
+        calendar.day,
+        ["市残联", "市委社治委", "市民政局"],
+        both,
+        from_rules=False,
         by=CITY,
     ).id
     with pytest.raises(InvariantViolated):
         records.conclude_inspection(
             joint, concluded_on=calendar.day, outcome=None, summary="x", by=CITY
         )
-    records.record_decision(
-        joint,
-        body=Body.CITY_FEDERATION,
-        decision=Decision.PASSED,
-        decided_on=calendar.day,
-        signatory="市残联 李",
-        remarks="",
-        by=CITY,
-    )
-    records.record_decision(
-        joint,
-        body=Body.GOVERNANCE_COMMITTEE,
-        decision=Decision.PASSED,
-        decided_on=calendar.day,
-        signatory="社治委 王",
-        remarks="",
-        by=CITY,
-    )
+    decide(records, joint, Body.CITY_FEDERATION, Decision.PASSED, calendar.day, "市残联 李")
+    decide(records, joint, Body.GOVERNANCE_COMMITTEE, Decision.PASSED, calendar.day, "社治委 王")
     with pytest.raises(Conflict):
-        records.record_decision(
-            joint,
-            body=Body.CITY_FEDERATION,
-            decision=Decision.FAILED,
-            decided_on=calendar.day,
-            signatory="x",
-            remarks="",
-            by=CITY,
-        )
+        decide(records, joint, Body.CITY_FEDERATION, Decision.FAILED, calendar.day, "x")
     calendar.day = date(2022, 6, 26)
-    records.record_decision(
+    decide(
+        records,
         joint,
-        body=Body.CIVIL_AFFAIRS_BUREAU,
-        decision=Decision.CONDITIONAL,
-        decided_on=calendar.day,
-        signatory="民政局 赵",
+        Body.CIVIL_AFFAIRS_BUREAU,
+        Decision.CONDITIONAL,
+        calendar.day,
+        "民政局 赵",
         remarks="百花社区限期整改",
-        by=CITY,
     )
     calendar.day = date(2022, 6, 28)
     records.designate_model(

@@ -9,9 +9,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.client import BOOTSTRAP_TOKEN, Client
+from tests.client import Client
 from tests.hosted.test_bad_input import Bad, send
-from tests.processes import ProcessFactory
+from tests.problems import refusal_failures
 from tests.roster.samples import person_body
 
 pytestmark = pytest.mark.hosted
@@ -32,11 +32,9 @@ def ok(response: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def care_world(processes: ProcessFactory, hosted_env: dict[str, str]) -> Iterator[dict[str, Any]]:
+def care_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
     """A district with an association, persons, a group, a survey, a visit and a scheme."""
-    server = processes.server(hosted_env, workers=1)
-    processes.worker(hosted_env)
-    api = Client(server.url or "", BOOTSTRAP_TOKEN)
+    api = hosted_api
     ok(api.create_district(D, "管城回族区"))
     association = ok(api.create_association(D, VILLAGE))["id"]
     chair = ok(api.appoint(D, association, "chair", "王建国"))["officer_id"]
@@ -870,24 +868,7 @@ def test_every_bad_care_input_is_refused_precisely_and_changes_nothing(
 ) -> None:
     api: Client = care_world["api"]
     before = store_state(pg_url)
-    failures = []
-    for bad in cases(care_world):
-        response = send(api, bad)
-        problem = response.json() if response.content else {}
-        got = (
-            response.status_code,
-            response.headers.get("Content-Type"),
-            problem.get("type"),
-            problem.get("field"),
-        )
-        want = (
-            bad.status,
-            "application/problem+json",
-            f"urn:canxie:problem:{bad.problem}",
-            bad.field,
-        )
-        if got != want:
-            failures.append(f"{bad.name}: got {got}, want {want}: {problem.get('detail')}")
+    failures = refusal_failures(cases(care_world), lambda bad: send(api, bad))
     assert not failures, "\n".join(failures)
     assert store_state(pg_url) == before, "a refused request left something in the store"
 

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
-from aggregates.care.district_settings import Criterion, DistrictSettings
+from aggregates.care.district_settings import Criterion, DistrictSettings, EvaluationScheme
 from aggregates.care.evaluation import Evaluation
 from aggregates.care.group import DisabilityCategory, Group, GroupBasis
 from aggregates.care.needs import NeedCategory, PersonNeeds
 from aggregates.care.visit import HomeVisit, HouseholdKind, ReferredTo, VisitMode
 from aggregates.errors import InvalidValue, InvariantViolated, NotFound
-
-TODAY = date(2024, 6, 1)
-BY = {"actor": "test", "role": "system", "organisation": "", "request_id": "t", "reason": None}
+from tests.factories import BY, TODAY
 
 
 def new_group(**overrides: object) -> Group:
@@ -46,6 +44,69 @@ def scheme_settings() -> DistrictSettings:
         by=BY,
     )
     return settings
+
+
+def survey_rehabilitation(record: PersonNeeds, on: date, description: str) -> list[UUID]:
+    """A survey on ``on`` that finds one rehabilitation need; returns the new needs' ids."""
+    _, needs = record.survey(
+        association_id=record.association_id,
+        surveyed_on=on,
+        surveyor="刘洋",
+        services_received=[],
+        needs=[(NeedCategory.REHABILITATION, description)],
+        today=TODAY,
+        by=BY,
+    )
+    return list(needs)
+
+
+def deliver(
+    record: PersonNeeds,
+    need: UUID,
+    on: date,
+    *,
+    provider: str = "x",
+    description: str = "x",
+) -> None:
+    """A service delivered on ``on`` that meets ``need``."""
+    record.deliver_service(
+        need_id=need,
+        delivered_on=on,
+        provider=provider,
+        description=description,
+        meets_need=True,
+        today=TODAY,
+        by=BY,
+    )
+
+
+def conclude(visit: HomeVisit, follow_up: UUID, on: date, *, outcome: str = "x") -> None:
+    """The follow-up concluded on ``on``, resolved."""
+    visit.conclude(
+        follow_up_id=follow_up,
+        concluded_on=on,
+        outcome=outcome,
+        resolved=True,
+        today=TODAY,
+        by=BY,
+    )
+
+
+def evaluate_in_full(
+    scheme: EvaluationScheme, cycle: int, on: date, *, evaluator: str
+) -> Evaluation:
+    """An association evaluated on ``on`` with full marks on every criterion."""
+    return Evaluation.of_association(
+        association_id=uuid4(),
+        cycle=cycle,
+        evaluated_on=on,
+        evaluator=evaluator,
+        scheme=scheme,
+        scores={"organisation": 10, "services": 5},
+        notes=None,
+        today=TODAY,
+        by=BY,
+    )
 
 
 def test_a_category_group_names_its_category() -> None:
@@ -94,65 +155,17 @@ def test_a_group_with_members_cannot_be_disbanded() -> None:
 
 def test_a_met_need_takes_no_more_services_and_an_open_one_is_not_surveyed_twice() -> None:
     record = PersonNeeds.open(person_id=uuid4(), association_id=uuid4(), by=BY)
-    _, (need,) = record.survey(
-        association_id=record.association_id,
-        surveyed_on=date(2022, 3, 1),
-        surveyor="刘洋",
-        services_received=[],
-        needs=[(NeedCategory.REHABILITATION, "康复训练")],
-        today=TODAY,
-        by=BY,
-    )
+    (need,) = survey_rehabilitation(record, date(2022, 3, 1), "康复训练")
     with pytest.raises(InvariantViolated) as twice:
-        record.survey(
-            association_id=record.association_id,
-            surveyed_on=date(2022, 4, 1),
-            surveyor="刘洋",
-            services_received=[],
-            needs=[(NeedCategory.REHABILITATION, "again")],
-            today=TODAY,
-            by=BY,
-        )
+        survey_rehabilitation(record, date(2022, 4, 1), "again")
     assert twice.value.field == "needs.0.category"
     with pytest.raises(InvalidValue):
-        record.deliver_service(
-            need_id=need,
-            delivered_on=date(2022, 2, 1),
-            provider="x",
-            description="x",
-            meets_need=True,
-            today=TODAY,
-            by=BY,
-        )
-    record.deliver_service(
-        need_id=need,
-        delivered_on=date(2022, 5, 1),
-        provider="康复中心",
-        description="训练",
-        meets_need=True,
-        today=TODAY,
-        by=BY,
-    )
+        deliver(record, need, date(2022, 2, 1))
+    deliver(record, need, date(2022, 5, 1), provider="康复中心", description="训练")
     with pytest.raises(InvariantViolated):
-        record.deliver_service(
-            need_id=need,
-            delivered_on=date(2022, 6, 1),
-            provider="x",
-            description="x",
-            meets_need=True,
-            today=TODAY,
-            by=BY,
-        )
+        deliver(record, need, date(2022, 6, 1))
     with pytest.raises(NotFound):
-        record.deliver_service(
-            need_id=uuid4(),
-            delivered_on=date(2022, 6, 1),
-            provider="x",
-            description="x",
-            meets_need=True,
-            today=TODAY,
-            by=BY,
-        )
+        deliver(record, uuid4(), date(2022, 6, 1))
 
 
 def test_a_follow_up_is_concluded_once_and_not_before_it_was_referred() -> None:
@@ -178,31 +191,10 @@ def test_a_follow_up_is_concluded_once_and_not_before_it_was_referred() -> None:
         by=BY,
     )
     with pytest.raises(InvalidValue):
-        visit.conclude(
-            follow_up_id=follow_up,
-            concluded_on=date(2022, 3, 1),
-            outcome="x",
-            resolved=True,
-            today=TODAY,
-            by=BY,
-        )
-    visit.conclude(
-        follow_up_id=follow_up,
-        concluded_on=date(2022, 4, 1),
-        outcome="办理",
-        resolved=True,
-        today=TODAY,
-        by=BY,
-    )
+        conclude(visit, follow_up, date(2022, 3, 1))
+    conclude(visit, follow_up, date(2022, 4, 1), outcome="办理")
     with pytest.raises(InvariantViolated):
-        visit.conclude(
-            follow_up_id=follow_up,
-            concluded_on=date(2022, 4, 2),
-            outcome="x",
-            resolved=True,
-            today=TODAY,
-            by=BY,
-        )
+        conclude(visit, follow_up, date(2022, 4, 2))
 
 
 def test_visit_intervals_apply_from_their_effective_date() -> None:
@@ -249,28 +241,8 @@ def test_an_evaluation_is_scored_by_weights_and_refuses_bad_scores() -> None:
             scheme.score_association(scores)
         assert refused.value.field == field
     assert scheme.score_full_time_member(90, 80) == 87.0
-    evaluation = Evaluation.of_association(
-        association_id=uuid4(),
-        cycle=2021,
-        evaluated_on=date(2022, 1, 10),
-        evaluator="区残联",
-        scheme=scheme,
-        scores={"organisation": 10, "services": 5},
-        notes=None,
-        today=TODAY,
-        by=BY,
-    )
+    evaluation = evaluate_in_full(scheme, 2021, date(2022, 1, 10), evaluator="区残联")
     assert evaluation.total == 100.0
     with pytest.raises(InvalidValue) as early:
-        Evaluation.of_association(
-            association_id=uuid4(),
-            cycle=2022,
-            evaluated_on=date(2021, 12, 1),
-            evaluator="x",
-            scheme=scheme,
-            scores={"organisation": 10, "services": 5},
-            notes=None,
-            today=TODAY,
-            by=BY,
-        )
+        evaluate_in_full(scheme, 2022, date(2021, 12, 1), evaluator="x")
     assert early.value.field == "evaluated_on"

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.client import BOOTSTRAP_TOKEN, Client
-from tests.processes import ProcessFactory
+from tests.client import Client
 from tests.roster.samples import person_body
 
 pytestmark = pytest.mark.hosted
@@ -23,11 +22,9 @@ def created(response: Any) -> dict[str, Any]:
 
 
 def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
-    processes: ProcessFactory, hosted_env: dict[str, str]
+    hosted_api: Client,
 ) -> None:
-    server = processes.server(hosted_env, workers=1)
-    processes.worker(hosted_env)
-    api = Client(server.url or "", BOOTSTRAP_TOKEN)
+    api = hosted_api
     assert api.create_district(D, "惠济区").status_code == 201
     association = created(api.create_association(D, VILLAGE))["id"]
     chair = created(api.appoint(D, association, "chair", "王建国"))["officer_id"]

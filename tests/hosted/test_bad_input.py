@@ -11,8 +11,8 @@ import psycopg
 import pytest
 import requests
 
-from tests.client import BOOTSTRAP_TOKEN, Client
-from tests.processes import ProcessFactory
+from tests.client import Client
+from tests.problems import refusal_failures
 
 pytestmark = pytest.mark.hosted
 
@@ -37,11 +37,9 @@ class Bad:
 
 
 @pytest.fixture
-def hosted_world(processes: ProcessFactory, hosted_env: dict[str, str]) -> Iterator[dict[str, Any]]:
+def hosted_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
     """A server with one district, an association, a chair and a removed member."""
-    server = processes.server(hosted_env, workers=1)
-    processes.worker(hosted_env)
-    api = Client(server.url or "", BOOTSTRAP_TOKEN)
+    api = hosted_api
     assert api.create_district(D, "金水区").status_code == 201
     assert api.create_district(OTHER, "上街区").status_code == 201
     association = api.create_association(D, f"{D}001001").json()["id"]
@@ -357,26 +355,8 @@ def test_every_bad_input_is_refused_precisely_and_changes_nothing(
 ) -> None:
     api: Client = hosted_world["api"]
     before = store_state(pg_url)
-    failures = []
-    for bad in cases(hosted_world["association"], hosted_world["chair"], hosted_world["member"]):
-        response = send(api, bad)
-        problem = response.json() if response.content else {}
-        got = (
-            response.status_code,
-            response.headers.get("Content-Type"),
-            problem.get("type"),
-            problem.get("field"),
-        )
-        want = (
-            bad.status,
-            "application/problem+json",
-            f"urn:canxie:problem:{bad.problem}",
-            bad.field,
-        )
-        if got != want:
-            failures.append(f"{bad.name}: got {got}, want {want}: {problem.get('detail')}")
-        elif not problem.get("title") or not problem.get("request_id"):
-            failures.append(f"{bad.name}: problem lacks title or request_id")
+    catalogue = cases(hosted_world["association"], hosted_world["chair"], hosted_world["member"])
+    failures = refusal_failures(catalogue, lambda bad: send(api, bad), titled=True)
     assert not failures, "\n".join(failures)
     assert store_state(pg_url) == before, "a refused request left something in a store"
 

@@ -62,12 +62,8 @@ def test_thirty_districts_at_once_without_running_out_of_connections(
         assert tables >= 4, f"{schema} should hold its events, tracking and read models"
 
 
-def test_one_district_never_sees_another(
-    processes: ProcessFactory, hosted_env: dict[str, str]
-) -> None:
-    server = processes.server(hosted_env, workers=1)
-    processes.worker(hosted_env)
-    api = Client(server.url or "", BOOTSTRAP_TOKEN)
+def test_one_district_never_sees_another(hosted_api: Client) -> None:
+    api = hosted_api
     for code in ("410102", "410103"):
         assert api.create_district(code).status_code == 201
     mine = api.create_association("410102", "410102001001").json()

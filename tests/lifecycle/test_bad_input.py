@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from service.divisions.city_data import TOWNSHIPS, city_file
 from tests.plugin import ADMIN, app_settings, close_app, open_app
+from tests.problems import refusal_failures
 
 D, OTHER = "410102", "410103"
 T1, T2 = f"{D}001", f"{D}002"
@@ -773,24 +774,10 @@ def test_every_bad_input_is_refused_precisely_and_changes_nothing(
 ) -> None:
     api: Api = lifecycle_world["api"]
     before = heads(lifecycle_world["runtime"])
-    failures = []
-    for bad in cases(lifecycle_world):
-        response = api.client.post(f"/api/v1{bad.path}", json=bad.body, headers=api.headers)
-        problem = response.get_json(silent=True) or {}
-        got = (
-            response.status_code,
-            response.headers.get("Content-Type"),
-            problem.get("type"),
-            problem.get("field"),
-        )
-        want = (
-            bad.status,
-            "application/problem+json",
-            f"urn:canxie:problem:{bad.problem}",
-            bad.field,
-        )
-        if got != want:
-            failures.append(f"{bad.name}: got {got}, want {want}: {problem.get('detail')}")
+    failures = refusal_failures(
+        cases(lifecycle_world),
+        lambda bad: api.client.post(f"/api/v1{bad.path}", json=bad.body, headers=api.headers),
+    )
     assert not failures, "\n".join(failures)
     assert heads(lifecycle_world["runtime"]) == before, (
         "a refused request left something in a store"

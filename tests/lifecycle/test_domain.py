@@ -10,7 +10,6 @@ import pytest
 
 from aggregates.association.association import (
     Association,
-    Background,
     FacilityKind,
     NewOfficer,
     OfficerRole,
@@ -27,34 +26,7 @@ from aggregates.divisions.division import (
     township_kind,
 )
 from aggregates.errors import Conflict, InvalidValue, InvariantViolated, NotFound
-
-TODAY = date(2024, 6, 1)
-BY = {"actor": "test", "role": "system", "organisation": "", "request_id": "t", "reason": None}
-
-
-def association() -> Association:
-    return Association.establish(
-        division_code="410102001001",
-        name="友谊社区残协",
-        township_code="410102001",
-        established_on=date(2021, 3, 1),
-        today=TODAY,
-        by=BY,
-    )
-
-
-def appoint(target: Association, role: OfficerRole, name: str = "张三", **extra: object) -> UUID:
-    fields: dict[str, object] = {
-        "name": name,
-        "role": role,
-        "full_time": False,
-        "backgrounds": [Background.DISABLED],
-        "appointed_on": date(2021, 4, 1),
-        "today": TODAY,
-        "by": BY,
-    }
-    fields.update(extra)
-    return target.appoint_officer(**fields)  # type: ignore[arg-type]
+from tests.factories import BY, TODAY, appoint, new_association
 
 
 def select(target: Association, officer: UUID, on: date = date(2021, 5, 1)) -> UUID:
@@ -73,7 +45,7 @@ def select(target: Association, officer: UUID, on: date = date(2021, 5, 1)) -> U
 
 
 def test_full_time_member_can_enter_exit_and_enter_again() -> None:
-    target = association()
+    target = new_association()
     member = appoint(target, OfficerRole.COMMITTEE_MEMBER)
     first = select(target, member)
     assert target.officers[member].full_time
@@ -94,7 +66,7 @@ def test_full_time_member_can_enter_exit_and_enter_again() -> None:
 
 
 def test_only_a_committee_member_is_selected_full_time() -> None:
-    target = association()
+    target = new_association()
     chair = appoint(target, OfficerRole.CHAIR)
     with pytest.raises(InvariantViolated) as refused:
         select(target, chair)
@@ -102,14 +74,14 @@ def test_only_a_committee_member_is_selected_full_time() -> None:
 
 
 def test_second_selection_of_a_sitting_full_time_member_is_refused() -> None:
-    target = association()
+    target = new_association()
     member = appoint(target, OfficerRole.COMMITTEE_MEMBER, full_time=True)
     with pytest.raises(InvariantViolated):
         select(target, member)
 
 
 def test_pay_and_exit_need_a_full_time_member() -> None:
-    target = association()
+    target = new_association()
     member = appoint(target, OfficerRole.COMMITTEE_MEMBER)
     with pytest.raises(InvariantViolated):
         target.exit_full_time(officer_id=member, exited_on=TODAY, reason="x", today=TODAY, by=BY)
@@ -125,7 +97,7 @@ def test_pay_and_exit_need_a_full_time_member() -> None:
 
 
 def test_removing_a_full_time_member_ends_the_membership_in_the_same_event() -> None:
-    target = association()
+    target = new_association()
     member = appoint(target, OfficerRole.COMMITTEE_MEMBER)
     membership = select(target, member)
     target.remove_officer(
@@ -141,7 +113,7 @@ def test_removing_a_full_time_member_ends_the_membership_in_the_same_event() -> 
 
 
 def test_reelection_ends_the_old_offices_and_keeps_continuing_officers() -> None:
-    target = association()
+    target = new_association()
     chair = appoint(target, OfficerRole.CHAIR)
     leaving = appoint(target, OfficerRole.VICE_CHAIR, "李四", full_time=False)
     ids = target.reelect(
@@ -162,7 +134,7 @@ def test_reelection_ends_the_old_offices_and_keeps_continuing_officers() -> None
 
 
 def test_reelection_with_two_chairs_is_refused() -> None:
-    target = association()
+    target = new_association()
     with pytest.raises(InvariantViolated) as refused:
         target.reelect(
             started_on=date(2024, 4, 1),
@@ -175,7 +147,7 @@ def test_reelection_with_two_chairs_is_refused() -> None:
 
 
 def test_a_dissolved_association_takes_no_more_appointments() -> None:
-    target = association()
+    target = new_association()
     appoint(target, OfficerRole.CHAIR)
     target.dissolve(dissolved_on=date(2023, 1, 1), reason="村庄搬迁", today=TODAY, by=BY)
     assert target.status is Status.DISSOLVED and not target.officers
@@ -185,16 +157,18 @@ def test_a_dissolved_association_takes_no_more_appointments() -> None:
 
 
 def test_merger_closes_one_and_records_it_on_the_other() -> None:
-    source, target = association(), association()
+    source, target = new_association(), new_association()
     source.merge_into(target, merged_on=date(2023, 1, 1), reason="合并", today=TODAY, by=BY)
     assert source.status is Status.MERGED and source.merged_into == target.id
     assert isinstance(target.pending_events[-1], Association.Absorbed)
     with pytest.raises(InvariantViolated):
-        association().merge_into(source, merged_on=date(2023, 2, 1), reason="x", today=TODAY, by=BY)
+        new_association().merge_into(
+            source, merged_on=date(2023, 2, 1), reason="x", today=TODAY, by=BY
+        )
 
 
 def test_facility_withdrawal_needs_a_current_facility_and_a_later_date() -> None:
-    target = association()
+    target = new_association()
     facility = target.record_facility(
         kind=FacilityKind.DUTIES_ON_WALL,
         description="职责上墙",
@@ -217,7 +191,7 @@ def test_facility_withdrawal_needs_a_current_facility_and_a_later_date() -> None
 
 
 def test_training_attendance_needs_the_officer_in_office_that_day_and_once() -> None:
-    target = association()
+    target = new_association()
     chair = appoint(target, OfficerRole.CHAIR)
     session = TrainingSession.hold(
         district_code="410102",

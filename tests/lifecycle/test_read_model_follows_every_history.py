@@ -12,12 +12,10 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-import pytest
-
 from projections.association.associations import ASSOCIATIONS, RETIRED_UNIQUE
 from projections.engine.catchup import projected_position
 from projections.platform.tenancy import Tenancy
-from tests.factories import SEED, district
+from tests.factories import SEED, association, district
 
 D, T = "410102", "410102001"
 V1, V2 = f"{T}001", f"{T}002"
@@ -30,20 +28,8 @@ def _merge_onto_a_dissolved_association(tenancy: Tenancy) -> tuple[Any, Any]:
     records = tenancy.records(D)
     for code, name in ((T, "林山寨街道"), (V1, "友谊社区"), (V2, "百花社区")):
         records.record_division(code=code, name=name, effective_on=date(2020, 1, 1), by=SEED)
-    a = records.establish_association(
-        division_code=V1,
-        name="友谊社区残协",
-        township_code=T,
-        established_on=date(2021, 3, 1),
-        by=SEED,
-    ).id
-    b = records.establish_association(
-        division_code=V2,
-        name="百花社区残协",
-        township_code=T,
-        established_on=date(2021, 4, 1),
-        by=SEED,
-    ).id
+    a = association(tenancy, V1, "友谊社区残协", established_on=date(2021, 3, 1)).id
+    b = association(tenancy, V2, "百花社区残协", established_on=date(2021, 4, 1)).id
     records.dissolve_association(a, dissolved_on=date(2022, 1, 1), reason="社区撤并", by=SEED)
     records.merge_villages(
         sources=[V1, V2],
@@ -62,12 +48,10 @@ def _associations_at(tenancy: Tenancy, code: str) -> set[str]:
         return {str(row["id"]) for row in cur.fetchall()}
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_merge_onto_a_dissolved_associations_village_is_projected(
-    backend: str, request: pytest.FixtureRequest, make_runtime: Any
+    store_url: str | None, make_runtime: Any
 ) -> None:
-    url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
-    runtime = make_runtime(database_url=url)
+    runtime = make_runtime(database_url=store_url)
     a, b = _merge_onto_a_dissolved_association(runtime.tenancy)
     head = runtime.tenancy.records(D).head_position()
     runtime.catch_up(D)
@@ -94,12 +78,10 @@ def _age(tenancy: Tenancy) -> None:
         )
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_an_older_store_loses_its_unique_village_code_when_opened(
-    backend: str, request: pytest.FixtureRequest, make_runtime: Any
+    store_url: str | None, make_runtime: Any
 ) -> None:
-    url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
-    runtime = make_runtime(database_url=url)
+    runtime = make_runtime(database_url=store_url)
     district(runtime.tenancy, D)
     _age(runtime.tenancy)
     runtime.tenancy.provision_district(D)  # what every start does for every district

@@ -11,7 +11,6 @@ an evaluation, and a person's move to another district (惠济区).
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,8 @@ import pytest
 import requests
 
 from service.divisions.city_data import TOWNSHIPS, city_file, city_rows
-from tests.client import BOOTSTRAP_TOKEN, Client
-from tests.processes import REPO, ProcessFactory
+from tests.client import Client
+from tests.processes import run_canxie
 from tests.roster.samples import person_body
 
 D, T = "410102", "410102001"
@@ -40,12 +39,8 @@ def ok(response: requests.Response, status: int = 200) -> Any:
 
 
 @pytest.mark.hosted
-def test_a_year_of_one_township_is_entered_and_read_back(
-    processes: ProcessFactory, hosted_env: dict[str, str]
-) -> None:
-    server = processes.server(hosted_env, workers=1)
-    processes.worker(hosted_env)
-    api = Client(server.url or "", BOOTSTRAP_TOKEN)
+def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> None:
+    api = hosted_api
     ok(api.create_district(D, "中原区"), 201)
     base = f"/districts/{D}"
 
@@ -494,7 +489,7 @@ def test_a_year_of_one_township_is_entered_and_read_back(
         ),
         201,
     )
-    narrow = Client(server.url or "", other["token"]["token"])
+    narrow = Client(api.base, other["token"]["token"])
     seen = ok(narrow.get(f"{base}/training-sessions"))
     assert [s["session_id"] for s in seen["items"]] == [district_session]
     assert ok(narrow.get(f"{base}/divisions", level="village"))["total"] == 0
@@ -511,14 +506,7 @@ def test_divisions_import_command_reads_the_city_file(tmp_path: Path) -> None:
     }
 
     def canxie(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "service", *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return run_canxie(*args, env=env, inherit=False)
 
     assert canxie("districts", "add", D, "中原区").returncode == 0
     mine = [row for row in city_rows(TOWNSHIPS) if row["district_code"] == D]

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.operations.metrics_scrape import by_label, scrape, value
-from tests.processes import REPO, ProcessFactory
+from tests.processes import ProcessFactory, run_canxie
 
 pytestmark = pytest.mark.hosted
 
@@ -80,15 +78,7 @@ def test_lag_rises_while_workers_are_stopped_and_falls_after(
     assert all(b[2] == 0 for b in behind), "the quiet district is not behind"
 
     # `canxie lag` says the same, with the seconds.
-    out = subprocess.run(
-        [sys.executable, "-m", "service", "lag"],
-        cwd=REPO,
-        env={**_os_env(), **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+    out = run_canxie("lag", env=env, timeout=60, check=True).stdout
     row = next(line.split("\t") for line in out.splitlines() if line.startswith(CODE))
     assert int(row[3]) == events[-1] and float(row[4]) > 0, out
 
@@ -130,9 +120,3 @@ def test_lag_rises_while_workers_are_stopped_and_falls_after(
     assert any(e.get("district") == CODE and e.get("task_id") for e in worker_lines)
     for process in processes.started:
         assert OFFICER not in process.output()
-
-
-def _os_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)

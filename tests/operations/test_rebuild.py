@@ -3,9 +3,7 @@ and the API keeps answering with complete data while a rebuild runs."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -20,7 +18,7 @@ from projections.ledger import ledger
 from projections.platform.database import open_database
 from projections.platform.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN, Client
-from tests.processes import REPO, ProcessFactory
+from tests.processes import ProcessFactory, run_canxie
 from tests.seeding import SEEDER, seed_district
 
 pytestmark = pytest.mark.hosted
@@ -57,14 +55,8 @@ def tables(tenancy: Tenancy) -> dict[str, list[dict[str, Any]]]:
 
 
 def canxie(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=REPO,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """``canxie ARGS`` in its own process, in the deployment of ``env``."""
+    return run_canxie(*args, env=env)
 
 
 def test_rebuild_equals_live_while_the_api_serves(

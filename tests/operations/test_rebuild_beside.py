@@ -6,8 +6,6 @@ import threading
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from projections.engine.catchup import PROJECTIONS
 from projections.engine.replay import load_live
 from projections.engine.shadow_rebuild import rebuild_beside
@@ -18,12 +16,10 @@ from workers.runtime import Runtime
 from workers.settings import Settings
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_rebuild_beside_equals_live_and_reads_never_stop(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+    store_url: str | None, tmp_path: Path
 ) -> None:
-    url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
-    runtime = Runtime.open(Settings(data_dir=tmp_path, database_url=url))
+    runtime = Runtime.open(Settings(data_dir=tmp_path, database_url=store_url))
     runtime.tenancy.provision()
     assert load_demo(runtime.tenancy)
     seed_district(runtime.tenancy, "410102", associations=20, cycles=20, first_village=9001)

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
-from aggregates.association.association import Background, OfficerRole
+from aggregates.association.association import OfficerRole
 from aggregates.association.training import TrainingMode
 from aggregates.clock import SetClock
 from aggregates.provenance import Provenance
 from service.compliance.queries import report
+from tests.campaign.district import appoint
+from tests.factories import association
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 
@@ -32,20 +34,6 @@ def replayed_district(calendar: Calendar, make_district: Any) -> None:
     make_district(D, "中原区", by=BY, clock=calendar)
 
 
-def appoint(
-    rt: Runtime, association: Any, role: OfficerRole, name: str, on: date, full_time: bool = False
-) -> None:
-    rt.tenancy.records(D).appoint_officer(
-        association,
-        name=name,
-        role=role,
-        full_time=full_time,
-        backgrounds=[Background.DISABLED],
-        appointed_on=on,
-        by=BY,
-    )
-
-
 def finding(body: dict[str, Any], rule_id: str, division: str) -> dict[str, Any]:
     return next(
         f for f in body["findings"] if f["rule_id"] == rule_id and f["division_code"] == division
@@ -57,32 +45,20 @@ def test_the_records_on_each_day_and_a_late_correction(
 ) -> None:
     records = runtime.tenancy.records(D)
     calendar.day = date(2021, 3, 10)
-    a = records.establish_association(
-        division_code=A,
-        name="友谊社区残协",
-        township_code=A[:9],
-        established_on=calendar.day,
-        by=BY,
-    ).id
-    appoint(runtime, a, OfficerRole.CHAIR, "王建国", calendar.day)
-    appoint(runtime, a, OfficerRole.VICE_CHAIR, "李秀英", calendar.day)
+    a = association(runtime.tenancy, A, "友谊社区残协", established_on=calendar.day, by=BY).id
+    appoint(records, a, OfficerRole.CHAIR, "王建国", calendar.day)
+    appoint(records, a, OfficerRole.VICE_CHAIR, "李秀英", calendar.day)
     for n, name in enumerate(("刘洋", "陈静", "杨帆")):
-        appoint(runtime, a, OfficerRole.COMMITTEE_MEMBER, name, calendar.day, full_time=n == 0)
+        appoint(records, a, OfficerRole.COMMITTEE_MEMBER, name, calendar.day, full_time=n == 0)
     calendar.day = date(2021, 6, 15)
-    b = records.establish_association(
-        division_code=B,
-        name="百花社区残协",
-        township_code=B[:9],
-        established_on=calendar.day,
-        by=BY,
-    ).id
-    appoint(runtime, b, OfficerRole.CHAIR, "周丽", calendar.day)
+    b = association(runtime.tenancy, B, "百花社区残协", established_on=calendar.day, by=BY).id
+    appoint(records, b, OfficerRole.CHAIR, "周丽", calendar.day)
 
     calendar.day = date(2022, 4, 10)  # rectification after the March inspection
-    appoint(runtime, a, OfficerRole.VICE_CHAIR, "赵敏", calendar.day)
+    appoint(records, a, OfficerRole.VICE_CHAIR, "赵敏", calendar.day)
     calendar.day = date(2022, 5, 20)  # a correction: B's vice-chairs were elected in February
-    appoint(runtime, b, OfficerRole.VICE_CHAIR, "吴强", date(2022, 2, 1))
-    appoint(runtime, b, OfficerRole.VICE_CHAIR, "郑红", date(2022, 2, 1))
+    appoint(records, b, OfficerRole.VICE_CHAIR, "吴强", date(2022, 2, 1))
+    appoint(records, b, OfficerRole.VICE_CHAIR, "郑红", date(2022, 2, 1))
     runtime.catch_up(D)
 
     early = report(runtime, D, date(2021, 5, 1), "recorded")
@@ -122,14 +98,8 @@ def test_the_future_cannot_be_asked(runtime: Runtime) -> None:
 def test_training_takes_effect_on_the_session_day(runtime: Runtime, calendar: SetClock) -> None:
     records = runtime.tenancy.records(D)
     calendar.day = date(2021, 3, 10)
-    a = records.establish_association(
-        division_code=A,
-        name="友谊社区残协",
-        township_code=A[:9],
-        established_on=calendar.day,
-        by=BY,
-    ).id
-    appoint(runtime, a, OfficerRole.CHAIR, "王建国", calendar.day)
+    a = association(runtime.tenancy, A, "友谊社区残协", established_on=calendar.day, by=BY).id
+    appoint(records, a, OfficerRole.CHAIR, "王建国", calendar.day)
     calendar.day = date(2021, 4, 1)
     session = records.hold_training(
         topic="政策培训",

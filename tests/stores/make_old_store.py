@@ -63,6 +63,8 @@ from projections.ledger import ledger
 from projections.ledger.tree_heads import load_private_key, public_key_base64
 from service.campaign.queries import rule_findings
 from service.cli.demo import DEMO_DISTRICT, load_demo
+from tests.access.world import A as ACCESS_A
+from tests.access.world import B as ACCESS_B
 from tests.access.world import add_sample_persons
 from tests.campaign.samples import add_campaign_samples
 from tests.care.samples import add_care_samples
@@ -272,7 +274,8 @@ def access_samples(maker: Maker) -> None:
     for code in (D, E):
         maker.records(code)  # both on the recorded clock before the samples use them
     tenancy = maker.runtime.tenancy
-    add_sample_persons(tenancy, maker.ids, D, E)
+    assert (D, E) == (ACCESS_A, ACCESS_B)  # where the access world's persons live
+    add_sample_persons(tenancy, maker.ids)
     add_care_samples(tenancy, maker.ids, D, E)
     add_campaign_samples(tenancy, maker.ids, D, E)
 

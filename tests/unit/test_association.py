@@ -6,38 +6,9 @@ from datetime import date
 
 import pytest
 
-from aggregates.association.association import Association, Background, OfficerRole
+from aggregates.association.association import OfficerRole
 from aggregates.errors import InvalidValue, InvariantViolated, NotFound
-
-TODAY = date(2024, 6, 1)
-BY = {"actor": "test", "role": "system", "organisation": "", "request_id": "t", "reason": None}
-
-
-def new_association(**overrides: object) -> Association:
-    fields = {
-        "division_code": "410102001001",
-        "name": "友谊社区残协",
-        "township_code": "410102001",
-        "established_on": date(2021, 3, 1),
-        "today": TODAY,
-        "by": BY,
-    }
-    fields.update(overrides)
-    return Association.establish(**fields)  # type: ignore[arg-type]
-
-
-def appoint(association: Association, role: OfficerRole, **overrides: object) -> object:
-    fields = {
-        "name": "张三",
-        "role": role,
-        "full_time": False,
-        "backgrounds": [Background.DISABLED],
-        "appointed_on": date(2021, 4, 1),
-        "today": TODAY,
-        "by": BY,
-    }
-    fields.update(overrides)
-    return association.appoint_officer(**fields)  # type: ignore[arg-type]
+from tests.factories import BY, TODAY, appoint, new_association
 
 
 def test_second_sitting_chair_is_refused() -> None:

@@ -43,14 +43,20 @@ def establish(records: DistrictRecords) -> UUID:
     return saved.id
 
 
-def appoint(records: DistrictRecords, association: UUID, role: OfficerRole, name: str) -> UUID:
+def appoint(
+    records: DistrictRecords,
+    association: UUID,
+    role: OfficerRole,
+    name: str,
+    on: date = date(2021, 4, 1),
+) -> UUID:
     saved = records.appoint_officer(
         association,
         name=name,
         role=role,
         full_time=False,
         backgrounds=[],
-        appointed_on=date(2021, 4, 1),
+        appointed_on=on,
         by=SEEDER,
     )
     assert saved.id is not None  # the new officer's id
@@ -77,24 +83,8 @@ def test_a_command_on_a_cached_aggregate_reads_nothing_from_the_store(
     association = establish(a)
     appoint(a, association, OfficerRole.CHAIR, "张主席")
     reads = store_reads(a, monkeypatch)
-    a.appoint_officer(
-        association,
-        name="李委员",
-        role=OfficerRole.COMMITTEE_MEMBER,
-        full_time=False,
-        backgrounds=[],
-        appointed_on=date(2021, 4, 2),
-        by=SEEDER,
-    )
-    a.appoint_officer(
-        association,
-        name="王委员",
-        role=OfficerRole.COMMITTEE_MEMBER,
-        full_time=False,
-        backgrounds=[],
-        appointed_on=date(2021, 4, 3),
-        by=SEEDER,
-    )
+    appoint(a, association, OfficerRole.COMMITTEE_MEMBER, "李委员", date(2021, 4, 2))
+    appoint(a, association, OfficerRole.COMMITTEE_MEMBER, "王委员", date(2021, 4, 3))
     assert reads == []
 
 
@@ -104,24 +94,8 @@ def test_a_stale_copy_loses_its_save_and_the_command_runs_again_on_a_fresh_one(
     a, b = two_processes
     association = establish(a)
     a.association(association)  # cached in "process" a
-    b.appoint_officer(
-        association,
-        name="李委员",
-        role=OfficerRole.COMMITTEE_MEMBER,
-        full_time=False,
-        backgrounds=[],
-        appointed_on=date(2021, 4, 2),
-        by=SEEDER,
-    )
-    a.appoint_officer(
-        association,
-        name="王委员",
-        role=OfficerRole.COMMITTEE_MEMBER,
-        full_time=False,
-        backgrounds=[],
-        appointed_on=date(2021, 4, 3),
-        by=SEEDER,
-    )
+    appoint(b, association, OfficerRole.COMMITTEE_MEMBER, "李委员", date(2021, 4, 2))
+    appoint(a, association, OfficerRole.COMMITTEE_MEMBER, "王委员", date(2021, 4, 3))
     names = {o.name for o in b.association(association).officers.values()}
     assert names == {"李委员", "王委员"}
 
@@ -134,15 +108,7 @@ def test_a_refusal_is_never_based_on_a_stale_copy(
     chair = appoint(a, association, OfficerRole.CHAIR, "张主席")  # a's cache: a chair sits
     b.remove_officer(association, chair, removed_on=date(2021, 5, 1), reason="调离", by=SEEDER)
     # On a's stale copy a second chair is refused; on the fresh copy it is right.
-    a.appoint_officer(
-        association,
-        name="赵主席",
-        role=OfficerRole.CHAIR,
-        full_time=False,
-        backgrounds=[],
-        appointed_on=date(2021, 5, 2),
-        by=SEEDER,
-    )
+    appoint(a, association, OfficerRole.CHAIR, "赵主席", date(2021, 5, 2))
     sitting = [o.name for o in b.association(association).sitting(OfficerRole.CHAIR)]
     assert sitting == ["赵主席"]
 
@@ -153,15 +119,7 @@ def test_a_cached_copy_that_is_read_but_not_saved_sends_the_command_round_again(
     a, b = two_processes
     association = establish(a)
     a.association(association)
-    b.appoint_officer(
-        association,
-        name="李委员",
-        role=OfficerRole.COMMITTEE_MEMBER,
-        full_time=False,
-        backgrounds=[],
-        appointed_on=date(2021, 4, 2),
-        by=SEEDER,
-    )
+    appoint(b, association, OfficerRole.COMMITTEE_MEMBER, "李委员", date(2021, 4, 2))
     seen: list[int] = []
 
     def attempt() -> tuple[list[Any], None]:
