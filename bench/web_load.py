@@ -1,19 +1,21 @@
-"""The web pages' server time under load (issue 14): the village worker's task list and the
-township officer's overview, 50 signed-in users at once, on the synthetic city's largest
-district served by gunicorn on PostgreSQL.
+"""The web pages on the synthetic city's largest district, served by gunicorn on PostgreSQL
+(issue 14): recording a visit under emulated slow 3G, and the server's time for the village
+worker's task list and the township officer's overview with 50 signed-in users at once.
 
-    .venv/bin/python -m bench.web_load [--scale 1.0] [--users 50] [--each 20]
+    .venv/bin/python -m bench.web_load [--scale 1.0] [--users 50] [--each 20] [--runs 5]
         [--database-url URL] [--port N] [--results DIR]
 
 Writes the largest district of ``bench.city`` at ``--scale`` into a scratch database (or
 into ``--database-url``, once: a store with events is used as it is), projects it (``canxie
 catch-up``), makes a worker of an association and an officer of its township with ``canxie
 users add``, signs each in (one-time password, then their own), and starts ``canxie serve``
-(2 processes x 8 threads, JSON logs).  Then ``--users`` cookie sessions each ask for the
-page ``--each`` times in a row, without pause (closed loop): the server's own time per
-request is read from its JSON access log (``duration_ms``, from the first hook to the
-answer), the clients' latency beside it.
-Budget: the server's p99 <= 50 ms.
+(2 processes x 8 threads, JSON logs) and a ``canxie worker``.  First the worker's visit
+journey under emulated slow 3G (``--runs`` times with JavaScript and as many without; each
+from the click on the first household of the task list to the task list shown again
+without it; budget 5 s).  Then ``--users`` cookie sessions each ask for the page ``--each``
+times in a row, without pause (closed loop): the server's own time per request is read from
+its JSON access log (``duration_ms``, from the first hook to the answer), the clients'
+latency beside it.  Budget: the server's p99 <= 50 ms.
 """
 
 from __future__ import annotations
@@ -199,6 +201,25 @@ def server_times(log: Path, route: str, skip: int) -> list[float]:
     return found[skip:]
 
 
+def slow_3g_visits(base: str, login: str, runs: int) -> dict[str, Any]:
+    """The worker's visit journey under slow 3G, ``runs`` times with JavaScript and without
+    (``bench.web_pages.journeys``), in Debian's chromium with a signed-in cookie session."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.web_pages import CHROMIUM, journeys
+
+    session = signed_in(base, login)
+    cookies = [{"name": c.name, "value": c.value or "", "url": base} for c in session.cookies]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        try:
+            return journeys(browser, base, cookies, runs)
+        finally:
+            browser.close()
+
+
 def measure_page(
     base: str, log: Path, sessions: list[requests.Session], path: str, marker: str, each: int
 ) -> dict[str, Any]:
@@ -222,9 +243,11 @@ def measure_page(
 
 
 def measure(
-    url: str, scale: float, seed: int, users: int, each: int, port: int | None
+    url: str, scale: float, seed: int, load: tuple[int, int], runs: int, port: int | None
 ) -> dict[str, Any]:
-    """District written and projected, accounts made, server up, each page under load."""
+    """District written and projected, accounts made, server and worker up, the visit
+    journeys, then each page under load (``load``: users, requests each)."""
+    users, each = load
     env = {
         "CANXIE_DATABASE_URL": url,
         "CANXIE_BROKER_URL": AMQP_URL,
@@ -250,10 +273,12 @@ def measure(
         processes = ProcessFactory(Path(scratch) / "logs")
         try:
             server: Process = processes.server(env, "--threads", "8", workers=2, port=port)
+            processes.worker(env)  # projects the visits recorded
             base = server.url or ""
             accounts = {"worker": worker, "officer": officer}
             for login, one_time in accounts.values():
                 first_sign_in(base, login, one_time)
+            visits = slow_3g_visits(base, worker[0], runs) if runs else {}
             results: dict[str, Any] = {}
             for name, path, who, marker in PAGES:
                 probe = signed_in(base, accounts[who][0]).get(f"{base}{path}", timeout=60)
@@ -270,30 +295,16 @@ def measure(
         "written_events": written,
         "prepare_seconds": prepared,
         "pages": results,
+        "visit, slow 3G": visits,
     }
 
 
-def main() -> None:
-    """Parse arguments, run, print and save."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", type=float, default=1.0, help="the city's scale")
-    parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--each", type=int, default=20, help="requests per user per page")
-    parser.add_argument(
-        "--database-url", help="a store to keep (written once) instead of a scratch database"
-    )
-    add_port_option(parser)
-    add_results_option(parser)
-    args = parser.parse_args()
-    folder = results_folder(args.results)
-    with ExitStack() as stack:
-        url = args.database_url or stack.enter_context(scratch_database())
-        result = measure(url, args.scale, args.seed, args.users, args.each, args.port)
+def report(result: dict[str, Any]) -> None:
+    """The figures on stdout."""
     rows = []
     for name, page in result["pages"].items():
+        if "missing" in page:
+            print(f"{name} ({page['path']}): {page['missing']}")
         for f in page.values():
             if isinstance(f, dict):
                 rows.append(
@@ -305,8 +316,35 @@ def main() -> None:
          "client p99"],
         rows,
     )  # fmt: skip
+    for label, found in result["visit, slow 3G"].items():
+        runs = ", ".join(f"{s:.2f}" for s in found["runs_s"])
+        print(f"visit on slow 3G, {label}: median {found['median_s']:.2f} s ({runs})")
+
+
+def main() -> None:
+    """Parse arguments, run, print and save."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="the city's scale")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--each", type=int, default=20, help="requests per user per page")
+    parser.add_argument("--runs", type=int, default=5, help="visits on slow 3G, JS on and off")
+    parser.add_argument(
+        "--database-url", help="a store to keep (written once) instead of a scratch database"
+    )
+    add_port_option(parser)
+    add_results_option(parser)
+    args = parser.parse_args()
+    folder = results_folder(args.results)
+    with ExitStack() as stack:
+        url = args.database_url or stack.enter_context(scratch_database())
+        result = measure(url, args.scale, args.seed, (args.users, args.each), args.runs, args.port)
+    report(result)
     command = (
-        f"python -m bench.web_load --scale {args.scale:g} --users {args.users} --each {args.each}"
+        f"python -m bench.web_load --scale {args.scale:g} --users {args.users} "
+        f"--each {args.each} --runs {args.runs}"
     )
     print(write_results(folder, "web_load", {"command": command, "scale": args.scale, **result}))
 
