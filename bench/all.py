@@ -24,6 +24,7 @@ the committed ``bench/results``) without running anything; ``--dry-run`` prints 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -315,13 +316,15 @@ def _load_rows(load: dict[str, Any]) -> list[list[str]]:
         )
         for label, found in load["visit, slow 3G"].items()
     ]
-    for name, page in load["pages"].items():
-        users = page.get("users")
+    loads = ("users", "users, no pause")
+    for (name, page), label in itertools.product(load["pages"].items(), loads):
+        users = page.get(label)
         if users is None:
             continue
+        pause = f"pausing {users['think_s']:g} s on average" if users["think_s"] else "no pause"
         out.append(
             _row(
-                f"10. web: {name}, {users['users']} users at once, server time",
+                f"10. web: {name}, {users['users']} users at once ({pause}), server time",
                 f"p99 {_n(users['server_p99_ms'], 1)} ms (p50 "
                 f"{_n(users['server_p50_ms'], 1)} ms; clients see p99 "
                 f"{_n(users['client_p99_ms'], 1)} ms)",

@@ -2,8 +2,8 @@
 (issue 14): recording a visit under emulated slow 3G, and the server's time for the village
 worker's task list and the township officer's overview with 50 signed-in users at once.
 
-    .venv/bin/python -m bench.web_load [--scale 1.0] [--users 50] [--each 20] [--runs 5]
-        [--database-url URL] [--port N] [--results DIR]
+    .venv/bin/python -m bench.web_load [--scale 1.0] [--users 50] [--each 20] [--think 1]
+        [--runs 5] [--database-url URL] [--port N] [--results DIR]
 
 Writes the largest district of ``bench.city`` at ``--scale`` into a scratch database (or
 into ``--database-url``, once: a store with events is used as it is), projects it (``canxie
@@ -13,9 +13,10 @@ users add``, signs each in (one-time password, then their own), and starts ``can
 journey under emulated slow 3G (``--runs`` times with JavaScript and as many without; each
 from the click on the first household of the task list to the task list shown again
 without it; budget 5 s).  Then ``--users`` cookie sessions each ask for the page ``--each``
-times in a row, without pause (closed loop): the server's own time per request is read from
-its JSON access log (``duration_ms``, from the first hook to the answer), the clients'
-latency beside it.  Budget: the server's p99 <= 50 ms.
+times in a row, pausing 0-2 x ``--think`` seconds before each (a person reading the page),
+and again without any pause (a stress beyond 50 people): the server's own time per request
+is read from its JSON access log (``duration_ms``, from the first hook to the answer), the
+clients' latency beside it.  Budget: the server's p99 <= 50 ms.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -160,14 +162,22 @@ def signed_in(base: str, login: str) -> requests.Session:
 
 
 def closed_loop(
-    base: str, sessions: list[requests.Session], path: str, marker: str, each: int
+    base: str,
+    sessions: list[requests.Session],
+    path: str,
+    marker: str,
+    each: int,
+    think: float = 0.0,
 ) -> dict[str, Any]:
-    """Each session asks for ``path`` ``each`` times in a row: client latency (ms)."""
+    """Each session asks for ``path`` ``each`` times in a row, pausing between 0 and
+    2 x ``think`` seconds before each (a person reading): client latency (ms)."""
     timings: list[float] = []
     lock = threading.Lock()
 
     def run(session: requests.Session) -> None:
+        pauses = random.Random()
         for _ in range(each):
+            time.sleep(pauses.uniform(0, 2 * think))
             start = time.perf_counter()
             answer = session.get(f"{base}{path}", timeout=60)
             elapsed = (time.perf_counter() - start) * 1000
@@ -221,19 +231,31 @@ def slow_3g_visits(base: str, login: str, runs: int) -> dict[str, Any]:
 
 
 def measure_page(
-    base: str, log: Path, sessions: list[requests.Session], path: str, marker: str, each: int
+    base: str,
+    log: Path,
+    sessions: list[requests.Session],
+    path: str,
+    marker: str,
+    load: tuple[int, float],
 ) -> dict[str, Any]:
-    """One user alone, then every session at once: client and server figures of each."""
+    """One user alone, then every session at once (``load``: requests each, pause between
+    them), then every session without a pause: client and server figures of each."""
+    each, think = load
     figures: dict[str, Any] = {}
-    for label, group, times in (("1 user", sessions[:1], 100), ("users", sessions, each)):
+    for label, group, times, pause in (
+        ("1 user", sessions[:1], 100, 0.0),
+        ("users", sessions, each, think),
+        ("users, no pause", sessions, each, 0.0),
+    ):
         before = len(server_times(log, path, 0))
         closed_loop(base, group, path, marker, 2)  # warm every process and connection
         warmed = len(server_times(log, path, 0)) - before
-        found = closed_loop(base, group, path, marker, times)
+        found = closed_loop(base, group, path, marker, times, pause)
         time.sleep(0.5)  # the log's last lines
         server = server_times(log, path, before + warmed)
         found.update(
             users=len(group),
+            think_s=pause,
             server_p50_ms=percentile(server, 50),
             server_p99_ms=percentile(server, 99),
             server_max_ms=max(server) if server else float("nan"),
@@ -243,11 +265,11 @@ def measure_page(
 
 
 def measure(
-    url: str, scale: float, seed: int, load: tuple[int, int], runs: int, port: int | None
+    url: str, scale: float, seed: int, load: tuple[int, int, float], runs: int, port: int | None
 ) -> dict[str, Any]:
     """District written and projected, accounts made, server and worker up, the visit
-    journeys, then each page under load (``load``: users, requests each)."""
-    users, each = load
+    journeys, then each page under load (``load``: users, requests each, pause)."""
+    users, each, think = load
     env = {
         "CANXIE_DATABASE_URL": url,
         "CANXIE_BROKER_URL": AMQP_URL,
@@ -286,7 +308,7 @@ def measure(
                     results[name] = {"path": path, "missing": "not on this branch yet"}
                     continue
                 sessions = [signed_in(base, accounts[who][0]) for _ in range(users)]
-                figures = measure_page(base, server.log, sessions, path, marker, each)
+                figures = measure_page(base, server.log, sessions, path, marker, (each, think))
                 results[name] = {"path": path, "html_bytes": len(probe.content), **figures}
         finally:
             processes.stop_all()
@@ -330,6 +352,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--each", type=int, default=20, help="requests per user per page")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="a user's mean pause between requests (s)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="visits on slow 3G, JS on and off")
     parser.add_argument(
         "--database-url", help="a store to keep (written once) instead of a scratch database"
@@ -340,11 +365,12 @@ def main() -> None:
     folder = results_folder(args.results)
     with ExitStack() as stack:
         url = args.database_url or stack.enter_context(scratch_database())
-        result = measure(url, args.scale, args.seed, (args.users, args.each), args.runs, args.port)
+        load = (args.users, args.each, args.think)
+        result = measure(url, args.scale, args.seed, load, args.runs, args.port)
     report(result)
     command = (
         f"python -m bench.web_load --scale {args.scale:g} --users {args.users} "
-        f"--each {args.each} --runs {args.runs}"
+        f"--each {args.each} --think {args.think:g} --runs {args.runs}"
     )
     print(write_results(folder, "web_load", {"command": command, "scale": args.scale, **result}))
 
