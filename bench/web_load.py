@@ -10,14 +10,13 @@ into ``--database-url``, once: a store with events is used as it is), projects i
 (``canxie catch-up``) and analyzes it, makes a worker of an association and an officer of
 its township with ``canxie users add``, signs each in (one-time password, then their own),
 and starts ``canxie serve`` (2 processes x 8 threads, JSON logs) and a ``canxie worker``.
-First the worker's visit
-journey under emulated slow 3G (``--runs`` times with JavaScript and as many without; each
-from the click on the first household of the task list to the task list shown again
-without it; budget 5 s).  Then ``--users`` cookie sessions each ask for the page ``--each``
-times in a row, pausing 0-2 x ``--think`` seconds before each (a person reading the page),
-and again without any pause (a stress beyond 50 people): the server's own time per request
-is read from its JSON access log (``duration_ms``, from the first hook to the answer), the
-clients' latency beside it.  Budget: the server's p99 <= 50 ms.
+First the worker's visit journey under emulated slow 3G (``--runs`` times with JavaScript
+and as many without; each from the click on the first household of the task list to the
+task list shown again without it; budget 5 s).  Then ``--users`` cookie sessions each ask
+for the page ``--each`` times in a row, pausing 0-2 x ``--think`` seconds before each (a
+person reading the page), and again without any pause (a stress beyond 50 people): the
+server's own time per request is read from its JSON access log (``duration_ms``, from the
+first hook to the answer), the clients' latency beside it.  Budget: the server's p99 <= 50 ms.
 """
 
 from __future__ import annotations
