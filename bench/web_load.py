@@ -41,6 +41,8 @@ from typing import Any
 
 import psycopg
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from bench.common import (
     AMQP_URL,
@@ -164,8 +166,10 @@ def first_sign_in(base: str, login: str, one_time: str) -> None:
 
 
 def signed_in(base: str, login: str) -> requests.Session:
-    """A cookie session of ``login``."""
+    """A cookie session of ``login``; a GET on a kept-alive connection that gunicorn closed
+    meanwhile (after 2 s idle) is sent again on a new one, as a browser does."""
     session = requests.Session()
+    session.mount(base, HTTPAdapter(max_retries=Retry(total=2, connect=2, read=2, status=0)))
     _form(session, f"{base}/sign-in", {"login": login, "password": PASSWORD})
     return session
 
