@@ -91,29 +91,40 @@ def demo_server(port: int) -> Iterator[tuple[str, dict[str, tuple[str, str]]]]:
 
 
 def first_load(context: BrowserContext, page: Page, url: str) -> dict[str, Any]:
-    """Encoded bytes of every response of one page load with a cold cache, their count, and
-    the caching of each static file (its address and Cache-Control)."""
+    """Encoded bytes of every response of one page load with a cold cache, their count and
+    addresses, and the caching of each static file (its address and Cache-Control)."""
     session = context.new_cdp_session(page)
     session.send("Network.enable")
     session.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    sizes: list[int] = []
+    sizes: dict[str, int] = {}
     statics: dict[str, str] = {}
     urls: dict[str, str] = {}
+    origin = "/".join(url.split("/", 3)[:3])
 
     def received(event: dict[str, Any]) -> None:
         response = event["response"]
-        urls[event["requestId"]] = response["url"]
+        address = str(response["url"]).removeprefix(origin)
+        inline = address.startswith("data:")
+        urls[event["requestId"]] = f"data: URL {len(urls)}" if inline else address
         if "/static/" in response["url"]:
             headers = {k.lower(): v for k, v in response["headers"].items()}
             statics[response["url"]] = headers.get("cache-control", "")
 
+    def finished(event: dict[str, Any]) -> None:
+        sizes[urls.get(event["requestId"], event["requestId"])] = int(event["encodedDataLength"])
+
     session.on("Network.responseReceived", received)
-    session.on("Network.loadingFinished", lambda e: sizes.append(int(e["encodedDataLength"])))
+    session.on("Network.loadingFinished", finished)
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)
     session.send("Network.setCacheDisabled", {"cacheDisabled": False})
     session.detach()
-    return {"bytes": sum(sizes), "requests": len(sizes), "static": statics}
+    return {
+        "bytes": sum(sizes.values()),
+        "requests": len(sizes),
+        "responses": sizes,
+        "static": statics,
+    }
 
 
 def html_sizes(page: Page, url: str) -> dict[str, int]:
