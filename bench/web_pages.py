@@ -1,13 +1,17 @@
-"""The web pages on a slow phone (issue 14): bytes over the wire of each page's first load,
-HTML sizes, and recording a home visit from the task list under emulated slow 3G.
+"""The web pages on a slow phone (issue 14): bytes over the wire of every page's first load,
+HTML sizes and the caching of the static files; and the visit journey under emulated slow 3G
+that ``bench.web_load`` runs on the synthetic city.
 
-Starts ``canxie serve --demo`` on a new data folder, signs in as the demo village worker in
-Debian's chromium (390 px, zh-CN), and measures with the DevTools protocol:
+Starts ``canxie serve --demo`` on a new data folder, signs every demo account in (its
+one-time password, then its own) in Debian's chromium (390 px, zh-CN), and measures with the
+DevTools protocol:
 
     .venv/bin/python -m bench.web_pages [--results DIR] [--port N]
 
-Budgets (issue 14): first load <= 100 KB compressed, HTML <= 30 KB, the visit <= 5 s at
-400 kbit/s with a 400 ms round trip.
+Every page is each role's home and navigation, and for the village worker the visit form of a
+household and a person of the roster.  Budgets (issue 14): a page's first load <= 100 KB
+compressed (HTML, CSS, JS, fonts: every response's encoded bytes), its HTML <= 30 KB, the
+vendored files cached for a year under versioned names.
 """
 
 from __future__ import annotations
@@ -18,21 +22,19 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import requests
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from bench.common import (
     add_port_option,
     add_results_option,
-    percentile,
+    median,
     print_table,
     results_folder,
     write_results,
@@ -48,13 +50,19 @@ SLOW_3G = {
     "downloadThroughput": 50_000,
     "uploadThroughput": 50_000,
 }
+NO_LIMIT = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 NEW_PASSWORD = "bench-新密码-2026"
-WORKER = re.compile(r"village-worker\s+(\S+)")
+#: A demo account as ``canxie serve --demo`` prints it: login, one-time password, role.
+ACCOUNT = re.compile(r"^  (\S+)\s+(\S+)  (\w+)\s", re.MULTILINE)
+YEAR = 365 * 24 * 3600
+#: Where the visit journey ends: the task list, after the save.
+TASKS_AGAIN = re.compile(r"/tasks\?")
 
 
 @contextmanager
-def demo_server(port: int) -> Iterator[tuple[str, str]]:
-    """``canxie serve --demo`` in a new folder: (its address, the worker's one-time password)."""
+def demo_server(port: int) -> Iterator[tuple[str, dict[str, tuple[str, str]]]]:
+    """``canxie serve --demo`` in a new folder: its address and the demo accounts
+    (login: (one-time password, role))."""
     folder = Path(tempfile.mkdtemp(prefix="canxie-web-bench-"))
     log = folder / "serve.log"
     env = {**os.environ, "CANXIE_DATABASE_URL": "", "CANXIE_BROKER_URL": ""}
@@ -65,12 +73,13 @@ def demo_server(port: int) -> Iterator[tuple[str, str]]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
-            found = WORKER.search(log.read_text(errors="replace"))
+            text = log.read_text(errors="replace")
+            accounts = {m.group(1): (m.group(2), m.group(3)) for m in ACCOUNT.finditer(text)}
             try:
-                if found and requests.get(f"{url}/api/v1/health/live", timeout=1).ok:
-                    yield url, found.group(1)
+                if "village-worker" in accounts and requests.get(f"{url}/api/v1/health/live").ok:
+                    yield url, accounts
                     return
             except requests.RequestException:
                 pass
@@ -81,21 +90,45 @@ def demo_server(port: int) -> Iterator[tuple[str, str]]:
         server.wait(15)
 
 
-def _bytes_over_wire(context: BrowserContext, page: Page, url: str) -> dict[str, int]:
-    """Encoded bytes of every response of one page load (cold cache), and their count."""
+def first_load(context: BrowserContext, page: Page, url: str) -> dict[str, Any]:
+    """Encoded bytes of every response of one page load with a cold cache, their count and
+    addresses, and the caching of each static file (its address and Cache-Control)."""
     session = context.new_cdp_session(page)
     session.send("Network.enable")
     session.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    sizes: list[int] = []
-    session.on("Network.loadingFinished", lambda e: sizes.append(int(e["encodedDataLength"])))
+    sizes: dict[str, int] = {}
+    statics: dict[str, str] = {}
+    urls: dict[str, str] = {}
+    origin = "/".join(url.split("/", 3)[:3])
+
+    def received(event: dict[str, Any]) -> None:
+        response = event["response"]
+        address = str(response["url"]).removeprefix(origin)
+        inline = address.startswith("data:")
+        urls[event["requestId"]] = f"data: URL {len(urls)}" if inline else address
+        if "/static/" in response["url"]:
+            headers = {k.lower(): v for k, v in response["headers"].items()}
+            statics[response["url"]] = headers.get("cache-control", "")
+
+    def finished(event: dict[str, Any]) -> None:
+        sizes[urls.get(event["requestId"], event["requestId"])] = int(event["encodedDataLength"])
+
+    session.on("Network.responseReceived", received)
+    session.on("Network.loadingFinished", finished)
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)
     session.send("Network.setCacheDisabled", {"cacheDisabled": False})
-    return {"bytes": sum(sizes), "requests": len(sizes)}
+    session.detach()
+    return {
+        "bytes": sum(sizes.values()),
+        "requests": len(sizes),
+        "responses": sizes,
+        "static": statics,
+    }
 
 
-def _html_sizes(page: Page, url: str) -> dict[str, int]:
-    """The page's HTML as sent: uncompressed and gzip/br as the browser accepts it."""
+def html_sizes(page: Page, url: str) -> dict[str, int]:
+    """The page's HTML as sent: uncompressed, and compressed as the browser accepts it."""
     raw = page.request.get(url, headers={"Accept-Encoding": "identity"})
     packed = requests.get(
         url,
@@ -110,139 +143,160 @@ def _cookies(page: Page) -> str:
     return "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
 
 
-def _sign_in(page: Page, url: str, otp: str) -> None:
-    page.goto(f"{url}/")
-    page.get_by_label("用户名").fill("village-worker")
-    page.get_by_label("密码").fill(otp)
+def sign_in(page: Page, url: str, login: str, one_time: str) -> None:
+    """The first sign-in: the one-time password, then the account's own."""
+    page.goto(f"{url}/sign-in")
+    page.get_by_label("用户名").fill(login)
+    page.get_by_label("密码").fill(one_time)
     page.get_by_role("button", name="登录").click()
-    page.get_by_label("当前密码").fill(otp)
+    page.get_by_label("当前密码").fill(one_time)
     page.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("再次输入新密码").fill(NEW_PASSWORD)
     page.get_by_role("button", name="保存密码").click()
-    page.get_by_role("heading", name="我的任务").wait_for()
+    page.get_by_role("status").wait_for()
 
 
-def _visit_on_slow_3g(
-    context: BrowserContext, page: Page, url: str, household: str, cold: bool
-) -> float:
-    """Seconds from opening the task list to the saved visit's status, on slow 3G (the
-    household's link from the list, or its address once the list no longer has it)."""
+def _generic(path: str) -> str:
+    """A page's address without the record it shows (``/roster/<id>``)."""
+    path = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>", path)
+    return re.sub(r"=[^&]+", "=<id>", path)
+
+
+def pages_of(page: Page, url: str, role: str) -> list[str]:
+    """The role's pages: its home, its navigation, and a record's page or two."""
+    home = page.url.removeprefix(url).split("?")[0]
+    paths = [home, *(a.get_attribute("href") or "" for a in page.locator("#site-nav a").all())]
+    if role == "association_worker":
+        page.goto(f"{url}/tasks")
+        paths.append(page.locator("#households a").first.get_attribute("href") or "")
+        page.goto(f"{url}/roster")
+        person = page.locator("main a[href^='/roster/']").first
+        if person.count():
+            paths.append(person.get_attribute("href") or "")
+    return list(dict.fromkeys(p for p in paths if p))
+
+
+def every_page(browser: Browser, url: str, accounts: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """First load and HTML of the sign-in page and of every role's pages."""
+    context = browser.new_context(locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    figures = {"sign-in": {**first_load(context, page, f"{url}/sign-in")}}
+    figures["sign-in"].update(html_sizes(page, f"{url}/sign-in"))
+    context.close()
+    for login, (one_time, role) in accounts.items():
+        context = browser.new_context(locale="zh-CN", viewport=PHONE)
+        page = context.new_page()
+        sign_in(page, url, login, one_time)
+        for path in pages_of(page, url, role):
+            figures[f"{role} {_generic(path)}"] = {
+                **first_load(context, page, f"{url}{path}"),
+                **html_sizes(page, f"{url}{path}"),
+            }
+        context.close()
+    return figures
+
+
+def visit_on_slow_3g(context: BrowserContext, page: Page, url: str) -> float:
+    """Seconds from the click on the first household of the task list to the task list
+    shown again without it, under slow 3G (the task list itself loaded beforehand)."""
+    page.goto(f"{url}/tasks")
+    link = page.locator("#households a").first
+    if not link.count():
+        raise RuntimeError(f"no household left to visit on {page.url}")
+    household = link.get_attribute("href") or ""
     session = context.new_cdp_session(page)
     session.send("Network.enable")
-    session.send("Network.setCacheDisabled", {"cacheDisabled": cold})
     session.send("Network.emulateNetworkConditions", SLOW_3G)
     start = time.monotonic()
-    page.goto(f"{url}/tasks")
-    link = page.locator(f'#households a[href="{household}"]')
-    if link.count():
-        link.click()
-    else:
-        page.goto(f"{url}{household}")
+    link.click()
     page.get_by_label("走访情况").fill("慢速网络下记录的走访")
     page.get_by_role("button", name="保存走访记录").click()
+    page.wait_for_url(TASKS_AGAIN)
     page.get_by_role("status").wait_for()
+    if page.locator(f'#households a[href="{household}"]').count():
+        raise RuntimeError(f"{household} still on the task list after its visit")
     elapsed = time.monotonic() - start
-    session.send(
-        "Network.emulateNetworkConditions",
-        {**SLOW_3G, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
+    session.send("Network.emulateNetworkConditions", NO_LIMIT)
+    session.detach()
     return elapsed
 
 
-def _signed_in_session(url: str, login: str, password: str) -> requests.Session:
-    """A requests session signed in through the sign-in form (its CSRF token read first)."""
-    session = requests.Session()
-    page = session.get(f"{url}/sign-in", timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    form = {"csrf_token": token.group(1) if token else "", "login": login, "password": password}
-    session.post(f"{url}/sign-in", data=form, timeout=10).raise_for_status()
-    return session
+def journeys(browser: Browser, url: str, cookies: list[Any], runs: int) -> dict[str, Any]:
+    """The visit journey ``runs`` times with JavaScript and ``runs`` times without."""
+    found: dict[str, Any] = {}
+    for label, javascript in (("JavaScript on", True), ("JavaScript off", False)):
+        context = browser.new_context(
+            locale="zh-CN", viewport=PHONE, java_script_enabled=javascript
+        )
+        context.add_cookies(cookies)
+        page = context.new_page()
+        seconds = [visit_on_slow_3g(context, page, url) for _ in range(runs)]
+        found[label] = {"median_s": median(seconds), "runs_s": seconds}
+        context.close()
+    return found
 
 
-def task_list_under_load(url: str, users: int = 50, each: int = 20) -> dict[str, float]:
-    """``users`` signed-in sessions asking for the task list ``each`` times at once:
-    latency per request as the client sees it (loopback), p50 and p99 in ms."""
-    sessions = [_signed_in_session(url, "village-worker", NEW_PASSWORD) for _ in range(users)]
-    timings: list[float] = []
-    lock = threading.Lock()
-
-    def run(session: requests.Session) -> None:
-        for _ in range(each):
-            start = time.perf_counter()
-            answer = session.get(f"{url}/tasks", timeout=30)
-            elapsed = (time.perf_counter() - start) * 1000
-            if answer.status_code != 200 or "visits-title" not in answer.text:
-                raise RuntimeError(f"task list answered {answer.status_code}")
-            with lock:
-                timings.append(elapsed)
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(users) as pool:
-        list(pool.map(run, sessions))
-    wall = time.perf_counter() - started
-    return {
-        "requests": len(timings),
-        "per_second": len(timings) / wall,
-        "p50_ms": percentile(timings, 50),
-        "p99_ms": percentile(timings, 99),
-    }
-
-
-def measure(url: str, otp: str) -> dict[str, Any]:
+def measure(url: str, accounts: dict[str, tuple[str, str]]) -> dict[str, Any]:
     """Every figure, from one browser."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
-        context = browser.new_context(locale="zh-CN", viewport=PHONE)
-        page = context.new_page()
-        figures: dict[str, Any] = {}
-        signing_in = f"{url}/sign-in"
-        figures["sign-in"] = _bytes_over_wire(context, page, signing_in)
-        figures["sign-in"].update(_html_sizes(page, signing_in))
-        _sign_in(page, url, otp)
-        household = page.locator("#households a").first.get_attribute("href") or "/visits/new"
-        pages = {"tasks": "/tasks", "visit form": household, "roster": "/roster"}
-        for name, path in pages.items():
-            first = _bytes_over_wire(context, page, f"{url}{path}")
-            figures[name] = {**first, **_html_sizes(page, f"{url}{path}")}
-        figures["visit, slow 3G, cold cache"] = _visit_on_slow_3g(
-            context, page, url, household, cold=True
-        )
-        figures["visit, slow 3G, warm cache"] = _visit_on_slow_3g(
-            context, page, url, household, cold=False
-        )
+        pages = every_page(browser, url, accounts)
         browser.close()
-    figures["task list, 1 user"] = task_list_under_load(url, users=1, each=200)
-    figures["task list, 50 users"] = task_list_under_load(url)
-    return figures
+    return {"pages": pages, "static": caching(pages)}
+
+
+def caching(pages: dict[str, Any]) -> dict[str, Any]:
+    """Every static file seen, its Cache-Control, and whether it is cached for a year under
+    a versioned address (a vendored package's folder names its version; ours carry ?v=)."""
+    seen: dict[str, str] = {}
+    for figures in pages.values():
+        seen.update(figures.pop("static"))
+    files = {}
+    for address, control in sorted(seen.items()):
+        versioned = bool(re.search(r"/vendor/[^/]+-\d+(\.\d+)+/|\?v=", address))
+        year = f"max-age={YEAR}" in control
+        files[address.split("/static/", 1)[1]] = {
+            "cache_control": control,
+            "versioned": versioned,
+            "year": year,
+        }
+    return files
+
+
+def report(figures: dict[str, Any]) -> None:
+    """The tables on stdout."""
+    print_table(
+        ["page", "first load bytes", "requests", "HTML bytes", "HTML compressed"],
+        [
+            [name, f["bytes"], f["requests"], f["html"], f["html_compressed"]]
+            for name, f in figures["pages"].items()
+        ],
+    )
+    print_table(
+        ["static file", "Cache-Control", "versioned", "a year"],
+        [
+            [name, f["cache_control"], f["versioned"], f["year"]]
+            for name, f in figures["static"].items()
+        ],
+    )
 
 
 def main() -> None:
     """Measure and print; write the JSON where ``--results`` says."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     add_results_option(parser)
     add_port_option(parser)
     options = parser.parse_args()
     folder = results_folder(options.results)
-    with demo_server(options.port or free_port()) as (url, otp):
-        figures = measure(url, otp)
-    rows = [
-        [name, f["bytes"], f["requests"], f["html"], f["html_compressed"]]
-        for name, f in figures.items()
-        if isinstance(f, dict) and "html" in f
-    ]
-    print_table(["page", "first load bytes", "requests", "HTML bytes", "HTML compressed"], rows)
-    for name, value in figures.items():
-        if isinstance(value, float):
-            print(f"{name}: {value:.2f} s")
-    for name in ("task list, 1 user", "task list, 50 users"):
-        found = figures[name]
-        print(
-            f"{name}: {found['requests']} requests, {found['per_second']:.0f}/s, "
-            f"p50 {found['p50_ms']:.1f} ms, p99 {found['p99_ms']:.1f} ms"
-        )
-    print(write_results(folder, "web_pages", {"figures": figures}))
+    with demo_server(options.port or free_port()) as (url, accounts):
+        figures = measure(url, accounts)
+    report(figures)
+    command = "python -m bench.web_pages"
+    print(write_results(folder, "web_pages", {"command": command, **figures}))
 
 
 if __name__ == "__main__":

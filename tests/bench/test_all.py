@@ -61,10 +61,17 @@ def test_a_dry_run_sends_every_benchmark_to_the_folder_and_the_port(
         "bench.rebuild",
         "bench.as_of",
         "bench.api_load",
+        "bench.web_pages",
+        "bench.web_load",
     ]
     assert all(f"--results {tmp_path}" in line for line in commands)
     serving = [line for line in commands if "--port 8123" in line]
-    assert [line.split()[3] for line in serving] == ["bench.api_commands", "bench.api_load"]
+    assert [line.split()[3] for line in serving] == [
+        "bench.api_commands",
+        "bench.api_load",
+        "bench.web_pages",
+        "bench.web_load",
+    ]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -95,6 +102,7 @@ def test_rendering_writes_only_the_document_named(tmp_path: Path) -> None:
     text = doc.read_text(encoding="utf-8")
     assert text.startswith("# title\n\nintro\n\n") and text.endswith("\n\n## after\n")
     assert "old table" not in text and "| 1. API commands, hosted" in text
+    assert "| 8. web: first load of the heaviest page" in text
     assert sorted(p.name for p in results.iterdir()) == sorted(
         p.name for p in COMMITTED_RESULTS.iterdir()
     )
