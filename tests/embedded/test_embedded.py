@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from aggregates.clock import SystemClock
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory
 
@@ -33,7 +34,8 @@ def test_demo_serves_at_once_and_data_survives_a_restart(
     }
 
     # The demo's village without an association yet (S2) gets one.
-    since = (date.today() - timedelta(days=2)).isoformat()  # the demo's villages are recent
+    # The demo's villages are recent; "today" is today in China, as on the server.
+    since = (SystemClock().today() - timedelta(days=2)).isoformat()
     created = api.create_association("410102", "410102001201", established_on=since)
     assert created.status_code == 201, created.text
     position = created.json()["position"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
+from aggregates.clock import SystemClock
 from tests.plugin import ADMIN
 from tests.roster.samples import person_body
 
@@ -71,7 +72,7 @@ def test_persons_with_open_needs_and_overdue_visits(client: Any) -> None:
             },
         )
     )
-    recent = (date.today() - timedelta(days=30)).isoformat()
+    recent = (SystemClock().today() - timedelta(days=30)).isoformat()
     last = created(
         post(
             f"{one}/visits",
@@ -117,7 +118,7 @@ def test_a_special_hardship_household_visited_as_ordinary_is_overdue_after_its_i
                 "household_id": body["household_id"],
                 "household_kind": "ordinary",
                 "person_ids": [person],
-                "visited_on": (date.today() - timedelta(days=100)).isoformat(),
+                "visited_on": (SystemClock().today() - timedelta(days=100)).isoformat(),
                 "visitor_officer_id": chair,
                 "mode": "on_site",
                 "findings": "正常",

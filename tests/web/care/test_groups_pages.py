@@ -3,10 +3,9 @@ setting the leader, once however often sent; refused forms change nothing; 404 e
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask.testing import FlaskClient
 
+from aggregates.clock import SystemClock
 from projections.care.groups import find_group
 from tests.web.care.world import MEMBERS, CareWorld, hidden_fields
 from tests.web.world import DISTRICT, OTHER, OWN
@@ -16,7 +15,7 @@ def group_now(care_screens_world: CareWorld) -> dict[str, object]:
     """The group as the read model holds it today."""
     runtime = care_screens_world.world.app.extensions["canxie"].runtime
     runtime.catch_up(DISTRICT)
-    found = find_group(runtime.db, DISTRICT, care_screens_world.group_id, on=date.today())
+    found = find_group(runtime.db, DISTRICT, care_screens_world.group_id, on=SystemClock().today())
     assert found is not None
     return found
 
