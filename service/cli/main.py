@@ -280,6 +280,7 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: b
 
             done = rebuild_beside(runtime.db, district, mapper, chosen)
             rest = runtime.catch_up(district)
+            runtime.db.analyze(district)
             click.echo(
                 f"{district}: rebuilt {', '.join(done.projections)} beside the live "
                 f"tables from {done.events} events (position {done.position}); then "
@@ -293,6 +294,7 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: b
                 runtime.db, district, mapper, chosen, batch_size=runtime.settings.batch_size
             )
         rest = runtime.catch_up(district)  # the other read models, and events since
+        runtime.db.analyze(district)
     except (NotFound, UnknownProjection) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -301,6 +303,10 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: b
         f"{district}: rebuilt {', '.join(done.projections)} from {done.events} events "
         f"(position {done.position}); then applied {rest.applied} more"
     )
+
+
+#: Events applied by one catch-up from which the planner's statistics are refreshed after it.
+BULK_EVENTS = 10_000
 
 
 @main.command("catch-up")
@@ -313,6 +319,8 @@ def catch_up(district: str | None) -> None:
     codes = [district] if district else [d.code for d in runtime.tenancy.districts()]
     for code in codes:
         result = runtime.catch_up(code)
+        if result.applied >= BULK_EVENTS:
+            runtime.db.analyze(code)
         click.echo(f"{code}: applied {result.applied} events, at position {result.position}")
     runtime.close()
 

@@ -10,12 +10,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import requests
 
 from projections.engine.catchup import PROJECTIONS, catch_up
 from projections.ledger import ledger
-from projections.platform.database import open_database
+from projections.platform.database import open_database, schema_name
 from projections.platform.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN, Client
 from tests.processes import ProcessFactory, run_canxie
@@ -54,15 +55,27 @@ def tables(tenancy: Tenancy) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+def analyzed(pg_url: str) -> dict[str, int]:
+    """How many times each table of the district was analyzed by hand (a new connection, so
+    the statistics are read afresh)."""
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute(
+            "SELECT relname, analyze_count FROM pg_stat_user_tables WHERE schemaname = %s",
+            (schema_name(DISTRICT),),
+        ).fetchall()
+    return {name: int(count) for name, count in rows}
+
+
 def canxie(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """``canxie ARGS`` in its own process, in the deployment of ``env``."""
     return run_canxie(*args, env=env)
 
 
 def test_rebuild_equals_live_while_the_api_serves(
-    live: Tenancy, processes: ProcessFactory, hosted_env: dict[str, str]
+    live: Tenancy, processes: ProcessFactory, hosted_env: dict[str, str], pg_url: str
 ) -> None:
     before = tables(live)
+    assert not any(analyzed(pg_url).get(name) for name in before)
     assert len(before["associations"]) > 0
     assert len(before["audit_entries"]) == live.records(DISTRICT).head_position()
 
@@ -92,6 +105,9 @@ def test_rebuild_equals_live_while_the_api_serves(
     assert "rebuilt associations, audit_trail" in everything.stdout
     assert one.returncode == 0, one.stderr
     assert tables(live) == before
+    # The planner's statistics are refreshed after a rebuild, for every read model.
+    statistics = analyzed(pg_url)
+    assert all(statistics.get(name, 0) >= 1 for name in before), statistics
 
     assert answers and set(answers) == {(200, expected)}, set(answers)
 
