@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 from flask_babel import gettext
 from marshmallow import ValidationError
 
 from aggregates.errors import DomainError
-from projections.platform.submissions import Submissions
 from service.application import township
 from service.http.access import Action, Target, rule
 from service.http.context import caller
@@ -21,11 +20,7 @@ from service.roster.schemas import PersonRelocationIn
 from service.web.blueprint import go_to, pages, render_page
 from service.web.forms import Form
 from service.web.paging import PAGE_SIZE, Page, offset_of
-
-
-def _after() -> int | None:
-    value = request.args.get("after", "")
-    return int(value) if value.isdigit() else None
+from service.web.submitting import after, once
 
 
 @pages.route("/township/moves")
@@ -33,7 +28,7 @@ def _after() -> int | None:
 def township_moves() -> Response:
     """Moves into, out of and between the township's villages, newest first, paged."""
     offset = offset_of(request.args)
-    found = township.moves(caller(), offset=offset, limit=PAGE_SIZE, after=_after())
+    found = township.moves(caller(), offset=offset, limit=PAGE_SIZE, after=after())
     page = Page(found.items, found.total, offset, PAGE_SIZE)
     return render_page("township/moves.html", found=found, page=page)
 
@@ -79,14 +74,13 @@ def record_move() -> Response:
     except ValidationError as error:
         form.invalid(error)
         return _form_page(person, form, 422)
-    submissions: Submissions = current_app.extensions["canxie_submissions"]
 
     def act() -> str:
         position = township.move(caller(), UUID(person["id"]), data)
         return url_for("pages.township_moves", done=1, after=position)
 
     try:
-        location, _ = submissions.once(caller().principal.actor, form.submission_key, act)
+        location = once(form, act)
     except DomainError as error:
         form.domain(error)
         return _form_page(person, form, 422)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, request, url_for
 from flask_babel import LazyString, lazy_gettext
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema
 
 from aggregates.association.association import (
     Background,
@@ -28,17 +28,16 @@ from aggregates.association.association import (
     QualificationKind,
     SelectionMethod,
 )
-from aggregates.errors import DomainError
 from aggregates.store.district import DistrictRecords
-from projections.platform.submissions import Submissions
 from service.application import township
 from service.application.caller import Caller
 from service.association.schemas import ExitIn, PayIn, QualificationIn, SelectionIn
 from service.http.access import Action, Target, rule
 from service.http.context import caller
 from service.http.schemas import OfficerIn, RemovalIn
-from service.web.blueprint import go_to, pages, render_page
+from service.web.blueprint import pages, render_page
 from service.web.forms import Form
+from service.web.submitting import after, submit
 
 Options = tuple[tuple[str, LazyString], ...]
 
@@ -222,16 +221,11 @@ CHANGES: dict[str, Change] = {
 }
 
 
-def _after() -> int | None:
-    value = request.args.get("after", "")
-    return int(value) if value.isdigit() else None
-
-
 @pages.route("/township/associations/<uuid:association_id>")
 @rule(Action.READ, Target.NONE)
 def township_association(association_id: UUID) -> Response:
     """The association's page (404 outside the officer's township)."""
-    record = township.association(caller(), association_id, _after())
+    record = township.association(caller(), association_id, after())
     done = CHANGES.get(request.args.get("done", ""))
     return render_page(
         "township/association.html",
@@ -322,22 +316,17 @@ def make_association_change(
     the page again (422) with the values kept and the rule's reason beside its field."""
     change = _change_of(name, officer_id)
     form = Form.posted(_values(name))
-    try:
-        data = change.schema().load(_payload(change, form))
-    except ValidationError as error:
-        form.invalid(error)
-        return _page(association_id, officer_id, name, form, 422)
-    submissions: Submissions = current_app.extensions["canxie_submissions"]
 
-    def act() -> str:
+    def record(data: dict[str, Any]) -> str:
         position = change.command(caller(), association_id, officer_id, data)
         return url_for(
             "pages.township_association", association_id=association_id, done=name, after=position
         )
 
-    try:
-        location, _ = submissions.once(caller().principal.actor, form.submission_key, act)
-    except DomainError as error:
-        form.domain(error)
-        return _page(association_id, officer_id, name, form, 422)
-    return go_to(location)
+    return submit(
+        form,
+        change.schema(),
+        _payload(change, form),
+        record,
+        lambda status: _page(association_id, officer_id, name, form, status),
+    )

@@ -31,6 +31,13 @@ def posted(lists: tuple[str, ...] = ()) -> Form:
     return form
 
 
+def once(form: Form, act: Callable[[], str]) -> str:
+    """Run ``act`` once for the form's submission key and account; where it (first) led."""
+    submissions: Submissions = current_app.extensions["canxie_submissions"]
+    location, _ = submissions.once(caller().principal.actor, form.submission_key, act)
+    return str(location)
+
+
 def submit(
     form: Form,
     schema: Schema,
@@ -49,11 +56,8 @@ def submit(
         messages = error.normalized_messages()
         form.invalid(ValidationError(nested(messages) if nested else messages), names)
         return again(422)
-    submissions: Submissions = current_app.extensions["canxie_submissions"]
     try:
-        location, _ = submissions.once(
-            caller().principal.actor, form.submission_key, lambda: record(data)
-        )
+        location = once(form, lambda: record(data))
     except DomainError as error:
         form.domain(error, names)
         return again(422)

@@ -9,12 +9,7 @@ from service.http.access import Action, Target, rule
 from service.http.context import caller
 from service.web.blueprint import pages, render_page
 from service.web.paging import PAGE_SIZE, Page, offset_of
-
-
-def _after() -> int | None:
-    """The position of what was just recorded, so the list already shows it."""
-    value = request.args.get("after", "")
-    return int(value) if value.isdigit() else None
+from service.web.submitting import after
 
 
 @pages.route("/tasks")
@@ -22,6 +17,6 @@ def _after() -> int | None:
 def tasks() -> Response:
     """My tasks: the special hardship households first, then the most overdue."""
     offset = offset_of(request.args)
-    found = worker.tasks(caller(), offset=offset, limit=PAGE_SIZE, after=_after())
+    found = worker.tasks(caller(), offset=offset, limit=PAGE_SIZE, after=after())
     households = Page(found.households.items, found.households.total, offset, PAGE_SIZE, query={})
     return render_page("tasks.html", found=found, households=households)

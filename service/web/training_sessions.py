@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError
 
 from aggregates.association.training import TrainingMode
 from aggregates.errors import DomainError
-from projections.platform.submissions import Submissions
 from service.application import township
 from service.association.schemas import AttendanceIn, SessionIn
 from service.http.access import Action, Target, rule
@@ -21,6 +20,7 @@ from service.http.context import caller
 from service.web.blueprint import go_to, pages, render_page
 from service.web.forms import SCHEMA_MESSAGES, Form
 from service.web.paging import PAGE_SIZE, Page, offset_of
+from service.web.submitting import after, once, submit
 
 MODES = (
     (TrainingMode.OFFLINE.value, lazy_gettext("In person")),
@@ -31,18 +31,6 @@ DONE = {
     "held": lazy_gettext("The training session was recorded."),
     "attended": lazy_gettext("The attendance was recorded."),
 }
-
-
-def _after() -> int | None:
-    value = request.args.get("after", "")
-    return int(value) if value.isdigit() else None
-
-
-def _once(form: Form, act: Any) -> str:
-    """Run ``act`` once for the form's submission key; where it led."""
-    submissions: Submissions = current_app.extensions["canxie_submissions"]
-    location, _ = submissions.once(caller().principal.actor, form.submission_key, act)
-    return str(location)
 
 
 @pages.route("/township/training")
@@ -75,23 +63,15 @@ def hold_session() -> Response:
     township.own_township(caller())
     form = Form.posted(request.form.to_dict())
     fields = ("topic", "mode", "hours", "held_on", "organiser")
-    try:
-        data = SessionIn().load({k: form.values.get(k) or None for k in fields})
-    except ValidationError as error:
-        form.invalid(error)
-        return _session_form(form, 422)
 
-    def act() -> str:
+    def record(data: dict[str, Any]) -> str:
         saved = township.hold_training(caller(), data)
         return url_for(
             "pages.township_session", session_id=saved.id, done="held", after=saved.position
         )
 
-    try:
-        return go_to(_once(form, act))
-    except DomainError as error:
-        form.domain(error)
-        return _session_form(form, 422)
+    payload = {k: form.values.get(k) or None for k in fields}
+    return submit(form, SessionIn(), payload, record, lambda status: _session_form(form, status))
 
 
 def _chosen(value: Any) -> UUID | None:
@@ -103,7 +83,7 @@ def _chosen(value: Any) -> UUID | None:
 
 
 def _session_page(session_id: UUID, form: Form, status: int = 200) -> Response:
-    found = township.session(caller(), session_id, _after())
+    found = township.session(caller(), session_id, after())
     choices = township.association_choices(caller())
     chosen = _chosen(form.values.get("association_id"))
     officers = township.association(caller(), chosen)["sitting"] if chosen else []
@@ -158,7 +138,7 @@ def record_township_attendance(session_id: UUID) -> Response:
         )
 
     try:
-        return go_to(_once(form, act))
+        return go_to(once(form, act))
     except DomainError as error:
         form.domain(error)
         return _session_page(session_id, form, 422)

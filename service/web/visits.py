@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 from flask_babel import gettext
 from marshmallow import ValidationError
 
 from aggregates.care.visit import ReferredTo, VisitMode
 from aggregates.errors import DomainError
 from projections.care.visit_tasks import HouseholdToVisit
-from projections.platform.submissions import Submissions
 from service.application import tasks as worker
 from service.care.schemas import VisitIn
 from service.http.access import Action, Target, rule
 from service.http.context import caller
 from service.web.blueprint import go_to, pages, render_page
 from service.web.forms import Form
+from service.web.submitting import once
 
 #: The visit schema's fields that the page fills itself (from the household chosen).
 DERIVED = ("household_id", "household_kind", "person_ids")
@@ -114,7 +114,6 @@ def record_visit() -> Response:
     referred_to = _referral(form)
     if form.errors:
         return _form_page(form, household, 422)
-    submissions: Submissions = current_app.extensions["canxie_submissions"]
 
     def act() -> str:
         saved = worker.record_visit(
@@ -123,7 +122,7 @@ def record_visit() -> Response:
         return url_for("pages.tasks", recorded=1, after=saved.position)
 
     try:
-        location, _ = submissions.once(caller().principal.actor, form.submission_key, act)
+        location = once(form, act)
     except DomainError as error:
         form.domain(error)
         return _form_page(form, household, 422)
