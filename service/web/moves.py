@@ -42,8 +42,9 @@ def _person_id(value: Any) -> UUID:
 
 
 def _form_page(person: dict[str, Any], form: Form, status: int = 200) -> Response:
-    villages = [v for v in township.villages(caller()) if v["code"] != person["village_code"]]
-    names = {v["code"]: v["name"] for v in township.villages(caller())}
+    every = township.villages(caller())
+    villages = [v for v in every if v["code"] != person["village_code"]]
+    names = {v["code"]: v["name"] for v in every}
     return render_page(
         "township/move.html", status, person=person, form=form, villages=villages, names=names
     )
