@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask
 
 from projections.platform.database import SqliteDatabase
-from projections.platform.key_ring_store import (
+from projections.platform.key_ring import (
     KEYRING_FOLDER,
     PERSON_KEYS,
     WRAPPING_KEY_FILE,

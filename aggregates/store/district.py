@@ -47,7 +47,7 @@ from aggregates.errors import (
 )
 from aggregates.provenance import Provenance
 from aggregates.records import RETRIES, Attempt, Saved
-from aggregates.roster.commands import RosterCommands
+from aggregates.roster.person import RosterCommands
 from aggregates.store.personal_data import Sealer, SealingMapper
 from aggregates.store.topics import register_old_topics
 

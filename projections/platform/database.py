@@ -13,7 +13,7 @@ SQLite (embedded): one file per district under ``<data dir>/districts/`` and a
 ``catalog.sqlite3`` beside them, written with ``secure_delete`` so that a row overwritten
 or deleted (an erased person's) is zeroed in its page instead of lingering in free space.
 
-Each district's key ring lives apart from both (projections/platform/key_ring_store.py).
+Each district's key ring lives apart from both (projections/platform/key_ring.py).
 """
 
 from __future__ import annotations

@@ -27,8 +27,7 @@ from projections.engine.catchup import PROJECTIONS
 from projections.platform.catalog import Catalog, District
 from projections.platform.database import Cursor, Database, SqliteDatabase
 from projections.platform.encryption import WrongEncryptionKey, cipher_env, district_key, key_check
-from projections.platform.key_ring_store import local_wrapping_key
-from projections.platform.person_keys import PersonKeyRing
+from projections.platform.key_ring import PersonKeyRing, local_wrapping_key
 
 log = logging.getLogger(__name__)
 

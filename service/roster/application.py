@@ -3,7 +3,7 @@
 A township officer sees and changes the persons of their township's villages, an
 association worker those of their association's village; anything else is "no such person".
 A move to another district is a hand-over between two districts' stores (step 1 here,
-steps 2 and 3 in :func:`aggregates.roster_commands.finish_transfer`), finished later by a
+steps 2 and 3 in :func:`aggregates.roster.person.finish_transfer`), finished later by a
 sweep when the receiving store is down.
 """
 
@@ -17,8 +17,7 @@ from uuid import UUID
 
 from aggregates.errors import DomainError, NoSuchPerson, NotFound
 from aggregates.records import Saved
-from aggregates.roster.commands import finish_transfer
-from aggregates.roster.person import PersonDetails
+from aggregates.roster.person import PersonDetails, finish_transfer
 from aggregates.store.district import DistrictRecords
 from projections.care.visits import overdue_households
 from projections.roster import roster as read_models

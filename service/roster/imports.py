@@ -29,8 +29,14 @@ from uuid import UUID
 
 from aggregates.errors import Conflict, DomainError
 from aggregates.provenance import Provenance
-from aggregates.roster.commands import Registration, RosterCommands
-from aggregates.roster.person import HouseholdRelation, PersonDetails, ServiceNeed, validated
+from aggregates.roster.person import (
+    HouseholdRelation,
+    PersonDetails,
+    Registration,
+    RosterCommands,
+    ServiceNeed,
+    validated,
+)
 from aggregates.roster.person import resident_claim_id as claim_id
 from projections.platform.database import Database
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from projections.platform import person_keys
+from projections.platform import key_ring
 from projections.platform.database import open_database
-from projections.platform.person_keys import PersonKeyRing
+from projections.platform.key_ring import PersonKeyRing
 from projections.platform.tenancy import Tenancy
 from tests.seeding import SEEDER
 
@@ -33,6 +33,6 @@ def test_many_keys_are_read_in_one_query_and_erasure_holds(
     opened = {s: reader.unseal(s, sealed[s]) for s in subjects}
     assert opened["person-7"] is None and opened["person-200"] is None
     assert all(opened[s] == s.encode() for s in subjects if s not in ("person-7", "person-200"))
-    assert len(single) == person_keys.BULK_AFTER_MISSES
+    assert len(single) == key_ring.BULK_AFTER_MISSES
     assert bulk == [1]
     tenancy.close()

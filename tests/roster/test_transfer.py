@@ -8,7 +8,7 @@ from uuid import UUID
 import pytest
 
 from aggregates.errors import DomainError
-from aggregates.roster.commands import finish_transfer
+from aggregates.roster.person import finish_transfer
 from tests.factories import SEED
 from tests.roster.conftest import V1, VB, A, B, Roster, start_move
 from tests.roster.samples import person_body

@@ -57,8 +57,7 @@ from aggregates.clock import CHINA, stamping
 from aggregates.divisions.division import DivisionPart
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.provenance import Provenance
-from aggregates.roster.commands import finish_transfer
-from aggregates.roster.person import PersonDetails
+from aggregates.roster.person import PersonDetails, finish_transfer
 from projections.ledger import ledger
 from projections.ledger.tree_heads import load_private_key, public_key_base64
 from service.campaign.queries import rule_findings
