@@ -1,9 +1,10 @@
 """What the capabilities' commands need of a district's store, and what a command returns.
 
-The commands (``aggregates/<capability>/commands.py``) are written against :class:`Records`,
-not against the event-store library: loading, saving in one transaction and trying a lost race
-again are the store's business (``aggregates/store/district.py`` implements them), so the
-domain packages import ``eventsourcing.domain`` alone.
+The commands (``aggregates/<capability>/commands.py``; the roster's beside ``Person`` in
+``aggregates/roster/person.py``) are written against :class:`Records`, not against the
+event-store library: loading, saving in one transaction and trying a lost race again are the
+store's business (``aggregates/store/district.py`` implements them), so the domain packages
+import ``eventsourcing.domain`` alone.
 """
 
 from __future__ import annotations
