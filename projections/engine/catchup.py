@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -28,10 +29,12 @@ from projections.care.needs import NEEDS_PROJECTION
 from projections.care.visits import VISITS_PROJECTION
 from projections.divisions.divisions import DIVISIONS_PROJECTION
 from projections.engine import tracking
+from projections.engine.history import CLOCK, HistoryLog, twins
 from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.platform.database import Cursor, Database
+from projections.platform.tables import Table
 from projections.roster.roster import ROSTER_PROJECTION
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,53 @@ PROJECTIONS: tuple[Projection, ...] = (
     TRAINING_PROJECTION,
     INSPECTIONS_PROJECTION,
 )
+
+
+#: The tracking row of the temporal tables: they were built from the district's first event (a
+#: store written before them has none, so its first catch-up rebuilds it whole) and reached
+#: this position.
+HISTORY = "temporal_history"
+
+
+def temporal(projection: Projection) -> bool:
+    """Whether the read model keeps its rows' history (the domain read models do; the audit
+    trail describes records, not facts, and is its own history)."""
+    return projection.every_record is None
+
+
+def stored_tables(projection: Projection) -> tuple[Table, ...]:
+    """The projection's tables and, for a temporal one, their twins on both clocks."""
+    return projection.tables + (twins(projection.tables) if temporal(projection) else ())
+
+
+def history_log(
+    projections: Sequence[Projection],
+    cur: Cursor | None = None,
+    sql: Callable[[str], str] | None = None,
+) -> HistoryLog:
+    """A log for the temporal tables of ``projections``, its clock read from the store."""
+    names = frozenset(t.name for p in projections if temporal(p) for t in p.tables)
+    clock = read_clock(cur, sql) if cur is not None and sql is not None else None
+    return HistoryLog(temporal=names, clock=clock)
+
+
+def read_clock(cur: Cursor, sql: Callable[[str], str]) -> tuple[date, int] | None:
+    """The latest recorded day the temporal tables reached, and at which position."""
+    cur.execute(sql("SELECT day, position FROM {s}temporal_clock WHERE id = 1"))
+    row = cur.fetchone()
+    return None if row is None else (date.fromisoformat(row["day"]), int(row["position"]))
+
+
+def write_clock(cur: Cursor, sql: Callable[[str], str], log: HistoryLog) -> None:
+    """Keep the log's clock for the next batch."""
+    if log.clock is None:
+        return
+    day, position = log.clock
+    cur.execute(sql("DELETE FROM {s}temporal_clock WHERE id = 1"))
+    cur.execute(
+        sql("INSERT INTO {s}temporal_clock (id, day, position) VALUES (1, %s, %s)"),
+        (day.isoformat(), position),
+    )
 
 
 @dataclass(frozen=True)
@@ -90,12 +140,18 @@ def apply_rows(
     starts: Mapping[str, int] | None = None,
 ) -> None:
     """Decode each stored row and apply it to the projections it routes to; with ``starts``,
-    only to those whose tracking position is before it (the others have it already)."""
+    only to those whose tracking position is before it (the others have it already).
+
+    The unit of work's history log learns each event's days before its changes come."""
+    history = uow.history
     for row in rows:
         stored = stored_event(row)
         event = mapper.to_domain_event(stored)
         position = int(row["notification_id"])
-        for projection in route(event):
+        chosen = route(event)
+        if history is not None and any(temporal(p) for p in chosen):
+            history.at(event, position)
+        for projection in chosen:
             if starts is None or position > starts[projection.name]:
                 projection.apply(stored, event, position, uow)
 
@@ -108,9 +164,11 @@ def adopt(
     They then start from the first event while the others carry on from where they are.
     """
     for projection in projections:
-        for table in projection.tables:
+        for table in stored_tables(projection):
             for statement in table.ddl(dialect):
                 cur.execute(sql(statement))
+    for statement in CLOCK.ddl(dialect):
+        cur.execute(sql(statement))
     tracking.register(cur, sql, [p.name for p in projections])
 
 
@@ -133,35 +191,66 @@ def catch_up(
     route = Router(projections)
     applied = batches = 0
     position = 0
-    erased = False
+    erased = rebuild_first = False
     while max_batches is None or batches < max_batches:
         with db.transaction(district, write=True) as cur:
             known = tracking.positions(cur, sql)
+            if known and HISTORY not in known:
+                rebuild_first = True
+                break
             missing = [p for p in projections if p.name not in known]
             if missing:
                 adopt(cur, sql, db.kind, missing)
+                tracking.register(cur, sql, [HISTORY])
             starts = {p.name: known.get(p.name, 0) for p in projections}
             position = min(starts.values())
             cur.execute(select, (position, batch_size))
             rows = cur.fetchall()
             if not rows:
                 break
-            uow = UnitOfWork()
+            history = history_log(projections, cur, sql)
+            uow = UnitOfWork(history)
             apply_rows(rows, mapper, route, uow, starts)
             uow.flush(cur, sql)
+            write_clock(cur, sql, history)
             last = int(rows[-1]["notification_id"])
-            tracking.advance_all(cur, sql, starts, last)
+            tracking.advance_all(cur, sql, {**starts, HISTORY: known.get(HISTORY, 0)}, last)
             position = last
         erased = erased or uow.erases_personal_data
         applied += len(rows)
         batches += 1
         if len(rows) < batch_size:
             break  # that was the end of the log; what comes later brings its own wake-up
+    if rebuild_first:
+        return _rebuild_with_history(db, district, mapper, projections, batch_size, max_batches)
     if erased:
         db.scrub(district)  # the erased rows as they were must not outlive the batch
     if applied:
         log.debug("district %s: applied %d events in %d batches", district, applied, batches)
     return CatchUp(district=district, applied=applied, batches=batches, position=position)
+
+
+def _rebuild_with_history(
+    db: Database,
+    district: str,
+    mapper: Mapper[Any],
+    projections: Sequence[Projection],
+    batch_size: int,
+    max_batches: int | None,
+) -> CatchUp:
+    """A store written before the temporal tables: rebuild it whole once, then carry on."""
+    from projections.engine.rebuild import rebuild  # rebuild is built on this module
+
+    log.info("district %s: building its temporal tables from the first event", district)
+    rebuild(db, district, mapper, PROJECTIONS)
+    return catch_up(
+        db,
+        district,
+        mapper,
+        projections=projections,
+        batch_size=batch_size,
+        max_batches=max_batches,
+    )
 
 
 def projected_position(db: Database, district: str) -> int:

@@ -19,7 +19,16 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.engine import tracking
-from projections.engine.catchup import PROJECTIONS, apply_rows, events_after_sql
+from projections.engine.catchup import (
+    HISTORY,
+    PROJECTIONS,
+    adopt,
+    apply_rows,
+    events_after_sql,
+    history_log,
+    stored_tables,
+    write_clock,
+)
 from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger
@@ -87,20 +96,26 @@ def rebuild(
     last = 0
     with db.transaction(district, write=True) as cur:
         old = tracking.positions(cur, sql)
+        adopt(cur, sql, db.kind, projections)  # tables a store written before them lacks
         for projection in projections:
-            for table in projection.tables:
+            for table in stored_tables(projection):
                 cur.execute(sql(f"DELETE FROM {{s}}{table.name}"))
         route = Router(projections)
+        history = history_log(projections)
         while True:
             cur.execute(select, (last, batch_size))
             rows = cur.fetchall()
             if not rows:
                 break
-            uow = UnitOfWork()
+            uow = UnitOfWork(history)
             apply_rows(rows, mapper, route, uow)
             uow.flush(cur, sql)
             applied += len(rows)
             last = int(rows[-1]["notification_id"])
+        write_clock(cur, sql, history)
+        if {p.name for p in PROJECTIONS} <= {p.name for p in projections}:
+            tracking.register(cur, sql, [HISTORY])
+            tracking.place(cur, sql, HISTORY, last)
         for projection in projections:
             start = old.get(projection.name, 0)
             if last != start:

@@ -1,0 +1,357 @@
+"""Temporal twins of the read models: every row's history on both clocks (issue 15).
+
+Each domain read-model table ``T`` has two twins, ``T__recorded`` and ``T__effective``.  A twin
+row is one *version* of a row of ``T``: its columns, the day from which it holds
+(``v_since``) and the day it stopped holding (``v_until``, NULL while it still does), and
+the change of that day that produced it (``v_change``; ``v_present`` is false when the change
+removed the row).
+
+- On the **recorded** clock a version starts on the day its change was recorded (in
+  Zhengzhou; a day never goes back, as the replay cuts the log at the first event recorded
+  after the day asked about).
+- On the **effective** clock it starts on the day the change took effect
+  (:func:`effective_on`).  A correction recorded in May about February lands in February: the
+  versions from February on are folded again from the day's stored changes, so the twin holds
+  exactly what a replay in order of effective date would build.
+
+The same handlers describe the same row changes; the unit of work hands them to a
+:class:`HistoryLog` as well as to the live tables, and :func:`write_history` writes the versions
+in the same transaction (DESIGN decision 3: one code path for live, rebuild and as-of).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from projections.engine.changes import (
+    Change,
+    Patch,
+    applied,
+    decoded,
+    encoded,
+    scrubbed,
+    then,
+)
+from projections.platform.database import Cursor
+from projections.platform.tables import Table
+
+CHINA = ZoneInfo("Asia/Shanghai")
+Key = tuple[Any, ...]
+Sql = Callable[[str], str]
+
+
+class Basis(StrEnum):
+    """Which clock an as-of question uses."""
+
+    RECORDED = "recorded"
+    EFFECTIVE = "effective"
+
+
+SUFFIX = {Basis.RECORDED: "__recorded", Basis.EFFECTIVE: "__effective"}
+VERSION_COLUMNS = {"v_since": "date", "v_until": "date", "v_present": "bool", "v_change": "json"}
+#: Keys per statement when versions are looked up (row values in an IN list).
+CHUNK = 300
+
+
+def twin(table: Table, basis: Basis) -> Table:
+    """The table holding ``table``'s versions on ``basis`` (no indexes but its key)."""
+    return Table(
+        name=table.name + SUFFIX[basis],
+        columns={**table.columns, **VERSION_COLUMNS},
+        key=(*table.key, "v_since"),
+    )
+
+
+def twins(tables: Iterable[Table]) -> tuple[Table, ...]:
+    """Both twins of each table."""
+    return tuple(twin(t, b) for t in tables for b in Basis)
+
+
+#: The one-row table keeping the latest recorded day seen, and at which position.
+CLOCK = Table(
+    name="temporal_clock",
+    columns={"id": "int", "day": "date", "position": "int"},
+    key=("id",),
+)
+
+
+# --- the days of an event ------------------------------------------------------------------
+
+#: Names of the date fields that say when an event's fact took effect, most specific first.
+EFFECTIVE_FIELDS = (
+    "effective_on",
+    "effective_from",
+    "established_on",
+    "appointed_on",
+    "removed_on",
+    "selected_on",
+    "withdrawn_on",
+    "started_on",
+    "merged_on",
+    "dissolved_on",
+    "formed_on",
+    "joined_on",
+    "left_on",
+    "disbanded_on",
+    "surveyed_on",
+    "delivered_on",
+    "visited_on",
+    "referred_on",
+    "concluded_on",
+    "evaluated_on",
+    "held_on",
+    "obtained_on",
+    "registered_on",
+    "died_on",
+    "recorded_on",
+    "from_on",
+)
+
+#: Event class -> the names :func:`effective_on` looks at (worked out once per class).
+_EFFECTIVE_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _effective_names(kind: type) -> tuple[str, ...]:
+    names = _EFFECTIVE_NAMES.get(kind)
+    if names is None:
+        declared = getattr(kind, "EFFECTIVE_FIELD", None)
+        fields = getattr(kind, "__dataclass_fields__", {})
+        names = (
+            (declared,)
+            if declared
+            else tuple(n for n in EFFECTIVE_FIELDS if n in fields or hasattr(kind, n))
+        )
+        _EFFECTIVE_NAMES[kind] = names
+    return names
+
+
+def recorded_on(event: Any) -> date:
+    """The day (in Zhengzhou) the event was recorded."""
+    day: date = event.timestamp.astimezone(CHINA).date()
+    return day
+
+
+def effective_on(event: Any) -> date:
+    """The day the event's fact took effect; the recorded day when it names none."""
+    for name in _effective_names(type(event)):
+        value = getattr(event, name, None)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+    return recorded_on(event)
+
+
+# --- collecting the changes of a batch -------------------------------------------------------
+
+
+@dataclass
+class HistoryLog:
+    """The batch's row changes by clock, table, key and day, each day's changes folded.
+
+    ``clock`` is the latest recorded day seen before the batch and its position: an event
+    recorded (by its timestamp) before a day the log already reached counts on that day, as
+    the replay's cut of the log does.
+    """
+
+    #: Names of the tables that have twins (the domain read models').
+    temporal: frozenset[str] = frozenset()
+    clock: tuple[date, int] | None = None
+    days: dict[Basis, date] = field(default_factory=dict)
+    changes: dict[Basis, dict[str, dict[Key, dict[date, Change]]]] = field(
+        default_factory=lambda: {b: {} for b in Basis}
+    )
+    tables: dict[str, Table] = field(default_factory=dict)
+    #: Fields an erasure wrote, by table and key: every version of those rows gets them too.
+    erased: dict[str, dict[Key, dict[str, Any]]] = field(default_factory=dict)
+
+    def at(self, event: Any, position: int) -> None:
+        """The days of the event whose changes come next."""
+        recorded = recorded_on(event)
+        if self.clock is not None and position > self.clock[1] and self.clock[0] > recorded:
+            recorded = self.clock[0]
+        self.clock = (recorded, position)
+        self.days = {Basis.RECORDED: recorded, Basis.EFFECTIVE: effective_on(event)}
+
+    def record(self, table: Table, key: Key, change: Change) -> None:
+        """Fold one row change into the day it belongs to on each clock."""
+        self.tables[table.name] = table
+        for basis, day in self.days.items():
+            rows = self.changes[basis].setdefault(table.name, {})
+            by_day = rows.setdefault(key, {})
+            earlier = by_day.get(day)
+            by_day[day] = change if earlier is None else then(earlier, change)
+
+    def clear(self) -> None:
+        """Forget the changes written (the clock stays: it runs on through the batches)."""
+        self.changes = {b: {} for b in Basis}
+        self.erased = {}
+
+    def erase(self, table: Table, key: Key, values: Mapping[str, Any]) -> None:
+        """Remember that an erasure wrote ``values`` on this row."""
+        self.tables[table.name] = table
+        self.erased.setdefault(table.name, {}).setdefault(key, {}).update(values)
+
+
+# --- writing versions -----------------------------------------------------------------------
+
+
+@dataclass
+class Version:
+    """One stored version of a row."""
+
+    since: date
+    row: dict[str, Any] | None
+    change: Change
+
+
+def write_history(
+    cur: Cursor, sql: Sql, log: HistoryLog, names: Mapping[str, str] | None = None
+) -> int:
+    """Write the batch's versions on both clocks; returns the rows written.
+
+    ``names`` writes a twin under another name (a rebuild's copy beside the live one).
+    """
+    written = 0
+    for basis, tables in log.changes.items():
+        for name, rows in tables.items():
+            table = _named(twin(log.tables[name], basis), names)
+            written += _write_table(cur, sql, log.tables[name], table, rows)
+    for name, erased in log.erased.items():
+        for basis in Basis:
+            table = _named(twin(log.tables[name], basis), names)
+            _scrub(cur, sql, log.tables[name], table, erased)
+    return written
+
+
+def _named(table: Table, names: Mapping[str, str] | None) -> Table:
+    if names and table.name in names:
+        return Table(name=names[table.name], columns=table.columns, key=table.key)
+    return table
+
+
+def _write_table(
+    cur: Cursor, sql: Sql, live: Table, table: Table, rows: dict[Key, dict[date, Change]]
+) -> int:
+    """Fold each row's new changes into its stored versions from its earliest new day on."""
+    first = min(min(days) for days in rows.values())
+    stored = _versions(cur, sql, live, table, list(rows), first)
+    closes: list[list[Any]] = []
+    drops: list[list[Any]] = []
+    inserts: list[list[Any]] = []
+    for key, days in rows.items():
+        start = min(days)
+        versions = stored.get(key, [])
+        base = [v for v in versions if v.since < start]
+        later = {v.since: v.change for v in versions if v.since >= start}
+        if len(later):
+            drops.append([*key, start.isoformat()])
+        for day in sorted(days):
+            change = days[day]
+            later[day] = then(later[day], change) if day in later else change
+        folded = _fold(base[-1].row if base else None, later)
+        if base:
+            closes.append([folded[0].since.isoformat(), *key, base[-1].since.isoformat()])
+        inserts += _version_rows(live, key, folded)
+    where = " AND ".join(f"{k} = %s" for k in live.key)
+    if drops:
+        cur.executemany(
+            sql(f"DELETE FROM {{s}}{table.name} WHERE {where} AND v_since >= %s"), drops
+        )
+    if closes:
+        cur.executemany(
+            sql(f"UPDATE {{s}}{table.name} SET v_until = %s WHERE {where} AND v_since = %s"),
+            closes,
+        )
+    columns = list(table.columns)
+    cur.executemany(
+        sql(
+            f"INSERT INTO {{s}}{table.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        ),
+        inserts,
+    )
+    return len(inserts)
+
+
+def _fold(base: dict[str, Any] | None, changes: Mapping[date, Change]) -> list[Version]:
+    """The versions ``changes`` give, day by day, starting from ``base``."""
+    row = base
+    versions = []
+    for day in sorted(changes):
+        change = changes[day]
+        row = applied(change, row)
+        versions.append(Version(since=day, row=row, change=change))
+    return versions
+
+
+def _version_rows(live: Table, key: Key, versions: Sequence[Version]) -> list[list[Any]]:
+    """Rows for the twin: the columns (the key alone when removed), period, change."""
+    out = []
+    for i, version in enumerate(versions):
+        until = versions[i + 1].since.isoformat() if i + 1 < len(versions) else None
+        row = version.row if version.row is not None else dict(zip(live.key, key, strict=True))
+        out.append(
+            [row.get(c) for c in live.columns]
+            + [version.since.isoformat(), until, version.row is not None, encoded(version.change)]
+        )
+    return out
+
+
+def _versions(
+    cur: Cursor, sql: Sql, live: Table, table: Table, keys: list[Key], first: date
+) -> dict[Key, list[Version]]:
+    """The stored versions of ``keys`` that hold on ``first`` or later, oldest first."""
+    found: dict[Key, list[Version]] = {}
+    names = ", ".join(live.key)
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        marks = ", ".join(["(" + ", ".join(["%s"] * len(live.key)) + ")"] * len(chunk))
+        cur.execute(
+            sql(
+                f"SELECT * FROM {{s}}{table.name} WHERE ({names}) IN (VALUES {marks}) "
+                "AND (v_until IS NULL OR v_until >= %s) ORDER BY v_since"
+            ),
+            [v for key in chunk for v in key] + [first.isoformat()],
+        )
+        for stored in cur.fetchall():
+            version = _version(live, stored)
+            found.setdefault(tuple(stored[k] for k in live.key), []).append(version)
+    return found
+
+
+def _version(live: Table, stored: Any) -> Version:
+    row = {c: stored[c] for c in live.columns} if stored["v_present"] else None
+    return Version(
+        since=date.fromisoformat(stored["v_since"]),
+        row=row,
+        change=decoded(stored["v_change"], row),
+    )
+
+
+def _scrub(
+    cur: Cursor, sql: Sql, live: Table, table: Table, rows: dict[Key, dict[str, Any]]
+) -> None:
+    """Write an erasure's fields over every version of the erased rows (and their changes)."""
+    where = " AND ".join(f"{k} = %s" for k in live.key)
+    for key, values in rows.items():
+        sets = ", ".join(f"{c} = %s" for c in values)
+        cur.execute(
+            sql(f"UPDATE {{s}}{table.name} SET {sets} WHERE {where} AND v_present"),
+            [*values.values(), *key],
+        )
+        cur.execute(
+            sql(f"SELECT v_since, v_change FROM {{s}}{table.name} WHERE {where}"), list(key)
+        )
+        patches = [(s["v_since"], decoded(s["v_change"], {})) for s in cur.fetchall()]
+        cur.executemany(
+            sql(f"UPDATE {{s}}{table.name} SET v_change = %s WHERE {where} AND v_since = %s"),
+            [
+                [encoded(scrubbed(change, values)), *key, since]
+                for since, change in patches
+                if isinstance(change, Patch)
+            ],
+        )
