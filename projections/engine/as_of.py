@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from projections.engine.catchup import PROJECTIONS, temporal
 from projections.engine.history import SUFFIX, Basis
@@ -91,8 +91,8 @@ def reading(db: Database, as_of: date | None, basis: Basis | str = Basis.RECORDE
     """The store to read from: live when ``as_of`` is None, else as of that day."""
     if as_of is None:
         return db
-    view: Any = AsOfDatabase(db, AsOf(as_of, Basis(basis)))
-    return view  # a Database to every read (it answers the same calls)
+    # A Database to every read: it answers the same calls.
+    return cast(Database, AsOfDatabase(db, AsOf(as_of, Basis(basis))))
 
 
 def load_as_of(

@@ -29,7 +29,7 @@ from projections.care.needs import NEEDS_PROJECTION
 from projections.care.visits import VISITS_PROJECTION
 from projections.divisions.divisions import DIVISIONS_PROJECTION
 from projections.engine import tracking
-from projections.engine.history import CLOCK, HistoryLog, twins
+from projections.engine.history import CLOCK, DAYS, HistoryLog, twins
 from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
@@ -78,10 +78,15 @@ def history_log(
     cur: Cursor | None = None,
     sql: Callable[[str], str] | None = None,
 ) -> HistoryLog:
-    """A log for the temporal tables of ``projections``, its clock read from the store."""
+    """A log for the temporal tables of ``projections``, its clock read from the store (a
+    rebuild starts it afresh, and keeps the day counts only when it rebuilds them all)."""
     names = frozenset(t.name for p in projections if temporal(p) for t in p.tables)
     clock = read_clock(cur, sql) if cur is not None and sql is not None else None
-    return HistoryLog(temporal=names, clock=clock)
+    every = {t.name for p in PROJECTIONS if temporal(p) for t in p.tables}
+    return HistoryLog(temporal=names, clock=clock, counts=cur is not None or names >= every)
+
+
+HISTORY_TABLES = (CLOCK, DAYS)
 
 
 def read_clock(cur: Cursor, sql: Callable[[str], str]) -> tuple[date, int] | None:
@@ -89,18 +94,6 @@ def read_clock(cur: Cursor, sql: Callable[[str], str]) -> tuple[date, int] | Non
     cur.execute(sql("SELECT day, position FROM {s}temporal_clock WHERE id = 1"))
     row = cur.fetchone()
     return None if row is None else (date.fromisoformat(row["day"]), int(row["position"]))
-
-
-def write_clock(cur: Cursor, sql: Callable[[str], str], log: HistoryLog) -> None:
-    """Keep the log's clock for the next batch."""
-    if log.clock is None:
-        return
-    day, position = log.clock
-    cur.execute(sql("DELETE FROM {s}temporal_clock WHERE id = 1"))
-    cur.execute(
-        sql("INSERT INTO {s}temporal_clock (id, day, position) VALUES (1, %s, %s)"),
-        (day.isoformat(), position),
-    )
 
 
 @dataclass(frozen=True)
@@ -167,8 +160,9 @@ def adopt(
         for table in stored_tables(projection):
             for statement in table.ddl(dialect):
                 cur.execute(sql(statement))
-    for statement in CLOCK.ddl(dialect):
-        cur.execute(sql(statement))
+    for table in HISTORY_TABLES:
+        for statement in table.ddl(dialect):
+            cur.execute(sql(statement))
     tracking.register(cur, sql, [p.name for p in projections])
 
 
@@ -212,7 +206,6 @@ def catch_up(
             uow = UnitOfWork(history)
             apply_rows(rows, mapper, route, uow, starts)
             uow.flush(cur, sql)
-            write_clock(cur, sql, history)
             last = int(rows[-1]["notification_id"])
             tracking.advance_all(cur, sql, {**starts, HISTORY: known.get(HISTORY, 0)}, last)
             position = last

@@ -79,6 +79,14 @@ CLOCK = Table(
     key=("id",),
 )
 
+#: Events the read models handled, by clock and day, and the last one's position: how many
+#: events an answer as of a day stands on, and whether a clock knew anything by then.
+DAYS = Table(
+    name="temporal_days",
+    columns={"basis": "text", "day": "date", "events": "int", "last_position": "int"},
+    key=("basis", "day"),
+)
+
 
 # --- the days of an event ------------------------------------------------------------------
 
@@ -160,7 +168,10 @@ class HistoryLog:
     #: Names of the tables that have twins (the domain read models').
     temporal: frozenset[str] = frozenset()
     clock: tuple[date, int] | None = None
+    #: Whether this log keeps the clock and the day counts (not a rebuild of some read models).
+    counts: bool = True
     days: dict[Basis, date] = field(default_factory=dict)
+    tally: dict[tuple[Basis, date], list[int]] = field(default_factory=dict)
     changes: dict[Basis, dict[str, dict[Key, dict[date, Change]]]] = field(
         default_factory=lambda: {b: {} for b in Basis}
     )
@@ -171,10 +182,16 @@ class HistoryLog:
     def at(self, event: Any, position: int) -> None:
         """The days of the event whose changes come next."""
         recorded = recorded_on(event)
-        if self.clock is not None and position > self.clock[1] and self.clock[0] > recorded:
+        new = self.clock is None or position > self.clock[1]
+        if self.clock is not None and new and self.clock[0] > recorded:
             recorded = self.clock[0]
-        self.clock = (recorded, position)
         self.days = {Basis.RECORDED: recorded, Basis.EFFECTIVE: effective_on(event)}
+        if new:  # a read model new to the district replays old events: counted already
+            self.clock = (recorded, position)
+            for basis, day in self.days.items():
+                counted = self.tally.setdefault((basis, day), [0, 0])
+                counted[0] += 1
+                counted[1] = max(counted[1], position)
 
     def record(self, table: Table, key: Key, change: Change) -> None:
         """Fold one row change into the day it belongs to on each clock."""
@@ -189,6 +206,7 @@ class HistoryLog:
         """Forget the changes written (the clock stays: it runs on through the batches)."""
         self.changes = {b: {} for b in Basis}
         self.erased = {}
+        self.tally = {}
 
     def erase(self, table: Table, key: Key, values: Mapping[str, Any]) -> None:
         """Remember that an erasure wrote ``values`` on this row."""
@@ -224,13 +242,54 @@ def write_history(
         for basis in Basis:
             table = _named(twin(log.tables[name], basis), names)
             _scrub(cur, sql, log.tables[name], table, erased)
+    if log.counts:
+        _write_days(cur, sql, log, names)
     return written
+
+
+def _write_days(cur: Cursor, sql: Sql, log: HistoryLog, names: Mapping[str, str] | None) -> None:
+    """Add the batch's events to the day counts and keep the clock for the next batch."""
+    days = _named(DAYS, names).name
+    if log.tally:
+        cur.executemany(
+            sql(
+                f"INSERT INTO {{s}}{days} (basis, day, events, last_position) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (basis, day) DO UPDATE SET "
+                f"events = {days}.events + excluded.events, last_position = CASE "
+                f"WHEN excluded.last_position > {days}.last_position "
+                f"THEN excluded.last_position ELSE {days}.last_position END"
+            ),
+            [[b.value, d.isoformat(), n, last] for (b, d), (n, last) in log.tally.items()],
+        )
+    if log.clock is not None:
+        clock = _named(CLOCK, names).name
+        cur.execute(sql(f"DELETE FROM {{s}}{clock} WHERE id = 1"))
+        cur.execute(
+            sql(f"INSERT INTO {{s}}{clock} (id, day, position) VALUES (1, %s, %s)"),
+            (log.clock[0].isoformat(), log.clock[1]),
+        )
 
 
 def _named(table: Table, names: Mapping[str, str] | None) -> Table:
     if names and table.name in names:
         return Table(name=names[table.name], columns=table.columns, key=table.key)
     return table
+
+
+def known_by(cur: Cursor, sql: Sql, basis: Basis, day: date) -> tuple[int, int | None]:
+    """How many events the read models hold as of the end of ``day`` on ``basis``, and the
+    last one's position (None when none)."""
+    cur.execute(
+        sql(
+            "SELECT count(*) AS n, sum(events) AS events, max(last_position) AS last "
+            "FROM {s}temporal_days WHERE basis = %s AND day <= %s"
+        ),
+        (basis.value, day.isoformat()),
+    )
+    row = cur.fetchone()
+    if row is None or not row["n"]:
+        return 0, None
+    return int(row["events"]), int(row["last"])
 
 
 def _write_table(

@@ -21,13 +21,13 @@ from eventsourcing.persistence import Mapper
 from projections.engine import tracking
 from projections.engine.catchup import (
     HISTORY,
+    HISTORY_TABLES,
     PROJECTIONS,
     adopt,
     apply_rows,
     events_after_sql,
     history_log,
     stored_tables,
-    write_clock,
 )
 from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
@@ -102,6 +102,9 @@ def rebuild(
                 cur.execute(sql(f"DELETE FROM {{s}}{table.name}"))
         route = Router(projections)
         history = history_log(projections)
+        if history.counts:
+            for table in HISTORY_TABLES:
+                cur.execute(sql(f"DELETE FROM {{s}}{table.name}"))
         while True:
             cur.execute(select, (last, batch_size))
             rows = cur.fetchall()
@@ -112,7 +115,6 @@ def rebuild(
             uow.flush(cur, sql)
             applied += len(rows)
             last = int(rows[-1]["notification_id"])
-        write_clock(cur, sql, history)
         if {p.name for p in PROJECTIONS} <= {p.name for p in projections}:
             tracking.register(cur, sql, [HISTORY])
             tracking.place(cur, sql, HISTORY, last)

@@ -20,6 +20,7 @@ from eventsourcing.persistence import Mapper
 from projections.engine import tracking
 from projections.engine.catchup import (
     HISTORY,
+    HISTORY_TABLES,
     PROJECTIONS,
     apply_rows,
     events_after_sql,
@@ -46,7 +47,10 @@ def _copies(projections: Sequence[Projection]) -> dict[str, str]:
 
 
 def _tables(projections: Sequence[Projection]) -> list[Table]:
-    return [t for p in projections for t in stored_tables(p)]
+    every = {p.name for p in PROJECTIONS} <= {p.name for p in projections}
+    return [t for p in projections for t in stored_tables(p)] + (
+        list(HISTORY_TABLES) if every else []
+    )
 
 
 def _create_copies(cur: Cursor, sql: Sql, dialect: str, tables: list[Table]) -> None:
