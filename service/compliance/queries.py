@@ -32,7 +32,7 @@ def report(
         return _body(result, basis, live=True, applied=None, last=None)
     chosen = Basis(basis)
     tables = load_as_of(runtime.db, district, AsOf(as_of, chosen))
-    counts = _known_by(runtime, district, as_of)
+    counts = events_known(runtime, district, as_of)
     applied, last = counts[chosen]
     body = _body(evaluate(district, tables, as_of), basis, live=False, applied=applied, last=last)
     if _recorded_clock_empty(chosen, counts):
@@ -56,7 +56,9 @@ def replayed_report(runtime: Runtime, district: str, as_of: date, basis: str) ->
     )
 
 
-def _known_by(runtime: Runtime, district: str, as_of: date) -> dict[Basis, tuple[int, int | None]]:
+def events_known(
+    runtime: Runtime, district: str, as_of: date
+) -> dict[Basis, tuple[int, int | None]]:
     """Events the read models hold as of the day, on each clock."""
     db = runtime.db
     with db.transaction(district, write=False) as cur:
