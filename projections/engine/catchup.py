@@ -29,6 +29,7 @@ from projections.care.needs import NEEDS_PROJECTION
 from projections.care.visits import VISITS_PROJECTION
 from projections.divisions.divisions import DIVISIONS_PROJECTION
 from projections.engine import tracking
+from projections.engine.erasure import rewrite_erased
 from projections.engine.history import CLOCK, DAYS, HistoryLog, twins
 from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
@@ -206,6 +207,8 @@ def catch_up(
             uow = UnitOfWork(history)
             apply_rows(rows, mapper, route, uow, starts)
             uow.flush(cur, sql)
+            if history.erased_subjects:
+                rewrite_erased(cur, sql, db, mapper, history, projections)
             last = int(rows[-1]["notification_id"])
             tracking.advance_all(cur, sql, {**starts, HISTORY: known.get(HISTORY, 0)}, last)
             position = last

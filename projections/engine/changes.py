@@ -91,11 +91,3 @@ def decoded(text: str, row: Mapping[str, Any] | None) -> Change:
     if data.get("row"):
         return dict(row or {})
     return Patch(dict(data.get("set", {})), dict(data.get("add", {})))
-
-
-def scrubbed(change: Change, values: Mapping[str, Any]) -> Change:
-    """The change with ``values`` written over the fields it sets (personal data erased)."""
-    if isinstance(change, Patch):
-        kept = {k: values.get(k, v) for k, v in change.values.items()}
-        return Patch(kept, dict(change.increments))
-    return change

@@ -30,11 +30,9 @@ from zoneinfo import ZoneInfo
 
 from projections.engine.changes import (
     Change,
-    Patch,
     applied,
     decoded,
     encoded,
-    scrubbed,
     then,
 )
 from projections.platform.database import Cursor
@@ -176,8 +174,9 @@ class HistoryLog:
         default_factory=lambda: {b: {} for b in Basis}
     )
     tables: dict[str, Table] = field(default_factory=dict)
-    #: Fields an erasure wrote, by table and key: every version of those rows gets them too.
-    erased: dict[str, dict[Key, dict[str, Any]]] = field(default_factory=dict)
+    #: Aggregates whose personal data was erased: their rows' versions are written again
+    #: from their events as they decode now (projections/engine/erasure.py).
+    erased_subjects: set[str] = field(default_factory=set)
 
     def at(self, event: Any, position: int) -> None:
         """The days of the event whose changes come next."""
@@ -205,13 +204,11 @@ class HistoryLog:
     def clear(self) -> None:
         """Forget the changes written (the clock stays: it runs on through the batches)."""
         self.changes = {b: {} for b in Basis}
-        self.erased = {}
         self.tally = {}
 
-    def erase(self, table: Table, key: Key, values: Mapping[str, Any]) -> None:
-        """Remember that an erasure wrote ``values`` on this row."""
-        self.tables[table.name] = table
-        self.erased.setdefault(table.name, {}).setdefault(key, {}).update(values)
+    def erase(self, subject: str) -> None:
+        """Remember that this aggregate's personal data was erased."""
+        self.erased_subjects.add(subject)
 
 
 # --- writing versions -----------------------------------------------------------------------
@@ -238,10 +235,6 @@ def write_history(
         for name, rows in tables.items():
             table = _named(twin(log.tables[name], basis), names)
             written += _write_table(cur, sql, log.tables[name], table, rows)
-    for name, erased in log.erased.items():
-        for basis in Basis:
-            table = _named(twin(log.tables[name], basis), names)
-            _scrub(cur, sql, log.tables[name], table, erased)
     if log.counts:
         _write_days(cur, sql, log, names)
     return written
@@ -389,28 +382,3 @@ def _version(live: Table, stored: Any) -> Version:
         row=row,
         change=decoded(stored["v_change"], row),
     )
-
-
-def _scrub(
-    cur: Cursor, sql: Sql, live: Table, table: Table, rows: dict[Key, dict[str, Any]]
-) -> None:
-    """Write an erasure's fields over every version of the erased rows (and their changes)."""
-    where = " AND ".join(f"{k} = %s" for k in live.key)
-    for key, values in rows.items():
-        sets = ", ".join(f"{c} = %s" for c in values)
-        cur.execute(
-            sql(f"UPDATE {{s}}{table.name} SET {sets} WHERE {where} AND v_present"),
-            [*values.values(), *key],
-        )
-        cur.execute(
-            sql(f"SELECT v_since, v_change FROM {{s}}{table.name} WHERE {where}"), list(key)
-        )
-        patches = [(s["v_since"], decoded(s["v_change"], {})) for s in cur.fetchall()]
-        cur.executemany(
-            sql(f"UPDATE {{s}}{table.name} SET v_change = %s WHERE {where} AND v_since = %s"),
-            [
-                [encoded(scrubbed(change, values)), *key, since]
-                for since, change in patches
-                if isinstance(change, Patch)
-            ],
-        )

@@ -38,11 +38,12 @@ class UnitOfWork:
         #: Where the temporal tables' changes go (live catch-up and rebuilds; not replays).
         self.history = history
 
-    def erased(self, table: Table, key: Key, values: dict[str, Any]) -> None:
-        """An erasure wrote ``values`` on this row: no stored version of it keeps the old ones."""
+    def erased(self, subject: str) -> None:
+        """This aggregate's personal data was erased: no stored version of its rows may keep
+        it (its versions are written again from its events, which decode without it now)."""
         self.erases_personal_data = True
         if self.history is not None:
-            self.history.erase(table, key, values)
+            self.history.erase(subject)
 
     def _rows(self, table: Table) -> dict[Key, Any]:
         self._tables[table.name] = table

@@ -429,12 +429,11 @@ ERASED_VALUES: dict[str, Any] = {
 def _erased(event: Person.Erased, position: int, uow: UnitOfWork) -> None:
     """Crypto-shredding: the row and every earlier history entry lose their personal data."""
     person = str(event.originator_id)
+    uow.erased(person)
     _touch(event, position, uow, ERASED_VALUES, None, {}, event.reason)
-    uow.erased(PERSONS, (person,), ERASED_VALUES)
     gone = {"details": json.dumps({"erased": True})}
     for version in range(1, event.originator_version):
         uow.patch(PERSON_HISTORY, (person, version), values=gone)
-        uow.erased(PERSON_HISTORY, (person, version), gone)
 
 
 ROSTER_PROJECTION = Projection(
