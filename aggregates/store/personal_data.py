@@ -142,6 +142,9 @@ class _Forgetting:
             return None
         return self._sealer.unseal(subject, sealed)
 
+    def destroy(self, subject: str, *, by: str, reason: str) -> None:
+        raise TypeError("a forgetting view of the key ring only reads")
+
 
 def as_erased(mapper: Mapper[Any], subject: str) -> Mapper[Any]:
     """A mapper reading ``subject``'s events as they read once their key is destroyed.
