@@ -27,10 +27,10 @@ SCALE = float(os.environ.get("CANXIE_TEMPORAL_SCALE", "0.002"))
 DAYS = int(os.environ.get("CANXIE_TEMPORAL_DAYS", "6"))
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CityGenerated]:
-    data_dir = tmp_path_factory.mktemp("temporal-city")
-    return data_dir, generate_city(None, data_dir, scale=SCALE, seed=15, jobs=1)
+@pytest.fixture
+def city(store_url: str | None, tmp_path: Path) -> tuple[str | None, Path, CityGenerated]:
+    """The synthetic city on each back end (SQLite files, a PostgreSQL database of its own)."""
+    return store_url, tmp_path, generate_city(store_url, tmp_path, scale=SCALE, seed=15, jobs=1)
 
 
 def normalised(tables: MemoryTables) -> dict[str, dict[Any, dict[str, Any]]]:
@@ -58,10 +58,10 @@ def differences(expected: MemoryTables, found: MemoryTables) -> list[str]:
 
 
 def test_every_read_model_as_of_random_days_equals_the_replay(
-    city: tuple[Path, CityGenerated],
+    city: tuple[str | None, Path, CityGenerated],
 ) -> None:
-    data_dir, generated = city
-    tenancy = open_city(None, data_dir)
+    url, data_dir, generated = city
+    tenancy = open_city(url, data_dir)
     rng = random.Random(15)
     today = SYSTEM_CLOCK.today()
     compared_days = compared_rows = 0
