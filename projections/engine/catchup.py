@@ -84,7 +84,9 @@ def history_log(
     names = frozenset(t.name for p in projections if temporal(p) for t in p.tables)
     clock = read_clock(cur, sql) if cur is not None and sql is not None else None
     every = {t.name for p in PROJECTIONS if temporal(p) for t in p.tables}
-    return HistoryLog(temporal=names, clock=clock, counts=cur is not None or names >= every)
+    return HistoryLog(
+        temporal=names, clock=clock, counts=cur is not None or names >= every, fresh=cur is None
+    )
 
 
 HISTORY_TABLES = (CLOCK, DAYS)

@@ -28,6 +28,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import psycopg
+
 from projections.engine.changes import (
     Change,
     applied,
@@ -174,6 +176,9 @@ class HistoryLog:
         default_factory=lambda: {b: {} for b in Basis}
     )
     tables: dict[str, Table] = field(default_factory=dict)
+    #: The twins started empty (a rebuild): keys not in ``seen`` have no versions yet.
+    fresh: bool = False
+    seen: dict[str, set[Key]] = field(default_factory=dict)
     #: Aggregates whose personal data was erased: their rows' versions are written again
     #: from their events as they decode now (projections/engine/erasure.py).
     erased_subjects: set[str] = field(default_factory=set)
@@ -234,7 +239,8 @@ def write_history(
     for basis, tables in log.changes.items():
         for name, rows in tables.items():
             table = _named(twin(log.tables[name], basis), names)
-            written += _write_table(cur, sql, log.tables[name], table, rows)
+            seen = log.seen.setdefault(table.name, set()) if log.fresh else None
+            written += _write_table(cur, sql, log.tables[name], table, rows, seen)
     if log.counts:
         _write_days(cur, sql, log, names)
     return written
@@ -285,48 +291,114 @@ def known_by(cur: Cursor, sql: Sql, basis: Basis, day: date) -> tuple[int, int |
     return int(row["events"]), int(row["last"])
 
 
+@dataclass
+class Writes:
+    """The statements' rows for one twin: versions dropped, closed and inserted."""
+
+    drops: list[list[Any]] = field(default_factory=list)
+    closes: list[list[Any]] = field(default_factory=list)
+    inserts: list[list[Any]] = field(default_factory=list)
+
+
 def _write_table(
-    cur: Cursor, sql: Sql, live: Table, table: Table, rows: dict[Key, dict[date, Change]]
+    cur: Cursor,
+    sql: Sql,
+    live: Table,
+    table: Table,
+    rows: dict[Key, dict[date, Change]],
+    seen: set[Key] | None,
 ) -> int:
-    """Fold each row's new changes into its stored versions from its earliest new day on."""
+    """Fold each row's new changes into its stored versions from its earliest new day on.
+
+    ``seen``: the keys this twin holds versions of, when the log knows them all (a rebuild
+    starts from empty twins): the others are not looked up.
+    """
     first = min(min(days) for days in rows.values())
-    stored = _versions(cur, sql, live, table, list(rows), first)
-    closes: list[list[Any]] = []
-    drops: list[list[Any]] = []
-    inserts: list[list[Any]] = []
+    asked = list(rows) if seen is None else [k for k in rows if k in seen]
+    stored = _versions(cur, sql, live, table, asked, first) if asked else {}
+    writes = Writes()
     for key, days in rows.items():
-        start = min(days)
-        versions = stored.get(key, [])
-        base = [v for v in versions if v.since < start]
-        later = {v.since: v.change for v in versions if v.since >= start}
-        if len(later):
-            drops.append([*key, start.isoformat()])
-        for day in sorted(days):
-            change = days[day]
-            later[day] = then(later[day], change) if day in later else change
-        folded = _fold(base[-1].row if base else None, later)
-        if base:
-            closes.append([folded[0].since.isoformat(), *key, base[-1].since.isoformat()])
-        inserts += _version_rows(live, key, folded)
+        _plan(live, key, days, stored.get(key, []), writes)
+    if seen is not None:
+        seen.update(rows)
     where = " AND ".join(f"{k} = %s" for k in live.key)
-    if drops:
+    if writes.drops:
         cur.executemany(
-            sql(f"DELETE FROM {{s}}{table.name} WHERE {where} AND v_since >= %s"), drops
+            sql(f"DELETE FROM {{s}}{table.name} WHERE {where} AND v_since >= %s"), writes.drops
         )
-    if closes:
-        cur.executemany(
-            sql(f"UPDATE {{s}}{table.name} SET v_until = %s WHERE {where} AND v_since = %s"),
-            closes,
-        )
+    if writes.closes:
+        _close(cur, sql, live, table, writes.closes)
+    _insert(cur, sql, table, writes.inserts)
+    return len(writes.inserts)
+
+
+def _plan(
+    live: Table, key: Key, days: dict[date, Change], versions: list[Version], writes: Writes
+) -> None:
+    """What one row's new changes do to its versions (``versions``: those from its first new
+    day on, and the one in force before it)."""
+    start = min(days)
+    base = [v for v in versions if v.since < start]
+    later = {v.since: v.change for v in versions if v.since >= start}
+    if later:
+        writes.drops.append([*key, start.isoformat()])
+    for day in sorted(days):
+        change = days[day]
+        later[day] = then(later[day], change) if day in later else change
+    folded = _fold(base[-1].row if base else None, later)
+    if base:
+        writes.closes.append([folded[0].since.isoformat(), *key, base[-1].since.isoformat()])
+    writes.inserts += _version_rows(live, key, folded)
+
+
+#: From this many rows (PostgreSQL), versions go in by COPY, as the live flush does.
+COPY_FROM_ROWS = 200
+
+
+def _insert(cur: Cursor, sql: Sql, table: Table, rows: list[list[Any]]) -> None:
     columns = list(table.columns)
+    if len(rows) >= COPY_FROM_ROWS and isinstance(cur, psycopg.Cursor):
+        with cur.copy(sql(f"COPY {{s}}{table.name} ({', '.join(columns)}) FROM STDIN")) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     cur.executemany(
         sql(
             f"INSERT INTO {{s}}{table.name} ({', '.join(columns)}) "
             f"VALUES ({', '.join(['%s'] * len(columns))})"
         ),
-        inserts,
+        rows,
     )
-    return len(inserts)
+
+
+def _close(cur: Cursor, sql: Sql, live: Table, table: Table, rows: list[list[Any]]) -> None:
+    """Set the end day of the versions new ones follow: [until, *key, since] per row."""
+    where = " AND ".join(f"{k} = %s" for k in live.key)
+    if len(rows) < COPY_FROM_ROWS or not isinstance(cur, psycopg.Cursor):
+        cur.executemany(
+            sql(f"UPDATE {{s}}{table.name} SET v_until = %s WHERE {where} AND v_since = %s"),
+            rows,
+        )
+        return
+    stage = f"canxie_close_{table.name}"
+    keys = ", ".join(live.key)
+    cur.execute(
+        sql(
+            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT v_until, {keys}, v_since "
+            f"FROM {{s}}{table.name} WITH NO DATA"
+        )
+    )
+    with cur.copy(f"COPY {stage} (v_until, {keys}, v_since) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    matches = " AND ".join(f"t.{k} = c.{k}" for k in (*live.key, "v_since"))
+    cur.execute(
+        sql(
+            f"UPDATE {{s}}{table.name} AS t SET v_until = c.v_until FROM {stage} AS c "
+            f"WHERE {matches}"
+        )
+    )
+    cur.execute(f"DROP TABLE {stage}")
 
 
 def _fold(base: dict[str, Any] | None, changes: Mapping[date, Change]) -> list[Version]:
