@@ -100,9 +100,11 @@ def load_as_of(
     district: str,
     as_of: AsOf,
     projections: Sequence[Projection] | None = None,
+    only: frozenset[str] | None = None,
 ) -> MemoryTables:
-    """The read models of a district as of a day, in memory (rules and checks read these)."""
+    """The read models of a district as of a day, in memory (rules and checks read these);
+    ``only`` these tables when given."""
     from projections.engine.replay import load_live, replayable
 
     chosen = replayable() if projections is None else tuple(projections)
-    return load_live(reading(db, as_of.day, as_of.basis), district, chosen)
+    return load_live(reading(db, as_of.day, as_of.basis), district, chosen, only)

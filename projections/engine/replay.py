@@ -227,15 +227,21 @@ def recorded_by(db: Database, district: str, mapper: Mapper[Any], day: date) -> 
 
 
 def load_live(
-    db: Database, district: str, projections: Sequence[Projection] | None = None
+    db: Database,
+    district: str,
+    projections: Sequence[Projection] | None = None,
+    only: frozenset[str] | None = None,
 ) -> MemoryTables:
-    """The live read models of a district, copied into memory (to compare or evaluate)."""
+    """The live read models of a district, copied into memory (to compare or evaluate);
+    ``only`` these tables when given."""
     tables = MemoryTables()
     sql = partial(db.sql, district)
     chosen = replayable() if projections is None else tuple(projections)
     with db.transaction(district, write=False) as cur:
         for projection in chosen:
             for table in projection.tables:
+                if only is not None and table.name not in only:
+                    continue
                 cur.execute(sql(f"SELECT * FROM {{s}}{table.name}"))
                 for row in cur.fetchall():
                     record = {c: row[c] for c in table.columns}

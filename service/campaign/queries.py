@@ -18,13 +18,13 @@ from aggregates.errors import DateInFuture
 from projections.campaign import inspections as records_of
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
 from projections.campaign.progress import add_up, month_ends, series
-from projections.compliance import evaluate
+from projections.compliance import RULE_TABLES, evaluate
 from projections.engine.as_of import AsOf, load_as_of
 from projections.engine.history import Basis
 from projections.engine.memory import MemoryTables
 from projections.engine.replay import load_live
 from projections.ledger.ledger import latest_head
-from service.compliance.queries import events_known, report
+from service.compliance.queries import events_known, report, settled
 from workers.runtime import Runtime
 
 #: The campaign's first and last month ends: the progress chart's range.
@@ -48,6 +48,7 @@ def campaign_tables(
     _checked(as_of, runtime.clock.today())
     if as_of is None:
         return load_live(runtime.db, district, [INSPECTIONS_PROJECTION])
+    settled(runtime, district)
     return load_as_of(runtime.db, district, AsOf(as_of, Basis(basis)), [INSPECTIONS_PROJECTION])
 
 
@@ -132,6 +133,10 @@ def phases(day: date) -> dict[str, Any]:
     }
 
 
+#: What an acceptance report reads: the rules' facts and the campaign's records.
+REPORT_TABLES = RULE_TABLES | {t.name for t in INSPECTIONS_PROJECTION.tables}
+
+
 def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) -> dict[str, Any]:
     """What an acceptance report shows: compliance, campaign records and the ledger head.
 
@@ -141,7 +146,8 @@ def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) 
     """
     _checked(as_of, runtime.clock.today())
     day = as_of or runtime.clock.today()
-    tables = load_as_of(runtime.db, district, AsOf(day, Basis(basis)))
+    settled(runtime, district)
+    tables = load_as_of(runtime.db, district, AsOf(day, Basis(basis)), only=REPORT_TABLES)
     applied, last = events_known(runtime, district, day)[Basis(basis)]
     result = evaluate(district, tables, day)
     head = latest_head(runtime.db, district)

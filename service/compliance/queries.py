@@ -8,8 +8,9 @@ from functools import partial
 from typing import Any
 
 from aggregates.errors import DateInFuture
-from projections.compliance import RULES_BY_ID, Report, evaluate
+from projections.compliance import RULE_TABLES, RULES_BY_ID, Report, evaluate
 from projections.engine.as_of import AsOf, load_as_of
+from projections.engine.catchup import projected_position
 from projections.engine.history import Basis, known_by
 from projections.engine.replay import load_live, replay
 from workers.runtime import Runtime
@@ -28,10 +29,11 @@ def report(
     if as_of is not None and as_of > today:
         raise DateInFuture(day=as_of, field="as_of")
     if as_of is None:
-        result = evaluate(district, load_live(runtime.db, district), today)
+        result = evaluate(district, load_live(runtime.db, district, only=RULE_TABLES), today)
         return _body(result, basis, live=True, applied=None, last=None)
     chosen = Basis(basis)
-    tables = load_as_of(runtime.db, district, AsOf(as_of, chosen))
+    settled(runtime, district)
+    tables = load_as_of(runtime.db, district, AsOf(as_of, chosen), only=RULE_TABLES)
     counts = events_known(runtime, district, as_of)
     applied, last = counts[chosen]
     body = _body(evaluate(district, tables, as_of), basis, live=False, applied=applied, last=last)
@@ -39,6 +41,18 @@ def report(
         body["recorded_clock_empty"] = True
         body["clock_note"] = EMPTY_RECORDED_CLOCK[basis].format(day=as_of)
     return body
+
+
+def settled(runtime: Runtime, district: str) -> None:
+    """Bring the read models up to every event committed so far before answering.
+
+    A replay read the log itself; the temporal tables are as fresh as the workers made them,
+    and an answer about a past day must not miss what was just recorded about it.  When they
+    are behind, this process projects the rest itself (exactly once, under the district's
+    lock, as a worker would): usually nothing, at most the lag.
+    """
+    if projected_position(runtime.db, district) < runtime.head(district):
+        runtime.catch_up(district)
 
 
 def replayed_report(runtime: Runtime, district: str, as_of: date, basis: str) -> dict[str, Any]:

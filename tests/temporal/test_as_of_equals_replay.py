@@ -18,6 +18,7 @@ import pytest
 
 from aggregates.clock import SYSTEM_CLOCK
 from bench.city import CityGenerated, generate_city, open_city
+from projections.compliance import RULE_TABLES, evaluate
 from projections.engine.as_of import AsOf, load_as_of
 from projections.engine.catchup import catch_up
 from projections.engine.memory import MemoryTables
@@ -78,6 +79,8 @@ def test_every_read_model_as_of_random_days_equals_the_replay(
                     replayed = replay(tenancy.db, code, mapper, as_of=day, basis=basis).tables
                     found = load_as_of(tenancy.db, code, AsOf(day, basis))
                     assert differences(replayed, found) == [], (code, day, basis)
+                    rules = load_as_of(tenancy.db, code, AsOf(day, basis), only=RULE_TABLES)
+                    assert evaluate(code, rules, day) == evaluate(code, replayed, day)
                     compared_days += 1
                     compared_rows += sum(replayed.counts().values())
     finally:
