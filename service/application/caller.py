@@ -19,6 +19,7 @@ from aggregates.errors import DateInFuture
 from aggregates.provenance import Provenance
 from projections.engine.as_of import AsOf, reading
 from projections.engine.history import Basis
+from service.compliance.queries import settled
 from service.http.access import Principal, Role
 from service.http.freshness import wait_for_position
 from service.http.problems import ProblemError
@@ -116,11 +117,14 @@ class Caller:
 
     def reading(self, code: str, min_position: int | None = None) -> Database:
         """The read models of a known district, once they include ``min_position``; as of the
-        caller's day when it reads as of one (the temporal tables, the same queries)."""
+        caller's day when it reads as of one (the temporal tables, the same queries), brought
+        up to every event committed so far first: an answer about a past day must not miss
+        what was just recorded about it (``settled``)."""
         self.known(code)
         wait_for_position(self.runtime, self.wake, code, min_position)
         if self.as_of is None:
             return self.runtime.db
+        settled(self.runtime, code)
         return reading(self.runtime.db, self.as_of.day, self.as_of.basis)
 
 

@@ -19,11 +19,12 @@ from projections.campaign import inspections as records_of
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
 from projections.campaign.progress import add_up, month_ends, series
 from projections.compliance import RULE_TABLES, evaluate
-from projections.engine.as_of import AsOf, load_as_of
+from projections.engine.as_of import AsOf, load_as_of, reading
 from projections.engine.history import Basis
 from projections.engine.memory import MemoryTables
 from projections.engine.replay import load_live
 from projections.ledger.ledger import latest_head
+from projections.platform.database import Database
 from service.compliance.queries import events_known, report, settled
 from workers.runtime import Runtime
 
@@ -41,15 +42,20 @@ def _checked(as_of: date | None, today: date) -> None:
         raise DateInFuture(day=as_of, field="as_of")
 
 
+def load_campaign(db: Database, district: str) -> MemoryTables:
+    """The district's campaign records read from ``db``: the live tables, or the temporal
+    tables as of a day when ``db`` reads as of one (``Caller.reading``)."""
+    return load_live(db, district, [INSPECTIONS_PROJECTION])
+
+
 def campaign_tables(
     runtime: Runtime, district: str, as_of: date | None, basis: str
 ) -> MemoryTables:
     """The district's campaign records: live, or as of a day on a clock."""
     _checked(as_of, runtime.clock.today())
-    if as_of is None:
-        return load_live(runtime.db, district, [INSPECTIONS_PROJECTION])
-    settled(runtime, district)
-    return load_as_of(runtime.db, district, AsOf(as_of, Basis(basis)), [INSPECTIONS_PROJECTION])
+    if as_of is not None:
+        settled(runtime, district)
+    return load_campaign(reading(runtime.db, as_of, basis), district)
 
 
 #: The clock of an inspection's rule findings: the state of its day as known when it is
