@@ -247,3 +247,21 @@ def test_a_bad_day_or_clock_is_refused_naming_it(
             if answer.status_code != 422 or problem.get("field") != field:
                 wrong.append(f"{read.name} {query}: {answer.status_code} {problem}")
     assert wrong == []
+
+
+def test_a_write_ignores_as_of(calendar: Calendar, app: Flask, client: FlaskClient) -> None:
+    world = build(app.extensions["canxie"].runtime, calendar)
+    appointed = client.post(
+        f"/api/v1/districts/{D}/associations/{world.a}/officers?as_of={BEFORE}&basis=effective",
+        json={
+            "name": "周敏",
+            "role": "committee_member",
+            "full_time": False,
+            "backgrounds": ["disabled"],
+            "appointed_on": str(calendar.day),
+        },
+    )
+    assert appointed.status_code == 201, appointed.get_json()
+    position = appointed.get_json()["position"]
+    live = client.get(f"/api/v1/districts/{D}/associations/{world.a}?min_position={position}")
+    assert "周敏" in [o["name"] for o in live.get_json()["officers"]]

@@ -2,12 +2,12 @@
 
 On 10 January 2022 association A is set up with its chair, a person of its village, a group
 and a visit (the district with its first evaluation scheme).  On 10 May 2022 the district
-types in what happened on 20 February (:data:`LATE`): association B, a vice-chair of A, a second person,
-her joining the group, a second visit, a needs survey, a training session, a scheme and
-interval version, an evaluation, an inspection with a problem, and a correction of the first
-person's name.  So on 1 March (:data:`MARCH`) the recorded clock does not show them and the
-effective clock does; on 1 February (:data:`BEFORE`) neither does, on 1 June (:data:`JUNE`)
-both do.
+types in what happened on 20 February (:data:`LATE`): association B, a vice-chair of A, a
+second person, her joining the group, a second visit, a needs survey, a training session, a
+scheme and interval version, an evaluation, an inspection with a problem, and a correction of
+the first person's name.  So on 1 March (:data:`MARCH`) the recorded clock does not show them
+and the effective clock does; on 1 February (:data:`BEFORE`) neither does, on 1 June
+(:data:`JUNE`) both do.
 """
 
 from __future__ import annotations
