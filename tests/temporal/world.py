@@ -2,12 +2,12 @@
 
 On 10 January 2022 association A is set up with its chair, a person of its village, a group
 and a visit (the district with its first evaluation scheme).  On 10 May 2022 the district
-types in what happened on 20 February (:data:`LATE`): association B, a vice-chair of A, a
-second person, her joining the group, a second visit, a needs survey, a training session, a
-scheme and interval version, an evaluation, an inspection with a problem, and a correction of
-the first person's name.  So on 1 March (:data:`MARCH`) the recorded clock does not show them
-and the effective clock does; on 1 February (:data:`BEFORE`) neither does, on 1 June
-(:data:`JUNE`) both do.
+types in what happened on 20 February (:data:`LATE`): association B, a vice-chair and a
+full-time member of A, a second person, her joining the group, a second visit, a needs
+survey, a training session, a scheme and interval version, an evaluation, an inspection with
+a problem, and a correction of the first person's name.  So on 1 March (:data:`MARCH`) the
+recorded clock does not show them and the effective clock does; on 1 February
+(:data:`BEFORE`) neither does, on 1 June (:data:`JUNE`) both do.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from aggregates.association.association import OfficerRole
+from aggregates.association.association import OfficerRole, PriorityGroup, SelectionMethod
 from aggregates.association.training import TrainingMode
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
@@ -107,6 +107,16 @@ def _typed_in_late(records: Any, ids: dict[str, UUID]) -> dict[str, UUID]:
         division_code=B, name="百花社区残协", township_code=T, established_on=LATE, by=BY
     )
     appoint(records, a, OfficerRole.VICE_CHAIR, "李秀英", LATE)
+    member = appoint(records, a, OfficerRole.COMMITTEE_MEMBER, "刘洋", LATE)
+    records.select_full_time_member(
+        a,
+        member,
+        method=SelectionMethod.OPEN_RECRUITMENT,
+        priority_group=PriorityGroup.DISABLED,
+        selected_on=LATE,
+        note="公开招聘",
+        by=BY,
+    )
     second = register_in_a(records, "钱芳", 34, "A-household-2", LATE)
     records.join_group(a, ids["group"], person_id=second, joined_on=LATE, by=BY)
     visit_household(records, a, first, ids["chair"], LATE, "需要康复服务")
