@@ -18,8 +18,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from aggregates.association.association import OfficerRole
 from aggregates.clock import SystemClock
-from tests.campaign.district import D
+from tests.campaign.district import D, appoint
 from tests.plugin import ADMIN, Calendar, MakeApp, embedded_app, stamping
 from tests.temporal.world import (
     BEFORE,
@@ -279,3 +280,16 @@ def test_a_write_ignores_as_of(calendar: Calendar, app: Flask, client: FlaskClie
     position = appointed.get_json()["position"]
     live = client.get(f"/api/v1/districts/{D}/associations/{world.a}?min_position={position}")
     assert "周敏" in [o["name"] for o in live.get_json()["officers"]]
+
+
+def test_an_answer_as_of_a_day_includes_what_was_just_recorded(
+    calendar: Calendar, app: Flask, client: FlaskClient
+) -> None:
+    runtime = app.extensions["canxie"].runtime
+    world = build(runtime, calendar)
+    appoint(runtime.tenancy.records(D), world.a, OfficerRole.COMMITTEE_MEMBER, "周敏", LATE)
+    # Nobody caught the read models up: the as-of read brings them to the log's head first.
+    answer = client.get(
+        f"/api/v1/districts/{D}/associations/{world.a}?as_of={MARCH}&basis=effective"
+    )
+    assert "周敏" in [o["name"] for o in answer.get_json()["officers"]]
