@@ -17,10 +17,10 @@ from datetime import date
 from functools import cache
 from typing import Any, cast
 
-from projections.engine.catchup import PROJECTIONS, temporal
 from projections.engine.history import SUFFIX, Basis
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
+from projections.engine.read_models import PROJECTIONS, temporal
 from projections.platform.database import Database
 from projections.platform.tables import Table
 

@@ -33,7 +33,7 @@ def rewrite_erased(
 ) -> None:
     """Write the versions of every row an erased person's events made, from those events."""
     # Imported here: the catch-up module builds on this one.
-    from projections.engine.catchup import apply_rows, temporal
+    from projections.engine.read_models import apply_rows, temporal
     from projections.engine.unit_of_work import UnitOfWork
 
     route = Router([p for p in projections if temporal(p)])

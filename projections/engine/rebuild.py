@@ -19,7 +19,8 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.engine import tracking
-from projections.engine.catchup import (
+from projections.engine.projection import Projection, Router
+from projections.engine.read_models import (
     HISTORY,
     HISTORY_TABLES,
     PROJECTIONS,
@@ -29,7 +30,6 @@ from projections.engine.catchup import (
     history_log,
     stored_tables,
 )
-from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger
 from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION

@@ -25,10 +25,10 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 from eventsourcing.utils import resolve_topic
 
-from projections.engine.catchup import PROJECTIONS, events_after_sql, stored_event
 from projections.engine.history import CHINA, Basis, effective_on
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection, Router
+from projections.engine.read_models import PROJECTIONS, events_after_sql, stored_event
 from projections.engine.unit_of_work import MemoryUnitOfWork, UnitOfWork
 from projections.platform.database import Database
 

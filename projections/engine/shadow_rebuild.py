@@ -18,7 +18,9 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.engine import tracking
-from projections.engine.catchup import (
+from projections.engine.history import HistoryLog
+from projections.engine.projection import Projection, Router
+from projections.engine.read_models import (
     HISTORY,
     HISTORY_TABLES,
     PROJECTIONS,
@@ -27,8 +29,6 @@ from projections.engine.catchup import (
     history_log,
     stored_tables,
 )
-from projections.engine.history import HistoryLog
-from projections.engine.projection import Projection, Router
 from projections.engine.rebuild import Rebuilt, rebuilds_trail, rebuilt
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger

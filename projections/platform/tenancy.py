@@ -23,7 +23,7 @@ from aggregates.store.district import DistrictRecords
 from aggregates.store.personal_data import subject_of
 from projections.association.associations import drop_division_uniqueness
 from projections.engine import tracking
-from projections.engine.catchup import HISTORY, PROJECTIONS, adopt
+from projections.engine.read_models import HISTORY, PROJECTIONS, adopt
 from projections.platform.catalog import Catalog, District
 from projections.platform.database import Cursor, Database, SqliteDatabase
 from projections.platform.encryption import WrongEncryptionKey, cipher_env, district_key, key_check

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from aggregates.clock import SYSTEM_CLOCK
 from projections.engine.as_of import AsOf, load_as_of
-from projections.engine.catchup import HISTORY
 from projections.engine.history import Basis
+from projections.engine.read_models import HISTORY
 from projections.engine.replay import replay
 from projections.engine.tracking import positions
 from tests.plugin import MakeRuntime
