@@ -27,7 +27,8 @@ from bench.common import (
     write_results,
 )
 from bench.district import DISTRICT, generate, open_store
-from projections.engine.catchup import PROJECTIONS, catch_up
+from projections.engine.catchup import catch_up
+from projections.engine.read_models import PROJECTIONS
 from projections.engine.replay import load_live
 from projections.engine.shadow_rebuild import rebuild_beside
 from projections.ledger import ledger

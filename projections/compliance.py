@@ -132,6 +132,27 @@ def _townships(findings: list[Finding], facts: Facts, with_association: set[str]
     return townships
 
 
+#: The read models the rules read (rules/facts.py): an as-of or live evaluation loads only
+#: these (tests/temporal checks the result against a replay of every read model).
+RULE_TABLES = frozenset(
+    {
+        "association_status",
+        "associations",
+        "divisions",
+        "evaluations",
+        "facilities",
+        "full_time_members",
+        "group_memberships",
+        "home_visits",
+        "officers",
+        "persons",
+        "training_attendance",
+        "training_sessions",
+        "visit_interval_versions",
+    }
+)
+
+
 def evaluate(district: str, tables: MemoryTables, as_of: date) -> Report:
     """Check every rule for every association of the district on ``as_of``."""
     facts = Facts(tables, as_of)

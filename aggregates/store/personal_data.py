@@ -123,3 +123,40 @@ class SealingMapper(Mapper[Any]):
         for path, value in self.transcoder.decode(plaintext).items():
             _put(state, path, value)
         return event
+
+
+class _Forgetting:
+    """A key ring that has forgotten one subject's key (whatever the real one still holds)."""
+
+    def __init__(self, sealer: Sealer | None, subject: str) -> None:
+        self._sealer = sealer
+        self._subject = subject
+
+    def seal(self, subject: str, plaintext: bytes) -> str:
+        if self._sealer is None:
+            raise SealerMissing("personal data can only be stored with the district's key ring")
+        return self._sealer.seal(subject, plaintext)
+
+    def unseal(self, subject: str, sealed: str) -> bytes | None:
+        if subject == self._subject or self._sealer is None:
+            return None
+        return self._sealer.unseal(subject, sealed)
+
+    def destroy(self, subject: str, *, by: str, reason: str) -> None:
+        raise TypeError("a forgetting view of the key ring only reads")
+
+
+def as_erased(mapper: Mapper[Any], subject: str) -> Mapper[Any]:
+    """A mapper reading ``subject``'s events as they read once their key is destroyed.
+
+    An erasure saves its event first and destroys the key after: whoever reads the person's
+    events in between must already see them erased.
+    """
+    if not isinstance(mapper, SealingMapper):
+        return mapper
+    return SealingMapper(
+        transcoder=mapper.transcoder,
+        compressor=mapper.compressor,
+        cipher=mapper.cipher,
+        sealer=_Forgetting(mapper.sealer, subject_of(subject)),
+    )

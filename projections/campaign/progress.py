@@ -17,17 +17,10 @@ from eventsourcing.persistence import Mapper
 
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
 from projections.compliance import evaluate
+from projections.engine.history import Basis, effective_on
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
-from projections.engine.replay import (
-    Applier,
-    Basis,
-    collector_paused,
-    effective_on,
-    end_of_day,
-    read_events,
-    replayable,
-)
+from projections.engine.replay import Applier, collector_paused, end_of_day, read_events, replayable
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 

@@ -10,47 +10,29 @@ next run starts again from the committed position.  Messages only say "look agai
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import Mapper
 
-from projections.association.associations import ASSOCIATIONS_PROJECTION
-from projections.association.lifecycle import LIFECYCLE_PROJECTION
-from projections.association.training import TRAINING_PROJECTION
-from projections.campaign.inspections import INSPECTIONS_PROJECTION
-from projections.care.district_settings import DISTRICT_SETTINGS_PROJECTION
-from projections.care.evaluations import EVALUATIONS_PROJECTION
-from projections.care.groups import GROUPS_PROJECTION
-from projections.care.needs import NEEDS_PROJECTION
-from projections.care.visits import VISITS_PROJECTION
-from projections.divisions.divisions import DIVISIONS_PROJECTION
 from projections.engine import tracking
+from projections.engine.erasure import rewrite_erased
 from projections.engine.projection import Projection, Router
+from projections.engine.read_models import (
+    HISTORY,
+    PROJECTIONS,
+    adopt,
+    apply_rows,
+    events_after_sql,
+    history_log,
+)
+from projections.engine.rebuild import rebuild
 from projections.engine.unit_of_work import UnitOfWork
-from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
-from projections.platform.database import Cursor, Database
-from projections.roster.roster import ROSTER_PROJECTION
+from projections.platform.database import Database
 
 log = logging.getLogger(__name__)
-
-#: Every read model kept live for each district, in the order they are applied.
-PROJECTIONS: tuple[Projection, ...] = (
-    ASSOCIATIONS_PROJECTION,
-    AUDIT_TRAIL_PROJECTION,
-    GROUPS_PROJECTION,
-    NEEDS_PROJECTION,
-    VISITS_PROJECTION,
-    DISTRICT_SETTINGS_PROJECTION,
-    EVALUATIONS_PROJECTION,
-    ROSTER_PROJECTION,
-    DIVISIONS_PROJECTION,
-    LIFECYCLE_PROJECTION,
-    TRAINING_PROJECTION,
-    INSPECTIONS_PROJECTION,
-)
 
 
 @dataclass(frozen=True)
@@ -61,57 +43,6 @@ class CatchUp:
     applied: int
     batches: int
     position: int
-
-
-def events_after_sql(db: Database) -> str:
-    """Stored events after a position, oldest first (SQLite numbers them by rowid)."""
-    id_column = db.notification_id_column
-    return (
-        f"SELECT {id_column} AS notification_id, originator_id, originator_version, topic, state "
-        f"FROM {{s}}{db.events_table} WHERE {id_column} > %s ORDER BY {id_column} LIMIT %s"
-    )
-
-
-def stored_event(row: Any) -> StoredEvent:
-    """A row of the events table as the library's stored event (bytes as stored)."""
-    return StoredEvent(
-        originator_id=row["originator_id"],
-        originator_version=row["originator_version"],
-        topic=row["topic"],
-        state=bytes(row["state"]),
-    )
-
-
-def apply_rows(
-    rows: Sequence[Any],
-    mapper: Mapper[Any],
-    route: Router,
-    uow: UnitOfWork,
-    starts: Mapping[str, int] | None = None,
-) -> None:
-    """Decode each stored row and apply it to the projections it routes to; with ``starts``,
-    only to those whose tracking position is before it (the others have it already)."""
-    for row in rows:
-        stored = stored_event(row)
-        event = mapper.to_domain_event(stored)
-        position = int(row["notification_id"])
-        for projection in route(event):
-            if starts is None or position > starts[projection.name]:
-                projection.apply(stored, event, position, uow)
-
-
-def adopt(
-    cur: Cursor, sql: Callable[[str], str], dialect: str, projections: Sequence[Projection]
-) -> None:
-    """Give read models new to this district (a release added them) tables and a tracking row.
-
-    They then start from the first event while the others carry on from where they are.
-    """
-    for projection in projections:
-        for table in projection.tables:
-            for statement in table.ddl(dialect):
-                cur.execute(sql(statement))
-    tracking.register(cur, sql, [p.name for p in projections])
 
 
 def catch_up(
@@ -133,35 +64,65 @@ def catch_up(
     route = Router(projections)
     applied = batches = 0
     position = 0
-    erased = False
+    erased = rebuild_first = False
     while max_batches is None or batches < max_batches:
         with db.transaction(district, write=True) as cur:
             known = tracking.positions(cur, sql)
+            if known and HISTORY not in known:
+                rebuild_first = True
+                break
             missing = [p for p in projections if p.name not in known]
             if missing:
                 adopt(cur, sql, db.kind, missing)
+                tracking.register(cur, sql, [HISTORY])
             starts = {p.name: known.get(p.name, 0) for p in projections}
             position = min(starts.values())
             cur.execute(select, (position, batch_size))
             rows = cur.fetchall()
             if not rows:
                 break
-            uow = UnitOfWork()
+            history = history_log(projections, cur, sql)
+            uow = UnitOfWork(history)
             apply_rows(rows, mapper, route, uow, starts)
             uow.flush(cur, sql)
+            if history.erased_subjects:
+                rewrite_erased(cur, sql, db, mapper, history, projections)
             last = int(rows[-1]["notification_id"])
-            tracking.advance_all(cur, sql, starts, last)
+            tracking.advance_all(cur, sql, {**starts, HISTORY: known.get(HISTORY, 0)}, last)
             position = last
         erased = erased or uow.erases_personal_data
         applied += len(rows)
         batches += 1
         if len(rows) < batch_size:
             break  # that was the end of the log; what comes later brings its own wake-up
+    if rebuild_first:
+        return _rebuild_with_history(db, district, mapper, projections, batch_size, max_batches)
     if erased:
         db.scrub(district)  # the erased rows as they were must not outlive the batch
     if applied:
         log.debug("district %s: applied %d events in %d batches", district, applied, batches)
     return CatchUp(district=district, applied=applied, batches=batches, position=position)
+
+
+def _rebuild_with_history(
+    db: Database,
+    district: str,
+    mapper: Mapper[Any],
+    projections: Sequence[Projection],
+    batch_size: int,
+    max_batches: int | None,
+) -> CatchUp:
+    """A store written before the temporal tables: rebuild it whole once, then carry on."""
+    log.info("district %s: building its temporal tables from the first event", district)
+    rebuild(db, district, mapper, PROJECTIONS)
+    return catch_up(
+        db,
+        district,
+        mapper,
+        projections=projections,
+        batch_size=batch_size,
+        max_batches=max_batches,
+    )
 
 
 def projected_position(db: Database, district: str) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.engine import tracking
-from projections.engine.catchup import PROJECTIONS, events_after_sql, stored_event
+from projections.engine.read_models import PROJECTIONS, events_after_sql, stored_event
 from projections.platform.database import Database
 
 

@@ -19,8 +19,17 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.engine import tracking
-from projections.engine.catchup import PROJECTIONS, apply_rows, events_after_sql
 from projections.engine.projection import Projection, Router
+from projections.engine.read_models import (
+    HISTORY,
+    HISTORY_TABLES,
+    PROJECTIONS,
+    adopt,
+    apply_rows,
+    events_after_sql,
+    history_log,
+    stored_tables,
+)
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger
 from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
@@ -87,20 +96,28 @@ def rebuild(
     last = 0
     with db.transaction(district, write=True) as cur:
         old = tracking.positions(cur, sql)
+        adopt(cur, sql, db.kind, projections)  # tables a store written before them lacks
         for projection in projections:
-            for table in projection.tables:
+            for table in stored_tables(projection):
                 cur.execute(sql(f"DELETE FROM {{s}}{table.name}"))
         route = Router(projections)
+        history = history_log(projections)
+        if history.counts:
+            for table in HISTORY_TABLES:
+                cur.execute(sql(f"DELETE FROM {{s}}{table.name}"))
         while True:
             cur.execute(select, (last, batch_size))
             rows = cur.fetchall()
             if not rows:
                 break
-            uow = UnitOfWork()
+            uow = UnitOfWork(history)
             apply_rows(rows, mapper, route, uow)
             uow.flush(cur, sql)
             applied += len(rows)
             last = int(rows[-1]["notification_id"])
+        if {p.name for p in PROJECTIONS} <= {p.name for p in projections}:
+            tracking.register(cur, sql, [HISTORY])
+            tracking.place(cur, sql, HISTORY, last)
         for projection in projections:
             start = old.get(projection.name, 0)
             if last != start:

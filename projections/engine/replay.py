@@ -19,59 +19,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from enum import StrEnum
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import Mapper
 from eventsourcing.utils import resolve_topic
 
-from projections.engine.catchup import PROJECTIONS, events_after_sql, stored_event
+from projections.engine.history import CHINA, Basis, effective_on
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection, Router
+from projections.engine.read_models import PROJECTIONS, events_after_sql, stored_event
 from projections.engine.unit_of_work import MemoryUnitOfWork, UnitOfWork
 from projections.platform.database import Database
 
-CHINA = ZoneInfo("Asia/Shanghai")
 READ_BATCH = 5000
-
-#: Names of the date fields that say when an event's fact took effect, most specific first.
-EFFECTIVE_FIELDS = (
-    "effective_on",
-    "effective_from",
-    "established_on",
-    "appointed_on",
-    "removed_on",
-    "selected_on",
-    "withdrawn_on",
-    "started_on",
-    "merged_on",
-    "dissolved_on",
-    "formed_on",
-    "joined_on",
-    "left_on",
-    "disbanded_on",
-    "surveyed_on",
-    "delivered_on",
-    "visited_on",
-    "referred_on",
-    "concluded_on",
-    "evaluated_on",
-    "held_on",
-    "obtained_on",
-    "registered_on",
-    "died_on",
-    "recorded_on",
-    "from_on",
-)
-
-
-class Basis(StrEnum):
-    """Which clock an as-of question uses."""
-
-    RECORDED = "recorded"
-    EFFECTIVE = "effective"
 
 
 @dataclass(frozen=True)
@@ -89,39 +50,6 @@ class Replayed:
 def replayable(projections: Sequence[Projection] = PROJECTIONS) -> tuple[Projection, ...]:
     """The domain read models (not the audit trail, which describes records, not facts)."""
     return tuple(p for p in projections if p.every_record is None)
-
-
-def recorded_on(event: Any) -> date:
-    """The day (in Zhengzhou) the event was recorded."""
-    day: date = event.timestamp.astimezone(CHINA).date()
-    return day
-
-
-#: Event class -> the names :func:`effective_on` looks at (worked out once per class).
-_EFFECTIVE_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _effective_names(kind: type) -> tuple[str, ...]:
-    names = _EFFECTIVE_NAMES.get(kind)
-    if names is None:
-        declared = getattr(kind, "EFFECTIVE_FIELD", None)
-        fields = getattr(kind, "__dataclass_fields__", {})
-        names = (
-            (declared,)
-            if declared
-            else tuple(n for n in EFFECTIVE_FIELDS if n in fields or hasattr(kind, n))
-        )
-        _EFFECTIVE_NAMES[kind] = names
-    return names
-
-
-def effective_on(event: Any) -> date:
-    """The day the event's fact took effect; the recorded day when it names none."""
-    for name in _effective_names(type(event)):
-        value = getattr(event, name, None)
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-    return recorded_on(event)
 
 
 def end_of_day(day: date) -> datetime:
@@ -299,15 +227,21 @@ def recorded_by(db: Database, district: str, mapper: Mapper[Any], day: date) -> 
 
 
 def load_live(
-    db: Database, district: str, projections: Sequence[Projection] | None = None
+    db: Database,
+    district: str,
+    projections: Sequence[Projection] | None = None,
+    only: frozenset[str] | None = None,
 ) -> MemoryTables:
-    """The live read models of a district, copied into memory (to compare or evaluate)."""
+    """The live read models of a district, copied into memory (to compare or evaluate);
+    ``only`` these tables when given."""
     tables = MemoryTables()
     sql = partial(db.sql, district)
     chosen = replayable() if projections is None else tuple(projections)
     with db.transaction(district, write=False) as cur:
         for projection in chosen:
             for table in projection.tables:
+                if only is not None and table.name not in only:
+                    continue
                 cur.execute(sql(f"SELECT * FROM {{s}}{table.name}"))
                 for row in cur.fetchall():
                     record = {c: row[c] for c in table.columns}

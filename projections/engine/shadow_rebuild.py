@@ -17,8 +17,18 @@ from typing import Any
 
 from eventsourcing.persistence import Mapper
 
-from projections.engine.catchup import PROJECTIONS, apply_rows, events_after_sql
+from projections.engine import tracking
+from projections.engine.history import HistoryLog
 from projections.engine.projection import Projection, Router
+from projections.engine.read_models import (
+    HISTORY,
+    HISTORY_TABLES,
+    PROJECTIONS,
+    apply_rows,
+    events_after_sql,
+    history_log,
+    stored_tables,
+)
 from projections.engine.rebuild import Rebuilt, rebuilds_trail, rebuilt
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger import ledger
@@ -33,11 +43,14 @@ Sql = Callable[[str], str]
 
 
 def _copies(projections: Sequence[Projection]) -> dict[str, str]:
-    return {t.name: t.name + SUFFIX for p in projections for t in p.tables}
+    return {t.name: t.name + SUFFIX for t in _tables(projections)}
 
 
 def _tables(projections: Sequence[Projection]) -> list[Table]:
-    return [t for p in projections for t in p.tables]
+    every = {p.name for p in PROJECTIONS} <= {p.name for p in projections}
+    return [t for p in projections for t in stored_tables(p)] + (
+        list(HISTORY_TABLES) if every else []
+    )
 
 
 def _create_copies(cur: Cursor, sql: Sql, dialect: str, tables: list[Table]) -> None:
@@ -56,13 +69,14 @@ def _apply(
     limit: int,
     projections: Sequence[Projection],
     names: dict[str, str],
+    history: HistoryLog,
 ) -> tuple[int, int]:
     """Apply up to ``limit`` events after ``after`` to the copies: (events, last position)."""
     cur.execute(select, (after, limit))
     rows = cur.fetchall()
     if not rows:
         return 0, after
-    uow = UnitOfWork()
+    uow = UnitOfWork(history)
     apply_rows(rows, mapper, Router(projections), uow)
     uow.flush(cur, sql, names)
     return len(rows), int(rows[-1]["notification_id"])
@@ -101,10 +115,13 @@ def rebuild_beside(
     names = _copies(projections)
     with db.transaction(district, write=True) as cur:
         _create_copies(cur, sql, db.kind, tables)
+    history = history_log(projections)
     applied, last = 0, 0
     while True:  # the bulk: short transactions, live catch-up goes on between them
         with db.transaction(district, write=True) as cur:
-            count, last = _apply(cur, sql, select, mapper, last, batch_size, projections, names)
+            count, last = _apply(
+                cur, sql, select, mapper, last, batch_size, projections, names, history
+            )
             cur.execute(
                 sql(
                     f"SELECT count(*) AS n FROM {{s}}{db.events_table} "
@@ -120,7 +137,9 @@ def rebuild_beside(
             break
     with db.transaction(district, write=True) as cur:  # the switch: the last few events
         while True:
-            count, last = _apply(cur, sql, select, mapper, last, batch_size, projections, names)
+            count, last = _apply(
+                cur, sql, select, mapper, last, batch_size, projections, names, history
+            )
             applied += count
             if count == 0:
                 break
@@ -130,6 +149,9 @@ def rebuild_beside(
                 sql("UPDATE {s}projection_tracking SET position = %s WHERE projection = %s"),
                 (last, projection.name),
             )
+        if {p.name for p in PROJECTIONS} <= {p.name for p in projections}:
+            tracking.register(cur, sql, [HISTORY])
+            tracking.place(cur, sql, HISTORY, last)
         if rebuilds_trail(projections):
             ledger.number_leaves(cur, sql)
     return rebuilt(district, projections, applied, last)

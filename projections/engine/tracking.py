@@ -81,6 +81,16 @@ def advance_all(cur: Cursor, sql: Sql, starts: Mapping[str, int], new: int) -> N
             raise StaleTracking(f"projections {names} are no longer at position {start}")
 
 
+def place(cur: Cursor, sql: Sql, name: str, position: int) -> None:
+    """Put ``name`` at ``position`` whatever it was (a rebuild under the district's lock)."""
+    cur.execute(
+        sql(
+            "UPDATE {s}projection_tracking SET position = %s, updated_at = %s WHERE projection = %s"
+        ),
+        (position, datetime.now(UTC).isoformat(), name),
+    )
+
+
 def reset(cur: Cursor, sql: Sql, name: str) -> None:
     """Start a projection again from the beginning (its tables must be emptied too)."""
     cur.execute(

@@ -9,11 +9,13 @@ result equals applying the changes one by one, in order.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import psycopg
 
+from projections.engine.changes import REMOVED, Patch
+from projections.engine.history import HistoryLog, write_history
 from projections.engine.memory import MemoryTables
 from projections.platform.database import Cursor
 from projections.platform.tables import Table
@@ -21,26 +23,27 @@ from projections.platform.tables import Table
 Key = tuple[Any, ...]
 
 
-@dataclass
-class _Patch:
-    """Fields to set and counters to add on a row the batch has not loaded."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    increments: dict[str, int] = field(default_factory=dict)
-
-
-_DELETED = object()
+_DELETED = REMOVED
 
 
 class UnitOfWork:
     """Collects upserts, patches and deletes by table and key, then flushes them."""
 
-    def __init__(self) -> None:
+    def __init__(self, history: HistoryLog | None = None) -> None:
         self._changes: dict[str, dict[Key, Any]] = {}
         self._tables: dict[str, Table] = {}
         #: A person's data was erased in this batch: once it commits, the store must drop
         #: its old copies of their rows (see Database.scrub).
         self.erases_personal_data = False
+        #: Where the temporal tables' changes go (live catch-up and rebuilds; not replays).
+        self.history = history
+
+    def erased(self, subject: str) -> None:
+        """This aggregate's personal data was erased: no stored version of its rows may keep
+        it (its versions are written again from its events, which decode without it now)."""
+        self.erases_personal_data = True
+        if self.history is not None:
+            self.history.erase(subject)
 
     def _rows(self, table: Table) -> dict[Key, Any]:
         self._tables[table.name] = table
@@ -48,7 +51,10 @@ class UnitOfWork:
 
     def upsert(self, table: Table, row: dict[str, Any]) -> None:
         """Write the whole row (insert, or replace what is stored under its key)."""
-        self._rows(table)[tuple(row[k] for k in table.key)] = dict(row)
+        key = tuple(row[k] for k in table.key)
+        self._rows(table)[key] = dict(row)
+        if self.history is not None and table.name in self.history.temporal:
+            self.history.record(table, key, {c: row.get(c) for c in table.columns})
 
     def patch(
         self,
@@ -58,6 +64,8 @@ class UnitOfWork:
         increments: dict[str, int] | None = None,
     ) -> None:
         """Change some fields of an existing row; a missing row stays missing."""
+        if self.history is not None and table.name in self.history.temporal:
+            self.history.record(table, key, Patch(dict(values or {}), dict(increments or {})))
         rows = self._rows(table)
         current = rows.get(key)
         if current is _DELETED:
@@ -67,7 +75,7 @@ class UnitOfWork:
             for name, step in (increments or {}).items():
                 current[name] = (current.get(name) or 0) + step
             return
-        patch = current if isinstance(current, _Patch) else _Patch()
+        patch = current if isinstance(current, Patch) else Patch()
         patch.values.update(values or {})
         for name, step in (increments or {}).items():
             patch.increments[name] = patch.increments.get(name, 0) + step
@@ -76,6 +84,8 @@ class UnitOfWork:
     def delete(self, table: Table, key: Key) -> None:
         """Remove the row."""
         self._rows(table)[key] = _DELETED
+        if self.history is not None and table.name in self.history.temporal:
+            self.history.record(table, key, REMOVED)
 
     def row(self, table: Table, key: Key) -> dict[str, Any] | None:
         """The full row written earlier in this batch, if any (a patch is not a row)."""
@@ -115,6 +125,9 @@ class UnitOfWork:
                 table = replace(table, name=names[name])
             touched += self._flush_table(cur, sql, table, rows)
         self._changes.clear()
+        if self.history is not None:
+            touched += write_history(cur, sql, self.history, names)
+            self.history.clear()
         return touched
 
     @staticmethod
@@ -139,7 +152,7 @@ class UnitOfWork:
                 cur.executemany(sql(statement), values)
         patches: dict[tuple[tuple[str, ...], tuple[str, ...]], list[list[Any]]] = {}
         for key, change in rows.items():
-            if isinstance(change, _Patch):
+            if isinstance(change, Patch):
                 shape = (tuple(change.values), tuple(change.increments))
                 params = [*change.values.values(), *change.increments.values(), *key]
                 patches.setdefault(shape, []).append(params)

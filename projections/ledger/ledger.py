@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from projections.engine.catchup import events_after_sql
+from projections.engine.read_models import events_after_sql
 from projections.ledger.audit_trail import AUDIT_ENTRIES
 from projections.ledger.merkle import MerkleLog
 from projections.ledger.records import Record, originator_text

@@ -23,7 +23,7 @@ from aggregates.store.district import DistrictRecords
 from aggregates.store.personal_data import subject_of
 from projections.association.associations import drop_division_uniqueness
 from projections.engine import tracking
-from projections.engine.catchup import PROJECTIONS
+from projections.engine.read_models import HISTORY, PROJECTIONS, adopt
 from projections.platform.catalog import Catalog, District
 from projections.platform.database import Cursor, Database, SqliteDatabase
 from projections.platform.encryption import WrongEncryptionKey, cipher_env, district_key, key_check
@@ -88,12 +88,13 @@ class Tenancy:
         DistrictRecords(code, env={**self.db.district_env(code), "CREATE_TABLE": "yes"}).close()
         sql = partial(self.db.sql, code)
         with self.db.transaction(code, write=True) as cur:
-            tables = (tracking.TRACKING, *(t for p in PROJECTIONS for t in p.tables))
-            for table in tables:
-                for statement in table.ddl(self.db.kind):
-                    cur.execute(sql(statement))
+            for statement in tracking.TRACKING.ddl(self.db.kind):
+                cur.execute(sql(statement))
+            fresh = not tracking.positions(cur, sql)
+            adopt(cur, sql, self.db.kind, PROJECTIONS)
             drop_division_uniqueness(cur, sql, self.db.kind)
-            tracking.register(cur, sql, [p.name for p in PROJECTIONS])
+            if fresh:  # its temporal tables start with its first event, as the others do
+                tracking.register(cur, sql, [HISTORY])
             erased = erased_persons(cur, sql)
         ring = self.key_ring(code)
         ring.destroy_erased(erased, by="provision")

@@ -428,14 +428,12 @@ ERASED_VALUES: dict[str, Any] = {
 
 def _erased(event: Person.Erased, position: int, uow: UnitOfWork) -> None:
     """Crypto-shredding: the row and every earlier history entry lose their personal data."""
-    uow.erases_personal_data = True
+    person = str(event.originator_id)
+    uow.erased(person)
     _touch(event, position, uow, ERASED_VALUES, None, {}, event.reason)
+    gone = {"details": json.dumps({"erased": True})}
     for version in range(1, event.originator_version):
-        uow.patch(
-            PERSON_HISTORY,
-            (str(event.originator_id), version),
-            values={"details": json.dumps({"erased": True})},
-        )
+        uow.patch(PERSON_HISTORY, (person, version), values=gone)
 
 
 ROSTER_PROJECTION = Projection(

@@ -57,7 +57,8 @@ class Facts:
             key=lambda a: a["division_code"],
         )
         self.officers: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for officer in tables.rows("officers"):
+        # In order of appointment, however the rows were loaded (replay, live or as of a day).
+        for officer in sorted(tables.rows("officers"), key=lambda o: o["appointed_position"]):
             if active_between(officer["appointed_on"], officer["removed_on"], day):
                 self.officers[officer["association_id"]].append(officer)
         self.facilities: dict[str, set[str]] = defaultdict(set)

@@ -15,7 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aggregates.errors import DateInFuture
 from aggregates.provenance import Provenance
+from projections.engine.as_of import AsOf, reading
+from projections.engine.history import Basis
+from service.compliance.queries import settled
 from service.http.access import Principal, Role
 from service.http.freshness import wait_for_position
 from service.http.problems import ProblemError
@@ -54,13 +58,29 @@ class Caller:
     by: Provenance
     #: Tells the workers a district has new events (never fails the command).
     wake: Callable[[str], None]
+    #: Reads answer as of this day on this clock (issue 15); None: today, live.
+    as_of: AsOf | None = None
+
+    def on(self, day: date | None, basis: str = "recorded") -> Caller:
+        """The same caller reading as of ``day`` on ``basis`` (today, live, when None).
+
+        A day after today is refused (422, the field named): nothing is known of it yet.
+        """
+        if day is None:
+            return replace(self, as_of=None)
+        if day > self.runtime.clock.today():
+            raise DateInFuture(day=day, field="as_of")
+        return replace(self, as_of=AsOf(day, Basis(basis)))
 
     def because(self, reason: str | None) -> Provenance:
         """The provenance of an act done for a stated reason (corrections, erasure, imports)."""
         return replace(self.by, reason=reason)
 
     def today(self) -> date:
-        """Today where the associations are, on the runtime's clock (not the request's)."""
+        """Today where the associations are, on the runtime's clock (not the request's); the
+        day asked about when reading as of a day (what was due, overdue, in force then)."""
+        if self.as_of is not None:
+            return self.as_of.day
         return self.runtime.clock.today()
 
     def known(self, code: str) -> str:
@@ -96,10 +116,16 @@ class Caller:
             self.wake(code)
 
     def reading(self, code: str, min_position: int | None = None) -> Database:
-        """The read models of a known district, once they include ``min_position``."""
+        """The read models of a known district, once they include ``min_position``; as of the
+        caller's day when it reads as of one (the temporal tables, the same queries), brought
+        up to every event committed so far first: an answer about a past day must not miss
+        what was just recorded about it (``settled``)."""
         self.known(code)
         wait_for_position(self.runtime, self.wake, code, min_position)
-        return self.runtime.db
+        if self.as_of is None:
+            return self.runtime.db
+        settled(self.runtime, code)
+        return reading(self.runtime.db, self.as_of.day, self.as_of.basis)
 
 
 def operator(runtime: Runtime, reason: str | None = None) -> Caller:

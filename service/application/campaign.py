@@ -19,13 +19,14 @@ from aggregates.records import Saved
 from aggregates.store.district import DistrictRecords
 from projections.campaign import inspections as campaign_records
 from projections.campaign.progress import add_up
+from projections.engine.memory import MemoryTables
 from service.application import scope
 from service.application.caller import Caller
 from service.campaign.queries import (
     RULES_BASIS,
     acceptance,
-    campaign_tables,
     city_progress,
+    load_campaign,
     phases,
     progress,
     rule_findings,
@@ -47,11 +48,8 @@ EMPTY_ROLLUP = {
 
 
 def _frame(caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "as_of": query["as_of"] or caller.today(),
-        "basis": query["basis"],
-        "live": query["as_of"] is None,
-    }
+    """The day and clock an answer is as of: the caller's (``Caller.on``)."""
+    return {"as_of": caller.today(), "basis": query["basis"], "live": caller.as_of is None}
 
 
 def _visible(principal: Principal, item: dict[str, Any]) -> bool:
@@ -160,13 +158,14 @@ def scoped_inspection(principal: Principal, inspection: dict[str, Any]) -> dict[
     return scoped
 
 
-def _tables(caller: Caller, code: str, query: dict[str, Any]) -> Any:
-    return campaign_tables(caller.runtime, caller.known(code), query["as_of"], query["basis"])
+def _tables(caller: Caller, code: str) -> MemoryTables:
+    """The campaign records the caller reads: live, or as of its day on its clock."""
+    return load_campaign(caller.reading(code), code)
 
 
 def inspections(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Every inspection in scope with its problem counts, live or as of a day."""
-    tables = _tables(caller, code, query)
+    tables = _tables(caller, code)
     items = []
     for inspection in campaign_records.inspections(tables):
         scoped = scoped_inspection(caller.principal, inspection)
@@ -185,7 +184,7 @@ def inspection(
     caller: Caller, code: str, inspection_id: UUID, query: dict[str, Any]
 ) -> dict[str, Any]:
     """The inspection with its problems in scope and their rectification status."""
-    tables = _tables(caller, code, query)
+    tables = _tables(caller, code)
     wanted = str(inspection_id)
     found = next(
         (i for i in campaign_records.inspections(tables) if i["inspection_id"] == wanted), None
@@ -203,7 +202,7 @@ def inspection(
 
 def problems(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Every problem in scope with its rectification status, live or as of a day."""
-    tables = _tables(caller, code, query)
+    tables = _tables(caller, code)
     items = [p for p in campaign_records.problems(tables) if _visible(caller.principal, p)]
     counts = campaign_records.problem_counts(items)
     if query.get("state"):
@@ -213,7 +212,7 @@ def problems(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]
 
 def supervisions(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Spells of key supervision in scope (the district's own are seen by all)."""
-    tables = _tables(caller, code, query)
+    tables = _tables(caller, code)
     items = [
         s
         for s in campaign_records.supervisions(tables)
@@ -224,7 +223,7 @@ def supervisions(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, 
 
 def models(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """Model associations in scope, current and withdrawn."""
-    tables = _tables(caller, code, query)
+    tables = _tables(caller, code)
     items = [m for m in campaign_records.models(tables) if _visible(caller.principal, m)]
     return {**_frame(caller, query), "items": items}
 

@@ -13,19 +13,19 @@ from service.association import application
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, created, page
 from service.http.commands import Command, register
-from service.http.context import caller
+from service.http.context import caller, caller_on
 from service.http.schemas import (
     Accepted,
     AssociationDetail,
     AssociationIn,
     AssociationList,
     AssociationListQuery,
+    AssociationQuery,
     Created,
     OfficerCreated,
     OfficerIn,
     ProblemSchema,
     RemovalIn,
-    UnmaskQuery,
 )
 
 blp = ApiBlueprint(
@@ -48,7 +48,7 @@ class Associations(MethodView):
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """List associations, by division code."""
         found = application.associations(
-            caller(), code, township_code=query.get("township_code"), paging=query
+            caller_on(query), code, township_code=query.get("township_code"), paging=query
         )
         return page(found.items, found.total, query, position=found.position)
 
@@ -67,16 +67,16 @@ class AssociationResource(MethodView):
     """One association."""
 
     @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(UnmaskQuery, location="query")
+    @blp.arguments(AssociationQuery, location="query")
     @blp.response(200, AssociationDetail)
     @blp.alt_response(403, schema=ProblemSchema, description="The role may not unmask")
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
-        """The association with its sitting officers and officer history."""
+        """The association with its sitting officers and officer history, as of a day."""
         asked = Unmasking.asked(query)
         return application.association(
-            caller(), code, association_id, asked, query.get("min_position")
+            caller_on(query), code, association_id, asked, query.get("min_position")
         )
 
 

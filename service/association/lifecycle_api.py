@@ -33,8 +33,8 @@ from service.association.schemas import (
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted
 from service.http.commands import Command, register
-from service.http.context import caller
-from service.http.schemas import Accepted, ProblemSchema, ReadQuery
+from service.http.context import caller, caller_on
+from service.http.schemas import Accepted, ProblemSchema, ReadAsOf
 
 blp = ApiBlueprint(
     "lifecycle",
@@ -49,12 +49,14 @@ class Lifecycle(MethodView):
     """Everything of S3.4-S3.7 the association has recorded."""
 
     @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(ReadQuery, location="query")
+    @blp.arguments(ReadAsOf, location="query")
     @blp.response(200, LifecycleOut)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Status, terms, facilities, full-time members with pay, qualifications, training."""
-        return application.lifecycle(caller(), code, association_id, query.get("min_position"))
+        return application.lifecycle(
+            caller_on(query), code, association_id, query.get("min_position")
+        )
 
 
 @blp.route("/full-time-members")
@@ -62,13 +64,13 @@ class FullTimeMembers(MethodView):
     """Full-time memberships (for the evaluation of full-time members, S3.6)."""
 
     @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(ReadQuery, location="query")
+    @blp.arguments(ReadAsOf, location="query")
     @blp.response(200, FullTimeMemberList)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Every entry and exit, with the officer ids and the pay history."""
         return application.full_time_members(
-            caller(), code, association_id, query.get("min_position")
+            caller_on(query), code, association_id, query.get("min_position")
         )
 
 

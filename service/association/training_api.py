@@ -12,11 +12,11 @@ from uuid import UUID
 from flask.views import MethodView
 
 from service.association import application
-from service.association.schemas import CreatedId, Paging, SessionDetail, SessionIn, SessionList
+from service.association.schemas import CreatedId, SessionDetail, SessionIn, SessionList
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, created, page
-from service.http.context import caller
-from service.http.schemas import ProblemSchema, ReadQuery
+from service.http.context import caller, caller_on
+from service.http.schemas import AsOfPaging, ProblemSchema, ReadAsOf
 
 blp = ApiBlueprint(
     "training",
@@ -31,12 +31,12 @@ class Sessions(MethodView):
     """A district's sessions."""
 
     @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(Paging, location="query")
+    @blp.arguments(AsOfPaging, location="query")
     @blp.response(200, SessionList)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Sessions of the district, of the caller's township, or attended from their scope."""
-        items, total = application.sessions(caller(), code, query)
+        items, total = application.sessions(caller_on(query), code, query)
         return page(items, total, query)
 
     @rule(Action.WRITE, Target.DISTRICT)
@@ -54,9 +54,9 @@ class SessionResource(MethodView):
     """One session."""
 
     @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(ReadQuery, location="query")
+    @blp.arguments(ReadAsOf, location="query")
     @blp.response(200, SessionDetail)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown session")
     def get(self, query: dict[str, Any], code: str, session_id: UUID) -> dict[str, Any]:
         """The session with the attendees the caller may see."""
-        return application.session(caller(), code, session_id, query.get("min_position"))
+        return application.session(caller_on(query), code, session_id, query.get("min_position"))

@@ -11,7 +11,6 @@ from flask.views import MethodView
 from service.application import campaign
 from service.campaign.reports import PDF_TYPE, XLSX_TYPE, pdf, xlsx
 from service.campaign.schemas import (
-    AsOfQuery,
     CampaignCreated,
     CampaignOut,
     CityProgressOut,
@@ -24,7 +23,7 @@ from service.campaign.schemas import (
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, created
 from service.http.context import caller
-from service.http.schemas import ProblemSchema
+from service.http.schemas import AsOfQuery, ProblemSchema
 
 blp = ApiBlueprint(
     "campaign",

@@ -41,6 +41,7 @@ def acceptance_report_command(
 
     runtime = Runtime.open(Settings.from_environ())
     try:
+        runtime.catch_up(district)  # no worker runs for the command line
         body = acceptance(runtime, district, as_of.date() if as_of else None, basis)
     finally:
         runtime.close()

@@ -16,7 +16,6 @@ from flask.views import MethodView
 from aggregates.store.district import DistrictRecords
 from service.application import campaign
 from service.campaign.schemas import (
-    AsOfQuery,
     CampaignCreated,
     ConclusionIn,
     DecisionIn,
@@ -39,8 +38,8 @@ from service.campaign.schemas import (
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted, created
 from service.http.commands import Command, register
-from service.http.context import caller
-from service.http.schemas import ProblemSchema
+from service.http.context import caller, caller_on
+from service.http.schemas import AsOfQuery, ProblemSchema
 
 blp = ApiBlueprint(
     "inspections",
@@ -60,7 +59,7 @@ class Inspections(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every inspection in scope, live or as of a day."""
-        return campaign.inspections(caller(), code, query)
+        return campaign.inspections(caller_on(query), code, query)
 
     @rule(Action.INSPECT, Target.DISTRICT)
     @blp.arguments(InspectionIn)
@@ -83,7 +82,7 @@ class InspectionResource(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or inspection")
     def get(self, query: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """The inspection with its problems and their rectification status."""
-        return campaign.inspection(caller(), code, inspection_id, query)
+        return campaign.inspection(caller_on(query), code, inspection_id, query)
 
 
 @blp.route("/inspections/<uuid:inspection_id>/problems")
@@ -161,7 +160,7 @@ class Problems(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every problem in scope with its rectification status, live or as of a day."""
-        return campaign.problems(caller(), code, query)
+        return campaign.problems(caller_on(query), code, query)
 
 
 @blp.route("/key-supervisions")
@@ -174,7 +173,7 @@ class KeySupervisions(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Spells of key supervision in scope (the district's own are seen by all)."""
-        return campaign.supervisions(caller(), code, query)
+        return campaign.supervisions(caller_on(query), code, query)
 
     @rule(Action.INSPECT, Target.DISTRICT)
     @blp.arguments(SupervisionIn)
@@ -196,7 +195,7 @@ class ModelAssociations(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Models in scope, current and withdrawn."""
-        return campaign.models(caller(), code, query)
+        return campaign.models(caller_on(query), code, query)
 
     @rule(Action.INSPECT, Target.DISTRICT)
     @blp.arguments(ModelIn)

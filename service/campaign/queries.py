@@ -18,11 +18,14 @@ from aggregates.errors import DateInFuture
 from projections.campaign import inspections as records_of
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
 from projections.campaign.progress import add_up, month_ends, series
-from projections.compliance import evaluate
+from projections.compliance import RULE_TABLES, evaluate
+from projections.engine.as_of import AsOf, load_as_of, reading
+from projections.engine.history import Basis
 from projections.engine.memory import MemoryTables
-from projections.engine.replay import Basis, load_live, replay
+from projections.engine.replay import load_live
 from projections.ledger.ledger import latest_head
-from service.compliance.queries import report
+from projections.platform.database import Database
+from service.compliance.queries import events_known, report, settled
 from workers.runtime import Runtime
 
 #: The campaign's first and last month ends: the progress chart's range.
@@ -39,22 +42,20 @@ def _checked(as_of: date | None, today: date) -> None:
         raise DateInFuture(day=as_of, field="as_of")
 
 
+def load_campaign(db: Database, district: str) -> MemoryTables:
+    """The district's campaign records read from ``db``: the live tables, or the temporal
+    tables as of a day when ``db`` reads as of one (``Caller.reading``)."""
+    return load_live(db, district, [INSPECTIONS_PROJECTION])
+
+
 def campaign_tables(
     runtime: Runtime, district: str, as_of: date | None, basis: str
 ) -> MemoryTables:
-    """The district's campaign records: live, or replayed as of a day on a clock."""
+    """The district's campaign records: live, or as of a day on a clock."""
     _checked(as_of, runtime.clock.today())
-    if as_of is None:
-        return load_live(runtime.db, district, [INSPECTIONS_PROJECTION])
-    records = runtime.tenancy.records(district)
-    return replay(
-        runtime.db,
-        district,
-        records.mapper,
-        as_of=as_of,
-        basis=Basis(basis),
-        projections=[INSPECTIONS_PROJECTION],
-    ).tables
+    if as_of is not None:
+        settled(runtime, district)
+    return load_campaign(reading(runtime.db, as_of, basis), district)
 
 
 #: The clock of an inspection's rule findings: the state of its day as known when it is
@@ -138,26 +139,32 @@ def phases(day: date) -> dict[str, Any]:
     }
 
 
+#: What an acceptance report reads: the rules' facts and the campaign's records.
+REPORT_TABLES = RULE_TABLES | {t.name for t in INSPECTIONS_PROJECTION.tables}
+
+
 def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) -> dict[str, Any]:
     """What an acceptance report shows: compliance, campaign records and the ledger head.
 
-    One replay of the district as of the day builds both the compliance facts and the problem
-    list, so the two agree; the ledger head is the newest signed one when the report is made.
+    One read of the district's temporal tables as of the day gives both the compliance facts
+    and the problem list, so the two agree; the ledger head is the newest signed one when the
+    report is made.
     """
     _checked(as_of, runtime.clock.today())
     day = as_of or runtime.clock.today()
-    records = runtime.tenancy.records(district)
-    replayed = replay(runtime.db, district, records.mapper, as_of=day, basis=Basis(basis))
-    result = evaluate(district, replayed.tables, day)
+    settled(runtime, district)
+    tables = load_as_of(runtime.db, district, AsOf(day, Basis(basis)), only=REPORT_TABLES)
+    applied, last = events_known(runtime, district, day)[Basis(basis)]
+    result = evaluate(district, tables, day)
     head = latest_head(runtime.db, district)
-    problems = records_of.problems(replayed.tables)
+    problems = records_of.problems(tables)
     return {
         "district": district,
         "district_name": runtime.tenancy.district(district).name,
         "as_of": day,
         "basis": basis,
-        "events_applied": replayed.events_applied,
-        "last_position": replayed.last_position,
+        "events_applied": applied,
+        "last_position": last,
         "ledger_head": None
         if head is None
         else {
@@ -170,9 +177,9 @@ def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) 
         "summary": result.summary,
         "townships": result.townships,
         "failing": [f.as_dict() for f in result.findings if not f.passed],
-        "inspections": records_of.inspections(replayed.tables),
+        "inspections": records_of.inspections(tables),
         "problems": problems,
         "problem_counts": records_of.problem_counts(problems),
-        "supervisions": records_of.supervisions(replayed.tables),
-        "models": records_of.models(replayed.tables),
+        "supervisions": records_of.supervisions(tables),
+        "models": records_of.models(tables),
     }

@@ -7,17 +7,17 @@ from marshmallow import Schema, fields, validate
 
 from aggregates.campaign.inspection import Body, Decision, InspectionKind
 from projections.compliance import RULES_BY_ID
-from service.compliance.schemas import BASES, Figures
-from service.http.schemas import TOWNSHIP_CODE, VILLAGE_CODE, Choice, Text
+from service.compliance.schemas import Figures
+from service.http.schemas import (
+    TOWNSHIP_CODE,
+    VILLAGE_CODE,
+    AsOfQuery,
+    Choice,
+    Text,
+    basis_field,
+)
 
 KINDS = [k.value for k in InspectionKind]
-
-
-class AsOfQuery(Schema):
-    """Live (no ``as_of``), or as of a day on a clock."""
-
-    as_of = fields.Date(load_default=None)
-    basis = fields.String(load_default="recorded", validate=validate.OneOf(BASES))
 
 
 class ProblemQuery(AsOfQuery):
@@ -26,18 +26,16 @@ class ProblemQuery(AsOfQuery):
     state = fields.String(validate=validate.OneOf(["open", "escalated", "rectified"]))
 
 
-class ReportQuery(Schema):
+class ReportQuery(AsOfQuery):
     """An acceptance report as of a day (today by default), in Chinese or English."""
 
-    as_of = fields.Date(load_default=None)
-    basis = fields.String(load_default="recorded", validate=validate.OneOf(BASES))
     lang = fields.String(load_default="zh", validate=validate.OneOf(["zh", "en"]))
 
 
 class ProgressQuery(Schema):
     """Monthly progress on a clock, up to a day (the campaign's end or today)."""
 
-    basis = fields.String(load_default="recorded", validate=validate.OneOf(BASES))
+    basis = basis_field()
     until = fields.Date(load_default=None)
 
 

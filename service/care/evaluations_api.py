@@ -21,7 +21,7 @@ from service.care.schemas import (
 )
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, created, page
-from service.http.context import caller
+from service.http.context import caller, caller_on
 from service.http.schemas import ProblemSchema
 
 blp = ApiBlueprint(
@@ -43,7 +43,7 @@ class Schemes(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every version, and the scheme in force on ``on``."""
-        return care.schemes(caller(), code, query)
+        return care.schemes(caller_on(query), code, query)
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(SchemeIn)
@@ -76,7 +76,9 @@ class AssociationEvaluations(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """The association's evaluations, newest cycle first."""
-        items, total, position = care.association_evaluations(caller(), code, association_id, query)
+        items, total, position = care.association_evaluations(
+            caller_on(query), code, association_id, query
+        )
         return page(items, total, query, position=position)
 
     @rule(Action.WRITE, Target.ASSOCIATION)
@@ -102,5 +104,5 @@ class DistrictEvaluations(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Evaluations, e.g. ``?cycle=2021``, narrowed to the caller's scope."""
-        items, total, position = care.district_evaluations(caller(), code, query)
+        items, total, position = care.district_evaluations(caller_on(query), code, query)
         return page(items, total, query, position=position)

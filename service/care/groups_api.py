@@ -25,7 +25,7 @@ from service.care.schemas import (
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted, created
 from service.http.commands import Command, register
-from service.http.context import caller
+from service.http.context import caller, caller_on
 from service.http.schemas import Accepted, ProblemSchema
 
 blp = ApiBlueprint(
@@ -47,7 +47,7 @@ class Groups(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Groups with their members on ``on`` (today by default)."""
-        items, position = care.association_groups(caller(), code, association_id, query)
+        items, position = care.association_groups(caller_on(query), code, association_id, query)
         return {"items": items, "total": len(items), "position": position}
 
     @rule(Action.WRITE, Target.ASSOCIATION)
@@ -72,7 +72,7 @@ class GroupResource(MethodView):
         self, query: dict[str, Any], code: str, association_id: UUID, group_id: UUID
     ) -> dict[str, Any]:
         """The group, its members on ``on`` and every membership interval."""
-        return care.group(caller(), code, association_id, group_id, query)
+        return care.group(caller_on(query), code, association_id, group_id, query)
 
 
 @blp.route("/<uuid:group_id>/members/<uuid:person_id>/departure")

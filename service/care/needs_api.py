@@ -22,8 +22,8 @@ from service.care.schemas import (
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, created, page
 from service.http.commands import Command, register
-from service.http.context import caller
-from service.http.schemas import ProblemSchema, ReadQuery
+from service.http.context import caller, caller_on
+from service.http.schemas import ProblemSchema, ReadAsOf
 
 blp = ApiBlueprint(
     "needs",
@@ -57,7 +57,7 @@ class PersonNeeds(MethodView):
     """A person's surveys and needs."""
 
     @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(ReadQuery, location="query")
+    @blp.arguments(ReadAsOf, location="query")
     @blp.response(200, PersonNeedsOut)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
@@ -66,7 +66,7 @@ class PersonNeeds(MethodView):
     ) -> dict[str, Any]:
         """Every survey of the person by this association, and every need with its services."""
         return care.person_needs(
-            caller(), code, association_id, person_id, query.get("min_position")
+            caller_on(query), code, association_id, person_id, query.get("min_position")
         )
 
 
@@ -81,7 +81,7 @@ class DistrictNeeds(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Needs, e.g. ``?status=open``, oldest first, with their services."""
-        items, total, position = care.district_needs(caller(), code, query)
+        items, total, position = care.district_needs(caller_on(query), code, query)
         return page(items, total, query, position=position)
 
 

@@ -15,8 +15,9 @@ from aggregates.care.needs import NeedCategory
 from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
 from service.http.schemas import (
     TOWNSHIP_CODE,
+    AsOfPaging,
+    AsOfQuery,
     Choice,
-    Paging,
     ReadQuery,
     StrictBoolean,
     Text,
@@ -42,7 +43,7 @@ def _one_of(values: Any) -> validate.OneOf:
     return validate.OneOf([v.value for v in values])
 
 
-class Page(Paging):
+class Page(AsOfPaging):
     """Paging of a list."""
 
 
@@ -53,7 +54,7 @@ class WithinDistrict(Page):
     association_id = fields.UUID()
 
 
-class OnDate(ReadQuery):
+class OnDate(ReadQuery, AsOfQuery):
     """The date a question is asked about (today when absent)."""
 
     on = fields.Date(load_default=None)

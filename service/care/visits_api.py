@@ -28,8 +28,8 @@ from service.care.schemas import (
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted, created, page
 from service.http.commands import Command, register
-from service.http.context import caller
-from service.http.schemas import Accepted, ProblemSchema, ReadQuery
+from service.http.context import caller, caller_on
+from service.http.schemas import Accepted, ProblemSchema, ReadAsOf
 
 blp = ApiBlueprint(
     "visits",
@@ -52,7 +52,9 @@ class Visits(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Visits, newest first, with their follow-ups."""
-        items, total, position = care.association_visits(caller(), code, association_id, query)
+        items, total, position = care.association_visits(
+            caller_on(query), code, association_id, query
+        )
         return page(items, total, query, position=position)
 
     @rule(Action.WRITE, Target.ASSOCIATION)
@@ -71,7 +73,7 @@ class VisitResource(MethodView):
     """One visit."""
 
     @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(ReadQuery, location="query")
+    @blp.arguments(ReadAsOf, location="query")
     @blp.response(200, VisitDetail)
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or visit")
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
@@ -79,7 +81,9 @@ class VisitResource(MethodView):
         self, query: dict[str, Any], code: str, association_id: UUID, visit_id: UUID
     ) -> dict[str, Any]:
         """The visit with its follow-ups and their outcomes."""
-        return care.visit(caller(), code, association_id, visit_id, query.get("min_position"))
+        return care.visit(
+            caller_on(query), code, association_id, visit_id, query.get("min_position")
+        )
 
 
 @blp.route("/visits/due")
@@ -92,8 +96,9 @@ class Due(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
-        """Households with their latest visit on or before ``on`` and the next due date, paged."""
-        return care.households_due(caller(), code, query)
+        """Households with their latest visit on or before ``on`` and the next due date, paged;
+        as of a day, ``on`` is that day unless given (due as of that day)."""
+        return care.households_due(caller_on(query), code, query)
 
 
 @blp.route("/settings/visit-intervals")
@@ -107,7 +112,7 @@ class VisitIntervals(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every version, and the intervals in force on ``on``."""
-        return care.intervals(caller(), code, query)
+        return care.intervals(caller_on(query), code, query)
 
     @rule(Action.WRITE, Target.DISTRICT)
     @blp.arguments(VisitIntervalsIn)

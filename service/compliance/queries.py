@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from aggregates.errors import DateInFuture
-from projections.compliance import RULES_BY_ID, Report, evaluate
-from projections.engine.replay import Basis, load_live, recorded_by, replay
+from projections.compliance import RULE_TABLES, RULES_BY_ID, Report, evaluate
+from projections.engine.as_of import AsOf, load_as_of
+from projections.engine.catchup import projected_position
+from projections.engine.history import Basis, known_by
+from projections.engine.replay import load_live, replay
 from workers.runtime import Runtime
-
-#: Replays kept per process: (store, district, day, basis, newest position) -> report.
-CACHE_SIZE = 32
-_cache: OrderedDict[tuple[str, str, date, str, int], tuple[Report, int, int]] = OrderedDict()
-_cache_lock = threading.Lock()
 
 
 def report(
@@ -26,19 +23,72 @@ def report(
     basis: str,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """The district's compliance: live today, or replayed as of a day on a clock."""
+    """The district's compliance: live today, or as of a day on a clock, from the temporal
+    tables (``progress`` is kept for callers that showed a replay's; nothing is replayed)."""
     today = runtime.clock.today()
     if as_of is not None and as_of > today:
         raise DateInFuture(day=as_of, field="as_of")
     if as_of is None:
-        result = evaluate(district, load_live(runtime.db, district), today)
+        result = evaluate(district, load_live(runtime.db, district, only=RULE_TABLES), today)
         return _body(result, basis, live=True, applied=None, last=None)
-    result, applied, last = _replayed(runtime, district, as_of, basis, progress)
-    body = _body(result, basis, live=False, applied=applied, last=last)
-    if _recorded_clock_empty(runtime, district, as_of, basis, applied):
+    chosen = Basis(basis)
+    settled(runtime, district)
+    tables = load_as_of(runtime.db, district, AsOf(as_of, chosen), only=RULE_TABLES)
+    counts = events_known(runtime, district, as_of)
+    applied, last = counts[chosen]
+    body = _body(evaluate(district, tables, as_of), basis, live=False, applied=applied, last=last)
+    if _recorded_clock_empty(chosen, counts):
         body["recorded_clock_empty"] = True
         body["clock_note"] = EMPTY_RECORDED_CLOCK[basis].format(day=as_of)
     return body
+
+
+def settled(runtime: Runtime, district: str) -> None:
+    """Bring the read models up to every event committed so far before answering.
+
+    A replay read the log itself; the temporal tables are as fresh as the workers made them,
+    and an answer about a past day must not miss what was just recorded about it.  When they
+    are behind, this process projects the rest itself (exactly once, under the district's
+    lock, as a worker would): usually nothing, at most the lag.
+    """
+    if projected_position(runtime.db, district) < runtime.head(district):
+        runtime.catch_up(district)
+
+
+def replayed_report(runtime: Runtime, district: str, as_of: date, basis: str) -> dict[str, Any]:
+    """The same answer from a replay of the events: the reference the temporal tables are
+    checked against (``canxie compliance --replay``, the equality benchmark)."""
+    records = runtime.tenancy.records(district)
+    replayed = replay(runtime.db, district, records.mapper, as_of=as_of, basis=Basis(basis))
+    result = evaluate(district, replayed.tables, as_of)
+    return _body(
+        result,
+        basis,
+        live=False,
+        applied=replayed.events_applied,
+        last=replayed.last_position,
+    )
+
+
+def events_known(
+    runtime: Runtime, district: str, as_of: date
+) -> dict[Basis, tuple[int, int | None]]:
+    """Events the read models hold as of the day, on each clock."""
+    db = runtime.db
+    with db.transaction(district, write=False) as cur:
+        sql = partial(db.sql, district)
+        return {b: known_by(cur, sql, b, as_of) for b in Basis}
+
+
+def _recorded_clock_empty(basis: Basis, counts: dict[Basis, tuple[int, int | None]]) -> bool:
+    """True when the recorded clock knew nothing by the day while events effective by then
+    were recorded later (a history entered after the fact)."""
+    recorded, effective = counts[Basis.RECORDED][0], counts[Basis.EFFECTIVE][0]
+    return (
+        recorded == 0 and effective > 0
+        if basis is Basis.RECORDED
+        else (effective > 0 and recorded == 0)
+    )
 
 
 #: What the answer says when the recorded clock knew nothing yet on the day asked about while
@@ -55,49 +105,6 @@ EMPTY_RECORDED_CLOCK = {
         "clock knew nothing yet: everything shown here was recorded later."
     ),
 }
-
-
-def _recorded_clock_empty(
-    runtime: Runtime, district: str, as_of: date, basis: str, applied: int
-) -> bool:
-    """True when nothing was recorded by ``as_of`` but events effective by then exist."""
-    if basis == Basis.RECORDED.value:
-        if applied:
-            return False
-        return _replayed(runtime, district, as_of, Basis.EFFECTIVE.value, None)[1] > 0
-    if not applied:
-        return False
-    records = runtime.tenancy.records(district)
-    return not recorded_by(runtime.db, district, records.mapper, as_of)
-
-
-def _replayed(
-    runtime: Runtime,
-    district: str,
-    as_of: date,
-    basis: str,
-    progress: Callable[[int], None] | None,
-) -> tuple[Report, int, int]:
-    """The replayed report, the events applied and the last position (cached per log head)."""
-    records = runtime.tenancy.records(district)
-    store = str(getattr(runtime.db, "url", None) or getattr(runtime.db, "data_dir", ""))
-    key = (store, district, as_of, basis, records.head_position())
-    with _cache_lock:
-        cached = _cache.get(key)
-    if cached is None:
-        replayed = replay(
-            runtime.db, district, records.mapper, as_of=as_of, basis=Basis(basis), progress=progress
-        )
-        cached = (
-            evaluate(district, replayed.tables, as_of),
-            replayed.events_applied,
-            replayed.last_position,
-        )
-        with _cache_lock:
-            _cache[key] = cached
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
-    return cached
 
 
 def _body(

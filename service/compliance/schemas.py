@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
-from service.http.schemas import DISTRICT_CODE, TOWNSHIP_CODE, StrictBoolean
+from service.http.schemas import (
+    DISTRICT_CODE,
+    TOWNSHIP_CODE,
+    AsOfQuery,
+    StrictBoolean,
+    basis_field,
+)
 
-BASES = ["recorded", "effective"]
 
-
-class ComplianceQuery(Schema):
+class ComplianceQuery(AsOfQuery):
     """As of which day, on which clock; without ``as_of``: the live read models today."""
 
-    as_of = fields.Date(load_default=None)
-    basis = fields.String(load_default="recorded", validate=validate.OneOf(BASES))
     township_code = fields.String(validate=TOWNSHIP_CODE)
     failing_only = StrictBoolean(load_default=False)
 
@@ -23,14 +25,12 @@ class DiffQuery(Schema):
 
     from_ = fields.Date(required=True, data_key="from")
     to = fields.Date(required=True)
-    basis = fields.String(load_default="recorded", validate=validate.OneOf(BASES))
+    basis = basis_field()
 
 
-class CityQuery(Schema):
+class CityQuery(AsOfQuery):
     """The city roll-up as of a day."""
 
-    as_of = fields.Date(load_default=None)
-    basis = fields.String(load_default="recorded", validate=validate.OneOf(BASES))
     district = fields.String(validate=DISTRICT_CODE)
 
 

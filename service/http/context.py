@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from flask import current_app, g
 
@@ -43,4 +44,11 @@ def caller() -> Caller:
     return cast(Caller, built)
 
 
-__all__ = ["DISTRICT_CODE", "NotFound", "Services", "caller", "services"]
+def caller_on(query: Mapping[str, Any]) -> Caller:
+    """This request's caller reading as of the query's ``as_of`` on its ``basis`` (today, live,
+    without ``as_of``): what a read declaring ``AsOfQuery`` hands to the application layer.
+    A day after today is refused (422 naming ``as_of``)."""
+    return caller().on(query["as_of"], query["basis"])
+
+
+__all__ = ["DISTRICT_CODE", "NotFound", "Services", "caller", "caller_on", "services"]

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from aggregates.association.association import Background, OfficerRole
+from projections.engine.history import Basis
 from service.http.access import Role
 
 
@@ -188,6 +189,39 @@ class ReadQuery(Schema):
     min_position = fields.Integer(strict=False, validate=validate.Range(min=0, max=POSITION_MAX))
 
 
+#: The clocks an answer as of a day can be read on (issue 15).
+BASES = [basis.value for basis in Basis]
+
+
+def basis_field() -> fields.String:
+    """Which clock a question about past days uses (``recorded`` unless asked)."""
+    return fields.String(
+        load_default=Basis.RECORDED.value,
+        validate=validate.OneOf(BASES),
+        metadata={
+            "description": "recorded: as the records stood on that day; effective: what was "
+            "true on that day as known now (late entries and corrections included)"
+        },
+    )
+
+
+class AsOfQuery(Schema):
+    """As of which day, on which clock; without ``as_of``: the live read models today.
+
+    Every read a supervisor uses declares these two (the route hands them to
+    ``Caller.on``); a day after today is refused with 422 naming ``as_of``.
+    """
+
+    as_of = fields.Date(
+        load_default=None,
+        metadata={
+            "description": "the day to answer as of (YYYY-MM-DD, not after today); "
+            "absent: today, from the live read models"
+        },
+    )
+    basis = basis_field()
+
+
 def limit_field(maximum: int = 500) -> fields.Integer:
     """How many items a page holds (100 unless asked)."""
     return fields.Integer(load_default=100, validate=validate.Range(min=1, max=maximum))
@@ -205,6 +239,14 @@ class Paging(ReadQuery):
     offset = offset_field()
 
 
+class ReadAsOf(ReadQuery, AsOfQuery):
+    """Freshness, and the day and clock to answer as of."""
+
+
+class AsOfPaging(Paging, AsOfQuery):
+    """Limit and offset of a list answered as of a day on a clock."""
+
+
 class UnmaskQuery(ReadQuery):
     """Asking to see personal fields unmasked: which, and why (the read is recorded)."""
 
@@ -212,10 +254,14 @@ class UnmaskQuery(ReadQuery):
     reason = Text(max_length=200, load_default=None)
 
 
-class AssociationListQuery(Paging):
+class AssociationListQuery(AsOfPaging):
     """Filters and paging of the association list."""
 
     township_code = fields.String(validate=TOWNSHIP_CODE)
+
+
+class AssociationQuery(UnmaskQuery, AsOfQuery):
+    """An association with its officers, as of a day; personal fields unmasked if asked."""
 
 
 class OfficerOut(Schema):

@@ -19,7 +19,7 @@ from flask.views import MethodView
 from aggregates.store.district import DistrictRecords
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, accepted, created, page
-from service.http.context import caller
+from service.http.context import caller, caller_on
 from service.http.problems import ProblemError
 from service.http.schemas import Accepted, ProblemSchema
 from service.roster import application
@@ -68,8 +68,8 @@ class Persons(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
-        """List persons in scope: filtered, sorted, paged, with the total."""
-        found = application.persons(caller(), code, query)
+        """List persons in scope: filtered, sorted, paged, with the total; as of a day."""
+        found = application.persons(caller_on(query), code, query)
         return page(found.items, found.total, query, position=found.position)
 
     @rule(Action.WRITE, Target.DISTRICT)
@@ -94,7 +94,7 @@ class PersonTotals(MethodView):
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Persons in scope counted by township, village, category, grade, hardship or status."""
-        groups, total, position = application.totals(caller(), code, query)
+        groups, total, position = application.totals(caller_on(query), code, query)
         return {"by": query["by"], "groups": groups, "total": total, "position": position}
 
 
@@ -109,8 +109,8 @@ class PersonResource(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or person")
     @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
     def get(self, query: dict[str, Any], code: str, person_id: UUID) -> dict[str, Any]:
-        """The person with the history of their changes."""
-        return application.person(caller(), code, person_id, query)
+        """The person with the history of their changes, as of a day."""
+        return application.person(caller_on(query), code, person_id, query)
 
 
 def _change_route(path: str, schema: type, summary: str, action: Action = Action.WRITE) -> Any:

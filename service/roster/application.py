@@ -20,6 +20,7 @@ from aggregates.records import Saved
 from aggregates.roster.person import PersonDetails, finish_transfer
 from aggregates.store.district import DistrictRecords
 from projections.care.visits import overdue_households
+from projections.platform.database import Database
 from projections.roster import roster as read_models
 from projections.roster.roster import PersonFilter, PersonPage
 from service.application import scope
@@ -49,11 +50,12 @@ FILTERS = (
 # -- reads ------------------------------------------------------------------------------------
 
 
-def _filter(caller: Caller, code: str, query: dict[str, Any]) -> PersonFilter:
-    """The query's filters, narrowed to the caller's villages."""
+def _filter(caller: Caller, db: Database, code: str, query: dict[str, Any]) -> PersonFilter:
+    """The query's filters, narrowed to the caller's villages (overdue: on the caller's day,
+    from the read models ``db`` the list is read from)."""
     overdue: dict[str, Any] = {}
     if query.get("overdue_visit") is not None:
-        households = overdue_households(caller.runtime.db, code, caller.today())
+        households = overdue_households(db, code, caller.today())
         overdue = {
             "households": tuple(sorted(households)),
             "exclude_households": not query["overdue_visit"],
@@ -77,7 +79,7 @@ def persons(caller: Caller, code: str, query: dict[str, Any]) -> PersonPage:
     page = read_models.list_persons(
         db,
         code,
-        _filter(caller, code, query),
+        _filter(caller, db, code, query),
         sort=query["sort"],
         limit=query["limit"],
         offset=query["offset"],
@@ -90,7 +92,7 @@ def persons(caller: Caller, code: str, query: dict[str, Any]) -> PersonPage:
 def totals(caller: Caller, code: str, query: dict[str, Any]) -> tuple[Any, int, int]:
     """Persons in scope counted by ``query["by"]``: (groups, total, position)."""
     db = caller.reading(code, query.get("min_position"))
-    return read_models.count_persons(db, code, _filter(caller, code, query), query["by"])
+    return read_models.count_persons(db, code, _filter(caller, db, code, query), query["by"])
 
 
 def person(caller: Caller, code: str, person_id: UUID, query: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from service.http.schemas import (
     PHONE,
     TOWNSHIP_CODE,
     VILLAGE_CODE,
+    AsOfQuery,
     ReadQuery,
     StrictBoolean,
     Text,
@@ -164,7 +165,7 @@ class PersonTransferSweep(Schema):
     items = fields.List(fields.Nested(PersonTransferOut), required=True)
 
 
-class PersonUnmaskQuery(ReadQuery):
+class PersonUnmaskQuery(ReadQuery, AsOfQuery):
     """Which personal fields to see unmasked, and why (the read is recorded)."""
 
     unmask = fields.List(fields.String(validate=validate.OneOf(PERSONAL_FIELDS)), load_default=list)

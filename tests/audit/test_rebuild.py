@@ -6,7 +6,8 @@ from functools import partial
 from typing import Any
 
 from projections.engine import tracking
-from projections.engine.catchup import PROJECTIONS, catch_up
+from projections.engine.catchup import catch_up
+from projections.engine.read_models import PROJECTIONS
 from projections.ledger import ledger
 from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
 from tests.audit.conftest import DISTRICT, add_events, grow

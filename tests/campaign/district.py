@@ -74,6 +74,26 @@ def visit_household(
     )
 
 
+def register_in_a(records: Any, name: str, serial: int, household_id: str, on: date) -> UUID:
+    """A man of village A born on 1 May 1970 (``serial`` tells residents apart), registered on
+    ``on`` (here and in tests/temporal/)."""
+    resident = make_resident_id(D, date(1970, 5, 1), serial, Sex.MALE)
+    details = PersonDetails(
+        name=name,
+        sex="male",
+        birth_date=date(1970, 5, 1),
+        resident_id=resident,
+        village_code=A,
+        address="友谊社区1号楼",
+        certificate_number=f"{resident}41",
+        category=4,
+        grade=1,
+        household_id=household_id,
+    )
+    saved = records.register_person(details, registered_on=on, by=BY)
+    return UUID(str(saved.id))
+
+
 def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
     """From the work plan (filed late, 5 Nov 2020) to the end of 2021."""
     records = runtime.tenancy.records(D)
@@ -105,23 +125,7 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
         appoint(records, a, OfficerRole.COMMITTEE_MEMBER, name, cal.day)
 
     cal.day = date(2021, 4, 1)
-    resident = make_resident_id("410102", date(1970, 5, 1), 12, Sex.MALE)
-    person = records.register_person(
-        PersonDetails(
-            name="孙力",
-            sex="male",
-            birth_date=date(1970, 5, 1),
-            resident_id=resident,
-            village_code=A,
-            address="友谊社区1号楼",
-            certificate_number=f"{resident}41",
-            category=4,
-            grade=1,
-            household_id="A-household-1",
-        ),
-        registered_on=cal.day,
-        by=BY,
-    ).id
+    person = register_in_a(records, "孙力", 12, "A-household-1", cal.day)
     walk.ids["person"] = person
     cal.day = date(2021, 5, 2)
     group = records.form_group(

@@ -14,7 +14,8 @@ import psycopg
 import pytest
 import requests
 
-from projections.engine.catchup import PROJECTIONS, catch_up
+from projections.engine.catchup import catch_up
+from projections.engine.read_models import PROJECTIONS
 from projections.ledger import ledger
 from projections.platform.database import open_database, schema_name
 from projections.platform.tenancy import Tenancy

@@ -6,7 +6,7 @@ import threading
 from functools import partial
 from pathlib import Path
 
-from projections.engine.catchup import PROJECTIONS
+from projections.engine.read_models import PROJECTIONS
 from projections.engine.replay import load_live
 from projections.engine.shadow_rebuild import rebuild_beside
 from projections.ledger import ledger

@@ -23,8 +23,9 @@ from aggregates.identifiers import Sex, make_resident_id
 from aggregates.plan import PLANS, Plan, in_force
 from aggregates.roster.person import Person, PersonDetails
 from projections.compliance import Report, evaluate
+from projections.engine.history import CHINA, Basis
 from projections.engine.memory import MemoryTables
-from projections.engine.replay import CHINA, Applier, Basis, apply_as_of, replayable
+from projections.engine.replay import Applier, apply_as_of, replayable
 from projections.rules.facts import Facts
 from projections.rules.rule import Rule
 

@@ -11,7 +11,7 @@ import json
 from functools import partial
 from typing import Any
 
-from projections.engine.catchup import PROJECTIONS
+from projections.engine.read_models import PROJECTIONS
 from projections.engine.rebuild import rebuild
 from projections.ledger import ledger
 from projections.ledger.merkle import MerkleLog
