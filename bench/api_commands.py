@@ -7,7 +7,9 @@ Starts a real ``canxie serve`` (embedded: SQLite and the in-process projector; h
 gunicorn on PostgreSQL with RabbitMQ and one ``canxie worker``).  Each client owns one
 association and alternately appoints and removes a committee member: every request is one
 command that writes one event.  The reference is the library appending the same events
-(one per save) straight to a district of the same store, in the same run.
+(one per save) straight to a district of the same store while the server is up, interleaved
+with the measured runs (reference, then every client count, ``--rounds`` times); the table
+gives the median of each and its lowest-highest.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ def client_loop(base: str, association: str, stop: float, latencies: list[float]
         if response.status >= 300:
             raise RuntimeError(f"{response.status}: {response.body}")
         latencies.append((time.perf_counter() - started) * 1000)
+    if officer is not None:  # untimed: leave the association as found for the next round
+        appoint_or_remove(client, prefix, officer)
     client.close()
 
 
