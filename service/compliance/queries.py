@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from aggregates.errors import DateInFuture
+from projections.campaign.progress import month_ends, series
 from projections.compliance import RULES_BY_ID, Report, evaluate
 from projections.engine.replay import Basis, load_live, recorded_by, replay
 from workers.runtime import Runtime
@@ -121,3 +122,34 @@ def _body(
         "recorded_clock_empty": False,
         "clock_note": None,
     }
+
+
+#: Month ends a dashboard's "coverage over time" shows, the last one the day asked about.
+TREND_MONTHS = 12
+
+
+def trend(runtime: Runtime, district: str, basis: str, until: date) -> list[dict[str, Any]]:
+    """Coverage and share compliant at the last month ends before ``until``, and on it.
+
+    The campaign's own series (service/campaign/queries.progress) stops at June 2022; a
+    dashboard looks back from any day.  One pass of the district's history, kept per log head.
+    """
+    if until > runtime.clock.today():
+        raise DateInFuture(day=until, field="as_of")
+    first = date(until.year - 1, until.month, 1)
+    days = [d for d in month_ends(first, until) if d < until][-(TREND_MONTHS - 1) :] + [until]
+    records = runtime.tenancy.records(district)
+    store = str(getattr(runtime.db, "url", None) or getattr(runtime.db, "data_dir", ""))
+    key = (store, district, until, basis, records.head_position())
+    with _cache_lock:
+        cached = _trends.get(key)
+    if cached is None:
+        cached = series(runtime.db, district, records.mapper, days=days, basis=Basis(basis))
+        with _cache_lock:
+            _trends[key] = cached
+            while len(_trends) > CACHE_SIZE:
+                _trends.popitem(last=False)
+    return [dict(p) for p in cached]
+
+
+_trends: OrderedDict[tuple[str, str, date, str, int], list[dict[str, Any]]] = OrderedDict()
