@@ -20,9 +20,16 @@ from service.application.caller import Caller
 from service.campaign.queries import phases
 from service.compliance.queries import trend
 from service.divisions import application as divisions
+from service.http.access import Target
 
 #: More townships than a district has: their names are read in one go.
 EVERY = 1000
+
+
+def _covered(caller: Caller, code: str) -> str:
+    """The district, known and in the caller's scope (else 404, as the API answers)."""
+    scope.check_target(caller.runtime, caller.principal, Target.DISTRICT, caller.known(code), "")
+    return code
 
 
 def _day(caller: Caller, query: dict[str, Any]) -> date:
@@ -58,6 +65,7 @@ def city(caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
 
 def district(caller: Caller, code: str, query: dict[str, Any]) -> dict[str, Any]:
     """A district's compliance in the caller's part, its townships named, and its series."""
+    _covered(caller, code)
     body = campaign.compliance(caller, code, {**query, "failing_only": False})
     day, basis = _day(caller, query), query["basis"]
     narrow = scope.narrow(caller.principal)
@@ -95,6 +103,7 @@ def _by_association(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def township(caller: Caller, code: str, township_code: str, query: dict[str, Any]) -> dict:
     """One township: its roll-up, its associations with their failed rules, its uncovered
     villages (404 when the township is not in the caller's part of the district)."""
+    _covered(caller, code)
     body = campaign.compliance(
         caller, code, {**query, "failing_only": False, "township_code": township_code}
     )
@@ -117,6 +126,7 @@ def township(caller: Caller, code: str, township_code: str, query: dict[str, Any
 
 def association(caller: Caller, code: str, association_id: str, query: dict[str, Any]) -> dict:
     """One association: every rule's finding, failed ones first, with the facts behind it."""
+    _covered(caller, code)
     body = campaign.compliance(caller, code, {**query, "failing_only": False})
     findings = [f for f in body["findings"] if f["association_id"] == association_id]
     if not findings:
@@ -151,6 +161,7 @@ def _townships_between(before: dict[str, Any], after: dict[str, Any]) -> list[di
 
 def diff(caller: Caller, code: str, first: date, second: date, basis: str) -> dict[str, Any]:
     """What became compliant and what fell out between two days, and each township's share."""
+    _covered(caller, code)
     changed = campaign.compliance_diff(caller, code, {"from_": first, "to": second, "basis": basis})
     frame = {"basis": basis, "failing_only": False}
     before = campaign.compliance(caller, code, {**frame, "as_of": first})

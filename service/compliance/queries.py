@@ -137,7 +137,8 @@ def trend(runtime: Runtime, district: str, basis: str, until: date) -> list[dict
     if until > runtime.clock.today():
         raise DateInFuture(day=until, field="as_of")
     first = date(until.year - 1, until.month, 1)
-    days = [d for d in month_ends(first, until) if d < until][-(TREND_MONTHS - 1) :] + [until]
+    before = [d for d in month_ends(first, until) if d < until]
+    days = [*before[-(TREND_MONTHS - 1) :], until]
     records = runtime.tenancy.records(district)
     store = str(getattr(runtime.db, "url", None) or getattr(runtime.db, "data_dir", ""))
     key = (store, district, until, basis, records.head_position())

@@ -21,7 +21,7 @@ from flask_babel import gettext
 #: The two clocks (S4 supervision reads): what the records said then, what was true then.
 BASES = ("recorded", "effective")
 RECORDED = BASES[0]
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_day(raw: str, today: date) -> tuple[date | None, str | None]:

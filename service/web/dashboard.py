@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, g, redirect, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
 from aggregates.campaign.campaign import PHASES
 from projections.compliance import RULES_BY_ID
@@ -43,9 +43,8 @@ def status_of(asof: AsOf) -> int:
 
 
 def phase_bands() -> list[charts.Band]:
-    """The campaign's four phases (S4), named in the page's language."""
-    zh = get_locale() is not None and get_locale().language == "zh"  # type: ignore[union-attr]
-    return [charts.Band(p.name_zh if zh else p.name_en, p.starts_on, p.ends_on) for p in PHASES]
+    """The campaign's four phases (S4), numbered on the chart; the page names them below it."""
+    return [charts.Band(str(n), p.starts_on, p.ends_on) for n, p in enumerate(PHASES, 1)]
 
 
 def series_charts(prefix: str, found: dict[str, Any]) -> dict[str, Any]:
@@ -90,8 +89,10 @@ def compliance_city() -> Response:
             target = url_for("pages.compliance_district", code=principal.district, **asof.args())
         return redirect(target, 302)  # type: ignore[return-value]
     found = dashboard.city(caller(), asof.query())
-    bars = [charts.Bar(found["names"].get(d["district"], d["district"]), d["compliant_share"])
-            for d in found["districts"]]
+    bars = [
+        charts.Bar(found["names"].get(d["district"], d["district"]), d["compliant_share"])
+        for d in found["districts"]
+    ]
     chart = charts.bar_chart(
         "districts-share",
         gettext("Share of fully compliant associations by district"),
@@ -115,8 +116,10 @@ def compliance_district(code: str) -> Response:
     asof = picked()
     found = dashboard.district(caller(), code, asof.query())
     names = found["township_names"]
-    bars = [charts.Bar(names.get(t["township_code"], t["township_code"]), t["compliant_share"])
-            for t in found["townships"]]
+    bars = [
+        charts.Bar(names.get(t["township_code"], t["township_code"]), t["compliant_share"])
+        for t in found["townships"]
+    ]
     chart = charts.bar_chart(
         "townships-share",
         gettext("Share of fully compliant associations by township"),
