@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from aggregates.errors import NoSuchAssociation, NoSuchDistrict, NoSuchDivision
+from aggregates.errors import NoSuchAssociation, NoSuchDistrict, NoSuchDivision, NotFound
 from projections.campaign.progress import add_up
 from service.application import campaign, scope
 from service.application.caller import Caller
@@ -21,9 +22,15 @@ from service.campaign.queries import phases
 from service.compliance.queries import trend
 from service.divisions import application as divisions
 from service.http.access import Target
+from service.roster import application as roster
 
 #: More townships than a district has: their names are read in one go.
 EVERY = 1000
+#: Persons named beside a finding (who is in no group, whose record is incomplete); the rest
+#: are counted.  Names are today's roster's, masked as the roster masks them.
+NAMED = 20
+#: The facts of a finding that list persons by id.
+PERSON_FACTS = {"S3.3-everyone-in-a-group": "not_in_a_group", "S3.5-roster-complete": "incomplete"}
 
 
 def _covered(caller: Caller, code: str) -> str:
@@ -124,6 +131,21 @@ def township(caller: Caller, code: str, township_code: str, query: dict[str, Any
     }
 
 
+def _named(caller: Caller, code: str, finding: dict[str, Any]) -> dict[str, Any]:
+    """The finding with the persons its facts list by id named (masked) from the roster."""
+    key = PERSON_FACTS.get(finding["rule_id"])
+    if key is None:
+        return finding
+    persons = []
+    for person_id in finding["facts"].get(key, [])[:NAMED]:
+        try:
+            found = roster.person(caller, code, UUID(str(person_id)), {})
+        except (NotFound, ValueError):
+            found = None  # erased or moved away since the day asked about
+        persons.append({"id": str(person_id), "name": found["name"] if found else None})
+    return {**finding, "persons": persons}
+
+
 def association(caller: Caller, code: str, association_id: str, query: dict[str, Any]) -> dict:
     """One association: every rule's finding, failed ones first, with the facts behind it."""
     _covered(caller, code)
@@ -140,7 +162,7 @@ def association(caller: Caller, code: str, association_id: str, query: dict[str,
         "township_code": first["township_code"],
         "township_name": township_names(caller, code).get(first["township_code"]),
         "as_of": _day(caller, query),
-        "failed": [f for f in findings if not f["passed"]],
+        "failed": [_named(caller, code, f) for f in findings if not f["passed"]],
         "passed": [f for f in findings if f["passed"]],
         "clock_note": body["clock_note"],
     }

@@ -35,6 +35,8 @@ class DemoCity:
     today: date
     township: str
     association_id: str
+    #: An association of 中牟县 (410122) with rostered persons in no group (S3.3).
+    ungrouped_id: str
 
 
 def _vice_chair_leaves(runtime: object, village: str, on: date) -> str:
@@ -63,4 +65,5 @@ def demo_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCity]:
         # The demo's first village: an association meeting every rule, in the first township.
         village = village_codes(7, HOME, spread=2)[0][0]
         association_id = _vice_chair_leaves(runtime, village, today - timedelta(days=1))
-        yield DemoCity(url, today, village[:9], association_id)
+        ungrouped = association_in(runtime, village_codes(6, "410122", spread=2)[2][0])
+        yield DemoCity(url, today, village[:9], association_id, str(ungrouped))

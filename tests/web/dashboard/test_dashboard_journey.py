@@ -7,7 +7,7 @@ its field; each role within its scope."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -43,14 +43,15 @@ def paths(city: DemoCity) -> list[str]:
     ]
 
 
-def test_a_district_admin_finds_why_a_township_fell_behind(page: Page, demo_city: DemoCity) -> None:
-    sign_in(page, demo_city.url, "district_admin")
+def find_why_a_township_fell_behind(page: Page, today: date) -> None:
+    """From the district's dashboard, on the effective clock, compare the day before yesterday
+    with today: 林山寨街道 fell behind, because an association lost a vice-chair (S3.3)."""
     expect(page.get_by_role("heading", name="中原区达标情况")).to_be_visible()
     page.get_by_label("按实际生效").check()
     page.get_by_role("button", name="查看该日情况").click()
     expect(page.locator("#as-of-now")).to_contain_text("按实际生效")
-    page.get_by_label("第一个日期").fill((demo_city.today - timedelta(days=2)).isoformat())
-    page.get_by_label("第二个日期").fill(demo_city.today.isoformat())
+    page.get_by_label("第一个日期").fill((today - timedelta(days=2)).isoformat())
+    page.get_by_label("第二个日期").fill(today.isoformat())
     page.get_by_role("button", name="比较").click()
     expect(page.get_by_role("heading", name="两个日期之间的变化")).to_be_visible()
     behind = page.locator("#townships tr.fell-behind")
@@ -68,6 +69,11 @@ def test_a_district_admin_finds_why_a_township_fell_behind(page: Page, demo_city
     expect(rule).to_contain_text("副主席2至3名，由残疾人及亲友代表、扶残助残人士等担任")
     expect(rule).to_contain_text("在任1名，方案要求2至3名")
     assert "basis=effective" in page.url
+
+
+def test_a_district_admin_finds_why_a_township_fell_behind(page: Page, demo_city: DemoCity) -> None:
+    sign_in(page, demo_city.url, "district_admin")
+    find_why_a_township_fell_behind(page, demo_city.today)
 
 
 def test_the_changes_work_with_the_keyboard_alone(page: Page, demo_city: DemoCity) -> None:
@@ -125,6 +131,18 @@ def test_each_supervisor_sees_compliance_within_their_scope(
         response = page.goto(f"{demo_city.url}/compliance/districts/410103")
         assert response is not None and response.status == 404
     assert not page.locator("main form[method=post]").count()  # nothing here writes
+
+
+def test_who_is_in_no_group_is_named_masked_as_the_roster_masks(
+    page: Page, demo_city: DemoCity
+) -> None:
+    sign_in(page, demo_city.url, "city_admin")
+    page.goto(f"{demo_city.url}/compliance/districts/410122/associations/{demo_city.ungrouped_id}")
+    rule = page.locator("#rule-S3\\.3-everyone-in-a-group")
+    expect(rule).to_contain_text("一个不能少")
+    expect(rule).to_contain_text("未编入残疾人小组")
+    expect(rule.locator("ul.persons li").first).to_be_visible()
+    assert "（已不在名册上）" not in rule.inner_text()
 
 
 def test_every_dashboard_page_is_safe_and_fits_a_phone(page: Page, demo_city: DemoCity) -> None:
