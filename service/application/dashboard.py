@@ -156,6 +156,7 @@ def association(caller: Caller, code: str, association_id: str, query: dict[str,
     first = findings[0]
     return {
         "district": code,
+        "district_name": caller.runtime.tenancy.district(code).name,
         "association_id": association_id,
         "name": first["association_name"],
         "division_code": first["division_code"],
