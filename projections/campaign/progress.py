@@ -11,13 +11,15 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from eventsourcing.persistence import Mapper
 
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
-from projections.compliance import evaluate
-from projections.engine.history import Basis, effective_on
+from projections.compliance import RULE_TABLES, evaluate
+from projections.engine.as_of import AsOf, load_as_of
+from projections.engine.history import Basis, effective_on, known_by
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
 from projections.engine.replay import Applier, collector_paused, end_of_day, read_events, replayable
@@ -84,18 +86,34 @@ class _Replay:
     def close(self, day: date) -> None:
         """Evaluate compliance on the models as they stand and append the day's point."""
         self.uow.flush_into(self.tables)
-        result = evaluate(self.district, self.tables, day)
-        self.points.append(
-            {
-                "as_of": day,
-                "events_applied": self.applied,
-                **{k: result.summary[k] for k in POINT_FIELDS},
-                "townships": [
-                    {"township_code": t["township_code"], **{k: t[k] for k in POINT_FIELDS}}
-                    for t in result.townships
-                ],
-            }
-        )
+        self.points.append(point(self.district, self.tables, day, self.applied))
+
+
+def point(district: str, tables: MemoryTables, day: date, applied: int) -> dict[str, Any]:
+    """One day's roll-up of the district and its townships."""
+    result = evaluate(district, tables, day)
+    return {
+        "as_of": day,
+        "events_applied": applied,
+        **{k: result.summary[k] for k in POINT_FIELDS},
+        "townships": [
+            {"township_code": t["township_code"], **{k: t[k] for k in POINT_FIELDS}}
+            for t in result.townships
+        ],
+    }
+
+
+def temporal_series(
+    db: Database, district: str, *, days: Sequence[date], basis: Basis
+) -> list[dict[str, Any]]:
+    """The same points as :func:`series`, each read from the temporal tables (no replay)."""
+    points = []
+    for day in sorted(days):
+        tables = load_as_of(db, district, AsOf(day, basis), only=RULE_TABLES)
+        with db.transaction(district, write=False) as cur:
+            applied, _ = known_by(cur, partial(db.sql, district), basis, day)
+        points.append(point(district, tables, day, applied))
+    return points
 
 
 def _replay_recorded(replay: _Replay, events: Iterable[tuple[int, Any]], days: list[date]) -> None:

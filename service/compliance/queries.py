@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from aggregates.errors import DateInFuture
+from projections.campaign.progress import month_ends, temporal_series
 from projections.compliance import RULE_TABLES, RULES_BY_ID, Report, evaluate
 from projections.engine.as_of import AsOf, load_as_of
 from projections.engine.catchup import projected_position
@@ -128,3 +129,22 @@ def _body(
         "recorded_clock_empty": False,
         "clock_note": None,
     }
+
+
+#: Month ends a dashboard's "coverage over time" shows, the last one the day asked about.
+TREND_MONTHS = 12
+
+
+def trend(runtime: Runtime, district: str, basis: str, until: date) -> list[dict[str, Any]]:
+    """Coverage and share compliant at the last month ends before ``until``, and on it.
+
+    The campaign's own series (service/campaign/queries.progress) stops at June 2022; a
+    dashboard looks back from any day.  Each point is read from the temporal tables.
+    """
+    if until > runtime.clock.today():
+        raise DateInFuture(day=until, field="as_of")
+    first = date(until.year - 1, until.month, 1)
+    before = [d for d in month_ends(first, until) if d < until]
+    days = [*before[-(TREND_MONTHS - 1) :], until]
+    settled(runtime, district)
+    return temporal_series(runtime.db, district, days=days, basis=Basis(basis))

@@ -41,6 +41,11 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
         ("pages.township_training", lazy_gettext("Training sessions")),
         ("pages.roster_search", lazy_gettext("Roster")),
     ),
+    # The supervisors (issue 16): compliance of the city, or of their district.
+    Role.CITY_ADMIN: (("pages.compliance_city", lazy_gettext("Compliance")),),
+    Role.DISTRICT_ADMIN: (("pages.compliance_city", lazy_gettext("Compliance")),),
+    Role.INSPECTOR: (("pages.compliance_city", lazy_gettext("Compliance")),),
+    Role.BUREAU_AUDITOR: (("pages.compliance_city", lazy_gettext("Compliance")),),
 }
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"

@@ -21,6 +21,8 @@ from service.messages import DEFAULT_LOCALE, TRANSLATIONS
 from service.web import (
     account,
     association,
+    dashboard,
+    findings,
     groups,
     home,
     moves,
@@ -46,6 +48,7 @@ PAGE_MODULES = (
     *(home, account, tasks, visits, roster),
     *(needs, groups, training, rectification, association),
     *(township, officers, moves, training_sessions),
+    *(dashboard, findings),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"
