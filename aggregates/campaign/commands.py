@@ -59,6 +59,23 @@ class WrittenProblem:
         return str(self.association_id) if self.association_id else self.division_code
 
 
+def findings_used(
+    findings: list[dict[str, Any]], association_ids: set[str], kind: InspectionKind, within: str
+) -> list[dict[str, Any]]:
+    """The rule findings an inspection uses: those of its sampled associations, and for the
+    acceptance kinds the villages ``within`` its township (or district) without one (S2)."""
+    return [
+        f
+        for f in findings
+        if f.get("association_id") in association_ids
+        or (
+            f.get("association_id") is None
+            and kind in ACCEPTANCE_KINDS
+            and str(f["division_code"]).startswith(within)
+        )
+    ]
+
+
 def _subject(finding: dict[str, Any]) -> str:
     """What a finding is about: its association, else its village."""
     return str(finding.get("association_id") or finding["division_code"])
@@ -181,16 +198,7 @@ class InspectionCommands(Records):
             raise SampledTwice(field="association_ids")
         sampled = [self._sample(a, inspected_on) for a in association_ids]
         ids = {s["association_id"] for s in sampled}
-        used = [
-            f
-            for f in rule_findings
-            if f.get("association_id") in ids
-            or (
-                f.get("association_id") is None
-                and kind in ACCEPTANCE_KINDS
-                and str(f["division_code"]).startswith(township_code or self.district_code)
-            )
-        ]
+        used = findings_used(rule_findings, ids, kind, township_code or self.district_code)
         inspection = Inspection.open(
             district_code=self.district_code,
             kind=kind,

@@ -41,7 +41,10 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
         ("pages.township_training", lazy_gettext("Training sessions")),
         ("pages.roster_search", lazy_gettext("Roster")),
     ),
+    Role.INSPECTOR: (("pages.inspections_home", lazy_gettext("Inspections")),),
 }
+#: Supervisors' links beside the screens other issues give them (inspections and acceptance).
+SUPERVISION_PAGES = (("pages.inspections_home", lazy_gettext("Inspections")),)
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"
 HOME = lazy_gettext("Home")
@@ -58,7 +61,10 @@ def navigation() -> list[NavItem]:
     principal: Principal | None = g.get("principal")
     if principal is None:
         return []
+    listed = ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, HOME),))
+    if principal.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN):
+        listed = (*listed, *SUPERVISION_PAGES)
     return [
         NavItem(str(label), url_for(endpoint), request.endpoint == endpoint)
-        for endpoint, label in ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, HOME),))
+        for endpoint, label in listed
     ]

@@ -19,10 +19,13 @@ from projections.platform.secret_files import secret_file
 from projections.platform.submissions import Submissions
 from service.messages import DEFAULT_LOCALE, TRANSLATIONS
 from service.web import (
+    acceptance,
     account,
     association,
     groups,
     home,
+    inspection_problems,
+    inspections,
     moves,
     needs,
     officers,
@@ -46,6 +49,7 @@ PAGE_MODULES = (
     *(home, account, tasks, visits, roster),
     *(needs, groups, training, rectification, association),
     *(township, officers, moves, training_sessions),
+    *(inspections, inspection_problems, acceptance),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"
