@@ -27,7 +27,7 @@ from service.web.vocabulary import PROBLEM_STATES
 
 KINDS = {
     InspectionKind.SUPERVISION.value: lazy_gettext("Level-by-level supervision"),
-    InspectionKind.MUTUAL_INSPECTION.value: lazy_gettext("Mutual inspection"),
+    InspectionKind.MUTUAL_INSPECTION.value: lazy_gettext("Mutual check"),
     InspectionKind.SPOT_CHECK.value: lazy_gettext("Key spot check"),
     InspectionKind.TOWNSHIP_ACCEPTANCE.value: lazy_gettext("Township acceptance"),
     InspectionKind.DISTRICT_ACCEPTANCE.value: lazy_gettext("County acceptance"),

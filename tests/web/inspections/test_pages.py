@@ -29,7 +29,7 @@ def test_the_inspector_lands_on_the_districts_inspections(inspect_world: World) 
     assert answer.status_code in (302, 303)
     assert answer.headers["Location"].endswith(f"/districts/{DISTRICT}/inspections")
     page = client.get(f"/districts/{DISTRICT}/inspections")
-    assert page.status_code == 200 and "检查" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "检查验收" in page.get_data(as_text=True)
 
 
 def test_a_bad_day_or_clock_is_refused_beside_its_field(inspect_world: World) -> None:
