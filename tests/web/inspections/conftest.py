@@ -35,7 +35,8 @@ def inspect_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         world = build(app, url)
         runtime = app.extensions["canxie"].runtime
         records = runtime.tenancy.records(DISTRICT)
-        for code, name in ((TOWNSHIP, TOWNSHIP_NAME), (VILLAGE, "东社区"), (OTHER_VILLAGE, "西社区")):
+        named = ((TOWNSHIP, TOWNSHIP_NAME), (VILLAGE, "东社区"), (OTHER_VILLAGE, "西社区"))
+        for code, name in named:
             records.record_division(code=code, name=name, effective_on=None, by=SEED)
         for login, role, organisation, name in SUPERVISORS:
             district = DISTRICT if role != "city_admin" else None
