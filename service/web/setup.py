@@ -31,6 +31,7 @@ from service.web import (
     officers,
     rectification,
     roster,
+    supervision,
     tasks,
     township,
     training,
@@ -49,7 +50,7 @@ PAGE_MODULES = (
     *(home, account, tasks, visits, roster),
     *(needs, groups, training, rectification, association),
     *(township, officers, moves, training_sessions),
-    *(inspections, inspection_problems, acceptance),
+    *(inspections, inspection_problems, acceptance, supervision),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"
