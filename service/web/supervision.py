@@ -74,7 +74,7 @@ def _form_route(
     def record(data: dict[str, Any]) -> str:
         return _done(code, run(data).position)
 
-    return submit(form, schema, payload, record, page)
+    return submit(form, schema, payload, record, lambda status: page(form, status))
 
 
 @pages.route(
@@ -92,7 +92,7 @@ def start_supervision(code: str, inspection_id: UUID) -> Response:
         SupervisionIn(),
         ("association_id", "reason", "started_on"),
         lambda data: caller().run(
-            code, DistrictRecords.start_key_supervision, **data, inspection_id=inspection_id
+            code, DistrictRecords.start_key_supervision, **{**data, "inspection_id": inspection_id}
         ),
     )
 

@@ -49,8 +49,18 @@ def records(inspect_world: World) -> dict[str, str]:
     problem = spot.more[0]
     store.rectify_problem(spot.id, problem, rectified_on=today, evidence="已登记", note="", by=SEED)
     joint = opened(InspectionKind.CITY_JOINT_ACCEPTANCE, "联合验收（无障碍）")
+    spell = store.start_key_supervision(
+        association_id=other, reason="整改慢", started_on=today, inspection_id=spot.id, by=SEED
+    )
+    store.designate_model(other, designated_on=today, practice="包户走访", by=SEED)
     runtime.catch_up(DISTRICT)
-    return {"spot": str(spot.id), "problem": str(problem), "joint": str(joint.id)}
+    return {
+        "spot": str(spot.id),
+        "problem": str(problem),
+        "joint": str(joint.id),
+        "spell": str(spell.id),
+        "model": str(other),
+    }
 
 
 def inspector_paths(world: World, ids: dict[str, str]) -> list[str]:
@@ -73,6 +83,11 @@ def inspector_paths(world: World, ids: dict[str, str]) -> list[str]:
         f"{spot}/conclusion",
         f"{base}/acceptance-report",
         f"{base}/acceptance-report?basis=nonsense",
+        f"{base}/supervision",
+        f"{spot}/key-supervision",
+        f"{spot}/model",
+        f"{base}/key-supervisions/{ids['spell']}/release",
+        f"{base}/model-associations/{ids['model']}/withdrawal",
     ]
 
 
@@ -132,5 +147,5 @@ def test_every_inspection_page_passes_axe_in_each_language(
         _walk(page, inspect_world, city_paths(records), check)
     finally:
         context.close()
-    assert len(found) == 18
+    assert len(found) == len(inspector_paths(inspect_world, records)) + 2 + 3
     assert {screen: v for screen, v in found.items() if v} == {}
