@@ -5,10 +5,9 @@ downloaded as a workbook or a PDF."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from flask import Response, request
+from flask import Response
 from flask_babel import get_locale
 
 from service.application import campaign
@@ -27,24 +26,9 @@ from service.http.access import Action, Target, rule
 from service.http.context import caller
 from service.web.as_of import as_of
 from service.web.blueprint import pages, render_page
-from service.web.forms import Form
 from service.web.inspection_problems import _back, _inspection
 from service.web.inspections import _vocabulary
-from service.web.submitting import posted, submit
-
-
-def _decision_page(code: str, inspection_id: UUID, form: Form, status: int = 200) -> Response:
-    found = _inspection(code, inspection_id)
-    decided = {d["body"] for d in found["decisions"]}
-    return render_page(
-        "inspections/decide.html",
-        status,
-        code=code,
-        i=found,
-        form=form,
-        undecided=[b for b in _vocabulary()["bodies"] if b not in decided],
-        **_vocabulary(),
-    )
+from service.web.one_form import OneForm, one_form_page
 
 
 @pages.route("/districts/<code>/inspections/<uuid:inspection_id>/decision", methods=["GET", "POST"])
@@ -52,30 +36,21 @@ def _decision_page(code: str, inspection_id: UUID, form: Form, status: int = 200
 def record_decision(code: str, inspection_id: UUID) -> Response:
     """One co-signer's decision in the joint acceptance; the third concludes it."""
     reads.require_city(caller())
-    if request.method == "GET":
-        today = caller().today().isoformat()
-        form = Form(values={"decided_on": today, "signatory": caller().principal.name})
-        return _decision_page(code, inspection_id, form)
-    _inspection(code, inspection_id)
-    form = posted()
-    payload = {
-        "body": form.values.get("body") or None,
-        "decision": form.values.get("decision") or None,
-        "decided_on": form.values.get("decided_on") or None,
-        "signatory": form.values.get("signatory", ""),
-        "remarks": form.values.get("remarks", ""),
-    }
-
-    def record(data: dict[str, Any]) -> str:
-        saved, _ = campaign.decide(caller(), code, inspection_id, **data)
-        return _back(code, inspection_id, saved.position)
-
-    return submit(
-        form,
-        DecisionIn(),
-        payload,
-        record,
-        lambda status: _decision_page(code, inspection_id, form, status),
+    found = _inspection(code, inspection_id)
+    decided = {d["body"] for d in found["decisions"]}
+    words = _vocabulary()
+    return one_form_page(
+        code,
+        OneForm(
+            "inspections/decide.html",
+            DecisionIn(),
+            ("body", "decision", "decided_on"),
+            texts=("signatory", "remarks"),
+        ),
+        {"i": found, "undecided": [b for b in words["bodies"] if b not in decided], **words},
+        {"decided_on": caller().today().isoformat(), "signatory": caller().principal.name},
+        lambda data: campaign.decide(caller(), code, inspection_id, **data)[0],
+        lambda position: _back(code, inspection_id, position),
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from flask import Response, request, url_for
+from flask import Response, url_for
 
 from aggregates.errors import NoSuchProblem
 from aggregates.store.district import DistrictRecords
@@ -21,6 +21,7 @@ from service.http.context import caller
 from service.web.blueprint import pages, render_page
 from service.web.forms import Form
 from service.web.inspections import _vocabulary
+from service.web.one_form import OneForm, one_form_page
 from service.web.submitting import posted, submit
 
 LIVE = {"as_of": None, "basis": "recorded"}
@@ -142,43 +143,24 @@ def escalate_problem(code: str, inspection_id: UUID, problem_id: UUID) -> Respon
     )
 
 
-def _follow_up_page(
-    code: str, inspection_id: UUID, template: str, form: Form, status: int = 200
-) -> Response:
-    return render_page(
-        template, status, code=code, i=_inspection(code, inspection_id), form=form, **_vocabulary()
-    )
-
-
 @pages.route(
     "/districts/<code>/inspections/<uuid:inspection_id>/problems/new", methods=["GET", "POST"]
 )
 @rule(Action.INSPECT, Target.NONE)
 def write_problem(code: str, inspection_id: UUID) -> Response:
     """Write a problem onto the list after the visit."""
-    template = "inspections/write_problem.html"
-    if request.method == "GET":
-        form = Form(values={"found_on": caller().today().isoformat()})
-        return _follow_up_page(code, inspection_id, template, form)
-    _inspection(code, inspection_id)
-    form = posted()
-    payload = {
-        "found_on": form.values.get("found_on") or None,
-        "description": form.values.get("description", ""),
-        "association_id": form.values.get("association_id") or None,
-        "clause": form.values.get("clause") or None,
-    }
-
-    def record(data: dict[str, Any]) -> str:
-        saved = campaign.record_problem(caller(), code, inspection_id, **data)
-        return _back(code, inspection_id, saved.position)
-
-    return submit(
-        form,
-        ProblemIn(),
-        payload,
-        record,
-        lambda status: _follow_up_page(code, inspection_id, template, form, status),
+    return one_form_page(
+        code,
+        OneForm(
+            "inspections/write_problem.html",
+            ProblemIn(),
+            ("found_on", "association_id", "clause"),
+            texts=("description",),
+        ),
+        {"i": _inspection(code, inspection_id), **_vocabulary()},
+        {"found_on": caller().today().isoformat()},
+        lambda data: campaign.record_problem(caller(), code, inspection_id, **data),
+        lambda position: _back(code, inspection_id, position),
     )
 
 
@@ -188,26 +170,16 @@ def write_problem(code: str, inspection_id: UUID) -> Response:
 @rule(Action.INSPECT, Target.NONE)
 def conclude_inspection(code: str, inspection_id: UUID) -> Response:
     """Conclude an inspection (not the joint acceptance: its third decision concludes it)."""
-    template = "inspections/conclude.html"
-    if request.method == "GET":
-        form = Form(values={"concluded_on": caller().today().isoformat()})
-        return _follow_up_page(code, inspection_id, template, form)
-    _inspection(code, inspection_id)
-    form = posted()
-    payload = {
-        "concluded_on": form.values.get("concluded_on") or None,
-        "outcome": form.values.get("outcome") or None,
-        "summary": form.values.get("summary", ""),
-    }
-
-    def record(data: dict[str, Any]) -> str:
-        saved = caller().run(code, DistrictRecords.conclude_inspection, inspection_id, **data)
-        return _back(code, inspection_id, saved.position)
-
-    return submit(
-        form,
-        ConclusionIn(),
-        payload,
-        record,
-        lambda status: _follow_up_page(code, inspection_id, template, form, status),
+    return one_form_page(
+        code,
+        OneForm(
+            "inspections/conclude.html",
+            ConclusionIn(),
+            ("concluded_on", "outcome"),
+            texts=("summary",),
+        ),
+        {"i": _inspection(code, inspection_id), **_vocabulary()},
+        {"concluded_on": caller().today().isoformat()},
+        lambda data: caller().run(code, DistrictRecords.conclude_inspection, inspection_id, **data),
+        lambda position: _back(code, inspection_id, position),
     )

@@ -19,10 +19,10 @@ from service.http.access import Action, Target, rule
 from service.http.context import caller
 from service.web.as_of import as_of
 from service.web.blueprint import pages, render_page
-from service.web.forms import Form
 from service.web.inspection_problems import _inspection
 from service.web.inspections import _vocabulary
-from service.web.submitting import after, posted, submit
+from service.web.one_form import OneForm, one_form_page
+from service.web.submitting import after
 
 
 @pages.route("/districts/<code>/supervision")
@@ -51,30 +51,16 @@ def _done(code: str, position: int) -> str:
     return url_for("pages.supervision", code=code, recorded=1, after=position)
 
 
-def _form_route(
+def _form(
     code: str,
-    template: str,
+    spec: OneForm,
     context: dict[str, Any],
     defaults: dict[str, str],
-    schema: Any,
-    fields: tuple[str, ...],
     run: Callable[[dict[str, Any]], Any],
 ) -> Response:
-    """A one-form page: shown with ``defaults``, sent through ``schema`` and ``run`` once."""
-    reads.district(caller(), code)
-
-    def page(form: Form, status: int = 200) -> Response:
-        return render_page(template, status, code=code, form=form, **context, **_vocabulary())
-
-    if request.method == "GET":
-        return page(Form(values=defaults))
-    form = posted()
-    payload = {name: form.values.get(name) or None for name in fields}
-
-    def record(data: dict[str, Any]) -> str:
-        return _done(code, run(data).position)
-
-    return submit(form, schema, payload, record, lambda status: page(form, status))
+    return one_form_page(
+        code, spec, {**context, **_vocabulary()}, defaults, run, lambda p: _done(code, p)
+    )
 
 
 @pages.route(
@@ -84,13 +70,15 @@ def _form_route(
 def start_supervision(code: str, inspection_id: UUID) -> Response:
     """Put an association of the inspection (or the whole district) under key supervision."""
     found = _inspection(code, inspection_id)
-    return _form_route(
+    return _form(
         code,
-        "inspections/start_supervision.html",
+        OneForm(
+            "inspections/start_supervision.html",
+            SupervisionIn(),
+            ("association_id", "reason", "started_on"),
+        ),
         {"i": found},
         {"started_on": caller().today().isoformat(), "association_id": ""},
-        SupervisionIn(),
-        ("association_id", "reason", "started_on"),
         lambda data: caller().run(
             code, DistrictRecords.start_key_supervision, **{**data, "inspection_id": inspection_id}
         ),
@@ -103,13 +91,11 @@ def start_supervision(code: str, inspection_id: UUID) -> Response:
 @rule(Action.INSPECT, Target.NONE)
 def release_supervision(code: str, supervision_id: UUID) -> Response:
     """Release a spell of key supervision."""
-    return _form_route(
+    return _form(
         code,
-        "inspections/release.html",
+        OneForm("inspections/release.html", ReleaseIn(), ("released_on", "reason")),
         {"action": url_for("pages.release_supervision", code=code, supervision_id=supervision_id)},
         {"released_on": caller().today().isoformat()},
-        ReleaseIn(),
-        ("released_on", "reason"),
         lambda data: caller().run(
             code, DistrictRecords.release_key_supervision, supervision_id, **data
         ),
@@ -121,13 +107,13 @@ def release_supervision(code: str, supervision_id: UUID) -> Response:
 def designate_model(code: str, inspection_id: UUID) -> Response:
     """Mark an association of the inspection's sample as a model (典型培育)."""
     found = _inspection(code, inspection_id)
-    return _form_route(
+    return _form(
         code,
-        "inspections/designate.html",
+        OneForm(
+            "inspections/designate.html", ModelIn(), ("association_id", "designated_on", "practice")
+        ),
         {"i": found},
         {"designated_on": caller().today().isoformat()},
-        ModelIn(),
-        ("association_id", "designated_on", "practice"),
         lambda data: caller().run(
             code,
             DistrictRecords.designate_model,
@@ -145,12 +131,10 @@ def designate_model(code: str, inspection_id: UUID) -> Response:
 @rule(Action.INSPECT, Target.NONE)
 def withdraw_model(code: str, association_id: UUID) -> Response:
     """End an association's designation as a model."""
-    return _form_route(
+    return _form(
         code,
-        "inspections/withdraw.html",
+        OneForm("inspections/withdraw.html", ModelWithdrawalIn(), ("withdrawn_on", "reason")),
         {"action": url_for("pages.withdraw_model", code=code, association_id=association_id)},
         {"withdrawn_on": caller().today().isoformat()},
-        ModelWithdrawalIn(),
-        ("withdrawn_on", "reason"),
         lambda data: caller().run(code, DistrictRecords.withdraw_model, association_id, **data),
     )

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.web.conftest import sign_in
 from tests.web.inspections.conftest import TOWNSHIP
-from tests.web.world import DISTRICT, OTHER_VILLAGE, World
+from tests.web.world import DISTRICT, VILLAGE, World
 
 DESKTOP = {"width": 1280, "height": 900}
 #: The co-signers' logins and the body each signs for.
@@ -125,26 +125,26 @@ def test_an_association_is_put_under_key_supervision_released_and_marked_a_model
 ) -> None:
     world = inspect_world
     page = signed_in_page(browser, world, "inspector")
-    plan_inspection(page, "逐级督查", "2022年逐级督查", world.other_association_id)
+    plan_inspection(page, "逐级督查", "2022年逐级督查", world.association_id)
     page.get_by_role("button", name="保存检查及问题清单").click()
     expect(page.get_by_role("status")).to_have_text("已记录。")
     inspection_url = page.url.split("?")[0]
     page.get_by_role("link", name="列入重点督办").click()
     page.get_by_role("button", name="列入重点督办").click()  # no reason: refused
     expect(page.get_by_role("alert")).to_contain_text("原因")
-    page.get_by_label(f"{OTHER_VILLAGE}残协").check()
+    page.get_by_label(f"{VILLAGE}残协").check()
     page.get_by_label("原因").fill("问题整改进度慢")
     page.get_by_role("button", name="列入重点督办").click()
     expect(page.get_by_role("status")).to_have_text("已记录。")
     spell = page.locator("#spells > li", has_text="问题整改进度慢")
-    expect(spell).to_contain_text(f"{OTHER_VILLAGE}残协")
+    expect(spell).to_contain_text(f"{VILLAGE}残协")
     spell.get_by_role("link", name="解除重点督办").click()
     page.get_by_label("原因").fill("整改到位")
     page.get_by_role("button", name="解除", exact=True).click()
     expect(page.locator("#spells > li", has_text="问题整改进度慢")).to_contain_text("解除")
     page.goto(inspection_url)
     page.get_by_role("link", name="典型培育：选定典型残协").click()
-    page.get_by_label(f"{OTHER_VILLAGE}残协").check()
+    page.get_by_label(f"{VILLAGE}残协").check()
     page.get_by_label("值得推广的经验做法").fill("网格员包户走访")
     page.get_by_role("button", name="列为典型").click()
     expect(page.locator("#models")).to_contain_text("网格员包户走访")
