@@ -74,3 +74,88 @@ def test_odd_steps_of_a_new_inspection_come_back_with_messages(inspect_world: Wo
         f"&township={TOWNSHIP}&association_ids=not-a-uuid"
     )
     assert client.get(chosen).status_code == 422
+
+
+def _form_fields(html: str) -> dict[str, str]:
+    """The hidden CSRF token and submission key of the page's first form."""
+    fields = {}
+    for name in ("csrf_token", "submission_key"):
+        fields[name] = html.split(f'name="{name}" value="')[1].split('"')[0]
+    return fields
+
+
+def _open_problem(world: World, description: str) -> tuple[str, str]:
+    """An inspection of the other association with one written problem: (inspection, problem)."""
+    from uuid import UUID
+
+    from aggregates.campaign.commands import WrittenProblem
+    from aggregates.campaign.inspection import InspectionKind
+    from aggregates.clock import SystemClock
+    from tests.factories import SEED
+
+    runtime = world.app.extensions["canxie"].runtime
+    other = UUID(world.other_association_id)
+    saved = runtime.tenancy.records(DISTRICT).open_inspection(
+        kind=InspectionKind.MUTUAL_INSPECTION,
+        title="组织互查",
+        inspected_on=SystemClock().today(),
+        township_code=None,
+        inspectors=["甲"],
+        association_ids=[other],
+        rules_basis=None,
+        rule_findings=[],
+        written=[WrittenProblem(description=description, association_id=other)],
+        by=SEED,
+    )
+    runtime.catch_up(DISTRICT)
+    return str(saved.id), str(saved.more[0])
+
+
+def test_an_open_problem_is_escalated_and_a_bad_escalation_changes_nothing(
+    inspect_world: World,
+) -> None:
+    client = signed_in(inspect_world, "inspector")
+    inspection, problem = _open_problem(inspect_world, "小组未覆盖全部残疾人")
+    path = f"/districts/{DISTRICT}/inspections/{inspection}/problems/{problem}"
+    fields = _form_fields(client.get(path).get_data(as_text=True))
+    refused = client.post(f"{path}/escalation", data={**fields, "escalated_on": "2999-01-01"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'id="error-escalated_to"' in html and 'id="error-reason"' in html
+    sent = {**fields, "escalated_to": "区残联", "reason": "需协调", "escalated_on": ""}
+    assert client.post(f"{path}/escalation", data=sent).status_code == 422
+    today = client.get(path).get_data(as_text=True).split('name="escalated_on" type="date" value="')
+    sent["escalated_on"] = today[1].split('"')[0]
+    escalated = client.post(f"{path}/escalation", data=sent)
+    assert escalated.status_code == 303
+    assert "已上报" in client.get(escalated.headers["Location"]).get_data(as_text=True)
+    district_admin = signed_in(inspect_world, "district-admin")
+    assert district_admin.post(f"{path}/escalation", data=sent).status_code in (400, 403)
+
+
+def test_a_returned_rectification_needs_remarks_and_opens_the_problem_again(
+    inspect_world: World,
+) -> None:
+    from uuid import UUID
+
+    from aggregates.clock import SystemClock
+    from tests.factories import SEED
+
+    inspection, problem = _open_problem(inspect_world, "活动场所未登记")
+    runtime = inspect_world.app.extensions["canxie"].runtime
+    today = SystemClock().today()
+    runtime.tenancy.records(DISTRICT).rectify_problem(
+        UUID(inspection), UUID(problem), rectified_on=today, evidence="已登记", note="", by=SEED
+    )
+    runtime.catch_up(DISTRICT)
+    client = signed_in(inspect_world, "inspector")
+    path = f"/districts/{DISTRICT}/inspections/{inspection}/problems/{problem}"
+    fields = _form_fields(client.get(path).get_data(as_text=True))
+    back = {**fields, "accepted": "no", "reviewed_on": today.isoformat(), "remarks": " "}
+    refused = client.post(f"{path}/review", data=back)
+    assert refused.status_code == 422 and 'id="error-remarks"' in refused.get_data(as_text=True)
+    returned = client.post(f"{path}/review", data={**back, "remarks": "照片不清"})
+    assert returned.status_code == 303
+    listed = client.get(returned.headers["Location"]).get_data(as_text=True)
+    assert "待整改" in listed and "整改被退回" in listed
+    assert "已退回" in client.get(path).get_data(as_text=True)
