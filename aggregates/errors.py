@@ -769,6 +769,21 @@ class ProblemInState(Conflict):
     parameters = ("state",)
 
 
+class NotRectified(Conflict):
+    message = "the problem is {state}, not yet rectified: there is nothing to review"
+    parameters = ("state",)
+
+
+class RectificationReviewed(Conflict):
+    message = "the rectification was already confirmed on {confirmed_on}"
+    parameters = ("confirmed_on",)
+
+
+class BeforeRectification(InvalidValue):
+    message = "{day} is before the rectification on {earliest}"
+    parameters = ("day", "earliest")
+
+
 class EvidenceRequired(InvalidValue):
     message = "a rectification needs evidence"
 

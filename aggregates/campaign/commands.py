@@ -9,6 +9,7 @@ problem list in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -58,12 +59,34 @@ class WrittenProblem:
         return str(self.association_id) if self.association_id else self.division_code
 
 
+def findings_used(
+    findings: list[dict[str, Any]], association_ids: set[str], kind: InspectionKind, within: str
+) -> list[dict[str, Any]]:
+    """The rule findings an inspection uses: those of its sampled associations, and for the
+    acceptance kinds the villages ``within`` its township (or district) without one (S2)."""
+    return [
+        f
+        for f in findings
+        if f.get("association_id") in association_ids
+        or (
+            f.get("association_id") is None
+            and kind in ACCEPTANCE_KINDS
+            and str(f["division_code"]).startswith(within)
+        )
+    ]
+
+
+def _subject(finding: dict[str, Any]) -> str:
+    """What a finding is about: its association, else its village."""
+    return str(finding.get("association_id") or finding["division_code"])
+
+
 def _written_for(finding: dict[str, Any], written: list[WrittenProblem]) -> str | None:
     """Take out the inspector's problem written for this failing finding, if any: its note.
 
     The same failure found by the rules and written down by the inspector is one problem.
     """
-    subject = finding.get("association_id") or finding["division_code"]
+    subject = _subject(finding)
     for problem in written:
         if problem.rule_id == finding["rule_id"] and problem.subject() == subject:
             written.remove(problem)
@@ -160,28 +183,22 @@ class InspectionCommands(Records):
         rule_findings: list[dict[str, Any]],
         written: list[WrittenProblem],
         by: Provenance,
+        dismissed: Sequence[tuple[str, str]] = (),
     ) -> Saved:
         """Record an inspection, its samples, the rule findings it used and its problem list.
 
         Failing rule findings of the sampled associations become problems; so do uncovered
         villages (S2) for the acceptance kinds.  ``written`` problems are the inspector's own;
         one written for a rule that failed on the same association or village is merged into
-        that rule's problem (one problem, with the inspector's description).
+        that rule's problem (one problem, with the inspector's description).  ``dismissed``
+        names failing findings (rule id, association id or village code) the inspector left
+        off the list: they stay among the recorded findings, with no problem.
         """
         if len(set(association_ids)) != len(association_ids):
             raise SampledTwice(field="association_ids")
         sampled = [self._sample(a, inspected_on) for a in association_ids]
         ids = {s["association_id"] for s in sampled}
-        used = [
-            f
-            for f in rule_findings
-            if f.get("association_id") in ids
-            or (
-                f.get("association_id") is None
-                and kind in ACCEPTANCE_KINDS
-                and str(f["division_code"]).startswith(township_code or self.district_code)
-            )
-        ]
+        used = findings_used(rule_findings, ids, kind, township_code or self.district_code)
         inspection = Inspection.open(
             district_code=self.district_code,
             kind=kind,
@@ -195,7 +212,9 @@ class InspectionCommands(Records):
             today=self.clock.today(),
             by=by.as_dict(),
         )
-        problems = self._problems_found(inspection, used, written, found_on=inspected_on, by=by)
+        left_off = set(dismissed)
+        listed = [f for f in used if (f["rule_id"], _subject(f)) not in left_off]
+        problems = self._problems_found(inspection, listed, written, found_on=inspected_on, by=by)
         return self.record(inspection, created=inspection.id, more=tuple(problems))
 
     def _problems_found(
@@ -272,6 +291,29 @@ class InspectionCommands(Records):
                 rectified_on=rectified_on,
                 evidence=evidence,
                 note=note,
+                today=self.clock.today(),
+                by=by.as_dict(),
+            ),
+        )
+
+    def review_rectification(
+        self,
+        inspection_id: UUID,
+        problem_id: UUID,
+        *,
+        reviewed_on: date,
+        accepted: bool,
+        remarks: str,
+        by: Provenance,
+    ) -> Saved:
+        """The inspector confirms a rectification, or returns it (the problem opens again)."""
+        return self.change(
+            lambda: self.inspection(inspection_id),
+            lambda i: i.review_rectification(
+                problem_id=problem_id,
+                reviewed_on=reviewed_on,
+                accepted=accepted,
+                remarks=remarks,
                 today=self.clock.today(),
                 by=by.as_dict(),
             ),

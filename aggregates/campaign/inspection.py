@@ -18,6 +18,7 @@ from aggregates.errors import (
     AcceptanceNeedsTownship,
     BeforeInspection,
     BeforeProblemFound,
+    BeforeRectification,
     BodyAlreadyDecided,
     DateInFuture,
     DecisionsMissing,
@@ -28,12 +29,15 @@ from aggregates.errors import (
     NothingSampled,
     NotInTownship,
     NotJointAcceptance,
+    NotRectified,
     NotSampled,
     OutsideDistrict,
     OutsideInspection,
     ProblemAlreadyRectified,
     ProblemInState,
     ProblemListed,
+    ReasonRequired,
+    RectificationReviewed,
 )
 from aggregates.events import Aggregate, event
 
@@ -312,6 +316,53 @@ class Inspection(Aggregate):
     ) -> None:
         """A problem was rectified, with the evidence: it closes."""
         self.problems[problem_id] = (ProblemState.RECTIFIED, rectified_on)
+
+    def _confirmations(self) -> dict[UUID, date]:
+        """Problems whose rectification an inspector confirmed (older aggregates have none)."""
+        confirmed: dict[UUID, date] = self.__dict__.setdefault("confirmed", {})
+        return confirmed
+
+    def review_rectification(
+        self,
+        *,
+        problem_id: UUID,
+        reviewed_on: date,
+        accepted: bool,
+        remarks: str,
+        today: date,
+        by: dict[str, Any],
+    ) -> None:
+        """The inspector's review of a rectification (整改确认): confirmed, the problem stays
+        closed; returned, it opens again with the reason."""
+        state, since = self._problem(problem_id)
+        if state is not ProblemState.RECTIFIED:
+            raise NotRectified(state=state.value, field="problem_id")
+        if problem_id in self._confirmations():
+            raise RectificationReviewed(
+                confirmed_on=self._confirmations()[problem_id], field="problem_id"
+            )
+        if reviewed_on < since:
+            raise BeforeRectification(day=reviewed_on, earliest=since, field="reviewed_on")
+        if reviewed_on > today:
+            raise DateInFuture(day=reviewed_on, field="reviewed_on")
+        if accepted:
+            self._confirm(problem_id=problem_id, confirmed_on=reviewed_on, remarks=remarks, by=by)
+            return
+        if not remarks.strip():
+            raise ReasonRequired(field="remarks")
+        self._return(problem_id=problem_id, returned_on=reviewed_on, reason=remarks, by=by)
+
+    @event("RectificationConfirmed", effective="confirmed_on")
+    def _confirm(
+        self, problem_id: UUID, confirmed_on: date, remarks: str, by: dict[str, Any]
+    ) -> None:
+        """An inspector confirmed the rectification: the problem is closed for good."""
+        self._confirmations()[problem_id] = confirmed_on
+
+    @event("RectificationReturned", effective="returned_on")
+    def _return(self, problem_id: UUID, returned_on: date, reason: str, by: dict[str, Any]) -> None:
+        """An inspector did not accept the rectification: the problem is open again."""
+        self.problems[problem_id] = (ProblemState.OPEN, returned_on)
 
     def escalate(
         self,

@@ -85,6 +85,20 @@ PROBLEMS = Table(
     key=("problem_id",),
     indexes=(("inspection_id",), ("association_id",)),
 )
+#: The inspector's last review of each problem's rectification (整改确认): confirmed or returned.
+REVIEWS = Table(
+    name="rectification_reviews",
+    columns={
+        "problem_id": "text",
+        "inspection_id": "text",
+        "verdict": "text",
+        "reviewed_on": "date",
+        "remarks": "text",
+        "reviewed_by": "text",
+        "position": "int",
+    },
+    key=("problem_id",),
+)
 DECISIONS = Table(
     name="acceptance_decisions",
     columns={
@@ -240,6 +254,31 @@ def _rectified(event: Inspection.ProblemRectified, position: int, uow: UnitOfWor
     )
 
 
+def _review(event: Any, verdict: str, day: Any, remarks: str, position: int) -> dict[str, Any]:
+    return {
+        "problem_id": str(event.problem_id),
+        "inspection_id": str(event.originator_id),
+        "verdict": verdict,
+        "reviewed_on": _day(day),
+        "remarks": remarks,
+        "reviewed_by": event.by.get("actor"),
+        "position": position,
+    }
+
+
+def _confirmed(event: Inspection.RectificationConfirmed, position: int, uow: UnitOfWork) -> None:
+    uow.upsert(REVIEWS, _review(event, "confirmed", event.confirmed_on, event.remarks, position))
+
+
+def _returned(event: Inspection.RectificationReturned, position: int, uow: UnitOfWork) -> None:
+    uow.upsert(REVIEWS, _review(event, "returned", event.returned_on, event.reason, position))
+    uow.patch(
+        PROBLEMS,
+        (str(event.problem_id),),
+        {"state": "open", "rectified_on": None, "position": position},
+    )
+
+
 def _escalated(event: Inspection.ProblemEscalated, position: int, uow: UnitOfWork) -> None:
     uow.patch(
         PROBLEMS,
@@ -361,7 +400,7 @@ def _withdrawn(event: ModelAssociation.Withdrawn, position: int, uow: UnitOfWork
 
 INSPECTIONS_PROJECTION = Projection(
     name="inspections",
-    tables=(WORK_PLANS, INSPECTIONS, PROBLEMS, DECISIONS, SUPERVISIONS, MODELS),
+    tables=(WORK_PLANS, INSPECTIONS, PROBLEMS, REVIEWS, DECISIONS, SUPERVISIONS, MODELS),
     handlers={
         WorkPlan.Filed: _filed,
         WorkPlan.Revised: _revised,
@@ -369,6 +408,8 @@ INSPECTIONS_PROJECTION = Projection(
         Inspection.ProblemRecorded: _problem,
         Inspection.ProblemRectified: _rectified,
         Inspection.ProblemEscalated: _escalated,
+        Inspection.RectificationConfirmed: _confirmed,
+        Inspection.RectificationReturned: _returned,
         Inspection.BodyDecided: _decided,
         Inspection.Concluded: _concluded,
         KeySupervision.Started: _supervised,
@@ -392,9 +433,11 @@ def _decoded(row: dict[str, Any], *names: str) -> dict[str, Any]:
 
 
 def problems(tables: MemoryTables, inspection_id: str | None = None) -> list[dict[str, Any]]:
-    """The problem list (of one inspection, or of all), oldest first."""
+    """The problem list (of one inspection, or of all), oldest first, each with the
+    inspector's last review of its rectification (or None)."""
+    reviews = {r["problem_id"]: dict(r) for r in tables.rows("rectification_reviews")}
     rows = [
-        _decoded(p, "facts")
+        {**_decoded(p, "facts"), "review": reviews.get(p["problem_id"])}
         for p in tables.rows("inspection_problems")
         if inspection_id is None or p["inspection_id"] == inspection_id
     ]

@@ -257,6 +257,10 @@ def open_inspection(caller: Caller, code: str, /, **data: Any) -> Saved:
         else [],
         written=[WrittenProblem(**p) for p in data["problems"]],
         by=caller.by,
+        dismissed=[
+            (d["rule_id"], str(d["association_id"] or d["division_code"]))
+            for d in data.get("dismissed", [])
+        ],
     )
     caller.committed(code)
     return saved

@@ -32,6 +32,7 @@ from service.campaign.schemas import (
     ProblemQuery,
     RectificationIn,
     ReleaseIn,
+    ReviewIn,
     SupervisionIn,
     SupervisionList,
 )
@@ -224,6 +225,15 @@ DISTRICT_COMMANDS = [
         Position,
         "Escalate an open problem to a higher level.",
         {404: "Unknown inspection or problem", 409: "Not open"},
+    ),
+    Command(
+        "RectificationReview",
+        "/inspections/<uuid:inspection_id>/problems/<uuid:problem_id>/review",
+        DistrictRecords.review_rectification,
+        ReviewIn,
+        Position,
+        "Confirm a rectification, or return it (the problem opens again).",
+        {404: "Unknown inspection or problem", 409: "Not rectified, or confirmed already"},
     ),
     Command(
         "KeySupervisionRelease",

@@ -143,6 +143,15 @@ def phases(day: date) -> dict[str, Any]:
 REPORT_TABLES = RULE_TABLES | {t.name for t in INSPECTIONS_PROJECTION.tables}
 
 
+def township_names(tables: MemoryTables) -> dict[str, str]:
+    """Each township's name in the division register as the tables stood (code -> name)."""
+    return {
+        str(row["code"]): str(row["name"])
+        for row in tables.rows("divisions")
+        if row["level"] == "township" and row["name"]
+    }
+
+
 def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) -> dict[str, Any]:
     """What an acceptance report shows: compliance, campaign records and the ledger head.
 
@@ -173,6 +182,7 @@ def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) 
             "signed_at": head.signed.to_dict()["timestamp"],
             "key_id": head.key_id,
         },
+        "township_names": township_names(tables),
         "rules_effective_from": result.ruleset.effective_from,
         "summary": result.summary,
         "townships": result.townships,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
     "coverage_rate": {"zh": "覆盖率", "en": "Coverage rate"},
     "townships": {"zh": "分乡镇（街道）情况", "en": "By township"},
     "township": {"zh": "乡镇（街道）", "en": "Township"},
+    "township_code": {"zh": "乡镇（街道）代码", "en": "Township code"},
     "failures": {"zh": "未达标规则", "en": "Failures by rule"},
     "rule": {"zh": "规则", "en": "Rule"},
     "clause": {"zh": "条款", "en": "Clause"},
@@ -105,6 +107,11 @@ def _share(value: Any) -> str:
     return "—" if value is None else f"{float(value) * 100:.1f}%"
 
 
+def is_rate(key: str) -> bool:
+    """A roll-up figure that is a share (0..1), shown as a percentage."""
+    return key.endswith(("share", "rate"))
+
+
 def _rule_title(rule_id: str | None, lang: str) -> str:
     rule = RULES_BY_ID.get(rule_id or "")
     if rule is None:
@@ -149,7 +156,7 @@ def header_rows(body: dict[str, Any], lang: str) -> list[tuple[str, str]]:
 #: The roll-up's headline figures, as the progress series carries them.
 ROLLUP_KEYS = POINT_FIELDS
 #: The columns of each table, as label keys; the Excel sheets and the PDF show the same.
-TOWNSHIP_COLUMNS = ("township", *ROLLUP_KEYS)
+TOWNSHIP_COLUMNS = ("township_code", "township", *ROLLUP_KEYS)
 FAILURE_COLUMNS = ("rule", "clause", "count")
 INSPECTION_COLUMNS = ("kind", "date", "name", "outcome", "decisions", "problems")
 PROBLEM_COLUMNS = (
@@ -161,7 +168,7 @@ PROBLEM_COLUMNS = (
     "state",
     "rectification",
 )
-FAILING_COLUMNS = ("rule", "clause", "association", "township")
+FAILING_COLUMNS = ("rule", "clause", "association", "township_code", "township")
 SUPERVISION_COLUMNS = ("association", "description", "date")
 MODEL_COLUMNS = ("association", "date", "description")
 
@@ -171,21 +178,41 @@ def labels(keys: tuple[str, ...], lang: str) -> list[str]:
     return [label(key, lang) for key in keys]
 
 
-def _rollup_values(rollup: dict[str, Any]) -> list[str]:
-    out = []
+def rollup_cells(rollup: dict[str, Any]) -> list[Any]:
+    """The roll-up's figures as numbers (shares as fractions, None where not known)."""
+    cells: list[Any] = []
     for key in ROLLUP_KEYS:
         value = rollup.get(key)
-        out.append(
-            _share(value)
-            if key.endswith(("share", "rate"))
-            else ("—" if value is None else str(value))
-        )
-    return out
+        cells.append(None if value is None else float(value) if is_rate(key) else int(value))
+    return cells
 
 
-def township_rows(body: dict[str, Any]) -> list[list[str]]:
-    """One row per township: its code and its roll-ups."""
-    return [[t["township_code"], *_rollup_values(t)] for t in body["townships"]]
+def _rollup_values(rollup: dict[str, Any]) -> list[str]:
+    """The roll-up's figures as the PDF prints them (shares as percentages)."""
+    return [
+        _share(value) if is_rate(key) else ("—" if value is None else str(value))
+        for key, value in zip(ROLLUP_KEYS, rollup_cells(rollup), strict=True)
+    ]
+
+
+def township_name(body: dict[str, Any], code: str | None) -> str:
+    """The township's name as of the report's day (empty when the register has none)."""
+    return str(body.get("township_names", {}).get(code or "", ""))
+
+
+def township_rows(body: dict[str, Any]) -> list[list[Any]]:
+    """One row per township: its code, its name and its roll-ups (numbers)."""
+    return [
+        [t["township_code"], township_name(body, t["township_code"]), *rollup_cells(t)]
+        for t in body["townships"]
+    ]
+
+
+def _printed(rows: list[list[Any]]) -> list[list[str]]:
+    """Rows of numbers as the PDF prints them."""
+    return [
+        [*row[:2], *_rollup_values(dict(zip(ROLLUP_KEYS, row[2:], strict=True)))] for row in rows
+    ]
 
 
 def failure_rows(body: dict[str, Any], lang: str) -> list[list[Any]]:
@@ -266,6 +293,7 @@ def failing_rows(body: dict[str, Any], lang: str) -> list[list[str]]:
                 finding["clause"],
                 f"{where} ({finding['division_code']})",
                 finding["township_code"],
+                township_name(body, finding["township_code"]),
             ]
         )
     return rows
@@ -292,29 +320,72 @@ def model_rows(body: dict[str, Any]) -> list[list[str]]:
 # -- Excel ------------------------------------------------------------------------------------
 
 
+#: Excel's number formats: shares as percentages, days as dates.
+PERCENT = "0.0%"
+DAY = "yyyy-mm-dd"
+#: The columns holding a day (ISO text in the body, a date in the workbook).
+DAY_COLUMNS = frozenset({"found_on", "date"})
+
+
+def _cell_value(value: Any, column: str) -> Any:
+    """A day column's ISO text as a date, so the sheet sorts and filters by it."""
+    if column in DAY_COLUMNS and isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _format_row(sheet: Any, keys: tuple[str, ...]) -> None:
+    """Number formats of the last row: rates as percentages, days as dates."""
+    for cell, key in zip(sheet[sheet.max_row], keys, strict=False):
+        if is_rate(key):
+            cell.number_format = PERCENT
+        elif key in DAY_COLUMNS:
+            cell.number_format = DAY
+
+
+def _table_sheet(
+    book: Any,
+    title: str,
+    columns: tuple[str, ...],
+    rows: list[list[Any]],
+    lang: str,
+    widths: tuple[int, ...],
+) -> None:
+    """A sheet of one table: a bold header row, frozen, with filters; typed cells."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(label(title, lang)[:31])
+    sheet.append(labels(columns, lang))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_cell_value(v, k) for v, k in zip(row, columns, strict=True)])
+        _format_row(sheet, columns)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+    for index, width in enumerate(widths or (16,) * len(columns), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
 def xlsx(body: dict[str, Any], lang: str) -> bytes:
-    """The report as an Excel workbook: the summary, then one sheet per table."""
+    """The report as an Excel workbook: the summary, then one sheet per table, each with its
+    header frozen and filters on, numbers as numbers and shares as percentages."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     _summary_sheet(book.active, body, lang)
     tables = [
-        ("townships", TOWNSHIP_COLUMNS, township_rows(body), ()),
+        ("townships", TOWNSHIP_COLUMNS, township_rows(body), (14, 20, 12, 12, 12, 12, 14, 12)),
         ("problems", PROBLEM_COLUMNS, problem_rows(body, lang), (12, 14, 34, 28, 40, 10, 40)),
-        ("inspections", INSPECTION_COLUMNS, inspection_rows(body, lang), ()),
-        ("failing", FAILING_COLUMNS, failing_rows(body, lang), ()),
+        ("inspections", INSPECTION_COLUMNS, inspection_rows(body, lang), (16, 12, 30, 14, 40, 40)),
+        ("failing", FAILING_COLUMNS, failing_rows(body, lang), (40, 10, 34, 14, 20)),
     ]
     for title, columns, rows, widths in tables:
-        sheet = book.create_sheet(label(title, lang)[:31])
-        for row in [labels(columns, lang), *rows]:
-            sheet.append(row)
-        for column, width in zip("ABCDEFG", widths, strict=False):
-            sheet.column_dimensions[column].width = width
-    for ws in book.worksheets:
-        for cell in ws[1]:
-            cell.font = Font(bold=True, size=cell.font.size)
-            cell.alignment = Alignment(wrap_text=False)
+        _table_sheet(book, title, columns, rows, lang, widths)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -329,16 +400,19 @@ def _summary_sheet(sheet: Any, body: dict[str, Any], lang: str) -> None:
     sheet["A1"].font = Font(bold=True, size=14)
     for name, value in header_rows(body, lang):
         sheet.append([name, value])
-    for header, rows in (
-        (labels(ROLLUP_KEYS, lang), [_rollup_values(body["summary"])]),
-        (labels(("failures", "clause", "count"), lang), failure_rows(body, lang)),
+    for cell in sheet["A"]:
+        cell.font = Font(bold=True, size=cell.font.size)
+    for keys, rows in (
+        (ROLLUP_KEYS, [rollup_cells(body["summary"])]),
+        (("failures", "clause", "count"), failure_rows(body, lang)),
     ):
         sheet.append([])
-        sheet.append(header)
+        sheet.append(labels(keys, lang))
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append(row)
+            _format_row(sheet, keys)
     sheet.append([])
     sheet.append([label("problem_counts", lang, **body["problem_counts"])])
     sheet.column_dimensions["A"].width = 28
@@ -477,7 +551,9 @@ def _pdf_summary(pen: _Pen, body: dict[str, Any], lang: str) -> list[Any]:
         pen.table([[k, v] for k, v in header_rows(body, lang)], [45 * mm, width - 45 * mm]),
         pen.para(label("summary", lang), pen.heading),
         pen.table([labels(ROLLUP_KEYS, lang), _rollup_values(body["summary"])], [width / 6] * 6),
-        *pen.section(lang, "townships", TOWNSHIP_COLUMNS, township_rows(body), [width / 7] * 7),
+        *pen.section(
+            lang, "townships", TOWNSHIP_COLUMNS, _printed(township_rows(body)), [width / 8] * 8
+        ),
         *pen.section(
             lang,
             "failures",

@@ -70,6 +70,15 @@ class ProblemIn(WrittenProblemIn):
     found_on = fields.Date(required=True)
 
 
+class DismissedIn(Schema):
+    """A failing rule finding the inspector leaves off the problem list (it stays among the
+    findings the inspection recorded)."""
+
+    rule_id = fields.String(required=True, validate=validate.OneOf(sorted(RULES_BY_ID)))
+    association_id = fields.UUID(load_default=None)
+    division_code = fields.String(load_default=None, validate=VILLAGE_CODE)
+
+
 class InspectionIn(Schema):
     """An inspection: its kind, day, inspectors and sample; rule findings and written problems."""
 
@@ -87,6 +96,9 @@ class InspectionIn(Schema):
     problems = fields.List(
         fields.Nested(WrittenProblemIn), load_default=list, validate=validate.Length(max=200)
     )
+    dismissed = fields.List(
+        fields.Nested(DismissedIn), load_default=list, validate=validate.Length(max=500)
+    )
 
 
 class RectificationIn(Schema):
@@ -95,6 +107,14 @@ class RectificationIn(Schema):
     rectified_on = fields.Date(required=True)
     evidence = Text(required=True, max_length=2000)
     note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class ReviewIn(Schema):
+    """The inspector's review of a rectification: confirmed, or returned with the reason."""
+
+    reviewed_on = fields.Date(required=True)
+    accepted = fields.Boolean(required=True)
+    remarks = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
 class EscalationIn(Schema):
@@ -169,6 +189,15 @@ class Position(Schema):
     outcome = fields.String(allow_none=True)
 
 
+class ReviewOut(Schema):
+    """The inspector's last review of a rectification."""
+
+    verdict = fields.String(required=True, metadata={"description": "confirmed or returned"})
+    reviewed_on = fields.String(required=True)
+    remarks = fields.String(allow_none=True)
+    reviewed_by = fields.String(allow_none=True)
+
+
 class ProblemOut(Schema):
     """One problem of a list, with its rectification status."""
 
@@ -191,6 +220,7 @@ class ProblemOut(Schema):
     escalated_on = fields.String(allow_none=True)
     escalated_to = fields.String(allow_none=True)
     escalation_reason = fields.String(allow_none=True)
+    review = fields.Nested(ReviewOut, allow_none=True)
 
 
 class DecisionOut(Schema):

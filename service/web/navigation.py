@@ -44,9 +44,14 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
     # The supervisors (issue 16): compliance of the city, or of their district.
     Role.CITY_ADMIN: (("pages.compliance_city", lazy_gettext("Compliance")),),
     Role.DISTRICT_ADMIN: (("pages.compliance_city", lazy_gettext("Compliance")),),
-    Role.INSPECTOR: (("pages.compliance_city", lazy_gettext("Compliance")),),
+    Role.INSPECTOR: (
+        ("pages.compliance_city", lazy_gettext("Compliance")),
+        ("pages.inspections_home", lazy_gettext("Inspections")),
+    ),
     Role.BUREAU_AUDITOR: (("pages.compliance_city", lazy_gettext("Compliance")),),
 }
+#: Supervisors' links beside the screens other issues give them (inspections and acceptance).
+SUPERVISION_PAGES = (("pages.inspections_home", lazy_gettext("Inspections")),)
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"
 HOME = lazy_gettext("Home")
@@ -63,7 +68,10 @@ def navigation() -> list[NavItem]:
     principal: Principal | None = g.get("principal")
     if principal is None:
         return []
+    listed = ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, HOME),))
+    if principal.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN):
+        listed = (*listed, *SUPERVISION_PAGES)
     return [
         NavItem(str(label), url_for(endpoint), request.endpoint == endpoint)
-        for endpoint, label in ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, HOME),))
+        for endpoint, label in listed
     ]

@@ -19,17 +19,21 @@ from projections.platform.secret_files import secret_file
 from projections.platform.submissions import Submissions
 from service.messages import DEFAULT_LOCALE, TRANSLATIONS
 from service.web import (
+    acceptance,
     account,
     association,
     dashboard,
     findings,
     groups,
     home,
+    inspection_problems,
+    inspections,
     moves,
     needs,
     officers,
     rectification,
     roster,
+    supervision,
     tasks,
     township,
     training,
@@ -49,6 +53,7 @@ PAGE_MODULES = (
     *(needs, groups, training, rectification, association),
     *(township, officers, moves, training_sessions),
     *(dashboard, findings),
+    *(inspections, inspection_problems, acceptance, supervision),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"
