@@ -44,9 +44,9 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
     # The supervisors (issue 16): compliance of the city, or of their district.
     Role.CITY_ADMIN: (("pages.compliance_city", lazy_gettext("Compliance")),),
     Role.DISTRICT_ADMIN: (("pages.compliance_city", lazy_gettext("Compliance")),),
-    Role.INSPECTOR: (
-        ("pages.compliance_city", lazy_gettext("Compliance")),
+    Role.INSPECTOR: (  # inspections first: an inspector's daily work
         ("pages.inspections_home", lazy_gettext("Inspections")),
+        ("pages.compliance_city", lazy_gettext("Compliance")),
     ),
     Role.BUREAU_AUDITOR: (("pages.compliance_city", lazy_gettext("Compliance")),),
 }

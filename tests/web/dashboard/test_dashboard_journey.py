@@ -124,6 +124,8 @@ def test_each_supervisor_sees_compliance_within_their_scope(
     page: Page, served_demo_city: DemoCity, role: str
 ) -> None:
     sign_in(page, served_demo_city.url, role)
+    if role == "inspector":  # lands on the inspections; compliance is the next link
+        page.get_by_role("link", name="达标情况").first.click()
     if role in ("city_admin", "bureau_auditor"):
         expect(page.get_by_role("heading", name="全市达标情况")).to_be_visible()
         expect(page.locator("#districts tbody tr")).to_have_count(3)

@@ -143,7 +143,7 @@ def test_every_inspection_page_passes_axe_in_each_language(
         _refused_forms(page, inspect_world, records, check)
         page.locator("header form button[type=submit]").click()  # sign out
         signed_in(page, inspect_world, "federation", PASSWORD)
-        page.wait_for_url("**/home**")
+        page.wait_for_url("**/compliance**")  # a city admin lands on the city's compliance
         _walk(page, inspect_world, city_paths(records), check)
     finally:
         context.close()
