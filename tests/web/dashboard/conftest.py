@@ -53,7 +53,7 @@ def _vice_chair_leaves(runtime: object, village: str, on: date) -> str:
 
 
 @pytest.fixture(scope="session")
-def served_demo_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCity]:
+def supervised_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoCity]:
     """The demo city and the supervisors' accounts, served for the session."""
     data_dir: Path = tmp_path_factory.mktemp("dashboard")
     with embedded_app(data_dir) as app, served(app) as url:

@@ -72,16 +72,16 @@ def find_why_a_township_fell_behind(page: Page, today: date) -> None:
 
 
 def test_a_district_admin_finds_why_a_township_fell_behind(
-    page: Page, served_demo_city: DemoCity
+    page: Page, supervised_city: DemoCity
 ) -> None:
-    sign_in(page, served_demo_city.url, "district_admin")
-    find_why_a_township_fell_behind(page, served_demo_city.today)
+    sign_in(page, supervised_city.url, "district_admin")
+    find_why_a_township_fell_behind(page, supervised_city.today)
 
 
-def test_the_changes_work_with_the_keyboard_alone(page: Page, served_demo_city: DemoCity) -> None:
-    sign_in(page, served_demo_city.url, "district_admin")
-    first = (served_demo_city.today - timedelta(days=2)).isoformat()
-    page.goto(f"{served_demo_city.url}{DISTRICT}/changes?from={first}&basis=effective")
+def test_the_changes_work_with_the_keyboard_alone(page: Page, supervised_city: DemoCity) -> None:
+    sign_in(page, supervised_city.url, "district_admin")
+    first = (supervised_city.today - timedelta(days=2)).isoformat()
+    page.goto(f"{supervised_city.url}{DISTRICT}/changes?from={first}&basis=effective")
     target = page.locator("#townships tr.fell-behind a")
     for _ in range(80):
         page.keyboard.press("Tab")
@@ -91,16 +91,16 @@ def test_the_changes_work_with_the_keyboard_alone(page: Page, served_demo_city: 
     expect(page.get_by_role("heading", name="林山寨街道达标情况")).to_be_visible()
 
 
-def test_the_picker_works_without_javascript(browser: Browser, served_demo_city: DemoCity) -> None:
+def test_the_picker_works_without_javascript(browser: Browser, supervised_city: DemoCity) -> None:
     context = browser.new_context(locale="zh-CN", viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     try:
-        sign_in(page, served_demo_city.url, "district_admin")
-        page.get_by_label("截至日期").fill((served_demo_city.today - timedelta(days=2)).isoformat())
+        sign_in(page, supervised_city.url, "district_admin")
+        page.get_by_label("截至日期").fill((supervised_city.today - timedelta(days=2)).isoformat())
         page.get_by_label("按实际生效").check()
         page.get_by_role("button", name="查看该日情况").click()
         expect(page.locator("#as-of-now")).to_contain_text(
-            (served_demo_city.today - timedelta(days=2)).isoformat()
+            (supervised_city.today - timedelta(days=2)).isoformat()
         )
         assert "basis=effective" in page.url
     finally:
@@ -108,12 +108,12 @@ def test_the_picker_works_without_javascript(browser: Browser, served_demo_city:
 
 
 def test_a_day_after_today_is_refused_beside_the_field(
-    page: Page, served_demo_city: DemoCity
+    page: Page, supervised_city: DemoCity
 ) -> None:
-    sign_in(page, served_demo_city.url, "district_admin")
-    response = page.goto(f"{served_demo_city.url}{DISTRICT}?as_of=2999-01-01&basis=wall")
+    sign_in(page, supervised_city.url, "district_admin")
+    response = page.goto(f"{supervised_city.url}{DISTRICT}?as_of=2999-01-01&basis=wall")
     assert response is not None and response.status == 422
-    expect(page.locator("#error-as_of")).to_contain_text(served_demo_city.today.isoformat())
+    expect(page.locator("#error-as_of")).to_contain_text(supervised_city.today.isoformat())
     expect(page.locator("#error-basis")).to_be_visible()
     expect(page.locator("#field-as_of")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("heading", name="中原区达标情况")).to_be_visible()
@@ -121,9 +121,9 @@ def test_a_day_after_today_is_refused_beside_the_field(
 
 @pytest.mark.parametrize("role", ["city_admin", "bureau_auditor", "inspector", "district_admin"])
 def test_each_supervisor_sees_compliance_within_their_scope(
-    page: Page, served_demo_city: DemoCity, role: str
+    page: Page, supervised_city: DemoCity, role: str
 ) -> None:
-    sign_in(page, served_demo_city.url, role)
+    sign_in(page, supervised_city.url, role)
     if role == "inspector":  # lands on the inspections; compliance is the next link
         page.get_by_role("link", name="达标情况").first.click()
     if role in ("city_admin", "bureau_auditor"):
@@ -134,17 +134,17 @@ def test_each_supervisor_sees_compliance_within_their_scope(
         expect(page.get_by_role("heading", name="二七区达标情况")).to_be_visible()
     else:
         expect(page.get_by_role("heading", name="中原区达标情况")).to_be_visible()
-        response = page.goto(f"{served_demo_city.url}/compliance/districts/410103")
+        response = page.goto(f"{supervised_city.url}/compliance/districts/410103")
         assert response is not None and response.status == 404
     assert not page.locator("main form[method=post]").count()  # nothing here writes
 
 
 def test_who_is_in_no_group_is_named_masked_as_the_roster_masks(
-    page: Page, served_demo_city: DemoCity
+    page: Page, supervised_city: DemoCity
 ) -> None:
-    sign_in(page, served_demo_city.url, "city_admin")
+    sign_in(page, supervised_city.url, "city_admin")
     page.goto(
-        f"{served_demo_city.url}/compliance/districts/410122/associations/{served_demo_city.ungrouped_id}"
+        f"{supervised_city.url}/compliance/districts/410122/associations/{supervised_city.ungrouped_id}"
     )
     rule = page.locator("#rule-S3\\.3-everyone-in-a-group")
     expect(rule).to_contain_text("一个不能少")
@@ -154,11 +154,11 @@ def test_who_is_in_no_group_is_named_masked_as_the_roster_masks(
 
 
 def test_every_dashboard_page_is_safe_and_fits_a_phone(
-    page: Page, served_demo_city: DemoCity
+    page: Page, supervised_city: DemoCity
 ) -> None:
-    sign_in(page, served_demo_city.url, "district_admin")
-    for path in paths(served_demo_city):
-        response = page.goto(f"{served_demo_city.url}{path}")
+    sign_in(page, supervised_city.url, "district_admin")
+    for path in paths(supervised_city):
+        response = page.goto(f"{supervised_city.url}{path}")
         assert response is not None and response.status in (200, 422), path
         policy = response.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
@@ -169,23 +169,23 @@ def test_every_dashboard_page_is_safe_and_fits_a_phone(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_dashboard_page_passes_axe(
-    browser: Browser, served_demo_city: DemoCity, language: str
+    browser: Browser, supervised_city: DemoCity, language: str
 ) -> None:
     # axe is injected as a script of the test: the page's CSP (no inline script) would refuse it.
     context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
     context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": served_demo_city.url}]
+        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": supervised_city.url}]
     )
     page = context.new_page()
     found: dict[str, list[str]] = {}
     try:
-        sign_in(page, served_demo_city.url, "district_admin")
-        for path in paths(served_demo_city):
-            page.goto(f"{served_demo_city.url}{path}")
+        sign_in(page, supervised_city.url, "district_admin")
+        for path in paths(supervised_city):
+            page.goto(f"{supervised_city.url}{path}")
             expect(page.locator("html")).to_have_attribute("lang", language)
             found[path] = violations(page)
         page.locator("header form button[type=submit]").click()  # sign out
-        sign_in(page, served_demo_city.url, "city_admin")
+        sign_in(page, supervised_city.url, "city_admin")
         found["/compliance"] = violations(page)
     finally:
         context.close()
