@@ -18,7 +18,7 @@ from tests.processes import ProcessFactory
 from tests.web.dashboard.test_dashboard_journey import find_why_a_township_fell_behind
 from tests.web.test_served import EMBEDDED
 
-#: The compliant association the change is made to (service/synthetic/served_demo_city.py's first).
+#: The compliant association the change is made to (service/synthetic/demo_city.py's first).
 VILLAGE = "410102001001"
 NEW_PASSWORD = "区里的新密码 2026"
 
