@@ -27,7 +27,7 @@ def sign_in(page: Page, url: str, role: str) -> None:
     page.locator("#field-login").fill(LOGINS[role][0])
     page.locator("#field-password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/compliance"))
+    page.wait_for_url(re.compile(r"/(compliance|inspections)"))  # an inspector: inspections
 
 
 def paths(city: DemoCity) -> list[str]:
