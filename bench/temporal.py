@@ -36,9 +36,10 @@ from aggregates.clock import SYSTEM_CLOCK
 from bench.common import add_results_option, print_table, results_folder, write_results
 from projections.association.associations import find_association, list_associations
 from projections.compliance import RULE_TABLES, evaluate
-from projections.engine import catchup, rebuild
+from projections.engine import rebuild
 from projections.engine.as_of import AsOf, load_as_of, reading
 from projections.engine.history import Basis, HistoryLog
+from projections.engine.read_models import TEMPORAL_TABLES
 from projections.engine.replay import load_live, replay
 from projections.roster.roster import PersonFilter, list_persons
 from service.campaign.queries import acceptance
@@ -169,12 +170,9 @@ def storage(runtime: Runtime, codes: list[str]) -> dict[str, Any]:
                 name = str(row["name"])
                 if name.endswith(("__recorded", "__effective")):
                     twins += int(row["bytes"])
-                elif name in TEMPORAL_LIVE:
+                elif name in TEMPORAL_TABLES:
                     live += int(row["bytes"])
     return {"live_bytes": live, "twin_bytes": twins, "ratio": twins / live if live else None}
-
-
-TEMPORAL_LIVE = {t.name for p in catchup.PROJECTIONS if catchup.temporal(p) for t in p.tables}
 
 
 @contextmanager

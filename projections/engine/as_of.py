@@ -20,9 +20,8 @@ from typing import Any, cast
 from projections.engine.history import SUFFIX, Basis
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
-from projections.engine.read_models import PROJECTIONS, temporal
+from projections.engine.read_models import TEMPORAL_TABLES
 from projections.platform.database import Database
-from projections.platform.tables import Table
 
 
 @dataclass(frozen=True)
@@ -31,11 +30,6 @@ class AsOf:
 
     day: date
     basis: Basis
-
-
-@cache
-def _temporal_tables() -> dict[str, Table]:
-    return {t.name: t for p in PROJECTIONS if temporal(p) for t in p.tables}
 
 
 _NAMES = re.compile(r"\{s\}([a-z_][a-z0-9_]*)\b")
@@ -50,7 +44,7 @@ DAY_MARK = "__as_of_day__"
 @cache
 def at_day(template: str, basis: Basis, dialect: str) -> str:
     """``template`` with each temporal table it names read as of :data:`DAY_MARK` on ``basis``."""
-    known = _temporal_tables()
+    known = TEMPORAL_TABLES
     named = [n for n in dict.fromkeys(_NAMES.findall(template)) if n in known]
     if not named:
         return template

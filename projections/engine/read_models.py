@@ -75,13 +75,17 @@ def history_log(
     rebuild starts it afresh, and keeps the day counts only when it rebuilds them all)."""
     names = frozenset(t.name for p in projections if temporal(p) for t in p.tables)
     clock = read_clock(cur, sql) if cur is not None and sql is not None else None
-    every = {t.name for p in PROJECTIONS if temporal(p) for t in p.tables}
+    every = names >= TEMPORAL_TABLES.keys()
     return HistoryLog(
-        temporal=names, clock=clock, counts=cur is not None or names >= every, fresh=cur is None
+        temporal=names, clock=clock, counts=cur is not None or every, fresh=cur is None
     )
 
 
 HISTORY_TABLES = (CLOCK, DAYS)
+#: The live tables that have temporal twins, by name.
+TEMPORAL_TABLES: dict[str, Table] = {
+    t.name: t for p in PROJECTIONS if temporal(p) for t in p.tables
+}
 
 
 def read_clock(cur: Cursor, sql: Callable[[str], str]) -> tuple[date, int] | None:
