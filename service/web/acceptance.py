@@ -24,11 +24,11 @@ from service.campaign.reports import (
 from service.campaign.schemas import DecisionIn
 from service.http.access import Action, Target, rule
 from service.http.context import caller
+from service.web.as_of import picked
 from service.web.blueprint import pages, render_page
 from service.web.inspection_problems import _back, _inspection
 from service.web.inspections import _vocabulary
 from service.web.one_form import OneForm, one_form_page
-from service.web.page_day import as_of
 
 
 @pages.route("/districts/<code>/inspections/<uuid:inspection_id>/decision", methods=["GET", "POST"])
@@ -62,11 +62,11 @@ def _language() -> str:
 @rule(Action.READ, Target.NONE)
 def acceptance_report(code: str) -> Response:
     """The acceptance report as of a day and clock, previewed, with its downloads."""
-    frame = as_of()
+    frame = picked()
     reads.district(caller(), code)
     body = None
     if frame.valid:
-        body = campaign.acceptance_report(caller(), code, frame.query)
+        body = campaign.acceptance_report(caller(), code, frame.query())
     lang = _language()
     return render_page(
         "inspections/report.html",
@@ -85,13 +85,13 @@ def acceptance_report(code: str) -> Response:
 @rule(Action.READ, Target.NONE)
 def acceptance_report_file(code: str, suffix: str) -> Response:
     """The report as a workbook or a PDF, in the page's language."""
-    frame = as_of()
+    frame = picked()
     reads.district(caller(), code)
     if not frame.valid:
         return acceptance_report(code)
-    body = campaign.acceptance_report(caller(), code, frame.query)
+    body = campaign.acceptance_report(caller(), code, frame.query())
     render, mimetype = (xlsx, XLSX_TYPE) if suffix == "xlsx" else (pdf, PDF_TYPE)
-    filename = f"acceptance-{code}-{body['as_of']}-{frame.query['basis']}.{suffix}"
+    filename = f"acceptance-{code}-{body['as_of']}-{frame.basis}.{suffix}"
     return Response(
         render(body, _language()),
         mimetype=mimetype,

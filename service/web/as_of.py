@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import request
 from flask_babel import gettext
+
+from service.http.context import caller
 
 #: The two clocks (S4 supervision reads): what the records said then, what was true then.
 BASES = ("recorded", "effective")
@@ -57,6 +60,16 @@ class AsOf:
         """The day the page's figures are of."""
         return self.day or self.today
 
+    @property
+    def valid(self) -> bool:
+        """Whether the picker's values were taken (else the page answers for today)."""
+        return not self.errors
+
+    @property
+    def status(self) -> int:
+        """422 when the picker's values were refused, else 200."""
+        return 200 if self.valid else 422
+
     def query(self) -> dict[str, Any]:
         """The application layer's query (``as_of``, ``basis``), as the API's schema gives it."""
         return {"as_of": self.day, "basis": self.basis}
@@ -78,3 +91,8 @@ def read_as_of(args: Mapping[str, str], today: date) -> AsOf:
     if raw_basis not in BASES:
         errors["basis"] = gettext("Choose one of the two clocks.")
     return AsOf(day, basis, today, errors, {"as_of": raw_day[:10], "basis": basis})
+
+
+def picked() -> AsOf:
+    """This request's day and clock (refused values named by field)."""
+    return read_as_of(request.args, caller().today())

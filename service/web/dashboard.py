@@ -19,7 +19,7 @@ from service.application import dashboard
 from service.http.access import Action, Target, rule
 from service.http.context import caller
 from service.web import charts
-from service.web.as_of import AsOf, parse_day, read_as_of
+from service.web.as_of import parse_day, picked
 from service.web.blueprint import pages, render_page
 from service.web.paging import PAGE_SIZE, Page, offset_of
 
@@ -30,16 +30,6 @@ DIFF_DAYS = 30
 def show(template: str, status: int, **context: Any) -> Response:
     """A dashboard page, with the rules' titles at hand (by rule id)."""
     return render_page(template, status, rules=RULES_BY_ID, **context)
-
-
-def picked() -> AsOf:
-    """This request's day and clock (refused values named by field)."""
-    return read_as_of(request.args, caller().today())
-
-
-def status_of(asof: AsOf) -> int:
-    """422 when the picker's values were refused (the page answers for today instead)."""
-    return 422 if asof.errors else 200
 
 
 def phase_bands() -> list[charts.Band]:
@@ -101,7 +91,7 @@ def compliance_city() -> Response:
     )
     return show(
         "dashboard/city.html",
-        status_of(asof),
+        asof.status,
         asof=asof,
         found=found,
         chart=chart,
@@ -128,7 +118,7 @@ def compliance_district(code: str) -> Response:
     )
     return show(
         "dashboard/district.html",
-        status_of(asof),
+        asof.status,
         asof=asof,
         found=found,
         chart=chart,
@@ -147,7 +137,7 @@ def compliance_township(code: str, township_code: str) -> Response:
     items = found["associations"][offset : offset + PAGE_SIZE]
     kept = {**asof.args(), "code": code, "township_code": township_code}
     page = Page(items, len(found["associations"]), offset, PAGE_SIZE, kept)
-    return show("dashboard/township.html", status_of(asof), asof=asof, found=found, page=page)
+    return show("dashboard/township.html", asof.status, asof=asof, found=found, page=page)
 
 
 def _diff_days(today: Any) -> tuple[Any, Any, dict[str, str], dict[str, str]]:

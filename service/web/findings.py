@@ -9,9 +9,10 @@ from flask import Response
 from service.application import dashboard
 from service.http.access import Action, Target, rule
 from service.http.context import caller
+from service.web.as_of import picked
 from service.web.blueprint import pages
 from service.web.clauses import CLAUSES
-from service.web.dashboard import picked, show, status_of
+from service.web.dashboard import show
 
 
 @pages.route("/compliance/districts/<code>/associations/<association_id>")
@@ -20,6 +21,4 @@ def compliance_association(code: str, association_id: str) -> Response:
     """Every rule checked against one association, the failed ones with their clause."""
     asof = picked()
     found = dashboard.association(caller(), code, association_id, asof.query())
-    return show(
-        "dashboard/association.html", status_of(asof), asof=asof, found=found, clauses=CLAUSES
-    )
+    return show("dashboard/association.html", asof.status, asof=asof, found=found, clauses=CLAUSES)

@@ -19,9 +19,9 @@ from service.application import inspecting as reads
 from service.campaign.schemas import InspectionIn
 from service.http.access import Action, Target, rule
 from service.http.context import caller
+from service.web.as_of import BASES, picked
 from service.web.blueprint import go_to, pages, render_page
 from service.web.forms import Form
-from service.web.page_day import BASES, as_of
 from service.web.submitting import after, posted, submit
 from service.web.vocabulary import PROBLEM_STATES
 
@@ -75,9 +75,9 @@ def inspections_home() -> Response:
 @rule(Action.READ, Target.NONE)
 def inspections(code: str) -> Response:
     """The district's inspections on a day and clock (live by default)."""
-    frame = as_of()
+    frame = picked()
     name = reads.district_name(caller(), code)
-    found = campaign.inspections(caller(), code, frame.query) if frame.valid else None
+    found = campaign.inspections(caller(), code, frame.query()) if frame.valid else None
     return render_page(
         "inspections/index.html",
         422 if found is None else 200,
@@ -95,9 +95,9 @@ def inspections(code: str) -> Response:
 def inspection(code: str, inspection_id: UUID) -> Response:
     """One inspection: its sample, its problem list and, for the joint acceptance, who
     signed what and when."""
-    frame = as_of()
+    frame = picked()
     caller().reading(reads.district(caller(), code), after())
-    query = frame.query if frame.valid else {"as_of": None, "basis": "recorded"}
+    query = frame.query()
     found = campaign.inspection(caller(), code, inspection_id, query)["inspection"]
     principal = caller().principal
     return render_page(

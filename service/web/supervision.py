@@ -17,11 +17,11 @@ from service.application import inspecting as reads
 from service.campaign.schemas import ModelIn, ModelWithdrawalIn, ReleaseIn, SupervisionIn
 from service.http.access import Action, Target, rule
 from service.http.context import caller
+from service.web.as_of import picked
 from service.web.blueprint import pages, render_page
 from service.web.inspection_problems import _inspection
 from service.web.inspections import _vocabulary
 from service.web.one_form import OneForm, one_form_page
-from service.web.page_day import as_of
 from service.web.submitting import after
 
 
@@ -29,12 +29,12 @@ from service.web.submitting import after
 @rule(Action.READ, Target.NONE)
 def supervision(code: str) -> Response:
     """Spells of key supervision and model associations, on a day and clock."""
-    frame = as_of()
+    frame = picked()
     caller().reading(reads.district(caller(), code), after())
     spells = models = None
     if frame.valid:
-        spells = campaign.supervisions(caller(), code, frame.query)["items"]
-        models = campaign.models(caller(), code, frame.query)["items"]
+        spells = campaign.supervisions(caller(), code, frame.query())["items"]
+        models = campaign.models(caller(), code, frame.query())["items"]
     return render_page(
         "inspections/supervision.html",
         200 if frame.valid else 422,
