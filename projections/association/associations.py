@@ -19,22 +19,15 @@ from projections.engine.projection import Handler, Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
 from projections.platform.scope import Selection, row_by, rows_by, tracked_position
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 ASSOCIATIONS = Table(
     name="associations",
-    columns={
-        "id": "text",
-        "division_code": "text",
-        "name": "text",
-        "township_code": "text",
-        "established_on": "date",
-        "version": "int",
-        "events_applied": "int",
-        "position": "int",
-        "created_at": "timestamp",
-        "updated_at": "timestamp",
-    },
+    columns=columns(
+        "id text, division_code text, name text, township_code text, established_on date, "
+        "version int, events_applied int, position int, created_at timestamp, "
+        "updated_at timestamp"
+    ),
     key=("id",),
     # Not unique: a village can hold several associations over time (one dissolved, another
     # established or moved there by a merge of villages); the domain keeps one active at a time.
@@ -74,22 +67,12 @@ def drop_division_uniqueness(cur: Cursor, sql: Callable[[str], str], dialect: st
 
 OFFICERS = Table(
     name="officers",
-    columns={
-        "officer_id": "text",
-        "association_id": "text",
-        "name": "text",
-        "role": "text",
-        "full_time": "bool",
-        "backgrounds": "json",
-        "appointed_on": "date",
-        "removed_on": "date",
-        "removal_reason": "text",
-        "appointed_position": "int",
-        "removed_position": "int",
-        "appointed_by": "text",
-        "removed_by": "text",
-        "phone": "text",
-    },
+    columns=columns(
+        "officer_id text, association_id text, name text, role text, full_time bool, "
+        "backgrounds json, appointed_on date, removed_on date, removal_reason text, "
+        "appointed_position int, removed_position int, appointed_by text, removed_by text, "
+        "phone text"
+    ),
     key=("officer_id",),
     indexes=(("association_id", "removed_on"),),
 )

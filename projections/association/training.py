@@ -15,37 +15,24 @@ from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Selection
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 SESSIONS = Table(
     name="training_sessions",
-    columns={
-        "session_id": "text",
-        "township_code": "text",
-        "topic": "text",
-        "mode": "text",
-        "hours": "text",
-        "held_on": "date",
-        "organiser": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "session_id text, township_code text, topic text, mode text, hours text, held_on date, "
+        "organiser text, recorded_by text, position int"
+    ),
     key=("session_id",),
     indexes=(("held_on",),),
 )
 
 ATTENDANCE = Table(
     name="training_attendance",
-    columns={
-        "session_id": "text",
-        "officer_id": "text",
-        "association_id": "text",
-        "name": "text",
-        "role": "text",
-        "hours": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "session_id text, officer_id text, association_id text, name text, role text, hours text, "
+        "recorded_by text, position int"
+    ),
     key=("session_id", "officer_id"),
     indexes=(("association_id",),),
 )

@@ -17,133 +17,71 @@ from aggregates.campaign.supervision import KeySupervision
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 WORK_PLANS = Table(
     name="work_plans",
-    columns={
-        "district_code": "text",
-        "title": "text",
-        "summary": "text",
-        "filed_on": "date",
-        "deadline": "date",
-        "late": "bool",
-        "revisions": "int",
-        "last_filed_on": "date",
-        "recorded_at": "timestamp",
-        "position": "int",
-    },
+    columns=columns(
+        "district_code text, title text, summary text, filed_on date, deadline date, late bool, "
+        "revisions int, last_filed_on date, recorded_at timestamp, position int"
+    ),
     key=("district_code",),
 )
 INSPECTIONS = Table(
     name="inspections",
-    columns={
-        "inspection_id": "text",
-        "kind": "text",
-        "title": "text",
-        "inspected_on": "date",
-        "township_code": "text",
-        "inspectors": "json",
-        "sampled": "json",
-        "rules_basis": "text",
-        "rule_findings": "json",
-        "concluded_on": "date",
-        "outcome": "text",
-        "summary": "text",
-        "recorded_by": "text",
-        "recorded_at": "timestamp",
-        "position": "int",
-    },
+    columns=columns(
+        "inspection_id text, kind text, title text, inspected_on date, township_code text, "
+        "inspectors json, sampled json, rules_basis text, rule_findings json, concluded_on date, "
+        "outcome text, summary text, recorded_by text, recorded_at timestamp, position int"
+    ),
     key=("inspection_id",),
     indexes=(("inspected_on",),),
 )
 PROBLEMS = Table(
     name="inspection_problems",
-    columns={
-        "problem_id": "text",
-        "inspection_id": "text",
-        "association_id": "text",
-        "association_name": "text",
-        "division_code": "text",
-        "township_code": "text",
-        "source": "text",
-        "rule_id": "text",
-        "clause": "text",
-        "description": "text",
-        "facts": "json",
-        "found_on": "date",
-        "state": "text",
-        "rectified_on": "date",
-        "evidence": "text",
-        "note": "text",
-        "escalated_on": "date",
-        "escalated_to": "text",
-        "escalation_reason": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "problem_id text, inspection_id text, association_id text, association_name text, "
+        "division_code text, township_code text, source text, rule_id text, clause text, "
+        "description text, facts json, found_on date, state text, rectified_on date, "
+        "evidence text, note text, escalated_on date, escalated_to text, escalation_reason text, "
+        "recorded_by text, position int"
+    ),
     key=("problem_id",),
     indexes=(("inspection_id",), ("association_id",)),
 )
 #: The inspector's last review of each problem's rectification (整改确认): confirmed or returned.
 REVIEWS = Table(
     name="rectification_reviews",
-    columns={
-        "problem_id": "text",
-        "inspection_id": "text",
-        "verdict": "text",
-        "reviewed_on": "date",
-        "remarks": "text",
-        "reviewed_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "problem_id text, inspection_id text, verdict text, reviewed_on date, remarks text, "
+        "reviewed_by text, position int"
+    ),
     key=("problem_id",),
 )
 DECISIONS = Table(
     name="acceptance_decisions",
-    columns={
-        "inspection_id": "text",
-        "body": "text",
-        "decision": "text",
-        "decided_on": "date",
-        "signatory": "text",
-        "remarks": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "inspection_id text, body text, decision text, decided_on date, signatory text, "
+        "remarks text, recorded_by text, position int"
+    ),
     key=("inspection_id", "body"),
 )
 SUPERVISIONS = Table(
     name="key_supervisions",
-    columns={
-        "supervision_id": "text",
-        "subject": "text",
-        "association_id": "text",
-        "association_name": "text",
-        "division_code": "text",
-        "township_code": "text",
-        "reason": "text",
-        "started_on": "date",
-        "inspection_id": "text",
-        "released_on": "date",
-        "release_reason": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "supervision_id text, subject text, association_id text, association_name text, "
+        "division_code text, township_code text, reason text, started_on date, "
+        "inspection_id text, released_on date, release_reason text, position int"
+    ),
     key=("supervision_id",),
 )
 MODELS = Table(
     name="model_associations",
-    columns={
-        "association_id": "text",
-        "name": "text",
-        "division_code": "text",
-        "township_code": "text",
-        "designated_on": "date",
-        "practice": "text",
-        "withdrawn_on": "date",
-        "withdrawal_reason": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "association_id text, name text, division_code text, township_code text, "
+        "designated_on date, practice text, withdrawn_on date, withdrawal_reason text, "
+        "position int"
+    ),
     key=("association_id",),
 )
 

@@ -24,31 +24,22 @@ from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
 from projections.platform.scope import tracked_position
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 INTERVAL_VERSIONS = Table(
     name="visit_interval_versions",
-    columns={
-        "position": "int",
-        "effective_from": "date",
-        "intervals": "json",
-        "recorded_at": "timestamp",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "position int, effective_from date, intervals json, recorded_at timestamp, recorded_by text"
+    ),
     key=("position",),
 )
 
 SCHEMES = Table(
     name="evaluation_schemes",
-    columns={
-        "scheme_id": "text",
-        "effective_from": "date",
-        "criteria": "json",
-        "performance_weight": "json",
-        "position": "int",
-        "recorded_at": "timestamp",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "scheme_id text, effective_from date, criteria json, performance_weight json, "
+        "position int, recorded_at timestamp, recorded_by text"
+    ),
     key=("scheme_id",),
 )
 

@@ -15,25 +15,16 @@ from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Scope, Selection, tracked_position
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
+#: ``figures``: the scores, performance_score, rating_score and total, exact as recorded.
 EVALUATIONS = Table(
     name="evaluations",
-    columns={
-        "evaluation_id": "text",
-        "association_id": "text",
-        "subject": "text",
-        "officer_id": "text",
-        "cycle": "int",
-        "evaluated_on": "date",
-        "evaluator": "text",
-        "scheme_id": "text",
-        "scheme_effective_from": "date",
-        "figures": "json",  # scores, performance_score, rating_score, total: exact as recorded
-        "notes": "text",
-        "position": "int",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "evaluation_id text, association_id text, subject text, officer_id text, cycle int, "
+        "evaluated_on date, evaluator text, scheme_id text, scheme_effective_from date, "
+        "figures json, notes text, position int, recorded_by text"
+    ),
     key=("evaluation_id",),
     indexes=(("association_id", "cycle"), ("cycle",)),
 )

@@ -17,45 +17,26 @@ from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Scope, row_by, tracked_position, where_clause
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 GROUPS = Table(
     name="care_groups",
-    columns={
-        "id": "text",
-        "association_id": "text",
-        "name": "text",
-        "basis": "text",
-        "category": "text",
-        "area": "text",
-        "formed_on": "date",
-        "leader_person_id": "text",
-        "leader_since": "date",
-        "disbanded_on": "date",
-        "disband_reason": "text",
-        "version": "int",
-        "position": "int",
-        "formed_by": "text",
-    },
+    columns=columns(
+        "id text, association_id text, name text, basis text, category text, area text, "
+        "formed_on date, leader_person_id text, leader_since date, disbanded_on date, "
+        "disband_reason text, version int, position int, formed_by text"
+    ),
     key=("id",),
     indexes=(("association_id",),),
 )
 
 MEMBERSHIPS = Table(
     name="group_memberships",
-    columns={
-        "membership_id": "text",
-        "group_id": "text",
-        "association_id": "text",
-        "person_id": "text",
-        "joined_on": "date",
-        "left_on": "date",
-        "leave_reason": "text",
-        "joined_position": "int",
-        "left_position": "int",
-        "joined_by": "text",
-        "left_by": "text",
-    },
+    columns=columns(
+        "membership_id text, group_id text, association_id text, person_id text, joined_on date, "
+        "left_on date, leave_reason text, joined_position int, left_position int, joined_by text, "
+        "left_by text"
+    ),
     key=("membership_id",),
     indexes=(("group_id",), ("association_id", "person_id")),
 )

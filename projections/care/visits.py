@@ -25,47 +25,28 @@ from projections.platform.scope import (
     tracked_position,
     where_clause,
 )
-from projections.platform.tables import Table, json_text
+from projections.platform.tables import Table, columns, json_text
 from projections.rules.s3_5_systems import Household, roster_households, visit_due
 
 VISITS = Table(
     name="home_visits",
-    columns={
-        "visit_id": "text",
-        "association_id": "text",
-        "household_id": "text",
-        "household_kind": "text",
-        "person_ids": "json",
-        "visited_on": "date",
-        "visitor_officer_id": "text",
-        "visitor_name": "text",
-        "mode": "text",
-        "findings": "text",
-        "difficulties": "json",
-        "open_follow_ups": "int",
-        "version": "int",
-        "position": "int",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "visit_id text, association_id text, household_id text, household_kind text, "
+        "person_ids json, visited_on date, visitor_officer_id text, visitor_name text, mode text, "
+        "findings text, difficulties json, open_follow_ups int, version int, position int, "
+        "recorded_by text"
+    ),
     key=("visit_id",),
     indexes=(("association_id", "household_id"), ("visited_on",)),
 )
 
 FOLLOW_UPS = Table(
     name="visit_follow_ups",
-    columns={
-        "follow_up_id": "text",
-        "visit_id": "text",
-        "referred_to": "text",
-        "referred_on": "date",
-        "matter": "text",
-        "concluded_on": "date",
-        "outcome": "text",
-        "resolved": "bool",
-        "referred_position": "int",
-        "referred_by": "text",
-        "concluded_by": "text",
-    },
+    columns=columns(
+        "follow_up_id text, visit_id text, referred_to text, referred_on date, matter text, "
+        "concluded_on date, outcome text, resolved bool, referred_position int, referred_by text, "
+        "concluded_by text"
+    ),
     key=("follow_up_id",),
     indexes=(("visit_id",),),
 )

@@ -18,35 +18,23 @@ from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Selection
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 DIVISIONS = Table(
     name="divisions",
-    columns={
-        "code": "text",
-        "level": "text",
-        "name": "text",
-        "kind": "text",
-        "township_code": "text",
-        "valid_from": "date",
-        "ended_on": "date",
-        "successors": "json",
-        "position": "int",
-    },
+    columns=columns(
+        "code text, level text, name text, kind text, township_code text, valid_from date, "
+        "ended_on date, successors json, position int"
+    ),
     key=("code",),
     indexes=(("township_code",),),
 )
 
 CHANGES = Table(
     name="division_changes",
-    columns={
-        "position": "int",
-        "code": "text",
-        "change": "text",
-        "effective_on": "date",
-        "detail": "json",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "position int, code text, change text, effective_on date, detail json, recorded_by text"
+    ),
     key=("position", "code"),
     indexes=(("code",),),
 )

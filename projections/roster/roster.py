@@ -22,46 +22,20 @@ from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
 from projections.platform.scope import Selection, row_by, rows_by, tracked_position, where_clause
-from projections.platform.tables import Table, json_text
+from projections.platform.tables import Table, columns, json_text
 
 PERSONS = Table(
     name="persons",
-    columns={
-        "id": "text",
-        "name": "text",
-        "sex": "text",
-        "birth_date": "date",
-        "resident_id": "text",
-        "certificate_number": "text",
-        "certified": "bool",
-        "category": "int",
-        "grade": "int",
-        "service_needs": "json",
-        "household_id": "text",
-        "household_relation": "text",
-        "township_code": "text",
-        "village_code": "text",
-        "address": "text",
-        "phone": "text",
-        "special_hardship": "bool",
-        "hardship_reason": "text",
-        "status": "text",
-        "status_on": "date",
-        "registered_on": "date",
-        "source": "text",
-        "origin": "text",
-        "transfer_id": "text",
-        "transfer_to_district": "text",
-        "transferred_as": "text",
-        "died_on": "date",
-        "import_digest": "text",
-        "erased": "bool",
-        "version": "int",
-        "events_applied": "int",
-        "position": "int",
-        "created_at": "timestamp",
-        "updated_at": "timestamp",
-    },
+    columns=columns(
+        "id text, name text, sex text, birth_date date, resident_id text, "
+        "certificate_number text, certified bool, category int, grade int, service_needs json, "
+        "household_id text, household_relation text, township_code text, village_code text, "
+        "address text, phone text, special_hardship bool, hardship_reason text, status text, "
+        "status_on date, registered_on date, source text, origin text, transfer_id text, "
+        "transfer_to_district text, transferred_as text, died_on date, import_digest text, "
+        "erased bool, version int, events_applied int, position int, created_at timestamp, "
+        "updated_at timestamp"
+    ),
     key=("id",),
     indexes=(
         ("township_code", "village_code"),
@@ -75,18 +49,10 @@ PERSONS = Table(
 
 PERSON_HISTORY = Table(
     name="person_history",
-    columns={
-        "person_id": "text",
-        "version": "int",
-        "position": "int",
-        "event": "text",
-        "effective_on": "date",
-        "details": "json",
-        "actor": "text",
-        "role": "text",
-        "reason": "text",
-        "recorded_at": "timestamp",
-    },
+    columns=columns(
+        "person_id text, version int, position int, event text, effective_on date, details json, "
+        "actor text, role text, reason text, recorded_at timestamp"
+    ),
     key=("person_id", "version"),
 )
 
