@@ -38,6 +38,7 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate as LibraryAggregate
 
+from aggregates.days import check_day
 from aggregates.errors import (
     AlreadyErased,
     AlreadyHeld,
@@ -53,7 +54,6 @@ from aggregates.errors import (
     ChangedConcurrently,
     ChangesThroughOwnCommand,
     Conflict,
-    DateInFuture,
     DeathRecorded,
     DomainError,
     GradeRequired,
@@ -257,10 +257,7 @@ def _village(code: str, district: str) -> str:
 
 
 def _check_effective(effective_on: date, person: Person, today: date, name: str) -> None:
-    if effective_on > today:
-        raise DateInFuture(day=effective_on, field=name)
-    if effective_on < person.birth_date:
-        raise BeforeBirth(day=effective_on, earliest=person.birth_date, field=name)
+    check_day(effective_on, today, name, person.birth_date, BeforeBirth)
 
 
 @dataclass(frozen=True)
@@ -381,10 +378,7 @@ class Person(Aggregate):
     ) -> Person:
         """Put a person on the roster; refuses details that disagree with each other."""
         checked = validated(details, district=district, today=today)
-        if registered_on > today:
-            raise DateInFuture(day=registered_on, field="registered_on")
-        if registered_on < checked.birth_date:
-            raise BeforeBirth(day=registered_on, earliest=checked.birth_date, field="registered_on")
+        check_day(registered_on, today, "registered_on", checked.birth_date, BeforeBirth)
         return cls(
             details=checked.as_dict(),
             registered_on=registered_on,
