@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from aggregates.days import check_day
+from aggregates.clock import check_day
 from aggregates.errors import (
     AlreadyFullTime,
     AssociationNotActive,

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from aggregates.days import check_day
+from aggregates.clock import check_day
 from aggregates.errors import OutOfRange, OutsideDistrict
 from aggregates.events import Aggregate, event
 

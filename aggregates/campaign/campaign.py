@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from aggregates.days import check_day
+from aggregates.clock import check_day
 from aggregates.errors import BeforeCampaign, BeforeLastFiling
 from aggregates.events import Aggregate, event
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from aggregates.days import check_day
+from aggregates.clock import check_day
 from aggregates.errors import (
     BeforeStart,
     ReasonRequired,

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from aggregates.care.district_settings import EvaluationScheme
-from aggregates.days import check_day
+from aggregates.clock import check_day
 from aggregates.errors import BeforeCycle, CycleNotBegun
 from aggregates.events import Aggregate, event
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-from aggregates.days import check_day
+from aggregates.clock import check_day
 from aggregates.errors import (
     BeforeLastSurvey,
     BeforeNeedFound,

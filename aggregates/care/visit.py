@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
-from aggregates.days import check_day
+from aggregates.clock import check_day
 from aggregates.errors import (
     BeforeReferral,
     BeforeVisit,

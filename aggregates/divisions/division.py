@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from aggregates.days import check_day
+from aggregates.clock import check_day
 from aggregates.errors import (
     AlreadyRegistered,
     BadDivisionCode,
