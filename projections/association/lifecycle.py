@@ -14,10 +14,10 @@ from functools import partial
 from typing import Any
 
 from aggregates.association.association import Association, PriorityGroup, SelectionMethod
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
-from projections.platform.tables import Table, columns
+from projections.platform.tables import Table, columns, copied
 
 STATUS = Table(
     name="association_status",
@@ -297,8 +297,7 @@ def _facility(event: Association.FacilityRecorded, position: int, uow: UnitOfWor
         {
             "facility_id": str(event.facility_id),
             "association_id": str(event.originator_id),
-            "kind": event.kind,
-            "description": event.description,
+            **copied(event, "kind description"),
             "recorded_on": event.recorded_on.isoformat(),
             "evidence": event.evidence,
             "withdrawn_on": None,
@@ -353,8 +352,7 @@ def _pay(event: Association.FullTimePayArranged, position: int, uow: UnitOfWork)
             "membership_id": str(event.membership_id),
             "position": position,
             "association_id": str(event.originator_id),
-            "kind": event.kind,
-            "monthly_amount": event.monthly_amount,
+            **copied(event, "kind monthly_amount"),
             "from_on": event.from_on.isoformat(),
             "recorded_by": _actor(event),
         },
@@ -374,12 +372,9 @@ def _qualification(
             "qualification_id": str(event.qualification_id),
             "association_id": str(event.originator_id),
             "officer_id": str(event.officer_id),
-            "name": event.name,
-            "kind": event.kind,
-            "title": event.title,
+            **copied(event, "name kind title"),
             "obtained_on": event.obtained_on.isoformat(),
-            "issuer": event.issuer,
-            "evidence": event.evidence,
+            **copied(event, "issuer evidence"),
             "recorded_by": _actor(event),
             "position": position,
         },
@@ -398,19 +393,21 @@ LIFECYCLE_PROJECTION = Projection(
         QUALIFICATIONS,
     ),
     handlers={
-        Association.Established: _established,
-        Association.OfficerAppointed: _appointed,
-        Association.OfficerRemoved: _removed,
-        Association.Reelected: _reelected,
+        **handled(
+            _established,
+            _appointed,
+            _removed,
+            _reelected,
+            _absorbed,
+            _facility,
+            _withdrawn,
+            _selected,
+            _pay,
+            _exited,
+            _qualification,
+        ),
         Association.Dissolved: _closed("dissolved", "dissolved_on"),
         Association.MergedInto: _closed("merged", "merged_on"),
-        Association.Absorbed: _absorbed,
-        Association.FacilityRecorded: _facility,
-        Association.FacilityWithdrawn: _withdrawn,
-        Association.FullTimeMemberSelected: _selected,
-        Association.FullTimePayArranged: _pay,
-        Association.FullTimeMemberExited: _exited,
-        Association.QualificationObtained: _qualification,
     },
 )
 

@@ -20,7 +20,7 @@ from aggregates.care.district_settings import (
     default_intervals,
     in_force,
 )
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
 from projections.platform.scope import tracked_position
@@ -77,10 +77,7 @@ def _scheme(
 DISTRICT_SETTINGS_PROJECTION = Projection(
     name="district_settings",
     tables=(INTERVAL_VERSIONS, SCHEMES),
-    handlers={
-        DistrictSettings.VisitIntervalsSet: _intervals,
-        DistrictSettings.EvaluationSchemeAdopted: _scheme,
-    },
+    handlers=handled(_intervals, _scheme),
 )
 
 

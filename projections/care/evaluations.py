@@ -11,11 +11,11 @@ from functools import partial
 from typing import Any
 
 from aggregates.care.evaluation import Evaluation
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Scope, Selection, tracked_position
-from projections.platform.tables import Table, columns
+from projections.platform.tables import Table, columns, copied
 
 #: ``figures``: the scores, performance_score, rating_score and total, exact as recorded.
 EVALUATIONS = Table(
@@ -44,12 +44,7 @@ def _recorded(event: Evaluation.Recorded, position: int, uow: UnitOfWork) -> Non
             "scheme_id": str(event.scheme_id),
             "scheme_effective_from": event.scheme_effective_from.isoformat(),
             "figures": json.dumps(
-                {
-                    "scores": event.scores,
-                    "performance_score": event.performance_score,
-                    "rating_score": event.rating_score,
-                    "total": event.total,
-                },
+                copied(event, "scores performance_score rating_score total"),
                 sort_keys=True,
             ),
             "notes": event.notes,
@@ -62,7 +57,7 @@ def _recorded(event: Evaluation.Recorded, position: int, uow: UnitOfWork) -> Non
 EVALUATIONS_PROJECTION = Projection(
     name="evaluations",
     tables=(EVALUATIONS,),
-    handlers={Evaluation.Recorded: _recorded},
+    handlers=handled(_recorded),
 )
 
 

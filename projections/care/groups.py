@@ -13,11 +13,11 @@ from functools import partial
 from typing import Any
 
 from aggregates.care.group import Group
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Scope, row_by, tracked_position, where_clause
-from projections.platform.tables import Table, columns
+from projections.platform.tables import Table, columns, copied
 
 GROUPS = Table(
     name="care_groups",
@@ -56,10 +56,7 @@ def _formed(event: Group.Formed, position: int, uow: UnitOfWork) -> None:
         {
             "id": str(event.originator_id),
             "association_id": str(event.association_id),
-            "name": event.name,
-            "basis": event.basis,
-            "category": event.category,
-            "area": event.area,
+            **copied(event, "name basis category area"),
             "formed_on": event.formed_on.isoformat(),
             "leader_person_id": None,
             "leader_since": None,
@@ -130,13 +127,7 @@ def _disbanded(event: Group.Disbanded, position: int, uow: UnitOfWork) -> None:
 GROUPS_PROJECTION = Projection(
     name="groups",
     tables=(GROUPS, MEMBERSHIPS),
-    handlers={
-        Group.Formed: _formed,
-        Group.MemberJoined: _joined,
-        Group.MemberLeft: _left,
-        Group.LeaderAppointed: _leader,
-        Group.Disbanded: _disbanded,
-    },
+    handlers=handled(_formed, _joined, _left, _leader, _disbanded),
 )
 
 

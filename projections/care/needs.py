@@ -10,11 +10,11 @@ from functools import partial
 from typing import Any
 
 from aggregates.care.needs import PersonNeeds
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Scope, Selection, rows_by, tracked_position
-from projections.platform.tables import Table, columns
+from projections.platform.tables import Table, columns, copied
 
 SURVEYS = Table(
     name="needs_surveys",
@@ -90,9 +90,7 @@ def _delivered(event: PersonNeeds.ServiceDelivered, position: int, uow: UnitOfWo
             "person_id": str(event.person_id),
             "association_id": str(event.association_id),
             "delivered_on": event.delivered_on.isoformat(),
-            "provider": event.provider,
-            "description": event.description,
-            "meets_need": event.meets_need,
+            **copied(event, "provider description meets_need"),
             "position": position,
             "recorded_by": event.by.get("actor"),
         },
@@ -109,7 +107,7 @@ def _delivered(event: PersonNeeds.ServiceDelivered, position: int, uow: UnitOfWo
 NEEDS_PROJECTION = Projection(
     name="needs",
     tables=(SURVEYS, NEEDS, SERVICES),
-    handlers={PersonNeeds.Surveyed: _surveyed, PersonNeeds.ServiceDelivered: _delivered},
+    handlers=handled(_surveyed, _delivered),
 )
 
 

@@ -49,6 +49,12 @@ def columns(spec: str) -> dict[str, str]:
     return named
 
 
+def copied(event: object, names: str) -> dict[str, Any]:
+    """The event's fields ``names`` (space-separated) as the row's columns of the same names:
+    a handler names once what it copies as it is, and spells out only what it changes."""
+    return {name: getattr(event, name) for name in names.split()}
+
+
 @dataclass(frozen=True)
 class Table:
     """A read-model table: its columns (name -> portable type), key, and indexes."""
