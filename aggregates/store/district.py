@@ -327,10 +327,7 @@ class DistrictRecords(
     def command_on(
         self, load: Callable[[], A], command: Callable[..., Any], by: Provenance
     ) -> Saved:
-        """Run an aggregate's command on the aggregate ``load`` gives, on today's date and with
-        the provenance, and save it, retrying a lost race.  ``command`` is the aggregate's
-        method with its other arguments bound (``partial(Group.leave, person_id=...)``), so
-        that a command of the store names each argument once."""
+        """:meth:`change` with today's date and the provenance passed to ``command``."""
         return self.change(
             load, lambda aggregate: command(aggregate, today=self.clock.today(), by=by.as_dict())
         )
