@@ -5,7 +5,8 @@ by the library's ``create_timestamp``, which every event class of ours takes fro
 :func:`event_timestamp`, that is from the clock of the application running the command
 (:func:`on_its_clock`).  The clock is passed in where the application is built
 (``DistrictRecords``, ``Tenancy``, ``Runtime`` through ``Settings.clock``); tests pass a
-:class:`SetClock` to choose the day instead of patching the library.
+:class:`SetClock` to choose the day instead of patching the library.  :func:`check_day` refuses
+a day a command records that has not come yet, or lies before the day it follows.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import datetime_now_with_tzinfo
+
+from aggregates.errors import DateInFuture, DateTooEarly, DomainError
 
 #: Dates in the plan are Chinese calendar dates: "today" is today in Zhengzhou.
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -120,3 +123,23 @@ def _inside_clock(method: Callable[..., Any]) -> Callable[..., Any]:
             return method(self, *args, **kwargs)
 
     return run
+
+
+# -- the days commands record ------------------------------------------------------------------
+# Every dated command checks its day the same way (the officer removed after being appointed,
+# the follow-up concluded after the referral, neither in the future): one function says it.
+
+
+def check_day(
+    day: date,
+    today: date,
+    field: str,
+    earliest: date | None = None,
+    too_early: type[DomainError] = DateTooEarly,
+) -> None:
+    """Refuse ``day`` (the argument ``field``) before ``earliest``, with ``too_early`` naming
+    what it would precede, or after ``today``."""
+    if earliest is not None and day < earliest:
+        raise too_early(day=day, earliest=earliest, field=field)
+    if day > today:
+        raise DateInFuture(day=day, field=field)

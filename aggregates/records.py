@@ -19,6 +19,8 @@ from eventsourcing.domain import Aggregate
 if TYPE_CHECKING:  # pragma: no cover
     from aggregates.association.association import Association
     from aggregates.clock import Clock
+    from aggregates.errors import NotFound
+    from aggregates.provenance import Provenance
 
 #: How often a command is tried on fresh copies when other requests keep winning the race.
 RETRIES = 3
@@ -50,6 +52,10 @@ class Records:
         """The aggregate of that id if it is a ``kind``, else None."""
         raise NotImplementedError
 
+    def load(self, aggregate_id: UUID, kind: type[A], missing: type[NotFound], field: str) -> A:
+        """The aggregate of that id if it is a ``kind``, else ``missing`` naming ``field``."""
+        raise NotImplementedError
+
     def record(
         self, *aggregates: Aggregate, created: UUID | None = None, more: tuple[UUID, ...] = ()
     ) -> Saved:
@@ -67,6 +73,15 @@ class Records:
 
     def change(self, load: Callable[[], A], command: Callable[[A], Any]) -> Saved:
         """Run ``command`` on the aggregate ``load`` gives and save it, retrying a lost race."""
+        raise NotImplementedError
+
+    def command_on(
+        self, load: Callable[[], A], command: Callable[..., Any], by: Provenance
+    ) -> Saved:
+        """Run an aggregate's command on the aggregate ``load`` gives, on today's date and with
+        the provenance, and save it, retrying a lost race.  ``command`` is the aggregate's
+        method with its other arguments bound (``partial(Group.leave, person_id=...)``), so
+        that a command of the store names each argument once."""
         raise NotImplementedError
 
     def change_association(

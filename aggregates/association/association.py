@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     AlreadyFullTime,
     AssociationNotActive,
@@ -32,7 +33,6 @@ from aggregates.errors import (
     BeforeTermStart,
     ContinuingKeepsOffice,
     ContinuingOnce,
-    DateInFuture,
     FullTimeNotCommitteeMember,
     MergeIntoItself,
     NegativeAmount,
@@ -231,8 +231,7 @@ class Association(Aggregate):
             raise NotWithinTownship(
                 code=division_code, township=township_code, field="township_code"
             )
-        if established_on > today:
-            raise DateInFuture(day=established_on, field="established_on")
+        check_day(established_on, today, "established_on")
         return cls(
             division_code=division_code,
             name=name,
@@ -320,12 +319,7 @@ class Association(Aggregate):
             if officer_id in self.former_officers:
                 raise OfficerLeft(field="officer_id")
             raise NoSuchOfficer(id=officer_id, field="officer_id")
-        if removed_on < officer.appointed_on:
-            raise BeforeAppointment(
-                day=removed_on, earliest=officer.appointed_on, field="removed_on"
-            )
-        if removed_on > today:
-            raise DateInFuture(day=removed_on, field="removed_on")
+        check_day(removed_on, today, "removed_on", officer.appointed_on, BeforeAppointment)
         membership = self.full_time.get(officer_id)
         if membership is not None and removed_on < membership[1]:
             raise BeforeFullTimeSelection(
@@ -393,8 +387,7 @@ class Association(Aggregate):
         self, started_on: date, ends_on: date, today: date, officers: list[NewOfficer]
     ) -> None:
         """The term's dates follow the last term's, and it names its officers."""
-        if started_on > today:
-            raise DateInFuture(day=started_on, field="started_on")
+        check_day(started_on, today, "started_on")
         if started_on <= self.term_started_on:
             raise BeforeTermStart(day=started_on, earliest=self.term_started_on, field="started_on")
         if ends_on <= started_on:
@@ -609,12 +602,7 @@ class Association(Aggregate):
         recorded_on = self.facilities.get(facility_id)
         if recorded_on is None:
             raise NoSuchFacility(id=facility_id, field="facility_id")
-        if withdrawn_on < recorded_on:
-            raise BeforeFacilityRecorded(
-                day=withdrawn_on, earliest=recorded_on, field="withdrawn_on"
-            )
-        if withdrawn_on > today:
-            raise DateInFuture(day=withdrawn_on, field="withdrawn_on")
+        check_day(withdrawn_on, today, "withdrawn_on", recorded_on, BeforeFacilityRecorded)
         self._withdraw_facility(
             facility_id=facility_id,
             withdrawn_on=withdrawn_on,
@@ -651,12 +639,7 @@ class Association(Aggregate):
             raise AlreadyFullTime(field="officer_id")
         if method is SelectionMethod.UNRECORDED:
             raise SayHowSelected(field="method")
-        if selected_on < officer.appointed_on:
-            raise BeforeAppointment(
-                day=selected_on, earliest=officer.appointed_on, field="selected_on"
-            )
-        if selected_on > today:
-            raise DateInFuture(day=selected_on, field="selected_on")
+        check_day(selected_on, today, "selected_on", officer.appointed_on, BeforeAppointment)
         membership_id = uuid4()
         self._select_full_time(
             membership_id=membership_id,
@@ -702,10 +685,7 @@ class Association(Aggregate):
         membership_id, selected_on = self._membership(officer_id)
         if monthly_amount < 0:
             raise NegativeAmount(field="monthly_amount")
-        if from_on < selected_on:
-            raise BeforeFullTimeSelection(day=from_on, earliest=selected_on, field="from_on")
-        if from_on > today:
-            raise DateInFuture(day=from_on, field="from_on")
+        check_day(from_on, today, "from_on", selected_on, BeforeFullTimeSelection)
         self._arrange_pay(
             membership_id=membership_id,
             officer_id=officer_id,
@@ -733,10 +713,7 @@ class Association(Aggregate):
         """End a full-time membership (能进能出); the officer stays a committee member."""
         self._check_active()
         membership_id, selected_on = self._membership(officer_id)
-        if exited_on < selected_on:
-            raise BeforeFullTimeSelection(day=exited_on, earliest=selected_on, field="exited_on")
-        if exited_on > today:
-            raise DateInFuture(day=exited_on, field="exited_on")
+        check_day(exited_on, today, "exited_on", selected_on, BeforeFullTimeSelection)
         self._exit_full_time(
             membership_id=membership_id,
             officer_id=officer_id,
@@ -777,8 +754,7 @@ class Association(Aggregate):
     ) -> UUID:
         """Record a qualification an officer (sitting or former) obtained."""
         officer = self._any_officer(officer_id)
-        if obtained_on > today:
-            raise DateInFuture(day=obtained_on, field="obtained_on")
+        check_day(obtained_on, today, "obtained_on")
         qualification_id = uuid4()
         self._record_qualification(
             qualification_id=qualification_id,
@@ -866,10 +842,7 @@ class Association(Aggregate):
             raise BeforeLatestAppointment(day=ended_on, earliest=latest, field=field)
 
     def _check_date_in_life(self, day: date, today: date, field: str) -> None:
-        if day < self.established_on:
-            raise BeforeEstablished(day=day, earliest=self.established_on, field=field)
-        if day > today:
-            raise DateInFuture(day=day, field=field)
+        check_day(day, today, field, self.established_on, BeforeEstablished)
 
     def _sitting_officer(self, officer_id: UUID) -> Officer:
         officer = self.officers.get(officer_id)
@@ -906,12 +879,7 @@ class Association(Aggregate):
             self.full_time.pop(officer_id, None)
 
     def _check_appointment_date(self, appointed_on: date, today: date) -> None:
-        if appointed_on < self.established_on:
-            raise BeforeEstablished(
-                day=appointed_on, earliest=self.established_on, field="appointed_on"
-            )
-        if appointed_on > today:
-            raise DateInFuture(day=appointed_on, field="appointed_on")
+        check_day(appointed_on, today, "appointed_on", self.established_on, BeforeEstablished)
 
 
 def division_claim_id(division_code: str) -> UUID:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -92,10 +93,7 @@ class LifecycleCommands(Records):
 
     def training_session(self, session_id: UUID) -> TrainingSession:
         """A training session of the district, or NotFound."""
-        session = self.find(session_id, TrainingSession)
-        if session is None:
-            raise NoSuchTrainingSession(id=session_id, field="session_id")
-        return session
+        return self.load(session_id, TrainingSession, NoSuchTrainingSession, "session_id")
 
     def check_village_registered(self, division_code: str) -> None:
         """Once a district keeps a division register, associations need a registered village."""
@@ -309,11 +307,10 @@ class LifecycleCommands(Records):
         self, association_id: UUID, *, dissolved_on: date, reason: str, by: Provenance
     ) -> Saved:
         """Dissolve an association."""
-        return self.change_association(
-            association_id,
-            lambda a: a.dissolve(
-                dissolved_on=dissolved_on, reason=reason, today=self.clock.today(), by=by.as_dict()
-            ),
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(Association.dissolve, dissolved_on=dissolved_on, reason=reason),
+            by,
         )
 
     def merge_association(
@@ -328,9 +325,9 @@ class LifecycleCommands(Records):
         """Merge an association into another of the district, both saved together."""
         for attempt in range(RETRIES):
             association = self.association(association_id)
-            other = self.find(into_association_id, Association)
-            if other is None:
-                raise NoSuchAssociation(id=into_association_id, field="into_association_id")
+            other = self.load(
+                into_association_id, Association, NoSuchAssociation, "into_association_id"
+            )
             association.merge_into(
                 other, merged_on=merged_on, reason=reason, today=self.clock.today(), by=by.as_dict()
             )
@@ -352,16 +349,16 @@ class LifecycleCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record a venue, barrier-free facility or wall display (S3.4, S3.5)."""
-        return self.change_association(
-            association_id,
-            lambda a: a.record_facility(
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(
+                Association.record_facility,
                 kind=kind,
                 description=description,
                 recorded_on=recorded_on,
                 evidence=evidence,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def withdraw_facility(
@@ -374,15 +371,15 @@ class LifecycleCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record that a facility is gone."""
-        return self.change_association(
-            association_id,
-            lambda a: a.withdraw_facility(
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(
+                Association.withdraw_facility,
                 facility_id=facility_id,
                 withdrawn_on=withdrawn_on,
                 reason=reason,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     # -- full-time members (S3.6) ------------------------------------------------------------
@@ -399,17 +396,17 @@ class LifecycleCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Select a committee member as full-time member; the id is the membership's."""
-        return self.change_association(
-            association_id,
-            lambda a: a.select_full_time(
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(
+                Association.select_full_time,
                 officer_id=officer_id,
                 method=method,
                 priority_group=priority_group,
                 selected_on=selected_on,
                 note=note,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def arrange_full_time_pay(
@@ -423,16 +420,16 @@ class LifecycleCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record a full-time member's pay arrangement from a date."""
-        return self.change_association(
-            association_id,
-            lambda a: a.arrange_pay(
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(
+                Association.arrange_pay,
                 officer_id=officer_id,
                 kind=kind,
                 monthly_amount=monthly_amount,
                 from_on=from_on,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def exit_full_time_member(
@@ -445,15 +442,15 @@ class LifecycleCommands(Records):
         by: Provenance,
     ) -> Saved:
         """End a full-time membership (能进能出)."""
-        return self.change_association(
-            association_id,
-            lambda a: a.exit_full_time(
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(
+                Association.exit_full_time,
                 officer_id=officer_id,
                 exited_on=exited_on,
                 reason=reason,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     # -- training (S3.7) -----------------------------------------------------------------
@@ -471,18 +468,18 @@ class LifecycleCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record an officer's qualification."""
-        return self.change_association(
-            association_id,
-            lambda a: a.record_qualification(
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(
+                Association.record_qualification,
                 officer_id=officer_id,
                 kind=kind,
                 title=title,
                 obtained_on=obtained_on,
                 issuer=issuer,
                 evidence=evidence,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def hold_training(

@@ -12,7 +12,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from aggregates.errors import DateInFuture, OutOfRange, OutsideDistrict
+from aggregates.clock import check_day
+from aggregates.errors import OutOfRange, OutsideDistrict
 from aggregates.events import Aggregate, event
 
 #: Longest session a single record may claim (a week of full days).
@@ -69,8 +70,7 @@ class TrainingSession(Aggregate):
             raise OutsideDistrict(code=township_code, district=district_code, field="township_code")
         if not 0 < hours <= MAXIMUM_HOURS:
             raise OutOfRange(minimum=0, maximum=MAXIMUM_HOURS, field="hours")
-        if held_on > today:
-            raise DateInFuture(day=held_on, field="held_on")
+        check_day(held_on, today, "held_on")
         return cls(
             district_code=district_code,
             township_code=township_code,

@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from aggregates.errors import BeforeCampaign, BeforeLastFiling, DateInFuture
+from aggregates.clock import check_day
+from aggregates.errors import BeforeCampaign, BeforeLastFiling
 from aggregates.events import Aggregate, event
 
 
@@ -163,7 +164,6 @@ class WorkPlan(Aggregate):
 
 
 def _check_filing_date(filed_on: date, today: date) -> None:
-    if filed_on > today:
-        raise DateInFuture(day=filed_on, field="filed_on")
+    check_day(filed_on, today, "filed_on")
     if filed_on < PHASES[0].starts_on:
         raise BeforeCampaign(day=filed_on, earliest=PHASES[0].starts_on, field="filed_on")

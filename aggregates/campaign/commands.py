@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -35,7 +36,6 @@ from aggregates.errors import (
     NoSuchInspection,
     NoSuchSupervision,
     NotAModel,
-    NotFound,
     SampledTwice,
 )
 from aggregates.provenance import Provenance
@@ -111,17 +111,9 @@ class InspectionCommands(Records):
 
     # -- loading -----------------------------------------------------------------------------
 
-    def _campaign_get(
-        self, aggregate_id: UUID, kind: type[A], what: type[NotFound], field: str
-    ) -> A:
-        aggregate = self.find(aggregate_id, kind)
-        if aggregate is None:
-            raise what(id=aggregate_id, field=field)
-        return aggregate
-
     def inspection(self, inspection_id: UUID) -> Inspection:
         """An inspection of the district, or NotFound."""
-        return self._campaign_get(inspection_id, Inspection, NoSuchInspection, "inspection_id")
+        return self.load(inspection_id, Inspection, NoSuchInspection, "inspection_id")
 
     def work_plan(self) -> WorkPlan | None:
         """The district's work plan, if filed."""
@@ -284,16 +276,16 @@ class InspectionCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record a problem's rectification with its evidence."""
-        return self.change(
+        return self.command_on(
             lambda: self.inspection(inspection_id),
-            lambda i: i.rectify(
+            partial(
+                Inspection.rectify,
                 problem_id=problem_id,
                 rectified_on=rectified_on,
                 evidence=evidence,
                 note=note,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def review_rectification(
@@ -307,16 +299,16 @@ class InspectionCommands(Records):
         by: Provenance,
     ) -> Saved:
         """The inspector confirms a rectification, or returns it (the problem opens again)."""
-        return self.change(
+        return self.command_on(
             lambda: self.inspection(inspection_id),
-            lambda i: i.review_rectification(
+            partial(
+                Inspection.review_rectification,
                 problem_id=problem_id,
                 reviewed_on=reviewed_on,
                 accepted=accepted,
                 remarks=remarks,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def escalate_problem(
@@ -330,16 +322,16 @@ class InspectionCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Escalate an open problem."""
-        return self.change(
+        return self.command_on(
             lambda: self.inspection(inspection_id),
-            lambda i: i.escalate(
+            partial(
+                Inspection.escalate,
                 problem_id=problem_id,
                 escalated_on=escalated_on,
                 escalated_to=escalated_to,
                 reason=reason,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def record_decision(
@@ -354,17 +346,17 @@ class InspectionCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record one city body's decision in the joint acceptance."""
-        return self.change(
+        return self.command_on(
             lambda: self.inspection(inspection_id),
-            lambda i: i.decide(
+            partial(
+                Inspection.decide,
                 body=body,
                 decision=decision,
                 decided_on=decided_on,
                 signatory=signatory,
                 remarks=remarks,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def conclude_inspection(
@@ -377,15 +369,12 @@ class InspectionCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Conclude an inspection with its outcome."""
-        return self.change(
+        return self.command_on(
             lambda: self.inspection(inspection_id),
-            lambda i: i.conclude(
-                concluded_on=concluded_on,
-                outcome=outcome,
-                summary=summary,
-                today=self.clock.today(),
-                by=by.as_dict(),
+            partial(
+                Inspection.conclude, concluded_on=concluded_on, outcome=outcome, summary=summary
             ),
+            by,
         )
 
     # -- key supervision (S4.3) ----------------------------------------------------------------
@@ -423,19 +412,16 @@ class InspectionCommands(Records):
 
     def key_supervision(self, supervision_id: UUID) -> KeySupervision:
         """A spell of key supervision, or NotFound."""
-        return self._campaign_get(
-            supervision_id, KeySupervision, NoSuchSupervision, "supervision_id"
-        )
+        return self.load(supervision_id, KeySupervision, NoSuchSupervision, "supervision_id")
 
     def release_key_supervision(
         self, supervision_id: UUID, *, released_on: date, reason: str, by: Provenance
     ) -> Saved:
         """Release from key supervision."""
-        return self.change(
+        return self.command_on(
             lambda: self.key_supervision(supervision_id),
-            lambda s: s.release(
-                released_on=released_on, reason=reason, today=self.clock.today(), by=by.as_dict()
-            ),
+            partial(KeySupervision.release, released_on=released_on, reason=reason),
+            by,
         )
 
     # -- model cultivation (S5.3) --------------------------------------------------------------
@@ -477,11 +463,10 @@ class InspectionCommands(Records):
         self, association_id: UUID, *, withdrawn_on: date, reason: str, by: Provenance
     ) -> Saved:
         """End an association's designation as a model."""
-        return self.change(
-            lambda: self._campaign_get(
+        return self.command_on(
+            lambda: self.load(
                 model_id(association_id), ModelAssociation, NotAModel, "association_id"
             ),
-            lambda m: m.withdraw(
-                withdrawn_on=withdrawn_on, reason=reason, today=self.clock.today(), by=by.as_dict()
-            ),
+            partial(ModelAssociation.withdraw, withdrawn_on=withdrawn_on, reason=reason),
+            by,
         )

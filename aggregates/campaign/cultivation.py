@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     AlreadyModel,
-    DateInFuture,
     DateTooEarly,
     ModelWithdrawn,
 )
@@ -111,7 +111,4 @@ class ModelAssociation(Aggregate):
 
 
 def _check_date(day: date, earliest: date, today: date) -> None:
-    if day > today:
-        raise DateInFuture(day=day, field="designated_on")
-    if day < earliest:
-        raise DateTooEarly(day=day, earliest=earliest, field="designated_on")
+    check_day(day, today, "designated_on", earliest, DateTooEarly)

@@ -14,13 +14,13 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     AcceptanceNeedsTownship,
     BeforeInspection,
     BeforeProblemFound,
     BeforeRectification,
     BodyAlreadyDecided,
-    DateInFuture,
     DecisionsMissing,
     EvidenceRequired,
     InspectionClosed,
@@ -177,8 +177,7 @@ class Inspection(Aggregate):
         by: dict[str, Any],
     ) -> Inspection:
         """Record an inspection held on ``inspected_on`` that sampled the given associations."""
-        if inspected_on > today:
-            raise DateInFuture(day=inspected_on, field="inspected_on")
+        check_day(inspected_on, today, "inspected_on")
         if township_code is not None and not township_code.startswith(district_code):
             raise OutsideDistrict(code=township_code, district=district_code, field="township_code")
         if not sampled:
@@ -221,10 +220,7 @@ class Inspection(Aggregate):
         """Put a problem on the list: about a sampled association, or a village or the district."""
         if self.concluded_on is not None:
             raise InspectionClosed(concluded_on=self.concluded_on, field="inspection_id")
-        if found_on < self.inspected_on:
-            raise BeforeInspection(day=found_on, earliest=self.inspected_on, field="found_on")
-        if found_on > today:
-            raise DateInFuture(day=found_on, field="found_on")
+        check_day(found_on, today, "found_on", self.inspected_on, BeforeInspection)
         name = None
         if association_id is not None:
             sample = self.sampled.get(str(association_id))
@@ -296,10 +292,7 @@ class Inspection(Aggregate):
         state, since = self._problem(problem_id)
         if state is ProblemState.RECTIFIED:
             raise ProblemAlreadyRectified(rectified_on=since, field="problem_id")
-        if rectified_on < since:
-            raise BeforeProblemFound(day=rectified_on, earliest=since, field="rectified_on")
-        if rectified_on > today:
-            raise DateInFuture(day=rectified_on, field="rectified_on")
+        check_day(rectified_on, today, "rectified_on", since, BeforeProblemFound)
         if not evidence.strip():
             raise EvidenceRequired(field="evidence")
         self._rectify(
@@ -341,10 +334,7 @@ class Inspection(Aggregate):
             raise RectificationReviewed(
                 confirmed_on=self._confirmations()[problem_id], field="problem_id"
             )
-        if reviewed_on < since:
-            raise BeforeRectification(day=reviewed_on, earliest=since, field="reviewed_on")
-        if reviewed_on > today:
-            raise DateInFuture(day=reviewed_on, field="reviewed_on")
+        check_day(reviewed_on, today, "reviewed_on", since, BeforeRectification)
         if accepted:
             self._confirm(problem_id=problem_id, confirmed_on=reviewed_on, remarks=remarks, by=by)
             return
@@ -378,10 +368,7 @@ class Inspection(Aggregate):
         state, since = self._problem(problem_id)
         if state is not ProblemState.OPEN:
             raise ProblemInState(state=state.value, field="problem_id")
-        if escalated_on < since:
-            raise BeforeProblemFound(day=escalated_on, earliest=since, field="escalated_on")
-        if escalated_on > today:
-            raise DateInFuture(day=escalated_on, field="escalated_on")
+        check_day(escalated_on, today, "escalated_on", since, BeforeProblemFound)
         self._escalate(
             problem_id=problem_id,
             escalated_on=escalated_on,
@@ -418,10 +405,7 @@ class Inspection(Aggregate):
             raise NotJointAcceptance(field="inspection_id")
         if body.value in self.decisions:
             raise BodyAlreadyDecided(body=body.value, field="body")
-        if decided_on < self.inspected_on:
-            raise BeforeInspection(day=decided_on, earliest=self.inspected_on, field="decided_on")
-        if decided_on > today:
-            raise DateInFuture(day=decided_on, field="decided_on")
+        check_day(decided_on, today, "decided_on", self.inspected_on, BeforeInspection)
         self._decide(
             body=body.value,
             decision=decision.value,
@@ -472,12 +456,7 @@ class Inspection(Aggregate):
             raise DecisionsMissing(field="inspection_id")
         if self.concluded_on is not None:
             raise InspectionConcluded(concluded_on=self.concluded_on, field="inspection_id")
-        if concluded_on < self.inspected_on:
-            raise BeforeInspection(
-                day=concluded_on, earliest=self.inspected_on, field="concluded_on"
-            )
-        if concluded_on > today:
-            raise DateInFuture(day=concluded_on, field="concluded_on")
+        check_day(concluded_on, today, "concluded_on", self.inspected_on, BeforeInspection)
         self._conclude(
             concluded_on=concluded_on,
             outcome=outcome.value if outcome else None,

@@ -11,9 +11,9 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     BeforeStart,
-    DateInFuture,
     ReasonRequired,
     SupervisionReleased,
 )
@@ -67,8 +67,7 @@ class KeySupervision(Aggregate):
         by: dict[str, Any],
     ) -> KeySupervision:
         """Put the district (no association) or an association under key supervision."""
-        if started_on > today:
-            raise DateInFuture(day=started_on, field="started_on")
+        check_day(started_on, today, "started_on")
         if not reason.strip():
             raise ReasonRequired(field="reason")
         subject = SupervisedKind.ASSOCIATION if association_id else SupervisedKind.DISTRICT
@@ -89,10 +88,7 @@ class KeySupervision(Aggregate):
         """End the supervision, on or after its start."""
         if self.released_on is not None:
             raise SupervisionReleased(released_on=self.released_on, field="supervision_id")
-        if released_on < self.started_on:
-            raise BeforeStart(day=released_on, earliest=self.started_on, field="released_on")
-        if released_on > today:
-            raise DateInFuture(day=released_on, field="released_on")
+        check_day(released_on, today, "released_on", self.started_on, BeforeStart)
         self._release(released_on=released_on, reason=reason, by=by)
 
     @event("Released", effective="released_on")

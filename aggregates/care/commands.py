@@ -8,6 +8,7 @@ the aggregate enforce the plan's rules, and saves the new events in one transact
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TypeVar
 from uuid import UUID
 
@@ -98,11 +99,10 @@ class CareCommands(Records):
     ) -> Saved:
         """Count a person into a group."""
         self.check_person(person_id, self.association(association_id).division_code)
-        return self.change(
+        return self.command_on(
             lambda: self.group(association_id, group_id),
-            lambda g: g.join(
-                person_id=person_id, joined_on=joined_on, today=self.clock.today(), by=by.as_dict()
-            ),
+            partial(Group.join, person_id=person_id, joined_on=joined_on),
+            by,
         )
 
     def leave_group(
@@ -116,15 +116,10 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Count a member out of a group."""
-        return self.change(
+        return self.command_on(
             lambda: self.group(association_id, group_id),
-            lambda g: g.leave(
-                person_id=person_id,
-                left_on=left_on,
-                reason=reason,
-                today=self.clock.today(),
-                by=by.as_dict(),
-            ),
+            partial(Group.leave, person_id=person_id, left_on=left_on, reason=reason),
+            by,
         )
 
     def appoint_group_leader(
@@ -137,14 +132,10 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Make a member the group's leader."""
-        return self.change(
+        return self.command_on(
             lambda: self.group(association_id, group_id),
-            lambda g: g.appoint_leader(
-                person_id=person_id,
-                appointed_on=appointed_on,
-                today=self.clock.today(),
-                by=by.as_dict(),
-            ),
+            partial(Group.appoint_leader, person_id=person_id, appointed_on=appointed_on),
+            by,
         )
 
     def disband_group(
@@ -157,11 +148,10 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Close a group with no members left."""
-        return self.change(
+        return self.command_on(
             lambda: self.group(association_id, group_id),
-            lambda g: g.disband(
-                disbanded_on=disbanded_on, reason=reason, today=self.clock.today(), by=by.as_dict()
-            ),
+            partial(Group.disband, disbanded_on=disbanded_on, reason=reason),
+            by,
         )
 
     def group(self, association_id: UUID, group_id: UUID) -> Group:
@@ -221,17 +211,17 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record a service delivered against one of a person's needs."""
-        return self.change(
+        return self.command_on(
             lambda: self.person_needs(association_id, person_id),
-            lambda r: r.deliver_service(
+            partial(
+                PersonNeeds.deliver_service,
                 need_id=need_id,
                 delivered_on=delivered_on,
                 provider=provider,
                 description=description,
                 meets_need=meets_need,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def person_needs(self, association_id: UUID, person_id: UUID) -> PersonNeeds:
@@ -302,15 +292,12 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Refer a difficulty found on a visit to the two committees or the township."""
-        return self.change(
+        return self.command_on(
             lambda: self.visit(association_id, visit_id),
-            lambda v: v.refer(
-                referred_to=referred_to,
-                referred_on=referred_on,
-                matter=matter,
-                today=self.clock.today(),
-                by=by.as_dict(),
+            partial(
+                HomeVisit.refer, referred_to=referred_to, referred_on=referred_on, matter=matter
             ),
+            by,
         )
 
     def conclude_follow_up(
@@ -325,16 +312,16 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record what came of a referral."""
-        return self.change(
+        return self.command_on(
             lambda: self.visit(association_id, visit_id),
-            lambda v: v.conclude(
+            partial(
+                HomeVisit.conclude,
                 follow_up_id=follow_up_id,
                 concluded_on=concluded_on,
                 outcome=outcome,
                 resolved=resolved,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def visit(self, association_id: UUID, visit_id: UUID) -> HomeVisit:

@@ -13,7 +13,8 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from aggregates.care.district_settings import EvaluationScheme
-from aggregates.errors import BeforeCycle, CycleNotBegun, DateInFuture
+from aggregates.clock import check_day
+from aggregates.errors import BeforeCycle, CycleNotBegun
 from aggregates.events import Aggregate, event
 
 
@@ -62,8 +63,7 @@ class Evaluation(Aggregate):
             raise CycleNotBegun(cycle=cycle, field="cycle")
         if evaluated_on.year < cycle:
             raise BeforeCycle(day=evaluated_on, cycle=cycle, field="evaluated_on")
-        if evaluated_on > today:
-            raise DateInFuture(day=evaluated_on, field="evaluated_on")
+        check_day(evaluated_on, today, "evaluated_on")
 
     @classmethod
     def of_association(

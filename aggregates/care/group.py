@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     AlreadyMember,
     BeforeEstablished,
@@ -20,7 +21,6 @@ from aggregates.errors import (
     BeforeJoined,
     BeforeLastChange,
     BeforeLastDeparture,
-    DateInFuture,
     GroupAreaRequired,
     GroupAreaWithCategory,
     GroupCategoryRequired,
@@ -105,12 +105,7 @@ class Group(Aggregate):
             raise GroupAreaRequired(field="area")
         if basis is GroupBasis.AREA and category is not None:
             raise GroupAreaWithCategory(field="category")
-        if formed_on > today:
-            raise DateInFuture(day=formed_on, field="formed_on")
-        if formed_on < association_established_on:
-            raise BeforeEstablished(
-                day=formed_on, earliest=association_established_on, field="formed_on"
-            )
+        check_day(formed_on, today, "formed_on", association_established_on, BeforeEstablished)
         return cls._create(
             cls.Formed,
             id=uuid4(),
@@ -128,10 +123,7 @@ class Group(Aggregate):
         self._check_open()
         if person_id in self.members:
             raise AlreadyMember(field="person_id")
-        if joined_on < self.formed_on:
-            raise BeforeGroupFormed(day=joined_on, earliest=self.formed_on, field="joined_on")
-        if joined_on > today:
-            raise DateInFuture(day=joined_on, field="joined_on")
+        check_day(joined_on, today, "joined_on", self.formed_on, BeforeGroupFormed)
         left = self.last_left.get(person_id)
         if left is not None and joined_on < left:
             raise BeforeLastDeparture(day=joined_on, earliest=left, field="joined_on")
@@ -164,10 +156,7 @@ class Group(Aggregate):
         membership = self.members.get(person_id)
         if membership is None:
             raise NotMember(id=person_id, field="person_id")
-        if left_on < membership.joined_on:
-            raise BeforeJoined(day=left_on, earliest=membership.joined_on, field="left_on")
-        if left_on > today:
-            raise DateInFuture(day=left_on, field="left_on")
+        check_day(left_on, today, "left_on", membership.joined_on, BeforeJoined)
         self._leave(
             membership_id=membership.membership_id,
             person_id=person_id,
@@ -194,12 +183,7 @@ class Group(Aggregate):
         membership = self.members.get(person_id)
         if membership is None:
             raise LeaderNotMember(field="person_id")
-        if appointed_on < membership.joined_on:
-            raise BeforeJoined(
-                day=appointed_on, earliest=membership.joined_on, field="appointed_on"
-            )
-        if appointed_on > today:
-            raise DateInFuture(day=appointed_on, field="appointed_on")
+        check_day(appointed_on, today, "appointed_on", membership.joined_on, BeforeJoined)
         self._appoint_leader(person_id=person_id, appointed_on=appointed_on, by=by)
 
     @event("LeaderAppointed")
@@ -213,10 +197,7 @@ class Group(Aggregate):
         if self.members:
             raise GroupHasMembers(members=len(self.members), field="disbanded_on")
         latest = max(self.last_left.values(), default=self.formed_on)
-        if disbanded_on < latest:
-            raise BeforeLastChange(day=disbanded_on, earliest=latest, field="disbanded_on")
-        if disbanded_on > today:
-            raise DateInFuture(day=disbanded_on, field="disbanded_on")
+        check_day(disbanded_on, today, "disbanded_on", latest, BeforeLastChange)
         self._disband(disbanded_on=disbanded_on, reason=reason, by=by)
 
     @event("Disbanded")

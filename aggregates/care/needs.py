@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     BeforeLastSurvey,
     BeforeNeedFound,
-    DateInFuture,
     NeedMet,
     NeedStillOpen,
     NoSuchNeed,
@@ -78,8 +78,7 @@ class PersonNeeds(Aggregate):
         by: dict[str, Any],
     ) -> tuple[UUID, list[UUID]]:
         """Record a survey; returns its id and the ids of the needs it found."""
-        if surveyed_on > today:
-            raise DateInFuture(day=surveyed_on, field="surveyed_on")
+        check_day(surveyed_on, today, "surveyed_on")
         if self.last_surveyed_on is not None and surveyed_on < self.last_surveyed_on:
             raise BeforeLastSurvey(
                 day=surveyed_on, earliest=self.last_surveyed_on, field="surveyed_on"
@@ -142,10 +141,7 @@ class PersonNeeds(Aggregate):
             raise NoSuchNeed(id=need_id, field="need_id")
         if need.met_on is not None:
             raise NeedMet(met_on=need.met_on, field="need_id")
-        if delivered_on < need.found_on:
-            raise BeforeNeedFound(day=delivered_on, earliest=need.found_on, field="delivered_on")
-        if delivered_on > today:
-            raise DateInFuture(day=delivered_on, field="delivered_on")
+        check_day(delivered_on, today, "delivered_on", need.found_on, BeforeNeedFound)
         service_id = uuid4()
         self._deliver_service(
             service_id=service_id,

@@ -13,10 +13,10 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     BeforeReferral,
     BeforeVisit,
-    DateInFuture,
     FollowUpAlreadyConcluded,
     NoSuchFollowUp,
 )
@@ -95,8 +95,7 @@ class HomeVisit(Aggregate):
         by: dict[str, Any],
     ) -> HomeVisit:
         """Record a visit; the date cannot lie in the future."""
-        if visited_on > today:
-            raise DateInFuture(day=visited_on, field="visited_on")
+        check_day(visited_on, today, "visited_on")
         return cls._create(
             cls.Recorded,
             id=uuid4(),
@@ -123,10 +122,7 @@ class HomeVisit(Aggregate):
         by: dict[str, Any],
     ) -> UUID:
         """Refer a difficulty to the two committees or the township."""
-        if referred_on < self.visited_on:
-            raise BeforeVisit(day=referred_on, earliest=self.visited_on, field="referred_on")
-        if referred_on > today:
-            raise DateInFuture(day=referred_on, field="referred_on")
+        check_day(referred_on, today, "referred_on", self.visited_on, BeforeVisit)
         follow_up_id = uuid4()
         self._refer(
             follow_up_id=follow_up_id,
@@ -167,12 +163,7 @@ class HomeVisit(Aggregate):
             raise FollowUpAlreadyConcluded(
                 concluded_on=follow_up.concluded_on, field="follow_up_id"
             )
-        if concluded_on < follow_up.referred_on:
-            raise BeforeReferral(
-                day=concluded_on, earliest=follow_up.referred_on, field="concluded_on"
-            )
-        if concluded_on > today:
-            raise DateInFuture(day=concluded_on, field="concluded_on")
+        check_day(concluded_on, today, "concluded_on", follow_up.referred_on, BeforeReferral)
         self._conclude(
             follow_up_id=follow_up_id,
             concluded_on=concluded_on,

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     AlreadyRegistered,
     BadDivisionCode,
@@ -371,8 +372,7 @@ class DivisionRegister(Aggregate):
 
     @staticmethod
     def _check_effective(effective_on: date, divisions: list[Division], today: date) -> None:
-        if effective_on > today:
-            raise DateInFuture(day=effective_on, field="effective_on")
+        check_day(effective_on, today, "effective_on")
         for division in divisions:
             if division.valid_from is not None and effective_on < division.valid_from:
                 raise BeforeDivisionBegan(

@@ -33,11 +33,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate as LibraryAggregate
 
+from aggregates.clock import check_day
 from aggregates.errors import (
     AlreadyErased,
     AlreadyHeld,
@@ -53,7 +55,6 @@ from aggregates.errors import (
     ChangedConcurrently,
     ChangesThroughOwnCommand,
     Conflict,
-    DateInFuture,
     DeathRecorded,
     DomainError,
     GradeRequired,
@@ -257,10 +258,7 @@ def _village(code: str, district: str) -> str:
 
 
 def _check_effective(effective_on: date, person: Person, today: date, name: str) -> None:
-    if effective_on > today:
-        raise DateInFuture(day=effective_on, field=name)
-    if effective_on < person.birth_date:
-        raise BeforeBirth(day=effective_on, earliest=person.birth_date, field=name)
+    check_day(effective_on, today, name, person.birth_date, BeforeBirth)
 
 
 @dataclass(frozen=True)
@@ -381,10 +379,7 @@ class Person(Aggregate):
     ) -> Person:
         """Put a person on the roster; refuses details that disagree with each other."""
         checked = validated(details, district=district, today=today)
-        if registered_on > today:
-            raise DateInFuture(day=registered_on, field="registered_on")
-        if registered_on < checked.birth_date:
-            raise BeforeBirth(day=registered_on, earliest=checked.birth_date, field="registered_on")
+        check_day(registered_on, today, "registered_on", checked.birth_date, BeforeBirth)
         return cls(
             details=checked.as_dict(),
             registered_on=registered_on,
@@ -894,10 +889,7 @@ class RosterCommands(Records):
 
     def person(self, person_id: UUID) -> Person:
         """Load a person, or say they are not on this district's roster."""
-        person = self.find(person_id, Person)
-        if person is None:
-            raise NoSuchPerson(id=person_id, field="person_id")
-        return person
+        return self.load(person_id, Person, NoSuchPerson, "person_id")
 
     def person_id_for(self, resident_id: str) -> UUID | None:
         """The person holding a resident ID in this district, if any."""
@@ -985,6 +977,13 @@ class RosterCommands(Records):
         _, position = self.retrying(attempt)
         return Saved(person_id, position)
 
+    def _on_person(self, person_id: UUID, command: Callable[..., None], by: Provenance) -> Saved:
+        """:meth:`_change_person` with a command of :class:`Person` whose other arguments are
+        bound (``partial(Person.die, died_on=...)``), run on today's date with the provenance."""
+        return self._change_person(
+            person_id, lambda person: command(person, today=self.clock.today(), by=by.as_dict())
+        )
+
     def relocate_person(
         self,
         person_id: UUID,
@@ -995,30 +994,26 @@ class RosterCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Moved to another village or township of this district."""
-        return self._change_person(
+        return self._on_person(
             person_id,
-            lambda p: p.relocate(
+            partial(
+                Person.relocate,
                 village_code=village_code,
                 address=address,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def record_departure(
         self, person_id: UUID, *, destination: str, effective_on: date, by: Provenance
     ) -> Saved:
         """Moved out to a place outside the city's districts."""
-        return self._change_person(
+        return self._on_person(
             person_id,
-            lambda p: p.move_away(
-                destination=destination,
-                effective_on=effective_on,
-                today=self.clock.today(),
-                by=by.as_dict(),
-            ),
+            partial(Person.move_away, destination=destination, effective_on=effective_on),
+            by,
         )
 
     def record_return(
@@ -1032,17 +1027,17 @@ class RosterCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Moved in again after having left."""
-        return self._change_person(
+        return self._on_person(
             person_id,
-            lambda p: p.move_in(
+            partial(
+                Person.move_in,
                 village_code=village_code,
                 address=address,
                 origin=origin,
                 effective_on=effective_on,
                 district=self.district_code,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def issue_certificate(
@@ -1056,16 +1051,16 @@ class RosterCommands(Records):
         by: Provenance,
     ) -> Saved:
         """A certificate for an uncertified person."""
-        return self._change_person(
+        return self._on_person(
             person_id,
-            lambda p: p.issue_certificate(
+            partial(
+                Person.issue_certificate,
                 certificate_number=certificate_number,
                 category=category,
                 grade=grade,
                 effective_on=effective_on,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def change_certificate(
@@ -1080,17 +1075,17 @@ class RosterCommands(Records):
         by: Provenance,
     ) -> Saved:
         """A re-issued certificate."""
-        return self._change_person(
+        return self._on_person(
             person_id,
-            lambda p: p.change_certificate(
+            partial(
+                Person.change_certificate,
                 certificate_number=certificate_number,
                 category=category,
                 grade=grade,
                 effective_on=effective_on,
                 reason=reason,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def cancel_certificate(
@@ -1103,22 +1098,20 @@ class RosterCommands(Records):
         by: Provenance,
     ) -> Saved:
         """A cancelled certificate."""
-        return self._change_person(
+        return self._on_person(
             person_id,
-            lambda p: p.cancel_certificate(
+            partial(
+                Person.cancel_certificate,
                 effective_on=effective_on,
                 reason=reason,
                 service_needs=service_needs,
-                today=self.clock.today(),
-                by=by.as_dict(),
             ),
+            by,
         )
 
     def record_death(self, person_id: UUID, *, died_on: date, by: Provenance) -> Saved:
         """The person died."""
-        return self._change_person(
-            person_id, lambda p: p.die(died_on=died_on, today=self.clock.today(), by=by.as_dict())
-        )
+        return self._on_person(person_id, partial(Person.die, died_on=died_on), by)
 
     def correct_person(
         self,

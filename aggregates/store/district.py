@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
 from datetime import date
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -44,6 +45,7 @@ from aggregates.errors import (
     DivisionNotInDistrict,
     LostRace,
     NoSuchAssociation,
+    NotFound,
 )
 from aggregates.provenance import Provenance
 from aggregates.records import RETRIES, Attempt, Saved
@@ -242,20 +244,19 @@ class DistrictRecords(
         phone: str | None = None,
     ) -> Saved:
         """Seat an officer in an association."""
-
-        def command(association: Association) -> UUID:
-            return association.appoint_officer(
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(
+                Association.appoint_officer,
                 phone=phone,
                 name=name,
                 role=role,
                 full_time=full_time,
                 backgrounds=backgrounds,
                 appointed_on=appointed_on,
-                today=self.clock.today(),
-                by=by.as_dict(),
-            )
-
-        return self.change_association(association_id, command)
+            ),
+            by,
+        )
 
     def remove_officer(
         self,
@@ -267,17 +268,16 @@ class DistrictRecords(
         by: Provenance,
     ) -> Saved:
         """Take an officer out of office."""
-
-        def command(association: Association) -> None:
-            association.remove_officer(
+        return self.command_on(
+            lambda: self.association(association_id),
+            partial(
+                Association.remove_officer,
                 officer_id=officer_id,
                 removed_on=removed_on,
                 reason=reason,
-                today=self.clock.today(),
-                by=by.as_dict(),
-            )
-
-        return self.change_association(association_id, command)
+            ),
+            by,
+        )
 
     # -- loading and saving (aggregates/records.py) ---------------------------------------
 
@@ -289,12 +289,16 @@ class DistrictRecords(
             return None
         return aggregate if isinstance(aggregate, kind) else None
 
+    def load(self, aggregate_id: UUID, kind: type[A], missing: type[NotFound], field: str) -> A:
+        """The aggregate of that id if it is a ``kind``, else ``missing`` naming ``field``."""
+        aggregate = self.find(aggregate_id, kind)
+        if aggregate is None:
+            raise missing(id=aggregate_id, field=field)
+        return aggregate
+
     def association(self, association_id: UUID) -> Association:
         """Load an association, or say it does not exist."""
-        association = self.find(association_id, Association)
-        if association is None:
-            raise NoSuchAssociation(id=association_id, field="association_id")
-        return association
+        return self.load(association_id, Association, NoSuchAssociation, "association_id")
 
     def head_position(self) -> int:
         """The position of the newest event in this district's log (0 when empty)."""
@@ -319,6 +323,14 @@ class DistrictRecords(
 
         result, position = self.retrying(attempt)
         return saved_from(result, position)
+
+    def command_on(
+        self, load: Callable[[], A], command: Callable[..., Any], by: Provenance
+    ) -> Saved:
+        """:meth:`change` with today's date and the provenance passed to ``command``."""
+        return self.change(
+            load, lambda aggregate: command(aggregate, today=self.clock.today(), by=by.as_dict())
+        )
 
     def change_association(
         self, association_id: UUID, command: Callable[[Association], Any]

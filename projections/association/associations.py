@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -18,23 +17,16 @@ from aggregates.association.association import Association
 from projections.engine.projection import Handler, Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
-from projections.platform.scope import Selection, row_by, rows_by, tracked_position
-from projections.platform.tables import Table
+from projections.platform.scope import Page, Selection, row_by, rows_by, tracked_position
+from projections.platform.tables import Table, columns, copied
 
 ASSOCIATIONS = Table(
     name="associations",
-    columns={
-        "id": "text",
-        "division_code": "text",
-        "name": "text",
-        "township_code": "text",
-        "established_on": "date",
-        "version": "int",
-        "events_applied": "int",
-        "position": "int",
-        "created_at": "timestamp",
-        "updated_at": "timestamp",
-    },
+    columns=columns(
+        "id text, division_code text, name text, township_code text, established_on date, "
+        "version int, events_applied int, position int, created_at timestamp, "
+        "updated_at timestamp"
+    ),
     key=("id",),
     # Not unique: a village can hold several associations over time (one dissolved, another
     # established or moved there by a merge of villages); the domain keeps one active at a time.
@@ -74,22 +66,12 @@ def drop_division_uniqueness(cur: Cursor, sql: Callable[[str], str], dialect: st
 
 OFFICERS = Table(
     name="officers",
-    columns={
-        "officer_id": "text",
-        "association_id": "text",
-        "name": "text",
-        "role": "text",
-        "full_time": "bool",
-        "backgrounds": "json",
-        "appointed_on": "date",
-        "removed_on": "date",
-        "removal_reason": "text",
-        "appointed_position": "int",
-        "removed_position": "int",
-        "appointed_by": "text",
-        "removed_by": "text",
-        "phone": "text",
-    },
+    columns=columns(
+        "officer_id text, association_id text, name text, role text, full_time bool, "
+        "backgrounds json, appointed_on date, removed_on date, removal_reason text, "
+        "appointed_position int, removed_position int, appointed_by text, removed_by text, "
+        "phone text"
+    ),
     key=("officer_id",),
     indexes=(("association_id", "removed_on"),),
 )
@@ -115,9 +97,7 @@ def _established(event: Association.Established, position: int, uow: UnitOfWork)
         ASSOCIATIONS,
         {
             "id": str(event.originator_id),
-            "division_code": event.division_code,
-            "name": event.name,
-            "township_code": event.township_code,
+            **copied(event, "division_code name township_code"),
             "established_on": event.established_on.isoformat(),
             "version": event.originator_version,
             "events_applied": 1,
@@ -130,14 +110,7 @@ def _established(event: Association.Established, position: int, uow: UnitOfWork)
 
 def _appointed(event: Association.OfficerAppointed, position: int, uow: UnitOfWork) -> None:
     _touch(event, position, uow)
-    seat = {
-        "officer_id": event.officer_id,
-        "name": event.name,
-        "role": event.role,
-        "full_time": event.full_time,
-        "backgrounds": event.backgrounds,
-        "phone": event.phone,
-    }
+    seat = copied(event, "officer_id name role full_time backgrounds phone")
     uow.upsert(OFFICERS, _officer_row(event, position, seat, event.appointed_on.isoformat()))
 
 
@@ -262,13 +235,8 @@ ASSOCIATIONS_PROJECTION = Projection(
 # -- queries --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AssociationPage:
-    """A page of associations, the total matching, and the position the read model is at."""
-
-    items: list[dict[str, Any]]
-    total: int
-    position: int
+#: A page of associations.
+AssociationPage = Page
 
 
 def _officer(row: Any) -> dict[str, Any]:

@@ -14,116 +14,68 @@ from functools import partial
 from typing import Any
 
 from aggregates.association.association import Association, PriorityGroup, SelectionMethod
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns, copied
 
 STATUS = Table(
     name="association_status",
-    columns={
-        "association_id": "text",
-        "status": "text",
-        "term": "int",
-        "term_started_on": "date",
-        "term_ends_on": "date",
-        "ended_on": "date",
-        "end_reason": "text",
-        "merged_into": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "association_id text, status text, term int, term_started_on date, term_ends_on date, "
+        "ended_on date, end_reason text, merged_into text, position int"
+    ),
     key=("association_id",),
     indexes=(("status",),),
 )
 
 TERMS = Table(
     name="association_terms",
-    columns={
-        "association_id": "text",
-        "term": "int",
-        "started_on": "date",
-        "ends_on": "date",
-        "officer_ids": "json",
-        "continuing_officer_ids": "json",
-        "ended_officer_ids": "json",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "association_id text, term int, started_on date, ends_on date, officer_ids json, "
+        "continuing_officer_ids json, ended_officer_ids json, recorded_by text, position int"
+    ),
     key=("association_id", "term"),
 )
 
 FACILITIES = Table(
     name="facilities",
-    columns={
-        "facility_id": "text",
-        "association_id": "text",
-        "kind": "text",
-        "description": "text",
-        "recorded_on": "date",
-        "evidence": "text",
-        "withdrawn_on": "date",
-        "withdrawal_reason": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "facility_id text, association_id text, kind text, description text, recorded_on date, "
+        "evidence text, withdrawn_on date, withdrawal_reason text, recorded_by text, position int"
+    ),
     key=("facility_id",),
     indexes=(("association_id",),),
 )
 
 FULL_TIME_MEMBERS = Table(
     name="full_time_members",
-    columns={
-        "membership_id": "text",
-        "association_id": "text",
-        "officer_id": "text",
-        "name": "text",
-        "method": "text",
-        "priority_group": "text",
-        "selected_on": "date",
-        "note": "text",
-        "pay_kind": "text",
-        "monthly_amount": "text",
-        "pay_from": "date",
-        "exited_on": "date",
-        "exit_reason": "text",
-        "selected_by": "text",
-        "exited_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "membership_id text, association_id text, officer_id text, name text, method text, "
+        "priority_group text, selected_on date, note text, pay_kind text, monthly_amount text, "
+        "pay_from date, exited_on date, exit_reason text, selected_by text, exited_by text, "
+        "position int"
+    ),
     key=("membership_id",),
     indexes=(("association_id",), ("officer_id",)),
 )
 
 FULL_TIME_PAY = Table(
     name="full_time_pay",
-    columns={
-        "membership_id": "text",
-        "position": "int",
-        "association_id": "text",
-        "kind": "text",
-        "monthly_amount": "text",
-        "from_on": "date",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "membership_id text, position int, association_id text, kind text, monthly_amount text, "
+        "from_on date, recorded_by text"
+    ),
     key=("membership_id", "position"),
     indexes=(("association_id",),),
 )
 
 QUALIFICATIONS = Table(
     name="qualifications",
-    columns={
-        "qualification_id": "text",
-        "association_id": "text",
-        "officer_id": "text",
-        "name": "text",
-        "kind": "text",
-        "title": "text",
-        "obtained_on": "date",
-        "issuer": "text",
-        "evidence": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "qualification_id text, association_id text, officer_id text, name text, kind text, "
+        "title text, obtained_on date, issuer text, evidence text, recorded_by text, position int"
+    ),
     key=("qualification_id",),
     indexes=(("association_id",),),
 )
@@ -334,12 +286,7 @@ def _absorbed(event: Association.Absorbed, position: int, uow: UnitOfWork) -> No
 
 ABSORPTIONS = Table(
     name="association_absorptions",
-    columns={
-        "association_id": "text",
-        "from_association_id": "text",
-        "merged_on": "date",
-        "position": "int",
-    },
+    columns=columns("association_id text, from_association_id text, merged_on date, position int"),
     key=("association_id", "from_association_id"),
 )
 
@@ -350,8 +297,7 @@ def _facility(event: Association.FacilityRecorded, position: int, uow: UnitOfWor
         {
             "facility_id": str(event.facility_id),
             "association_id": str(event.originator_id),
-            "kind": event.kind,
-            "description": event.description,
+            **copied(event, "kind description"),
             "recorded_on": event.recorded_on.isoformat(),
             "evidence": event.evidence,
             "withdrawn_on": None,
@@ -406,8 +352,7 @@ def _pay(event: Association.FullTimePayArranged, position: int, uow: UnitOfWork)
             "membership_id": str(event.membership_id),
             "position": position,
             "association_id": str(event.originator_id),
-            "kind": event.kind,
-            "monthly_amount": event.monthly_amount,
+            **copied(event, "kind monthly_amount"),
             "from_on": event.from_on.isoformat(),
             "recorded_by": _actor(event),
         },
@@ -427,12 +372,9 @@ def _qualification(
             "qualification_id": str(event.qualification_id),
             "association_id": str(event.originator_id),
             "officer_id": str(event.officer_id),
-            "name": event.name,
-            "kind": event.kind,
-            "title": event.title,
+            **copied(event, "name kind title"),
             "obtained_on": event.obtained_on.isoformat(),
-            "issuer": event.issuer,
-            "evidence": event.evidence,
+            **copied(event, "issuer evidence"),
             "recorded_by": _actor(event),
             "position": position,
         },
@@ -451,19 +393,21 @@ LIFECYCLE_PROJECTION = Projection(
         QUALIFICATIONS,
     ),
     handlers={
-        Association.Established: _established,
-        Association.OfficerAppointed: _appointed,
-        Association.OfficerRemoved: _removed,
-        Association.Reelected: _reelected,
+        **handled(
+            _established,
+            _appointed,
+            _removed,
+            _reelected,
+            _absorbed,
+            _facility,
+            _withdrawn,
+            _selected,
+            _pay,
+            _exited,
+            _qualification,
+        ),
         Association.Dissolved: _closed("dissolved", "dissolved_on"),
         Association.MergedInto: _closed("merged", "merged_on"),
-        Association.Absorbed: _absorbed,
-        Association.FacilityRecorded: _facility,
-        Association.FacilityWithdrawn: _withdrawn,
-        Association.FullTimeMemberSelected: _selected,
-        Association.FullTimePayArranged: _pay,
-        Association.FullTimeMemberExited: _exited,
-        Association.QualificationObtained: _qualification,
     },
 )
 

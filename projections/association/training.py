@@ -11,41 +11,28 @@ from typing import Any
 
 from aggregates.association.association import Association
 from aggregates.association.training import TrainingSession
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Selection
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns, copied
 
 SESSIONS = Table(
     name="training_sessions",
-    columns={
-        "session_id": "text",
-        "township_code": "text",
-        "topic": "text",
-        "mode": "text",
-        "hours": "text",
-        "held_on": "date",
-        "organiser": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "session_id text, township_code text, topic text, mode text, hours text, held_on date, "
+        "organiser text, recorded_by text, position int"
+    ),
     key=("session_id",),
     indexes=(("held_on",),),
 )
 
 ATTENDANCE = Table(
     name="training_attendance",
-    columns={
-        "session_id": "text",
-        "officer_id": "text",
-        "association_id": "text",
-        "name": "text",
-        "role": "text",
-        "hours": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "session_id text, officer_id text, association_id text, name text, role text, hours text, "
+        "recorded_by text, position int"
+    ),
     key=("session_id", "officer_id"),
     indexes=(("association_id",),),
 )
@@ -56,9 +43,7 @@ def _held(event: TrainingSession.Held, position: int, uow: UnitOfWork) -> None:
         SESSIONS,
         {
             "session_id": str(event.originator_id),
-            "township_code": event.township_code,
-            "topic": event.topic,
-            "mode": event.mode,
+            **copied(event, "township_code topic mode"),
             "hours": repr(float(event.hours)),
             "held_on": event.held_on.isoformat(),
             "organiser": event.organiser,
@@ -75,8 +60,7 @@ def _attended(event: Association.TrainingAttended, position: int, uow: UnitOfWor
             "session_id": str(event.session_id),
             "officer_id": str(event.officer_id),
             "association_id": str(event.originator_id),
-            "name": event.name,
-            "role": event.role,
+            **copied(event, "name role"),
             "hours": repr(float(event.hours)),
             "recorded_by": event.by.get("actor"),
             "position": position,
@@ -87,7 +71,7 @@ def _attended(event: Association.TrainingAttended, position: int, uow: UnitOfWor
 TRAINING_PROJECTION = Projection(
     name="training",
     tables=(SESSIONS, ATTENDANCE),
-    handlers={TrainingSession.Held: _held, Association.TrainingAttended: _attended},
+    handlers=handled(_held, _attended),
 )
 
 

@@ -15,135 +15,73 @@ from aggregates.campaign.cultivation import ModelAssociation
 from aggregates.campaign.inspection import Inspection
 from aggregates.campaign.supervision import KeySupervision
 from projections.engine.memory import MemoryTables
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns, copied
 
 WORK_PLANS = Table(
     name="work_plans",
-    columns={
-        "district_code": "text",
-        "title": "text",
-        "summary": "text",
-        "filed_on": "date",
-        "deadline": "date",
-        "late": "bool",
-        "revisions": "int",
-        "last_filed_on": "date",
-        "recorded_at": "timestamp",
-        "position": "int",
-    },
+    columns=columns(
+        "district_code text, title text, summary text, filed_on date, deadline date, late bool, "
+        "revisions int, last_filed_on date, recorded_at timestamp, position int"
+    ),
     key=("district_code",),
 )
 INSPECTIONS = Table(
     name="inspections",
-    columns={
-        "inspection_id": "text",
-        "kind": "text",
-        "title": "text",
-        "inspected_on": "date",
-        "township_code": "text",
-        "inspectors": "json",
-        "sampled": "json",
-        "rules_basis": "text",
-        "rule_findings": "json",
-        "concluded_on": "date",
-        "outcome": "text",
-        "summary": "text",
-        "recorded_by": "text",
-        "recorded_at": "timestamp",
-        "position": "int",
-    },
+    columns=columns(
+        "inspection_id text, kind text, title text, inspected_on date, township_code text, "
+        "inspectors json, sampled json, rules_basis text, rule_findings json, concluded_on date, "
+        "outcome text, summary text, recorded_by text, recorded_at timestamp, position int"
+    ),
     key=("inspection_id",),
     indexes=(("inspected_on",),),
 )
 PROBLEMS = Table(
     name="inspection_problems",
-    columns={
-        "problem_id": "text",
-        "inspection_id": "text",
-        "association_id": "text",
-        "association_name": "text",
-        "division_code": "text",
-        "township_code": "text",
-        "source": "text",
-        "rule_id": "text",
-        "clause": "text",
-        "description": "text",
-        "facts": "json",
-        "found_on": "date",
-        "state": "text",
-        "rectified_on": "date",
-        "evidence": "text",
-        "note": "text",
-        "escalated_on": "date",
-        "escalated_to": "text",
-        "escalation_reason": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "problem_id text, inspection_id text, association_id text, association_name text, "
+        "division_code text, township_code text, source text, rule_id text, clause text, "
+        "description text, facts json, found_on date, state text, rectified_on date, "
+        "evidence text, note text, escalated_on date, escalated_to text, escalation_reason text, "
+        "recorded_by text, position int"
+    ),
     key=("problem_id",),
     indexes=(("inspection_id",), ("association_id",)),
 )
 #: The inspector's last review of each problem's rectification (整改确认): confirmed or returned.
 REVIEWS = Table(
     name="rectification_reviews",
-    columns={
-        "problem_id": "text",
-        "inspection_id": "text",
-        "verdict": "text",
-        "reviewed_on": "date",
-        "remarks": "text",
-        "reviewed_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "problem_id text, inspection_id text, verdict text, reviewed_on date, remarks text, "
+        "reviewed_by text, position int"
+    ),
     key=("problem_id",),
 )
 DECISIONS = Table(
     name="acceptance_decisions",
-    columns={
-        "inspection_id": "text",
-        "body": "text",
-        "decision": "text",
-        "decided_on": "date",
-        "signatory": "text",
-        "remarks": "text",
-        "recorded_by": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "inspection_id text, body text, decision text, decided_on date, signatory text, "
+        "remarks text, recorded_by text, position int"
+    ),
     key=("inspection_id", "body"),
 )
 SUPERVISIONS = Table(
     name="key_supervisions",
-    columns={
-        "supervision_id": "text",
-        "subject": "text",
-        "association_id": "text",
-        "association_name": "text",
-        "division_code": "text",
-        "township_code": "text",
-        "reason": "text",
-        "started_on": "date",
-        "inspection_id": "text",
-        "released_on": "date",
-        "release_reason": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "supervision_id text, subject text, association_id text, association_name text, "
+        "division_code text, township_code text, reason text, started_on date, "
+        "inspection_id text, released_on date, release_reason text, position int"
+    ),
     key=("supervision_id",),
 )
 MODELS = Table(
     name="model_associations",
-    columns={
-        "association_id": "text",
-        "name": "text",
-        "division_code": "text",
-        "township_code": "text",
-        "designated_on": "date",
-        "practice": "text",
-        "withdrawn_on": "date",
-        "withdrawal_reason": "text",
-        "position": "int",
-    },
+    columns=columns(
+        "association_id text, name text, division_code text, township_code text, "
+        "designated_on date, practice text, withdrawn_on date, withdrawal_reason text, "
+        "position int"
+    ),
     key=("association_id",),
 )
 
@@ -160,9 +98,7 @@ def _filed(event: WorkPlan.Filed, position: int, uow: UnitOfWork) -> None:
     uow.upsert(
         WORK_PLANS,
         {
-            "district_code": event.district_code,
-            "title": event.title,
-            "summary": event.summary,
+            **copied(event, "district_code title summary"),
             "filed_on": _day(event.filed_on),
             "deadline": _day(event.deadline),
             "late": event.filed_on > event.deadline,
@@ -179,8 +115,7 @@ def _revised(event: WorkPlan.Revised, position: int, uow: UnitOfWork) -> None:
         WORK_PLANS,
         (event.district_code,),
         {
-            "title": event.title,
-            "summary": event.summary,
+            **copied(event, "title summary"),
             "last_filed_on": _day(event.filed_on),
             "position": position,
         },
@@ -193,8 +128,7 @@ def _opened(event: Inspection.Opened, position: int, uow: UnitOfWork) -> None:
         INSPECTIONS,
         {
             "inspection_id": str(event.originator_id),
-            "kind": event.kind,
-            "title": event.title,
+            **copied(event, "kind title"),
             "inspected_on": _day(event.inspected_on),
             "township_code": event.township_code,
             "inspectors": json.dumps(event.inspectors, ensure_ascii=False),
@@ -218,13 +152,10 @@ def _problem(event: Inspection.ProblemRecorded, position: int, uow: UnitOfWork) 
             "problem_id": str(event.problem_id),
             "inspection_id": str(event.originator_id),
             "association_id": _text(event.association_id),
-            "association_name": event.association_name,
-            "division_code": event.division_code,
-            "township_code": event.township_code,
-            "source": event.source,
-            "rule_id": event.rule_id,
-            "clause": event.clause,
-            "description": event.description,
+            **copied(
+                event,
+                "association_name division_code township_code source rule_id clause description",
+            ),
             "facts": json.dumps(event.facts, ensure_ascii=False, default=str),
             "found_on": _day(event.found_on),
             "state": "open",
@@ -247,8 +178,7 @@ def _rectified(event: Inspection.ProblemRectified, position: int, uow: UnitOfWor
         {
             "state": "rectified",
             "rectified_on": _day(event.rectified_on),
-            "evidence": event.evidence,
-            "note": event.note,
+            **copied(event, "evidence note"),
             "position": position,
         },
     )
@@ -298,11 +228,9 @@ def _decided(event: Inspection.BodyDecided, position: int, uow: UnitOfWork) -> N
         DECISIONS,
         {
             "inspection_id": str(event.originator_id),
-            "body": event.body,
-            "decision": event.decision,
+            **copied(event, "body decision"),
             "decided_on": _day(event.decided_on),
-            "signatory": event.signatory,
-            "remarks": event.remarks,
+            **copied(event, "signatory remarks"),
             "recorded_by": event.by.get("actor"),
             "position": position,
         },
@@ -315,8 +243,7 @@ def _concluded(event: Inspection.Concluded, position: int, uow: UnitOfWork) -> N
         (str(event.originator_id),),
         {
             "concluded_on": _day(event.concluded_on),
-            "outcome": event.outcome,
-            "summary": event.summary,
+            **copied(event, "outcome summary"),
         },
     )
 
@@ -328,10 +255,7 @@ def _supervised(event: KeySupervision.Started, position: int, uow: UnitOfWork) -
             "supervision_id": str(event.originator_id),
             "subject": event.subject,
             "association_id": _text(event.association_id),
-            "association_name": event.association_name,
-            "division_code": event.division_code,
-            "township_code": event.township_code,
-            "reason": event.reason,
+            **copied(event, "association_name division_code township_code reason"),
             "started_on": _day(event.started_on),
             "inspection_id": _text(event.inspection_id),
             "released_on": None,
@@ -357,9 +281,7 @@ def _designated(event: ModelAssociation.Designated, position: int, uow: UnitOfWo
         MODELS,
         {
             "association_id": str(event.association_id),
-            "name": event.name,
-            "division_code": event.division_code,
-            "township_code": event.township_code,
+            **copied(event, "name division_code township_code"),
             "designated_on": _day(event.designated_on),
             "practice": event.practice,
             "withdrawn_on": None,
@@ -401,23 +323,23 @@ def _withdrawn(event: ModelAssociation.Withdrawn, position: int, uow: UnitOfWork
 INSPECTIONS_PROJECTION = Projection(
     name="inspections",
     tables=(WORK_PLANS, INSPECTIONS, PROBLEMS, REVIEWS, DECISIONS, SUPERVISIONS, MODELS),
-    handlers={
-        WorkPlan.Filed: _filed,
-        WorkPlan.Revised: _revised,
-        Inspection.Opened: _opened,
-        Inspection.ProblemRecorded: _problem,
-        Inspection.ProblemRectified: _rectified,
-        Inspection.ProblemEscalated: _escalated,
-        Inspection.RectificationConfirmed: _confirmed,
-        Inspection.RectificationReturned: _returned,
-        Inspection.BodyDecided: _decided,
-        Inspection.Concluded: _concluded,
-        KeySupervision.Started: _supervised,
-        KeySupervision.Released: _released,
-        ModelAssociation.Designated: _designated,
-        ModelAssociation.Redesignated: _redesignated,
-        ModelAssociation.Withdrawn: _withdrawn,
-    },
+    handlers=handled(
+        _filed,
+        _revised,
+        _opened,
+        _problem,
+        _rectified,
+        _escalated,
+        _confirmed,
+        _returned,
+        _decided,
+        _concluded,
+        _supervised,
+        _released,
+        _designated,
+        _redesignated,
+        _withdrawn,
+    ),
 )
 
 

@@ -20,35 +20,26 @@ from aggregates.care.district_settings import (
     default_intervals,
     in_force,
 )
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
 from projections.platform.scope import tracked_position
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 INTERVAL_VERSIONS = Table(
     name="visit_interval_versions",
-    columns={
-        "position": "int",
-        "effective_from": "date",
-        "intervals": "json",
-        "recorded_at": "timestamp",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "position int, effective_from date, intervals json, recorded_at timestamp, recorded_by text"
+    ),
     key=("position",),
 )
 
 SCHEMES = Table(
     name="evaluation_schemes",
-    columns={
-        "scheme_id": "text",
-        "effective_from": "date",
-        "criteria": "json",
-        "performance_weight": "json",
-        "position": "int",
-        "recorded_at": "timestamp",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "scheme_id text, effective_from date, criteria json, performance_weight json, "
+        "position int, recorded_at timestamp, recorded_by text"
+    ),
     key=("scheme_id",),
 )
 
@@ -86,10 +77,7 @@ def _scheme(
 DISTRICT_SETTINGS_PROJECTION = Projection(
     name="district_settings",
     tables=(INTERVAL_VERSIONS, SCHEMES),
-    handlers={
-        DistrictSettings.VisitIntervalsSet: _intervals,
-        DistrictSettings.EvaluationSchemeAdopted: _scheme,
-    },
+    handlers=handled(_intervals, _scheme),
 )
 
 

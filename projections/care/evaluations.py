@@ -11,29 +11,20 @@ from functools import partial
 from typing import Any
 
 from aggregates.care.evaluation import Evaluation
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Scope, Selection, tracked_position
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns, copied
 
+#: ``figures``: the scores, performance_score, rating_score and total, exact as recorded.
 EVALUATIONS = Table(
     name="evaluations",
-    columns={
-        "evaluation_id": "text",
-        "association_id": "text",
-        "subject": "text",
-        "officer_id": "text",
-        "cycle": "int",
-        "evaluated_on": "date",
-        "evaluator": "text",
-        "scheme_id": "text",
-        "scheme_effective_from": "date",
-        "figures": "json",  # scores, performance_score, rating_score, total: exact as recorded
-        "notes": "text",
-        "position": "int",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "evaluation_id text, association_id text, subject text, officer_id text, cycle int, "
+        "evaluated_on date, evaluator text, scheme_id text, scheme_effective_from date, "
+        "figures json, notes text, position int, recorded_by text"
+    ),
     key=("evaluation_id",),
     indexes=(("association_id", "cycle"), ("cycle",)),
 )
@@ -53,12 +44,7 @@ def _recorded(event: Evaluation.Recorded, position: int, uow: UnitOfWork) -> Non
             "scheme_id": str(event.scheme_id),
             "scheme_effective_from": event.scheme_effective_from.isoformat(),
             "figures": json.dumps(
-                {
-                    "scores": event.scores,
-                    "performance_score": event.performance_score,
-                    "rating_score": event.rating_score,
-                    "total": event.total,
-                },
+                copied(event, "scores performance_score rating_score total"),
                 sort_keys=True,
             ),
             "notes": event.notes,
@@ -71,7 +57,7 @@ def _recorded(event: Evaluation.Recorded, position: int, uow: UnitOfWork) -> Non
 EVALUATIONS_PROJECTION = Projection(
     name="evaluations",
     tables=(EVALUATIONS,),
-    handlers={Evaluation.Recorded: _recorded},
+    handlers=handled(_recorded),
 )
 
 

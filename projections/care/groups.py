@@ -13,49 +13,30 @@ from functools import partial
 from typing import Any
 
 from aggregates.care.group import Group
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Scope, row_by, tracked_position, where_clause
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns, copied
 
 GROUPS = Table(
     name="care_groups",
-    columns={
-        "id": "text",
-        "association_id": "text",
-        "name": "text",
-        "basis": "text",
-        "category": "text",
-        "area": "text",
-        "formed_on": "date",
-        "leader_person_id": "text",
-        "leader_since": "date",
-        "disbanded_on": "date",
-        "disband_reason": "text",
-        "version": "int",
-        "position": "int",
-        "formed_by": "text",
-    },
+    columns=columns(
+        "id text, association_id text, name text, basis text, category text, area text, "
+        "formed_on date, leader_person_id text, leader_since date, disbanded_on date, "
+        "disband_reason text, version int, position int, formed_by text"
+    ),
     key=("id",),
     indexes=(("association_id",),),
 )
 
 MEMBERSHIPS = Table(
     name="group_memberships",
-    columns={
-        "membership_id": "text",
-        "group_id": "text",
-        "association_id": "text",
-        "person_id": "text",
-        "joined_on": "date",
-        "left_on": "date",
-        "leave_reason": "text",
-        "joined_position": "int",
-        "left_position": "int",
-        "joined_by": "text",
-        "left_by": "text",
-    },
+    columns=columns(
+        "membership_id text, group_id text, association_id text, person_id text, joined_on date, "
+        "left_on date, leave_reason text, joined_position int, left_position int, joined_by text, "
+        "left_by text"
+    ),
     key=("membership_id",),
     indexes=(("group_id",), ("association_id", "person_id")),
 )
@@ -75,10 +56,7 @@ def _formed(event: Group.Formed, position: int, uow: UnitOfWork) -> None:
         {
             "id": str(event.originator_id),
             "association_id": str(event.association_id),
-            "name": event.name,
-            "basis": event.basis,
-            "category": event.category,
-            "area": event.area,
+            **copied(event, "name basis category area"),
             "formed_on": event.formed_on.isoformat(),
             "leader_person_id": None,
             "leader_since": None,
@@ -149,13 +127,7 @@ def _disbanded(event: Group.Disbanded, position: int, uow: UnitOfWork) -> None:
 GROUPS_PROJECTION = Projection(
     name="groups",
     tables=(GROUPS, MEMBERSHIPS),
-    handlers={
-        Group.Formed: _formed,
-        Group.MemberJoined: _joined,
-        Group.MemberLeft: _left,
-        Group.LeaderAppointed: _leader,
-        Group.Disbanded: _disbanded,
-    },
+    handlers=handled(_formed, _joined, _left, _leader, _disbanded),
 )
 
 

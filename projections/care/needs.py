@@ -10,61 +10,38 @@ from functools import partial
 from typing import Any
 
 from aggregates.care.needs import PersonNeeds
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Scope, Selection, rows_by, tracked_position
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns, copied
 
 SURVEYS = Table(
     name="needs_surveys",
-    columns={
-        "survey_id": "text",
-        "person_id": "text",
-        "association_id": "text",
-        "surveyed_on": "date",
-        "surveyor": "text",
-        "services_received": "json",
-        "position": "int",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "survey_id text, person_id text, association_id text, surveyed_on date, surveyor text, "
+        "services_received json, position int, recorded_by text"
+    ),
     key=("survey_id",),
     indexes=(("person_id",), ("association_id",)),
 )
 
 NEEDS = Table(
     name="needs",
-    columns={
-        "need_id": "text",
-        "person_id": "text",
-        "association_id": "text",
-        "survey_id": "text",
-        "category": "text",
-        "description": "text",
-        "found_on": "date",
-        "status": "text",
-        "met_on": "date",
-        "services": "int",
-        "position": "int",
-    },
+    columns=columns(
+        "need_id text, person_id text, association_id text, survey_id text, category text, "
+        "description text, found_on date, status text, met_on date, services int, position int"
+    ),
     key=("need_id",),
     indexes=(("association_id", "status"), ("person_id",)),
 )
 
 SERVICES = Table(
     name="need_services",
-    columns={
-        "service_id": "text",
-        "need_id": "text",
-        "person_id": "text",
-        "association_id": "text",
-        "delivered_on": "date",
-        "provider": "text",
-        "description": "text",
-        "meets_need": "bool",
-        "position": "int",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "service_id text, need_id text, person_id text, association_id text, delivered_on date, "
+        "provider text, description text, meets_need bool, position int, recorded_by text"
+    ),
     key=("service_id",),
     indexes=(("need_id",),),
 )
@@ -113,9 +90,7 @@ def _delivered(event: PersonNeeds.ServiceDelivered, position: int, uow: UnitOfWo
             "person_id": str(event.person_id),
             "association_id": str(event.association_id),
             "delivered_on": event.delivered_on.isoformat(),
-            "provider": event.provider,
-            "description": event.description,
-            "meets_need": event.meets_need,
+            **copied(event, "provider description meets_need"),
             "position": position,
             "recorded_by": event.by.get("actor"),
         },
@@ -132,7 +107,7 @@ def _delivered(event: PersonNeeds.ServiceDelivered, position: int, uow: UnitOfWo
 NEEDS_PROJECTION = Projection(
     name="needs",
     tables=(SURVEYS, NEEDS, SERVICES),
-    handlers={PersonNeeds.Surveyed: _surveyed, PersonNeeds.ServiceDelivered: _delivered},
+    handlers=handled(_surveyed, _delivered),
 )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from aggregates.care.visit import HomeVisit
 from projections.care.district_settings import interval_versions, intervals_in_force
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import (
@@ -25,47 +25,28 @@ from projections.platform.scope import (
     tracked_position,
     where_clause,
 )
-from projections.platform.tables import Table, json_text
+from projections.platform.tables import Table, columns, copied, json_text
 from projections.rules.s3_5_systems import Household, roster_households, visit_due
 
 VISITS = Table(
     name="home_visits",
-    columns={
-        "visit_id": "text",
-        "association_id": "text",
-        "household_id": "text",
-        "household_kind": "text",
-        "person_ids": "json",
-        "visited_on": "date",
-        "visitor_officer_id": "text",
-        "visitor_name": "text",
-        "mode": "text",
-        "findings": "text",
-        "difficulties": "json",
-        "open_follow_ups": "int",
-        "version": "int",
-        "position": "int",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "visit_id text, association_id text, household_id text, household_kind text, "
+        "person_ids json, visited_on date, visitor_officer_id text, visitor_name text, mode text, "
+        "findings text, difficulties json, open_follow_ups int, version int, position int, "
+        "recorded_by text"
+    ),
     key=("visit_id",),
     indexes=(("association_id", "household_id"), ("visited_on",)),
 )
 
 FOLLOW_UPS = Table(
     name="visit_follow_ups",
-    columns={
-        "follow_up_id": "text",
-        "visit_id": "text",
-        "referred_to": "text",
-        "referred_on": "date",
-        "matter": "text",
-        "concluded_on": "date",
-        "outcome": "text",
-        "resolved": "bool",
-        "referred_position": "int",
-        "referred_by": "text",
-        "concluded_by": "text",
-    },
+    columns=columns(
+        "follow_up_id text, visit_id text, referred_to text, referred_on date, matter text, "
+        "concluded_on date, outcome text, resolved bool, referred_position int, referred_by text, "
+        "concluded_by text"
+    ),
     key=("follow_up_id",),
     indexes=(("visit_id",),),
 )
@@ -77,14 +58,11 @@ def _recorded(event: HomeVisit.Recorded, position: int, uow: UnitOfWork) -> None
         {
             "visit_id": str(event.originator_id),
             "association_id": str(event.association_id),
-            "household_id": event.household_id,
-            "household_kind": event.household_kind,
+            **copied(event, "household_id household_kind"),
             "person_ids": json.dumps(event.person_ids),
             "visited_on": event.visited_on.isoformat(),
             "visitor_officer_id": str(event.visitor_officer_id),
-            "visitor_name": event.visitor_name,
-            "mode": event.mode,
-            "findings": event.findings,
+            **copied(event, "visitor_name mode findings"),
             "difficulties": json_text(event.difficulties),
             "open_follow_ups": 0,
             "version": event.originator_version,
@@ -131,8 +109,7 @@ def _concluded(event: HomeVisit.FollowUpConcluded, position: int, uow: UnitOfWor
         (str(event.follow_up_id),),
         values={
             "concluded_on": event.concluded_on.isoformat(),
-            "outcome": event.outcome,
-            "resolved": event.resolved,
+            **copied(event, "outcome resolved"),
             "concluded_by": event.by.get("actor"),
         },
     )
@@ -141,11 +118,7 @@ def _concluded(event: HomeVisit.FollowUpConcluded, position: int, uow: UnitOfWor
 VISITS_PROJECTION = Projection(
     name="visits",
     tables=(VISITS, FOLLOW_UPS),
-    handlers={
-        HomeVisit.Recorded: _recorded,
-        HomeVisit.FollowUpReferred: _referred,
-        HomeVisit.FollowUpConcluded: _concluded,
-    },
+    handlers=handled(_recorded, _referred, _concluded),
 )
 
 

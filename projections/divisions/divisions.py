@@ -14,39 +14,27 @@ from typing import Any
 
 from aggregates.divisions.division import DivisionRegister
 from aggregates.identifiers import village_kind
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 from projections.platform.scope import Selection
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns, copied
 
 DIVISIONS = Table(
     name="divisions",
-    columns={
-        "code": "text",
-        "level": "text",
-        "name": "text",
-        "kind": "text",
-        "township_code": "text",
-        "valid_from": "date",
-        "ended_on": "date",
-        "successors": "json",
-        "position": "int",
-    },
+    columns=columns(
+        "code text, level text, name text, kind text, township_code text, valid_from date, "
+        "ended_on date, successors json, position int"
+    ),
     key=("code",),
     indexes=(("township_code",),),
 )
 
 CHANGES = Table(
     name="division_changes",
-    columns={
-        "position": "int",
-        "code": "text",
-        "change": "text",
-        "effective_on": "date",
-        "detail": "json",
-        "recorded_by": "text",
-    },
+    columns=columns(
+        "position int, code text, change text, effective_on date, detail json, recorded_by text"
+    ),
     key=("position", "code"),
     indexes=(("code",),),
 )
@@ -122,12 +110,7 @@ def _renamed(event: DivisionRegister.Renamed, position: int, uow: UnitOfWork) ->
 
 def _merged(event: DivisionRegister.VillagesMerged, position: int, uow: UnitOfWork) -> None:
     on = event.effective_on.isoformat()
-    detail = {
-        "sources": event.sources,
-        "into_code": event.into_code,
-        "into_name": event.into_name,
-        "associations": event.associations,
-    }
+    detail = copied(event, "sources into_code into_name associations")
     if event.created:
         uow.upsert(
             DIVISIONS,
@@ -184,13 +167,7 @@ def _split(event: DivisionRegister.VillageSplit, position: int, uow: UnitOfWork)
 DIVISIONS_PROJECTION = Projection(
     name="divisions",
     tables=(DIVISIONS, CHANGES),
-    handlers={
-        DivisionRegister.TownshipRecorded: _recorded,
-        DivisionRegister.VillageRecorded: _recorded,
-        DivisionRegister.Renamed: _renamed,
-        DivisionRegister.VillagesMerged: _merged,
-        DivisionRegister.VillageSplit: _split,
-    },
+    handlers=handled(_recorded, _renamed, _merged, _split),
 )
 
 

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from projections.platform.database import Database, PostgresDatabase, schema_name
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ CLAIM_LOCK_CLASS = 0x63780001
 #: Districts whose wake-up was refused while another worker held the claim (PostgreSQL only).
 MISSED_WAKEUPS = Table(
     name="missed_wakeups",
-    columns={"district": "text", "missed_at": "timestamp"},
+    columns=columns("district text, missed_at timestamp"),
     key=("district",),
 )
 

@@ -38,7 +38,7 @@ from projections.engine.changes import (
     then,
 )
 from projections.platform.database import Cursor
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 CHINA = ZoneInfo("Asia/Shanghai")
 Key = tuple[Any, ...]
@@ -75,7 +75,7 @@ def twins(tables: Iterable[Table]) -> tuple[Table, ...]:
 #: The one-row table keeping the latest recorded day seen, and at which position.
 CLOCK = Table(
     name="temporal_clock",
-    columns={"id": "int", "day": "date", "position": "int"},
+    columns=columns("id int, day date, position int"),
     key=("id",),
 )
 
@@ -83,7 +83,7 @@ CLOCK = Table(
 #: events an answer as of a day stands on, and whether a clock knew anything by then.
 DAYS = Table(
     name="temporal_days",
-    columns={"basis": "text", "day": "date", "events": "int", "last_position": "int"},
+    columns=columns("basis text, day date, events int, last_position int"),
     key=("basis", "day"),
 )
 

@@ -7,6 +7,8 @@ scratch and an as-of replay (DESIGN decision 3).
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +21,20 @@ from projections.platform.tables import Table
 Handler = Callable[[Any, int, UnitOfWork], None]
 #: Sees every stored record as it is stored (bytes and all), e.g. for the audit trail.
 RecordHandler = Callable[[StoredEvent, Any, int, UnitOfWork], None]
+
+
+def handled(*handlers: Handler) -> dict[type, Handler]:
+    """Each handler under the event class its first parameter is annotated with (each class of
+    a union), as ``functools.singledispatch`` registers: each pairing is written once."""
+    table: dict[type, Handler] = {}
+    for handler in handlers:
+        first = next(iter(inspect.signature(handler).parameters))
+        hint = typing.get_type_hints(handler)[first]
+        for kind in typing.get_args(hint) or (hint,):
+            if not isinstance(kind, type) or kind in table:
+                raise TypeError(f"{handler.__qualname__}: {kind!r} is no event class of its own")
+            table[kind] = handler
+    return table
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,13 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from projections.platform.database import Database
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 log = logging.getLogger(__name__)
 
 TASK_STATS = Table(
     name="task_stats",
-    columns={
-        "task": "text",
-        "district": "text",
-        "outcome": "text",
-        "total": "int",
-        "updated_at": "timestamp",
-    },
+    columns=columns("task text, district text, outcome text, total int, updated_at timestamp"),
     key=("task", "district", "outcome"),
 )
 

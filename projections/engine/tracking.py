@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
 from projections.platform.database import Cursor
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 TRACKING = Table(
     name="projection_tracking",
-    columns={"projection": "text", "position": "int", "updated_at": "timestamp"},
+    columns=columns("projection text, position int, updated_at timestamp"),
     key=("projection",),
 )
 

@@ -17,7 +17,7 @@ from typing import Any
 from aggregates.errors import LastCityAdministrator, NoSuchToken, NoSuchUser
 from projections.platform.database import Database
 from projections.platform.passwords import PASSWORD_TABLES, Passwords
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 from projections.platform.web_sessions import WEB_SESSIONS, end_sessions_of
 
 TOKEN_PREFIX = "cx_"
@@ -26,34 +26,21 @@ CITY_ADMIN = "city_admin"
 
 USERS = Table(
     name="users",
-    columns={
-        "id": "text",
-        "name": "text",
-        "role": "text",
-        "district": "text",
-        "township": "text",
-        "association_id": "text",
-        "organisation": "text",
-        "created_at": "timestamp",
-        "created_by": "text",
-        "disabled_at": "timestamp",
-        "disabled_by": "text",
-    },
+    columns=columns(
+        "id text, name text, role text, district text, township text, association_id text, "
+        "organisation text, created_at timestamp, created_by text, disabled_at timestamp, "
+        "disabled_by text"
+    ),
     key=("id",),
     indexes=(("district",),),
 )
 
 TOKENS = Table(
     name="tokens",
-    columns={
-        "token_hash": "text",
-        "token_id": "text",
-        "user_id": "text",
-        "created_at": "timestamp",
-        "expires_at": "timestamp",
-        "revoked_at": "timestamp",
-        "revoked_by": "text",
-    },
+    columns=columns(
+        "token_hash text, token_id text, user_id text, created_at timestamp, "
+        "expires_at timestamp, revoked_at timestamp, revoked_by text"
+    ),
     key=("token_hash",),
     unique=(("token_id",),),
     indexes=(("user_id",),),
@@ -61,19 +48,10 @@ TOKENS = Table(
 
 PERSONAL_DATA_READS = Table(
     name="personal_data_reads",
-    columns={
-        "id": "text",
-        "read_at": "timestamp",
-        "actor": "text",
-        "role": "text",
-        "organisation": "text",
-        "district": "text",
-        "subject_kind": "text",
-        "subject_id": "text",
-        "fields": "json",
-        "reason": "text",
-        "request_id": "text",
-    },
+    columns=columns(
+        "id text, read_at timestamp, actor text, role text, organisation text, district text, "
+        "subject_kind text, subject_id text, fields json, reason text, request_id text"
+    ),
     key=("id",),
     indexes=(("district", "read_at"),),
 )

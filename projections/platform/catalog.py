@@ -12,18 +12,14 @@ from projections.engine.claims import MISSED_WAKEUPS
 from projections.platform.accounts import ACCOUNT_TABLES
 from projections.platform.database import Database
 from projections.platform.submissions import SUBMISSIONS
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 DISTRICTS = Table(
     name="districts",
-    columns={
-        "code": "text",
-        "name": "text",
-        "created_at": "timestamp",
-        "created_by": "text",
-        "request_id": "text",
-        "key_check": "text",
-    },
+    columns=columns(
+        "code text, name text, created_at timestamp, created_by text, request_id text, "
+        "key_check text"
+    ),
     key=("code",),
 )
 

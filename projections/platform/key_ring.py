@@ -54,20 +54,16 @@ from projections.platform.database import (
     truncate_wal,
 )
 from projections.platform.secret_files import secret_file
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 log = logging.getLogger(__name__)
 
 PERSON_KEYS = Table(
     name="person_keys",
-    columns={
-        "subject": "text",
-        "wrapped_key": "text",
-        "created_at": "timestamp",
-        "destroyed_at": "timestamp",
-        "destroyed_by": "text",
-        "destroy_reason": "text",
-    },
+    columns=columns(
+        "subject text, wrapped_key text, created_at timestamp, destroyed_at timestamp, "
+        "destroyed_by text, destroy_reason text"
+    ),
     key=("subject",),
 )
 COLUMNS = tuple(PERSON_KEYS.columns)

@@ -22,18 +22,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from aggregates.errors import BadLogin, LoginTaken
 from projections.platform.database import Database
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 PASSWORDS = Table(
     name="passwords",
-    columns={
-        "user_id": "text",
-        "login": "text",
-        "password_hash": "text",
-        "must_change": "bool",
-        "set_at": "timestamp",
-        "set_by": "text",
-    },
+    columns=columns(
+        "user_id text, login text, password_hash text, must_change bool, set_at timestamp, "
+        "set_by text"
+    ),
     key=("user_id",),
     unique=(("login",),),
 )
@@ -42,13 +38,10 @@ PASSWORDS = Table(
 #: nothing about whether the account exists) or ``address:<client address>``.
 SIGN_IN_FAILURES = Table(
     name="sign_in_failures",
-    columns={
-        "subject": "text",
-        "failures": "int",
-        "first_failure_at": "timestamp",
-        "last_failure_at": "timestamp",
-        "locked_until": "timestamp",
-    },
+    columns=columns(
+        "subject text, failures int, first_failure_at timestamp, last_failure_at timestamp, "
+        "locked_until timestamp"
+    ),
     key=("subject",),
     indexes=(("last_failure_at",),),
 )

@@ -47,6 +47,15 @@ def tracked_position(cur: Cursor, sql: Callable[[str], str], projection: str) ->
     return int(row["position"]) if row else 0
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page of a read model's rows, the total matching, and the position the model is at."""
+
+    items: list[dict[str, Any]]
+    total: int
+    position: int
+
+
 def where_clause(conditions: list[str]) -> str:
     """``WHERE a AND b`` or nothing."""
     return f"WHERE {' AND '.join(conditions)}" if conditions else ""

@@ -39,6 +39,22 @@ def json_text(value: Any) -> str:
     return _JSON_TEXT.encode(value)
 
 
+def columns(spec: str) -> dict[str, str]:
+    """Columns written as SQL writes them (``"user_id text, login text, set_at timestamp"``),
+    in order: a table reads as its DDL does, rather than as a dict of a line per column."""
+    named = dict(pair.split() for pair in spec.split(",") if pair.strip())
+    unknown = sorted(set(named.values()) - set(TYPES))
+    if unknown:
+        raise ValueError(f"unknown column types {unknown}; portable types are {sorted(TYPES)}")
+    return named
+
+
+def copied(event: object, names: str) -> dict[str, Any]:
+    """The event's fields ``names`` (space-separated) as the row's columns of the same names:
+    a handler names once what it copies as it is, and spells out only what it changes."""
+    return {name: getattr(event, name) for name in names.split()}
+
+
 @dataclass(frozen=True)
 class Table:
     """A read-model table: its columns (name -> portable type), key, and indexes."""

@@ -15,18 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from projections.platform.database import Database
-from projections.platform.tables import Table
+from projections.platform.tables import Table, columns
 
 WEB_SESSIONS = Table(
     name="web_sessions",
-    columns={
-        "digest": "text",
-        "user_id": "text",
-        "created_at": "timestamp",
-        "last_seen_at": "timestamp",
-        "ended_at": "timestamp",
-        "ended_because": "text",
-    },
+    columns=columns(
+        "digest text, user_id text, created_at timestamp, last_seen_at timestamp, "
+        "ended_at timestamp, ended_because text"
+    ),
     key=("digest",),
     indexes=(("user_id",),),
 )

@@ -18,50 +18,31 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.roster.person import Person, PersonStatus
-from projections.engine.projection import Projection
+from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
-from projections.platform.scope import Selection, row_by, rows_by, tracked_position, where_clause
-from projections.platform.tables import Table, json_text
+from projections.platform.scope import (
+    Page,
+    Selection,
+    row_by,
+    rows_by,
+    tracked_position,
+    where_clause,
+)
+from projections.platform.tables import Table, columns, copied, json_text
 
 PERSONS = Table(
     name="persons",
-    columns={
-        "id": "text",
-        "name": "text",
-        "sex": "text",
-        "birth_date": "date",
-        "resident_id": "text",
-        "certificate_number": "text",
-        "certified": "bool",
-        "category": "int",
-        "grade": "int",
-        "service_needs": "json",
-        "household_id": "text",
-        "household_relation": "text",
-        "township_code": "text",
-        "village_code": "text",
-        "address": "text",
-        "phone": "text",
-        "special_hardship": "bool",
-        "hardship_reason": "text",
-        "status": "text",
-        "status_on": "date",
-        "registered_on": "date",
-        "source": "text",
-        "origin": "text",
-        "transfer_id": "text",
-        "transfer_to_district": "text",
-        "transferred_as": "text",
-        "died_on": "date",
-        "import_digest": "text",
-        "erased": "bool",
-        "version": "int",
-        "events_applied": "int",
-        "position": "int",
-        "created_at": "timestamp",
-        "updated_at": "timestamp",
-    },
+    columns=columns(
+        "id text, name text, sex text, birth_date date, resident_id text, "
+        "certificate_number text, certified bool, category int, grade int, service_needs json, "
+        "household_id text, household_relation text, township_code text, village_code text, "
+        "address text, phone text, special_hardship bool, hardship_reason text, status text, "
+        "status_on date, registered_on date, source text, origin text, transfer_id text, "
+        "transfer_to_district text, transferred_as text, died_on date, import_digest text, "
+        "erased bool, version int, events_applied int, position int, created_at timestamp, "
+        "updated_at timestamp"
+    ),
     key=("id",),
     indexes=(
         ("township_code", "village_code"),
@@ -75,18 +56,10 @@ PERSONS = Table(
 
 PERSON_HISTORY = Table(
     name="person_history",
-    columns={
-        "person_id": "text",
-        "version": "int",
-        "position": "int",
-        "event": "text",
-        "effective_on": "date",
-        "details": "json",
-        "actor": "text",
-        "role": "text",
-        "reason": "text",
-        "recorded_at": "timestamp",
-    },
+    columns=columns(
+        "person_id text, version int, position int, event text, effective_on date, details json, "
+        "actor text, role text, reason text, recorded_at timestamp"
+    ),
     key=("person_id", "version"),
 )
 
@@ -212,8 +185,7 @@ def _registered(event: Person.Registered, position: int, uow: UnitOfWork) -> Non
             "status": PersonStatus.ACTIVE.value,
             "status_on": event.registered_on.isoformat(),
             "registered_on": event.registered_on.isoformat(),
-            "source": event.source,
-            "origin": event.origin,
+            **copied(event, "source origin"),
             "transfer_id": None,
             "transfer_to_district": None,
             "transferred_as": None,
@@ -290,15 +262,10 @@ def _certificate(
         {
             "certificate_number": event.certificate_number,
             "certified": True,
-            "category": event.category,
-            "grade": event.grade,
+            **copied(event, "category grade"),
         },
         event.effective_on,
-        {
-            "certificate_number": event.certificate_number,
-            "category": event.category,
-            "grade": event.grade,
-        },
+        copied(event, "certificate_number category grade"),
         getattr(event, "reason", None),
     )
 
@@ -356,12 +323,7 @@ def _transfer_started(event: Person.TransferOutStarted, position: int, uow: Unit
             "transfer_to_district": event.to_district,
         },
         event.effective_on,
-        {
-            "transfer_id": event.transfer_id,
-            "to_district": event.to_district,
-            "village_code": event.village_code,
-            "address": event.address,
-        },
+        copied(event, "transfer_id to_district village_code address"),
     )
 
 
@@ -372,11 +334,7 @@ def _transfer_completed(event: Person.TransferOutCompleted, position: int, uow: 
         uow,
         {"status": PersonStatus.TRANSFERRED_OUT.value, "transferred_as": str(event.received_as)},
         None,
-        {
-            "transfer_id": event.transfer_id,
-            "to_district": event.to_district,
-            "received_as": event.received_as,
-        },
+        copied(event, "transfer_id to_district received_as"),
     )
 
 
@@ -439,22 +397,21 @@ def _erased(event: Person.Erased, position: int, uow: UnitOfWork) -> None:
 ROSTER_PROJECTION = Projection(
     name="roster",
     tables=(PERSONS, PERSON_HISTORY),
-    handlers={
-        Person.Registered: _registered,
-        Person.Relocated: _relocated,
-        Person.MovedAway: _moved_away,
-        Person.MovedIn: _moved_in,
-        Person.CertificateIssued: _certificate,
-        Person.CertificateChanged: _certificate,
-        Person.CertificateCancelled: _certificate_cancelled,
-        Person.Died: _died,
-        Person.DetailsCorrected: _corrected,
-        Person.Erased: _erased,
-        Person.TransferOutStarted: _transfer_started,
-        Person.TransferOutCompleted: _transfer_completed,
-        Person.TransferOutCancelled: _transfer_cancelled,
-        Person.TransferredIn: _transferred_in,
-    },
+    handlers=handled(
+        _registered,
+        _relocated,
+        _moved_away,
+        _moved_in,
+        _certificate,
+        _certificate_cancelled,
+        _died,
+        _corrected,
+        _erased,
+        _transfer_started,
+        _transfer_completed,
+        _transfer_cancelled,
+        _transferred_in,
+    ),
 )
 
 
@@ -545,13 +502,8 @@ class PersonFilter:
         return conditions, params
 
 
-@dataclass(frozen=True)
-class PersonPage:
-    """A page of persons, the total matching, and the position the read model is at."""
-
-    items: list[dict[str, Any]]
-    total: int
-    position: int
+#: A page of persons.
+PersonPage = Page
 
 
 def _person(row: Any) -> dict[str, Any]:
