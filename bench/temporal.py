@@ -35,12 +35,12 @@ from typing import Any
 from aggregates.clock import SYSTEM_CLOCK
 from bench.common import add_results_option, print_table, results_folder, write_results
 from projections.association.associations import find_association, list_associations
-from projections.compliance import RULE_TABLES, evaluate
+from projections.compliance import evaluate, evaluate_stored
 from projections.engine import rebuild
-from projections.engine.as_of import AsOf, load_as_of, reading
+from projections.engine.as_of import reading
 from projections.engine.history import Basis, HistoryLog
 from projections.engine.read_models import TEMPORAL_TABLES
-from projections.engine.replay import load_live, replay
+from projections.engine.replay import replay
 from projections.roster.roster import PersonFilter, list_persons
 from service.campaign.queries import acceptance
 from workers.runtime import Runtime
@@ -82,9 +82,7 @@ def city_as_of(runtime: Runtime, codes: list[str], day: date, basis: Basis) -> i
     """The city's compliance as of a day from the temporal tables: failing findings."""
     failing = 0
     for code in codes:
-        report = evaluate(
-            code, load_as_of(runtime.db, code, AsOf(day, basis), only=RULE_TABLES), day
-        )
+        report = evaluate_stored(runtime.db, code, day, basis)
         failing += sum(1 for f in report.findings if not f.passed)
     return failing
 
@@ -104,7 +102,7 @@ def city_today(runtime: Runtime, codes: list[str]) -> None:
     """The city's compliance today from the live tables."""
     today = SYSTEM_CLOCK.today()
     for code in codes:
-        evaluate(code, load_live(runtime.db, code, only=RULE_TABLES), today)
+        evaluate_stored(runtime.db, code, today)
 
 
 def measure_city(runtime: Runtime, codes: list[str], days: int, replays: int) -> dict[str, Any]:
@@ -137,10 +135,7 @@ def measure_largest(runtime: Runtime, code: str, days: int) -> dict[str, Any]:
     association = str(first["id"])
     out: dict[str, Any] = {"district": code, "association": association, "township": township}
     out["compliance_as_of"] = timed(
-        [
-            lambda d=d, b=b: evaluate(code, load_as_of(db, code, AsOf(d, b), only=RULE_TABLES), d)
-            for d, b in asked
-        ]
+        [lambda d=d, b=b: evaluate_stored(db, code, d, b) for d, b in asked]
     )
     out["acceptance_report"] = timed(
         [lambda d=d, b=b: acceptance(runtime, code, d, b.value) for d, b in asked[:4]]

@@ -17,8 +17,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
-from projections.compliance import RULE_TABLES, evaluate
-from projections.engine.as_of import AsOf, load_as_of
+from projections.compliance import Report, evaluate, evaluate_stored
 from projections.engine.history import Basis, effective_on, known_by
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
@@ -91,7 +90,11 @@ class _Replay:
 
 def point(district: str, tables: MemoryTables, day: date, applied: int) -> dict[str, Any]:
     """One day's roll-up of the district and its townships."""
-    result = evaluate(district, tables, day)
+    return report_point(evaluate(district, tables, day), day, applied)
+
+
+def report_point(result: Report, day: date, applied: int) -> dict[str, Any]:
+    """One day's roll-up from the compliance report of that day."""
     return {
         "as_of": day,
         "events_applied": applied,
@@ -109,10 +112,10 @@ def temporal_series(
     """The same points as :func:`series`, each read from the temporal tables (no replay)."""
     points = []
     for day in sorted(days):
-        tables = load_as_of(db, district, AsOf(day, basis), only=RULE_TABLES)
+        result = evaluate_stored(db, district, day, basis)
         with db.transaction(district, write=False) as cur:
             applied, _ = known_by(cur, partial(db.sql, district), basis, day)
-        points.append(point(district, tables, day, applied))
+        points.append(report_point(result, day, applied))
     return points
 
 

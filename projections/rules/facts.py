@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -31,15 +33,71 @@ def _latest(pairs: Any) -> dict[str, str]:
     return latest
 
 
+def association_order(association: dict[str, Any]) -> tuple[str, str]:
+    """Associations in order of village, then id (the same from every source)."""
+    return str(association["division_code"]), str(association["id"])
+
+
+def officer_order(officer: dict[str, Any]) -> tuple[int, str]:
+    """Officers in order of appointment, then id."""
+    return int(officer["appointed_position"] or 0), str(officer["officer_id"])
+
+
+def intervals_on(rows: Iterable[dict[str, Any]], as_of: date) -> dict[str, int]:
+    """The district's visit intervals in force on ``as_of`` from its interval versions."""
+    versions = [
+        {
+            **v,
+            "intervals": json.loads(v["intervals"])
+            if isinstance(v["intervals"], str)
+            else v["intervals"],
+        }
+        for v in sorted(rows, key=lambda v: v["position"])
+    ]
+    intervals: dict[str, int] = intervals_in_force(versions, as_of)["intervals"]
+    return intervals
+
+
+@dataclass(frozen=True)
+class Roster:
+    """What the roster rules found in one village on the day, worked out by the store
+    (:mod:`projections.rules.stored_facts`) rather than from every person in memory."""
+
+    rostered: int
+    households: int
+    incomplete: list[str] = field(default_factory=list)  # person ids, in order of id
+    outside_groups: list[str] = field(default_factory=list)  # person ids, in order of id
+    overdue: list[dict[str, Any]] = field(default_factory=list)  # by household id
+
+
+NO_ROSTER = Roster(rostered=0, households=0)
+
+
 class Facts:
     """The read-model facts of one district on one date, indexed for the rules."""
 
-    def __init__(self, tables: MemoryTables, as_of: date) -> None:
+    def __init__(self, tables: MemoryTables | None, as_of: date) -> None:
+        """The facts in ``tables`` on ``as_of``; none yet without tables (the store's reader
+        of :mod:`projections.rules.reading` fills them from SQL)."""
         self.as_of = as_of
         self.day = as_of.isoformat()
-        self._people(tables)
-        self._care(tables)
-        self._organisation(tables)
+        self.associations: list[dict[str, Any]] = []
+        self.officers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.facilities: dict[str, set[str]] = defaultdict(set)
+        self.villages: list[dict[str, Any]] = []
+        self.persons: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.members: set[str] = set()
+        self.last_visit: dict[str, str] = {}
+        self.intervals: dict[str, int] = {}
+        self.evaluations: dict[str, list[str]] = defaultdict(list)
+        self.trained: dict[str, str] = {}
+        #: Per village, when the store worked the roster rules out (else None: the rules work
+        #: them out from ``persons``, ``members`` and ``last_visit``).
+        self.rosters: dict[str, Roster] | None = None
+        if tables is not None:
+            self._people(tables)
+            self._care(tables)
+            self._organisation(tables)
 
     def _organisation(self, tables: MemoryTables) -> None:
         day = self.day
@@ -54,14 +112,12 @@ class Facts:
                 for a in tables.rows("associations")
                 if str(a["established_on"]) <= day and a["id"] not in ended
             ),
-            key=lambda a: a["division_code"],
+            key=association_order,
         )
-        self.officers: dict[str, list[dict[str, Any]]] = defaultdict(list)
         # In order of appointment, however the rows were loaded (replay, live or as of a day).
-        for officer in sorted(tables.rows("officers"), key=lambda o: o["appointed_position"]):
+        for officer in sorted(tables.rows("officers"), key=officer_order):
             if active_between(officer["appointed_on"], officer["removed_on"], day):
                 self.officers[officer["association_id"]].append(officer)
-        self.facilities: dict[str, set[str]] = defaultdict(set)
         for facility in tables.rows("facilities"):
             if active_between(facility["recorded_on"], facility["withdrawn_on"], day):
                 self.facilities[facility["association_id"]].add(facility["kind"])
@@ -77,11 +133,11 @@ class Facts:
 
     def _people(self, tables: MemoryTables) -> None:
         day = self.day
-        self.persons: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for person in tables.rows("persons"):
+        # In order of id, however the rows were loaded (a roster's lists are compared).
+        for person in sorted(tables.rows("persons"), key=lambda p: str(p["id"])):
             if person.get("status") == "active" and str(person.get("registered_on") or "") <= day:
                 self.persons[str(person.get("village_code"))].append(person)
-        self.members: set[str] = {
+        self.members = {
             str(m["person_id"])
             for m in tables.rows("group_memberships")
             if active_between(m["joined_on"], m["left_on"], day)
@@ -94,17 +150,7 @@ class Facts:
             for v in tables.rows("home_visits")
             if str(v["visited_on"]) <= day
         )
-        versions = [
-            {
-                **v,
-                "intervals": json.loads(v["intervals"])
-                if isinstance(v["intervals"], str)
-                else v["intervals"],
-            }
-            for v in sorted(tables.rows("visit_interval_versions"), key=lambda v: v["position"])
-        ]
-        self.intervals: dict[str, int] = intervals_in_force(versions, self.as_of)["intervals"]
-        self.evaluations: dict[str, list[str]] = defaultdict(list)
+        self.intervals = intervals_on(tables.rows("visit_interval_versions"), self.as_of)
         for evaluation in tables.rows("evaluations"):
             if evaluation["subject"] == "association" and str(evaluation["evaluated_on"]) <= day:
                 self.evaluations[evaluation["association_id"]].append(
@@ -120,6 +166,13 @@ class Facts:
     def sitting(self, association: dict[str, Any], role: str) -> list[dict[str, Any]]:
         """The association's officers holding ``role`` on the day."""
         return [o for o in self.officers.get(association["id"], []) if o["role"] == role]
+
+    def stored_roster(self, association: dict[str, Any]) -> Roster | None:
+        """The roster rules' results for the association's village, when the store gave
+        them."""
+        if self.rosters is None:
+            return None
+        return self.rosters.get(str(association["division_code"]), NO_ROSTER)
 
     def rostered(self, association: dict[str, Any]) -> list[dict[str, Any]]:
         """The active persons on the roster of the association's village on the day."""

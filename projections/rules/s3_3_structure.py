@@ -32,6 +32,10 @@ def _everyone_in_a_group(
     association: dict[str, Any], facts: Facts, plan: Plan
 ) -> tuple[bool, dict[str, Any]]:
     """一个不能少: every person on the village's roster belongs to a group."""
+    stored = facts.stored_roster(association)
+    if stored is not None:
+        found = {"rostered": stored.rostered, "not_in_a_group": stored.outside_groups}
+        return not stored.outside_groups, found
     rostered = facts.rostered(association)
     outside = [p["id"] for p in rostered if str(p["id"]) not in facts.members]
     return not outside, {"rostered": len(rostered), "not_in_a_group": outside}

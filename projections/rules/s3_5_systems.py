@@ -92,8 +92,22 @@ def roster_households(people: Iterable[Mapping[str, Any]]) -> dict[str, Househol
     return households
 
 
+def overdue_entry(household: Household, due: Due) -> dict[str, Any]:
+    """How an overdue household appears in the visit rule's finding."""
+    last = household.last_visited_on
+    return {
+        "household_id": household.household_id,
+        "kind": due.kind,
+        "last_visit": last.isoformat() if last else None,
+        "due": due.due_on.isoformat(),
+    }
+
+
 def _visits(association: dict[str, Any], facts: Facts, plan: Plan) -> tuple[bool, dict[str, Any]]:
     """Every household of the village's roster visited within its interval."""
+    stored = facts.stored_roster(association)
+    if stored is not None:
+        return not stored.overdue, {"households": stored.households, "overdue": stored.overdue}
     households = roster_households(facts.rostered(association))
     overdue = []
     for household_id, household in sorted(households.items()):
@@ -106,14 +120,7 @@ def _visits(association: dict[str, Any], facts: Facts, plan: Plan) -> tuple[bool
         )
         due = visit_due(seen, facts.intervals, facts.as_of)
         if due.overdue(facts.as_of):
-            overdue.append(
-                {
-                    "household_id": household_id,
-                    "kind": due.kind,
-                    "last_visit": last,
-                    "due": due.due_on.isoformat(),
-                }
-            )
+            overdue.append(overdue_entry(seen, due))
     return not overdue, {"households": len(households), "overdue": overdue}
 
 
@@ -121,6 +128,10 @@ def _roster_complete(
     association: dict[str, Any], facts: Facts, plan: Plan
 ) -> tuple[bool, dict[str, Any]]:
     """档案管理: every rostered person has a household, an address and a certificate or needs."""
+    stored = facts.stored_roster(association)
+    if stored is not None:
+        found = {"rostered": stored.rostered, "incomplete": stored.incomplete}
+        return bool(stored.rostered) and not stored.incomplete, found
     people = facts.rostered(association)
     incomplete = [
         p["id"]

@@ -18,7 +18,7 @@ from aggregates.errors import DateInFuture
 from projections.campaign import inspections as records_of
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
 from projections.campaign.progress import add_up, month_ends, series
-from projections.compliance import RULE_TABLES, evaluate
+from projections.compliance import evaluate_stored
 from projections.engine.as_of import AsOf, load_as_of, reading
 from projections.engine.history import Basis
 from projections.engine.memory import MemoryTables
@@ -139,8 +139,9 @@ def phases(day: date) -> dict[str, Any]:
     }
 
 
-#: What an acceptance report reads: the rules' facts and the campaign's records.
-REPORT_TABLES = RULE_TABLES | {t.name for t in INSPECTIONS_PROJECTION.tables}
+#: What an acceptance report reads besides the rules' facts (read by SQL): the campaign's
+#: records and the division register (its townships' names).
+REPORT_TABLES = frozenset({"divisions"} | {t.name for t in INSPECTIONS_PROJECTION.tables})
 
 
 def township_names(tables: MemoryTables) -> dict[str, str]:
@@ -162,9 +163,10 @@ def acceptance(runtime: Runtime, district: str, as_of: date | None, basis: str) 
     _checked(as_of, runtime.clock.today())
     day = as_of or runtime.clock.today()
     settled(runtime, district)
-    tables = load_as_of(runtime.db, district, AsOf(day, Basis(basis)), only=REPORT_TABLES)
-    applied, last = events_known(runtime, district, day)[Basis(basis)]
-    result = evaluate(district, tables, day)
+    chosen = Basis(basis)
+    tables = load_as_of(runtime.db, district, AsOf(day, chosen), only=REPORT_TABLES)
+    applied, last = events_known(runtime, district, day)[chosen]
+    result = evaluate_stored(runtime.db, district, day, chosen)
     head = latest_head(runtime.db, district)
     problems = records_of.problems(tables)
     return {

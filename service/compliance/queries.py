@@ -9,11 +9,10 @@ from typing import Any
 
 from aggregates.errors import DateInFuture
 from projections.campaign.progress import month_ends, temporal_series
-from projections.compliance import RULE_TABLES, RULES_BY_ID, Report, evaluate
-from projections.engine.as_of import AsOf, load_as_of
+from projections.compliance import RULES_BY_ID, Report, evaluate, evaluate_stored
 from projections.engine.catchup import projected_position
 from projections.engine.history import Basis, known_by
-from projections.engine.replay import load_live, replay
+from projections.engine.replay import replay
 from workers.runtime import Runtime
 
 
@@ -30,14 +29,14 @@ def report(
     if as_of is not None and as_of > today:
         raise DateInFuture(day=as_of, field="as_of")
     if as_of is None:
-        result = evaluate(district, load_live(runtime.db, district, only=RULE_TABLES), today)
+        result = evaluate_stored(runtime.db, district, today)
         return _body(result, basis, live=True, applied=None, last=None)
     chosen = Basis(basis)
     settled(runtime, district)
-    tables = load_as_of(runtime.db, district, AsOf(as_of, chosen), only=RULE_TABLES)
+    result = evaluate_stored(runtime.db, district, as_of, chosen)
     counts = events_known(runtime, district, as_of)
     applied, last = counts[chosen]
-    body = _body(evaluate(district, tables, as_of), basis, live=False, applied=applied, last=last)
+    body = _body(result, basis, live=False, applied=applied, last=last)
     if _recorded_clock_empty(chosen, counts):
         body["recorded_clock_empty"] = True
         body["clock_note"] = EMPTY_RECORDED_CLOCK[basis].format(day=as_of)

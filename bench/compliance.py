@@ -1,0 +1,119 @@
+"""Compliance as the service answers it: the city and the largest district, today and as of
+days on both clocks, and the largest district's acceptance report (issue 15's targets).
+
+    .venv/bin/python -m bench.compliance [--database-url URL | --data-dir DIR] [--days 4]
+        [--profile N] [--results DIR]
+
+On a city of :mod:`bench.city` (generate it first), caught up before anything is timed, calls
+the service's own functions (``service.compliance.queries.report`` per district, and
+``service.campaign.queries.acceptance``) so that a before/after comparison measures what a
+request does.  ``--profile N`` prints the N costliest functions (cProfile, cumulative) of
+one city-wide as-of answer and one of the largest district instead of timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from aggregates.clock import SYSTEM_CLOCK
+from bench.common import add_results_option, print_table, results_folder, write_results
+from bench.temporal import random_days, timed
+from projections.engine.history import Basis
+from service.campaign.queries import acceptance
+from service.compliance.queries import report
+from workers.runtime import Runtime
+from workers.settings import Settings
+
+
+def city(runtime: Runtime, codes: list[str], day: date | None, basis: Basis) -> int:
+    """Every district's compliance as the service answers it: failing findings."""
+    failing = 0
+    for code in codes:
+        body = report(runtime, code, day, basis.value)
+        failing += sum(1 for f in body["findings"] if not f["passed"])
+    return failing
+
+
+def measure(runtime: Runtime, codes: list[str], largest: str, days: int) -> dict[str, Any]:
+    """Each read over the same days and clocks."""
+    asked = random_days(days)
+    today = SYSTEM_CLOCK.today()
+
+    def runs(read: Callable[[date | None, Basis], Any], on: list[Any]) -> list[Any]:
+        return [lambda d=d, b=b: read(d, b) for d, b in on]
+
+    return {
+        "city_as_of": timed(runs(lambda d, b: city(runtime, codes, d, b), asked)),
+        "city_today": timed(
+            runs(lambda d, b: city(runtime, codes, d, b), [(None, Basis.RECORDED)] * 3)
+        ),
+        "largest_as_of": timed(runs(lambda d, b: report(runtime, largest, d, b.value), asked)),
+        "largest_today": timed(
+            runs(lambda d, b: report(runtime, largest, d, b.value), [(None, Basis.RECORDED)] * 3)
+        ),
+        "acceptance_as_of": timed(
+            runs(lambda d, b: acceptance(runtime, largest, d or today, b.value), asked[:4])
+        ),
+    }
+
+
+def profile(runtime: Runtime, codes: list[str], largest: str, top: int) -> None:
+    """The costliest functions of one city answer and one district answer as of a day."""
+    (day, basis), *_ = random_days(1)
+    for name, call in (
+        ("city as of", lambda: city(runtime, codes, day, Basis.EFFECTIVE)),
+        ("largest district as of", lambda: report(runtime, largest, day, basis.value)),
+    ):
+        profiler = cProfile.Profile()
+        profiler.runcall(call)
+        print(f"--- {name} {day} ---")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+
+
+def main() -> None:
+    """Time (or profile) and print; results as JSON into the results folder."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url")
+    parser.add_argument("--data-dir", type=Path, default=Path("data-city"))
+    parser.add_argument("--days", type=int, default=4)
+    parser.add_argument("--profile", type=int, default=0)
+    add_results_option(parser)
+    args = parser.parse_args()
+    runtime = Runtime.open(Settings(database_url=args.database_url, data_dir=args.data_dir))
+    codes = [d.code for d in runtime.tenancy.districts()]
+    for code in codes:
+        runtime.catch_up(code)
+    heads = {code: runtime.tenancy.records(code).head_position() for code in codes}
+    largest = max(heads, key=lambda c: heads[c])
+    if args.profile:
+        profile(runtime, codes, largest, args.profile)
+        runtime.close()
+        return
+    result = {
+        "events": sum(heads.values()),
+        "largest": largest,
+        **measure(runtime, codes, largest, args.days),
+    }
+    runtime.close()
+    write_results(results_folder(args.results), "compliance", result)
+    print_table(
+        ["read", "p50 ms", "p95 ms", "max ms", "runs"],
+        [
+            [name, f"{v['p50_ms']:.1f}", f"{v['p95_ms']:.1f}", f"{v['max_ms']:.1f}", v["runs"]]
+            for name, v in result.items()
+            if isinstance(v, dict)
+        ],
+    )
+    print({k: result[k] for k in ("events", "largest")})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""The rules' facts read from the store by SQL: only the rows and columns the rules look at.
+
+:class:`projections.rules.facts.Facts` built from whole tables in memory is the reference (a
+replay builds those); here the same facts come from the read models, live or as of a day on
+either clock (``reading(db, day, basis)`` answers the same queries from the temporal tables).
+The filters the rules apply on the day (in force, not ended, latest visit, latest training)
+run in the database, so a district's evaluation moves a few columns of the rows that count
+instead of every version of every row (issue 15: the as-of compliance profile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+from projections.platform.database import Cursor, Database
+from projections.rules.facts import Facts, Roster, association_order, intervals_on, officer_order
+from projections.rules.s3_5_systems import Household, visit_due
+
+Sql = Callable[[str], str]
+
+#: Which rows hold on the day, for a table with a start and an end column (NULL: open).
+_HOLDS = "({start} IS NULL OR {start} <= %s) AND ({end} IS NULL OR {end} > %s)"
+
+
+def _holds(start: str, end: str) -> str:
+    return _HOLDS.format(start=start, end=end)
+
+
+def read_facts(db: Database, district: str, as_of: date) -> Facts:
+    """The district's facts on ``as_of`` from ``db`` (live tables, or ``reading(...)``)."""
+    facts = Facts(None, as_of)
+    sql = partial(db.sql, district)
+    with db.transaction(district, write=False) as cur:
+        cur.execute(
+            sql("SELECT position, effective_from, intervals FROM {s}visit_interval_versions")
+        )
+        facts.intervals = intervals_on([dict(row) for row in cur.fetchall()], as_of)
+        _organisation(cur, sql, facts)
+        _people(cur, sql, facts)
+        _care(cur, sql, facts)
+    return facts
+
+
+def _rows(cur: Cursor, sql: Sql, template: str, day: str) -> list[Any]:
+    """The rows of a query whose every placeholder is the day."""
+    cur.execute(sql(template), [day] * template.count("%s"))
+    return list(cur.fetchall())
+
+
+def _organisation(cur: Cursor, sql: Sql, facts: Facts) -> None:
+    day = facts.day
+    facts.associations = sorted(
+        (
+            {k: row[k] for k in ("id", "division_code", "name", "township_code", "established_on")}
+            for row in _rows(
+                cur,
+                sql,
+                "SELECT id, division_code, name, township_code, established_on "
+                "FROM {s}associations WHERE established_on <= %s AND id NOT IN ("
+                "SELECT association_id FROM {s}association_status WHERE ended_on IS NOT NULL "
+                "AND ended_on <> '' AND ended_on <= %s)",
+                day,
+            )
+        ),
+        key=association_order,
+    )
+    # Sorted here, not by SQL: the database's collation need not be Python's order.
+    for row in sorted(
+        _rows(
+            cur,
+            sql,
+            "SELECT officer_id, association_id, name, role, full_time, appointed_position "
+            f"FROM {{s}}officers WHERE {_holds('appointed_on', 'removed_on')}",
+            day,
+        ),
+        key=officer_order,
+    ):
+        facts.officers[row["association_id"]].append(dict(row))
+    for row in _rows(
+        cur,
+        sql,
+        "SELECT association_id, kind FROM {s}facilities "
+        f"WHERE {_holds('recorded_on', 'withdrawn_on')}",
+        day,
+    ):
+        facts.facilities[row["association_id"]].add(row["kind"])
+    facts.villages = sorted(
+        (
+            dict(row)
+            for row in _rows(
+                cur,
+                sql,
+                "SELECT code, name, township_code FROM {s}divisions WHERE level = 'village' AND "
+                f"{_holds('valid_from', 'ended_on')}",
+                day,
+            )
+        ),
+        key=lambda v: str(v["code"]),
+    )
+
+
+#: Who is on a village's roster on the day (S3.3, S3.5): active and registered by then.
+ROSTERED = "status = 'active' AND (registered_on IS NULL OR registered_on <= %s)"
+#: A person's household: their own id when the roster names none.
+HOUSEHOLD = "COALESCE(NULLIF(household_id, ''), id)"
+
+
+def _people(cur: Cursor, sql: Sql, facts: Facts) -> None:
+    """The roster rules worked out per village by the store: counts, and only the persons and
+    households that fail (a village's persons never leave the database)."""
+    day = facts.day
+    counts = _rows(
+        cur,
+        sql,
+        f"SELECT village_code, count(*) AS rostered, count(DISTINCT {HOUSEHOLD}) AS households "
+        f"FROM {{s}}persons WHERE {ROSTERED} GROUP BY village_code",
+        day,
+    )
+    incomplete = _ids(
+        cur,
+        sql,
+        f"SELECT village_code, id FROM {{s}}persons WHERE {ROSTERED} AND ("
+        "COALESCE(household_id, '') = '' OR COALESCE(address, '') = '' OR "
+        "(COALESCE(certificate_number, '') = '' AND COALESCE(service_needs, '') = ''))",
+        day,
+    )
+    outside = _ids(
+        cur,
+        sql,
+        # NOT IN, not a correlated NOT EXISTS: one hashed set of members whatever the planner
+        # thinks of the tables' sizes (a nested loop was measured, quadratic in persons).
+        f"SELECT village_code, id FROM {{s}}persons WHERE {ROSTERED} AND id NOT IN ("
+        "SELECT person_id FROM {s}group_memberships WHERE person_id IS NOT NULL AND "
+        f"{_holds('joined_on', 'left_on')})",
+        day,
+    )
+    overdue = overdue_households(cur, sql, facts)
+    facts.rosters = {
+        str(row["village_code"]): Roster(
+            rostered=int(row["rostered"]),
+            households=int(row["households"]),
+            incomplete=incomplete.get(str(row["village_code"]), []),
+            outside_groups=outside.get(str(row["village_code"]), []),
+            overdue=overdue.get(str(row["village_code"]), []),
+        )
+        for row in counts
+    }
+
+
+def _ids(cur: Cursor, sql: Sql, template: str, day: str) -> dict[str, list[str]]:
+    """Person ids by village (``village_code``, ``id``), each list in order of id."""
+    found: dict[str, list[str]] = {}
+    for row in _rows(cur, sql, template, day):
+        found.setdefault(str(row["village_code"]), []).append(row["id"])
+    return {village: sorted(ids) for village, ids in found.items()}
+
+
+def overdue_households(cur: Cursor, sql: Sql, facts: Facts) -> dict[str, list[dict[str, Any]]]:
+    """The households overdue for a visit on the day, by village (S3.5), as a query over the
+    visits' days: a household is overdue when its latest visit (else its first member's
+    registration) lies before the day less its kind's interval."""
+    thresholds = {
+        hardship: visit_due(Household("", hardship), facts.intervals, facts.as_of)
+        for hardship in (True, False)
+    }
+    cut = {
+        k: (facts.as_of - timedelta(days=d.interval_days)).isoformat()
+        for k, d in thresholds.items()
+    }
+    cur.execute(
+        sql(
+            f"WITH households AS (SELECT village_code, {HOUSEHOLD} AS household, "
+            "max(CASE WHEN special_hardship THEN 1 ELSE 0 END) AS hardship, "
+            "min(NULLIF(registered_on, '')) AS first_registered "
+            f"FROM {{s}}persons WHERE {ROSTERED} GROUP BY village_code, {HOUSEHOLD}), "
+            "visited AS (SELECT household_id, max(visited_on) AS last_visit "
+            "FROM {s}home_visits WHERE visited_on <= %s GROUP BY household_id) "
+            "SELECT h.village_code, h.household, h.hardship, h.first_registered, v.last_visit "
+            "FROM households h LEFT JOIN visited v ON v.household_id = h.household "
+            "WHERE COALESCE(v.last_visit, h.first_registered) < "
+            "CASE WHEN h.hardship = 1 THEN %s ELSE %s END"
+        ),
+        [facts.day, facts.day, cut[True], cut[False]],
+    )
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(cur.fetchall(), key=lambda r: str(r["household"])):
+        # visit_due's sum, its kind and interval worked out once per kind above (a city
+        # whose visits stopped long ago has every household overdue: 12,500 at scale 0.05).
+        due = thresholds[bool(row["hardship"])]
+        last = str(row["last_visit"]) if row["last_visit"] else None
+        since = date.fromisoformat(last or str(row["first_registered"]))
+        found.setdefault(str(row["village_code"]), []).append(
+            {
+                "household_id": str(row["household"]),
+                "kind": due.kind,
+                "last_visit": last,
+                "due": (since + timedelta(days=due.interval_days)).isoformat(),
+            }
+        )
+    return found
+
+
+def _care(cur: Cursor, sql: Sql, facts: Facts) -> None:
+    day = facts.day
+    for row in _rows(
+        cur,
+        sql,
+        "SELECT association_id, evaluated_on FROM {s}evaluations "
+        "WHERE subject = 'association' AND evaluated_on <= %s",
+        day,
+    ):
+        facts.evaluations[row["association_id"]].append(str(row["evaluated_on"]))
+    facts.trained = _latest(
+        cur,
+        sql,
+        "SELECT a.officer_id AS k, max(s.held_on) AS day FROM {s}training_attendance a "
+        "JOIN {s}training_sessions s ON s.session_id = a.session_id "
+        "WHERE s.held_on <= %s GROUP BY a.officer_id",
+        day,
+    )
+
+
+def _latest(cur: Cursor, sql: Sql, template: str, day: str) -> dict[str, str]:
+    """The latest day by key of a query grouped by key (``k``, ``day``), as text."""
+    return {str(row["k"]): str(row["day"]) for row in _rows(cur, sql, template, day)}
