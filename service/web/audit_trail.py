@@ -24,6 +24,7 @@ from service.web.as_of import parse_day
 from service.web.blueprint import go_to, pages, render_page
 from service.web.forms import Form
 from service.web.paging import PAGE_SIZE, Page, offset_of
+from service.web.vocabulary import said
 
 #: The filters of the trail, as the page's form names them (``from``/``to`` are days here).
 FILTERS = ("actor", "from", "to", "event_type", "aggregate_id")
@@ -39,16 +40,42 @@ ROLES = {
 }
 
 
+#: The kinds of record a change belongs to (the aggregate: the first part of its type).
+RECORD_KINDS = {
+    "Association": lazy_gettext("Association"),
+    "DistrictSettings": lazy_gettext("District settings"),
+    "DivisionRegister": lazy_gettext("Divisions"),
+    "Evaluation": lazy_gettext("Evaluation"),
+    "Group": lazy_gettext("Group"),
+    "HomeVisit": lazy_gettext("Home visit"),
+    "Inspection": lazy_gettext("Inspection"),
+    "KeySupervision": lazy_gettext("Key supervision"),
+    "ModelAssociation": lazy_gettext("Model association"),
+    "Person": lazy_gettext("Person"),
+    "PersonNeeds": lazy_gettext("Needs and services"),
+    "TrainingSession": lazy_gettext("Training session"),
+    "WorkPlan": lazy_gettext("Work plan"),
+}
+
+
 def change_kinds() -> list[str]:
-    """Every kind of change the records store (``Association.OfficerRemoved``), sorted."""
+    """Every kind of change the records store (``Association.OfficerRemoved``), sorted: the
+    event classes of the domain's aggregates that no other class derives from."""
     found: set[str] = set()
     todo: list[type] = [Aggregate.Event]
     while todo:
         kind = todo.pop()
-        todo.extend(kind.__subclasses__())
-        if "." in kind.__qualname__ and kind.__module__.startswith("aggregates."):
+        below = kind.__subclasses__()
+        todo.extend(below)
+        if not below and kind.__qualname__.split(".")[0] in RECORD_KINDS:
             found.add(kind.__qualname__)
     return sorted(found)
+
+
+def change_name(event_type: str) -> str:
+    """A change as the pages name it: the record's kind in words, the change's own name."""
+    record, _, change = event_type.partition(".")
+    return f"{said(RECORD_KINDS, record)} · {change}" if change else event_type
 
 
 def china_time(value: Any) -> str:
@@ -137,9 +164,10 @@ def audit_entries(code: str) -> Response:
         district_name=name,
         form=form,
         page=page,
-        kinds=[(kind, kind) for kind in change_kinds()],
+        kinds=[(kind, change_name(kind)) for kind in change_kinds()],
         roles=ROLES,
         when=china_time,
+        change=change_name,
         today=caller().today().isoformat(),
     )
 
@@ -158,4 +186,5 @@ def record_history(code: str, aggregate_id: UUID) -> Response:
         entries=found.items,
         roles=ROLES,
         when=china_time,
+        change=change_name,
     )

@@ -6,6 +6,7 @@ of a person's data, and the accounts that may read the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -69,10 +70,9 @@ def _changes(world: World) -> tuple[int, int]:
     return first.tree_size, second.tree_size
 
 
-@pytest.fixture(scope="session")
-def audited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Audited]:
-    """The district with its changes, two signed heads, a recorded unmasked read."""
-    data_dir: Path = tmp_path_factory.mktemp("audit")
+@contextmanager
+def audit_world(data_dir: Path) -> Iterator[Audited]:
+    """The district with its changes, two signed heads, a recorded unmasked read, served."""
     with embedded_app(data_dir) as app, served(app) as url:
         world = build(app, url)
         runtime = app.extensions["canxie"].runtime
@@ -95,3 +95,10 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Audited]:
             request_id="audit-test",
         )
         yield Audited(world, world.association_id, first, second)
+
+
+@pytest.fixture(scope="session")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Audited]:
+    """The audit pages' world, for the session."""
+    with audit_world(tmp_path_factory.mktemp("audit")) as found:
+        yield found

@@ -11,8 +11,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.factories import PASSWORD
 from tests.web.audit.conftest import Audited
 from tests.web.inspections.test_accessibility import DESKTOP
-from tests.web.test_accessibility import LANGUAGES, signed_in, violations
-from tests.web.test_pages import INLINE_SCRIPT
+from tests.web.inspections.test_accessibility import _walk as walk_checked
+from tests.web.test_accessibility import LANGUAGES, axe_page, signed_in
 from tests.web.world import DISTRICT
 
 
@@ -57,27 +57,10 @@ def test_every_audit_page_passes_axe_in_each_language(
     browser: Browser, audited: Audited, language: str
 ) -> None:
     world = audited.world
-    context = browser.new_context(locale="zh-CN", viewport=DESKTOP, bypass_csp=True)
-    context.add_cookies([{"name": "canxie_lang", "value": LANGUAGES[language], "url": world.url}])
-    page = context.new_page()
-    found: dict[str, list[str]] = {}
-
-    def check(screen: str) -> None:
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        found[screen] = violations(page)
-
-    try:
+    with axe_page(browser, world.url, language, DESKTOP) as (page, found, check):
         signed_in(page, world, world.logins["auditor"], PASSWORD)
         page.wait_for_url("**/compliance**")
-        for path in audit_paths(audited):
-            response = page.goto(f"{world.url}{path}")
-            assert response is not None and response.status in (200, 422), (path, response)
-            policy = response.headers["content-security-policy"]
-            assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
-            assert page.evaluate(INLINE_SCRIPT) == [], path
-            check(path)
+        walk_checked(page, world, audit_paths(audited), check)
         _verdicts(page, audited, check)
-    finally:
-        context.close()
     assert len(found) == len(audit_paths(audited)) + 1
     assert {screen: v for screen, v in found.items() if v} == {}
