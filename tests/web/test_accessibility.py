@@ -10,7 +10,7 @@ from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.factories import PASSWORD
 from tests.web.conftest import PHONE
@@ -110,7 +110,8 @@ def axe_page(
 ) -> Iterator[tuple[Page, dict[str, list[str]], Callable[[str], None]]]:
     """A page in ``language`` that axe can be injected into (the CSP is bypassed for the
     test's script only), the violations found so far by screen, and the check adding them."""
-    context = browser.new_context(locale="zh-CN", viewport=viewport, bypass_csp=True)
+    size = ViewportSize(width=viewport["width"], height=viewport["height"])
+    context = browser.new_context(locale="zh-CN", viewport=size, bypass_csp=True)
     context.add_cookies([{"name": "canxie_lang", "value": LANGUAGES[language], "url": url}])
     page = context.new_page()
     found: dict[str, list[str]] = {}
