@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Response, request, url_for
-from flask_babel import LazyString, lazy_gettext
+from flask_babel import LazyString, gettext, lazy_gettext
 from marshmallow import ValidationError
 
 from aggregates.clock import CHINA
@@ -122,6 +122,10 @@ def filters() -> tuple[Form, dict[str, Any] | None]:
         )
     except ValidationError as error:
         form.invalid(error)
+        if "aggregate_id" in form.errors:  # typed, not chosen: say what is expected
+            form.errors["aggregate_id"] = gettext(
+                "Enter a record's full id, as its history page shows it."
+            )
         return form, None
     return form, None if form.errors else query
 

@@ -43,6 +43,11 @@ def test_a_refused_day_is_said_beside_its_field(page: Page, audited: Audited) ->
     response = page.goto(f"{world.url}/districts/{DISTRICT}/audit?from=2020-01-02&to=2020-01-01")
     assert response is not None and response.status == 422
     expect(page.locator("#error-to")).to_be_visible()
+    page.get_by_label("记录", exact=True).fill("e545af36")  # the short form the list shows
+    page.get_by_role("button", name="筛选").click()
+    expect(page.locator("#error-aggregate_id")).to_have_text(
+        "请填写记录的完整标识（见该记录的变更历史页）。"
+    )
 
 
 def test_the_record_of_unmasked_reads_names_who_why_and_which_fields(
