@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import g, request, url_for
 from flask_babel import LazyString, lazy_gettext
 
-from service.http.access import Principal, Role
+from service.http.access import Action, Principal, Role
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
 }
 #: Supervisors' links beside the screens other issues give them (inspections and acceptance).
 SUPERVISION_PAGES = (("pages.inspections_home", lazy_gettext("Inspections")),)
+#: The audit pages (issue 16), for every role that may read the audit trail.
+AUDIT_PAGES = (
+    ("pages.audit_home", lazy_gettext("Audit trail")),
+    ("pages.ledger_home", lazy_gettext("Ledger")),
+    ("pages.personal_data_reads", lazy_gettext("Unmasked reads")),
+)
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"
 HOME = lazy_gettext("Home")
@@ -71,6 +77,8 @@ def navigation() -> list[NavItem]:
     listed = ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, HOME),))
     if principal.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN):
         listed = (*listed, *SUPERVISION_PAGES)
+    if principal.may(Action.AUDIT):
+        listed = (*listed, *AUDIT_PAGES)
     return [
         NavItem(str(label), url_for(endpoint), request.endpoint == endpoint)
         for endpoint, label in listed

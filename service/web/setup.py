@@ -22,15 +22,18 @@ from service.web import (
     acceptance,
     account,
     association,
+    audit_trail,
     dashboard,
     findings,
     groups,
     home,
     inspection_problems,
     inspections,
+    ledger,
     moves,
     needs,
     officers,
+    personal_data_reads,
     rectification,
     roster,
     supervision,
@@ -54,6 +57,7 @@ PAGE_MODULES = (
     *(township, officers, moves, training_sessions),
     *(dashboard, findings),
     *(inspections, inspection_problems, acceptance, supervision),
+    *(audit_trail, ledger, personal_data_reads),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"

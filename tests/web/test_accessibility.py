@@ -4,12 +4,13 @@ made wrong on purpose shows that the check finds what it looks for."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.factories import PASSWORD
 from tests.web.conftest import PHONE
@@ -66,19 +67,7 @@ def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
 def test_every_screen_passes_axe_in_each_language(
     browser: Browser, web_world: World, language: str
 ) -> None:
-    # axe is injected as a script of the test: the page's CSP (no inline script) would refuse it.
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
-    context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": web_world.url}]
-    )
-    page = context.new_page()
-    found: dict[str, list[str]] = {}
-
-    def check(screen: str) -> None:
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        found[screen] = violations(page)
-
-    try:
+    with axe_page(browser, web_world.url, language, PHONE) as (page, found, check):
         screens_of(page, web_world, check)
         page.goto(f"{web_world.url}/sign-in")  # the password page of a first sign-in
         page.get_by_role("button", name="退出登录" if language == "zh-CN" else "Sign out").click()
@@ -88,8 +77,6 @@ def test_every_screen_passes_axe_in_each_language(
         signed_in(page, web_world, web_world.logins["auditor"], PASSWORD)
         expect(page).to_have_url(re.compile(r"/compliance"))  # the auditor's dashboard
         found["compliance of the city"] = violations(page)
-    finally:
-        context.close()
     assert len(found) == 14
     assert {screen: v for screen, v in found.items() if v} == {}
 
@@ -115,3 +102,25 @@ def test_the_check_finds_violations_on_a_bad_page(page: Page) -> None:
     )
     rules = {v.split(":")[0] for v in violations(page)}
     assert {"image-alt", "label", "color-contrast", "html-has-lang"} <= rules
+
+
+@contextmanager
+def axe_page(
+    browser: Browser, url: str, language: str, viewport: dict[str, int]
+) -> Iterator[tuple[Page, dict[str, list[str]], Callable[[str], None]]]:
+    """A page in ``language`` that axe can be injected into (the CSP is bypassed for the
+    test's script only), the violations found so far by screen, and the check adding them."""
+    size = ViewportSize(width=viewport["width"], height=viewport["height"])
+    context = browser.new_context(locale="zh-CN", viewport=size, bypass_csp=True)
+    context.add_cookies([{"name": "canxie_lang", "value": LANGUAGES[language], "url": url}])
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(screen: str) -> None:
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        found[screen] = violations(page)
+
+    try:
+        yield page, found, check
+    finally:
+        context.close()
