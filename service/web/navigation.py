@@ -52,6 +52,8 @@ ROLE_PAGES: dict[Role, tuple[tuple[str, LazyString], ...]] = {
 }
 #: Supervisors' links beside the screens other issues give them (inspections and acceptance).
 SUPERVISION_PAGES = (("pages.inspections_home", lazy_gettext("Inspections")),)
+#: Administrators' own pages (accounts, settings, imports, erasure).
+ADMINISTRATION_PAGES = (("pages.administration", lazy_gettext("Administration")),)
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"
 HOME = lazy_gettext("Home")
@@ -70,7 +72,7 @@ def navigation() -> list[NavItem]:
         return []
     listed = ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, HOME),))
     if principal.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN):
-        listed = (*listed, *SUPERVISION_PAGES)
+        listed = (*listed, *SUPERVISION_PAGES, *ADMINISTRATION_PAGES)
     return [
         NavItem(str(label), url_for(endpoint), request.endpoint == endpoint)
         for endpoint, label in listed

@@ -21,6 +21,8 @@ from service.messages import DEFAULT_LOCALE, TRANSLATIONS
 from service.web import (
     acceptance,
     account,
+    accounts,
+    administration,
     association,
     dashboard,
     findings,
@@ -54,6 +56,7 @@ PAGE_MODULES = (
     *(township, officers, moves, training_sessions),
     *(dashboard, findings),
     *(inspections, inspection_problems, acceptance, supervision),
+    *(administration, accounts),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"

@@ -4,7 +4,8 @@ made wrong on purpose shows that the check finds what it looks for."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import axe_playwright_python
@@ -37,6 +38,27 @@ def violations(page: Page) -> list[str]:
     return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
 
 
+@contextmanager
+def axe_window(
+    browser: Browser, world: World, language: str, viewport: dict[str, int]
+) -> Iterator[tuple[Page, dict[str, list[str]], Callable[[str], None]]]:
+    """A window in ``language`` (axe injected, so the CSP is bypassed), the violations found
+    by screen, and the check that records a screen's; closed afterwards."""
+    context = browser.new_context(locale="zh-CN", viewport=viewport, bypass_csp=True)
+    context.add_cookies([{"name": "canxie_lang", "value": LANGUAGES[language], "url": world.url}])
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(screen: str) -> None:
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        found[screen] = violations(page)
+
+    try:
+        yield page, found, check
+    finally:
+        context.close()
+
+
 def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
     """Sign-in, the worker's screens, a refused form, the 404 page, and sign-in refused."""
     page.goto(f"{world.url}/sign-in")
@@ -67,18 +89,7 @@ def test_every_screen_passes_axe_in_each_language(
     browser: Browser, web_world: World, language: str
 ) -> None:
     # axe is injected as a script of the test: the page's CSP (no inline script) would refuse it.
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
-    context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": web_world.url}]
-    )
-    page = context.new_page()
-    found: dict[str, list[str]] = {}
-
-    def check(screen: str) -> None:
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        found[screen] = violations(page)
-
-    try:
+    with axe_window(browser, web_world, language, PHONE) as (page, found, check):
         screens_of(page, web_world, check)
         page.goto(f"{web_world.url}/sign-in")  # the password page of a first sign-in
         page.get_by_role("button", name="退出登录" if language == "zh-CN" else "Sign out").click()
@@ -88,8 +99,6 @@ def test_every_screen_passes_axe_in_each_language(
         signed_in(page, web_world, web_world.logins["auditor"], PASSWORD)
         expect(page).to_have_url(re.compile(r"/compliance"))  # the auditor's dashboard
         found["compliance of the city"] = violations(page)
-    finally:
-        context.close()
     assert len(found) == 14
     assert {screen: v for screen, v in found.items() if v} == {}
 
