@@ -25,6 +25,7 @@ from service.web import (
     administration,
     association,
     dashboard,
+    erasure,
     findings,
     groups,
     home,
@@ -56,7 +57,7 @@ PAGE_MODULES = (
     *(township, officers, moves, training_sessions),
     *(dashboard, findings),
     *(inspections, inspection_problems, acceptance, supervision),
-    *(administration, accounts),
+    *(administration, accounts, erasure),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"

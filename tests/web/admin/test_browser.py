@@ -56,10 +56,17 @@ def test_a_city_admin_creates_a_township_officer_who_then_signs_in(
 
 def admin_paths(world: World) -> list[str]:
     """The administration pages, as they open and with odd input."""
+    erasure = f"/districts/{DISTRICT}/erasure"
+    person = f"{erasure}/{world.person_ids[22]}"
     return [
         "/admin",
         "/admin/accounts",
         "/admin/accounts/new",
+        erasure,
+        f"{erasure}?q=残疾人2",
+        person,
+        f"{person}/confirm?reason=",
+        f"{person}/confirm?reason=本人依法申请",
     ]
 
 
