@@ -36,12 +36,14 @@ from service.web import (
     officers,
     rectification,
     roster,
+    settings,
     supervision,
     tasks,
     township,
     training,
     training_sessions,
     visits,
+    work_plan,
 )
 from service.web.blueprint import csrf, pages
 from service.web.language import here, html_lang, select_locale
@@ -57,7 +59,7 @@ PAGE_MODULES = (
     *(township, officers, moves, training_sessions),
     *(dashboard, findings),
     *(inspections, inspection_problems, acceptance, supervision),
-    *(administration, accounts, erasure),
+    *(administration, accounts, erasure, settings, work_plan),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"

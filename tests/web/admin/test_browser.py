@@ -67,6 +67,9 @@ def admin_paths(world: World) -> list[str]:
         person,
         f"{person}/confirm?reason=",
         f"{person}/confirm?reason=本人依法申请",
+        f"/districts/{DISTRICT}/settings",
+        f"/districts/{DISTRICT}/settings/visit-intervals",
+        f"/districts/{DISTRICT}/work-plan",
     ]
 
 
@@ -79,7 +82,8 @@ def _walk(page: Page, world: World, paths: list[str], check: Callable[[str], Non
 
 
 def _forms(page: Page, world: World, check: Callable[[str], None]) -> None:
-    """A refused new account, a created one (its secrets), and its page."""
+    """A refused new account, a created one (its secrets) and its page; the evaluation scheme's
+    form as it opens and refused."""
     page.goto(f"{world.url}/admin/accounts/new")
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
@@ -92,6 +96,12 @@ def _forms(page: Page, world: World, check: Callable[[str], None]) -> None:
     page.locator("#secrets ~ p a").first.click()
     expect(page.locator("#tokens")).to_be_visible()
     check("account")
+    page.goto(f"{world.url}/districts/{DISTRICT}/settings/evaluation-scheme")
+    check("evaluation scheme")
+    page.locator("#field-criterion-0-key").fill("Bad Key")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check("evaluation scheme refused")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -103,5 +113,5 @@ def test_every_administration_page_passes_axe_in_each_language(
         page.wait_for_url("**/compliance**")
         _walk(page, admin_world, admin_paths(admin_world), check)
         _forms(page, admin_world, check)
-    assert len(found) == len(admin_paths(admin_world)) + 3
+    assert len(found) == len(admin_paths(admin_world)) + 5
     assert {screen: v for screen, v in found.items() if v} == {}
