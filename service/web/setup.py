@@ -36,6 +36,7 @@ from service.web import (
     officers,
     rectification,
     roster,
+    roster_import,
     settings,
     supervision,
     tasks,
@@ -59,7 +60,7 @@ PAGE_MODULES = (
     *(township, officers, moves, training_sessions),
     *(dashboard, findings),
     *(inspections, inspection_problems, acceptance, supervision),
-    *(administration, accounts, erasure, settings, work_plan),
+    *(administration, accounts, erasure, settings, work_plan, roster_import),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"

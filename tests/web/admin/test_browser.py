@@ -11,11 +11,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
+from tests.roster.test_import import csv_bytes, row
 from tests.web.admin.conftest import TOWNSHIP
 from tests.web.conftest import sign_in
 from tests.web.test_accessibility import LANGUAGES, axe_window, signed_in
 from tests.web.test_pages import INLINE_SCRIPT
-from tests.web.world import DISTRICT, World
+from tests.web.world import DISTRICT, VILLAGE, World
 
 DESKTOP = {"width": 1280, "height": 900}
 NEW_PASSWORD = "山高水长-river 42"
@@ -70,6 +71,7 @@ def admin_paths(world: World) -> list[str]:
         f"/districts/{DISTRICT}/settings",
         f"/districts/{DISTRICT}/settings/visit-intervals",
         f"/districts/{DISTRICT}/work-plan",
+        f"/districts/{DISTRICT}/roster-import",
     ]
 
 
@@ -83,7 +85,7 @@ def _walk(page: Page, world: World, paths: list[str], check: Callable[[str], Non
 
 def _forms(page: Page, world: World, check: Callable[[str], None]) -> None:
     """A refused new account, a created one (its secrets) and its page; the evaluation scheme's
-    form as it opens and refused."""
+    form as it opens and refused; a roster file refused row by row."""
     page.goto(f"{world.url}/admin/accounts/new")
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
@@ -102,6 +104,14 @@ def _forms(page: Page, world: World, check: Callable[[str], None]) -> None:
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
     check("evaluation scheme refused")
+    page.goto(f"{world.url}/districts/{DISTRICT}/roster-import")
+    bad = csv_bytes([row(VILLAGE, 201, birth_date="x"), row(VILLAGE, 202, cat_text="?")])
+    page.locator("#field-file").set_input_files(
+        {"name": "roster.csv", "mimeType": "text/csv", "buffer": bad}
+    )
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#row-errors tbody tr")).to_have_count(2)
+    check("roster import refused by row")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -113,5 +123,5 @@ def test_every_administration_page_passes_axe_in_each_language(
         page.wait_for_url("**/compliance**")
         _walk(page, admin_world, admin_paths(admin_world), check)
         _forms(page, admin_world, check)
-    assert len(found) == len(admin_paths(admin_world)) + 5
+    assert len(found) == len(admin_paths(admin_world)) + 6
     assert {screen: v for screen, v in found.items() if v} == {}
