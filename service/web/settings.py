@@ -17,7 +17,8 @@ from service.care.schemas import SchemeIn, VisitIntervalsIn
 from service.http.access import Action, Target, rule
 from service.http.context import caller
 from service.web.blueprint import pages, render_page
-from service.web.forms import Form
+from service.web.forms import Form, rows_named
+from service.web.one_form import district_form
 from service.web.submitting import after, posted, submit
 
 #: Blank criterion rows on the scheme's form.
@@ -59,10 +60,7 @@ def _done(code: str, position: int, changed: str) -> str:
 @rule(Action.WRITE, Target.NONE)
 def visit_intervals(code: str) -> Response:
     """New visit intervals (days) per household kind, in force from a date."""
-    reads.district(caller(), code)
-
-    def page(form: Form, status: int = 200) -> Response:
-        return render_page("admin/intervals.html", status, code=code, form=form)
+    page = district_form(code, "admin/intervals.html")
 
     if request.method == "GET":
         in_force = care.intervals(caller(), code, {})["in_force"]["intervals"]
@@ -107,12 +105,7 @@ def _criteria(form: Form) -> tuple[list[dict[str, Any]], list[int]]:
 def evaluation_scheme(code: str) -> Response:
     """A new evaluation scheme: weighted criteria adding up to 100, and the weight of a
     full-time member's performance against the disabled persons' rating."""
-    reads.district(caller(), code)
-
-    def page(form: Form, status: int = 200) -> Response:
-        return render_page(
-            "admin/scheme.html", status, code=code, form=form, rows=range(CRITERION_ROWS)
-        )
+    page = district_form(code, "admin/scheme.html", rows=range(CRITERION_ROWS))
 
     if request.method == "GET":
         return page(Form(values=_scheme_defaults(code)))
@@ -129,15 +122,9 @@ def evaluation_scheme(code: str) -> Response:
         return _done(code, saved.position, "scheme")
 
     def by_row(messages: Mapping[str, Any]) -> dict[str, Any]:
-        flat = {k: v for k, v in messages.items() if k != "criteria"}
-        nested = messages.get("criteria")
-        if isinstance(nested, Mapping):
-            for index, fields in nested.items():
-                for name, message in fields.items() if isinstance(fields, Mapping) else ():
-                    flat[f"criterion-{numbers[int(index)]}-{name}"] = message
-        elif nested:
-            flat["criteria"] = nested
-        return flat
+        return rows_named(
+            messages, "criteria", lambda index, name: f"criterion-{numbers[index]}-{name}"
+        )
 
     return submit(form, SchemeIn(), payload, record, lambda s: page(form, s), nested=by_row)
 

@@ -25,6 +25,7 @@ from service.web import (
     administration,
     association,
     dashboard,
+    divisions,
     erasure,
     findings,
     groups,
@@ -60,7 +61,7 @@ PAGE_MODULES = (
     *(township, officers, moves, training_sessions),
     *(dashboard, findings),
     *(inspections, inspection_problems, acceptance, supervision),
-    *(administration, accounts, erasure, settings, work_plan, roster_import),
+    *(administration, accounts, erasure, settings, work_plan, roster_import, divisions),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"

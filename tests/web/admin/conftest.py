@@ -11,7 +11,7 @@ import pytest
 from tests import factories
 from tests.factories import SEED
 from tests.plugin import embedded_app
-from tests.web.world import DISTRICT, VILLAGE, World, build, served
+from tests.web.world import DISTRICT, OTHER_VILLAGE, VILLAGE, World, build, served
 
 TOWNSHIP = VILLAGE[:9]
 #: (login, role, district): the administrators of these pages.
@@ -29,7 +29,9 @@ def admin_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         world = build(app, url)
         runtime = app.extensions["canxie"].runtime
         records = runtime.tenancy.records(DISTRICT)
-        records.record_division(code=TOWNSHIP, name="测试街道", effective_on=None, by=SEED)
+        named = ((TOWNSHIP, "测试街道"), (VILLAGE, "东社区"), (OTHER_VILLAGE, "西社区"))
+        for code, name in named:
+            records.record_division(code=code, name=name, effective_on=None, by=SEED)
         for login, role, district in ADMINISTRATORS:
             factories.person_account(
                 runtime.accounts, role, login=login, name=f"管理员 {login}", district=district

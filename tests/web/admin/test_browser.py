@@ -59,6 +59,7 @@ def admin_paths(world: World) -> list[str]:
     """The administration pages, as they open and with odd input."""
     erasure = f"/districts/{DISTRICT}/erasure"
     person = f"{erasure}/{world.person_ids[22]}"
+    divisions = f"/districts/{DISTRICT}/divisions"
     return [
         "/admin",
         "/admin/accounts",
@@ -72,6 +73,9 @@ def admin_paths(world: World) -> list[str]:
         f"/districts/{DISTRICT}/settings/visit-intervals",
         f"/districts/{DISTRICT}/work-plan",
         f"/districts/{DISTRICT}/roster-import",
+        "/admin/districts/new",
+        *(f"{divisions}{tail}" for tail in ("", "/new", "/import", "/merger")),
+        *(f"{divisions}/{VILLAGE}{tail}" for tail in ("", "/renaming", "/split")),
     ]
 
 
