@@ -1,7 +1,8 @@
 """Administration in the browser, against a real HTTP server (issue 16, "Done when"): a city
 administrator creates a township officer, who signs in with the one-time password shown once,
-chooses a password and lands on the township's overview; every administration page passes
-axe-core in both languages, refused forms included."""
+chooses a password and lands on the township's overview; a person's data is erased through both
+steps with the keyboard alone and without JavaScript; every administration page passes axe-core
+in both languages, refused forms included."""
 
 from __future__ import annotations
 
@@ -51,6 +52,34 @@ def test_a_city_admin_creates_a_township_officer_who_then_signs_in(
         page.get_by_label("再次输入新密码").fill(NEW_PASSWORD)
         page.get_by_role("button", name="保存密码").click()
         expect(page.get_by_role("heading", name="乡镇概况")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_a_person_is_erased_with_the_keyboard_alone_and_without_javascript(
+    browser: Browser, admin_world: World
+) -> None:
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, admin_world, "district-admin")
+        page.goto(f"{admin_world.url}/districts/{DISTRICT}/erasure")
+        page.get_by_label("姓名", exact=True).focus()
+        page.keyboard.type("残疾人12")
+        page.keyboard.press("Enter")
+        page.get_by_role("link", name="残疾人12", exact=True).focus()
+        page.keyboard.press("Enter")
+        page.get_by_label("原因（合法依据）").focus()
+        page.keyboard.type("本人书面申请删除个人信息")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("button", name="下一步：核对将删除的内容")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="确认删除")).to_be_visible()
+        expect(page.locator("#erased-fields li")).to_have_count(7)
+        expect(page.locator("#reason")).to_have_text("本人书面申请删除个人信息")
+        page.get_by_role("button", name="永久删除个人信息").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_have_text("该人员的个人信息已删除。")
     finally:
         context.close()
 
