@@ -27,6 +27,7 @@ from service.web.blueprint import pages, render_page
 from service.web.forms import Form, rows_named
 from service.web.one_form import OneForm, district_form, one_form_page
 from service.web.paging import PAGE_SIZE, Page, offset_of
+from service.web.roster_import import UPLOAD_PAGES
 from service.web.submitting import after, posted, submit
 
 LEVELS = {"township": lazy_gettext("Township"), "village": lazy_gettext("Village")}
@@ -128,6 +129,9 @@ def division_page(code: str, division_code: str) -> Response:
 
 def _import_page(code: str, form: Form, status: int = 200, **shown: Any) -> Response:
     return render_page("admin/divisions_import.html", status, code=code, form=form, **shown)
+
+
+UPLOAD_PAGES["pages.import_divisions"] = _import_page
 
 
 def _refused_rows(refused: DivisionImportRefused) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ the roster application's (service/roster/application.py)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, request
@@ -92,14 +93,20 @@ def importing_roster(code: str) -> Response:
     return _page(code, form, status, report)
 
 
+#: The pages sending a file (endpoint -> the page with its form refused), where a file over the
+#: body limit is said beside the file field.
+UPLOAD_PAGES: dict[str, Callable[[str, Form, int], Response]] = {"pages.importing_roster": _page}
+
+
 @pages.errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge) -> Response:
-    """A file over the body limit: said beside the import's file field, else as an error page."""
+    """A file over the body limit: said beside the file field, else as an error page."""
     code = (request.view_args or {}).get("code")
-    if request.endpoint == "pages.importing_roster" and code:
+    shown = UPLOAD_PAGES.get(request.endpoint or "")
+    if shown and code:
         form = Form()
         form.refused(
             "file", gettext("The file is too large for the page: import it with the command line.")
         )
-        return _page(str(code), form, 413)
+        return shown(str(code), form, 413)
     return error_page(413, gettext("Something went wrong"), gettext("The request is too large."))

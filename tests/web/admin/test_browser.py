@@ -112,6 +112,8 @@ def _walk(page: Page, world: World, paths: list[str], check: Callable[[str], Non
     for path in paths:
         response = page.goto(f"{world.url}{path}")
         assert response is not None and response.status in (200, 422), (path, response)
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
         assert page.evaluate(INLINE_SCRIPT) == [], path
         check(path)
 

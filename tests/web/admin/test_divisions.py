@@ -62,6 +62,8 @@ def test_a_district_is_added_and_its_divisions_entered_and_imported(admin_world:
     assert imported.status_code == 200
     assert "已录入 3 个区划" in imported.get_data(as_text=True)
     _refused(_csv(client, "名称\n甲\n"), "file")
+    too_large = _csv(client, "code,name\n" + "x" * (1024 * 1024))
+    assert too_large.status_code == 413 and 'id="error-file"' in too_large.get_data(as_text=True)
 
 
 def test_divisions_are_renamed_merged_and_split_from_a_date(admin_world: World) -> None:
