@@ -92,6 +92,11 @@ def managed_user(caller: Caller, user_id: str) -> User:
     return user
 
 
+def user_tokens(caller: Caller, user_id: str) -> list[dict[str, Any]]:
+    """The tokens of an account the caller manages (ids and dates, never the secrets)."""
+    return caller.runtime.accounts.tokens(managed_user(caller, user_id).id)
+
+
 def issue_token(caller: Caller, user_id: str, valid_days: int) -> IssuedToken:
     """Another token for an active account the caller manages."""
     user = managed_user(caller, user_id)

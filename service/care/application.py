@@ -12,7 +12,9 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
+from aggregates.care.district_settings import Criterion
 from aggregates.care.evaluation import Subject
+from aggregates.care.visit import HouseholdKind
 from aggregates.errors import NoSuchGroup, NoSuchVisit
 from aggregates.records import Saved
 from aggregates.store.district import DistrictRecords
@@ -58,6 +60,32 @@ def set_policy(
     caller.known(code)
     scope.require_whole_district(caller.principal, code, f"{what} needs a district-wide role")
     return caller.run(code, command, *args, **kw)
+
+
+def set_visit_intervals(caller: Caller, code: str, data: dict[str, Any]) -> Saved:
+    """New visit intervals (days) per household kind, in force from ``effective_from``."""
+    return set_policy(
+        caller,
+        code,
+        "setting visit intervals",
+        DistrictRecords.set_visit_intervals,
+        effective_from=data["effective_from"],
+        intervals={HouseholdKind(k): v for k, v in data["intervals"].items()},
+    )
+
+
+def adopt_scheme(caller: Caller, code: str, data: dict[str, Any]) -> Saved:
+    """A new evaluation scheme (weighted criteria and the performance weight) in force from
+    ``effective_from``."""
+    return set_policy(
+        caller,
+        code,
+        "adopting an evaluation scheme",
+        DistrictRecords.adopt_evaluation_scheme,
+        effective_from=data["effective_from"],
+        criteria=[Criterion(**c) for c in data["criteria"]],
+        performance_weight=data["performance_weight"],
+    )
 
 
 def reading(caller: Caller, code: str, association_id: UUID, min_position: int | None) -> Database:

@@ -7,8 +7,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.care.district_settings import Criterion
-from aggregates.store.district import DistrictRecords
 from service.care import application as care
 from service.care.schemas import (
     CareCreated,
@@ -53,15 +51,7 @@ class Schemes(MethodView):
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Adopt a scheme: weighted criteria (weights add up to 100) and, for full-time
         members, the weight of performance against the disabled persons' rating."""
-        saved = care.set_policy(
-            caller(),
-            code,
-            "adopting an evaluation scheme",
-            DistrictRecords.adopt_evaluation_scheme,
-            effective_from=data["effective_from"],
-            criteria=[Criterion(**c) for c in data["criteria"]],
-            performance_weight=data["performance_weight"],
-        )
+        saved = care.adopt_scheme(caller(), code, data)
         return created(saved)
 
 

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask.views import MethodView
 
-from aggregates.care.visit import HouseholdKind
 from aggregates.store.district import DistrictRecords
 from service.care import application as care
 from service.care.commands import run_on_association
@@ -121,14 +120,7 @@ class VisitIntervals(MethodView):
     @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Set new intervals (days) per household kind, in force from ``effective_from``."""
-        saved = care.set_policy(
-            caller(),
-            code,
-            "setting visit intervals",
-            DistrictRecords.set_visit_intervals,
-            effective_from=data["effective_from"],
-            intervals={HouseholdKind(k): v for k, v in data["intervals"].items()},
-        )
+        saved = care.set_visit_intervals(caller(), code, data)
         return accepted(saved)
 
 

@@ -126,6 +126,9 @@ class RowError:
     column: str | None
     field: str
     message: str
+    #: The domain's refusal behind ``message``, when there is one (a page says it in its
+    #: language).
+    refusal: DomainError | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain form for answers and the CLI."""
@@ -465,11 +468,8 @@ class RowChecker:
                 ]
         except DomainError as refusal:
             name = refusal.field or "row"
-            return [
-                RowError(
-                    number, self.column(name) if name in COLUMNS else None, name, refusal.detail
-                )
-            ]
+            column = self.column(name) if name in COLUMNS else None
+            return [RowError(number, column, name, refusal.detail, refusal)]
         key = hashlib.blake2b(details.resident_id.encode(), digest_size=8).digest()
         first = self.seen.setdefault(key, number)
         if first != number:

@@ -8,7 +8,7 @@ what breaks a rule; this module only turns both kinds of refusal into messages b
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,3 +97,19 @@ class Form:
         head = (error.field or "").split(".", 1)[0]
         self.refused((names or {}).get(head, head) or "form", say(error, str(get_locale())))
         return self
+
+
+def rows_named(
+    messages: Mapping[str, Any], key: str, name_of: Callable[[int, str], str]
+) -> dict[str, Any]:
+    """The schema's refusals with those of the list field ``key``'s rows named by their form
+    fields (``name_of(index, field)``); a refusal of the whole list stays under ``key``."""
+    flat = {k: v for k, v in messages.items() if k != key}
+    nested = messages.get(key)
+    if isinstance(nested, Mapping):
+        for index, fields in nested.items():
+            for name, message in fields.items() if isinstance(fields, Mapping) else ():
+                flat[name_of(int(index), name)] = message
+    elif nested:
+        flat[key] = nested
+    return flat

@@ -58,6 +58,8 @@ AUDIT_PAGES = (
     ("pages.ledger_home", lazy_gettext("Ledger")),
     ("pages.personal_data_reads", lazy_gettext("Unmasked reads")),
 )
+#: Administrators' own pages (accounts, settings, imports, erasure).
+ADMINISTRATION_PAGES = (("pages.administration", lazy_gettext("Administration")),)
 #: Where a role without screens of its own yet lands.
 DEFAULT_HOME = "pages.home"
 HOME = lazy_gettext("Home")
@@ -76,7 +78,7 @@ def navigation() -> list[NavItem]:
         return []
     listed = ROLE_PAGES.get(principal.role, ((DEFAULT_HOME, HOME),))
     if principal.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN):
-        listed = (*listed, *SUPERVISION_PAGES)
+        listed = (*listed, *SUPERVISION_PAGES, *ADMINISTRATION_PAGES)
     if principal.may(Action.AUDIT):
         listed = (*listed, *AUDIT_PAGES)
     return [

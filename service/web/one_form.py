@@ -59,3 +59,13 @@ def one_form_page(
         return done(run(data).position)
 
     return submit(form, spec.schema, spec.payload(form), record, lambda s: page(form, s))
+
+
+def district_form(code: str, template: str, **context: Any) -> Callable[..., Response]:
+    """``page(form, status=200)``: one form of a district's page, its scope checked first."""
+    reads.district(caller(), code)
+
+    def page(form: Form, status: int = 200) -> Response:
+        return render_page(template, status, code=code, form=form, **context)
+
+    return page

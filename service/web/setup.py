@@ -21,9 +21,13 @@ from service.messages import DEFAULT_LOCALE, TRANSLATIONS
 from service.web import (
     acceptance,
     account,
+    accounts,
+    administration,
     association,
     audit_trail,
     dashboard,
+    divisions,
+    erasure,
     findings,
     groups,
     home,
@@ -36,12 +40,15 @@ from service.web import (
     personal_data_reads,
     rectification,
     roster,
+    roster_import,
+    settings,
     supervision,
     tasks,
     township,
     training,
     training_sessions,
     visits,
+    work_plan,
 )
 from service.web.blueprint import csrf, pages
 from service.web.language import here, html_lang, select_locale
@@ -58,6 +65,7 @@ PAGE_MODULES = (
     *(dashboard, findings),
     *(inspections, inspection_problems, acceptance, supervision),
     *(audit_trail, ledger, personal_data_reads),
+    *(administration, accounts, erasure, settings, work_plan, roster_import, divisions),
 )
 #: Where an embedded deployment keeps the key that signs the form cookie (CSRF).
 SECRET_FILE = "web-secret-key"

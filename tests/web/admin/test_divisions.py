@@ -1,0 +1,126 @@
+"""Districts and divisions without a browser: the city's administrator adds a district; its
+townships and villages are entered and imported (all rows or none, errors by line), renamed,
+merged and split from a date; bad input comes back beside its field and changes nothing."""
+
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+
+from tests.web.admin.conftest import form_fields
+from tests.web.inspections.test_pages import signed_in
+from tests.web.world import World
+
+NEW_DISTRICT = "410104"
+BASE = f"/districts/{NEW_DISTRICT}/divisions"
+TOWNSHIP = f"{NEW_DISTRICT}001"
+VILLAGES = [f"{TOWNSHIP}00{n}" for n in range(1, 4)]
+
+
+def _send(client: FlaskClient, path: str, **values: str):  # type: ignore[no-untyped-def]
+    fields = form_fields(client.get(path).get_data(as_text=True))
+    return client.post(path, data={**fields, **values})
+
+
+def _csv(client: FlaskClient, text: str):  # type: ignore[no-untyped-def]
+    path = f"{BASE}/import"
+    fields = form_fields(client.get(path).get_data(as_text=True))
+    data = {**fields, "file": (io.BytesIO(text.encode()), "divisions.csv")}
+    return client.post(path, data=data, content_type="multipart/form-data")
+
+
+def _refused(answer, *names: str) -> str:  # type: ignore[no-untyped-def]
+    html = str(answer.get_data(as_text=True))
+    assert answer.status_code == 422, html[:300]
+    for name in names:
+        assert f'id="error-{name}"' in html, name
+    return html
+
+
+def _recorded(world: World, client: FlaskClient, answer) -> str:  # type: ignore[no-untyped-def]
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:300]
+    world.app.extensions["canxie"].runtime.catch_up(NEW_DISTRICT)
+    return str(client.get(answer.headers["Location"]).get_data(as_text=True))
+
+
+def test_a_district_is_added_and_its_divisions_entered_and_imported(admin_world: World) -> None:
+    client = signed_in(admin_world, "city-admin")
+    _refused(_send(client, "/admin/districts/new", code="12", name=""), "code", "name")
+    added = _send(client, "/admin/districts/new", code=NEW_DISTRICT, name="管城回族区")
+    assert "尚未录入区划" in _recorded(admin_world, client, added)
+    _refused(_send(client, "/admin/districts/new", code=NEW_DISTRICT, name="又一个"), "code")
+    assert signed_in(admin_world, "district-admin").get("/admin/districts/new").status_code == 403
+    _refused(_send(client, f"{BASE}/new", code="123", name="甲"), "code")
+    entered = _send(client, f"{BASE}/new", code=TOWNSHIP, name="甲街道")
+    assert "甲街道" in _recorded(admin_world, client, entered)
+    bad = _refused(_csv(client, f"code,name\n{VILLAGES[0]},\n999999001001,外区村\n"), "file")
+    assert 'id="refused-rows"' in bad
+    other = "410105001"  # a row of another district: skipped
+    rows = "".join(f"{code},{n}村\n" for n, code in zip("一二三", VILLAGES, strict=True))
+    imported = _csv(client, f"code,name,district_code\n{rows}{other},乙街道,410105\n")
+    assert imported.status_code == 200
+    assert "已录入 3 个区划" in imported.get_data(as_text=True)
+    _refused(_csv(client, "名称\n甲\n"), "file")
+    too_large = _csv(client, "code,name\n" + "x" * (1024 * 1024))
+    assert too_large.status_code == 413 and 'id="error-file"' in too_large.get_data(as_text=True)
+
+
+def test_divisions_are_renamed_merged_and_split_from_a_date(admin_world: World) -> None:
+    client = signed_in(admin_world, "city-admin")
+    first, second, third = VILLAGES
+    rename = f"{BASE}/{first}/renaming"
+    _refused(_send(client, rename, name="", effective_on="x"), "name", "effective_on")
+    renamed = _send(client, rename, name="一新村", effective_on="2023-01-01")
+    assert "一新村" in _recorded(admin_world, client, renamed)
+    merger = f"{BASE}/merger"
+    _refused(
+        _send(client, merger, sources=second, into_code=second, effective_on="2023-02-01"),
+        "sources",
+    )
+    merged = _send(
+        client, merger, sources=f"{second}, {third}", into_code=second, effective_on="2023-02-01"
+    )
+    _recorded(admin_world, client, merged)
+    assert "2023-02-01" in client.get(f"{BASE}/{third}").get_data(as_text=True)
+    split = f"{BASE}/{first}/split"
+    _refused(
+        _send(
+            client,
+            split,
+            **{
+                "part-0-code": f"{TOWNSHIP}004",
+                "part-0-name": "四村",
+                "effective_on": "2023-03-01",
+            },
+        ),
+        "parts",
+    )
+    _refused(
+        _send(
+            client,
+            split,
+            **{
+                "part-0-code": "12",
+                "part-0-name": "四村",
+                "part-1-code": f"{TOWNSHIP}005",
+                "part-1-name": "五村",
+                "effective_on": "2023-03-01",
+            },
+        ),
+        "part-0-code",
+    )
+    done = _send(
+        client,
+        split,
+        **{
+            "part-0-code": f"{TOWNSHIP}004",
+            "part-0-name": "四村",
+            "part-1-code": f"{TOWNSHIP}005",
+            "part-1-name": "五村",
+            "effective_on": "2023-03-01",
+        },
+    )
+    page = _recorded(admin_world, client, done)
+    assert f"{TOWNSHIP}004" in page and f"{TOWNSHIP}005" in page
+    assert client.get(f"{BASE}/999999").status_code == 404
