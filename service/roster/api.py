@@ -18,7 +18,7 @@ from flask.views import MethodView
 
 from aggregates.store.district import DistrictRecords
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, created, page
+from service.http.blueprint import BEHIND, ApiBlueprint, accepted, created, page
 from service.http.context import caller, caller_on
 from service.http.problems import ProblemError
 from service.http.schemas import Accepted, ProblemSchema
@@ -61,23 +61,21 @@ blp = ApiBlueprint(
 class Persons(MethodView):
     """A district's roster."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(PersonListQuery, location="query")
-    @blp.response(200, PersonList)
-    @blp.alt_response(403, schema=ProblemSchema, description="The role may not unmask")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, PersonListQuery, PersonList)
+    @blp.problems({403: "The role may not unmask", 404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """List persons in scope: filtered, sorted, paged, with the total; as of a day."""
         found = application.persons(caller_on(query), code, query)
         return page(found.items, found.total, query, position=found.position)
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(PersonIn)
-    @blp.response(201, PersonCreated)
-    @blp.alt_response(403, schema=ProblemSchema, description="The village is outside your scope")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(409, schema=ProblemSchema, description="The resident ID is on the roster")
+    @blp.writes(Target.DISTRICT, PersonIn, PersonCreated)
+    @blp.problems(
+        {
+            403: "The village is outside your scope",
+            404: "Unknown district",
+            409: "The resident ID is on the roster",
+        }
+    )
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Put a person on the roster."""
         return created(application.register(caller(), code, data))
@@ -87,11 +85,8 @@ class Persons(MethodView):
 class PersonTotals(MethodView):
     """Counts of the roster."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(PersonCountsQuery, location="query")
-    @blp.response(200, PersonCounts)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, PersonCountsQuery, PersonCounts)
+    @blp.problems({404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Persons in scope counted by township, village, category, grade, hardship or status."""
         groups, total, position = application.totals(caller_on(query), code, query)
@@ -102,12 +97,8 @@ class PersonTotals(MethodView):
 class PersonResource(MethodView):
     """One person."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(PersonUnmaskQuery, location="query")
-    @blp.response(200, PersonDetail)
-    @blp.alt_response(403, schema=ProblemSchema, description="The role may not unmask")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or person")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, PersonUnmaskQuery, PersonDetail)
+    @blp.problems({403: "The role may not unmask", 404: "Unknown district or person", **BEHIND})
     def get(self, query: dict[str, Any], code: str, person_id: UUID) -> dict[str, Any]:
         """The person with the history of their changes, as of a day."""
         return application.person(caller_on(query), code, person_id, query)
@@ -118,12 +109,9 @@ def _change_route(path: str, schema: type, summary: str, action: Action = Action
 
     def decorate(run: Any) -> Any:
         class Change(MethodView):
-            @rule(action, Target.DISTRICT)
-            @blp.arguments(schema)
-            @blp.response(200, Accepted)
-            @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or person")
-            @blp.alt_response(
-                409, schema=ProblemSchema, description="The person's status does not allow it"
+            @blp.writes(Target.DISTRICT, schema, Accepted, action=action)
+            @blp.problems(
+                {404: "Unknown district or person", 409: "The person's status does not allow it"}
             )
             def post(self, data: dict[str, Any], code: str, person_id: UUID) -> dict[str, Any]:
                 return accepted(run(code, person_id, data))
@@ -251,11 +239,8 @@ class TransferSweepResource(MethodView):
 class Imports(MethodView):
     """The roster from a CSV or .xlsx file (small files; large ones: ``canxie roster import``)."""
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(RosterImportIn)
-    @blp.response(200, RosterImportReport)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(422, schema=ProblemSchema, description="Rows with errors: nothing stored")
+    @blp.writes(Target.DISTRICT, RosterImportIn, RosterImportReport)
+    @blp.problems({404: "Unknown district", 422: "Rows with errors: nothing stored"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Validate every row; import unless a row failed (or only the valid rows if asked)."""
         call = caller()
