@@ -13,7 +13,6 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.association.association import Background, FacilityKind, OfficerRole
-from aggregates.association.training import TrainingMode
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.care.district_settings import Criterion
 from aggregates.care.group import DisabilityCategory, GroupBasis
@@ -21,6 +20,7 @@ from aggregates.care.visit import HouseholdKind, VisitMode
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.provenance import Provenance
 from aggregates.roster.person import PersonDetails
+from tests.factories import training
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 
@@ -161,15 +161,7 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
         appoint(records, b, OfficerRole.COMMITTEE_MEMBER, name, cal.day)
 
     cal.day = date(2021, 9, 1)
-    session = records.hold_training(
-        township_code=T,
-        topic="残协工作基本知识",
-        mode=TrainingMode.OFFLINE,
-        hours=4.0,
-        held_on=cal.day,
-        organiser="中原区残联",
-        by=BY,
-    ).id
+    session = training(records, cal.day, township_code=T, by=BY).id
     for officer in (chair, *vices, full_time):
         records.attend_training(a, session_id=session, officer_id=officer, hours=None, by=BY)
     return walk

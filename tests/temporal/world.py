@@ -18,7 +18,6 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.association.association import OfficerRole, PriorityGroup, SelectionMethod
-from aggregates.association.training import TrainingMode
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.care.district_settings import Criterion
@@ -36,7 +35,7 @@ from tests.campaign.district import (
     register_in_a,
     visit_household,
 )
-from tests.factories import district
+from tests.factories import district, training
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 
@@ -129,15 +128,7 @@ def _typed_in_late(records: Any, ids: dict[str, UUID]) -> dict[str, UUID]:
         needs=[(NeedCategory.REHABILITATION, "康复训练")],
         by=BY,
     )
-    session = records.hold_training(
-        township_code=T,
-        topic="残协工作基本知识",
-        mode=TrainingMode.OFFLINE,
-        hours=4.0,
-        held_on=LATE,
-        organiser="中原区残联",
-        by=BY,
-    ).id
+    session = training(records, LATE, township_code=T, by=BY).id
     _scheme(records, LATE)
     records.set_visit_intervals(
         effective_from=LATE,

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
-import axe_playwright_python
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
-from tests.web.conftest import PHONE
+from tests.web.axe import LANGUAGES, checker, page_in, violations
 from tests.web.world import World
 
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-WCAG_21_AA = "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}"
-#: How each language is chosen: the switch's cookie.
-LANGUAGES = {"zh-CN": "zh_Hans_CN", "en": "en"}
 #: The worker's screens (paths), the visit form twice: as it opens and refused.
 WORKER_SCREENS = [
     "/tasks",
@@ -28,13 +22,6 @@ WORKER_SCREENS = [
     "/roster?q=残疾人1",
     "/visits/new?household=H0009",
 ]
-
-
-def violations(page: Page) -> list[str]:
-    """axe's WCAG 2.1 A/AA violations of the page as it is now: rule and first target."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(f"async () => (await axe.run(document, {WCAG_21_AA})).violations")
-    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
 
 
 def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
@@ -66,19 +53,9 @@ def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
 def test_every_screen_passes_axe_in_each_language(
     browser: Browser, web_world: World, language: str
 ) -> None:
-    # axe is injected as a script of the test: the page's CSP (no inline script) would refuse it.
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
-    context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": web_world.url}]
-    )
-    page = context.new_page()
     found: dict[str, list[str]] = {}
-
-    def check(screen: str) -> None:
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        found[screen] = violations(page)
-
-    try:
+    with page_in(browser, web_world.url, language) as page:
+        check = checker(page, language, found)
         screens_of(page, web_world, check)
         page.goto(f"{web_world.url}/sign-in")  # the password page of a first sign-in
         page.get_by_role("button", name="退出登录" if language == "zh-CN" else "Sign out").click()
@@ -88,8 +65,6 @@ def test_every_screen_passes_axe_in_each_language(
         signed_in(page, web_world, web_world.logins["auditor"], PASSWORD)
         expect(page).to_have_url(re.compile(r"/compliance"))  # the auditor's dashboard
         found["compliance of the city"] = violations(page)
-    finally:
-        context.close()
     assert len(found) == 14
     assert {screen: v for screen, v in found.items() if v} == {}
 

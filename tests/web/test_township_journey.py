@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD, SEED
+from tests.web.axe import LANGUAGES, checker, page_in
 from tests.web.conftest import PHONE, sign_in
-from tests.web.test_accessibility import LANGUAGES, signed_in, violations
+from tests.web.test_accessibility import signed_in
 from tests.web.test_pages import INLINE_SCRIPT
 from tests.web.world import DISTRICT, OTHER, OTHER_VILLAGE, VILLAGE, World
 
@@ -225,18 +226,9 @@ def test_every_township_screen_passes_axe_in_each_language(
     browser: Browser, registered: World, language: str
 ) -> None:
     web_world = registered
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
-    context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": web_world.url}]
-    )
-    page = context.new_page()
     found: dict[str, list[str]] = {}
-
-    def check(screen: str) -> None:
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        found[screen] = violations(page)
-
-    try:
+    with page_in(browser, web_world.url, language) as page:
+        check = checker(page, language, found)
         signed_in(page, web_world, web_world.logins["township"], PASSWORD)
         page.wait_for_url("**/township")
         check("overview")
@@ -276,7 +268,5 @@ def test_every_township_screen_passes_axe_in_each_language(
         expect(page.get_by_role("status")).to_be_visible()
         page.goto(f"{page.url.split('?')[0]}?association_id={web_world.other_association_id}")
         check("session")
-    finally:
-        context.close()
     assert len(found) == 13
     assert {screen: v for screen, v in found.items() if v} == {}

@@ -15,12 +15,11 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from aggregates.association.association import FacilityKind, OfficerRole
-from aggregates.association.training import TrainingMode
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.care.needs import NeedCategory
-from tests.factories import PASSWORD, SEED
+from tests.factories import PASSWORD, SEED, training
 from tests.web.world import DISTRICT, VILLAGE, World
 
 #: Persons (by sequence) in the group at the start; the rest of the village is in none.
@@ -117,14 +116,8 @@ def add_care(world: World) -> CareWorld:
     association = UUID(world.association_id)
     group_id = _group(records, association, world)
     need_id = _need(records, association, world)
-    session = records.hold_training(
-        township_code=None,
-        topic="残协工作实务",
-        mode=TrainingMode.OFFLINE,
-        hours=3.0,
-        held_on=date(2024, 4, 9),
-        organiser="区残联",
-        by=SEED,
+    session = training(
+        records, date(2024, 4, 9), topic="残协工作实务", hours=3.0, organiser="区残联"
     )
     records.record_facility(
         association,

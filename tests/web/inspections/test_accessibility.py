@@ -15,8 +15,9 @@ from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.clock import SystemClock
 from tests.factories import PASSWORD, SEED
+from tests.web.axe import LANGUAGES, checker, page_in
 from tests.web.inspections.conftest import TOWNSHIP
-from tests.web.test_accessibility import LANGUAGES, signed_in, violations
+from tests.web.test_accessibility import signed_in
 from tests.web.test_pages import INLINE_SCRIPT
 from tests.web.world import DISTRICT, World
 
@@ -125,18 +126,9 @@ def _refused_forms(page: Page, world: World, ids: dict[str, str], check: Any) ->
 def test_every_inspection_page_passes_axe_in_each_language(
     browser: Browser, inspect_world: World, records: dict[str, str], language: str
 ) -> None:
-    context = browser.new_context(locale="zh-CN", viewport=DESKTOP, bypass_csp=True)
-    context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": inspect_world.url}]
-    )
-    page = context.new_page()
     found: dict[str, list[str]] = {}
-
-    def check(screen: str) -> None:
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        found[screen] = violations(page)
-
-    try:
+    with page_in(browser, inspect_world.url, language, DESKTOP) as page:
+        check = checker(page, language, found)
         signed_in(page, inspect_world, "inspector", PASSWORD)
         page.wait_for_url("**/inspections**")
         _walk(page, inspect_world, inspector_paths(inspect_world, records), check)
@@ -145,7 +137,5 @@ def test_every_inspection_page_passes_axe_in_each_language(
         signed_in(page, inspect_world, "federation", PASSWORD)
         page.wait_for_url("**/compliance**")  # a city admin lands on the city's compliance
         _walk(page, inspect_world, city_paths(records), check)
-    finally:
-        context.close()
     assert len(found) == len(inspector_paths(inspect_world, records)) + 2 + 3
     assert {screen: v for screen, v in found.items() if v} == {}
