@@ -12,7 +12,7 @@ from service.http.blueprint import ApiBlueprint
 from service.http.context import caller
 from service.http.schemas import DistrictIn, DistrictList, DistrictOut
 
-blp = ApiBlueprint("districts", __name__, url_prefix="/api/v1/districts", description="Districts")
+blp = ApiBlueprint("districts", __name__, url_prefix="/api/v1/districts")
 
 
 @blp.route("")

@@ -24,7 +24,7 @@ from service.http.schemas import (
     UserOut,
 )
 
-blp = ApiBlueprint("users", __name__, url_prefix="/api/v1", description="Accounts and tokens")
+blp = ApiBlueprint("users", __name__, url_prefix="/api/v1")
 
 
 @blp.route("/users")

@@ -1,4 +1,7 @@
-"""Associations and their officers: requests translated to the application layer and back."""
+"""Associations (残协) and their officers.
+
+Requests translated to the application layer and back.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from aggregates.store.district import DistrictRecords
 from service.application.disclosure import Unmasking
 from service.association import application
 from service.http.access import Action, Target
-from service.http.blueprint import BEHIND, ApiBlueprint, created, page
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, created, page
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.schemas import (
@@ -27,12 +30,7 @@ from service.http.schemas import (
     RemovalIn,
 )
 
-blp = ApiBlueprint(
-    "associations",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/associations",
-    description="Associations (残协) and officers",
-)
+blp = ApiBlueprint("associations", __name__, url_prefix=f"{DISTRICT}/associations")
 
 
 @blp.route("")

@@ -31,17 +31,12 @@ from service.association.schemas import (
     WithdrawalIn,
 )
 from service.http.access import Action, Target
-from service.http.blueprint import ApiBlueprint, accepted
+from service.http.blueprint import ASSOCIATION, ApiBlueprint, accepted
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.schemas import Accepted, ReadAsOf
 
-blp = ApiBlueprint(
-    "lifecycle",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/associations/<uuid:association_id>",
-    description="The association's lifecycle, facilities, full-time members and training",
-)
+blp = ApiBlueprint("lifecycle", __name__, url_prefix=ASSOCIATION)
 
 
 @blp.route("/lifecycle")

@@ -14,16 +14,11 @@ from flask.views import MethodView
 from service.association import application
 from service.association.schemas import CreatedId, SessionDetail, SessionIn, SessionList
 from service.http.access import Target
-from service.http.blueprint import ApiBlueprint, created, page
+from service.http.blueprint import DISTRICT, ApiBlueprint, created, page
 from service.http.context import caller, caller_on
 from service.http.schemas import AsOfPaging, ReadAsOf
 
-blp = ApiBlueprint(
-    "training",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/training-sessions",
-    description="Training sessions of officers (S3.7)",
-)
+blp = ApiBlueprint("training", __name__, url_prefix=f"{DISTRICT}/training-sessions")
 
 
 @blp.route("")

@@ -25,12 +25,7 @@ from service.http.blueprint import ApiBlueprint, created
 from service.http.context import caller
 from service.http.schemas import AsOfQuery, ProblemSchema
 
-blp = ApiBlueprint(
-    "campaign",
-    __name__,
-    url_prefix="/api/v1",
-    description="The campaign: phases, work plans, progress, acceptance reports",
-)
+blp = ApiBlueprint("campaign", __name__, url_prefix="/api/v1")
 
 
 @blp.route("/campaign")

@@ -37,17 +37,12 @@ from service.campaign.schemas import (
     SupervisionList,
 )
 from service.http.access import Action, Target
-from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.blueprint import DISTRICT, ApiBlueprint, accepted, created
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.schemas import AsOfQuery
 
-blp = ApiBlueprint(
-    "inspections",
-    __name__,
-    url_prefix="/api/v1/districts/<code>",
-    description="Inspections, problem lists, key supervision and models (S4, S5.3)",
-)
+blp = ApiBlueprint("inspections", __name__, url_prefix=DISTRICT)
 
 
 @blp.route("/inspections")

@@ -20,15 +20,10 @@ from service.care.schemas import (
     SchemesOut,
 )
 from service.http.access import Target
-from service.http.blueprint import BEHIND, ApiBlueprint, created, page
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, created, page
 from service.http.context import caller, caller_on
 
-blp = ApiBlueprint(
-    "evaluations",
-    __name__,
-    url_prefix="/api/v1/districts/<code>",
-    description="Evaluation schemes and evaluations (S3.5, S3.6)",
-)
+blp = ApiBlueprint("evaluations", __name__, url_prefix=DISTRICT)
 
 
 @blp.route("/evaluation-schemes")

@@ -1,4 +1,4 @@
-"""Disabled persons' groups of an association and their membership over time (S3.3)."""
+"""Disabled persons' groups (残疾人小组) of an association and their membership over time (S3.3)."""
 
 from __future__ import annotations
 
@@ -23,17 +23,12 @@ from service.care.schemas import (
     OnDate,
 )
 from service.http.access import Action, Target
-from service.http.blueprint import BEHIND, ApiBlueprint, accepted, created
+from service.http.blueprint import ASSOCIATION, BEHIND, ApiBlueprint, accepted, created
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.schemas import Accepted
 
-blp = ApiBlueprint(
-    "groups",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/associations/<uuid:association_id>/groups",
-    description="Disabled persons' groups (残疾人小组) and membership (S3.3)",
-)
+blp = ApiBlueprint("groups", __name__, url_prefix=f"{ASSOCIATION}/groups")
 
 
 @blp.route("")

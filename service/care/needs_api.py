@@ -20,17 +20,12 @@ from service.care.schemas import (
     SurveyIn,
 )
 from service.http.access import Action, Target
-from service.http.blueprint import BEHIND, ApiBlueprint, created, page
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, created, page
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.schemas import ReadAsOf
 
-blp = ApiBlueprint(
-    "needs",
-    __name__,
-    url_prefix="/api/v1/districts/<code>",
-    description="Needs surveys, needs and services (S3.5)",
-)
+blp = ApiBlueprint("needs", __name__, url_prefix=DISTRICT)
 
 PERSON = "/associations/<uuid:association_id>/persons/<uuid:person_id>"
 

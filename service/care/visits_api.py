@@ -26,17 +26,12 @@ from service.care.schemas import (
     VisitsQuery,
 )
 from service.http.access import Action, Target
-from service.http.blueprint import BEHIND, ApiBlueprint, accepted, created, page
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, accepted, created, page
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.schemas import Accepted, ReadAsOf
 
-blp = ApiBlueprint(
-    "visits",
-    __name__,
-    url_prefix="/api/v1/districts/<code>",
-    description="Home visits, follow-ups and visit intervals (S3.4, S3.5)",
-)
+blp = ApiBlueprint("visits", __name__, url_prefix=DISTRICT)
 
 VISITS = "/associations/<uuid:association_id>/visits"
 

@@ -19,7 +19,7 @@ from service.http.access import Target
 from service.http.blueprint import ApiBlueprint
 from service.http.context import caller
 
-blp = ApiBlueprint("compliance", __name__, url_prefix="/api/v1", description="Compliance")
+blp = ApiBlueprint("compliance", __name__, url_prefix="/api/v1")
 
 
 @blp.route("/districts/<code>/compliance")

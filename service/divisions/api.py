@@ -1,4 +1,5 @@
-"""A district's townships and villages: entered one by one or from CSV, renamed, merged, split.
+"""A district's townships and villages (区划): entered one by one or from CSV, renamed,
+merged, split.
 
 Reads are narrowed to the caller's scope (a township officer sees their township and its
 villages); changes to the register need the whole district in scope.
@@ -26,19 +27,14 @@ from service.association.schemas import (
 )
 from service.divisions import application
 from service.http.access import Action, Target
-from service.http.blueprint import ApiBlueprint, accepted, page
+from service.http.blueprint import DISTRICT, ApiBlueprint, accepted, page
 from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.problems import ProblemError, request_locale
 from service.http.schemas import Accepted, ReadQuery
 from service.messages import say
 
-blp = ApiBlueprint(
-    "divisions",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/divisions",
-    description="Townships/streets and villages/communities (区划)",
-)
+blp = ApiBlueprint("divisions", __name__, url_prefix=f"{DISTRICT}/divisions")
 
 
 @blp.route("")

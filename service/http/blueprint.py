@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar
@@ -18,12 +19,23 @@ from service.http.schemas import ProblemSchema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: The paths under which a district's and one of its associations' resources are.
+DISTRICT = "/api/v1/districts/<code>"
+ASSOCIATION = f"{DISTRICT}/associations/<uuid:association_id>"
 #: The problem a read answers when the caller asked for a ``min_position`` not yet reached.
 BEHIND = {503: "Read model behind min_position"}
 
 
 class ApiBlueprint(Blueprint):
     """flask-smorest's Blueprint whose 4xx/5xx alternative responses are problem+json."""
+
+    def __init__(self, name: str, import_name: str, **kwargs: Any) -> None:
+        """flask-smorest's Blueprint; its ``description`` (the document's tag) is, unless given,
+        the first paragraph of its module's docstring, so that what a module serves is said once."""
+        if "description" not in kwargs:
+            doc = sys.modules[import_name].__doc__ or ""
+            kwargs["description"] = " ".join(doc.split("\n\n")[0].split())
+        super().__init__(name, import_name, **kwargs)
 
     def alt_response(
         self,

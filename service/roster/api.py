@@ -1,4 +1,5 @@
-"""The roster of disabled persons (S3.3, S3.5): registration, changes, lists, totals, imports.
+"""The roster of disabled persons (残疾人名册, S3.3, S3.5): registration, changes, lists,
+totals, imports.
 
 Every answer masks resident ID, certificate number, phone and address unless a permitted role
 asks for them with a reason, and each such read is recorded.  A township officer sees and
@@ -18,7 +19,7 @@ from flask.views import MethodView
 
 from aggregates.store.district import DistrictRecords
 from service.http.access import Action, Target, rule
-from service.http.blueprint import BEHIND, ApiBlueprint, accepted, created, page
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, accepted, created, page
 from service.http.context import caller, caller_on
 from service.http.problems import ProblemError
 from service.http.schemas import Accepted, ProblemSchema
@@ -49,12 +50,7 @@ from service.roster.schemas import (
     RosterImportReport,
 )
 
-blp = ApiBlueprint(
-    "roster",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/persons",
-    description="The roster of disabled persons (残疾人名册)",
-)
+blp = ApiBlueprint("roster", __name__, url_prefix=f"{DISTRICT}/persons")
 
 
 @blp.route("")
