@@ -17,8 +17,9 @@ from uuid import UUID
 
 import pytest
 
-from aggregates.association.association import Association, Background, OfficerRole
+from aggregates.association.association import Association, Background, FacilityKind, OfficerRole
 from aggregates.association.training import TrainingMode
+from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.provenance import Provenance
 from projections.platform.accounts import Accounts, User
 from projections.platform.tenancy import Tenancy
@@ -256,6 +257,29 @@ def training(records: Any, held_on: date, *, by: Any = SEED, **overrides: Any) -
         "organiser": "中原区残联",
     }
     saved: Saved = records.hold_training(held_on=held_on, by=by, **(fields | overrides))
+    return saved
+
+
+def category_group(records: Any, association: UUID, formed_on: date, **overrides: Any) -> Saved:
+    """A group of the persons of one disability category (physical unless ``category`` says)
+    that ``association`` formed on ``formed_on``; ``name`` and ``by`` may be given too."""
+    fields = {"name": "肢残小组", "category": DisabilityCategory.PHYSICAL, "by": SEED} | overrides
+    basis = GroupBasis.CATEGORY
+    saved: Saved = records.form_group(
+        association, basis=basis, area=None, formed_on=formed_on, **fields
+    )
+    return saved
+
+
+def facility(
+    records: Any, association: UUID, recorded_on: date, description: str, **overrides: Any
+) -> Saved:
+    """A facility of ``association`` recorded on ``recorded_on``: a service venue with a photo
+    as evidence, by the seeder, unless ``overrides`` (``kind``, ``evidence``, ``by``) say."""
+    fields = {"kind": FacilityKind.SERVICE_VENUE, "evidence": "照片", "by": SEED} | overrides
+    saved: Saved = records.record_facility(
+        association, description=description, recorded_on=recorded_on, **fields
+    )
     return saved
 
 

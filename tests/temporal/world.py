@@ -21,7 +21,6 @@ from aggregates.association.association import OfficerRole, PriorityGroup, Selec
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.care.district_settings import Criterion
-from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.care.needs import NeedCategory
 from aggregates.care.visit import HouseholdKind
 from tests.campaign.district import (
@@ -35,7 +34,7 @@ from tests.campaign.district import (
     register_in_a,
     visit_household,
 )
-from tests.factories import district, training
+from tests.factories import category_group, district, training
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 
@@ -85,15 +84,7 @@ def _set_up(records: Any, cal: Calendar) -> dict[str, UUID]:
     ).id
     chair = appoint(records, a, OfficerRole.CHAIR, "王建国", SET_UP)
     first = register_in_a(records, FIRST_NAME, 12, "A-household-1", SET_UP)
-    group = records.form_group(
-        a,
-        name="肢残小组",
-        basis=GroupBasis.CATEGORY,
-        category=DisabilityCategory.PHYSICAL,
-        area=None,
-        formed_on=SET_UP,
-        by=BY,
-    ).id
+    group = category_group(records, a, SET_UP, by=BY).id
     records.join_group(a, group, person_id=first, joined_on=SET_UP, by=BY)
     visit_household(records, a, first, chair, SET_UP, "生活稳定")
     return {"a": a, "chair": chair, "first": first, "group": group}
