@@ -12,14 +12,17 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
 
 from aggregates.store.district import DistrictRecords
+from service.application.caller import Caller
 from service.http.access import Action, Target, rule
 from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, accepted, created, page
+from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.problems import ProblemError
 from service.http.schemas import Accepted, ProblemSchema
@@ -100,15 +103,28 @@ class PersonResource(MethodView):
         return application.person(caller_on(query), code, person_id, query)
 
 
+#: What a change to one person may answer instead.
+CHANGE_PROBLEMS = {
+    404: "Unknown district or person",
+    409: "The person's status does not allow it",
+}
+
+
+def _on_person(
+    caller: Caller, code: str, command: Callable[..., Any], person_id: UUID, /, **data: Any
+) -> Any:
+    """:func:`service.roster.application.run`, called as :mod:`service.http.commands` calls a
+    runner: the command first, then the person's id."""
+    return application.run(caller, code, person_id, command, **data)
+
+
 def _change_route(path: str, schema: type, summary: str, action: Action = Action.WRITE) -> Any:
     """Register a POST of a change to one person."""
 
     def decorate(run: Any) -> Any:
         class Change(MethodView):
             @blp.writes(Target.DISTRICT, schema, Accepted, action=action)
-            @blp.problems(
-                {404: "Unknown district or person", 409: "The person's status does not allow it"}
-            )
+            @blp.problems(CHANGE_PROBLEMS)
             def post(self, data: dict[str, Any], code: str, person_id: UUID) -> dict[str, Any]:
                 return accepted(run(code, person_id, data))
 
@@ -126,46 +142,6 @@ def _change_route(path: str, schema: type, summary: str, action: Action = Action
 def relocation(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
     """Relocation inside the district."""
     return application.relocate(caller(), code, person_id, **data)
-
-
-@_change_route("departure", PersonDepartureIn, "Moved out of the city's districts (迁出).")
-def departure(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Departure."""
-    return application.run(caller(), code, person_id, DistrictRecords.record_departure, **data)
-
-
-@_change_route("return", PersonReturnIn, "Moved in again after having left (迁入).")
-def return_(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Return."""
-    return application.run(caller(), code, person_id, DistrictRecords.record_return, **data)
-
-
-@_change_route("certificate", PersonCertificateIn, "A disability certificate was issued.")
-def certificate_issued(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Certificate issued."""
-    return application.run(caller(), code, person_id, DistrictRecords.issue_certificate, **data)
-
-
-@_change_route("certificate/change", PersonCertificateChangeIn, "The certificate was re-issued.")
-def certificate_changed(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Certificate changed."""
-    return application.run(caller(), code, person_id, DistrictRecords.change_certificate, **data)
-
-
-@_change_route(
-    "certificate/cancellation",
-    PersonCertificateCancelIn,
-    "The certificate was cancelled; the person stays for their service needs.",
-)
-def certificate_cancelled(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Certificate cancelled."""
-    return application.run(caller(), code, person_id, DistrictRecords.cancel_certificate, **data)
-
-
-@_change_route("death", PersonDeathIn, "The person died.")
-def death(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Death."""
-    return application.run(caller(), code, person_id, DistrictRecords.record_death, **data)
 
 
 @_change_route(
@@ -186,6 +162,67 @@ def corrections(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
 def erasure(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
     """Erasure of personal data."""
     return application.erase(caller(), code, person_id, data["reason"])
+
+
+#: Changes to one person that are one command of the records each (:mod:`service.http.commands`;
+#: the endpoints keep the names they had as functions).
+COMMANDS = [
+    Command(
+        "departure",
+        "/<uuid:person_id>/departure",
+        DistrictRecords.record_departure,
+        PersonDepartureIn,
+        Accepted,
+        "Moved out of the city's districts (迁出).",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "return_",
+        "/<uuid:person_id>/return",
+        DistrictRecords.record_return,
+        PersonReturnIn,
+        Accepted,
+        "Moved in again after having left (迁入).",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "certificate_issued",
+        "/<uuid:person_id>/certificate",
+        DistrictRecords.issue_certificate,
+        PersonCertificateIn,
+        Accepted,
+        "A disability certificate was issued.",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "certificate_changed",
+        "/<uuid:person_id>/certificate/change",
+        DistrictRecords.change_certificate,
+        PersonCertificateChangeIn,
+        Accepted,
+        "The certificate was re-issued.",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "certificate_cancelled",
+        "/<uuid:person_id>/certificate/cancellation",
+        DistrictRecords.cancel_certificate,
+        PersonCertificateCancelIn,
+        Accepted,
+        "The certificate was cancelled; the person stays for their service needs.",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "death",
+        "/<uuid:person_id>/death",
+        DistrictRecords.record_death,
+        PersonDeathIn,
+        Accepted,
+        "The person died.",
+        CHANGE_PROBLEMS,
+    ),
+]
+register(blp, Action.WRITE, Target.DISTRICT, COMMANDS, run=_on_person)
 
 
 # -- moves between districts -----------------------------------------------------------------
