@@ -17,7 +17,9 @@ from uuid import UUID
 
 import pytest
 
-from aggregates.association.association import Association, Background, OfficerRole
+from aggregates.association.association import Association, Background, FacilityKind, OfficerRole
+from aggregates.association.training import TrainingMode
+from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.provenance import Provenance
 from projections.platform.accounts import Accounts, User
 from projections.platform.tenancy import Tenancy
@@ -126,7 +128,14 @@ def person(
     return saved
 
 
-def account(
+def account(accounts: Accounts, role: str, *, organisation: str = "test", **scope: Any) -> str:
+    """An account of ``role`` in the given ``scope`` (``name``, ``district``, ``township``,
+    ``association_id``, as :func:`user` takes them); returns a bearer token valid for a day."""
+    made = user(accounts, role, organisation=organisation, **scope)
+    return str(accounts.issue_token(made.id, valid_for=timedelta(days=1)).token)
+
+
+def user(
     accounts: Accounts,
     role: str,
     *,
@@ -134,30 +143,21 @@ def account(
     district: str | None = None,
     township: str | None = None,
     association_id: str | None = None,
-    organisation: str = "test",
-) -> str:
-    """An account of ``role`` in the given scope; returns a bearer token valid for a day."""
-    user = _user(accounts, role, name, district, township, association_id, organisation)
-    return str(accounts.issue_token(user.id, valid_for=timedelta(days=1)).token)
-
-
-def _user(
-    accounts: Accounts,
-    role: str,
-    *scope: str | None,
+    organisation: str = "",
+    created_by: str = "test",
     login: str | None = None,
     password: str | None = None,
 ) -> User:
-    """An account: ``scope`` is (name, district, township, association id, organisation)."""
-    name, district, township, association_id, organisation = scope
+    """An account of ``role`` in the given scope (none: the whole city), named for its role
+    unless ``name`` says; ``password`` is the one-time password of a ``login``."""
     return accounts.add_user(
         name=name or role,
         role=role,
         district=district,
         township=township,
         association_id=association_id,
-        organisation=organisation or "",
-        created_by="test",
+        organisation=organisation,
+        created_by=created_by,
         login=login,
         one_time_password=password,
     )
@@ -174,19 +174,16 @@ def person_account(
     login: str,
     password: str = PASSWORD,
     one_time: bool = False,
-    name: str | None = None,
-    district: str | None = None,
-    township: str | None = None,
-    association_id: str | None = None,
     organisation: str = "test",
+    **scope: Any,
 ) -> str:
     """An account that signs in as ``login`` with ``password``: already its own, or, with
-    ``one_time``, the one-time password it must change first.  Returns the user id."""
-    scope = (name, district, township, association_id, organisation)
-    user = _user(accounts, role, *scope, login=login, password=password)
+    ``one_time``, the one-time password it must change first; ``scope`` as :func:`account`
+    takes it.  Returns the user id."""
+    made = user(accounts, role, organisation=organisation, login=login, password=password, **scope)
     if not one_time:
-        accounts.set_password(user.id, password, one_time=False, by="test", because="test")
-    return user.id
+        accounts.set_password(made.id, password, one_time=False, by="test", because="test")
+    return made.id
 
 
 def district_through_api(client: Any, code: str, name: str = "中原区") -> str:
@@ -247,6 +244,43 @@ def appoint(target: Association, role: OfficerRole, name: str = "张三", **over
     }
     officer: UUID = target.appoint_officer(**fields)
     return officer
+
+
+def training(records: Any, held_on: date, *, by: Any = SEED, **overrides: Any) -> Saved:
+    """A training session the whole district held on ``held_on``: four hours offline on the
+    association's basics, organised by the district's federation, unless ``overrides`` say."""
+    fields = {
+        "township_code": None,
+        "topic": "残协工作基本知识",
+        "mode": TrainingMode.OFFLINE,
+        "hours": 4.0,
+        "organiser": "中原区残联",
+    }
+    saved: Saved = records.hold_training(held_on=held_on, by=by, **(fields | overrides))
+    return saved
+
+
+def category_group(records: Any, association: UUID, formed_on: date, **overrides: Any) -> Saved:
+    """A group of the persons of one disability category (physical unless ``category`` says)
+    that ``association`` formed on ``formed_on``; ``name`` and ``by`` may be given too."""
+    fields = {"name": "肢残小组", "category": DisabilityCategory.PHYSICAL, "by": SEED} | overrides
+    basis = GroupBasis.CATEGORY
+    saved: Saved = records.form_group(
+        association, basis=basis, area=None, formed_on=formed_on, **fields
+    )
+    return saved
+
+
+def facility(
+    records: Any, association: UUID, recorded_on: date, description: str, **overrides: Any
+) -> Saved:
+    """A facility of ``association`` recorded on ``recorded_on``: a service venue with a photo
+    as evidence, by the seeder, unless ``overrides`` (``kind``, ``evidence``, ``by``) say."""
+    fields = {"kind": FacilityKind.SERVICE_VENUE, "evidence": "照片", "by": SEED} | overrides
+    saved: Saved = records.record_facility(
+        association, description=description, recorded_on=recorded_on, **fields
+    )
+    return saved
 
 
 # -- factory fixtures --------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from service.admin import application as admin
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint
 from service.http.context import caller
-from service.http.schemas import DistrictIn, DistrictList, DistrictOut, ProblemSchema
+from service.http.schemas import DistrictIn, DistrictList, DistrictOut
 
-blp = ApiBlueprint("districts", __name__, url_prefix="/api/v1/districts", description="Districts")
+blp = ApiBlueprint("districts", __name__, url_prefix="/api/v1/districts")
 
 
 @blp.route("")
@@ -26,10 +26,8 @@ class Districts(MethodView):
         items = admin.districts(caller())
         return {"items": items, "total": len(items)}
 
-    @rule(Action.CREATE_DISTRICT, Target.CITY)
-    @blp.arguments(DistrictIn)
-    @blp.response(201, DistrictOut)
-    @blp.alt_response(409, schema=ProblemSchema, description="The district exists already")
+    @blp.writes(Target.CITY, DistrictIn, DistrictOut, action=Action.CREATE_DISTRICT, status=201)
+    @blp.problems({409: "The district exists already"})
     def post(self, data: dict[str, Any]) -> Any:
         """Create a district with its own event store and read models."""
         return admin.create_district(caller(), data["code"], data["name"])

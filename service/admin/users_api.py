@@ -24,7 +24,7 @@ from service.http.schemas import (
     UserOut,
 )
 
-blp = ApiBlueprint("users", __name__, url_prefix="/api/v1", description="Accounts and tokens")
+blp = ApiBlueprint("users", __name__, url_prefix="/api/v1")
 
 
 @blp.route("/users")
@@ -38,10 +38,8 @@ class Users(MethodView):
         items = admin.users(caller())
         return {"items": items, "total": len(items)}
 
-    @rule(Action.MANAGE_USERS, Target.NONE)
-    @blp.arguments(UserIn)
-    @blp.response(201, UserCreated)
-    @blp.alt_response(403, schema=ProblemSchema, description="Outside the caller's scope")
+    @blp.writes(Target.NONE, UserIn, UserCreated, action=Action.MANAGE_USERS, status=201)
+    @blp.problems({403: "Outside the caller's scope"})
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Create an account and its first token (shown once)."""
         role = Role(data.pop("role"))
@@ -53,10 +51,8 @@ class Users(MethodView):
 class UserTokens(MethodView):
     """A user's tokens."""
 
-    @rule(Action.MANAGE_USERS, Target.NONE)
-    @blp.arguments(TokenIn)
-    @blp.response(201, TokenOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="No such user in scope")
+    @blp.writes(Target.NONE, TokenIn, TokenOut, action=Action.MANAGE_USERS, status=201)
+    @blp.problems({404: "No such user in scope"})
     def post(self, data: dict[str, Any], user_id: str) -> Any:
         """Issue another token."""
         return admin.issue_token(caller(), user_id, data["valid_days"])
@@ -105,9 +101,7 @@ class MeResource(MethodView):
 class PersonalDataReads(MethodView):
     """The record of unmasked reads of personal data."""
 
-    @rule(Action.AUDIT, Target.NONE)
-    @blp.arguments(PersonalReadQuery, location="query")
-    @blp.response(200, PersonalReadList)
+    @blp.operation(Action.AUDIT, Target.NONE, PersonalReadQuery, PersonalReadList, location="query")
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Who saw whose personal data unmasked, when and why (newest first)."""
         reads = admin.unmasked_reads(

@@ -1,4 +1,7 @@
-"""Associations and their officers: requests translated to the application layer and back."""
+"""Associations (残协) and their officers.
+
+Requests translated to the application layer and back.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from flask.views import MethodView
 from aggregates.store.district import DistrictRecords
 from service.application.disclosure import Unmasking
 from service.association import application
-from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, created, page
+from service.http.access import Action, Target
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, created, page
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.schemas import (
@@ -24,27 +27,18 @@ from service.http.schemas import (
     Created,
     OfficerCreated,
     OfficerIn,
-    ProblemSchema,
     RemovalIn,
 )
 
-blp = ApiBlueprint(
-    "associations",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/associations",
-    description="Associations (残协) and officers",
-)
+blp = ApiBlueprint("associations", __name__, url_prefix=f"{DISTRICT}/associations")
 
 
 @blp.route("")
 class Associations(MethodView):
     """A district's associations."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(AssociationListQuery, location="query")
-    @blp.response(200, AssociationList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, AssociationListQuery, AssociationList)
+    @blp.problems({404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """List associations, by division code."""
         found = application.associations(
@@ -52,11 +46,8 @@ class Associations(MethodView):
         )
         return page(found.items, found.total, query, position=found.position)
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(AssociationIn)
-    @blp.response(201, Created)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(409, schema=ProblemSchema, description="The village has an association")
+    @blp.writes(Target.DISTRICT, AssociationIn, Created)
+    @blp.problems({404: "Unknown district", 409: "The village has an association"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Establish the association of a village or community."""
         return created(application.establish(caller(), code, **data))
@@ -66,12 +57,10 @@ class Associations(MethodView):
 class AssociationResource(MethodView):
     """One association."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(AssociationQuery, location="query")
-    @blp.response(200, AssociationDetail)
-    @blp.alt_response(403, schema=ProblemSchema, description="The role may not unmask")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.ASSOCIATION, AssociationQuery, AssociationDetail)
+    @blp.problems(
+        {403: "The role may not unmask", 404: "Unknown district or association", **BEHIND}
+    )
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """The association with its sitting officers and officer history, as of a day."""
         asked = Unmasking.asked(query)
@@ -84,11 +73,8 @@ class AssociationResource(MethodView):
 class Officers(MethodView):
     """Appointments."""
 
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(OfficerIn)
-    @blp.response(201, OfficerCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
-    @blp.alt_response(409, schema=ProblemSchema, description="A rule of S3.3/S3.6 forbids it")
+    @blp.writes(Target.ASSOCIATION, OfficerIn, OfficerCreated, status=201)
+    @blp.problems({404: "Unknown district or association", 409: "A rule of S3.3/S3.6 forbids it"})
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Appoint an officer."""
         saved = caller().run(code, DistrictRecords.appoint_officer, association_id, **data)

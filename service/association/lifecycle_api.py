@@ -30,28 +30,21 @@ from service.association.schemas import (
     TermIn,
     WithdrawalIn,
 )
-from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted
+from service.http.access import Action, Target
+from service.http.blueprint import ASSOCIATION, ApiBlueprint, accepted
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
-from service.http.schemas import Accepted, ProblemSchema, ReadAsOf
+from service.http.schemas import Accepted, ReadAsOf
 
-blp = ApiBlueprint(
-    "lifecycle",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/associations/<uuid:association_id>",
-    description="The association's lifecycle, facilities, full-time members and training",
-)
+blp = ApiBlueprint("lifecycle", __name__, url_prefix=ASSOCIATION)
 
 
 @blp.route("/lifecycle")
 class Lifecycle(MethodView):
     """Everything of S3.4-S3.7 the association has recorded."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(ReadAsOf, location="query")
-    @blp.response(200, LifecycleOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
+    @blp.reads(Target.ASSOCIATION, ReadAsOf, LifecycleOut)
+    @blp.problems({404: "Unknown association"})
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Status, terms, facilities, full-time members with pay, qualifications, training."""
         return application.lifecycle(
@@ -63,10 +56,8 @@ class Lifecycle(MethodView):
 class FullTimeMembers(MethodView):
     """Full-time memberships (for the evaluation of full-time members, S3.6)."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(ReadAsOf, location="query")
-    @blp.response(200, FullTimeMemberList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
+    @blp.reads(Target.ASSOCIATION, ReadAsOf, FullTimeMemberList)
+    @blp.problems({404: "Unknown association"})
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Every entry and exit, with the officer ids and the pay history."""
         return application.full_time_members(
@@ -78,11 +69,8 @@ class FullTimeMembers(MethodView):
 class Terms(MethodView):
     """Re-elections."""
 
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(TermIn)
-    @blp.response(201, TermCreated)
-    @blp.alt_response(409, schema=ProblemSchema, description="S3.3 or S3.6 forbids the term")
-    @blp.alt_response(422, schema=ProblemSchema, description="Dates out of order")
+    @blp.writes(Target.ASSOCIATION, TermIn, TermCreated, status=201)
+    @blp.problems({409: "S3.3 or S3.6 forbids the term", 422: "Dates out of order"})
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """换届: begin a new term with its officers; the others leave office."""
         saved, ids = caller().run(code, DistrictRecords.reelect, association_id, **data)
@@ -93,11 +81,8 @@ class Terms(MethodView):
 class Merger(MethodView):
     """Merging into another association."""
 
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(AssociationMergerIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
-    @blp.alt_response(409, schema=ProblemSchema, description="Either one is not active")
+    @blp.writes(Target.ASSOCIATION, AssociationMergerIn, Accepted)
+    @blp.problems({404: "Unknown association", 409: "Either one is not active"})
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Merge this association into another one the caller also reaches."""
         return accepted(application.merge(caller(), code, association_id, **data))

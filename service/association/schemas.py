@@ -27,11 +27,13 @@ from service.http.schemas import (
     TOWNSHIP_CODE,
     VILLAGE_CODE,
     Choice,
+    Created,
     OfficerOut,
     Paging,
     StrictBoolean,
     Text,
     WholeMatch,
+    dated_reason,
     list_of,
 )
 
@@ -199,11 +201,8 @@ class TermCreated(Schema):
     position = fields.Integer(required=True)
 
 
-class DissolutionIn(Schema):
-    """Dissolving an association."""
-
-    dissolved_on = fields.Date(required=True)
-    reason = Text(required=True, max_length=200)
+#: Dissolving an association.
+DissolutionIn = dated_reason("DissolutionIn", "dissolved_on")
 
 
 class AssociationMergerIn(Schema):
@@ -223,11 +222,8 @@ class FacilityIn(Schema):
     evidence = Text(required=True, max_length=500)
 
 
-class WithdrawalIn(Schema):
-    """A facility gone."""
-
-    withdrawn_on = fields.Date(required=True)
-    reason = Text(required=True, max_length=200)
+#: A facility gone.
+WithdrawalIn = dated_reason("WithdrawalIn", "withdrawn_on")
 
 
 class SelectionIn(Schema):
@@ -256,11 +252,8 @@ class PayIn(Schema):
     from_on = fields.Date(required=True)
 
 
-class ExitIn(Schema):
-    """A full-time member's exit (能进能出)."""
-
-    exited_on = fields.Date(required=True)
-    reason = Text(required=True, max_length=200)
+#: A full-time member's exit (能进能出).
+ExitIn = dated_reason("ExitIn", "exited_on")
 
 
 class QualificationIn(Schema):
@@ -283,11 +276,8 @@ class AttendanceIn(Schema):
     )
 
 
-class CreatedId(Schema):
+class CreatedId(Created):
     """The id of what a command created and the log position of its event."""
-
-    id = fields.String(required=True)
-    position = fields.Integer(required=True)
 
 
 class PayOut(Schema):

@@ -25,12 +25,7 @@ from service.http.blueprint import ApiBlueprint, created
 from service.http.context import caller
 from service.http.schemas import AsOfQuery, ProblemSchema
 
-blp = ApiBlueprint(
-    "campaign",
-    __name__,
-    url_prefix="/api/v1",
-    description="The campaign: phases, work plans, progress, acceptance reports",
-)
+blp = ApiBlueprint("campaign", __name__, url_prefix="/api/v1")
 
 
 @blp.route("/campaign")
@@ -48,9 +43,7 @@ class Campaign(MethodView):
 class CityProgress(MethodView):
     """The city's monthly progress."""
 
-    @rule(Action.READ, Target.NONE)
-    @blp.arguments(ProgressQuery, location="query")
-    @blp.response(200, CityProgressOut)
+    @blp.reads(Target.NONE, ProgressQuery, CityProgressOut)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Coverage and share compliant at each month end, per district and for the city."""
         return campaign.city(caller(), query["basis"], query["until"])
@@ -60,19 +53,14 @@ class CityProgress(MethodView):
 class WorkPlanResource(MethodView):
     """A district's work plan (S4.1)."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(AsOfQuery, location="query")
-    @blp.response(200, WorkPlanOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.reads(Target.DISTRICT, AsOfQuery, WorkPlanOut)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Filed when, against the deadline of 30 October 2020."""
         return campaign.work_plan(caller(), code, query["as_of"], query["basis"])
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(WorkPlanIn)
-    @blp.response(201, CampaignCreated)
-    @blp.alt_response(403, schema=ProblemSchema, description="Needs the whole district")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.writes(Target.DISTRICT, WorkPlanIn, CampaignCreated)
+    @blp.problems({403: "Needs the whole district", 404: "Unknown district"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """File the work plan (again: a revision)."""
         return created(campaign.file_work_plan(caller(), code, **data), problem_ids=[])
@@ -82,10 +70,8 @@ class WorkPlanResource(MethodView):
 class DistrictProgress(MethodView):
     """A district's monthly progress."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(ProgressQuery, location="query")
-    @blp.response(200, ProgressOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.reads(Target.DISTRICT, ProgressQuery, ProgressOut)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Coverage and share compliant at each month end (a township's own for its officers)."""
         points = campaign.district_progress(caller(), code, query["basis"], query["until"])

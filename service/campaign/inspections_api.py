@@ -36,37 +36,29 @@ from service.campaign.schemas import (
     SupervisionIn,
     SupervisionList,
 )
-from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.access import Action, Target
+from service.http.blueprint import DISTRICT, ApiBlueprint, accepted, created
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
-from service.http.schemas import AsOfQuery, ProblemSchema
+from service.http.schemas import AsOfQuery
 
-blp = ApiBlueprint(
-    "inspections",
-    __name__,
-    url_prefix="/api/v1/districts/<code>",
-    description="Inspections, problem lists, key supervision and models (S4, S5.3)",
-)
+blp = ApiBlueprint("inspections", __name__, url_prefix=DISTRICT)
 
 
 @blp.route("/inspections")
 class Inspections(MethodView):
     """A district's inspections."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(AsOfQuery, location="query")
-    @blp.response(200, InspectionList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.reads(Target.DISTRICT, AsOfQuery, InspectionList)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every inspection in scope, live or as of a day."""
         return campaign.inspections(caller_on(query), code, query)
 
-    @rule(Action.INSPECT, Target.DISTRICT)
-    @blp.arguments(InspectionIn)
-    @blp.response(201, CampaignCreated)
-    @blp.alt_response(403, schema=ProblemSchema, description="The joint acceptance is the city's")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
+    @blp.writes(Target.DISTRICT, InspectionIn, CampaignCreated, action=Action.INSPECT)
+    @blp.problems(
+        {403: "The joint acceptance is the city's", 404: "Unknown district or association"}
+    )
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Record an inspection: its sample, the rule findings as of its day, its problems."""
         saved = campaign.open_inspection(caller(), code, **data)
@@ -77,10 +69,8 @@ class Inspections(MethodView):
 class InspectionResource(MethodView):
     """One inspection and its problem list."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(AsOfQuery, location="query")
-    @blp.response(200, InspectionDetail)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or inspection")
+    @blp.reads(Target.DISTRICT, AsOfQuery, InspectionDetail)
+    @blp.problems({404: "Unknown district or inspection"})
     def get(self, query: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """The inspection with its problems and their rectification status."""
         return campaign.inspection(caller_on(query), code, inspection_id, query)
@@ -90,14 +80,12 @@ class InspectionResource(MethodView):
 class InspectionProblems(MethodView):
     """Problems added to an inspection's list after the visit."""
 
-    @rule(Action.INSPECT, Target.DISTRICT)
-    @blp.arguments(ProblemIn)
-    @blp.response(201, CampaignCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown inspection")
-    @blp.alt_response(
-        409,
-        schema=ProblemSchema,
-        description="The inspection is concluded, or the rule's problem there is already listed",
+    @blp.writes(Target.DISTRICT, ProblemIn, CampaignCreated, action=Action.INSPECT)
+    @blp.problems(
+        {
+            404: "Unknown inspection",
+            409: "The inspection is concluded, or the rule's problem there is already listed",
+        }
     )
     def post(self, data: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """Write a problem onto the list."""
@@ -109,11 +97,8 @@ class InspectionProblems(MethodView):
 class Rectification(MethodView):
     """A problem rectified."""
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(RectificationIn)
-    @blp.response(200, Position)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown inspection or problem")
-    @blp.alt_response(409, schema=ProblemSchema, description="Already rectified")
+    @blp.writes(Target.DISTRICT, RectificationIn, Position)
+    @blp.problems({404: "Unknown inspection or problem", 409: "Already rectified"})
     def post(
         self, data: dict[str, Any], code: str, inspection_id: UUID, problem_id: UUID
     ) -> dict[str, Any]:
@@ -125,11 +110,8 @@ class Rectification(MethodView):
 class Decisions(MethodView):
     """The three city bodies' decisions of the joint acceptance."""
 
-    @rule(Action.WRITE, Target.CITY)
-    @blp.arguments(DecisionIn)
-    @blp.response(201, Position)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or inspection")
-    @blp.alt_response(409, schema=ProblemSchema, description="The body has decided already")
+    @blp.writes(Target.CITY, DecisionIn, Position, status=201)
+    @blp.problems({404: "Unknown district or inspection", 409: "The body has decided already"})
     def post(self, data: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """Record one body's decision; the third concludes with the overall outcome."""
         saved, outcome = campaign.decide(caller(), code, inspection_id, **data)
@@ -140,11 +122,8 @@ class Decisions(MethodView):
 class Conclusion(MethodView):
     """An inspection concluded."""
 
-    @rule(Action.INSPECT, Target.DISTRICT)
-    @blp.arguments(ConclusionIn)
-    @blp.response(200, Position)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown inspection")
-    @blp.alt_response(409, schema=ProblemSchema, description="Concluded already")
+    @blp.writes(Target.DISTRICT, ConclusionIn, Position, action=Action.INSPECT)
+    @blp.problems({404: "Unknown inspection", 409: "Concluded already"})
     def post(self, data: dict[str, Any], code: str, inspection_id: UUID) -> dict[str, Any]:
         """Conclude with an outcome and a summary."""
         saved = caller().run(code, DistrictRecords.conclude_inspection, inspection_id, **data)
@@ -155,10 +134,8 @@ class Conclusion(MethodView):
 class Problems(MethodView):
     """The district's problem list across its inspections."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(ProblemQuery, location="query")
-    @blp.response(200, ProblemList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.reads(Target.DISTRICT, ProblemQuery, ProblemList)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every problem in scope with its rectification status, live or as of a day."""
         return campaign.problems(caller_on(query), code, query)
@@ -168,18 +145,14 @@ class Problems(MethodView):
 class KeySupervisions(MethodView):
     """Key supervision (重点督办)."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(AsOfQuery, location="query")
-    @blp.response(200, SupervisionList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.reads(Target.DISTRICT, AsOfQuery, SupervisionList)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Spells of key supervision in scope (the district's own are seen by all)."""
         return campaign.supervisions(caller_on(query), code, query)
 
-    @rule(Action.INSPECT, Target.DISTRICT)
-    @blp.arguments(SupervisionIn)
-    @blp.response(201, CampaignCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or inspection")
+    @blp.writes(Target.DISTRICT, SupervisionIn, CampaignCreated, action=Action.INSPECT)
+    @blp.problems({404: "Unknown association or inspection"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Put the district, or one of its associations, under key supervision."""
         saved = caller().run(code, DistrictRecords.start_key_supervision, **data)
@@ -190,19 +163,14 @@ class KeySupervisions(MethodView):
 class ModelAssociations(MethodView):
     """Model associations (典型培育, S5.3)."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(AsOfQuery, location="query")
-    @blp.response(200, ModelList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.reads(Target.DISTRICT, AsOfQuery, ModelList)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Models in scope, current and withdrawn."""
         return campaign.models(caller_on(query), code, query)
 
-    @rule(Action.INSPECT, Target.DISTRICT)
-    @blp.arguments(ModelIn)
-    @blp.response(201, CampaignCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
-    @blp.alt_response(409, schema=ProblemSchema, description="Already a model")
+    @blp.writes(Target.DISTRICT, ModelIn, CampaignCreated, action=Action.INSPECT)
+    @blp.problems({404: "Unknown association", 409: "Already a model"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Designate an association as a model."""
         saved = caller().run(

@@ -11,10 +11,13 @@ from service.compliance.schemas import Figures
 from service.http.schemas import (
     TOWNSHIP_CODE,
     VILLAGE_CODE,
+    Accepted,
     AsOfQuery,
     Choice,
+    Created,
     Text,
     basis_field,
+    dated_reason,
 )
 
 KINDS = [k.value for k in InspectionKind]
@@ -152,11 +155,8 @@ class SupervisionIn(Schema):
     inspection_id = fields.UUID(load_default=None)
 
 
-class ReleaseIn(Schema):
-    """Released from key supervision."""
-
-    released_on = fields.Date(required=True)
-    reason = Text(required=True, max_length=1000)
+#: Released from key supervision.
+ReleaseIn = dated_reason("ReleaseIn", "released_on", max_length=1000)
 
 
 class ModelIn(Schema):
@@ -167,25 +167,19 @@ class ModelIn(Schema):
     practice = Text(required=True, max_length=4000)
 
 
-class ModelWithdrawalIn(Schema):
-    """A model designation ended."""
-
-    withdrawn_on = fields.Date(required=True)
-    reason = Text(required=True, max_length=1000)
+#: A model designation ended.
+ModelWithdrawalIn = dated_reason("ModelWithdrawalIn", "withdrawn_on", max_length=1000)
 
 
-class CampaignCreated(Schema):
+class CampaignCreated(Created):
     """What a command created, its log position, and the problems it put on the list."""
 
-    id = fields.String(required=True)
-    position = fields.Integer(required=True)
     problem_ids = fields.List(fields.String(), required=True)
 
 
-class Position(Schema):
+class Position(Accepted):
     """The log position a command reached."""
 
-    position = fields.Integer(required=True)
     outcome = fields.String(allow_none=True)
 
 

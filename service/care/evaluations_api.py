@@ -17,37 +17,25 @@ from service.care.schemas import (
     SchemeIn,
     SchemesOut,
 )
-from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, created, page
+from service.http.access import Target
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, created, page
 from service.http.context import caller, caller_on
-from service.http.schemas import ProblemSchema
 
-blp = ApiBlueprint(
-    "evaluations",
-    __name__,
-    url_prefix="/api/v1/districts/<code>",
-    description="Evaluation schemes and evaluations (S3.5, S3.6)",
-)
+blp = ApiBlueprint("evaluations", __name__, url_prefix=DISTRICT)
 
 
 @blp.route("/evaluation-schemes")
 class Schemes(MethodView):
     """The district's evaluation scheme, versioned by effective date."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(OnDate, location="query")
-    @blp.response(200, SchemesOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, OnDate, SchemesOut)
+    @blp.problems({404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every version, and the scheme in force on ``on``."""
         return care.schemes(caller_on(query), code, query)
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(SchemeIn)
-    @blp.response(201, CareCreated)
-    @blp.alt_response(403, schema=ProblemSchema, description="Needs a district-wide role")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.writes(Target.DISTRICT, SchemeIn, CareCreated)
+    @blp.problems({403: "Needs a district-wide role", 404: "Unknown district"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Adopt a scheme: weighted criteria (weights add up to 100) and, for full-time
         members, the weight of performance against the disabled persons' rating."""
@@ -59,11 +47,8 @@ class Schemes(MethodView):
 class AssociationEvaluations(MethodView):
     """Evaluations of an association and its full-time members."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(EvaluationsQuery, location="query")
-    @blp.response(200, EvaluationList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.ASSOCIATION, EvaluationsQuery, EvaluationList)
+    @blp.problems({404: "Unknown district or association", **BEHIND})
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """The association's evaluations, newest cycle first."""
         items, total, position = care.association_evaluations(
@@ -71,12 +56,14 @@ class AssociationEvaluations(MethodView):
         )
         return page(items, total, query, position=position)
 
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(EvaluationIn)
-    @blp.response(201, CareCreated)
-    @blp.alt_response(403, schema=ProblemSchema, description="Needs a district-wide role")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or officer")
-    @blp.alt_response(409, schema=ProblemSchema, description="Already evaluated in the cycle")
+    @blp.writes(Target.ASSOCIATION, EvaluationIn, CareCreated)
+    @blp.problems(
+        {
+            403: "Needs a district-wide role",
+            404: "Unknown association or officer",
+            409: "Already evaluated in the cycle",
+        }
+    )
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Evaluate the association (or a full-time member) for a cycle, scored by the
         scheme in force on ``evaluated_on``."""
@@ -87,11 +74,8 @@ class AssociationEvaluations(MethodView):
 class DistrictEvaluations(MethodView):
     """Evaluations across the caller's part of the district."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(EvaluationsQuery, location="query")
-    @blp.response(200, EvaluationList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, EvaluationsQuery, EvaluationList)
+    @blp.problems({404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Evaluations, e.g. ``?cycle=2021``, narrowed to the caller's scope."""
         items, total, position = care.district_evaluations(caller_on(query), code, query)

@@ -1,4 +1,4 @@
-"""Disabled persons' groups of an association and their membership over time (S3.3)."""
+"""Disabled persons' groups (残疾人小组) of an association and their membership over time (S3.3)."""
 
 from __future__ import annotations
 
@@ -22,38 +22,28 @@ from service.care.schemas import (
     MemberIn,
     OnDate,
 )
-from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, created
+from service.http.access import Action, Target
+from service.http.blueprint import ASSOCIATION, BEHIND, ApiBlueprint, accepted, created
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
-from service.http.schemas import Accepted, ProblemSchema
+from service.http.schemas import Accepted
 
-blp = ApiBlueprint(
-    "groups",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/associations/<uuid:association_id>/groups",
-    description="Disabled persons' groups (残疾人小组) and membership (S3.3)",
-)
+blp = ApiBlueprint("groups", __name__, url_prefix=f"{ASSOCIATION}/groups")
 
 
 @blp.route("")
 class Groups(MethodView):
     """The groups of an association."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(GroupsQuery, location="query")
-    @blp.response(200, GroupList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.ASSOCIATION, GroupsQuery, GroupList)
+    @blp.problems({404: "Unknown district or association", **BEHIND})
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Groups with their members on ``on`` (today by default)."""
         items, position = care.association_groups(caller_on(query), code, association_id, query)
         return {"items": items, "total": len(items), "position": position}
 
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(GroupIn)
-    @blp.response(201, CareCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
+    @blp.writes(Target.ASSOCIATION, GroupIn, CareCreated)
+    @blp.problems({404: "Unknown district or association"})
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Form a group by disability category or by area."""
         return created(care.run(caller(), code, association_id, DistrictRecords.form_group, **data))
@@ -63,11 +53,8 @@ class Groups(MethodView):
 class GroupResource(MethodView):
     """One group."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(OnDate, location="query")
-    @blp.response(200, GroupDetail)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or group")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.ASSOCIATION, OnDate, GroupDetail)
+    @blp.problems({404: "Unknown association or group", **BEHIND})
     def get(
         self, query: dict[str, Any], code: str, association_id: UUID, group_id: UUID
     ) -> dict[str, Any]:
@@ -79,10 +66,8 @@ class GroupResource(MethodView):
 class Departure(MethodView):
     """Leaving a group."""
 
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(GroupDepartureIn)
-    @blp.response(200, Accepted)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown group, or not a member")
+    @blp.writes(Target.ASSOCIATION, GroupDepartureIn, Accepted)
+    @blp.problems({404: "Unknown group, or not a member"})
     def post(
         self,
         data: dict[str, Any],

@@ -19,18 +19,13 @@ from service.care.schemas import (
     SurveyCreated,
     SurveyIn,
 )
-from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, created, page
+from service.http.access import Action, Target
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, created, page
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
-from service.http.schemas import ProblemSchema, ReadAsOf
+from service.http.schemas import ReadAsOf
 
-blp = ApiBlueprint(
-    "needs",
-    __name__,
-    url_prefix="/api/v1/districts/<code>",
-    description="Needs surveys, needs and services (S3.5)",
-)
+blp = ApiBlueprint("needs", __name__, url_prefix=DISTRICT)
 
 PERSON = "/associations/<uuid:association_id>/persons/<uuid:person_id>"
 
@@ -39,11 +34,8 @@ PERSON = "/associations/<uuid:association_id>/persons/<uuid:person_id>"
 class Surveys(MethodView):
     """Surveying a person."""
 
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(SurveyIn)
-    @blp.response(201, SurveyCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or person")
-    @blp.alt_response(409, schema=ProblemSchema, description="A need of that kind is open")
+    @blp.writes(Target.ASSOCIATION, SurveyIn, SurveyCreated)
+    @blp.problems({404: "Unknown association or person", 409: "A need of that kind is open"})
     def post(
         self, data: dict[str, Any], code: str, association_id: UUID, person_id: UUID
     ) -> dict[str, Any]:
@@ -56,11 +48,8 @@ class Surveys(MethodView):
 class PersonNeeds(MethodView):
     """A person's surveys and needs."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(ReadAsOf, location="query")
-    @blp.response(200, PersonNeedsOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.ASSOCIATION, ReadAsOf, PersonNeedsOut)
+    @blp.problems({404: "Unknown association", **BEHIND})
     def get(
         self, query: dict[str, Any], code: str, association_id: UUID, person_id: UUID
     ) -> dict[str, Any]:
@@ -74,11 +63,8 @@ class PersonNeeds(MethodView):
 class DistrictNeeds(MethodView):
     """Needs across the caller's part of the district."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(NeedsQuery, location="query")
-    @blp.response(200, NeedList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, NeedsQuery, NeedList)
+    @blp.problems({404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Needs, e.g. ``?status=open``, oldest first, with their services."""
         items, total, position = care.district_needs(caller_on(query), code, query)

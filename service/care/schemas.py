@@ -18,9 +18,11 @@ from service.http.schemas import (
     AsOfPaging,
     AsOfQuery,
     Choice,
+    Created,
     ReadQuery,
     StrictBoolean,
     Text,
+    dated_reason,
     limit_field,
     list_of,
     offset_field,
@@ -80,11 +82,8 @@ class MemberIn(Schema):
     joined_on = fields.Date(required=True)
 
 
-class GroupDepartureIn(Schema):
-    """A member leaving a group: from ``left_on`` on they are no longer in it."""
-
-    left_on = fields.Date(required=True)
-    reason = Text(required=True, max_length=200)
+#: A member leaving a group: from ``left_on`` on they are no longer in it.
+GroupDepartureIn = dated_reason("GroupDepartureIn", "left_on")
 
 
 class LeaderIn(Schema):
@@ -94,11 +93,8 @@ class LeaderIn(Schema):
     appointed_on = fields.Date(required=True)
 
 
-class DisbandIn(Schema):
-    """A group closing."""
-
-    disbanded_on = fields.Date(required=True)
-    reason = Text(required=True, max_length=200)
+#: A group closing.
+DisbandIn = dated_reason("DisbandIn", "disbanded_on")
 
 
 class GroupsQuery(OnDate):
@@ -542,8 +538,5 @@ class EvaluationOut(Schema):
 EvaluationList = list_of("EvaluationList", EvaluationOut)
 
 
-class CareCreated(Schema):
+class CareCreated(Created):
     """The id of what a command created and the log position of its event."""
-
-    id = fields.String(required=True)
-    position = fields.Integer(required=True)

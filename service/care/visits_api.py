@@ -24,18 +24,13 @@ from service.care.schemas import (
     VisitSettingsOut,
     VisitsQuery,
 )
-from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, created, page
+from service.http.access import Action, Target
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, accepted, created, page
 from service.http.commands import Command, register
 from service.http.context import caller, caller_on
-from service.http.schemas import Accepted, ProblemSchema, ReadAsOf
+from service.http.schemas import Accepted, ReadAsOf
 
-blp = ApiBlueprint(
-    "visits",
-    __name__,
-    url_prefix="/api/v1/districts/<code>",
-    description="Home visits, follow-ups and visit intervals (S3.4, S3.5)",
-)
+blp = ApiBlueprint("visits", __name__, url_prefix=DISTRICT)
 
 VISITS = "/associations/<uuid:association_id>/visits"
 
@@ -44,11 +39,8 @@ VISITS = "/associations/<uuid:association_id>/visits"
 class Visits(MethodView):
     """The visits of an association."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(VisitsQuery, location="query")
-    @blp.response(200, VisitList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or association")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.ASSOCIATION, VisitsQuery, VisitList)
+    @blp.problems({404: "Unknown district or association", **BEHIND})
     def get(self, query: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Visits, newest first, with their follow-ups."""
         items, total, position = care.association_visits(
@@ -56,10 +48,8 @@ class Visits(MethodView):
         )
         return page(items, total, query, position=position)
 
-    @rule(Action.WRITE, Target.ASSOCIATION)
-    @blp.arguments(VisitIn)
-    @blp.response(201, CareCreated)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or officer")
+    @blp.writes(Target.ASSOCIATION, VisitIn, CareCreated)
+    @blp.problems({404: "Unknown association or officer"})
     def post(self, data: dict[str, Any], code: str, association_id: UUID) -> dict[str, Any]:
         """Record a home visit by an officer of the association."""
         return created(
@@ -71,11 +61,8 @@ class Visits(MethodView):
 class VisitResource(MethodView):
     """One visit."""
 
-    @rule(Action.READ, Target.ASSOCIATION)
-    @blp.arguments(ReadAsOf, location="query")
-    @blp.response(200, VisitDetail)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown association or visit")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.ASSOCIATION, ReadAsOf, VisitDetail)
+    @blp.problems({404: "Unknown association or visit", **BEHIND})
     def get(
         self, query: dict[str, Any], code: str, association_id: UUID, visit_id: UUID
     ) -> dict[str, Any]:
@@ -89,11 +76,8 @@ class VisitResource(MethodView):
 class Due(MethodView):
     """Households due or overdue a visit."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(DueQuery, location="query")
-    @blp.response(200, DueList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, DueQuery, DueList)
+    @blp.problems({404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Households with their latest visit on or before ``on`` and the next due date, paged;
         as of a day, ``on`` is that day unless given (due as of that day)."""
@@ -104,20 +88,14 @@ class Due(MethodView):
 class VisitIntervals(MethodView):
     """The district's visit intervals, versioned by effective date."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(OnDate, location="query")
-    @blp.response(200, VisitSettingsOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, OnDate, VisitSettingsOut)
+    @blp.problems({404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every version, and the intervals in force on ``on``."""
         return care.intervals(caller_on(query), code, query)
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(VisitIntervalsIn)
-    @blp.response(201, Accepted)
-    @blp.alt_response(403, schema=ProblemSchema, description="Needs a district-wide role")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.writes(Target.DISTRICT, VisitIntervalsIn, Accepted, status=201)
+    @blp.problems({403: "Needs a district-wide role", 404: "Unknown district"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Set new intervals (days) per household kind, in force from ``effective_from``."""
         saved = care.set_visit_intervals(caller(), code, data)

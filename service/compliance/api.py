@@ -15,22 +15,19 @@ from service.compliance.schemas import (
     DiffOut,
     DiffQuery,
 )
-from service.http.access import Action, Target, rule
+from service.http.access import Target
 from service.http.blueprint import ApiBlueprint
 from service.http.context import caller
-from service.http.schemas import ProblemSchema
 
-blp = ApiBlueprint("compliance", __name__, url_prefix="/api/v1", description="Compliance")
+blp = ApiBlueprint("compliance", __name__, url_prefix="/api/v1")
 
 
 @blp.route("/districts/<code>/compliance")
 class DistrictCompliance(MethodView):
     """One district's compliance."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(ComplianceQuery, location="query")
-    @blp.response(200, ComplianceOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.reads(Target.DISTRICT, ComplianceQuery, ComplianceOut)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Every rule for every association, with township and district roll-ups."""
         return campaign.compliance(caller(), code, query)
@@ -40,9 +37,7 @@ class DistrictCompliance(MethodView):
 class ComplianceDiff(MethodView):
     """What changed between two days."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(DiffQuery, location="query")
-    @blp.response(200, DiffOut)
+    @blp.reads(Target.DISTRICT, DiffQuery, DiffOut)
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Findings that started or stopped failing between ``from`` and ``to``."""
         changed = campaign.compliance_diff(caller(), code, query)
@@ -59,9 +54,7 @@ class ComplianceDiff(MethodView):
 class CityCompliance(MethodView):
     """The city roll-up."""
 
-    @rule(Action.READ, Target.NONE)
-    @blp.arguments(CityQuery, location="query")
-    @blp.response(200, CityOut)
+    @blp.reads(Target.NONE, CityQuery, CityOut)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Each district the caller covers wholly, and their sum."""
         return campaign.city_compliance(caller(), query)

@@ -1,4 +1,5 @@
-"""A district's townships and villages: entered one by one or from CSV, renamed, merged, split.
+"""A district's townships and villages (区划): entered one by one or from CSV, renamed,
+merged, split.
 
 Reads are narrowed to the caller's scope (a township officer sees their township and its
 villages); changes to the register need the whole district in scope.
@@ -25,40 +26,30 @@ from service.association.schemas import (
     SplitIn,
 )
 from service.divisions import application
-from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, page
+from service.http.access import Action, Target
+from service.http.blueprint import DISTRICT, ApiBlueprint, accepted, page
 from service.http.commands import Command, register
 from service.http.context import caller
 from service.http.problems import ProblemError, request_locale
-from service.http.schemas import Accepted, ProblemSchema, ReadQuery
+from service.http.schemas import Accepted, ReadQuery
 from service.messages import say
 
-blp = ApiBlueprint(
-    "divisions",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/divisions",
-    description="Townships/streets and villages/communities (区划)",
-)
+blp = ApiBlueprint("divisions", __name__, url_prefix=f"{DISTRICT}/divisions")
 
 
 @blp.route("")
 class Divisions(MethodView):
     """The district's register."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(DivisionListQuery, location="query")
-    @blp.response(200, DivisionList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @blp.reads(Target.DISTRICT, DivisionListQuery, DivisionList)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """List townships and villages (active ones unless ``include_ended``)."""
         items, total = application.divisions(caller(), code, query)
         return page(items, total, query)
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(DivisionIn)
-    @blp.response(201, Accepted)
-    @blp.alt_response(409, schema=ProblemSchema, description="The code is registered")
-    @blp.alt_response(422, schema=ProblemSchema, description="Code outside the district")
+    @blp.writes(Target.DISTRICT, DivisionIn, Accepted, status=201)
+    @blp.problems({409: "The code is registered", 422: "Code outside the district"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Enter a township (9 digits) or a village/community (12 digits)."""
         return accepted(application.change(caller(), code, DistrictRecords.record_division, **data))
@@ -68,10 +59,8 @@ class Divisions(MethodView):
 class DivisionImport(MethodView):
     """A CSV upload."""
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(DivisionImportIn)
-    @blp.response(200, DivisionImported)
-    @blp.alt_response(422, schema=ProblemSchema, description="Rows with errors; none imported")
+    @blp.writes(Target.DISTRICT, DivisionImportIn, DivisionImported)
+    @blp.problems({422: "Rows with errors; none imported"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Import townships and villages from CSV text: all rows, or none and every error."""
         try:
@@ -101,10 +90,8 @@ class DivisionImport(MethodView):
 class DivisionResource(MethodView):
     """One division."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(ReadQuery, location="query")
-    @blp.response(200, DivisionDetail)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown division")
+    @blp.reads(Target.DISTRICT, ReadQuery, DivisionDetail)
+    @blp.problems({404: "Unknown division"})
     def get(self, query: dict[str, Any], code: str, division_code: str) -> dict[str, Any]:
         """A division with its history (renamings, merges, splits) and its association."""
         return application.division(caller(), code, division_code, query.get("min_position"))

@@ -17,10 +17,9 @@ from flask.views import MethodView
 from marshmallow import Schema
 
 from service.application.caller import Caller
-from service.http.access import Action, Target, rule
+from service.http.access import Action, Target
 from service.http.blueprint import ApiBlueprint, accepted, created
 from service.http.context import caller
-from service.http.schemas import ProblemSchema
 
 #: How a row's command is run: ``run(caller, code, command, *path_ids, **body)``.
 Runner = Callable[..., Any]
@@ -67,9 +66,6 @@ def _view(
         return answer(run(caller(), code, row.command, *ids.values(), **data))
 
     post.__doc__ = row.doc
-    view: Any = post
-    for status, description in reversed(row.problems.items()):
-        view = blp.alt_response(status, schema=ProblemSchema, description=description)(view)
-    view = blp.response(row.status or (201 if makes_id else 200), row.answer)(view)
-    view = rule(action, target)(blp.arguments(row.body)(view))
+    view = blp.problems(row.problems)(post)
+    view = blp.operation(action, target, row.body, row.answer, status=row.status)(view)
     return type(row.name, (MethodView,), {"post": view, "__doc__": row.doc})

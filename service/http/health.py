@@ -13,7 +13,7 @@ from service.http.context import services
 from service.http.problems import ProblemError
 from service.http.schemas import Health, ProblemSchema
 
-blp = ApiBlueprint("health", __name__, url_prefix="/api/v1/health", description="Health")
+blp = ApiBlueprint("health", __name__, url_prefix="/api/v1/health")
 
 
 def _check_broker(url: str) -> None:

@@ -97,6 +97,16 @@ def list_of(name: str, item: type[Schema], *, paged: bool = True, position: bool
     return Schema.from_dict(declared, name=name)
 
 
+def dated_reason(name: str, day: str, *, max_length: int = 200) -> type[Schema]:
+    """The body ``name`` of a command that ends something: the ``day`` (a date field of that
+    name) it takes effect and the ``reason`` (text up to ``max_length``), both required."""
+    declared: dict[str, fields.Field] = {
+        day: fields.Date(required=True),
+        "reason": Text(required=True, max_length=max_length),
+    }
+    return Schema.from_dict(declared, name=name)
+
+
 class ProblemSchema(Schema):
     """RFC 9457 problem details, as every error answer carries them."""
 
@@ -156,11 +166,8 @@ class OfficerIn(Schema):
     phone = fields.String(load_default=None, validate=PHONE)
 
 
-class RemovalIn(Schema):
-    """An officer leaving office."""
-
-    removed_on = fields.Date(required=True)
-    reason = Text(required=True, max_length=200)
+#: An officer leaving office.
+RemovalIn = dated_reason("RemovalIn", "removed_on")
 
 
 class Created(Schema):

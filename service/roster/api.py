@@ -1,4 +1,5 @@
-"""The roster of disabled persons (S3.3, S3.5): registration, changes, lists, totals, imports.
+"""The roster of disabled persons (残疾人名册, S3.3, S3.5): registration, changes, lists,
+totals, imports.
 
 Every answer masks resident ID, certificate number, phone and address unless a permitted role
 asks for them with a reason, and each such read is recorded.  A township officer sees and
@@ -11,14 +12,17 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
 
 from aggregates.store.district import DistrictRecords
+from service.application.caller import Caller
 from service.http.access import Action, Target, rule
-from service.http.blueprint import ApiBlueprint, accepted, created, page
+from service.http.blueprint import BEHIND, DISTRICT, ApiBlueprint, accepted, created, page
+from service.http.commands import Command, register
 from service.http.context import caller, caller_on
 from service.http.problems import ProblemError
 from service.http.schemas import Accepted, ProblemSchema
@@ -49,35 +53,28 @@ from service.roster.schemas import (
     RosterImportReport,
 )
 
-blp = ApiBlueprint(
-    "roster",
-    __name__,
-    url_prefix="/api/v1/districts/<code>/persons",
-    description="The roster of disabled persons (残疾人名册)",
-)
+blp = ApiBlueprint("roster", __name__, url_prefix=f"{DISTRICT}/persons")
 
 
 @blp.route("")
 class Persons(MethodView):
     """A district's roster."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(PersonListQuery, location="query")
-    @blp.response(200, PersonList)
-    @blp.alt_response(403, schema=ProblemSchema, description="The role may not unmask")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, PersonListQuery, PersonList)
+    @blp.problems({403: "The role may not unmask", 404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """List persons in scope: filtered, sorted, paged, with the total; as of a day."""
         found = application.persons(caller_on(query), code, query)
         return page(found.items, found.total, query, position=found.position)
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(PersonIn)
-    @blp.response(201, PersonCreated)
-    @blp.alt_response(403, schema=ProblemSchema, description="The village is outside your scope")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(409, schema=ProblemSchema, description="The resident ID is on the roster")
+    @blp.writes(Target.DISTRICT, PersonIn, PersonCreated)
+    @blp.problems(
+        {
+            403: "The village is outside your scope",
+            404: "Unknown district",
+            409: "The resident ID is on the roster",
+        }
+    )
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Put a person on the roster."""
         return created(application.register(caller(), code, data))
@@ -87,11 +84,8 @@ class Persons(MethodView):
 class PersonTotals(MethodView):
     """Counts of the roster."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(PersonCountsQuery, location="query")
-    @blp.response(200, PersonCounts)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, PersonCountsQuery, PersonCounts)
+    @blp.problems({404: "Unknown district", **BEHIND})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Persons in scope counted by township, village, category, grade, hardship or status."""
         groups, total, position = application.totals(caller_on(query), code, query)
@@ -102,15 +96,26 @@ class PersonTotals(MethodView):
 class PersonResource(MethodView):
     """One person."""
 
-    @rule(Action.READ, Target.DISTRICT)
-    @blp.arguments(PersonUnmaskQuery, location="query")
-    @blp.response(200, PersonDetail)
-    @blp.alt_response(403, schema=ProblemSchema, description="The role may not unmask")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or person")
-    @blp.alt_response(503, schema=ProblemSchema, description="Read model behind min_position")
+    @blp.reads(Target.DISTRICT, PersonUnmaskQuery, PersonDetail)
+    @blp.problems({403: "The role may not unmask", 404: "Unknown district or person", **BEHIND})
     def get(self, query: dict[str, Any], code: str, person_id: UUID) -> dict[str, Any]:
         """The person with the history of their changes, as of a day."""
         return application.person(caller_on(query), code, person_id, query)
+
+
+#: What a change to one person may answer instead.
+CHANGE_PROBLEMS = {
+    404: "Unknown district or person",
+    409: "The person's status does not allow it",
+}
+
+
+def _on_person(
+    caller: Caller, code: str, command: Callable[..., Any], person_id: UUID, /, **data: Any
+) -> Any:
+    """:func:`service.roster.application.run`, called as :mod:`service.http.commands` calls a
+    runner: the command first, then the person's id."""
+    return application.run(caller, code, person_id, command, **data)
 
 
 def _change_route(path: str, schema: type, summary: str, action: Action = Action.WRITE) -> Any:
@@ -118,13 +123,8 @@ def _change_route(path: str, schema: type, summary: str, action: Action = Action
 
     def decorate(run: Any) -> Any:
         class Change(MethodView):
-            @rule(action, Target.DISTRICT)
-            @blp.arguments(schema)
-            @blp.response(200, Accepted)
-            @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or person")
-            @blp.alt_response(
-                409, schema=ProblemSchema, description="The person's status does not allow it"
-            )
+            @blp.writes(Target.DISTRICT, schema, Accepted, action=action)
+            @blp.problems(CHANGE_PROBLEMS)
             def post(self, data: dict[str, Any], code: str, person_id: UUID) -> dict[str, Any]:
                 return accepted(run(code, person_id, data))
 
@@ -142,46 +142,6 @@ def _change_route(path: str, schema: type, summary: str, action: Action = Action
 def relocation(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
     """Relocation inside the district."""
     return application.relocate(caller(), code, person_id, **data)
-
-
-@_change_route("departure", PersonDepartureIn, "Moved out of the city's districts (迁出).")
-def departure(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Departure."""
-    return application.run(caller(), code, person_id, DistrictRecords.record_departure, **data)
-
-
-@_change_route("return", PersonReturnIn, "Moved in again after having left (迁入).")
-def return_(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Return."""
-    return application.run(caller(), code, person_id, DistrictRecords.record_return, **data)
-
-
-@_change_route("certificate", PersonCertificateIn, "A disability certificate was issued.")
-def certificate_issued(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Certificate issued."""
-    return application.run(caller(), code, person_id, DistrictRecords.issue_certificate, **data)
-
-
-@_change_route("certificate/change", PersonCertificateChangeIn, "The certificate was re-issued.")
-def certificate_changed(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Certificate changed."""
-    return application.run(caller(), code, person_id, DistrictRecords.change_certificate, **data)
-
-
-@_change_route(
-    "certificate/cancellation",
-    PersonCertificateCancelIn,
-    "The certificate was cancelled; the person stays for their service needs.",
-)
-def certificate_cancelled(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Certificate cancelled."""
-    return application.run(caller(), code, person_id, DistrictRecords.cancel_certificate, **data)
-
-
-@_change_route("death", PersonDeathIn, "The person died.")
-def death(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
-    """Death."""
-    return application.run(caller(), code, person_id, DistrictRecords.record_death, **data)
 
 
 @_change_route(
@@ -202,6 +162,67 @@ def corrections(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
 def erasure(code: str, person_id: UUID, data: dict[str, Any]) -> Any:
     """Erasure of personal data."""
     return application.erase(caller(), code, person_id, data["reason"])
+
+
+#: Changes to one person that are one command of the records each (:mod:`service.http.commands`;
+#: the endpoints keep the names they had as functions).
+COMMANDS = [
+    Command(
+        "departure",
+        "/<uuid:person_id>/departure",
+        DistrictRecords.record_departure,
+        PersonDepartureIn,
+        Accepted,
+        "Moved out of the city's districts (迁出).",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "return_",
+        "/<uuid:person_id>/return",
+        DistrictRecords.record_return,
+        PersonReturnIn,
+        Accepted,
+        "Moved in again after having left (迁入).",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "certificate_issued",
+        "/<uuid:person_id>/certificate",
+        DistrictRecords.issue_certificate,
+        PersonCertificateIn,
+        Accepted,
+        "A disability certificate was issued.",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "certificate_changed",
+        "/<uuid:person_id>/certificate/change",
+        DistrictRecords.change_certificate,
+        PersonCertificateChangeIn,
+        Accepted,
+        "The certificate was re-issued.",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "certificate_cancelled",
+        "/<uuid:person_id>/certificate/cancellation",
+        DistrictRecords.cancel_certificate,
+        PersonCertificateCancelIn,
+        Accepted,
+        "The certificate was cancelled; the person stays for their service needs.",
+        CHANGE_PROBLEMS,
+    ),
+    Command(
+        "death",
+        "/<uuid:person_id>/death",
+        DistrictRecords.record_death,
+        PersonDeathIn,
+        Accepted,
+        "The person died.",
+        CHANGE_PROBLEMS,
+    ),
+]
+register(blp, Action.WRITE, Target.DISTRICT, COMMANDS, run=_on_person)
 
 
 # -- moves between districts -----------------------------------------------------------------
@@ -251,11 +272,8 @@ class TransferSweepResource(MethodView):
 class Imports(MethodView):
     """The roster from a CSV or .xlsx file (small files; large ones: ``canxie roster import``)."""
 
-    @rule(Action.WRITE, Target.DISTRICT)
-    @blp.arguments(RosterImportIn)
-    @blp.response(200, RosterImportReport)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(422, schema=ProblemSchema, description="Rows with errors: nothing stored")
+    @blp.writes(Target.DISTRICT, RosterImportIn, RosterImportReport)
+    @blp.problems({404: "Unknown district", 422: "Rows with errors: nothing stored"})
     def post(self, data: dict[str, Any], code: str) -> dict[str, Any]:
         """Validate every row; import unless a row failed (or only the valid rows if asked)."""
         call = caller()

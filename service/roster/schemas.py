@@ -12,6 +12,7 @@ from service.http.schemas import (
     TOWNSHIP_CODE,
     VILLAGE_CODE,
     AsOfQuery,
+    Created,
     ReadQuery,
     StrictBoolean,
     Text,
@@ -282,11 +283,8 @@ class PersonCounts(Schema):
     position = fields.Integer(required=True)
 
 
-class PersonCreated(Schema):
+class PersonCreated(Created):
     """The new person's id and the log position of the registration."""
-
-    id = fields.String(required=True)
-    position = fields.Integer(required=True)
 
 
 class RosterImportIn(Schema):

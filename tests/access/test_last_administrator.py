@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from service.cli.main import main
 from service.http.access import Role
+from tests import factories
 from tests.access.world import World
 from tests.plugin import ADMIN
 
@@ -98,15 +99,7 @@ def test_a_city_admin_may_go_when_another_one_remains(world: World) -> None:
 def test_an_admin_whose_tokens_all_expired_does_not_count(world: World) -> None:
     accounts = world.app.extensions["canxie"].runtime.accounts
     user_id, _ = _admin(world)
-    stale = accounts.add_user(
-        name="过期管理员",
-        role="city_admin",
-        district=None,
-        township=None,
-        association_id=None,
-        organisation="",
-        created_by="test",
-    )
+    stale = factories.user(accounts, "city_admin", name="过期管理员")
     accounts.issue_token(stale.id, valid_for=timedelta(seconds=-1))
     _refused_as_the_last_one(world, f"/api/v1/users/{user_id}/disable", "user_id")
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from aggregates.errors import SignInFailed
 from service.application.sign_in import session_principal, sign_in
 from service.cli.main import main
+from tests import factories
 from tests.plugin import MakeRuntime
 from workers.runtime import Runtime
 
@@ -74,14 +75,8 @@ def test_a_password_reset_prints_a_new_one_time_password_and_signs_out(
 
 def test_an_account_without_a_login_gets_one(operator_store: tuple[Path, Runtime]) -> None:
     data, runtime = operator_store
-    user = runtime.accounts.add_user(
-        name="老账户",
-        role="inspector",
-        district=None,
-        township=None,
-        association_id=None,
-        organisation="",
-        created_by="an older canxie",
+    user = factories.user(
+        runtime.accounts, "inspector", name="老账户", created_by="an older canxie"
     )
     given = _cli(data, "users", "set-login", user.id, "lao")
     assert f"user {user.id} signs in as lao" in given.output

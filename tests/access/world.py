@@ -75,15 +75,8 @@ def build_world(app: Flask) -> World:
         )
     # Accounts that appear only as path arguments (users/tokens endpoints), one per district.
     for label, district in (("victim_a", A), ("victim_b", B)):
-        victim = accounts.add_user(
-            name=f"{label}-{'INSIDE' if district == A else 'OUTSIDE'}",
-            role="district_admin",
-            district=district,
-            township=None,
-            association_id=None,
-            organisation="",
-            created_by="test",
-        )
+        name = f"{label}-{'INSIDE' if district == A else 'OUTSIDE'}"
+        victim = factories.user(accounts, "district_admin", name=name, district=district)
         ids[f"{label}_user"] = victim.id
         token = accounts.issue_token(victim.id, valid_for=timedelta(days=1))
         ids[f"{label}_token"] = token.token_id

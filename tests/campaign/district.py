@@ -12,15 +12,14 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from aggregates.association.association import Background, FacilityKind, OfficerRole
-from aggregates.association.training import TrainingMode
+from aggregates.association.association import Background, OfficerRole
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.care.district_settings import Criterion
-from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.care.visit import HouseholdKind, VisitMode
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.provenance import Provenance
 from aggregates.roster.person import PersonDetails
+from tests.factories import category_group, facility, training
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 
@@ -128,27 +127,12 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
     person = register_in_a(records, "孙力", 12, "A-household-1", cal.day)
     walk.ids["person"] = person
     cal.day = date(2021, 5, 2)
-    group = records.form_group(
-        a,
-        name="肢残小组",
-        basis=GroupBasis.CATEGORY,
-        category=DisabilityCategory.PHYSICAL,
-        area=None,
-        formed_on=date(2021, 5, 1),
-        by=BY,
-    ).id
+    group = category_group(records, a, date(2021, 5, 1), by=BY).id
     records.join_group(a, group, person_id=person, joined_on=cal.day, by=BY)
     cal.day = date(2021, 6, 2)
     visit_household(records, a, person, full_time, cal.day, "生活稳定")
     cal.day = date(2021, 6, 10)
-    records.record_facility(
-        a,
-        kind=FacilityKind.SERVICE_VENUE,
-        description="社区服务中心活动室",
-        recorded_on=cal.day,
-        evidence="照片",
-        by=BY,
-    )
+    facility(records, a, cal.day, "社区服务中心活动室", by=BY)
 
     cal.day = date(2021, 6, 15)
     b = records.establish_association(
@@ -161,15 +145,7 @@ def build_2021(runtime: Runtime, cal: Calendar) -> Walk:
         appoint(records, b, OfficerRole.COMMITTEE_MEMBER, name, cal.day)
 
     cal.day = date(2021, 9, 1)
-    session = records.hold_training(
-        township_code=T,
-        topic="残协工作基本知识",
-        mode=TrainingMode.OFFLINE,
-        hours=4.0,
-        held_on=cal.day,
-        organiser="中原区残联",
-        by=BY,
-    ).id
+    session = training(records, cal.day, township_code=T, by=BY).id
     for officer in (chair, *vices, full_time):
         records.attend_training(a, session_id=session, officer_id=officer, hours=None, by=BY)
     return walk

@@ -41,6 +41,7 @@ from tests.campaign.district import (
     spot_check,
     visit_household,
 )
+from tests.factories import facility
 from workers.runtime import Runtime
 
 WALL = "S3.5-duties-and-rules-on-wall"
@@ -171,14 +172,7 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     # evaluation problem goes up to the district; B's archive fix is entered five days late.
     calendar.day = date(2022, 4, 8)
     for kind in (FacilityKind.DUTIES_ON_WALL, FacilityKind.RULES_ON_WALL):
-        records.record_facility(
-            walk.ids["a"],
-            kind=kind,
-            description="上墙",
-            evidence="照片",
-            recorded_on=calendar.day,
-            by=BY,
-        )
+        facility(records, walk.ids["a"], calendar.day, "上墙", kind=kind, by=BY)
     calendar.day = date(2022, 4, 10)
     wall_problem = problem_id(runtime, A, WALL)
     records.rectify_problem(

@@ -7,10 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.care.district_settings import Criterion
-from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.care.needs import NeedCategory
 from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
-from tests.factories import SEED
+from tests.factories import SEED, category_group
 
 #: place -> (association key, roster person key, marker)
 PLACES = {
@@ -26,15 +25,7 @@ def add_care_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> None:
         records = tenancy.records(b if place == "outside" else a)
         association = UUID(ids[association_key])
         person = UUID(ids[person_key])
-        group = records.form_group(
-            association,
-            name=f"{marker}-group",
-            basis=GroupBasis.CATEGORY,
-            category=DisabilityCategory.PHYSICAL,
-            area=None,
-            formed_on=date(2021, 5, 1),
-            by=SEED,
-        )
+        group = category_group(records, association, date(2021, 5, 1), name=f"{marker}-group")
         records.join_group(
             association, group.id, person_id=person, joined_on=date(2021, 5, 2), by=SEED
         )

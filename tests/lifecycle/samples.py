@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from aggregates.association.association import FacilityKind
 from aggregates.association.training import TrainingMode
 from tests import factories
 
@@ -37,13 +36,9 @@ def add_lifecycle_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> 
     ids["division_outside"] = f"{b}001001"
     for key, records in (("a1", records_a), ("a2", records_a), ("b1", records_b)):
         label = "INSIDE" if key == "a1" else f"OUTSIDE-{key}"
-        saved = records.record_facility(
-            UUID(ids[key]),
-            kind=FacilityKind.SERVICE_VENUE,
-            description=f"{label} venue",
-            recorded_on=date(2021, 5, 1),
-            evidence="photo",
-            by=SEED,
+        venue = f"{label} venue"
+        saved = factories.facility(
+            records, UUID(ids[key]), date(2021, 5, 1), venue, evidence="photo", by=SEED
         )
         ids[f"{key}_facility"] = str(saved.id)
     for key, records, township in (

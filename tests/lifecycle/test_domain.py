@@ -41,6 +41,12 @@ def select(target: Association, officer: UUID, on: date = date(2021, 5, 1)) -> U
     )
 
 
+def subsidy(target: Association, officer: UUID, monthly: Decimal, from_on: date) -> None:
+    """A monthly subsidy (补贴) paid to ``officer`` from ``from_on``."""
+    pay = {"kind": PayKind.SUBSIDY, "monthly_amount": monthly, "from_on": from_on}
+    target.arrange_pay(officer_id=officer, today=TODAY, by=BY, **pay)
+
+
 # -- full-time members (S3.6) ---------------------------------------------------------------
 
 
@@ -49,14 +55,7 @@ def test_full_time_member_can_enter_exit_and_enter_again() -> None:
     member = appoint(target, OfficerRole.COMMITTEE_MEMBER)
     first = select(target, member)
     assert target.officers[member].full_time
-    target.arrange_pay(
-        officer_id=member,
-        kind=PayKind.SUBSIDY,
-        monthly_amount=Decimal("800"),
-        from_on=date(2021, 5, 1),
-        today=TODAY,
-        by=BY,
-    )
+    subsidy(target, member, Decimal("800"), date(2021, 5, 1))
     target.exit_full_time(
         officer_id=member, exited_on=date(2022, 1, 1), reason="外出务工", today=TODAY, by=BY
     )
@@ -86,14 +85,7 @@ def test_pay_and_exit_need_a_full_time_member() -> None:
     with pytest.raises(InvariantViolated):
         target.exit_full_time(officer_id=member, exited_on=TODAY, reason="x", today=TODAY, by=BY)
     with pytest.raises(InvariantViolated):
-        target.arrange_pay(
-            officer_id=member,
-            kind=PayKind.SUBSIDY,
-            monthly_amount=Decimal(1),
-            from_on=TODAY,
-            today=TODAY,
-            by=BY,
-        )
+        subsidy(target, member, Decimal(1), TODAY)
 
 
 def test_removing_a_full_time_member_ends_the_membership_in_the_same_event() -> None:

@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 
 from aggregates.association.association import OfficerRole
-from aggregates.association.training import TrainingMode
 from aggregates.clock import SetClock
 from aggregates.provenance import Provenance
 from service.compliance.queries import report
 from tests.campaign.district import appoint
-from tests.factories import association
+from tests.factories import association, training
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 
@@ -101,15 +100,7 @@ def test_training_takes_effect_on_the_session_day(runtime: Runtime, calendar: Se
     a = association(runtime.tenancy, A, "友谊社区残协", established_on=calendar.day, by=BY).id
     appoint(records, a, OfficerRole.CHAIR, "王建国", calendar.day)
     calendar.day = date(2021, 4, 1)
-    session = records.hold_training(
-        topic="政策培训",
-        mode=TrainingMode.OFFLINE,
-        hours=4.0,
-        held_on=date(2021, 4, 1),
-        organiser="中原区残联",
-        township_code=None,
-        by=BY,
-    ).id
+    session = training(records, date(2021, 4, 1), topic="政策培训", by=BY).id
     chair = next(iter(records.association(a).officers))
     calendar.day = date(2022, 5, 1)  # entered a year later
     records.attend_training(a, session_id=session, officer_id=chair, hours=4.0, by=BY)

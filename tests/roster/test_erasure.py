@@ -11,6 +11,7 @@ from projections.engine.rebuild import rebuild
 from projections.ledger.ledger import snapshot
 from projections.ledger.tree_heads import load_public_key
 from projections.ledger.verify import verify_ledger
+from tests import factories
 from tests.plugin import ADMIN
 from tests.roster.samples import person_body
 from workers.signing import sign_district, signing_key
@@ -137,15 +138,7 @@ def test_only_district_and_city_administrators_may_erase(app: Any) -> None:
         ("township_officer", {"district": D, "township": VILLAGE[:9]}),
         ("bureau_auditor", {}),
     ):
-        user = runtime.accounts.add_user(
-            name=role,
-            role=role,
-            district=scope.get("district"),
-            township=scope.get("township"),
-            association_id=None,
-            organisation="",
-            created_by="test",
-        )
+        user = factories.user(runtime.accounts, role, **scope)
         token = runtime.accounts.issue_token(user.id, valid_for=timedelta(days=1)).token
         response = client.post(
             f"/api/v1/districts/{D}/persons/{person_id}/erasure",

@@ -18,11 +18,9 @@ from typing import Any
 from uuid import UUID
 
 from aggregates.association.association import OfficerRole, PriorityGroup, SelectionMethod
-from aggregates.association.training import TrainingMode
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.care.district_settings import Criterion
-from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.care.needs import NeedCategory
 from aggregates.care.visit import HouseholdKind
 from tests.campaign.district import (
@@ -36,7 +34,7 @@ from tests.campaign.district import (
     register_in_a,
     visit_household,
 )
-from tests.factories import district
+from tests.factories import category_group, district, training
 from tests.plugin import Calendar
 from workers.runtime import Runtime
 
@@ -86,15 +84,7 @@ def _set_up(records: Any, cal: Calendar) -> dict[str, UUID]:
     ).id
     chair = appoint(records, a, OfficerRole.CHAIR, "王建国", SET_UP)
     first = register_in_a(records, FIRST_NAME, 12, "A-household-1", SET_UP)
-    group = records.form_group(
-        a,
-        name="肢残小组",
-        basis=GroupBasis.CATEGORY,
-        category=DisabilityCategory.PHYSICAL,
-        area=None,
-        formed_on=SET_UP,
-        by=BY,
-    ).id
+    group = category_group(records, a, SET_UP, by=BY).id
     records.join_group(a, group, person_id=first, joined_on=SET_UP, by=BY)
     visit_household(records, a, first, chair, SET_UP, "生活稳定")
     return {"a": a, "chair": chair, "first": first, "group": group}
@@ -129,15 +119,7 @@ def _typed_in_late(records: Any, ids: dict[str, UUID]) -> dict[str, UUID]:
         needs=[(NeedCategory.REHABILITATION, "康复训练")],
         by=BY,
     )
-    session = records.hold_training(
-        township_code=T,
-        topic="残协工作基本知识",
-        mode=TrainingMode.OFFLINE,
-        hours=4.0,
-        held_on=LATE,
-        organiser="中原区残联",
-        by=BY,
-    ).id
+    session = training(records, LATE, township_code=T, by=BY).id
     _scheme(records, LATE)
     records.set_visit_intervals(
         effective_from=LATE,

@@ -4,22 +4,15 @@ made wrong on purpose shows that the check finds what it looks for."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 
-import axe_playwright_python
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
-from tests.web.conftest import PHONE
+from tests.web.axe import LANGUAGES, axe_page, violations
 from tests.web.world import World
 
-AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-WCAG_21_AA = "{runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}"
-#: How each language is chosen: the switch's cookie.
-LANGUAGES = {"zh-CN": "zh_Hans_CN", "en": "en"}
 #: The worker's screens (paths), the visit form twice: as it opens and refused.
 WORKER_SCREENS = [
     "/tasks",
@@ -29,13 +22,6 @@ WORKER_SCREENS = [
     "/roster?q=残疾人1",
     "/visits/new?household=H0009",
 ]
-
-
-def violations(page: Page) -> list[str]:
-    """axe's WCAG 2.1 A/AA violations of the page as it is now: rule and first target."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(f"async () => (await axe.run(document, {WCAG_21_AA})).violations")
-    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
 
 
 def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
@@ -67,7 +53,7 @@ def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
 def test_every_screen_passes_axe_in_each_language(
     browser: Browser, web_world: World, language: str
 ) -> None:
-    with axe_page(browser, web_world.url, language, PHONE) as (page, found, check):
+    with axe_page(browser, web_world.url, language) as (page, found, check):
         screens_of(page, web_world, check)
         page.goto(f"{web_world.url}/sign-in")  # the password page of a first sign-in
         page.get_by_role("button", name="退出登录" if language == "zh-CN" else "Sign out").click()
@@ -102,25 +88,3 @@ def test_the_check_finds_violations_on_a_bad_page(page: Page) -> None:
     )
     rules = {v.split(":")[0] for v in violations(page)}
     assert {"image-alt", "label", "color-contrast", "html-has-lang"} <= rules
-
-
-@contextmanager
-def axe_page(
-    browser: Browser, url: str, language: str, viewport: dict[str, int]
-) -> Iterator[tuple[Page, dict[str, list[str]], Callable[[str], None]]]:
-    """A page in ``language`` that axe can be injected into (the CSP is bypassed for the
-    test's script only), the violations found so far by screen, and the check adding them."""
-    size = ViewportSize(width=viewport["width"], height=viewport["height"])
-    context = browser.new_context(locale="zh-CN", viewport=size, bypass_csp=True)
-    context.add_cookies([{"name": "canxie_lang", "value": LANGUAGES[language], "url": url}])
-    page = context.new_page()
-    found: dict[str, list[str]] = {}
-
-    def check(screen: str) -> None:
-        expect(page.locator("html")).to_have_attribute("lang", language)
-        found[screen] = violations(page)
-
-    try:
-        yield page, found, check
-    finally:
-        context.close()

@@ -12,8 +12,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD, SEED
+from tests.web.axe import LANGUAGES, axe_page
 from tests.web.conftest import PHONE, sign_in
-from tests.web.test_accessibility import LANGUAGES, axe_page, signed_in
+from tests.web.test_accessibility import signed_in
 from tests.web.test_pages import INLINE_SCRIPT
 from tests.web.world import DISTRICT, OTHER, OTHER_VILLAGE, VILLAGE, World
 

@@ -14,8 +14,9 @@ from playwright.sync_api import Browser, Page, expect
 from tests.factories import PASSWORD
 from tests.roster.test_import import csv_bytes, row
 from tests.web.admin.conftest import TOWNSHIP
+from tests.web.axe import LANGUAGES, axe_page
 from tests.web.conftest import sign_in
-from tests.web.test_accessibility import LANGUAGES, axe_page, signed_in
+from tests.web.test_accessibility import signed_in
 from tests.web.test_pages import INLINE_SCRIPT
 from tests.web.world import DISTRICT, VILLAGE, World
 

@@ -10,9 +10,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
 from tests.web.audit.conftest import Audited
+from tests.web.axe import LANGUAGES, axe_page
 from tests.web.inspections.test_accessibility import DESKTOP
 from tests.web.inspections.test_accessibility import _walk as walk_checked
-from tests.web.test_accessibility import LANGUAGES, axe_page, signed_in
+from tests.web.test_accessibility import signed_in
 from tests.web.world import DISTRICT
 
 

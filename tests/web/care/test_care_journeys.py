@@ -12,9 +12,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
+from tests.web.axe import LANGUAGES, page_in, violations
 from tests.web.care.world import PROBLEMS, CareWorld
 from tests.web.conftest import PHONE, sign_in
-from tests.web.test_accessibility import LANGUAGES, signed_in, violations
+from tests.web.test_accessibility import signed_in
 
 #: Wider than this, a phone scrolls sideways.
 PHONE_WIDTH = PHONE["width"]
@@ -170,15 +171,9 @@ def care_screens(page: Page, care_screens_world: CareWorld) -> Iterator[str]:
 def test_every_care_screen_passes_axe_and_fits_a_phone(
     browser: Browser, care_screens_world: CareWorld, language: str
 ) -> None:
-    # axe is injected as a script of the test: the page's CSP (no inline script) would refuse it.
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
-    context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": care_screens_world.url}]
-    )
-    page = context.new_page()
     found: dict[str, list[str]] = {}
     wide: list[str] = []
-    try:
+    with page_in(browser, care_screens_world.url, language) as page:
         signed_in(
             page, care_screens_world.world, care_screens_world.world.logins["worker"], PASSWORD
         )
@@ -188,8 +183,6 @@ def test_every_care_screen_passes_axe_and_fits_a_phone(
             found[screen] = violations(page)
             if not fits_a_phone(page):
                 wide.append(screen)
-    finally:
-        context.close()
     assert len(found) == 16
     assert {screen: v for screen, v in found.items() if v} == {}
     assert wide == []

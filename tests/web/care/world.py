@@ -14,13 +14,12 @@ from uuid import UUID
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from aggregates.association.association import FacilityKind, OfficerRole
-from aggregates.association.training import TrainingMode
+from aggregates.association.association import OfficerRole
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
-from aggregates.care.group import DisabilityCategory, GroupBasis
+from aggregates.care.group import DisabilityCategory
 from aggregates.care.needs import NeedCategory
-from tests.factories import PASSWORD, SEED
+from tests.factories import PASSWORD, SEED, category_group, facility, training
 from tests.web.world import DISTRICT, VILLAGE, World
 
 #: Persons (by sequence) in the group at the start; the rest of the village is in none.
@@ -57,14 +56,12 @@ class CareWorld:
 
 
 def _group(records: Any, association: UUID, world: World) -> str:
-    group = records.form_group(
+    group = category_group(
+        records,
         association,
+        date(2023, 3, 1),
         name="视力残疾人小组",
-        basis=GroupBasis.CATEGORY,
         category=DisabilityCategory.VISUAL,
-        area=None,
-        formed_on=date(2023, 3, 1),
-        by=SEED,
     )
     for sequence in MEMBERS:
         records.join_group(
@@ -117,23 +114,10 @@ def add_care(world: World) -> CareWorld:
     association = UUID(world.association_id)
     group_id = _group(records, association, world)
     need_id = _need(records, association, world)
-    session = records.hold_training(
-        township_code=None,
-        topic="残协工作实务",
-        mode=TrainingMode.OFFLINE,
-        hours=3.0,
-        held_on=date(2024, 4, 9),
-        organiser="区残联",
-        by=SEED,
+    session = training(
+        records, date(2024, 4, 9), topic="残协工作实务", hours=3.0, organiser="区残联"
     )
-    records.record_facility(
-        association,
-        kind=FacilityKind.SERVICE_VENUE,
-        description="村综合服务中心一楼",
-        recorded_on=date(2023, 1, 5),
-        evidence="照片",
-        by=SEED,
-    )
+    facility(records, association, date(2023, 1, 5), "村综合服务中心一楼")
     records.appoint_officer(
         association,
         name="赵敏",

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
+from tests.web.axe import LANGUAGES, page_in, violations
 from tests.web.conftest import PHONE
 from tests.web.dashboard.conftest import LOGINS, DemoCity
-from tests.web.test_accessibility import LANGUAGES, violations
 from tests.web.test_pages import INLINE_SCRIPT
 
 DISTRICT = "/compliance/districts/410102"
@@ -171,14 +171,8 @@ def test_every_dashboard_page_is_safe_and_fits_a_phone(
 def test_every_dashboard_page_passes_axe(
     browser: Browser, supervised_city: DemoCity, language: str
 ) -> None:
-    # axe is injected as a script of the test: the page's CSP (no inline script) would refuse it.
-    context = browser.new_context(locale="zh-CN", viewport=PHONE, bypass_csp=True)
-    context.add_cookies(
-        [{"name": "canxie_lang", "value": LANGUAGES[language], "url": supervised_city.url}]
-    )
-    page = context.new_page()
     found: dict[str, list[str]] = {}
-    try:
+    with page_in(browser, supervised_city.url, language) as page:
         sign_in(page, supervised_city.url, "district_admin")
         for path in paths(supervised_city):
             page.goto(f"{supervised_city.url}{path}")
@@ -187,6 +181,4 @@ def test_every_dashboard_page_passes_axe(
         page.locator("header form button[type=submit]").click()  # sign out
         sign_in(page, supervised_city.url, "city_admin")
         found["/compliance"] = violations(page)
-    finally:
-        context.close()
     assert {path: v for path, v in found.items() if v} == {}

@@ -15,8 +15,9 @@ from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.clock import SystemClock
 from tests.factories import PASSWORD, SEED
+from tests.web.axe import LANGUAGES, axe_page
 from tests.web.inspections.conftest import TOWNSHIP
-from tests.web.test_accessibility import LANGUAGES, axe_page, signed_in
+from tests.web.test_accessibility import signed_in
 from tests.web.test_pages import INLINE_SCRIPT
 from tests.web.world import DISTRICT, World
 
