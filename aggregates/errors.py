@@ -450,6 +450,9 @@ NotRectified = refusal(
 RectificationReviewed = refusal(
     Conflict, "the rectification was already confirmed on {confirmed_on}", "confirmed_on"
 )
+OwnRectification = refusal(
+    Conflict, "the rectification was recorded by the same account: another person confirms it"
+)
 BeforeRectification = refusal(
     InvalidValue, "{day} is before the rectification on {earliest}", "day", "earliest"
 )

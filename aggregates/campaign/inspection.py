@@ -30,6 +30,7 @@ from aggregates.errors import (
     NotInTownship,
     NotJointAcceptance,
     NotRectified,
+    OwnRectification,
     NotSampled,
     OutsideDistrict,
     OutsideInspection,
@@ -309,6 +310,13 @@ class Inspection(Aggregate):
     ) -> None:
         """A problem was rectified, with the evidence: it closes."""
         self.problems[problem_id] = (ProblemState.RECTIFIED, rectified_on)
+        self._rectifiers()[problem_id] = by.get("actor", "")
+
+    def _rectifiers(self) -> dict[UUID, str]:
+        """Who recorded each problem's latest rectification (older aggregates build it from
+        their events on load, as every rectification carries its provenance)."""
+        rectifiers: dict[UUID, str] = self.__dict__.setdefault("rectifiers", {})
+        return rectifiers
 
     def _confirmations(self) -> dict[UUID, date]:
         """Problems whose rectification an inspector confirmed (older aggregates have none)."""
@@ -335,6 +343,8 @@ class Inspection(Aggregate):
                 confirmed_on=self._confirmations()[problem_id], field="problem_id"
             )
         check_day(reviewed_on, today, "reviewed_on", since, BeforeRectification)
+        if self._rectifiers().get(problem_id) == by.get("actor"):  # separation of duties
+            raise OwnRectification(field="problem_id")
         if accepted:
             self._confirm(problem_id=problem_id, confirmed_on=reviewed_on, remarks=remarks, by=by)
             return

@@ -88,7 +88,15 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CITY_ADMIN: frozenset(Action),
     Role.BUREAU_AUDITOR: frozenset({Action.PUBLIC, Action.READ, Action.AUDIT}),
     Role.DISTRICT_ADMIN: frozenset(
-        {Action.PUBLIC, Action.READ, Action.WRITE, Action.AUDIT, Action.MANAGE_USERS, Action.ERASE}
+        {
+            Action.PUBLIC,
+            Action.READ,
+            Action.WRITE,
+            Action.AUDIT,
+            Action.MANAGE_USERS,
+            Action.ERASE,
+            Action.INSPECT,  # the district's own level-by-level supervision (S4 phase 3)
+        }
     ),
     Role.TOWNSHIP_OFFICER: frozenset({Action.PUBLIC, Action.READ, Action.WRITE}),
     Role.ASSOCIATION_WORKER: frozenset({Action.PUBLIC, Action.READ, Action.WRITE}),

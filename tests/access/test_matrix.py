@@ -41,6 +41,7 @@ MAY: dict[Role, set[Action]] = {
         Action.AUDIT,
         Action.MANAGE_USERS,
         Action.ERASE,
+        Action.INSPECT,
     },
     Role.TOWNSHIP_OFFICER: {Action.READ, Action.WRITE},
     Role.ASSOCIATION_WORKER: {Action.READ, Action.WRITE},

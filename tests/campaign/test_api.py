@@ -63,9 +63,11 @@ def test_inspection_rectification_acceptance_and_reports(
         "problems": [{"description": "工作档案不规范", "association_id": str(walk.ids["b"])}],
     }
     assert (
-        client.call("POST", f"/districts/{D}/inspections", "district_admin", json=body).status_code
+        client.call(
+            "POST", f"/districts/{D}/inspections", "township_officer", json=body
+        ).status_code
         == 403
-    )  # district admins do not inspect
+    )  # township officers do not inspect (district admins do: their district's supervision)
     created = client.call("POST", f"/districts/{D}/inspections", "inspector", json=body)
     assert created.status_code == 201, created.get_json()
     inspection = created.get_json()["id"]

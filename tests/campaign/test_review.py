@@ -13,6 +13,7 @@ from aggregates.campaign.inspection import Inspection, InspectionKind, ProblemSo
 from aggregates.errors import (
     BeforeRectification,
     NotRectified,
+    OwnRectification,
     ReasonRequired,
     RectificationReviewed,
 )
@@ -20,6 +21,8 @@ from tests.campaign.district import A, Calendar, D, build_2021, evaluate_a
 from tests.campaign.test_api import Api, api  # noqa: F401  (the fixture)
 
 BY: dict[str, Any] = {"actor": "inspector", "role": "inspector"}
+#: Who records the rectification: the association's worker, not the inspector who reviews it.
+RECTIFIER: dict[str, Any] = {"actor": "worker", "role": "association_worker"}
 DAY = date(2022, 3, 15)
 
 
@@ -58,9 +61,11 @@ def _inspection_with_problem() -> tuple[Inspection, Any]:
     return inspection, problem
 
 
-def _rectify(inspection: Inspection, problem: Any, day: date) -> None:
+def _rectify(
+    inspection: Inspection, problem: Any, day: date, by: dict[str, Any] = RECTIFIER
+) -> None:
     inspection.rectify(
-        problem_id=problem, rectified_on=day, evidence="补齐档案", note="", today=day, by=BY
+        problem_id=problem, rectified_on=day, evidence="补齐档案", note="", today=day, by=by
     )
 
 
@@ -89,6 +94,16 @@ def test_a_confirmed_rectification_is_confirmed_once() -> None:
         review(inspection, problem)
     names = [type(e).__name__ for e in inspection.collect_events()]
     assert names[-1] == "RectificationConfirmed"
+
+
+def test_whoever_recorded_a_rectification_does_not_confirm_it() -> None:
+    """Separation of duties: the account that recorded the rectification cannot review it."""
+    inspection, problem = _inspection_with_problem()
+    _rectify(inspection, problem, date(2022, 4, 1), by=BY)
+    with pytest.raises(OwnRectification):
+        review(inspection, problem)
+    with pytest.raises(OwnRectification):
+        review(inspection, problem, accepted=False, remarks="照片不清")
 
 
 def test_a_review_before_the_rectification_is_refused() -> None:
@@ -140,7 +155,9 @@ def test_an_inspector_confirms_over_http_and_a_dismissed_finding_is_no_problem(
     assert (
         client.call("POST", f"{base}/rectification", "district_admin", json=fix).status_code == 200
     )
-    assert client.call("POST", f"{base}/review", "district_admin", json=confirm).status_code == 403
+    own = client.call("POST", f"{base}/review", "district_admin", json=confirm)
+    assert own.status_code == 409, own.get_json()  # who rectified does not confirm
+    assert own.get_json()["field"] == "problem_id"
     bad = client.call("POST", f"{base}/review", "inspector", json={**confirm, "accepted": "maybe"})
     assert bad.status_code == 422 and bad.get_json()["field"] == "accepted"
     assert client.call("POST", f"{base}/review", "inspector", json=confirm).status_code == 200

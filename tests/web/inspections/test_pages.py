@@ -48,11 +48,12 @@ def test_a_district_outside_the_scope_is_not_found(inspect_world: World) -> None
     assert client.get("/districts/41x/inspections").status_code in (404, 422)
 
 
-def test_a_district_administrator_reads_but_does_not_inspect(inspect_world: World) -> None:
+def test_a_district_administrator_supervises_the_district(inspect_world: World) -> None:
     client = signed_in(inspect_world, "district-admin")
     assert client.get(f"/districts/{DISTRICT}/inspections").status_code == 200
-    assert client.get(f"/districts/{DISTRICT}/inspections/new").status_code == 403
+    assert client.get(f"/districts/{DISTRICT}/inspections/new").status_code == 200
     assert client.get(f"/districts/{DISTRICT}/acceptance-report").status_code == 200
+    assert client.get("/districts/410103/inspections/new").status_code == 404
 
 
 def test_odd_steps_of_a_new_inspection_come_back_with_messages(inspect_world: World) -> None:
