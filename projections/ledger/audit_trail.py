@@ -7,9 +7,11 @@ hashes of the stored record's canonical bytes (:mod:`projections.ledger.records`
 digest and the RFC 6962 leaf hash that the district's Merkle log is built from.
 
 ``leaf_index`` (the entry's index among the leaves, 0..n-1 in position order; positions have
-gaps in PostgreSQL) is not a function of one event, so the projection leaves it null and the
-ledger numbers new entries under the district's lock
-(:func:`projections.ledger.ledger.number_leaves`).
+gaps in PostgreSQL) is not a function of one event, but the trail is append-only and written in
+position order under the district's lock, so the unit of work numbers each batch's entries
+after the last stored one as it writes them (``Table.numbered``): every row is written once.
+A store written before that may hold unnumbered entries; opening it numbers them
+(:mod:`projections.ledger.trail_upgrade`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ AUDIT_ENTRIES = Table(
         "leaf_hash": "text",
     },
     key=("position",),
+    numbered="leaf_index",
     indexes=(
         ("leaf_index",),
         ("aggregate_id", "aggregate_version"),
@@ -88,7 +91,7 @@ def iso_utc(moment: datetime) -> str:
 
 
 def audit_row(stored: StoredEvent, event: Any, position: int) -> dict[str, Any]:
-    """The audit entry of one stored event (``leaf_index`` still unnumbered)."""
+    """The audit entry of one stored event (``leaf_index`` is numbered when it is written)."""
     encoded = canonical_record(
         position, stored.originator_id, stored.originator_version, stored.topic, stored.state
     )

@@ -8,7 +8,8 @@ checking that the new tree extends the newest signed one, so a rewritten trail i
 rather than signed.  Inclusion and consistency proofs are computed against signed heads.
 
 Everything here runs inside the district's exclusive write transaction when it writes (the
-same lock as projection catch-up), so numbering and signing never race a catch-up batch.
+same lock as projection catch-up), so signing never races a catch-up batch (which numbers the
+leaves it writes).
 """
 
 from __future__ import annotations
@@ -147,49 +148,28 @@ def ensure_tables(db: Database, district: str) -> None:
         _ensured.add(token)
 
 
-def number_leaves(cur: Cursor, sql: Sql) -> int:
-    """Give unnumbered audit entries their leaf index (in a write transaction); the leaf count.
+def check_leaves(cur: Cursor, sql: Sql) -> int:
+    """The number of leaves, after checking they are numbered 0..n-1 (one scan of the trail).
 
-    Raises LedgerInconsistent when numbered entries are missing or an unnumbered entry lies
-    before a numbered one: the trail was altered (a rebuild renumbers from scratch instead).
+    Raises LedgerInconsistent when an entry has no leaf index (entries are numbered as they are
+    written, and opening an older store numbers what it left) or numbered entries are missing.
     """
     cur.execute(
         sql(
-            "SELECT count(*) AS n, max(leaf_index) AS last, max(position) AS last_position "
-            "FROM {s}audit_entries WHERE leaf_index IS NOT NULL"
+            "SELECT count(*) AS n, count(leaf_index) AS numbered, max(leaf_index) AS last "
+            "FROM {s}audit_entries"
         )
     )
     row = cur.fetchone()
-    numbered = int(row["n"])
-    if numbered and int(row["last"]) != numbered - 1:
+    total, numbered = int(row["n"]), int(row["numbered"])
+    if numbered != total:
+        raise LedgerInconsistent(f"{total - numbered} audit entries have no leaf index")
+    if total and int(row["last"]) != total - 1:
         raise LedgerInconsistent(
-            f"audit_entries holds {numbered} numbered leaves but the last index is "
-            f"{row['last']}: entries were deleted from the audit trail"
+            f"audit_entries holds {total} leaves but the last index is {row['last']}: "
+            "entries were deleted from the audit trail"
         )
-    cur.execute(
-        sql(
-            "SELECT count(*) AS n, min(position) AS first_position "
-            "FROM {s}audit_entries WHERE leaf_index IS NULL"
-        )
-    )
-    pending = cur.fetchone()
-    if not int(pending["n"]):
-        return numbered
-    if numbered and int(pending["first_position"]) < int(row["last_position"]):
-        raise LedgerInconsistent(
-            f"audit entry at position {pending['first_position']} has no leaf index but "
-            f"lies before leaf {numbered - 1} (position {row['last_position']})"
-        )
-    cur.execute(
-        sql(
-            "UPDATE {s}audit_entries AS a SET leaf_index = numbered.n + %s "
-            "FROM (SELECT position AS p, row_number() OVER (ORDER BY position) - 1 AS n "
-            "FROM {s}audit_entries WHERE leaf_index IS NULL) AS numbered "
-            "WHERE a.position = numbered.p"
-        ),
-        (numbered,),
-    )
-    return numbered + int(pending["n"])
+    return total
 
 
 _LOGS: OrderedDict[tuple[str, str], MerkleLog] = OrderedDict()
@@ -317,7 +297,7 @@ def sign_head(
     ensure_tables(db, district)
     sql = partial(db.sql, district)
     with db.transaction(district, write=True) as cur:
-        number_leaves(cur, sql)
+        check_leaves(cur, sql)
         merkle = _merkle_log(db, district, cur, sql)
         latest = _latest(cur, sql)
         if not _grew_since(merkle, latest, district):
