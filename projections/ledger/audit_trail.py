@@ -4,7 +4,8 @@ One row per stored event, keyed by log position: the aggregate and version, the 
 and topic, the provenance carried in its ``by`` (actor, role, organisation, request id,
 reason; null for events without one), its time, its effective date when it has one, and two
 hashes of the stored record's canonical bytes (:mod:`projections.ledger.records`): a SHA-256
-digest and the RFC 6962 leaf hash that the district's Merkle log is built from.
+digest and the RFC 6962 leaf hash that the district's Merkle log is built from.  The two are
+stored as raw bytes (32 each, half the hex text) and shown in hex (:func:`entry`).
 
 ``leaf_index`` (the entry's index among the leaves, 0..n-1 in position order; positions have
 gaps in PostgreSQL) is not a function of one event, but the trail is append-only and written in
@@ -49,8 +50,8 @@ AUDIT_ENTRIES = Table(
         "reason": "text",
         "recorded_at": "timestamp",
         "effective_on": "date",
-        "record_digest": "text",
-        "leaf_hash": "text",
+        "record_digest": "bytes",
+        "leaf_hash": "bytes",
     },
     key=("position",),
     numbered="leaf_index",
@@ -107,8 +108,8 @@ def audit_row(stored: StoredEvent, event: Any, position: int) -> dict[str, Any]:
         "topic": stored.topic,
         "recorded_at": iso_utc(timestamp) if timestamp is not None else None,
         "effective_on": effective_date(event),
-        "record_digest": hashlib.sha256(encoded).hexdigest(),
-        "leaf_hash": leaf_hash(encoded).hex(),
+        "record_digest": hashlib.sha256(encoded).digest(),
+        "leaf_hash": leaf_hash(encoded),
     }
     for name in PROVENANCE_FIELDS:
         value = by.get(name)
@@ -129,6 +130,17 @@ AUDIT_TRAIL_PROJECTION = Projection(
 
 
 # -- queries --------------------------------------------------------------------------------
+
+
+DIGESTS = ("record_digest", "leaf_hash")
+
+
+def entry(row: Any) -> dict[str, Any]:
+    """An audit entry as the API shows it: the digests in lowercase hex."""
+    item = dict(row)
+    for name in DIGESTS:
+        item[name] = bytes(item[name]).hex()
+    return item
 
 
 @dataclass(frozen=True)
@@ -169,7 +181,7 @@ def list_entries(
     with db.transaction(district, write=False) as cur:
         position = trail_position(cur, sql)
         rows, total = selection.page(cur, sql, "position", limit, offset)
-        items = [dict(row) for row in rows]
+        items = [entry(row) for row in rows]
     return AuditPage(items=items, total=total, position=position)
 
 
@@ -184,7 +196,7 @@ def aggregate_history(db: Database, district: str, aggregate_id: str) -> AuditPa
             ),
             (aggregate_id,),
         )
-        items = [dict(row) for row in cur.fetchall()]
+        items = [entry(row) for row in cur.fetchall()]
     return AuditPage(items=items, total=len(items), position=position)
 
 

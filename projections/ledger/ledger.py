@@ -193,7 +193,7 @@ def _merkle_log(db: Database, district: str, cur: Cursor, sql: Sql) -> MerkleLog
                 (merkle.size - 1,),
             )
             row = cur.fetchone()
-            if row is None or row["leaf_hash"] != merkle.leaf_hash(merkle.size - 1).hex():
+            if row is None or bytes(row["leaf_hash"]) != merkle.leaf_hash(merkle.size - 1):
                 merkle = None
         if merkle is None:
             merkle = MerkleLog()
@@ -210,7 +210,7 @@ def _merkle_log(db: Database, district: str, cur: Cursor, sql: Sql) -> MerkleLog
                 raise LedgerInconsistent(
                     f"leaf index {merkle.size} is missing from the audit trail"
                 )
-            merkle.append(bytes.fromhex(row["leaf_hash"]))
+            merkle.append(bytes(row["leaf_hash"]))
         _LOGS[token] = merkle
         _LOGS.move_to_end(token)
         while len(_LOGS) > CACHED_LOGS:
@@ -507,7 +507,7 @@ def snapshot(db: Database, district: str) -> LedgerSnapshot:
                 "ORDER BY leaf_index IS NULL, leaf_index, position"
             )
         )
-        leaves = [(int(r["position"]), r["leaf_hash"]) for r in cur.fetchall()]
+        leaves = [(int(r["position"]), bytes(r["leaf_hash"]).hex()) for r in cur.fetchall()]
         cur.execute(sql("SELECT * FROM {s}tree_heads ORDER BY tree_size"))
         heads = [StoredHead.from_row(r) for r in cur.fetchall()]
     return LedgerSnapshot(district=district, records=records, recorded_leaves=leaves, heads=heads)
