@@ -55,14 +55,25 @@ AUDIT_ENTRIES = Table(
     },
     key=("position",),
     numbered="leaf_index",
+    # Every index is written once per event; each is kept for a read that uses it.  The key
+    # (position) serves the reads by position: a proof's entry, the Merkle log's leaves in
+    # order (leaf indices follow positions, so ``leaf_index`` needs no index of its own), the
+    # last entry the next batch numbers after, the pages in log order, the entries a head
+    # does not cover yet.
     indexes=(
-        ("leaf_index",),
+        # aggregate_history: WHERE aggregate_id = ? ORDER BY aggregate_version (and the
+        # list's aggregate filter)
         ("aggregate_id", "aggregate_version"),
+        # list_entries from/to: WHERE recorded_at >= ? AND recorded_at <= ?
         ("recorded_at",),
+        # list_entries actor: WHERE actor = ?
         ("actor",),
+        # tenancy.erased_persons, at every provisioning: WHERE event_type = 'Person.Erased'
         ("event_type",),
     ),
 )
+#: Indexes earlier releases made that no read uses any more (dropped when a store is opened).
+RETIRED_INDEXES = ("audit_entries_leaf_index_idx",)
 
 #: Fields that carry the date an event takes effect, preferred in this order; any other
 #: ``*_on`` date field of an event counts too.

@@ -172,46 +172,67 @@ def check_leaves(cur: Cursor, sql: Sql) -> int:
     return total
 
 
-_LOGS: OrderedDict[tuple[str, str], MerkleLog] = OrderedDict()
+@dataclass
+class _CachedLog:
+    """A district's Merkle log and the position of its last leaf (-1 while empty)."""
+
+    merkle: MerkleLog
+    position: int = -1
+
+
+_LOGS: OrderedDict[tuple[str, str], _CachedLog] = OrderedDict()
 _LOGS_LOCK = threading.Lock()
 #: How many districts' Merkle logs a process keeps in memory (about 64 bytes per leaf).
 CACHED_LOGS = 8
 
 
-def _merkle_log(db: Database, district: str, cur: Cursor, sql: Sql) -> MerkleLog:
-    """The Merkle log of every numbered leaf, extended from a per-process cache.
+def _cached_log(cur: Cursor, sql: Sql, cached: _CachedLog | None) -> _CachedLog:
+    """The cached log if the trail still holds its last leaf where it was, else a new one."""
+    if cached is not None and cached.merkle.size:
+        cur.execute(
+            sql("SELECT leaf_index, leaf_hash FROM {s}audit_entries WHERE position = %s"),
+            (cached.position,),
+        )
+        row = cur.fetchone()
+        last = cached.merkle.size - 1
+        if (
+            row is not None
+            and row["leaf_index"] == last
+            and bytes(row["leaf_hash"]) == cached.merkle.leaf_hash(last)
+        ):
+            return cached
+        return _CachedLog(MerkleLog())
+    return cached or _CachedLog(MerkleLog())
 
-    The cache is dropped when the trail's last cached leaf no longer matches (a rebuild).
-    Extending only appends, so a log handed out earlier stays valid for the sizes it had.
+
+def _merkle_log(db: Database, district: str, cur: Cursor, sql: Sql) -> MerkleLog:
+    """The Merkle log of every leaf, extended from a per-process cache.
+
+    The leaves are read in position order by the primary key (leaf indices follow positions),
+    from after the cached log's last leaf; the cache is dropped when the trail no longer holds
+    that leaf where it was (a rebuild).  Extending only appends, so a log handed out earlier
+    stays valid for the sizes it had.
     """
     token = _token(db, district)
     with _LOGS_LOCK:
-        merkle = _LOGS.get(token)
-        if merkle is not None and merkle.size:
-            cur.execute(
-                sql("SELECT leaf_hash FROM {s}audit_entries WHERE leaf_index = %s"),
-                (merkle.size - 1,),
-            )
-            row = cur.fetchone()
-            if row is None or bytes(row["leaf_hash"]) != merkle.leaf_hash(merkle.size - 1):
-                merkle = None
-        if merkle is None:
-            merkle = MerkleLog()
+        cached = _cached_log(cur, sql, _LOGS.get(token))
+        merkle = cached.merkle
         cur.execute(
             sql(
-                "SELECT leaf_index, leaf_hash FROM {s}audit_entries "
-                "WHERE leaf_index >= %s ORDER BY leaf_index"
+                "SELECT position, leaf_index, leaf_hash FROM {s}audit_entries "
+                "WHERE position > %s ORDER BY position"
             ),
-            (merkle.size,),
+            (cached.position,),
         )
         for row in cur.fetchall():
-            if int(row["leaf_index"]) != merkle.size:
+            if row["leaf_index"] is None or int(row["leaf_index"]) != merkle.size:
                 _LOGS.pop(token, None)
                 raise LedgerInconsistent(
                     f"leaf index {merkle.size} is missing from the audit trail"
                 )
             merkle.append(bytes(row["leaf_hash"]))
-        _LOGS[token] = merkle
+            cached.position = int(row["position"])
+        _LOGS[token] = cached
         _LOGS.move_to_end(token)
         while len(_LOGS) > CACHED_LOGS:
             _LOGS.popitem(last=False)
@@ -476,7 +497,7 @@ class LedgerSnapshot:
 
     district: str
     records: list[Record]
-    #: (position, leaf hash hex) by leaf index, then entries not numbered yet by position
+    #: (position, leaf hash hex) by position, which is the leaves' order
     recorded_leaves: list[tuple[int, str]]
     heads: list[StoredHead]
 
@@ -501,12 +522,7 @@ def snapshot(db: Database, district: str) -> LedgerSnapshot:
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         records = list(iter_records(db, district, cur))
-        cur.execute(
-            sql(
-                "SELECT position, leaf_hash FROM {s}audit_entries "
-                "ORDER BY leaf_index IS NULL, leaf_index, position"
-            )
-        )
+        cur.execute(sql("SELECT position, leaf_hash FROM {s}audit_entries ORDER BY position"))
         leaves = [(int(r["position"]), bytes(r["leaf_hash"]).hex()) for r in cur.fetchall()]
         cur.execute(sql("SELECT * FROM {s}tree_heads ORDER BY tree_size"))
         heads = [StoredHead.from_row(r) for r in cur.fetchall()]

@@ -5,8 +5,9 @@ until the ledger signed a head (then numbered them with an UPDATE of every such 
 digests are now raw bytes, and entries are numbered as they are written, after the last stored
 one, so a store opened with this release must hold no hex and no unnumbered entry:
 provisioning (every process start) converts the columns (one rewrite of the table) and numbers
-what an earlier release left.  Each step looks first and does nothing on a store already
-current, at the cost of a catalog lookup and one read by the primary key.
+what an earlier release left; indexes no read uses any more are dropped.  Each step looks first
+and does nothing on a store already current, at the cost of a catalog lookup and one read by
+the primary key.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from projections.ledger.audit_trail import AUDIT_ENTRIES, DIGESTS
+from projections.ledger.audit_trail import AUDIT_ENTRIES, DIGESTS, RETIRED_INDEXES
 from projections.platform.database import Cursor
 
 Sql = Callable[[str], str]
@@ -26,6 +27,8 @@ class TrailAltered(RuntimeError):
 
 def upgrade_trail(cur: Cursor, sql: Sql, dialect: str) -> None:
     """Migrate the district's ``audit_entries`` in the caller's write transaction."""
+    for index in RETIRED_INDEXES:
+        cur.execute(sql(f"DROP INDEX IF EXISTS {{s}}{index}"))
     if digest_type(cur, sql, dialect) == "text":
         if dialect == "postgresql":
             cur.execute(

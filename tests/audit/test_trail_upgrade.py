@@ -13,6 +13,7 @@ import pytest
 from projections.ledger import ledger
 from projections.ledger.trail_upgrade import digest_type
 from projections.ledger.tree_heads import load_private_key
+from projections.platform.database import schema_name
 from tests.audit.conftest import DISTRICT, add_events, grow
 from tests.audit.test_rebuild import rows
 from tests.audit.test_tamper import check, execute
@@ -24,7 +25,18 @@ def kind_of_digests(rt: Runtime) -> str:
         return digest_type(cur, partial(rt.db.sql, DISTRICT), rt.db.kind)
 
 
+def indexes(rt: Runtime) -> set[str]:
+    with rt.db.transaction(DISTRICT, write=False) as cur:
+        cur.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'audit_entries' "
+            "AND schemaname = %s",
+            (schema_name(DISTRICT),),
+        )
+        return {row["indexname"] for row in cur.fetchall()}
+
+
 def as_an_earlier_release_left_it(rt: Runtime, signed_size: int) -> None:
+    execute(rt, "CREATE INDEX audit_entries_leaf_index_idx ON {s}audit_entries (leaf_index)")
     execute(
         rt,
         "ALTER TABLE {s}audit_entries "
@@ -48,10 +60,12 @@ def test_an_old_postgresql_trail_is_migrated_on_opening(ledger_runtime: Runtime)
     assert signed is not None and signed.tree_size < len(current)
     as_an_earlier_release_left_it(rt, signed.tree_size)
     assert kind_of_digests(rt) == "text"
+    assert "audit_entries_leaf_index_idx" in indexes(rt)
 
     rt.tenancy.provision()  # what every process start does
 
     assert kind_of_digests(rt) == "bytea"
+    assert "audit_entries_leaf_index_idx" not in indexes(rt)
     assert rows(rt) == current
     ledger.forget_cache()
     add_events(rt, associations=1)

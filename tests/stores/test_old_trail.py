@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from projections.ledger import ledger
+from projections.ledger.audit_trail import AUDIT_ENTRIES
 from projections.ledger.trail_upgrade import digest_type
 from tests.plugin import MakeRuntime
 from tests.stores.state import canonical_rows, ledger_state
@@ -57,6 +58,15 @@ def test_the_opened_trail_holds_the_same_entries_as_bytes(
     with rt.db.transaction(district, write=False) as cur:
         assert digest_type(cur, partial(rt.db.sql, district), rt.db.kind) == "blob"
     assert trail(rt, district) == EXPECTED["districts"][district]["tables"]["audit_entries"]
+    with rt.db.transaction(district, write=False) as cur:
+        cur.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_entries' "
+            "AND sql IS NOT NULL"
+        )
+        indexes = sorted(row["name"] for row in cur.fetchall())
+    assert indexes == sorted(
+        f"audit_entries_{'_'.join(columns)}_idx" for columns in AUDIT_ENTRIES.indexes
+    )  # the leaf_index index the old store has is gone
 
 
 @pytest.mark.parametrize("district", DISTRICTS)
