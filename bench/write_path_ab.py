@@ -70,7 +70,8 @@ def prepare(backend: str, events: int, template: Path) -> None:
 def measure(template: Path, label: str) -> dict[str, Any]:
     """Copy the template, then the reference, the catch-up and the rebuild on the copy."""
     with tempfile.TemporaryDirectory() as folder:
-        shutil.copytree(template / "data", Path(folder) / "data")
+        if (template / "data").exists():  # SQLite files, PostgreSQL's key file if any
+            shutil.copytree(template / "data", Path(folder) / "data")
         source = template / "database"
         name = url = None
         if source.exists():
