@@ -89,14 +89,17 @@ def _measure(tenancy: Tenancy, label: str, url: str | None) -> dict[str, Any]:
     tenancy.provision()
     total, raw_seconds = read_and_decode(tenancy, DISTRICT)
     mapper = tenancy.records(DISTRICT).mapper
+    cpu = time.process_time()
     started = time.perf_counter()
     caught = catch_up(tenancy.db, DISTRICT, mapper, batch_size=1000)
     catch_up_seconds = time.perf_counter() - started
+    catch_up_cpu = time.process_time() - cpu
     assert caught.applied == total, (caught.applied, total)
     started = time.perf_counter()
     head = ledger.sign_head(tenancy.db, DISTRICT, Ed25519PrivateKey.generate())
     sign_seconds = time.perf_counter() - started
     assert head is not None and head.tree_size == total
+    stored = trail_storage(tenancy.db)
     started = time.perf_counter()
     rebuilt = rebuild(tenancy.db, DISTRICT, mapper)
     rebuild_seconds = time.perf_counter() - started
@@ -110,12 +113,33 @@ def _measure(tenancy: Tenancy, label: str, url: str | None) -> dict[str, Any]:
         "read_decode_events_per_s": round(raw),
         "catch_up_events_per_s": round(total / catch_up_seconds),
         "catch_up_ratio": round(total / catch_up_seconds / raw, 3),
+        "catch_up_cpu_s": round(catch_up_cpu, 2),
+        **stored,
         "sign_seconds": round(sign_seconds, 3),
         "catch_up_and_sign_events_per_s": round(total / (catch_up_seconds + sign_seconds)),
         "rebuild_events_per_s": round(total / rebuild_seconds),
         "rebuild_ratio": round(total / rebuild_seconds / raw, 3),
         "at": time.strftime("%H:%M:%S", time.gmtime()),
     }
+
+
+def trail_storage(db: Any) -> dict[str, Any]:
+    """Bytes the audit trail takes after catch-up and signing: its table and its indexes
+    (dead row versions of PostgreSQL's UPDATEs included until vacuum)."""
+    with db.transaction(DISTRICT, write=False) as cur:
+        if db.kind != "postgresql":
+            cur.execute(
+                "SELECT sum(pgsize) AS n FROM dbstat WHERE name = 'audit_entries' "
+                "OR name LIKE 'audit_entries_%'"
+            )
+            return {"trail_bytes": int(cur.fetchone()["n"])}
+        table = db.sql(DISTRICT, "{s}audit_entries")
+        cur.execute(
+            "SELECT pg_table_size(%s::regclass) AS t, pg_indexes_size(%s::regclass) AS i",
+            (table, table),
+        )
+        row = cur.fetchone()
+    return {"trail_bytes": int(row["t"]) + int(row["i"]), "trail_index_bytes": int(row["i"])}
 
 
 def main() -> None:
