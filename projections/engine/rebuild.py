@@ -51,8 +51,8 @@ class Rebuilt:
 
 
 def rebuilds_trail(projections: Sequence[Projection]) -> bool:
-    """Whether the audit trail is among them (its leaves are numbered again, in the rebuild's
-    transaction, and the ledger's cache of them is dropped once it committed)."""
+    """Whether the audit trail is among them (its leaves are numbered again from 0 as the
+    rebuild writes them, and the ledger's cache of them is dropped once it committed)."""
     return any(p is AUDIT_TRAIL_PROJECTION for p in projections)
 
 
@@ -122,6 +122,4 @@ def rebuild(
             start = old.get(projection.name, 0)
             if last != start:
                 tracking.advance(cur, sql, projection.name, start, last)
-        if rebuilds_trail(projections):
-            ledger.number_leaves(cur, sql)
     return rebuilt(district, projections, applied, last)

@@ -29,9 +29,8 @@ from projections.engine.read_models import (
     history_log,
     stored_tables,
 )
-from projections.engine.rebuild import Rebuilt, rebuilds_trail, rebuilt
+from projections.engine.rebuild import Rebuilt, rebuilt
 from projections.engine.unit_of_work import UnitOfWork
-from projections.ledger import ledger
 from projections.platform.database import Cursor, Database
 from projections.platform.tables import Table
 
@@ -152,6 +151,4 @@ def rebuild_beside(
         if {p.name for p in PROJECTIONS} <= {p.name for p in projections}:
             tracking.register(cur, sql, [HISTORY])
             tracking.place(cur, sql, HISTORY, last)
-        if rebuilds_trail(projections):
-            ledger.number_leaves(cur, sql)
     return rebuilt(district, projections, applied, last)

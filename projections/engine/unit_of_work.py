@@ -139,6 +139,8 @@ class UnitOfWork:
         if deletes:
             cur.executemany(sql(f"DELETE FROM {{s}}{table.name} WHERE {key_where}"), deletes)
         upserts = [change for change in rows.values() if isinstance(change, dict)]
+        if upserts and table.numbered:
+            number_rows(cur, sql, table, upserts)
         if upserts:
             columns = list(table.columns)
             values = [[r.get(c) for c in columns] for r in upserts]
@@ -162,6 +164,49 @@ class UnitOfWork:
             statement = f"UPDATE {{s}}{table.name} SET {', '.join(sets)} WHERE {key_where}"
             cur.executemany(sql(statement), params)
         return len(rows)
+
+
+class NumberingError(RuntimeError):
+    """Rows of a numbered table cannot be numbered: the table holds unnumbered rows (a store
+    written by an older release, not migrated yet) or a new row lies before a stored one."""
+
+
+def number_rows(
+    cur: Cursor, sql: Callable[[str], str], table: Table, rows: list[dict[str, Any]]
+) -> None:
+    """Number new rows of an append-only table after the last stored one, in key order.
+
+    One read of the last row by its key (the primary key's index) per flush; the rows get
+    their numbers before they are written, so each is written once.
+    """
+    column = table.numbered
+    if column is None:
+        return
+    keys = list(table.key)
+    descending = ", ".join(f"{k} DESC" for k in keys)
+    cur.execute(
+        sql(
+            f"SELECT {', '.join(keys)}, {column} AS number FROM {{s}}{table.name} "
+            f"ORDER BY {descending} LIMIT 1"
+        )
+    )
+    last = cur.fetchone()
+    rows.sort(key=lambda r: tuple(r[k] for k in keys))
+    following = 0
+    if last is not None:
+        if last["number"] is None:
+            raise NumberingError(
+                f"{table.name} holds rows without {column}: open the store with this release "
+                "first (its provisioning numbers them)"
+            )
+        last_key = tuple(last[k] for k in keys)
+        if tuple(rows[0][k] for k in keys) <= last_key:
+            raise NumberingError(
+                f"{table.name}: a new row lies at or before the last stored key {last_key}"
+            )
+        following = int(last["number"]) + 1
+    for number, row in enumerate(rows, start=following):
+        row[column] = number
 
 
 #: From this many upserts into one table (PostgreSQL), rows go in by COPY: the pipelined

@@ -4,12 +4,15 @@ One row per stored event, keyed by log position: the aggregate and version, the 
 and topic, the provenance carried in its ``by`` (actor, role, organisation, request id,
 reason; null for events without one), its time, its effective date when it has one, and two
 hashes of the stored record's canonical bytes (:mod:`projections.ledger.records`): a SHA-256
-digest and the RFC 6962 leaf hash that the district's Merkle log is built from.
+digest and the RFC 6962 leaf hash that the district's Merkle log is built from.  The two are
+stored as raw bytes (32 each, half the hex text) and shown in hex (:func:`entry`).
 
 ``leaf_index`` (the entry's index among the leaves, 0..n-1 in position order; positions have
-gaps in PostgreSQL) is not a function of one event, so the projection leaves it null and the
-ledger numbers new entries under the district's lock
-(:func:`projections.ledger.ledger.number_leaves`).
+gaps in PostgreSQL) is not a function of one event, but the trail is append-only and written in
+position order under the district's lock, so the unit of work numbers each batch's entries
+after the last stored one as it writes them (``Table.numbered``): every row is written once.
+A store written before that may hold unnumbered entries; opening it numbers them
+(:mod:`projections.ledger.trail_upgrade`).
 """
 
 from __future__ import annotations
@@ -47,18 +50,30 @@ AUDIT_ENTRIES = Table(
         "reason": "text",
         "recorded_at": "timestamp",
         "effective_on": "date",
-        "record_digest": "text",
-        "leaf_hash": "text",
+        "record_digest": "bytes",
+        "leaf_hash": "bytes",
     },
     key=("position",),
+    numbered="leaf_index",
+    # Every index is written once per event; each is kept for a read that uses it.  The key
+    # (position) serves the reads by position: a proof's entry, the Merkle log's leaves in
+    # order (leaf indices follow positions, so ``leaf_index`` needs no index of its own), the
+    # last entry the next batch numbers after, the pages in log order, the entries a head
+    # does not cover yet.
     indexes=(
-        ("leaf_index",),
+        # aggregate_history: WHERE aggregate_id = ? ORDER BY aggregate_version (and the
+        # list's aggregate filter)
         ("aggregate_id", "aggregate_version"),
+        # list_entries from/to: WHERE recorded_at >= ? AND recorded_at <= ?
         ("recorded_at",),
+        # list_entries actor: WHERE actor = ?
         ("actor",),
+        # tenancy.erased_persons, at every provisioning: WHERE event_type = 'Person.Erased'
         ("event_type",),
     ),
 )
+#: Indexes earlier releases made that no read uses any more (dropped when a store is opened).
+RETIRED_INDEXES = ("audit_entries_leaf_index_idx",)
 
 #: Fields that carry the date an event takes effect, preferred in this order; any other
 #: ``*_on`` date field of an event counts too.
@@ -88,7 +103,7 @@ def iso_utc(moment: datetime) -> str:
 
 
 def audit_row(stored: StoredEvent, event: Any, position: int) -> dict[str, Any]:
-    """The audit entry of one stored event (``leaf_index`` still unnumbered)."""
+    """The audit entry of one stored event (``leaf_index`` is numbered when it is written)."""
     encoded = canonical_record(
         position, stored.originator_id, stored.originator_version, stored.topic, stored.state
     )
@@ -104,8 +119,8 @@ def audit_row(stored: StoredEvent, event: Any, position: int) -> dict[str, Any]:
         "topic": stored.topic,
         "recorded_at": iso_utc(timestamp) if timestamp is not None else None,
         "effective_on": effective_date(event),
-        "record_digest": hashlib.sha256(encoded).hexdigest(),
-        "leaf_hash": leaf_hash(encoded).hex(),
+        "record_digest": hashlib.sha256(encoded).digest(),
+        "leaf_hash": leaf_hash(encoded),
     }
     for name in PROVENANCE_FIELDS:
         value = by.get(name)
@@ -126,6 +141,17 @@ AUDIT_TRAIL_PROJECTION = Projection(
 
 
 # -- queries --------------------------------------------------------------------------------
+
+
+DIGESTS = ("record_digest", "leaf_hash")
+
+
+def entry(row: Any) -> dict[str, Any]:
+    """An audit entry as the API shows it: the digests in lowercase hex."""
+    item = dict(row)
+    for name in DIGESTS:
+        item[name] = bytes(item[name]).hex()
+    return item
 
 
 @dataclass(frozen=True)
@@ -166,7 +192,7 @@ def list_entries(
     with db.transaction(district, write=False) as cur:
         position = trail_position(cur, sql)
         rows, total = selection.page(cur, sql, "position", limit, offset)
-        items = [dict(row) for row in rows]
+        items = [entry(row) for row in rows]
     return AuditPage(items=items, total=total, position=position)
 
 
@@ -181,7 +207,7 @@ def aggregate_history(db: Database, district: str, aggregate_id: str) -> AuditPa
             ),
             (aggregate_id,),
         )
-        items = [dict(row) for row in cur.fetchall()]
+        items = [entry(row) for row in cur.fetchall()]
     return AuditPage(items=items, total=len(items), position=position)
 
 

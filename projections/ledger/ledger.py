@@ -8,7 +8,8 @@ checking that the new tree extends the newest signed one, so a rewritten trail i
 rather than signed.  Inclusion and consistency proofs are computed against signed heads.
 
 Everything here runs inside the district's exclusive write transaction when it writes (the
-same lock as projection catch-up), so numbering and signing never race a catch-up batch.
+same lock as projection catch-up), so signing never races a catch-up batch (which numbers the
+leaves it writes).
 """
 
 from __future__ import annotations
@@ -147,91 +148,91 @@ def ensure_tables(db: Database, district: str) -> None:
         _ensured.add(token)
 
 
-def number_leaves(cur: Cursor, sql: Sql) -> int:
-    """Give unnumbered audit entries their leaf index (in a write transaction); the leaf count.
+def check_leaves(cur: Cursor, sql: Sql) -> int:
+    """The number of leaves, after checking they are numbered 0..n-1 (one scan of the trail).
 
-    Raises LedgerInconsistent when numbered entries are missing or an unnumbered entry lies
-    before a numbered one: the trail was altered (a rebuild renumbers from scratch instead).
+    Raises LedgerInconsistent when an entry has no leaf index (entries are numbered as they are
+    written, and opening an older store numbers what it left) or numbered entries are missing.
     """
     cur.execute(
         sql(
-            "SELECT count(*) AS n, max(leaf_index) AS last, max(position) AS last_position "
-            "FROM {s}audit_entries WHERE leaf_index IS NOT NULL"
+            "SELECT count(*) AS n, count(leaf_index) AS numbered, max(leaf_index) AS last "
+            "FROM {s}audit_entries"
         )
     )
     row = cur.fetchone()
-    numbered = int(row["n"])
-    if numbered and int(row["last"]) != numbered - 1:
+    total, numbered = int(row["n"]), int(row["numbered"])
+    if numbered != total:
+        raise LedgerInconsistent(f"{total - numbered} audit entries have no leaf index")
+    if total and int(row["last"]) != total - 1:
         raise LedgerInconsistent(
-            f"audit_entries holds {numbered} numbered leaves but the last index is "
-            f"{row['last']}: entries were deleted from the audit trail"
+            f"audit_entries holds {total} leaves but the last index is {row['last']}: "
+            "entries were deleted from the audit trail"
         )
-    cur.execute(
-        sql(
-            "SELECT count(*) AS n, min(position) AS first_position "
-            "FROM {s}audit_entries WHERE leaf_index IS NULL"
-        )
-    )
-    pending = cur.fetchone()
-    if not int(pending["n"]):
-        return numbered
-    if numbered and int(pending["first_position"]) < int(row["last_position"]):
-        raise LedgerInconsistent(
-            f"audit entry at position {pending['first_position']} has no leaf index but "
-            f"lies before leaf {numbered - 1} (position {row['last_position']})"
-        )
-    cur.execute(
-        sql(
-            "UPDATE {s}audit_entries AS a SET leaf_index = numbered.n + %s "
-            "FROM (SELECT position AS p, row_number() OVER (ORDER BY position) - 1 AS n "
-            "FROM {s}audit_entries WHERE leaf_index IS NULL) AS numbered "
-            "WHERE a.position = numbered.p"
-        ),
-        (numbered,),
-    )
-    return numbered + int(pending["n"])
+    return total
 
 
-_LOGS: OrderedDict[tuple[str, str], MerkleLog] = OrderedDict()
+@dataclass
+class _CachedLog:
+    """A district's Merkle log and the position of its last leaf (-1 while empty)."""
+
+    merkle: MerkleLog
+    position: int = -1
+
+
+_LOGS: OrderedDict[tuple[str, str], _CachedLog] = OrderedDict()
 _LOGS_LOCK = threading.Lock()
 #: How many districts' Merkle logs a process keeps in memory (about 64 bytes per leaf).
 CACHED_LOGS = 8
 
 
-def _merkle_log(db: Database, district: str, cur: Cursor, sql: Sql) -> MerkleLog:
-    """The Merkle log of every numbered leaf, extended from a per-process cache.
+def _cached_log(cur: Cursor, sql: Sql, cached: _CachedLog | None) -> _CachedLog:
+    """The cached log if the trail still holds its last leaf where it was, else a new one."""
+    if cached is not None and cached.merkle.size:
+        cur.execute(
+            sql("SELECT leaf_index, leaf_hash FROM {s}audit_entries WHERE position = %s"),
+            (cached.position,),
+        )
+        row = cur.fetchone()
+        last = cached.merkle.size - 1
+        if (
+            row is not None
+            and row["leaf_index"] == last
+            and bytes(row["leaf_hash"]) == cached.merkle.leaf_hash(last)
+        ):
+            return cached
+        return _CachedLog(MerkleLog())
+    return cached or _CachedLog(MerkleLog())
 
-    The cache is dropped when the trail's last cached leaf no longer matches (a rebuild).
-    Extending only appends, so a log handed out earlier stays valid for the sizes it had.
+
+def _merkle_log(db: Database, district: str, cur: Cursor, sql: Sql) -> MerkleLog:
+    """The Merkle log of every leaf, extended from a per-process cache.
+
+    The leaves are read in position order by the primary key (leaf indices follow positions),
+    from after the cached log's last leaf; the cache is dropped when the trail no longer holds
+    that leaf where it was (a rebuild).  Extending only appends, so a log handed out earlier
+    stays valid for the sizes it had.
     """
     token = _token(db, district)
     with _LOGS_LOCK:
-        merkle = _LOGS.get(token)
-        if merkle is not None and merkle.size:
-            cur.execute(
-                sql("SELECT leaf_hash FROM {s}audit_entries WHERE leaf_index = %s"),
-                (merkle.size - 1,),
-            )
-            row = cur.fetchone()
-            if row is None or row["leaf_hash"] != merkle.leaf_hash(merkle.size - 1).hex():
-                merkle = None
-        if merkle is None:
-            merkle = MerkleLog()
+        cached = _cached_log(cur, sql, _LOGS.get(token))
+        merkle = cached.merkle
         cur.execute(
             sql(
-                "SELECT leaf_index, leaf_hash FROM {s}audit_entries "
-                "WHERE leaf_index >= %s ORDER BY leaf_index"
+                "SELECT position, leaf_index, leaf_hash FROM {s}audit_entries "
+                "WHERE position > %s ORDER BY position"
             ),
-            (merkle.size,),
+            (cached.position,),
         )
         for row in cur.fetchall():
-            if int(row["leaf_index"]) != merkle.size:
+            if row["leaf_index"] is None or int(row["leaf_index"]) != merkle.size:
                 _LOGS.pop(token, None)
                 raise LedgerInconsistent(
                     f"leaf index {merkle.size} is missing from the audit trail"
                 )
-            merkle.append(bytes.fromhex(row["leaf_hash"]))
-        _LOGS[token] = merkle
+            merkle.append(bytes(row["leaf_hash"]))
+            cached.position = int(row["position"])
+        _LOGS[token] = cached
         _LOGS.move_to_end(token)
         while len(_LOGS) > CACHED_LOGS:
             _LOGS.popitem(last=False)
@@ -317,7 +318,7 @@ def sign_head(
     ensure_tables(db, district)
     sql = partial(db.sql, district)
     with db.transaction(district, write=True) as cur:
-        number_leaves(cur, sql)
+        check_leaves(cur, sql)
         merkle = _merkle_log(db, district, cur, sql)
         latest = _latest(cur, sql)
         if not _grew_since(merkle, latest, district):
@@ -496,7 +497,7 @@ class LedgerSnapshot:
 
     district: str
     records: list[Record]
-    #: (position, leaf hash hex) by leaf index, then entries not numbered yet by position
+    #: (position, leaf hash hex) by position, which is the leaves' order
     recorded_leaves: list[tuple[int, str]]
     heads: list[StoredHead]
 
@@ -521,13 +522,8 @@ def snapshot(db: Database, district: str) -> LedgerSnapshot:
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
         records = list(iter_records(db, district, cur))
-        cur.execute(
-            sql(
-                "SELECT position, leaf_hash FROM {s}audit_entries "
-                "ORDER BY leaf_index IS NULL, leaf_index, position"
-            )
-        )
-        leaves = [(int(r["position"]), r["leaf_hash"]) for r in cur.fetchall()]
+        cur.execute(sql("SELECT position, leaf_hash FROM {s}audit_entries ORDER BY position"))
+        leaves = [(int(r["position"]), bytes(r["leaf_hash"]).hex()) for r in cur.fetchall()]
         cur.execute(sql("SELECT * FROM {s}tree_heads ORDER BY tree_size"))
         heads = [StoredHead.from_row(r) for r in cur.fetchall()]
     return LedgerSnapshot(district=district, records=records, recorded_leaves=leaves, heads=heads)

@@ -16,6 +16,7 @@ TYPES = {
     "json": ("TEXT", "TEXT"),  # JSON text: portable, and read models are rebuilt, not queried by it
     "date": ("TEXT", "TEXT"),  # ISO dates sort and compare as text
     "timestamp": ("TEXT", "TEXT"),  # ISO 8601 UTC
+    "bytes": ("BYTEA", "BLOB"),  # raw digests: half the bytes of hex text, compared as bytes
 }
 
 
@@ -64,6 +65,10 @@ class Table:
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = field(default=())
     unique: tuple[tuple[str, ...], ...] = field(default=())
+    #: A column the unit of work numbers 0, 1, 2, ... in key order as rows are first written
+    #: (an append-only table such as the audit trail, whose leaves are numbered so): the row
+    #: is written once, already numbered, instead of inserted and then updated.
+    numbered: str | None = None
 
     def ddl(self, dialect: str) -> list[str]:
         """CREATE statements (idempotent), with ``{s}`` for the schema prefix."""

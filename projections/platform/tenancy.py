@@ -24,6 +24,7 @@ from aggregates.store.personal_data import subject_of
 from projections.association.associations import drop_division_uniqueness
 from projections.engine import tracking
 from projections.engine.read_models import HISTORY, PROJECTIONS, adopt
+from projections.ledger.trail_upgrade import upgrade_trail
 from projections.platform.catalog import Catalog, District
 from projections.platform.database import Cursor, Database, SqliteDatabase
 from projections.platform.encryption import WrongEncryptionKey, cipher_env, district_key, key_check
@@ -93,6 +94,7 @@ class Tenancy:
             fresh = not tracking.positions(cur, sql)
             adopt(cur, sql, self.db.kind, PROJECTIONS)
             drop_division_uniqueness(cur, sql, self.db.kind)
+            upgrade_trail(cur, sql, self.db.kind)
             if fresh:  # its temporal tables start with its first event, as the others do
                 tracking.register(cur, sql, [HISTORY])
             erased = erased_persons(cur, sql)

@@ -229,7 +229,7 @@ def test_entries_filters_history_and_problems(ledger_client: FlaskClient) -> Non
     first = everything["items"][0]
     assert first["actor"] == "bootstrap" and first["role"] == "city_admin"
     assert first["request_id"] == "req-0"
-    assert first["effective_on"] == "2021-01-01" and first["leaf_index"] is None
+    assert first["effective_on"] == "2021-01-01" and first["leaf_index"] == 0
     assert len(first["record_digest"]) == 64
     typed = ledger_client.get(f"{BASE}/entries", query_string={"event_type": "Established"}).json
     assert typed["total"] == 3

@@ -117,7 +117,7 @@ def test_a_change_to_the_audit_trail_itself_is_told_apart(signed: Runtime) -> No
     execute(
         signed,
         "UPDATE {s}audit_entries SET leaf_hash = %s WHERE position = %s",
-        ("00" * 32, 12),
+        (bytes(32), 12),
     )
     report = check(signed)
     assert [(p.kind, p.position) for p in report.problems] == [("trail-altered", 12)], report.text()
@@ -134,7 +134,7 @@ def test_both_events_and_trail_changed_still_locate_the_event(signed: Runtime) -
     state = bytes(row["state"]).replace(b"test-seeder", b"test-seedeR")
     execute(signed, "UPDATE EVENTS SET state = %s WHERE POSITION = %s", (state, 5))
     execute(
-        signed, "UPDATE {s}audit_entries SET leaf_hash = %s WHERE position = %s", ("11" * 32, 5)
+        signed, "UPDATE {s}audit_entries SET leaf_hash = %s WHERE position = %s", (b"\x11" * 32, 5)
     )
     report = check(signed)
     assert "unauthenticated" in report.kinds()

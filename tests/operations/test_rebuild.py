@@ -16,7 +16,6 @@ import requests
 
 from projections.engine.catchup import catch_up
 from projections.engine.read_models import PROJECTIONS
-from projections.ledger import ledger
 from projections.platform.database import open_database, schema_name
 from projections.platform.tenancy import Tenancy
 from tests.client import BOOTSTRAP_TOKEN, Client
@@ -42,11 +41,9 @@ def live(pg_url: str, tmp_path: Path) -> Iterator[Tenancy]:
 
 
 def tables(tenancy: Tenancy) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every read model, ordered by key (leaf indices numbered as signing does)."""
+    """Every row of every read model, ordered by key (leaf indices numbered as written)."""
     db = tenancy.db
     sql = partial(db.sql, DISTRICT)
-    with db.transaction(DISTRICT, write=True) as cur:
-        ledger.number_leaves(cur, sql)
     found = {}
     with db.transaction(DISTRICT, write=False) as cur:
         for projection in PROJECTIONS:

@@ -21,8 +21,11 @@ from workers.runtime import Runtime
 
 
 def canonical_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows with columns by name, sorted by their JSON text (read models have no row order)."""
-    ordered = [dict(sorted(row.items())) for row in rows]
+    """Rows with columns by name, sorted by their JSON text (read models have no row order);
+    bytes (the audit trail's digests) in hex, as the API shows them and older stores kept them."""
+    ordered = [
+        {k: v.hex() if isinstance(v, bytes) else v for k, v in sorted(row.items())} for row in rows
+    ]
     return sorted(ordered, key=lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True))
 
 
