@@ -33,7 +33,10 @@ class AuditEntryOut(Schema):
 
     position = fields.Integer(required=True)
     leaf_index = fields.Integer(
-        allow_none=True, metadata={"description": "null until the ledger numbers the entry"}
+        allow_none=True,
+        metadata={
+            "description": "the entry's leaf in the Merkle log, numbered when it is projected"
+        },
     )
     aggregate_id = fields.String(required=True)
     aggregate_version = fields.Integer(required=True)
