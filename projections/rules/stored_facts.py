@@ -158,6 +158,15 @@ def _ids(cur: Cursor, sql: Sql, template: str, day: str) -> dict[str, list[str]]
     return {village: sorted(ids) for village, ids in found.items()}
 
 
+def _shifted(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the calendar's ends (a question about the year 1
+    has no household overdue rather than an overflow)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
+
+
 def overdue_households(cur: Cursor, sql: Sql, facts: Facts) -> dict[str, list[dict[str, Any]]]:
     """The households overdue for a visit on the day, by village (S3.5), as a query over the
     visits' days: a household is overdue when its latest visit (else its first member's
@@ -166,10 +175,7 @@ def overdue_households(cur: Cursor, sql: Sql, facts: Facts) -> dict[str, list[di
         hardship: visit_due(Household("", hardship), facts.intervals, facts.as_of)
         for hardship in (True, False)
     }
-    cut = {
-        k: (facts.as_of - timedelta(days=d.interval_days)).isoformat()
-        for k, d in thresholds.items()
-    }
+    cut = {k: _shifted(facts.as_of, -d.interval_days).isoformat() for k, d in thresholds.items()}
     cur.execute(
         sql(
             f"WITH households AS (SELECT village_code, {HOUSEHOLD} AS household, "
@@ -197,7 +203,7 @@ def overdue_households(cur: Cursor, sql: Sql, facts: Facts) -> dict[str, list[di
                 "household_id": str(row["household"]),
                 "kind": due.kind,
                 "last_visit": last,
-                "due": (since + timedelta(days=due.interval_days)).isoformat(),
+                "due": _shifted(since, due.interval_days).isoformat(),
             }
         )
     return found

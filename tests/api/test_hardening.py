@@ -435,3 +435,20 @@ def test_a_missing_association_is_not_found_in_chinese_then_english(app: Flask) 
     answers = _in_both(app.test_client(), "get", path)
     _said(answers, f"没有协会 {missing}", f"no association {missing}", 404, "association_id")
     assert answers[0]["type"] == "urn:canxie:problem:not-found"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/districts/{D}/compliance?as_of=0001-01-01&basis=effective",
+        f"/api/v1/districts/{D}/compliance/diff?from=0001-01-17&to=0001-01-01",
+        f"/api/v1/districts/{D}/compliance/diff?from=0001-01-01&to=0001-01-17&basis=effective",
+    ],
+)
+def test_compliance_on_the_calendars_first_days_answers(
+    app: Flask, district: dict[str, str], path: str
+) -> None:
+    """A visit interval before the year 1 is no overflow (found by the fuzzer): nothing is
+    overdue then, and the answer is a 200."""
+    answer = app.test_client().get(path, headers=AUTH)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
