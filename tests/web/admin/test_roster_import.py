@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -17,10 +18,11 @@ from flask.testing import FlaskClient
 from projections.platform.import_jobs import ImportJobs
 from service.roster import import_jobs
 from tests import factories
+from tests.plugin import MakeApp
 from tests.roster.test_import import csv_bytes, row, xlsx_bytes
 from tests.web.admin.conftest import form_fields
 from tests.web.inspections.test_pages import signed_in
-from tests.web.world import DISTRICT, VILLAGE, World
+from tests.web.world import DISTRICT, VILLAGE, World, build
 
 PATH = f"/districts/{DISTRICT}/roster-import"
 JOBS = f"/districts/{DISTRICT}/roster/imports/"
@@ -201,3 +203,22 @@ def test_a_job_whose_process_died_shows_as_interrupted(admin_world: World) -> No
         )
     page = client.get(location)
     assert "Refresh" not in page.headers and "已中断" in page.get_data(as_text=True)
+
+
+def test_hosted_any_web_process_answers_for_a_job(make_app: MakeApp, pg_url: str) -> None:
+    first = make_app(database_url=pg_url)
+    world = build(first, "http://localhost")
+    accounts = first.extensions["canxie"].runtime.accounts
+    factories.person_account(accounts, "district_admin", login="hosted-admin", district=DISTRICT)
+    second = replace(world, app=make_app(database_url=pg_url, provision=False))
+    held: list[Callable[[], None]] = []
+    with runner(world, held.append):
+        rows = [row(VILLAGE, 151), row(VILLAGE, 152, birth_date="x")]
+        location = _upload(signed_in(world, "hosted-admin"), csv_bytes(rows)).headers["Location"]
+    elsewhere = signed_in(second, "hosted-admin")  # another gunicorn process, same database
+    running = elsewhere.get(location)
+    assert running.headers["Refresh"] == "2" and "已处理 0 / 2 行" in running.get_data(as_text=True)
+    held.pop()()
+    done = elsewhere.get(location)
+    assert "Refresh" not in done.headers
+    assert [r for r, _, _ in _error_rows(done.get_data(as_text=True))] == ["3"]
