@@ -19,7 +19,7 @@ from tests.web.test_accessibility import signed_in
 from tests.web.world import DISTRICT, VILLAGE, World
 
 DESKTOP = {"width": 1280, "height": 900}
-#: Slow 3G, as ../shared/UI.md measures it.
+#: Slow 3G: 400 ms latency, 50,000 bytes/s each way.
 SLOW = {"offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
 
 
