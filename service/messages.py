@@ -41,5 +41,10 @@ def fact_text(value: object) -> object:
 
 def say(error: DomainError, locale: str = DEFAULT_LOCALE) -> str:
     """The error's message in ``locale``, its placeholders filled from its facts."""
-    template = catalog(locale).gettext(error.message)
-    return template.format(**{name: fact_text(value) for name, value in error.facts.items()})
+    return say_kept(error.message, error.facts, locale)
+
+
+def say_kept(message: str, facts: dict[str, object], locale: str = DEFAULT_LOCALE) -> str:
+    """A refusal kept as its message id and facts (a finished job's), said in ``locale``."""
+    template = catalog(locale).gettext(message)
+    return template.format(**{name: fact_text(value) for name, value in facts.items()})

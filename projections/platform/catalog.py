@@ -11,6 +11,7 @@ from aggregates.provenance import Provenance
 from projections.engine.claims import MISSED_WAKEUPS
 from projections.platform.accounts import ACCOUNT_TABLES
 from projections.platform.database import Database
+from projections.platform.import_jobs import IMPORT_JOBS
 from projections.platform.submissions import SUBMISSIONS
 from projections.platform.tables import Table, columns
 
@@ -55,7 +56,7 @@ class Catalog:
             with self.db.catalog(write=True) as cur:
                 cur.execute('CREATE SCHEMA IF NOT EXISTS "canxie_catalog"')
         with self.db.catalog(write=True) as cur:
-            for table in (DISTRICTS, *ACCOUNT_TABLES, MISSED_WAKEUPS, SUBMISSIONS):
+            for table in (DISTRICTS, *ACCOUNT_TABLES, MISSED_WAKEUPS, SUBMISSIONS, IMPORT_JOBS):
                 for statement in table.ddl(self.db.kind):
                     cur.execute(self.db.sql(None, statement))
 

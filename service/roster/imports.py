@@ -187,10 +187,12 @@ class ImportReport:
 class Progress:
     """Where an import stands: the phase, rows seen, and rows saved."""
 
-    phase: str  # "validating" | "saving"
+    phase: str  # "validating" | "saving" | "done"
     rows: int
     imported: int
     total: int | None
+    #: Rows found with errors so far.
+    invalid: int = 0
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -486,6 +488,22 @@ class RowChecker:
         )
 
 
+def _labels(rows: Iterator[list[Any]]) -> list[Any]:
+    """The header row: the first row that is not blank."""
+    for cells in rows:
+        if any(_text(c) for c in cells):
+            return cells
+    raise ImportFileError("the file is empty")
+
+
+def count_rows(opener: Opener, filename: str) -> int:
+    """How many data rows the file has, its header checked: a progress bar's total, and
+    every reason the file cannot be read found before an import is started."""
+    rows = read_rows(opener, filename)
+    _header(_labels(rows))
+    return sum(1 for cells in rows if any(_text(c) for c in cells))
+
+
 def checked_rows(
     opener: Opener,
     filename: str,
@@ -496,13 +514,7 @@ def checked_rows(
 ) -> Iterator[ValidRow | list[RowError]]:
     """Every data row of the file, checked; blank rows are skipped."""
     rows = read_rows(opener, filename)
-    labels: list[Any] | None = None
-    for cells in rows:
-        if any(_text(c) for c in cells):
-            labels = cells
-            break
-    if labels is None:
-        raise ImportFileError("the file is empty")
+    labels = _labels(rows)
     checker = RowChecker(_header(labels), labels, district=district, today=today, in_scope=in_scope)
     number = 1
     for cells in rows:
@@ -568,6 +580,7 @@ def import_roster(
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
     progress: ProgressCallback | None = None,
+    progress_every: int = 5000,
 ) -> ImportReport:
     """Validate the whole file, then (unless it has errors) save its rows in batches."""
     started = time.monotonic()
@@ -584,8 +597,8 @@ def import_roster(
         else:
             report.invalid += 1
             report.errors.extend(result)
-        if progress and report.rows % 5000 == 0:
-            progress(Progress("validating", report.rows, 0, None))
+        if progress and report.rows % progress_every == 0:
+            progress(Progress("validating", report.rows, 0, None, report.invalid))
     if (report.errors and not valid_rows_only) or dry_run:
         report.seconds = time.monotonic() - started
         return report
@@ -604,13 +617,14 @@ def import_roster(
                         report.imported + report.unchanged + len(report.on_roster_differs),
                         report.imported,
                         report.valid,
+                        report.invalid,
                     )
                 )
     _save_batch(records, db, batch, report, by)
     report.stored = True
     report.seconds = time.monotonic() - started
     if progress:
-        progress(Progress("done", report.rows, report.imported, report.valid))
+        progress(Progress("done", report.rows, report.imported, report.valid, report.invalid))
     return report
 
 

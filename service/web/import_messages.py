@@ -5,11 +5,12 @@ the import's own messages matched by their shape."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_babel import get_locale, gettext
 
-from service.messages import say
-from service.roster.imports import COLUMNS, RowError
+from service.messages import say_kept
+from service.roster.imports import COLUMNS
 
 #: Cells a message names otherwise than by their column's name.
 WHATS = {"sex (男 or 女)": "sex"}
@@ -72,15 +73,33 @@ def file_message(message: str) -> str:
     return _said(message) or _shaped(message) or message
 
 
-def row_message(error: RowError) -> str:
-    """One row error in the page's language (English when the import said something new)."""
-    if error.refusal is not None:
-        return say(error.refusal, str(get_locale()))
-    return file_message(error.message)
+def kept_row(error: dict[str, Any]) -> dict[str, Any]:
+    """A finished job's row error (service/roster/import_jobs.py) as the table shows it."""
+    refusal = error.get("refusal")
+    locale = str(get_locale())
+    return {
+        "row": error["row"],
+        "column": _label(error["column"], error["field"]),
+        "message": say_kept(refusal["message"], refusal["facts"], locale)
+        if refusal
+        else file_message(error["message"]),
+    }
 
 
-def column_label(error: RowError) -> str:
+def kept_failure(outcome: dict[str, Any]) -> str:
+    """Why a job failed, in the page's language."""
+    if "file" in outcome:
+        return file_message(outcome["file"])
+    if refusal := outcome.get("refusal"):
+        return say_kept(refusal["message"], refusal["facts"], str(get_locale()))
+    return gettext(
+        "The import stopped on an error. Rows saved before it stay on the roster; send the "
+        "file again and the rows already there are skipped."
+    )
+
+
+def _label(column: str | None, field: str) -> str:
     """The column as the import names it (its header and letter), else the field's label."""
-    if error.column:
-        return error.column
-    return COLUMNS[error.field][0] if error.field in COLUMNS else error.field
+    if column:
+        return column
+    return COLUMNS[field][0] if field in COLUMNS else field
