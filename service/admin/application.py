@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aggregates.errors import NoSuchLogin, NoSuchToken, NoSuchUser
+from projections.association.associations import list_associations
 from projections.platform.accounts import IssuedToken, User
 from projections.platform.passwords import Passwords
 from projections.platform.tenancy import District
@@ -28,6 +29,21 @@ def districts(caller: Caller) -> list[District]:
     return [
         d for d in caller.runtime.tenancy.districts() if caller.principal.covers_district(d.code)
     ]
+
+
+def assignable_associations(caller: Caller, code: str) -> list[dict[str, Any]]:
+    """The associations of a district the caller covers that a village worker's account may
+    be given, by village code; none for a district the caller does not cover.  Read from the
+    associations' read model, the one the association pages list."""
+    if not any(d.code == code for d in districts(caller)):
+        return []
+    found: list[dict[str, Any]] = []
+    while True:
+        page = list_associations(caller.runtime.db, code, limit=500, offset=len(found))
+        found += page.items
+        if not page.items or len(found) >= page.total:
+            break
+    return [a for a in found if scope.visible(caller.principal, a["id"], a["township_code"])]
 
 
 def create_district(caller: Caller, code: str, name: str) -> District:

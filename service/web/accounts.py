@@ -10,11 +10,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Response, request, url_for
-from flask_babel import LazyString, lazy_gettext
+from flask_babel import LazyString, gettext, lazy_gettext
 from marshmallow import ValidationError
 
 from projections.platform.accounts import User
 from service.admin import application as admin
+from service.application import inspecting as reads
 from service.application.sign_in import new_one_time_password
 from service.http.access import Action, Role, Target, rule
 from service.http.context import caller
@@ -49,14 +50,47 @@ def accounts() -> Response:
     return render_page("admin/accounts.html", users=admin.users(caller()), roles=ROLES)
 
 
+def _association_groups(district: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The district's associations the caller may give an account, grouped by township
+    ("测试街道 (410102001)") and named with their village's code, for the picker."""
+    found = admin.assignable_associations(caller(), district) if district else []
+    if not found:
+        return []
+    names = {t["code"]: t["name"] for t in reads.townships(caller(), district)}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for association in found:
+        township = str(association["township_code"] or "")
+        group = f"{names.get(township, township)} ({township})"
+        name, village = str(association["name"]), str(association["division_code"])
+        named = name if village in name else f"{name} ({village})"
+        groups.setdefault(group, []).append((str(association["id"]), named))
+    return sorted(groups.items())
+
+
 def _new_account_page(form: Form, status: int = 200) -> Response:
+    districts = admin.districts(caller())
     return render_page(
         "admin/account_new.html",
         status,
         form=form,
         roles=ROLES,
-        districts=admin.districts(caller()),
+        districts=districts,
+        associations=_association_groups(str(form.values.get("district") or "")),
+        choosing_district=len(districts) > 1 or not caller().principal.district,
     )
+
+
+def _unknown_association(form: Form, data: dict[str, Any]) -> bool:
+    """A village worker's association must be one the picker offers: an id typed or kept
+    from another district is refused beside the field."""
+    chosen = data.get("association_id")
+    if data["role"] != Role.ASSOCIATION_WORKER or chosen is None:
+        return False
+    offered = admin.assignable_associations(caller(), str(data.get("district") or ""))
+    if any(a["id"] == str(chosen) for a in offered):
+        return False
+    form.refused("association_id", gettext("Choose one of the district's associations."))
+    return True
 
 
 def _account_data(form: Form) -> dict[str, Any] | None:
@@ -79,8 +113,10 @@ def new_account() -> Response:
     if request.method == "GET":
         return _new_account_page(Form(values={"district": principal.district or ""}))
     form = posted()
+    if form.values.get("show") == "associations":  # list the chosen district's: no account yet
+        return _new_account_page(form)
     data = _account_data(form)
-    if data is None:
+    if data is None or _unknown_association(form, data):
         return _new_account_page(form, 422)
     role = Role(data.pop("role"))
     login = str(form.values.get("login") or "").strip()

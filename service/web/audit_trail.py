@@ -14,7 +14,6 @@ from flask_babel import LazyString, gettext, lazy_gettext
 from marshmallow import ValidationError
 
 from aggregates.clock import CHINA
-from aggregates.events import Aggregate
 from service.application import inspecting as reads
 from service.http.access import Action, Target, rule
 from service.http.context import caller
@@ -22,9 +21,9 @@ from service.ledger import application as audit
 from service.ledger.schemas import AuditEntriesQuery
 from service.web.as_of import parse_day
 from service.web.blueprint import go_to, pages, render_page
+from service.web.event_names import change_kinds, change_name
 from service.web.forms import Form
 from service.web.paging import PAGE_SIZE, Page, offset_of
-from service.web.vocabulary import said
 
 #: The filters of the trail, as the page's form names them (``from``/``to`` are days here).
 FILTERS = ("actor", "from", "to", "event_type", "aggregate_id")
@@ -38,44 +37,6 @@ ROLES = {
     "bureau_auditor": lazy_gettext("Bureau auditor"),
     "operator": lazy_gettext("Server operator"),
 }
-
-
-#: The kinds of record a change belongs to (the aggregate: the first part of its type).
-RECORD_KINDS = {
-    "Association": lazy_gettext("Association"),
-    "DistrictSettings": lazy_gettext("District settings"),
-    "DivisionRegister": lazy_gettext("Divisions"),
-    "Evaluation": lazy_gettext("Evaluation"),
-    "Group": lazy_gettext("Group"),
-    "HomeVisit": lazy_gettext("Home visit"),
-    "Inspection": lazy_gettext("Inspection"),
-    "KeySupervision": lazy_gettext("Key supervision"),
-    "ModelAssociation": lazy_gettext("Model association"),
-    "Person": lazy_gettext("Person"),
-    "PersonNeeds": lazy_gettext("Needs and services"),
-    "TrainingSession": lazy_gettext("Training session"),
-    "WorkPlan": lazy_gettext("Work plan"),
-}
-
-
-def change_kinds() -> list[str]:
-    """Every kind of change the records store (``Association.OfficerRemoved``), sorted: the
-    event classes of the domain's aggregates that no other class derives from."""
-    found: set[str] = set()
-    todo: list[type] = [Aggregate.Event]
-    while todo:
-        kind = todo.pop()
-        below = kind.__subclasses__()
-        todo.extend(below)
-        if not below and kind.__qualname__.split(".")[0] in RECORD_KINDS:
-            found.add(kind.__qualname__)
-    return sorted(found)
-
-
-def change_name(event_type: str) -> str:
-    """A change as the pages name it: the record's kind in words, the change's own name."""
-    record, _, change = event_type.partition(".")
-    return f"{said(RECORD_KINDS, record)} · {change}" if change else event_type
 
 
 def china_time(value: Any) -> str:

@@ -24,6 +24,7 @@ from service.http.context import caller
 from service.http.schemas import DistrictIn
 from service.messages import say
 from service.web.blueprint import pages, render_page
+from service.web.event_names import DIVISION_CHANGES, division_details
 from service.web.forms import Form, rows_named
 from service.web.one_form import OneForm, district_form, one_form_page
 from service.web.paging import PAGE_SIZE, Page, offset_of
@@ -124,7 +125,14 @@ def division_page(code: str, division_code: str) -> Response:
     """A division with its history (renamings, merges, splits)."""
     reads.district(caller(), code)
     found = divisions.division(caller(), code, division_code, after())
-    return render_page("admin/division.html", code=code, division=found, levels=LEVELS)
+    return render_page(
+        "admin/division.html",
+        code=code,
+        division=found,
+        levels=LEVELS,
+        changes=DIVISION_CHANGES,
+        details=division_details,
+    )
 
 
 def _import_page(code: str, form: Form, status: int = 200, **shown: Any) -> Response:

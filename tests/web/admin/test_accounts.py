@@ -123,3 +123,38 @@ def test_an_account_is_reset_given_tokens_and_disabled(admin_world: World) -> No
     account = client.get(disabled.headers["Location"]).get_data(as_text=True)
     assert "/tokens" not in account and "/password" not in account
     assert client.get("/admin/accounts/no-such-id").status_code == 404
+
+
+def test_a_village_worker_is_given_an_association_picked_from_the_district(
+    admin_world: World,
+) -> None:
+    client = signed_in(admin_world, "district-admin")
+    form = client.get(NEW).get_data(as_text=True)
+    assert '<optgroup label="测试街道 (410102001)">' in form
+    assert f'<option value="{admin_world.association_id}">' in form
+    # their one district: its associations listed at once, nothing to choose first
+    assert ">410102001001残协</option>" in form and 'name="show"' not in form
+    worker = {"name": "协会专干 王芳", "role": "association_worker", "district": DISTRICT}
+    unknown = _create(client, **worker, association_id="00000000-0000-4000-8000-000000000000")
+    html = unknown.get_data(as_text=True)
+    assert unknown.status_code == 422
+    assert 'id="error-association_id"' in html and "请选择本区县的一个残协。" in html
+    created = _create(client, **worker, association_id=admin_world.association_id)
+    assert created.status_code == 200 and _secret(created.get_data(as_text=True), "login")
+    assert "协会专干 王芳" in client.get("/admin/accounts").get_data(as_text=True)
+
+
+def test_the_city_administrator_lists_a_chosen_districts_associations_first(
+    admin_world: World,
+) -> None:
+    client = signed_in(admin_world, "city-admin")
+    form = client.get(NEW).get_data(as_text=True)
+    assert "<optgroup" not in form and 'name="show"' in form  # no district chosen yet
+    before = client.get("/admin/accounts").get_data(as_text=True).count("<tr>")
+    listed = _create(client, name="协会专干 周", district=DISTRICT, show="associations")
+    html = listed.get_data(as_text=True)
+    assert listed.status_code == 200 and 'id="error-' not in html  # nothing refused, nothing made
+    assert f'<option value="{admin_world.other_association_id}">' in html
+    assert 'value="协会专干 周"' in html  # what was typed is kept
+    after = client.get("/admin/accounts").get_data(as_text=True).count("<tr>")
+    assert after == before

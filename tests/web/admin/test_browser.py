@@ -120,15 +120,22 @@ def _walk(page: Page, world: World, paths: list[str], check: Callable[[str], Non
 
 
 def _forms(page: Page, world: World, check: Callable[[str], None]) -> None:
-    """A refused new account, a created one (its secrets) and its page; the evaluation scheme's
-    form as it opens and refused; a roster file refused row by row."""
+    """A refused new account, its district's associations listed, a created one (its secrets)
+    and its page; the evaluation scheme's form as it opens and refused; a roster file refused
+    row by row."""
     page.goto(f"{world.url}/admin/accounts/new")
-    page.locator("main form button[type=submit]").click()
+    create = page.locator("main form button[type=submit]:not([name=show])")
+    create.click()
     expect(page.get_by_role("alert")).to_be_visible()
     check("new account refused")
+    page.locator("#field-district").select_option(DISTRICT)
+    page.locator("main form button[name=show]").click()  # the district's associations listed
+    expect(page.locator("#field-association_id optgroup")).to_have_count(1)
+    check("new account, associations listed")
+    page.locator("#field-district").select_option("")
     page.locator("#field-name").fill("审计员")
     page.locator("#field-role").select_option("bureau_auditor")
-    page.locator("main form button[type=submit]").click()
+    create.click()
     expect(page.locator("#one-time-password")).to_be_visible()
     check("account created")
     page.locator("#secrets ~ p a").first.click()
@@ -159,5 +166,5 @@ def test_every_administration_page_passes_axe_in_each_language(
         page.wait_for_url("**/compliance**")
         _walk(page, admin_world, admin_paths(admin_world), check)
         _forms(page, admin_world, check)
-    assert len(found) == len(admin_paths(admin_world)) + 6
+    assert len(found) == len(admin_paths(admin_world)) + 7
     assert {screen: v for screen, v in found.items() if v} == {}

@@ -82,7 +82,16 @@ def test_divisions_are_renamed_merged_and_split_from_a_date(admin_world: World) 
         client, merger, sources=f"{second}, {third}", into_code=second, effective_on="2023-02-01"
     )
     _recorded(admin_world, client, merged)
-    assert "2023-02-01" in client.get(f"{BASE}/{third}").get_data(as_text=True)
+    history = client.get(f"{BASE}/{third}").get_data(as_text=True)
+    assert "2023-02-01" in history
+    assert "村（社区）合并</td>" in history and f"被合并的村（社区）: {second}、{third}" in history
+    assert "merged" not in history and "sources" not in history and "into_code" not in history
+    renaming = client.get(f"{BASE}/{first}").get_data(as_text=True)
+    assert "区划更名" in renaming and "原名称: 一村" in renaming and "previous_name" not in renaming
+    client.set_cookie("canxie_lang", "en")
+    english = client.get(f"{BASE}/{first}").get_data(as_text=True)
+    assert "Division renamed" in english and "Previous name: 一村" in english
+    client.set_cookie("canxie_lang", "zh_Hans_CN")
     split = f"{BASE}/{first}/split"
     _refused(
         _send(

@@ -52,7 +52,9 @@ def test_the_auditor_follows_a_history_and_verifies_it_in_the_browser(
     rows.first.get_by_role("link", name=audited.association_id[:8]).click()
 
     expect(page.get_by_role("heading", name="记录的变更历史")).to_be_visible()
-    removal = page.locator("#timeline li").filter(has_text="OfficerRemoved")
+    removal = page.locator("#timeline li").filter(has_text="成员免职")
+    stored_as = removal.locator("code.event-type")  # the class, for auditors
+    expect(stored_as).to_have_text("Association.OfficerRemoved")
     expect(removal).to_contain_text("换届选举")  # why
     expect(removal).to_contain_text("区县管理员 · 中原区残联")  # who
     expect(removal).to_contain_text("2023-01-15")  # when it took effect
