@@ -38,14 +38,11 @@ from service.http.schemas import OfficerIn, RemovalIn
 from service.web.blueprint import pages, render_page
 from service.web.forms import Form
 from service.web.submitting import after, submit
+from service.web.vocabulary import OFFICES
 
 Options = tuple[tuple[str, LazyString], ...]
 
-ROLES: Options = (
-    (OfficerRole.CHAIR.value, lazy_gettext("Chair")),
-    (OfficerRole.VICE_CHAIR.value, lazy_gettext("Vice-chair")),
-    (OfficerRole.COMMITTEE_MEMBER.value, lazy_gettext("Committee member")),
-)
+ROLES: Options = tuple(OFFICES.items())
 BACKGROUNDS: Options = (
     (Background.DISABLED.value, lazy_gettext("Disabled person")),
     (Background.RELATIVE.value, lazy_gettext("Relative of a disabled person")),

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD, SEED
 from tests.web.axe import LANGUAGES, axe_page
-from tests.web.conftest import PHONE, sign_in
+from tests.web.conftest import PHONE, sign_in, without_script
 from tests.web.screens import opened, refused
 from tests.web.test_accessibility import signed_in
 from tests.web.world import DISTRICT, OTHER, OTHER_VILLAGE, VILLAGE, World
@@ -140,10 +140,7 @@ def test_an_appointment_is_made_with_the_keyboard_alone(
 
 
 def test_a_qualification_is_recorded_without_javascript(browser: Browser, web_world: World) -> None:
-    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
-    page = context.new_page()
-    try:
-        sign_in(page, web_world, web_world.logins["township"])
+    with without_script(browser, web_world, web_world.logins["township"]) as page:
         open_association(page, web_world)
         page.get_by_role("link", name=re.compile("^登记资格证书")).first.click()
         page.get_by_label("证书名称").fill("")
@@ -154,8 +151,6 @@ def test_a_qualification_is_recorded_without_javascript(browser: Browser, web_wo
         page.get_by_role("button", name="保存").click()
         expect(page.get_by_role("status")).to_have_text("资格证书已登记。")
         expect(page.locator("#qualifications")).to_contain_text("社会工作师职业资格证书")
-    finally:
-        context.close()
 
 
 def test_a_move_to_another_village_is_recorded_with_htmx(
@@ -184,10 +179,7 @@ def test_a_move_to_another_village_is_recorded_with_htmx(
 def test_a_session_is_recorded_and_an_officer_attending_it_without_javascript(
     browser: Browser, web_world: World
 ) -> None:
-    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
-    page = context.new_page()
-    try:
-        sign_in(page, web_world, web_world.logins["township"])
+    with without_script(browser, web_world, web_world.logins["township"]) as page:
         page.get_by_role("link", name="培训", exact=True).click()
         page.get_by_role("button", name="登记培训").click()
         page.get_by_label("培训主题").fill("入户走访实务")
@@ -204,8 +196,6 @@ def test_a_session_is_recorded_and_an_officer_attending_it_without_javascript(
         page.get_by_role("button", name="保存").click()
         expect(page.get_by_role("status")).to_have_text("参加培训已登记。")
         expect(page.locator("#attendees")).to_contain_text("李强")
-    finally:
-        context.close()
 
 
 def test_an_association_unknown_to_the_township_is_not_found(
