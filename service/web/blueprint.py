@@ -45,11 +45,24 @@ def wants_fragment() -> bool:
     )
 
 
+def _block(template: str, name: str, context: dict[str, Any]) -> str:
+    """One block of the page as the whole page draws it, also where a layout the page extends
+    (form_page.html) defines it: the page's own settings (its ``labels``) and blocks in scope."""
+    page = current_app.jinja_env.get_template(template)
+    if name in page.blocks:
+        return str(render_block(template, name, **context))
+    current_app.update_template_context(context)
+    drawn = page.new_context(context)
+    for _ in page.root_render_func(drawn):  # the page's settings run, its layouts' blocks known
+        pass
+    return str(current_app.jinja_env.concat(drawn.blocks[name][0](drawn)))
+
+
 def render_page(template: str, status: int = 200, **context: Any) -> Response:
     """The whole page, or its ``main`` block (with the page's title) for htmx."""
     if wants_fragment():
-        title = render_block(template, "title", **context)
-        body = render_block(template, MAIN, **context)
+        title = _block(template, "title", context)
+        body = _block(template, MAIN, context)
         nav = render_template("nav.html", oob=True)
         html = f"<title>{escape(title.strip())} · {escape(gettext('canxie'))}</title>\n{body}{nav}"
     else:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response, g, redirect, request, url_for
 from flask_babel import gettext
+from markupsafe import Markup
 
 from aggregates.campaign.campaign import PHASES
 from projections.compliance import RULES_BY_ID
@@ -60,6 +61,20 @@ def series_charts(prefix: str, found: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _share_chart(
+    chart_id: str,
+    rows: list[dict[str, Any]],
+    key: str,
+    names: dict[str, str],
+    title: str,
+    empty: str,
+) -> Markup:
+    """A bar for each row (a district or township, by ``key``, named from ``names``): its
+    share of fully compliant associations."""
+    bars = [charts.Bar(names.get(r[key], r[key]), r["compliant_share"]) for r in rows]
+    return charts.bar_chart(chart_id, title, bars, empty)
+
+
 @pages.route("/compliance")
 @rule(Action.READ, Target.NONE)
 def compliance_city() -> Response:
@@ -79,14 +94,12 @@ def compliance_city() -> Response:
             target = url_for("pages.compliance_district", code=principal.district, **asof.args())
         return redirect(target, 302)  # type: ignore[return-value]
     found = dashboard.city(caller(), asof.query())
-    bars = [
-        charts.Bar(found["names"].get(d["district"], d["district"]), d["compliant_share"])
-        for d in found["districts"]
-    ]
-    chart = charts.bar_chart(
+    chart = _share_chart(
         "districts-share",
+        found["districts"],
+        "district",
+        found["names"],
         gettext("Share of fully compliant associations by district"),
-        bars,
         gettext("No district to show."),
     )
     return show(
@@ -105,15 +118,12 @@ def compliance_district(code: str) -> Response:
     """A district: its townships' shares (bars and table), failures by clause, the series."""
     asof = picked()
     found = dashboard.district(caller(), code, asof.query())
-    names = found["township_names"]
-    bars = [
-        charts.Bar(names.get(t["township_code"], t["township_code"]), t["compliant_share"])
-        for t in found["townships"]
-    ]
-    chart = charts.bar_chart(
+    chart = _share_chart(
         "townships-share",
+        found["townships"],
+        "township_code",
+        found["township_names"],
         gettext("Share of fully compliant associations by township"),
-        bars,
         gettext("No township to show."),
     )
     return show(

@@ -25,6 +25,7 @@ from service.web.one_form import OneForm, one_form_page
 from service.web.submitting import posted, submit
 
 LIVE = {"as_of": None, "basis": "recorded"}
+PROBLEM_PAGE = "inspections/problem.html"
 
 
 def _inspection(code: str, inspection_id: UUID) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def _problem_page(
     forms.setdefault("review", Form(values={"reviewed_on": today, "accepted": "yes"}))
     forms.setdefault("escalation", Form(values={"escalated_on": today}))
     return render_page(
-        "inspections/problem.html",
+        PROBLEM_PAGE,
         status,
         code=code,
         i=found,
@@ -73,17 +74,30 @@ def inspection_problem(code: str, inspection_id: UUID, problem_id: UUID) -> Resp
     return _problem_page(code, inspection_id, problem_id, {})
 
 
-def _problem_command(
-    code: str,
-    inspection_id: UUID,
-    problem_id: UUID,
-    name: str,
-    schema: Any,
-    payload: Callable[[Form], dict[str, Any]],
-    command: Callable[..., Any],
-) -> Response:
-    """Send one of the problem page's forms through the records' ``command``."""
+#: The problem page's forms by name: what each sends, and the records' command it runs.
+PROBLEM_FORMS: dict[str, tuple[OneForm, Callable[..., Any]]] = {
+    "review": (
+        OneForm(PROBLEM_PAGE, ReviewIn(), ("reviewed_on",), ("remarks",), ("accepted",)),
+        DistrictRecords.review_rectification,
+    ),
+    "escalation": (
+        OneForm(PROBLEM_PAGE, EscalationIn(), ("escalated_on",), ("escalated_to", "reason")),
+        DistrictRecords.escalate_problem,
+    ),
+}
+
+
+@pages.route(
+    "/districts/<code>/inspections/<uuid:inspection_id>/problems/<uuid:problem_id>"
+    "/<any(review, escalation):name>",
+    methods=["POST"],
+)
+@rule(Action.INSPECT, Target.NONE)
+def problem_form(code: str, inspection_id: UUID, problem_id: UUID, name: str) -> Response:
+    """The inspector reviews the rectification (confirmed, or returned with the reason) or
+    escalates the open problem to a higher level, through the records' command."""
     _problem(code, inspection_id, problem_id)
+    spec, command = PROBLEM_FORMS[name]
     form = posted()
 
     def record(data: dict[str, Any]) -> str:
@@ -92,54 +106,28 @@ def _problem_command(
 
     return submit(
         form,
-        schema,
-        payload(form),
+        spec.schema,
+        spec.payload(form),
         record,
         lambda status: _problem_page(code, inspection_id, problem_id, {name: form}, status),
     )
 
 
-@pages.route(
-    "/districts/<code>/inspections/<uuid:inspection_id>/problems/<uuid:problem_id>/review",
-    methods=["POST"],
-)
-@rule(Action.INSPECT, Target.NONE)
-def review_rectification(code: str, inspection_id: UUID, problem_id: UUID) -> Response:
-    """The inspector confirms the rectification, or returns it with the reason."""
-    return _problem_command(
+def _inspection_form(
+    code: str,
+    inspection_id: UUID,
+    spec: OneForm,
+    day: str,
+    run: Callable[[dict[str, Any]], Any],
+) -> Response:
+    """One form of an inspection's page, ``day`` proposing today; back to the inspection."""
+    return one_form_page(
         code,
-        inspection_id,
-        problem_id,
-        "review",
-        ReviewIn(),
-        lambda form: {
-            "reviewed_on": form.values.get("reviewed_on") or None,
-            "accepted": {"yes": True, "no": False}.get(str(form.values.get("accepted"))),
-            "remarks": form.values.get("remarks", ""),
-        },
-        DistrictRecords.review_rectification,
-    )
-
-
-@pages.route(
-    "/districts/<code>/inspections/<uuid:inspection_id>/problems/<uuid:problem_id>/escalation",
-    methods=["POST"],
-)
-@rule(Action.INSPECT, Target.NONE)
-def escalate_problem(code: str, inspection_id: UUID, problem_id: UUID) -> Response:
-    """Escalate an open problem to a higher level."""
-    return _problem_command(
-        code,
-        inspection_id,
-        problem_id,
-        "escalation",
-        EscalationIn(),
-        lambda form: {
-            "escalated_on": form.values.get("escalated_on") or None,
-            "escalated_to": form.values.get("escalated_to", ""),
-            "reason": form.values.get("reason", ""),
-        },
-        DistrictRecords.escalate_problem,
+        spec,
+        {"i": _inspection(code, inspection_id), **_vocabulary()},
+        {day: caller().today().isoformat()},
+        run,
+        lambda position: _back(code, inspection_id, position),
     )
 
 
@@ -149,18 +137,17 @@ def escalate_problem(code: str, inspection_id: UUID, problem_id: UUID) -> Respon
 @rule(Action.INSPECT, Target.NONE)
 def write_problem(code: str, inspection_id: UUID) -> Response:
     """Write a problem onto the list after the visit."""
-    return one_form_page(
+    return _inspection_form(
         code,
+        inspection_id,
         OneForm(
             "inspections/write_problem.html",
             ProblemIn(),
             ("found_on", "association_id", "clause"),
             texts=("description",),
         ),
-        {"i": _inspection(code, inspection_id), **_vocabulary()},
-        {"found_on": caller().today().isoformat()},
+        "found_on",
         lambda data: campaign.record_problem(caller(), code, inspection_id, **data),
-        lambda position: _back(code, inspection_id, position),
     )
 
 
@@ -170,16 +157,12 @@ def write_problem(code: str, inspection_id: UUID) -> Response:
 @rule(Action.INSPECT, Target.NONE)
 def conclude_inspection(code: str, inspection_id: UUID) -> Response:
     """Conclude an inspection (not the joint acceptance: its third decision concludes it)."""
-    return one_form_page(
+    return _inspection_form(
         code,
+        inspection_id,
         OneForm(
-            "inspections/conclude.html",
-            ConclusionIn(),
-            ("concluded_on", "outcome"),
-            texts=("summary",),
+            "inspections/conclude.html", ConclusionIn(), ("concluded_on", "outcome"), ("summary",)
         ),
-        {"i": _inspection(code, inspection_id), **_vocabulary()},
-        {"concluded_on": caller().today().isoformat()},
+        "concluded_on",
         lambda data: caller().run(code, DistrictRecords.conclude_inspection, inspection_id, **data),
-        lambda position: _back(code, inspection_id, position),
     )

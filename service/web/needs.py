@@ -39,7 +39,7 @@ def needs() -> Response:
     persons = village.persons(caller(), text=text).items if text else []
     called = village.names(caller(), [n["person_id"] for n in found])
     return render_page(
-        "needs/index.html", page=page, names=called, text=text, persons=persons, labels=NEEDS
+        "needs/index.html", page=page, names=called, text=text, persons=persons, categories=NEEDS
     )
 
 
@@ -53,7 +53,7 @@ def person_needs(person_id: UUID) -> Response:
         "needs/person.html",
         person=person,
         record=record,
-        labels=NEEDS,
+        categories=NEEDS,
         recorded=request.args.get("recorded"),
     )
 
@@ -91,7 +91,12 @@ def _survey_payload(form: Form) -> tuple[dict[str, Any], list[int]]:
 
 def _survey_page(form: Form, person: village.Named, status: int = 200) -> Response:
     return render_page(
-        "needs/survey.html", status, form=form, person=person, labels=NEEDS, rows=range(NEED_ROWS)
+        "needs/survey.html",
+        status,
+        form=form,
+        person=person,
+        categories=NEEDS,
+        rows=range(NEED_ROWS),
     )
 
 
@@ -138,7 +143,7 @@ def _service_page(
     form: Form, person: village.Named, need: dict[str, Any], status: int = 200
 ) -> Response:
     return render_page(
-        "needs/service.html", status, form=form, person=person, need=need, labels=NEEDS
+        "needs/service.html", status, form=form, person=person, need=need, categories=NEEDS
     )
 
 

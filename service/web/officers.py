@@ -38,14 +38,11 @@ from service.http.schemas import OfficerIn, RemovalIn
 from service.web.blueprint import pages, render_page
 from service.web.forms import Form
 from service.web.submitting import after, submit
+from service.web.vocabulary import OFFICES
 
 Options = tuple[tuple[str, LazyString], ...]
 
-ROLES: Options = (
-    (OfficerRole.CHAIR.value, lazy_gettext("Chair")),
-    (OfficerRole.VICE_CHAIR.value, lazy_gettext("Vice-chair")),
-    (OfficerRole.COMMITTEE_MEMBER.value, lazy_gettext("Committee member")),
-)
+ROLES: Options = tuple(OFFICES.items())
 BACKGROUNDS: Options = (
     (Background.DISABLED.value, lazy_gettext("Disabled person")),
     (Background.RELATIVE.value, lazy_gettext("Relative of a disabled person")),
@@ -94,6 +91,14 @@ class Field:
     required: bool = False
 
 
+def _day(name: str, label: LazyString) -> Field:
+    """The day a change takes effect: asked of every change, today proposed."""
+    return Field(name, label, "date", required=True)
+
+
+#: Why an officer leaves office or a full-time member leaves.
+REASON = Field("reason", lazy_gettext("Reason"), "textarea", required=True)
+
 #: A change: (caller, association, officer or None, the schema's data) -> the saved position.
 Command = Callable[[Caller, UUID, UUID | None, dict[str, Any]], int]
 
@@ -107,8 +112,11 @@ class Change:
     schema: type[Schema]
     command: Command
     done: LazyString
-    #: The date field today is proposed for.
-    dated: str
+
+    @property
+    def dated(self) -> str:
+        """The change's date field, today proposed for it."""
+        return next(f.name for f in self.fields if f.kind == "date")
 
 
 def _command(command: Callable[..., Any], *, on_officer: bool, **typed: Any) -> Command:
@@ -135,7 +143,7 @@ CHANGES: dict[str, Change] = {
             Field("role", lazy_gettext("Office"), "radios", ROLES),
             Field("full_time", lazy_gettext("Full-time member?"), "radios", YES_NO),
             Field("backgrounds", lazy_gettext("Background"), "checkboxes", BACKGROUNDS),
-            Field("appointed_on", lazy_gettext("Date of appointment"), "date", required=True),
+            _day("appointed_on", lazy_gettext("Date of appointment")),
             Field("phone", lazy_gettext("Mobile phone"), hint=lazy_gettext("11 digits; optional.")),
         ),
         OfficerIn,
@@ -146,25 +154,20 @@ CHANGES: dict[str, Change] = {
             backgrounds=_backgrounds,
         ),
         lazy_gettext("The officer was appointed."),
-        "appointed_on",
     ),
     "removal": Change(
         lazy_gettext("Remove from office"),
-        (
-            Field("removed_on", lazy_gettext("Date of leaving office"), "date", required=True),
-            Field("reason", lazy_gettext("Reason"), "textarea", required=True),
-        ),
+        (_day("removed_on", lazy_gettext("Date of leaving office")), REASON),
         RemovalIn,
         _command(DistrictRecords.remove_officer, on_officer=True),
         lazy_gettext("The officer was removed from office."),
-        "removed_on",
     ),
     "full-time-selection": Change(
         lazy_gettext("Select as full-time member"),
         (
             Field("method", lazy_gettext("How were they selected?"), "radios", METHODS),
             Field("priority_group", lazy_gettext("Priority group"), "radios", PRIORITY),
-            Field("selected_on", lazy_gettext("Date of selection"), "date", required=True),
+            _day("selected_on", lazy_gettext("Date of selection")),
             Field("note", lazy_gettext("Note"), "textarea"),
         ),
         SelectionIn,
@@ -175,7 +178,6 @@ CHANGES: dict[str, Change] = {
             priority_group=PriorityGroup,
         ),
         lazy_gettext("The full-time member was selected."),
-        "selected_on",
     ),
     "full-time-pay": Change(
         lazy_gettext("Arrange the full-time member's pay"),
@@ -187,36 +189,30 @@ CHANGES: dict[str, Change] = {
                 hint=lazy_gettext("For example 1500 or 1500.50."),
                 required=True,
             ),
-            Field("from_on", lazy_gettext("Paid from"), "date", required=True),
+            _day("from_on", lazy_gettext("Paid from")),
         ),
         PayIn,
         _command(DistrictRecords.arrange_full_time_pay, on_officer=True, kind=PayKind),
         lazy_gettext("The pay was recorded."),
-        "from_on",
     ),
     "full-time-exit": Change(
         lazy_gettext("End the full-time membership"),
-        (
-            Field("exited_on", lazy_gettext("Date of exit"), "date", required=True),
-            Field("reason", lazy_gettext("Reason"), "textarea", required=True),
-        ),
+        (_day("exited_on", lazy_gettext("Date of exit")), REASON),
         ExitIn,
         _command(DistrictRecords.exit_full_time_member, on_officer=True),
         lazy_gettext("The full-time membership was ended."),
-        "exited_on",
     ),
     "qualification": Change(
         lazy_gettext("Record a qualification"),
         (
             Field("kind", lazy_gettext("Kind of qualification"), "radios", QUALIFICATIONS),
             Field("title", lazy_gettext("Title of the certificate"), required=True),
-            Field("obtained_on", lazy_gettext("Date obtained"), "date", required=True),
+            _day("obtained_on", lazy_gettext("Date obtained")),
             Field("issuer", lazy_gettext("Issued by")),
         ),
         QualificationIn,
         _command(DistrictRecords.record_qualification, on_officer=True, kind=QualificationKind),
         lazy_gettext("The qualification was recorded."),
-        "obtained_on",
     ),
 }
 

@@ -18,21 +18,27 @@ from service.web.blueprint import render_page
 from service.web.forms import Form
 from service.web.submitting import posted, submit
 
+#: A yes-or-no question's answers as the schema takes them (unanswered: missing).
+YES_NO = {"yes": True, "no": False}
+
 
 @dataclass(frozen=True)
 class OneForm:
     """The page's template, the schema that parses its fields, and its fields (``texts``:
-    optional free text, sent as typed; every other empty field is sent as missing)."""
+    optional free text, sent as typed; ``answers``: yes or no, sent as true or false; every
+    other empty field is sent as missing)."""
 
     template: str
     schema: Schema
     fields: tuple[str, ...]
     texts: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
 
     def payload(self, form: Form) -> dict[str, Any]:
         """The form's values as the schema takes them."""
         out: dict[str, Any] = {name: form.values.get(name) or None for name in self.fields}
         out.update({name: form.values.get(name, "") for name in self.texts})
+        out.update({name: YES_NO.get(str(form.values.get(name))) for name in self.answers})
         return out
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
 from tests.plugin import embedded_app
@@ -52,6 +53,19 @@ def sign_in(page: Page, world: World, login: str, password: str = PASSWORD) -> N
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+
+
+@contextmanager
+def without_script(browser: Browser, world: World, login: str) -> Iterator[Page]:
+    """A phone's page with JavaScript off, signed in as ``login``; closed after: every screen
+    works without JavaScript too."""
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
+    try:
+        page = context.new_page()
+        sign_in(page, world, login)
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
 from tests.web.axe import LANGUAGES, axe_page, violations
+from tests.web.screens import refused
 from tests.web.world import World
 
 #: The worker's screens (paths), the visit form twice: as it opens and refused.
@@ -28,25 +29,20 @@ def screens_of(page: Page, world: World, check: Callable[[str], None]) -> None:
     """Sign-in, the worker's screens, a refused form, the 404 page, and sign-in refused."""
     page.goto(f"{world.url}/sign-in")
     check("sign-in")
-    page.locator("main form button[type=submit]").click()  # nothing filled in: refused
-    check("sign-in refused")
+    refused(page, check, "sign-in refused")  # nothing filled in
     signed_in(page, world, world.logins["worker"], PASSWORD)
     page.wait_for_url("**/tasks**")
     for path in WORKER_SCREENS:
         page.goto(f"{world.url}{path}")
         check(path)
     page.locator("#field-findings").fill("")
-    page.locator("form[hx-post] button[type=submit]").click()
-    expect(page.get_by_role("alert")).to_be_visible()
-    check("visit refused")
+    refused(page, check, "visit refused", "form[hx-post] button[type=submit]")
     page.goto(f"{world.url}/visits/new?household=H0021")
     check("404")
     page.goto(f"{world.url}/roster/{world.person_ids[9]}")
     check("person")
     page.locator("details summary").click()
-    page.locator("main form button[type=submit]").click()  # no field, no reason: refused
-    expect(page.get_by_role("alert")).to_be_visible()
-    check("person refused")
+    refused(page, check, "person refused")  # no field, no reason: refused
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
-from tests.web.conftest import PHONE, sign_in
+from tests.web.conftest import sign_in, without_script
 from tests.web.world import HARDSHIP, World
 
 NEW_PASSWORD = "青青河边草-grass 42"
@@ -75,10 +75,7 @@ def test_a_visit_recorded_from_the_task_list_takes_the_household_off_it(
 
 
 def test_a_visit_is_recorded_without_javascript_too(browser: Browser, web_world: World) -> None:
-    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
-    page = context.new_page()
-    try:
-        sign_in(page, web_world, web_world.logins["worker"])
+    with without_script(browser, web_world, web_world.logins["worker"]) as page:
         name = web_world.name(4)
         page.get_by_role("link", name="记录入户走访").first.click()
         page.get_by_label("家庭成员姓名").fill(name)
@@ -94,8 +91,6 @@ def test_a_visit_is_recorded_without_javascript_too(browser: Browser, web_world:
         page.get_by_role("button", name="保存走访记录").click()
         expect(page.get_by_role("status")).to_have_text("入户走访已记录。")
         assert name not in households_listed(page)
-    finally:
-        context.close()
 
 
 def test_the_language_switch_keeps_the_page_and_remembers_the_choice(

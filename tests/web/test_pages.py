@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from projections.care.visits import list_visits
 from projections.platform.scope import Scope
+from tests.web.screens import INLINE_SCRIPT
 from tests.web.world import DISTRICT, OTHER, World
 
 #: Pages the worker can open (the household form of person 5 among them).
@@ -21,12 +22,6 @@ WORKER_PAGES = [
     "/roster",
     "/roster?q=残疾人",
 ]
-INLINE_SCRIPT = """() => [
-  ...[...document.scripts].filter(s => !s.src).map(s => s.outerHTML),
-  ...[...document.querySelectorAll('*')].flatMap(e => [...e.attributes])
-     .filter(a => a.name.startsWith('on') || a.value.trim().startsWith('javascript:'))
-     .map(a => a.name),
-]"""
 
 
 def visits_of(world: World, household: str) -> int:

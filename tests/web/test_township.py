@@ -371,6 +371,19 @@ def test_htmx_gets_the_main_part_and_a_refusal_as_422(
     assert response.status_code == 422 and 'role="alert"' in response.get_data(as_text=True)
 
 
+def test_htmx_gets_the_main_part_of_a_page_drawn_by_the_form_layout(officer: FlaskClient) -> None:
+    """A page extending form_page.html: its main part, with the page's own field names."""
+    path = "/township/training/new"
+    htmx = {"HX-Request": "true", "HX-Target": "main"}
+    page = officer.get(path, headers=htmx).get_data(as_text=True)
+    assert page.startswith("<title>") and "<html" not in page
+    assert 'id="main"' in page and f'hx-post="{path}"' in page
+    sent = {"csrf_token": token(officer, path), "topic": ""}
+    response = officer.post(path, headers=htmx, data=sent)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#field-topic"' in html and "<html" not in html
+
+
 # -- moves between villages ----------------------------------------------------------------------
 
 

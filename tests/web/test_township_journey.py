@@ -13,9 +13,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD, SEED
 from tests.web.axe import LANGUAGES, axe_page
-from tests.web.conftest import PHONE, sign_in
+from tests.web.conftest import PHONE, sign_in, without_script
+from tests.web.screens import opened, refused
 from tests.web.test_accessibility import signed_in
-from tests.web.test_pages import INLINE_SCRIPT
 from tests.web.world import DISTRICT, OTHER, OTHER_VILLAGE, VILLAGE, World
 
 #: A village of the township without an association, where a person of OTHER_VILLAGE moves.
@@ -71,11 +71,7 @@ def test_every_township_page_is_safe_masked_and_fits_a_phone(
         "/township/training",
         "/township/training/new",
     ]:
-        response = page.goto(f"{world.url}{path}")
-        assert response is not None and response.status == 200, path
-        policy = response.headers["content-security-policy"]
-        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
-        assert page.evaluate(INLINE_SCRIPT) == [], path
+        opened(page, f"{world.url}{path}", (200,))
         assert not [i for i in world.resident_ids if i in page.content()], path
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)  # nothing wider than the phone
@@ -144,10 +140,7 @@ def test_an_appointment_is_made_with_the_keyboard_alone(
 
 
 def test_a_qualification_is_recorded_without_javascript(browser: Browser, web_world: World) -> None:
-    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
-    page = context.new_page()
-    try:
-        sign_in(page, web_world, web_world.logins["township"])
+    with without_script(browser, web_world, web_world.logins["township"]) as page:
         open_association(page, web_world)
         page.get_by_role("link", name=re.compile("^登记资格证书")).first.click()
         page.get_by_label("证书名称").fill("")
@@ -158,8 +151,6 @@ def test_a_qualification_is_recorded_without_javascript(browser: Browser, web_wo
         page.get_by_role("button", name="保存").click()
         expect(page.get_by_role("status")).to_have_text("资格证书已登记。")
         expect(page.locator("#qualifications")).to_contain_text("社会工作师职业资格证书")
-    finally:
-        context.close()
 
 
 def test_a_move_to_another_village_is_recorded_with_htmx(
@@ -188,10 +179,7 @@ def test_a_move_to_another_village_is_recorded_with_htmx(
 def test_a_session_is_recorded_and_an_officer_attending_it_without_javascript(
     browser: Browser, web_world: World
 ) -> None:
-    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
-    page = context.new_page()
-    try:
-        sign_in(page, web_world, web_world.logins["township"])
+    with without_script(browser, web_world, web_world.logins["township"]) as page:
         page.get_by_role("link", name="培训", exact=True).click()
         page.get_by_role("button", name="登记培训").click()
         page.get_by_label("培训主题").fill("入户走访实务")
@@ -208,8 +196,6 @@ def test_a_session_is_recorded_and_an_officer_attending_it_without_javascript(
         page.get_by_role("button", name="保存").click()
         expect(page.get_by_role("status")).to_have_text("参加培训已登记。")
         expect(page.locator("#attendees")).to_contain_text("李强")
-    finally:
-        context.close()
 
 
 def test_an_association_unknown_to_the_township_is_not_found(
@@ -238,9 +224,7 @@ def test_every_township_screen_passes_axe_in_each_language(
         page.goto(f"{open_path}/appointment")
         check("appointment")
         page.locator("#field-name").fill("")
-        page.locator("main form button[type=submit]").click()
-        expect(page.get_by_role("alert")).to_be_visible()
-        check("appointment refused")
+        refused(page, check, "appointment refused")
         page.goto(f"{web_world.url}/township/associations/{NO_SUCH}")
         check("404")
         page.goto(f"{web_world.url}/township/moves")
@@ -249,16 +233,12 @@ def test_every_township_screen_passes_axe_in_each_language(
         check("move: who")
         page.goto(f"{web_world.url}/township/moves/new?person={web_world.person_ids[OTHER[0]]}")
         check("move")
-        page.locator("main form button[type=submit]").click()
-        expect(page.get_by_role("alert")).to_be_visible()
-        check("move refused")
+        refused(page, check, "move refused")
         page.goto(f"{web_world.url}/township/training")
         check("training sessions")
         page.goto(f"{web_world.url}/township/training/new")
         page.locator("#field-topic").fill("")
-        page.locator("main form button[type=submit]").click()
-        expect(page.get_by_role("alert")).to_be_visible()
-        check("session refused")
+        refused(page, check, "session refused")
         page.locator("#field-topic").fill("axe")
         page.locator("#field-hours").fill("1")
         page.locator("#field-organiser").fill("axe")

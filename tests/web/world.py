@@ -5,15 +5,18 @@ accounts that sign in with passwords."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from werkzeug.serving import make_server
 
 from tests import factories
+from tests.factories import SEED
+from tests.plugin import embedded_app
 from tests.roster.samples import person_body
 
 DISTRICT = "410102"
@@ -113,3 +116,28 @@ def build(app: Flask, url: str) -> World:
     """Make the records and accounts in ``app`` served at ``url``."""
     own, other, ids, persons = _records(app)
     return World(url, app, own, other, _accounts(app, own), ids, persons)
+
+
+TOWNSHIP = VILLAGE[:9]
+TOWNSHIP_NAME = "测试街道"
+#: An account of a world: (login, role, the account's other fields).
+Account = tuple[str, str, dict[str, Any]]
+
+
+@contextmanager
+def named_world(data_dir: Path, accounts: Iterable[Account]) -> Iterator[World]:
+    """The browser tests' district served on its own from ``data_dir`` (its pages' changes
+    leave the other tests untouched), its township and villages named in the register and
+    ``accounts`` added."""
+    with embedded_app(data_dir) as app, served(app) as url:
+        world = build(app, url)
+        runtime = app.extensions["canxie"].runtime
+        records = runtime.tenancy.records(DISTRICT)
+        named = ((TOWNSHIP, TOWNSHIP_NAME), (VILLAGE, "东社区"), (OTHER_VILLAGE, "西社区"))
+        for code, name in named:
+            records.record_division(code=code, name=name, effective_on=None, by=SEED)
+        for login, role, fields in accounts:
+            factories.person_account(runtime.accounts, role, login=login, **fields)
+            world.logins[login] = login
+        runtime.catch_up(DISTRICT)
+        yield world

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from tests.web.admin.conftest import TOWNSHIP, form_fields
+from tests.web.admin.conftest import form_fields
 from tests.web.inspections.test_pages import signed_in
-from tests.web.world import DISTRICT, World
+from tests.web.world import DISTRICT, TOWNSHIP, World
 
 NEW = "/admin/accounts/new"
 

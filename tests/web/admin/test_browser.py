@@ -13,12 +13,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
 from tests.roster.test_import import csv_bytes, row
-from tests.web.admin.conftest import TOWNSHIP
 from tests.web.axe import LANGUAGES, axe_page
 from tests.web.conftest import sign_in
+from tests.web.screens import refused, walk
 from tests.web.test_accessibility import signed_in
-from tests.web.test_pages import INLINE_SCRIPT
-from tests.web.world import DISTRICT, VILLAGE, World
+from tests.web.world import DISTRICT, TOWNSHIP, VILLAGE, World
 
 DESKTOP = {"width": 1280, "height": 900}
 NEW_PASSWORD = "山高水长-river 42"
@@ -109,16 +108,6 @@ def admin_paths(world: World) -> list[str]:
     ]
 
 
-def _walk(page: Page, world: World, paths: list[str], check: Callable[[str], None]) -> None:
-    for path in paths:
-        response = page.goto(f"{world.url}{path}")
-        assert response is not None and response.status in (200, 422), (path, response)
-        policy = response.headers["content-security-policy"]
-        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
-        assert page.evaluate(INLINE_SCRIPT) == [], path
-        check(path)
-
-
 def _forms(page: Page, world: World, check: Callable[[str], None]) -> None:
     """A refused new account, its district's associations listed, a created one (its secrets)
     and its page; the evaluation scheme's form as it opens and refused; a roster file refused
@@ -144,9 +133,7 @@ def _forms(page: Page, world: World, check: Callable[[str], None]) -> None:
     page.goto(f"{world.url}/districts/{DISTRICT}/settings/evaluation-scheme")
     check("evaluation scheme")
     page.locator("#field-criterion-0-key").fill("Bad Key")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("alert")).to_be_visible()
-    check("evaluation scheme refused")
+    refused(page, check, "evaluation scheme refused")
     page.goto(f"{world.url}/districts/{DISTRICT}/roster-import")
     bad = csv_bytes([row(VILLAGE, 201, birth_date="x"), row(VILLAGE, 202, cat_text="?")])
     page.locator("#field-file").set_input_files(
@@ -164,7 +151,7 @@ def test_every_administration_page_passes_axe_in_each_language(
     with axe_page(browser, admin_world.url, language, DESKTOP) as (page, found, check):
         signed_in(page, admin_world, "city-admin", PASSWORD)
         page.wait_for_url("**/compliance**")
-        _walk(page, admin_world, admin_paths(admin_world), check)
+        walk(page, admin_world.url, admin_paths(admin_world), check)
         _forms(page, admin_world, check)
     assert len(found) == len(admin_paths(admin_world)) + 7
     assert {screen: v for screen, v in found.items() if v} == {}

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.factories import PASSWORD
 from tests.web.axe import LANGUAGES, page_in, violations
 from tests.web.care.world import PROBLEMS, CareWorld
-from tests.web.conftest import PHONE, sign_in
+from tests.web.conftest import PHONE, sign_in, without_script
 from tests.web.test_accessibility import signed_in
 
 #: Wider than this, a phone scrolls sideways.
@@ -116,10 +116,8 @@ def test_an_officer_attends_a_training_session(care_page: Page) -> None:
 def test_a_problem_is_rectified_with_its_evidence_without_javascript(
     browser: Browser, care_screens_world: CareWorld
 ) -> None:
-    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=PHONE)
-    page = context.new_page()
-    try:
-        sign_in(page, care_screens_world.world, care_screens_world.world.logins["worker"])
+    world = care_screens_world.world
+    with without_script(browser, world, world.logins["worker"]) as page:
         page.get_by_role("link", name="整改").first.click()
         page.get_by_role("link", name=PROBLEMS[1]).click()
         page.get_by_role("button", name="保存整改").click()
@@ -129,8 +127,6 @@ def test_a_problem_is_rectified_with_its_evidence_without_javascript(
         page.get_by_role("button", name="保存整改").click()
         expect(page.locator("#status")).to_have_text("整改已记录。")
         expect(page.locator("#problems")).to_contain_text("已登记坡道和扶手，附照片")
-    finally:
-        context.close()
 
 
 def care_screens(page: Page, care_screens_world: CareWorld) -> Iterator[str]:

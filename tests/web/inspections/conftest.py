@@ -6,17 +6,11 @@ district, and the three co-signers of the joint acceptance (city-wide)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests import factories
-from tests.factories import SEED
-from tests.plugin import embedded_app
-from tests.web.world import DISTRICT, OTHER_VILLAGE, VILLAGE, World, build, served
+from tests.web.world import DISTRICT, World, named_world
 
-TOWNSHIP = VILLAGE[:9]
-TOWNSHIP_NAME = "测试街道"
 #: (login, role, organisation, name): the supervisors of these pages.
 SUPERVISORS = (
     ("inspector", "inspector", "中原区残联", "督查员 陈明"),
@@ -30,24 +24,17 @@ SUPERVISORS = (
 @pytest.fixture(scope="session")
 def inspect_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The district of the browser tests, with its divisions named and the supervisors."""
-    data_dir: Path = tmp_path_factory.mktemp("inspections")
-    with embedded_app(data_dir) as app, served(app) as url:
-        world = build(app, url)
-        runtime = app.extensions["canxie"].runtime
-        records = runtime.tenancy.records(DISTRICT)
-        named = ((TOWNSHIP, TOWNSHIP_NAME), (VILLAGE, "东社区"), (OTHER_VILLAGE, "西社区"))
-        for code, name in named:
-            records.record_division(code=code, name=name, effective_on=None, by=SEED)
-        for login, role, organisation, name in SUPERVISORS:
-            district = DISTRICT if role != "city_admin" else None
-            factories.person_account(
-                runtime.accounts,
-                role,
-                login=login,
-                name=name,
-                district=district,
-                organisation=organisation,
-            )
-            world.logins[login] = login
-        runtime.catch_up(DISTRICT)
+    accounts = (
+        (
+            login,
+            role,
+            {
+                "name": name,
+                "district": DISTRICT if role != "city_admin" else None,
+                "organisation": organisation,
+            },
+        )
+        for login, role, organisation, name in SUPERVISORS
+    )
+    with named_world(tmp_path_factory.mktemp("inspections"), accounts) as world:
         yield world

@@ -3,23 +3,21 @@ and in English, refused forms included; each is served with the CSP and no inlin
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page
 
 from aggregates.campaign.commands import WrittenProblem
 from aggregates.campaign.inspection import InspectionKind
 from aggregates.clock import SystemClock
 from tests.factories import PASSWORD, SEED
 from tests.web.axe import LANGUAGES, axe_page
-from tests.web.inspections.conftest import TOWNSHIP
+from tests.web.screens import refused, walk
 from tests.web.test_accessibility import signed_in
-from tests.web.test_pages import INLINE_SCRIPT
-from tests.web.world import DISTRICT, World
+from tests.web.world import DISTRICT, TOWNSHIP, World
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -98,28 +96,14 @@ def city_paths(ids: dict[str, str]) -> list[str]:
     return ["/inspections", joint, f"{joint}/decision"]
 
 
-def _walk(page: Page, world: World, paths: list[str], check: Callable[[str], None]) -> None:
-    for path in paths:
-        response = page.goto(f"{world.url}{path}")
-        assert response is not None and response.status in (200, 422), (path, response)
-        policy = response.headers["content-security-policy"]
-        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
-        assert page.evaluate(INLINE_SCRIPT) == [], path
-        check(path)
-
-
 def _refused_forms(page: Page, world: World, ids: dict[str, str], check: Any) -> None:
     """The review and the written problem sent empty: refused beside their fields."""
     spot = f"{world.url}/districts/{DISTRICT}/inspections/{ids['spot']}"
     page.goto(f"{spot}/problems/{ids['problem']}")
     page.locator("#field-reviewed_on").fill("")
-    page.locator("main form button[type=submit]").first.click()
-    expect(page.get_by_role("alert")).to_be_visible()
-    check("review refused")
+    refused(page, check, "review refused")
     page.goto(f"{spot}/problems/new")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("alert")).to_be_visible()
-    check("written problem refused")
+    refused(page, check, "written problem refused")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -129,11 +113,11 @@ def test_every_inspection_page_passes_axe_in_each_language(
     with axe_page(browser, inspect_world.url, language, DESKTOP) as (page, found, check):
         signed_in(page, inspect_world, "inspector", PASSWORD)
         page.wait_for_url("**/inspections**")
-        _walk(page, inspect_world, inspector_paths(inspect_world, records), check)
+        walk(page, inspect_world.url, inspector_paths(inspect_world, records), check)
         _refused_forms(page, inspect_world, records, check)
         page.locator("header form button[type=submit]").click()  # sign out
         signed_in(page, inspect_world, "federation", PASSWORD)
         page.wait_for_url("**/compliance**")  # a city admin lands on the city's compliance
-        _walk(page, inspect_world, city_paths(records), check)
+        walk(page, inspect_world.url, city_paths(records), check)
     assert len(found) == len(inspector_paths(inspect_world, records)) + 2 + 3
     assert {screen: v for screen, v in found.items() if v} == {}

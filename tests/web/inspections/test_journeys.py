@@ -10,8 +10,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from tests.web.conftest import sign_in
-from tests.web.inspections.conftest import TOWNSHIP
-from tests.web.world import DISTRICT, VILLAGE, World
+from tests.web.world import DISTRICT, TOWNSHIP, VILLAGE, World
 
 DESKTOP = {"width": 1280, "height": 900}
 #: The co-signers' logins and the body each signs for.

@@ -7,8 +7,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.factories import PASSWORD
-from tests.web.inspections.conftest import TOWNSHIP
-from tests.web.world import DISTRICT, World
+from tests.web.world import DISTRICT, TOWNSHIP, World
 
 
 def signed_in(world: World, login: str) -> FlaskClient:
