@@ -23,6 +23,7 @@ import projections
 import service
 from aggregates.errors import DomainError, SecondChair
 from service.messages import LOCALES, TRANSLATIONS, catalog, say
+from tests.campaign.report_messages import report_messages
 from tests.web.page_messages import page_messages
 
 
@@ -86,7 +87,7 @@ def test_the_compiled_catalog_says_what_the_po_says(locale: str) -> None:
 
 
 def test_no_entry_is_left_over_from_an_error_that_is_gone() -> None:
-    messages = {e.message for e in ERRORS} | page_messages()
+    messages = {e.message for e in ERRORS} | page_messages() | report_messages()
     for locale in LOCALES:
         assert {m.id for m in _po(locale) if m.id} == messages, locale
 
