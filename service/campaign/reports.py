@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aggregates.campaign.inspection import Body, InspectionKind
 from projections.campaign.progress import POINT_FIELDS
 from projections.compliance import RULES_BY_ID
-from service.messages import catalog
+from service.messages import said
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
@@ -105,9 +105,8 @@ REPORT_LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
 
 
 def template(message: str, lang: str) -> str:
-    """``message`` (an English message id) from the one catalog in ``lang``, unfilled: the
-    report is rendered outside any request, so the language is the caller's, not Flask's."""
-    return str(catalog(REPORT_LOCALES[lang]).pgettext(CONTEXT, message))
+    """``message`` (an English message id) from the one catalog in ``lang``, unfilled."""
+    return said(CONTEXT, message, REPORT_LOCALES[lang])
 
 
 def say(message: str, lang: str, **values: Any) -> str:

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import Conflict, DomainError, InvalidValue, InvariantViolated, NotFound
 from projections.platform.encryption import WrongEncryptionKey
-from service.messages import LOCALES, catalog, fact_text, say
+from service.messages import LOCALES, fact_text, said, say
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ TITLES: dict[str, str] = {
 
 def title(code: str, locale: str) -> str:
     """The title of problem ``code`` in ``locale``, from the one catalog."""
-    return str(catalog(locale).pgettext(TITLE_CONTEXT, TITLES.get(code, TITLES["http-error"])))
+    return said(TITLE_CONTEXT, TITLES.get(code, TITLES["http-error"]), locale)
 
 
 #: The kind of a domain refusal -> (HTTP status, problem code); the first base that matches.
