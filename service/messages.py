@@ -34,6 +34,13 @@ def catalog(locale: str) -> Translations:
     return found
 
 
+def said(context: str, message: str, locale: str) -> str:
+    """``message`` (an English message id) in ``locale``, from the catalog's ``context``
+    (msgctxt): for text said outside a request (reports, problem titles), where Flask-Babel's
+    request locale is not the reader's."""
+    return str(catalog(locale).pgettext(context, message))
+
+
 def fact_text(value: object) -> object:
     """A fact as a message shows it (dates ISO, identifiers as text)."""
     return str(value) if isinstance(value, date | UUID) else value

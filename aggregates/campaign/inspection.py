@@ -53,25 +53,7 @@ class InspectionKind(StrEnum):
     DISTRICT_ACCEPTANCE = "district_acceptance"  # 县级验收
     CITY_JOINT_ACCEPTANCE = "city_joint_acceptance"  # 市级联合检查验收
 
-    @property
-    def label_zh(self) -> str:
-        """The Chinese name."""
-        return KIND_LABELS[self][0]
 
-    @property
-    def label_en(self) -> str:
-        """The English name."""
-        return KIND_LABELS[self][1]
-
-
-KIND_LABELS = {
-    InspectionKind.SUPERVISION: ("逐级督查", "supervision"),
-    InspectionKind.MUTUAL_INSPECTION: ("组织互查", "mutual inspection"),
-    InspectionKind.SPOT_CHECK: ("重点抽查", "spot check"),
-    InspectionKind.TOWNSHIP_ACCEPTANCE: ("乡镇验收", "township acceptance"),
-    InspectionKind.DISTRICT_ACCEPTANCE: ("县级验收", "district acceptance"),
-    InspectionKind.CITY_JOINT_ACCEPTANCE: ("市级联合验收", "city joint acceptance"),
-}
 #: Acceptance kinds also check coverage (S2): a village without an association is a problem.
 ACCEPTANCE_KINDS = frozenset(
     {
@@ -105,10 +87,12 @@ class Body(StrEnum):
     CIVIL_AFFAIRS_BUREAU = "civil_affairs_bureau"  # 市民政局
 
 
-BODY_LABELS = {
-    Body.CITY_FEDERATION: ("市残联", "city federation"),
-    Body.GOVERNANCE_COMMITTEE: ("市委社治委", "community governance committee"),
-    Body.CIVIL_AFFAIRS_BUREAU: ("市民政局", "civil affairs bureau"),
+#: The bodies' Chinese names, for the summary the acceptance records (its text is data of the
+#: event, kept as written); what users read of a body comes from service/translations.
+_BODY_ZH = {
+    Body.CITY_FEDERATION: "市残联",
+    Body.GOVERNANCE_COMMITTEE: "市委社治委",
+    Body.CIVIL_AFFAIRS_BUREAU: "市民政局",
 }
 
 
@@ -432,7 +416,7 @@ class Inspection(Aggregate):
             outcome=outcome.value,
             summary="三方联合验收："
             + "、".join(
-                f"{BODY_LABELS[Body(b)][0]}{_DECISION_ZH[Decision(d)]}"
+                f"{_BODY_ZH[Body(b)]}{_DECISION_ZH[Decision(d)]}"
                 for b, d in sorted(self.decisions.items())
             ),
             by=by,

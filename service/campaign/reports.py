@@ -13,9 +13,10 @@ from datetime import date
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from aggregates.campaign.inspection import BODY_LABELS, Body, InspectionKind
+from aggregates.campaign.inspection import Body, InspectionKind
 from projections.campaign.progress import POINT_FIELDS
 from projections.compliance import RULES_BY_ID
+from service.messages import said
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
@@ -25,82 +26,97 @@ if TYPE_CHECKING:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
 
-LABELS: dict[str, dict[str, str]] = {
-    "title": {
-        "zh": "村（社区）残疾人协会建设检查验收报告",
-        "en": "Acceptance report: village and community disabled persons' associations",
-    },
-    "district": {"zh": "区县", "en": "District"},
-    "as_of": {"zh": "截至日期", "en": "As of"},
-    "basis": {"zh": "口径", "en": "Basis"},
-    "recorded": {
-        "zh": "记录口径（当日系统所载）",
-        "en": "recorded (what the records said that day)",
-    },
-    "effective": {
-        "zh": "事实口径（按生效日期，含后补更正）",
-        "en": "effective (what was true that day, corrections included)",
-    },
-    "ledger": {"zh": "账本签名树头", "en": "Ledger signed tree head"},
-    "no_head": {"zh": "无签名树头", "en": "no signed head"},
-    "head": {
-        "zh": "规模 {size}，根哈希 {root}，签名时间 {at}",
-        "en": "size {size}, root hash {root}, signed at {at}",
-    },
-    "events": {"zh": "计入事件数", "en": "Events applied"},
-    "rules_from": {"zh": "适用规则版本生效日", "en": "Rules in force since"},
-    "summary": {"zh": "总体情况", "en": "Summary"},
-    "associations": {"zh": "残协数", "en": "Associations"},
-    "fully_compliant": {"zh": "全部达标", "en": "Fully compliant"},
-    "compliant_share": {"zh": "达标率", "en": "Share compliant"},
-    "villages": {"zh": "村（社区）数", "en": "Villages"},
-    "covered_villages": {"zh": "已建残协村（社区）", "en": "Villages covered"},
-    "coverage_rate": {"zh": "覆盖率", "en": "Coverage rate"},
-    "townships": {"zh": "分乡镇（街道）情况", "en": "By township"},
-    "township": {"zh": "乡镇（街道）", "en": "Township"},
-    "township_code": {"zh": "乡镇（街道）代码", "en": "Township code"},
-    "failures": {"zh": "未达标规则", "en": "Failures by rule"},
-    "rule": {"zh": "规则", "en": "Rule"},
-    "clause": {"zh": "条款", "en": "Clause"},
-    "count": {"zh": "数量", "en": "Count"},
-    "problems": {"zh": "问题清单及整改情况", "en": "Problem list and rectification"},
-    "problem_counts": {
-        "zh": "问题共 {total} 个：待整改 {open}，已上报 {escalated}，已整改 {rectified}",
-        "en": "{total} problems: {open} open, {escalated} escalated, {rectified} rectified",
-    },
-    "no_problems": {"zh": "无问题记录", "en": "No problems recorded"},
-    "found_on": {"zh": "发现日期", "en": "Found"},
-    "inspection": {"zh": "检查", "en": "Inspection"},
-    "association": {"zh": "残协 / 村（社区）", "en": "Association / village"},
-    "description": {"zh": "问题", "en": "Problem"},
-    "state": {"zh": "状态", "en": "Status"},
-    "rectification": {"zh": "整改日期及佐证", "en": "Rectified on, evidence"},
-    "open": {"zh": "待整改", "en": "open"},
-    "escalated": {"zh": "已上报", "en": "escalated"},
-    "rectified": {"zh": "已整改", "en": "rectified"},
-    "inspections": {"zh": "检查验收记录", "en": "Inspections"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "date": {"zh": "日期", "en": "Date"},
-    "name": {"zh": "名称", "en": "Title"},
-    "outcome": {"zh": "结论", "en": "Outcome"},
-    "decisions": {"zh": "三方意见", "en": "Decisions of the three bodies"},
-    "passed": {"zh": "通过", "en": "passed"},
-    "conditional": {"zh": "限期整改后通过", "en": "conditional"},
-    "failed": {"zh": "不通过", "en": "failed"},
-    "pending": {"zh": "未结论", "en": "pending"},
-    "failing": {"zh": "未达标明细", "en": "Failing findings"},
-    "supervisions": {"zh": "重点督办", "en": "Key supervision"},
-    "models": {"zh": "典型培育", "en": "Model associations"},
-    "whole_district": {"zh": "全区", "en": "whole district"},
-    "none": {"zh": "无", "en": "none"},
-    "since": {"zh": "自", "en": "since"},
-    "released": {"zh": "解除于", "en": "released"},
+#: The report's fixed texts by key; each is a message id of the catalog, in CONTEXT.
+LABELS: dict[str, str] = {
+    "title": "Acceptance report: village and community disabled persons' associations",
+    "district": "District",
+    "as_of": "As of",
+    "basis": "Basis",
+    "recorded": "recorded (what the records said that day)",
+    "effective": "effective (what was true that day, corrections included)",
+    "ledger": "Ledger signed tree head",
+    "no_head": "no signed head",
+    "head": "size {size}, root hash {root}, signed at {at}",
+    "events": "Events applied",
+    "rules_from": "Rules in force since",
+    "summary": "Summary",
+    "associations": "Associations",
+    "fully_compliant": "Fully compliant",
+    "compliant_share": "Share compliant",
+    "villages": "Villages",
+    "covered_villages": "Villages covered",
+    "coverage_rate": "Coverage rate",
+    "townships": "By township",
+    "township": "Township",
+    "township_code": "Township code",
+    "failures": "Failures by rule",
+    "rule": "Rule",
+    "clause": "Clause",
+    "count": "Count",
+    "problems": "Problem list and rectification",
+    "problem_counts": "{total} problems: {open} open, {escalated} escalated, {rectified} rectified",
+    "no_problems": "No problems recorded",
+    "found_on": "Found",
+    "inspection": "Inspection",
+    "association": "Association / village",
+    "description": "Problem",
+    "state": "Status",
+    "rectification": "Rectified on, evidence",
+    "open": "open",
+    "escalated": "escalated",
+    "rectified": "rectified",
+    "inspections": "Inspections",
+    "kind": "Kind",
+    "date": "Date",
+    "name": "Title",
+    "outcome": "Outcome",
+    "decisions": "Decisions of the three bodies",
+    "passed": "passed",
+    "conditional": "conditional",
+    "failed": "failed",
+    "pending": "pending",
+    "failing": "Failing findings",
+    "supervisions": "Key supervision",
+    "models": "Model associations",
+    "whole_district": "whole district",
+    "none": "none",
+    "since": "since",
+    "released": "released",
 }
+#: The kinds of inspection and the three bodies as the report names them (message ids).
+KINDS: dict[InspectionKind, str] = {
+    InspectionKind.SUPERVISION: "supervision",
+    InspectionKind.MUTUAL_INSPECTION: "mutual check",  # the glossary keeps "inspection" for 检查
+    InspectionKind.SPOT_CHECK: "spot check",
+    InspectionKind.TOWNSHIP_ACCEPTANCE: "township acceptance",
+    InspectionKind.DISTRICT_ACCEPTANCE: "district acceptance",
+    InspectionKind.CITY_JOINT_ACCEPTANCE: "city joint acceptance",
+}
+BODIES: dict[Body, str] = {
+    Body.CITY_FEDERATION: "city federation",
+    Body.GOVERNANCE_COMMITTEE: "community governance committee",
+    Body.CIVIL_AFFAIRS_BUREAU: "civil affairs bureau",
+}
+#: The catalog context (msgctxt) of the report's entries: a printed report words some things
+#: differently from the pages (残协数 for a column, not 残协), so its entries stand apart.
+CONTEXT = "acceptance report"
+#: The catalog locale of each report language (``lang`` of the API and the command line).
+REPORT_LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+
+
+def template(message: str, lang: str) -> str:
+    """``message`` (an English message id) from the one catalog in ``lang``, unfilled."""
+    return said(CONTEXT, message, REPORT_LOCALES[lang])
+
+
+def say(message: str, lang: str, **values: Any) -> str:
+    """``message`` in ``lang``, its placeholders filled from ``values``."""
+    return template(message, lang).format(**values)
 
 
 def label(key: str, lang: str, **values: Any) -> str:
     """A label in the report's language, filled in."""
-    return LABELS[key][lang].format(**values)
+    return say(LABELS[key], lang, **values)
 
 
 def _share(value: Any) -> str:
@@ -127,17 +143,14 @@ def _head_text(body: dict[str, Any], lang: str) -> str:
 
 
 def _kind(kind: str, lang: str) -> str:
-    value = InspectionKind(kind)
-    return value.label_zh if lang == "zh" else value.label_en
+    return say(KINDS[InspectionKind(kind)], lang)
 
 
-def _decisions_text(inspection: dict[str, Any], lang: str) -> str:
+def decisions_text(inspection: dict[str, Any], lang: str) -> str:
     parts = []
     for decision in inspection["decisions"]:
-        names = BODY_LABELS[Body(decision["body"])]
-        parts.append(
-            f"{names[0] if lang == 'zh' else names[1]}: {label(decision['decision'], lang)}"
-        )
+        name = say(BODIES[Body(decision["body"])], lang)
+        parts.append(f"{name}: {label(decision['decision'], lang)}")
     return "; ".join(parts)
 
 
@@ -275,7 +288,7 @@ def inspection_rows(body: dict[str, Any], lang: str) -> list[list[str]]:
                 label(inspection["outcome"], lang)
                 if inspection["outcome"]
                 else label("pending", lang),
-                _decisions_text(inspection, lang),
+                decisions_text(inspection, lang),
                 label("problem_counts", lang, **counts),
             ]
         )

@@ -16,7 +16,7 @@ from typing import Any
 
 from service.http.problems import TITLES, ProblemError
 
-TITLES.setdefault("json-too-deep", ("请求体嵌套过深", "The JSON body is nested too deeply"))
+TITLES.setdefault("json-too-deep", "The JSON body is nested too deeply")
 
 #: Deepest nesting of arrays and objects a body may have; the API's deepest schema uses 3.
 MAX_DEPTH = 64

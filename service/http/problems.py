@@ -17,34 +17,41 @@ from werkzeug.exceptions import HTTPException
 
 from aggregates.errors import Conflict, DomainError, InvalidValue, InvariantViolated, NotFound
 from projections.platform.encryption import WrongEncryptionKey
-from service.messages import fact_text, say
+from service.messages import LOCALES, fact_text, said, say
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 
-#: code -> (Chinese title, English title)
-TITLES: dict[str, tuple[str, str]] = {
-    "validation": ("请求数据不合法", "The request has invalid fields"),
-    "malformed-json": ("请求体不是合法的 JSON", "The request body is not valid JSON"),
-    "unsupported-media-type": ("只接受 JSON 格式", "Only application/json is accepted"),
-    "invalid-value": ("数据不合法", "A value is not acceptable"),
-    "invariant-violated": ("违反组织规则", "The change would break a rule of the plan"),
-    "conflict": ("数据冲突", "The change conflicts with what is stored"),
-    "not-found": ("未找到", "Not found"),
-    "unauthorized": ("需要有效的访问令牌", "A valid API token is required"),
-    "forbidden": ("无权进行此操作", "Your role may not do this"),
-    "too-many-failures": ("认证失败次数过多，请稍后再试", "Too many failed authentications"),
-    "wrong-encryption-key": ("加密密钥不匹配", "The configured encryption key does not match"),
-    "method-not-allowed": ("不支持此操作", "Method not allowed"),
-    "read-model-behind": ("数据仍在更新，请稍后重试", "The read model has not caught up yet"),
-    "position-ahead": ("请求的位置尚不存在", "That position does not exist yet"),
-    "unavailable": ("服务暂时不可用", "A service canxie depends on is down"),
-    "payload-too-large": ("请求体过大", "The request body is too large"),
-    "uri-too-long": ("请求地址过长", "The request URI is too long"),
-    "internal": ("服务器内部错误", "Internal server error"),
-    "http-error": ("请求无法处理", "The request could not be handled"),
+#: code -> the problem's English title, a message id of the one catalog (in TITLE_CONTEXT);
+#: modules with problems of their own add theirs (and their catalog entries).
+TITLE_CONTEXT = "problem title"
+TITLES: dict[str, str] = {
+    "validation": "The request has invalid fields",
+    "malformed-json": "The request body is not valid JSON",
+    "unsupported-media-type": "Only application/json is accepted",
+    "invalid-value": "A value is not acceptable",
+    "invariant-violated": "The change would break a rule of the plan",
+    "conflict": "The change conflicts with what is stored",
+    "not-found": "Not found",
+    "unauthorized": "A valid API token is required",
+    "forbidden": "Your role may not do this",
+    "too-many-failures": "Too many failed authentications",
+    "wrong-encryption-key": "The configured encryption key does not match",
+    "method-not-allowed": "Method not allowed",
+    "read-model-behind": "The read model has not caught up yet",
+    "position-ahead": "That position does not exist yet",
+    "unavailable": "A service canxie depends on is down",
+    "payload-too-large": "The request body is too large",
+    "uri-too-long": "The request URI is too long",
+    "internal": "Internal server error",
+    "http-error": "The request could not be handled",
 }
+
+
+def title(code: str, locale: str) -> str:
+    """The title of problem ``code`` in ``locale``, from the one catalog."""
+    return said(TITLE_CONTEXT, TITLES.get(code, TITLES["http-error"]), locale)
 
 
 #: The kind of a domain refusal -> (HTTP status, problem code); the first base that matches.
@@ -94,7 +101,7 @@ def problem(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """Build a problem+json response."""
-    zh, en = TITLES.get(code, TITLES["http-error"])
+    zh, en = (title(code, locale) for locale in LOCALES)
     body: dict[str, Any] = {
         "type": problem_type(code),
         "title": en if _prefers_english() else zh,

@@ -40,15 +40,13 @@ from service.ledger.schemas import (
     SignHeadOut,
 )
 
-TITLES.setdefault("signing-disabled", ("未配置签名密钥", "Tree-head signing is not configured"))
-TITLES.setdefault("no-signed-head", ("尚无签名树头", "No tree head has been signed yet"))
+TITLES.setdefault("signing-disabled", "Tree-head signing is not configured")
+TITLES.setdefault("no-signed-head", "No tree head has been signed yet")
 TITLES.setdefault(
     "ledger-inconsistent",
-    ("审计日志与已签名树头不一致", "The audit trail no longer matches a signed head"),
+    "The audit trail no longer matches a signed head",
 )
-TITLES.setdefault(
-    "not-covered", ("该事件尚未被签名树头覆盖", "The event is not covered by that signed head")
-)
+TITLES.setdefault("not-covered", "The event is not covered by that signed head")
 
 blp = ApiBlueprint(
     "audit",

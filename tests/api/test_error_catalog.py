@@ -22,7 +22,9 @@ import aggregates
 import projections
 import service
 from aggregates.errors import DomainError, SecondChair
+from service.http.problems import TITLE_CONTEXT, TITLES, title
 from service.messages import LOCALES, TRANSLATIONS, catalog, say
+from tests.campaign.report_messages import report_messages
 from tests.web.page_messages import page_messages
 
 
@@ -86,9 +88,23 @@ def test_the_compiled_catalog_says_what_the_po_says(locale: str) -> None:
 
 
 def test_no_entry_is_left_over_from_an_error_that_is_gone() -> None:
-    messages = {e.message for e in ERRORS} | page_messages()
+    messages = {e.message for e in ERRORS} | page_messages() | report_messages()
+    messages |= set(TITLES.values())
     for locale in LOCALES:
         assert {m.id for m in _po(locale) if m.id} == messages, locale
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_problem_title_has_a_finished_entry_and_none_is_left_unused(locale: str) -> None:
+    entries = {m.id: m for m in _po(locale) if m.id and m.context == TITLE_CONTEXT}
+    assert set(entries) == set(TITLES.values())
+    assert [m.id for m in entries.values() if not m.string or m.fuzzy] == []
+
+
+def test_a_problem_title_is_chinese_first_and_english_when_asked() -> None:
+    assert title("not-found", "zh_Hans_CN") == "未找到"
+    assert title("not-found", "en") == "Not found"
+    assert title("no-such-code", "zh_Hans_CN") == "请求无法处理"
 
 
 def test_a_refusal_is_said_in_chinese_first_and_in_english_when_asked() -> None:

@@ -15,17 +15,18 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from aggregates.campaign.inspection import BODY_LABELS, InspectionKind
 from projections.compliance import RULES_BY_ID
 from service.campaign import reports
 from service.campaign.queries import acceptance
 from tests import factories
 from tests.campaign.district import BY, Calendar, D, build_2021, spot_check
+from tests.campaign.report_messages import report_messages
 from tests.plugin import stamping
 from workers.runtime import Runtime
 from workers.settings import Settings
 
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+LANGS = tuple(reports.REPORT_LOCALES)
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +105,8 @@ def test_the_font_has_a_glyph_for_every_fixed_text_and_every_gb2312_character() 
     covered = set(reports.report_font().face.charToGlyph)
     fixed = "".join(
         [
-            *(text for texts in reports.LABELS.values() for text in texts.values()),
+            *(reports.template(m, lang) for m in report_messages() for lang in LANGS),
             *(r.title_zh + r.title_en + r.clause for r in RULES_BY_ID.values()),
-            *(k.label_zh + k.label_en for k in InspectionKind),
-            *(name for names in BODY_LABELS.values() for name in names),
             "—→%;:()",
         ]
     )
