@@ -12,7 +12,7 @@ from tests.factories import PASSWORD
 from tests.web.audit.conftest import Audited
 from tests.web.axe import LANGUAGES, axe_page
 from tests.web.inspections.test_accessibility import DESKTOP
-from tests.web.inspections.test_accessibility import _walk as walk_checked
+from tests.web.screens import walk
 from tests.web.test_accessibility import signed_in
 from tests.web.world import DISTRICT
 
@@ -61,7 +61,7 @@ def test_every_audit_page_passes_axe_in_each_language(
     with axe_page(browser, world.url, language, DESKTOP) as (page, found, check):
         signed_in(page, world, world.logins["auditor"], PASSWORD)
         page.wait_for_url("**/compliance**")
-        walk_checked(page, world, audit_paths(audited), check)
+        walk(page, world.url, audit_paths(audited), check)
         _verdicts(page, audited, check)
     assert len(found) == len(audit_paths(audited)) + 1
     assert {screen: v for screen, v in found.items() if v} == {}
