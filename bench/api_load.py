@@ -38,6 +38,7 @@ from bench.common import (
     percentile,
     print_table,
     results_folder,
+    run_threads,
     scratch_database,
     write_results,
 )
@@ -128,13 +129,7 @@ def _clients_at_rate(
     clients = [
         threading.Thread(target=client, args=(a, i / rate, per_client)) for i, a in enumerate(ids)
     ]
-    started = time.perf_counter()
-    for c in clients:
-        c.start()
-    for c in clients:
-        c.join()
-    elapsed = time.perf_counter() - started
-    return elapsed
+    return run_threads(clients)
 
 
 def steady_commands(
