@@ -235,31 +235,10 @@ def _report(written: dict[str, Any], started: float) -> None:
     )
 
 
-def main() -> None:
-    """Generate the city into a store and report what was written."""
-    from bench.common import add_results_option, print_table, results_folder, write_results
+def _print_city(result: CityGenerated, jobs: int) -> None:
+    """Per district what was written, then the city's totals and what it intends."""
+    from bench.common import print_table
 
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument(
-        "--data-dir", type=Path, default=Path("data-city"), help="embedded store folder (SQLite)"
-    )
-    parser.add_argument("--database-url", help="postgresql:// URL of a hosted store instead")
-    add_results_option(parser)
-    args = parser.parse_args()
-    folder = results_folder(args.results)
-    result = generate_city(
-        args.database_url,
-        args.data_dir,
-        scale=args.scale,
-        seed=args.seed,
-        jobs=args.jobs,
-        verbose=True,
-    )
     print_table(
         [
             "district",
@@ -289,9 +268,37 @@ def main() -> None:
     )
     print(
         f"city: {result.events:,} events in {result.seconds:.1f} s "
-        f"({result.events / result.seconds:,.0f} events/s, {args.jobs} jobs); "
+        f"({result.events / result.seconds:,.0f} events/s, {jobs} jobs); "
         f"as of {TODAY}: {result.intended()}"
     )
+
+
+def main() -> None:
+    """Generate the city into a store and report what was written."""
+    from bench.common import add_results_option, results_folder, write_results
+
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path("data-city"), help="embedded store folder (SQLite)"
+    )
+    parser.add_argument("--database-url", help="postgresql:// URL of a hosted store instead")
+    add_results_option(parser)
+    args = parser.parse_args()
+    folder = results_folder(args.results)
+    result = generate_city(
+        args.database_url,
+        args.data_dir,
+        scale=args.scale,
+        seed=args.seed,
+        jobs=args.jobs,
+        verbose=True,
+    )
+    _print_city(result, args.jobs)
     backend = "postgresql" if args.database_url else "sqlite"
     print(
         write_results(
