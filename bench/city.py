@@ -235,44 +235,6 @@ def _report(written: dict[str, Any], started: float) -> None:
     )
 
 
-def _print_city(result: CityGenerated, jobs: int) -> None:
-    """Per district what was written, then the city's totals and what it intends."""
-    from bench.common import print_table
-
-    print_table(
-        [
-            "district",
-            "name",
-            "townships",
-            "villages",
-            "associations",
-            "persons",
-            "events",
-            "seconds",
-            "events/s",
-        ],
-        [
-            [
-                d["code"],
-                d["name"],
-                d["townships"],
-                d["villages"],
-                d["associations"],
-                d["persons"],
-                d["events"],
-                d["seconds"],
-                d["events"] / d["seconds"],
-            ]
-            for d in result.districts
-        ],
-    )
-    print(
-        f"city: {result.events:,} events in {result.seconds:.1f} s "
-        f"({result.events / result.seconds:,.0f} events/s, {jobs} jobs); "
-        f"as of {TODAY}: {result.intended()}"
-    )
-
-
 def main() -> None:
     """Generate the city into a store and report what was written."""
     from bench.common import add_results_option, results_folder, write_results
@@ -318,6 +280,44 @@ def main() -> None:
                 ],
             },
         )
+    )
+
+
+def _print_city(result: CityGenerated, jobs: int) -> None:
+    """Per district what was written, then the city's totals and what it intends."""
+    from bench.common import print_table
+
+    print_table(
+        [
+            "district",
+            "name",
+            "townships",
+            "villages",
+            "associations",
+            "persons",
+            "events",
+            "seconds",
+            "events/s",
+        ],
+        [
+            [
+                d["code"],
+                d["name"],
+                d["townships"],
+                d["villages"],
+                d["associations"],
+                d["persons"],
+                d["events"],
+                d["seconds"],
+                d["events"] / d["seconds"],
+            ]
+            for d in result.districts
+        ],
+    )
+    print(
+        f"city: {result.events:,} events in {result.seconds:.1f} s "
+        f"({result.events / result.seconds:,.0f} events/s, {jobs} jobs); "
+        f"as of {TODAY}: {result.intended()}"
     )
 
 
