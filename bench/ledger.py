@@ -193,8 +193,7 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
     merkle = MerkleLog(leaves)
     tree_s = time.perf_counter() - started
 
-    size = second.tree_size
-    root = second.root
+    size, root = second.tree_size, second.root
     inclusion = _inclusion_figures(db, snap, size, root)
 
     consistency_rows = _consistency_rows(merkle, leaves, head.tree_size, size, root)
