@@ -28,6 +28,7 @@ import itertools
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,33 +93,12 @@ def _ratio(value: float) -> str:
     return f"{value:.2f}x"
 
 
-def rows(folder: Path) -> list[list[str]]:
-    """One row per figure: benchmark, figure, reference, ratio, target, met, data, command."""
-    out: list[list[str]] = []
+# add(what, figure, reference, ratio, target, met, data, command): one row of the table.
+Add = Callable[[str, str, str, str, str, bool | None, str, str], None]
 
-    def add(
-        what: str,
-        figure: str,
-        reference: str,
-        ratio: str,
-        target: str,
-        met: bool | None,
-        data: str,
-        command: str,
-    ) -> None:
-        out.append(
-            [
-                what,
-                figure,
-                reference,
-                ratio,
-                target,
-                "—" if met is None else ("yes" if met else "**no**"),
-                data,
-                f"`{command}`",
-            ]
-        )
 
+def _api_command_rows(folder: Path, add: Add) -> None:
+    """1. API commands per mode and number of clients, against the library."""
     api = _load(folder, "api_commands")
     if api:
         for result in api["results"]:
@@ -140,6 +120,10 @@ def rows(folder: Path) -> list[list[str]]:
                     "one event per command",
                     api["command"],
                 )
+
+
+def _catchup_rows(folder: Path, add: Add) -> None:
+    """2. Catch-up against the ProjectionRunner and against raw reading."""
     catchup = _load(folder, "catchup")
     if catchup:
         for backend, r in catchup["results"].items():
@@ -174,6 +158,10 @@ def rows(folder: Path) -> list[list[str]]:
                     data,
                     catchup["command"],
                 )
+
+
+def _city_rows(folder: Path, add: Add) -> str:
+    """The synthetic city; returns the scale the later rows describe."""
     city = _load(folder, "city")
     scale = f"city at scale {city['scale']:g}, {_n(city['events'])} events" if city else "city"
     if city:
@@ -188,6 +176,11 @@ def rows(folder: Path) -> list[list[str]]:
             f"{city['intended']['compliant']} compliant",
             city["command"],
         )
+    return scale
+
+
+def _rebuild_rows(folder: Path, add: Add, scale: str) -> str:
+    """3. and 7. The full rebuild and its peak memory; returns the scale then described."""
     rebuild = _load(folder, "rebuild")
     if rebuild:
         r = rebuild["results"]
@@ -212,6 +205,11 @@ def rows(folder: Path) -> list[list[str]]:
             f"{rebuild['backend']}, {scale}",
             rebuild["command"],
         )
+    return scale
+
+
+def _as_of_rows(folder: Path, add: Add, scale: str) -> None:
+    """4. As-of compliance of the largest district on both clocks."""
     as_of = _load(folder, "as_of_city")
     if as_of:
         for backend, r in as_of["results"].items():
@@ -228,6 +226,10 @@ def rows(folder: Path) -> list[list[str]]:
                     f"{backend}, district {r['district']}, {_n(r['events'])} events ({scale})",
                     as_of["command"],
                 )
+
+
+def _api_load_rows(folder: Path, add: Add) -> None:
+    """5. and 6. Reads under open-loop load, and the projection lag."""
     load = _load(folder, "api_load")
     if load:
         reads, lag = load["results"]["reads"], load["results"]["lag"]
@@ -251,6 +253,41 @@ def rows(folder: Path) -> list[list[str]]:
             f"{_n(lag['commands'])} commands",
             load["command"],
         )
+
+
+def rows(folder: Path) -> list[list[str]]:
+    """One row per figure: benchmark, figure, reference, ratio, target, met, data, command."""
+    out: list[list[str]] = []
+
+    def add(
+        what: str,
+        figure: str,
+        reference: str,
+        ratio: str,
+        target: str,
+        met: bool | None,
+        data: str,
+        command: str,
+    ) -> None:
+        out.append(
+            [
+                what,
+                figure,
+                reference,
+                ratio,
+                target,
+                "—" if met is None else ("yes" if met else "**no**"),
+                data,
+                f"`{command}`",
+            ]
+        )
+
+    _api_command_rows(folder, add)
+    _catchup_rows(folder, add)
+    scale = _city_rows(folder, add)
+    scale = _rebuild_rows(folder, add, scale)
+    _as_of_rows(folder, add, scale)
+    _api_load_rows(folder, add)
     out.extend(web_rows(folder))
     return out
 

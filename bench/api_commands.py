@@ -32,6 +32,7 @@ from bench.common import (
     percentile,
     print_table,
     results_folder,
+    run_threads,
     scratch_database,
     write_results,
 )
@@ -72,12 +73,7 @@ def run_clients(base: str, associations: list[str], clients: int, seconds: float
         for i in range(clients)
     ]
     before = cpu.snapshot()
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
+    elapsed = run_threads(threads)
     latencies = [x for xs in per_client for x in xs]
     return {
         "clients": clients,

@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from bench.common import (
     percentile,
     print_table,
     results_folder,
+    run_threads,
     scratch_database,
     write_results,
 )
@@ -96,6 +98,40 @@ def open_loop_reads(
     }
 
 
+def _poll_read_position(url: str, seen: list[tuple[float, int]], stop: threading.Event) -> None:
+    """Record (time, position the slowest read model has reached) until ``stop`` is set."""
+    sql = f'SELECT min(position) AS p FROM "{schema_name(DISTRICT)}".projection_tracking'
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not stop.is_set():
+            position = conn.execute(sql).fetchone()[0]  # type: ignore[index]
+            seen.append((time.perf_counter(), int(position or 0)))
+            time.sleep(0.005)
+
+
+def _lags_ms(committed: list[tuple[float, int]], seen: list[tuple[float, int]]) -> list[float]:
+    """Per committed command, the milliseconds until the read models were seen to include it."""
+    lags = []
+    index = 0
+    for done, position in sorted(committed, key=lambda c: c[1]):
+        while index < len(seen) and seen[index][1] < position:
+            index += 1
+        if index == len(seen):
+            break
+        lags.append(max(0.0, seen[index][0] - done) * 1000)
+    return lags
+
+
+def _clients_at_rate(
+    client: Callable[[str, float, float], None], ids: list[str], rate: float
+) -> float:
+    """One thread per association, staggered, sharing ``rate``; the seconds until all are done."""
+    per_client = rate / len(ids)
+    clients = [
+        threading.Thread(target=client, args=(a, i / rate, per_client)) for i, a in enumerate(ids)
+    ]
+    return run_threads(clients)
+
+
 def steady_commands(
     base: str, url: str, ids: list[str], rate: float, seconds: float
 ) -> dict[str, Any]:
@@ -105,14 +141,6 @@ def steady_commands(
     stop = threading.Event()
     errors = [0]
     late = [0]
-
-    def poller() -> None:
-        sql = f'SELECT min(position) AS p FROM "{schema_name(DISTRICT)}".projection_tracking'
-        with psycopg.connect(url, autocommit=True) as conn:
-            while not stop.is_set():
-                position = conn.execute(sql).fetchone()[0]  # type: ignore[index]
-                seen.append((time.perf_counter(), int(position or 0)))
-                time.sleep(0.005)
 
     def client(association: str, offset: float, per_client: float) -> None:
         session = JsonClient(base, TOKEN)
@@ -139,32 +167,16 @@ def steady_commands(
                 committed.append((done, int(body["position"])))
             n += 1
 
-    watcher = threading.Thread(target=poller)
+    watcher = threading.Thread(target=_poll_read_position, args=(url, seen, stop))
     watcher.start()
-    per_client = rate / len(ids)
-    clients = [
-        threading.Thread(target=client, args=(a, i / rate, per_client)) for i, a in enumerate(ids)
-    ]
-    started = time.perf_counter()
-    for c in clients:
-        c.start()
-    for c in clients:
-        c.join()
-    elapsed = time.perf_counter() - started
+    elapsed = _clients_at_rate(client, ids, rate)
     newest = max(p for _, p in committed)
     deadline = time.perf_counter() + 60
     while (not seen or seen[-1][1] < newest) and time.perf_counter() < deadline:
         time.sleep(0.05)
     stop.set()
     watcher.join()
-    lags = []
-    index = 0
-    for done, position in sorted(committed, key=lambda c: c[1]):
-        while index < len(seen) and seen[index][1] < position:
-            index += 1
-        if index == len(seen):
-            break
-        lags.append(max(0.0, seen[index][0] - done) * 1000)
+    lags = _lags_ms(committed, seen)
     return {
         "rate": rate,
         "seconds": seconds,

@@ -113,37 +113,8 @@ def run(backend: str, seed: int, persons: int, villages: int) -> dict[str, Any]:
             tenancy.close()
 
 
-def main() -> None:
-    """Parse arguments, run, print and save."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_backend_option(parser)
-    parser.add_argument("--seed", type=int, default=6)
-    parser.add_argument("--persons", type=int, default=20_000)
-    parser.add_argument("--villages", type=int, default=300)
-    parser.add_argument(
-        "--database-url",
-        help="the largest district of a city written by "
-        "bench.city in this PostgreSQL database, instead of generating one",
-    )
-    parser.add_argument("--data-dir", type=Path, help="... or in this SQLite folder")
-    add_results_option(parser)
-    args = parser.parse_args()
-    folder = results_folder(args.results)
-    if args.database_url or args.data_dir:
-        backend = "postgresql" if args.database_url else "sqlite"
-        results = {backend: largest_district_of_city(args.database_url, args.data_dir or Path("."))}
-        command = "python -m bench.as_of " + (
-            "--database-url URL" if args.database_url else f"--data-dir {args.data_dir}"
-        )
-        name = "as_of_city"
-    else:
-        results = {
-            b: run(b, args.seed, args.persons, args.villages) for b in backends(args.backend)
-        }
-        command = "python -m bench.as_of " + " ".join(
-            f"--{k} {v}" for k, v in vars(args).items() if v is not None
-        )
-        name = "as_of"
+def _print_results(results: dict[str, Any]) -> None:
+    """Per backend and clock: replay against raw reading; then the monthly series."""
     print_table(
         [
             "backend",
@@ -175,6 +146,40 @@ def main() -> None:
             f"{b}: monthly series, {r['monthly_series']['points']} month ends in one pass: "
             f"{r['monthly_series']['seconds']:.1f} s"
         )
+
+
+def main() -> None:
+    """Parse arguments, run, print and save."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_backend_option(parser)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--villages", type=int, default=300)
+    parser.add_argument(
+        "--database-url",
+        help="the largest district of a city written by "
+        "bench.city in this PostgreSQL database, instead of generating one",
+    )
+    parser.add_argument("--data-dir", type=Path, help="... or in this SQLite folder")
+    add_results_option(parser)
+    args = parser.parse_args()
+    folder = results_folder(args.results)
+    if args.database_url or args.data_dir:
+        backend = "postgresql" if args.database_url else "sqlite"
+        results = {backend: largest_district_of_city(args.database_url, args.data_dir or Path("."))}
+        command = "python -m bench.as_of " + (
+            "--database-url URL" if args.database_url else f"--data-dir {args.data_dir}"
+        )
+        name = "as_of_city"
+    else:
+        results = {
+            b: run(b, args.seed, args.persons, args.villages) for b in backends(args.backend)
+        }
+        command = "python -m bench.as_of " + " ".join(
+            f"--{k} {v}" for k, v in vars(args).items() if v is not None
+        )
+        name = "as_of"
+    _print_results(results)
     print(write_results(folder, name, {"command": command, "results": results}))
 
 

@@ -237,7 +237,7 @@ def _report(written: dict[str, Any], started: float) -> None:
 
 def main() -> None:
     """Generate the city into a store and report what was written."""
-    from bench.common import add_results_option, print_table, results_folder, write_results
+    from bench.common import add_results_option, results_folder, write_results
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -260,6 +260,33 @@ def main() -> None:
         jobs=args.jobs,
         verbose=True,
     )
+    _print_city(result, args.jobs)
+    backend = "postgresql" if args.database_url else "sqlite"
+    print(
+        write_results(
+            folder,
+            "city",
+            {
+                "command": f"python -m bench.city --scale {args.scale} --seed {args.seed} "
+                f"--jobs {args.jobs}" + (" --database-url URL" if args.database_url else ""),
+                "backend": backend,
+                "scale": args.scale,
+                "events": result.events,
+                "seconds": result.seconds,
+                "events_per_s": result.events / result.seconds,
+                "intended": result.intended(),
+                "districts": [
+                    {k: v for k, v in d.items() if k != "profiles"} for d in result.districts
+                ],
+            },
+        )
+    )
+
+
+def _print_city(result: CityGenerated, jobs: int) -> None:
+    """Per district what was written, then the city's totals and what it intends."""
+    from bench.common import print_table
+
     print_table(
         [
             "district",
@@ -289,28 +316,8 @@ def main() -> None:
     )
     print(
         f"city: {result.events:,} events in {result.seconds:.1f} s "
-        f"({result.events / result.seconds:,.0f} events/s, {args.jobs} jobs); "
+        f"({result.events / result.seconds:,.0f} events/s, {jobs} jobs); "
         f"as of {TODAY}: {result.intended()}"
-    )
-    backend = "postgresql" if args.database_url else "sqlite"
-    print(
-        write_results(
-            folder,
-            "city",
-            {
-                "command": f"python -m bench.city --scale {args.scale} --seed {args.seed} "
-                f"--jobs {args.jobs}" + (" --database-url URL" if args.database_url else ""),
-                "backend": backend,
-                "scale": args.scale,
-                "events": result.events,
-                "seconds": result.seconds,
-                "events_per_s": result.events / result.seconds,
-                "intended": result.intended(),
-                "districts": [
-                    {k: v for k, v in d.items() if k != "profiles"} for d in result.districts
-                ],
-            },
-        )
     )
 
 

@@ -8,6 +8,7 @@ import os
 import platform
 import statistics
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -159,3 +160,13 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
         print("  ".join(cell.rjust(widths[i]) for i, cell in enumerate(row)))
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def run_threads(threads: list[threading.Thread]) -> float:
+    """Start every thread and wait for all of them; the seconds that took."""
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started

@@ -54,45 +54,8 @@ def timed(fn: Any, repeat: int) -> tuple[Any, float]:
     return result, statistics.median(times)
 
 
-def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[str, Any]:
-    """Every figure on a freshly seeded district."""
-    db = tenancy.db
-    tenancy.provision()
-    tenancy.create_district(DISTRICT, "上街区", SEEDER)
-    cycles = 100
-    associations = max(1, events // (2 * cycles + 1))
-    seed_district(tenancy, DISTRICT, associations=associations, cycles=cycles)
-    mapper = tenancy.records(DISTRICT).mapper
-    key = load_private_key(new_private_key_seed())
-    ledger.forget_cache()
-
-    started = time.perf_counter()
-    done = catch_up(db, DISTRICT, mapper, projections=(AUDIT_TRAIL_PROJECTION,), batch_size=batch)
-    projection_s = time.perf_counter() - started
-    total = done.applied
-
-    ledger.forget_cache()
-    started = time.perf_counter()
-    head = ledger.sign_head(db, DISTRICT, key)
-    first_sign_s = time.perf_counter() - started
-    assert head is not None and head.tree_size == total
-
-    seed_district(tenancy, DISTRICT, associations=5, cycles=cycles)  # ~1,000 more events
-    catch_up(db, DISTRICT, mapper, projections=(AUDIT_TRAIL_PROJECTION,), batch_size=batch)
-    started = time.perf_counter()
-    second = ledger.sign_head(db, DISTRICT, key)
-    steady_sign_s = time.perf_counter() - started
-    assert second is not None
-    grown = second.tree_size - head.tree_size
-
-    snap = ledger.snapshot(db, DISTRICT)
-    leaves = [bytes.fromhex(h) for _, h in snap.recorded_leaves]
-    started = time.perf_counter()
-    merkle = MerkleLog(leaves)
-    tree_s = time.perf_counter() - started
-
-    size = second.tree_size
-    root = second.root
+def _inclusion_figures(db: Any, snap: Any, size: int, root: bytes) -> dict[str, Any]:
+    """Inclusion proofs at four leaves: warm API times, path lengths, verify times, one cold."""
     positions = [p for p, _ in snap.recorded_leaves]
     probes = [0, size // 3, size // 2, size - 1]
     inclusion_times, inclusion_sizes, verify_times = [], [], []
@@ -113,9 +76,22 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
         verify_times.append(seconds)
     ledger.forget_cache()
     _, cold_inclusion_s = timed(lambda: ledger.inclusion(db, DISTRICT, positions[0], size), 1)
+    return {
+        "tree_size": size,
+        "hashes": inclusion_sizes,
+        "bytes": [32 * n for n in inclusion_sizes],
+        "api_warm_ms_median": statistics.median(inclusion_times) * 1000,
+        "api_cold_ms": cold_inclusion_s * 1000,
+        "verify_us_median": statistics.median(verify_times) * 1e6,
+    }
 
+
+def _consistency_rows(
+    merkle: MerkleLog, leaves: list[bytes], head_size: int, size: int, root: bytes
+) -> list[dict[str, Any]]:
+    """Consistency proofs from four older sizes to ``size``: their length and timings."""
     consistency_rows = []
-    for first_size in (1, head.tree_size, size // 2, size - 1):
+    for first_size in (1, head_size, size // 2, size - 1):
         older = MerkleLog(leaves[:first_size]).root() if first_size else None
         proof = merkle.consistency_proof(first_size, size)
         _, produce_s = timed(
@@ -137,9 +113,13 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
                 "verify_us": check_s * 1e6,
             }
         )
-    # The API's consistency endpoint needs signed heads at both sizes: time it on the two.
-    _, api_consistency_s = timed(lambda: ledger.consistency(db, DISTRICT, head.tree_size, size), 20)
+    return consistency_rows
 
+
+def _export_and_check(
+    db: Any, scratch: Path, key: Any
+) -> tuple[Path, float, float, Any, float, Any]:
+    """Export and verify the bundle, then check the live store against the public key."""
     bundle = scratch / "bundle.json"
     started = time.perf_counter()
     ledger.write_bundle(db, DISTRICT, bundle)
@@ -159,6 +139,68 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
     )
     check_s = time.perf_counter() - started
     assert check.ok, check.text()
+    return bundle, export_s, verify_s, report, check_s, check
+
+
+def _seed(tenancy: Tenancy, events: int, cycles: int) -> None:
+    """A fresh district with about ``events`` events of appointments and removals."""
+    tenancy.provision()
+    tenancy.create_district(DISTRICT, "上街区", SEEDER)
+    associations = max(1, events // (2 * cycles + 1))
+    seed_district(tenancy, DISTRICT, associations=associations, cycles=cycles)
+
+
+def _sign_after_more_events(
+    tenancy: Tenancy, mapper: Any, key: Any, batch: int, cycles: int
+) -> tuple[Any, float]:
+    """About 1,000 more events projected, then a head signed: the head and the signing time."""
+    db = tenancy.db
+    seed_district(tenancy, DISTRICT, associations=5, cycles=cycles)  # ~1,000 more events
+    catch_up(db, DISTRICT, mapper, projections=(AUDIT_TRAIL_PROJECTION,), batch_size=batch)
+    started = time.perf_counter()
+    second = ledger.sign_head(db, DISTRICT, key)
+    steady_sign_s = time.perf_counter() - started
+    assert second is not None
+    return second, steady_sign_s
+
+
+def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[str, Any]:
+    """Every figure on a freshly seeded district."""
+    db = tenancy.db
+    cycles = 100
+    _seed(tenancy, events, cycles)
+    mapper = tenancy.records(DISTRICT).mapper
+    key = load_private_key(new_private_key_seed())
+    ledger.forget_cache()
+
+    started = time.perf_counter()
+    done = catch_up(db, DISTRICT, mapper, projections=(AUDIT_TRAIL_PROJECTION,), batch_size=batch)
+    projection_s = time.perf_counter() - started
+    total = done.applied
+
+    ledger.forget_cache()
+    started = time.perf_counter()
+    head = ledger.sign_head(db, DISTRICT, key)
+    first_sign_s = time.perf_counter() - started
+    assert head is not None and head.tree_size == total
+
+    second, steady_sign_s = _sign_after_more_events(tenancy, mapper, key, batch, cycles)
+    grown = second.tree_size - head.tree_size
+
+    snap = ledger.snapshot(db, DISTRICT)
+    leaves = [bytes.fromhex(h) for _, h in snap.recorded_leaves]
+    started = time.perf_counter()
+    merkle = MerkleLog(leaves)
+    tree_s = time.perf_counter() - started
+
+    size, root = second.tree_size, second.root
+    inclusion = _inclusion_figures(db, snap, size, root)
+
+    consistency_rows = _consistency_rows(merkle, leaves, head.tree_size, size, root)
+    # The API's consistency endpoint needs signed heads at both sizes: time it on the two.
+    _, api_consistency_s = timed(lambda: ledger.consistency(db, DISTRICT, head.tree_size, size), 20)
+
+    bundle, export_s, verify_s, report, check_s, check = _export_and_check(db, scratch, key)
     tenancy.close()
     return {
         "events": total,
@@ -170,14 +212,7 @@ def measure(tenancy: Tenancy, events: int, batch: int, scratch: Path) -> dict[st
         "steady_sign_new_events": grown,
         "steady_sign_ms": steady_sign_s * 1000,
         "tree_from_memory_leaves_per_s": size / tree_s,
-        "inclusion": {
-            "tree_size": size,
-            "hashes": inclusion_sizes,
-            "bytes": [32 * n for n in inclusion_sizes],
-            "api_warm_ms_median": statistics.median(inclusion_times) * 1000,
-            "api_cold_ms": cold_inclusion_s * 1000,
-            "verify_us_median": statistics.median(verify_times) * 1e6,
-        },
+        "inclusion": inclusion,
         "consistency": consistency_rows,
         "api_consistency_warm_ms": api_consistency_s * 1000,
         "bundle_bytes": bundle.stat().st_size,
@@ -196,10 +231,8 @@ def run(backend: str, events: int, batch: int) -> dict[str, Any]:
         return measure(Tenancy(open_database(url, path)), events, batch, path)
 
 
-def main() -> None:
-    """Parse arguments, run, print and save."""
-    args, folder = seeded_run_arguments(__doc__)
-    results = {b: run(b, args.events, args.batch) for b in backends(args.backend)}
+def _print_signing_and_inclusion(results: dict[str, Any]) -> None:
+    """Per backend: projection and signing speeds, then inclusion proofs' size and time."""
     print_table(
         [
             "backend",
@@ -247,6 +280,13 @@ def main() -> None:
             for b, r in results.items()
         ],
     )
+
+
+def main() -> None:
+    """Parse arguments, run, print and save."""
+    args, folder = seeded_run_arguments(__doc__)
+    results = {b: run(b, args.events, args.batch) for b in backends(args.backend)}
+    _print_signing_and_inclusion(results)
     print()
     print_table(
         ["backend", "from", "to", "hashes", "bytes", "produce us", "verify us"],

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -144,8 +145,29 @@ def check(
     plus the grace that no head covers) and when a head verified before (kept in the state
     file, or given with --last-head) is gone or not extended by the newest head.
     """
+    from projections.ledger.monitor import check_signed_in_time, exit_code, remember
+
+    settings, snap, keys, report, overdue = _verify_live_store(district, public_keys)
+    allowed = settings.sweep_seconds + 60 if grace is None else grace
+    check_signed_in_time(
+        report, overdue, now=datetime.now(UTC), interval=settings.sign_seconds, grace=allowed
+    )
+    state = state_file or settings.data_dir / STATE_FILE
+    _compare_with_last_heads(report, snap, keys, state, last_head)
+    code = exit_code(report)
+    if code in (EXIT_OK, EXIT_UNSIGNED):
+        remember(state, district, report.verified[-1] if report.verified else None)
+    click.echo(report.text())
+    sys.exit(code)
+
+
+def _verify_live_store(district: str, public_keys: tuple[str, ...]) -> tuple[Any, ...]:
+    """Snapshot DISTRICT's store and verify it against its signed heads.
+
+    Returns the settings, the snapshot, the trusted keys, the report and the unsigned events.
+    """
     from projections.ledger.ledger import snapshot, uncovered_entries
-    from projections.ledger.monitor import Overdue, check_signed_in_time, exit_code, remember
+    from projections.ledger.monitor import Overdue
     from projections.ledger.verify import verify_ledger
 
     runtime = _runtime()
@@ -159,17 +181,7 @@ def check(
         overdue = Overdue(*uncovered_entries(runtime.db, district, after))
     finally:
         runtime.close()
-    allowed = settings.sweep_seconds + 60 if grace is None else grace
-    check_signed_in_time(
-        report, overdue, now=datetime.now(UTC), interval=settings.sign_seconds, grace=allowed
-    )
-    state = state_file or settings.data_dir / STATE_FILE
-    _compare_with_last_heads(report, snap, keys, state, last_head)
-    code = exit_code(report)
-    if code in (EXIT_OK, EXIT_UNSIGNED):
-        remember(state, district, report.verified[-1] if report.verified else None)
-    click.echo(report.text())
-    sys.exit(code)
+    return settings, snap, keys, report, overdue
 
 
 def _check_keys(runtime, district: str, public_keys: tuple[str, ...]) -> list:  # type: ignore[no-untyped-def]

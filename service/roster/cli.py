@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from service.roster.imports import ImportReport
 
 
 @click.group()
@@ -70,6 +74,13 @@ def import_file(
         raise click.ClickException(f"{error.field}: {error.detail}") from None
     finally:
         runtime.close()
+    _echo_report(report, as_json)
+    if report.errors and not valid_rows_only:
+        sys.exit(1)
+
+
+def _echo_report(report: ImportReport, as_json: bool) -> None:
+    """The import's report as JSON, or as one line per bad row and a summary line."""
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -81,8 +92,6 @@ def import_file(
             f"{len(report.on_roster_differs)} on the roster with other details; "
             f"{'stored' if report.stored else 'nothing stored'} in {report.seconds:.1f} s"
         )
-    if report.errors and not valid_rows_only:
-        sys.exit(1)
 
 
 @roster.command("finish-transfers")

@@ -130,7 +130,8 @@ def sign(ledger_client: FlaskClient) -> dict[str, Any]:
     return answer.json
 
 
-def test_proofs_verify_independently_for_every_size_and_leaf(ledger_client: FlaskClient) -> None:
+def sign_a_head_after_each_of_nine_events(ledger_client: FlaskClient) -> list[dict[str, Any]]:
+    """Nine events, a head signed after each is projected: sizes 1..9, then no tenth head."""
     association = district_through_api(ledger_client, DISTRICT, "金水区")
     for n in range(7):
         answer = ledger_client.post(
@@ -141,8 +142,6 @@ def test_proofs_verify_independently_for_every_size_and_leaf(ledger_client: Flas
         )
         assert answer.status_code == 201, answer.json
     # 9 events; sign a head after each one is projected: sizes 1..9 (1, powers of 2, others).
-    public = ledger_client.get("/api/v1/ledger/public-key").json
-    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public["public_key"]))
     heads = []
     for size in range(1, 10):
         project(ledger_client, batches=1, batch_size=1)
@@ -152,7 +151,15 @@ def test_proofs_verify_independently_for_every_size_and_leaf(ledger_client: Flas
         assert head["tree_size"] == size
         heads.append(head)
     assert sign(ledger_client)["signed"] is False  # nothing new: no new head
+    return heads
 
+
+def verify_heads_and_inclusion(
+    ledger_client: FlaskClient, heads: list[dict[str, Any]]
+) -> list[bytes]:
+    """Every head's signature and every leaf's inclusion in it; returns the nine leaf hashes."""
+    public = ledger_client.get("/api/v1/ledger/public-key").json
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public["public_key"]))
     leaves = []
     entries = ledger_client.get(f"{BASE}/entries").json["items"]
     for size, head in enumerate(heads, start=1):
@@ -176,9 +183,11 @@ def test_proofs_verify_independently_for_every_size_and_leaf(ledger_client: Flas
             assert inclusion_root(leaf, index, size, path).hex() == head["root_hash"]
             if size == 9:
                 leaves.append(leaf)
-    assert root_of(leaves[:3]) == node(node(leaves[0], leaves[1]), leaves[2])  # by hand
-    assert heads[2]["root_hash"] == node(node(leaves[0], leaves[1]), leaves[2]).hex()
-    assert heads[0]["root_hash"] == leaves[0].hex()  # a tree of one leaf is its leaf
+    return leaves
+
+
+def verify_consistency(ledger_client: FlaskClient, heads: list[dict[str, Any]]) -> None:
+    """Every pair of heads is consistent: the older tree is a prefix of the newer."""
     for first in range(1, 10):
         for second in range(first, 10):
             answer = ledger_client.get(
@@ -193,12 +202,25 @@ def test_proofs_verify_independently_for_every_size_and_leaf(ledger_client: Flas
             assert old.hex() == heads[first - 1]["root_hash"]
             assert new.hex() == heads[second - 1]["root_hash"]
 
+
+def test_proofs_verify_independently_for_every_size_and_leaf(ledger_client: FlaskClient) -> None:
+    heads = sign_a_head_after_each_of_nine_events(ledger_client)
+    leaves = verify_heads_and_inclusion(ledger_client, heads)
+    assert root_of(leaves[:3]) == node(node(leaves[0], leaves[1]), leaves[2])  # by hand
+    assert heads[2]["root_hash"] == node(node(leaves[0], leaves[1]), leaves[2]).hex()
+    assert heads[0]["root_hash"] == leaves[0].hex()  # a tree of one leaf is its leaf
+    verify_consistency(ledger_client, heads)
+
     latest = ledger_client.get(f"{BASE}/ledger/head").json
     assert latest["tree_size"] == 9 and latest["signing"] == "enabled"
     assert ledger_client.get(f"{BASE}/ledger/heads").json["total"] == 9
 
 
-def test_entries_filters_history_and_problems(ledger_client: FlaskClient) -> None:
+def record_associations_and_a_removal(ledger_client: FlaskClient) -> tuple[list[str], int]:
+    """Three associations (request ids req-0..2), a chair appointed and removed in the first.
+
+    Returns the association ids and the removal's position.
+    """
     ledger_client.post("/api/v1/districts", json={"code": DISTRICT, "name": "金水区"})
     ids = []
     for n in range(3):
@@ -221,9 +243,11 @@ def test_entries_filters_history_and_problems(ledger_client: FlaskClient) -> Non
         f"/api/v1/districts/{DISTRICT}/associations/{ids[0]}/officers/{officer}/removal",
         json={"removed_on": "2021-03-01", "reason": "换届"},
     ).json["position"]
-    answer = ledger_client.get(f"{BASE}/entries", query_string={"min_position": removed})
-    assert answer.status_code == 503  # nobody projects until the test does
-    project(ledger_client)
+    return ids, removed
+
+
+def assert_entries_filter_and_history(ledger_client: FlaskClient, ids: list[str]) -> None:
+    """Entries carry provenance and filter by type, aggregate, actor and time; one history."""
     everything = ledger_client.get(f"{BASE}/entries", query_string={"limit": 2}).json
     assert everything["total"] == 8 and len(everything["items"]) == 2  # 3 x 2 + 2
     first = everything["items"][0]
@@ -253,6 +277,10 @@ def test_entries_filters_history_and_problems(ledger_client: FlaskClient) -> Non
         "Association.OfficerRemoved",
     ]
     assert history["items"][2]["effective_on"] == "2021-03-01"
+
+
+def assert_bad_reads_are_problems(ledger_client: FlaskClient) -> None:
+    """Bad reads answer problem+json naming the field, before and after a head is signed."""
 
     def problem(path: str, status: int, **query: Any) -> dict[str, Any]:
         answer = ledger_client.get(path, query_string=query)
@@ -290,6 +318,15 @@ def test_entries_filters_history_and_problems(ledger_client: FlaskClient) -> Non
     assert problem(f"{BASE}/ledger/inclusion", 409, position=last["position"])["type"] == (
         "urn:canxie:problem:not-covered"
     )
+
+
+def test_entries_filters_history_and_problems(ledger_client: FlaskClient) -> None:
+    ids, removed = record_associations_and_a_removal(ledger_client)
+    answer = ledger_client.get(f"{BASE}/entries", query_string={"min_position": removed})
+    assert answer.status_code == 503  # nobody projects until the test does
+    project(ledger_client)
+    assert_entries_filter_and_history(ledger_client, ids)
+    assert_bad_reads_are_problems(ledger_client)
 
 
 def test_hosted_without_a_key_says_signing_is_disabled(

@@ -47,20 +47,18 @@ def api(
     return Api(app.test_client(), app.extensions["canxie"].runtime, tokens), calendar
 
 
-def test_inspection_rectification_acceptance_and_reports(
-    api: tuple[Api, Calendar], tmp_path: Path
-) -> None:
-    client, cal = api
-    walk = build_2021(client.runtime, cal)
-    evaluate_a(client.runtime, cal, walk)
-    cal.day = date(2022, 3, 15)
+def inspect_by_the_rules(client: Api, ids: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A district spot check on 2022-03-15 with the rules' problem list; refused to the township.
+
+    Returns the inspection id and the city joint acceptance body, refused to the district.
+    """
     body = {
         "kind": "spot_check",
         "title": "一季度重点抽查",
         "inspected_on": "2022-03-15",
         "inspectors": ["张检查"],
-        "association_ids": [str(walk.ids["a"]), str(walk.ids["b"])],
-        "problems": [{"description": "工作档案不规范", "association_id": str(walk.ids["b"])}],
+        "association_ids": [str(ids["a"]), str(ids["b"])],
+        "problems": [{"description": "工作档案不规范", "association_id": str(ids["b"])}],
     }
     assert (
         client.call(
@@ -77,8 +75,11 @@ def test_inspection_rectification_acceptance_and_reports(
         client.call("POST", f"/districts/{D}/inspections", "inspector", json=joint).status_code
         == 403
     )  # a district inspector: not the city's
-    client.runtime.catch_up(D)
+    return inspection, joint
 
+
+def rectify_the_wall_problem(client: Api, cal: Calendar, inspection: str) -> None:
+    """The district admin (only) records A's wall fix on 2022-04-10, once; as of before, none."""
     detail = client.call(
         "GET", f"/districts/{D}/inspections/{inspection}?as_of=2022-03-15", "inspector"
     ).get_json()
@@ -112,6 +113,9 @@ def test_inspection_rectification_acceptance_and_reports(
     before = client.call("GET", f"/districts/{D}/problems?as_of=2022-04-09&basis=effective")
     assert before.get_json()["counts"]["rectified"] == 0
 
+
+def accept_jointly(client: Api, cal: Calendar, joint: dict[str, Any]) -> None:
+    """The city's joint acceptance on 2022-06-25: passed once the three bodies have decided."""
     cal.day = date(2022, 6, 25)
     joint_created = client.call(
         "POST",
@@ -133,6 +137,9 @@ def test_inspection_rectification_acceptance_and_reports(
     last = client.call("POST", decisions, json={**decision, "body": "civil_affairs_bureau"})
     assert last.get_json()["outcome"] == "passed"
 
+
+def assert_campaign_and_progress(client: Api, cal: Calendar) -> None:
+    """Phases, the late work plan, district and city progress, asked once June is over."""
     # The app's today is the clock's: the city asks once June is over (progress, reports).
     cal.day = date(2022, 7, 1)
     campaign = client.call("GET", "/campaign", "inspector").get_json()
@@ -149,7 +156,9 @@ def test_inspection_rectification_acceptance_and_reports(
     city = client.call("GET", "/campaign/progress?until=2021-06-30&basis=effective").get_json()
     assert city["city"][-1]["covered_villages"] == 2
 
-    client.runtime.catch_up(D)
+
+def assert_acceptance_reports(client: Api, tmp_path: Path) -> None:
+    """The acceptance report as Excel (zh, then en once signed) and as PDF."""
     xlsx = client.call("GET", f"/districts/{D}/acceptance-report.xlsx?as_of=2022-06-30")
     assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(xlsx.data)).worksheets[0]
@@ -175,3 +184,19 @@ def test_inspection_rectification_acceptance_and_reports(
             check=True,
         ).stdout
         assert "截至日期" in text and "问题清单" in text and "规模" in text
+
+
+def test_inspection_rectification_acceptance_and_reports(
+    api: tuple[Api, Calendar], tmp_path: Path
+) -> None:
+    client, cal = api
+    walk = build_2021(client.runtime, cal)
+    evaluate_a(client.runtime, cal, walk)
+    cal.day = date(2022, 3, 15)
+    inspection, joint = inspect_by_the_rules(client, walk.ids)
+    client.runtime.catch_up(D)
+    rectify_the_wall_problem(client, cal, inspection)
+    accept_jointly(client, cal, joint)
+    assert_campaign_and_progress(client, cal)
+    client.runtime.catch_up(D)
+    assert_acceptance_reports(client, tmp_path)

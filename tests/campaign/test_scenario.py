@@ -34,6 +34,7 @@ from tests.campaign.district import (
     C,
     Calendar,
     D,
+    Walk,
     appoint,
     build_2021,
     evaluate_a,
@@ -112,12 +113,8 @@ def problem_id(runtime: Runtime, division: str, what: str) -> tuple[UUID, UUID]:
     return UUID(found[0]["inspection_id"]), UUID(found[0]["problem_id"])
 
 
-def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: Calendar) -> None:
-    records = runtime.tenancy.records(D)
-    walk = build_2021(runtime, calendar)
-    evaluate_a(runtime, calendar, walk)
-    runtime.catch_up(D)
-
+def assert_the_late_work_plan_and_2021(runtime: Runtime) -> None:
+    """The work plan six days late, and 2021 as of May: B and C without association."""
     # The work plan came six days after the deadline of 30 October 2020.
     assert work_plan_status(runtime, D)["late"] is True
     assert work_plan_status(runtime, D)["days_late"] == 6
@@ -130,6 +127,14 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     assert may_2021.keys() == {A, B, C}
     assert may_2021[B] == may_2021[C] == {"S2-coverage"}  # B's association came in June
 
+
+def spot_check_in_march(
+    runtime: Runtime, calendar: Calendar, records: Any, walk: Walk
+) -> tuple[list[tuple[str, str, str]], UUID]:
+    """The spot check takes its problems from the rules; B goes under key supervision.
+
+    Returns the March problem list and the supervision id.
+    """
     # The spot check of 15 March 2022 takes its problems from the rules as of that day.
     march = date(2022, 3, 15)
     calendar.day = march
@@ -167,7 +172,13 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     for basis in ("recorded", "effective"):
         assert problem_states(runtime, march, basis) == march_problems
         assert problem_states(runtime, date(2022, 3, 14), basis) == []
+    return march_problems, supervision
 
+
+def rectify_and_escalate_in_april(
+    runtime: Runtime, calendar: Calendar, records: Any, walk: Walk
+) -> None:
+    """A's wall problem rectified (once), B's evaluation escalated, B's archive fix entered late."""
     # April: A puts its duties and rules on the wall and the problem is rectified; B's
     # evaluation problem goes up to the district; B's archive fix is entered five days late.
     calendar.day = date(2022, 4, 8)
@@ -206,6 +217,10 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
             note="",
             by=BY,
         )
+
+
+def assert_april_on_both_clocks(runtime: Runtime, calendar: Calendar) -> None:
+    """As of April 22 the clocks differ on the late fix; by April 30 they agree."""
     runtime.catch_up(D)
     calendar.day = date(2022, 5, 1)  # asked once April is over (the service's today)
     assert failing(runtime, date(2022, 4, 30), "recorded")[A] == set()
@@ -227,6 +242,16 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
         assert sorted(april.values()).count("open") == 5
         assert states_on(date(2022, 4, 9), basis)[(A, WALL)] == "open"
 
+
+def correct_in_may(
+    runtime: Runtime,
+    calendar: Calendar,
+    records: Any,
+    walk: Walk,
+    march_problems: list[tuple[str, str, str]],
+) -> None:
+    """B's vice-chairs entered late change March's effective answer, not the recorded one."""
+    march = date(2022, 3, 15)
     # The effective answer for March before the May correction.
     assert failing(runtime, march, "effective")[B] == B_WEAK | {"S3.3-vice-chairs"}
 
@@ -252,6 +277,9 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     }  # what was true, as known now
     assert problem_states(runtime, march, "recorded") == march_problems  # the list stands
 
+
+def accept_in_june(runtime: Runtime, calendar: Calendar, records: Any, walk: Walk) -> UUID:
+    """The district acceptance, then the joint city acceptance (conditional) and a model."""
     # June: the district acceptance (rules and coverage), then the joint city acceptance.
     calendar.day = date(2022, 6, 10)
     runtime.catch_up(D)
@@ -299,7 +327,13 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
         walk.ids["a"], designated_on=calendar.day, practice="小组全覆盖、按期走访", by=INSPECTOR
     )
     runtime.catch_up(D)
+    return joint
 
+
+def assert_the_acceptance_report(
+    runtime: Runtime, calendar: Calendar, joint: UUID, supervision: UUID
+) -> None:
+    """The acceptance as of June 30: counts, the joint decisions, models, supervision, coverage."""
     june = date(2022, 6, 30)
     calendar.day = date(2022, 7, 1)  # the acceptance report is made once June is over
     body = acceptance(runtime, D, june, "recorded")
@@ -330,6 +364,10 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
     )
     assert row["outcome"] is None and len(row["decisions"]) == 2
 
+
+def assert_the_monthly_series(runtime: Runtime) -> None:
+    """Coverage from March 2021, A fully compliant from April 2022, on both clocks."""
+    june = date(2022, 6, 30)
     # The monthly series: coverage from March 2021, A fully compliant from April 2022.
     for basis in ("recorded", "effective"):
         points = {p["as_of"]: p for p in progress(runtime, D, basis, until=june)}
@@ -342,6 +380,21 @@ def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: 
             [0] * 10 + [1, 1, 1]
         )
         assert points[june]["compliant_share"] == 0.5
+
+
+def test_the_campaign_as_of_each_day_on_both_clocks(runtime: Runtime, calendar: Calendar) -> None:
+    records = runtime.tenancy.records(D)
+    walk = build_2021(runtime, calendar)
+    evaluate_a(runtime, calendar, walk)
+    runtime.catch_up(D)
+    assert_the_late_work_plan_and_2021(runtime)
+    march_problems, supervision = spot_check_in_march(runtime, calendar, records, walk)
+    rectify_and_escalate_in_april(runtime, calendar, records, walk)
+    assert_april_on_both_clocks(runtime, calendar)
+    correct_in_may(runtime, calendar, records, walk, march_problems)
+    joint = accept_in_june(runtime, calendar, records, walk)
+    assert_the_acceptance_report(runtime, calendar, joint, supervision)
+    assert_the_monthly_series(runtime)
 
 
 def test_one_pass_series_equals_a_replay_per_month(runtime: Runtime, calendar: Calendar) -> None:

@@ -19,44 +19,52 @@ PLACES = {
 }
 
 
+def _care_of_one_place(
+    records: Any, association: UUID, person: UUID, officer: UUID, marker: str
+) -> tuple[Any, Any, Any, Any]:
+    """The group, survey, visit and follow-up of one place, each marked with ``marker``."""
+    group = category_group(records, association, date(2021, 5, 1), name=f"{marker}-group")
+    records.join_group(association, group.id, person_id=person, joined_on=date(2021, 5, 2), by=SEED)
+    survey = records.survey_needs(
+        association,
+        person,
+        surveyed_on=date(2021, 6, 1),
+        surveyor=f"{marker}-surveyor",
+        services_received=[],
+        needs=[(NeedCategory.REHABILITATION, f"{marker}-need")],
+        by=SEED,
+    )
+    visit = records.record_visit(
+        association,
+        household_id=f"{marker}-household",
+        household_kind=HouseholdKind.SPECIAL_HARDSHIP,
+        person_ids=[person],
+        visited_on=date(2021, 6, 2),
+        visitor_officer_id=officer,
+        mode=VisitMode.ON_SITE,
+        findings=f"{marker}-findings",
+        difficulties=[],
+        by=SEED,
+    )
+    follow_up = records.refer_follow_up(
+        association,
+        visit.id,
+        referred_to=ReferredTo.TOWNSHIP,
+        referred_on=date(2021, 6, 3),
+        matter=f"{marker}-matter",
+        by=SEED,
+    )
+    return group, survey, visit, follow_up
+
+
 def add_care_samples(tenancy: Any, ids: dict[str, str], a: str, b: str) -> None:
     """A group with a member, a survey with a need, a visit with a follow-up per place."""
     for place, (association_key, person_key, marker) in PLACES.items():
         records = tenancy.records(b if place == "outside" else a)
         association = UUID(ids[association_key])
         person = UUID(ids[person_key])
-        group = category_group(records, association, date(2021, 5, 1), name=f"{marker}-group")
-        records.join_group(
-            association, group.id, person_id=person, joined_on=date(2021, 5, 2), by=SEED
-        )
-        survey = records.survey_needs(
-            association,
-            person,
-            surveyed_on=date(2021, 6, 1),
-            surveyor=f"{marker}-surveyor",
-            services_received=[],
-            needs=[(NeedCategory.REHABILITATION, f"{marker}-need")],
-            by=SEED,
-        )
-        visit = records.record_visit(
-            association,
-            household_id=f"{marker}-household",
-            household_kind=HouseholdKind.SPECIAL_HARDSHIP,
-            person_ids=[person],
-            visited_on=date(2021, 6, 2),
-            visitor_officer_id=UUID(ids[f"{association_key}_officer"]),
-            mode=VisitMode.ON_SITE,
-            findings=f"{marker}-findings",
-            difficulties=[],
-            by=SEED,
-        )
-        follow_up = records.refer_follow_up(
-            association,
-            visit.id,
-            referred_to=ReferredTo.TOWNSHIP,
-            referred_on=date(2021, 6, 3),
-            matter=f"{marker}-matter",
-            by=SEED,
+        group, survey, visit, follow_up = _care_of_one_place(
+            records, association, person, UUID(ids[f"{association_key}_officer"]), marker
         )
         ids[f"care_{place}_person"] = str(person)
         ids[f"care_{place}_group"] = str(group.id)

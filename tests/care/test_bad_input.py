@@ -31,25 +31,8 @@ def ok(response: Any) -> dict[str, Any]:
     return response.json()
 
 
-@pytest.fixture
-def care_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
-    """A district with an association, persons, a group, a survey, a visit and a scheme."""
-    api = hosted_api
-    ok(api.create_district(D, "管城回族区"))
-    association = ok(api.create_association(D, VILLAGE))["id"]
-    chair = ok(api.appoint(D, association, "chair", "王建国"))["officer_id"]
-    one = f"/districts/{D}/associations/{association}"
-    member, other, elsewhere = (
-        ok(api.post(f"/districts/{D}/persons", person_body(village, n)))["id"]
-        for n, village in ((21, VILLAGE), (22, VILLAGE), (23, f"{D}001002"))
-    )
-    group = ok(
-        api.post(
-            f"{one}/groups",
-            {"name": "小组", "basis": "area", "area": "东片", "formed_on": "2021-04-01"},
-        )
-    )["id"]
-    ok(api.post(f"{one}/groups/{group}/members", {"person_id": member, "joined_on": "2021-05-01"}))
+def survey_two_needs_one_served(api: Client, one: str, member: str) -> tuple[str, str]:
+    """A survey of two needs, the legal one served; returns the rehabilitation and legal needs."""
     survey = ok(
         api.post(
             f"{one}/persons/{member}/surveys",
@@ -70,6 +53,11 @@ def care_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
             {"delivered_on": "2022-03-10", "provider": "司法所", "description": "咨询"},
         )
     )
+    return rehab, legal
+
+
+def visit_with_a_resolved_follow_up(api: Client, one: str, chair: str) -> tuple[str, str]:
+    """A phone visit whose follow-up was resolved; returns the visit and the follow-up."""
     visit = ok(
         api.post(
             f"{one}/visits",
@@ -95,6 +83,11 @@ def care_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
             {"concluded_on": "2022-01-20", "outcome": "已办理", "resolved": True},
         )
     )
+    return visit, follow_up
+
+
+def evaluate_under_a_scheme(api: Client, one: str) -> None:
+    """A scheme in force from 2022 and the association's 2022 evaluation."""
     ok(
         api.post(
             f"/districts/{D}/evaluation-schemes",
@@ -112,6 +105,30 @@ def care_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
             },
         )
     )
+
+
+@pytest.fixture
+def care_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
+    """A district with an association, persons, a group, a survey, a visit and a scheme."""
+    api = hosted_api
+    ok(api.create_district(D, "管城回族区"))
+    association = ok(api.create_association(D, VILLAGE))["id"]
+    chair = ok(api.appoint(D, association, "chair", "王建国"))["officer_id"]
+    one = f"/districts/{D}/associations/{association}"
+    member, other, elsewhere = (
+        ok(api.post(f"/districts/{D}/persons", person_body(village, n)))["id"]
+        for n, village in ((21, VILLAGE), (22, VILLAGE), (23, f"{D}001002"))
+    )
+    group = ok(
+        api.post(
+            f"{one}/groups",
+            {"name": "小组", "basis": "area", "area": "东片", "formed_on": "2021-04-01"},
+        )
+    )["id"]
+    ok(api.post(f"{one}/groups/{group}/members", {"person_id": member, "joined_on": "2021-05-01"}))
+    rehab, legal = survey_two_needs_one_served(api, one, member)
+    visit, follow_up = visit_with_a_resolved_follow_up(api, one, chair)
+    evaluate_under_a_scheme(api, one)
     yield {
         "api": api,
         "one": one,
@@ -127,8 +144,8 @@ def care_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
     }
 
 
-def cases(w: dict[str, Any]) -> list[Bad]:
-    """The catalogue of refusals."""
+def case_values(w: dict[str, Any]) -> dict[str, Any]:
+    """The paths and bodies the refusals are built from."""
     one, group, member = w["one"], f"{w['one']}/groups/{w['group']}", w["member"]
     needs = f"{one}/persons/{member}/needs"
     visit = f"{one}/visits/{w['visit']}"
@@ -165,6 +182,12 @@ def cases(w: dict[str, Any]) -> list[Bad]:
     }
     settings = f"/districts/{D}/settings/visit-intervals"
     schemes = f"/districts/{D}/evaluation-schemes"
+    return locals()  # every path and body above, by name
+
+
+def refused_groups_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: groups (S3.3)."""
+    one, g = v["one"], v["g"]
     return [
         # groups (S3.3)
         Bad(
@@ -212,6 +235,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invalid-value",
             "area",
         ),
+    ]
+
+
+def refused_groups_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: groups (S3.3)."""
+    one, group, g = v["one"], v["group"], v["g"]
+    return [
         Bad(
             "group formed in the future",
             "POST",
@@ -257,6 +287,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "not-found",
             "person_id",
         ),
+    ]
+
+
+def refused_groups_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: groups (S3.3)."""
+    w, one, group, member = v["w"], v["one"], v["group"], v["member"]
+    return [
         Bad(
             "member of another village",
             "POST",
@@ -302,6 +339,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "not-found",
             "person_id",
         ),
+    ]
+
+
+def refused_groups_4(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: groups (S3.3)."""
+    w, group, member = v["w"], v["group"], v["member"]
+    return [
         Bad(
             "left before joining",
             "POST",
@@ -338,6 +382,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invariant-violated",
             "disbanded_on",
         ),
+    ]
+
+
+def refused_needs_and_services_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: needs and services (S3.5)."""
+    one, member, s = v["one"], v["member"], v["s"]
+    return [
         # needs and services (S3.5)
         Bad(
             "unknown need category",
@@ -384,6 +435,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invariant-violated",
             "needs.0.category",
         ),
+    ]
+
+
+def refused_needs_and_services_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: needs and services (S3.5)."""
+    w, one, member, needs, s, svc = v["w"], v["one"], v["member"], v["needs"], v["s"], v["svc"]
+    return [
         Bad(
             "survey of a person not on the roster",
             "POST",
@@ -429,6 +487,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invalid-value",
             "delivered_on",
         ),
+    ]
+
+
+def refused_needs_and_services_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: needs and services (S3.5)."""
+    w, one, needs, svc = v["w"], v["one"], v["needs"], v["svc"]
+    return [
         Bad(
             "meets_need as a string",
             "POST",
@@ -447,6 +512,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "not-found",
             "person_id",
         ),
+    ]
+
+
+def refused_visits_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: visits (S3.4, S3.5)."""
+    one, v = v["one"], v["v"]
+    return [
         # visits (S3.4, S3.5)
         Bad(
             "visitor not an officer",
@@ -493,6 +565,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invalid-value",
             "visited_on",
         ),
+    ]
+
+
+def refused_visits_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: visits (S3.4, S3.5)."""
+    one, visit, v = v["one"], v["visit"], v["v"]
+    return [
         Bad(
             "visited person not on the roster",
             "POST",
@@ -538,6 +617,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "not-found",
             "visit_id",
         ),
+    ]
+
+
+def refused_visits_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: visits (S3.4, S3.5)."""
+    w, visit = v["w"], v["visit"]
+    return [
         Bad(
             "second outcome",
             "POST",
@@ -565,6 +651,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "resolved",
         ),
+    ]
+
+
+def refused_district_settings_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: district settings."""
+    iv, settings = v["iv"], v["settings"]
+    return [
         # district settings
         Bad(
             "interval of 0 days",
@@ -611,6 +704,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "effective_from",
         ),
+    ]
+
+
+def refused_evaluation_schemes_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: evaluation schemes."""
+    sc, schemes = v["sc"], v["schemes"]
+    return [
         # evaluation schemes
         Bad(
             "weights not adding up to 100",
@@ -658,6 +758,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "performance_weight",
         ),
+    ]
+
+
+def refused_evaluation_schemes_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: evaluation schemes."""
+    sc, schemes = v["sc"], v["schemes"]
+    return [
         Bad(
             "criterion key with capitals",
             "POST",
@@ -667,6 +774,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "criteria.0.key",
         ),
+    ]
+
+
+def refused_evaluations_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: evaluations (S3.5, S3.6)."""
+    one, ev = v["one"], v["ev"]
+    return [
         # evaluations (S3.5, S3.6)
         Bad(
             "score out of range",
@@ -713,6 +827,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "conflict",
             "cycle",
         ),
+    ]
+
+
+def refused_evaluations_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: evaluations (S3.5, S3.6)."""
+    one, ev, ft = v["one"], v["ev"], v["ft"]
+    return [
         Bad(
             "no scheme in force",
             "POST",
@@ -758,6 +879,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "officer_id",
         ),
+    ]
+
+
+def refused_evaluations_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: evaluations (S3.5, S3.6)."""
+    w, one, ev, ft = v["w"], v["one"], v["ev"], v["ft"]
+    return [
         Bad(
             "chair evaluated as a full-time member",
             "POST",
@@ -785,6 +913,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "officer_id",
         ),
+    ]
+
+
+def refused_reads_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: reads."""
+    one = v["one"]
+    return [
         # reads
         Bad(
             "groups on an impossible date",
@@ -831,6 +966,12 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "within_days",
         ),
+    ]
+
+
+def refused_reads_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: reads."""
+    return [
         Bad(
             "unknown need status",
             "GET",
@@ -849,6 +990,31 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "cycle",
         ),
+    ]
+
+
+def cases(w: dict[str, Any]) -> list[Bad]:
+    """The catalogue of refusals."""
+    v = case_values(w)
+    return [
+        *refused_groups_1(v),
+        *refused_groups_2(v),
+        *refused_groups_3(v),
+        *refused_groups_4(v),
+        *refused_needs_and_services_1(v),
+        *refused_needs_and_services_2(v),
+        *refused_needs_and_services_3(v),
+        *refused_visits_1(v),
+        *refused_visits_2(v),
+        *refused_visits_3(v),
+        *refused_district_settings_1(v),
+        *refused_evaluation_schemes_1(v),
+        *refused_evaluation_schemes_2(v),
+        *refused_evaluations_1(v),
+        *refused_evaluations_2(v),
+        *refused_evaluations_3(v),
+        *refused_reads_1(v),
+        *refused_reads_2(v),
     ]
 
 

@@ -21,17 +21,18 @@ def created(response: Any) -> dict[str, Any]:
     return response.json()
 
 
-def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
-    hosted_api: Client,
-) -> None:
-    api = hosted_api
-    assert api.create_district(D, "惠济区").status_code == 201
-    association = created(api.create_association(D, VILLAGE))["id"]
-    chair = created(api.appoint(D, association, "chair", "王建国"))["officer_id"]
-    member = created(api.appoint(D, association, "committee_member", "刘洋", full_time=True))
-    one = f"/districts/{D}/associations/{association}"
+def visits_due(api: Client, day: str, status: str = "overdue", **extra: Any) -> dict[str, Any]:
+    """The district's households due for a visit on ``day``, by status."""
+    answer = api.get(f"/districts/{D}/visits/due", on=day, status=status, **extra)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
 
-    # -- groups and membership over time (S3.3) --------------------------------------------
+
+def form_groups(api: Client, one: str) -> tuple[list[str], str, str]:
+    """Four people; a category group and an area group formed in April 2021, three members.
+
+    Returns the people, the physical group and the east group.
+    """
     p1, p2, p3, p4 = (
         created(api.post(f"/districts/{D}/persons", person_body(VILLAGE, n)))["id"]
         for n in range(11, 15)
@@ -64,6 +65,14 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
         (east, p3, "2021-05-01"),
     ):
         created(api.post(f"{one}/groups/{group}/members", {"person_id": person, "joined_on": day}))
+    return [p1, p2, p3, p4], physical, east
+
+
+def assert_membership_over_time(
+    api: Client, one: str, people: list[str], physical: str, east: str
+) -> None:
+    """A leader, a member moved between groups in September, one joining in 2022: as of each day."""
+    p1, p2, p3, p4 = people
     leader = api.post(
         f"{one}/groups/{physical}/leader", {"person_id": p1, "appointed_on": "2021-05-02"}
     )
@@ -94,7 +103,9 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
     assert stays[p2]["leave_reason"] == "调整到东片小组"
     assert stays[p1]["left_on"] is None
 
-    # -- needs survey and services (S3.5) --------------------------------------------------
+
+def survey_and_serve_needs(api: Client, one: str, p1: str) -> None:
+    """A survey's two needs: one met by a service, one still open after a partial service."""
     survey = created(
         api.post(
             f"{one}/persons/{p1}/surveys",
@@ -146,7 +157,11 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
     assert person["surveys"][0]["surveyor"] == "刘洋"
     assert {n["status"] for n in person["needs"]} == {"open", "met"}
 
-    # -- home visits, follow-ups, intervals in force on a date (S3.4, S3.5) ------------------
+
+def visit_and_follow_up(
+    api: Client, one: str, chair: str, member_officer: str, p1: str, p3: str
+) -> None:
+    """Two households visited in January, a resolved follow-up; what falls due at 90 days."""
     hardship = created(
         api.post(
             f"{one}/visits",
@@ -170,7 +185,7 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
                 "household_kind": "ordinary",
                 "person_ids": [p3],
                 "visited_on": "2022-01-10",
-                "visitor_officer_id": member["officer_id"],
+                "visitor_officer_id": member_officer,
                 "mode": "phone",
                 "findings": "一切正常",
             },
@@ -188,23 +203,21 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
     )
     assert outcome.status_code == 200, outcome.text
 
-    def due(day: str, status: str = "overdue", **extra: Any) -> dict[str, Any]:
-        answer = api.get(f"/districts/{D}/visits/due", on=day, status=status, **extra)
-        assert answer.status_code == 200, answer.text
-        return answer.json()
-
     visit = api.get(f"{one}/visits/{hardship}", min_position=outcome.json()["position"]).json()
     assert visit["follow_ups"][0]["resolved"] is True
     assert visit["open_follow_ups"] == 0
     assert visit["visitor_name"] == "王建国"
-    assert due("2022-03-01")["items"] == []
-    soon = due("2022-03-01", "due", within_days=60)["items"]
+    assert visits_due(api, "2022-03-01")["items"] == []
+    soon = visits_due(api, "2022-03-01", "due", within_days=60)["items"]
     assert [(h["household_id"], h["due_on"]) for h in soon] == [("H-001", "2022-04-10")]
-    late = due("2022-05-01")["items"]
+    late = visits_due(api, "2022-05-01")["items"]
     assert [(h["household_id"], h["due_on"], h["days_overdue"]) for h in late] == [
         ("H-001", "2022-04-10", 21)
     ]
 
+
+def change_intervals_and_revisit(api: Client, one: str, chair: str) -> None:
+    """New intervals in force from June 2022 move the due dates; a revisit clears H-001."""
     changed = api.post(
         f"/districts/{D}/settings/visit-intervals",
         {"effective_from": "2022-06-01", "intervals": {"special_hardship": 60, "ordinary": 180}},
@@ -219,13 +232,13 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
         "effective_from": None,
         "intervals": {"special_hardship": 90, "ordinary": 365},
     }
-    everything = {h["household_id"]: h for h in due("2022-05-31", "all")["items"]}
+    everything = {h["household_id"]: h for h in visits_due(api, "2022-05-31", "all")["items"]}
     assert everything["H-002"]["due_on"] == "2023-01-10"
-    after = {h["household_id"]: h for h in due("2022-06-15", "all")["items"]}
+    after = {h["household_id"]: h for h in visits_due(api, "2022-06-15", "all")["items"]}
     assert (after["H-001"]["interval_days"], after["H-001"]["due_on"]) == (60, "2022-03-11")
     assert after["H-001"]["overdue"] is True
     assert (after["H-002"]["due_on"], after["H-002"]["overdue"]) == ("2022-07-09", False)
-    assert due("2022-07-10")["total"] == 2
+    assert visits_due(api, "2022-07-10")["total"] == 2
     revisit = created(
         api.post(
             f"{one}/visits",
@@ -240,10 +253,15 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
         )
     )
     api.get(f"{one}/visits", min_position=revisit["position"])
-    assert [h["household_id"] for h in due("2022-07-10")["items"]] == ["H-002"]
-    assert [h["household_id"] for h in due("2022-06-15")["items"]] == ["H-001"]
+    assert [h["household_id"] for h in visits_due(api, "2022-07-10")["items"]] == ["H-002"]
+    assert [h["household_id"] for h in visits_due(api, "2022-06-15")["items"]] == ["H-001"]
 
-    # -- evaluation schemes and evaluations (S3.5, S3.6) ------------------------------------
+
+def evaluate_under_two_schemes(api: Client, one: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Association evaluations for 2021 and 2022, each under the scheme then in force.
+
+    Returns the two created evaluations.
+    """
     criteria = [
         {"key": "organisation", "name": "组织建设", "weight": 60, "max_score": 10},
         {"key": "services", "name": "服务成效", "weight": 40, "max_score": 5},
@@ -286,7 +304,12 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
             },
         )
     )
-    staff = created(
+    return first, second
+
+
+def evaluate_the_full_time_member(api: Client, one: str, member_officer: str) -> dict[str, Any]:
+    """The full-time member's 2022 evaluation: performance and rating scores."""
+    return created(
         api.post(
             f"{one}/evaluations",
             {
@@ -294,12 +317,38 @@ def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
                 "evaluated_on": "2022-12-20",
                 "evaluator": "惠济区残联",
                 "subject": "full_time_member",
-                "officer_id": member["officer_id"],
+                "officer_id": member_officer,
                 "performance_score": 90,
                 "rating_score": 80,
             },
         )
     )
+
+
+def test_groups_needs_visits_and_evaluations_come_back_from_the_read_models(
+    hosted_api: Client,
+) -> None:
+    api = hosted_api
+    assert api.create_district(D, "惠济区").status_code == 201
+    association = created(api.create_association(D, VILLAGE))["id"]
+    chair = created(api.appoint(D, association, "chair", "王建国"))["officer_id"]
+    member = created(api.appoint(D, association, "committee_member", "刘洋", full_time=True))
+    one = f"/districts/{D}/associations/{association}"
+
+    # -- groups and membership over time (S3.3) --------------------------------------------
+    people, physical, east = form_groups(api, one)
+    assert_membership_over_time(api, one, people, physical, east)
+
+    # -- needs survey and services (S3.5) --------------------------------------------------
+    survey_and_serve_needs(api, one, people[0])
+
+    # -- home visits, follow-ups, intervals in force on a date (S3.4, S3.5) ------------------
+    visit_and_follow_up(api, one, chair, member["officer_id"], people[0], people[2])
+    change_intervals_and_revisit(api, one, chair)
+
+    # -- evaluation schemes and evaluations (S3.5, S3.6) ------------------------------------
+    first, second = evaluate_under_two_schemes(api, one)
+    staff = evaluate_the_full_time_member(api, one, member["officer_id"])
     listing = api.get(f"/districts/{D}/evaluations", min_position=staff["position"]).json()
     totals = {(e["cycle"], e["subject"]): e for e in listing["items"]}
     assert totals[(2021, "association")]["total"] == 68.0  # 60*0.8 + 40*0.5, first scheme

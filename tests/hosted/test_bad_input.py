@@ -51,8 +51,8 @@ def hosted_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
     yield {"api": api, "association": association, "chair": chair, "member": member}
 
 
-def cases(association: str, chair: str, member: str) -> list[Bad]:
-    """The catalogue of refusals."""
+def case_values(association: str, chair: str, member: str) -> dict[str, Any]:
+    """The paths and bodies the refusals are built from."""
     a = f"/districts/{D}/associations"
     one = f"{a}/{association}"
     good = {
@@ -62,6 +62,12 @@ def cases(association: str, chair: str, member: str) -> list[Bad]:
         "established_on": "2021-05-01",
     }
     officer = {"name": "某人", "role": "committee_member", "appointed_on": "2021-05-01"}
+    return locals()  # every path and body above, by name
+
+
+def refused_input_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals."""
+    a, good = v["a"], v["good"]
     return [
         Bad("malformed JSON", "POST", a, "{not json", 400, "malformed-json", raw=True),
         Bad(
@@ -105,6 +111,13 @@ def cases(association: str, chair: str, member: str) -> list[Bad]:
             "validation",
             "established_on",
         ),
+    ]
+
+
+def refused_input_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals."""
+    a, good = v["a"], v["good"]
+    return [
         Bad(
             "future date",
             "POST",
@@ -150,6 +163,13 @@ def cases(association: str, chair: str, member: str) -> list[Bad]:
             "not-found",
             "division_code",
         ),
+    ]
+
+
+def refused_input_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals."""
+    a, good = v["a"], v["good"]
+    return [
         Bad(
             "second association for a village",
             "POST",
@@ -195,6 +215,13 @@ def cases(association: str, chair: str, member: str) -> list[Bad]:
             "validation",
             "code",
         ),
+    ]
+
+
+def refused_input_4(v: dict[str, Any]) -> list[Bad]:
+    """Refusals."""
+    a, one, officer = v["a"], v["one"], v["officer"]
+    return [
         Bad(
             "unknown association",
             "POST",
@@ -240,6 +267,13 @@ def cases(association: str, chair: str, member: str) -> list[Bad]:
             "invariant-violated",
             "role",
         ),
+    ]
+
+
+def refused_input_5(v: dict[str, Any]) -> list[Bad]:
+    """Refusals."""
+    chair, one, officer = v["chair"], v["one"], v["officer"]
+    return [
         Bad(
             "fourth vice-chair",
             "POST",
@@ -285,6 +319,13 @@ def cases(association: str, chair: str, member: str) -> list[Bad]:
             "validation",
             "reason",
         ),
+    ]
+
+
+def refused_input_6(v: dict[str, Any]) -> list[Bad]:
+    """Refusals."""
+    member, a, one = v["member"], v["a"], v["one"]
+    return [
         Bad(
             "removal of a removed officer",
             "POST",
@@ -322,6 +363,19 @@ def cases(association: str, chair: str, member: str) -> list[Bad]:
             "min_position",
         ),
         Bad("limit out of range", "GET", f"{a}?limit=100000", None, 422, "validation", "limit"),
+    ]
+
+
+def cases(association: str, chair: str, member: str) -> list[Bad]:
+    """The catalogue of refusals."""
+    v = case_values(association, chair, member)
+    return [
+        *refused_input_1(v),
+        *refused_input_2(v),
+        *refused_input_3(v),
+        *refused_input_4(v),
+        *refused_input_5(v),
+        *refused_input_6(v),
     ]
 
 

@@ -47,11 +47,8 @@ class Api:
         return response.get_json()
 
 
-@pytest.fixture(scope="module")
-def lifecycle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A district with its townships imported, villages, associations in every state."""
-    app = open_app(app_settings(tmp_path_factory.mktemp("lifecycle-bad")))
-    api = Api(app.test_client())
+def import_divisions(api: Api) -> None:
+    """Two districts with the city's townships; five villages of district D."""
     for code, name in ((D, "中原区"), (OTHER, "二七区")):
         api.post("/districts", {"code": code, "name": name})
     text = city_file(TOWNSHIPS)
@@ -62,7 +59,10 @@ def lifecycle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
             f"/districts/{D}/divisions",
             {"code": code, "name": f"{code}社区", "effective_on": "2020-01-01"},
         )
-    base = f"/districts/{D}/associations"
+
+
+def establish_associations(api: Api, base: str) -> tuple[str, str, str, str]:
+    """Associations of three villages of the first township and one of the second."""
 
     def establish(village: str) -> str:
         return str(
@@ -79,19 +79,11 @@ def lifecycle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
 
     a, b, gone = establish(f"{T1}001"), establish(f"{T1}002"), establish(f"{T1}003")
     other = establish(f"{T2}001")
+    return a, b, gone, other
 
-    def officer(association: str, role: str, **extra: Any) -> str:
-        body = {"name": "张三", "role": role, "appointed_on": "2021-04-01", **extra}
-        return str(api.post(f"{base}/{association}/officers", body)["officer_id"])
 
-    chair = officer(a, "chair")
-    member = officer(a, "committee_member")
-    full = officer(a, "committee_member", full_time=True)
-    former = officer(a, "committee_member")
-    api.post(
-        f"{base}/{a}/officers/{former}/removal", {"removed_on": "2021-06-01", "reason": "迁出"}
-    )
-    api.post(f"{base}/{gone}/dissolution", {"dissolved_on": "2022-01-01", "reason": "撤并"})
+def record_facility_and_sessions(api: Api, base: str, a: str) -> tuple[str, str, str]:
+    """A's service venue; a session in each township. Returns the venue and the two sessions."""
     facility = api.post(
         f"{base}/{a}/facilities",
         {
@@ -123,6 +115,32 @@ def lifecycle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
             "township_code": T2,
         },
     )["id"]
+    return facility, session, elsewhere
+
+
+@pytest.fixture(scope="module")
+def lifecycle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A district with its townships imported, villages, associations in every state."""
+    app = open_app(app_settings(tmp_path_factory.mktemp("lifecycle-bad")))
+    api = Api(app.test_client())
+    import_divisions(api)
+    base = f"/districts/{D}/associations"
+
+    a, b, gone, other = establish_associations(api, base)
+
+    def officer(association: str, role: str, **extra: Any) -> str:
+        body = {"name": "张三", "role": role, "appointed_on": "2021-04-01", **extra}
+        return str(api.post(f"{base}/{association}/officers", body)["officer_id"])
+
+    chair = officer(a, "chair")
+    member = officer(a, "committee_member")
+    full = officer(a, "committee_member", full_time=True)
+    former = officer(a, "committee_member")
+    api.post(
+        f"{base}/{a}/officers/{former}/removal", {"removed_on": "2021-06-01", "reason": "迁出"}
+    )
+    api.post(f"{base}/{gone}/dissolution", {"dissolved_on": "2022-01-01", "reason": "撤并"})
+    facility, session, elsewhere = record_facility_and_sessions(api, base, a)
     api.post(f"{base}/{a}/training-attendance", {"session_id": session, "officer_id": chair})
     runtime = app.extensions["canxie"].runtime
     for code in (D, OTHER):
@@ -145,8 +163,8 @@ def lifecycle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
     close_app(app)
 
 
-def cases(w: dict[str, Any]) -> list[Bad]:
-    """The catalogue of refusals."""
+def case_values(w: dict[str, Any]) -> dict[str, Any]:
+    """The paths and bodies the refusals are built from."""
     dv = f"/districts/{D}/divisions"
     one = f"/districts/{D}/associations/{w['a']}"
     officer = f"{one}/officers/{w['member']}"
@@ -167,6 +185,12 @@ def cases(w: dict[str, Any]) -> list[Bad]:
         "organiser": "区残联",
     }
     v = f"{T1}001"
+    return locals()  # every path and body above, by name
+
+
+def refused_divisions_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: divisions."""
+    dv, v = v["dv"], v["v"]
     return [
         # divisions
         Bad(
@@ -213,6 +237,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invalid-value",
             "effective_on",
         ),
+    ]
+
+
+def refused_divisions_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: divisions."""
+    dv, v = v["dv"], v["v"]
+    return [
         Bad(
             "import without a name column",
             f"{dv}/import",
@@ -254,6 +285,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invalid-value",
             "effective_on",
         ),
+    ]
+
+
+def refused_divisions_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: divisions."""
+    dv, v = v["dv"], v["v"]
+    return [
         Bad(
             "merge of one village",
             f"{dv}/merger",
@@ -302,6 +340,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "parts",
         ),
+    ]
+
+
+def refused_divisions_4(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: divisions."""
+    dv, v = v["dv"], v["v"]
+    return [
         Bad(
             "split into a registered code",
             f"{dv}/{v}/split",
@@ -349,6 +394,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invalid-value",
             "division_code",
         ),
+    ]
+
+
+def refused_lifecycle_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: lifecycle."""
+    one, term = v["one"], v["term"]
+    return [
         # lifecycle
         Bad(
             "term starting before the current one",
@@ -390,6 +442,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invariant-violated",
             "officers",
         ),
+    ]
+
+
+def refused_lifecycle_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: lifecycle."""
+    w, one, term = v["w"], v["one"], v["term"]
+    return [
         Bad(
             "term with a full-time vice-chair",
             f"{one}/terms",
@@ -433,6 +492,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invalid-value",
             "dissolved_on",
         ),
+    ]
+
+
+def refused_lifecycle_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: lifecycle."""
+    w, one, gone = v["w"], v["one"], v["gone"]
+    return [
         Bad(
             "dissolution in the future",
             f"{one}/dissolution",
@@ -481,6 +547,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invariant-violated",
             "association_id",
         ),
+    ]
+
+
+def refused_facilities_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: facilities."""
+    w, one = v["w"], v["one"]
+    return [
         # facilities
         Bad(
             "facility of an unknown kind",
@@ -527,6 +600,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "not-found",
             "facility_id",
         ),
+    ]
+
+
+def refused_full_time_members_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: full-time members."""
+    officer, full, chair, select = v["officer"], v["full"], v["chair"], v["select"]
+    return [
         # full-time members
         Bad(
             "selection of a chair",
@@ -568,6 +648,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "priority_group",
         ),
+    ]
+
+
+def refused_full_time_members_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: full-time members."""
+    w, one, officer, full, select = v["w"], v["one"], v["officer"], v["full"], v["select"]
+    return [
         Bad(
             "selection before the appointment",
             f"{officer}/full-time-selection",
@@ -616,6 +703,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "monthly_amount",
         ),
+    ]
+
+
+def refused_full_time_members_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: full-time members."""
+    officer, full = v["officer"], v["full"]
+    return [
         Bad(
             "pay of an unknown kind",
             f"{full}/full-time-pay",
@@ -656,6 +750,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invariant-violated",
             "officer_id",
         ),
+    ]
+
+
+def refused_training_1(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: training."""
+    session = v["session"]
+    return [
         # training
         Bad(
             "session with no hours",
@@ -697,6 +798,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "invalid-value",
             "township_code",
         ),
+    ]
+
+
+def refused_training_2(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: training."""
+    w, one, chair = v["w"], v["one"], v["chair"]
+    return [
         Bad(
             "attendance at an unknown session",
             f"{one}/training-attendance",
@@ -745,6 +853,13 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "validation",
             "kind",
         ),
+    ]
+
+
+def refused_training_3(v: dict[str, Any]) -> list[Bad]:
+    """Refusals: training."""
+    one, chair = v["one"], v["chair"]
+    return [
         Bad(
             "qualification in the future",
             f"{chair}/qualifications",
@@ -761,6 +876,27 @@ def cases(w: dict[str, Any]) -> list[Bad]:
             "not-found",
             "officer_id",
         ),
+    ]
+
+
+def cases(w: dict[str, Any]) -> list[Bad]:
+    """The catalogue of refusals."""
+    v = case_values(w)
+    return [
+        *refused_divisions_1(v),
+        *refused_divisions_2(v),
+        *refused_divisions_3(v),
+        *refused_divisions_4(v),
+        *refused_lifecycle_1(v),
+        *refused_lifecycle_2(v),
+        *refused_lifecycle_3(v),
+        *refused_facilities_1(v),
+        *refused_full_time_members_1(v),
+        *refused_full_time_members_2(v),
+        *refused_full_time_members_3(v),
+        *refused_training_1(v),
+        *refused_training_2(v),
+        *refused_training_3(v),
     ]
 
 

@@ -11,6 +11,7 @@ an evaluation, and a person's move to another district (惠济区).
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,24 @@ def ok(response: requests.Response, status: int = 200) -> Any:
 
 
 @pytest.mark.hosted
-def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> None:
-    api = hosted_api
-    ok(api.create_district(D, "中原区"), 201)
-    base = f"/districts/{D}"
+@dataclass
+class Entered:
+    """What the year's entries created: the ids the read-back checks against."""
 
+    ids: dict[str, str]
+    chair: str
+    liu: str
+    chen: str
+    liu_membership: str
+    chen_membership: str
+    township_session: str
+    district_session: str
+    qualification: str
+    term: dict[str, Any]
+
+
+def import_divisions(api: Client, base: str) -> None:
+    """The city's townships, then the township's villages; a second import changes nothing."""
     # Divisions: the real townships from the city file, the township's villages from CSV.
     townships = city_file(TOWNSHIPS)
     imported = ok(
@@ -55,6 +69,9 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
     again = ok(api.post(f"{base}/divisions/import", {"csv": VILLAGES_CSV}))
     assert again["created"] == 0 and again["unchanged"] == 5
 
+
+def establish_associations(api: Client, base: str) -> dict[str, str]:
+    """Associations of four villages by village suffix; one outside the register is refused."""
     # Associations of four villages; one outside the register is refused.
     ids: dict[str, str] = {}
     for code, established in (
@@ -68,7 +85,11 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
         ]
     refused = api.create_association(D, f"{T}099")
     assert refused.status_code == 422 and refused.json()["field"] == "division_code"
-    one = f"{base}/associations/{ids['001']}"
+    return ids
+
+
+def appoint_first_officers(api: Client, base: str, ids: dict[str, str]) -> tuple[str, str, str]:
+    """The first committee of 友谊社区: returns the chair, 刘洋 and 陈静."""
 
     def appoint(association: str, role: str, name: str, on: str, **extra: Any) -> str:
         body = {"name": name, "role": role, "appointed_on": on, **extra}
@@ -82,7 +103,11 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
     liu = appoint(ids["001"], "committee_member", "刘洋", "2021-01-15", backgrounds=["disabled"])
     chen = appoint(ids["001"], "committee_member", "陈静", "2021-01-15", backgrounds=["relative"])
     appoint(ids["001"], "committee_member", "杨帆", "2021-01-15", backgrounds=["volunteer"])
+    return chair, liu, chen
 
+
+def select_full_time_members(api: Client, one: str, liu: str, chen: str) -> tuple[str, str]:
+    """Returns the memberships of 刘洋 (selected, paid, exits) and 陈静 (selected after him)."""
     # S3.6: 刘洋 selected full-time, paid, pay changed, exits; 陈静 selected after him.
     liu_membership = ok(
         api.post(
@@ -127,7 +152,11 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
             {"kind": "subsidy", "monthly_amount": "800", "from_on": "2021-10-08"},
         )
     )
+    return liu_membership, chen_membership
 
+
+def record_facilities(api: Client, one: str) -> None:
+    """The venue, barrier-free access (withdrawn in November) and the wall publicity."""
     # S3.4, S3.5: venue, barrier-free facilities, duties and rules on the wall.
     facilities = {}
     for kind, description, on in (
@@ -155,6 +184,11 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
         )
     )
 
+
+def train_officers(
+    api: Client, base: str, one: str, chair: str, liu: str, chen: str
+) -> tuple[str, str]:
+    """Returns the township session (offline) and the district one (online), both attended."""
     # S3.7: a township session offline, a district session online; attendance; qualification.
     township_session = ok(
         api.post(
@@ -196,6 +230,11 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
             {"session_id": district_session, "officer_id": chen, "hours": 2},
         )
     )
+    return township_session, district_session
+
+
+def qualify(api: Client, one: str, chen: str) -> str:
+    """陈静's social work qualification; returns its id."""
     qualification = ok(
         api.post(
             f"{one}/officers/{chen}/qualifications",
@@ -209,7 +248,11 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
         ),
         201,
     )["id"]
+    return qualification
 
+
+def reelect(api: Client, one: str, chair: str, chen: str) -> dict[str, Any]:
+    """The re-election; returns the new term."""
     # 换届 on 2021-12-20: the chair and 陈静 continue, a new vice-chair and member come in.
     term = ok(
         api.post(
@@ -228,7 +271,11 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
         201,
     )
     assert term["officer_ids"][0] == chair and term["officer_ids"][2] == chen
+    return term
 
+
+def merge_split_and_rename(api: Client, base: str, ids: dict[str, str]) -> int:
+    """Associations merged, villages merged, split and renamed; returns the last position."""
     # 工人新村's association merges into 百花's; then the villages merge into a new community.
     ok(
         api.post(
@@ -266,8 +313,15 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
             {"name": "伏牛路第一社区", "effective_on": "2021-12-28"},
         )
     )["position"]
+    return last
 
-    # -- read every fact back ------------------------------------------------------------
+
+def assert_the_lifecycle_record(api: Client, one: str, last: int, e: Entered) -> None:
+    """The lifecycle: terms, facilities, full-time members, qualifications, training."""
+    chair, liu, chen, term = e.chair, e.liu, e.chen, e.term
+    liu_membership, chen_membership = e.liu_membership, e.chen_membership
+    qualification = e.qualification
+    township_session, district_session = e.township_session, e.district_session
     record = ok(api.get(f"{one}/lifecycle", min_position=last))
     assert record["status"] == "active" and record["term"] == 2
     assert [(t["term"], t["started_on"], t["ends_on"]) for t in record["terms"]] == [
@@ -308,6 +362,10 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
     assert attended[(district_session, "陈静")]["hours"] == 2.0
     assert attended[(district_session, "陈静")]["mode"] == "online"
 
+
+def assert_officers_now_and_before(api: Client, one: str, e: Entered) -> None:
+    """The full-time list, who sits now and who sat before the re-election."""
+    liu, chen = e.liu, e.chen
     listed = ok(api.get(f"{one}/full-time-members"))["items"]
     assert [m["officer_id"] for m in listed] == [liu, chen]
 
@@ -319,6 +377,9 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
     assert history["刘洋"]["removed_on"] == "2021-12-20"
     assert history["刘洋"]["full_time"] is False
 
+
+def assert_mergers_and_divisions(api: Client, base: str, ids: dict[str, str]) -> None:
+    """Merged and absorbing associations; the villages merged, split and renamed."""
     merged = ok(api.get(f"{base}/associations/{ids['003']}/lifecycle"))
     assert (merged["status"], merged["merged_into"], merged["ended_on"]) == (
         "merged",
@@ -353,6 +414,10 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
     everything = ok(api.get(f"{base}/divisions", township_code=T, include_ended="true"))
     assert everything["total"] == 7
 
+
+def assert_training_sessions(api: Client, base: str, e: Entered) -> None:
+    """A session with its attendees; the district's sessions listed."""
+    township_session, district_session = e.township_session, e.district_session
     session = ok(api.get(f"{base}/training-sessions/{township_session}"))
     assert (session["mode"], session["hours"], session["organiser"]) == (
         "offline",
@@ -363,7 +428,12 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
     sessions = ok(api.get(f"{base}/training-sessions"))
     assert [s["session_id"] for s in sessions["items"]] == [district_session, township_session]
 
-    # -- the roster and the care work of 友谊社区 (S3.3, S3.5, S3.6), and a move away ------
+
+def group_and_serve(api: Client, base: str, one: str) -> tuple[str, list[str]]:
+    """Three people of 友谊社区 in a group; a need met by a service.
+
+    Returns the roster path and the people.
+    """
     roster, village = f"{base}/persons", f"{T}001"
     people = [ok(api.post(roster, person_body(village, n)), 201)["id"] for n in (31, 32, 33)]
     group = ok(
@@ -404,21 +474,32 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
         ),
         201,
     )
-    visit = ok(
-        api.post(
-            f"{one}/visits",
-            {
-                "household_id": "H-31",
-                "household_kind": "ordinary",
-                "person_ids": [people[0]],
-                "visited_on": "2021-08-15",
-                "visitor_officer_id": chair,
-                "mode": "on_site",
-                "findings": "轮椅使用良好",
-            },
-        ),
-        201,
-    )["id"]
+    return roster, people
+
+
+def visit_the_household(api: Client, one: str, person: str, chair: str) -> str:
+    """The chair's home visit to the first person's household; returns the visit id."""
+    return str(
+        ok(
+            api.post(
+                f"{one}/visits",
+                {
+                    "household_id": "H-31",
+                    "household_kind": "ordinary",
+                    "person_ids": [person],
+                    "visited_on": "2021-08-15",
+                    "visitor_officer_id": chair,
+                    "mode": "on_site",
+                    "findings": "轮椅使用良好",
+                },
+            ),
+            201,
+        )["id"]
+    )
+
+
+def evaluate_the_association(api: Client, base: str, one: str) -> None:
+    """A scheme and the 2021 evaluation."""
     ok(
         api.post(
             f"{base}/evaluation-schemes",
@@ -445,10 +526,14 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
         ),
         201,
     )
+
+
+def move_away(api: Client, roster: str, person: str) -> dict[str, Any]:
+    """The third person moves to 惠济区; returns the completed transfer."""
     ok(api.create_district("410108", "惠济区"), 201)
     moved = ok(
         api.post(
-            f"{roster}/{people[2]}/transfer-out",
+            f"{roster}/{person}/transfer-out",
             {
                 "to_district": "410108",
                 "village_code": "410108001001",
@@ -458,7 +543,14 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
         )
     )
     assert moved["state"] == "completed"
+    return moved
 
+
+def assert_the_care_work(
+    api: Client, base: str, one: str, people: list[str], visit: str, moved: dict[str, Any]
+) -> None:
+    """The village's roster after the move, the person received, group, need, visit, evaluation."""
+    roster, village = f"{base}/persons", f"{T}001"
     mine = ok(api.get(roster, village_code=village, min_position=moved["position"]))
     statuses = {p["id"]: p["status"] for p in mine["items"]}
     assert statuses == {people[0]: "active", people[1]: "active", people[2]: "transferred_out"}
@@ -476,6 +568,11 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
     evaluations = ok(api.get(f"{one}/evaluations", cycle=2021))["items"]
     assert [e["total"] for e in evaluations] == [85.0]  # 50*0.9 + 50*0.8
 
+
+def assert_another_township_sees_only_the_district(
+    api: Client, base: str, one: str, district_session: str
+) -> None:
+    """A township officer of another township sees the district's session, not this one's."""
     # A township officer of another township sees the district's session, not this one's.
     other = ok(
         api.post(
@@ -494,6 +591,48 @@ def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> 
     assert [s["session_id"] for s in seen["items"]] == [district_session]
     assert ok(narrow.get(f"{base}/divisions", level="village"))["total"] == 0
     assert narrow.get(f"{one}/lifecycle").status_code == 404
+
+
+def test_a_year_of_one_township_is_entered_and_read_back(hosted_api: Client) -> None:
+    api = hosted_api
+    ok(api.create_district(D, "中原区"), 201)
+    base = f"/districts/{D}"
+    import_divisions(api, base)
+    ids = establish_associations(api, base)
+    one = f"{base}/associations/{ids['001']}"
+    chair, liu, chen = appoint_first_officers(api, base, ids)
+    liu_membership, chen_membership = select_full_time_members(api, one, liu, chen)
+    record_facilities(api, one)
+    township_session, district_session = train_officers(api, base, one, chair, liu, chen)
+    qualification = qualify(api, one, chen)
+    term = reelect(api, one, chair, chen)
+    last = merge_split_and_rename(api, base, ids)
+    entered = Entered(
+        ids,
+        chair,
+        liu,
+        chen,
+        liu_membership,
+        chen_membership,
+        township_session,
+        district_session,
+        qualification,
+        term,
+    )
+
+    # -- read every fact back ------------------------------------------------------------
+    assert_the_lifecycle_record(api, one, last, entered)
+    assert_officers_now_and_before(api, one, entered)
+    assert_mergers_and_divisions(api, base, ids)
+    assert_training_sessions(api, base, entered)
+
+    # -- the roster and the care work of 友谊社区 (S3.3, S3.5, S3.6), and a move away ------
+    roster, people = group_and_serve(api, base, one)
+    visit = visit_the_household(api, one, people[0], chair)
+    evaluate_the_association(api, base, one)
+    moved = move_away(api, roster, people[2])
+    assert_the_care_work(api, base, one, people, visit, moved)
+    assert_another_township_sees_only_the_district(api, base, one, district_session)
 
 
 def test_divisions_import_command_reads_the_city_file(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from flask import Flask
 
@@ -18,9 +19,8 @@ TOKEN = BOOTSTRAP_TOKEN
 RESIDENT_ID = "4101021990" + "01011234"  # personal data in an exception's message
 
 
-def test_metrics_count_requests_and_read_lag_and_task_counts(app: Flask) -> None:
-    client = app.test_client()
-    auth = {"Authorization": f"Bearer {TOKEN}"}
+def make_requests_and_task_outcomes(app: Flask, client: Any, auth: dict[str, str]) -> None:
+    """One created district, one conflict, two unmatched paths, two retries and a failure."""
     assert (
         client.post(
             "/api/v1/districts", json={"code": "410102", "name": "中原区"}, headers=auth
@@ -40,10 +40,9 @@ def test_metrics_count_requests_and_read_lag_and_task_counts(app: Flask) -> None
     task_stats.record(runtime.db, "canxie.project_district", "410102", "retry")
     task_stats.record(runtime.db, "canxie.project_district", "410102", "failure")
 
-    assert client.get("/metrics").status_code == 401  # city-wide accounts, or the token
-    response = client.get("/metrics", headers=auth)
-    assert response.status_code == 200
-    found = samples(response.get_data(as_text=True))
+
+def assert_request_counts(found: dict[tuple[str, frozenset[tuple[str, str]]], float]) -> None:
+    """Requests counted by method, route template and status; durations likewise."""
     assert (
         value(
             found,
@@ -68,6 +67,18 @@ def test_metrics_count_requests_and_read_lag_and_task_counts(app: Flask) -> None
         )
         == 1
     )
+
+
+def test_metrics_count_requests_and_read_lag_and_task_counts(app: Flask) -> None:
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    make_requests_and_task_outcomes(app, client, auth)
+
+    assert client.get("/metrics").status_code == 401  # city-wide accounts, or the token
+    response = client.get("/metrics", headers=auth)
+    assert response.status_code == 200
+    found = samples(response.get_data(as_text=True))
+    assert_request_counts(found)
     assert by_label(found, "canxie_projection_lag_events", "district") == {"410102": 0}
     assert by_label(found, "canxie_projection_lag_seconds", "district") == {"410102": 0}
     assert value(found, "canxie_districts") == 1

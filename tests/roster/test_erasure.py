@@ -62,9 +62,8 @@ def test_personal_fields_are_sealed_in_the_log_even_before_erasure(app: Any) -> 
             assert not any(form in s for s in states), f"{secret} stored in clear"
 
 
-def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(app: Any) -> None:
-    client = app.test_client()
-    runtime = app.extensions["canxie"].runtime
+def register_relocated_and_signed(client: Any, runtime: Any) -> tuple[str, str, dict[str, Any]]:
+    """Two people, one relocated, the log signed: the erased-to-be id, the kept id, her record."""
     erased_id = register(client, 1, NAME)
     kept_id = register(client, 2, "李雷")
     moved = client.post(
@@ -82,15 +81,13 @@ def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(ap
     assert head is not None
     before = person(client, erased_id, unmask=["resident_id", "address"], reason="核对身份 check")
     assert before["name"] == NAME
+    return erased_id, kept_id, before
 
-    erased = client.post(
-        f"/api/v1/districts/{D}/persons/{erased_id}/erasure",
-        headers=AUTH,
-        json={"reason": "本人依法申请删除 (lawful request)"},
-    )
-    assert erased.status_code == 200, erased.get_json()
-    runtime.catch_up(D)
 
+def assert_no_personal_data_is_left(
+    client: Any, erased_id: str, kept_id: str, before: dict[str, Any]
+) -> None:
+    """Her record keeps only what is not personal; the listing and the other person are intact."""
     after = person(client, erased_id, unmask=["resident_id", "address"], reason="核对身份 check")
     assert after["erased"] is True
     for field in ("name", "resident_id", "birth_date", "address", "phone", "certificate_number"):
@@ -105,6 +102,33 @@ def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(ap
     assert NAME not in str(listing)
     assert person(client, kept_id)["name"] == "李雷"
 
+
+def assert_the_signed_log_still_verifies(runtime: Any) -> None:
+    """The log was not touched: every signed head still verifies against the stored events."""
+    sign_district(runtime, D)
+    snap = snapshot(runtime.db, D)
+    key = load_public_key(signing_key(runtime.settings).public_key or "")
+    report = verify_ledger(
+        D, snap.records, snap.recorded_leaves, [h.to_dict() for h in snap.heads], [key]
+    )
+    assert report.ok, report.text()
+    assert len(snap.heads) >= 2
+
+
+def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(app: Any) -> None:
+    client = app.test_client()
+    runtime = app.extensions["canxie"].runtime
+    erased_id, kept_id, before = register_relocated_and_signed(client, runtime)
+
+    erased = client.post(
+        f"/api/v1/districts/{D}/persons/{erased_id}/erasure",
+        headers=AUTH,
+        json={"reason": "本人依法申请删除 (lawful request)"},
+    )
+    assert erased.status_code == 200, erased.get_json()
+    runtime.catch_up(D)
+    assert_no_personal_data_is_left(client, erased_id, kept_id, before)
+
     # Nothing more can be recorded about them, and a rebuild from the log stays erased.
     refused = client.post(
         f"/api/v1/districts/{D}/persons/{erased_id}/death",
@@ -116,16 +140,7 @@ def test_erasure_removes_personal_data_everywhere_and_the_proofs_still_verify(ap
     rebuild(runtime.db, D, records.mapper)
     rebuilt = person(client, erased_id)
     assert rebuilt["erased"] is True and rebuilt["name"] is None
-
-    # The log was not touched: every signed head still verifies against the stored events.
-    sign_district(runtime, D)
-    snap = snapshot(runtime.db, D)
-    key = load_public_key(signing_key(runtime.settings).public_key or "")
-    report = verify_ledger(
-        D, snap.records, snap.recorded_leaves, [h.to_dict() for h in snap.heads], [key]
-    )
-    assert report.ok, report.text()
-    assert len(snap.heads) >= 2
+    assert_the_signed_log_still_verifies(runtime)
 
 
 def test_only_district_and_city_administrators_may_erase(app: Any) -> None:

@@ -496,6 +496,29 @@ def care(maker: Maker) -> None:
     )
 
 
+def _correct_a_resident_id(maker: Maker, records: Any) -> None:
+    """A resident ID corrected on 15 October 2024 about 5 January 2022; its old claim reused."""
+    uncertified_504 = {"certificate_number": None, "category": None, "grade": None}
+    needs = {"service_needs": ["rehabilitation"]}
+    corrected = person(504, "410102001001", date(1975, 4, 4), **uncertified_504, **needs)
+    mistaken = records.register_person(corrected, registered_on=date(2022, 1, 5), by=BY).id
+    maker.clock.at(date(2024, 10, 15))
+    right = make_resident_id("410102", date(1975, 4, 5), 4, Sex.MALE)
+    records.correct_person(
+        mistaken,
+        changes={"resident_id": right, "birth_date": date(1975, 4, 5)},
+        reason="身份证号录入错误",
+        effective_on=date(2022, 1, 5),
+        by=BY,
+    )
+    # The resident ID let go by the correction belongs to someone else, registered now.
+    records.register_person(
+        person(504, "410102001002", date(1975, 4, 4), name="旧库504号之二"),
+        registered_on=date(2024, 10, 15),
+        by=BY,
+    )
+
+
 def roster(maker: Maker) -> None:
     """Certificates issued and cancelled, a departure and return, a correction recorded later
     about an earlier date (moving a resident ID's claim, which a new person then takes)."""
@@ -543,25 +566,7 @@ def roster(maker: Maker) -> None:
         effective_on=date(2024, 9, 1),
         by=BY,
     )
-    uncertified_504 = {"certificate_number": None, "category": None, "grade": None}
-    needs = {"service_needs": ["rehabilitation"]}
-    corrected = person(504, "410102001001", date(1975, 4, 4), **uncertified_504, **needs)
-    mistaken = records.register_person(corrected, registered_on=date(2022, 1, 5), by=BY).id
-    maker.clock.at(date(2024, 10, 15))
-    right = make_resident_id("410102", date(1975, 4, 5), 4, Sex.MALE)
-    records.correct_person(
-        mistaken,
-        changes={"resident_id": right, "birth_date": date(1975, 4, 5)},
-        reason="身份证号录入错误",
-        effective_on=date(2022, 1, 5),
-        by=BY,
-    )
-    # The resident ID let go by the correction belongs to someone else, registered now.
-    records.register_person(
-        person(504, "410102001002", date(1975, 4, 4), name="旧库504号之二"),
-        registered_on=date(2024, 10, 15),
-        by=BY,
-    )
+    _correct_a_resident_id(maker, records)
 
 
 def erasure(maker: Maker) -> None:

@@ -90,6 +90,23 @@ def _set_up(records: Any, cal: Calendar) -> dict[str, UUID]:
     return {"a": a, "chair": chair, "first": first, "group": group}
 
 
+def _late_spot_check(records: Any, a: UUID) -> UUID:
+    """The first-quarter spot check, typed in late, with one hand-written problem."""
+    inspection = records.open_inspection(
+        kind=InspectionKind.SPOT_CHECK,
+        title="一季度抽查（补录）",
+        inspected_on=LATE,
+        township_code=None,
+        inspectors=["市残联 张检查"],
+        association_ids=[a],
+        rules_basis=None,
+        rule_findings=[],
+        written=[WrittenProblem(description="工作档案不规范", association_id=a, clause="S3.5")],
+        by=INSPECTOR,
+    ).id
+    return inspection
+
+
 def _typed_in_late(records: Any, ids: dict[str, UUID]) -> dict[str, UUID]:
     """10 May 2022: what happened on 20 February, typed in (the calendar is on 10 May)."""
     a, first = ids["a"], ids["first"]
@@ -135,18 +152,7 @@ def _typed_in_late(records: Any, ids: dict[str, UUID]) -> dict[str, UUID]:
         notes=None,
         by=BY,
     )
-    inspection = records.open_inspection(
-        kind=InspectionKind.SPOT_CHECK,
-        title="一季度抽查（补录）",
-        inspected_on=LATE,
-        township_code=None,
-        inspectors=["市残联 张检查"],
-        association_ids=[a],
-        rules_basis=None,
-        rule_findings=[],
-        written=[WrittenProblem(description="工作档案不规范", association_id=a, clause="S3.5")],
-        by=INSPECTOR,
-    ).id
+    inspection = _late_spot_check(records, a)
     records.correct_person(
         first,
         changes={"name": CORRECTED_NAME},
