@@ -66,8 +66,9 @@ def test_a_district_is_added_and_its_divisions_entered_and_imported(admin_world:
     assert too_large.status_code == 413 and 'id="error-file"' in too_large.get_data(as_text=True)
 
 
-def test_divisions_are_renamed_merged_and_split_from_a_date(admin_world: World) -> None:
-    client = signed_in(admin_world, "city-admin")
+def _rename_and_merge(admin_world: World, client: FlaskClient) -> None:
+    """The first village renamed from 2023-01-01, the third merged into the second from
+    2023-02-01; the histories say both in words, in Chinese and in English."""
     first, second, third = VILLAGES
     rename = f"{BASE}/{first}/renaming"
     _refused(_send(client, rename, name="", effective_on="x"), "name", "effective_on")
@@ -92,44 +93,30 @@ def test_divisions_are_renamed_merged_and_split_from_a_date(admin_world: World) 
     english = client.get(f"{BASE}/{first}").get_data(as_text=True)
     assert "Division renamed" in english and "Previous name: 一村" in english
     client.set_cookie("canxie_lang", "zh_Hans_CN")
-    split = f"{BASE}/{first}/split"
-    _refused(
-        _send(
-            client,
-            split,
-            **{
-                "part-0-code": f"{TOWNSHIP}004",
-                "part-0-name": "四村",
-                "effective_on": "2023-03-01",
-            },
-        ),
-        "parts",
-    )
-    _refused(
-        _send(
-            client,
-            split,
-            **{
-                "part-0-code": "12",
-                "part-0-name": "四村",
-                "part-1-code": f"{TOWNSHIP}005",
-                "part-1-name": "五村",
-                "effective_on": "2023-03-01",
-            },
-        ),
-        "part-0-code",
-    )
-    done = _send(
-        client,
-        split,
-        **{
-            "part-0-code": f"{TOWNSHIP}004",
-            "part-0-name": "四村",
-            "part-1-code": f"{TOWNSHIP}005",
-            "part-1-name": "五村",
-            "effective_on": "2023-03-01",
-        },
-    )
-    page = _recorded(admin_world, client, done)
+
+
+def _parts(*parts: tuple[str, str]) -> dict[str, str]:
+    """A split's form fields: each part's code and name, from 2023-03-01."""
+    fields = {"effective_on": "2023-03-01"}
+    for n, (code, name) in enumerate(parts):
+        fields |= {f"part-{n}-code": code, f"part-{n}-name": name}
+    return fields
+
+
+def _split(admin_world: World, client: FlaskClient) -> None:
+    """The first village split in two: one part alone and a bad code are refused beside
+    their fields; two good parts are recorded."""
+    split = f"{BASE}/{VILLAGES[0]}/split"
+    _refused(_send(client, split, **_parts((f"{TOWNSHIP}004", "四村"))), "parts")
+    bad = _parts(("12", "四村"), (f"{TOWNSHIP}005", "五村"))
+    _refused(_send(client, split, **bad), "part-0-code")
+    good = _parts((f"{TOWNSHIP}004", "四村"), (f"{TOWNSHIP}005", "五村"))
+    page = _recorded(admin_world, client, _send(client, split, **good))
     assert f"{TOWNSHIP}004" in page and f"{TOWNSHIP}005" in page
+
+
+def test_divisions_are_renamed_merged_and_split_from_a_date(admin_world: World) -> None:
+    client = signed_in(admin_world, "city-admin")
+    _rename_and_merge(admin_world, client)
+    _split(admin_world, client)
     assert client.get(f"{BASE}/999999").status_code == 404
