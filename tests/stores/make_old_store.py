@@ -213,7 +213,7 @@ def officer(association: Association, name: str) -> UUID:
 
 def association_of(maker: Maker, village: str, code: str = D) -> Association:
     """The association holding a village (through the village's claim)."""
-    from aggregates.store.district import division_claim_id
+    from aggregates.association.association import division_claim_id
 
     records = maker.records(code)
     claim = records.repository.get(division_claim_id(village))
