@@ -26,18 +26,16 @@ from bench.common import add_results_option, print_table, results_folder, write_
 from bench.temporal import random_days, timed
 from projections.engine.history import Basis
 from service.campaign.queries import acceptance
-from service.compliance.queries import report
+from service.compliance.queries import each_district, report, rollup
 from workers.runtime import Runtime
 from workers.settings import Settings
 
 
 def city(runtime: Runtime, codes: list[str], day: date | None, basis: Basis) -> int:
-    """Every district's compliance as the service answers it: failing findings."""
-    failing = 0
-    for code in codes:
-        body = report(runtime, code, day, basis.value)
-        failing += sum(1 for f in body["findings"] if not f["passed"])
-    return failing
+    """The city's compliance as the service answers it (every district's roll-up, several
+    districts at once on PostgreSQL): failures counted."""
+    rollups = each_district(runtime, codes, lambda code: rollup(runtime, code, day, basis.value))
+    return sum(sum(r["summary"]["failures_by_rule"].values()) for r in rollups)
 
 
 def measure(runtime: Runtime, codes: list[str], largest: str, days: int) -> dict[str, Any]:

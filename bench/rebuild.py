@@ -41,6 +41,7 @@ def child_rebuild(url: str | None, data_dir: Path) -> dict[str, Any]:
     for district in tenancy.districts():
         began = time.perf_counter()
         done = rebuild(tenancy.db, district.code, tenancy.records(district.code).mapper)
+        tenancy.db.analyze(district.code)  # as `canxie rebuild` does: the reads need it
         per_district[district.code] = {
             "events": done.events,
             "seconds": time.perf_counter() - began,

@@ -10,7 +10,7 @@ figures in :mod:`aggregates.plan`, versioned by the date they take effect.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -33,6 +33,7 @@ __all__ = [
     "evaluate",
     "evaluate_facts",
     "evaluate_stored",
+    "summarize_stored",
 ]
 
 
@@ -184,6 +185,17 @@ def evaluate_stored(db: Database, district: str, as_of: date, basis: Basis | Non
     facts of ``as_of``, normally today), else the temporal tables as of ``as_of`` on it."""
     source = db if basis is None else reading(db, as_of, basis)
     return evaluate_facts(district, read_facts(source, district, as_of))
+
+
+def summarize_stored(
+    db: Database, district: str, as_of: date, basis: Basis | None = None
+) -> Report:
+    """The roll-ups of :func:`evaluate_stored` (district and townships) without its findings,
+    which come back empty: the roster rules are counted in the store, so no person or
+    household leaves it (the city's answer and the dashboards' series add these up)."""
+    source = db if basis is None else reading(db, as_of, basis)
+    report = evaluate_facts(district, read_facts(source, district, as_of, named=False))
+    return replace(report, findings=[])
 
 
 def evaluate_facts(district: str, facts: Facts) -> Report:

@@ -17,7 +17,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
-from projections.compliance import Report, evaluate, evaluate_stored
+from projections.compliance import Report, evaluate, summarize_stored
 from projections.engine.history import Basis, effective_on, known_by
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
@@ -112,7 +112,7 @@ def temporal_series(
     """The same points as :func:`series`, each read from the temporal tables (no replay)."""
     points = []
     for day in sorted(days):
-        result = evaluate_stored(db, district, day, basis)
+        result = summarize_stored(db, district, day, basis)
         with db.transaction(district, write=False) as cur:
             applied, _ = known_by(cur, partial(db.sql, district), basis, day)
         points.append(report_point(result, day, applied))

@@ -64,6 +64,7 @@ def twin(table: Table, basis: Basis) -> Table:
         name=table.name + SUFFIX[basis],
         columns={**table.columns, **VERSION_COLUMNS},
         key=(*table.key, "v_since"),
+        personal=table.personal,
     )
 
 

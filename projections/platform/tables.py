@@ -69,6 +69,9 @@ class Table:
     #: (an append-only table such as the audit trail, whose leaves are numbered so): the row
     #: is written once, already numbered, instead of inserted and then updated.
     numbered: str | None = None
+    #: Columns holding personal data: PostgreSQL never samples them into its planner
+    #: statistics (an ANALYZE, by hand or by autovacuum), so an erasure leaves no copy there.
+    personal: tuple[str, ...] = ()
 
     def ddl(self, dialect: str) -> list[str]:
         """CREATE statements (idempotent), with ``{s}`` for the schema prefix."""
@@ -84,4 +87,9 @@ class Table:
             statements.append(
                 f"CREATE INDEX IF NOT EXISTS {index_name} ON {{s}}{self.name} ({', '.join(index)})"
             )
+        if dialect == "postgresql":  # SQLite's statistics are row counts only
+            statements += [
+                f"ALTER TABLE {{s}}{self.name} ALTER COLUMN {column} SET STATISTICS 0"
+                for column in self.personal
+            ]
         return statements

@@ -52,6 +52,16 @@ PERSONS = Table(
         ("resident_id",),
         ("household_id",),
     ),
+    personal=(
+        "name",
+        "birth_date",
+        "resident_id",
+        "certificate_number",
+        "address",
+        "phone",
+        "hardship_reason",
+        "import_digest",
+    ),
 )
 
 PERSON_HISTORY = Table(
@@ -61,6 +71,7 @@ PERSON_HISTORY = Table(
         "actor text, role text, reason text, recorded_at timestamp"
     ),
     key=("person_id", "version"),
+    personal=("details",),
 )
 
 #: Columns a list may be sorted by (a leading ``-`` sorts descending).
@@ -371,17 +382,7 @@ def _transferred_in(event: Person.TransferredIn, position: int, uow: UnitOfWork)
 
 
 #: What an erased person's row keeps of their personal data: nothing.
-ERASED_VALUES: dict[str, Any] = {
-    "name": None,
-    "birth_date": None,
-    "resident_id": None,
-    "certificate_number": None,
-    "address": None,
-    "phone": None,
-    "hardship_reason": None,
-    "import_digest": None,
-    "erased": True,
-}
+ERASED_VALUES: dict[str, Any] = {**dict.fromkeys(PERSONS.personal), "erased": True}
 
 
 def _erased(event: Person.Erased, position: int, uow: UnitOfWork) -> None:

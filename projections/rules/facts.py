@@ -68,6 +68,24 @@ class Roster:
     incomplete: list[str] = field(default_factory=list)  # person ids, in order of id
     outside_groups: list[str] = field(default_factory=list)  # person ids, in order of id
     overdue: list[dict[str, Any]] = field(default_factory=list)  # by household id
+    #: How many are incomplete, outside groups and overdue, when the store only counted them
+    #: (a roll-up names no one: the lists above are then empty).
+    counted: tuple[int, int, int] | None = None
+
+    @property
+    def incomplete_count(self) -> int:
+        """Persons whose record is incomplete."""
+        return len(self.incomplete) if self.counted is None else self.counted[0]
+
+    @property
+    def outside_count(self) -> int:
+        """Persons in no group."""
+        return len(self.outside_groups) if self.counted is None else self.counted[1]
+
+    @property
+    def overdue_count(self) -> int:
+        """Households overdue for a visit."""
+        return len(self.overdue) if self.counted is None else self.counted[2]
 
 
 NO_ROSTER = Roster(rostered=0, households=0)

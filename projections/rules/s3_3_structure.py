@@ -35,7 +35,7 @@ def _everyone_in_a_group(
     stored = facts.stored_roster(association)
     if stored is not None:
         found = {"rostered": stored.rostered, "not_in_a_group": stored.outside_groups}
-        return not stored.outside_groups, found
+        return not stored.outside_count, found
     rostered = facts.rostered(association)
     outside = [p["id"] for p in rostered if str(p["id"]) not in facts.members]
     return not outside, {"rostered": len(rostered), "not_in_a_group": outside}

@@ -107,7 +107,8 @@ def _visits(association: dict[str, Any], facts: Facts, plan: Plan) -> tuple[bool
     """Every household of the village's roster visited within its interval."""
     stored = facts.stored_roster(association)
     if stored is not None:
-        return not stored.overdue, {"households": stored.households, "overdue": stored.overdue}
+        found = {"households": stored.households, "overdue": stored.overdue}
+        return not stored.overdue_count, found
     households = roster_households(facts.rostered(association))
     overdue = []
     for household_id, household in sorted(households.items()):
@@ -131,7 +132,7 @@ def _roster_complete(
     stored = facts.stored_roster(association)
     if stored is not None:
         found = {"rostered": stored.rostered, "incomplete": stored.incomplete}
-        return bool(stored.rostered) and not stored.incomplete, found
+        return bool(stored.rostered) and not stored.incomplete_count, found
     people = facts.rostered(association)
     incomplete = [
         p["id"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from projections.platform.database import Cursor, Database
 from projections.rules.facts import Facts, Roster, association_order, intervals_on, officer_order
-from projections.rules.s3_5_systems import Household, visit_due
+from projections.rules.s3_5_systems import Due, Household, visit_due
 
 Sql = Callable[[str], str]
 
@@ -29,8 +29,10 @@ def _holds(start: str, end: str) -> str:
     return _HOLDS.format(start=start, end=end)
 
 
-def read_facts(db: Database, district: str, as_of: date) -> Facts:
-    """The district's facts on ``as_of`` from ``db`` (live tables, or ``reading(...)``)."""
+def read_facts(db: Database, district: str, as_of: date, *, named: bool = True) -> Facts:
+    """The district's facts on ``as_of`` from ``db`` (live tables, or ``reading(...)``);
+    unless ``named``, the roster rules' failures are counted, not listed (a roll-up names no
+    one, and a city whose visits stopped has every household overdue)."""
     facts = Facts(None, as_of)
     sql = partial(db.sql, district)
     with db.transaction(district, write=False) as cur:
@@ -39,7 +41,10 @@ def read_facts(db: Database, district: str, as_of: date) -> Facts:
         )
         facts.intervals = intervals_on([dict(row) for row in cur.fetchall()], as_of)
         _organisation(cur, sql, facts)
-        _people(cur, sql, facts)
+        if named:
+            _people(cur, sql, facts)
+        else:
+            _people_counted(cur, sql, facts)
         _care(cur, sql, facts)
     return facts
 
@@ -108,6 +113,51 @@ ROSTERED = "status = 'active' AND (registered_on IS NULL OR registered_on <= %s)
 HOUSEHOLD = "COALESCE(NULLIF(household_id, ''), id)"
 
 
+#: A rostered person whose record lacks a household, an address, or both a certificate and
+#: service needs (S3.5 档案管理).
+INCOMPLETE = (
+    "(COALESCE(household_id, '') = '' OR COALESCE(address, '') = '' OR "
+    "(COALESCE(certificate_number, '') = '' AND COALESCE(service_needs, '') = ''))"
+)
+#: A person in no group on the day (S3.3).  NOT IN, not a correlated NOT EXISTS: one hashed
+#: set of members whatever the planner thinks of the tables' sizes (a nested loop was
+#: measured, quadratic in persons).
+OUTSIDE = (
+    "id NOT IN (SELECT person_id FROM {s}group_memberships WHERE person_id IS NOT NULL AND "
+    f"{_holds('joined_on', 'left_on')})"
+)
+
+
+def _people_counted(cur: Cursor, sql: Sql, facts: Facts) -> None:
+    """The roster rules per village as counts only: one pass over the roster and one over
+    the households, nothing per person leaves the database."""
+    day = facts.day
+    overdue = {
+        str(row["village_code"]): int(row["overdue"])
+        for row in _overdue(cur, sql, facts, "h.village_code, count(*) AS overdue", grouped=True)
+    }
+    facts.rosters = {
+        str(row["village_code"]): Roster(
+            rostered=int(row["rostered"]),
+            households=int(row["households"]),
+            counted=(
+                int(row["incomplete"]),
+                int(row["outside"]),
+                overdue.get(str(row["village_code"]), 0),
+            ),
+        )
+        for row in _rows(
+            cur,
+            sql,
+            f"SELECT village_code, count(*) AS rostered, count(DISTINCT {HOUSEHOLD}) AS "
+            f"households, sum(CASE WHEN {INCOMPLETE} THEN 1 ELSE 0 END) AS incomplete, "
+            f"sum(CASE WHEN {OUTSIDE} THEN 1 ELSE 0 END) AS outside "
+            f"FROM {{s}}persons WHERE {ROSTERED} GROUP BY village_code",
+            day,
+        )
+    }
+
+
 def _people(cur: Cursor, sql: Sql, facts: Facts) -> None:
     """The roster rules worked out per village by the store: counts, and only the persons and
     households that fail (a village's persons never leave the database)."""
@@ -119,24 +169,9 @@ def _people(cur: Cursor, sql: Sql, facts: Facts) -> None:
         f"FROM {{s}}persons WHERE {ROSTERED} GROUP BY village_code",
         day,
     )
-    incomplete = _ids(
-        cur,
-        sql,
-        f"SELECT village_code, id FROM {{s}}persons WHERE {ROSTERED} AND ("
-        "COALESCE(household_id, '') = '' OR COALESCE(address, '') = '' OR "
-        "(COALESCE(certificate_number, '') = '' AND COALESCE(service_needs, '') = ''))",
-        day,
-    )
-    outside = _ids(
-        cur,
-        sql,
-        # NOT IN, not a correlated NOT EXISTS: one hashed set of members whatever the planner
-        # thinks of the tables' sizes (a nested loop was measured, quadratic in persons).
-        f"SELECT village_code, id FROM {{s}}persons WHERE {ROSTERED} AND id NOT IN ("
-        "SELECT person_id FROM {s}group_memberships WHERE person_id IS NOT NULL AND "
-        f"{_holds('joined_on', 'left_on')})",
-        day,
-    )
+    rostered = f"SELECT village_code, id FROM {{s}}persons WHERE {ROSTERED}"
+    incomplete = _ids(cur, sql, f"{rostered} AND {INCOMPLETE}", day)
+    outside = _ids(cur, sql, f"{rostered} AND {OUTSIDE}", day)
     overdue = overdue_households(cur, sql, facts)
     facts.rosters = {
         str(row["village_code"]): Roster(
@@ -167,15 +202,24 @@ def _shifted(day: date, days: int) -> date:
         return date.min if days < 0 else date.max
 
 
-def overdue_households(cur: Cursor, sql: Sql, facts: Facts) -> dict[str, list[dict[str, Any]]]:
-    """The households overdue for a visit on the day, by village (S3.5), as a query over the
-    visits' days: a household is overdue when its latest visit (else its first member's
-    registration) lies before the day less its kind's interval."""
-    thresholds = {
+def _thresholds(facts: Facts) -> dict[bool, Due]:
+    """When a household of each kind (special hardship or not) falls due, from a visit on
+    the day: its kind and interval in force, worked out once per kind."""
+    return {
         hardship: visit_due(Household("", hardship), facts.intervals, facts.as_of)
         for hardship in (True, False)
     }
-    cut = {k: _shifted(facts.as_of, -d.interval_days).isoformat() for k, d in thresholds.items()}
+
+
+def _overdue(
+    cur: Cursor, sql: Sql, facts: Facts, selected: str, *, grouped: bool = False
+) -> list[Any]:
+    """``selected`` of the households overdue on the day (``h``: the roster's households,
+    ``v``: their latest visit), per village when ``grouped``."""
+    cut = {
+        hardship: _shifted(facts.as_of, -due.interval_days).isoformat()
+        for hardship, due in _thresholds(facts).items()
+    }
     cur.execute(
         sql(
             f"WITH households AS (SELECT village_code, {HOUSEHOLD} AS household, "
@@ -184,15 +228,25 @@ def overdue_households(cur: Cursor, sql: Sql, facts: Facts) -> dict[str, list[di
             f"FROM {{s}}persons WHERE {ROSTERED} GROUP BY village_code, {HOUSEHOLD}), "
             "visited AS (SELECT household_id, max(visited_on) AS last_visit "
             "FROM {s}home_visits WHERE visited_on <= %s GROUP BY household_id) "
-            "SELECT h.village_code, h.household, h.hardship, h.first_registered, v.last_visit "
+            f"SELECT {selected} "
             "FROM households h LEFT JOIN visited v ON v.household_id = h.household "
             "WHERE COALESCE(v.last_visit, h.first_registered) < "
             "CASE WHEN h.hardship = 1 THEN %s ELSE %s END"
+            + (" GROUP BY h.village_code" if grouped else "")
         ),
         [facts.day, facts.day, cut[True], cut[False]],
     )
+    return list(cur.fetchall())
+
+
+def overdue_households(cur: Cursor, sql: Sql, facts: Facts) -> dict[str, list[dict[str, Any]]]:
+    """The households overdue for a visit on the day, by village (S3.5), as a query over the
+    visits' days: a household is overdue when its latest visit (else its first member's
+    registration) lies before the day less its kind's interval."""
+    thresholds = _thresholds(facts)
+    selected = "h.village_code, h.household, h.hardship, h.first_registered, v.last_visit"
     found: dict[str, list[dict[str, Any]]] = {}
-    for row in sorted(cur.fetchall(), key=lambda r: str(r["household"])):
+    for row in sorted(_overdue(cur, sql, facts, selected), key=lambda r: str(r["household"])):
         # visit_due's sum, its kind and interval worked out once per kind above (a city
         # whose visits stopped long ago has every household overdue: 12,500 at scale 0.05).
         due = thresholds[bool(row["hardship"])]

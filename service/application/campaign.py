@@ -32,7 +32,7 @@ from service.campaign.queries import (
     rule_findings,
     work_plan_status,
 )
-from service.compliance.queries import report
+from service.compliance.queries import each_district, report, rollup
 from service.http.access import Principal
 from service.http.problems import ProblemError
 
@@ -353,14 +353,16 @@ def compliance_diff(caller: Caller, code: str, query: dict[str, Any]) -> dict[st
 def city_compliance(caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
     """Each district the caller covers wholly, and their sum."""
     runtime = caller.runtime
-    districts = []
-    for district in runtime.tenancy.districts():
-        if query.get("district") and district.code != query["district"]:
-            continue
-        if not caller.principal.covers_whole_district(district.code):
-            continue
-        body = report(runtime, district.code, query["as_of"], query["basis"])
-        districts.append({"district": district.code, **body["summary"]})
+    codes = [
+        district.code
+        for district in runtime.tenancy.districts()
+        if (not query.get("district") or district.code == query["district"])
+        and caller.principal.covers_whole_district(district.code)
+    ]
+    rollups = each_district(
+        runtime, codes, lambda code: rollup(runtime, code, query["as_of"], query["basis"])
+    )
+    districts = [{"district": r["district"], **r["summary"]} for r in rollups]
     return {
         "as_of": query["as_of"] or caller.today(),
         "basis": query["basis"],

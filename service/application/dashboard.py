@@ -19,7 +19,7 @@ from projections.campaign.progress import add_up
 from service.application import campaign, scope
 from service.application.caller import Caller
 from service.campaign.queries import phases
-from service.compliance.queries import trend
+from service.compliance.queries import each_district, trend
 from service.divisions import application as divisions
 from service.http.access import Target
 from service.roster import application as roster
@@ -58,8 +58,8 @@ def city(caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
     body = campaign.city_compliance(caller, query)
     codes = [d["district"] for d in body["districts"]]
     recent: dict[date, list[dict[str, Any]]] = {}
-    for code in codes:
-        for point in trend(runtime, code, basis, day):
+    for series in each_district(runtime, codes, lambda code: trend(runtime, code, basis, day)):
+        for point in series:
             recent.setdefault(point["as_of"], []).append(point)
     return {
         **body,

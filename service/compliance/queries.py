@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from aggregates.errors import DateInFuture
 from projections.campaign.progress import month_ends, temporal_series
-from projections.compliance import RULES_BY_ID, Report, evaluate, evaluate_stored
+from projections.compliance import (
+    RULES_BY_ID,
+    Report,
+    evaluate,
+    evaluate_stored,
+    summarize_stored,
+)
 from projections.engine.catchup import projected_position
 from projections.engine.history import Basis, known_by
 from projections.engine.replay import replay
 from workers.runtime import Runtime
+
+T = TypeVar("T")
 
 
 def report(
@@ -41,6 +50,36 @@ def report(
         body["recorded_clock_empty"] = True
         body["clock_note"] = EMPTY_RECORDED_CLOCK[basis].format(day=as_of)
     return body
+
+
+def rollup(runtime: Runtime, district: str, as_of: date | None, basis: str) -> dict[str, Any]:
+    """The district's roll-up alone (its summary and townships, no findings), live today or
+    as of a day on a clock: what the city's answer adds up, counted in the store."""
+    today = runtime.clock.today()
+    if as_of is not None and as_of > today:
+        raise DateInFuture(day=as_of, field="as_of")
+    if as_of is None:
+        result = summarize_stored(runtime.db, district, today)
+    else:
+        settled(runtime, district)
+        result = summarize_stored(runtime.db, district, as_of, Basis(basis))
+    return {"district": district, "summary": result.summary, "townships": result.townships}
+
+
+#: Districts read at once for a city-wide answer on PostgreSQL: each read waits mostly on the
+#: database, which works on every core; more would only queue on two cores and take more of
+#: the process's connection pool (8) from the other requests.
+CONCURRENT_DISTRICTS = 3
+
+
+def each_district(runtime: Runtime, codes: Sequence[str], read: Callable[[str], T]) -> list[T]:
+    """``read`` of each district in the order of ``codes``: on PostgreSQL several at once,
+    each in its own transaction from the process's pool; on SQLite one after another (one
+    writer file per district, and a process's Python is busy anyway)."""
+    if runtime.db.kind != "postgresql" or len(codes) < 2:
+        return [read(code) for code in codes]
+    with ThreadPoolExecutor(max_workers=CONCURRENT_DISTRICTS) as pool:
+        return list(pool.map(read, codes))
 
 
 def settled(runtime: Runtime, district: str) -> None:

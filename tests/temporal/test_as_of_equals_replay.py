@@ -18,7 +18,7 @@ import pytest
 
 from aggregates.clock import SYSTEM_CLOCK
 from bench.city import CityGenerated, generate_city, open_city
-from projections.compliance import RULE_TABLES, evaluate, evaluate_stored
+from projections.compliance import RULE_TABLES, Report, evaluate, evaluate_stored, summarize_stored
 from projections.engine.as_of import AsOf, load_as_of
 from projections.engine.catchup import catch_up
 from projections.engine.memory import MemoryTables
@@ -58,6 +58,11 @@ def differences(expected: MemoryTables, found: MemoryTables) -> list[str]:
     return out
 
 
+def _rollups(report: Report) -> tuple[Any, ...]:
+    """What a roll-up answers: the district's and each township's figures."""
+    return report.district, report.as_of, report.ruleset, report.summary, report.townships
+
+
 def test_every_read_model_as_of_random_days_equals_the_replay(
     city: tuple[str | None, Path, CityGenerated],
 ) -> None:
@@ -84,11 +89,18 @@ def test_every_read_model_as_of_random_days_equals_the_replay(
                     assert evaluate(code, rules, day) == expected
                     # The facts the rules need, read by SQL from the temporal tables.
                     assert evaluate_stored(tenancy.db, code, day, basis) == expected
+                    # The roll-ups alone, the roster rules counted in the store.
+                    assert _rollups(summarize_stored(tenancy.db, code, day, basis)) == _rollups(
+                        expected
+                    )
                     compared_days += 1
                     compared_rows += sum(replayed.counts().values())
             # Today from the live tables by SQL, as from the live tables copied whole.
             live = load_live(tenancy.db, code, only=RULE_TABLES)
             assert evaluate_stored(tenancy.db, code, today) == evaluate(code, live, today)
+            assert _rollups(summarize_stored(tenancy.db, code, today)) == _rollups(
+                evaluate(code, live, today)
+            )
     finally:
         tenancy.close()
     print(f"\ncompared {compared_days} (district, day, clock) answers, {compared_rows} rows")
