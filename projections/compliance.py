@@ -33,6 +33,7 @@ __all__ = [
     "evaluate",
     "evaluate_facts",
     "evaluate_stored",
+    "rolled_up",
     "summarize_stored",
 ]
 
@@ -196,6 +197,13 @@ def summarize_stored(
     source = db if basis is None else reading(db, as_of, basis)
     report = evaluate_facts(district, read_facts(source, district, as_of, named=False))
     return replace(report, findings=[])
+
+
+def rolled_up(db: Database, district: str, as_of: date, basis: Basis | None) -> dict[str, Any]:
+    """The roll-ups of :func:`summarize_stored` as plain values (``summary``, ``townships``):
+    what a city-wide answer and a series are made of, and what is kept of them."""
+    report = summarize_stored(db, district, as_of, basis)
+    return {"summary": report.summary, "townships": report.townships}
 
 
 def evaluate_facts(district: str, facts: Facts) -> Report:

@@ -9,7 +9,7 @@ as-of replay for that day (:func:`projections.engine.replay.replay`) without rep
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
 from typing import Any
@@ -17,12 +17,13 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
-from projections.compliance import Report, evaluate, summarize_stored
+from projections.compliance import evaluate, rolled_up
 from projections.engine.history import Basis, effective_on, known_by
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
 from projections.engine.replay import Applier, collector_paused, end_of_day, read_events, replayable
 from projections.engine.unit_of_work import UnitOfWork
+from projections.kept_rollups import kept
 from projections.platform.database import Database
 
 #: What a point of the series carries (the district roll-up's headline figures).
@@ -90,18 +91,19 @@ class _Replay:
 
 def point(district: str, tables: MemoryTables, day: date, applied: int) -> dict[str, Any]:
     """One day's roll-up of the district and its townships."""
-    return report_point(evaluate(district, tables, day), day, applied)
+    result = evaluate(district, tables, day)
+    return report_point({"summary": result.summary, "townships": result.townships}, day, applied)
 
 
-def report_point(result: Report, day: date, applied: int) -> dict[str, Any]:
-    """One day's roll-up from the compliance report of that day."""
+def report_point(rollup: Mapping[str, Any], day: date, applied: int) -> dict[str, Any]:
+    """One day's point from the roll-up of that day (its ``summary`` and ``townships``)."""
     return {
         "as_of": day,
         "events_applied": applied,
-        **{k: result.summary[k] for k in POINT_FIELDS},
+        **{k: rollup["summary"][k] for k in POINT_FIELDS},
         "townships": [
             {"township_code": t["township_code"], **{k: t[k] for k in POINT_FIELDS}}
-            for t in result.townships
+            for t in rollup["townships"]
         ],
     }
 
@@ -112,7 +114,7 @@ def temporal_series(
     """The same points as :func:`series`, each read from the temporal tables (no replay)."""
     points = []
     for day in sorted(days):
-        result = summarize_stored(db, district, day, basis)
+        result = kept(db, district, day, basis, partial(rolled_up, db, district, day, basis))
         with db.transaction(district, write=False) as cur:
             applied, _ = known_by(cur, partial(db.sql, district), basis, day)
         points.append(report_point(result, day, applied))

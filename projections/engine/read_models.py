@@ -27,6 +27,7 @@ from projections.engine import tracking
 from projections.engine.history import CLOCK, DAYS, HistoryLog, twins
 from projections.engine.projection import Projection, Router
 from projections.engine.unit_of_work import UnitOfWork
+from projections.kept_rollups import KEPT_ROLLUPS
 from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
 from projections.platform.database import Cursor, Database
 from projections.platform.tables import Table
@@ -149,7 +150,7 @@ def adopt(
         for table in stored_tables(projection):
             for statement in table.ddl(dialect):
                 cur.execute(sql(statement))
-    for table in HISTORY_TABLES:
+    for table in (*HISTORY_TABLES, KEPT_ROLLUPS):
         for statement in table.ddl(dialect):
             cur.execute(sql(statement))
     tracking.register(cur, sql, [p.name for p in projections])

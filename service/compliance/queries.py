@@ -15,11 +15,12 @@ from projections.compliance import (
     Report,
     evaluate,
     evaluate_stored,
-    summarize_stored,
+    rolled_up,
 )
 from projections.engine.catchup import projected_position
 from projections.engine.history import Basis, known_by
 from projections.engine.replay import replay
+from projections.kept_rollups import kept
 from workers.runtime import Runtime
 
 T = TypeVar("T")
@@ -58,18 +59,20 @@ def rollup(runtime: Runtime, district: str, as_of: date | None, basis: str) -> d
     today = runtime.clock.today()
     if as_of is not None and as_of > today:
         raise DateInFuture(day=as_of, field="as_of")
-    if as_of is None:
-        result = summarize_stored(runtime.db, district, today)
-    else:
+    chosen = None if as_of is None else Basis(basis)
+    if chosen is not None:
         settled(runtime, district)
-        result = summarize_stored(runtime.db, district, as_of, Basis(basis))
-    return {"district": district, "summary": result.summary, "townships": result.townships}
+    day, db = as_of or today, runtime.db
+    return {
+        "district": district,
+        **kept(db, district, day, chosen, partial(rolled_up, db, district, day, chosen)),
+    }
 
 
 #: Districts read at once for a city-wide answer on PostgreSQL: each read waits mostly on the
 #: database, which works on every core; more would only queue on two cores and take more of
 #: the process's connection pool (8) from the other requests.
-CONCURRENT_DISTRICTS = 3
+CONCURRENT_DISTRICTS = 2
 
 
 def each_district(runtime: Runtime, codes: Sequence[str], read: Callable[[str], T]) -> list[T]:
