@@ -26,10 +26,10 @@ from typing import Any
 
 from aggregates.clock import SYSTEM_CLOCK
 from bench.common import add_results_option, print_table, results_folder, write_results
-from bench.temporal import random_days, timed
+from bench.temporal import random_days, stats, timed, took
 from projections.engine.history import Basis
 from service.campaign.queries import acceptance
-from service.compliance.queries import each_district, report, rollup
+from service.compliance.queries import each_district, replayed_report, report, rollup
 from workers.runtime import Runtime
 from workers.settings import Settings
 
@@ -83,6 +83,33 @@ def measure(runtime: Runtime, codes: list[str], largest: str, days: int) -> dict
     }
 
 
+def side_by_side(runtime: Runtime, codes: list[str], replays: int) -> dict[str, Any]:
+    """The city as of ``replays`` days on the effective clock from a replay of every
+    district's events (the reference the temporal tables replace), and the service's cold
+    answer on the same days in turn (ABAB: both under the same load)."""
+    days = [(d, b) for d, b in random_days(replays, seed=17) if b is Basis.EFFECTIVE]
+    if not days:
+        return {}
+
+    def replayed(d: date | None, b: Basis) -> None:
+        for code in codes:
+            replayed_report(runtime, code, d or SYSTEM_CLOCK.today(), b.value)
+
+    def cold(d: date | None, b: Basis) -> None:
+        forget(runtime, codes)
+        city(runtime, codes, d, b)
+
+    replays, answers = [], []
+    for d, b in days:
+        replays.append(took(lambda d=d, b=b: replayed(d, b)))
+        answers.append(took(lambda d=d, b=b: cold(d, b)))
+    return {
+        "replay_days": [str(d) for d, _ in days],
+        "city_as_of_replay": stats(replays),
+        "city_as_of_beside_replay": stats(answers),
+    }
+
+
 def profile(runtime: Runtime, codes: list[str], largest: str, top: int) -> None:
     """The costliest functions of one city answer and one district answer as of a day."""
     (day, basis), *_ = random_days(1)
@@ -105,6 +132,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("data-city"))
     parser.add_argument("--days", type=int, default=4)
     parser.add_argument("--profile", type=int, default=0)
+    parser.add_argument(
+        "--replays", type=int, default=0, help="effective-clock days also replayed (the reference)"
+    )
     add_results_option(parser)
     args = parser.parse_args()
     runtime = Runtime.open(Settings(database_url=args.database_url, data_dir=args.data_dir))
@@ -122,6 +152,7 @@ def main() -> None:
         "events": sum(heads.values()),
         "largest": largest,
         **measure(runtime, codes, largest, args.days),
+        **side_by_side(runtime, codes, args.replays),
     }
     runtime.close()
     write_results(results_folder(args.results), "compliance", result)

@@ -57,11 +57,18 @@ def percentile(values: list[float], share: float) -> float:
 
 def timed(runs: list[Callable[[], Any]]) -> dict[str, float]:
     """Each call's seconds: p50, p95, max."""
-    seconds = []
-    for run in runs:
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
+    return stats([took(run) for run in runs])
+
+
+def took(run: Callable[[], Any]) -> float:
+    """Seconds one call took."""
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def stats(seconds: list[float]) -> dict[str, float]:
+    """p50, p95 and max of calls' seconds, in milliseconds."""
     return {
         "runs": len(seconds),
         "p50_ms": statistics.median(seconds) * 1000,
