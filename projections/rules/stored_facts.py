@@ -129,32 +129,35 @@ OUTSIDE = (
 
 
 def _people_counted(cur: Cursor, sql: Sql, facts: Facts) -> None:
-    """The roster rules per village as counts only: one pass over the roster and one over
-    the households, nothing per person leaves the database."""
-    day = facts.day
-    overdue = {
-        str(row["village_code"]): int(row["overdue"])
-        for row in _overdue(cur, sql, facts, "h.village_code, count(*) AS overdue", grouped=True)
-    }
+    """The roster rules per village as counts only, in one query: the roster is read once
+    for persons and households alike, and nothing per person leaves the database."""
+    cut = _cut(facts)
+    cur.execute(
+        sql(
+            "WITH p AS (SELECT village_code, "
+            f"{HOUSEHOLD} AS household, special_hardship, registered_on, "
+            f"CASE WHEN {INCOMPLETE} THEN 1 ELSE 0 END AS incomplete, "
+            f"CASE WHEN {OUTSIDE} THEN 1 ELSE 0 END AS outside "
+            f"FROM {{s}}persons WHERE {ROSTERED}), "
+            f"{_HOUSEHOLDS.format(rows='p')}, {_VISITED}, "
+            "by_village AS (SELECT h.village_code, count(*) AS households, "
+            f"sum(CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END) AS overdue "
+            "FROM households h LEFT JOIN visited v ON v.household_id = h.household "
+            "GROUP BY h.village_code) "
+            "SELECT p.village_code, count(*) AS rostered, sum(p.incomplete) AS incomplete, "
+            "sum(p.outside) AS outside, max(b.households) AS households, "
+            "max(b.overdue) AS overdue "
+            "FROM p JOIN by_village b ON b.village_code = p.village_code GROUP BY p.village_code"
+        ),
+        [facts.day] * 4 + [cut[True], cut[False]],
+    )
     facts.rosters = {
         str(row["village_code"]): Roster(
             rostered=int(row["rostered"]),
             households=int(row["households"]),
-            counted=(
-                int(row["incomplete"]),
-                int(row["outside"]),
-                overdue.get(str(row["village_code"]), 0),
-            ),
+            counted=(int(row["incomplete"]), int(row["outside"]), int(row["overdue"])),
         )
-        for row in _rows(
-            cur,
-            sql,
-            f"SELECT village_code, count(*) AS rostered, count(DISTINCT {HOUSEHOLD}) AS "
-            f"households, sum(CASE WHEN {INCOMPLETE} THEN 1 ELSE 0 END) AS incomplete, "
-            f"sum(CASE WHEN {OUTSIDE} THEN 1 ELSE 0 END) AS outside "
-            f"FROM {{s}}persons WHERE {ROSTERED} GROUP BY village_code",
-            day,
-        )
+        for row in cur.fetchall()
     }
 
 
@@ -211,28 +214,45 @@ def _thresholds(facts: Facts) -> dict[bool, Due]:
     }
 
 
-def _overdue(
-    cur: Cursor, sql: Sql, facts: Facts, selected: str, *, grouped: bool = False
-) -> list[Any]:
-    """``selected`` of the households overdue on the day (``h``: the roster's households,
-    ``v``: their latest visit), per village when ``grouped``."""
-    cut = {
+#: The roster's households (from ``rows``: the persons on the roster): the kind of each
+#: (special hardship when any member is) and its first member's registration.
+_HOUSEHOLDS = (
+    "households AS (SELECT village_code, household, "
+    "max(CASE WHEN special_hardship THEN 1 ELSE 0 END) AS hardship, "
+    "min(NULLIF(registered_on, '')) AS first_registered FROM {rows} "
+    "GROUP BY village_code, household)"
+)
+#: Each household's latest visit by the day.
+_VISITED = (
+    "visited AS (SELECT household_id, max(visited_on) AS last_visit "
+    "FROM {s}home_visits WHERE visited_on <= %s GROUP BY household_id)"
+)
+#: A household (``h``) is overdue when its latest visit (``v``), else its first member's
+#: registration, lies before the day less its kind's interval (the two cuts, in order).
+_OVERDUE = (
+    "COALESCE(v.last_visit, h.first_registered) < CASE WHEN h.hardship = 1 THEN %s ELSE %s END"
+)
+
+
+def _cut(facts: Facts) -> dict[bool, str]:
+    """The day before which a household of each kind is overdue."""
+    return {
         hardship: _shifted(facts.as_of, -due.interval_days).isoformat()
         for hardship, due in _thresholds(facts).items()
     }
+
+
+def _overdue(cur: Cursor, sql: Sql, facts: Facts, selected: str) -> list[Any]:
+    """``selected`` of the households overdue on the day (``h``: the roster's households,
+    ``v``: their latest visit)."""
+    cut = _cut(facts)
+    rostered = f"(SELECT village_code, {HOUSEHOLD} AS household, special_hardship, "
+    rostered += f"registered_on FROM {{s}}persons WHERE {ROSTERED}) p"
     cur.execute(
         sql(
-            f"WITH households AS (SELECT village_code, {HOUSEHOLD} AS household, "
-            "max(CASE WHEN special_hardship THEN 1 ELSE 0 END) AS hardship, "
-            "min(NULLIF(registered_on, '')) AS first_registered "
-            f"FROM {{s}}persons WHERE {ROSTERED} GROUP BY village_code, {HOUSEHOLD}), "
-            "visited AS (SELECT household_id, max(visited_on) AS last_visit "
-            "FROM {s}home_visits WHERE visited_on <= %s GROUP BY household_id) "
-            f"SELECT {selected} "
-            "FROM households h LEFT JOIN visited v ON v.household_id = h.household "
-            "WHERE COALESCE(v.last_visit, h.first_registered) < "
-            "CASE WHEN h.hardship = 1 THEN %s ELSE %s END"
-            + (" GROUP BY h.village_code" if grouped else "")
+            f"WITH {_HOUSEHOLDS.format(rows=rostered)}, {_VISITED} SELECT {selected} "
+            f"FROM households h LEFT JOIN visited v ON v.household_id = h.household "
+            f"WHERE {_OVERDUE}"
         ),
         [facts.day, facts.day, cut[True], cut[False]],
     )
