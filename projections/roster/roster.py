@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
-from aggregates.roster.person import Person, PersonStatus
+from aggregates.roster.person import PERSONAL_DETAILS, Person, PersonStatus
 from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Cursor, Database
@@ -52,16 +52,8 @@ PERSONS = Table(
         ("resident_id",),
         ("household_id",),
     ),
-    personal=(
-        "name",
-        "birth_date",
-        "resident_id",
-        "certificate_number",
-        "address",
-        "phone",
-        "hardship_reason",
-        "import_digest",
-    ),
+    # The fields sealed in the events, and the digest an import matched them by.
+    personal=(*(p.removeprefix("details.") for p in PERSONAL_DETAILS), "import_digest"),
 )
 
 PERSON_HISTORY = Table(
