@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
+from functools import partial
 
 from celery import signals
 from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import OperationalError as PgOperationalError
 
 from aggregates.errors import NotFound
+from projections.compliance import rolled_up
 from projections.engine.claims import district_claim, take_missed
+from projections.kept_rollups import kept
+from projections.platform.database import Database
 from workers.celery_app import celery
 from workers.runtime import current_runtime
 from workers.wakeups import PROJECT_DISTRICT
@@ -68,18 +73,33 @@ def again(district: str, why: str) -> None:
 
 @celery.task(name=SWEEP)
 def sweep() -> list[str]:
-    """Queue a catch-up for every district whose read models are behind its events.
+    """Queue a catch-up for every district whose read models are behind its events, and
+    keep today's roll-up of the others.
 
     This is what makes a lost wake-up harmless: beat runs it every few seconds.
     """
     runtime = current_runtime()
-    behind = []
+    behind, settled = [], []
     for district in runtime.tenancy.districts():
         head, projected = runtime.lag(district.code)
         if head > projected:
             behind.append(district.code)
             project_district.apply_async((district.code,))
+        else:
+            settled.append(district.code)
+    keep_today(runtime.db, settled, runtime.clock.today())
     return behind
+
+
+def keep_today(db: Database, codes: list[str], today: date) -> None:
+    """Keep today's compliance roll-up of each caught-up district (projections/kept_rollups):
+    the city's answer then finds every district kept but those that changed since the last
+    sweep.  Computed only where the events moved; a failure leaves the answer to compute it."""
+    for code in codes:
+        try:
+            kept(db, code, today, None, partial(rolled_up, db, code, today, None))
+        except Exception as exc:  # the reads compute it themselves
+            log.warning("could not keep the roll-up of %s: %s", code, type(exc).__name__)
 
 
 @signals.worker_ready.connect

@@ -24,6 +24,7 @@ from projections.engine.history import Basis
 from projections.kept_rollups import kept
 from projections.rules.stored_facts import read_facts
 from tests.factories import SEED, category_group
+from workers import tasks
 from workers.runtime import Runtime
 
 D, T, A = "410102", "410102001", "410102001001"
@@ -142,3 +143,36 @@ def test_other_rules_never_read_an_answer_kept_by_the_old_ones(
         cur.execute(runtime.db.sql(D, "UPDATE {s}kept_rollups SET body = %s"), [str(forged)])
     monkeypatch.setattr(kept_rollups, "RULES", "another release")
     assert answer(runtime, today, None) == fresh(runtime, today, None)
+
+
+def test_the_sweep_keeps_today_s_rollup_and_computes_it_only_when_events_moved(
+    runtime: Runtime,
+    make_district: Any,
+    make_association: Any,
+    make_person: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _village(runtime, make_district, make_association, make_person)
+    today = SYSTEM_CLOCK.today()
+    computed: list[str] = []
+
+    def counted(db: Any, code: str, day: date, basis: Basis | None) -> dict[str, Any]:
+        computed.append(code)
+        return rolled_up(db, code, day, basis)
+
+    monkeypatch.setattr(tasks, "rolled_up", counted)
+    tasks.keep_today(runtime.db, [D], today)
+    tasks.keep_today(runtime.db, [D], today)
+    assert computed == [D]
+    assert answer(runtime, today, None) == fresh(runtime, today, None)
+    assert kept_rows(runtime) == 1
+
+    # A failure is logged and left to the readers, never raised out of the sweep.
+    monkeypatch.setattr(tasks, "rolled_up", lambda *_: 1 / 0)
+    runtime.tenancy.records(D).record_division(
+        code=VILLAGE, name="新村", effective_on=date(2022, 1, 1), by=SEED
+    )
+    runtime.catch_up(D)
+    tasks.keep_today(runtime.db, [D], today)
+    assert "could not keep the roll-up of 410102: ZeroDivisionError" in caplog.text
