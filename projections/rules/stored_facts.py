@@ -10,7 +10,9 @@ instead of every version of every row (issue 15: the as-of compliance profile).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -35,18 +37,52 @@ def read_facts(db: Database, district: str, as_of: date, *, named: bool = True) 
     one, and a city whose visits stopped has every household overdue)."""
     facts = Facts(None, as_of)
     sql = partial(db.sql, district)
-    with db.transaction(district, write=False) as cur:
-        cur.execute(
-            sql("SELECT position, effective_from, intervals FROM {s}visit_interval_versions")
-        )
-        facts.intervals = intervals_on([dict(row) for row in cur.fetchall()], as_of)
+    beside = _overdue_beside(db, district, as_of, named)
+    with beside as overdue, db.transaction(district, write=False) as cur:
+        facts.intervals = _intervals(cur, sql, as_of)
         _organisation(cur, sql, facts)
         if named:
-            _people(cur, sql, facts)
+            _people(cur, sql, facts, overdue)
         else:
             _people_counted(cur, sql, facts)
         _care(cur, sql, facts)
     return facts
+
+
+def _intervals(cur: Cursor, sql: Sql, as_of: date) -> dict[str, int]:
+    cur.execute(sql("SELECT position, effective_from, intervals FROM {s}visit_interval_versions"))
+    return intervals_on([dict(row) for row in cur.fetchall()], as_of)
+
+
+Overdue = dict[str, list[dict[str, Any]]]
+
+
+@contextmanager
+def _overdue_beside(
+    db: Database, district: str, as_of: date, named: bool
+) -> Iterator[Callable[[Cursor], Overdue]]:
+    """The overdue households by village, for a named reading: on PostgreSQL worked out on a
+    second connection while the other queries run (the largest of them, and the reads are at
+    statement level anyway: each query sees what was committed when it began), else on the
+    reading's own cursor after the others."""
+    sql = partial(db.sql, district)
+
+    def on(cur: Cursor) -> Overdue:
+        facts = Facts(None, as_of)
+        facts.intervals = _intervals(cur, sql, as_of)
+        return overdue_households(cur, sql, facts)
+
+    if not named or db.kind != "postgresql":
+        yield on
+        return
+
+    def apart() -> Overdue:
+        with db.transaction(district, write=False) as cur:
+            return on(cur)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        found = pool.submit(apart)
+        yield lambda _cur: found.result()
 
 
 def _rows(cur: Cursor, sql: Sql, template: str, day: str) -> list[Any]:
@@ -161,7 +197,9 @@ def _people_counted(cur: Cursor, sql: Sql, facts: Facts) -> None:
     }
 
 
-def _people(cur: Cursor, sql: Sql, facts: Facts) -> None:
+def _people(
+    cur: Cursor, sql: Sql, facts: Facts, overdue_by_village: Callable[[Cursor], Overdue]
+) -> None:
     """The roster rules worked out per village by the store: counts, and only the persons and
     households that fail (a village's persons never leave the database)."""
     day = facts.day
@@ -175,7 +213,7 @@ def _people(cur: Cursor, sql: Sql, facts: Facts) -> None:
     rostered = f"SELECT village_code, id FROM {{s}}persons WHERE {ROSTERED}"
     incomplete = _ids(cur, sql, f"{rostered} AND {INCOMPLETE}", day)
     outside = _ids(cur, sql, f"{rostered} AND {OUTSIDE}", day)
-    overdue = overdue_households(cur, sql, facts)
+    overdue = overdue_by_village(cur)
     facts.rosters = {
         str(row["village_code"]): Roster(
             rostered=int(row["rostered"]),
