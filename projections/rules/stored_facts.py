@@ -304,18 +304,22 @@ def overdue_households(cur: Cursor, sql: Sql, facts: Facts) -> dict[str, list[di
     thresholds = _thresholds(facts)
     selected = "h.village_code, h.household, h.hardship, h.first_registered, v.last_visit"
     found: dict[str, list[dict[str, Any]]] = {}
+    # A city whose visits stopped long ago has every household overdue (28,849 in the largest
+    # district at full scale), most of them since the same few days: each (day, interval)
+    # is worked out once, and visit_due's kind and interval once per kind (above).
+    due_on: dict[tuple[str, int], str] = {}
     for row in sorted(_overdue(cur, sql, facts, selected), key=lambda r: str(r["household"])):
-        # visit_due's sum, its kind and interval worked out once per kind above (a city
-        # whose visits stopped long ago has every household overdue: 12,500 at scale 0.05).
         due = thresholds[bool(row["hardship"])]
         last = str(row["last_visit"]) if row["last_visit"] else None
-        since = date.fromisoformat(last or str(row["first_registered"]))
+        since = (last or str(row["first_registered"]), due.interval_days)
+        if since not in due_on:
+            due_on[since] = _shifted(date.fromisoformat(since[0]), since[1]).isoformat()
         found.setdefault(str(row["village_code"]), []).append(
             {
                 "household_id": str(row["household"]),
                 "kind": due.kind,
                 "last_visit": last,
-                "due": _shifted(since, due.interval_days).isoformat(),
+                "due": due_on[since],
             }
         )
     return found
