@@ -81,13 +81,21 @@ def projections_named(names: Sequence[str]) -> tuple[Projection, ...]:
     return tuple(by_name[n] for n in names)
 
 
+#: Events per flush of a rebuild.  A live catch-up flushes every 1,000 (its transactions stay
+#: short); a rebuild holds the district for its whole transaction anyway, and each flush
+#: reads back and closes the temporal versions its rows had: 5,000 at a time rebuilt a
+#: district of 73,591 events 22-30% faster (10.7-12.5 s against 14.0-15.9 s, ABAB) for
+#: 25 MiB more at the peak; 20,000 was no faster and took 207 MiB.
+REBUILD_BATCH = 5000
+
+
 def rebuild(
     db: Database,
     district: str,
     mapper: Mapper[Any],
     projections: Sequence[Projection] = PROJECTIONS,
     *,
-    batch_size: int = 1000,
+    batch_size: int = REBUILD_BATCH,
 ) -> Rebuilt:
     """Rebuild ``projections`` of ``district`` from its first event, in one transaction."""
     sql = partial(db.sql, district)

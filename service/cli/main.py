@@ -267,7 +267,7 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: b
     """
     from aggregates.errors import NotFound
     from projections.engine.claims import district_claim
-    from projections.engine.rebuild import UnknownProjection, projections_named
+    from projections.engine.rebuild import REBUILD_BATCH, UnknownProjection, projections_named
     from projections.engine.rebuild import rebuild as rebuild_district
     from workers.runtime import Runtime
 
@@ -291,7 +291,11 @@ def rebuild(district: str, projection: tuple[str, ...], wait: float, in_place: b
             if not claimed:
                 raise click.ClickException(f"district {district} stayed busy for {wait:.0f} s")
             done = rebuild_district(
-                runtime.db, district, mapper, chosen, batch_size=runtime.settings.batch_size
+                runtime.db,
+                district,
+                mapper,
+                chosen,
+                batch_size=max(runtime.settings.batch_size, REBUILD_BATCH),
             )
         rest = runtime.catch_up(district)  # the other read models, and events since
         runtime.db.analyze(district)
