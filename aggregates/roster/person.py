@@ -482,6 +482,14 @@ class Person(Aggregate):
             raise _identifier(error) from None
         return checked.value, int(checked.category), int(checked.grade)
 
+    def _require_certificate(self, action: str, *, held: bool) -> None:
+        """The person must be active and hold a certificate (``held``) or none, for ``action``."""
+        self._require(PersonStatus.ACTIVE, action=action)
+        if held and self.certificate_number is None:
+            raise HoldsNoCertificate(field="certificate_number")
+        if not held and self.certificate_number is not None:
+            raise HoldsCertificate(field="certificate_number")
+
     def issue_certificate(
         self,
         *,
@@ -493,20 +501,12 @@ class Person(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Record a first certificate for an uncertified person."""
-        self._require(PersonStatus.ACTIVE, action="issue a certificate")
-        if self.certificate_number is not None:
-            raise HoldsCertificate(field="certificate_number")
+        self._require_certificate("issue a certificate", held=False)
         number, category, grade = self._checked_certificate(
             certificate_number, category, grade, today
         )
         _check_effective(effective_on, self, today, "effective_on")
-        self._issue_certificate(
-            certificate_number=number,
-            category=category,
-            grade=grade,
-            effective_on=effective_on,
-            by=by,
-        )
+        self._issue_certificate(number, category, grade, effective_on, by)
 
     @event("CertificateIssued", personal=("certificate_number",))
     def _issue_certificate(
@@ -532,23 +532,14 @@ class Person(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Record a re-issued certificate (new category or grade)."""
-        self._require(PersonStatus.ACTIVE, action="change the certificate")
-        if self.certificate_number is None:
-            raise HoldsNoCertificate(field="certificate_number")
+        self._require_certificate("change the certificate", held=True)
         number, category, grade = self._checked_certificate(
             certificate_number, category, grade, today
         )
         if (number, category, grade) == (self.certificate_number, self.category, self.grade):
             raise NothingChanges(field="certificate_number")
         _check_effective(effective_on, self, today, "effective_on")
-        self._change_certificate(
-            certificate_number=number,
-            category=category,
-            grade=grade,
-            effective_on=effective_on,
-            reason=reason,
-            by=by,
-        )
+        self._change_certificate(number, category, grade, effective_on, reason, by)
 
     @event("CertificateChanged", personal=("certificate_number",))
     def _change_certificate(
@@ -577,9 +568,7 @@ class Person(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Record a cancelled certificate; the person stays rostered for their service needs."""
-        self._require(PersonStatus.ACTIVE, action="cancel the certificate")
-        if self.certificate_number is None:
-            raise HoldsNoCertificate(field="certificate_number")
+        self._require_certificate("cancel the certificate", held=True)
         needs = _needs(service_needs)
         if not needs:
             raise NeedsRequired(field="service_needs")
