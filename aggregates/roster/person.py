@@ -506,7 +506,13 @@ class Person(Aggregate):
             certificate_number, category, grade, today
         )
         _check_effective(effective_on, self, today, "effective_on")
-        self._issue_certificate(number, category, grade, effective_on, by)
+        self._issue_certificate(
+            certificate_number=number,
+            category=category,
+            grade=grade,
+            effective_on=effective_on,
+            by=by,
+        )
 
     @event("CertificateIssued", personal=("certificate_number",))
     def _issue_certificate(
@@ -539,7 +545,14 @@ class Person(Aggregate):
         if (number, category, grade) == (self.certificate_number, self.category, self.grade):
             raise NothingChanges(field="certificate_number")
         _check_effective(effective_on, self, today, "effective_on")
-        self._change_certificate(number, category, grade, effective_on, reason, by)
+        self._change_certificate(
+            certificate_number=number,
+            category=category,
+            grade=grade,
+            effective_on=effective_on,
+            reason=reason,
+            by=by,
+        )
 
     @event("CertificateChanged", personal=("certificate_number",))
     def _change_certificate(
