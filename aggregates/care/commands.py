@@ -61,14 +61,6 @@ class CareCommands(Records):
         if person.village_code != village_code:
             raise LivesElsewhere(village=person.village_code, field=field)
 
-    def association_by(self, association_id: UUID, day: date, field: str) -> Association:
-        """An association of the district that was established by ``day`` (the argument
-        ``field``): a need, a visit or an evaluation of it cannot come earlier."""
-        association = self.association(association_id)
-        if day < association.established_on:
-            raise BeforeEstablished(day=day, earliest=association.established_on, field=field)
-        return association
-
     # -- groups (S3.3) -------------------------------------------------------------------
 
     def form_group(
@@ -453,6 +445,14 @@ class CareCommands(Records):
             raise AlreadyEvaluated(cycle=evaluation.cycle, field="cycle") from None
 
     # -- plumbing --------------------------------------------------------------------------
+
+    def association_by(self, association_id: UUID, day: date, field: str) -> Association:
+        """An association of the district that was established by ``day`` (the argument
+        ``field``): a need, a visit or an evaluation of it cannot come earlier."""
+        association = self.association(association_id)
+        if day < association.established_on:
+            raise BeforeEstablished(day=day, earliest=association.established_on, field=field)
+        return association
 
     def _care_load(
         self,
