@@ -125,57 +125,40 @@ LostRace = refusal(
 
 # -- dates before the day they depend on ---------------------------------------------------------
 
-BeforeEstablished = refusal(
-    DateTooEarly, "the date {day} lies before the association was established ({earliest})"
-)
-BeforeTargetEstablished = refusal(
-    DateTooEarly,
-    "the date {day} lies before the association merged into was established ({earliest})",
-)
-BeforeAppointment = refusal(
-    DateTooEarly, "the date {day} lies before the officer's appointment ({earliest})"
-)
-BeforeLatestAppointment = refusal(
-    DateTooEarly, "the date {day} lies before the latest appointment ({earliest})"
-)
-BeforeFullTimeSelection = refusal(
-    DateTooEarly, "the date {day} lies before the full-time selection ({earliest})"
-)
+
+def before(what: str) -> type[DateTooEarly]:
+    """A date before ``what``, the day it depends on: the same wording for every such day."""
+    return refusal(DateTooEarly, f"the date {{day}} lies before {what} ({{earliest}})")
+
+
+BeforeEstablished = before("the association was established")
+BeforeTargetEstablished = before("the association merged into was established")
+BeforeAppointment = before("the officer's appointment")
+BeforeLatestAppointment = before("the latest appointment")
+BeforeFullTimeSelection = before("the full-time selection")
 BeforeTermStart = refusal(
     DateTooEarly, "the new term must begin after the current term began ({earliest}), not on {day}"
 )
 BeforeStart = refusal(DateTooEarly, "the date {day} must lie after the start ({earliest})")
-BeforeBirth = refusal(DateTooEarly, "the date {day} lies before the birth date ({earliest})")
-BeforeVisit = refusal(DateTooEarly, "the date {day} lies before the visit ({earliest})")
-BeforeReferral = refusal(DateTooEarly, "the date {day} lies before the referral ({earliest})")
+BeforeBirth = before("the birth date")
+BeforeVisit = before("the visit")
+BeforeReferral = before("the referral")
 BeforeDivisionBegan = refusal(
     InvalidValue, "the date {day} lies before {code} began ({earliest})", "day", "earliest", "code"
 )
 BeforeCycle = refusal(
     InvalidValue, "the date {day} lies before the cycle {cycle} began", "day", "cycle"
 )
-BeforeLastSurvey = refusal(
-    DateTooEarly, "the date {day} lies before the person's last survey ({earliest})"
-)
-BeforeNeedFound = refusal(
-    DateTooEarly, "the date {day} lies before the need was found ({earliest})"
-)
-BeforeInspection = refusal(DateTooEarly, "the date {day} lies before the inspection ({earliest})")
-BeforeProblemFound = refusal(
-    DateTooEarly, "the date {day} lies before the problem was found or escalated ({earliest})"
-)
-BeforeLastFiling = refusal(DateTooEarly, "the date {day} lies before the last filing ({earliest})")
-BeforeCampaign = refusal(DateTooEarly, "the date {day} lies before the campaign began ({earliest})")
-BeforeGroupFormed = refusal(
-    DateTooEarly, "the date {day} lies before the group was formed ({earliest})"
-)
-BeforeJoined = refusal(DateTooEarly, "the date {day} lies before the person joined ({earliest})")
-BeforeLastDeparture = refusal(
-    DateTooEarly, "the date {day} lies before the person's last departure ({earliest})"
-)
-BeforeLastChange = refusal(
-    DateTooEarly, "the date {day} lies before the group's last recorded change ({earliest})"
-)
+BeforeLastSurvey = before("the person's last survey")
+BeforeNeedFound = before("the need was found")
+BeforeInspection = before("the inspection")
+BeforeProblemFound = before("the problem was found or escalated")
+BeforeLastFiling = before("the last filing")
+BeforeCampaign = before("the campaign began")
+BeforeGroupFormed = before("the group was formed")
+BeforeJoined = before("the person joined")
+BeforeLastDeparture = before("the person's last departure")
+BeforeLastChange = before("the group's last recorded change")
 
 
 # -- divisions -------------------------------------------------------------------------------------
@@ -538,9 +521,7 @@ RoleHasNo = refusal(InvalidValue, "a {role} has none of this", "role")
 TownshipOutsideDistrict = refusal(InvalidValue, "the township is not in the district")
 NoTrail = refusal(NotFound, "no events of {id} in the trail", "id")
 NoNeedsSurvey = refusal(NotFound, "no needs survey of person {id} in this association", "id")
-BeforeFacilityRecorded = refusal(
-    DateTooEarly, "the date {day} lies before the facility was recorded ({earliest})"
-)
+BeforeFacilityRecorded = before("the facility was recorded")
 AlreadyHeld = refusal(InvariantViolated, "the person is already on this district's roster")
 IdentifierTaken = refusal(InvariantViolated, "the resident ID belongs to another person")
 

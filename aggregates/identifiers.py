@@ -203,6 +203,13 @@ def resident_id_check_char(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
+def _text(value: object, field: str) -> str:
+    """The identifier given, without surrounding blanks; anything but text is refused."""
+    if not isinstance(value, str):
+        raise InvalidIdentifier(field, "must be text", "必须为文本")
+    return value.strip()
+
+
 def _normalise_check_char(text: str, position: int) -> str:
     if len(text) > position and text[position] == "x":
         return text[:position] + "X" + text[position + 1 :]
@@ -215,9 +222,7 @@ def validate_resident_id(value: str, today: date) -> ResidentId:
     Surrounding blanks are dropped and a lowercase x check character becomes X.
     """
     field = "resident_id"
-    if not isinstance(value, str):
-        raise InvalidIdentifier(field, "must be text", "必须为文本")
-    text = _normalise_check_char(value.strip(), RESIDENT_ID_LENGTH - 1)
+    text = _normalise_check_char(_text(value, field), RESIDENT_ID_LENGTH - 1)
     if len(text) != RESIDENT_ID_LENGTH:
         raise InvalidIdentifier(
             field,
@@ -330,9 +335,7 @@ def validate_certificate_number(
     """Check a 20-character certificate number (resident ID + category + grade) and its agreement
     with separately recorded category, grade and resident ID, which are blamed when they differ."""
     field = "certificate_number"
-    if not isinstance(value, str):
-        raise InvalidIdentifier(field, "must be text", "必须为文本")
-    text = _normalise_check_char(value.strip(), RESIDENT_ID_LENGTH - 1)
+    text = _normalise_check_char(_text(value, field), RESIDENT_ID_LENGTH - 1)
     if len(text) != CERTIFICATE_NUMBER_LENGTH:
         raise InvalidIdentifier(
             field,
@@ -422,9 +425,7 @@ def division_level(code: str) -> DivisionLevel:
 def validate_division_code(value: str, level: DivisionLevel | None = None) -> str:
     """Check a statistical division code's shape at `level` (any level when None); return it."""
     field = "division_code"
-    if not isinstance(value, str):
-        raise InvalidIdentifier(field, "must be text", "必须为文本")
-    code = value.strip()
+    code = _text(value, field)
     bad = _first_non_digit(code)
     if bad is not None:
         raise InvalidIdentifier(

@@ -29,23 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.provenance import Provenance
 from bench.common import add_results_option, results_folder, scratch_database, write_results
+from service.roster.imports import COLUMNS
 
 DISTRICT = "410102"
+#: The Chinese header of every column the rows fill (no service needs, no registration date).
 HEADER = [
-    "姓名",
-    "性别",
-    "出生日期",
-    "身份证号",
-    "残疾人证号",
-    "残疾类别",
-    "残疾等级",
-    "户编号",
-    "与户主关系",
-    "村（社区）代码",
-    "地址",
-    "联系电话",
-    "特困",
-    "特困原因",
+    headers[0]
+    for field, headers in COLUMNS.items()
+    if field not in ("service_needs", "registered_on")
 ]
 
 

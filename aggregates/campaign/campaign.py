@@ -7,7 +7,7 @@ district whose id derives from the district code, so filing twice revises the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -29,15 +29,8 @@ class Phase:
     summary_zh: str
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain form for the API."""
-        return {
-            "key": self.key,
-            "name_zh": self.name_zh,
-            "name_en": self.name_en,
-            "starts_on": self.starts_on,
-            "ends_on": self.ends_on,
-            "summary_zh": self.summary_zh,
-        }
+        """Plain form for the API: every field by its name."""
+        return asdict(self)
 
 
 #: S4: the four phases of 郑残联〔2020〕43号.

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from aggregates.association.association import Association
 from aggregates.care.district_settings import (
     Criterion,
     DistrictSettings,
@@ -172,11 +173,7 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record a needs survey of a person; ``more`` holds the new needs' ids."""
-        association = self.association(association_id)
-        if surveyed_on < association.established_on:
-            raise BeforeEstablished(
-                day=surveyed_on, earliest=association.established_on, field="surveyed_on"
-            )
+        association = self.association_by(association_id, surveyed_on, "surveyed_on")
         self.check_person(person_id, association.division_code)
 
         def load() -> PersonNeeds:
@@ -251,11 +248,7 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Record a home visit made by an officer of the association."""
-        association = self.association(association_id)
-        if visited_on < association.established_on:
-            raise BeforeEstablished(
-                day=visited_on, earliest=association.established_on, field="visited_on"
-            )
+        association = self.association_by(association_id, visited_on, "visited_on")
         officer = association.officers.get(visitor_officer_id)
         if officer is None and visitor_officer_id not in association.former_officers:
             raise NoSuchOfficer(id=visitor_officer_id, field="visitor_officer_id")
@@ -383,11 +376,7 @@ class CareCommands(Records):
         by: Provenance,
     ) -> Saved:
         """Evaluate an association for a cycle by the scheme in force on the date."""
-        association = self.association(association_id)
-        if evaluated_on < association.established_on:
-            raise BeforeEstablished(
-                day=evaluated_on, earliest=association.established_on, field="evaluated_on"
-            )
+        self.association_by(association_id, evaluated_on, "evaluated_on")
         evaluation = Evaluation.of_association(
             association_id=association_id,
             cycle=cycle,
@@ -456,6 +445,14 @@ class CareCommands(Records):
             raise AlreadyEvaluated(cycle=evaluation.cycle, field="cycle") from None
 
     # -- plumbing --------------------------------------------------------------------------
+
+    def association_by(self, association_id: UUID, day: date, field: str) -> Association:
+        """An association of the district that was established by ``day`` (the argument
+        ``field``): a need, a visit or an evaluation of it cannot come earlier."""
+        association = self.association(association_id)
+        if day < association.established_on:
+            raise BeforeEstablished(day=day, earliest=association.established_on, field=field)
+        return association
 
     def _care_load(
         self,

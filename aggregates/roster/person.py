@@ -482,6 +482,14 @@ class Person(Aggregate):
             raise _identifier(error) from None
         return checked.value, int(checked.category), int(checked.grade)
 
+    def _require_certificate(self, action: str, *, held: bool) -> None:
+        """The person must be active and hold a certificate (``held``) or none, for ``action``."""
+        self._require(PersonStatus.ACTIVE, action=action)
+        if held and self.certificate_number is None:
+            raise HoldsNoCertificate(field="certificate_number")
+        if not held and self.certificate_number is not None:
+            raise HoldsCertificate(field="certificate_number")
+
     def issue_certificate(
         self,
         *,
@@ -493,9 +501,7 @@ class Person(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Record a first certificate for an uncertified person."""
-        self._require(PersonStatus.ACTIVE, action="issue a certificate")
-        if self.certificate_number is not None:
-            raise HoldsCertificate(field="certificate_number")
+        self._require_certificate("issue a certificate", held=False)
         number, category, grade = self._checked_certificate(
             certificate_number, category, grade, today
         )
@@ -532,9 +538,7 @@ class Person(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Record a re-issued certificate (new category or grade)."""
-        self._require(PersonStatus.ACTIVE, action="change the certificate")
-        if self.certificate_number is None:
-            raise HoldsNoCertificate(field="certificate_number")
+        self._require_certificate("change the certificate", held=True)
         number, category, grade = self._checked_certificate(
             certificate_number, category, grade, today
         )
@@ -577,9 +581,7 @@ class Person(Aggregate):
         by: dict[str, Any],
     ) -> None:
         """Record a cancelled certificate; the person stays rostered for their service needs."""
-        self._require(PersonStatus.ACTIVE, action="cancel the certificate")
-        if self.certificate_number is None:
-            raise HoldsNoCertificate(field="certificate_number")
+        self._require_certificate("cancel the certificate", held=True)
         needs = _needs(service_needs)
         if not needs:
             raise NeedsRequired(field="service_needs")

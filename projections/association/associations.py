@@ -79,16 +79,7 @@ OFFICERS = Table(
 
 def _touch(event: Any, position: int, uow: UnitOfWork) -> None:
     """Every association event moves its version, counter and position."""
-    uow.patch(
-        ASSOCIATIONS,
-        (str(event.originator_id),),
-        values={
-            "version": event.originator_version,
-            "position": position,
-            "updated_at": event.timestamp.isoformat(),
-        },
-        increments={"events_applied": 1},
-    )
+    uow.applied(ASSOCIATIONS, event, position)
 
 
 def _established(event: Association.Established, position: int, uow: UnitOfWork) -> None:

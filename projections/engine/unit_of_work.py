@@ -81,6 +81,23 @@ class UnitOfWork:
             patch.increments[name] = patch.increments.get(name, 0) + step
         rows[key] = patch
 
+    def applied(
+        self, table: Table, event: Any, position: int, values: dict[str, Any] | None = None
+    ) -> None:
+        """One more event applied to its aggregate's own row (keyed by the aggregate's id):
+        ``values`` change, its version, position and time move on, its counter counts it."""
+        self.patch(
+            table,
+            (str(event.originator_id),),
+            values={
+                **(values or {}),
+                "version": event.originator_version,
+                "position": position,
+                "updated_at": event.timestamp.isoformat(),
+            },
+            increments={"events_applied": 1},
+        )
+
     def delete(self, table: Table, key: Key) -> None:
         """Remove the row."""
         self._rows(table)[key] = _DELETED

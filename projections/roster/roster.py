@@ -139,17 +139,7 @@ def _touch(
     reason: str | None = None,
 ) -> None:
     """Every event moves the person's version and adds its history row."""
-    uow.patch(
-        PERSONS,
-        (str(event.originator_id),),
-        values={
-            **(values or {}),
-            "version": event.originator_version,
-            "position": position,
-            "updated_at": event.timestamp.isoformat(),
-        },
-        increments={"events_applied": 1},
-    )
+    uow.applied(PERSONS, event, position, values)
     _history(event, position, uow, effective_on, details, reason)
 
 

@@ -12,10 +12,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from aggregates.association.association import (
-    Background,
     FacilityKind,
     NewOfficer,
-    OfficerRole,
     PayKind,
     PriorityGroup,
     QualificationKind,
@@ -30,6 +28,7 @@ from service.http.schemas import (
     Created,
     OfficerOut,
     Paging,
+    SeatIn,
     StrictBoolean,
     Text,
     WholeMatch,
@@ -163,13 +162,9 @@ DivisionList = list_of("DivisionList", DivisionOut, position=False)
 # -- lifecycle -------------------------------------------------------------------------------
 
 
-class TermOfficerIn(Schema):
+class TermOfficerIn(SeatIn):
     """An officer of the new term; ``continuing`` names a sitting officer re-elected."""
 
-    name = Text(required=True, max_length=50)
-    role = Choice(OfficerRole, required=True)
-    full_time = StrictBoolean(load_default=False)
-    backgrounds = fields.List(Choice(Background), load_default=list)
     phone = fields.String(
         load_default=None,
         validate=validate.Regexp(
@@ -351,18 +346,23 @@ class QualificationOut(Schema):
     evidence = fields.String(allow_none=True)
 
 
-class AttendedOut(Schema):
-    """A session an officer of the association attended."""
+class HeldOut(Schema):
+    """A training session as held: what every answer about one says."""
 
     session_id = fields.String(required=True)
+    topic = fields.String(required=True)
+    mode = fields.String(required=True)
+    hours = fields.Float(required=True)
+    held_on = fields.String(required=True)
+    organiser = fields.String(required=True)
+
+
+class AttendedOut(HeldOut):
+    """A session an officer of the association attended (``hours``: those the officer spent)."""
+
     officer_id = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(required=True)
-    hours = fields.Float(required=True)
-    topic = fields.String(required=True)
-    mode = fields.String(required=True)
-    held_on = fields.String(required=True)
-    organiser = fields.String(required=True)
 
 
 class AbsorbedOut(Schema):
@@ -420,16 +420,10 @@ class AttendeeOut(Schema):
     hours = fields.Float(required=True)
 
 
-class SessionOut(Schema):
+class SessionOut(HeldOut):
     """A session."""
 
-    session_id = fields.String(required=True)
     township_code = fields.String(allow_none=True)
-    topic = fields.String(required=True)
-    mode = fields.String(required=True)
-    hours = fields.Float(required=True)
-    held_on = fields.String(required=True)
-    organiser = fields.String(required=True)
     recorded_by = fields.String(allow_none=True)
 
 

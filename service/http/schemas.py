@@ -155,13 +155,19 @@ class AssociationIn(Schema):
     established_on = fields.Date(required=True)
 
 
-class OfficerIn(Schema):
-    """An appointment (S3.2, S3.3, S3.6)."""
+class SeatIn(Schema):
+    """Who takes a seat of an association's committee, and in what office: what an
+    appointment and an officer of a new term both say."""
 
     name = Text(required=True, max_length=50)
     role = Choice(OfficerRole, required=True)
     full_time = StrictBoolean(load_default=False)
     backgrounds = fields.List(Choice(Background), load_default=list)
+
+
+class OfficerIn(SeatIn):
+    """An appointment (S3.2, S3.3, S3.6)."""
+
     appointed_on = fields.Date(required=True)
     phone = fields.String(load_default=None, validate=PHONE)
 
@@ -340,16 +346,21 @@ class UserIn(Schema):
     valid_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
 
 
-class UserOut(Schema):
-    """An account (never its tokens' secrets)."""
+class AccountOut(Schema):
+    """Who an account is and the part of the city its role reaches."""
 
-    id = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(required=True)
     district = fields.String(allow_none=True)
     township = fields.String(allow_none=True)
     association_id = fields.String(allow_none=True)
     organisation = fields.String()
+
+
+class UserOut(AccountOut):
+    """An account (never its tokens' secrets)."""
+
+    id = fields.String(required=True)
     created_at = fields.String(required=True)
     disabled_at = fields.String(allow_none=True)
 
@@ -382,16 +393,10 @@ class TokenIn(Schema):
     valid_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=366))
 
 
-class Me(Schema):
+class Me(AccountOut):
     """The caller as the server sees them."""
 
     actor = fields.String(required=True)
-    name = fields.String(required=True)
-    role = fields.String(required=True)
-    district = fields.String(allow_none=True)
-    township = fields.String(allow_none=True)
-    association_id = fields.String(allow_none=True)
-    organisation = fields.String()
 
 
 class PersonalReadQuery(Schema):

@@ -12,17 +12,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from uuid import UUID
 
 from flask.views import MethodView
+from marshmallow import Schema
 
 from projections.ledger.ledger import LedgerError, LedgerInconsistent, ProofUnavailable, StoredHead
 from service.http.access import Action, Target, rule
 from service.http.blueprint import ApiBlueprint, page
 from service.http.context import caller, services
 from service.http.problems import TITLES, ProblemError
-from service.http.schemas import ProblemSchema, ReadQuery
+from service.http.schemas import ReadQuery
 from service.ledger import application as audit
 from service.ledger.schemas import (
     AggregateHistory,
@@ -57,6 +59,13 @@ blp = ApiBlueprint(
 
 PREFIX = "/districts/<code>/audit"
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def audits(query: type[Schema], answer: type[Schema]) -> Callable[[F], F]:
+    """An auditor's read of a district: ``query`` from the query string, ``answer`` with 200."""
+    return blp.operation(Action.AUDIT, Target.DISTRICT, query, answer, status=200, location="query")
+
 
 def _proof_problem(error: ProofUnavailable) -> ProblemError:
     code = {404: "not-found", 409: "not-covered"}.get(error.status, "validation")
@@ -78,11 +87,8 @@ def _ledger_problem(error: LedgerError) -> ProblemError:
 class AuditEntries(MethodView):
     """The district's audit trail."""
 
-    @rule(Action.AUDIT, Target.DISTRICT)
-    @blp.arguments(AuditEntriesQuery, location="query")
-    @blp.response(200, AuditEntryList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
-    @blp.alt_response(503, schema=ProblemSchema, description="Trail behind min_position")
+    @audits(AuditEntriesQuery, AuditEntryList)
+    @blp.problems({404: "Unknown district", 503: "Trail behind min_position"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Events in log order with who, when, why and their digests; filter and page them."""
         found = audit.entries(caller(), code, query)
@@ -93,10 +99,8 @@ class AuditEntries(MethodView):
 class AggregateTrail(MethodView):
     """One record's whole history."""
 
-    @rule(Action.AUDIT, Target.DISTRICT)
-    @blp.arguments(ReadQuery, location="query")
-    @blp.response(200, AggregateHistory)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district or record")
+    @audits(ReadQuery, AggregateHistory)
+    @blp.problems({404: "Unknown district or record"})
     def get(self, query: dict[str, Any], code: str, aggregate_id: UUID) -> dict[str, Any]:
         """Every event of one aggregate (association, ...), by version."""
         page = audit.history(caller(), code, aggregate_id, query.get("min_position"))
@@ -114,8 +118,7 @@ class LedgerHead(MethodView):
 
     @rule(Action.AUDIT, Target.DISTRICT)
     @blp.response(200, LedgerHeadOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="No head signed yet")
-    @blp.alt_response(503, schema=ProblemSchema, description="Signing is not configured")
+    @blp.problems({404: "No head signed yet", 503: "Signing is not configured"})
     def get(self, code: str) -> dict[str, Any]:
         """Size, root, time, signature and key of the newest head."""
         head = audit.latest_head(caller(), code)
@@ -142,10 +145,8 @@ class LedgerHead(MethodView):
 class LedgerHeads(MethodView):
     """Every signed head; signing one on demand."""
 
-    @rule(Action.AUDIT, Target.DISTRICT)
-    @blp.arguments(HeadListQuery, location="query")
-    @blp.response(200, HeadList)
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district")
+    @audits(HeadListQuery, HeadList)
+    @blp.problems({404: "Unknown district"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Signed heads, smallest first."""
         heads, total = audit.heads(caller(), code, query["limit"], query["offset"])
@@ -155,9 +156,13 @@ class LedgerHeads(MethodView):
     @blp.arguments(SignHeadIn, required=False)
     @blp.response(201, SignHeadOut)
     @blp.alt_response(200, schema=SignHeadOut, description="The log has not grown")
-    @blp.alt_response(404, schema=ProblemSchema, description="Unknown district, empty log")
-    @blp.alt_response(409, schema=ProblemSchema, description="The trail contradicts a head")
-    @blp.alt_response(503, schema=ProblemSchema, description="Signing is not configured")
+    @blp.problems(
+        {
+            404: "Unknown district, empty log",
+            409: "The trail contradicts a head",
+            503: "Signing is not configured",
+        }
+    )
     def post(self, data: dict[str, Any], code: str) -> tuple[dict[str, Any], int]:
         """Sign a head of everything projected so far (only when the log grew).
 
@@ -184,11 +189,8 @@ def _head(head: StoredHead) -> dict[str, Any]:
 class Inclusion(MethodView):
     """Inclusion proofs."""
 
-    @rule(Action.AUDIT, Target.DISTRICT)
-    @blp.arguments(InclusionQuery, location="query")
-    @blp.response(200, InclusionOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="No such event or head")
-    @blp.alt_response(409, schema=ProblemSchema, description="Event not covered by the head")
+    @audits(InclusionQuery, InclusionOut)
+    @blp.problems({404: "No such event or head", 409: "Event not covered by the head"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """The audit path of the event at ``position`` in a signed head (default newest).
 
@@ -208,10 +210,8 @@ class Inclusion(MethodView):
 class Consistency(MethodView):
     """Consistency proofs."""
 
-    @rule(Action.AUDIT, Target.DISTRICT)
-    @blp.arguments(ConsistencyQuery, location="query")
-    @blp.response(200, ConsistencyOut)
-    @blp.alt_response(404, schema=ProblemSchema, description="No signed head of a size")
+    @audits(ConsistencyQuery, ConsistencyOut)
+    @blp.problems({404: "No signed head of a size"})
     def get(self, query: dict[str, Any], code: str) -> dict[str, Any]:
         """Proof that the head of size ``second`` extends the head of size ``first``."""
         try:

@@ -10,8 +10,19 @@ import psycopg
 import pytest
 
 from tests.client import Client
-from tests.hosted.test_bad_input import Bad, send
-from tests.problems import refusal_failures
+from tests.hosted.test_bad_input import send
+from tests.problems import (
+    CONFLICT,
+    INVALID,
+    INVARIANT,
+    NOT_FOUND,
+    VALIDATION,
+    Bad,
+    Catalogue,
+    at,
+    reads,
+    refusal_failures,
+)
 from tests.roster.samples import person_body
 
 pytestmark = pytest.mark.hosted
@@ -144,6 +155,9 @@ def care_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
     }
 
 
+CATALOGUE = Catalogue()
+
+
 def case_values(w: dict[str, Any]) -> dict[str, Any]:
     """The paths and bodies the refusals are built from."""
     one, group, member = w["one"], f"{w['one']}/groups/{w['group']}", w["member"]
@@ -185,837 +199,565 @@ def case_values(w: dict[str, Any]) -> dict[str, Any]:
     return locals()  # every path and body above, by name
 
 
+@CATALOGUE.part
 def refused_groups_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: groups (S3.3)."""
     one, g = v["one"], v["g"]
     return [
-        # groups (S3.3)
-        Bad(
-            "group without name",
-            "POST",
+        *at(
             f"{one}/groups",
-            {**g, "name": " "},
-            422,
-            "validation",
-            "name",
-        ),
-        Bad(
-            "unknown basis",
-            "POST",
-            f"{one}/groups",
-            {**g, "basis": "age"},
-            422,
-            "validation",
-            "basis",
-        ),
-        Bad(
-            "unknown category",
-            "POST",
-            f"{one}/groups",
-            {**g, "category": "x"},
-            422,
-            "validation",
-            "category",
-        ),
-        Bad(
-            "category group without category",
-            "POST",
-            f"{one}/groups",
-            {**g, "category": None},
-            422,
-            "invalid-value",
-            "category",
-        ),
-        Bad(
-            "area group without area",
-            "POST",
-            f"{one}/groups",
-            {**g, "basis": "area", "category": None},
-            422,
-            "invalid-value",
-            "area",
+            ("group without name", {**g, "name": " "}, VALIDATION, "name"),
+            ("unknown basis", {**g, "basis": "age"}, VALIDATION, "basis"),
+            ("unknown category", {**g, "category": "x"}, VALIDATION, "category"),
+            ("category group without category", {**g, "category": None}, INVALID, "category"),
+            ("area group without area", {**g, "basis": "area", "category": None}, INVALID, "area"),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_groups_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: groups (S3.3)."""
     one, group, g = v["one"], v["group"], v["g"]
     return [
-        Bad(
-            "group formed in the future",
-            "POST",
+        *at(
             f"{one}/groups",
-            {**g, "formed_on": "2999-01-01"},
-            422,
-            "invalid-value",
-            "formed_on",
+            ("group formed in the future", {**g, "formed_on": "2999-01-01"}, INVALID, "formed_on"),
+            (
+                "group formed before the association",
+                {**g, "formed_on": "2020-01-01"},
+                INVALID,
+                "formed_on",
+            ),
         ),
-        Bad(
-            "group formed before the association",
-            "POST",
-            f"{one}/groups",
-            {**g, "formed_on": "2020-01-01"},
-            422,
-            "invalid-value",
-            "formed_on",
-        ),
-        Bad(
-            "group of an unknown association",
-            "POST",
+        *at(
             f"/districts/{D}/associations/{UNKNOWN}/groups",
-            g,
-            404,
-            "not-found",
-            "association_id",
+            ("group of an unknown association", g, NOT_FOUND, "association_id"),
         ),
-        Bad(
-            "member id not a UUID",
-            "POST",
+        *at(
             f"{group}/members",
-            {"person_id": "x", "joined_on": "2021-06-01"},
-            422,
-            "validation",
-            "person_id",
-        ),
-        Bad(
-            "member not on the roster",
-            "POST",
-            f"{group}/members",
-            {"person_id": UNKNOWN, "joined_on": "2021-06-01"},
-            404,
-            "not-found",
-            "person_id",
+            (
+                "member id not a UUID",
+                {"person_id": "x", "joined_on": "2021-06-01"},
+                VALIDATION,
+                "person_id",
+            ),
+            (
+                "member not on the roster",
+                {"person_id": UNKNOWN, "joined_on": "2021-06-01"},
+                NOT_FOUND,
+                "person_id",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_groups_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals: groups (S3.3)."""
     w, one, group, member = v["w"], v["one"], v["group"], v["member"]
     return [
-        Bad(
-            "member of another village",
-            "POST",
+        *at(
             f"{group}/members",
-            {"person_id": w["elsewhere"], "joined_on": "2021-06-01"},
-            409,
-            "invariant-violated",
-            "person_id",
+            (
+                "member of another village",
+                {"person_id": w["elsewhere"], "joined_on": "2021-06-01"},
+                INVARIANT,
+                "person_id",
+            ),
+            (
+                "member twice",
+                {"person_id": member, "joined_on": "2021-06-01"},
+                INVARIANT,
+                "person_id",
+            ),
+            (
+                "joined before the group was formed",
+                {"person_id": w["other"], "joined_on": "2021-03-01"},
+                INVALID,
+                "joined_on",
+            ),
         ),
-        Bad(
-            "member twice",
-            "POST",
-            f"{group}/members",
-            {"person_id": member, "joined_on": "2021-06-01"},
-            409,
-            "invariant-violated",
-            "person_id",
-        ),
-        Bad(
-            "joined before the group was formed",
-            "POST",
-            f"{group}/members",
-            {"person_id": w["other"], "joined_on": "2021-03-01"},
-            422,
-            "invalid-value",
-            "joined_on",
-        ),
-        Bad(
-            "unknown group",
-            "POST",
+        *at(
             f"{one}/groups/{UNKNOWN}/members",
-            {"person_id": w["other"], "joined_on": "2021-06-01"},
-            404,
-            "not-found",
-            "group_id",
+            (
+                "unknown group",
+                {"person_id": w["other"], "joined_on": "2021-06-01"},
+                NOT_FOUND,
+                "group_id",
+            ),
         ),
-        Bad(
-            "departure of a non-member",
-            "POST",
+        *at(
             f"{group}/members/{w['other']}/departure",
-            {"left_on": "2021-06-01", "reason": "x"},
-            404,
-            "not-found",
-            "person_id",
+            (
+                "departure of a non-member",
+                {"left_on": "2021-06-01", "reason": "x"},
+                NOT_FOUND,
+                "person_id",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_groups_4(v: dict[str, Any]) -> list[Bad]:
     """Refusals: groups (S3.3)."""
     w, group, member = v["w"], v["group"], v["member"]
     return [
-        Bad(
-            "left before joining",
-            "POST",
+        *at(
             f"{group}/members/{member}/departure",
-            {"left_on": "2021-04-01", "reason": "x"},
-            422,
-            "invalid-value",
-            "left_on",
+            ("left before joining", {"left_on": "2021-04-01", "reason": "x"}, INVALID, "left_on"),
+            ("departure without reason", {"left_on": "2021-06-01"}, VALIDATION, "reason"),
         ),
-        Bad(
-            "departure without reason",
-            "POST",
-            f"{group}/members/{member}/departure",
-            {"left_on": "2021-06-01"},
-            422,
-            "validation",
-            "reason",
-        ),
-        Bad(
-            "leader not a member",
-            "POST",
+        *at(
             f"{group}/leader",
-            {"person_id": w["other"], "appointed_on": "2021-06-01"},
-            409,
-            "invariant-violated",
-            "person_id",
+            (
+                "leader not a member",
+                {"person_id": w["other"], "appointed_on": "2021-06-01"},
+                INVARIANT,
+                "person_id",
+            ),
         ),
-        Bad(
-            "disbanding with members",
-            "POST",
+        *at(
             f"{group}/disbandment",
-            {"disbanded_on": "2021-06-01", "reason": "合并"},
-            409,
-            "invariant-violated",
-            "disbanded_on",
+            (
+                "disbanding with members",
+                {"disbanded_on": "2021-06-01", "reason": "合并"},
+                INVARIANT,
+                "disbanded_on",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_needs_and_services_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: needs and services (S3.5)."""
     one, member, s = v["one"], v["member"], v["s"]
     return [
-        # needs and services (S3.5)
-        Bad(
-            "unknown need category",
-            "POST",
+        *at(
             f"{one}/persons/{member}/surveys",
-            {**s, "needs": [{"category": "housing", "description": "x"}]},
-            422,
-            "validation",
-            "needs.0.category",
-        ),
-        Bad(
-            "unknown service received",
-            "POST",
-            f"{one}/persons/{member}/surveys",
-            {**s, "services_received": ["x"]},
-            422,
-            "validation",
-            "services_received.0",
-        ),
-        Bad(
-            "survey in the future",
-            "POST",
-            f"{one}/persons/{member}/surveys",
-            {**s, "surveyed_on": "2999-01-01"},
-            422,
-            "invalid-value",
-            "surveyed_on",
-        ),
-        Bad(
-            "survey before the last one",
-            "POST",
-            f"{one}/persons/{member}/surveys",
-            {**s, "surveyed_on": "2022-02-01"},
-            422,
-            "invalid-value",
-            "surveyed_on",
-        ),
-        Bad(
-            "second open need of a kind",
-            "POST",
-            f"{one}/persons/{member}/surveys",
-            {**s, "needs": [{"category": "rehabilitation", "description": "x"}]},
-            409,
-            "invariant-violated",
-            "needs.0.category",
+            (
+                "unknown need category",
+                {**s, "needs": [{"category": "housing", "description": "x"}]},
+                VALIDATION,
+                "needs.0.category",
+            ),
+            (
+                "unknown service received",
+                {**s, "services_received": ["x"]},
+                VALIDATION,
+                "services_received.0",
+            ),
+            ("survey in the future", {**s, "surveyed_on": "2999-01-01"}, INVALID, "surveyed_on"),
+            (
+                "survey before the last one",
+                {**s, "surveyed_on": "2022-02-01"},
+                INVALID,
+                "surveyed_on",
+            ),
+            (
+                "second open need of a kind",
+                {**s, "needs": [{"category": "rehabilitation", "description": "x"}]},
+                INVARIANT,
+                "needs.0.category",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_needs_and_services_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: needs and services (S3.5)."""
     w, one, member, needs, s, svc = v["w"], v["one"], v["member"], v["needs"], v["s"], v["svc"]
     return [
-        Bad(
-            "survey of a person not on the roster",
-            "POST",
+        *at(
             f"{one}/persons/{UNKNOWN}/surveys",
-            s,
-            404,
-            "not-found",
-            "person_id",
+            ("survey of a person not on the roster", s, NOT_FOUND, "person_id"),
         ),
-        Bad(
-            "survey without surveyor",
-            "POST",
+        *at(
             f"{one}/persons/{member}/surveys",
-            {k: x for k, x in s.items() if k != "surveyor"},
-            422,
-            "validation",
-            "surveyor",
+            (
+                "survey without surveyor",
+                {k: x for k, x in s.items() if k != "surveyor"},
+                VALIDATION,
+                "surveyor",
+            ),
         ),
-        Bad(
-            "service against an unknown need",
-            "POST",
+        *at(
             f"{needs}/{UNKNOWN}/services",
-            svc,
-            404,
-            "not-found",
-            "need_id",
+            ("service against an unknown need", svc, NOT_FOUND, "need_id"),
         ),
-        Bad(
-            "service against a met need",
-            "POST",
+        *at(
             f"{needs}/{w['legal']}/services",
-            svc,
-            409,
-            "invariant-violated",
-            "need_id",
+            ("service against a met need", svc, INVARIANT, "need_id"),
         ),
-        Bad(
-            "service before the need was found",
-            "POST",
+        *at(
             f"{needs}/{w['rehab']}/services",
-            {**svc, "delivered_on": "2022-01-01"},
-            422,
-            "invalid-value",
-            "delivered_on",
+            (
+                "service before the need was found",
+                {**svc, "delivered_on": "2022-01-01"},
+                INVALID,
+                "delivered_on",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_needs_and_services_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals: needs and services (S3.5)."""
     w, one, needs, svc = v["w"], v["one"], v["needs"], v["svc"]
     return [
-        Bad(
-            "meets_need as a string",
-            "POST",
+        *at(
             f"{needs}/{w['rehab']}/services",
-            {**svc, "meets_need": "yes"},
-            422,
-            "validation",
-            "meets_need",
+            ("meets_need as a string", {**svc, "meets_need": "yes"}, VALIDATION, "meets_need"),
         ),
-        Bad(
-            "service for a person never surveyed",
-            "POST",
+        *at(
             f"{one}/persons/{w['other']}/needs/{w['rehab']}/services",
-            svc,
-            404,
-            "not-found",
-            "person_id",
+            ("service for a person never surveyed", svc, NOT_FOUND, "person_id"),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_visits_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: visits (S3.4, S3.5)."""
     one, v = v["one"], v["v"]
     return [
-        # visits (S3.4, S3.5)
-        Bad(
-            "visitor not an officer",
-            "POST",
+        *at(
             f"{one}/visits",
-            {**v, "visitor_officer_id": UNKNOWN},
-            404,
-            "not-found",
-            "visitor_officer_id",
-        ),
-        Bad(
-            "unknown visit mode",
-            "POST",
-            f"{one}/visits",
-            {**v, "mode": "letter"},
-            422,
-            "validation",
-            "mode",
-        ),
-        Bad(
-            "unknown household kind",
-            "POST",
-            f"{one}/visits",
-            {**v, "household_kind": "x"},
-            422,
-            "validation",
-            "household_kind",
-        ),
-        Bad(
-            "visit in the future",
-            "POST",
-            f"{one}/visits",
-            {**v, "visited_on": "2999-01-01"},
-            422,
-            "invalid-value",
-            "visited_on",
-        ),
-        Bad(
-            "visit before the association",
-            "POST",
-            f"{one}/visits",
-            {**v, "visited_on": "2020-01-01"},
-            422,
-            "invalid-value",
-            "visited_on",
+            (
+                "visitor not an officer",
+                {**v, "visitor_officer_id": UNKNOWN},
+                NOT_FOUND,
+                "visitor_officer_id",
+            ),
+            ("unknown visit mode", {**v, "mode": "letter"}, VALIDATION, "mode"),
+            ("unknown household kind", {**v, "household_kind": "x"}, VALIDATION, "household_kind"),
+            ("visit in the future", {**v, "visited_on": "2999-01-01"}, INVALID, "visited_on"),
+            (
+                "visit before the association",
+                {**v, "visited_on": "2020-01-01"},
+                INVALID,
+                "visited_on",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_visits_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: visits (S3.4, S3.5)."""
     one, visit, v = v["one"], v["visit"], v["v"]
     return [
-        Bad(
-            "visited person not on the roster",
-            "POST",
+        *at(
             f"{one}/visits",
-            {**v, "person_ids": [UNKNOWN]},
-            404,
-            "not-found",
-            "person_ids.0",
+            (
+                "visited person not on the roster",
+                {**v, "person_ids": [UNKNOWN]},
+                NOT_FOUND,
+                "person_ids.0",
+            ),
+            (
+                "visit without findings",
+                {k: x for k, x in v.items() if k != "findings"},
+                VALIDATION,
+                "findings",
+            ),
         ),
-        Bad(
-            "visit without findings",
-            "POST",
-            f"{one}/visits",
-            {k: x for k, x in v.items() if k != "findings"},
-            422,
-            "validation",
-            "findings",
-        ),
-        Bad(
-            "referral to an unknown body",
-            "POST",
+        *at(
             f"{visit}/follow-ups",
-            {"referred_to": "police", "referred_on": "2022-01-12", "matter": "x"},
-            422,
-            "validation",
-            "referred_to",
+            (
+                "referral to an unknown body",
+                {"referred_to": "police", "referred_on": "2022-01-12", "matter": "x"},
+                VALIDATION,
+                "referred_to",
+            ),
+            (
+                "referral before the visit",
+                {"referred_to": "township", "referred_on": "2022-01-01", "matter": "x"},
+                INVALID,
+                "referred_on",
+            ),
         ),
-        Bad(
-            "referral before the visit",
-            "POST",
-            f"{visit}/follow-ups",
-            {"referred_to": "township", "referred_on": "2022-01-01", "matter": "x"},
-            422,
-            "invalid-value",
-            "referred_on",
-        ),
-        Bad(
-            "referral of an unknown visit",
-            "POST",
+        *at(
             f"{one}/visits/{UNKNOWN}/follow-ups",
-            {"referred_to": "township", "referred_on": "2022-01-12", "matter": "x"},
-            404,
-            "not-found",
-            "visit_id",
+            (
+                "referral of an unknown visit",
+                {"referred_to": "township", "referred_on": "2022-01-12", "matter": "x"},
+                NOT_FOUND,
+                "visit_id",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_visits_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals: visits (S3.4, S3.5)."""
     w, visit = v["w"], v["visit"]
     return [
-        Bad(
-            "second outcome",
-            "POST",
+        *at(
             f"{visit}/follow-ups/{w['follow_up']}/outcome",
-            {"concluded_on": "2022-02-01", "outcome": "x", "resolved": False},
-            409,
-            "invariant-violated",
-            "follow_up_id",
+            (
+                "second outcome",
+                {"concluded_on": "2022-02-01", "outcome": "x", "resolved": False},
+                INVARIANT,
+                "follow_up_id",
+            ),
         ),
-        Bad(
-            "outcome of an unknown follow-up",
-            "POST",
+        *at(
             f"{visit}/follow-ups/{UNKNOWN}/outcome",
-            {"concluded_on": "2022-02-01", "outcome": "x", "resolved": False},
-            404,
-            "not-found",
-            "follow_up_id",
+            (
+                "outcome of an unknown follow-up",
+                {"concluded_on": "2022-02-01", "outcome": "x", "resolved": False},
+                NOT_FOUND,
+                "follow_up_id",
+            ),
         ),
-        Bad(
-            "outcome without resolved",
-            "POST",
+        *at(
             f"{visit}/follow-ups/{w['follow_up']}/outcome",
-            {"concluded_on": "2022-02-01", "outcome": "x"},
-            422,
-            "validation",
-            "resolved",
+            (
+                "outcome without resolved",
+                {"concluded_on": "2022-02-01", "outcome": "x"},
+                VALIDATION,
+                "resolved",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_district_settings_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: district settings."""
     iv, settings = v["iv"], v["settings"]
     return [
-        # district settings
-        Bad(
-            "interval of 0 days",
-            "POST",
+        *at(
             settings,
-            {**iv, "intervals": {"special_hardship": 0, "ordinary": 180}},
-            422,
-            "validation",
-            "intervals.special_hardship",
-        ),
-        Bad(
-            "interval as a string",
-            "POST",
-            settings,
-            {**iv, "intervals": {"special_hardship": "60", "ordinary": 180}},
-            422,
-            "validation",
-            "intervals.special_hardship",
-        ),
-        Bad(
-            "interval missing",
-            "POST",
-            settings,
-            {**iv, "intervals": {"special_hardship": 60}},
-            422,
-            "validation",
-            "intervals.ordinary",
-        ),
-        Bad(
-            "hardship visited less often than others",
-            "POST",
-            settings,
-            {**iv, "intervals": {"special_hardship": 200, "ordinary": 180}},
-            422,
-            "invalid-value",
-            "intervals.special_hardship",
-        ),
-        Bad(
-            "intervals without effective date",
-            "POST",
-            settings,
-            {"intervals": iv["intervals"]},
-            422,
-            "validation",
-            "effective_from",
+            (
+                "interval of 0 days",
+                {**iv, "intervals": {"special_hardship": 0, "ordinary": 180}},
+                VALIDATION,
+                "intervals.special_hardship",
+            ),
+            (
+                "interval as a string",
+                {**iv, "intervals": {"special_hardship": "60", "ordinary": 180}},
+                VALIDATION,
+                "intervals.special_hardship",
+            ),
+            (
+                "interval missing",
+                {**iv, "intervals": {"special_hardship": 60}},
+                VALIDATION,
+                "intervals.ordinary",
+            ),
+            (
+                "hardship visited less often than others",
+                {**iv, "intervals": {"special_hardship": 200, "ordinary": 180}},
+                INVALID,
+                "intervals.special_hardship",
+            ),
+            (
+                "intervals without effective date",
+                {"intervals": iv["intervals"]},
+                VALIDATION,
+                "effective_from",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_evaluation_schemes_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: evaluation schemes."""
     sc, schemes = v["sc"], v["schemes"]
     return [
-        # evaluation schemes
-        Bad(
-            "weights not adding up to 100",
-            "POST",
+        *at(
             schemes,
-            {**sc, "criteria": [{**CRITERIA[0], "weight": 50}, CRITERIA[1]]},
-            422,
-            "invalid-value",
-            "criteria",
-        ),
-        Bad(
-            "criterion twice",
-            "POST",
-            schemes,
-            {**sc, "criteria": [{**CRITERIA[0], "weight": 50}, {**CRITERIA[0], "weight": 50}]},
-            422,
-            "invalid-value",
-            "criteria.1.key",
-        ),
-        Bad(
-            "empty score range",
-            "POST",
-            schemes,
-            {**sc, "criteria": [{**CRITERIA[0], "min_score": 10}, CRITERIA[1]]},
-            422,
-            "invalid-value",
-            "criteria.0.max_score",
-        ),
-        Bad(
-            "weight as a string",
-            "POST",
-            schemes,
-            {**sc, "criteria": [{**CRITERIA[0], "weight": "60"}, CRITERIA[1]]},
-            422,
-            "validation",
-            "criteria.0.weight",
-        ),
-        Bad("no criteria", "POST", schemes, {**sc, "criteria": []}, 422, "validation", "criteria"),
-        Bad(
-            "performance weight above 100",
-            "POST",
-            schemes,
-            {**sc, "performance_weight": 120},
-            422,
-            "validation",
-            "performance_weight",
+            (
+                "weights not adding up to 100",
+                {**sc, "criteria": [{**CRITERIA[0], "weight": 50}, CRITERIA[1]]},
+                INVALID,
+                "criteria",
+            ),
+            (
+                "criterion twice",
+                {**sc, "criteria": [{**CRITERIA[0], "weight": 50}, {**CRITERIA[0], "weight": 50}]},
+                INVALID,
+                "criteria.1.key",
+            ),
+            (
+                "empty score range",
+                {**sc, "criteria": [{**CRITERIA[0], "min_score": 10}, CRITERIA[1]]},
+                INVALID,
+                "criteria.0.max_score",
+            ),
+            (
+                "weight as a string",
+                {**sc, "criteria": [{**CRITERIA[0], "weight": "60"}, CRITERIA[1]]},
+                VALIDATION,
+                "criteria.0.weight",
+            ),
+            ("no criteria", {**sc, "criteria": []}, VALIDATION, "criteria"),
+            (
+                "performance weight above 100",
+                {**sc, "performance_weight": 120},
+                VALIDATION,
+                "performance_weight",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_evaluation_schemes_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: evaluation schemes."""
     sc, schemes = v["sc"], v["schemes"]
     return [
-        Bad(
-            "criterion key with capitals",
-            "POST",
+        *at(
             schemes,
-            {**sc, "criteria": [{**CRITERIA[0], "key": "Org"}, CRITERIA[1]]},
-            422,
-            "validation",
-            "criteria.0.key",
+            (
+                "criterion key with capitals",
+                {**sc, "criteria": [{**CRITERIA[0], "key": "Org"}, CRITERIA[1]]},
+                VALIDATION,
+                "criteria.0.key",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_evaluations_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: evaluations (S3.5, S3.6)."""
     one, ev = v["one"], v["ev"]
     return [
-        # evaluations (S3.5, S3.6)
-        Bad(
-            "score out of range",
-            "POST",
+        *at(
             f"{one}/evaluations",
-            {**ev, "scores": {"organisation": 11, "services": 4}},
-            422,
-            "invalid-value",
-            "scores.organisation",
-        ),
-        Bad(
-            "criterion without score",
-            "POST",
-            f"{one}/evaluations",
-            {**ev, "scores": {"organisation": 8}},
-            422,
-            "invalid-value",
-            "scores.services",
-        ),
-        Bad(
-            "score for no criterion",
-            "POST",
-            f"{one}/evaluations",
-            {**ev, "scores": {"organisation": 8, "services": 4, "venue": 1}},
-            422,
-            "invalid-value",
-            "scores.venue",
-        ),
-        Bad(
-            "no scores",
-            "POST",
-            f"{one}/evaluations",
-            {**ev, "scores": {}},
-            422,
-            "validation",
-            "scores",
-        ),
-        Bad(
-            "second evaluation in a cycle",
-            "POST",
-            f"{one}/evaluations",
-            {**ev, "cycle": 2022, "evaluated_on": "2023-01-05"},
-            409,
-            "conflict",
-            "cycle",
+            (
+                "score out of range",
+                {**ev, "scores": {"organisation": 11, "services": 4}},
+                INVALID,
+                "scores.organisation",
+            ),
+            (
+                "criterion without score",
+                {**ev, "scores": {"organisation": 8}},
+                INVALID,
+                "scores.services",
+            ),
+            (
+                "score for no criterion",
+                {**ev, "scores": {"organisation": 8, "services": 4, "venue": 1}},
+                INVALID,
+                "scores.venue",
+            ),
+            ("no scores", {**ev, "scores": {}}, VALIDATION, "scores"),
+            (
+                "second evaluation in a cycle",
+                {**ev, "cycle": 2022, "evaluated_on": "2023-01-05"},
+                CONFLICT,
+                "cycle",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_evaluations_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: evaluations (S3.5, S3.6)."""
     one, ev, ft = v["one"], v["ev"], v["ft"]
     return [
-        Bad(
-            "no scheme in force",
-            "POST",
+        *at(
             f"{one}/evaluations",
-            {**ev, "cycle": 2021, "evaluated_on": "2021-12-20"},
-            409,
-            "invariant-violated",
-            "evaluated_on",
-        ),
-        Bad(
-            "evaluated before the cycle",
-            "POST",
-            f"{one}/evaluations",
-            {**ev, "cycle": 2024, "evaluated_on": "2023-12-20"},
-            422,
-            "invalid-value",
-            "evaluated_on",
-        ),
-        Bad(
-            "cycle not begun",
-            "POST",
-            f"{one}/evaluations",
-            {**ev, "cycle": 2099},
-            422,
-            "invalid-value",
-            "cycle",
-        ),
-        Bad(
-            "cycle as a string",
-            "POST",
-            f"{one}/evaluations",
-            {**ev, "cycle": "2023"},
-            422,
-            "validation",
-            "cycle",
-        ),
-        Bad(
-            "full-time member without officer",
-            "POST",
-            f"{one}/evaluations",
-            {k: x for k, x in ft.items() if k != "officer_id"},
-            422,
-            "validation",
-            "officer_id",
+            (
+                "no scheme in force",
+                {**ev, "cycle": 2021, "evaluated_on": "2021-12-20"},
+                INVARIANT,
+                "evaluated_on",
+            ),
+            (
+                "evaluated before the cycle",
+                {**ev, "cycle": 2024, "evaluated_on": "2023-12-20"},
+                INVALID,
+                "evaluated_on",
+            ),
+            ("cycle not begun", {**ev, "cycle": 2099}, INVALID, "cycle"),
+            ("cycle as a string", {**ev, "cycle": "2023"}, VALIDATION, "cycle"),
+            (
+                "full-time member without officer",
+                {k: x for k, x in ft.items() if k != "officer_id"},
+                VALIDATION,
+                "officer_id",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_evaluations_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals: evaluations (S3.5, S3.6)."""
     w, one, ev, ft = v["w"], v["one"], v["ev"], v["ft"]
     return [
-        Bad(
-            "chair evaluated as a full-time member",
-            "POST",
+        *at(
             f"{one}/evaluations",
-            ft,
-            409,
-            "invariant-violated",
-            "officer_id",
-        ),
-        Bad(
-            "unknown full-time member",
-            "POST",
-            f"{one}/evaluations",
-            {**ft, "officer_id": UNKNOWN, "rating_score": 120},
-            404,
-            "not-found",
-            "officer_id",
-        ),
-        Bad(
-            "officer on an association evaluation",
-            "POST",
-            f"{one}/evaluations",
-            {**ev, "officer_id": w["chair"]},
-            422,
-            "validation",
-            "officer_id",
+            ("chair evaluated as a full-time member", ft, INVARIANT, "officer_id"),
+            (
+                "unknown full-time member",
+                {**ft, "officer_id": UNKNOWN, "rating_score": 120},
+                NOT_FOUND,
+                "officer_id",
+            ),
+            (
+                "officer on an association evaluation",
+                {**ev, "officer_id": w["chair"]},
+                VALIDATION,
+                "officer_id",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_reads_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: reads."""
     one = v["one"]
     return [
-        # reads
-        Bad(
-            "groups on an impossible date",
-            "GET",
-            f"{one}/groups?on=2021-13-01",
-            None,
-            422,
-            "validation",
-            "on",
-        ),
-        Bad(
-            "unknown group read",
-            "GET",
-            f"{one}/groups/{UNKNOWN}",
-            None,
-            404,
-            "not-found",
-            "group_id",
-        ),
-        Bad(
-            "unknown visit read",
-            "GET",
-            f"{one}/visits/{UNKNOWN}",
-            None,
-            404,
-            "not-found",
-            "visit_id",
-        ),
-        Bad(
-            "unknown due status",
-            "GET",
-            f"/districts/{D}/visits/due?status=late",
-            None,
-            422,
-            "validation",
-            "status",
-        ),
-        Bad(
-            "due window too long",
-            "GET",
-            f"/districts/{D}/visits/due?within_days=1000",
-            None,
-            422,
-            "validation",
-            "within_days",
+        *reads(
+            ("groups on an impossible date", f"{one}/groups?on=2021-13-01", VALIDATION, "on"),
+            ("unknown group read", f"{one}/groups/{UNKNOWN}", NOT_FOUND, "group_id"),
+            ("unknown visit read", f"{one}/visits/{UNKNOWN}", NOT_FOUND, "visit_id"),
+            ("unknown due status", f"/districts/{D}/visits/due?status=late", VALIDATION, "status"),
+            (
+                "due window too long",
+                f"/districts/{D}/visits/due?within_days=1000",
+                VALIDATION,
+                "within_days",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_reads_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: reads."""
     return [
-        Bad(
-            "unknown need status",
-            "GET",
-            f"/districts/{D}/needs?status=closed",
-            None,
-            422,
-            "validation",
-            "status",
-        ),
-        Bad(
-            "evaluations of an impossible cycle",
-            "GET",
-            f"/districts/{D}/evaluations?cycle=1",
-            None,
-            422,
-            "validation",
-            "cycle",
+        *reads(
+            ("unknown need status", f"/districts/{D}/needs?status=closed", VALIDATION, "status"),
+            (
+                "evaluations of an impossible cycle",
+                f"/districts/{D}/evaluations?cycle=1",
+                VALIDATION,
+                "cycle",
+            ),
         ),
     ]
 
 
 def cases(w: dict[str, Any]) -> list[Bad]:
     """The catalogue of refusals."""
-    v = case_values(w)
-    return [
-        *refused_groups_1(v),
-        *refused_groups_2(v),
-        *refused_groups_3(v),
-        *refused_groups_4(v),
-        *refused_needs_and_services_1(v),
-        *refused_needs_and_services_2(v),
-        *refused_needs_and_services_3(v),
-        *refused_visits_1(v),
-        *refused_visits_2(v),
-        *refused_visits_3(v),
-        *refused_district_settings_1(v),
-        *refused_evaluation_schemes_1(v),
-        *refused_evaluation_schemes_2(v),
-        *refused_evaluations_1(v),
-        *refused_evaluations_2(v),
-        *refused_evaluations_3(v),
-        *refused_reads_1(v),
-        *refused_reads_2(v),
-    ]
+    return CATALOGUE.cases(case_values(w))
 
 
 def store_state(pg_url: str) -> tuple[int, int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -12,28 +11,24 @@ import pytest
 import requests
 
 from tests.client import Client
-from tests.problems import refusal_failures
+from tests.problems import (
+    CONFLICT,
+    INVALID,
+    INVARIANT,
+    NOT_FOUND,
+    VALIDATION,
+    Bad,
+    Catalogue,
+    at,
+    reads,
+    refusal_failures,
+)
 
 pytestmark = pytest.mark.hosted
 
 D = "410105"
 OTHER = "410106"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-
-
-@dataclass(frozen=True)
-class Bad:
-    """A request that must be refused."""
-
-    name: str
-    method: str
-    path: str
-    body: Any
-    status: int
-    problem: str
-    field: str | None = None
-    raw: bool = False  # send ``body`` as is, not as JSON
-    content_type: str = "application/json"
 
 
 @pytest.fixture
@@ -51,6 +46,9 @@ def hosted_world(hosted_api: Client) -> Iterator[dict[str, Any]]:
     yield {"api": api, "association": association, "chair": chair, "member": member}
 
 
+CATALOGUE = Catalogue()
+
+
 def case_values(association: str, chair: str, member: str) -> dict[str, Any]:
     """The paths and bodies the refusals are built from."""
     a = f"/districts/{D}/associations"
@@ -65,6 +63,7 @@ def case_values(association: str, chair: str, member: str) -> dict[str, Any]:
     return locals()  # every path and body above, by name
 
 
+@CATALOGUE.part
 def refused_input_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals."""
     a, good = v["a"], v["good"]
@@ -80,303 +79,187 @@ def refused_input_1(v: dict[str, Any]) -> list[Bad]:
             raw=True,
             content_type="application/x-www-form-urlencoded",
         ),
-        Bad("body is a list", "POST", a, [good], 422, "validation", "body"),
-        Bad("unknown field", "POST", a, {**good, "chair": "x"}, 422, "validation", "chair"),
-        Bad(
-            "missing field",
-            "POST",
+        *at(
             a,
-            {k: v for k, v in good.items() if k != "name"},
-            422,
-            "validation",
-            "name",
-        ),
-        Bad("name of wrong type", "POST", a, {**good, "name": 5}, 422, "validation", "name"),
-        Bad("blank name", "POST", a, {**good, "name": "   "}, 422, "validation", "name"),
-        Bad(
-            "date of wrong type",
-            "POST",
-            a,
-            {**good, "established_on": 20210501},
-            422,
-            "validation",
-            "established_on",
-        ),
-        Bad(
-            "impossible date",
-            "POST",
-            a,
-            {**good, "established_on": "2021-02-30"},
-            422,
-            "validation",
-            "established_on",
+            ("body is a list", [good], VALIDATION, "body"),
+            ("unknown field", {**good, "chair": "x"}, VALIDATION, "chair"),
+            ("missing field", {k: v for k, v in good.items() if k != "name"}, VALIDATION, "name"),
+            ("name of wrong type", {**good, "name": 5}, VALIDATION, "name"),
+            ("blank name", {**good, "name": "   "}, VALIDATION, "name"),
+            (
+                "date of wrong type",
+                {**good, "established_on": 20210501},
+                VALIDATION,
+                "established_on",
+            ),
+            (
+                "impossible date",
+                {**good, "established_on": "2021-02-30"},
+                VALIDATION,
+                "established_on",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_input_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals."""
     a, good = v["a"], v["good"]
     return [
-        Bad(
-            "future date",
-            "POST",
+        *at(
             a,
-            {**good, "established_on": "2999-01-01"},
-            422,
-            "invalid-value",
-            "established_on",
-        ),
-        Bad(
-            "short village code",
-            "POST",
-            a,
-            {**good, "division_code": "41010500100"},
-            422,
-            "validation",
-            "division_code",
-        ),
-        Bad(
-            "letters in township code",
-            "POST",
-            a,
-            {**good, "township_code": "41010500A"},
-            422,
-            "validation",
-            "township_code",
-        ),
-        Bad(
-            "village outside its township",
-            "POST",
-            a,
-            {**good, "township_code": f"{D}002"},
-            422,
-            "invalid-value",
-            "township_code",
-        ),
-        Bad(
-            "village of another district",
-            "POST",
-            a,
-            {**good, "division_code": f"{OTHER}001001", "township_code": f"{OTHER}001"},
-            404,
-            "not-found",
-            "division_code",
+            ("future date", {**good, "established_on": "2999-01-01"}, INVALID, "established_on"),
+            (
+                "short village code",
+                {**good, "division_code": "41010500100"},
+                VALIDATION,
+                "division_code",
+            ),
+            (
+                "letters in township code",
+                {**good, "township_code": "41010500A"},
+                VALIDATION,
+                "township_code",
+            ),
+            (
+                "village outside its township",
+                {**good, "township_code": f"{D}002"},
+                INVALID,
+                "township_code",
+            ),
+            (
+                "village of another district",
+                {**good, "division_code": f"{OTHER}001001", "township_code": f"{OTHER}001"},
+                NOT_FOUND,
+                "division_code",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_input_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals."""
     a, good = v["a"], v["good"]
     return [
-        Bad(
-            "second association for a village",
-            "POST",
+        *at(
             a,
-            {**good, "division_code": f"{D}001001"},
-            409,
-            "conflict",
-            "division_code",
+            (
+                "second association for a village",
+                {**good, "division_code": f"{D}001001"},
+                CONFLICT,
+                "division_code",
+            ),
         ),
-        Bad(
-            "bad district code in path",
-            "POST",
+        *at(
             "/districts/41010/associations",
-            good,
-            422,
-            "validation",
-            "code",
+            ("bad district code in path", good, VALIDATION, "code"),
         ),
-        Bad(
-            "unknown district",
-            "POST",
+        *at(
             "/districts/419999/associations",
-            good,
-            404,
-            "not-found",
-            "code",
+            ("unknown district", good, NOT_FOUND, "code"),
         ),
-        Bad(
-            "duplicate district",
-            "POST",
+        *at(
             "/districts",
-            {"code": D, "name": "x"},
-            409,
-            "conflict",
-            "code",
-        ),
-        Bad(
-            "district code with letters",
-            "POST",
-            "/districts",
-            {"code": "41O105", "name": "x"},
-            422,
-            "validation",
-            "code",
+            ("duplicate district", {"code": D, "name": "x"}, CONFLICT, "code"),
+            ("district code with letters", {"code": "41O105", "name": "x"}, VALIDATION, "code"),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_input_4(v: dict[str, Any]) -> list[Bad]:
     """Refusals."""
     a, one, officer = v["a"], v["one"], v["officer"]
     return [
-        Bad(
-            "unknown association",
-            "POST",
+        *at(
             f"{a}/{UNKNOWN_ID}/officers",
-            officer,
-            404,
-            "not-found",
-            "association_id",
+            ("unknown association", officer, NOT_FOUND, "association_id"),
         ),
-        Bad(
-            "unknown role",
-            "POST",
+        *at(
             f"{one}/officers",
-            {**officer, "role": "secretary"},
-            422,
-            "validation",
-            "role",
-        ),
-        Bad(
-            "unknown background",
-            "POST",
-            f"{one}/officers",
-            {**officer, "backgrounds": ["x"]},
-            422,
-            "validation",
-            "backgrounds.0",
-        ),
-        Bad(
-            "full_time as a string",
-            "POST",
-            f"{one}/officers",
-            {**officer, "full_time": "yes"},
-            422,
-            "validation",
-            "full_time",
-        ),
-        Bad(
-            "second sitting chair",
-            "POST",
-            f"{one}/officers",
-            {**officer, "role": "chair"},
-            409,
-            "invariant-violated",
-            "role",
+            ("unknown role", {**officer, "role": "secretary"}, VALIDATION, "role"),
+            ("unknown background", {**officer, "backgrounds": ["x"]}, VALIDATION, "backgrounds.0"),
+            ("full_time as a string", {**officer, "full_time": "yes"}, VALIDATION, "full_time"),
+            ("second sitting chair", {**officer, "role": "chair"}, INVARIANT, "role"),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_input_5(v: dict[str, Any]) -> list[Bad]:
     """Refusals."""
     chair, one, officer = v["chair"], v["one"], v["officer"]
     return [
-        Bad(
-            "fourth vice-chair",
-            "POST",
+        *at(
             f"{one}/officers",
-            {**officer, "role": "vice_chair"},
-            409,
-            "invariant-violated",
-            "role",
+            ("fourth vice-chair", {**officer, "role": "vice_chair"}, INVARIANT, "role"),
+            (
+                "full-time vice-chair",
+                {**officer, "role": "vice_chair", "full_time": True},
+                INVARIANT,
+                "full_time",
+            ),
+            (
+                "appointed before establishment",
+                {**officer, "appointed_on": "2020-01-01"},
+                INVALID,
+                "appointed_on",
+            ),
         ),
-        Bad(
-            "full-time vice-chair",
-            "POST",
-            f"{one}/officers",
-            {**officer, "role": "vice_chair", "full_time": True},
-            409,
-            "invariant-violated",
-            "full_time",
-        ),
-        Bad(
-            "appointed before establishment",
-            "POST",
-            f"{one}/officers",
-            {**officer, "appointed_on": "2020-01-01"},
-            422,
-            "invalid-value",
-            "appointed_on",
-        ),
-        Bad(
-            "removal before appointment",
-            "POST",
+        *at(
             f"{one}/officers/{chair}/removal",
-            {"removed_on": "2021-01-01", "reason": "x"},
-            422,
-            "invalid-value",
-            "removed_on",
-        ),
-        Bad(
-            "removal without reason",
-            "POST",
-            f"{one}/officers/{chair}/removal",
-            {"removed_on": "2021-06-01"},
-            422,
-            "validation",
-            "reason",
+            (
+                "removal before appointment",
+                {"removed_on": "2021-01-01", "reason": "x"},
+                INVALID,
+                "removed_on",
+            ),
+            ("removal without reason", {"removed_on": "2021-06-01"}, VALIDATION, "reason"),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_input_6(v: dict[str, Any]) -> list[Bad]:
     """Refusals."""
     member, a, one = v["member"], v["a"], v["one"]
     return [
-        Bad(
-            "removal of a removed officer",
-            "POST",
+        *at(
             f"{one}/officers/{member}/removal",
-            {"removed_on": "2021-07-01", "reason": "x"},
-            409,
-            "invariant-violated",
-            "officer_id",
+            (
+                "removal of a removed officer",
+                {"removed_on": "2021-07-01", "reason": "x"},
+                INVARIANT,
+                "officer_id",
+            ),
         ),
-        Bad(
-            "removal of an unknown officer",
-            "POST",
+        *at(
             f"{one}/officers/{UNKNOWN_ID}/removal",
-            {"removed_on": "2021-07-01", "reason": "x"},
-            404,
-            "not-found",
-            "officer_id",
+            (
+                "removal of an unknown officer",
+                {"removed_on": "2021-07-01", "reason": "x"},
+                NOT_FOUND,
+                "officer_id",
+            ),
         ),
-        Bad(
-            "negative min_position",
-            "GET",
-            f"{a}?min_position=-1",
-            None,
-            422,
-            "validation",
-            "min_position",
+        *reads(
+            ("negative min_position", f"{a}?min_position=-1", VALIDATION, "min_position"),
+            (
+                "min_position beyond the log",
+                f"{a}?min_position=999999",
+                (422, "position-ahead"),
+                "min_position",
+            ),
+            ("limit out of range", f"{a}?limit=100000", VALIDATION, "limit"),
         ),
-        Bad(
-            "min_position beyond the log",
-            "GET",
-            f"{a}?min_position=999999",
-            None,
-            422,
-            "position-ahead",
-            "min_position",
-        ),
-        Bad("limit out of range", "GET", f"{a}?limit=100000", None, 422, "validation", "limit"),
     ]
 
 
 def cases(association: str, chair: str, member: str) -> list[Bad]:
     """The catalogue of refusals."""
-    v = case_values(association, chair, member)
-    return [
-        *refused_input_1(v),
-        *refused_input_2(v),
-        *refused_input_3(v),
-        *refused_input_4(v),
-        *refused_input_5(v),
-        *refused_input_6(v),
-    ]
+    return CATALOGUE.cases(case_values(association, chair, member))
 
 
 def store_state(pg_url: str) -> dict[str, int]:

@@ -7,7 +7,6 @@ The stores are real (the embedded SQLite files); requests go through the Flask a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,23 +14,21 @@ from flask.testing import FlaskClient
 
 from service.divisions.city_data import TOWNSHIPS, city_file
 from tests.plugin import ADMIN, app_settings, close_app, open_app
-from tests.problems import refusal_failures
+from tests.problems import (
+    CONFLICT,
+    INVALID,
+    INVARIANT,
+    NOT_FOUND,
+    VALIDATION,
+    Bad,
+    Catalogue,
+    at,
+    refusal_failures,
+)
 
 D, OTHER = "410102", "410103"
 T1, T2 = f"{D}001", f"{D}002"
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
-
-
-@dataclass(frozen=True)
-class Bad:
-    """A request that must be refused."""
-
-    name: str
-    path: str
-    body: Any
-    status: int
-    problem: str
-    field: str
 
 
 class Api:
@@ -163,6 +160,9 @@ def lifecycle_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
     close_app(app)
 
 
+CATALOGUE = Catalogue()
+
+
 def case_values(w: dict[str, Any]) -> dict[str, Any]:
     """The paths and bodies the refusals are built from."""
     dv = f"/districts/{D}/divisions"
@@ -188,716 +188,602 @@ def case_values(w: dict[str, Any]) -> dict[str, Any]:
     return locals()  # every path and body above, by name
 
 
+@CATALOGUE.part
 def refused_divisions_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: divisions."""
     dv, v = v["dv"], v["v"]
     return [
-        # divisions
-        Bad(
-            "code of 10 digits", dv, {"code": "4101020010", "name": "x"}, 422, "validation", "code"
-        ),
-        Bad("blank name", dv, {"code": f"{T1}004", "name": "  "}, 422, "validation", "name"),
-        Bad(
-            "township of another district",
+        *at(
             dv,
-            {"code": f"{OTHER}001", "name": "x"},
-            422,
-            "invalid-value",
-            "code",
-        ),
-        Bad(
-            "village without its township",
-            dv,
-            {"code": f"{D}099001", "name": "x"},
-            422,
-            "invalid-value",
-            "code",
-        ),
-        Bad(
-            "all-zero village part",
-            dv,
-            {"code": f"{T1}000", "name": "x"},
-            422,
-            "invalid-value",
-            "code",
-        ),
-        Bad(
-            "registered code under another name",
-            dv,
-            {"code": v, "name": "别名"},
-            409,
-            "conflict",
-            "code",
-        ),
-        Bad(
-            "division in the future",
-            dv,
-            {"code": f"{T1}005", "name": "x", "effective_on": "2999-01-01"},
-            422,
-            "invalid-value",
-            "effective_on",
+            ("code of 10 digits", {"code": "4101020010", "name": "x"}, VALIDATION, "code"),
+            ("blank name", {"code": f"{T1}004", "name": "  "}, VALIDATION, "name"),
+            ("township of another district", {"code": f"{OTHER}001", "name": "x"}, INVALID, "code"),
+            ("village without its township", {"code": f"{D}099001", "name": "x"}, INVALID, "code"),
+            ("all-zero village part", {"code": f"{T1}000", "name": "x"}, INVALID, "code"),
+            ("registered code under another name", {"code": v, "name": "别名"}, CONFLICT, "code"),
+            (
+                "division in the future",
+                {"code": f"{T1}005", "name": "x", "effective_on": "2999-01-01"},
+                INVALID,
+                "effective_on",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_divisions_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: divisions."""
     dv, v = v["dv"], v["v"]
     return [
-        Bad(
-            "import without a name column",
+        *at(
             f"{dv}/import",
-            {"csv": "code\n410102001006\n"},
-            422,
-            "invalid-value",
-            "csv",
+            ("import without a name column", {"csv": "code\n410102001006\n"}, INVALID, "csv"),
+            (
+                "import with one bad row",
+                {"csv": "code,name\n410102001007,好村\n41010200100,坏村\n"},
+                INVALID,
+                "csv",
+            ),
+            ("import of an empty file", {"csv": ""}, VALIDATION, "csv"),
         ),
-        Bad(
-            "import with one bad row",
-            f"{dv}/import",
-            {"csv": "code,name\n410102001007,好村\n41010200100,坏村\n"},
-            422,
-            "invalid-value",
-            "csv",
-        ),
-        Bad("import of an empty file", f"{dv}/import", {"csv": ""}, 422, "validation", "csv"),
-        Bad(
-            "rename to the same name",
+        *at(
             f"{dv}/{v}/renaming",
-            {"name": f"{v}社区", "effective_on": "2022-01-01"},
-            422,
-            "invalid-value",
-            "name",
+            (
+                "rename to the same name",
+                {"name": f"{v}社区", "effective_on": "2022-01-01"},
+                INVALID,
+                "name",
+            ),
         ),
-        Bad(
-            "rename of an unknown division",
+        *at(
             f"{dv}/{T1}099/renaming",
-            {"name": "x", "effective_on": "2022-01-01"},
-            404,
-            "not-found",
-            "division_code",
+            (
+                "rename of an unknown division",
+                {"name": "x", "effective_on": "2022-01-01"},
+                NOT_FOUND,
+                "division_code",
+            ),
         ),
-        Bad(
-            "rename before the division began",
+        *at(
             f"{dv}/{v}/renaming",
-            {"name": "新名", "effective_on": "2019-01-01"},
-            422,
-            "invalid-value",
-            "effective_on",
+            (
+                "rename before the division began",
+                {"name": "新名", "effective_on": "2019-01-01"},
+                INVALID,
+                "effective_on",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_divisions_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals: divisions."""
     dv, v = v["dv"], v["v"]
     return [
-        Bad(
-            "merge of one village",
+        *at(
             f"{dv}/merger",
-            {"sources": [v], "into_code": v, "effective_on": "2022-01-01"},
-            422,
-            "validation",
-            "sources",
+            (
+                "merge of one village",
+                {"sources": [v], "into_code": v, "effective_on": "2022-01-01"},
+                VALIDATION,
+                "sources",
+            ),
+            (
+                "merge of two active associations",
+                {"sources": [v, f"{T1}002"], "into_code": v, "effective_on": "2022-01-01"},
+                INVARIANT,
+                "sources",
+            ),
+            (
+                "merge into a new village without a name",
+                {
+                    "sources": [f"{T1}201", f"{T1}002"],
+                    "into_code": f"{T1}009",
+                    "effective_on": "2022-01-01",
+                },
+                INVALID,
+                "into_name",
+            ),
+            (
+                "merge of an unregistered village",
+                {
+                    "sources": [f"{T1}201", f"{T1}098"],
+                    "into_code": f"{T1}201",
+                    "effective_on": "2022-01-01",
+                },
+                INVALID,
+                "sources",
+            ),
         ),
-        Bad(
-            "merge of two active associations",
-            f"{dv}/merger",
-            {"sources": [v, f"{T1}002"], "into_code": v, "effective_on": "2022-01-01"},
-            409,
-            "invariant-violated",
-            "sources",
-        ),
-        Bad(
-            "merge into a new village without a name",
-            f"{dv}/merger",
-            {
-                "sources": [f"{T1}201", f"{T1}002"],
-                "into_code": f"{T1}009",
-                "effective_on": "2022-01-01",
-            },
-            422,
-            "invalid-value",
-            "into_name",
-        ),
-        Bad(
-            "merge of an unregistered village",
-            f"{dv}/merger",
-            {
-                "sources": [f"{T1}201", f"{T1}098"],
-                "into_code": f"{T1}201",
-                "effective_on": "2022-01-01",
-            },
-            422,
-            "invalid-value",
-            "sources",
-        ),
-        Bad(
-            "split with one part",
+        *at(
             f"{dv}/{v}/split",
-            {"parts": [{"code": f"{T1}010", "name": "x"}], "effective_on": "2022-01-01"},
-            422,
-            "validation",
-            "parts",
+            (
+                "split with one part",
+                {"parts": [{"code": f"{T1}010", "name": "x"}], "effective_on": "2022-01-01"},
+                VALIDATION,
+                "parts",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_divisions_4(v: dict[str, Any]) -> list[Bad]:
     """Refusals: divisions."""
     dv, v = v["dv"], v["v"]
     return [
-        Bad(
-            "split into a registered code",
+        *at(
             f"{dv}/{v}/split",
-            {
-                "parts": [{"code": v, "name": "x"}, {"code": f"{T1}002", "name": "y"}],
-                "effective_on": "2022-01-01",
-            },
-            409,
-            "conflict",
-            "parts.1.code",
+            (
+                "split into a registered code",
+                {
+                    "parts": [{"code": v, "name": "x"}, {"code": f"{T1}002", "name": "y"}],
+                    "effective_on": "2022-01-01",
+                },
+                CONFLICT,
+                "parts.1.code",
+            ),
+            (
+                "split without saying where the association goes",
+                {
+                    "parts": [{"code": f"{T1}011", "name": "x"}, {"code": f"{T1}012", "name": "y"}],
+                    "effective_on": "2022-01-01",
+                },
+                INVALID,
+                "association_to",
+            ),
+            (
+                "split sending the association outside the parts",
+                {
+                    "parts": [{"code": f"{T1}011", "name": "x"}, {"code": f"{T1}012", "name": "y"}],
+                    "effective_on": "2022-01-01",
+                    "association_to": f"{T1}013",
+                },
+                INVALID,
+                "association_to",
+            ),
         ),
-        Bad(
-            "split without saying where the association goes",
-            f"{dv}/{v}/split",
-            {
-                "parts": [{"code": f"{T1}011", "name": "x"}, {"code": f"{T1}012", "name": "y"}],
-                "effective_on": "2022-01-01",
-            },
-            422,
-            "invalid-value",
-            "association_to",
-        ),
-        Bad(
-            "split sending the association outside the parts",
-            f"{dv}/{v}/split",
-            {
-                "parts": [{"code": f"{T1}011", "name": "x"}, {"code": f"{T1}012", "name": "y"}],
-                "effective_on": "2022-01-01",
-                "association_to": f"{T1}013",
-            },
-            422,
-            "invalid-value",
-            "association_to",
-        ),
-        Bad(
-            "association for an unregistered village",
+        *at(
             f"/districts/{D}/associations",
-            {
-                "division_code": f"{T1}050",
-                "name": "x",
-                "township_code": T1,
-                "established_on": "2021-03-01",
-            },
-            422,
-            "invalid-value",
-            "division_code",
+            (
+                "association for an unregistered village",
+                {
+                    "division_code": f"{T1}050",
+                    "name": "x",
+                    "township_code": T1,
+                    "established_on": "2021-03-01",
+                },
+                INVALID,
+                "division_code",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_lifecycle_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: lifecycle."""
     one, term = v["one"], v["term"]
     return [
-        # lifecycle
-        Bad(
-            "term starting before the current one",
+        *at(
             f"{one}/terms",
-            {**term, "started_on": "2020-01-01"},
-            422,
-            "invalid-value",
-            "started_on",
-        ),
-        Bad(
-            "term ending before it starts",
-            f"{one}/terms",
-            {**term, "ends_on": "2024-01-01"},
-            422,
-            "invalid-value",
-            "ends_on",
-        ),
-        Bad(
-            "term without officers",
-            f"{one}/terms",
-            {**term, "officers": []},
-            422,
-            "validation",
-            "officers",
-        ),
-        Bad(
-            "term with an unknown role",
-            f"{one}/terms",
-            {**term, "officers": [{"name": "x", "role": "secretary"}]},
-            422,
-            "validation",
-            "officers.0.role",
-        ),
-        Bad(
-            "term with two chairs",
-            f"{one}/terms",
-            {**term, "officers": [{"name": "x", "role": "chair"}, {"name": "y", "role": "chair"}]},
-            409,
-            "invariant-violated",
-            "officers",
+            (
+                "term starting before the current one",
+                {**term, "started_on": "2020-01-01"},
+                INVALID,
+                "started_on",
+            ),
+            ("term ending before it starts", {**term, "ends_on": "2024-01-01"}, INVALID, "ends_on"),
+            ("term without officers", {**term, "officers": []}, VALIDATION, "officers"),
+            (
+                "term with an unknown role",
+                {**term, "officers": [{"name": "x", "role": "secretary"}]},
+                VALIDATION,
+                "officers.0.role",
+            ),
+            (
+                "term with two chairs",
+                {
+                    **term,
+                    "officers": [{"name": "x", "role": "chair"}, {"name": "y", "role": "chair"}],
+                },
+                INVARIANT,
+                "officers",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_lifecycle_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: lifecycle."""
     w, one, term = v["w"], v["one"], v["term"]
     return [
-        Bad(
-            "term with a full-time vice-chair",
+        *at(
             f"{one}/terms",
-            {**term, "officers": [{"name": "x", "role": "vice_chair", "full_time": True}]},
-            409,
-            "invariant-violated",
-            "officers.0.full_time",
+            (
+                "term with a full-time vice-chair",
+                {**term, "officers": [{"name": "x", "role": "vice_chair", "full_time": True}]},
+                INVARIANT,
+                "officers.0.full_time",
+            ),
+            (
+                "term continuing a former officer",
+                {
+                    **term,
+                    "officers": [
+                        {"name": "x", "role": "committee_member", "continuing": w["former"]}
+                    ],
+                },
+                INVALID,
+                "officers.0.continuing",
+            ),
+            (
+                "continuing officer in another office",
+                {
+                    **term,
+                    "officers": [{"name": "x", "role": "vice_chair", "continuing": w["chair"]}],
+                },
+                INVALID,
+                "officers.0.role",
+            ),
         ),
-        Bad(
-            "term continuing a former officer",
-            f"{one}/terms",
-            {
-                **term,
-                "officers": [{"name": "x", "role": "committee_member", "continuing": w["former"]}],
-            },
-            422,
-            "invalid-value",
-            "officers.0.continuing",
-        ),
-        Bad(
-            "continuing officer in another office",
-            f"{one}/terms",
-            {**term, "officers": [{"name": "x", "role": "vice_chair", "continuing": w["chair"]}]},
-            422,
-            "invalid-value",
-            "officers.0.role",
-        ),
-        Bad(
-            "dissolution without reason",
+        *at(
             f"{one}/dissolution",
-            {"dissolved_on": "2022-01-01"},
-            422,
-            "validation",
-            "reason",
-        ),
-        Bad(
-            "dissolution before the last appointment",
-            f"{one}/dissolution",
-            {"dissolved_on": "2021-03-15", "reason": "x"},
-            422,
-            "invalid-value",
-            "dissolved_on",
+            ("dissolution without reason", {"dissolved_on": "2022-01-01"}, VALIDATION, "reason"),
+            (
+                "dissolution before the last appointment",
+                {"dissolved_on": "2021-03-15", "reason": "x"},
+                INVALID,
+                "dissolved_on",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_lifecycle_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals: lifecycle."""
     w, one, gone = v["w"], v["one"], v["gone"]
     return [
-        Bad(
-            "dissolution in the future",
+        *at(
             f"{one}/dissolution",
-            {"dissolved_on": "2999-01-01", "reason": "x"},
-            422,
-            "invalid-value",
-            "dissolved_on",
+            (
+                "dissolution in the future",
+                {"dissolved_on": "2999-01-01", "reason": "x"},
+                INVALID,
+                "dissolved_on",
+            ),
         ),
-        Bad(
-            "dissolving a dissolved association",
+        *at(
             f"{gone}/dissolution",
-            {"dissolved_on": "2023-01-01", "reason": "x"},
-            409,
-            "invariant-violated",
-            "association_id",
+            (
+                "dissolving a dissolved association",
+                {"dissolved_on": "2023-01-01", "reason": "x"},
+                INVARIANT,
+                "association_id",
+            ),
         ),
-        Bad(
-            "merger into itself",
+        *at(
             f"{one}/merger",
-            {"into_association_id": w["a"], "merged_on": "2022-01-01", "reason": "x"},
-            422,
-            "invalid-value",
-            "into_association_id",
+            (
+                "merger into itself",
+                {"into_association_id": w["a"], "merged_on": "2022-01-01", "reason": "x"},
+                INVALID,
+                "into_association_id",
+            ),
+            (
+                "merger into a dissolved association",
+                {"into_association_id": w["gone"], "merged_on": "2022-01-01", "reason": "x"},
+                INVARIANT,
+                "into_association_id",
+            ),
+            (
+                "merger into an unknown association",
+                {"into_association_id": UNKNOWN, "merged_on": "2022-01-01", "reason": "x"},
+                NOT_FOUND,
+                "into_association_id",
+            ),
         ),
-        Bad(
-            "merger into a dissolved association",
-            f"{one}/merger",
-            {"into_association_id": w["gone"], "merged_on": "2022-01-01", "reason": "x"},
-            409,
-            "invariant-violated",
-            "into_association_id",
-        ),
-        Bad(
-            "merger into an unknown association",
-            f"{one}/merger",
-            {"into_association_id": UNKNOWN, "merged_on": "2022-01-01", "reason": "x"},
-            404,
-            "not-found",
-            "into_association_id",
-        ),
-        Bad(
-            "appointment in a dissolved association",
+        *at(
             f"{gone}/officers",
-            {"name": "x", "role": "chair", "appointed_on": "2022-02-01"},
-            409,
-            "invariant-violated",
-            "association_id",
+            (
+                "appointment in a dissolved association",
+                {"name": "x", "role": "chair", "appointed_on": "2022-02-01"},
+                INVARIANT,
+                "association_id",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_facilities_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: facilities."""
     w, one = v["w"], v["one"]
     return [
-        # facilities
-        Bad(
-            "facility of an unknown kind",
+        *at(
             f"{one}/facilities",
-            {"kind": "garden", "description": "x", "recorded_on": "2021-05-01", "evidence": "x"},
-            422,
-            "validation",
-            "kind",
+            (
+                "facility of an unknown kind",
+                {
+                    "kind": "garden",
+                    "description": "x",
+                    "recorded_on": "2021-05-01",
+                    "evidence": "x",
+                },
+                VALIDATION,
+                "kind",
+            ),
+            (
+                "facility without evidence",
+                {"kind": "barrier_free", "description": "坡道", "recorded_on": "2021-05-01"},
+                VALIDATION,
+                "evidence",
+            ),
+            (
+                "facility before establishment",
+                {
+                    "kind": "rules_on_wall",
+                    "description": "x",
+                    "recorded_on": "2020-05-01",
+                    "evidence": "x",
+                },
+                INVALID,
+                "recorded_on",
+            ),
         ),
-        Bad(
-            "facility without evidence",
-            f"{one}/facilities",
-            {"kind": "barrier_free", "description": "坡道", "recorded_on": "2021-05-01"},
-            422,
-            "validation",
-            "evidence",
-        ),
-        Bad(
-            "facility before establishment",
-            f"{one}/facilities",
-            {
-                "kind": "rules_on_wall",
-                "description": "x",
-                "recorded_on": "2020-05-01",
-                "evidence": "x",
-            },
-            422,
-            "invalid-value",
-            "recorded_on",
-        ),
-        Bad(
-            "withdrawal before it was recorded",
+        *at(
             f"{one}/facilities/{w['facility']}/withdrawal",
-            {"withdrawn_on": "2021-04-01", "reason": "x"},
-            422,
-            "invalid-value",
-            "withdrawn_on",
+            (
+                "withdrawal before it was recorded",
+                {"withdrawn_on": "2021-04-01", "reason": "x"},
+                INVALID,
+                "withdrawn_on",
+            ),
         ),
-        Bad(
-            "withdrawal of an unknown facility",
+        *at(
             f"{one}/facilities/{UNKNOWN}/withdrawal",
-            {"withdrawn_on": "2022-04-01", "reason": "x"},
-            404,
-            "not-found",
-            "facility_id",
+            (
+                "withdrawal of an unknown facility",
+                {"withdrawn_on": "2022-04-01", "reason": "x"},
+                NOT_FOUND,
+                "facility_id",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_full_time_members_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: full-time members."""
     officer, full, chair, select = v["officer"], v["full"], v["chair"], v["select"]
     return [
-        # full-time members
-        Bad(
-            "selection of a chair",
+        *at(
             f"{chair}/full-time-selection",
-            select,
-            409,
-            "invariant-violated",
-            "officer_id",
+            ("selection of a chair", select, INVARIANT, "officer_id"),
         ),
-        Bad(
-            "selection of a full-time member",
+        *at(
             f"{full}/full-time-selection",
-            select,
-            409,
-            "invariant-violated",
-            "officer_id",
+            ("selection of a full-time member", select, INVARIANT, "officer_id"),
         ),
-        Bad(
-            "selection by an unknown method",
+        *at(
             f"{officer}/full-time-selection",
-            {**select, "method": "lottery"},
-            422,
-            "validation",
-            "method",
-        ),
-        Bad(
-            "selection as unrecorded",
-            f"{officer}/full-time-selection",
-            {**select, "method": "unrecorded"},
-            422,
-            "validation",
-            "method",
-        ),
-        Bad(
-            "selection with an unknown priority",
-            f"{officer}/full-time-selection",
-            {**select, "priority_group": "cousin"},
-            422,
-            "validation",
-            "priority_group",
+            (
+                "selection by an unknown method",
+                {**select, "method": "lottery"},
+                VALIDATION,
+                "method",
+            ),
+            ("selection as unrecorded", {**select, "method": "unrecorded"}, VALIDATION, "method"),
+            (
+                "selection with an unknown priority",
+                {**select, "priority_group": "cousin"},
+                VALIDATION,
+                "priority_group",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_full_time_members_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: full-time members."""
     w, one, officer, full, select = v["w"], v["one"], v["officer"], v["full"], v["select"]
     return [
-        Bad(
-            "selection before the appointment",
+        *at(
             f"{officer}/full-time-selection",
-            {**select, "selected_on": "2021-03-15"},
-            422,
-            "invalid-value",
-            "selected_on",
+            (
+                "selection before the appointment",
+                {**select, "selected_on": "2021-03-15"},
+                INVALID,
+                "selected_on",
+            ),
         ),
-        Bad(
-            "selection of a former officer",
+        *at(
             f"{one}/officers/{w['former']}/full-time-selection",
-            select,
-            409,
-            "invariant-violated",
-            "officer_id",
+            ("selection of a former officer", select, INVARIANT, "officer_id"),
         ),
-        Bad(
-            "selection of an unknown officer",
+        *at(
             f"{one}/officers/{UNKNOWN}/full-time-selection",
-            select,
-            404,
-            "not-found",
-            "officer_id",
+            ("selection of an unknown officer", select, NOT_FOUND, "officer_id"),
         ),
-        Bad(
-            "pay of a member who is not full-time",
+        *at(
             f"{officer}/full-time-pay",
-            {"kind": "subsidy", "monthly_amount": "500", "from_on": "2021-05-01"},
-            409,
-            "invariant-violated",
-            "officer_id",
+            (
+                "pay of a member who is not full-time",
+                {"kind": "subsidy", "monthly_amount": "500", "from_on": "2021-05-01"},
+                INVARIANT,
+                "officer_id",
+            ),
         ),
-        Bad(
-            "negative pay",
+        *at(
             f"{full}/full-time-pay",
-            {"kind": "subsidy", "monthly_amount": "-1", "from_on": "2021-05-01"},
-            422,
-            "validation",
-            "monthly_amount",
-        ),
-        Bad(
-            "pay as a string of letters",
-            f"{full}/full-time-pay",
-            {"kind": "subsidy", "monthly_amount": "abc", "from_on": "2021-05-01"},
-            422,
-            "validation",
-            "monthly_amount",
+            (
+                "negative pay",
+                {"kind": "subsidy", "monthly_amount": "-1", "from_on": "2021-05-01"},
+                VALIDATION,
+                "monthly_amount",
+            ),
+            (
+                "pay as a string of letters",
+                {"kind": "subsidy", "monthly_amount": "abc", "from_on": "2021-05-01"},
+                VALIDATION,
+                "monthly_amount",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_full_time_members_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals: full-time members."""
     officer, full = v["officer"], v["full"]
     return [
-        Bad(
-            "pay of an unknown kind",
+        *at(
             f"{full}/full-time-pay",
-            {"kind": "salary", "monthly_amount": "500", "from_on": "2021-05-01"},
-            422,
-            "validation",
-            "kind",
+            (
+                "pay of an unknown kind",
+                {"kind": "salary", "monthly_amount": "500", "from_on": "2021-05-01"},
+                VALIDATION,
+                "kind",
+            ),
+            (
+                "pay before the selection",
+                {"kind": "subsidy", "monthly_amount": "500", "from_on": "2021-03-01"},
+                INVALID,
+                "from_on",
+            ),
         ),
-        Bad(
-            "pay before the selection",
-            f"{full}/full-time-pay",
-            {"kind": "subsidy", "monthly_amount": "500", "from_on": "2021-03-01"},
-            422,
-            "invalid-value",
-            "from_on",
-        ),
-        Bad(
-            "exit without reason",
+        *at(
             f"{full}/full-time-exit",
-            {"exited_on": "2022-01-01"},
-            422,
-            "validation",
-            "reason",
+            ("exit without reason", {"exited_on": "2022-01-01"}, VALIDATION, "reason"),
+            (
+                "exit before the selection",
+                {"exited_on": "2021-03-01", "reason": "x"},
+                INVALID,
+                "exited_on",
+            ),
         ),
-        Bad(
-            "exit before the selection",
-            f"{full}/full-time-exit",
-            {"exited_on": "2021-03-01", "reason": "x"},
-            422,
-            "invalid-value",
-            "exited_on",
-        ),
-        Bad(
-            "exit of a member who is not full-time",
+        *at(
             f"{officer}/full-time-exit",
-            {"exited_on": "2022-01-01", "reason": "x"},
-            409,
-            "invariant-violated",
-            "officer_id",
+            (
+                "exit of a member who is not full-time",
+                {"exited_on": "2022-01-01", "reason": "x"},
+                INVARIANT,
+                "officer_id",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_training_1(v: dict[str, Any]) -> list[Bad]:
     """Refusals: training."""
     session = v["session"]
     return [
-        # training
-        Bad(
-            "session with no hours",
+        *at(
             f"/districts/{D}/training-sessions",
-            {**session, "hours": 0},
-            422,
-            "validation",
-            "hours",
-        ),
-        Bad(
-            "session of an unknown mode",
-            f"/districts/{D}/training-sessions",
-            {**session, "mode": "radio"},
-            422,
-            "validation",
-            "mode",
-        ),
-        Bad(
-            "session in the future",
-            f"/districts/{D}/training-sessions",
-            {**session, "held_on": "2999-01-01"},
-            422,
-            "invalid-value",
-            "held_on",
-        ),
-        Bad(
-            "session of a township of another district",
-            f"/districts/{D}/training-sessions",
-            {**session, "township_code": f"{OTHER}001"},
-            422,
-            "invalid-value",
-            "township_code",
-        ),
-        Bad(
-            "session of an unregistered township",
-            f"/districts/{D}/training-sessions",
-            {**session, "township_code": f"{D}098"},
-            422,
-            "invalid-value",
-            "township_code",
+            ("session with no hours", {**session, "hours": 0}, VALIDATION, "hours"),
+            ("session of an unknown mode", {**session, "mode": "radio"}, VALIDATION, "mode"),
+            ("session in the future", {**session, "held_on": "2999-01-01"}, INVALID, "held_on"),
+            (
+                "session of a township of another district",
+                {**session, "township_code": f"{OTHER}001"},
+                INVALID,
+                "township_code",
+            ),
+            (
+                "session of an unregistered township",
+                {**session, "township_code": f"{D}098"},
+                INVALID,
+                "township_code",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_training_2(v: dict[str, Any]) -> list[Bad]:
     """Refusals: training."""
     w, one, chair = v["w"], v["one"], v["chair"]
     return [
-        Bad(
-            "attendance at an unknown session",
+        *at(
             f"{one}/training-attendance",
-            {"session_id": UNKNOWN, "officer_id": w["chair"]},
-            404,
-            "not-found",
-            "session_id",
+            (
+                "attendance at an unknown session",
+                {"session_id": UNKNOWN, "officer_id": w["chair"]},
+                NOT_FOUND,
+                "session_id",
+            ),
+            (
+                "attendance at another township's session",
+                {"session_id": w["elsewhere"], "officer_id": w["chair"]},
+                INVALID,
+                "session_id",
+            ),
+            (
+                "attendance recorded twice",
+                {"session_id": w["session"], "officer_id": w["chair"]},
+                CONFLICT,
+                "officer_id",
+            ),
+            (
+                "attendance of someone no officer",
+                {"session_id": w["session"], "officer_id": UNKNOWN},
+                NOT_FOUND,
+                "officer_id",
+            ),
+            (
+                "attendance longer than the session",
+                {"session_id": w["session"], "officer_id": w["member"], "hours": 5},
+                INVALID,
+                "hours",
+            ),
         ),
-        Bad(
-            "attendance at another township's session",
-            f"{one}/training-attendance",
-            {"session_id": w["elsewhere"], "officer_id": w["chair"]},
-            422,
-            "invalid-value",
-            "session_id",
-        ),
-        Bad(
-            "attendance recorded twice",
-            f"{one}/training-attendance",
-            {"session_id": w["session"], "officer_id": w["chair"]},
-            409,
-            "conflict",
-            "officer_id",
-        ),
-        Bad(
-            "attendance of someone no officer",
-            f"{one}/training-attendance",
-            {"session_id": w["session"], "officer_id": UNKNOWN},
-            404,
-            "not-found",
-            "officer_id",
-        ),
-        Bad(
-            "attendance longer than the session",
-            f"{one}/training-attendance",
-            {"session_id": w["session"], "officer_id": w["member"], "hours": 5},
-            422,
-            "invalid-value",
-            "hours",
-        ),
-        Bad(
-            "qualification of an unknown kind",
+        *at(
             f"{chair}/qualifications",
-            {"kind": "driving_licence", "title": "x", "obtained_on": "2021-01-01"},
-            422,
-            "validation",
-            "kind",
+            (
+                "qualification of an unknown kind",
+                {"kind": "driving_licence", "title": "x", "obtained_on": "2021-01-01"},
+                VALIDATION,
+                "kind",
+            ),
         ),
     ]
 
 
+@CATALOGUE.part
 def refused_training_3(v: dict[str, Any]) -> list[Bad]:
     """Refusals: training."""
     one, chair = v["one"], v["chair"]
     return [
-        Bad(
-            "qualification in the future",
+        *at(
             f"{chair}/qualifications",
-            {"kind": "social_worker", "title": "社会工作师", "obtained_on": "2999-01-01"},
-            422,
-            "invalid-value",
-            "obtained_on",
+            (
+                "qualification in the future",
+                {"kind": "social_worker", "title": "社会工作师", "obtained_on": "2999-01-01"},
+                INVALID,
+                "obtained_on",
+            ),
         ),
-        Bad(
-            "qualification of an unknown officer",
+        *at(
             f"{one}/officers/{UNKNOWN}/qualifications",
-            {"kind": "social_worker", "title": "社会工作师", "obtained_on": "2021-01-01"},
-            404,
-            "not-found",
-            "officer_id",
+            (
+                "qualification of an unknown officer",
+                {"kind": "social_worker", "title": "社会工作师", "obtained_on": "2021-01-01"},
+                NOT_FOUND,
+                "officer_id",
+            ),
         ),
     ]
 
 
 def cases(w: dict[str, Any]) -> list[Bad]:
     """The catalogue of refusals."""
-    v = case_values(w)
-    return [
-        *refused_divisions_1(v),
-        *refused_divisions_2(v),
-        *refused_divisions_3(v),
-        *refused_divisions_4(v),
-        *refused_lifecycle_1(v),
-        *refused_lifecycle_2(v),
-        *refused_lifecycle_3(v),
-        *refused_facilities_1(v),
-        *refused_full_time_members_1(v),
-        *refused_full_time_members_2(v),
-        *refused_full_time_members_3(v),
-        *refused_training_1(v),
-        *refused_training_2(v),
-        *refused_training_3(v),
-    ]
+    return CATALOGUE.cases(case_values(w))
 
 
 def heads(runtime: Any) -> dict[str, int]:

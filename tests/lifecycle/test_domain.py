@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from uuid import UUID
 
 import pytest
@@ -196,32 +197,19 @@ def test_training_attendance_needs_the_officer_in_office_that_day_and_once() -> 
         today=TODAY,
         by=BY,
     )
-    with pytest.raises(InvalidValue):  # before the appointment
-        target.attend_training(
-            session_id=session.id,
-            held_on=session.held_on,
-            officer_id=chair,
-            hours=2,
-            session_hours=2,
-            by=BY,
-        )
-    target.attend_training(
+    attend = partial(
+        target.attend_training,
         session_id=session.id,
-        held_on=date(2021, 5, 1),
         officer_id=chair,
         hours=2,
         session_hours=2,
         by=BY,
     )
-    with pytest.raises(Conflict):
-        target.attend_training(
-            session_id=session.id,
-            held_on=date(2021, 5, 1),
-            officer_id=chair,
-            hours=2,
-            session_hours=2,
-            by=BY,
-        )
+    with pytest.raises(InvalidValue):  # before the appointment
+        attend(held_on=session.held_on)
+    attend(held_on=date(2021, 5, 1))
+    with pytest.raises(Conflict):  # the same attendance again
+        attend(held_on=date(2021, 5, 1))
 
 
 # -- divisions ------------------------------------------------------------------------------
