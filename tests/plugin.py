@@ -248,11 +248,14 @@ def runtime(request: pytest.FixtureRequest, make_runtime: MakeRuntime) -> Runtim
     """The test's runtime: the app's when the test uses ``app``, else one embedded in tmp_path.
 
     The factories (tests/factories.py) write through it, so a test using ``app`` and a
-    factory sees what the factory made through the API.
+    factory sees what the factory made through the API; a test using ``store_url`` gets it
+    on each back end.
     """
     if "app" in request.fixturenames:
         app: Flask = request.getfixturevalue("app")
         return app.extensions["canxie"].runtime  # type: ignore[no-any-return]
+    if "store_url" in request.fixturenames:  # the test asks for each back end in turn
+        return make_runtime(database_url=request.getfixturevalue("store_url"))
     return make_runtime()
 
 

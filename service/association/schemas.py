@@ -22,6 +22,7 @@ from aggregates.association.association import (
 from aggregates.association.training import MAXIMUM_HOURS, TrainingMode
 from aggregates.divisions.division import DivisionPart
 from service.http.schemas import (
+    PHONE,
     TOWNSHIP_CODE,
     VILLAGE_CODE,
     Choice,
@@ -165,12 +166,7 @@ DivisionList = list_of("DivisionList", DivisionOut, position=False)
 class TermOfficerIn(SeatIn):
     """An officer of the new term; ``continuing`` names a sitting officer re-elected."""
 
-    phone = fields.String(
-        load_default=None,
-        validate=validate.Regexp(
-            r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8})$", error="must be a mobile number or a landline"
-        ),
-    )
+    phone = fields.String(load_default=None, validate=PHONE)
     continuing = fields.UUID(load_default=None)
 
     @post_load

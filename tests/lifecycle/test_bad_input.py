@@ -392,6 +392,12 @@ def refused_lifecycle_1(v: dict[str, Any]) -> list[Bad]:
                 INVARIANT,
                 "officers",
             ),
+            (
+                "term officer's phone with a line break after it",
+                {**term, "officers": [{"name": "x", "role": "chair", "phone": "13800138000\n"}]},
+                VALIDATION,
+                "officers.0.phone",
+            ),
         ),
     ]
 

@@ -31,12 +31,6 @@ D, T, A = "410102", "410102001", "410102001001"
 DAYS = (date(2021, 3, 15), date(2021, 6, 1), date(2022, 12, 1))
 
 
-@pytest.fixture
-def runtime(make_runtime: Any, store_url: str | None) -> Runtime:
-    """The factories' runtime on each back end in turn (the SQL differs in places)."""
-    return make_runtime(database_url=store_url)  # type: ignore[no-any-return]
-
-
 def _rollups(report: Report) -> tuple[Any, ...]:
     return report.district, report.as_of, report.ruleset, report.summary, report.townships
 
@@ -65,7 +59,11 @@ def _village(runtime: Runtime, make_district: Any, make_association: Any, make_p
 
 
 def test_counted_roster_rules_equal_the_named_ones(
-    runtime: Runtime, make_district: Any, make_association: Any, make_person: Any
+    runtime: Runtime,
+    store_url: str | None,
+    make_district: Any,
+    make_association: Any,
+    make_person: Any,
 ) -> None:
     _village(runtime, make_district, make_association, make_person)
     today = SYSTEM_CLOCK.today()
@@ -106,7 +104,11 @@ def fresh(runtime: Runtime, day: date, basis: Basis | None) -> dict[str, Any]:
 
 
 def test_a_kept_rollup_is_read_again_only_for_the_same_events(
-    runtime: Runtime, make_district: Any, make_association: Any, make_person: Any
+    runtime: Runtime,
+    store_url: str | None,
+    make_district: Any,
+    make_association: Any,
+    make_person: Any,
 ) -> None:
     _village(runtime, make_district, make_association, make_person)
     today = SYSTEM_CLOCK.today()
@@ -130,6 +132,7 @@ def test_a_kept_rollup_is_read_again_only_for_the_same_events(
 
 def test_other_rules_never_read_an_answer_kept_by_the_old_ones(
     runtime: Runtime,
+    store_url: str | None,
     make_district: Any,
     make_association: Any,
     make_person: Any,
@@ -147,6 +150,7 @@ def test_other_rules_never_read_an_answer_kept_by_the_old_ones(
 
 def test_the_sweep_keeps_today_s_rollup_and_computes_it_only_when_events_moved(
     runtime: Runtime,
+    store_url: str | None,
     make_district: Any,
     make_association: Any,
     make_person: Any,
