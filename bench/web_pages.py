@@ -153,7 +153,10 @@ def sign_in(page: Page, url: str, login: str, one_time: str) -> None:
     page.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("再次输入新密码").fill(NEW_PASSWORD)
     page.get_by_role("button", name="保存密码").click()
-    page.get_by_role("status").wait_for()
+    # Each role lands on its own home (the worker's tasks say "密码已设置。", a supervisor's
+    # compliance page does not): signed in once the password form is gone.
+    page.get_by_label("当前密码").wait_for(state="detached")
+    page.wait_for_load_state()
 
 
 def _generic(path: str) -> str:
