@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from aggregates.plan import Plan, in_force
 from projections.engine.as_of import reading
 from projections.engine.history import Basis
 from projections.engine.memory import MemoryTables
+from projections.kept_rollups import kept
 from projections.platform.database import Database
 from projections.rules import COVERAGE, RULES, RULES_BY_ID, Rule
 from projections.rules.facts import Facts
@@ -33,6 +35,7 @@ __all__ = [
     "evaluate",
     "evaluate_facts",
     "evaluate_stored",
+    "kept_rollup",
     "rolled_up",
     "summarize_stored",
 ]
@@ -204,6 +207,12 @@ def rolled_up(db: Database, district: str, as_of: date, basis: Basis | None) -> 
     what a city-wide answer and a series are made of, and what is kept of them."""
     report = summarize_stored(db, district, as_of, basis)
     return {"summary": report.summary, "townships": report.townships}
+
+
+def kept_rollup(db: Database, district: str, as_of: date, basis: Basis | None) -> dict[str, Any]:
+    """:func:`rolled_up`, read from the district's kept roll-ups when it holds one for the
+    same events and rules (:mod:`projections.kept_rollups`), else computed and kept."""
+    return kept(db, district, as_of, basis, partial(rolled_up, db, district, as_of, basis))
 
 
 def evaluate_facts(district: str, facts: Facts) -> Report:

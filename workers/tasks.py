@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from functools import partial
 
 from celery import signals
 from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import OperationalError as PgOperationalError
 
 from aggregates.errors import NotFound
-from projections.compliance import rolled_up
+from projections.compliance import kept_rollup
 from projections.engine.claims import district_claim, take_missed
-from projections.kept_rollups import kept
 from projections.platform.database import Database
 from workers.celery_app import celery
 from workers.runtime import current_runtime
@@ -97,7 +95,7 @@ def keep_today(db: Database, codes: list[str], today: date) -> None:
     sweep.  Computed only where the events moved; a failure leaves the answer to compute it."""
     for code in codes:
         try:
-            kept(db, code, today, None, partial(rolled_up, db, code, today, None))
+            kept_rollup(db, code, today, None)
         except Exception as exc:  # the reads compute it themselves
             log.warning("could not keep the roll-up of %s: %s", code, type(exc).__name__)
 

@@ -17,13 +17,12 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from projections.campaign.inspections import INSPECTIONS_PROJECTION
-from projections.compliance import evaluate, rolled_up
+from projections.compliance import evaluate, kept_rollup
 from projections.engine.history import Basis, effective_on, known_by
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection
 from projections.engine.replay import Applier, collector_paused, end_of_day, read_events, replayable
 from projections.engine.unit_of_work import UnitOfWork
-from projections.kept_rollups import kept
 from projections.platform.database import Database
 
 #: What a point of the series carries (the district roll-up's headline figures).
@@ -114,7 +113,7 @@ def temporal_series(
     """The same points as :func:`series`, each read from the temporal tables (no replay)."""
     points = []
     for day in sorted(days):
-        result = kept(db, district, day, basis, partial(rolled_up, db, district, day, basis))
+        result = kept_rollup(db, district, day, basis)
         with db.transaction(district, write=False) as cur:
             applied, _ = known_by(cur, partial(db.sql, district), basis, day)
         points.append(report_point(result, day, applied))

@@ -57,32 +57,30 @@ def _intervals(cur: Cursor, sql: Sql, as_of: date) -> dict[str, int]:
 Overdue = dict[str, list[dict[str, Any]]]
 
 
+#: The overdue households by village of the reading's facts, on its cursor.
+OverdueOf = Callable[[Cursor, Facts], Overdue]
+
+
 @contextmanager
-def _overdue_beside(
-    db: Database, district: str, as_of: date, named: bool
-) -> Iterator[Callable[[Cursor], Overdue]]:
+def _overdue_beside(db: Database, district: str, as_of: date, named: bool) -> Iterator[OverdueOf]:
     """The overdue households by village, for a named reading: on PostgreSQL worked out on a
     second connection while the other queries run (the largest of them, and the reads are at
     statement level anyway: each query sees what was committed when it began), else on the
     reading's own cursor after the others."""
     sql = partial(db.sql, district)
-
-    def on(cur: Cursor) -> Overdue:
-        facts = Facts(None, as_of)
-        facts.intervals = _intervals(cur, sql, as_of)
-        return overdue_households(cur, sql, facts)
-
     if not named or db.kind != "postgresql":
-        yield on
+        yield lambda cur, facts: overdue_households(cur, sql, facts)
         return
 
     def apart() -> Overdue:
         with db.transaction(district, write=False) as cur:
-            return on(cur)
+            facts = Facts(None, as_of)
+            facts.intervals = _intervals(cur, sql, as_of)
+            return overdue_households(cur, sql, facts)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         found = pool.submit(apart)
-        yield lambda _cur: found.result()
+        yield lambda _cur, _facts: found.result()
 
 
 def _rows(cur: Cursor, sql: Sql, template: str, day: str) -> list[Any]:
@@ -197,9 +195,7 @@ def _people_counted(cur: Cursor, sql: Sql, facts: Facts) -> None:
     }
 
 
-def _people(
-    cur: Cursor, sql: Sql, facts: Facts, overdue_by_village: Callable[[Cursor], Overdue]
-) -> None:
+def _people(cur: Cursor, sql: Sql, facts: Facts, overdue_of: OverdueOf) -> None:
     """The roster rules worked out per village by the store: counts, and only the persons and
     households that fail (a village's persons never leave the database)."""
     day = facts.day
@@ -213,7 +209,7 @@ def _people(
     rostered = f"SELECT village_code, id FROM {{s}}persons WHERE {ROSTERED}"
     incomplete = _ids(cur, sql, f"{rostered} AND {INCOMPLETE}", day)
     outside = _ids(cur, sql, f"{rostered} AND {OUTSIDE}", day)
-    overdue = overdue_by_village(cur)
+    overdue = overdue_of(cur, facts)
     facts.rosters = {
         str(row["village_code"]): Roster(
             rostered=int(row["rostered"]),

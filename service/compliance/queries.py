@@ -15,12 +15,11 @@ from projections.compliance import (
     Report,
     evaluate,
     evaluate_stored,
-    rolled_up,
+    kept_rollup,
 )
 from projections.engine.catchup import projected_position
 from projections.engine.history import Basis, known_by
 from projections.engine.replay import replay
-from projections.kept_rollups import kept
 from workers.runtime import Runtime
 
 T = TypeVar("T")
@@ -62,11 +61,7 @@ def rollup(runtime: Runtime, district: str, as_of: date | None, basis: str) -> d
     chosen = None if as_of is None else Basis(basis)
     if chosen is not None:
         settled(runtime, district)
-    day, db = as_of or today, runtime.db
-    return {
-        "district": district,
-        **kept(db, district, day, chosen, partial(rolled_up, db, district, day, chosen)),
-    }
+    return {"district": district, **kept_rollup(runtime.db, district, as_of or today, chosen)}
 
 
 #: Districts read at once for a city-wide answer on PostgreSQL: each read waits mostly on the

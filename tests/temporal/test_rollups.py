@@ -11,17 +11,21 @@ effective clock, not on the recorded one, and a release with other rules compute
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from typing import Any
 
 import pytest
 
 from aggregates.clock import SYSTEM_CLOCK
-from projections import kept_rollups
-from projections.compliance import Report, evaluate_stored, rolled_up, summarize_stored
+from projections import compliance, kept_rollups
+from projections.compliance import (
+    Report,
+    evaluate_stored,
+    kept_rollup,
+    rolled_up,
+    summarize_stored,
+)
 from projections.engine.as_of import reading
 from projections.engine.history import Basis
-from projections.kept_rollups import kept
 from projections.rules.stored_facts import read_facts
 from tests.factories import SEED, category_group
 from workers import tasks
@@ -43,9 +47,17 @@ def _named_counts(source: Any, day: date) -> dict[str, tuple[int, int, int]]:
     }
 
 
-def _village(runtime: Runtime, make_district: Any, make_association: Any, make_person: Any) -> None:
-    """Village A: one person in a group, one whose record lacks a household, one in no
-    group; no visits, so every household falls overdue once its interval has passed."""
+@pytest.fixture
+def village(
+    runtime: Runtime,
+    store_url: str | None,
+    make_district: Any,
+    make_association: Any,
+    make_person: Any,
+) -> Runtime:
+    """Village A on each back end (``store_url``): one person in a group, one whose record
+    lacks a household, one in no group; no visits, so every household falls overdue once its
+    interval has passed.  Returns the runtime its district is caught up in."""
     records = make_district(D)
     for code, name in ((T, "林山寨街道"), (A, "友谊社区")):
         records.record_division(code=code, name=name, effective_on=date(2021, 1, 1), by=SEED)
@@ -56,16 +68,11 @@ def _village(runtime: Runtime, make_district: Any, make_association: Any, make_p
     group = category_group(records, association, date(2021, 3, 2)).id
     records.join_group(association, group, person_id=grouped, joined_on=date(2021, 3, 2), by=SEED)
     runtime.catch_up(D)
+    return runtime
 
 
-def test_counted_roster_rules_equal_the_named_ones(
-    runtime: Runtime,
-    store_url: str | None,
-    make_district: Any,
-    make_association: Any,
-    make_person: Any,
-) -> None:
-    _village(runtime, make_district, make_association, make_person)
+def test_counted_roster_rules_equal_the_named_ones(village: Runtime) -> None:
+    runtime = village
     today = SYSTEM_CLOCK.today()
     asked = [(day, basis) for day in (*DAYS, today) for basis in Basis] + [(today, None)]
     seen = [0, 0, 0]
@@ -90,7 +97,7 @@ VILLAGE = "410102001002"
 def answer(runtime: Runtime, day: date, basis: Basis | None) -> dict[str, Any]:
     """The kept roll-up, computed when it must be."""
     db = runtime.db
-    return kept(db, D, day, basis, partial(rolled_up, db, D, day, basis))
+    return kept_rollup(db, D, day, basis)
 
 
 def kept_rows(runtime: Runtime) -> int:
@@ -103,14 +110,8 @@ def fresh(runtime: Runtime, day: date, basis: Basis | None) -> dict[str, Any]:
     return rolled_up(runtime.db, D, day, basis)
 
 
-def test_a_kept_rollup_is_read_again_only_for_the_same_events(
-    runtime: Runtime,
-    store_url: str | None,
-    make_district: Any,
-    make_association: Any,
-    make_person: Any,
-) -> None:
-    _village(runtime, make_district, make_association, make_person)
+def test_a_kept_rollup_is_read_again_only_for_the_same_events(village: Runtime) -> None:
+    runtime = village
     today = SYSTEM_CLOCK.today()
     asked = [(today, None), (PAST, Basis.RECORDED), (PAST, Basis.EFFECTIVE)]
     first = {key: answer(runtime, *key) for key in asked}
@@ -131,14 +132,10 @@ def test_a_kept_rollup_is_read_again_only_for_the_same_events(
 
 
 def test_other_rules_never_read_an_answer_kept_by_the_old_ones(
-    runtime: Runtime,
-    store_url: str | None,
-    make_district: Any,
-    make_association: Any,
-    make_person: Any,
+    village: Runtime,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _village(runtime, make_district, make_association, make_person)
+    runtime = village
     today = SYSTEM_CLOCK.today()
     answer(runtime, today, None)
     forged = {"summary": {"forged": True}, "townships": []}
@@ -149,15 +146,11 @@ def test_other_rules_never_read_an_answer_kept_by_the_old_ones(
 
 
 def test_the_sweep_keeps_today_s_rollup_and_computes_it_only_when_events_moved(
-    runtime: Runtime,
-    store_url: str | None,
-    make_district: Any,
-    make_association: Any,
-    make_person: Any,
+    village: Runtime,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    _village(runtime, make_district, make_association, make_person)
+    runtime = village
     today = SYSTEM_CLOCK.today()
     computed: list[str] = []
 
@@ -165,7 +158,7 @@ def test_the_sweep_keeps_today_s_rollup_and_computes_it_only_when_events_moved(
         computed.append(code)
         return rolled_up(db, code, day, basis)
 
-    monkeypatch.setattr(tasks, "rolled_up", counted)
+    monkeypatch.setattr(compliance, "rolled_up", counted)
     tasks.keep_today(runtime.db, [D], today)
     tasks.keep_today(runtime.db, [D], today)
     assert computed == [D]
@@ -173,7 +166,7 @@ def test_the_sweep_keeps_today_s_rollup_and_computes_it_only_when_events_moved(
     assert kept_rows(runtime) == 1
 
     # A failure is logged and left to the readers, never raised out of the sweep.
-    monkeypatch.setattr(tasks, "rolled_up", lambda *_: 1 / 0)
+    monkeypatch.setattr(compliance, "rolled_up", lambda *_: 1 / 0)
     runtime.tenancy.records(D).record_division(
         code=VILLAGE, name="新村", effective_on=date(2022, 1, 1), by=SEED
     )
