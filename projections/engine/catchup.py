@@ -29,6 +29,7 @@ from projections.engine.read_models import (
     history_log,
 )
 from projections.engine.rebuild import rebuild
+from projections.engine.recall import Recall
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
 
@@ -65,12 +66,14 @@ def catch_up(
     applied = batches = 0
     position = 0
     erased = rebuild_first = False
+    recall = Recall()
     while max_batches is None or batches < max_batches:
         with db.transaction(district, write=True) as cur:
             known = tracking.positions(cur, sql)
             if known and HISTORY not in known:
                 rebuild_first = True
                 break
+            _check_recall(recall, known, batches, position)
             missing = [p for p in projections if p.name not in known]
             if missing:
                 adopt(cur, sql, db.kind, missing)
@@ -81,12 +84,13 @@ def catch_up(
             rows = cur.fetchall()
             if not rows:
                 break
-            history = history_log(projections, cur, sql)
+            history = history_log(projections, cur, sql, recall)
             uow = UnitOfWork(history)
             apply_rows(rows, mapper, route, uow, starts)
             uow.flush(cur, sql)
             if history.erased_subjects:
                 rewrite_erased(cur, sql, db, mapper, history, projections)
+                recall.forget()  # the erased rows' versions were written again
             last = int(rows[-1]["notification_id"])
             tracking.advance_all(cur, sql, {**starts, HISTORY: known.get(HISTORY, 0)}, last)
             position = last
@@ -102,6 +106,16 @@ def catch_up(
     if applied:
         log.debug("district %s: applied %d events in %d batches", district, applied, batches)
     return CatchUp(district=district, applied=applied, batches=batches, position=position)
+
+
+def _check_recall(recall: Recall, known: dict[str, int], batches: int, position: int) -> None:
+    """Keep what the run knows of the stored versions only while it alone wrote them: the
+    history's position is where this run's last batch left it (or, first, nothing is stored)."""
+    at = known.get(HISTORY, 0)
+    if batches == 0:
+        recall.empty = at == 0 and not any(known.values())
+    elif at != position:
+        recall.forget()
 
 
 def _rebuild_with_history(

@@ -37,6 +37,7 @@ from projections.engine.changes import (
     encoded,
     then,
 )
+from projections.engine.recall import Recall
 from projections.platform.database import Cursor
 from projections.platform.tables import Table, columns
 
@@ -177,9 +178,8 @@ class HistoryLog:
         default_factory=lambda: {b: {} for b in Basis}
     )
     tables: dict[str, Table] = field(default_factory=dict)
-    #: The twins started empty (a rebuild): keys not in ``seen`` have no versions yet.
-    fresh: bool = False
-    seen: dict[str, set[Key]] = field(default_factory=dict)
+    #: What the run knows of the twins' stored versions (kept across its batches).
+    recall: Recall = field(default_factory=Recall)
     #: Aggregates whose personal data was erased: their rows' versions are written again
     #: from their events as they decode now (projections/engine/erasure.py).
     erased_subjects: set[str] = field(default_factory=set)
@@ -237,11 +237,11 @@ def write_history(
     ``names`` writes a twin under another name (a rebuild's copy beside the live one).
     """
     written = 0
-    for basis, tables in log.changes.items():
+    for basis, tables in log.changes.items():  # recorded first: it tells which rows are new
         for name, rows in tables.items():
             table = _named(twin(log.tables[name], basis), names)
-            seen = log.seen.setdefault(table.name, set()) if log.fresh else None
-            written += _write_table(cur, sql, log.tables[name], table, rows, seen)
+            written += _write_table(cur, sql, log.tables[name], table, rows, log.recall, basis)
+    log.recall.unheld.clear()
     if log.counts:
         _write_days(cur, sql, log, names)
     return written
@@ -307,21 +307,19 @@ def _write_table(
     live: Table,
     table: Table,
     rows: dict[Key, dict[date, Change]],
-    seen: set[Key] | None,
+    recall: Recall,
+    basis: Basis,
 ) -> int:
-    """Fold each row's new changes into its stored versions from its earliest new day on.
-
-    ``seen``: the keys this twin holds versions of, when the log knows them all (a rebuild
-    starts from empty twins): the others are not looked up.
-    """
+    """Fold each row's new changes into its stored versions from its earliest new day on
+    (read back only for the rows ``recall`` does not know)."""
     first = min(min(days) for days in rows.values())
-    asked = list(rows) if seen is None else [k for k in rows if k in seen]
-    stored = _versions(cur, sql, live, table, asked, first) if asked else {}
+    stored = _stored(cur, sql, live, table, rows, recall, first)
+    if basis is Basis.RECORDED:
+        recall.unheld[live.name] = {k for k, versions in stored.items() if not versions}
     writes = Writes()
     for key, days in rows.items():
-        _plan(live, key, days, stored.get(key, []), writes)
-    if seen is not None:
-        seen.update(rows)
+        versions = _plan(live, key, days, stored[key], writes)
+        recall.wrote(table.name, key, first if stored[key] else date.min, versions)
     where = " AND ".join(f"{k} = %s" for k in live.key)
     if writes.drops:
         cur.executemany(
@@ -333,11 +331,29 @@ def _write_table(
     return len(writes.inserts)
 
 
+def _stored(
+    cur: Cursor,
+    sql: Sql,
+    live: Table,
+    table: Table,
+    rows: Mapping[Key, object],
+    recall: Recall,
+    first: date,
+) -> dict[Key, list[Version]]:
+    """Each row's stored versions that hold on ``first`` or later: remembered, known to be
+    none (the recorded twin has none this batch), or read back."""
+    stored = recall.known(table.name, rows, first)
+    unheld = recall.unheld.get(live.name, set())
+    asked = [k for k in rows if k not in stored and k not in unheld]
+    read = _versions(cur, sql, live, table, asked, first) if asked else {}
+    return {k: stored[k] if k in stored else read.get(k, []) for k in rows}
+
+
 def _plan(
     live: Table, key: Key, days: dict[date, Change], versions: list[Version], writes: Writes
-) -> None:
+) -> list[Version]:
     """What one row's new changes do to its versions (``versions``: those from its first new
-    day on, and the one in force before it)."""
+    day on, and the one in force before it); returns them as stored after."""
     start = min(days)
     base = [v for v in versions if v.since < start]
     later = {v.since: v.change for v in versions if v.since >= start}
@@ -350,6 +366,7 @@ def _plan(
     if base:
         writes.closes.append([folded[0].since.isoformat(), *key, base[-1].since.isoformat()])
     writes.inserts += _version_rows(live, key, folded)
+    return [*base, *folded]
 
 
 #: From this many rows (PostgreSQL), versions go in by COPY, as the live flush does.

@@ -26,6 +26,7 @@ from projections.divisions.divisions import DIVISIONS_PROJECTION
 from projections.engine import tracking
 from projections.engine.history import CLOCK, DAYS, HistoryLog, twins
 from projections.engine.projection import Projection, Router
+from projections.engine.recall import Recall
 from projections.engine.unit_of_work import UnitOfWork
 from projections.kept_rollups import KEPT_ROLLUPS
 from projections.ledger.audit_trail import AUDIT_TRAIL_PROJECTION
@@ -71,14 +72,19 @@ def history_log(
     projections: Sequence[Projection],
     cur: Cursor | None = None,
     sql: Callable[[str], str] | None = None,
+    recall: Recall | None = None,
 ) -> HistoryLog:
     """A log for the temporal tables of ``projections``, its clock read from the store (a
-    rebuild starts it afresh, and keeps the day counts only when it rebuilds them all)."""
+    rebuild starts it afresh, and keeps the day counts only when it rebuilds them all);
+    ``recall`` is what the run's earlier batches know of the stored versions."""
     names = frozenset(t.name for p in projections if temporal(p) for t in p.tables)
     clock = read_clock(cur, sql) if cur is not None and sql is not None else None
     every = names >= TEMPORAL_TABLES.keys()
     return HistoryLog(
-        temporal=names, clock=clock, counts=cur is not None or every, fresh=cur is None
+        temporal=names,
+        clock=clock,
+        counts=cur is not None or every,
+        recall=recall or Recall(empty=cur is None),
     )
 
 
