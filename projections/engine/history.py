@@ -178,7 +178,7 @@ class HistoryLog:
         default_factory=lambda: {b: {} for b in Basis}
     )
     tables: dict[str, Table] = field(default_factory=dict)
-    #: What the run knows of the twins' stored versions (kept across its batches).
+    #: The rows the twins hold no version of, known without a lookup (across the run).
     recall: Recall = field(default_factory=Recall)
     #: Aggregates whose personal data was erased: their rows' versions are written again
     #: from their events as they decode now (projections/engine/erasure.py).
@@ -313,13 +313,15 @@ def _write_table(
     """Fold each row's new changes into its stored versions from its earliest new day on
     (read back only for the rows ``recall`` does not know)."""
     first = min(min(days) for days in rows.values())
-    stored = _stored(cur, sql, live, table, rows, recall, first)
+    new = recall.new(table.name, live.name, rows)
+    asked = [k for k in rows if k not in new]
+    stored = _versions(cur, sql, live, table, asked, first) if asked else {}
     if basis is Basis.RECORDED:
-        recall.unheld[live.name] = {k for k, versions in stored.items() if not versions}
+        recall.unheld[live.name] = {k for k in rows if k not in stored}
     writes = Writes()
     for key, days in rows.items():
-        versions = _plan(live, key, days, stored[key], writes)
-        recall.wrote(table.name, key, first if stored[key] else date.min, versions)
+        _plan(live, key, days, stored.get(key, []), writes)
+    recall.wrote(table.name, rows)
     where = " AND ".join(f"{k} = %s" for k in live.key)
     if writes.drops:
         cur.executemany(
@@ -331,29 +333,11 @@ def _write_table(
     return len(writes.inserts)
 
 
-def _stored(
-    cur: Cursor,
-    sql: Sql,
-    live: Table,
-    table: Table,
-    rows: Mapping[Key, object],
-    recall: Recall,
-    first: date,
-) -> dict[Key, list[Version]]:
-    """Each row's stored versions that hold on ``first`` or later: remembered, known to be
-    none (the recorded twin has none this batch), or read back."""
-    stored = recall.known(table.name, rows, first)
-    unheld = recall.unheld.get(live.name, set())
-    asked = [k for k in rows if k not in stored and k not in unheld]
-    read = _versions(cur, sql, live, table, asked, first) if asked else {}
-    return {k: stored[k] if k in stored else read.get(k, []) for k in rows}
-
-
 def _plan(
     live: Table, key: Key, days: dict[date, Change], versions: list[Version], writes: Writes
-) -> list[Version]:
+) -> None:
     """What one row's new changes do to its versions (``versions``: those from its first new
-    day on, and the one in force before it); returns them as stored after."""
+    day on, and the one in force before it)."""
     start = min(days)
     base = [v for v in versions if v.since < start]
     later = {v.since: v.change for v in versions if v.since >= start}
@@ -366,7 +350,6 @@ def _plan(
     if base:
         writes.closes.append([folded[0].since.isoformat(), *key, base[-1].since.isoformat()])
     writes.inserts += _version_rows(live, key, folded)
-    return [*base, *folded]
 
 
 #: From this many rows (PostgreSQL), versions go in by COPY, as the live flush does.
@@ -449,6 +432,18 @@ def _versions(
     """The stored versions of ``keys`` that hold on ``first`` or later, oldest first."""
     found: dict[Key, list[Version]] = {}
     names = ", ".join(live.key)
+    if len(live.key) == 1 and isinstance(cur, psycopg.Cursor):
+        # One array parameter: planned once, whatever the number of keys.
+        cur.execute(
+            sql(
+                f"SELECT * FROM {{s}}{table.name} WHERE {names} = ANY(%s) "
+                "AND (v_until IS NULL OR v_until >= %s) ORDER BY v_since"
+            ),
+            ([key[0] for key in keys], first.isoformat()),
+        )
+        for stored in cur.fetchall():
+            found.setdefault((stored[names],), []).append(_version(live, stored))
+        return found
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         marks = ", ".join(["(" + ", ".join(["%s"] * len(live.key)) + ")"] * len(chunk))
