@@ -162,7 +162,10 @@ class UnitOfWork:
             columns = list(table.columns)
             values = [[r.get(c) for c in columns] for r in upserts]
             if len(values) >= COPY_FROM_ROWS and isinstance(cur, psycopg.Cursor):
-                _upsert_by_copy(cur, sql, table, columns, values)
+                if table.numbered:  # all after the last stored row (number_rows checked it)
+                    _append_by_copy(cur, sql, table, columns, values)
+                else:
+                    _upsert_by_copy(cur, sql, table, columns, values)
             else:
                 statement = (
                     f"INSERT INTO {{s}}{table.name} ({', '.join(columns)}) "
@@ -236,6 +239,20 @@ COPY_FROM_ROWS = 200
 def _on_conflict(table: Table) -> str:
     updates = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c not in table.key)
     return f"ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {updates}"
+
+
+def _append_by_copy(
+    cur: psycopg.Cursor[Any],
+    sql: Callable[[str], str],
+    table: Table,
+    columns: list[str],
+    values: list[list[Any]],
+) -> None:
+    """COPY new rows straight into an append-only table: no stored row can share their keys,
+    so the staging table and its upsert of :func:`_upsert_by_copy` are not needed."""
+    with cur.copy(sql(f"COPY {{s}}{table.name} ({', '.join(columns)}) FROM STDIN")) as copy:
+        for row in values:
+            copy.write_row(row)
 
 
 def _upsert_by_copy(
