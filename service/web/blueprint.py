@@ -47,8 +47,7 @@ def wants_fragment() -> bool:
 
 def _block(template: str, name: str, context: dict[str, Any]) -> str:
     """One block of the page as the whole page draws it, also where a layout the page extends
-    (page.html, form_page.html) defines it: the page's own settings (its ``labels``) and
-    blocks in scope."""
+    (form_page.html) defines it: the page's own settings (its ``labels``) and blocks in scope."""
     page = current_app.jinja_env.get_template(template)
     if name in page.blocks:
         return str(render_block(template, name, **context))
