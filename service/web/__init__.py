@@ -12,11 +12,12 @@ Adding a screen:
    never decides scope, masking or validation: the API's schema parses a form
    (``forms.Form.invalid`` turns its refusals into messages beside the fields), the domain
    refuses (``forms.Form.domain``).
-3. A template under ``templates/`` extending ``base.html``: ``{% block title %}`` and
-   ``{% block main %}`` holding ``<main id="main">``, imports of macros *inside* the main
-   block (they must render on their own); forms with ``macros/forms.html`` (label, error
-   beside the field, error summary, hidden CSRF token and submission key); lists paged on the
-   server with ``macros/paging.html``.
+3. A template under ``templates/`` extending ``page.html`` (which holds ``<main id="main">``,
+   the block ``main``, and the heading) or ``form_page.html``: ``{% block title %}`` and
+   ``{% block content %}``, imports of macros *inside* the content block (they must render on
+   their own); forms with ``macros/forms.html`` (label, error beside the field, error
+   summary, hidden CSRF token and submission key); sections, task lists and tables with
+   ``macros/lists.html``, paged on the server with ``macros/paging.html``.
 4. A form that records something: ``hx-post`` targeting ``#main``, answered with 422 and the
    form again when refused, else run once per submission key
    (``projections.platform.submissions.Submissions.once``) and redirected (``go_to``).
