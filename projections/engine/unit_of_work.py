@@ -162,8 +162,8 @@ class UnitOfWork:
             columns = list(table.columns)
             values = [[r.get(c) for c in columns] for r in upserts]
             if len(values) >= COPY_FROM_ROWS and isinstance(cur, psycopg.Cursor):
-                if table.numbered:  # all after the last stored row (number_rows checked it)
-                    _append_by_copy(cur, sql, table, columns, values)
+                if table.numbered:  # after the last stored row (number_rows checked): no upsert
+                    _copy_rows(cur, sql(f"{{s}}{table.name}"), columns, values)
                 else:
                     _upsert_by_copy(cur, sql, table, columns, values)
             else:
@@ -241,16 +241,11 @@ def _on_conflict(table: Table) -> str:
     return f"ON CONFLICT ({', '.join(table.key)}) DO UPDATE SET {updates}"
 
 
-def _append_by_copy(
-    cur: psycopg.Cursor[Any],
-    sql: Callable[[str], str],
-    table: Table,
-    columns: list[str],
-    values: list[list[Any]],
+def _copy_rows(
+    cur: psycopg.Cursor[Any], into: str, columns: list[str], values: list[list[Any]]
 ) -> None:
-    """COPY new rows straight into an append-only table: no stored row can share their keys,
-    so the staging table and its upsert of :func:`_upsert_by_copy` are not needed."""
-    with cur.copy(sql(f"COPY {{s}}{table.name} ({', '.join(columns)}) FROM STDIN")) as copy:
+    """COPY ``values`` into the table named ``into`` (schema-qualified, or a temporary one)."""
+    with cur.copy(f"COPY {into} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in values:
             copy.write_row(row)
 
@@ -271,9 +266,7 @@ def _upsert_by_copy(
     stage = f"canxie_stage_{table.name}"
     names = ", ".join(columns)
     cur.execute(sql(f"CREATE TEMP TABLE {stage} (LIKE {{s}}{table.name}) ON COMMIT DROP"))
-    with cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-        for row in values:
-            copy.write_row(row)
+    _copy_rows(cur, stage, columns, values)
     cur.execute(
         sql(
             f"INSERT INTO {{s}}{table.name} ({names}) SELECT {names} FROM {stage} "

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from projections.engine.unit_of_work import COPY_FROM_ROWS
 from projections.ledger import ledger
 from projections.ledger.tree_heads import load_private_key, load_public_key, public_key_base64
 from projections.ledger.verify import Report, verify_ledger
@@ -66,6 +67,15 @@ def test_a_clean_store_verifies(signed: Runtime) -> None:
     assert report.heads == 2
     assert report.covered_leaves == 75
     assert "5 event(s) after position" in report.text()
+
+
+def test_entries_written_in_one_large_batch_verify(ledger_runtime: Runtime) -> None:
+    # 3 x (1 + 2 x 40) = 243 events in one batch: on PostgreSQL the trail's rows go in by COPY.
+    grow(ledger_runtime, associations=3, cycles=40)
+    assert COPY_FROM_ROWS < 243
+    report = check(ledger_runtime)
+    assert report.ok, report.text()
+    assert report.covered_leaves == 243
 
 
 def test_one_changed_byte_of_a_payload_is_located(signed: Runtime) -> None:
