@@ -26,6 +26,7 @@ from eventsourcing.domain import CommandMethodDecorator
 from eventsourcing.domain import event as library_event
 
 from aggregates.clock import event_timestamp
+from aggregates.provenance import Provenance
 
 Method = TypeVar("Method", bound=Callable[..., None])
 
@@ -66,7 +67,7 @@ class Aggregate(LibraryAggregate):
 
         create_timestamp = staticmethod(event_timestamp)
 
-        by: dict[str, Any]
+        by: Provenance
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 SYSTEM_ACTOR = "system"
@@ -28,5 +28,7 @@ class Provenance:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Provenance:
-        """Read back what :meth:`as_dict` stored."""
-        return cls(**data)
+        """Read back what :meth:`as_dict` stored (a key this version does not know is left
+        out: stored events are never rewritten, so an older or newer writer's extra key must
+        not make its event unreadable)."""
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})

@@ -5,12 +5,12 @@
         [--backend sqlite|postgresql] [--data-dir DIR | --database-url URL]
 
 Built on the real divisions shipped in the package (``service.divisions.city_data``) and written
-through the domain code by :func:`bench.district.write_village` (one transaction per village). Each
-district gets a share of the associations in proportion to its townships (at least one), plus
-one village without an association (S2 coverage); village codes end 001-199 for communities and
-200-399 for villages. The same seed gives the same city (ids aside, which the library draws at
-random): each district has its own random stream, so districts can be written in parallel
-processes (``--jobs``).
+through the domain code by :func:`service.synthetic.villages.write_district` (one transaction per
+village). Each district gets a share of the associations in proportion to its townships (at least
+one), plus one village without an association (S2 coverage); village codes end 001-199 for
+communities and 200-399 for villages. The same seed gives the same city (ids aside, which the
+library draws at random): each district has its own random stream, so districts can be written in
+parallel processes (``--jobs``).
 
 Two in five associations are meant to meet every rule of the plan on 31 December 2022; each of
 the others is short of exactly one rule (``bench.district.DEFECTS``, in turn), so the
@@ -35,10 +35,9 @@ from bench.district import (
     DEFECTS,
     GENERATOR,
     TODAY,
-    prepare_district,
     townships,
     village_codes,
-    write_village,
+    write_district,
 )
 from projections.platform.tenancy import Tenancy
 from service.divisions.city_data import DISTRICTS, city_rows
@@ -128,32 +127,22 @@ def generate_district(tenancy: Tenancy, district: DistrictPlan, seed: int) -> di
     """Write one district of the city through the domain code; what was written."""
     rng = random.Random(f"{seed}-{district.code}")
     records = tenancy.records(district.code)
-    by = GENERATOR.as_dict()
     started = time.perf_counter()
     head_before = records.head_position()
     codes = village_codes(district.associations + 1, district.code)
-    sessions, scheme = prepare_district(records, district.code, district.name, codes, by)
     n = district.associations
-    per_village = [district.persons // n + (1 if k < district.persons % n else 0) for k in range(n)]
-    span = birth_span(district.persons)
-    sequence = 0
-    for (code, name), people, profile in zip(codes, per_village, district.profiles, strict=False):
-        sequence = write_village(
-            records,
-            rng,
-            district=district.code,
-            district_name=district.name,
-            code=code,
-            name=name,
-            people=people,
-            sessions=sessions,
-            scheme=scheme,
-            sequence=sequence,
-            by=by,
-            visits_per_household=VISITS_PER_HOUSEHOLD,
-            birth_span=span,
-            profile=profile,
-        )
+    write_district(
+        records,
+        rng,
+        district=district.code,
+        district_name=district.name,
+        codes=codes,
+        people=[district.persons // n + (1 if k < district.persons % n else 0) for k in range(n)],
+        by=GENERATOR,
+        profiles=district.profiles,
+        visits_per_household=VISITS_PER_HOUSEHOLD,
+        birth_span=birth_span(district.persons),
+    )
     return {
         "code": district.code,
         "name": district.name,

@@ -8,8 +8,8 @@ each village's records in one transaction.  Villages are spread over the real to
 001-199 are communities, 200-399 villages.  Each village has its association and officers
 (S3.3, S3.6), facilities, ~67 persons with valid resident IDs and certificates, groups
 everyone joins, needs surveys and services, home visits, training and yearly evaluations.
-The same seed gives the same district (ids aside, which the library draws at random).  The pieces
-(``prepare_district``, ``write_village``) live in :mod:`service.synthetic.villages`, which also
+The same seed gives the same district (ids aside, which the library draws at random).  The writer
+(``write_district``) lives in :mod:`service.synthetic.villages`, which also
 builds the city of :mod:`bench.city` and the demo of ``canxie serve --demo``.
 """
 
@@ -28,13 +28,12 @@ from service.synthetic.villages import (
     DEFECTS,
     GENERATOR,
     TODAY,
-    prepare_district,
     village_codes,
-    write_village,
+    write_district,
 )
 from service.synthetic.villages import townships as district_townships
 
-__all__ = ["COMPLIANT", "DEFECTS", "GENERATOR", "TODAY", "prepare_district", "write_village"]
+__all__ = ["COMPLIANT", "DEFECTS", "GENERATOR", "TODAY"]
 
 DISTRICT = "410122"
 DISTRICT_NAME = "中牟县"
@@ -69,32 +68,22 @@ def generate(
     """Write the district through the domain code; returns what was written."""
     rng = random.Random(seed)
     records = tenancy.records(district)
-    by = GENERATOR.as_dict()
     started = time.perf_counter()
     head_before = records.head_position()
-    codes = village_codes(villages, district)
-    sessions, scheme = prepare_district(records, district, DISTRICT_NAME, codes, by)
     per_village = [
         persons // villages + (1 if n < persons % villages else 0) for n in range(villages)
     ]
-    sequence = 0
-    for index, ((code, name), people) in enumerate(zip(codes, per_village, strict=True)):
-        sequence = write_village(
-            records,
-            rng,
-            district=district,
-            district_name=DISTRICT_NAME,
-            code=code,
-            name=name,
-            people=people,
-            sessions=sessions,
-            scheme=scheme,
-            sequence=sequence,
-            by=by,
-            visits_per_household=visits_per_household,
-        )
-        if progress is not None:
-            progress(index + 1, villages)
+    write_district(
+        records,
+        rng,
+        district=district,
+        district_name=DISTRICT_NAME,
+        codes=village_codes(villages, district),
+        people=per_village,
+        by=GENERATOR,
+        visits_per_household=visits_per_household,
+        progress=progress,
+    )
     events = records.head_position() - head_before
     return Generated(district, villages, sum(per_village), events, time.perf_counter() - started)
 

@@ -21,7 +21,7 @@ def appoint_member(association: Association, name: str, *, full_time: bool = Fal
         backgrounds=[],
         appointed_on=date(2021, 2, 1),
         today=date(2026, 1, 1),
-        by=SEEDER.as_dict(),
+        by=SEEDER,
     )
     return officer
 
@@ -33,7 +33,7 @@ def remove_member(association: Association, officer: UUID) -> None:
         removed_on=date(2021, 3, 1),
         reason="轮换",
         today=date(2026, 1, 1),
-        by=SEEDER.as_dict(),
+        by=SEEDER,
     )
 
 
@@ -55,7 +55,7 @@ def seed_district(
             township_code=division[:9],
             established_on=date(2021, 1, 1),
             today=date(2026, 1, 1),
-            by=SEEDER.as_dict(),
+            by=SEEDER,
         )
         for cycle in range(cycles):
             officer = appoint_member(association, f"委员{cycle}", full_time=cycle % 2 == 0)

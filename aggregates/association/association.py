@@ -54,6 +54,7 @@ from aggregates.errors import (
 )
 from aggregates.events import Aggregate, Index, event
 from aggregates.plan import PLANS, Plan, in_force
+from aggregates.provenance import Provenance
 
 
 class OfficerRole(StrEnum):
@@ -177,7 +178,7 @@ class Association(Aggregate):
         name: str,
         township_code: str,
         established_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The association was set up (成立)."""
         self.division_code = division_code
@@ -224,7 +225,7 @@ class Association(Aggregate):
         township_code: str,
         established_on: date,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> Association:
         """Set up the association of a village; the date cannot lie in the future."""
         if not division_code.startswith(township_code):
@@ -253,7 +254,7 @@ class Association(Aggregate):
         backgrounds: list[Background],
         appointed_on: date,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
         phone: str | None = None,
     ) -> UUID:
         """Seat a new officer; refuses what S3.3 and S3.6 forbid."""
@@ -289,7 +290,7 @@ class Association(Aggregate):
         full_time: bool,
         backgrounds: list[str],
         appointed_on: date,
-        by: dict[str, Any],
+        by: Provenance,
         phone: str | None = None,  # personal data: masked in answers
     ) -> None:
         """Someone took an office; a full-time appointment opens a full-time membership."""
@@ -310,7 +311,7 @@ class Association(Aggregate):
         removed_on: date,
         reason: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Take an officer out of office on a date not before their appointment."""
         self._check_active()
@@ -341,7 +342,7 @@ class Association(Aggregate):
         officer_id: UUID,
         removed_on: date,
         reason: str,
-        by: dict[str, Any],
+        by: Provenance,
         ended_membership_id: UUID | None = None,  # the full-time membership ending with it
     ) -> None:
         """An officer left office, with the date and the reason (remembered as having sat)."""
@@ -354,7 +355,7 @@ class Association(Aggregate):
         ends_on: date,
         officers: list[NewOfficer],
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> list[UUID]:
         """Begin a new term with its officers; returns their ids in the order given.
 
@@ -422,7 +423,7 @@ class Association(Aggregate):
         ended_membership_ids: list[UUID],
         continuing_officer_ids: list[UUID],
         appointed: list[dict[str, Any]],  # officer_id, name, role, full_time, backgrounds, phone
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """换届: a new term began; officers not re-elected left office on its first day."""
         self._end_all(ended_officer_ids, started_on)
@@ -440,7 +441,7 @@ class Association(Aggregate):
         self.term = term
         self.term_started_on = started_on
 
-    def dissolve(self, *, dissolved_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
+    def dissolve(self, *, dissolved_on: date, reason: str, today: date, by: Provenance) -> None:
         """Dissolve the association; every sitting officer leaves office that day."""
         self._check_active()
         self._check_ending_date(dissolved_on, today, "dissolved_on")
@@ -460,7 +461,7 @@ class Association(Aggregate):
         reason: str,
         ended_officer_ids: list[UUID],
         ended_membership_ids: list[UUID],
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The association was dissolved (撤销); its sitting officers left office that day."""
         self._end_all(ended_officer_ids, dissolved_on)
@@ -474,7 +475,7 @@ class Association(Aggregate):
         merged_on: date,
         reason: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Merge this association into ``other``: this one closes, the other records it."""
         self._check_active()
@@ -508,7 +509,7 @@ class Association(Aggregate):
         reason: str,
         ended_officer_ids: list[UUID],
         ended_membership_ids: list[UUID],
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The association was merged into another one of the district: closed, remembering
         where it went."""
@@ -518,11 +519,11 @@ class Association(Aggregate):
         self.merged_into = into_association_id
 
     @event("Absorbed")
-    def _absorb(self, from_association_id: UUID, merged_on: date, by: dict[str, Any]) -> None:
+    def _absorb(self, from_association_id: UUID, merged_on: date, by: Provenance) -> None:
         """Another association was merged into this one."""
 
     def follow_village(
-        self, *, division_code: str, effective_on: date, change: str, by: dict[str, Any]
+        self, *, division_code: str, effective_on: date, change: str, by: Provenance
     ) -> None:
         """Move with the village to its new code after a merge or split of villages."""
         self._check_active()
@@ -545,7 +546,7 @@ class Association(Aggregate):
         previous_division_code: str,
         effective_on: date,
         change: str,  # "merge" or "split"
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The association followed its village to a new division code (merge or split)."""
         self.division_code = division_code
@@ -559,7 +560,7 @@ class Association(Aggregate):
         recorded_on: date,
         evidence: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> UUID:
         """Record a venue, barrier-free facility or wall display with its date and evidence."""
         self._check_active()
@@ -583,7 +584,7 @@ class Association(Aggregate):
         description: str,
         recorded_on: date,
         evidence: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A venue, barrier-free facility or wall display was recorded (S3.4, S3.5)."""
         self.facilities[facility_id] = recorded_on
@@ -595,7 +596,7 @@ class Association(Aggregate):
         withdrawn_on: date,
         reason: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record that a facility is gone, from a date."""
         self._check_active()
@@ -614,7 +615,7 @@ class Association(Aggregate):
 
     @event("FacilityWithdrawn")
     def _withdraw_facility(
-        self, facility_id: UUID, withdrawn_on: date, reason: str, by: dict[str, Any]
+        self, facility_id: UUID, withdrawn_on: date, reason: str, by: Provenance
     ) -> None:
         """A facility is no longer there (venue lost, display taken down)."""
         self.facilities.pop(facility_id)
@@ -628,7 +629,7 @@ class Association(Aggregate):
         selected_on: date,
         note: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> UUID:
         """Select a sitting committee member as full-time member; returns the membership id."""
         self._check_active()
@@ -663,7 +664,7 @@ class Association(Aggregate):
         priority_group: str,
         selected_on: date,
         note: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A sitting committee member was selected as full-time member (S3.6)."""
         officer = self.officers[officer_id]
@@ -678,7 +679,7 @@ class Association(Aggregate):
         monthly_amount: Decimal,
         from_on: date,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record how a full-time member is paid from a date (public-welfare post or subsidy)."""
         self._check_active()
@@ -703,12 +704,12 @@ class Association(Aggregate):
         kind: str,
         monthly_amount: str,  # yuan, two decimals, as text: exact and portable
         from_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """How a full-time member is paid from a date: public-welfare post or subsidy."""
 
     def exit_full_time(
-        self, *, officer_id: UUID, exited_on: date, reason: str, today: date, by: dict[str, Any]
+        self, *, officer_id: UUID, exited_on: date, reason: str, today: date, by: Provenance
     ) -> None:
         """End a full-time membership (能进能出); the officer stays a committee member."""
         self._check_active()
@@ -731,7 +732,7 @@ class Association(Aggregate):
         officer_id: UUID,
         exited_on: date,
         reason: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A full-time member stopped being full-time (能进能出), with the reason; if still
         sitting, an ordinary committee member again."""
@@ -750,7 +751,7 @@ class Association(Aggregate):
         issuer: str,
         evidence: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> UUID:
         """Record a qualification an officer (sitting or former) obtained."""
         officer = self._any_officer(officer_id)
@@ -780,7 +781,7 @@ class Association(Aggregate):
         obtained_on: date,
         issuer: str,
         evidence: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """An officer obtained a qualification (S3.7: social-worker exam and the like)."""
 
@@ -792,7 +793,7 @@ class Association(Aggregate):
         officer_id: UUID,
         hours: float,
         session_hours: float,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record that an officer in office on the session's date attended it."""
         officer = self._any_officer(officer_id)
@@ -823,7 +824,7 @@ class Association(Aggregate):
         name: str,
         role: str,
         hours: float,
-        by: dict[str, Any],
+        by: Provenance,
         held_on: date | None = None,  # the session's day: when the training took effect
     ) -> None:
         """An officer attended a training session (S3.7), remembered so as not to count twice."""
@@ -911,12 +912,12 @@ class DivisionClaim(Index):
             association_id=association_id,
         )
 
-    def transfer(self, association_id: UUID, by: dict[str, Any]) -> None:
+    def transfer(self, association_id: UUID, by: Provenance) -> None:
         """Give the village to another association."""
         self._transfer(association_id=association_id, by=by)
 
     @event("Transferred")
-    def _transfer(self, association_id: UUID, by: dict[str, Any]) -> None:
+    def _transfer(self, association_id: UUID, by: Provenance) -> None:
         """Another association now holds the village (it followed the village after a merge or
         split, the previous holder having been dissolved or merged)."""
         self.association_id = association_id

@@ -83,7 +83,7 @@ class LifecycleCommands(Records):
         return self.find(division_register_id(self.district_code), DivisionRegister)
 
     def _register_or_new(self, by: Provenance) -> DivisionRegister:
-        return self.division_register() or DivisionRegister.open(self.district_code, by.as_dict())
+        return self.division_register() or DivisionRegister.open(self.district_code, by)
 
     def _existing_register(self) -> DivisionRegister:
         register = self.division_register()
@@ -113,7 +113,7 @@ class LifecycleCommands(Records):
             name=name,
             effective_on=effective_on,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         if not register.pending_events:
             return Saved(None, self.head_position())
@@ -139,7 +139,7 @@ class LifecycleCommands(Records):
                     name=row.name,
                     effective_on=row.effective_on,
                     today=self.clock.today(),
-                    by=by.as_dict(),
+                    by=by,
                 )
             except DomainError as error:
                 problems.append(
@@ -168,7 +168,7 @@ class LifecycleCommands(Records):
             name=name,
             effective_on=effective_on,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         return self.record(register)
 
@@ -205,7 +205,7 @@ class LifecycleCommands(Records):
             created=created,
             effective_on=effective_on,
             associations=moved,
-            by=by.as_dict(),
+            by=by,
         )
         return self.record(register, *changed)
 
@@ -232,9 +232,7 @@ class LifecycleCommands(Records):
             raise SayWhichPart(field="association_to")
         active = [holder] if holder is not None else []
         moved, changed = self._follow(active, target or code, effective_on, "split", by)
-        register.split(
-            code=code, parts=parts, effective_on=effective_on, associations=moved, by=by.as_dict()
-        )
+        register.split(code=code, parts=parts, effective_on=effective_on, associations=moved, by=by)
         return self.record(register, *changed)
 
     def _holder(self, division_code: str) -> Association | None:
@@ -268,13 +266,13 @@ class LifecycleCommands(Records):
                 division_code=to_code,
                 effective_on=effective_on,
                 change=change,
-                by=by.as_dict(),
+                by=by,
             )
             claim = self.find(division_claim_id(to_code), DivisionClaim)
             if claim is None:
                 claim = DivisionClaim.claim(to_code, association.id)
             else:
-                claim.transfer(association.id, by.as_dict())
+                claim.transfer(association.id, by)
             changed += [association, claim]
         return moved, changed
 
@@ -298,7 +296,7 @@ class LifecycleCommands(Records):
                 ends_on=ends_on,
                 officers=officers,
                 today=self.clock.today(),
-                by=by.as_dict(),
+                by=by,
             )
 
         return self.change_association(association_id, command), ids
@@ -329,7 +327,7 @@ class LifecycleCommands(Records):
                 into_association_id, Association, NoSuchAssociation, "into_association_id"
             )
             association.merge_into(
-                other, merged_on=merged_on, reason=reason, today=self.clock.today(), by=by.as_dict()
+                other, merged_on=merged_on, reason=reason, today=self.clock.today(), by=by
             )
             try:
                 return self.record(association, other)
@@ -508,7 +506,7 @@ class LifecycleCommands(Records):
             held_on=held_on,
             organiser=organiser,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         return self.record(session, created=session.id)
 
@@ -533,7 +531,7 @@ class LifecycleCommands(Records):
                 officer_id=officer_id,
                 hours=session.hours if hours is None else hours,
                 session_hours=session.hours,
-                by=by.as_dict(),
+                by=by,
             )
 
         return self.change_association(association_id, command)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from aggregates.clock import check_day
 from aggregates.errors import OutOfRange, OutsideDistrict
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 #: Longest session a single record may claim (a week of full days).
 MAXIMUM_HOURS = 7 * 24
@@ -40,7 +40,7 @@ class TrainingSession(Aggregate):
         hours: float,
         held_on: date,
         organiser: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A session took place."""
         self.district_code = district_code
@@ -63,7 +63,7 @@ class TrainingSession(Aggregate):
         held_on: date,
         organiser: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> TrainingSession:
         """Record a session held in the district (or one of its townships)."""
         if township_code is not None and not township_code.startswith(district_code):

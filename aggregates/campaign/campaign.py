@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from aggregates.clock import check_day
 from aggregates.errors import BeforeCampaign, BeforeLastFiling
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class WorkPlan(Aggregate):
         summary: str,
         filed_on: date,
         deadline: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The plan was filed with the city federation."""
         self.district_code = district_code
@@ -117,7 +118,7 @@ class WorkPlan(Aggregate):
         summary: str,
         filed_on: date,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> WorkPlan:
         """File the district's plan; a filing date in the future is refused."""
         _check_filing_date(filed_on, today)
@@ -133,7 +134,7 @@ class WorkPlan(Aggregate):
         )
 
     def revise(
-        self, *, title: str, summary: str, filed_on: date, today: date, by: dict[str, Any]
+        self, *, title: str, summary: str, filed_on: date, today: date, by: Provenance
     ) -> None:
         """File a revised plan, on or after the last filing."""
         _check_filing_date(filed_on, today)
@@ -149,7 +150,7 @@ class WorkPlan(Aggregate):
 
     @event("Revised", effective="filed_on")
     def _revise(
-        self, district_code: str, title: str, summary: str, filed_on: date, by: dict[str, Any]
+        self, district_code: str, title: str, summary: str, filed_on: date, by: Provenance
     ) -> None:
         """A revised plan was filed: count the revision."""
         self.revisions += 1

@@ -131,7 +131,7 @@ class InspectionCommands(Records):
                 summary=summary,
                 filed_on=filed_on,
                 today=self.clock.today(),
-                by=by.as_dict(),
+                by=by,
             )
         else:
             plan.revise(
@@ -139,7 +139,7 @@ class InspectionCommands(Records):
                 summary=summary,
                 filed_on=filed_on,
                 today=self.clock.today(),
-                by=by.as_dict(),
+                by=by,
             )
         return self.record(plan, created=plan.id)
 
@@ -202,7 +202,7 @@ class InspectionCommands(Records):
             rules_basis=rules_basis,
             rule_findings=used,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         left_off = set(dismissed)
         listed = [f for f in used if (f["rule_id"], _subject(f)) not in left_off]
@@ -253,7 +253,7 @@ class InspectionCommands(Records):
             facts=facts or {},
             found_on=found_on,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
 
     def record_problem(
@@ -406,7 +406,7 @@ class InspectionCommands(Records):
             started_on=started_on,
             inspection_id=inspection_id,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         return self.record(spell, created=spell.id)
 
@@ -443,7 +443,7 @@ class InspectionCommands(Records):
                 designated_on=designated_on,
                 practice=practice,
                 today=self.clock.today(),
-                by=by.as_dict(),
+                by=by,
             )
             return self.record(existing, created=existing.id)
         model = ModelAssociation.designate(
@@ -455,7 +455,7 @@ class InspectionCommands(Records):
             designated_on=designated_on,
             practice=practice,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         return self.record(model, created=model.id)
 

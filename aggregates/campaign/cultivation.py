@@ -7,7 +7,6 @@ designated at most once at a time.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from aggregates.clock import check_day
@@ -17,6 +16,7 @@ from aggregates.errors import (
     ModelWithdrawn,
 )
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 
 def model_id(association_id: UUID) -> UUID:
@@ -36,7 +36,7 @@ class ModelAssociation(Aggregate):
         township_code: str,
         designated_on: date,
         practice: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Picked as a model (典型培育)."""
         self.association_id = association_id
@@ -55,7 +55,7 @@ class ModelAssociation(Aggregate):
         designated_on: date,
         practice: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> ModelAssociation:
         """Designate an association as a model."""
         _check_date(designated_on, established_on, today)
@@ -72,7 +72,7 @@ class ModelAssociation(Aggregate):
         )
 
     def redesignate(
-        self, *, designated_on: date, practice: str, today: date, by: dict[str, Any]
+        self, *, designated_on: date, practice: str, today: date, by: Provenance
     ) -> None:
         """Designate again after a withdrawal."""
         if self.withdrawn_on is None:
@@ -87,13 +87,13 @@ class ModelAssociation(Aggregate):
 
     @event("Redesignated", effective="designated_on")
     def _redesignate(
-        self, association_id: UUID, designated_on: date, practice: str, by: dict[str, Any]
+        self, association_id: UUID, designated_on: date, practice: str, by: Provenance
     ) -> None:
         """Picked as a model again after a withdrawal: the designation reopens."""
         self.designated_on = designated_on
         self.withdrawn_on = None
 
-    def withdraw(self, *, withdrawn_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
+    def withdraw(self, *, withdrawn_on: date, reason: str, today: date, by: Provenance) -> None:
         """End the designation."""
         if self.withdrawn_on is not None:
             raise ModelWithdrawn(withdrawn_on=self.withdrawn_on, field="association_id")
@@ -104,7 +104,7 @@ class ModelAssociation(Aggregate):
 
     @event("Withdrawn", effective="withdrawn_on")
     def _withdraw(
-        self, association_id: UUID, withdrawn_on: date, reason: str, by: dict[str, Any]
+        self, association_id: UUID, withdrawn_on: date, reason: str, by: Provenance
     ) -> None:
         """No longer a model: the designation ends."""
         self.withdrawn_on = withdrawn_on

@@ -41,6 +41,7 @@ from aggregates.errors import (
     RectificationReviewed,
 )
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 
 class InspectionKind(StrEnum):
@@ -129,7 +130,7 @@ class Inspection(Aggregate):
         sampled: list[dict[str, Any]],  # association_id, name, division_code, township_code
         rules_basis: str | None,  # the clock of the rule findings, None without rules
         rule_findings: list[dict[str, Any]],  # rule_id, clause, passed, association_id, facts
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The inspection took place: what was sampled, and the rule findings it used."""
         self.district_code = district_code
@@ -159,7 +160,7 @@ class Inspection(Aggregate):
         rules_basis: str | None,
         rule_findings: list[dict[str, Any]],
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> Inspection:
         """Record an inspection held on ``inspected_on`` that sampled the given associations."""
         check_day(inspected_on, today, "inspected_on")
@@ -200,7 +201,7 @@ class Inspection(Aggregate):
         facts: dict[str, Any],
         found_on: date,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> UUID:
         """Put a problem on the list: about a sampled association, or a village or the district."""
         if self.concluded_on is not None:
@@ -248,7 +249,7 @@ class Inspection(Aggregate):
         description: str,
         facts: dict[str, Any],
         found_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A problem was put on the list, open."""
         self.problems[problem_id] = (ProblemState.OPEN, found_on)
@@ -271,7 +272,7 @@ class Inspection(Aggregate):
         evidence: str,
         note: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record the rectification of a problem (open or escalated), with evidence."""
         state, since = self._problem(problem_id)
@@ -290,11 +291,11 @@ class Inspection(Aggregate):
 
     @event("ProblemRectified", effective="rectified_on")
     def _rectify(
-        self, problem_id: UUID, rectified_on: date, evidence: str, note: str, by: dict[str, Any]
+        self, problem_id: UUID, rectified_on: date, evidence: str, note: str, by: Provenance
     ) -> None:
         """A problem was rectified, with the evidence: it closes."""
         self.problems[problem_id] = (ProblemState.RECTIFIED, rectified_on)
-        self._rectifiers()[problem_id] = by.get("actor", "")
+        self._rectifiers()[problem_id] = by.actor
 
     def _rectifiers(self) -> dict[UUID, str]:
         """Who recorded each problem's latest rectification (older aggregates build it from
@@ -315,7 +316,7 @@ class Inspection(Aggregate):
         accepted: bool,
         remarks: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The inspector's review of a rectification (整改确认): confirmed, the problem stays
         closed; returned, it opens again with the reason."""
@@ -327,7 +328,7 @@ class Inspection(Aggregate):
                 confirmed_on=self._confirmations()[problem_id], field="problem_id"
             )
         check_day(reviewed_on, today, "reviewed_on", since, BeforeRectification)
-        if self._rectifiers().get(problem_id) == by.get("actor"):  # separation of duties
+        if self._rectifiers().get(problem_id) == by.actor:  # separation of duties
             raise OwnRectification(field="problem_id")
         if accepted:
             self._confirm(problem_id=problem_id, confirmed_on=reviewed_on, remarks=remarks, by=by)
@@ -337,14 +338,12 @@ class Inspection(Aggregate):
         self._return(problem_id=problem_id, returned_on=reviewed_on, reason=remarks, by=by)
 
     @event("RectificationConfirmed", effective="confirmed_on")
-    def _confirm(
-        self, problem_id: UUID, confirmed_on: date, remarks: str, by: dict[str, Any]
-    ) -> None:
+    def _confirm(self, problem_id: UUID, confirmed_on: date, remarks: str, by: Provenance) -> None:
         """An inspector confirmed the rectification: the problem is closed for good."""
         self._confirmations()[problem_id] = confirmed_on
 
     @event("RectificationReturned", effective="returned_on")
-    def _return(self, problem_id: UUID, returned_on: date, reason: str, by: dict[str, Any]) -> None:
+    def _return(self, problem_id: UUID, returned_on: date, reason: str, by: Provenance) -> None:
         """An inspector did not accept the rectification: the problem is open again."""
         self.problems[problem_id] = (ProblemState.OPEN, returned_on)
 
@@ -356,7 +355,7 @@ class Inspection(Aggregate):
         escalated_to: str,
         reason: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Escalate an open problem to a higher level (e.g. key supervision)."""
         state, since = self._problem(problem_id)
@@ -378,7 +377,7 @@ class Inspection(Aggregate):
         escalated_on: date,
         escalated_to: str,
         reason: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A problem was escalated (reported up) rather than rectified locally."""
         self.problems[problem_id] = (ProblemState.ESCALATED, escalated_on)
@@ -392,7 +391,7 @@ class Inspection(Aggregate):
         signatory: str,
         remarks: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> Decision | None:
         """Record one city body's decision; the third concludes with the overall outcome."""
         if self.kind is not InspectionKind.CITY_JOINT_ACCEPTANCE:
@@ -431,7 +430,7 @@ class Inspection(Aggregate):
         decided_on: date,
         signatory: str,
         remarks: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """One of the three city bodies recorded its acceptance decision."""
         self.decisions[body] = decision
@@ -443,7 +442,7 @@ class Inspection(Aggregate):
         outcome: Decision | None,
         summary: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Conclude the inspection (the joint acceptance concludes with its third decision)."""
         if self.kind is InspectionKind.CITY_JOINT_ACCEPTANCE:
@@ -460,7 +459,7 @@ class Inspection(Aggregate):
 
     @event("Concluded", effective="concluded_on")
     def _conclude(
-        self, concluded_on: date, outcome: str | None, summary: str, by: dict[str, Any]
+        self, concluded_on: date, outcome: str | None, summary: str, by: Provenance
     ) -> None:
         """The inspection was concluded, with its outcome."""
         self.concluded_on = concluded_on

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from aggregates.clock import check_day
@@ -18,6 +17,7 @@ from aggregates.errors import (
     SupervisionReleased,
 )
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 
 class SupervisedKind(StrEnum):
@@ -42,7 +42,7 @@ class KeySupervision(Aggregate):
         reason: str,
         started_on: date,
         inspection_id: UUID | None,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Put under key supervision."""
         self.district_code = district_code
@@ -64,7 +64,7 @@ class KeySupervision(Aggregate):
         started_on: date,
         inspection_id: UUID | None,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> KeySupervision:
         """Put the district (no association) or an association under key supervision."""
         check_day(started_on, today, "started_on")
@@ -84,7 +84,7 @@ class KeySupervision(Aggregate):
             by=by,
         )
 
-    def release(self, *, released_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
+    def release(self, *, released_on: date, reason: str, today: date, by: Provenance) -> None:
         """End the supervision, on or after its start."""
         if self.released_on is not None:
             raise SupervisionReleased(released_on=self.released_on, field="supervision_id")
@@ -92,6 +92,6 @@ class KeySupervision(Aggregate):
         self._release(released_on=released_on, reason=reason, by=by)
 
     @event("Released", effective="released_on")
-    def _release(self, released_on: date, reason: str, by: dict[str, Any]) -> None:
+    def _release(self, released_on: date, reason: str, by: Provenance) -> None:
         """Released from key supervision: the spell ends."""
         self.released_on = released_on

@@ -85,7 +85,7 @@ class CareCommands(Records):
             area=area,
             formed_on=formed_on,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         return self.record(group, created=group.id)
 
@@ -179,7 +179,7 @@ class CareCommands(Records):
         def load() -> PersonNeeds:
             record = self.find(person_needs_id(person_id), PersonNeeds)
             return record or PersonNeeds.open(
-                person_id=person_id, association_id=association_id, by=by.as_dict()
+                person_id=person_id, association_id=association_id, by=by
             )
 
         def command(record: PersonNeeds) -> tuple[UUID, list[UUID]]:
@@ -190,7 +190,7 @@ class CareCommands(Records):
                 services_received=services_received,
                 needs=needs,
                 today=self.clock.today(),
-                by=by.as_dict(),
+                by=by,
             )
 
         return self.change(load, command)
@@ -270,7 +270,7 @@ class CareCommands(Records):
             findings=findings,
             difficulties=difficulties,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         return self.record(visit, created=visit.id)
 
@@ -328,9 +328,7 @@ class CareCommands(Records):
         return self.find(district_settings_id(self.district_code), DistrictSettings)
 
     def _settings_or_new(self, by: Provenance) -> DistrictSettings:
-        return self.settings() or DistrictSettings.start(
-            district_code=self.district_code, by=by.as_dict()
-        )
+        return self.settings() or DistrictSettings.start(district_code=self.district_code, by=by)
 
     def set_visit_intervals(
         self, *, effective_from: date, intervals: dict[HouseholdKind, int], by: Provenance
@@ -339,7 +337,7 @@ class CareCommands(Records):
         return self.change(
             lambda: self._settings_or_new(by),
             lambda s: s.set_visit_intervals(
-                effective_from=effective_from, intervals=intervals, by=by.as_dict()
+                effective_from=effective_from, intervals=intervals, by=by
             ),
         )
 
@@ -358,7 +356,7 @@ class CareCommands(Records):
                 effective_from=effective_from,
                 criteria=criteria,
                 performance_weight=performance_weight,
-                by=by.as_dict(),
+                by=by,
             ),
         )
 
@@ -386,7 +384,7 @@ class CareCommands(Records):
             scores=scores,
             notes=notes,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         return self._save_evaluation(evaluation)
 
@@ -427,7 +425,7 @@ class CareCommands(Records):
             rating_score=rating_score,
             notes=notes,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         return self._save_evaluation(evaluation)
 

@@ -29,6 +29,7 @@ from aggregates.errors import (
     WeightsDoNotAddUp,
 )
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 #: Total score scale of an evaluation (criteria weights add up to it).
 FULL_SCORE = 100
@@ -130,14 +131,14 @@ class DistrictSettings(Aggregate):
     """The district's settings and their versions."""
 
     @event("Started")
-    def __init__(self, district_code: str, by: dict[str, Any]) -> None:
+    def __init__(self, district_code: str, by: Provenance) -> None:
         """The district's settings were first written."""
         self.district_code = district_code
         self.visit_intervals: list[VisitIntervals] = []
         self.schemes: list[EvaluationScheme] = []
 
     @classmethod
-    def start(cls, *, district_code: str, by: dict[str, Any]) -> DistrictSettings:
+    def start(cls, *, district_code: str, by: Provenance) -> DistrictSettings:
         """The district's settings, before any version."""
         return cls._create(
             cls.Started,
@@ -147,7 +148,7 @@ class DistrictSettings(Aggregate):
         )
 
     def set_visit_intervals(
-        self, *, effective_from: date, intervals: dict[HouseholdKind, int], by: dict[str, Any]
+        self, *, effective_from: date, intervals: dict[HouseholdKind, int], by: Provenance
     ) -> None:
         """Every household kind gets an interval of 1 to 366 days."""
         for kind in HouseholdKind:
@@ -168,7 +169,7 @@ class DistrictSettings(Aggregate):
 
     @event("VisitIntervalsSet")
     def _set_visit_intervals(
-        self, effective_from: date, intervals: dict[str, int], by: dict[str, Any]
+        self, effective_from: date, intervals: dict[str, int], by: Provenance
     ) -> None:
         """New visit intervals, in force from a date: a version added."""
         self.visit_intervals.append(VisitIntervals(effective_from, dict(intervals)))
@@ -179,7 +180,7 @@ class DistrictSettings(Aggregate):
         effective_from: date,
         criteria: list[Criterion],
         performance_weight: float,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> UUID:
         """Criteria with distinct keys, weights adding up to 100, sensible score ranges."""
         if not criteria:
@@ -215,7 +216,7 @@ class DistrictSettings(Aggregate):
         effective_from: date,
         criteria: list[dict[str, Any]],
         performance_weight: float,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A new evaluation scheme, in force from a date: a version added."""
         self.schemes.append(

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from aggregates.care.district_settings import EvaluationScheme
 from aggregates.clock import check_day
 from aggregates.errors import BeforeCycle, CycleNotBegun
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 
 class Subject(StrEnum):
@@ -49,7 +49,7 @@ class Evaluation(Aggregate):
         rating_score: float | None,
         total: float,
         notes: str | None,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The evaluation was made and scored."""
         self.association_id = association_id
@@ -77,7 +77,7 @@ class Evaluation(Aggregate):
         scores: dict[str, float],
         notes: str | None,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> Evaluation:
         """Score an association by the criteria of ``scheme`` (S3.5)."""
         cls._check_dates(cycle, evaluated_on, today)
@@ -115,7 +115,7 @@ class Evaluation(Aggregate):
         rating_score: float,
         notes: str | None,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> Evaluation:
         """Score a full-time member: performance and the disabled persons' rating (S3.6)."""
         cls._check_dates(cycle, evaluated_on, today)

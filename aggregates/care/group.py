@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
 from uuid import UUID, uuid4
 
 from aggregates.clock import check_day
@@ -30,6 +29,7 @@ from aggregates.errors import (
     NotMember,
 )
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 
 class GroupBasis(StrEnum):
@@ -72,7 +72,7 @@ class Group(Aggregate):
         category: str | None,
         area: str | None,
         formed_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The group was set up."""
         self.association_id = association_id
@@ -96,7 +96,7 @@ class Group(Aggregate):
         area: str | None,
         formed_on: date,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> Group:
         """Set up a group; a category group names its category, an area group its area."""
         if basis is GroupBasis.CATEGORY and category is None:
@@ -118,7 +118,7 @@ class Group(Aggregate):
             by=by,
         )
 
-    def join(self, *, person_id: UUID, joined_on: date, today: date, by: dict[str, Any]) -> UUID:
+    def join(self, *, person_id: UUID, joined_on: date, today: date, by: Provenance) -> UUID:
         """Count a person in from ``joined_on``; returns the membership's id."""
         self._check_open()
         if person_id in self.members:
@@ -144,13 +144,13 @@ class Group(Aggregate):
         association_id: UUID,  # the group's, repeated so a read model needs no lookup
         person_id: UUID,
         joined_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A person joined the group on a date: counted in."""
         self.members[person_id] = Membership(membership_id, person_id, joined_on)
 
     def leave(
-        self, *, person_id: UUID, left_on: date, reason: str, today: date, by: dict[str, Any]
+        self, *, person_id: UUID, left_on: date, reason: str, today: date, by: Provenance
     ) -> None:
         """Count a member out from ``left_on``."""
         membership = self.members.get(person_id)
@@ -167,7 +167,7 @@ class Group(Aggregate):
 
     @event("MemberLeft")
     def _leave(
-        self, membership_id: UUID, person_id: UUID, left_on: date, reason: str, by: dict[str, Any]
+        self, membership_id: UUID, person_id: UUID, left_on: date, reason: str, by: Provenance
     ) -> None:
         """A person left the group; from ``left_on`` on they are no longer a member, nor leader."""
         self.members.pop(person_id)
@@ -176,7 +176,7 @@ class Group(Aggregate):
             self.leader_person_id = None
 
     def appoint_leader(
-        self, *, person_id: UUID, appointed_on: date, today: date, by: dict[str, Any]
+        self, *, person_id: UUID, appointed_on: date, today: date, by: Provenance
     ) -> None:
         """Make a current member the leader."""
         self._check_open()
@@ -187,11 +187,11 @@ class Group(Aggregate):
         self._appoint_leader(person_id=person_id, appointed_on=appointed_on, by=by)
 
     @event("LeaderAppointed")
-    def _appoint_leader(self, person_id: UUID, appointed_on: date, by: dict[str, Any]) -> None:
+    def _appoint_leader(self, person_id: UUID, appointed_on: date, by: Provenance) -> None:
         """A member became the group's leader (小组长)."""
         self.leader_person_id = person_id
 
-    def disband(self, *, disbanded_on: date, reason: str, today: date, by: dict[str, Any]) -> None:
+    def disband(self, *, disbanded_on: date, reason: str, today: date, by: Provenance) -> None:
         """Close a group whose members have all left (none may be left out silently)."""
         self._check_open()
         if self.members:
@@ -201,7 +201,7 @@ class Group(Aggregate):
         self._disband(disbanded_on=disbanded_on, reason=reason, by=by)
 
     @event("Disbanded")
-    def _disband(self, disbanded_on: date, reason: str, by: dict[str, Any]) -> None:
+    def _disband(self, disbanded_on: date, reason: str, by: Provenance) -> None:
         """The group ceased to exist."""
         self.disbanded_on = disbanded_on
 

@@ -22,6 +22,7 @@ from aggregates.errors import (
     NoSuchNeed,
 )
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 from aggregates.roster.person import ServiceNeed
 
 #: Categories of the national dynamic-update survey: the same list the roster records a
@@ -48,7 +49,7 @@ class PersonNeeds(Aggregate):
     """Every survey of one person and the services delivered against the needs found."""
 
     @event("Opened")
-    def __init__(self, person_id: UUID, association_id: UUID, by: dict[str, Any]) -> None:
+    def __init__(self, person_id: UUID, association_id: UUID, by: Provenance) -> None:
         """The person's needs record was started (by their first survey)."""
         self.person_id = person_id
         self.association_id = association_id
@@ -56,7 +57,7 @@ class PersonNeeds(Aggregate):
         self.last_surveyed_on: date | None = None
 
     @classmethod
-    def open(cls, *, person_id: UUID, association_id: UUID, by: dict[str, Any]) -> PersonNeeds:
+    def open(cls, *, person_id: UUID, association_id: UUID, by: Provenance) -> PersonNeeds:
         """Start the record of a person (its id derives from the person's)."""
         return cls._create(
             cls.Opened,
@@ -75,7 +76,7 @@ class PersonNeeds(Aggregate):
         services_received: list[NeedCategory],
         needs: list[tuple[NeedCategory, str]],
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> tuple[UUID, list[UUID]]:
         """Record a survey; returns its id and the ids of the needs it found."""
         check_day(surveyed_on, today, "surveyed_on")
@@ -115,7 +116,7 @@ class PersonNeeds(Aggregate):
         surveyor: str,
         services_received: list[str],
         needs: list[dict[str, Any]],  # need_id (str), category, description
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A survey: who surveyed when, the services received, and the needs found (opened)."""
         self.last_surveyed_on = surveyed_on
@@ -133,7 +134,7 @@ class PersonNeeds(Aggregate):
         description: str,
         meets_need: bool,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> UUID:
         """Record a service against an open need."""
         need = self.needs.get(need_id)
@@ -167,7 +168,7 @@ class PersonNeeds(Aggregate):
         provider: str,
         description: str,
         meets_need: bool,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A service delivered against a need: when, by whom, what; one that meets it closes it."""
         if meets_need:

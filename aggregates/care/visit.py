@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
 from uuid import UUID, uuid4
 
 from aggregates.clock import check_day
@@ -21,6 +20,7 @@ from aggregates.errors import (
     NoSuchFollowUp,
 )
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 
 class HouseholdKind(StrEnum):
@@ -69,7 +69,7 @@ class HomeVisit(Aggregate):
         mode: str,
         findings: str,
         difficulties: list[str],
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The visit took place."""
         self.association_id = association_id
@@ -92,7 +92,7 @@ class HomeVisit(Aggregate):
         findings: str,
         difficulties: list[str],
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> HomeVisit:
         """Record a visit; the date cannot lie in the future."""
         check_day(visited_on, today, "visited_on")
@@ -119,7 +119,7 @@ class HomeVisit(Aggregate):
         referred_on: date,
         matter: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> UUID:
         """Refer a difficulty to the two committees or the township."""
         check_day(referred_on, today, "referred_on", self.visited_on, BeforeVisit)
@@ -140,7 +140,7 @@ class HomeVisit(Aggregate):
         referred_to: str,
         referred_on: date,
         matter: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A difficulty found on the visit was referred for action: the follow-up opens."""
         self.follow_ups[follow_up_id] = FollowUp(follow_up_id, referred_on)
@@ -153,7 +153,7 @@ class HomeVisit(Aggregate):
         outcome: str,
         resolved: bool,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record the outcome of a referral, once."""
         follow_up = self.follow_ups.get(follow_up_id)
@@ -179,7 +179,7 @@ class HomeVisit(Aggregate):
         concluded_on: date,
         outcome: str,
         resolved: bool,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The referral came back with an outcome: the follow-up closes."""
         open_one = self.follow_ups[follow_up_id]

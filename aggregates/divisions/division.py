@@ -39,6 +39,7 @@ from aggregates.identifiers import (
     validate_division_code,
     village_kind,
 )
+from aggregates.provenance import Provenance
 
 
 class TownshipKind(StrEnum):
@@ -102,7 +103,7 @@ class DivisionRegister(Aggregate):
     """The townships and villages of one district, over time."""
 
     @event("Opened")
-    def __init__(self, district_code: str, by: dict[str, Any]) -> None:
+    def __init__(self, district_code: str, by: Provenance) -> None:
         """The district began keeping its divisions."""
         self.district_code = district_code
         self.divisions: dict[str, Division] = {}
@@ -116,7 +117,7 @@ class DivisionRegister(Aggregate):
         return clone
 
     @classmethod
-    def open(cls, district_code: str, by: dict[str, Any]) -> DivisionRegister:
+    def open(cls, district_code: str, by: Provenance) -> DivisionRegister:
         """A new, empty register for a district."""
         return cls._create(
             cls.Opened, id=division_register_id(district_code), district_code=district_code, by=by
@@ -146,7 +147,7 @@ class DivisionRegister(Aggregate):
         name: str,
         effective_on: date | None,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
         field: str = "code",
     ) -> Division:
         """Enter a township (9 digits) or village (12 digits) of this district.
@@ -192,7 +193,7 @@ class DivisionRegister(Aggregate):
 
     @event("TownshipRecorded")
     def _record_township(
-        self, code: str, name: str, kind: str, effective_on: date | None, by: dict[str, Any]
+        self, code: str, name: str, kind: str, effective_on: date | None, by: Provenance
     ) -> None:
         """A township or street was entered."""
         self.divisions[code] = Division(code, DivisionLevel.TOWNSHIP, name, effective_on)
@@ -205,13 +206,13 @@ class DivisionRegister(Aggregate):
         township_code: str,
         kind: str,
         effective_on: date | None,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A village or community was entered."""
         self.divisions[code] = Division(code, DivisionLevel.VILLAGE, name, effective_on)
 
     def rename(
-        self, *, code: str, name: str, effective_on: date, today: date, by: dict[str, Any]
+        self, *, code: str, name: str, effective_on: date, today: date, by: Provenance
     ) -> None:
         """Give an active division a new name from a date."""
         division = self.divisions.get(code)
@@ -232,7 +233,7 @@ class DivisionRegister(Aggregate):
 
     @event("Renamed")
     def _rename(
-        self, code: str, name: str, previous_name: str, effective_on: date, by: dict[str, Any]
+        self, code: str, name: str, previous_name: str, effective_on: date, by: Provenance
     ) -> None:
         """A division took a new name from a date."""
         self.divisions[code] = replace(self.divisions[code], name=name)
@@ -268,7 +269,7 @@ class DivisionRegister(Aggregate):
         created: bool,
         effective_on: date,
         associations: dict[str, str],
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record a checked merge (see :meth:`check_merge`)."""
         self._merge(
@@ -290,7 +291,7 @@ class DivisionRegister(Aggregate):
         created: bool,
         effective_on: date,
         associations: dict[str, str],
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Villages merged into one (an existing one of them, or a new code): the merged ones
         retire, the new one is entered if it is new.
@@ -328,7 +329,7 @@ class DivisionRegister(Aggregate):
         parts: list[DivisionPart],
         effective_on: date,
         associations: dict[str, str],
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record a checked split (see :meth:`check_split`)."""
         self._split(
@@ -346,7 +347,7 @@ class DivisionRegister(Aggregate):
         parts: list[dict[str, str]],
         effective_on: date,
         associations: dict[str, str],
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A village split into parts (which may include the village itself, smaller): the new
         parts are entered; the village retires unless it continues as a part."""

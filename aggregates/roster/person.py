@@ -303,7 +303,7 @@ class Person(Aggregate):
         details: dict[str, Any],
         registered_on: date,
         source: str,  # registered | moved_in | imported | transferred_in
-        by: dict[str, Any],
+        by: Provenance,
         origin: str | None = None,  # where a person moved in from (a place, or a district)
         transfer_id: UUID | None = None,
         import_digest: str | None = None,
@@ -371,7 +371,7 @@ class Person(Aggregate):
         district: str,
         registered_on: date,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
         source: str = "registered",
         origin: str | None = None,
         transfer_id: UUID | None = None,
@@ -402,7 +402,7 @@ class Person(Aggregate):
         effective_on: date,
         district: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Move to another village or township of this district."""
         self._require(PersonStatus.ACTIVE, action="move")
@@ -421,13 +421,13 @@ class Person(Aggregate):
 
     @event("Relocated", personal=("address",))
     def _relocate(
-        self, village_code: str, address: str, effective_on: date, by: dict[str, Any]
+        self, village_code: str, address: str, effective_on: date, by: Provenance
     ) -> None:
         """Moved to another village or township of the same district."""
         self.village_code, self.address = village_code, address
 
     def move_away(
-        self, *, destination: str, effective_on: date, today: date, by: dict[str, Any]
+        self, *, destination: str, effective_on: date, today: date, by: Provenance
     ) -> None:
         """Leave for a place outside the city's districts (a district uses a transfer)."""
         self._require(PersonStatus.ACTIVE, action="move away")
@@ -435,7 +435,7 @@ class Person(Aggregate):
         self._move_away(destination=destination, effective_on=effective_on, by=by)
 
     @event("MovedAway")
-    def _move_away(self, destination: str, effective_on: date, by: dict[str, Any]) -> None:
+    def _move_away(self, destination: str, effective_on: date, by: Provenance) -> None:
         """Moved out to a place no district of this city keeps (e.g. another province): off
         the active roster."""
         self.status = PersonStatus.MOVED_AWAY
@@ -449,7 +449,7 @@ class Person(Aggregate):
         effective_on: date,
         district: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Come back after having moved away or been transferred out."""
         self._require(PersonStatus.MOVED_AWAY, PersonStatus.TRANSFERRED_OUT, action="move in")
@@ -467,7 +467,7 @@ class Person(Aggregate):
 
     @event("MovedIn", personal=("address",))
     def _move_in(
-        self, village_code: str, address: str, origin: str, effective_on: date, by: dict[str, Any]
+        self, village_code: str, address: str, origin: str, effective_on: date, by: Provenance
     ) -> None:
         """A person who had left came back to live in a village of the district."""
         self.status = PersonStatus.ACTIVE
@@ -498,7 +498,7 @@ class Person(Aggregate):
         grade: int,
         effective_on: date,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record a first certificate for an uncertified person."""
         self._require_certificate("issue a certificate", held=False)
@@ -521,7 +521,7 @@ class Person(Aggregate):
         category: int,
         grade: int,
         effective_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A disability certificate (残疾人证) was issued: now certified."""
         self._certify(certificate_number, category, grade)
@@ -535,7 +535,7 @@ class Person(Aggregate):
         effective_on: date,
         reason: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record a re-issued certificate (new category or grade)."""
         self._require_certificate("change the certificate", held=True)
@@ -562,7 +562,7 @@ class Person(Aggregate):
         grade: int,
         effective_on: date,
         reason: str,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The certificate was re-issued, e.g. after a new assessment of category or grade."""
         self._certify(certificate_number, category, grade)
@@ -578,7 +578,7 @@ class Person(Aggregate):
         reason: str,
         service_needs: list[str],
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Record a cancelled certificate; the person stays rostered for their service needs."""
         self._require_certificate("cancel the certificate", held=True)
@@ -595,28 +595,28 @@ class Person(Aggregate):
 
     @event("CertificateCancelled")
     def _cancel_certificate(
-        self, effective_on: date, reason: str, service_needs: list[str], by: dict[str, Any]
+        self, effective_on: date, reason: str, service_needs: list[str], by: Provenance
     ) -> None:
         """The certificate was cancelled (注销); the person stays for their service needs."""
         self.certificate_number = None
         self.grade = None
         self.service_needs = list(service_needs)
 
-    def erase(self, *, reason: str, by: dict[str, Any]) -> None:
+    def erase(self, *, reason: str, by: Provenance) -> None:
         """Erase the person's personal data lawfully (the key is destroyed after this event)."""
         if self.erased:
             raise AlreadyErased(field="person_id")
         self._erase(reason=reason, by=by)
 
     @event("Erased")
-    def _erase(self, reason: str, by: dict[str, Any]) -> None:
+    def _erase(self, reason: str, by: Provenance) -> None:
         """The person's personal data was erased (被遗忘): their key is destroyed.  Every
         personal value is forgotten; what the counts are made of is kept."""
         for path in PERSONAL_DETAILS:
             setattr(self, path.removeprefix("details."), None)
         self.erased = True
 
-    def die(self, *, died_on: date, today: date, by: dict[str, Any]) -> None:
+    def die(self, *, died_on: date, today: date, by: Provenance) -> None:
         """Record the death."""
         if self.status is PersonStatus.DECEASED:
             raise DeathRecorded(field="died_on")
@@ -625,7 +625,7 @@ class Person(Aggregate):
         self._die(died_on=died_on, by=by)
 
     @event("Died")
-    def _die(self, died_on: date, by: dict[str, Any]) -> None:
+    def _die(self, died_on: date, by: Provenance) -> None:
         """The person died: off the roster for good."""
         self.status = PersonStatus.DECEASED
 
@@ -637,7 +637,7 @@ class Person(Aggregate):
         effective_on: date,
         district: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> list[str]:
         """Correct details; the result is checked whole, as at registration.
 
@@ -661,7 +661,7 @@ class Person(Aggregate):
 
     @event("DetailsCorrected", personal=CORRECTED_PERSONAL)
     def _correct(
-        self, changes: dict[str, Any], reason: str, effective_on: date, by: dict[str, Any]
+        self, changes: dict[str, Any], reason: str, effective_on: date, by: Provenance
     ) -> None:
         """Details were corrected or updated (household, phone, hardship, a mistyped ID)."""
         for name, value in changes.items():
@@ -679,7 +679,7 @@ class Person(Aggregate):
         effective_on: date,
         district: str,
         today: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Begin handing the person over to another district of the city."""
         self._require(PersonStatus.ACTIVE, action="transfer out")
@@ -712,7 +712,7 @@ class Person(Aggregate):
         household_id: str | None,
         household_relation: str | None,
         effective_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """The hand-over to another district began (转出); the person is held until confirmed."""
         self.status = PersonStatus.TRANSFERRING_OUT
@@ -727,7 +727,7 @@ class Person(Aggregate):
         )
 
     def complete_transfer_out(
-        self, *, transfer_id: UUID, received_as: UUID, by: dict[str, Any]
+        self, *, transfer_id: UUID, received_as: UUID, by: Provenance
     ) -> bool:
         """The receiving district holds the person; False when this was already recorded."""
         pending = self.pending_transfer
@@ -745,13 +745,13 @@ class Person(Aggregate):
 
     @event("TransferOutCompleted")
     def _complete_transfer_out(
-        self, transfer_id: UUID, to_district: str, received_as: UUID, by: dict[str, Any]
+        self, transfer_id: UUID, to_district: str, received_as: UUID, by: Provenance
     ) -> None:
         """The receiving district holds the person now: transferred out."""
         self.status = PersonStatus.TRANSFERRED_OUT
         self.pending_transfer = None
 
-    def cancel_transfer_out(self, *, transfer_id: UUID, reason: str, by: dict[str, Any]) -> None:
+    def cancel_transfer_out(self, *, transfer_id: UUID, reason: str, by: Provenance) -> None:
         """Keep the person here: the other district refused, or the move was withdrawn."""
         pending = self.pending_transfer
         if pending is None or pending.transfer_id != transfer_id:
@@ -759,7 +759,7 @@ class Person(Aggregate):
         self._cancel_transfer_out(transfer_id=transfer_id, reason=reason, by=by)
 
     @event("TransferOutCancelled")
-    def _cancel_transfer_out(self, transfer_id: UUID, reason: str, by: dict[str, Any]) -> None:
+    def _cancel_transfer_out(self, transfer_id: UUID, reason: str, by: Provenance) -> None:
         """The hand-over was refused or withdrawn; the person stays here, active again."""
         self.status = PersonStatus.ACTIVE
         self.pending_transfer = None
@@ -771,7 +771,7 @@ class Person(Aggregate):
         from_district: str,
         details: PersonDetails,
         effective_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """Take back a person this district once held, by a transfer from another district."""
         if self.held:
@@ -792,7 +792,7 @@ class Person(Aggregate):
         from_district: str,
         details: dict[str, Any],
         effective_on: date,
-        by: dict[str, Any],
+        by: Provenance,
     ) -> None:
         """A person who once left this district came back by a transfer from another one,
         active with the details the sending district held."""
@@ -916,7 +916,7 @@ class RosterCommands(Records):
             district=self.district_code,
             registered_on=registered_on,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
             source=source,
             origin=origin,
             import_digest=import_digest,
@@ -941,14 +941,14 @@ class RosterCommands(Records):
         checks first and falls back to one by one when another request won a race.
         """
         aggregates: list[LibraryAggregate] = []
-        today, provenance = self.clock.today(), by.as_dict()
+        today = self.clock.today()
         for entry in entries:
             person = Person.register(
                 entry.details,
                 district=self.district_code,
                 registered_on=entry.registered_on,
                 today=today,
-                by=provenance,
+                by=by,
                 source="imported",
                 import_digest=entry.import_digest,
             )
@@ -983,7 +983,7 @@ class RosterCommands(Records):
         """:meth:`_change_person` with a command of :class:`Person` whose other arguments are
         bound (``partial(Person.die, died_on=...)``), run on today's date with the provenance."""
         return self._change_person(
-            person_id, lambda person: command(person, today=self.clock.today(), by=by.as_dict())
+            person_id, lambda person: command(person, today=self.clock.today(), by=by)
         )
 
     def relocate_person(
@@ -1134,7 +1134,7 @@ class RosterCommands(Records):
                 effective_on=effective_on,
                 district=self.district_code,
                 today=self.clock.today(),
-                by=by.as_dict(),
+                by=by,
             )
             if "resident_id" not in changed:
                 return []
@@ -1172,7 +1172,7 @@ class RosterCommands(Records):
                     claim = self.find(
                         resident_claim_id(self.district_code, person.resident_id), ResidentClaim
                     )
-                person.erase(reason=reason, by=by.as_dict())
+                person.erase(reason=reason, by=by)
                 if claim is not None and claim.person_id == person.id:
                     claim.release()
                     return [claim]
@@ -1212,7 +1212,7 @@ class RosterCommands(Records):
                 effective_on=effective_on,
                 district=self.district_code,
                 today=self.clock.today(),
-                by=by.as_dict(),
+                by=by,
             )
 
         saved = self._change_person(person_id, command)
@@ -1244,7 +1244,7 @@ class RosterCommands(Records):
                     from_district=from_district,
                     details=checked,
                     effective_on=effective_on,
-                    by=by.as_dict(),
+                    by=by,
                 )
                 others: list[LibraryAggregate] = []
             else:
@@ -1253,7 +1253,7 @@ class RosterCommands(Records):
                     district=self.district_code,
                     registered_on=effective_on,
                     today=self.clock.today(),
-                    by=by.as_dict(),
+                    by=by,
                     source="transferred_in",
                     origin=from_district,
                     transfer_id=transfer_id,
@@ -1282,7 +1282,7 @@ class RosterCommands(Records):
         """Step 3: the receiving district holds the person (idempotent)."""
         person = self.person(person_id)
         if not person.complete_transfer_out(
-            transfer_id=transfer_id, received_as=received_as, by=by.as_dict()
+            transfer_id=transfer_id, received_as=received_as, by=by
         ):
             return Saved(person_id, self.head_position())
         try:
@@ -1298,9 +1298,7 @@ class RosterCommands(Records):
         """The receiving district refused: the person stays here, active."""
         return self._change_person(
             person_id,
-            lambda p: p.cancel_transfer_out(
-                transfer_id=transfer_id, reason=reason, by=by.as_dict()
-            ),
+            lambda p: p.cancel_transfer_out(transfer_id=transfer_id, reason=reason, by=by),
         )
 
 

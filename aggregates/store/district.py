@@ -223,7 +223,7 @@ class DistrictRecords(
             township_code=township_code,
             established_on=established_on,
             today=self.clock.today(),
-            by=by.as_dict(),
+            by=by,
         )
         claim = DivisionClaim.claim(division_code, association.id)
         try:
@@ -329,7 +329,7 @@ class DistrictRecords(
     ) -> Saved:
         """:meth:`change` with today's date and the provenance passed to ``command``."""
         return self.change(
-            load, lambda aggregate: command(aggregate, today=self.clock.today(), by=by.as_dict())
+            load, lambda aggregate: command(aggregate, today=self.clock.today(), by=by)
         )
 
     def change_association(

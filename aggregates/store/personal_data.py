@@ -17,6 +17,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Cipher, Compressor, Mapper, StoredEvent, Transcoder
 
+from aggregates.store.provenance_form import ProvenanceMapper
+
 
 class Sealer(Protocol):
     """Keeps one key per subject (person) and seals and unseals their data with it."""
@@ -74,8 +76,9 @@ def subject_of(originator_id: Any) -> str:
         return str(originator_id)
 
 
-class SealingMapper(Mapper[Any]):
-    """The library's mapper, sealing each event's personal fields with the person's key."""
+class SealingMapper(ProvenanceMapper):
+    """The library's mapper, sealing each event's personal fields with the person's key
+    (and storing the provenance as a plain dict: :class:`ProvenanceMapper`)."""
 
     def __init__(
         self,

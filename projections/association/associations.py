@@ -114,7 +114,7 @@ def _removed(event: Association.OfficerRemoved, position: int, uow: UnitOfWork) 
             "removed_on": event.removed_on.isoformat(),
             "removal_reason": event.reason,
             "removed_position": position,
-            "removed_by": event.by.get("actor"),
+            "removed_by": event.by.actor,
         },
     )
 
@@ -133,7 +133,7 @@ def _officer_row(event: Any, position: int, seat: dict[str, Any], on: str) -> di
         "removal_reason": None,
         "appointed_position": position,
         "removed_position": None,
-        "appointed_by": event.by.get("actor"),
+        "appointed_by": event.by.actor,
         "removed_by": None,
         "phone": seat.get("phone"),
     }
@@ -148,7 +148,7 @@ def _end_offices(event: Any, position: int, uow: UnitOfWork, ended_on: str, reas
                 "removed_on": ended_on,
                 "removal_reason": reason,
                 "removed_position": position,
-                "removed_by": event.by.get("actor"),
+                "removed_by": event.by.actor,
             },
         )
 

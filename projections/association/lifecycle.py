@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 from aggregates.association.association import Association, PriorityGroup, SelectionMethod
+from aggregates.provenance import Provenance
 from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
 from projections.platform.database import Database
@@ -82,7 +83,9 @@ QUALIFICATIONS = Table(
 
 
 def _actor(event: Any) -> str | None:
-    return event.by.get("actor") if isinstance(event.by, dict) else None
+    """Who recorded the event (an event stored without provenance has none)."""
+    by = getattr(event, "by", None)
+    return by.actor if isinstance(by, Provenance) else None
 
 
 def _established(event: Association.Established, position: int, uow: UnitOfWork) -> None:

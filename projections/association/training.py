@@ -47,7 +47,7 @@ def _held(event: TrainingSession.Held, position: int, uow: UnitOfWork) -> None:
             "hours": repr(float(event.hours)),
             "held_on": event.held_on.isoformat(),
             "organiser": event.organiser,
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
             "position": position,
         },
     )
@@ -62,7 +62,7 @@ def _attended(event: Association.TrainingAttended, position: int, uow: UnitOfWor
             "association_id": str(event.originator_id),
             **copied(event, "name role"),
             "hours": repr(float(event.hours)),
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
             "position": position,
         },
     )

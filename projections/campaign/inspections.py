@@ -138,7 +138,7 @@ def _opened(event: Inspection.Opened, position: int, uow: UnitOfWork) -> None:
             "concluded_on": None,
             "outcome": None,
             "summary": None,
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
             "recorded_at": event.timestamp.isoformat(),
             "position": position,
         },
@@ -165,7 +165,7 @@ def _problem(event: Inspection.ProblemRecorded, position: int, uow: UnitOfWork) 
             "escalated_on": None,
             "escalated_to": None,
             "escalation_reason": None,
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
             "position": position,
         },
     )
@@ -191,7 +191,7 @@ def _review(event: Any, verdict: str, day: Any, remarks: str, position: int) -> 
         "verdict": verdict,
         "reviewed_on": _day(day),
         "remarks": remarks,
-        "reviewed_by": event.by.get("actor"),
+        "reviewed_by": event.by.actor,
         "position": position,
     }
 
@@ -231,7 +231,7 @@ def _decided(event: Inspection.BodyDecided, position: int, uow: UnitOfWork) -> N
             **copied(event, "body decision"),
             "decided_on": _day(event.decided_on),
             **copied(event, "signatory remarks"),
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
             "position": position,
         },
     )

@@ -52,7 +52,7 @@ def _intervals(event: DistrictSettings.VisitIntervalsSet, position: int, uow: Un
             "effective_from": event.effective_from.isoformat(),
             "intervals": json.dumps(event.intervals, sort_keys=True),
             "recorded_at": event.timestamp.isoformat(),
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
         },
     )
 
@@ -69,7 +69,7 @@ def _scheme(
             "performance_weight": json.dumps(event.performance_weight),
             "position": position,
             "recorded_at": event.timestamp.isoformat(),
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
         },
     )
 

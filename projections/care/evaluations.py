@@ -49,7 +49,7 @@ def _recorded(event: Evaluation.Recorded, position: int, uow: UnitOfWork) -> Non
             ),
             "notes": event.notes,
             "position": position,
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
         },
     )
 

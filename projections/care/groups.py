@@ -64,7 +64,7 @@ def _formed(event: Group.Formed, position: int, uow: UnitOfWork) -> None:
             "disband_reason": None,
             "version": event.originator_version,
             "position": position,
-            "formed_by": event.by.get("actor"),
+            "formed_by": event.by.actor,
         },
     )
 
@@ -83,7 +83,7 @@ def _joined(event: Group.MemberJoined, position: int, uow: UnitOfWork) -> None:
             "leave_reason": None,
             "joined_position": position,
             "left_position": None,
-            "joined_by": event.by.get("actor"),
+            "joined_by": event.by.actor,
             "left_by": None,
         },
     )
@@ -99,7 +99,7 @@ def _left(event: Group.MemberLeft, position: int, uow: UnitOfWork) -> None:
             "left_on": event.left_on.isoformat(),
             "leave_reason": event.reason,
             "left_position": position,
-            "left_by": event.by.get("actor"),
+            "left_by": event.by.actor,
         },
     )
 

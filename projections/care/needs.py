@@ -59,7 +59,7 @@ def _surveyed(event: PersonNeeds.Surveyed, position: int, uow: UnitOfWork) -> No
             "surveyor": event.surveyor,
             "services_received": json.dumps(event.services_received),
             "position": position,
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
         },
     )
     for need in event.needs:
@@ -92,7 +92,7 @@ def _delivered(event: PersonNeeds.ServiceDelivered, position: int, uow: UnitOfWo
             "delivered_on": event.delivered_on.isoformat(),
             **copied(event, "provider description meets_need"),
             "position": position,
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
         },
     )
     met = {"status": "met", "met_on": event.delivered_on.isoformat()} if event.meets_need else {}

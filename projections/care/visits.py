@@ -67,7 +67,7 @@ def _recorded(event: HomeVisit.Recorded, position: int, uow: UnitOfWork) -> None
             "open_follow_ups": 0,
             "version": event.originator_version,
             "position": position,
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
         },
     )
 
@@ -91,7 +91,7 @@ def _referred(event: HomeVisit.FollowUpReferred, position: int, uow: UnitOfWork)
             "outcome": None,
             "resolved": None,
             "referred_position": position,
-            "referred_by": event.by.get("actor"),
+            "referred_by": event.by.actor,
             "concluded_by": None,
         },
     )
@@ -110,7 +110,7 @@ def _concluded(event: HomeVisit.FollowUpConcluded, position: int, uow: UnitOfWor
         values={
             "concluded_on": event.concluded_on.isoformat(),
             **copied(event, "outcome resolved"),
-            "concluded_by": event.by.get("actor"),
+            "concluded_by": event.by.actor,
         },
     )
 

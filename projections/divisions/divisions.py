@@ -55,7 +55,7 @@ def _change(
             "change": change,
             "effective_on": _iso(getattr(event, "effective_on", None)),
             "detail": json.dumps(detail, ensure_ascii=False),
-            "recorded_by": event.by.get("actor"),
+            "recorded_by": event.by.actor,
         },
     )
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
+from aggregates.provenance import Provenance
 from projections.engine.projection import Projection
 from projections.engine.unit_of_work import UnitOfWork
 from projections.ledger.merkle import leaf_hash
@@ -108,7 +109,7 @@ def audit_row(stored: StoredEvent, event: Any, position: int) -> dict[str, Any]:
         position, stored.originator_id, stored.originator_version, stored.topic, stored.state
     )
     by = getattr(event, "by", None)
-    by = by if isinstance(by, dict) else {}
+    by = by.as_dict() if isinstance(by, Provenance) else {}
     timestamp = getattr(event, "timestamp", None)
     row: dict[str, Any] = {
         "position": position,

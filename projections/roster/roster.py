@@ -160,8 +160,8 @@ def _history(
             "event": type(event).__name__,
             "effective_on": effective_on.isoformat() if effective_on else None,
             "details": json_text(details or {}),  # dates and ids as text, like _plain
-            "actor": event.by.get("actor"),
-            "role": event.by.get("role"),
+            "actor": event.by.actor,
+            "role": event.by.role,
             "reason": reason,
             "recorded_at": event.timestamp.isoformat(),
         },

@@ -27,10 +27,9 @@ from service.synthetic.villages import (
     COMPLIANT,
     GENERATOR,
     Timeline,
-    prepare_district,
     townships,
     village_codes,
-    write_village,
+    write_district,
 )
 
 if TYPE_CHECKING:
@@ -103,28 +102,18 @@ def _write_district(runtime: Runtime, code: str, name: str, profiles: tuple[str,
     runtime.tenancy.create_district(code, name, GENERATOR)
     records = runtime.tenancy.records(code)
     clock = records.clock
-    timeline = Timeline(runtime.clock.today())
-    by = GENERATOR.as_dict()
-    codes = village_codes(len(profiles) + 1, code, spread=2)
-    sessions, scheme = prepare_district(records, code, name, codes, by, timeline)
-    rng, sequence = random.Random(f"{SEED}-{code}"), 0
-    for (village, village_name), profile in zip(codes, profiles, strict=False):
-        sequence = write_village(
-            records,
-            rng,
-            district=code,
-            district_name=name,
-            code=village,
-            name=village_name,
-            people=PERSONS_PER_VILLAGE,
-            sessions=sessions,
-            scheme=scheme,
-            sequence=sequence,
-            by=by,
-            visits_per_household=VISITS_PER_HOUSEHOLD,
-            profile=profile,
-            timeline=timeline,
-        )
+    write_district(
+        records,
+        random.Random(f"{SEED}-{code}"),
+        district=code,
+        district_name=name,
+        codes=village_codes(len(profiles) + 1, code, spread=2),
+        people=[PERSONS_PER_VILLAGE] * len(profiles),
+        by=GENERATOR,
+        profiles=profiles,
+        visits_per_household=VISITS_PER_HOUSEHOLD,
+        timeline=Timeline(runtime.clock.today()),
+    )
     records.clock = clock  # commands from now on see the runtime's today again
     runtime.catch_up(code)
 

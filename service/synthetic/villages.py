@@ -16,6 +16,7 @@ seed gives the same villages (ids aside, which the library draws at random).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -124,7 +125,7 @@ def prepare_district(
     district: str,
     district_name: str,
     codes: list[tuple[str, str]],
-    by: dict[str, Any],
+    by: Provenance,
     timeline: Timeline = Timeline(),
 ) -> tuple[dict[str, TrainingSession], Any]:
     """The district's townships and villages, its evaluation scheme and one training per
@@ -176,7 +177,7 @@ class _Village:
     name: str
     profile: str | None
     timeline: Timeline
-    by: dict[str, Any]
+    by: Provenance
     association: Association = field(init=False)
     established: date = field(init=False)
     officers: list[tuple[UUID, str, bool]] = field(default_factory=list)
@@ -473,7 +474,7 @@ def write_village(
     sessions: dict[str, TrainingSession],
     scheme: Any,
     sequence: int,
-    by: dict[str, Any],
+    by: Provenance,
     visits_per_household: int = 3,
     birth_span: int = 725,
     profile: str | None = None,
@@ -500,3 +501,45 @@ def write_village(
     association, claim, *aggregates = village.saved
     records.save(association, claim, *groups, *aggregates)
     return sequence
+
+
+def write_district(
+    records: Any,
+    rng: random.Random,
+    *,
+    district: str,
+    district_name: str,
+    codes: list[tuple[str, str]],
+    people: Sequence[int],
+    by: Provenance,
+    profiles: Sequence[str | None] = (),
+    visits_per_household: int = 3,
+    birth_span: int = 725,
+    timeline: Timeline = Timeline(),
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """A district's register, scheme and trainings, then a village per entry of ``people``
+    with that many persons (villages of ``codes`` beyond it are registered, with no
+    association).  ``profiles`` gives each village's (:func:`write_village`), else random."""
+    sessions, scheme = prepare_district(records, district, district_name, codes, by, timeline)
+    sequence = 0
+    for index, ((code, name), count) in enumerate(zip(codes, people, strict=False)):
+        sequence = write_village(
+            records,
+            rng,
+            district=district,
+            district_name=district_name,
+            code=code,
+            name=name,
+            people=count,
+            sessions=sessions,
+            scheme=scheme,
+            sequence=sequence,
+            by=by,
+            visits_per_household=visits_per_household,
+            birth_span=birth_span,
+            profile=profiles[index] if profiles else None,
+            timeline=timeline,
+        )
+        if progress is not None:
+            progress(index + 1, len(people))

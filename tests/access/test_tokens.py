@@ -128,9 +128,9 @@ def test_events_record_the_acting_user(world: World) -> None:
     association = records.association(__import__("uuid").UUID(world.ids["a1"]))
     events = records.events.get(association.id)
     by = list(events)[-1].by
-    assert by["actor"] == me["actor"]
-    assert by["role"] == "association_worker"
-    assert by["organisation"] == "test"
+    assert by.actor == me["actor"]
+    assert by.role == "association_worker"
+    assert by.organisation == "test"
 
 
 def test_a_credential_that_keeps_failing_gets_429_with_retry_after(world: World) -> None:

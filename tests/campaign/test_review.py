@@ -17,12 +17,13 @@ from aggregates.errors import (
     ReasonRequired,
     RectificationReviewed,
 )
+from aggregates.provenance import Provenance
 from tests.campaign.district import A, Calendar, D, build_2021, evaluate_a
 from tests.campaign.test_api import Api, api  # noqa: F401  (the fixture)
 
-BY: dict[str, Any] = {"actor": "inspector", "role": "inspector"}
+BY = Provenance(actor="inspector", role="inspector")
 #: Who records the rectification: the association's worker, not the inspector who reviews it.
-RECTIFIER: dict[str, Any] = {"actor": "worker", "role": "association_worker"}
+RECTIFIER = Provenance(actor="worker", role="association_worker")
 DAY = date(2022, 3, 15)
 
 
@@ -61,9 +62,7 @@ def _inspection_with_problem() -> tuple[Inspection, Any]:
     return inspection, problem
 
 
-def _rectify(
-    inspection: Inspection, problem: Any, day: date, by: dict[str, Any] = RECTIFIER
-) -> None:
+def _rectify(inspection: Inspection, problem: Any, day: date, by: Provenance = RECTIFIER) -> None:
     inspection.rectify(
         problem_id=problem, rectified_on=day, evidence="补齐档案", note="", today=day, by=by
     )

@@ -35,7 +35,8 @@ LIMIT = 6
 #: What every command passes through whatever it does, counted apart like the HTTP layer's
 #: shared handling: the application layer's entry (``Caller.run``/``change``), finding the
 #: district's store, the clock, the provenance each event carries, the mapper every stored
-#: event passes, and the wake-up after the commit.  Each command is checked to cross them all,
+#: event passes (sealing personal data, storing the provenance plain), and the wake-up after
+#: the commit.  Each command is checked to cross them all,
 #: so the list cannot hide what only one command does.
 EVERY_COMMAND = (
     "service/application/caller.py",
@@ -43,6 +44,7 @@ EVERY_COMMAND = (
     "aggregates/clock.py",
     "aggregates/provenance.py",
     "aggregates/store/personal_data.py",
+    "aggregates/store/provenance_form.py",
     "workers/wakeups.py",
 )
 #: The scope rules, which every request's rule is decided by in the shared auth

@@ -18,22 +18,22 @@ SNIPPET = """
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from aggregates.events import Aggregate, event
+from aggregates.provenance import Provenance
 
 
 class Thing(Aggregate):
     class Event(Aggregate.Event):
-        by: dict[str, Any]
+        by: Provenance
 
     @event("Opened", effective="opened_on")
-    def __init__(self, name: str, opened_on: date, by: dict[str, Any]) -> None:
+    def __init__(self, name: str, opened_on: date, by: Provenance) -> None:
         self.name = name
 
     @event("Renamed")
-    def _rename(self, name: str, by: dict[str, Any]) -> None:
+    def _rename(self, name: str, by: Provenance) -> None:
         self.name = name
 
 
@@ -41,13 +41,13 @@ def renamed(event: Thing.Renamed) -> str:
     return event.name
 
 
-def opened(event: Thing.Opened) -> tuple[date, UUID, str, dict[str, Any]]:
+def opened(event: Thing.Opened) -> tuple[date, UUID, str, Provenance]:
     return event.opened_on, event.originator_id, event.originator_topic, event.by
 
 
 HANDLERS = {Thing.Renamed: renamed, Thing.Opened: opened}
-thing = Thing(name="x", opened_on=date(2024, 1, 1), by={})
-thing._rename(name="y", by={})
+thing = Thing(name="x", opened_on=date(2024, 1, 1), by=Provenance())
+thing._rename(name="y", by=Provenance())
 
 
 def wrong_type(event: Thing.Renamed) -> int:
@@ -58,7 +58,7 @@ def wrong_field(event: Thing.Renamed) -> object:
     return event.opened_on
 
 
-thing._rename(name=3, by={})
+thing._rename(name=3, by=Provenance())
 """
 
 

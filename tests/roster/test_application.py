@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 from click.testing import CliRunner
 
+from aggregates.provenance import Provenance
 from service.application import Caller, provenance_of
 from service.cli.main import main as cli
 from service.http.access import Principal, Role
@@ -50,7 +51,7 @@ def registration(village: str, sequence: int) -> dict[str, Any]:
     }
 
 
-def stored_by(runtime: Runtime, aggregate_id: UUID) -> list[dict[str, Any]]:
+def stored_by(runtime: Runtime, aggregate_id: UUID) -> list[Provenance]:
     """The ``by`` of every stored event of one aggregate."""
     events = runtime.tenancy.records(A).repository.event_store.get(aggregate_id)
     return [event.by for event in events]
@@ -63,17 +64,17 @@ def test_a_command_stores_the_callers_provenance_and_wakes_the_workers(
     call, woken = caller_of(runtime, OFFICER)
     saved = application.register(call, A, registration(V1, 1))
     assert stored_by(runtime, saved.id) == [
-        {
-            "actor": "u-7",
-            "role": "township_officer",
-            "organisation": "一乡残联",
-            "request_id": "request-1",
-            "reason": None,
-        }
+        Provenance(
+            actor="u-7",
+            role="township_officer",
+            organisation="一乡残联",
+            request_id="request-1",
+            reason=None,
+        )
     ]
     assert woken == [A]
     erased = application.erase(call, A, saved.id, "本人申请删除")
-    assert stored_by(runtime, erased.id)[-1]["reason"] == "本人申请删除"
+    assert stored_by(runtime, erased.id)[-1].reason == "本人申请删除"
 
 
 def test_a_narrow_caller_is_refused_a_village_outside_its_township(
@@ -103,5 +104,5 @@ def test_the_command_line_finishes_a_pending_hand_over_as_the_operator(
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{A} -> {B}: transfer ") and "completed" in result.output
     by = stored_by(roster.runtime, person_id)[-1]
-    assert by["actor"].startswith("cli:")
-    assert (by["role"], by["reason"]) == ("operator", "finish pending transfer")
+    assert by.actor.startswith("cli:")
+    assert (by.role, by.reason) == ("operator", "finish pending transfer")

@@ -21,6 +21,7 @@ from aggregates.care.visit import HomeVisit, HouseholdKind, VisitMode
 from aggregates.divisions.division import DivisionRegister
 from aggregates.identifiers import Sex, make_resident_id
 from aggregates.plan import PLANS, Plan, in_force
+from aggregates.provenance import Provenance
 from aggregates.roster.person import Person, PersonDetails
 from projections.compliance import Report, evaluate
 from projections.engine.history import CHINA, Basis
@@ -32,7 +33,7 @@ from projections.rules.rule import Rule
 DISTRICT = "410102"
 TOWNSHIP = "410102001"
 VILLAGE = "410102001001"
-BY = {"actor": "test", "role": "city_admin"}
+BY = Provenance(actor="test", role="city_admin")
 ESTABLISHED = date(2021, 1, 4)
 APPLIER = Applier(replayable())
 

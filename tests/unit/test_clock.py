@@ -89,6 +89,6 @@ def test_two_applications_on_two_clocks_stamp_their_own_events() -> None:
 
 def test_outside_a_command_events_are_stamped_by_the_system_clock() -> None:
     before = SYSTEM_CLOCK.now()
-    register: Any = DivisionRegister.open(D, BY.as_dict())
+    register: Any = DivisionRegister.open(D, BY)
     [opened] = register.collect_events()
     assert before <= opened.timestamp <= datetime.now(UTC)
