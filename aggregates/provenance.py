@@ -31,4 +31,10 @@ class Provenance:
         """Read back what :meth:`as_dict` stored (a key this version does not know is left
         out: stored events are never rewritten, so an older or newer writer's extra key must
         not make its event unreadable)."""
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
+        if data.keys() <= _FIELDS:
+            return cls(**data)
+        return cls(**{name: data[name] for name in _FIELDS if name in data})
+
+
+#: The fields a stored provenance may give (read once: every event read back passes here).
+_FIELDS = frozenset(field.name for field in fields(Provenance))

@@ -1,11 +1,11 @@
 """Every event class keeps the fields it stored, with their types and defaults.
 
-``event_fields.json`` was written from the nested event classes as they were before events
-were declared on their methods (``@event``, aggregates/events.py): the library now makes each
-class from a method's parameters, so renaming or retyping a parameter would silently change
-what is stored.  ``by`` is typed ``Provenance`` in memory and stored as the plain object
-it always was (``test_provenance_form.py``).  Keyed by qualified name (``Person.Erased``), which read models store, so
-that moving a module does not touch it.
+``event_fields.json`` was written from the nested event classes as they were before events were
+declared on their methods (``@event``, aggregates/events.py): the library now makes each class
+from a method's parameters, so renaming or retyping a parameter would silently change what is
+stored. ``by`` is typed ``Provenance`` in memory and stored as the plain object it always was
+(``test_provenance_form.py``). Keyed by qualified name (``Person.Erased``), which read models
+store, so that moving a module does not touch it.
 """
 
 from __future__ import annotations
