@@ -35,6 +35,7 @@ from bench.district import (
     DEFECTS,
     GENERATOR,
     TODAY,
+    shares,
     townships,
     village_codes,
     write_district,
@@ -130,14 +131,13 @@ def generate_district(tenancy: Tenancy, district: DistrictPlan, seed: int) -> di
     started = time.perf_counter()
     head_before = records.head_position()
     codes = village_codes(district.associations + 1, district.code)
-    n = district.associations
     write_district(
         records,
         rng,
         district=district.code,
         district_name=district.name,
         codes=codes,
-        people=[district.persons // n + (1 if k < district.persons % n else 0) for k in range(n)],
+        people=shares(district.persons, district.associations),
         by=GENERATOR,
         profiles=district.profiles,
         visits_per_household=VISITS_PER_HOUSEHOLD,
@@ -148,7 +148,7 @@ def generate_district(tenancy: Tenancy, district: DistrictPlan, seed: int) -> di
         "name": district.name,
         "townships": district.townships,
         "villages": len(codes),
-        "associations": n,
+        "associations": district.associations,
         "persons": district.persons,
         "profiles": list(district.profiles),
         "events": records.head_position() - head_before,

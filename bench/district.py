@@ -28,6 +28,7 @@ from service.synthetic.villages import (
     DEFECTS,
     GENERATOR,
     TODAY,
+    shares,
     village_codes,
     write_district,
 )
@@ -70,9 +71,7 @@ def generate(
     records = tenancy.records(district)
     started = time.perf_counter()
     head_before = records.head_position()
-    per_village = [
-        persons // villages + (1 if n < persons % villages else 0) for n in range(villages)
-    ]
+    per_village = shares(persons, villages)
     write_district(
         records,
         rng,

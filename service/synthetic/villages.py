@@ -503,6 +503,11 @@ def write_village(
     return sequence
 
 
+def shares(total: int, parts: int) -> list[int]:
+    """``total`` persons spread over ``parts`` villages, the first ones taking one more."""
+    return [total // parts + (1 if k < total % parts else 0) for k in range(parts)]
+
+
 def write_district(
     records: Any,
     rng: random.Random,
