@@ -2,7 +2,8 @@
 
 The tables are small (a district holds dozens of inspections), so the queries work on
 :class:`MemoryTables`: the live tables copied into memory, or an as-of replay built by the
-same handlers; one query code answers "now" and "as the records stood on that day".
+same handlers; one query code answers "now" and "as the records stood on that day".  The
+village worker's open problems are the exception, read by SQL (:func:`association_problems`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aggregates.campaign.supervision import KeySupervision
 from projections.engine.memory import MemoryTables
 from projections.engine.projection import Projection, handled
 from projections.engine.unit_of_work import UnitOfWork
+from projections.platform.database import Database
 from projections.platform.tables import Table, columns, copied
 
 WORK_PLANS = Table(
@@ -363,16 +365,36 @@ def problems(tables: MemoryTables, inspection_id: str | None = None) -> list[dic
         for p in tables.rows("inspection_problems")
         if inspection_id is None or p["inspection_id"] == inspection_id
     ]
-    return sorted(
-        rows,
-        key=lambda p: (
-            str(p["found_on"]),
-            p["inspection_id"],
-            str(p["division_code"]),
-            str(p["rule_id"] or ""),
-            p["description"],
-        ),
+    return sorted(rows, key=_problem_order)
+
+
+def _problem_order(problem: dict[str, Any]) -> tuple[str, ...]:
+    return (
+        str(problem["found_on"]),
+        problem["inspection_id"],
+        str(problem["division_code"]),
+        str(problem["rule_id"] or ""),
+        problem["description"],
     )
+
+
+def association_problems(
+    db: Database, district: str, association_id: str, states: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """An association's problems in ``states``, oldest first, without their reviews.
+
+    Read by the association's index for the village worker's task list, which every worker
+    opens many times a day: the district's whole campaign copied into memory on each of those
+    would grow with every inspection of every association.
+    """
+    marks = ", ".join("%s" for _ in states)
+    query = (
+        f"SELECT * FROM {{s}}inspection_problems WHERE association_id = %s AND state IN ({marks})"
+    )
+    with db.transaction(district, write=False) as cur:
+        cur.execute(db.sql(district, query), (association_id, *states))
+        rows = [_decoded({c: row[c] for c in PROBLEMS.columns}, "facts") for row in cur.fetchall()]
+    return sorted(rows, key=_problem_order)
 
 
 def problem_counts(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -25,7 +25,8 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -59,6 +60,11 @@ class Cursor(Protocol):
     def rowcount(self) -> int: ...
 
 
+#: The snapshot (:meth:`Database.snapshot`) this thread reads in: the database, the district,
+#: and its open transaction.
+_SNAPSHOT: ContextVar[tuple[Database, str, Any] | None] = ContextVar("snapshot", default=None)
+
+
 class Database(ABC):
     """A back end for every district's store and for the catalog."""
 
@@ -79,15 +85,64 @@ class Database(ABC):
     def district_store_exists(self, code: str) -> bool:
         """Whether the district's schema or file is there."""
 
-    @abstractmethod
     @contextmanager
     def transaction(self, code: str, *, write: bool) -> Iterator[Cursor]:
         """One transaction on a district's store; a write transaction is exclusive per district.
 
         PostgreSQL takes a transaction-scoped advisory lock on the district, SQLite a
         ``BEGIN IMMEDIATE``: two projection runs of one district never overlap, so a batch
-        can never be applied twice (DESIGN decision 1).
+        can never be applied twice (DESIGN decision 1).  Inside :meth:`snapshot` a read is
+        made in the snapshot's transaction, and a write is refused.
         """
+        held = self._snapshot_of(code)
+        if held is None:
+            with self._begin(code, write) as cur:
+                yield cur
+        elif write:
+            raise RuntimeError(f"a write to district {code} inside a snapshot of it")
+        else:
+            with self._cursor_in(held) as cur:
+                yield cur
+
+    @contextmanager
+    def snapshot(self, code: str) -> Iterator[None]:
+        """Make every read of the district's store in this thread, until the block ends, in
+        one read-only transaction.
+
+        A page that reads several read models (the task list: households, needs, problems)
+        then shows one state of them, not a visit counted in one list and missing from the
+        next, and pays for one transaction instead of one per read.  Nested, it is the outer
+        one.  Wait for a position before it (:func:`service.application.caller`), not in it:
+        the snapshot does not see what is committed after it began.
+        """
+        if self._snapshot_of(code) is not None:
+            yield
+            return
+        with self._begin_snapshot(code) as handle:
+            token = _SNAPSHOT.set((self, code, handle))
+            try:
+                yield
+            finally:
+                _SNAPSHOT.reset(token)
+
+    def _snapshot_of(self, code: str) -> Any:
+        held = _SNAPSHOT.get()
+        if held is None or held[0] is not self or held[1] != code:
+            return None
+        return held[2]
+
+    @abstractmethod
+    def _begin(self, code: str, write: bool) -> AbstractContextManager[Cursor]:
+        """A new transaction on the district's store (see :meth:`transaction`)."""
+
+    @abstractmethod
+    def _begin_snapshot(self, code: str) -> AbstractContextManager[Any]:
+        """A new read-only transaction of one state of the district's store; yields what
+        :meth:`_cursor_in` takes."""
+
+    @abstractmethod
+    def _cursor_in(self, held: Any) -> AbstractContextManager[Cursor]:
+        """A cursor in the transaction :meth:`_begin_snapshot` opened."""
 
     @abstractmethod
     @contextmanager
@@ -195,6 +250,16 @@ class SharedPoolFactory(PostgresFactory):
         """Nothing to release: see :class:`SharedPoolDatastore`."""
 
 
+#: Reads are planned for the values they ask about, never with a generic plan.  psycopg
+#: prepares a query run five times on a connection, and after five more runs the server may
+#: keep one plan for any value: for the task list's visits of one association up to a day
+#: (``visited_on <= %s``) that plan combined the association's index with the one of every
+#: visit's date, reading all 115,294 visits of the district: 3.5 ms instead of 0.2 ms on
+#: each request of a long-lived server process (docs/PERFORMANCE.md).  A read's statements
+#: are short, so planning each one costs some 0.1 ms; writes keep their generic plans.
+_CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
+
+
 class PostgresDatabase(Database):
     """Hosted back end: schema per district, one pool per process."""
 
@@ -265,14 +330,27 @@ class PostgresDatabase(Database):
         return row is not None
 
     @contextmanager
-    def transaction(self, code: str, *, write: bool) -> Iterator[Cursor]:
-        """See :meth:`Database.transaction`."""
+    def _begin(self, code: str, write: bool) -> Iterator[Cursor]:
         schema = schema_name(code)
         with self.pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             if write:
                 cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (schema,))
             else:
-                cur.execute("SET TRANSACTION READ ONLY")
+                cur.execute(f"SET TRANSACTION READ ONLY; {_CUSTOM_PLANS}")
+            yield cur
+
+    @contextmanager
+    def _begin_snapshot(self, code: str) -> Iterator[psycopg.Connection[Any]]:
+        # Repeatable read: every statement sees the state of the first one.
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute(
+                f"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {_CUSTOM_PLANS}"
+            )
+            yield conn
+
+    @contextmanager
+    def _cursor_in(self, held: Any) -> Iterator[Cursor]:
+        with held.cursor() as cur:
             yield cur
 
     @contextmanager
@@ -443,11 +521,22 @@ class SqliteDatabase(Database):
         finally:
             cur.close()
 
+    def _begin(self, code: str, write: bool) -> AbstractContextManager[Cursor]:
+        return self._transaction(code, write)
+
     @contextmanager
-    def transaction(self, code: str, *, write: bool) -> Iterator[Cursor]:
-        """See :meth:`Database.transaction`."""
-        with self._transaction(code, write) as cur:
+    def _begin_snapshot(self, code: str) -> Iterator[sqlite3.Connection]:
+        # A read transaction of a WAL file sees the state of its first read to the end.
+        with self._transaction(code, False):
+            yield self._connection(code)
+
+    @contextmanager
+    def _cursor_in(self, held: Any) -> Iterator[Cursor]:
+        cur = held.cursor()
+        try:
             yield cur
+        finally:
+            cur.close()
 
     @contextmanager
     def catalog(self, *, write: bool) -> Iterator[Cursor]:

@@ -16,14 +16,13 @@ from aggregates.care.visit import HouseholdKind, ReferredTo, VisitMode
 from aggregates.errors import NoSuchAssociation, NotFound
 from aggregates.records import Saved
 from aggregates.store.district import DistrictRecords
+from projections.campaign.inspections import association_problems
 from projections.care import needs as needs_read_model
 from projections.care.visit_tasks import HouseholdToVisit, VisitTasks, households_to_visit
 from projections.platform.scope import Scope
-from service.application import campaign
 from service.application.caller import Caller
 from service.application.disclosure import Unmasking
 from service.association import application as associations
-from service.campaign.queries import RULES_BASIS
 from service.care import application as care
 
 #: Problems of the association still to rectify.
@@ -63,21 +62,13 @@ def tasks(caller: Caller, *, offset: int = 0, limit: int = 20, after: int | None
     (once the read models include position ``after``: the visit just recorded)."""
     code, association_id = own_association(caller)
     db = care.reading(caller, code, association_id, after)
-    on = caller.today()
-    households = households_to_visit(
-        db, code, str(association_id), on=on, limit=limit, offset=offset
-    )
-    needs, needs_total, _ = needs_read_model.list_needs(
-        db, code, Scope(association_id=str(association_id)), status="open", limit=NEEDS_SHOWN
-    )
-    found = campaign.problems(
-        caller, code, {"as_of": None, "basis": RULES_BASIS.value, "state": None}
-    )
-    problems = [
-        p
-        for p in found["items"]
-        if p["association_id"] == str(association_id) and p["state"] in OPEN_PROBLEMS
-    ]
+    on, association = caller.today(), str(association_id)
+    with db.snapshot(code):
+        households = households_to_visit(db, code, association, on=on, limit=limit, offset=offset)
+        needs, needs_total, _ = needs_read_model.list_needs(
+            db, code, Scope(association_id=association), status="open", limit=NEEDS_SHOWN
+        )
+        problems = association_problems(db, code, association, OPEN_PROBLEMS)
     return Tasks(on, households, needs, needs_total, problems)
 
 
