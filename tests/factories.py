@@ -21,8 +21,9 @@ from aggregates.association.association import Association, Background, Facility
 from aggregates.association.training import TrainingMode
 from aggregates.care.group import DisabilityCategory, GroupBasis
 from aggregates.provenance import Provenance
-from projections.platform.accounts import Accounts, User
+from projections.platform.accounts import Accounts
 from projections.platform.tenancy import Tenancy
+from projections.platform.users import User
 from tests.plugin import ADMIN, Calendar
 from tests.roster.samples import details
 from tests.seeding import SEEDER, seed_district

@@ -18,6 +18,7 @@ from aggregates.errors import LastCityAdministrator, NoSuchToken, NoSuchUser
 from projections.platform.database import Database
 from projections.platform.passwords import PASSWORD_TABLES, Passwords
 from projections.platform.tables import Table, columns
+from projections.platform.users import USER_COLUMNS, User, user_of
 from projections.platform.web_sessions import WEB_SESSIONS, end_sessions_of
 
 TOKEN_PREFIX = "cx_"
@@ -59,23 +60,7 @@ PERSONAL_DATA_READS = Table(
 ACCOUNT_TABLES = (USERS, TOKENS, PERSONAL_DATA_READS, *PASSWORD_TABLES, WEB_SESSIONS)
 
 #: Accounts with their login (None: the account signs in with API tokens only).
-_USERS = "SELECT u.*, p.login FROM {s}users u LEFT JOIN {s}passwords p ON p.user_id = u.id"
-
-
-@dataclass(frozen=True)
-class User:
-    """An account: a role and the part of the organisational tree it covers."""
-
-    id: str
-    name: str
-    role: str
-    district: str | None
-    township: str | None
-    association_id: str | None
-    organisation: str
-    created_at: str
-    disabled_at: str | None
-    login: str | None = None
+_USERS = f"SELECT {USER_COLUMNS} FROM {{s}}users u LEFT JOIN {{s}}passwords p ON p.user_id = u.id"
 
 
 @dataclass(frozen=True)
@@ -94,21 +79,6 @@ def token_digest(token: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _user(row: Any) -> User:
-    return User(
-        id=row["id"],
-        name=row["name"],
-        role=row["role"],
-        district=row["district"],
-        township=row["township"],
-        association_id=row["association_id"],
-        organisation=row["organisation"] or "",
-        created_at=row["created_at"],
-        disabled_at=row["disabled_at"],
-        login=row["login"],
-    )
 
 
 class Accounts:
@@ -169,14 +139,14 @@ class Accounts:
             row = cur.fetchone()
         if row is None:
             raise NoSuchUser(id=user_id, field="user_id")
-        return _user(row)
+        return user_of(row)
 
     def users(self, district: str | None = None) -> list[User]:
         """Every account, or those of one district."""
         where, params = ("WHERE u.district = %s", [district]) if district else ("", [])
         with self.db.catalog(write=False) as cur:
             cur.execute(self._sql(f"{_USERS} {where} ORDER BY u.created_at"), params)
-            return [_user(row) for row in cur.fetchall()]
+            return [user_of(row) for row in cur.fetchall()]
 
     def issue_token(self, user_id: str, *, valid_for: timedelta) -> IssuedToken:
         """A new bearer token for the user."""
@@ -211,7 +181,7 @@ class Accounts:
             return None
         if datetime.fromisoformat(row["token_expires_at"]) <= _now():
             return None
-        return _user(row)
+        return user_of(row)
 
     def tokens(self, user_id: str) -> list[dict[str, Any]]:
         """A user's tokens, without their secrets."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from projections.platform.database import Database
 from projections.platform.tables import Table, columns
+from projections.platform.users import USER_COLUMNS, User, user_of
 
 WEB_SESSIONS = Table(
     name="web_sessions",
@@ -48,15 +49,29 @@ class WebSession:
 
 @dataclass(frozen=True)
 class StoredSession:
-    """A session row with what deciding its validity needs from its account."""
+    """A session row with its account: deciding its validity and whom it signs in need both,
+    so one query reads them (a page asks for the session on every request)."""
 
-    user_id: str
-    login: str
+    user: User
     must_change_password: bool
     created_at: datetime
     last_seen_at: datetime
     ended: bool
-    account_disabled: bool
+
+    @property
+    def user_id(self) -> str:
+        """The account's id."""
+        return self.user.id
+
+    @property
+    def login(self) -> str:
+        """What the account signs in with (a session is opened only by signing in)."""
+        return self.user.login or ""
+
+    @property
+    def account_disabled(self) -> bool:
+        """The account was disabled after the session was opened."""
+        return self.user.disabled_at is not None
 
 
 def end_sessions_of(cur: Any, sql: Any, user_id: str, now: datetime, because: str) -> None:
@@ -105,9 +120,9 @@ class WebSessions:
         with self.db.catalog(write=False) as cur:
             cur.execute(
                 self._sql(
-                    "SELECT s.user_id, s.created_at, s.last_seen_at, s.ended_at, "
-                    "u.disabled_at, p.login, p.must_change FROM {s}web_sessions s "
-                    "JOIN {s}users u ON u.id = s.user_id "
+                    f"SELECT {USER_COLUMNS}, p.must_change, s.created_at AS opened_at, "
+                    "s.last_seen_at AS seen_at, s.ended_at AS session_ended_at "
+                    "FROM {s}web_sessions s JOIN {s}users u ON u.id = s.user_id "
                     "JOIN {s}passwords p ON p.user_id = s.user_id WHERE s.digest = %s"
                 ),
                 (session_digest(session_id),),
@@ -116,13 +131,11 @@ class WebSessions:
         if row is None:
             return None
         return StoredSession(
-            user_id=row["user_id"],
-            login=row["login"],
+            user=user_of(row),
             must_change_password=bool(row["must_change"]),
-            created_at=datetime.fromisoformat(row["created_at"]),
-            last_seen_at=datetime.fromisoformat(row["last_seen_at"]),
-            ended=row["ended_at"] is not None,
-            account_disabled=row["disabled_at"] is not None,
+            created_at=datetime.fromisoformat(row["opened_at"]),
+            last_seen_at=datetime.fromisoformat(row["seen_at"]),
+            ended=row["session_ended_at"] is not None,
         )
 
     def seen(self, session_id: str, now: datetime) -> None:

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from aggregates.errors import NoSuchLogin, NoSuchToken, NoSuchUser
 from projections.association.associations import list_associations
-from projections.platform.accounts import IssuedToken, User
+from projections.platform.accounts import IssuedToken
 from projections.platform.passwords import Passwords
 from projections.platform.tenancy import District
+from projections.platform.users import User
 from service.application import scope
 from service.application.caller import Caller
 from service.application.sign_in import new_one_time_password

@@ -19,7 +19,7 @@ from service.http.access import Principal, Role, Target
 from service.http.problems import ProblemError
 
 if TYPE_CHECKING:
-    from projections.platform.accounts import User
+    from projections.platform.users import User
     from workers.runtime import Runtime
 
 #: A value that matches no row: asked for something outside the caller's scope.

@@ -219,7 +219,7 @@ def session_principal(runtime: Runtime, session_id: str) -> tuple[Principal, Web
         created_at=stored.created_at,
         last_seen_at=last_seen,
     )
-    return principal_of(runtime.accounts.user(stored.user_id)), session
+    return principal_of(stored.user), session
 
 
 def check_password_strength(login: str, current: str, new: str) -> None:

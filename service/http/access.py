@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aggregates.errors import RoleHasNo, RoleNeeds, TownshipOutsideDistrict
 
 if TYPE_CHECKING:
-    from projections.platform.accounts import User
+    from projections.platform.users import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 

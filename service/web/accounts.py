@@ -13,7 +13,7 @@ from flask import Response, request, url_for
 from flask_babel import LazyString, gettext, lazy_gettext
 from marshmallow import ValidationError
 
-from projections.platform.accounts import User
+from projections.platform.users import User
 from service.admin import application as admin
 from service.application import inspecting as reads
 from service.application.sign_in import new_one_time_password

@@ -4,6 +4,7 @@ that time out, end on sign-out, on disabling and on a password reset."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -206,6 +207,25 @@ def test_a_session_gives_the_principal_a_token_of_the_account_gives(
     assert found is not None
     assert found[0] == principal_of(by_token)
     assert found[0].role is Role.INSPECTOR and found[0].name == "王督查"
+
+
+def test_a_session_and_its_account_are_one_read_of_the_catalog(
+    signing_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page asks for its session: the account comes with it, not in a second read."""
+    runtime = signing_runtime
+    session_id = sign_in(runtime, "wang", PASSWORD, ADDRESS).id
+    reads: list[bool] = []
+    catalog = runtime.db.catalog
+
+    def counted(*, write: bool) -> Any:
+        reads.append(write)
+        return catalog(write=write)
+
+    monkeypatch.setattr(runtime.db, "catalog", counted)
+    found = session_principal(runtime, session_id)
+    assert found is not None and found[0].name == "王督查"
+    assert reads == [False]
 
 
 def test_unknown_and_malformed_session_ids_name_nobody(signing_runtime: Runtime) -> None:
