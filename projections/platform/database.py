@@ -112,8 +112,8 @@ class Database(ABC):
         A page that reads several read models (the task list: households, needs, problems)
         then shows one state of them, not a visit counted in one list and missing from the
         next, and pays for one transaction instead of one per read.  Nested, it is the outer
-        one.  Wait for a position before it (:func:`service.application.caller`), not in it:
-        the snapshot does not see what is committed after it began.
+        one.  Wait for a position before it (as ``Caller.reading`` does), not in it: the
+        snapshot does not see what is committed after it began.
         """
         if self._snapshot_of(code) is not None:
             yield
