@@ -387,6 +387,8 @@ def association_problems(
     opens many times a day: the district's whole campaign copied into memory on each of those
     would grow with every inspection of every association.
     """
+    if not states:
+        return []
     marks = ", ".join("%s" for _ in states)
     query = (
         f"SELECT * FROM {{s}}inspection_problems WHERE association_id = %s AND state IN ({marks})"

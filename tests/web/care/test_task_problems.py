@@ -40,3 +40,4 @@ def test_an_associations_problems_are_the_district_list_cut_to_it(
         for states in (OPEN_PROBLEMS, EVERY_STATE, ("rectified",)):
             found = association_problems(db, DISTRICT, association, states)
             assert found == listed(every, association, states), (association, states)
+    assert association_problems(db, DISTRICT, world.association_id, ()) == []
